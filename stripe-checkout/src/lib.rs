@@ -8,10 +8,14 @@
 mod expandable;
 pub mod generated;
 mod unsettable;
+pub mod webhook;
+mod event;
 
 pub use expandable::{Expandable, Identified};
 pub use generated::*;
 pub use unsettable::Unsettable;
+pub use event::{Event, EventData, EventObject, EventRequest, EventType};
+pub use webhook::{Webhook, WebhookError};
 
 /// A Unix timestamp in seconds, as Stripe sends it (`format: unix-time` in the spec).
 pub type Timestamp = i64;

@@ -1,0 +1,284 @@
+//! Stripe events as delivered to webhook endpoints, typed for the Checkout Session events.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::{self, Deserialize, Deserializer};
+use serde::{Serialize, Serializer};
+
+use crate::Timestamp;
+
+/// The type that `data.object` of a `checkout.session.*` event deserializes into.
+// TODO(codegen): switch to `crate::CheckoutSession` once the generator emits it (the only line to change).
+type Session = serde_json::Value;
+
+/// The `type` of an [`Event`]: the four Checkout Session events, or any other type as its string.
+///
+/// Serializes and deserializes as the dotted string Stripe uses (`"checkout.session.completed"`).
+///
+/// ```
+/// use stripe_checkout::EventType;
+/// let t: EventType = "checkout.session.completed".parse().unwrap();
+/// assert_eq!(t, EventType::CheckoutSessionCompleted);
+/// assert_eq!(EventType::from("invoice.paid"), EventType::Unknown("invoice.paid".into()));
+/// assert_eq!(t.as_str(), "checkout.session.completed");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventType {
+    /// `checkout.session.completed`: the customer finished Checkout. Fulfil if
+    /// `payment_status` is `paid` (or `no_payment_required`); otherwise wait for the async events.
+    CheckoutSessionCompleted,
+    /// `checkout.session.async_payment_succeeded`: a delayed payment (e.g. a bank debit) succeeded.
+    CheckoutSessionAsyncPaymentSucceeded,
+    /// `checkout.session.async_payment_failed`: a delayed payment failed.
+    CheckoutSessionAsyncPaymentFailed,
+    /// `checkout.session.expired`: the session expired before the customer paid.
+    CheckoutSessionExpired,
+    /// Any other event type, kept verbatim. New variants may be added for types that are
+    /// currently reported here, so match on [`EventType::as_str`] if you depend on one.
+    Unknown(String),
+}
+
+impl EventType {
+    /// The dotted event type string, e.g. `"checkout.session.completed"`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EventType::CheckoutSessionCompleted => "checkout.session.completed",
+            EventType::CheckoutSessionAsyncPaymentSucceeded => {
+                "checkout.session.async_payment_succeeded"
+            }
+            EventType::CheckoutSessionAsyncPaymentFailed => "checkout.session.async_payment_failed",
+            EventType::CheckoutSessionExpired => "checkout.session.expired",
+            EventType::Unknown(other) => other,
+        }
+    }
+
+    /// Whether this is one of the Checkout Session events whose `data.object` is a session.
+    pub fn is_checkout_session(&self) -> bool {
+        !matches!(self, EventType::Unknown(_))
+    }
+}
+
+impl From<&str> for EventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "checkout.session.completed" => EventType::CheckoutSessionCompleted,
+            "checkout.session.async_payment_succeeded" => {
+                EventType::CheckoutSessionAsyncPaymentSucceeded
+            }
+            "checkout.session.async_payment_failed" => EventType::CheckoutSessionAsyncPaymentFailed,
+            "checkout.session.expired" => EventType::CheckoutSessionExpired,
+            other => EventType::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl FromStr for EventType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(EventType::from(s))
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for EventType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EventType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        Ok(EventType::from(s.as_str()))
+    }
+}
+
+/// The object an event is about (`data.object`), chosen by the event's [`EventType`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventObject {
+    /// The Checkout Session, for the four `checkout.session.*` event types.
+    CheckoutSession(Box<Session>),
+    /// Any other event's object, as raw JSON.
+    Other(serde_json::Value),
+}
+
+impl EventObject {
+    /// The Checkout Session, if this is a `checkout.session.*` event.
+    pub fn as_checkout_session(&self) -> Option<&Session> {
+        match self {
+            EventObject::CheckoutSession(session) => Some(session),
+            EventObject::Other(_) => None,
+        }
+    }
+}
+
+impl Serialize for EventObject {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            EventObject::CheckoutSession(session) => session.serialize(serializer),
+            EventObject::Other(value) => value.serialize(serializer),
+        }
+    }
+}
+
+/// The `data` of an [`Event`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EventData {
+    /// The object the event is about, as it was when the event happened.
+    pub object: EventObject,
+    /// For `*.updated` events, the changed attributes with their previous values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The API request that caused an [`Event`], when there was one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct EventRequest {
+    /// The request's id (`req_…`); `None` for events caused by Stripe itself (e.g. a payment
+    /// completing in Checkout).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The `Idempotency-Key` sent with the request, if any.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+/// A Stripe event, as delivered to a webhook endpoint.
+///
+/// Get one from [`Webhook::construct_event`](crate::Webhook::construct_event), which verifies the
+/// signature first. Unknown fields are ignored at every level; the `data.object` of the four
+/// Checkout Session events is typed, every other event's object stays raw JSON.
+///
+/// `Event` also implements `Deserialize`, for events that were verified earlier (e.g. stored in a
+/// queue) or fetched from the API.
+///
+/// ```
+/// use stripe_checkout::{Event, EventObject, EventType};
+/// let event: Event = serde_json::from_str(r#"{
+///     "id": "evt_1", "object": "event", "type": "invoice.paid", "created": 1700000000,
+///     "livemode": false, "pending_webhooks": 1, "api_version": "2023-08-16",
+///     "request": {"id": null, "idempotency_key": null},
+///     "data": {"object": {"id": "in_1", "object": "invoice"}}
+/// }"#).unwrap();
+/// assert_eq!(event.type_, EventType::Unknown("invoice.paid".into()));
+/// assert!(matches!(event.data.object, EventObject::Other(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Event {
+    /// The event's id (`evt_…`). Stripe may deliver an event more than once: deduplicate on it.
+    pub id: String,
+    /// What happened.
+    #[serde(rename = "type")]
+    pub type_: EventType,
+    /// When the event was created.
+    pub created: Timestamp,
+    /// Whether the event happened in live mode.
+    pub livemode: bool,
+    /// The API version `data.object` was rendered with, when Stripe recorded one.
+    pub api_version: Option<String>,
+    /// The object the event is about.
+    pub data: EventData,
+    /// The API request that caused the event; `None` (or fields `None`) when Stripe caused it.
+    pub request: Option<EventRequest>,
+    /// How many webhook deliveries of this event have not succeeded yet.
+    pub pending_webhooks: i64,
+    /// For Connect events, the connected account the event happened on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+impl Event {
+    /// The Checkout Session, if this is a `checkout.session.*` event.
+    pub fn checkout_session(&self) -> Option<&Session> {
+        self.data.object.as_checkout_session()
+    }
+
+    /// Parses an event from JSON bytes, reporting the JSON path of the first problem.
+    ///
+    /// `data.object` is buffered as JSON first because `type` (which decides its Rust type) may
+    /// come after `data` in the payload; its path is then prefixed so errors read
+    /// `data.object.amount_total`, not `amount_total`.
+    pub(crate) fn from_slice_with_path(payload: &[u8]) -> Result<Event, (String, serde_json::Error)> {
+        let de = &mut serde_json::Deserializer::from_slice(payload);
+        let raw: RawEvent = serde_path_to_error::deserialize(de)
+            .map_err(|e| (e.path().to_string(), e.into_inner()))?;
+        raw.into_event().map_err(|(path, e)| (object_path(&path), e))
+    }
+}
+
+/// The wire shape of an event, before `data.object` is given a type.
+#[derive(serde::Deserialize)]
+struct RawEvent {
+    id: String,
+    #[serde(rename = "type")]
+    type_: EventType,
+    created: Timestamp,
+    livemode: bool,
+    #[serde(default)]
+    api_version: Option<String>,
+    data: RawEventData,
+    #[serde(default)]
+    request: Option<EventRequest>,
+    pending_webhooks: i64,
+    #[serde(default)]
+    account: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawEventData {
+    object: serde_json::Value,
+    #[serde(default)]
+    previous_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl RawEvent {
+    fn into_event(self) -> Result<Event, (String, serde_json::Error)> {
+        let object = if self.type_.is_checkout_session() {
+            let session: Session = serde_path_to_error::deserialize(self.data.object)
+                .map_err(|e| (e.path().to_string(), e.into_inner()))?;
+            EventObject::CheckoutSession(Box::new(session))
+        } else {
+            EventObject::Other(self.data.object)
+        };
+        Ok(Event {
+            id: self.id,
+            type_: self.type_,
+            created: self.created,
+            livemode: self.livemode,
+            api_version: self.api_version,
+            data: EventData { object, previous_attributes: self.data.previous_attributes },
+            request: self.request,
+            pending_webhooks: self.pending_webhooks,
+            account: self.account,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        RawEvent::deserialize(deserializer)?
+            .into_event()
+            .map_err(|(path, e)| de::Error::custom(format_args!("{}: {e}", object_path(&path))))
+    }
+}
+
+/// The full path of a problem inside `data.object`, given its path relative to the object
+/// (`serde_path_to_error` renders the empty path as `.`).
+fn object_path(inner: &str) -> String {
+    if inner.is_empty() || inner == "." {
+        "data.object".to_owned()
+    } else {
+        format!("data.object.{inner}")
+    }
+}

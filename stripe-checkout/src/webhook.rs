@@ -1,0 +1,407 @@
+//! Verifying Stripe webhook signatures and turning payloads into typed [`Event`]s.
+//!
+//! Stripe signs every delivery with the endpoint's signing secret (`whsec_…`) and sends
+//! `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…][,v0=<hex>]`, where each `v1` is the
+//! lowercase hex HMAC-SHA256 of `"<t>.<raw body>"`. Verification here:
+//!
+//! - accepts when **any** `v1` matches (Stripe sends several while a secret is being rolled),
+//!   comparing in constant time, and ignores other schemes (`v0`, unknown ones);
+//! - then rejects timestamps more than the tolerance (default 5 minutes) away from now, in
+//!   **either** direction: too old is a possible replay, too far in the future is a clock problem
+//!   or a forged timestamp kept for later. (stripe-python and stripe-node only reject old ones.)
+//! - treats headers longer than [`MAX_HEADER_LEN`] bytes as malformed, so hostile headers cost
+//!   bounded work;
+//! - never panics, whatever the header, payload or secret.
+//!
+//! Always verify the **raw** request body: re-serialized JSON will not match the signature.
+//!
+//! ```
+//! use stripe_checkout::{webhook, EventType, Webhook};
+//!
+//! let secret = "whsec_test_secret";
+//! let payload = r#"{"id":"evt_1","object":"event","type":"checkout.session.completed",
+//!     "created":1700000000,"livemode":false,"pending_webhooks":1,"api_version":"2023-08-16",
+//!     "request":{"id":null,"idempotency_key":null},
+//!     "data":{"object":{"id":"cs_test_1","object":"checkout.session"}}}"#;
+//! // In a real endpoint this is the `Stripe-Signature` request header.
+//! let header = webhook::sign_payload(payload, secret, 1_700_000_000);
+//!
+//! let event = Webhook::new(secret).now(1_700_000_010).construct(payload, &header)?;
+//! assert_eq!(event.type_, EventType::CheckoutSessionCompleted);
+//! assert!(event.checkout_session().is_some());
+//!
+//! // A tampered body fails.
+//! let err = Webhook::new(secret).now(1_700_000_010).construct("{}", &header).unwrap_err();
+//! assert_eq!(err, webhook::WebhookError::NoMatchingSignature);
+//! # Ok::<(), stripe_checkout::WebhookError>(())
+//! ```
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ring::hmac;
+
+use crate::{Event, Timestamp};
+
+/// Headers longer than this many bytes are rejected as [`WebhookError::MalformedHeader`].
+///
+/// A real header is `t=` plus a 10-digit timestamp and a few 67-byte signatures (~300 bytes);
+/// 8 KiB leaves ample room while bounding the work a hostile header can cause.
+pub const MAX_HEADER_LEN: usize = 8 * 1024;
+
+/// The tolerance [`Webhook::construct_event`] uses: 300 seconds, as in Stripe's libraries.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// Why a webhook delivery was rejected.
+///
+/// Messages never contain the signing secret. Respond with HTTP 400 to any of these; Stripe
+/// retries deliveries that fail.
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The `Stripe-Signature` header was empty (or only whitespace).
+    MissingHeader,
+    /// The header could not be parsed: no `t=`, several `t=`, a non-numeric `t=`, or longer than
+    /// [`MAX_HEADER_LEN`] bytes.
+    MalformedHeader {
+        /// What was wrong, e.g. `"no timestamp (t=)"`.
+        reason: &'static str,
+    },
+    /// The header carried no `v1` signature (for example only the legacy `v0` scheme).
+    NoV1Signature,
+    /// No `v1` signature matched the payload: wrong secret, modified body (did a framework
+    /// re-encode it?), or a forged request.
+    NoMatchingSignature,
+    /// The signature is valid but its timestamp is more than `tolerance` away from `now`.
+    TimestampOutsideTolerance {
+        /// The header's `t=` value (Unix seconds).
+        timestamp: Timestamp,
+        /// The time it was checked against (Unix seconds).
+        now: Timestamp,
+        /// The allowed difference.
+        tolerance: Duration,
+    },
+    /// The payload is authentic but is not JSON, or not a Stripe event.
+    InvalidPayload {
+        /// The JSON path of the problem, e.g. `data.object` or `created` (`.` for the root).
+        path: String,
+        /// What serde_json reported there.
+        message: String,
+    },
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookError::MissingHeader => f.write_str("missing Stripe-Signature header"),
+            WebhookError::MalformedHeader { reason } => {
+                write!(f, "malformed Stripe-Signature header: {reason}")
+            }
+            WebhookError::NoV1Signature => {
+                f.write_str("no v1 signature in the Stripe-Signature header")
+            }
+            WebhookError::NoMatchingSignature => {
+                f.write_str("no v1 signature matches the payload (wrong secret or modified body?)")
+            }
+            WebhookError::TimestampOutsideTolerance { timestamp, now, tolerance } => write!(
+                f,
+                "webhook timestamp {timestamp} is outside the tolerance of {}s around now ({now})",
+                tolerance.as_secs()
+            ),
+            WebhookError::InvalidPayload { path, message } => {
+                write!(f, "webhook payload is not a valid event at {path}: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {}
+
+/// Verifies webhook signatures with one signing secret and parses events.
+///
+/// Build one at startup and share it (it is `Send + Sync`); or use the one-shot
+/// [`Webhook::construct_event`]. `Debug` does not show the secret.
+///
+/// ```
+/// use std::time::Duration;
+/// use stripe_checkout::Webhook;
+///
+/// let webhook = Webhook::new("whsec_test_secret").tolerance(Duration::from_secs(60));
+/// assert!(!format!("{webhook:?}").contains("whsec"));
+/// ```
+#[derive(Clone)]
+pub struct Webhook {
+    key: hmac::Key,
+    tolerance: Duration,
+    now: Option<Timestamp>,
+}
+
+impl fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhook")
+            .field("secret", &"<redacted>")
+            .field("tolerance", &self.tolerance)
+            .field("now", &self.now)
+            .finish()
+    }
+}
+
+impl Webhook {
+    /// A verifier for the endpoint signing secret `secret` (`whsec_…`, used as-is), with the
+    /// [`DEFAULT_TOLERANCE`] and the system clock.
+    pub fn new(secret: &str) -> Self {
+        Webhook {
+            key: hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes()),
+            tolerance: DEFAULT_TOLERANCE,
+            now: None,
+        }
+    }
+
+    /// Accepts timestamps at most `tolerance` (whole seconds) away from now, in either direction.
+    /// `Duration::MAX` effectively disables the check, which lets replayed deliveries through.
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Checks timestamps against `now` (Unix seconds) instead of the system clock; for tests.
+    pub fn now(mut self, now: Timestamp) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// Verifies `payload` against `signature_header` with the default tolerance and the system
+    /// clock, then parses it as an [`Event`]. Same as `Webhook::new(secret).construct_event(…)`.
+    ///
+    /// ```
+    /// use stripe_checkout::{webhook::WebhookError, Webhook};
+    /// let err = Webhook::construct_event("{}", "", "whsec_x").unwrap_err();
+    /// assert_eq!(err, WebhookError::MissingHeader);
+    /// ```
+    pub fn construct_event(
+        payload: impl AsRef<[u8]>,
+        signature_header: &str,
+        secret: &str,
+    ) -> Result<Event, WebhookError> {
+        Webhook::new(secret).construct(payload, signature_header)
+    }
+
+    /// Verifies `payload` (the raw request body) against the `Stripe-Signature` header value,
+    /// then parses it as an [`Event`].
+    pub fn construct(
+        &self,
+        payload: impl AsRef<[u8]>,
+        signature_header: &str,
+    ) -> Result<Event, WebhookError> {
+        let payload = payload.as_ref();
+        self.verify(payload, signature_header)?;
+        Event::from_slice_with_path(payload)
+            .map_err(|(path, e)| WebhookError::InvalidPayload { path, message: e.to_string() })
+    }
+
+    /// Only verifies the signature and timestamp, e.g. to enqueue the raw body for later
+    /// processing (then parse it with `serde_json::from_slice::<Event>`).
+    pub fn verify(
+        &self,
+        payload: impl AsRef<[u8]>,
+        signature_header: &str,
+    ) -> Result<(), WebhookError> {
+        let header = parse_header(signature_header)?;
+        if header.v1.is_empty() {
+            return Err(WebhookError::NoV1Signature);
+        }
+
+        let expected = signature(&self.key, header.timestamp, payload.as_ref());
+        // Compare every candidate without stopping early, each in constant time: rather than
+        // recomputing the payload's HMAC per candidate (costly for big bodies and many `v1`s),
+        // both sides are MACed once more under a fixed key and `hmac::verify` compares those
+        // in constant time. Equal MACs mean equal signatures (barring a SHA-256 collision).
+        let compare_key = hmac::Key::new(hmac::HMAC_SHA256, b"stripe-checkout signature compare");
+        let expected_mac = hmac::sign(&compare_key, expected.as_ref());
+        let mut matched = false;
+        for candidate in header.candidates() {
+            matched |= hmac::verify(&compare_key, &candidate, expected_mac.as_ref()).is_ok();
+        }
+        if !matched {
+            return Err(WebhookError::NoMatchingSignature);
+        }
+
+        let now = self.now.unwrap_or_else(system_now);
+        // Whole seconds; anything beyond i64 range is "no limit" and cannot be exceeded.
+        let limit = self.tolerance.as_secs();
+        if now.abs_diff(header.timestamp) > limit {
+            return Err(WebhookError::TimestampOutsideTolerance {
+                timestamp: header.timestamp,
+                now,
+                tolerance: self.tolerance,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Signs `payload` as Stripe would at `timestamp` (Unix seconds, non-negative) and returns the
+/// whole `Stripe-Signature` header value, `t=<timestamp>,v1=<hex>`.
+///
+/// For testing webhook handlers without Stripe: sign a fixture with your test secret and feed
+/// both to your endpoint.
+///
+/// ```
+/// use stripe_checkout::webhook::sign_payload;
+/// let header = sign_payload(r#"{"id":"evt_1"}"#, "whsec_test", 1_700_000_000);
+/// assert!(header.starts_with("t=1700000000,v1="));
+/// assert_eq!(header.len(), "t=1700000000,v1=".len() + 64);
+/// ```
+pub fn sign_payload(payload: impl AsRef<[u8]>, secret: &str, timestamp: Timestamp) -> String {
+    let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
+    let tag = signature(&key, timestamp, payload.as_ref());
+    format!("t={timestamp},v1={}", hex_encode(tag.as_ref()))
+}
+
+/// [`sign_payload`] at the current system time, like stripe-python's
+/// `generate_signature_header`: a header that [`Webhook::construct_event`] accepts right away.
+pub fn generate_test_header(payload: impl AsRef<[u8]>, secret: &str) -> String {
+    sign_payload(payload, secret, system_now())
+}
+
+/// HMAC-SHA256 of `"<timestamp>.<payload>"`, fed in pieces to avoid copying the payload.
+fn signature(key: &hmac::Key, timestamp: Timestamp, payload: &[u8]) -> hmac::Tag {
+    let mut ctx = hmac::Context::with_key(key);
+    ctx.update(timestamp.to_string().as_bytes());
+    ctx.update(b".");
+    ctx.update(payload);
+    ctx.sign()
+}
+
+fn system_now() -> Timestamp {
+    // A clock before 1970 reads as 0 and one past year 292 billion saturates; neither panics.
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| Timestamp::try_from(d.as_secs()).unwrap_or(Timestamp::MAX))
+        .unwrap_or(0)
+}
+
+/// The parts of a `Stripe-Signature` header that verification uses.
+struct ParsedHeader<'a> {
+    timestamp: Timestamp,
+    /// The raw `v1=` values, in order.
+    v1: Vec<&'a str>,
+}
+
+impl ParsedHeader<'_> {
+    /// The `v1` values that decode to a 32-byte signature; others can never match, and skipping
+    /// them reveals nothing secret (their shape is the sender's own input).
+    fn candidates(&self) -> impl Iterator<Item = [u8; 32]> + '_ {
+        self.v1.iter().filter_map(|hex| hex_decode_32(hex))
+    }
+}
+
+fn parse_header(header: &str) -> Result<ParsedHeader<'_>, WebhookError> {
+    let malformed = |reason| WebhookError::MalformedHeader { reason };
+    if header.len() > MAX_HEADER_LEN {
+        return Err(malformed("longer than 8192 bytes"));
+    }
+    if header.trim().is_empty() {
+        return Err(WebhookError::MissingHeader);
+    }
+
+    let mut timestamp = None;
+    let mut v1 = Vec::new();
+    for item in header.split(',') {
+        // Tolerate whitespace a proxy may add after commas, and empty items.
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        let (key, value) = item.split_once('=').unwrap_or((item, ""));
+        match key.trim() {
+            "t" => {
+                if timestamp.is_some() {
+                    return Err(malformed("more than one timestamp (t=)"));
+                }
+                timestamp = Some(parse_timestamp(value.trim()).ok_or(malformed(
+                    "timestamp (t=) is not a non-negative integer number of seconds",
+                ))?);
+            }
+            "v1" => v1.push(value.trim()),
+            // `v0` (legacy, test mode only) and future schemes are not ours to check.
+            _ => {}
+        }
+    }
+    let timestamp = timestamp.ok_or(malformed("no timestamp (t=)"))?;
+    Ok(ParsedHeader { timestamp, v1 })
+}
+
+/// ASCII digits only: `i64::from_str` would also take `+5` and `-5`, which Stripe never sends.
+fn parse_timestamp(s: &str) -> Option<Timestamp> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+/// Decodes exactly 64 hex digits (either case) into 32 bytes.
+fn hex_decode_32(hex: &str) -> Option<[u8; 32]> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let bytes = hex.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        *slot = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trip() {
+        let bytes: Vec<u8> = (0u8..32).map(|i| i.wrapping_mul(37)).collect();
+        let hex = hex_encode(&bytes);
+        assert_eq!(hex.len(), 64);
+        assert_eq!(hex_decode_32(&hex).unwrap().as_slice(), bytes.as_slice());
+        assert_eq!(hex_decode_32(&hex.to_uppercase()).unwrap().as_slice(), bytes.as_slice());
+        assert_eq!(hex_encode(&[0x00, 0x0f, 0xf0, 0xff]), "000ff0ff");
+    }
+
+    #[test]
+    fn hex_decode_rejects_bad_input() {
+        assert!(hex_decode_32("").is_none());
+        assert!(hex_decode_32(&"0".repeat(63)).is_none());
+        assert!(hex_decode_32(&"0".repeat(65)).is_none());
+        assert!(hex_decode_32(&format!("{}g", "0".repeat(63))).is_none());
+        // 64 bytes but multi-byte chars: must not panic or split a char.
+        assert!(hex_decode_32(&"é".repeat(32)).is_none());
+    }
+
+    #[test]
+    fn timestamps_are_digits_only() {
+        assert_eq!(parse_timestamp("0"), Some(0));
+        assert_eq!(parse_timestamp("1700000000"), Some(1_700_000_000));
+        assert_eq!(parse_timestamp("+5"), None);
+        assert_eq!(parse_timestamp("-5"), None);
+        assert_eq!(parse_timestamp("99999999999999999999"), None);
+        assert_eq!(parse_timestamp(""), None);
+    }
+}
