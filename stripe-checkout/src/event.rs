@@ -209,11 +209,14 @@ impl Event {
     /// `data.object` is buffered as JSON first because `type` (which decides its Rust type) may
     /// come after `data` in the payload; its path is then prefixed so errors read
     /// `data.object.amount_total`, not `amount_total`.
-    pub(crate) fn from_slice_with_path(payload: &[u8]) -> Result<Event, (String, serde_json::Error)> {
+    pub(crate) fn from_slice_with_path(
+        payload: &[u8],
+    ) -> Result<Event, (String, serde_json::Error)> {
         let de = &mut serde_json::Deserializer::from_slice(payload);
         let raw: RawEvent = serde_path_to_error::deserialize(de)
             .map_err(|e| (e.path().to_string(), e.into_inner()))?;
-        raw.into_event().map_err(|(path, e)| (object_path(&path), e))
+        raw.into_event()
+            .map_err(|(path, e)| (object_path(&path), e))
     }
 }
 
@@ -257,7 +260,10 @@ impl RawEvent {
             created: self.created,
             livemode: self.livemode,
             api_version: self.api_version,
-            data: EventData { object, previous_attributes: self.data.previous_attributes },
+            data: EventData {
+                object,
+                previous_attributes: self.data.previous_attributes,
+            },
             request: self.request,
             pending_webhooks: self.pending_webhooks,
             account: self.account,

@@ -83,7 +83,8 @@ pub enum WebhookError {
     },
     /// The payload is authentic but is not JSON, or not a Stripe event.
     InvalidPayload {
-        /// The JSON path of the problem, e.g. `data.object` or `created` (`.` for the root).
+        /// The JSON path of the problem, e.g. `created` or `data.object.amount_total`; `.` is the
+        /// root, and a `?` segment is a key that a syntax error kept from being read.
         path: String,
         /// What serde_json reported there.
         message: String,
@@ -103,13 +104,20 @@ impl fmt::Display for WebhookError {
             WebhookError::NoMatchingSignature => {
                 f.write_str("no v1 signature matches the payload (wrong secret or modified body?)")
             }
-            WebhookError::TimestampOutsideTolerance { timestamp, now, tolerance } => write!(
+            WebhookError::TimestampOutsideTolerance {
+                timestamp,
+                now,
+                tolerance,
+            } => write!(
                 f,
                 "webhook timestamp {timestamp} is outside the tolerance of {}s around now ({now})",
                 tolerance.as_secs()
             ),
             WebhookError::InvalidPayload { path, message } => {
-                write!(f, "webhook payload is not a valid event at {path}: {message}")
+                write!(
+                    f,
+                    "webhook payload is not a valid event at {path}: {message}"
+                )
             }
         }
     }
@@ -195,8 +203,10 @@ impl Webhook {
     ) -> Result<Event, WebhookError> {
         let payload = payload.as_ref();
         self.verify(payload, signature_header)?;
-        Event::from_slice_with_path(payload)
-            .map_err(|(path, e)| WebhookError::InvalidPayload { path, message: e.to_string() })
+        Event::from_slice_with_path(payload).map_err(|(path, e)| WebhookError::InvalidPayload {
+            path,
+            message: e.to_string(),
+        })
     }
 
     /// Only verifies the signature and timestamp, e.g. to enqueue the raw body for later
@@ -381,7 +391,10 @@ mod tests {
         let hex = hex_encode(&bytes);
         assert_eq!(hex.len(), 64);
         assert_eq!(hex_decode_32(&hex).unwrap().as_slice(), bytes.as_slice());
-        assert_eq!(hex_decode_32(&hex.to_uppercase()).unwrap().as_slice(), bytes.as_slice());
+        assert_eq!(
+            hex_decode_32(&hex.to_uppercase()).unwrap().as_slice(),
+            bytes.as_slice()
+        );
         assert_eq!(hex_encode(&[0x00, 0x0f, 0xf0, 0xff]), "000ff0ff");
     }
 

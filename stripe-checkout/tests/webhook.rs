@@ -1,0 +1,706 @@
+//! Webhook signature verification and event parsing.
+
+use std::time::Duration;
+
+use proptest::prelude::*;
+use stripe_checkout::webhook::{self, sign_payload, WebhookError, MAX_HEADER_LEN};
+use stripe_checkout::{Event, EventObject, EventType, Webhook};
+
+const SECRET: &str = "whsec_test_secret";
+const T: i64 = 1_700_000_000;
+const PAYLOAD: &str = r#"{"id":"evt_test","object":"event"}"#;
+
+/// A minimal but complete event of type `ty` whose `data.object` is `object`.
+fn event_json(ty: &str, object: &str) -> String {
+    format!(
+        r#"{{"id":"evt_1","object":"event","type":"{ty}","created":{T},"livemode":false,
+        "pending_webhooks":1,"api_version":"2023-08-16",
+        "request":{{"id":"req_1","idempotency_key":"key-1"}},"data":{{"object":{object}}}}}"#
+    )
+}
+
+fn verifier() -> Webhook {
+    Webhook::new(SECRET).now(T + 10)
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn v1_of(header: &str) -> &str {
+    header.split_once(",v1=").unwrap().1
+}
+
+// --- signing and verification -------------------------------------------------------------
+
+#[test]
+fn known_answer() {
+    // Computed independently, once, with:
+    // python3 -c 'import hmac,hashlib;print(hmac.new(b"whsec_test_secret",
+    //   b"1700000000.{\"id\":\"evt_test\",\"object\":\"event\"}", hashlib.sha256).hexdigest())'
+    // (and cross-checked with `openssl dgst -sha256 -hmac whsec_test_secret`).
+    let expected = "8042376f6ca064adbe037642a718227dfd59047137eb49497a54c49eb0cfb724";
+    assert_eq!(
+        sign_payload(PAYLOAD, SECRET, T),
+        format!("t=1700000000,v1={expected}")
+    );
+    // Same HMAC, via python3 over b"1700000000." (empty payload).
+    assert_eq!(
+        sign_payload("", SECRET, T),
+        "t=1700000000,v1=316b9ab98c15bfa039d243f3196acee619cf29749a91a634e6a8154e2f7b6727"
+    );
+    // A header built by hand from the known answer verifies.
+    verifier()
+        .verify(PAYLOAD, &format!("t={T},v1={expected}"))
+        .unwrap();
+}
+
+#[test]
+fn round_trip_str_and_bytes() {
+    let payload = event_json("invoice.paid", r#"{"id":"in_1"}"#);
+    let header = sign_payload(&payload, SECRET, T);
+    let from_str = verifier().construct(payload.as_str(), &header).unwrap();
+    let from_bytes = verifier().construct(payload.as_bytes(), &header).unwrap();
+    let from_vec = verifier()
+        .construct(payload.clone().into_bytes(), &header)
+        .unwrap();
+    assert_eq!(from_str, from_bytes);
+    assert_eq!(from_str, from_vec);
+    assert_eq!(from_str.id, "evt_1");
+}
+
+#[test]
+fn one_shot_construct_event_uses_the_system_clock() {
+    let payload = event_json("invoice.paid", "{}");
+    let header = webhook::generate_test_header(&payload, SECRET);
+    let event = Webhook::construct_event(&payload, &header, SECRET).unwrap();
+    assert_eq!(event.type_.as_str(), "invoice.paid");
+    // A 2023 timestamp is far outside the default tolerance today.
+    let old = sign_payload(&payload, SECRET, T);
+    assert!(matches!(
+        Webhook::construct_event(&payload, &old, SECRET),
+        Err(WebhookError::TimestampOutsideTolerance { timestamp: T, .. })
+    ));
+}
+
+#[test]
+fn tampered_body_is_rejected() {
+    let header = sign_payload(PAYLOAD, SECRET, T);
+    let tampered = PAYLOAD.replace("evt_test", "evt_evil");
+    assert_eq!(
+        verifier().verify(&tampered, &header),
+        Err(WebhookError::NoMatchingSignature)
+    );
+    // Whitespace matters: the raw body must be verified, not re-serialized JSON.
+    let reformatted = format!("{PAYLOAD}\n");
+    assert_eq!(
+        verifier().verify(reformatted, &header),
+        Err(WebhookError::NoMatchingSignature)
+    );
+}
+
+#[test]
+fn tampered_signature_is_rejected() {
+    let header = sign_payload(PAYLOAD, SECRET, T);
+    let sig = v1_of(&header);
+    for i in [0, 31, 63] {
+        let mut bytes = sig.as_bytes().to_vec();
+        bytes[i] = if bytes[i] == b'0' { b'1' } else { b'0' };
+        let forged = format!("t={T},v1={}", String::from_utf8(bytes).unwrap());
+        assert_eq!(
+            verifier().verify(PAYLOAD, &forged),
+            Err(WebhookError::NoMatchingSignature)
+        );
+    }
+    // Truncated, extended and empty signatures can never match.
+    for bad in [&sig[..62], &format!("{sig}00"), ""] {
+        let forged = format!("t={T},v1={bad}");
+        assert_eq!(
+            verifier().verify(PAYLOAD, &forged),
+            Err(WebhookError::NoMatchingSignature)
+        );
+    }
+    // The timestamp is signed too: moving it breaks the signature.
+    let moved = format!("t={},v1={sig}", T + 1);
+    assert_eq!(
+        verifier().verify(PAYLOAD, &moved),
+        Err(WebhookError::NoMatchingSignature)
+    );
+}
+
+#[test]
+fn uppercase_hex_is_the_same_signature() {
+    let header = sign_payload(PAYLOAD, SECRET, T);
+    let upper = format!("t={T},v1={}", v1_of(&header).to_uppercase());
+    verifier().verify(PAYLOAD, &upper).unwrap();
+}
+
+#[test]
+fn wrong_secret_is_rejected() {
+    let header = sign_payload(PAYLOAD, "whsec_other", T);
+    assert_eq!(
+        verifier().verify(PAYLOAD, &header),
+        Err(WebhookError::NoMatchingSignature)
+    );
+    let header = sign_payload(PAYLOAD, "", T);
+    assert_eq!(
+        verifier().verify(PAYLOAD, &header),
+        Err(WebhookError::NoMatchingSignature)
+    );
+}
+
+#[test]
+fn expired_and_future_timestamps_are_rejected() {
+    let at = |now: i64| Webhook::new(SECRET).now(now);
+    let header = sign_payload(PAYLOAD, SECRET, T);
+    // Inclusive bounds: exactly 300 s either way is accepted.
+    at(T + 300).verify(PAYLOAD, &header).unwrap();
+    at(T - 300).verify(PAYLOAD, &header).unwrap();
+    at(T).verify(PAYLOAD, &header).unwrap();
+
+    let expired = at(T + 301).verify(PAYLOAD, &header).unwrap_err();
+    assert_eq!(
+        expired,
+        WebhookError::TimestampOutsideTolerance {
+            timestamp: T,
+            now: T + 301,
+            tolerance: Duration::from_secs(300)
+        }
+    );
+    let msg = expired.to_string();
+    assert!(msg.contains("1700000000") && msg.contains("300s"), "{msg}");
+
+    let future = at(T - 301).verify(PAYLOAD, &header).unwrap_err();
+    assert!(matches!(
+        future,
+        WebhookError::TimestampOutsideTolerance { timestamp: T, .. }
+    ));
+}
+
+#[test]
+fn tolerance_is_configurable() {
+    let header = sign_payload(PAYLOAD, SECRET, T);
+    let strict = Webhook::new(SECRET)
+        .now(T + 61)
+        .tolerance(Duration::from_secs(60));
+    assert!(matches!(
+        strict.verify(PAYLOAD, &header),
+        Err(WebhookError::TimestampOutsideTolerance { .. })
+    ));
+    let lax = Webhook::new(SECRET)
+        .now(T + 3600)
+        .tolerance(Duration::from_secs(3600));
+    lax.verify(PAYLOAD, &header).unwrap();
+    let zero = Webhook::new(SECRET).tolerance(Duration::ZERO);
+    zero.clone().now(T).verify(PAYLOAD, &header).unwrap();
+    assert!(zero.now(T + 1).verify(PAYLOAD, &header).is_err());
+    // Duration::MAX never overflows and accepts any timestamp.
+    let header0 = sign_payload(PAYLOAD, SECRET, 0);
+    let any = Webhook::new(SECRET).now(i64::MAX).tolerance(Duration::MAX);
+    any.verify(PAYLOAD, &header0).unwrap();
+}
+
+#[test]
+fn signature_is_checked_before_the_timestamp() {
+    // A forged request with a stale timestamp reports the forgery, as Stripe's libraries do.
+    let header = sign_payload(PAYLOAD, "whsec_other", T);
+    let late = Webhook::new(SECRET).now(T + 10_000);
+    assert_eq!(
+        late.verify(PAYLOAD, &header),
+        Err(WebhookError::NoMatchingSignature)
+    );
+}
+
+#[test]
+fn any_v1_may_match() {
+    let good = v1_of(&sign_payload(PAYLOAD, SECRET, T)).to_owned();
+    let bad1 = v1_of(&sign_payload(PAYLOAD, "whsec_old", T)).to_owned();
+    let bad2 = "0".repeat(64);
+    for header in [
+        format!("t={T},v1={good},v1={bad1},v1={bad2}"),
+        format!("t={T},v1={bad1},v1={good},v1={bad2}"),
+        format!("t={T},v1={bad1},v1={bad2},v1={good}"),
+        format!("v1={bad1},v1={good},t={T}"),
+        format!("t={T},v1={bad1},v1={good},v0={bad2}"),
+        format!("t={T},v1=zz,v1={good}"),
+    ] {
+        verifier()
+            .verify(PAYLOAD, &header)
+            .unwrap_or_else(|e| panic!("{header}: {e}"));
+    }
+    let none = format!("t={T},v1={bad1},v1={bad2}");
+    assert_eq!(
+        verifier().verify(PAYLOAD, &none),
+        Err(WebhookError::NoMatchingSignature)
+    );
+}
+
+#[test]
+fn v0_only_is_not_enough() {
+    // Even a "v0" that holds a correct v1 signature: v0 is a different scheme and is ignored.
+    let good = v1_of(&sign_payload(PAYLOAD, SECRET, T)).to_owned();
+    let header = format!("t={T},v0={good}");
+    assert_eq!(
+        verifier().verify(PAYLOAD, &header),
+        Err(WebhookError::NoV1Signature)
+    );
+    assert_eq!(
+        verifier().verify(PAYLOAD, &format!("t={T}")),
+        Err(WebhookError::NoV1Signature)
+    );
+    let header = format!("t={T},v2={good},foo=bar,V1={good}");
+    assert_eq!(
+        verifier().verify(PAYLOAD, &header),
+        Err(WebhookError::NoV1Signature)
+    );
+}
+
+#[test]
+fn unknown_items_and_whitespace_are_tolerated() {
+    let good = v1_of(&sign_payload(PAYLOAD, SECRET, T)).to_owned();
+    for header in [
+        format!("t={T}, v1={good}"),
+        format!(" t={T} ,v1={good} "),
+        format!("t={T},v1={good},"),
+        format!("t={T},,v1={good}"),
+        format!("t={T},v2=abc,flag,x=y=z,v1={good}"),
+    ] {
+        verifier()
+            .verify(PAYLOAD, &header)
+            .unwrap_or_else(|e| panic!("{header:?}: {e}"));
+    }
+}
+
+#[test]
+fn garbage_headers() {
+    let good = v1_of(&sign_payload(PAYLOAD, SECRET, T)).to_owned();
+    let missing = ["", " ", "\t\r\n"];
+    for header in missing {
+        assert_eq!(
+            verifier().verify(PAYLOAD, header),
+            Err(WebhookError::MissingHeader)
+        );
+    }
+    let malformed = [
+        ",,,".to_owned(),
+        "t=".to_owned(),
+        "t".to_owned(),
+        "t=abc,v1=00".to_owned(),
+        "v1=zz".to_owned(),
+        format!("v1={good}"),
+        format!("t=+{T},v1={good}"),
+        format!("t=-{T},v1={good}"),
+        format!("t={T}.5,v1={good}"),
+        format!("t=0x10,v1={good}"),
+        format!("t=99999999999999999999,v1={good}"),
+        format!("t={T},t={T},v1={good}"),
+        format!("t={T},v1={good},t={T}"),
+        // Unicode: Arabic-Indic digits, fullwidth digits, emoji, a combining accent.
+        format!("t=١٧٠٠٠٠٠٠٠٠,v1={good}"),
+        format!("t=１７００００００００,v1={good}"),
+        "🦀=🦀,t=🦀".to_owned(),
+        format!("t={T}\u{301},v1={good}"),
+        "=,=,=".to_owned(),
+        "garbage".to_owned(),
+    ];
+    for header in &malformed {
+        let err = verifier().verify(PAYLOAD, header).unwrap_err();
+        assert!(
+            matches!(err, WebhookError::MalformedHeader { .. }),
+            "{header:?}: {err:?}"
+        );
+    }
+    // Unicode in signature values is just a non-matching signature.
+    let header = format!("t={T},v1=é{}", &good[2..]);
+    assert_eq!(
+        verifier().verify(PAYLOAD, &header),
+        Err(WebhookError::NoMatchingSignature)
+    );
+}
+
+#[test]
+fn huge_headers_are_malformed_not_slow() {
+    let good = v1_of(&sign_payload(PAYLOAD, SECRET, T)).to_owned();
+    // Just over the cap, even with a valid signature in it.
+    let mut header = format!("t={T},v1={good}");
+    while header.len() <= MAX_HEADER_LEN {
+        header.push_str(",v0=ab");
+    }
+    assert!(matches!(
+        verifier().verify(PAYLOAD, &header),
+        Err(WebhookError::MalformedHeader { .. })
+    ));
+    // Megabytes of commas, equals signs or one giant value: rejected up front.
+    for huge in [
+        ",".repeat(1 << 20),
+        "=".repeat(1 << 20),
+        format!("t={}", "9".repeat(1 << 20)),
+    ] {
+        assert!(matches!(
+            verifier().verify(PAYLOAD, &huge),
+            Err(WebhookError::MalformedHeader { .. })
+        ));
+    }
+    // Just under the cap: ~120 wrong candidates then the right one still verifies.
+    let bad = "0".repeat(64);
+    let mut header = format!("t={T}");
+    while header.len() + 2 * (bad.len() + 4) < MAX_HEADER_LEN {
+        header.push_str(&format!(",v1={bad}"));
+    }
+    header.push_str(&format!(",v1={good}"));
+    assert!(header.len() <= MAX_HEADER_LEN);
+    verifier().verify(PAYLOAD, &header).unwrap();
+}
+
+#[test]
+fn empty_payload() {
+    let header = sign_payload("", SECRET, T);
+    verifier().verify("", &header).unwrap();
+    let err = verifier().construct("", &header).unwrap_err();
+    assert!(
+        matches!(err, WebhookError::InvalidPayload { .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        verifier().verify("x", &header),
+        Err(WebhookError::NoMatchingSignature)
+    );
+}
+
+#[test]
+fn non_utf8_payload() {
+    let payload: &[u8] = b"{\"id\":\"\xff\xfe\"}\x80";
+    let header = sign_payload(payload, SECRET, T);
+    // Signatures are over bytes, so verification works...
+    verifier().verify(payload, &header).unwrap();
+    // ...but it is not an event.
+    let err = verifier().construct(payload, &header).unwrap_err();
+    assert!(
+        matches!(err, WebhookError::InvalidPayload { .. }),
+        "{err:?}"
+    );
+    // Invalid UTF-8 inside a string of an otherwise valid event.
+    let mut bytes = event_json("invoice.paid", r#"{"name":"XX"}"#).into_bytes();
+    let pos = bytes.windows(2).position(|w| w == b"XX").unwrap();
+    bytes[pos..pos + 2].copy_from_slice(&[0xff, 0xfe]);
+    let header = sign_payload(&bytes, SECRET, T);
+    match verifier().construct(&bytes, &header).unwrap_err() {
+        WebhookError::InvalidPayload { path, .. } => assert_eq!(path, "data.object.name"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn secret_never_leaks() {
+    let secret = "whsec_SUPER_SECRET_VALUE";
+    let webhook = Webhook::new(secret).now(T);
+    assert!(!format!("{webhook:?}").contains("SUPER_SECRET"));
+    let errors = [
+        webhook.verify(PAYLOAD, "").unwrap_err(),
+        webhook.verify(PAYLOAD, "t=x").unwrap_err(),
+        webhook.verify(PAYLOAD, &format!("t={T}")).unwrap_err(),
+        webhook
+            .verify(PAYLOAD, &sign_payload(PAYLOAD, "whsec_other", T))
+            .unwrap_err(),
+        webhook
+            .clone()
+            .now(T + 999)
+            .verify(PAYLOAD, &sign_payload(PAYLOAD, secret, T))
+            .unwrap_err(),
+        webhook
+            .construct("nope", &sign_payload("nope", secret, T))
+            .unwrap_err(),
+    ];
+    for err in errors {
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(!text.contains("SUPER_SECRET"), "{text}");
+        }
+        // It is a std error and can be boxed.
+        let _boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(err);
+    }
+}
+
+// --- event parsing ------------------------------------------------------------------------
+
+fn verified_fixture(name: &str) -> Event {
+    let payload = fixture(name);
+    let header = sign_payload(&payload, SECRET, 1_679_600_300);
+    Webhook::new(SECRET)
+        .now(1_679_600_301)
+        .construct(&payload, &header)
+        .unwrap()
+}
+
+#[test]
+fn checkout_session_completed() {
+    let event = verified_fixture("event_checkout_session_completed.json");
+    assert_eq!(event.type_, EventType::CheckoutSessionCompleted);
+    assert_eq!(event.id, "evt_1OoZ9ALkdIwHu7ixcompleted");
+    assert_eq!(event.created, 1_679_600_300);
+    assert!(!event.livemode);
+    assert_eq!(event.api_version.as_deref(), Some("2023-08-16"));
+    assert_eq!(event.pending_webhooks, 1);
+    assert_eq!(event.account, None);
+    let request = event.request.as_ref().unwrap();
+    assert_eq!(
+        (request.id.as_deref(), request.idempotency_key.as_deref()),
+        (None, None)
+    );
+    assert!(event.data.previous_attributes.is_none());
+
+    let session = event.checkout_session().expect("typed session");
+    assert_eq!(
+        session["id"],
+        "cs_test_a11YYufWQzNY63zpQ6QSNRQhkUpVph4WRmzW0zWJO2znZKdVujZ0N0S22u"
+    );
+    assert_eq!(session["payment_status"], "paid");
+    assert_eq!(session["status"], "complete");
+    assert_eq!(session["amount_total"], 2198);
+    assert_eq!(
+        session["customer_details"]["email"],
+        "jenny.rosen@example.com"
+    );
+    assert_eq!(session["metadata"]["order_id"], "6735");
+}
+
+#[test]
+fn checkout_session_async_events_and_expired() {
+    let cases = [
+        (
+            "event_checkout_session_async_payment_succeeded.json",
+            EventType::CheckoutSessionAsyncPaymentSucceeded,
+            "paid",
+            "complete",
+        ),
+        (
+            "event_checkout_session_async_payment_failed.json",
+            EventType::CheckoutSessionAsyncPaymentFailed,
+            "unpaid",
+            "complete",
+        ),
+        (
+            "event_checkout_session_expired.json",
+            EventType::CheckoutSessionExpired,
+            "unpaid",
+            "expired",
+        ),
+    ];
+    for (name, ty, payment_status, status) in cases {
+        let event = verified_fixture(name);
+        assert_eq!(event.type_, ty, "{name}");
+        assert!(event.type_.is_checkout_session());
+        let EventObject::CheckoutSession(session) = &event.data.object else {
+            panic!("{name}: not a session: {:?}", event.data.object)
+        };
+        assert_eq!(session["object"], "checkout.session", "{name}");
+        assert_eq!(session["payment_status"], payment_status, "{name}");
+        assert_eq!(session["status"], status, "{name}");
+    }
+}
+
+#[test]
+fn event_types_round_trip_as_strings() {
+    for (s, ty) in [
+        (
+            "checkout.session.completed",
+            EventType::CheckoutSessionCompleted,
+        ),
+        (
+            "checkout.session.async_payment_succeeded",
+            EventType::CheckoutSessionAsyncPaymentSucceeded,
+        ),
+        (
+            "checkout.session.async_payment_failed",
+            EventType::CheckoutSessionAsyncPaymentFailed,
+        ),
+        (
+            "checkout.session.expired",
+            EventType::CheckoutSessionExpired,
+        ),
+        ("invoice.paid", EventType::Unknown("invoice.paid".into())),
+        ("", EventType::Unknown(String::new())),
+    ] {
+        assert_eq!(EventType::from(s), ty);
+        assert_eq!(ty.as_str(), s);
+        assert_eq!(ty.to_string(), s);
+        assert_eq!(
+            serde_json::to_string(&ty).unwrap(),
+            serde_json::to_string(s).unwrap()
+        );
+        assert_eq!(
+            serde_json::from_str::<EventType>(&serde_json::to_string(s).unwrap()).unwrap(),
+            ty
+        );
+    }
+    assert!(!EventType::from("checkout.session.updated").is_checkout_session());
+}
+
+#[test]
+fn unknown_event_type_stays_raw_json() {
+    let object = r#"{"id":"in_1","object":"invoice","amount_paid":500,"lines":{"data":[]}}"#;
+    let payload = event_json("invoice.paid", object);
+    let event = verifier()
+        .construct(&payload, &sign_payload(&payload, SECRET, T))
+        .unwrap();
+    assert_eq!(event.type_, EventType::Unknown("invoice.paid".into()));
+    assert!(event.checkout_session().is_none());
+    let expected: serde_json::Value = serde_json::from_str(object).unwrap();
+    assert_eq!(event.data.object, EventObject::Other(expected));
+    let request = event.request.unwrap();
+    assert_eq!(request.id.as_deref(), Some("req_1"));
+    assert_eq!(request.idempotency_key.as_deref(), Some("key-1"));
+}
+
+#[test]
+fn session_shaped_object_with_other_type_is_not_guessed() {
+    // The variant follows `type`, never the object's shape.
+    let payload = event_json(
+        "checkout.session.updated",
+        r#"{"id":"cs_1","object":"checkout.session"}"#,
+    );
+    let event = verifier()
+        .construct(&payload, &sign_payload(&payload, SECRET, T))
+        .unwrap();
+    assert!(matches!(event.data.object, EventObject::Other(_)));
+}
+
+#[test]
+fn unknown_fields_are_tolerated() {
+    let payload = r#"{"id":"evt_2","object":"event","type":"checkout.session.completed",
+        "created":1700000000,"livemode":true,"pending_webhooks":0,"api_version":null,
+        "account":"acct_123","context":"acct_123","brand_new_field":{"nested":[1,2,3]},
+        "request":{"id":null,"idempotency_key":null,"extra":true},
+        "data":{"object":{"id":"cs_2","object":"checkout.session","future_field":1},
+                "previous_attributes":{"status":"open"},"data_extra":null}}"#;
+    let event = verifier()
+        .construct(payload, &sign_payload(payload, SECRET, T))
+        .unwrap();
+    assert_eq!(event.account.as_deref(), Some("acct_123"));
+    assert!(event.livemode);
+    assert_eq!(event.api_version, None);
+    assert_eq!(
+        event.data.previous_attributes.as_ref().unwrap()["status"],
+        "open"
+    );
+    assert_eq!(event.checkout_session().unwrap()["id"], "cs_2");
+}
+
+#[test]
+fn optional_fields_may_be_null_or_absent() {
+    let payload = r#"{"id":"evt_3","type":"invoice.paid","created":1,"livemode":false,
+        "pending_webhooks":0,"request":null,"data":{"object":{}}}"#;
+    let event = verifier()
+        .construct(payload, &sign_payload(payload, SECRET, T))
+        .unwrap();
+    assert_eq!(event.request, None);
+    assert_eq!(event.api_version, None);
+    assert_eq!(event.account, None);
+}
+
+#[test]
+fn invalid_events_name_the_path() {
+    let cases = [
+        ("42", "."),
+        ("null", "."),
+        // A syntax error before any key was read: serde_path_to_error says "?".
+        ("{", "?"),
+        ("not json", "."),
+        (
+            r#"{"id":"evt_1","type":"invoice.paid","created":"yesterday"}"#,
+            "created",
+        ),
+        (r#"{"id":"evt_1","type":7}"#, "type"),
+        (
+            r#"{"id":"evt_1","type":"invoice.paid","created":1,"livemode":false,"pending_webhooks":0,
+               "request":{"id":5},"data":{"object":{}}}"#,
+            "request.id",
+        ),
+        (
+            r#"{"id":"evt_1","type":"invoice.paid","created":1,"livemode":false,"pending_webhooks":0,
+               "data":{"previous_attributes":[]}}"#,
+            "data.previous_attributes",
+        ),
+    ];
+    for (payload, path) in cases {
+        let err = verifier()
+            .construct(payload, &sign_payload(payload, SECRET, T))
+            .unwrap_err();
+        match &err {
+            WebhookError::InvalidPayload { path: got, .. } => assert_eq!(got, path, "{payload}"),
+            other => panic!("{payload}: {other:?}"),
+        }
+        assert!(err.to_string().contains(path), "{err}");
+    }
+    // A missing required field is reported at its parent.
+    let payload = r#"{"id":"evt_1","type":"invoice.paid"}"#;
+    let err = verifier()
+        .construct(payload, &sign_payload(payload, SECRET, T))
+        .unwrap_err();
+    assert!(err.to_string().contains("missing field `created`"), "{err}");
+}
+
+#[test]
+fn events_serialize_back_to_equivalent_json() {
+    for name in [
+        "event_checkout_session_completed.json",
+        "event_checkout_session_async_payment_succeeded.json",
+        "event_checkout_session_async_payment_failed.json",
+        "event_checkout_session_expired.json",
+    ] {
+        let event = verified_fixture(name);
+        let json = serde_json::to_string(&event).unwrap();
+        let again: Event = serde_json::from_str(&json).unwrap();
+        assert_eq!(again, event, "{name}");
+    }
+}
+
+// --- properties ---------------------------------------------------------------------------
+
+/// Header-like strings: mostly made of the characters that matter to the parser.
+fn header_strategy() -> impl Strategy<Value = String> {
+    prop_oneof![
+        ".*",
+        "[tv01=,a-f0-9 ]{0,200}",
+        (any::<i64>(), "[0-9a-fA-F]{0,70}", "[tv0-9=,]{0,20}")
+            .prop_map(|(t, sig, tail)| format!("t={t},v1={sig},{tail}")),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn never_panics(
+        header in header_strategy(),
+        payload in proptest::collection::vec(any::<u8>(), 0..300),
+        secret in ".{0,40}",
+        now in any::<i64>(),
+        tolerance in any::<u64>(),
+    ) {
+        let webhook = Webhook::new(&secret).now(now).tolerance(Duration::from_secs(tolerance));
+        let _ = webhook.verify(&payload, &header);
+        let _ = webhook.construct(&payload, &header);
+        let _ = Webhook::construct_event(&payload, &header, &secret);
+        // Signing any timestamp never panics either.
+        let _ = sign_payload(&payload, &secret, now);
+    }
+
+    #[test]
+    fn signed_payloads_verify_and_mutations_do_not(
+        payload in proptest::collection::vec(any::<u8>(), 0..300),
+        secret in ".{0,40}",
+        t in 0i64..=4_102_444_800,
+        flip in any::<prop::sample::Index>(),
+    ) {
+        let header = sign_payload(&payload, &secret, t);
+        let webhook = Webhook::new(&secret).now(t);
+        prop_assert_eq!(webhook.verify(&payload, &header), Ok(()));
+        if !payload.is_empty() {
+            let mut tampered = payload.clone();
+            let i = flip.index(tampered.len());
+            tampered[i] ^= 0x01;
+            prop_assert_eq!(webhook.verify(&tampered, &header), Err(WebhookError::NoMatchingSignature));
+        }
+    }
+}
