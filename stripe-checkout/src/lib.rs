@@ -5,16 +5,28 @@
 #![deny(missing_docs)]
 #![warn(rust_2018_idioms)]
 
+mod client;
+mod error;
+mod event;
 mod expandable;
+pub mod form;
 pub mod generated;
+mod pagination;
 mod unsettable;
 pub mod webhook;
-mod event;
 
+#[doc(hidden)]
+pub use client::encode_path_segment;
+pub use client::{Client, ClientBuilder, Method, RequestOptions};
+pub use error::{
+    ApiError, ApiErrorObject, ApiErrorType, ConfigError, DecodeError, EncodeError, Error,
+    TransportError,
+};
+pub use event::{Event, EventData, EventObject, EventRequest, EventType};
 pub use expandable::{Expandable, Identified};
 pub use generated::*;
+pub use pagination::{List, Paginator};
 pub use unsettable::Unsettable;
-pub use event::{Event, EventData, EventObject, EventRequest, EventType};
 pub use webhook::{Webhook, WebhookError};
 
 /// A Unix timestamp in seconds, as Stripe sends it (`format: unix-time` in the spec).

@@ -1,0 +1,372 @@
+//! The crate's error type: API errors returned by Stripe, transport failures and (de)serialization
+//! failures.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong sending a request to Stripe.
+///
+/// ```
+/// # async fn run(client: stripe_checkout::Client) {
+/// # let result: Result<serde_json::Value, stripe_checkout::Error> = Err(stripe_checkout::Error::Timeout(Default::default()));
+/// match result {
+///     Ok(_) => {}
+///     Err(stripe_checkout::Error::Api(e)) if e.error.r#type == stripe_checkout::ApiErrorType::CardError => {
+///         eprintln!("card declined: {:?} (request {:?})", e.error.decline_code, e.request_id);
+///     }
+///     Err(e) if e.is_retryable() => eprintln!("try again later: {e}"),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Stripe answered with a non-2xx status.
+    Api(Box<ApiError>),
+    /// The connection could not be made or broke before a full response arrived.
+    Connection(TransportError),
+    /// The request (or reading its response) exceeded the client's timeout.
+    Timeout(TransportError),
+    /// A 2xx response body did not match the expected type.
+    Decode(Box<DecodeError>),
+    /// The request parameters could not be form-encoded, or the path/headers were invalid.
+    Encode(EncodeError),
+    /// The client is misconfigured (bad base URL, unusable secret key, TLS init failure).
+    Config(ConfigError),
+}
+
+impl Error {
+    pub(crate) fn encode(message: String) -> Error {
+        Error::Encode(EncodeError { message })
+    }
+
+    pub(crate) fn config(message: String) -> Error {
+        Error::Config(ConfigError { message })
+    }
+
+    /// The HTTP status of the response, when one was received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// Stripe's `Request-Id` for the response, when one was received; quote it to Stripe support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Decode(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The Stripe error object, for [`Error::Api`].
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same request again (with the same idempotency key) may succeed.
+    ///
+    /// This is the rule the client's automatic retries use, mirroring Stripe's official SDKs:
+    /// connection failures and timeouts are retryable; for API errors Stripe's
+    /// `Stripe-Should-Retry` header decides when present, otherwise 409 and 5xx are retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Connection(_) | Error::Timeout(_) => true,
+            Error::Api(e) => e.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// Whether this is a timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// Whether this is a connection failure.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, Error::Connection(_))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => e.fmt(f),
+            Error::Connection(e) => write!(f, "connection to Stripe failed: {e}"),
+            Error::Timeout(e) => write!(f, "request to Stripe timed out: {e}"),
+            Error::Decode(e) => e.fmt(f),
+            Error::Encode(e) => e.fmt(f),
+            Error::Config(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Connection(e) | Error::Timeout(e) => e
+                .source
+                .as_deref()
+                .map(|s| s as &(dyn std::error::Error + 'static)),
+            _ => None,
+        }
+    }
+}
+
+/// A non-2xx response from Stripe.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP status code.
+    pub status: u16,
+    /// The `Request-Id` response header.
+    pub request_id: Option<String>,
+    /// The `Stripe-Should-Retry` response header, when Stripe sent one.
+    pub should_retry: Option<bool>,
+    /// The `Retry-After` response header in seconds, when present and numeric.
+    pub retry_after: Option<Duration>,
+    /// The `error` object of the response body. When the body was not a Stripe error object
+    /// (a proxy's HTML page, say) this has type [`ApiErrorType::Unknown`] and a message saying so.
+    pub error: ApiErrorObject,
+}
+
+impl ApiError {
+    /// See [`Error::is_retryable`].
+    pub fn is_retryable(&self) -> bool {
+        match self.should_retry {
+            Some(should) => should,
+            None => self.status == 409 || self.status >= 500,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Stripe API error {} ({})",
+            self.status, self.error.r#type
+        )?;
+        if let Some(code) = &self.error.code {
+            write!(f, " [{code}]")?;
+        }
+        if let Some(message) = &self.error.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(param) = &self.error.param {
+            write!(f, " (param: {param})")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id: {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The `error` object Stripe returns with a non-2xx status.
+/// See <https://docs.stripe.com/api/errors>.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ApiErrorObject {
+    /// The error category.
+    #[serde(default, rename = "type")]
+    pub r#type: ApiErrorType,
+    /// A short machine-readable code, e.g. `resource_missing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// For card errors from a decline, the issuer's reason, e.g. `insufficient_funds`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decline_code: Option<String>,
+    /// A human-readable message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The request parameter the error relates to, e.g. `line_items[0][price]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
+    /// A link to Stripe's documentation for `code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_url: Option<String>,
+    /// For card errors, the id of the failed charge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge: Option<String>,
+    /// The PaymentIntent involved, as Stripe sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<serde_json::Value>,
+    /// The SetupIntent involved, as Stripe sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_intent: Option<serde_json::Value>,
+    /// The PaymentMethod involved, as Stripe sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<serde_json::Value>,
+    /// Any other fields of the error object.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `type` of a Stripe error object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorType {
+    /// `api_error`: a problem on Stripe's side.
+    ApiError,
+    /// `card_error`: the card could not be charged.
+    CardError,
+    /// `idempotency_error`: an idempotency key was reused with different parameters.
+    IdempotencyError,
+    /// `invalid_request_error`: bad parameters, missing resource, bad key, rate limited.
+    InvalidRequestError,
+    /// Any other type, as sent (e.g. the legacy `rate_limit_error`).
+    Other(String),
+    /// The response carried no Stripe error object, or one without a `type`.
+    #[default]
+    Unknown,
+}
+
+impl ApiErrorType {
+    /// The wire name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ApiErrorType::ApiError => "api_error",
+            ApiErrorType::CardError => "card_error",
+            ApiErrorType::IdempotencyError => "idempotency_error",
+            ApiErrorType::InvalidRequestError => "invalid_request_error",
+            ApiErrorType::Other(other) => other,
+            ApiErrorType::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for ApiErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ApiErrorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "api_error" => ApiErrorType::ApiError,
+            "card_error" => ApiErrorType::CardError,
+            "idempotency_error" => ApiErrorType::IdempotencyError,
+            "invalid_request_error" => ApiErrorType::InvalidRequestError,
+            other => ApiErrorType::Other(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ApiErrorType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiErrorType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        Ok(ApiErrorType::from(s.as_str()))
+    }
+}
+
+/// Details of a connection failure or timeout.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// What failed.
+    pub message: String,
+    /// How many times the request was retried before giving up.
+    pub retries: u32,
+    source: Option<BoxError>,
+}
+
+impl TransportError {
+    pub(crate) fn new(message: String, retries: u32, source: Option<BoxError>) -> Self {
+        TransportError {
+            message,
+            retries,
+            source,
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if self.retries > 0 {
+            write!(f, " (after {} retries)", self.retries)?;
+        }
+        Ok(())
+    }
+}
+
+/// A 2xx response whose body did not deserialize into the expected type.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// Where in the body deserialization failed, e.g. `data[0].amount_total` (`.` for the root).
+    pub path: String,
+    /// serde's message, including line and column.
+    pub message: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// The `Request-Id` response header.
+    pub request_id: Option<String>,
+    /// The start of the body, only when it does not look like JSON at all (an HTML error page
+    /// from a proxy, say). JSON bodies are never quoted: they can hold client secrets.
+    pub body_excerpt: Option<String>,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not decode Stripe response (status {}) at `{}`: {}",
+            self.status, self.path, self.message
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id: {id})")?;
+        }
+        if let Some(excerpt) = &self.body_excerpt {
+            write!(f, "; body starts with {excerpt:?}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The request could not be encoded.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct EncodeError {
+    /// What could not be encoded.
+    pub message: String,
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not encode Stripe request: {}", self.message)
+    }
+}
+
+/// The client configuration is unusable.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ConfigError {
+    /// What is wrong (never includes the secret key).
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid Stripe client configuration: {}", self.message)
+    }
+}
