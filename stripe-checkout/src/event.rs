@@ -101,8 +101,10 @@ impl<'de> Deserialize<'de> for EventType {
     }
 }
 
-/// The object an event is about (`data.object`), chosen by the event's [`EventType`].
+/// The object an event is about (`data.object`), chosen by the event's [`EventType`] (never by
+/// the object's shape). More typed variants may be added, hence `#[non_exhaustive]`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventObject {
     /// The Checkout Session, for the four `checkout.session.*` event types.
     CheckoutSession(Box<Session>),

@@ -179,7 +179,7 @@ impl Webhook {
     }
 
     /// Verifies `payload` against `signature_header` with the default tolerance and the system
-    /// clock, then parses it as an [`Event`]. Same as `Webhook::new(secret).construct_event(…)`.
+    /// clock, then parses it as an [`Event`]. Same as `Webhook::new(secret).construct(…)`.
     ///
     /// ```
     /// use stripe_checkout::{webhook::WebhookError, Webhook};
@@ -222,10 +222,10 @@ impl Webhook {
         }
 
         let expected = signature(&self.key, header.timestamp, payload.as_ref());
-        // Compare every candidate without stopping early, each in constant time: rather than
-        // recomputing the payload's HMAC per candidate (costly for big bodies and many `v1`s),
-        // both sides are MACed once more under a fixed key and `hmac::verify` compares those
-        // in constant time. Equal MACs mean equal signatures (barring a SHA-256 collision).
+        // The payload's HMAC is computed once (big bodies, several `v1`s). To compare it with
+        // each candidate in constant time, both are MACed again under a fixed, non-secret key and
+        // `hmac::verify` does the constant-time comparison; equal MACs mean equal signatures
+        // (barring a SHA-256 collision). Every candidate is checked, with no early exit.
         let compare_key = hmac::Key::new(hmac::HMAC_SHA256, b"stripe-checkout signature compare");
         let expected_mac = hmac::sign(&compare_key, expected.as_ref());
         let mut matched = false;
@@ -237,7 +237,7 @@ impl Webhook {
         }
 
         let now = self.now.unwrap_or_else(system_now);
-        // Whole seconds; anything beyond i64 range is "no limit" and cannot be exceeded.
+        // Whole seconds, both ways; `abs_diff` is exact in u64, so extreme values cannot wrap.
         let limit = self.tolerance.as_secs();
         if now.abs_diff(header.timestamp) > limit {
             return Err(WebhookError::TimestampOutsideTolerance {

@@ -421,6 +421,14 @@ fn secret_never_leaks() {
     }
 }
 
+#[test]
+fn shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<Webhook>();
+    assert_send_sync::<WebhookError>();
+    assert_send_sync::<Event>();
+}
+
 // --- event parsing ------------------------------------------------------------------------
 
 fn verified_fixture(name: &str) -> Event {
