@@ -1,0 +1,290 @@
+//! Which failures are retried, how often, with which idempotency key, and what error comes out.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{client, header};
+use serde_json::{json, Value};
+use stripe_checkout::{ApiErrorType, Error, Method, RequestOptions};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn api_error_body() -> Value {
+    json!({"error": {"type": "api_error", "message": "Something went wrong."}})
+}
+
+async fn post(client: &stripe_checkout::Client) -> Result<Value, Error> {
+    client
+        .send(
+            Method::Post,
+            "/v1/checkout/sessions",
+            &json!({"mode": "payment"}),
+            &RequestOptions::new(),
+        )
+        .await
+}
+
+/// Asserts `n` requests arrived, all POSTs with the same generated idempotency key and body.
+async fn assert_attempts(server: &MockServer, n: usize) {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), n, "attempts");
+    let key = header(&requests[0], "idempotency-key").unwrap().to_owned();
+    for r in &requests {
+        assert_eq!(header(r, "idempotency-key"), Some(key.as_str()));
+        assert_eq!(r.body, b"mode=payment");
+    }
+}
+
+/// Mounts `response` for every request and returns the error after retries.
+async fn fails_with(response: ResponseTemplate, attempts: usize) -> Error {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(response.insert_header("request-id", "req_retry"))
+        .mount(&server)
+        .await;
+    let err = post(&client(&server)).await.unwrap_err();
+    assert_attempts(&server, attempts).await;
+    assert_eq!(err.request_id(), Some("req_retry"));
+    err
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_twice_by_default_with_the_same_key() {
+    let err = fails_with(ResponseTemplate::new(500).set_body_json(api_error_body()), 3).await;
+    let api = err.api_error().unwrap();
+    assert_eq!(api.status, 500);
+    assert_eq!(api.error.r#type, ApiErrorType::ApiError);
+    assert!(err.is_retryable());
+
+    fails_with(ResponseTemplate::new(503).set_body_json(api_error_body()), 3).await;
+    fails_with(ResponseTemplate::new(409).set_body_json(api_error_body()), 3).await;
+}
+
+#[tokio::test]
+async fn stripe_should_retry_false_is_obeyed() {
+    for status in [500, 503, 409] {
+        let err = fails_with(
+            ResponseTemplate::new(status)
+                .insert_header("stripe-should-retry", "false")
+                .set_body_json(api_error_body()),
+            1,
+        )
+        .await;
+        assert_eq!(err.status(), Some(status));
+        assert!(!err.is_retryable());
+    }
+}
+
+#[tokio::test]
+async fn stripe_should_retry_true_retries_a_4xx() {
+    let err = fails_with(
+        ResponseTemplate::new(400)
+            .insert_header("stripe-should-retry", "true")
+            .set_body_json(json!({"error": {"type": "invalid_request_error", "code": "lock_timeout"}})),
+        3,
+    )
+    .await;
+    assert_eq!(err.status(), Some(400));
+}
+
+#[tokio::test]
+async fn rate_limits_retry_only_when_stripe_says_so() {
+    let body = json!({"error": {"type": "invalid_request_error", "code": "rate_limit"}});
+    fails_with(ResponseTemplate::new(429).set_body_json(&body), 1).await;
+
+    // Retry-After far beyond the cap: the cap (10ms in tests) is what is waited, so this
+    // finishes; without the cap it would hang for hours.
+    let started = Instant::now();
+    let err = tokio::time::timeout(
+        Duration::from_secs(60),
+        fails_with(
+            ResponseTemplate::new(429)
+                .insert_header("stripe-should-retry", "true")
+                .insert_header("retry-after", "3600")
+                .set_body_json(&body),
+            3,
+        ),
+    )
+    .await
+    .expect("Retry-After must be capped");
+    // Lower bound only: each of the two retries waited at least the capped Retry-After.
+    assert!(started.elapsed() >= Duration::from_millis(20));
+    assert_eq!(
+        err.api_error().unwrap().retry_after,
+        Some(Duration::from_secs(3600))
+    );
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    for status in [400, 401, 402, 403, 404] {
+        fails_with(
+            ResponseTemplate::new(status)
+                .set_body_json(json!({"error": {"type": "invalid_request_error"}})),
+            1,
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_retry_that_succeeds_returns_the_value() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(api_error_body()))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "cs_1"})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let session = post(&client(&server)).await.unwrap();
+    assert_eq!(session["id"], "cs_1");
+    assert_attempts(&server, 3).await;
+}
+
+#[tokio::test]
+async fn max_retries_is_configurable() {
+    for (retries, attempts) in [(0, 1), (4, 5)] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(500).set_body_json(api_error_body()))
+            .mount(&server)
+            .await;
+        let client = common::builder(&server)
+            .max_retries(retries)
+            .build()
+            .unwrap();
+        post(&client).await.unwrap_err();
+        assert_attempts(&server, attempts).await;
+    }
+}
+
+#[tokio::test]
+async fn caller_key_is_reused_on_every_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(api_error_body()))
+        .mount(&server)
+        .await;
+    let _ = client(&server)
+        .send::<_, Value>(
+            Method::Post,
+            "/v1/checkout/sessions",
+            &(),
+            &RequestOptions::new().idempotency_key("mine"),
+        )
+        .await;
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    assert!(requests
+        .iter()
+        .all(|r| header(r, "idempotency-key") == Some("mine")));
+}
+
+#[tokio::test]
+async fn timeouts_are_retried_then_reported() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "late"}))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let client = common::builder(&server)
+        .timeout(Duration::from_millis(100))
+        .max_retries(1)
+        .build()
+        .unwrap();
+    let err = post(&client).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(err.is_retryable());
+    let Error::Timeout(t) = &err else { unreachable!() };
+    assert_eq!(t.retries, 1);
+    assert_attempts(&server, 2).await;
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_connection_error() {
+    // Bind then drop to get a port nothing listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let client = common::builder_for(&format!("http://{addr}"))
+        .build()
+        .unwrap();
+    let err = post(&client).await.unwrap_err();
+    assert!(err.is_connection(), "{err:?}");
+    assert!(err.is_retryable());
+    let Error::Connection(t) = &err else { unreachable!() };
+    assert_eq!(t.retries, 2);
+    assert!(std::error::Error::source(&err).is_some());
+    assert!(!format!("{err} {err:?}").contains(common::KEY));
+}
+
+/// A raw server that reads each request and answers with `reply` (possibly nothing), counting
+/// connections.
+async fn raw_server(reply: &'static [u8]) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let mut seen = Vec::new();
+                // Read up to the end of the headers (the test bodies are tiny and come along).
+                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = socket.write_all(reply).await;
+                // Dropping the socket closes the connection mid-response.
+            });
+        }
+    });
+    (format!("http://{addr}"), count)
+}
+
+#[tokio::test]
+async fn connection_closed_without_a_response_is_retried() {
+    let (url, count) = raw_server(b"").await;
+    let client = common::builder_for(&url).build().unwrap();
+    let err = post(&client).await.unwrap_err();
+    assert!(err.is_connection(), "{err:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn body_cut_short_is_a_retried_connection_error() {
+    let (url, count) = raw_server(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"id\":\"cs_",
+    )
+    .await;
+    let client = common::builder_for(&url).build().unwrap();
+    let err = post(&client).await.unwrap_err();
+    assert!(err.is_connection(), "{err:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn garbage_instead_of_http_does_not_panic() {
+    let (url, _count) = raw_server(b"\x00\xffnot http at all\r\n\r\n").await;
+    let client = common::builder_for(&url).max_retries(0).build().unwrap();
+    let err = post(&client).await.unwrap_err();
+    assert!(err.is_connection(), "{err:?}");
+}
