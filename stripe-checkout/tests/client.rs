@@ -95,7 +95,10 @@ async fn post_sends_headers_and_exact_form_body() {
     assert_eq!(header(r, "stripe-version"), Some(API_VERSION));
     assert_eq!(
         header(r, "user-agent"),
-        Some(&*format!("stripe-checkout-rust/{}", env!("CARGO_PKG_VERSION")))
+        Some(&*format!(
+            "stripe-checkout-rust/{}",
+            env!("CARGO_PKG_VERSION")
+        ))
     );
     let ua: Value = serde_json::from_str(header(r, "x-stripe-client-user-agent").unwrap()).unwrap();
     assert_eq!(ua["lang"], "rust");
@@ -128,7 +131,12 @@ async fn caller_idempotency_key_and_stripe_account_override() {
         .unwrap();
 
     let _: Value = client
-        .send(Method::Post, "/v1/checkout/sessions", &(), &RequestOptions::new())
+        .send(
+            Method::Post,
+            "/v1/checkout/sessions",
+            &(),
+            &RequestOptions::new(),
+        )
         .await
         .unwrap();
     let _: Value = client
@@ -181,14 +189,24 @@ async fn get_sends_params_in_the_query_string() {
         customer_details: [("email", "a+b@example.com")].into(),
     };
     let list: stripe_checkout::List<Value> = client
-        .send(Method::Get, "/v1/checkout/sessions", &params, &RequestOptions::new())
+        .send(
+            Method::Get,
+            "/v1/checkout/sessions",
+            &params,
+            &RequestOptions::new(),
+        )
         .await
         .unwrap();
     assert!(list.data.is_empty());
 
     // No params, no `?`.
     let _: Value = client
-        .send(Method::Get, "/v1/checkout/sessions", &(), &RequestOptions::new())
+        .send(
+            Method::Get,
+            "/v1/checkout/sessions",
+            &(),
+            &RequestOptions::new(),
+        )
         .await
         .unwrap();
 
@@ -271,7 +289,10 @@ async fn hostile_ids_stay_one_path_segment() {
         let result: Result<Value, Error> = client
             .send(Method::Get, &path, &(), &RequestOptions::new())
             .await;
-        assert!(matches!(result, Err(Error::Encode(_))), "id {id:?}: {result:?}");
+        assert!(
+            matches!(result, Err(Error::Encode(_))),
+            "id {id:?}: {result:?}"
+        );
     }
     assert_eq!(server.received_requests().await.unwrap().len(), cases.len());
 }
@@ -363,7 +384,12 @@ async fn error_bodies_become_typed_api_errors() {
         "https://dashboard.stripe.com/test/logs/req_400"
     );
     let shown = errors[0].to_string();
-    assert!(shown.contains("400") && shown.contains("Missing required param") && shown.contains("req_0"), "{shown}");
+    assert!(
+        shown.contains("400")
+            && shown.contains("Missing required param")
+            && shown.contains("req_0"),
+        "{shown}"
+    );
 
     let e = errors[1].api_error().unwrap();
     assert_eq!(e.error.r#type, ApiErrorType::CardError);
@@ -399,7 +425,12 @@ async fn non_json_error_body_is_still_an_api_error() {
     let api = err.api_error().unwrap();
     assert_eq!(api.status, 403);
     assert_eq!(api.error.r#type, ApiErrorType::Unknown);
-    assert!(api.error.message.as_deref().unwrap().contains("Forbidden by proxy"));
+    assert!(api
+        .error
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("Forbidden by proxy"));
     assert_eq!(err.request_id(), None);
 }
 
@@ -431,7 +462,10 @@ async fn undecodable_bodies_name_the_failing_path() {
         ),
         ("<html>502 Bad Gateway</html>", "."),
         ("", "."),
-        (r#"{"object":"list","data":[],"has_more":false} trailing"#, "."),
+        (
+            r#"{"object":"list","data":[],"has_more":false} trailing"#,
+            ".",
+        ),
     ];
     for (i, (body, _)) in bodies.iter().enumerate() {
         Mock::given(path(format!("/v1/body/{i}")))

@@ -62,7 +62,10 @@ fn struct_field_order_is_kept() {
         alpha: 2,
         mode: Mode::Subscription,
     };
-    assert_eq!(to_form_string(&p).unwrap(), "zeta=1&alpha=2&mode=subscription");
+    assert_eq!(
+        to_form_string(&p).unwrap(),
+        "zeta=1&alpha=2&mode=subscription"
+    );
 }
 
 #[test]
@@ -126,10 +129,7 @@ fn table() -> Vec<(serde_json::Value, &'static str)> {
         (json!({"expand": [], "metadata": {}, "x": 1}), "x=1"),
         // Null array elements send nothing but keep the others' indices.
         (json!({"a": [1, null, 3]}), "a[0]=1&a[2]=3"),
-        (
-            json!({"a": [[1, 2], [3]]}),
-            "a[0][0]=1&a[0][1]=2&a[1][0]=3",
-        ),
+        (json!({"a": [[1, 2], [3]]}), "a[0][0]=1&a[0][1]=2&a[1][0]=3"),
         (
             json!({"payment_intent_data": {"metadata": {"order": "1"}, "capture_method": "manual"}}),
             "payment_intent_data[capture_method]=manual&payment_intent_data[metadata][order]=1",
@@ -159,7 +159,11 @@ fn table() -> Vec<(serde_json::Value, &'static str)> {
 #[test]
 fn edge_case_table() {
     for (params, expected) in table() {
-        assert_eq!(to_form_string(&params).unwrap(), expected, "params: {params}");
+        assert_eq!(
+            to_form_string(&params).unwrap(),
+            expected,
+            "params: {params}"
+        );
     }
 }
 
@@ -201,7 +205,10 @@ fn unencodable_params_are_errors() {
         to_form_string(&"just a string"),
         to_form_string(&BTreeMap::from([("x", f64::NAN)])),
         to_form_string(&BTreeMap::from([("x", f64::INFINITY)])),
-        to_form_string(&BTreeMap::from([((1, 2), "tuple keys cannot be form keys")])),
+        to_form_string(&BTreeMap::from([(
+            (1, 2),
+            "tuple keys cannot be form keys",
+        )])),
     ];
     for case in cases {
         match case {

@@ -55,14 +55,26 @@ async fn fails_with(response: ResponseTemplate, attempts: usize) -> Error {
 
 #[tokio::test]
 async fn server_errors_are_retried_twice_by_default_with_the_same_key() {
-    let err = fails_with(ResponseTemplate::new(500).set_body_json(api_error_body()), 3).await;
+    let err = fails_with(
+        ResponseTemplate::new(500).set_body_json(api_error_body()),
+        3,
+    )
+    .await;
     let api = err.api_error().unwrap();
     assert_eq!(api.status, 500);
     assert_eq!(api.error.r#type, ApiErrorType::ApiError);
     assert!(err.is_retryable());
 
-    fails_with(ResponseTemplate::new(503).set_body_json(api_error_body()), 3).await;
-    fails_with(ResponseTemplate::new(409).set_body_json(api_error_body()), 3).await;
+    fails_with(
+        ResponseTemplate::new(503).set_body_json(api_error_body()),
+        3,
+    )
+    .await;
+    fails_with(
+        ResponseTemplate::new(409).set_body_json(api_error_body()),
+        3,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -85,7 +97,9 @@ async fn stripe_should_retry_true_retries_a_4xx() {
     let err = fails_with(
         ResponseTemplate::new(400)
             .insert_header("stripe-should-retry", "true")
-            .set_body_json(json!({"error": {"type": "invalid_request_error", "code": "lock_timeout"}})),
+            .set_body_json(
+                json!({"error": {"type": "invalid_request_error", "code": "lock_timeout"}}),
+            ),
         3,
     )
     .await;
@@ -209,7 +223,9 @@ async fn timeouts_are_retried_then_reported() {
     let err = post(&client).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(err.is_retryable());
-    let Error::Timeout(t) = &err else { unreachable!() };
+    let Error::Timeout(t) = &err else {
+        unreachable!()
+    };
     assert_eq!(t.retries, 1);
     assert_attempts(&server, 2).await;
 }
@@ -226,7 +242,9 @@ async fn connection_refused_is_a_connection_error() {
     let err = post(&client).await.unwrap_err();
     assert!(err.is_connection(), "{err:?}");
     assert!(err.is_retryable());
-    let Error::Connection(t) = &err else { unreachable!() };
+    let Error::Connection(t) = &err else {
+        unreachable!()
+    };
     assert_eq!(t.retries, 2);
     assert!(std::error::Error::source(&err).is_some());
     assert!(!format!("{err} {err:?}").contains(common::KEY));
