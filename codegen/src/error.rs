@@ -14,13 +14,20 @@ pub struct Error {
 impl Error {
     /// An error at `pointer` (a JSON pointer into the spec).
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { pointer: pointer.into(), message: message.into() }
+        Error {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         write!(f, "at {pointer}: {}", self.message)
     }
 }

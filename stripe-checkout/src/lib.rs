@@ -10,8 +10,12 @@ mod error;
 mod event;
 mod expandable;
 pub mod form;
+#[rustfmt::skip] // prettyplease formats generated code; `cargo xtask regen --check` guards it.
 pub mod generated;
 mod pagination;
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
 mod unsettable;
 pub mod webhook;
 

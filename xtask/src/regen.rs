@@ -1,1 +1,104 @@
-pub fn run(_check: bool) -> Result<(), String> { Err("not yet".into()) }
+//! `cargo xtask regen [--check]`: generates `stripe-checkout/src/generated/` from `spec/`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::{ensure_file_contents, project_root};
+
+/// The spec subset the crate is generated from.
+pub const SPEC: &str = "spec/checkout_session.yaml";
+/// Where the generated files live.
+pub const OUT_DIR: &str = "stripe-checkout/src/generated";
+
+pub fn run(check: bool) -> Result<(), String> {
+    let root = project_root();
+    let started = Instant::now();
+    let text =
+        std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("reading {SPEC}: {e}"))?;
+    let files = codegen::generate(&text).map_err(|e| format!("{SPEC}: {e}"))?;
+    let elapsed = started.elapsed();
+    let out_dir = root.join(OUT_DIR);
+
+    let mut drifted = Vec::new();
+    let mut lines = 0;
+    for file in &files {
+        lines += file.contents.lines().count();
+        let path = out_dir.join(&file.name);
+        if check {
+            let current = std::fs::read_to_string(&path).unwrap_or_default();
+            if current != file.contents {
+                drifted.push(format!(
+                    "{OUT_DIR}/{}\n{}",
+                    file.name,
+                    short_diff(&current, &file.contents)
+                ));
+            }
+        } else if ensure_file_contents(&path, &file.contents)? {
+            println!("wrote {OUT_DIR}/{}", file.name);
+        }
+    }
+    // Files the generator no longer produces are drift too.
+    let expected: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    for stale in stale_files(&out_dir, &expected)? {
+        if check {
+            drifted.push(format!("{OUT_DIR}/{stale}: no longer generated"));
+        } else {
+            std::fs::remove_file(out_dir.join(&stale))
+                .map_err(|e| format!("removing {stale}: {e}"))?;
+            println!("removed {OUT_DIR}/{stale}");
+        }
+    }
+
+    if !drifted.is_empty() {
+        return Err(format!(
+            "generated code is out of date with {SPEC}; run `cargo xtask regen` and commit the result.\n\n{}",
+            drifted.join("\n")
+        ));
+    }
+    println!(
+        "{} files, {lines} lines generated from {SPEC} in {:.0} ms{}",
+        files.len(),
+        elapsed.as_secs_f64() * 1000.0,
+        if check { "; up to date" } else { "" }
+    );
+    Ok(())
+}
+
+fn stale_files(dir: &Path, expected: &[&str]) -> Result<Vec<String>, String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut stale = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("listing {}: {e}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".rs") && !expected.contains(&name.as_str()) {
+            stale.push(name);
+        }
+    }
+    stale.sort();
+    Ok(stale)
+}
+
+/// The first few differing lines, enough to see what drifted.
+fn short_diff(old: &str, new: &str) -> String {
+    let old_lines: Vec<&str> = old.lines().collect();
+    let new_lines: Vec<&str> = new.lines().collect();
+    let mut out = Vec::new();
+    for i in 0..old_lines.len().max(new_lines.len()) {
+        let (a, b) = (old_lines.get(i), new_lines.get(i));
+        if a != b {
+            if let Some(a) = a {
+                out.push(format!("  {:>5} - {a}", i + 1));
+            }
+            if let Some(b) = b {
+                out.push(format!("  {:>5} + {b}", i + 1));
+            }
+        }
+        if out.len() >= 10 {
+            out.push("  …".to_owned());
+            break;
+        }
+    }
+    out.join("\n")
+}

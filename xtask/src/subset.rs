@@ -7,7 +7,8 @@ use codegen::subset::{extract, header, CHECKOUT_PATHS};
 use crate::{ensure_file_contents, project_root};
 
 pub fn run(from: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
+    let text =
+        std::fs::read_to_string(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
     let is_json = from.extension().is_some_and(|e| e == "json");
     let spec: serde_json::Value = if is_json {
         serde_json::from_str(&text).map_err(|e| format!("{}: invalid JSON: {e}", from.display()))?
@@ -15,8 +16,12 @@ pub fn run(from: &Path) -> Result<(), String> {
         serde_yaml::from_str(&text).map_err(|e| format!("{}: invalid YAML: {e}", from.display()))?
     };
     let subset = extract(&spec, &CHECKOUT_PATHS).map_err(|e| format!("{}: {e}", from.display()))?;
-    let yaml = serde_yaml::to_string(&subset.document).map_err(|e| format!("serializing the subset: {e}"))?;
-    let source = from.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let yaml = serde_yaml::to_string(&subset.document)
+        .map_err(|e| format!("serializing the subset: {e}"))?;
+    let source = from
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let contents = format!("{}{yaml}", header(&subset, &source));
     let out = project_root().join("spec/checkout_session.yaml");
     let written = ensure_file_contents(&out, &contents)?;

@@ -1,0 +1,184 @@
+//! The generator's intermediate representation: named types and operations, already resolved,
+//! named and checked, so emitting is a plain walk.
+
+/// Everything to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ir {
+    /// `info.version` of the spec.
+    pub api_version: String,
+    /// Named types, in emission order.
+    pub types: Vec<TypeDef>,
+    /// API operations grouped by resource.
+    pub services: Vec<Service>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name.
+    pub name: String,
+    /// Docs from the spec's description.
+    pub doc: Option<String>,
+    /// JSON pointer of the schema it came from.
+    pub pointer: String,
+    /// Which generated file holds it.
+    pub module: String,
+    /// Whether it is sent (request params) or received (response objects).
+    pub direction: Direction,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// Whether a type is received from Stripe or sent to it; decides the derives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Direction {
+    /// Deserialized from responses (and serializable back).
+    Response,
+    /// Serialized into a request.
+    Request,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with named fields.
+    Struct(Vec<Field>),
+    /// A string enum, with an `Unknown(String)` fallback for values added later.
+    Enum(Vec<EnumValue>),
+    /// One of several types.
+    Union(Vec<Variant>),
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name.
+    pub name: String,
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// Docs.
+    pub doc: Option<String>,
+    /// Its type, without the `Option`.
+    pub ty: Ty,
+    /// Whether the key may be absent.
+    pub optional: bool,
+    /// Whether the value may be `null`.
+    pub nullable: bool,
+    /// Whether the field must be boxed to break a cycle.
+    pub boxed: bool,
+}
+
+/// A string enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    /// The Rust variant name.
+    pub variant: String,
+    /// The value on the wire.
+    pub wire: String,
+}
+
+/// A union member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The member's type.
+    pub ty: Ty,
+    /// How a response tells this member apart (`None` for request unions, which only serialize).
+    pub tag: Option<Tag>,
+}
+
+/// What identifies a union member in a response: its `object` value and whether it is the
+/// `deleted: true` form of that object.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Tag {
+    /// The `object` property's only value.
+    pub object: String,
+    /// Whether the member has `deleted: true`.
+    pub deleted: bool,
+}
+
+/// A type reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i64`.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `crate::Timestamp` (`format: unix-time`).
+    Timestamp,
+    /// `serde_json::Value`, for schemas that say nothing about their shape.
+    Json,
+    /// A named type.
+    Named(String),
+    /// `Vec<T>`.
+    Array(Box<Ty>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// `crate::Expandable<T>`: an id, or the object when expanded.
+    Expandable(Box<Ty>),
+    /// `crate::Unsettable<T>`: a request value that may be sent as `""` to clear it.
+    Unsettable(Box<Ty>),
+    /// `crate::List<T>`: one page of a list.
+    List(Box<Ty>),
+}
+
+/// The operations under one resource path, e.g. `/v1/checkout/sessions`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// The Rust struct name, e.g. `CheckoutSessions`.
+    pub name: String,
+    /// The accessor on `Client`, e.g. `checkout_sessions`.
+    pub accessor: String,
+    /// The path prefix.
+    pub base_path: String,
+    /// Its operations, in path then method order.
+    pub operations: Vec<Operation>,
+}
+
+/// One endpoint method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The Rust method name, e.g. `create`, `list_line_items`.
+    pub method_name: String,
+    /// Stripe's operation id.
+    pub operation_id: String,
+    /// Docs from the operation description.
+    pub doc: Option<String>,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
+    /// The path template, e.g. `/v1/checkout/sessions/{session}`.
+    pub path: String,
+    /// Path parameters, in template order.
+    pub path_params: Vec<PathParam>,
+    /// The params struct (query for GET/DELETE, form body for POST).
+    pub params: String,
+    /// The success response type.
+    pub response: Ty,
+}
+
+/// A path parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathParam {
+    /// The Rust argument name.
+    pub name: String,
+    /// The name in the path template.
+    pub wire_name: String,
+    /// Docs.
+    pub doc: Option<String>,
+}
+
+/// HTTP methods Stripe uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+    /// DELETE.
+    Delete,
+}

@@ -1,0 +1,102 @@
+//! Rust names for spec names: idiomatic (heck), valid identifiers, collisions resolved in a
+//! fixed order so the same spec always yields the same names.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (strict and reserved) that cannot be field or variant names as they are.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keeps ASCII letters, digits and `_`; everything else separates words.
+fn words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// `checkout.session` → `CheckoutSession`; never empty, never starts with a digit.
+pub fn type_name(raw: &str) -> String {
+    let name = words(raw).to_upper_camel_case();
+    match name.chars().next() {
+        None => "Unnamed".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("V{name}"),
+        Some(_) => name,
+    }
+}
+
+/// `line_items` → `line_items`, `type` → `type_`; never empty, never starts with a digit.
+pub fn field_name(raw: &str) -> String {
+    let name = words(raw).to_snake_case();
+    let name = match name.chars().next() {
+        None => "field".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("n{name}"),
+        Some(_) => name,
+    };
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// Hands out unique names: the first claimant keeps the name, later ones get `2`, `3`, ….
+#[derive(Debug, Default, Clone)]
+pub struct Namer {
+    taken: BTreeSet<String>,
+}
+
+impl Namer {
+    /// A namer with `reserved` already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Namer {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Claims `name`, or the first free `name2`, `name3`, ….
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        let mut n = 2usize;
+        loop {
+            let candidate = format!("{name}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_idiomatic_and_valid() {
+        assert_eq!(type_name("checkout.session"), "CheckoutSession");
+        assert_eq!(type_name("es-419"), "Es419");
+        assert_eq!(type_name("3d_secure"), "V3dSecure");
+        assert_eq!(type_name(""), "Unnamed");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("line_items"), "line_items");
+        assert_eq!(field_name("en-GB"), "en_gb");
+        assert_eq!(field_name("1st"), "n1st");
+    }
+
+    #[test]
+    fn collisions_get_numbered_in_claim_order() {
+        let mut namer = Namer::with_reserved(&["Unknown"]);
+        assert_eq!(namer.claim("Mode".into()), "Mode");
+        assert_eq!(namer.claim("Mode".into()), "Mode2");
+        assert_eq!(namer.claim("Unknown".into()), "Unknown2");
+    }
+}
