@@ -354,7 +354,7 @@ async fn error_bodies_become_typed_api_errors() {
     }
     let client = client(&server);
     let mut errors = Vec::new();
-    for i in 0..cases.len() {
+    for (i, (status, _)) in cases.iter().enumerate() {
         let result: Result<Value, Error> = client
             .send(
                 Method::Post,
@@ -365,7 +365,7 @@ async fn error_bodies_become_typed_api_errors() {
             .await;
         let err = result.unwrap_err();
         assert_eq!(err.request_id(), Some(&*format!("req_{i}")));
-        assert_eq!(err.status(), Some(cases[i].0));
+        assert_eq!(err.status(), Some(*status));
         assert!(!err.is_retryable());
         assert!(!err.to_string().contains(KEY));
         errors.push(err);
