@@ -227,17 +227,19 @@ fn struct_def(def: &TypeDef, fields: &[Field]) -> Result<TokenStream, Error> {
             serde_args.push(quote!(rename = #wire));
         }
         match (def.direction, field.optional, field.nullable) {
-            // Missing and `null` both read as `None`; a required-but-nullable field writes `null`
-            // back so a round trip keeps the key.
-            (Direction::Response, false, true) => serde_args.push(quote!(default)),
-            (Direction::Response, true, _) => {
+            // Stripe leaves nullable fields out of `required` but always sends them, `null` when
+            // empty: read a missing key or `null` as `None`, and write `null` back so a round
+            // trip keeps the key.
+            (Direction::Response, _, true) => serde_args.push(quote!(default)),
+            // Optional and never null: includable fields such as `line_items`, sent only on request.
+            (Direction::Response, true, false) => {
                 serde_args.push(quote!(default));
                 serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
             }
             (Direction::Request, true, _) | (Direction::Request, false, true) => {
                 serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
             }
-            _ => {}
+            (_, false, false) => {}
         }
         let serde_attr = if serde_args.is_empty() {
             TokenStream::new()

@@ -6,22 +6,22 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// City, district, suburb, town, or village.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub city: Option<String>,
     /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub country: Option<String>,
     /// Address line 1 (e.g., street, PO Box, or company name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub line1: Option<String>,
     /// Address line 2 (e.g., apartment, suite, unit, or building).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub line2: Option<String>,
     /// ZIP or postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub postal_code: Option<String>,
     /// State, county, province, or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub state: Option<String>,
 }
 /// A Checkout Session represents your customer's session as they pay for
@@ -41,43 +41,43 @@ pub struct Address {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSession {
     /// When set, provides configuration for actions to take if this Checkout Session expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub after_expiration: Option<PaymentPagesCheckoutSessionAfterExpiration>,
     /// Enables user redeemable promotion codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub allow_promotion_codes: Option<bool>,
     /// Total of all items before discounts or taxes are applied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub amount_subtotal: Option<i64>,
     /// Total of all items after discounts and taxes are applied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub amount_total: Option<i64>,
     /// `automatic_tax`: see [`PaymentPagesCheckoutSessionAutomaticTax`].
     pub automatic_tax: PaymentPagesCheckoutSessionAutomaticTax,
     /// Describes whether Checkout should collect the customer's billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cancel_url: Option<String>,
     /// A unique string to reference the Checkout Session. This can be a
     /// customer ID, a cart ID, or similar, and can be used to reconcile the
     /// Session with your internal systems.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub client_reference_id: Option<String>,
     /// Results of `consent_collection` for this session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub consent: Option<PaymentPagesCheckoutSessionConsent>,
     /// When set, provides configuration for the Checkout Session to gather active consent from customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub consent_collection: Option<PaymentPagesCheckoutSessionConsentCollection>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: crate::Timestamp,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub currency: Option<String>,
     /// Currency conversion details for automatic currency conversion sessions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub currency_conversion: Option<PaymentPagesCheckoutSessionCurrencyConversion>,
     /// Collect additional information from your customer using custom fields. Up to 2 fields are supported.
     pub custom_fields: Vec<PaymentPagesCheckoutSessionCustomFields>,
@@ -88,30 +88,30 @@ pub struct CheckoutSession {
     /// will create a new customer object based on information provided
     /// during the payment flow unless an existing customer was provided when
     /// the Session was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub customer: Option<crate::Expandable<CustomerOrDeletedCustomer>>,
     /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub customer_creation: Option<CheckoutSessionCustomerCreation>,
     /// The customer details including the customer's tax exempt status and the customer's tax IDs. Only the customer's email is present on Sessions in `setup` mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub customer_details: Option<PaymentPagesCheckoutSessionCustomerDetails>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
     /// on file. To access information about the customer once the payment flow is
     /// complete, use the `customer` attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub customer_email: Option<String>,
     /// The timestamp at which the Checkout Session will expire.
     pub expires_at: crate::Timestamp,
     /// Unique identifier for the object.
     pub id: String,
     /// ID of the invoice created by the Checkout Session, if it exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub invoice: Option<crate::Expandable<Invoice>>,
     /// Details on the state of invoice creation for the Checkout Session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub invoice_creation: Option<PaymentPagesCheckoutSessionInvoiceCreation>,
     /// The line items purchased by the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,26 +119,26 @@ pub struct CheckoutSession {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub locale: Option<CheckoutSessionLocale>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session.
     pub mode: CheckoutSessionMode,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The ID of the PaymentIntent for Checkout Sessions in `payment` mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub payment_intent: Option<crate::Expandable<PaymentIntent>>,
     /// The ID of the Payment Link that created this Session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub payment_link: Option<crate::Expandable<PaymentLink>>,
     /// Configure whether a Checkout Session should collect a payment method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub payment_method_collection: Option<CheckoutSessionPaymentMethodCollection>,
     /// Payment-method-specific configuration for the PaymentIntent or SetupIntent of this CheckoutSession.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub payment_method_options: Option<CheckoutSessionPaymentMethodOptions>,
     /// A list of the types of payment methods (e.g. card) this Checkout
     /// Session is allowed to accept.
@@ -152,49 +152,49 @@ pub struct CheckoutSession {
         PaymentPagesCheckoutSessionPhoneNumberCollection,
     >,
     /// The ID of the original expired Checkout Session that triggered the recovery flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub recovered_from: Option<String>,
     /// The ID of the SetupIntent for Checkout Sessions in `setup` mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub setup_intent: Option<crate::Expandable<SetupIntent>>,
     /// When set, provides configuration for Checkout to collect a shipping address from a customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub shipping_address_collection: Option<
         PaymentPagesCheckoutSessionShippingAddressCollection,
     >,
     /// The details of the customer cost of shipping, including the customer chosen ShippingRate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub shipping_cost: Option<PaymentPagesCheckoutSessionShippingCost>,
     /// Shipping information for this Checkout Session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub shipping_details: Option<Shipping>,
     /// The shipping rate options applied to this Session.
     pub shipping_options: Vec<PaymentPagesCheckoutSessionShippingOption>,
     /// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub status: Option<CheckoutSessionStatus>,
     /// Describes the type of transaction being performed by Checkout in order to customize
     /// relevant text on the page, such as the submit button. `submit_type` can only be
     /// specified on Checkout Sessions in `payment` mode, but not Checkout Sessions
     /// in `subscription` or `setup` mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub submit_type: Option<CheckoutSessionSubmitType>,
     /// The ID of the subscription for Checkout Sessions in `subscription` mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub subscription: Option<crate::Expandable<Subscription>>,
     /// The URL the customer will be directed to after the payment or
     /// subscription creation is successful.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub success_url: Option<String>,
     /// `tax_id_collection`: see [`PaymentPagesCheckoutSessionTaxIdCollection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_id_collection: Option<PaymentPagesCheckoutSessionTaxIdCollection>,
     /// Tax and discount details for the computed total amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub total_details: Option<PaymentPagesCheckoutSessionTotalDetails>,
     /// The URL to the Checkout Session. Redirect customers to this URL to take them to Checkout. If you’re using [Custom Domains](https://stripe.com/docs/payments/checkout/custom-domains), the URL will use your subdomain. Otherwise, it’ll use `checkout.stripe.com.`
     /// This value is only present when the session is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub url: Option<String>,
 }
 impl crate::Identified for CheckoutSession {
@@ -792,13 +792,13 @@ pub struct CheckoutAcssDebitMandateOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_for: Option<Vec<CheckoutAcssDebitMandateOptionsDefaultFor>>,
     /// Description of the interval. Only required if the 'payment_schedule' parameter is 'interval' or 'combined'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub interval_description: Option<String>,
     /// Payment schedule for the mandate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub payment_schedule: Option<CheckoutAcssDebitMandateOptionsPaymentSchedule>,
     /// Transaction type of the mandate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub transaction_type: Option<CheckoutAcssDebitMandateOptionsTransactionType>,
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options/properties/default_for/items` (undocumented in the spec).
@@ -1858,7 +1858,7 @@ pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
         Vec<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes>,
     >,
     /// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", default)]
     pub type_: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType>,
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options/properties/requested_address_types/items` (undocumented in the spec).
@@ -2073,7 +2073,7 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_transfer: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
     /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub funding_type: Option<CheckoutCustomerBalancePaymentMethodOptionsFundingType>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2612,7 +2612,7 @@ for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutKonbiniPaymentMethodOptions {
     /// The number of calendar days (between 1 and 60) after which Konbini payment instructions will expire. For example, if a PaymentIntent is confirmed with Konbini and `expires_after_days` set to 2 on Monday JST, the instructions will expire on Wednesday 23:59:59 JST.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub expires_after_days: Option<i64>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2948,7 +2948,7 @@ for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutPixPaymentMethodOptions {
     /// The number of seconds after which Pix payment will expire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub expires_after_seconds: Option<i64>,
 }
 /// Stripe's `/components/schemas/checkout_sepa_debit_payment_method_options` (undocumented in the spec).
@@ -3364,7 +3364,7 @@ pub struct InvoiceSettingCustomField {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceSettingRenderingOptions {
     /// How line-item prices and amounts will be displayed with respect to tax on invoice PDFs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub amount_tax_display: Option<String>,
 }
 /// Stripe's `/components/schemas/linked_account_options_us_bank_account` (undocumented in the spec).
@@ -3374,7 +3374,7 @@ pub struct LinkedAccountOptionsUsBankAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<LinkedAccountOptionsUsBankAccountPermissions>>,
     /// Data features requested to be retrieved upon account creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub prefetch: Option<Vec<LinkedAccountOptionsUsBankAccountPrefetch>>,
     /// For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3573,7 +3573,7 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionAfterExpiration {
     /// When set, configuration used to recover the Checkout Session on expiry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub recovery: Option<PaymentPagesCheckoutSessionAfterExpirationRecovery>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration_recovery` (undocumented in the spec).
@@ -3586,10 +3586,10 @@ pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// Checkout Session object upon expiration.
     pub enabled: bool,
     /// The timestamp at which the recovery URL will expire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub expires_at: Option<crate::Timestamp>,
     /// URL that creates a new Checkout Session when clicked that is a copy of this expired Checkout Session
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub url: Option<String>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_automatic_tax` (undocumented in the spec).
@@ -3598,7 +3598,7 @@ pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// Indicates whether automatic tax is enabled for the session
     pub enabled: bool,
     /// The status of the most recent automated tax calculation for this session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub status: Option<PaymentPagesCheckoutSessionAutomaticTaxStatus>,
 }
 /// The status of the most recent automated tax calculation for this session.
@@ -3666,10 +3666,10 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTaxSta
 pub struct PaymentPagesCheckoutSessionConsent {
     /// If `opt_in`, the customer consents to receiving promotional communications
     /// from the merchant about this Checkout Session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub promotions: Option<PaymentPagesCheckoutSessionConsentPromotions>,
     /// If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub terms_of_service: Option<PaymentPagesCheckoutSessionConsentTermsOfService>,
 }
 /// If `opt_in`, the customer consents to receiving promotional communications
@@ -3781,10 +3781,10 @@ pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
     /// Session will determine whether to display an option to opt into promotional communication
     /// from the merchant depending on the customer's locale. Only available to US merchants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub promotions: Option<PaymentPagesCheckoutSessionConsentCollectionPromotions>,
     /// If set to `required`, it requires customers to accept the terms of service before being able to pay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub terms_of_service: Option<
         PaymentPagesCheckoutSessionConsentCollectionTermsOfService,
     >,
@@ -3929,19 +3929,19 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFields {
     /// Configuration for `type=dropdown` fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub dropdown: Option<PaymentPagesCheckoutSessionCustomFieldsDropdown>,
     /// String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters.
     pub key: String,
     /// `label`: see [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
     pub label: PaymentPagesCheckoutSessionCustomFieldsLabel,
     /// Configuration for `type=numeric` fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub numeric: Option<PaymentPagesCheckoutSessionCustomFieldsNumeric>,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// Configuration for `type=text` fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub text: Option<PaymentPagesCheckoutSessionCustomFieldsText>,
     /// The type of the field.
     #[serde(rename = "type")]
@@ -4009,14 +4009,14 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     /// The options available for the customer to select. Up to 200 options allowed.
     pub options: Vec<PaymentPagesCheckoutSessionCustomFieldsOption>,
     /// The option selected by the customer. This will be the `value` for the option.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub value: Option<String>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_label` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     /// Custom text for the label, displayed to the customer. Up to 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub custom: Option<String>,
     /// The type of the label.
     #[serde(rename = "type")]
@@ -4076,13 +4076,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLab
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     /// The maximum character length constraint for the customer's input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub maximum_length: Option<i64>,
     /// The minimum character length requirement for the customer's input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub minimum_length: Option<i64>,
     /// The value entered by the customer, containing only digits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub value: Option<String>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_option` (undocumented in the spec).
@@ -4097,23 +4097,23 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     /// The maximum character length constraint for the customer's input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub maximum_length: Option<i64>,
     /// The minimum character length requirement for the customer's input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub minimum_length: Option<i64>,
     /// The value entered by the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub value: Option<String>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomText {
     /// Custom text that should be displayed alongside shipping address collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub shipping_address: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
     /// Custom text that should be displayed alongside the payment confirmation button.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text_position` (undocumented in the spec).
@@ -4126,23 +4126,23 @@ pub struct PaymentPagesCheckoutSessionCustomTextPosition {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer's address after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub address: Option<Address>,
     /// The email associated with the Customer, if one exists, on the Checkout Session after a completed Checkout Session or at time of session expiry.
     /// Otherwise, if the customer has consented to promotional content, this value is the most recent valid email provided by the customer on the Checkout form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub email: Option<String>,
     /// The customer's name after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name: Option<String>,
     /// The customer's phone number after a completed Checkout Session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub phone: Option<String>,
     /// The customer’s tax exempt status after a completed Checkout Session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tax_exempt: Option<PaymentPagesCheckoutSessionCustomerDetailsTaxExempt>,
     /// The customer’s tax IDs after a completed Checkout Session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tax_ids: Option<Vec<PaymentPagesCheckoutSessionTaxId>>,
 }
 /// The customer’s tax exempt status after a completed Checkout Session.
@@ -4216,22 +4216,22 @@ pub struct PaymentPagesCheckoutSessionInvoiceCreation {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// The account tax IDs associated with the invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub account_tax_ids: Option<Vec<crate::Expandable<TaxIdOrDeletedTaxId>>>,
     /// Custom fields displayed on the invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub custom_fields: Option<Vec<InvoiceSettingCustomField>>,
     /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
     /// Footer displayed on the invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub footer: Option<String>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Options for invoice PDF rendering.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub rendering_options: Option<InvoiceSettingRenderingOptions>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_phone_number_collection` (undocumented in the spec).
@@ -6211,7 +6211,7 @@ pub struct PaymentPagesCheckoutSessionShippingCost {
     /// Total shipping cost after discounts and taxes are applied.
     pub amount_total: i64,
     /// The ID of the ShippingRate for this order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub shipping_rate: Option<crate::Expandable<ShippingRate>>,
     /// The taxes applied to the shipping rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6232,7 +6232,7 @@ pub struct PaymentPagesCheckoutSessionTaxId {
     #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionTaxIdType,
     /// The value of the tax ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub value: Option<String>,
 }
 /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown`
@@ -6557,7 +6557,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// This is the sum of all the discounts.
     pub amount_discount: i64,
     /// This is the sum of all the shipping amounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub amount_shipping: Option<i64>,
     /// This is the sum of all the tax amounts.
     pub amount_tax: i64,
@@ -6580,15 +6580,15 @@ pub struct Shipping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// The delivery service that shipped a physical product, such as Fedex, UPS, USPS, etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub carrier: Option<String>,
     /// Recipient name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Recipient phone (including extension).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub phone: Option<String>,
     /// The tracking number for a physical product, obtained from the delivery service. If multiple tracking numbers were generated for this purchase, please separate them with commas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tracking_number: Option<String>,
 }
