@@ -105,7 +105,10 @@ struct Inner {
     /// [`Error::Config`] (only reachable through [`Client::new`], which must not fail).
     http: Result<reqwest::Client, String>,
     authorization: HeaderValue,
+    /// Normalised by URL parsing, without a trailing `/`.
     base_url: String,
+    /// The path part of `base_url` (`""` for an origin).
+    base_path: String,
     stripe_account: Option<String>,
     max_retries: u32,
     initial_retry_delay: Duration,
@@ -146,6 +149,7 @@ impl Client {
                     http: Err(message),
                     authorization: HeaderValue::from_static(""),
                     base_url: DEFAULT_BASE_URL.to_owned(),
+                    base_path: String::new(),
                     stripe_account: None,
                     max_retries: 0,
                     initial_retry_delay: DEFAULT_INITIAL_RETRY_DELAY,
@@ -293,14 +297,10 @@ impl Inner {
             .map_err(|e| Error::encode(format!("invalid request URL for path {path:?}: {e}")))?;
         // URL parsing resolves `.`/`..` segments (including `%2E%2E`); an id that is only dots
         // cannot be addressed, so refuse rather than hit another endpoint.
-        let base_path = self
-            .base_url
-            .split_once("://")
-            .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
-            .unwrap_or("");
-        if url.path() != format!("{base_path}{path}") {
+        if url.path() != format!("{}{}", self.base_path, path) {
             return Err(Error::encode(format!(
-                "request path {path:?} contains a `.` or `..` segment"
+                "request path {path:?} would not be sent as given \
+                 (a `.`/`..` segment or unencoded characters)"
             )));
         }
         Ok(url)
@@ -664,12 +664,13 @@ impl ClientBuilder {
     }
 
     fn build_inner(self) -> Result<Inner, String> {
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
+        let parsed = match reqwest::Url::parse(&self.base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => url,
             Ok(_) => return Err("base URL must be http(s) without a query".to_owned()),
             Err(e) => return Err(format!("base URL is invalid: {e}")),
-        }
+        };
+        let base_url = parsed.as_str().trim_end_matches('/').to_owned();
+        let base_path = parsed.path().trim_end_matches('/').to_owned();
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.secret_key))
             .map_err(|_| "secret key contains characters not allowed in a header".to_owned())?;
         authorization.set_sensitive(true);
@@ -684,6 +685,7 @@ impl ClientBuilder {
             http: Ok(http),
             authorization,
             base_url,
+            base_path,
             stripe_account: self.stripe_account,
             max_retries: self.max_retries,
             initial_retry_delay: self.initial_retry_delay,
