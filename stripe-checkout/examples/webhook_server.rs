@@ -20,7 +20,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use stripe_checkout::{Event, EventType, Webhook};
+use stripe_checkout::{CheckoutSessionPaymentStatus, Event, EventType, Webhook};
 use tokio::net::TcpListener;
 
 /// Stripe's events are far smaller; refuse to buffer anything bigger.
@@ -84,6 +84,8 @@ async fn handle(
 
     let event = match webhook.construct(&body, &signature) {
         Ok(event) => event,
+        // Forged, stale, or (authentic but) unparseable: 400 makes Stripe retry, and the failures
+        // show up on the endpoint's page in the Dashboard.
         Err(e) => {
             eprintln!("rejected webhook: {e}");
             return Ok(reply(StatusCode::BAD_REQUEST, &e.to_string()));
@@ -103,18 +105,15 @@ fn fulfil(event: &Event) {
         println!("ignoring {} ({})", event.type_, event.id);
         return;
     };
-    // The session is raw JSON until the generated `CheckoutSession` type lands; then these become
-    // `session.id`, `session.payment_status`, `session.amount_total` and
-    // `session.customer_details.as_ref().and_then(|d| d.email.as_deref())`.
-    let id = session["id"].as_str().unwrap_or("?");
+    let id = &session.id;
     let paid = matches!(
-        session["payment_status"].as_str(),
-        Some("paid" | "no_payment_required")
+        session.payment_status,
+        CheckoutSessionPaymentStatus::Paid | CheckoutSessionPaymentStatus::NoPaymentRequired
     );
-    let amount_total = session["amount_total"].as_i64();
-    let currency = session["currency"].as_str().unwrap_or("");
-    let email = session["customer_details"]["email"]
-        .as_str()
+    let email = session
+        .customer_details
+        .as_ref()
+        .and_then(|details| details.email.as_deref())
         .unwrap_or("(none)");
 
     match &event.type_ {
@@ -126,9 +125,12 @@ fn fulfil(event: &Event) {
         {
             // To know *what* was bought, fetch the line items (they are not in the event):
             // `client.checkout_sessions().list_line_items(id, …)` with the API client, then ship.
+            let amount = session
+                .amount_total
+                .map_or("?".to_owned(), |a| a.to_string());
+            let currency = session.currency.as_deref().unwrap_or("");
             println!(
-                "fulfil session {id}: amount_total={} {currency}, customer email {email}",
-                amount_total.map_or("?".to_owned(), |a| a.to_string()),
+                "fulfil session {id}: amount_total={amount} {currency}, customer email {email}"
             );
         }
         EventType::CheckoutSessionCompleted => {

@@ -9,8 +9,7 @@ use serde::{Serialize, Serializer};
 use crate::Timestamp;
 
 /// The type that `data.object` of a `checkout.session.*` event deserializes into.
-// TODO(codegen): switch to `crate::CheckoutSession` once the generator emits it (the only line to change).
-type Session = serde_json::Value;
+type Session = crate::CheckoutSession;
 
 /// The `type` of an [`Event`]: the four Checkout Session events, or any other type as its string.
 ///

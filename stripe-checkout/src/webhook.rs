@@ -16,22 +16,23 @@
 //! Always verify the **raw** request body: re-serialized JSON will not match the signature.
 //!
 //! ```
-//! use stripe_checkout::{webhook, EventType, Webhook};
+//! use stripe_checkout::{webhook, CheckoutSessionPaymentStatus, EventType, Webhook};
 //!
 //! let secret = "whsec_test_secret";
-//! let payload = r#"{"id":"evt_1","object":"event","type":"checkout.session.completed",
-//!     "created":1700000000,"livemode":false,"pending_webhooks":1,"api_version":"2023-08-16",
-//!     "request":{"id":null,"idempotency_key":null},
-//!     "data":{"object":{"id":"cs_test_1","object":"checkout.session"}}}"#;
+//! // A `checkout.session.completed` event, as Stripe would POST it.
+//! let payload = include_str!("../tests/fixtures/event_checkout_session_completed.json");
 //! // In a real endpoint this is the `Stripe-Signature` request header.
 //! let header = webhook::sign_payload(payload, secret, 1_700_000_000);
 //!
-//! let event = Webhook::new(secret).now(1_700_000_010).construct(payload, &header)?;
+//! let webhook = Webhook::new(secret).now(1_700_000_010); // `.now` pins the clock for the test
+//! let event = webhook.construct(payload, &header)?;
 //! assert_eq!(event.type_, EventType::CheckoutSessionCompleted);
-//! assert!(event.checkout_session().is_some());
+//! let session = event.checkout_session().expect("checkout.session.* events carry a session");
+//! assert!(session.id.starts_with("cs_test_"));
+//! assert_eq!(session.payment_status, CheckoutSessionPaymentStatus::Paid);
 //!
 //! // A tampered body fails.
-//! let err = Webhook::new(secret).now(1_700_000_010).construct("{}", &header).unwrap_err();
+//! let err = webhook.construct(payload.replace("2198", "1"), &header).unwrap_err();
 //! assert_eq!(err, webhook::WebhookError::NoMatchingSignature);
 //! # Ok::<(), stripe_checkout::WebhookError>(())
 //! ```

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use stripe_checkout::webhook::{self, sign_payload, WebhookError, MAX_HEADER_LEN};
-use stripe_checkout::{Event, EventObject, EventType, Webhook};
+use stripe_checkout::{
+    CheckoutSessionPaymentStatus, CheckoutSessionStatus, Event, EventObject, EventType, Webhook,
+};
 
 const SECRET: &str = "whsec_test_secret";
 const T: i64 = 1_700_000_000;
@@ -26,12 +28,6 @@ fn verifier() -> Webhook {
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// The session as JSON, so these assertions hold whether `data.object` is the generated
-/// `CheckoutSession` or still raw JSON.
-fn as_json(session: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(session).unwrap()
 }
 
 fn v1_of(header: &str) -> &str {
@@ -463,19 +459,23 @@ fn checkout_session_completed() {
     );
     assert!(event.data.previous_attributes.is_none());
 
-    let session = as_json(event.checkout_session().expect("a checkout session"));
+    let session = event.checkout_session().expect("a checkout session");
     assert_eq!(
-        session["id"],
+        session.id,
         "cs_test_a11YYufWQzNY63zpQ6QSNRQhkUpVph4WRmzW0zWJO2znZKdVujZ0N0S22u"
     );
-    assert_eq!(session["payment_status"], "paid");
-    assert_eq!(session["status"], "complete");
-    assert_eq!(session["amount_total"], 2198);
-    assert_eq!(
-        session["customer_details"]["email"],
-        "jenny.rosen@example.com"
-    );
-    assert_eq!(session["metadata"]["order_id"], "6735");
+    assert_eq!(session.object, "checkout.session");
+    assert_eq!(session.payment_status, CheckoutSessionPaymentStatus::Paid);
+    assert_eq!(session.status, Some(CheckoutSessionStatus::Complete));
+    assert_eq!(session.amount_total, Some(2198));
+    assert_eq!(session.currency.as_deref(), Some("usd"));
+    let email = session
+        .customer_details
+        .as_ref()
+        .and_then(|d| d.email.as_deref());
+    assert_eq!(email, Some("jenny.rosen@example.com"));
+    let metadata = session.metadata.as_ref().unwrap();
+    assert_eq!(metadata.get("order_id").map(String::as_str), Some("6735"));
 }
 
 #[test]
@@ -484,20 +484,20 @@ fn checkout_session_async_events_and_expired() {
         (
             "event_checkout_session_async_payment_succeeded.json",
             EventType::CheckoutSessionAsyncPaymentSucceeded,
-            "paid",
-            "complete",
+            CheckoutSessionPaymentStatus::Paid,
+            CheckoutSessionStatus::Complete,
         ),
         (
             "event_checkout_session_async_payment_failed.json",
             EventType::CheckoutSessionAsyncPaymentFailed,
-            "unpaid",
-            "complete",
+            CheckoutSessionPaymentStatus::Unpaid,
+            CheckoutSessionStatus::Complete,
         ),
         (
             "event_checkout_session_expired.json",
             EventType::CheckoutSessionExpired,
-            "unpaid",
-            "expired",
+            CheckoutSessionPaymentStatus::Unpaid,
+            CheckoutSessionStatus::Expired,
         ),
     ];
     for (name, ty, payment_status, status) in cases {
@@ -507,10 +507,9 @@ fn checkout_session_async_events_and_expired() {
         let EventObject::CheckoutSession(session) = &event.data.object else {
             panic!("{name}: not a session: {:?}", event.data.object)
         };
-        let session = as_json(session);
-        assert_eq!(session["object"], "checkout.session", "{name}");
-        assert_eq!(session["payment_status"], payment_status, "{name}");
-        assert_eq!(session["status"], status, "{name}");
+        assert_eq!(session.object, "checkout.session", "{name}");
+        assert_eq!(session.payment_status, payment_status, "{name}");
+        assert_eq!(session.status, Some(status), "{name}");
     }
 }
 
@@ -582,14 +581,24 @@ fn session_shaped_object_with_other_type_is_not_guessed() {
 
 #[test]
 fn unknown_fields_are_tolerated() {
-    let payload = r#"{"id":"evt_2","object":"event","type":"checkout.session.completed",
-        "created":1700000000,"livemode":true,"pending_webhooks":0,"api_version":null,
-        "account":"acct_123","context":"acct_123","brand_new_field":{"nested":[1,2,3]},
-        "request":{"id":null,"idempotency_key":null,"extra":true},
-        "data":{"object":{"id":"cs_2","object":"checkout.session","future_field":1},
-                "previous_attributes":{"status":"open"},"data_extra":null}}"#;
+    // The realistic fixture (which already has session fields newer than the spec, e.g.
+    // `ui_mode`), plus unknown fields at every level.
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&fixture("event_checkout_session_completed.json")).unwrap();
+    json["livemode"] = true.into();
+    json["api_version"] = serde_json::Value::Null;
+    json["account"] = "acct_123".into();
+    json["context"] = "acct_123".into();
+    json["brand_new_field"] = serde_json::json!({"nested": [1, 2, 3]});
+    json["request"]["extra"] = true.into();
+    json["data"]["data_extra"] = serde_json::Value::Null;
+    json["data"]["previous_attributes"] = serde_json::json!({"status": "open"});
+    json["data"]["object"]["future_field"] = serde_json::json!({"a": [1]});
+    json["data"]["object"]["customer_details"]["future_field"] = 1.into();
+    json["data"]["object"]["automatic_tax"]["future_field"] = 1.into();
+    let payload = json.to_string();
     let event = verifier()
-        .construct(payload, &sign_payload(payload, SECRET, T))
+        .construct(&payload, &sign_payload(&payload, SECRET, T))
         .unwrap();
     assert_eq!(event.account.as_deref(), Some("acct_123"));
     assert!(event.livemode);
@@ -598,7 +607,45 @@ fn unknown_fields_are_tolerated() {
         event.data.previous_attributes.as_ref().unwrap()["status"],
         "open"
     );
-    assert_eq!(as_json(event.checkout_session().unwrap())["id"], "cs_2");
+    let session = event.checkout_session().unwrap();
+    assert!(session.id.starts_with("cs_test_"));
+}
+
+#[test]
+fn unknown_enum_values_in_the_session_are_kept() {
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&fixture("event_checkout_session_completed.json")).unwrap();
+    json["data"]["object"]["payment_status"] = "paid_in_gold".into();
+    let payload = json.to_string();
+    let event = verifier()
+        .construct(&payload, &sign_payload(&payload, SECRET, T))
+        .unwrap();
+    assert_eq!(
+        event.checkout_session().unwrap().payment_status,
+        CheckoutSessionPaymentStatus::Unknown("paid_in_gold".into())
+    );
+}
+
+#[test]
+fn a_bad_session_names_its_path() {
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&fixture("event_checkout_session_completed.json")).unwrap();
+    json["data"]["object"]["amount_total"] = "a lot".into();
+    let payload = json.to_string();
+    let err = verifier()
+        .construct(&payload, &sign_payload(&payload, SECRET, T))
+        .unwrap_err();
+    match &err {
+        WebhookError::InvalidPayload { path, .. } => assert_eq!(path, "data.object.amount_total"),
+        other => panic!("{other:?}"),
+    }
+    // The same object under another event type is not a session, so it is not checked.
+    json["type"] = "checkout.session.updated".into();
+    let payload = json.to_string();
+    let event = verifier()
+        .construct(&payload, &sign_payload(&payload, SECRET, T))
+        .unwrap();
+    assert!(matches!(event.data.object, EventObject::Other(_)));
 }
 
 #[test]
