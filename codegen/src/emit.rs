@@ -339,7 +339,11 @@ fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStream, Error> {
     for value in values {
         let variant = ident(&value.variant, &def.pointer)?;
         let wire = &value.wire;
-        let variant_doc = format!(" `{wire}`");
+        let variant_doc = if wire.is_empty() {
+            " `\"\"` (the empty string)".to_owned()
+        } else {
+            format!(" `{wire}`")
+        };
         variants.push(quote!(#[doc = #variant_doc] #variant,));
         to_str.push(quote!(#name::#variant => #wire,));
         from_str.push(quote!(#wire => #name::#variant,));
@@ -385,8 +389,8 @@ fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStream, Error> {
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(deserializer)?;
-                Ok(#name::from(value.as_ref()))
+                let value: String = serde::Deserialize::deserialize(deserializer)?;
+                Ok(#name::from(value.as_str()))
             }
         }
     })

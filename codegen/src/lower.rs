@@ -323,10 +323,11 @@ impl<'a> Lowerer<'a> {
         let values = wires
             .into_iter()
             .map(|wire| {
-                let variant = if wire.is_empty() {
-                    "Empty".to_owned()
-                } else {
-                    type_name(&wire)
+                // `Unknown` is the fallback variant, so a real `unknown` value gets a longer name.
+                let variant = match type_name(&wire).as_str() {
+                    _ if wire.is_empty() => "Empty".to_owned(),
+                    "Unknown" => "UnknownValue".to_owned(),
+                    other => other.to_owned(),
                 };
                 EnumValue {
                     variant: variants.claim(variant),
@@ -1103,6 +1104,32 @@ pub fn clean_doc(description: Option<&str>) -> Option<String> {
     while out.contains("\n\n\n") {
         out = out.replace("\n\n\n", "\n\n");
     }
-    let out = out.trim().to_owned();
+    let out = escape_reference_links(out.trim());
     (!out.is_empty()).then_some(out)
+}
+
+/// `[word]` not followed by `(` would be a broken intra-doc link to rustdoc; escape it.
+fn escape_reference_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        match after.find(']') {
+            Some(close)
+                if !after[close + 1..].starts_with('(') && !after[1..close].contains('[') =>
+            {
+                out.push_str("\\[");
+                out.push_str(&after[1..close]);
+                out.push_str("\\]");
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }

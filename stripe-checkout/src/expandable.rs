@@ -133,14 +133,21 @@ mod tests {
             serde_json::from_str(r#"{"id":"cus_2","email":"a@b.c"}"#).unwrap();
         assert_eq!(obj.id(), Some("cus_2"));
         assert_eq!(obj.as_object().unwrap().email.as_deref(), Some("a@b.c"));
-        assert_eq!(serde_json::to_string(&obj).unwrap(), r#"{"id":"cus_2","email":"a@b.c"}"#);
+        assert_eq!(
+            serde_json::to_string(&obj).unwrap(),
+            r#"{"id":"cus_2","email":"a@b.c"}"#
+        );
         assert_eq!(serde_json::to_string(&id).unwrap(), r#""cus_1""#);
     }
 
     #[test]
     fn other_shapes_are_errors_with_a_path() {
         let err = serde_json::from_str::<Expandable<Customer>>("42").unwrap_err();
-        assert!(err.to_string().contains("an id string or an expanded object"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("an id string or an expanded object"),
+            "{err}"
+        );
         let err = serde_json::from_str::<Expandable<Customer>>(r#"{"id":5}"#).unwrap_err();
         assert!(err.to_string().contains("invalid type"), "{err}");
     }

@@ -12,10 +12,10 @@ mod expandable;
 pub mod form;
 #[rustfmt::skip] // prettyplease formats generated code; `cargo xtask regen --check` guards it.
 pub mod generated;
-mod pagination;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+mod pagination;
 mod unsettable;
 pub mod webhook;
 

@@ -102,3 +102,15 @@ fn short_diff(old: &str, new: &str) -> String {
     }
     out.join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    /// The committed generated code matches what the committed spec produces (the same check as
+    /// `cargo xtask regen --check`, so plain `cargo test` catches drift too).
+    #[test]
+    fn generated_code_is_up_to_date() {
+        if let Err(message) = super::run(true) {
+            panic!("{message}");
+        }
+    }
+}

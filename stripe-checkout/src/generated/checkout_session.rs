@@ -246,10 +246,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionBillingAddressCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutSessionBillingAddressCollection::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionBillingAddressCollection::from(value.as_str()))
     }
 }
 /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
@@ -296,10 +294,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionCustomerCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutSessionCustomerCreation::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionCustomerCreation::from(value.as_str()))
     }
 }
 /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
@@ -502,10 +498,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutSessionLocale::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionLocale::from(value.as_str()))
     }
 }
 /// The mode of the Checkout Session.
@@ -556,10 +550,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutSessionMode::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionMode::from(value.as_str()))
     }
 }
 /// Configure whether a Checkout Session should collect a payment method.
@@ -606,10 +598,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentMethodCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutSessionPaymentMethodCollection::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionPaymentMethodCollection::from(value.as_str()))
     }
 }
 /// The payment status of the Checkout Session, one of `paid`, `unpaid`, or `no_payment_required`.
@@ -661,10 +651,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutSessionPaymentStatus::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionPaymentStatus::from(value.as_str()))
     }
 }
 /// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
@@ -715,10 +703,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutSessionStatus::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionStatus::from(value.as_str()))
     }
 }
 /// Describes the type of transaction being performed by Checkout in order to customize
@@ -776,10 +762,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionSubmitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutSessionSubmitType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionSubmitType::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options` (undocumented in the spec).
@@ -845,10 +829,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsDefaultFor 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutAcssDebitMandateOptionsDefaultFor::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAcssDebitMandateOptionsDefaultFor::from(value.as_str()))
     }
 }
 /// Payment schedule for the mandate.
@@ -901,10 +883,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsPaymentSche
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutAcssDebitMandateOptionsPaymentSchedule::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAcssDebitMandateOptionsPaymentSchedule::from(value.as_str()))
     }
 }
 /// Transaction type of the mandate.
@@ -953,10 +933,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsTransaction
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutAcssDebitMandateOptionsTransactionType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAcssDebitMandateOptionsTransactionType::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_payment_method_options` (undocumented in the spec).
@@ -1029,10 +1007,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptionsCurre
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutAcssDebitPaymentMethodOptionsCurrency::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAcssDebitPaymentMethodOptionsCurrency::from(value.as_str()))
     }
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1102,10 +1078,8 @@ for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Bank account verification method.
@@ -1171,10 +1145,8 @@ for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_affirm_payment_method_options` (undocumented in the spec).
@@ -1237,10 +1209,8 @@ for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutAffirmPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAffirmPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_afterpay_clearpay_payment_method_options` (undocumented in the spec).
@@ -1307,12 +1277,10 @@ for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -1377,10 +1345,8 @@ for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutAlipayPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAlipayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_au_becs_debit_payment_method_options` (undocumented in the spec).
@@ -1447,10 +1413,8 @@ for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_bacs_debit_payment_method_options` (undocumented in the spec).
@@ -1533,10 +1497,8 @@ for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_bancontact_payment_method_options` (undocumented in the spec).
@@ -1603,10 +1565,8 @@ for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutBancontactPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutBancontactPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_boleto_payment_method_options` (undocumented in the spec).
@@ -1683,10 +1643,8 @@ for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_card_installments_options` (undocumented in the spec).
@@ -1772,10 +1730,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptionsSetupFutur
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutCardPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutCardPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_cashapp_payment_method_options` (undocumented in the spec).
@@ -1838,10 +1794,8 @@ for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutCashappPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutCashappPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options` (undocumented in the spec).
@@ -1963,12 +1917,10 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2056,12 +2008,10 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2136,10 +2086,8 @@ for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutCustomerBalancePaymentMethodOptionsFundingType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutCustomerBalancePaymentMethodOptionsFundingType::from(value.as_str()))
     }
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -2193,12 +2141,10 @@ for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2262,10 +2208,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptionsSetupFuture
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutEpsPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutEpsPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_fpx_payment_method_options` (undocumented in the spec).
@@ -2327,10 +2271,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutFpxPaymentMethodOptionsSetupFuture
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutFpxPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutFpxPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_giropay_payment_method_options` (undocumented in the spec).
@@ -2393,10 +2335,8 @@ for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutGiropayPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutGiropayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_grab_pay_payment_method_options` (undocumented in the spec).
@@ -2459,10 +2399,8 @@ for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_ideal_payment_method_options` (undocumented in the spec).
@@ -2524,10 +2462,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutIdealPaymentMethodOptionsSetupFutu
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutIdealPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutIdealPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_klarna_payment_method_options` (undocumented in the spec).
@@ -2602,10 +2538,8 @@ for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_konbini_payment_method_options` (undocumented in the spec).
@@ -2671,10 +2605,8 @@ for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_link_payment_method_options` (undocumented in the spec).
@@ -2740,10 +2672,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptionsSetupFutur
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutLinkPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutLinkPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_oxxo_payment_method_options` (undocumented in the spec).
@@ -2807,10 +2737,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutOxxoPaymentMethodOptionsSetupFutur
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutOxxoPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutOxxoPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_p24_payment_method_options` (undocumented in the spec).
@@ -2872,10 +2800,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutP24PaymentMethodOptionsSetupFuture
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutP24PaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutP24PaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_paynow_payment_method_options` (undocumented in the spec).
@@ -2938,10 +2864,8 @@ for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutPaynowPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutPaynowPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_pix_payment_method_options` (undocumented in the spec).
@@ -3031,10 +2955,8 @@ for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_session_payment_method_options` (undocumented in the spec).
@@ -3179,10 +3101,8 @@ for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CheckoutSofortPaymentMethodOptionsSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSofortPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_us_bank_account_payment_method_options` (undocumented in the spec).
@@ -3273,12 +3193,10 @@ for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3342,12 +3260,10 @@ for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3438,10 +3354,8 @@ impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsUsBankAccountPermissio
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(LinkedAccountOptionsUsBankAccountPermissions::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(LinkedAccountOptionsUsBankAccountPermissions::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/linked_account_options_us_bank_account/properties/prefetch/items` (undocumented in the spec).
@@ -3484,10 +3398,8 @@ impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsUsBankAccountPrefetch 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(LinkedAccountOptionsUsBankAccountPrefetch::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(LinkedAccountOptionsUsBankAccountPrefetch::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/payment_method_options_customer_balance_eu_bank_account` (undocumented in the spec).
@@ -3563,10 +3475,8 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PaymentMethodOptionsCustomerBalanceEuBankAccountCountry::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentMethodOptionsCustomerBalanceEuBankAccountCountry::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration` (undocumented in the spec).
@@ -3655,10 +3565,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTaxSta
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PaymentPagesCheckoutSessionAutomaticTaxStatus::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionAutomaticTaxStatus::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent` (undocumented in the spec).
@@ -3719,10 +3627,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentPromotio
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PaymentPagesCheckoutSessionConsentPromotions::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionConsentPromotions::from(value.as_str()))
     }
 }
 /// If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of service.
@@ -3769,10 +3675,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentTermsOfS
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PaymentPagesCheckoutSessionConsentTermsOfService::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionConsentTermsOfService::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent_collection` (undocumented in the spec).
@@ -3842,10 +3746,8 @@ for PaymentPagesCheckoutSessionConsentCollectionPromotions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PaymentPagesCheckoutSessionConsentCollectionPromotions::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionConsentCollectionPromotions::from(value.as_str()))
     }
 }
 /// If set to `required`, it requires customers to accept the terms of service before being able to pay.
@@ -3903,12 +3805,10 @@ for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             PaymentPagesCheckoutSessionConsentCollectionTermsOfService::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3997,10 +3897,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsTyp
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PaymentPagesCheckoutSessionCustomFieldsType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionCustomFieldsType::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_dropdown` (undocumented in the spec).
@@ -4066,10 +3964,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLab
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PaymentPagesCheckoutSessionCustomFieldsLabelType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionCustomFieldsLabelType::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_numeric` (undocumented in the spec).
@@ -4198,10 +4094,8 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PaymentPagesCheckoutSessionCustomerDetailsTaxExempt::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionCustomerDetailsTaxExempt::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_creation` (undocumented in the spec).
@@ -6191,12 +6085,10 @@ for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -6362,7 +6254,7 @@ pub enum PaymentPagesCheckoutSessionTaxIdType {
     /// `ua_vat`
     UaVat,
     /// `unknown`
-    Unknown2,
+    UnknownValue,
     /// `us_ein`
     UsEin,
     /// `uy_ruc`
@@ -6441,7 +6333,7 @@ impl PaymentPagesCheckoutSessionTaxIdType {
             PaymentPagesCheckoutSessionTaxIdType::TrTin => "tr_tin",
             PaymentPagesCheckoutSessionTaxIdType::TwVat => "tw_vat",
             PaymentPagesCheckoutSessionTaxIdType::UaVat => "ua_vat",
-            PaymentPagesCheckoutSessionTaxIdType::Unknown2 => "unknown",
+            PaymentPagesCheckoutSessionTaxIdType::UnknownValue => "unknown",
             PaymentPagesCheckoutSessionTaxIdType::UsEin => "us_ein",
             PaymentPagesCheckoutSessionTaxIdType::UyRuc => "uy_ruc",
             PaymentPagesCheckoutSessionTaxIdType::VeRif => "ve_rif",
@@ -6515,7 +6407,7 @@ impl From<&str> for PaymentPagesCheckoutSessionTaxIdType {
             "tr_tin" => PaymentPagesCheckoutSessionTaxIdType::TrTin,
             "tw_vat" => PaymentPagesCheckoutSessionTaxIdType::TwVat,
             "ua_vat" => PaymentPagesCheckoutSessionTaxIdType::UaVat,
-            "unknown" => PaymentPagesCheckoutSessionTaxIdType::Unknown2,
+            "unknown" => PaymentPagesCheckoutSessionTaxIdType::UnknownValue,
             "us_ein" => PaymentPagesCheckoutSessionTaxIdType::UsEin,
             "uy_ruc" => PaymentPagesCheckoutSessionTaxIdType::UyRuc,
             "ve_rif" => PaymentPagesCheckoutSessionTaxIdType::VeRif,
@@ -6539,10 +6431,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PaymentPagesCheckoutSessionTaxIdType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionTaxIdType::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id_collection` (undocumented in the spec).

@@ -107,10 +107,8 @@ impl<'de> serde::Deserialize<'de> for CouponDuration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CouponDuration::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CouponDuration::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/coupon_applies_to` (undocumented in the spec).
@@ -192,10 +190,8 @@ impl<'de> serde::Deserialize<'de> for CurrencyOptionTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CurrencyOptionTaxBehavior::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CurrencyOptionTaxBehavior::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/custom_unit_amount` (undocumented in the spec).
@@ -228,7 +224,7 @@ pub struct Discount {
     /// If the coupon has a duration of `repeating`, the date that this discount will end. If the coupon has a duration of `once` or `forever`, this attribute will be null.
     #[serde(default)]
     pub end: Option<crate::Timestamp>,
-    /// The ID of the discount object. Discounts cannot be fetched by ID. Use `expand[]=discounts` in API calls to expand discount IDs in an array.
+    /// The ID of the discount object. Discounts cannot be fetched by ID. Use `expand\[\]=discounts` in API calls to expand discount IDs in an array.
     pub id: String,
     /// The invoice that the discount's coupon was applied to, if it was applied directly to a particular invoice.
     #[serde(default)]
@@ -431,10 +427,8 @@ impl<'de> serde::Deserialize<'de> for LineItemsTaxAmountTaxabilityReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(LineItemsTaxAmountTaxabilityReason::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(LineItemsTaxAmountTaxabilityReason::from(value.as_str()))
     }
 }
 /// Prices define the unit cost, currency, and (optional) billing cycle for both recurring and one-time purchases of products.
@@ -549,10 +543,8 @@ impl<'de> serde::Deserialize<'de> for PriceBillingScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PriceBillingScheme::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PriceBillingScheme::from(value.as_str()))
     }
 }
 /// Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
@@ -603,10 +595,8 @@ impl<'de> serde::Deserialize<'de> for PriceTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PriceTaxBehavior::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PriceTaxBehavior::from(value.as_str()))
     }
 }
 /// Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price. In `graduated` tiering, pricing can change as the quantity grows.
@@ -653,10 +643,8 @@ impl<'de> serde::Deserialize<'de> for PriceTiersMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PriceTiersMode::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PriceTiersMode::from(value.as_str()))
     }
 }
 /// One of `one_time` or `recurring` depending on whether the price is for a one-time purchase or a recurring (subscription) purchase.
@@ -703,10 +691,8 @@ impl<'de> serde::Deserialize<'de> for PriceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(PriceType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PriceType::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/price_tier` (undocumented in the spec).
@@ -793,10 +779,8 @@ impl<'de> serde::Deserialize<'de> for RecurringAggregateUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(RecurringAggregateUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(RecurringAggregateUsage::from(value.as_str()))
     }
 }
 /// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
@@ -851,10 +835,8 @@ impl<'de> serde::Deserialize<'de> for RecurringInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(RecurringInterval::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(RecurringInterval::from(value.as_str()))
     }
 }
 /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
@@ -901,10 +883,8 @@ impl<'de> serde::Deserialize<'de> for RecurringUsageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(RecurringUsageType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(RecurringUsageType::from(value.as_str()))
     }
 }
 /// Tax rates can be applied to [invoices](https://stripe.com/docs/billing/invoices/tax-rates), [subscriptions](https://stripe.com/docs/billing/subscriptions/taxes) and [Checkout Sessions](https://stripe.com/docs/payments/checkout/set-up-a-subscription#tax-rates) to collect tax.
@@ -924,7 +904,7 @@ pub struct TaxRate {
     pub description: Option<String>,
     /// The display name of the tax rates as it will appear to your customer on their receipt email, PDF, and the hosted invoice page.
     pub display_name: String,
-    /// Actual/effective tax rate percentage out of 100. For tax calculations with automatic_tax[enabled]=true,
+    /// Actual/effective tax rate percentage out of 100. For tax calculations with automatic_tax\[enabled\]=true,
     /// this percentage reflects the rate actually used to calculate tax based on the product's taxability
     /// and whether the user is registered to collect taxes in the corresponding jurisdiction.
     #[serde(default)]
@@ -943,7 +923,7 @@ pub struct TaxRate {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
-    /// Tax rate percentage out of 100. For tax calculations with automatic_tax[enabled]=true, this percentage includes the statutory tax rate of non-taxable jurisdictions.
+    /// Tax rate percentage out of 100. For tax calculations with automatic_tax\[enabled\]=true, this percentage includes the statutory tax rate of non-taxable jurisdictions.
     pub percentage: f64,
     /// [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States.
     #[serde(default)]
@@ -1045,10 +1025,8 @@ impl<'de> serde::Deserialize<'de> for TaxRateTaxType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(TaxRateTaxType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(TaxRateTaxType::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/transform_quantity` (undocumented in the spec).
@@ -1103,9 +1081,7 @@ impl<'de> serde::Deserialize<'de> for TransformQuantityRound {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(TransformQuantityRound::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(TransformQuantityRound::from(value.as_str()))
     }
 }

@@ -332,10 +332,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBillingAddressCollect
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionBillingAddressCollection::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionBillingAddressCollection::from(value.as_str()))
     }
 }
 /// Configure fields for the Checkout Session to gather active consent from customers.
@@ -397,10 +395,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionConsentCollectionProm
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionConsentCollectionPromotions::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionConsentCollectionPromotions::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/terms_of_service` (undocumented in the spec).
@@ -452,10 +448,8 @@ for CreateCheckoutSessionConsentCollectionTermsOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionConsentCollectionTermsOfService::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionConsentCollectionTermsOfService::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items` (undocumented in the spec).
@@ -591,10 +585,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomFieldsLabelType
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionCustomFieldsLabelType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionCustomFieldsLabelType::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/numeric` (undocumented in the spec).
@@ -667,10 +659,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomFieldsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionCustomFieldsType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionCustomFieldsType::from(value.as_str()))
     }
 }
 /// Display additional text for your customers using custom text.
@@ -762,10 +752,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionCustomerCreation::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionCustomerCreation::from(value.as_str()))
     }
 }
 /// Controls what fields on Customer can be updated by the Checkout Session. Can only be provided when `customer` is provided.
@@ -828,10 +816,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerUpdateAddress
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionCustomerUpdateAddress::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionCustomerUpdateAddress::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/customer_update/properties/name` (undocumented in the spec).
@@ -878,10 +864,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerUpdateName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionCustomerUpdateName::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionCustomerUpdateName::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/customer_update/properties/shipping` (undocumented in the spec).
@@ -930,10 +914,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerUpdateShippin
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionCustomerUpdateShipping::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionCustomerUpdateShipping::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/discounts/items` (undocumented in the spec).
@@ -1027,7 +1009,7 @@ pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay {
-    /// ``
+    /// `""` (the empty string)
     Empty,
     /// `exclude_tax`
     ExcludeTax,
@@ -1093,12 +1075,10 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -1295,12 +1275,10 @@ for CreateCheckoutSessionLineItemsPriceDataRecurringInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionLineItemsPriceDataRecurringInterval::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -1362,10 +1340,8 @@ for CreateCheckoutSessionLineItemsPriceDataTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionLineItemsPriceDataTaxBehavior::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionLineItemsPriceDataTaxBehavior::from(value.as_str()))
     }
 }
 /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
@@ -1568,10 +1544,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionLocale::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionLocale::from(value.as_str()))
     }
 }
 /// The mode of the Checkout Session. Pass `subscription` if the Checkout Session includes at least one recurring item.
@@ -1622,10 +1596,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionMode::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionMode::from(value.as_str()))
     }
 }
 /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
@@ -1728,10 +1700,8 @@ for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionPaymentIntentDataCaptureMethod::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionPaymentIntentDataCaptureMethod::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/setup_future_usage` (undocumented in the spec).
@@ -1793,10 +1763,8 @@ for CreateCheckoutSessionPaymentIntentDataSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionPaymentIntentDataSetupFutureUsage::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionPaymentIntentDataSetupFutureUsage::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping` (undocumented in the spec).
@@ -1934,10 +1902,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodCollecti
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionPaymentMethodCollection::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionPaymentMethodCollection::from(value.as_str()))
     }
 }
 /// Payment-method-specific configuration.
@@ -2107,12 +2073,10 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2205,12 +2169,10 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2285,12 +2247,10 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSched
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2357,12 +2317,10 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionT
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2436,12 +2394,10 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2516,12 +2472,10 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2589,12 +2543,10 @@ for CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2663,12 +2615,10 @@ for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2736,12 +2686,10 @@ for CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2810,12 +2758,10 @@ for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2899,12 +2845,10 @@ for CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -2972,12 +2916,10 @@ for CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3064,12 +3006,10 @@ for CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3161,12 +3101,10 @@ for CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3250,12 +3188,10 @@ for CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3425,12 +3361,10 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequeste
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3521,12 +3455,10 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3584,12 +3516,10 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3648,12 +3578,10 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3715,12 +3643,10 @@ for CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3782,12 +3708,10 @@ for CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3855,12 +3779,10 @@ for CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -3928,12 +3850,10 @@ for CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4001,12 +3921,10 @@ for CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4074,12 +3992,10 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4150,12 +4066,10 @@ for CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4226,12 +4140,10 @@ for CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4297,12 +4209,10 @@ for CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4367,12 +4277,10 @@ for CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4440,12 +4348,10 @@ for CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4480,7 +4386,7 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPaypal {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
-    /// ``
+    /// `""` (the empty string)
     Empty,
     /// `manual`
     Manual,
@@ -4531,12 +4437,10 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4754,12 +4658,10 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4768,7 +4670,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
-    /// ``
+    /// `""` (the empty string)
     Empty,
     /// `none`
     None,
@@ -4829,12 +4731,10 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4926,12 +4826,10 @@ for CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -4999,12 +4897,10 @@ for CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -5126,12 +5022,10 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPe
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -5190,12 +5084,10 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPr
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -5270,12 +5162,10 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -5342,12 +5232,10 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -5437,12 +5325,10 @@ for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsWechatPayClient::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -5500,12 +5386,10 @@ for CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -5678,10 +5562,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionPaymentMethodTypes::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionPaymentMethodTypes::from(value.as_str()))
     }
 }
 /// Controls phone number collection settings for the session.
@@ -6724,12 +6606,10 @@ for CreateCheckoutSessionShippingAddressCollectionAllowedCountries {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionShippingAddressCollectionAllowedCountries::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -6907,12 +6787,10 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -7020,12 +6898,10 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumU
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -7143,12 +7019,10 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -7222,12 +7096,10 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -7283,12 +7155,10 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionShippingOptionsShippingRateDataType::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
@@ -7348,10 +7218,8 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionSubmitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionSubmitType::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionSubmitType::from(value.as_str()))
     }
 }
 /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
@@ -7449,10 +7317,8 @@ for CreateCheckoutSessionSubscriptionDataProrationBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(CreateCheckoutSessionSubscriptionDataProrationBehavior::from(value.as_ref()))
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionSubscriptionDataProrationBehavior::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/transfer_data` (undocumented in the spec).
@@ -7571,12 +7437,10 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
-            deserializer,
-        )?;
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod::from(
-                value.as_ref(),
+                value.as_str(),
             ),
         )
     }
