@@ -1,8 +1,10 @@
-//! Project automation: `cargo xtask subset --from <spec>` and `cargo xtask regen [--check]`.
+//! Project automation: `cargo xtask subset --from <spec>`, `cargo xtask regen [--check]` and
+//! `cargo xtask bench-build [--runs N]` (slow, maintainer-only: not run in CI).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench_build;
 mod regen;
 mod subset;
 
@@ -10,7 +12,9 @@ const USAGE: &str = "\
 usage:
   cargo xtask subset --from <stripe spec3.json|yaml>   extract spec/checkout_session.yaml
   cargo xtask regen [--check]                          regenerate stripe-checkout/src/generated
-                                                       (--check: fail if committed files differ)";
+                                                       (--check: fail if committed files differ)
+  cargo xtask bench-build [--runs N]                   clean build time and binary size of a minimal app
+                                                       vs. plain reqwest (slow; N runs, default 1)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +27,14 @@ fn main() -> ExitCode {
             [] => regen::run(false),
             [flag] if flag == "--check" => regen::run(true),
             _ => Err(format!("unexpected arguments to regen\n{USAGE}")),
+        },
+        Some("bench-build") => match args.get(1..).unwrap_or_default() {
+            [] => bench_build::run(1),
+            [flag, n] if flag == "--runs" => match n.parse() {
+                Ok(runs) if runs > 0 => bench_build::run(runs),
+                _ => Err(format!("--runs expects a positive number, got `{n}`")),
+            },
+            _ => Err(format!("unexpected arguments to bench-build\n{USAGE}")),
         },
         _ => Err(USAGE.to_owned()),
     };

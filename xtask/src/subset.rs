@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use codegen::subset::{extract, header, CHECKOUT_PATHS};
+use codegen::subset::{extract, render, CHECKOUT_PATHS};
 
 use crate::{ensure_file_contents, project_root};
 
@@ -16,13 +16,7 @@ pub fn run(from: &Path) -> Result<(), String> {
         serde_yaml::from_str(&text).map_err(|e| format!("{}: invalid YAML: {e}", from.display()))?
     };
     let subset = extract(&spec, &CHECKOUT_PATHS).map_err(|e| format!("{}: {e}", from.display()))?;
-    let yaml = serde_yaml::to_string(&subset.document)
-        .map_err(|e| format!("serializing the subset: {e}"))?;
-    let source = from
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let contents = format!("{}{yaml}", header(&subset, &source));
+    let contents = render(&subset).map_err(|e| e.to_string())?;
     let out = project_root().join("spec/checkout_session.yaml");
     let written = ensure_file_contents(&out, &contents)?;
     println!(
