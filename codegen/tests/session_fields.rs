@@ -3,13 +3,25 @@
 
 use std::path::Path;
 
-use codegen::ir::{Ty, TypeKind};
+use codegen::ir::{Field, Ir, Ty, TypeDef, TypeKind};
 
 fn ir() -> (codegen::spec::Spec, codegen::ir::Ir) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/checkout_session.yaml");
     let spec = codegen::spec::Spec::from_yaml(&std::fs::read_to_string(path).unwrap()).unwrap();
     let ir = codegen::lower::lower(&spec).unwrap();
     (spec, ir)
+}
+
+fn session(ir: &Ir) -> (&TypeDef, &[Field]) {
+    let session = ir
+        .types
+        .iter()
+        .find(|t| t.name == "CheckoutSession")
+        .unwrap();
+    let TypeKind::Struct(fields) = &session.kind else {
+        panic!("CheckoutSession is a struct")
+    };
+    (session, fields)
 }
 
 #[test]
@@ -24,14 +36,7 @@ fn every_session_property_is_a_documented_field() {
         49,
         "the 2023-08-16 session has 49 properties"
     );
-    let session = ir
-        .types
-        .iter()
-        .find(|t| t.name == "CheckoutSession")
-        .unwrap();
-    let TypeKind::Struct(fields) = &session.kind else {
-        panic!("CheckoutSession is a struct")
-    };
+    let (session, fields) = session(&ir);
     let wire: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
     assert_eq!(
         wire,
@@ -82,14 +87,7 @@ fn every_session_property_is_a_documented_field() {
 #[test]
 fn expandable_fields_and_timestamps_are_typed() {
     let (_, ir) = ir();
-    let session = ir
-        .types
-        .iter()
-        .find(|t| t.name == "CheckoutSession")
-        .unwrap();
-    let TypeKind::Struct(fields) = &session.kind else {
-        unreachable!()
-    };
+    let (_, fields) = session(&ir);
     let ty = |name: &str| {
         fields
             .iter()
