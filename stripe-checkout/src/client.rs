@@ -86,6 +86,58 @@ impl RequestOptions {
 
 /// A Stripe API client. Cheap to clone: clones share one connection pool.
 ///
+/// The endpoints are methods of [`Client::checkout_sessions`].
+///
+/// # Example
+///
+/// Create a Checkout Session for a cart and send the customer to Stripe's hosted page:
+///
+/// ```no_run
+/// use std::collections::BTreeMap;
+/// use stripe_checkout::{
+///     Client, CreateCheckoutSessionLineItems, CreateCheckoutSessionMode,
+///     CreateCheckoutSessionParams, RequestOptions,
+/// };
+///
+/// /// Returns the URL to redirect the customer to (with an HTTP 303 from your handler).
+/// async fn start_checkout(
+///     client: &Client,
+///     order_id: &str,
+/// ) -> Result<String, stripe_checkout::Error> {
+///     let mut params = CreateCheckoutSessionParams::new(
+///         // Stripe replaces {CHECKOUT_SESSION_ID} when it redirects back.
+///         "https://example.com/success?session_id={CHECKOUT_SESSION_ID}",
+///     );
+///     params.cancel_url = Some("https://example.com/cart".into());
+///     params.mode = Some(CreateCheckoutSessionMode::Payment);
+///     params.line_items = Some(vec![CreateCheckoutSessionLineItems {
+///         price: Some("price_123".into()),
+///         quantity: Some(2),
+///         ..Default::default()
+///     }]);
+///     params.metadata = Some(BTreeMap::from([("order_id".into(), order_id.into())]));
+///
+///     let session = client
+///         .checkout_sessions()
+///         // Optional: with a key derived from the order, a repeated click gets the same session
+///         // back instead of a second one. Stripe rejects a key reused with different params,
+///         // so derive it from the cart's contents too if they can change.
+///         .with_options(RequestOptions::new().idempotency_key(format!("checkout-{order_id}")))
+///         .create(&params)
+///         .await?;
+///     // `url` is set while the session is open (hosted Checkout).
+///     Ok(session.url.unwrap_or_default())
+/// }
+///
+/// # async fn run() -> Result<(), stripe_checkout::Error> {
+/// let client = Client::new(std::env::var("STRIPE_SECRET_KEY").unwrap_or_default());
+/// let redirect_to = start_checkout(&client, "6735").await?;
+/// println!("303 See Other, Location: {redirect_to}");
+/// # Ok(()) }
+/// ```
+///
+/// Settings other than the defaults go through [`Client::builder`]:
+///
 /// ```no_run
 /// # async fn run() -> Result<(), stripe_checkout::Error> {
 /// use std::time::Duration;
