@@ -526,7 +526,9 @@ async fn expire_posts_an_empty_body_with_a_key_and_takes_request_options() {
             .stripe_account("acct_1"),
     );
     sessions.expire(SESSION_ID, &params).await.unwrap();
-    // The options stay on the value for every call made through it.
+    // The options stay on the value for every call made through it. (Stripe itself would answer
+    // this second use of `k1` with different params with an `idempotency_error`; the client
+    // sends what it is given.)
     sessions
         .expire(
             SESSION_ID,
