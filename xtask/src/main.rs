@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench_build;
+mod bench_codegen;
 mod regen;
 mod subset;
 
@@ -35,6 +36,14 @@ fn main() -> ExitCode {
                 _ => Err(format!("--runs expects a positive number, got `{n}`")),
             },
             _ => Err(format!("unexpected arguments to bench-build\n{USAGE}")),
+        },
+        Some("bench-codegen") => match args.get(1..).unwrap_or_default() {
+            [] => bench_codegen::run(20),
+            [flag, n] if flag == "--runs" => match n.parse() {
+                Ok(runs) => bench_codegen::run(runs),
+                Err(_) => Err(format!("--runs takes a number, not `{n}`")),
+            },
+            _ => Err(format!("unexpected arguments to bench-codegen\n{USAGE}")),
         },
         _ => Err(USAGE.to_owned()),
     };

@@ -1,0 +1,79 @@
+//! `cargo xtask bench-codegen [--runs N]`: how long the generator takes on the committed subset,
+//! stage by stage, as ratios to a baseline measured in the same run (reading the YAML into a
+//! `serde_json::Value`, the least any generator must do). Build with `--release` for numbers
+//! that mean anything: `cargo run --release -p xtask -- bench-codegen`.
+
+use std::time::{Duration, Instant};
+
+use crate::project_root;
+use crate::regen::SPEC;
+
+pub fn run(runs: usize) -> Result<(), String> {
+    let text = std::fs::read_to_string(project_root().join(SPEC))
+        .map_err(|e| format!("reading {SPEC}: {e}"))?;
+    let runs = runs.max(1);
+
+    let baseline = median(runs, || {
+        serde_yaml::from_str::<serde_json::Value>(&text)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })?;
+    let parse = median(runs, || {
+        codegen::spec::Spec::from_yaml(&text)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })?;
+    let spec = codegen::spec::Spec::from_yaml(&text).map_err(|e| e.to_string())?;
+    let lower = median(runs, || {
+        codegen::lower::lower(&spec)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })?;
+    let ir = codegen::lower::lower(&spec).map_err(|e| e.to_string())?;
+    let emit = median(runs, || {
+        codegen::emit::emit(&ir)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })?;
+    let total = median(runs, || {
+        codegen::generate(&text)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })?;
+
+    let profile = if cfg!(debug_assertions) {
+        "debug (use --release)"
+    } else {
+        "release"
+    };
+    println!(
+        "codegen on {SPEC} ({} bytes), median of {runs} runs, {profile} build",
+        text.len()
+    );
+    println!("{:<34} {:>10} {:>10}", "stage", "ms", "× baseline");
+    for (name, time) in [
+        ("baseline: YAML → serde_json::Value", baseline),
+        ("parse: YAML → spec model", parse),
+        ("lower: spec model → IR", lower),
+        ("emit: IR → formatted Rust", emit),
+        ("generate (all of the above)", total),
+    ] {
+        let ratio = time.as_secs_f64() / baseline.as_secs_f64().max(f64::EPSILON);
+        println!(
+            "{name:<34} {:>10.1} {ratio:>10.2}",
+            time.as_secs_f64() * 1000.0
+        );
+    }
+    Ok(())
+}
+
+fn median(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<Duration, String> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f()?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
