@@ -34,6 +34,7 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
     for service in &ir.services {
         endpoints.push(service_def(service)?);
     }
+    endpoints.extend(codec_impls(ir)?);
     if !endpoints.is_empty() {
         modules.entry("endpoints").or_default().extend(endpoints);
     }
@@ -478,6 +479,46 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
     })
 }
 
+/// One non-generic `Decode` impl per response type and `Encode` impl per params type, so serde's
+/// code for them is compiled once, in this crate, not again in every crate calling an endpoint.
+fn codec_impls(ir: &Ir) -> Result<Vec<TokenStream>, Error> {
+    let operations = ir.services.iter().flat_map(|s| &s.operations);
+    let mut responses = Vec::new();
+    let mut params = Vec::new();
+    for operation in operations {
+        if !responses.contains(&operation.response) {
+            responses.push(operation.response.clone());
+        }
+        if !params.contains(&operation.params) {
+            params.push(operation.params.clone());
+        }
+    }
+    let mut impls = Vec::new();
+    for response in &responses {
+        let ty = ty_tokens(response, "/paths")?;
+        impls.push(quote! {
+            impl crate::__private::Decode for #ty {
+                #[inline(never)]
+                fn decode(bytes: &[u8]) -> Result<Self, crate::__private::JsonError> {
+                    crate::__private::decode_json(bytes)
+                }
+            }
+        });
+    }
+    for name in &params {
+        let ty = ident(name, "/paths")?;
+        impls.push(quote! {
+            impl crate::__private::Encode for #ty {
+                #[inline(never)]
+                fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+                    crate::__private::encode_form(self)
+                }
+            }
+        });
+    }
+    Ok(impls)
+}
+
 fn service_def(service: &Service) -> Result<TokenStream, Error> {
     let pointer = format!(
         "/paths/{}",
@@ -587,7 +628,7 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
         #doc
         pub async fn #method(&self, #(#arg_decls)* params: &#params) -> Result<#response, crate::Error> {
             #path_expr
-            self.client.send(#http, &path, params, &self.options).await
+            self.client.call(#http, &path, params, &self.options).await
         }
     };
     let Ty::List(item) = &operation.response else {
@@ -606,7 +647,7 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
         #[doc = #paging_doc]
         pub fn #paging(&self, #(#arg_decls)* params: &#params) -> crate::Paginator<#item> {
             #path_expr
-            self.client.paginate(path, params, self.options.clone())
+            self.client.call_paginated(path, params, self.options.clone())
         }
     })
 }

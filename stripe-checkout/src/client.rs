@@ -11,10 +11,11 @@ use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::__private::{decode_json, Decode, Encode, JsonError};
 use crate::error::{ApiError, ApiErrorObject, DecodeError, TransportError};
 use crate::form;
 use crate::pagination::Paginator;
-use crate::{Error, Identified};
+use crate::{Error, Identified, List};
 
 const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
 const USER_AGENT: &str = concat!("stripe-checkout-rust/", env!("CARGO_PKG_VERSION"));
@@ -229,11 +230,13 @@ impl Client {
         }
     }
 
-    /// Sends one API request and decodes the JSON response. Used by the generated endpoint
-    /// methods; `path` must already have its ids encoded with [`encode_path_segment`].
+    /// Sends one API request and decodes the JSON response, for any params and response types;
+    /// `path` must already have its ids encoded with [`encode_path_segment`].
     ///
     /// GET and DELETE params go in the query string, POST params in a form body. Retries
-    /// follow the client's settings (see [`ClientBuilder::max_retries`]).
+    /// follow the client's settings (see [`ClientBuilder::max_retries`]). The generated
+    /// endpoint methods use [`Client::call`], which does the same without compiling serde code
+    /// into the caller's crate.
     #[doc(hidden)]
     pub fn send<P, R>(
         &self,
@@ -252,8 +255,32 @@ impl Client {
         let path = path.to_owned();
         let options = options.clone();
         async move {
-            let pairs = pairs?;
-            client.execute(method, &path, &pairs, &options).await
+            let response = client.execute(method, &path, &pairs?, &options).await?;
+            response.decode_with(decode_json::<R>)
+        }
+    }
+
+    /// [`Client::send`] for the generated params and response types, through their
+    /// non-generic [`Encode`]/[`Decode`] impls.
+    #[doc(hidden)]
+    pub fn call<P, R>(
+        &self,
+        method: Method,
+        path: &str,
+        params: &P,
+        options: &RequestOptions,
+    ) -> impl Future<Output = Result<R, Error>> + Send
+    where
+        P: Encode + ?Sized,
+        R: Decode,
+    {
+        let pairs = params.encode();
+        let client = self.clone();
+        let path = path.to_owned();
+        let options = options.clone();
+        async move {
+            let response = client.execute(method, &path, &pairs?, &options).await?;
+            response.decode_with(R::decode)
         }
     }
 
@@ -265,17 +292,41 @@ impl Client {
         P: Serialize + ?Sized,
         T: DeserializeOwned + Identified + Send + 'static,
     {
-        Paginator::new(self.clone(), path, form::to_pairs(params), options)
+        let pairs = form::to_pairs(params);
+        Paginator::new(self.clone(), path, pairs, options, decode_json::<List<T>>)
     }
 
-    /// One request with retries; `pairs` come from [`form::to_pairs`].
-    pub(crate) async fn execute<R: DeserializeOwned>(
+    /// [`Client::paginate`] for the generated types, through their non-generic impls.
+    #[doc(hidden)]
+    pub fn call_paginated<P, T>(
+        &self,
+        path: String,
+        params: &P,
+        options: RequestOptions,
+    ) -> Paginator<T>
+    where
+        P: Encode + ?Sized,
+        T: Identified + Send + 'static,
+        List<T>: Decode,
+    {
+        Paginator::new(
+            self.clone(),
+            path,
+            params.encode(),
+            options,
+            List::<T>::decode,
+        )
+    }
+
+    /// One request with retries; `pairs` come from [`form::to_pairs`]. Not generic, so the
+    /// retry loop is compiled once whatever the endpoint.
+    pub(crate) async fn execute(
         &self,
         method: Method,
         path: &str,
         pairs: &[(String, String)],
         options: &RequestOptions,
-    ) -> Result<R, Error> {
+    ) -> Result<Success, Error> {
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
 
@@ -313,7 +364,11 @@ impl Client {
 
             let request_id = header_str(&response_headers, "request-id").map(str::to_owned);
             if (200..300).contains(&status) {
-                return decode(status, request_id, &bytes);
+                return Ok(Success {
+                    status,
+                    request_id,
+                    bytes,
+                });
             }
 
             let api = api_error(status, request_id, &response_headers, &bytes);
@@ -526,27 +581,29 @@ fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn decode<R: DeserializeOwned>(
+/// A 2xx response, not yet decoded.
+pub(crate) struct Success {
     status: u16,
     request_id: Option<String>,
-    bytes: &[u8],
-) -> Result<R, Error> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let failure = match serde_path_to_error::deserialize(&mut de) {
-        Ok(value) => match de.end() {
-            Ok(()) => return Ok(value),
-            // Trailing garbage after a complete document.
-            Err(e) => (".".to_owned(), e.to_string()),
-        },
-        Err(e) => (e.path().to_string(), e.inner().to_string()),
-    };
-    Err(Error::Decode(Box::new(DecodeError {
-        path: failure.0,
-        message: failure.1,
-        status,
-        request_id,
-        body_excerpt: non_json_excerpt(bytes),
-    })))
+    bytes: Vec<u8>,
+}
+
+impl Success {
+    /// Decodes the body, turning a failure into [`Error::Decode`] with the JSON path.
+    pub(crate) fn decode_with<R>(
+        self,
+        decode: impl FnOnce(&[u8]) -> Result<R, JsonError>,
+    ) -> Result<R, Error> {
+        decode(&self.bytes).map_err(|failure| {
+            Error::Decode(Box::new(DecodeError {
+                path: failure.path,
+                message: failure.message,
+                status: self.status,
+                request_id: self.request_id,
+                body_excerpt: non_json_excerpt(&self.bytes),
+            }))
+        })
+    }
 }
 
 /// The first characters of a body that is clearly not JSON; `None` for anything JSON-shaped.

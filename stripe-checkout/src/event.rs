@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::de::{self, Deserialize, Deserializer};
 use serde::{Serialize, Serializer};
 
+use crate::__private::{decode_json, Decode, JsonError};
 use crate::Timestamp;
 
 /// The type that `data.object` of a `checkout.session.*` event deserializes into.
@@ -210,14 +211,9 @@ impl Event {
     /// `data.object` is buffered as JSON first because `type` (which decides its Rust type) may
     /// come after `data` in the payload; its path is then prefixed so errors read
     /// `data.object.amount_total`, not `amount_total`.
-    pub(crate) fn from_slice_with_path(
-        payload: &[u8],
-    ) -> Result<Event, (String, serde_json::Error)> {
-        let de = &mut serde_json::Deserializer::from_slice(payload);
-        let raw: RawEvent = serde_path_to_error::deserialize(de)
-            .map_err(|e| (e.path().to_string(), e.into_inner()))?;
+    pub(crate) fn from_slice_with_path(payload: &[u8]) -> Result<Event, JsonError> {
+        let raw: RawEvent = decode_json(payload)?;
         raw.into_event()
-            .map_err(|(path, e)| (object_path(&path), e))
     }
 }
 
@@ -247,10 +243,20 @@ struct RawEventData {
 }
 
 impl RawEvent {
-    fn into_event(self) -> Result<Event, (String, serde_json::Error)> {
+    /// Types `data.object` by the event's `type`; errors name the path from the event's root.
+    fn into_event(self) -> Result<Event, JsonError> {
         let object = if self.type_.is_checkout_session() {
-            let session: Session = serde_path_to_error::deserialize(self.data.object)
-                .map_err(|e| (e.path().to_string(), e.into_inner()))?;
+            // Re-encoding the buffered object costs microseconds; decoding it through the
+            // session's own `Decode` impl keeps one copy of the session parser in the binary
+            // instead of a second one specialised for `serde_json::Value`.
+            let bytes = serde_json::to_vec(&self.data.object).map_err(|e| JsonError {
+                path: "data.object".to_owned(),
+                message: e.to_string(),
+            })?;
+            let session = Session::decode(&bytes).map_err(|e| JsonError {
+                path: object_path(&e.path),
+                message: e.message,
+            })?;
             EventObject::CheckoutSession(Box::new(session))
         } else {
             EventObject::Other(self.data.object)
@@ -276,7 +282,7 @@ impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         RawEvent::deserialize(deserializer)?
             .into_event()
-            .map_err(|(path, e)| de::Error::custom(format_args!("{}: {e}", object_path(&path))))
+            .map_err(|e| de::Error::custom(format_args!("{}: {}", e.path, e.message)))
     }
 }
 

@@ -6,9 +6,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::__private::JsonError;
 use crate::client::{Client, Method, RequestOptions};
 use crate::{Error, Identified};
 
@@ -112,14 +112,18 @@ struct State<T> {
     backward: bool,
     buffer: VecDeque<T>,
     next: Next,
+    decode: DecodePage<T>,
 }
 
 const STARTING_AFTER: &str = "starting_after";
 const ENDING_BEFORE: &str = "ending_before";
 
+/// Decodes one page; a plain function so the paginator itself is not tied to serde.
+pub(crate) type DecodePage<T> = fn(&[u8]) -> Result<List<T>, JsonError>;
+
 impl<T> Paginator<T>
 where
-    T: DeserializeOwned + Identified + Send + 'static,
+    T: Identified + Send + 'static,
 {
     /// `pairs` are the caller's params already flattened by [`crate::form`]; an encoding error is
     /// passed as `Err` and yielded as the stream's only item.
@@ -128,6 +132,7 @@ where
         path: String,
         pairs: Result<Vec<(String, String)>, Error>,
         options: RequestOptions,
+        decode: DecodePage<T>,
     ) -> Self {
         let (pairs, next) = match pairs {
             Ok(pairs) => (pairs, Next::Fetch),
@@ -143,6 +148,7 @@ where
             backward,
             buffer: VecDeque::new(),
             next,
+            decode,
         };
         Paginator {
             inner: Box::pin(futures_util::stream::unfold(state, step)),
@@ -152,7 +158,7 @@ where
 
 async fn step<T>(mut st: State<T>) -> Option<(Result<T, Error>, State<T>)>
 where
-    T: DeserializeOwned + Identified + Send + 'static,
+    T: Identified + Send + 'static,
 {
     loop {
         if let Some(item) = st.buffer.pop_front() {
@@ -162,11 +168,11 @@ where
             Next::Done => return None,
             Next::Fail(e) => return Some((Err(e), st)),
             Next::Fetch => {
-                let page: List<T> = match st
+                let response = st
                     .client
                     .execute(Method::Get, &st.path, &st.pairs, &st.options)
-                    .await
-                {
+                    .await;
+                let page = match response.and_then(|r| r.decode_with(st.decode)) {
                     Ok(page) => page,
                     Err(e) => return Some((Err(e), st)),
                 };

@@ -204,9 +204,9 @@ impl Webhook {
     ) -> Result<Event, WebhookError> {
         let payload = payload.as_ref();
         self.verify(payload, signature_header)?;
-        Event::from_slice_with_path(payload).map_err(|(path, e)| WebhookError::InvalidPayload {
-            path,
-            message: e.to_string(),
+        Event::from_slice_with_path(payload).map_err(|e| WebhookError::InvalidPayload {
+            path: e.path,
+            message: e.message,
         })
     }
 

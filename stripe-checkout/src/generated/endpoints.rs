@@ -31,7 +31,7 @@ impl<'c> CheckoutSessions<'c> {
         params: &ListCheckoutSessionsParams,
     ) -> Result<crate::List<CheckoutSession>, crate::Error> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.send(crate::Method::Get, &path, params, &self.options).await
+        self.client.call(crate::Method::Get, &path, params, &self.options).await
     }
     /// Every item of [`Self::list`], fetching further pages as the stream is polled (following `starting_after`, or `ending_before` when the params set it).
     pub fn list_auto_paging(
@@ -39,7 +39,7 @@ impl<'c> CheckoutSessions<'c> {
         params: &ListCheckoutSessionsParams,
     ) -> crate::Paginator<CheckoutSession> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.paginate(path, params, self.options.clone())
+        self.client.call_paginated(path, params, self.options.clone())
     }
     /// Creates a Session object.
     ///
@@ -49,7 +49,7 @@ impl<'c> CheckoutSessions<'c> {
         params: &CreateCheckoutSessionParams,
     ) -> Result<CheckoutSession, crate::Error> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.send(crate::Method::Post, &path, params, &self.options).await
+        self.client.call(crate::Method::Post, &path, params, &self.options).await
     }
     /// Retrieves a Session object.
     ///
@@ -61,7 +61,7 @@ impl<'c> CheckoutSessions<'c> {
     ) -> Result<CheckoutSession, crate::Error> {
         let session = crate::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}");
-        self.client.send(crate::Method::Get, &path, params, &self.options).await
+        self.client.call(crate::Method::Get, &path, params, &self.options).await
     }
     /// A Session can be expired when it is in one of these statuses: `open`
     ///
@@ -75,7 +75,7 @@ impl<'c> CheckoutSessions<'c> {
     ) -> Result<CheckoutSession, crate::Error> {
         let session = crate::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/expire");
-        self.client.send(crate::Method::Post, &path, params, &self.options).await
+        self.client.call(crate::Method::Post, &path, params, &self.options).await
     }
     /// When retrieving a Checkout Session, there is an includable **line_items** property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.
     ///
@@ -87,7 +87,7 @@ impl<'c> CheckoutSessions<'c> {
     ) -> Result<crate::List<Item>, crate::Error> {
         let session = crate::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/line_items");
-        self.client.send(crate::Method::Get, &path, params, &self.options).await
+        self.client.call(crate::Method::Get, &path, params, &self.options).await
     }
     /// Every item of [`Self::list_line_items`], fetching further pages as the stream is polled (following `starting_after`, or `ending_before` when the params set it).
     pub fn list_line_items_auto_paging(
@@ -97,6 +97,54 @@ impl<'c> CheckoutSessions<'c> {
     ) -> crate::Paginator<Item> {
         let session = crate::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/line_items");
-        self.client.paginate(path, params, self.options.clone())
+        self.client.call_paginated(path, params, self.options.clone())
+    }
+}
+impl crate::__private::Decode for crate::List<CheckoutSession> {
+    #[inline(never)]
+    fn decode(bytes: &[u8]) -> Result<Self, crate::__private::JsonError> {
+        crate::__private::decode_json(bytes)
+    }
+}
+impl crate::__private::Decode for CheckoutSession {
+    #[inline(never)]
+    fn decode(bytes: &[u8]) -> Result<Self, crate::__private::JsonError> {
+        crate::__private::decode_json(bytes)
+    }
+}
+impl crate::__private::Decode for crate::List<Item> {
+    #[inline(never)]
+    fn decode(bytes: &[u8]) -> Result<Self, crate::__private::JsonError> {
+        crate::__private::decode_json(bytes)
+    }
+}
+impl crate::__private::Encode for ListCheckoutSessionsParams {
+    #[inline(never)]
+    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+        crate::__private::encode_form(self)
+    }
+}
+impl crate::__private::Encode for CreateCheckoutSessionParams {
+    #[inline(never)]
+    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+        crate::__private::encode_form(self)
+    }
+}
+impl crate::__private::Encode for RetrieveCheckoutSessionParams {
+    #[inline(never)]
+    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+        crate::__private::encode_form(self)
+    }
+}
+impl crate::__private::Encode for ExpireCheckoutSessionParams {
+    #[inline(never)]
+    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+        crate::__private::encode_form(self)
+    }
+}
+impl crate::__private::Encode for ListCheckoutSessionLineItemsParams {
+    #[inline(never)]
+    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+        crate::__private::encode_form(self)
     }
 }
