@@ -91,26 +91,32 @@ pub fn extract(spec: &Value, paths: &[&str]) -> Result<Subset, Error> {
     let paths_value = Value::Object(out_paths.clone());
     collect_refs(&paths_value, "/paths", false, &mut queue)?;
     while let Some((name, via_expansion, at)) = queue.pop() {
-        if !schemas.contains_key(&name) {
+        let Some(schema) = schemas.get(&name) else {
             return Err(Error::new(at, format!("`$ref` to missing schema `{name}`")));
-        }
+        };
         if via_expansion {
             expansion.insert(name);
             continue;
         }
         if full.insert(name.clone()) {
             let pointer = join("/components/schemas", &name);
-            collect_refs(&schemas[&name], &pointer, false, &mut queue)?;
+            collect_refs(schema, &pointer, false, &mut queue)?;
         }
     }
-    let pruned: Vec<String> = expansion.difference(&full).cloned().collect();
 
+    // Every name below was looked up in the loop above, so `get` finds it.
     let mut out_schemas = Map::new();
+    let mut pruned = Vec::new();
     for name in &full {
-        out_schemas.insert(name.clone(), schemas[name].clone());
+        if let Some(schema) = schemas.get(name) {
+            out_schemas.insert(name.clone(), schema.clone());
+        }
     }
-    for name in &pruned {
-        out_schemas.insert(name.clone(), identity_stub(&schemas[name]));
+    for name in expansion.difference(&full) {
+        if let Some(schema) = schemas.get(name) {
+            out_schemas.insert(name.clone(), identity_stub(schema));
+            pruned.push(name.clone());
+        }
     }
 
     let mut document = Map::new();
