@@ -66,19 +66,19 @@ impl<T> IntoIterator for List<T> {
 /// itself has already been retried per the client's retry settings.
 ///
 /// ```no_run
-/// use futures_util::StreamExt;
 /// # async fn run(client: stripe_checkout::Client) -> Result<(), stripe_checkout::Error> {
-/// let params = serde_json::json!({ "limit": 100 });
-/// let mut sessions = client.paginate::<_, serde_json::Value>(
-///     "/v1/checkout/sessions".to_owned(),
-///     &params,
-///     Default::default(),
-/// );
+/// use stripe_checkout::ListCheckoutSessionsParams;
+///
+/// let params = ListCheckoutSessionsParams { limit: Some(100), ..Default::default() };
+/// let mut sessions = client.checkout_sessions().list_auto_paging(&params);
 /// while let Some(session) = sessions.next().await {
-///     println!("{}", session?["id"]);
+///     let session = session?;
+///     println!("{} {:?}", session.id, session.status);
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// It is also a `futures` [`Stream`], for `StreamExt` combinators.
 #[must_use = "streams do nothing unless polled"]
 pub struct Paginator<T> {
     inner: Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>,
@@ -87,6 +87,14 @@ pub struct Paginator<T> {
 impl<T> fmt::Debug for Paginator<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginator").finish_non_exhaustive()
+    }
+}
+
+impl<T> Paginator<T> {
+    /// The next item, fetching the next page when the current one is used up; `None` at the
+    /// end. The same as `StreamExt::next`, without needing the `futures` crates.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
     }
 }
 
