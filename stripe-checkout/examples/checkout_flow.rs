@@ -13,7 +13,6 @@
 use std::collections::BTreeMap;
 use std::error::Error;
 
-use futures_util::StreamExt;
 use stripe_checkout::{
     Client, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
     CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionMode,
