@@ -25,6 +25,7 @@ mod event;
 mod expandable;
 pub mod form;
 #[rustfmt::skip] // prettyplease formats generated code; `cargo xtask regen --check` guards it.
+#[deny(warnings)] // generated code must stay warning-free
 pub mod generated;
 #[doc(hidden)]
 #[path = "private.rs"]
