@@ -22,7 +22,7 @@ pub const SHARED_MODULE: &str = "shared";
 
 /// Lowers a parsed spec to the IR.
 pub fn lower(spec: &Spec) -> Result<Ir, Error> {
-    let mut lowerer = Lowerer::new(spec)?;
+    let mut lowerer = Lowerer::new(spec);
     for (name, schema) in &spec.components.schemas {
         lowerer.component(name, schema)?;
     }
@@ -90,7 +90,7 @@ impl<'c> Ctx<'c> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(spec: &'a Spec) -> Result<Self, Error> {
+    fn new(spec: &'a Spec) -> Self {
         // Component names are claimed first, so they never depend on inline names.
         let mut namer = Namer::default();
         let component_types = spec
@@ -99,8 +99,8 @@ impl<'a> Lowerer<'a> {
             .keys()
             .map(|name| (name.clone(), namer.claim(type_name(name))))
             .collect();
-        let component_modules = assign_modules(spec)?;
-        Ok(Lowerer {
+        let component_modules = assign_modules(spec);
+        Lowerer {
             spec,
             namer,
             component_types,
@@ -108,7 +108,7 @@ impl<'a> Lowerer<'a> {
             types: Vec::new(),
             unions: BTreeMap::new(),
             inlining: Vec::new(),
-        })
+        }
     }
 
     fn component(&mut self, name: &str, schema: &Schema) -> Result<(), Error> {
@@ -938,7 +938,7 @@ fn method_name(path: &str, base: &str, method: HttpMethod, response: &Ty) -> Str
 /// Assigns each component schema to a generated module: the resource an operation returns whose
 /// closure is smallest among those that reach it (so line-item types sit with `item`, not with the
 /// session that embeds them); pruned stubs go together; the rest is shared.
-fn assign_modules(spec: &Spec) -> Result<BTreeMap<String, String>, Error> {
+fn assign_modules(spec: &Spec) -> BTreeMap<String, String> {
     let mut roots = Vec::new();
     for item in spec.paths.values() {
         for operation in [&item.get, &item.post, &item.delete].into_iter().flatten() {
@@ -975,7 +975,7 @@ fn assign_modules(spec: &Spec) -> Result<BTreeMap<String, String>, Error> {
         };
         modules.insert(name.clone(), module);
     }
-    Ok(modules)
+    modules
 }
 
 /// The component an operation response is about: a `$ref`, or the items of a list page.
