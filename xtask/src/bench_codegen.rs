@@ -11,7 +11,6 @@ use crate::regen::SPEC;
 pub fn run(runs: usize) -> Result<(), String> {
     let text = std::fs::read_to_string(project_root().join(SPEC))
         .map_err(|e| format!("reading {SPEC}: {e}"))?;
-    let runs = runs.max(1);
 
     let baseline = median(runs, || {
         serde_yaml::from_str::<serde_json::Value>(&text)

@@ -1,5 +1,5 @@
-//! Project automation: `cargo xtask subset --from <spec>`, `cargo xtask regen [--check]` and
-//! `cargo xtask bench-build [--runs N]` (slow, maintainer-only: not run in CI).
+//! Project automation: `cargo xtask subset --from <spec>`, `cargo xtask regen [--check]`, and
+//! the maintainer benchmarks `bench-build` and `bench-codegen` (slow; not run in CI).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,7 +15,10 @@ usage:
   cargo xtask regen [--check]                          regenerate stripe-checkout/src/generated
                                                        (--check: fail if committed files differ)
   cargo xtask bench-build [--runs N]                   clean build time and binary size of a minimal app
-                                                       vs. plain reqwest (slow; N runs, default 1)";
+                                                       vs. plain reqwest (slow; N runs, default 1)
+  cargo run --release -p xtask -- bench-codegen [--runs N]
+                                                       time each generator stage against a baseline
+                                                       (N runs, default 20)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,22 +32,8 @@ fn main() -> ExitCode {
             [flag] if flag == "--check" => regen::run(true),
             _ => Err(format!("unexpected arguments to regen\n{USAGE}")),
         },
-        Some("bench-build") => match args.get(1..).unwrap_or_default() {
-            [] => bench_build::run(1),
-            [flag, n] if flag == "--runs" => match n.parse() {
-                Ok(runs) if runs > 0 => bench_build::run(runs),
-                _ => Err(format!("--runs expects a positive number, got `{n}`")),
-            },
-            _ => Err(format!("unexpected arguments to bench-build\n{USAGE}")),
-        },
-        Some("bench-codegen") => match args.get(1..).unwrap_or_default() {
-            [] => bench_codegen::run(20),
-            [flag, n] if flag == "--runs" => match n.parse() {
-                Ok(runs) => bench_codegen::run(runs),
-                Err(_) => Err(format!("--runs takes a number, not `{n}`")),
-            },
-            _ => Err(format!("unexpected arguments to bench-codegen\n{USAGE}")),
-        },
+        Some("bench-build") => runs(&args, 1).and_then(bench_build::run),
+        Some("bench-codegen") => runs(&args, 20).and_then(bench_codegen::run),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -53,6 +42,18 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The `[--runs N]` of a benchmark command, `default` when absent.
+fn runs(args: &[String], default: usize) -> Result<usize, String> {
+    match args.get(1..).unwrap_or_default() {
+        [] => Ok(default),
+        [flag, n] if flag == "--runs" => match n.parse() {
+            Ok(runs) if runs > 0 => Ok(runs),
+            _ => Err(format!("--runs expects a positive number, got `{n}`")),
+        },
+        _ => Err(format!("unexpected arguments\n{USAGE}")),
     }
 }
 
