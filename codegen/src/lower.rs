@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::error::{join, Error};
 use crate::ir::*;
-use crate::names::{field_name, type_name, Namer};
+use crate::names::{field_name, module_name, type_name, Namer};
 use crate::spec::{AdditionalProperties, Operation as SpecOperation, Schema, Spec};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -92,7 +92,7 @@ impl<'c> Ctx<'c> {
 impl<'a> Lowerer<'a> {
     fn new(spec: &'a Spec) -> Self {
         // Component names are claimed first, so they never depend on inline names.
-        let mut namer = Namer::default();
+        let mut namer = Namer::for_types();
         let component_types = spec
             .components
             .schemas
@@ -970,7 +970,7 @@ fn assign_modules(spec: &Spec) -> BTreeMap<String, String> {
                 .iter()
                 .filter(|(_, closure)| closure.contains(name))
                 .min_by_key(|(_, closure)| closure.len())
-                .map(|(root, _)| field_name(root))
+                .map(|(root, _)| module_name(root))
                 .unwrap_or_else(|| SHARED_MODULE.to_owned())
         };
         modules.insert(name.clone(), module);

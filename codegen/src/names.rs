@@ -21,17 +21,46 @@ fn words(raw: &str) -> String {
         .collect()
 }
 
-/// `checkout.session` → `CheckoutSession`; never empty, never starts with a digit.
+/// Names the generated code uses unqualified. The generated modules glob-import each other
+/// (`use super::*`), and a glob import shadows the prelude, so a generated type called `String`
+/// or `Option` would silently change the meaning of every other type. [`Namer::for_types`]
+/// holds these back, so a schema named `string` becomes `String2`.
+pub const PRELUDE_TYPES: &[&str] = &[
+    "Box", "Default", "Err", "From", "Into", "None", "Ok", "Option", "Result", "Self", "Some",
+    "String", "Vec",
+];
+
+/// Module names the generated code uses as path roots (`std::`, `serde::`, …), which a
+/// generated module of the same name would shadow.
+pub const PATH_ROOTS: &[&str] = &["alloc", "core", "serde", "serde_json", "std"];
+
+/// `checkout.session` → `CheckoutSession`, `self` → `Self_`; never empty, never starts with a
+/// digit, never a keyword. Used for type and variant names.
 pub fn type_name(raw: &str) -> String {
     let name = words(raw).to_upper_camel_case();
     match name.chars().next() {
         None => "Unnamed".to_owned(),
         Some(c) if c.is_ascii_digit() => format!("V{name}"),
+        // `Self` is the only keyword that is UpperCamelCase, and it cannot be a raw identifier.
+        Some(_) if KEYWORDS.contains(&name.as_str()) => format!("{name}_"),
         Some(_) => name,
     }
 }
 
-/// `line_items` → `line_items`, `type` → `type_`; never empty, never starts with a digit.
+/// A module name for a resource: [`field_name`], kept clear of the path roots the generated
+/// code relies on.
+pub fn module_name(raw: &str) -> String {
+    let name = field_name(raw);
+    if PATH_ROOTS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// `line_items` → `line_items`, `type` → `type_`; never empty, never starts with a digit,
+/// never a keyword (a trailing `_` rather than `r#`, since `self`, `super` and `crate` cannot be
+/// raw identifiers). Used for fields, methods, arguments and modules.
 pub fn field_name(raw: &str) -> String {
     let name = words(raw).to_snake_case();
     let name = match name.chars().next() {
@@ -58,6 +87,11 @@ impl Namer {
         Namer {
             taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
         }
+    }
+
+    /// A namer for type names: [`PRELUDE_TYPES`] are taken.
+    pub fn for_types() -> Self {
+        Self::with_reserved(PRELUDE_TYPES)
     }
 
     /// Claims `name`, or the first free `name2`, `name3`, ….
@@ -90,6 +124,35 @@ mod tests {
         assert_eq!(field_name("line_items"), "line_items");
         assert_eq!(field_name("en-GB"), "en_gb");
         assert_eq!(field_name("1st"), "n1st");
+    }
+
+    #[test]
+    fn keywords_never_become_identifiers() {
+        assert_eq!(type_name("self"), "Self_");
+        assert_eq!(type_name("Self"), "Self_");
+        for keyword in KEYWORDS {
+            let field = field_name(keyword);
+            assert!(!KEYWORDS.contains(&field.as_str()), "{keyword} -> {field}");
+            assert!(
+                syn::parse_str::<syn::Ident>(&field).is_ok(),
+                "{keyword} -> {field}"
+            );
+            let ty = type_name(keyword);
+            assert!(
+                syn::parse_str::<syn::Ident>(&ty).is_ok(),
+                "{keyword} -> {ty}"
+            );
+        }
+        assert_eq!(module_name("std"), "std_");
+        assert_eq!(module_name("checkout.session"), "checkout_session");
+    }
+
+    #[test]
+    fn prelude_names_are_held_back_for_types() {
+        let mut namer = Namer::for_types();
+        assert_eq!(namer.claim(type_name("string")), "String2");
+        assert_eq!(namer.claim(type_name("option")), "Option2");
+        assert_eq!(namer.claim(type_name("self")), "Self_");
     }
 
     #[test]

@@ -11,35 +11,38 @@ pub struct Address {
     /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
     #[serde(default)]
     pub country: Option<String>,
-    /// Address line 1 (e.g., street, PO Box, or company name).
+    /// Address line 1, such as the street, PO Box, or company name.
     #[serde(default)]
     pub line1: Option<String>,
-    /// Address line 2 (e.g., apartment, suite, unit, or building).
+    /// Address line 2, such as the apartment, suite, unit, or building.
     #[serde(default)]
     pub line2: Option<String>,
     /// ZIP or postal code.
     #[serde(default)]
     pub postal_code: Option<String>,
-    /// State, county, province, or region.
+    /// State, county, province, or region ([ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2)).
     #[serde(default)]
     pub state: Option<String>,
 }
 /// A Checkout Session represents your customer's session as they pay for
-/// one-time purchases or subscriptions through [Checkout](https://stripe.com/docs/payments/checkout)
-/// or [Payment Links](https://stripe.com/docs/payments/payment-links). We recommend creating a
+/// one-time purchases or subscriptions through [Checkout](https://docs.stripe.com/payments/checkout)
+/// or [Payment Links](https://docs.stripe.com/payments/payment-links). We recommend creating a
 /// new Session each time your customer attempts to pay.
 ///
 /// Once payment is successful, the Checkout Session will contain a reference
-/// to the [Customer](https://stripe.com/docs/api/customers), and either the successful
-/// [PaymentIntent](https://stripe.com/docs/api/payment_intents) or an active
-/// [Subscription](https://stripe.com/docs/api/subscriptions).
+/// to the [Customer](https://docs.stripe.com/api/customers), and either the successful
+/// [PaymentIntent](https://docs.stripe.com/api/payment_intents) or an active
+/// [Subscription](https://docs.stripe.com/api/subscriptions).
 ///
 /// You can create a Checkout Session on your server and redirect to its URL
 /// to begin Checkout.
 ///
-/// Related guide: [Checkout quickstart](https://stripe.com/docs/checkout/quickstart)
+/// Related guide: [Checkout quickstart](https://docs.stripe.com/checkout/quickstart)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSession {
+    /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
+    #[serde(default)]
+    pub adaptive_pricing: Option<PaymentPagesCheckoutSessionAdaptivePricing>,
     /// When set, provides configuration for actions to take if this Checkout Session expires.
     #[serde(default)]
     pub after_expiration: Option<PaymentPagesCheckoutSessionAfterExpiration>,
@@ -54,9 +57,12 @@ pub struct CheckoutSession {
     pub amount_total: Option<i64>,
     /// `automatic_tax`: see [`PaymentPagesCheckoutSessionAutomaticTax`].
     pub automatic_tax: PaymentPagesCheckoutSessionAutomaticTax,
-    /// Describes whether Checkout should collect the customer's billing address.
+    /// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
     #[serde(default)]
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
+    /// `branding_settings`: see [`PaymentPagesCheckoutSessionBrandingSettings`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branding_settings: Option<PaymentPagesCheckoutSessionBrandingSettings>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website.
     #[serde(default)]
     pub cancel_url: Option<String>,
@@ -65,6 +71,13 @@ pub struct CheckoutSession {
     /// Session with your internal systems.
     #[serde(default)]
     pub client_reference_id: Option<String>,
+    /// The client secret of your Checkout Session. Applies to Checkout Sessions with `ui_mode: embedded_page` or `ui_mode: elements`. For `ui_mode: embedded_page`, the client secret is to be used when initializing Stripe.js embedded checkout.
+    /// For `ui_mode: elements`, use the client secret with [initCheckout](https://docs.stripe.com/js/custom_checkout/init) on your front end.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Information about the customer collected within the Checkout Session.
+    #[serde(default)]
+    pub collected_information: Option<PaymentPagesCheckoutSessionCollectedInformation>,
     /// Results of `consent_collection` for this session.
     #[serde(default)]
     pub consent: Option<PaymentPagesCheckoutSessionConsent>,
@@ -76,10 +89,10 @@ pub struct CheckoutSession {
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     #[serde(default)]
     pub currency: Option<String>,
-    /// Currency conversion details for automatic currency conversion sessions
+    /// Currency conversion details for [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing) sessions created before 2025-03-31.
     #[serde(default)]
     pub currency_conversion: Option<PaymentPagesCheckoutSessionCurrencyConversion>,
-    /// Collect additional information from your customer using custom fields. Up to 2 fields are supported.
+    /// Collect additional information from your customer using custom fields. Up to 3 fields are supported. You can't set this parameter if `ui_mode` is `custom`.
     pub custom_fields: Vec<PaymentPagesCheckoutSessionCustomFields>,
     /// `custom_text`: see [`PaymentPagesCheckoutSessionCustomText`].
     pub custom_text: PaymentPagesCheckoutSessionCustomText,
@@ -90,10 +103,13 @@ pub struct CheckoutSession {
     /// the Session was created.
     #[serde(default)]
     pub customer: Option<crate::Expandable<CustomerOrDeletedCustomer>>,
+    /// The ID of the account for this Session.
+    #[serde(default)]
+    pub customer_account: Option<String>,
     /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
     #[serde(default)]
     pub customer_creation: Option<CheckoutSessionCustomerCreation>,
-    /// The customer details including the customer's tax exempt status and the customer's tax IDs. Only the customer's email is present on Sessions in `setup` mode.
+    /// The customer details including the customer's tax exempt status and the customer's tax IDs. Customer's address details are not present on Sessions in `setup` mode.
     #[serde(default)]
     pub customer_details: Option<PaymentPagesCheckoutSessionCustomerDetails>,
     /// If provided, this value will be used when the Customer object is created.
@@ -103,10 +119,19 @@ pub struct CheckoutSession {
     /// complete, use the `customer` attribute.
     #[serde(default)]
     pub customer_email: Option<String>,
+    /// List of coupons and promotion codes attached to the Checkout Session.
+    #[serde(default)]
+    pub discounts: Option<Vec<PaymentPagesCheckoutSessionDiscount>>,
+    /// A list of the types of payment methods (e.g., `card`) that should be excluded from this Checkout Session. This should only be used when payment methods for this Checkout Session are managed through the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded_payment_method_types: Option<Vec<String>>,
     /// The timestamp at which the Checkout Session will expire.
     pub expires_at: crate::Timestamp,
     /// Unique identifier for the object.
     pub id: String,
+    /// The integration identifier for this Checkout Session. Multiple Checkout Sessions can have the same integration identifier.
+    #[serde(default)]
+    pub integration_identifier: Option<String>,
     /// ID of the invoice created by the Checkout Session, if it exists.
     #[serde(default)]
     pub invoice: Option<crate::Expandable<Invoice>>,
@@ -116,27 +141,44 @@ pub struct CheckoutSession {
     /// The line items purchased by the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<crate::List<Item>>,
-    /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
+    /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
     #[serde(default)]
     pub locale: Option<CheckoutSessionLocale>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
+    /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](/api/payment_intents/object), [Invoices](/api/invoices/object), and [Subscriptions](/api/subscriptions/object).
+    #[serde(default)]
+    pub managed_payments: Option<PaymentPagesCheckoutSessionManagedPayments>,
+    /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[serde(default)]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session.
     pub mode: CheckoutSessionMode,
+    /// `name_collection`: see [`PaymentPagesCheckoutSessionNameCollection`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_collection: Option<PaymentPagesCheckoutSessionNameCollection>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
-    /// The ID of the PaymentIntent for Checkout Sessions in `payment` mode.
+    /// The optional items presented to the customer at checkout.
+    #[serde(default)]
+    pub optional_items: Option<Vec<PaymentPagesCheckoutSessionOptionalItem>>,
+    /// Where the user is coming from. This informs the optimizations that are applied to the session.
+    #[serde(default)]
+    pub origin_context: Option<CheckoutSessionOriginContext>,
+    /// The ID of the PaymentIntent for Checkout Sessions in `payment` mode. You can't confirm or cancel the PaymentIntent for a Checkout Session. To cancel, [expire the Checkout Session](https://docs.stripe.com/api/checkout/sessions/expire) instead.
     #[serde(default)]
     pub payment_intent: Option<crate::Expandable<PaymentIntent>>,
     /// The ID of the Payment Link that created this Session.
     #[serde(default)]
     pub payment_link: Option<crate::Expandable<PaymentLink>>,
-    /// Configure whether a Checkout Session should collect a payment method.
+    /// Configure whether a Checkout Session should collect a payment method. Defaults to `always`.
     #[serde(default)]
     pub payment_method_collection: Option<CheckoutSessionPaymentMethodCollection>,
+    /// Information about the payment method configuration used for this Checkout session if using dynamic payment methods.
+    #[serde(default)]
+    pub payment_method_configuration_details: Option<
+        PaymentMethodConfigBizPaymentMethodConfigurationDetails,
+    >,
     /// Payment-method-specific configuration for the PaymentIntent or SetupIntent of this CheckoutSession.
     #[serde(default)]
     pub payment_method_options: Option<CheckoutSessionPaymentMethodOptions>,
@@ -146,15 +188,34 @@ pub struct CheckoutSession {
     /// The payment status of the Checkout Session, one of `paid`, `unpaid`, or `no_payment_required`.
     /// You can use this value to decide when to fulfill your customer's order.
     pub payment_status: CheckoutSessionPaymentStatus,
+    /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object.
+    ///
+    /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
+    #[serde(default)]
+    pub permissions: Option<PaymentPagesCheckoutSessionPermissions>,
     /// `phone_number_collection`: see [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_collection: Option<
         PaymentPagesCheckoutSessionPhoneNumberCollection,
     >,
+    /// `presentment_details`: see [`PaymentFlowsPaymentIntentPresentmentDetails`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presentment_details: Option<PaymentFlowsPaymentIntentPresentmentDetails>,
     /// The ID of the original expired Checkout Session that triggered the recovery flow.
     #[serde(default)]
     pub recovered_from: Option<String>,
-    /// The ID of the SetupIntent for Checkout Sessions in `setup` mode.
+    /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_on_completion: Option<CheckoutSessionRedirectOnCompletion>,
+    /// Applies to Checkout Sessions with `ui_mode: embedded_page` or `ui_mode: elements`. The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+    /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
+    #[serde(default)]
+    pub saved_payment_method_options: Option<
+        PaymentPagesCheckoutSessionSavedPaymentMethodOptions,
+    >,
+    /// The ID of the SetupIntent for Checkout Sessions in `setup` mode. You can't confirm or cancel the SetupIntent for a Checkout Session. To cancel, [expire the Checkout Session](https://docs.stripe.com/api/checkout/sessions/expire) instead.
     #[serde(default)]
     pub setup_intent: Option<crate::Expandable<SetupIntent>>,
     /// When set, provides configuration for Checkout to collect a shipping address from a customer.
@@ -165,9 +226,6 @@ pub struct CheckoutSession {
     /// The details of the customer cost of shipping, including the customer chosen ShippingRate.
     #[serde(default)]
     pub shipping_cost: Option<PaymentPagesCheckoutSessionShippingCost>,
-    /// Shipping information for this Checkout Session.
-    #[serde(default)]
-    pub shipping_details: Option<Shipping>,
     /// The shipping rate options applied to this Session.
     pub shipping_options: Vec<PaymentPagesCheckoutSessionShippingOption>,
     /// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
@@ -175,11 +233,10 @@ pub struct CheckoutSession {
     pub status: Option<CheckoutSessionStatus>,
     /// Describes the type of transaction being performed by Checkout in order to customize
     /// relevant text on the page, such as the submit button. `submit_type` can only be
-    /// specified on Checkout Sessions in `payment` mode, but not Checkout Sessions
-    /// in `subscription` or `setup` mode.
+    /// specified on Checkout Sessions in `payment` mode. If blank or `auto`, `pay` is used.
     #[serde(default)]
     pub submit_type: Option<CheckoutSessionSubmitType>,
-    /// The ID of the subscription for Checkout Sessions in `subscription` mode.
+    /// The ID of the [Subscription](https://docs.stripe.com/api/subscriptions) for Checkout Sessions in `subscription` mode.
     #[serde(default)]
     pub subscription: Option<crate::Expandable<Subscription>>,
     /// The URL the customer will be directed to after the payment or
@@ -192,17 +249,23 @@ pub struct CheckoutSession {
     /// Tax and discount details for the computed total amount.
     #[serde(default)]
     pub total_details: Option<PaymentPagesCheckoutSessionTotalDetails>,
-    /// The URL to the Checkout Session. Redirect customers to this URL to take them to Checkout. If you’re using [Custom Domains](https://stripe.com/docs/payments/checkout/custom-domains), the URL will use your subdomain. Otherwise, it’ll use `checkout.stripe.com.`
+    /// The UI mode of the Session. Defaults to `hosted_page`.
+    #[serde(default)]
+    pub ui_mode: Option<CheckoutSessionUiMode>,
+    /// The URL to the Checkout Session. Applies to Checkout Sessions with `ui_mode: hosted_page`. Redirect customers to this URL to take them to Checkout. If you’re using [Custom Domains](https://docs.stripe.com/payments/checkout/custom-domains), the URL will use your subdomain. Otherwise, it’ll use `checkout.stripe.com.`
     /// This value is only present when the session is active.
     #[serde(default)]
     pub url: Option<String>,
+    /// Wallet-specific configuration for this Checkout Session.
+    #[serde(default)]
+    pub wallet_options: Option<CheckoutSessionWalletOptions>,
 }
 impl crate::Identified for CheckoutSession {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
-/// Describes whether Checkout should collect the customer's billing address.
+/// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionBillingAddressCollection {
@@ -554,7 +617,55 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionMode {
         Ok(CheckoutSessionMode::from(value.as_str()))
     }
 }
-/// Configure whether a Checkout Session should collect a payment method.
+/// Where the user is coming from. This informs the optimizations that are applied to the session.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutSessionOriginContext {
+    /// `mobile_app`
+    MobileApp,
+    /// `web`
+    Web,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutSessionOriginContext {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutSessionOriginContext::MobileApp => "mobile_app",
+            CheckoutSessionOriginContext::Web => "web",
+            CheckoutSessionOriginContext::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutSessionOriginContext {
+    fn from(value: &str) -> Self {
+        match value {
+            "mobile_app" => CheckoutSessionOriginContext::MobileApp,
+            "web" => CheckoutSessionOriginContext::Web,
+            other => CheckoutSessionOriginContext::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CheckoutSessionOriginContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutSessionOriginContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSessionOriginContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionOriginContext::from(value.as_str()))
+    }
+}
+/// Configure whether a Checkout Session should collect a payment method. Defaults to `always`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionPaymentMethodCollection {
@@ -655,6 +766,58 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentStatus {
         Ok(CheckoutSessionPaymentStatus::from(value.as_str()))
     }
 }
+/// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutSessionRedirectOnCompletion {
+    /// `always`
+    Always,
+    /// `if_required`
+    IfRequired,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutSessionRedirectOnCompletion {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutSessionRedirectOnCompletion::Always => "always",
+            CheckoutSessionRedirectOnCompletion::IfRequired => "if_required",
+            CheckoutSessionRedirectOnCompletion::Never => "never",
+            CheckoutSessionRedirectOnCompletion::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutSessionRedirectOnCompletion {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => CheckoutSessionRedirectOnCompletion::Always,
+            "if_required" => CheckoutSessionRedirectOnCompletion::IfRequired,
+            "never" => CheckoutSessionRedirectOnCompletion::Never,
+            other => CheckoutSessionRedirectOnCompletion::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CheckoutSessionRedirectOnCompletion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutSessionRedirectOnCompletion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSessionRedirectOnCompletion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionRedirectOnCompletion::from(value.as_str()))
+    }
+}
 /// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -709,8 +872,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionStatus {
 }
 /// Describes the type of transaction being performed by Checkout in order to customize
 /// relevant text on the page, such as the submit button. `submit_type` can only be
-/// specified on Checkout Sessions in `payment` mode, but not Checkout Sessions
-/// in `subscription` or `setup` mode.
+/// specified on Checkout Sessions in `payment` mode. If blank or `auto`, `pay` is used.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionSubmitType {
@@ -722,6 +884,8 @@ pub enum CheckoutSessionSubmitType {
     Donate,
     /// `pay`
     Pay,
+    /// `subscribe`
+    Subscribe,
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
@@ -733,6 +897,7 @@ impl CheckoutSessionSubmitType {
             CheckoutSessionSubmitType::Book => "book",
             CheckoutSessionSubmitType::Donate => "donate",
             CheckoutSessionSubmitType::Pay => "pay",
+            CheckoutSessionSubmitType::Subscribe => "subscribe",
             CheckoutSessionSubmitType::Unknown(value) => value,
         }
     }
@@ -744,6 +909,7 @@ impl From<&str> for CheckoutSessionSubmitType {
             "book" => CheckoutSessionSubmitType::Book,
             "donate" => CheckoutSessionSubmitType::Donate,
             "pay" => CheckoutSessionSubmitType::Pay,
+            "subscribe" => CheckoutSessionSubmitType::Subscribe,
             other => CheckoutSessionSubmitType::Unknown(other.to_owned()),
         }
     }
@@ -764,6 +930,58 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionSubmitType {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CheckoutSessionSubmitType::from(value.as_str()))
+    }
+}
+/// The UI mode of the Session. Defaults to `hosted_page`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutSessionUiMode {
+    /// `elements`
+    Elements,
+    /// `embedded_page`
+    EmbeddedPage,
+    /// `hosted_page`
+    HostedPage,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutSessionUiMode {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutSessionUiMode::Elements => "elements",
+            CheckoutSessionUiMode::EmbeddedPage => "embedded_page",
+            CheckoutSessionUiMode::HostedPage => "hosted_page",
+            CheckoutSessionUiMode::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutSessionUiMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "elements" => CheckoutSessionUiMode::Elements,
+            "embedded_page" => CheckoutSessionUiMode::EmbeddedPage,
+            "hosted_page" => CheckoutSessionUiMode::HostedPage,
+            other => CheckoutSessionUiMode::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CheckoutSessionUiMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutSessionUiMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSessionUiMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionUiMode::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options` (undocumented in the spec).
@@ -948,14 +1166,19 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     pub mandate_options: Option<CheckoutAcssDebitMandateOptions>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage,
     >,
-    /// Bank account verification method.
+    /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
+    /// Bank account verification method. The default value is `automatic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<
         CheckoutAcssDebitPaymentMethodOptionsVerificationMethod,
@@ -1013,9 +1236,11 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptionsCurre
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
@@ -1082,7 +1307,7 @@ for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
         Ok(CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
-/// Bank account verification method.
+/// Bank account verification method. The default value is `automatic`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
@@ -1152,19 +1377,74 @@ for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
 /// Stripe's `/components/schemas/checkout_affirm_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAffirmPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutAffirmPaymentMethodOptionsCaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutAffirmPaymentMethodOptionsSetupFutureUsage>,
 }
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutAffirmPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutAffirmPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutAffirmPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutAffirmPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutAffirmPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutAffirmPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutAffirmPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutAffirmPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutAffirmPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutAffirmPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAffirmPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
@@ -1216,21 +1496,85 @@ for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
 /// Stripe's `/components/schemas/checkout_afterpay_clearpay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod,
+    >,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage,
     >,
 }
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
@@ -1290,17 +1634,21 @@ for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
 pub struct CheckoutAlipayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutAlipayPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
@@ -1349,24 +1697,216 @@ for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
         Ok(CheckoutAlipayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
+/// Stripe's `/components/schemas/checkout_alma_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutAlmaPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutAlmaPaymentMethodOptionsCaptureMethod>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutAlmaPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutAlmaPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutAlmaPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutAlmaPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutAlmaPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutAlmaPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutAlmaPaymentMethodOptionsCaptureMethod::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutAlmaPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutAlmaPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutAlmaPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAlmaPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_amazon_pay_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutAmazonPayPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutAmazonPayPaymentMethodOptionsCaptureMethod>,
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage,
+    >,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutAmazonPayPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutAmazonPayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutAmazonPayPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutAmazonPayPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAmazonPayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::None,
+            "off_session" => {
+                CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::OffSession
+            }
+            other => {
+                CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
 /// Stripe's `/components/schemas/checkout_au_becs_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage,
     >,
+    /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
@@ -1420,21 +1960,31 @@ for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
 /// Stripe's `/components/schemas/checkout_bacs_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutBacsDebitPaymentMethodOptions {
+    /// `mandate_options`: see [`CheckoutPaymentMethodOptionsMandateOptionsBacsDebit`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsBacsDebit>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage,
     >,
+    /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
@@ -1506,9 +2056,11 @@ for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
 pub struct CheckoutBancontactPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CheckoutBancontactPaymentMethodOptionsSetupFutureUsage,
@@ -1516,9 +2068,11 @@ pub struct CheckoutBancontactPaymentMethodOptions {
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
@@ -1569,6 +2123,61 @@ for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
         Ok(CheckoutBancontactPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
+/// Stripe's `/components/schemas/checkout_billie_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutBilliePaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutBilliePaymentMethodOptionsCaptureMethod>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutBilliePaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutBilliePaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutBilliePaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutBilliePaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutBilliePaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutBilliePaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutBilliePaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutBilliePaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutBilliePaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutBilliePaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutBilliePaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
 /// Stripe's `/components/schemas/checkout_boleto_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutBoletoPaymentMethodOptions {
@@ -1576,17 +2185,21 @@ pub struct CheckoutBoletoPaymentMethodOptions {
     pub expires_after_days: i64,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutBoletoPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
@@ -1657,14 +2270,44 @@ pub struct CheckoutCardInstallmentsOptions {
 /// Stripe's `/components/schemas/checkout_card_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCardPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutCardPaymentMethodOptionsCaptureMethod>,
     /// `installments`: see [`CheckoutCardInstallmentsOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub installments: Option<CheckoutCardInstallmentsOptions>,
+    /// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_extended_authorization: Option<
+        CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization,
+    >,
+    /// Request ability to [increment the authorization](/payments/incremental-authorization) for this CheckoutSession.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_incremental_authorization: Option<
+        CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization,
+    >,
+    /// Request ability to make [multiple captures](/payments/multicapture) for this CheckoutSession.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_multicapture: Option<
+        CheckoutCardPaymentMethodOptionsRequestMulticapture,
+    >,
+    /// Request ability to [overcapture](/payments/overcapture) for this CheckoutSession.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_overcapture: Option<CheckoutCardPaymentMethodOptionsRequestOvercapture>,
+    /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
+    pub request_three_d_secure: CheckoutCardPaymentMethodOptionsRequestThreeDSecure,
+    /// `restrictions`: see [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restrictions: Option<
+        PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions,
+    >,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutCardPaymentMethodOptionsSetupFutureUsage>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kana prefix (shortened Kana descriptor) or Kana statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 22 characters.
@@ -1674,11 +2317,366 @@ pub struct CheckoutCardPaymentMethodOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutCardPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutCardPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutCardPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutCardPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutCardPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutCardPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutCardPaymentMethodOptionsCaptureMethod::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutCardPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutCardPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutCardPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::IfAvailable => {
+                "if_available"
+            }
+            CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::Never => {
+                "never"
+            }
+            CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => {
+                CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::IfAvailable
+            }
+            "never" => {
+                CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::Never
+            }
+            other => {
+                CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Request ability to [increment the authorization](/payments/incremental-authorization) for this CheckoutSession.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::IfAvailable => {
+                "if_available"
+            }
+            CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::Never => {
+                "never"
+            }
+            CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => {
+                CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::IfAvailable
+            }
+            "never" => {
+                CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::Never
+            }
+            other => {
+                CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Request ability to make [multiple captures](/payments/multicapture) for this CheckoutSession.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutCardPaymentMethodOptionsRequestMulticapture {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutCardPaymentMethodOptionsRequestMulticapture {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutCardPaymentMethodOptionsRequestMulticapture::IfAvailable => {
+                "if_available"
+            }
+            CheckoutCardPaymentMethodOptionsRequestMulticapture::Never => "never",
+            CheckoutCardPaymentMethodOptionsRequestMulticapture::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutCardPaymentMethodOptionsRequestMulticapture {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => {
+                CheckoutCardPaymentMethodOptionsRequestMulticapture::IfAvailable
+            }
+            "never" => CheckoutCardPaymentMethodOptionsRequestMulticapture::Never,
+            other => {
+                CheckoutCardPaymentMethodOptionsRequestMulticapture::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutCardPaymentMethodOptionsRequestMulticapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutCardPaymentMethodOptionsRequestMulticapture {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutCardPaymentMethodOptionsRequestMulticapture {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutCardPaymentMethodOptionsRequestMulticapture::from(value.as_str()))
+    }
+}
+/// Request ability to [overcapture](/payments/overcapture) for this CheckoutSession.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutCardPaymentMethodOptionsRequestOvercapture {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutCardPaymentMethodOptionsRequestOvercapture {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutCardPaymentMethodOptionsRequestOvercapture::IfAvailable => {
+                "if_available"
+            }
+            CheckoutCardPaymentMethodOptionsRequestOvercapture::Never => "never",
+            CheckoutCardPaymentMethodOptionsRequestOvercapture::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutCardPaymentMethodOptionsRequestOvercapture {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => {
+                CheckoutCardPaymentMethodOptionsRequestOvercapture::IfAvailable
+            }
+            "never" => CheckoutCardPaymentMethodOptionsRequestOvercapture::Never,
+            other => {
+                CheckoutCardPaymentMethodOptionsRequestOvercapture::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutCardPaymentMethodOptionsRequestOvercapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutCardPaymentMethodOptionsRequestOvercapture {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutCardPaymentMethodOptionsRequestOvercapture {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutCardPaymentMethodOptionsRequestOvercapture::from(value.as_str()))
+    }
+}
+/// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
+    /// `any`
+    Any,
+    /// `automatic`
+    Automatic,
+    /// `challenge`
+    Challenge,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Any => "any",
+            CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Automatic => "automatic",
+            CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Challenge => "challenge",
+            CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
+    fn from(value: &str) -> Self {
+        match value {
+            "any" => CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Any,
+            "automatic" => CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Automatic,
+            "challenge" => CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Challenge,
+            other => {
+                CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutCardPaymentMethodOptionsRequestThreeDSecure::from(value.as_str()))
+    }
+}
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCardPaymentMethodOptionsSetupFutureUsage {
@@ -1737,19 +2735,74 @@ impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptionsSetupFutur
 /// Stripe's `/components/schemas/checkout_cashapp_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCashappPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutCashappPaymentMethodOptionsCaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutCashappPaymentMethodOptionsSetupFutureUsage>,
 }
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutCashappPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutCashappPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutCashappPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutCashappPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutCashappPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutCashappPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutCashappPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutCashappPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutCashappPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutCashappPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutCashappPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
@@ -2027,9 +3080,11 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     pub funding_type: Option<CheckoutCustomerBalancePaymentMethodOptionsFundingType>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage,
@@ -2092,9 +3147,11 @@ for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
@@ -2154,17 +3211,21 @@ for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
 pub struct CheckoutEpsPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
@@ -2217,17 +3278,21 @@ impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptionsSetupFuture
 pub struct CheckoutFpxPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutFpxPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
@@ -2280,17 +3345,21 @@ impl<'de> serde::Deserialize<'de> for CheckoutFpxPaymentMethodOptionsSetupFuture
 pub struct CheckoutGiropayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutGiropayPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
@@ -2344,17 +3413,21 @@ for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
 pub struct CheckoutGrabPayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
@@ -2408,17 +3481,21 @@ for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
 pub struct CheckoutIdealPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutIdealPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
@@ -2466,22 +3543,204 @@ impl<'de> serde::Deserialize<'de> for CheckoutIdealPaymentMethodOptionsSetupFutu
         Ok(CheckoutIdealPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
-/// Stripe's `/components/schemas/checkout_klarna_payment_method_options` (undocumented in the spec).
+/// Stripe's `/components/schemas/checkout_kakao_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CheckoutKlarnaPaymentMethodOptions {
+pub struct CheckoutKakaoPayPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutKakaoPayPaymentMethodOptionsCaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutKakaoPayPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutKakaoPayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutKakaoPayPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutKakaoPayPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutKakaoPayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::None,
+            "off_session" => {
+                CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::OffSession
+            }
+            other => {
+                CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_klarna_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutKlarnaPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutKlarnaPaymentMethodOptionsCaptureMethod>,
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutKlarnaPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutKlarnaPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutKlarnaPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutKlarnaPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutKlarnaPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
@@ -2550,17 +3809,21 @@ pub struct CheckoutKonbiniPaymentMethodOptions {
     pub expires_after_days: Option<i64>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
@@ -2609,22 +3872,202 @@ for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
         Ok(CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
-/// Stripe's `/components/schemas/checkout_link_payment_method_options` (undocumented in the spec).
+/// Stripe's `/components/schemas/checkout_kr_card_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CheckoutLinkPaymentMethodOptions {
+pub struct CheckoutKrCardPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutKrCardPaymentMethodOptionsCaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutLinkPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<CheckoutKrCardPaymentMethodOptionsSetupFutureUsage>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutKrCardPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutKrCardPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutKrCardPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutKrCardPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutKrCardPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutKrCardPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutKrCardPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutKrCardPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutKrCardPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutKrCardPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutKrCardPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::None,
+            "off_session" => {
+                CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::OffSession
+            }
+            other => {
+                CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_link_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutLinkPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutLinkPaymentMethodOptionsCaptureMethod>,
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<CheckoutLinkPaymentMethodOptionsSetupFutureUsage>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutLinkPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutLinkPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutLinkPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutLinkPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutLinkPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutLinkPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutLinkPaymentMethodOptionsCaptureMethod::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutLinkPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutLinkPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutLinkPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
@@ -2676,6 +4119,384 @@ impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptionsSetupFutur
         Ok(CheckoutLinkPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
+/// Stripe's `/components/schemas/checkout_link_wallet_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutLinkWalletOptions {
+    /// Describes whether Checkout should display Link. Defaults to `auto`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<CheckoutLinkWalletOptionsDisplay>,
+}
+/// Describes whether Checkout should display Link. Defaults to `auto`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutLinkWalletOptionsDisplay {
+    /// `auto`
+    Auto,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutLinkWalletOptionsDisplay {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutLinkWalletOptionsDisplay::Auto => "auto",
+            CheckoutLinkWalletOptionsDisplay::Never => "never",
+            CheckoutLinkWalletOptionsDisplay::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutLinkWalletOptionsDisplay {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => CheckoutLinkWalletOptionsDisplay::Auto,
+            "never" => CheckoutLinkWalletOptionsDisplay::Never,
+            other => CheckoutLinkWalletOptionsDisplay::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CheckoutLinkWalletOptionsDisplay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutLinkWalletOptionsDisplay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutLinkWalletOptionsDisplay {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutLinkWalletOptionsDisplay::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_mobilepay_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutMobilepayPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutMobilepayPaymentMethodOptionsCaptureMethod>,
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage,
+    >,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutMobilepayPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutMobilepayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutMobilepayPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutMobilepayPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutMobilepayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage::None,
+            other => {
+                CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_multibanco_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutMultibancoPaymentMethodOptions {
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage,
+    >,
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage::None,
+            other => {
+                CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_naver_pay_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutNaverPayPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutNaverPayPaymentMethodOptionsCaptureMethod>,
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutNaverPayPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutNaverPayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutNaverPayPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutNaverPayPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutNaverPayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::None,
+            "off_session" => {
+                CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::OffSession
+            }
+            other => {
+                CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
 /// Stripe's `/components/schemas/checkout_oxxo_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutOxxoPaymentMethodOptions {
@@ -2683,17 +4504,21 @@ pub struct CheckoutOxxoPaymentMethodOptions {
     pub expires_after_days: i64,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutOxxoPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
@@ -2746,17 +4571,21 @@ impl<'de> serde::Deserialize<'de> for CheckoutOxxoPaymentMethodOptionsSetupFutur
 pub struct CheckoutP24PaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutP24PaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutP24PaymentMethodOptionsSetupFutureUsage {
@@ -2804,22 +4633,93 @@ impl<'de> serde::Deserialize<'de> for CheckoutP24PaymentMethodOptionsSetupFuture
         Ok(CheckoutP24PaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
+/// Stripe's `/components/schemas/checkout_payco_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutPaycoPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutPaycoPaymentMethodOptionsCaptureMethod>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutPaycoPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutPaycoPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutPaycoPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutPaycoPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutPaycoPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutPaycoPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutPaycoPaymentMethodOptionsCaptureMethod::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutPaycoPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutPaycoPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutPaycoPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutPaycoPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_bacs_debit` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
+    /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'DDIC' or 'STRIPE'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_prefix: Option<String>,
+}
+/// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_sepa_debit` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
+    /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'STRIPE'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_prefix: Option<String>,
+}
 /// Stripe's `/components/schemas/checkout_paynow_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutPaynowPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutPaynowPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
@@ -2868,31 +4768,675 @@ for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
         Ok(CheckoutPaynowPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
+/// Stripe's `/components/schemas/checkout_paypal_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutPaypalPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutPaypalPaymentMethodOptionsCaptureMethod>,
+    /// Preferred locale of the PayPal checkout page that the customer is redirected to.
+    #[serde(default)]
+    pub preferred_locale: Option<String>,
+    /// A reference of the PayPal transaction visible to customer which is mapped to PayPal's invoice ID. This must be a globally unique ID if you have configured in your PayPal settings to block multiple payments per invoice ID.
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<CheckoutPaypalPaymentMethodOptionsSetupFutureUsage>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutPaypalPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutPaypalPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutPaypalPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutPaypalPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutPaypalPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutPaypalPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutPaypalPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutPaypalPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutPaypalPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutPaypalPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutPaypalPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::None,
+            "off_session" => {
+                CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::OffSession
+            }
+            other => {
+                CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_payto_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutPaytoPaymentMethodOptions {
+    /// `mandate_options`: see [`MandateOptionsPayto`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandate_options: Option<MandateOptionsPayto>,
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<CheckoutPaytoPaymentMethodOptionsSetupFutureUsage>,
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::None,
+            "off_session" => {
+                CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::OffSession
+            }
+            other => {
+                CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
 /// Stripe's `/components/schemas/checkout_pix_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutPixPaymentMethodOptions {
+    /// Determines if the amount includes the IOF tax.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_includes_iof: Option<CheckoutPixPaymentMethodOptionsAmountIncludesIof>,
     /// The number of seconds after which Pix payment will expire.
     #[serde(default)]
     pub expires_after_seconds: Option<i64>,
+    /// `mandate_options`: see [`PaymentMethodOptionsMandateOptionsPix`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandate_options: Option<PaymentMethodOptionsMandateOptionsPix>,
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+}
+/// Determines if the amount includes the IOF tax.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutPixPaymentMethodOptionsAmountIncludesIof {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutPixPaymentMethodOptionsAmountIncludesIof {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutPixPaymentMethodOptionsAmountIncludesIof::Always => "always",
+            CheckoutPixPaymentMethodOptionsAmountIncludesIof::Never => "never",
+            CheckoutPixPaymentMethodOptionsAmountIncludesIof::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutPixPaymentMethodOptionsAmountIncludesIof {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => CheckoutPixPaymentMethodOptionsAmountIncludesIof::Always,
+            "never" => CheckoutPixPaymentMethodOptionsAmountIncludesIof::Never,
+            other => {
+                CheckoutPixPaymentMethodOptionsAmountIncludesIof::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutPixPaymentMethodOptionsAmountIncludesIof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutPixPaymentMethodOptionsAmountIncludesIof {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutPixPaymentMethodOptionsAmountIncludesIof {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutPixPaymentMethodOptionsAmountIncludesIof::from(value.as_str()))
+    }
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutPixPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutPixPaymentMethodOptionsSetupFutureUsage::OffSession => "off_session",
+            CheckoutPixPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutPixPaymentMethodOptionsSetupFutureUsage::None,
+            "off_session" => CheckoutPixPaymentMethodOptionsSetupFutureUsage::OffSession,
+            other => {
+                CheckoutPixPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutPixPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_revolut_pay_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutRevolutPayPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutRevolutPayPaymentMethodOptionsCaptureMethod>,
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage,
+    >,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutRevolutPayPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutRevolutPayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutRevolutPayPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutRevolutPayPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutRevolutPayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::None,
+            "off_session" => {
+                CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::OffSession
+            }
+            other => {
+                CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_samsung_pay_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutSamsungPayPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutSamsungPayPaymentMethodOptionsCaptureMethod>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutSamsungPayPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutSamsungPayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutSamsungPayPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutSamsungPayPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSamsungPayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_satispay_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutSatispayPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutSatispayPaymentMethodOptionsCaptureMethod>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutSatispayPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutSatispayPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutSatispayPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutSatispayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutSatispayPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutSatispayPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutSatispayPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutSatispayPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutSatispayPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSatispayPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSatispayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_scalapay_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutScalapayPaymentMethodOptions {
+    /// Controls when the funds will be captured from the customer's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CheckoutScalapayPaymentMethodOptionsCaptureMethod>,
+}
+/// Controls when the funds will be captured from the customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutScalapayPaymentMethodOptionsCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutScalapayPaymentMethodOptionsCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutScalapayPaymentMethodOptionsCaptureMethod::Manual => "manual",
+            CheckoutScalapayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutScalapayPaymentMethodOptionsCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => CheckoutScalapayPaymentMethodOptionsCaptureMethod::Manual,
+            other => {
+                CheckoutScalapayPaymentMethodOptionsCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutScalapayPaymentMethodOptionsCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutScalapayPaymentMethodOptionsCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutScalapayPaymentMethodOptionsCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutScalapayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
+    }
 }
 /// Stripe's `/components/schemas/checkout_sepa_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSepaDebitPaymentMethodOptions {
+    /// `mandate_options`: see [`CheckoutPaymentMethodOptionsMandateOptionsSepaDebit`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsSepaDebit>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage,
     >,
+    /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
@@ -2974,6 +5518,12 @@ pub struct CheckoutSessionPaymentMethodOptions {
     /// `alipay`: see [`CheckoutAlipayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alipay: Option<CheckoutAlipayPaymentMethodOptions>,
+    /// `alma`: see [`CheckoutAlmaPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alma: Option<CheckoutAlmaPaymentMethodOptions>,
+    /// `amazon_pay`: see [`CheckoutAmazonPayPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amazon_pay: Option<CheckoutAmazonPayPaymentMethodOptions>,
     /// `au_becs_debit`: see [`CheckoutAuBecsDebitPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub au_becs_debit: Option<CheckoutAuBecsDebitPaymentMethodOptions>,
@@ -2983,6 +5533,9 @@ pub struct CheckoutSessionPaymentMethodOptions {
     /// `bancontact`: see [`CheckoutBancontactPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bancontact: Option<CheckoutBancontactPaymentMethodOptions>,
+    /// `billie`: see [`CheckoutBilliePaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billie: Option<CheckoutBilliePaymentMethodOptions>,
     /// `boleto`: see [`CheckoutBoletoPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boleto: Option<CheckoutBoletoPaymentMethodOptions>,
@@ -3010,53 +5563,109 @@ pub struct CheckoutSessionPaymentMethodOptions {
     /// `ideal`: see [`CheckoutIdealPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ideal: Option<CheckoutIdealPaymentMethodOptions>,
+    /// `kakao_pay`: see [`CheckoutKakaoPayPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kakao_pay: Option<CheckoutKakaoPayPaymentMethodOptions>,
     /// `klarna`: see [`CheckoutKlarnaPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub klarna: Option<CheckoutKlarnaPaymentMethodOptions>,
     /// `konbini`: see [`CheckoutKonbiniPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub konbini: Option<CheckoutKonbiniPaymentMethodOptions>,
+    /// `kr_card`: see [`CheckoutKrCardPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kr_card: Option<CheckoutKrCardPaymentMethodOptions>,
     /// `link`: see [`CheckoutLinkPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<CheckoutLinkPaymentMethodOptions>,
+    /// `mobilepay`: see [`CheckoutMobilepayPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobilepay: Option<CheckoutMobilepayPaymentMethodOptions>,
+    /// `multibanco`: see [`CheckoutMultibancoPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multibanco: Option<CheckoutMultibancoPaymentMethodOptions>,
+    /// `naver_pay`: see [`CheckoutNaverPayPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub naver_pay: Option<CheckoutNaverPayPaymentMethodOptions>,
     /// `oxxo`: see [`CheckoutOxxoPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oxxo: Option<CheckoutOxxoPaymentMethodOptions>,
     /// `p24`: see [`CheckoutP24PaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p24: Option<CheckoutP24PaymentMethodOptions>,
+    /// `payco`: see [`CheckoutPaycoPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payco: Option<CheckoutPaycoPaymentMethodOptions>,
     /// `paynow`: see [`CheckoutPaynowPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paynow: Option<CheckoutPaynowPaymentMethodOptions>,
+    /// `paypal`: see [`CheckoutPaypalPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paypal: Option<CheckoutPaypalPaymentMethodOptions>,
+    /// `payto`: see [`CheckoutPaytoPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payto: Option<CheckoutPaytoPaymentMethodOptions>,
     /// `pix`: see [`CheckoutPixPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pix: Option<CheckoutPixPaymentMethodOptions>,
+    /// `revolut_pay`: see [`CheckoutRevolutPayPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revolut_pay: Option<CheckoutRevolutPayPaymentMethodOptions>,
+    /// `samsung_pay`: see [`CheckoutSamsungPayPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samsung_pay: Option<CheckoutSamsungPayPaymentMethodOptions>,
+    /// `satispay`: see [`CheckoutSatispayPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satispay: Option<CheckoutSatispayPaymentMethodOptions>,
+    /// `scalapay`: see [`CheckoutScalapayPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scalapay: Option<CheckoutScalapayPaymentMethodOptions>,
     /// `sepa_debit`: see [`CheckoutSepaDebitPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sepa_debit: Option<CheckoutSepaDebitPaymentMethodOptions>,
     /// `sofort`: see [`CheckoutSofortPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sofort: Option<CheckoutSofortPaymentMethodOptions>,
+    /// `swish`: see [`CheckoutSwishPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swish: Option<CheckoutSwishPaymentMethodOptions>,
+    /// `twint`: see [`CheckoutTwintPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twint: Option<CheckoutTwintPaymentMethodOptions>,
+    /// `upi`: see [`CheckoutUpiPaymentMethodOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upi: Option<CheckoutUpiPaymentMethodOptions>,
     /// `us_bank_account`: see [`CheckoutUsBankAccountPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CheckoutUsBankAccountPaymentMethodOptions>,
+}
+/// Stripe's `/components/schemas/checkout_session_wallet_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutSessionWalletOptions {
+    /// `link`: see [`CheckoutLinkWalletOptions`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<CheckoutLinkWalletOptions>,
 }
 /// Stripe's `/components/schemas/checkout_sofort_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSofortPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutSofortPaymentMethodOptionsSetupFutureUsage>,
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
@@ -3105,22 +5714,187 @@ for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
         Ok(CheckoutSofortPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
+/// Stripe's `/components/schemas/checkout_swish_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutSwishPaymentMethodOptions {
+    /// The order reference that will be displayed to customers in the Swish application. Defaults to the `id` of the Payment Intent.
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+/// Stripe's `/components/schemas/checkout_twint_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutTwintPaymentMethodOptions {
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<CheckoutTwintPaymentMethodOptionsSetupFutureUsage>,
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutTwintPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutTwintPaymentMethodOptionsSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CheckoutTwintPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutTwintPaymentMethodOptionsSetupFutureUsage::None,
+            "off_session" => {
+                CheckoutTwintPaymentMethodOptionsSetupFutureUsage::OffSession
+            }
+            other => {
+                CheckoutTwintPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutTwintPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/checkout_upi_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutUpiPaymentMethodOptions {
+    /// `mandate_options`: see [`MandateOptionsUpi`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandate_options: Option<MandateOptionsUpi>,
+    /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+    ///
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+    ///
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<CheckoutUpiPaymentMethodOptionsSetupFutureUsage>,
+}
+/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+///
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
+///
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// `on_session`
+    OnSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutUpiPaymentMethodOptionsSetupFutureUsage::None => "none",
+            CheckoutUpiPaymentMethodOptionsSetupFutureUsage::OffSession => "off_session",
+            CheckoutUpiPaymentMethodOptionsSetupFutureUsage::OnSession => "on_session",
+            CheckoutUpiPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CheckoutUpiPaymentMethodOptionsSetupFutureUsage::None,
+            "off_session" => CheckoutUpiPaymentMethodOptionsSetupFutureUsage::OffSession,
+            "on_session" => CheckoutUpiPaymentMethodOptionsSetupFutureUsage::OnSession,
+            other => {
+                CheckoutUpiPaymentMethodOptionsSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutUpiPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+    }
+}
 /// Stripe's `/components/schemas/checkout_us_bank_account_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutUsBankAccountPaymentMethodOptions {
-    /// `financial_connections`: see [`LinkedAccountOptionsUsBankAccount`].
+    /// `financial_connections`: see [`LinkedAccountOptionsCommon`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub financial_connections: Option<LinkedAccountOptionsUsBankAccount>,
+    pub financial_connections: Option<LinkedAccountOptionsCommon>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
-    /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
     ///
-    /// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+    ///
+    /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage,
     >,
-    /// Bank account verification method.
+    /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
+    /// Bank account verification method. The default value is `automatic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<
         CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod,
@@ -3128,9 +5902,11 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
-/// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
 ///
-/// When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
+///
+/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
@@ -3201,7 +5977,7 @@ for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
-/// Bank account verification method.
+/// Bank account verification method. The default value is `automatic`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
@@ -3268,6 +6044,74 @@ for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
         )
     }
 }
+/// Stripe's `/components/schemas/connect_account_reference` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ConnectAccountReference {
+    /// The connected account being referenced when `type` is `account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::Expandable<Account>>,
+    /// Type of the account referenced.
+    #[serde(rename = "type")]
+    pub type_: ConnectAccountReferenceType,
+}
+/// Type of the account referenced.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectAccountReferenceType {
+    /// `account`
+    Account,
+    /// `self`
+    Self_,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl ConnectAccountReferenceType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConnectAccountReferenceType::Account => "account",
+            ConnectAccountReferenceType::Self_ => "self",
+            ConnectAccountReferenceType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ConnectAccountReferenceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "account" => ConnectAccountReferenceType::Account,
+            "self" => ConnectAccountReferenceType::Self_,
+            other => ConnectAccountReferenceType::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ConnectAccountReferenceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ConnectAccountReferenceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConnectAccountReferenceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(ConnectAccountReferenceType::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/invoice_setting_checkout_rendering_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InvoiceSettingCheckoutRenderingOptions {
+    /// How line-item prices and amounts will be displayed with respect to tax on invoice PDFs.
+    #[serde(default)]
+    pub amount_tax_display: Option<String>,
+    /// ID of the invoice rendering template to be used for the generated invoice.
+    #[serde(default)]
+    pub template: Option<String>,
+}
 /// Stripe's `/components/schemas/invoice_setting_custom_field` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceSettingCustomField {
@@ -3276,30 +6120,28 @@ pub struct InvoiceSettingCustomField {
     /// The value of the custom field.
     pub value: String,
 }
-/// Stripe's `/components/schemas/invoice_setting_rendering_options` (undocumented in the spec).
+/// Stripe's `/components/schemas/linked_account_options_common` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InvoiceSettingRenderingOptions {
-    /// How line-item prices and amounts will be displayed with respect to tax on invoice PDFs.
-    #[serde(default)]
-    pub amount_tax_display: Option<String>,
-}
-/// Stripe's `/components/schemas/linked_account_options_us_bank_account` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LinkedAccountOptionsUsBankAccount {
+pub struct LinkedAccountOptionsCommon {
+    /// `filters`: see [`PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<
+        PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters,
+    >,
     /// The list of permissions to request. The `payment_method` permission must be included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<Vec<LinkedAccountOptionsUsBankAccountPermissions>>,
+    pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
     /// Data features requested to be retrieved upon account creation.
     #[serde(default)]
-    pub prefetch: Option<Vec<LinkedAccountOptionsUsBankAccountPrefetch>>,
+    pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
     /// For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
 }
-/// Stripe's `/components/schemas/linked_account_options_us_bank_account/properties/permissions/items` (undocumented in the spec).
+/// Stripe's `/components/schemas/linked_account_options_common/properties/permissions/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LinkedAccountOptionsUsBankAccountPermissions {
+pub enum LinkedAccountOptionsCommonPermissions {
     /// `balances`
     Balances,
     /// `ownership`
@@ -3311,104 +6153,502 @@ pub enum LinkedAccountOptionsUsBankAccountPermissions {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl LinkedAccountOptionsUsBankAccountPermissions {
+impl LinkedAccountOptionsCommonPermissions {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            LinkedAccountOptionsUsBankAccountPermissions::Balances => "balances",
-            LinkedAccountOptionsUsBankAccountPermissions::Ownership => "ownership",
-            LinkedAccountOptionsUsBankAccountPermissions::PaymentMethod => {
-                "payment_method"
-            }
-            LinkedAccountOptionsUsBankAccountPermissions::Transactions => "transactions",
-            LinkedAccountOptionsUsBankAccountPermissions::Unknown(value) => value,
+            LinkedAccountOptionsCommonPermissions::Balances => "balances",
+            LinkedAccountOptionsCommonPermissions::Ownership => "ownership",
+            LinkedAccountOptionsCommonPermissions::PaymentMethod => "payment_method",
+            LinkedAccountOptionsCommonPermissions::Transactions => "transactions",
+            LinkedAccountOptionsCommonPermissions::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for LinkedAccountOptionsUsBankAccountPermissions {
+impl From<&str> for LinkedAccountOptionsCommonPermissions {
     fn from(value: &str) -> Self {
         match value {
-            "balances" => LinkedAccountOptionsUsBankAccountPermissions::Balances,
-            "ownership" => LinkedAccountOptionsUsBankAccountPermissions::Ownership,
-            "payment_method" => {
-                LinkedAccountOptionsUsBankAccountPermissions::PaymentMethod
-            }
-            "transactions" => LinkedAccountOptionsUsBankAccountPermissions::Transactions,
-            other => {
-                LinkedAccountOptionsUsBankAccountPermissions::Unknown(other.to_owned())
-            }
+            "balances" => LinkedAccountOptionsCommonPermissions::Balances,
+            "ownership" => LinkedAccountOptionsCommonPermissions::Ownership,
+            "payment_method" => LinkedAccountOptionsCommonPermissions::PaymentMethod,
+            "transactions" => LinkedAccountOptionsCommonPermissions::Transactions,
+            other => LinkedAccountOptionsCommonPermissions::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for LinkedAccountOptionsUsBankAccountPermissions {
+impl std::fmt::Display for LinkedAccountOptionsCommonPermissions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for LinkedAccountOptionsUsBankAccountPermissions {
+impl serde::Serialize for LinkedAccountOptionsCommonPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsUsBankAccountPermissions {
+impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommonPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(LinkedAccountOptionsUsBankAccountPermissions::from(value.as_str()))
+        Ok(LinkedAccountOptionsCommonPermissions::from(value.as_str()))
     }
 }
-/// Stripe's `/components/schemas/linked_account_options_us_bank_account/properties/prefetch/items` (undocumented in the spec).
+/// Stripe's `/components/schemas/linked_account_options_common/properties/prefetch/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LinkedAccountOptionsUsBankAccountPrefetch {
+pub enum LinkedAccountOptionsCommonPrefetch {
     /// `balances`
     Balances,
+    /// `ownership`
+    Ownership,
+    /// `transactions`
+    Transactions,
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl LinkedAccountOptionsUsBankAccountPrefetch {
+impl LinkedAccountOptionsCommonPrefetch {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            LinkedAccountOptionsUsBankAccountPrefetch::Balances => "balances",
-            LinkedAccountOptionsUsBankAccountPrefetch::Unknown(value) => value,
+            LinkedAccountOptionsCommonPrefetch::Balances => "balances",
+            LinkedAccountOptionsCommonPrefetch::Ownership => "ownership",
+            LinkedAccountOptionsCommonPrefetch::Transactions => "transactions",
+            LinkedAccountOptionsCommonPrefetch::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for LinkedAccountOptionsUsBankAccountPrefetch {
+impl From<&str> for LinkedAccountOptionsCommonPrefetch {
     fn from(value: &str) -> Self {
         match value {
-            "balances" => LinkedAccountOptionsUsBankAccountPrefetch::Balances,
-            other => LinkedAccountOptionsUsBankAccountPrefetch::Unknown(other.to_owned()),
+            "balances" => LinkedAccountOptionsCommonPrefetch::Balances,
+            "ownership" => LinkedAccountOptionsCommonPrefetch::Ownership,
+            "transactions" => LinkedAccountOptionsCommonPrefetch::Transactions,
+            other => LinkedAccountOptionsCommonPrefetch::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for LinkedAccountOptionsUsBankAccountPrefetch {
+impl std::fmt::Display for LinkedAccountOptionsCommonPrefetch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for LinkedAccountOptionsUsBankAccountPrefetch {
+impl serde::Serialize for LinkedAccountOptionsCommonPrefetch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsUsBankAccountPrefetch {
+impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommonPrefetch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(LinkedAccountOptionsUsBankAccountPrefetch::from(value.as_str()))
+        Ok(LinkedAccountOptionsCommonPrefetch::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/mandate_options_payto` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MandateOptionsPayto {
+    /// Amount that will be collected. It is required when `amount_type` is `fixed`.
+    #[serde(default)]
+    pub amount: Option<i64>,
+    /// The type of amount that will be collected. The amount charged must be exact or up to the value of `amount` param for `fixed` or `maximum` type respectively. Defaults to `maximum`.
+    #[serde(default)]
+    pub amount_type: Option<MandateOptionsPaytoAmountType>,
+    /// Date, in YYYY-MM-DD format, after which payments will not be collected. Defaults to no end date.
+    #[serde(default)]
+    pub end_date: Option<String>,
+    /// The periodicity at which payments will be collected. Defaults to `adhoc`.
+    #[serde(default)]
+    pub payment_schedule: Option<MandateOptionsPaytoPaymentSchedule>,
+    /// The number of payments that will be made during a payment period. Defaults to 1 except for when `payment_schedule` is `adhoc`. In that case, it defaults to no limit.
+    #[serde(default)]
+    pub payments_per_period: Option<i64>,
+    /// The purpose for which payments are made. Has a default value based on your merchant category code.
+    #[serde(default)]
+    pub purpose: Option<MandateOptionsPaytoPurpose>,
+    /// Date, in YYYY-MM-DD format, from which payments will be collected. Defaults to confirmation time.
+    #[serde(default)]
+    pub start_date: Option<String>,
+}
+/// The type of amount that will be collected. The amount charged must be exact or up to the value of `amount` param for `fixed` or `maximum` type respectively. Defaults to `maximum`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MandateOptionsPaytoAmountType {
+    /// `fixed`
+    Fixed,
+    /// `maximum`
+    Maximum,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl MandateOptionsPaytoAmountType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MandateOptionsPaytoAmountType::Fixed => "fixed",
+            MandateOptionsPaytoAmountType::Maximum => "maximum",
+            MandateOptionsPaytoAmountType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for MandateOptionsPaytoAmountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "fixed" => MandateOptionsPaytoAmountType::Fixed,
+            "maximum" => MandateOptionsPaytoAmountType::Maximum,
+            other => MandateOptionsPaytoAmountType::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for MandateOptionsPaytoAmountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MandateOptionsPaytoAmountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MandateOptionsPaytoAmountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(MandateOptionsPaytoAmountType::from(value.as_str()))
+    }
+}
+/// The periodicity at which payments will be collected. Defaults to `adhoc`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MandateOptionsPaytoPaymentSchedule {
+    /// `adhoc`
+    Adhoc,
+    /// `annual`
+    Annual,
+    /// `daily`
+    Daily,
+    /// `fortnightly`
+    Fortnightly,
+    /// `monthly`
+    Monthly,
+    /// `quarterly`
+    Quarterly,
+    /// `semi_annual`
+    SemiAnnual,
+    /// `weekly`
+    Weekly,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl MandateOptionsPaytoPaymentSchedule {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MandateOptionsPaytoPaymentSchedule::Adhoc => "adhoc",
+            MandateOptionsPaytoPaymentSchedule::Annual => "annual",
+            MandateOptionsPaytoPaymentSchedule::Daily => "daily",
+            MandateOptionsPaytoPaymentSchedule::Fortnightly => "fortnightly",
+            MandateOptionsPaytoPaymentSchedule::Monthly => "monthly",
+            MandateOptionsPaytoPaymentSchedule::Quarterly => "quarterly",
+            MandateOptionsPaytoPaymentSchedule::SemiAnnual => "semi_annual",
+            MandateOptionsPaytoPaymentSchedule::Weekly => "weekly",
+            MandateOptionsPaytoPaymentSchedule::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for MandateOptionsPaytoPaymentSchedule {
+    fn from(value: &str) -> Self {
+        match value {
+            "adhoc" => MandateOptionsPaytoPaymentSchedule::Adhoc,
+            "annual" => MandateOptionsPaytoPaymentSchedule::Annual,
+            "daily" => MandateOptionsPaytoPaymentSchedule::Daily,
+            "fortnightly" => MandateOptionsPaytoPaymentSchedule::Fortnightly,
+            "monthly" => MandateOptionsPaytoPaymentSchedule::Monthly,
+            "quarterly" => MandateOptionsPaytoPaymentSchedule::Quarterly,
+            "semi_annual" => MandateOptionsPaytoPaymentSchedule::SemiAnnual,
+            "weekly" => MandateOptionsPaytoPaymentSchedule::Weekly,
+            other => MandateOptionsPaytoPaymentSchedule::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for MandateOptionsPaytoPaymentSchedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MandateOptionsPaytoPaymentSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MandateOptionsPaytoPaymentSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(MandateOptionsPaytoPaymentSchedule::from(value.as_str()))
+    }
+}
+/// The purpose for which payments are made. Has a default value based on your merchant category code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MandateOptionsPaytoPurpose {
+    /// `dependant_support`
+    DependantSupport,
+    /// `government`
+    Government,
+    /// `loan`
+    Loan,
+    /// `mortgage`
+    Mortgage,
+    /// `other`
+    Other,
+    /// `pension`
+    Pension,
+    /// `personal`
+    Personal,
+    /// `retail`
+    Retail,
+    /// `salary`
+    Salary,
+    /// `tax`
+    Tax,
+    /// `utility`
+    Utility,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl MandateOptionsPaytoPurpose {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MandateOptionsPaytoPurpose::DependantSupport => "dependant_support",
+            MandateOptionsPaytoPurpose::Government => "government",
+            MandateOptionsPaytoPurpose::Loan => "loan",
+            MandateOptionsPaytoPurpose::Mortgage => "mortgage",
+            MandateOptionsPaytoPurpose::Other => "other",
+            MandateOptionsPaytoPurpose::Pension => "pension",
+            MandateOptionsPaytoPurpose::Personal => "personal",
+            MandateOptionsPaytoPurpose::Retail => "retail",
+            MandateOptionsPaytoPurpose::Salary => "salary",
+            MandateOptionsPaytoPurpose::Tax => "tax",
+            MandateOptionsPaytoPurpose::Utility => "utility",
+            MandateOptionsPaytoPurpose::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for MandateOptionsPaytoPurpose {
+    fn from(value: &str) -> Self {
+        match value {
+            "dependant_support" => MandateOptionsPaytoPurpose::DependantSupport,
+            "government" => MandateOptionsPaytoPurpose::Government,
+            "loan" => MandateOptionsPaytoPurpose::Loan,
+            "mortgage" => MandateOptionsPaytoPurpose::Mortgage,
+            "other" => MandateOptionsPaytoPurpose::Other,
+            "pension" => MandateOptionsPaytoPurpose::Pension,
+            "personal" => MandateOptionsPaytoPurpose::Personal,
+            "retail" => MandateOptionsPaytoPurpose::Retail,
+            "salary" => MandateOptionsPaytoPurpose::Salary,
+            "tax" => MandateOptionsPaytoPurpose::Tax,
+            "utility" => MandateOptionsPaytoPurpose::Utility,
+            other => MandateOptionsPaytoPurpose::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for MandateOptionsPaytoPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MandateOptionsPaytoPurpose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MandateOptionsPaytoPurpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(MandateOptionsPaytoPurpose::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/mandate_options_upi` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MandateOptionsUpi {
+    /// Amount to be charged for future payments.
+    #[serde(default)]
+    pub amount: Option<i64>,
+    /// One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact amount to be charged in future payments. If `maximum`, the amount charged can be up to the value passed for the `amount` param.
+    #[serde(default)]
+    pub amount_type: Option<MandateOptionsUpiAmountType>,
+    /// A description of the mandate or subscription that is meant to be displayed to the customer.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// End date of the mandate or subscription.
+    #[serde(default)]
+    pub end_date: Option<crate::Timestamp>,
+}
+/// One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact amount to be charged in future payments. If `maximum`, the amount charged can be up to the value passed for the `amount` param.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MandateOptionsUpiAmountType {
+    /// `fixed`
+    Fixed,
+    /// `maximum`
+    Maximum,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl MandateOptionsUpiAmountType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MandateOptionsUpiAmountType::Fixed => "fixed",
+            MandateOptionsUpiAmountType::Maximum => "maximum",
+            MandateOptionsUpiAmountType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for MandateOptionsUpiAmountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "fixed" => MandateOptionsUpiAmountType::Fixed,
+            "maximum" => MandateOptionsUpiAmountType::Maximum,
+            other => MandateOptionsUpiAmountType::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for MandateOptionsUpiAmountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MandateOptionsUpiAmountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MandateOptionsUpiAmountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(MandateOptionsUpiAmountType::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/payment_flows_payment_intent_presentment_details` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentFlowsPaymentIntentPresentmentDetails {
+    /// Amount intended to be collected by this payment, denominated in `presentment_currency`.
+    pub presentment_amount: i64,
+    /// Currency presented to the customer during payment.
+    pub presentment_currency: String,
+}
+/// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
+    /// The account subcategories to use to filter for possible accounts to link. Valid subcategories are `checking` and `savings`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_subcategories: Option<
+        Vec<
+            PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories,
+        >,
+    >,
+}
+/// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters/properties/account_subcategories/items` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
+    /// `checking`
+    Checking,
+    /// `savings`
+    Savings,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories::Checking => {
+                "checking"
+            }
+            PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories::Savings => {
+                "savings"
+            }
+            PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
+    fn from(value: &str) -> Self {
+        match value {
+            "checking" => {
+                PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories::Checking
+            }
+            "savings" => {
+                PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories::Savings
+            }
+            other => {
+                PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/components/schemas/payment_method_config_biz_payment_method_configuration_details` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentMethodConfigBizPaymentMethodConfigurationDetails {
+    /// ID of the payment method configuration used.
+    pub id: String,
+    /// ID of the parent payment method configuration used.
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+impl crate::Identified for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
+    fn object_id(&self) -> Option<&str> {
+        Some(&self.id)
     }
 }
 /// Stripe's `/components/schemas/payment_method_options_customer_balance_eu_bank_account` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsCustomerBalanceEuBankAccount {
-    /// The desired country code of the bank account information. Permitted values include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`.
+    /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
     pub country: PaymentMethodOptionsCustomerBalanceEuBankAccountCountry,
 }
-/// The desired country code of the bank account information. Permitted values include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`.
+/// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
@@ -3479,6 +6719,222 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
         Ok(PaymentMethodOptionsCustomerBalanceEuBankAccountCountry::from(value.as_str()))
     }
 }
+/// Stripe's `/components/schemas/payment_method_options_mandate_options_pix` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentMethodOptionsMandateOptionsPix {
+    /// Amount to be charged for future payments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Determines if the amount includes the IOF tax.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_includes_iof: Option<
+        PaymentMethodOptionsMandateOptionsPixAmountIncludesIof,
+    >,
+    /// Type of amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_type: Option<PaymentMethodOptionsMandateOptionsPixAmountType>,
+    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Date when the mandate expires and no further payments will be charged, in `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Schedule at which the future payments will be charged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_schedule: Option<PaymentMethodOptionsMandateOptionsPixPaymentSchedule>,
+    /// Subscription name displayed to buyers in their bank app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Start date of the mandate, in `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+}
+/// Determines if the amount includes the IOF tax.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Always => "always",
+            PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Never => "never",
+            PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Always,
+            "never" => PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Never,
+            other => {
+                PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::from(value.as_str()))
+    }
+}
+/// Type of amount.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodOptionsMandateOptionsPixAmountType {
+    /// `fixed`
+    Fixed,
+    /// `maximum`
+    Maximum,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentMethodOptionsMandateOptionsPixAmountType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentMethodOptionsMandateOptionsPixAmountType::Fixed => "fixed",
+            PaymentMethodOptionsMandateOptionsPixAmountType::Maximum => "maximum",
+            PaymentMethodOptionsMandateOptionsPixAmountType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PaymentMethodOptionsMandateOptionsPixAmountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "fixed" => PaymentMethodOptionsMandateOptionsPixAmountType::Fixed,
+            "maximum" => PaymentMethodOptionsMandateOptionsPixAmountType::Maximum,
+            other => {
+                PaymentMethodOptionsMandateOptionsPixAmountType::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for PaymentMethodOptionsMandateOptionsPixAmountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PaymentMethodOptionsMandateOptionsPixAmountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsMandateOptionsPixAmountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentMethodOptionsMandateOptionsPixAmountType::from(value.as_str()))
+    }
+}
+/// Schedule at which the future payments will be charged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
+    /// `halfyearly`
+    Halfyearly,
+    /// `monthly`
+    Monthly,
+    /// `quarterly`
+    Quarterly,
+    /// `weekly`
+    Weekly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Halfyearly => {
+                "halfyearly"
+            }
+            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Monthly => "monthly",
+            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Quarterly => {
+                "quarterly"
+            }
+            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Weekly => "weekly",
+            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Yearly => "yearly",
+            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
+    fn from(value: &str) -> Self {
+        match value {
+            "halfyearly" => {
+                PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Halfyearly
+            }
+            "monthly" => PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Monthly,
+            "quarterly" => {
+                PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Quarterly
+            }
+            "weekly" => PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Weekly,
+            "yearly" => PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Yearly,
+            other => {
+                PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentMethodOptionsMandateOptionsPixPaymentSchedule::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_adaptive_pricing` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionAdaptivePricing {
+    /// If enabled, Adaptive Pricing is available on [eligible sessions](https://docs.stripe.com/payments/currencies/localize-prices/adaptive-pricing?payment-ui=stripe-hosted#restrictions).
+    pub enabled: bool,
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionAfterExpiration {
@@ -3507,6 +6963,12 @@ pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
 pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// Indicates whether automatic tax is enabled for the session
     pub enabled: bool,
+    /// The account that's liable for tax. If set, the business address and tax registrations required to perform the tax calculation are loaded from this account. The tax transaction is returned in the report of the connected account.
+    #[serde(default)]
+    pub liability: Option<ConnectAccountReference>,
+    /// The tax provider powering automatic tax.
+    #[serde(default)]
+    pub provider: Option<String>,
     /// The status of the most recent automated tax calculation for this session.
     #[serde(default)]
     pub status: Option<PaymentPagesCheckoutSessionAutomaticTaxStatus>,
@@ -3568,6 +7030,250 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTaxSta
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(PaymentPagesCheckoutSessionAutomaticTaxStatus::from(value.as_str()))
     }
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionBrandingSettings {
+    /// A hex color value starting with `#` representing the background color for the Checkout Session.
+    pub background_color: String,
+    /// The border style for the Checkout Session. Must be one of `rounded`, `rectangular`, or `pill`.
+    pub border_style: PaymentPagesCheckoutSessionBrandingSettingsBorderStyle,
+    /// A hex color value starting with `#` representing the button color for the Checkout Session.
+    pub button_color: String,
+    /// The display name shown on the Checkout Session.
+    pub display_name: String,
+    /// The font family for the Checkout Session. Must be one of the [supported font families](https://docs.stripe.com/payments/checkout/customization/appearance?payment-ui=stripe-hosted#font-compatibility).
+    pub font_family: String,
+    /// The icon for the Checkout Session. You cannot set both `logo` and `icon`.
+    #[serde(default)]
+    pub icon: Option<PaymentPagesCheckoutSessionBrandingSettingsIcon>,
+    /// The logo for the Checkout Session. You cannot set both `logo` and `icon`.
+    #[serde(default)]
+    pub logo: Option<PaymentPagesCheckoutSessionBrandingSettingsLogo>,
+}
+/// The border style for the Checkout Session. Must be one of `rounded`, `rectangular`, or `pill`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
+    /// `pill`
+    Pill,
+    /// `rectangular`
+    Rectangular,
+    /// `rounded`
+    Rounded,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::Pill => "pill",
+            PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::Rectangular => {
+                "rectangular"
+            }
+            PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::Rounded => "rounded",
+            PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
+    fn from(value: &str) -> Self {
+        match value {
+            "pill" => PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::Pill,
+            "rectangular" => {
+                PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::Rectangular
+            }
+            "rounded" => PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::Rounded,
+            other => {
+                PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_icon` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
+    /// The ID of a [File upload](https://stripe.com/docs/api/files) representing the icon. Purpose must be `business_icon`. Required if `type` is `file` and disallowed otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The type of image for the icon. Must be one of `file` or `url`.
+    #[serde(rename = "type")]
+    pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
+    /// The URL of the image. Present when `type` is `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// The type of image for the icon. Must be one of `file` or `url`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentPagesCheckoutSessionBrandingSettingsIconType {
+    /// `file`
+    File,
+    /// `url`
+    Url,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentPagesCheckoutSessionBrandingSettingsIconType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentPagesCheckoutSessionBrandingSettingsIconType::File => "file",
+            PaymentPagesCheckoutSessionBrandingSettingsIconType::Url => "url",
+            PaymentPagesCheckoutSessionBrandingSettingsIconType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+    fn from(value: &str) -> Self {
+        match value {
+            "file" => PaymentPagesCheckoutSessionBrandingSettingsIconType::File,
+            "url" => PaymentPagesCheckoutSessionBrandingSettingsIconType::Url,
+            other => {
+                PaymentPagesCheckoutSessionBrandingSettingsIconType::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionBrandingSettingsIconType::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_logo` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
+    /// The ID of a [File upload](https://stripe.com/docs/api/files) representing the logo. Purpose must be `business_logo`. Required if `type` is `file` and disallowed otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The type of image for the logo. Must be one of `file` or `url`.
+    #[serde(rename = "type")]
+    pub type_: PaymentPagesCheckoutSessionBrandingSettingsLogoType,
+    /// The URL of the image. Present when `type` is `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// The type of image for the logo. Must be one of `file` or `url`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentPagesCheckoutSessionBrandingSettingsLogoType {
+    /// `file`
+    File,
+    /// `url`
+    Url,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentPagesCheckoutSessionBrandingSettingsLogoType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentPagesCheckoutSessionBrandingSettingsLogoType::File => "file",
+            PaymentPagesCheckoutSessionBrandingSettingsLogoType::Url => "url",
+            PaymentPagesCheckoutSessionBrandingSettingsLogoType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PaymentPagesCheckoutSessionBrandingSettingsLogoType {
+    fn from(value: &str) -> Self {
+        match value {
+            "file" => PaymentPagesCheckoutSessionBrandingSettingsLogoType::File,
+            "url" => PaymentPagesCheckoutSessionBrandingSettingsLogoType::Url,
+            other => {
+                PaymentPagesCheckoutSessionBrandingSettingsLogoType::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsLogoType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsLogoType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionBrandingSettingsLogoType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionBrandingSettingsLogoType::from(value.as_str()))
+    }
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_business_name` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionBusinessName {
+    /// Indicates whether business name collection is enabled for the session
+    pub enabled: bool,
+    /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
+    pub optional: bool,
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_checkout_address_details` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
+    /// `address`: see [`Address`].
+    pub address: Address,
+    /// Customer name.
+    pub name: String,
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_collected_information` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionCollectedInformation {
+    /// Customer’s business name for this Checkout Session
+    #[serde(default)]
+    pub business_name: Option<String>,
+    /// Customer’s individual name for this Checkout Session
+    #[serde(default)]
+    pub individual_name: Option<String>,
+    /// Shipping information for this Checkout Session.
+    #[serde(default)]
+    pub shipping_details: Option<PaymentPagesCheckoutSessionCheckoutAddressDetails>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3682,9 +7388,14 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentTermsOfS
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionConsentCollection {
+    /// If set to `hidden`, it will hide legal text related to the reuse of a payment method.
+    #[serde(default)]
+    pub payment_method_reuse_agreement: Option<
+        PaymentPagesCheckoutSessionPaymentMethodReuseAgreement,
+    >,
     /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
     /// Session will determine whether to display an option to opt into promotional communication
-    /// from the merchant depending on the customer's locale. Only available to US merchants.
+    /// from the merchant depending on the customer's locale. Only available to US merchants and US customers.
     #[serde(default)]
     pub promotions: Option<PaymentPagesCheckoutSessionConsentCollectionPromotions>,
     /// If set to `required`, it requires customers to accept the terms of service before being able to pay.
@@ -3695,7 +7406,7 @@ pub struct PaymentPagesCheckoutSessionConsentCollection {
 }
 /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
 /// Session will determine whether to display an option to opt into promotional communication
-/// from the merchant depending on the customer's locale. Only available to US merchants.
+/// from the merchant depending on the customer's locale. Only available to US merchants and US customers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionConsentCollectionPromotions {
@@ -3828,20 +7539,20 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFields {
-    /// Configuration for `type=dropdown` fields.
-    #[serde(default)]
+    /// `dropdown`: see [`PaymentPagesCheckoutSessionCustomFieldsDropdown`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dropdown: Option<PaymentPagesCheckoutSessionCustomFieldsDropdown>,
     /// String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters.
     pub key: String,
     /// `label`: see [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
     pub label: PaymentPagesCheckoutSessionCustomFieldsLabel,
-    /// Configuration for `type=numeric` fields.
-    #[serde(default)]
+    /// `numeric`: see [`PaymentPagesCheckoutSessionCustomFieldsNumeric`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numeric: Option<PaymentPagesCheckoutSessionCustomFieldsNumeric>,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
-    /// Configuration for `type=text` fields.
-    #[serde(default)]
+    /// `text`: see [`PaymentPagesCheckoutSessionCustomFieldsText`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<PaymentPagesCheckoutSessionCustomFieldsText>,
     /// The type of the field.
     #[serde(rename = "type")]
@@ -3904,6 +7615,9 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsTyp
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
+    /// The value that pre-fills on the payment page.
+    #[serde(default)]
+    pub default_value: Option<String>,
     /// The options available for the customer to select. Up to 200 options allowed.
     pub options: Vec<PaymentPagesCheckoutSessionCustomFieldsOption>,
     /// The option selected by the customer. This will be the `value` for the option.
@@ -3971,6 +7685,9 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLab
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_numeric` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
+    /// The value that pre-fills the field on the payment page.
+    #[serde(default)]
+    pub default_value: Option<String>,
     /// The maximum character length constraint for the customer's input.
     #[serde(default)]
     pub maximum_length: Option<i64>,
@@ -3992,6 +7709,9 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsText {
+    /// The value that pre-fills the field on the payment page.
+    #[serde(default)]
+    pub default_value: Option<String>,
     /// The maximum character length constraint for the customer's input.
     #[serde(default)]
     pub maximum_length: Option<i64>,
@@ -4005,17 +7725,25 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsText {
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomText {
+    /// Custom text that should be displayed after the payment confirmation button.
+    #[serde(default)]
+    pub after_submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
     /// Custom text that should be displayed alongside shipping address collection.
     #[serde(default)]
     pub shipping_address: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
     /// Custom text that should be displayed alongside the payment confirmation button.
     #[serde(default)]
     pub submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
+    /// Custom text that should be displayed in place of the default terms of service agreement text.
+    #[serde(default)]
+    pub terms_of_service_acceptance: Option<
+        PaymentPagesCheckoutSessionCustomTextPosition,
+    >,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text_position` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomTextPosition {
-    /// Text may be up to 1000 characters in length.
+    /// Text can be up to 1200 characters in length.
     pub message: String,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_customer_details` (undocumented in the spec).
@@ -4024,10 +7752,16 @@ pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer's address after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
     #[serde(default)]
     pub address: Option<Address>,
+    /// The customer's business name after a completed Checkout Session.
+    #[serde(default)]
+    pub business_name: Option<String>,
     /// The email associated with the Customer, if one exists, on the Checkout Session after a completed Checkout Session or at time of session expiry.
     /// Otherwise, if the customer has consented to promotional content, this value is the most recent valid email provided by the customer on the Checkout form.
     #[serde(default)]
     pub email: Option<String>,
+    /// The customer's individual name after a completed Checkout Session.
+    #[serde(default)]
+    pub individual_name: Option<String>,
     /// The customer's name after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
     #[serde(default)]
     pub name: Option<String>,
@@ -4098,6 +7832,24 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
         Ok(PaymentPagesCheckoutSessionCustomerDetailsTaxExempt::from(value.as_str()))
     }
 }
+/// Stripe's `/components/schemas/payment_pages_checkout_session_discount` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionDiscount {
+    /// Coupon attached to the Checkout Session.
+    #[serde(default)]
+    pub coupon: Option<crate::Expandable<Coupon>>,
+    /// Promotion code attached to the Checkout Session.
+    #[serde(default)]
+    pub promotion_code: Option<crate::Expandable<PromotionCode>>,
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_individual_name` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionIndividualName {
+    /// Indicates whether individual name collection is enabled for the session
+    pub enabled: bool,
+    /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
+    pub optional: bool,
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_creation` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionInvoiceCreation {
@@ -4121,12 +7873,219 @@ pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// Footer displayed on the invoice.
     #[serde(default)]
     pub footer: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
+    /// The connected account that issues the invoice. The invoice is presented with the branding and support information of the specified account.
+    #[serde(default)]
+    pub issuer: Option<ConnectAccountReference>,
+    /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[serde(default)]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Options for invoice PDF rendering.
     #[serde(default)]
-    pub rendering_options: Option<InvoiceSettingRenderingOptions>,
+    pub rendering_options: Option<InvoiceSettingCheckoutRenderingOptions>,
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_managed_payments` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionManagedPayments {
+    /// Set to `true` to enable [Managed Payments](https://docs.stripe.com/payments/managed-payments), Stripe's merchant of record solution, for this session.
+    pub enabled: bool,
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_name_collection` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionNameCollection {
+    /// `business`: see [`PaymentPagesCheckoutSessionBusinessName`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business: Option<PaymentPagesCheckoutSessionBusinessName>,
+    /// `individual`: see [`PaymentPagesCheckoutSessionIndividualName`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub individual: Option<PaymentPagesCheckoutSessionIndividualName>,
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionOptionalItem {
+    /// `adjustable_quantity`: see [`PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity`].
+    #[serde(default)]
+    pub adjustable_quantity: Option<
+        PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity,
+    >,
+    /// `price`.
+    pub price: String,
+    /// `quantity`.
+    pub quantity: i64,
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item_adjustable_quantity` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
+    /// Set to true if the quantity can be adjusted to any non-negative integer.
+    pub enabled: bool,
+    /// The maximum quantity of this item the customer can purchase. By default this value is 99. You can specify a value up to 999999.
+    #[serde(default)]
+    pub maximum: Option<i64>,
+    /// The minimum quantity of this item the customer must purchase, if they choose to purchase it. Because this item is optional, the customer will always be able to remove it from their order, even if the `minimum` configured here is greater than 0. By default this value is 0.
+    #[serde(default)]
+    pub minimum: Option<i64>,
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_payment_method_reuse_agreement` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
+    /// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
+    ///
+    /// When set to `hidden`, the payment method reuse agreement text will always be hidden in the UI.
+    pub position: PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition,
+}
+/// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
+///
+/// When set to `hidden`, the payment method reuse agreement text will always be hidden in the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
+    /// `auto`
+    Auto,
+    /// `hidden`
+    Hidden,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Auto => {
+                "auto"
+            }
+            PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Hidden => {
+                "hidden"
+            }
+            PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => {
+                PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Auto
+            }
+            "hidden" => {
+                PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Hidden
+            }
+            other => {
+                PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_permissions` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionPermissions {
+    /// Determines which entity is allowed to update the shipping details.
+    ///
+    /// Default is `client_only`. Stripe Checkout client will automatically update the shipping details. If set to `server_only`, only your server is allowed to update the shipping details.
+    ///
+    /// When set to `server_only`, you must add the onShippingDetailsChange event handler when initializing the Stripe Checkout client and manually update the shipping details from your server using the Stripe API.
+    #[serde(default)]
+    pub update_shipping_details: Option<
+        PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails,
+    >,
+}
+/// Determines which entity is allowed to update the shipping details.
+///
+/// Default is `client_only`. Stripe Checkout client will automatically update the shipping details. If set to `server_only`, only your server is allowed to update the shipping details.
+///
+/// When set to `server_only`, you must add the onShippingDetailsChange event handler when initializing the Stripe Checkout client and manually update the shipping details from your server using the Stripe API.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
+    /// `client_only`
+    ClientOnly,
+    /// `server_only`
+    ServerOnly,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::ClientOnly => {
+                "client_only"
+            }
+            PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::ServerOnly => {
+                "server_only"
+            }
+            PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
+    fn from(value: &str) -> Self {
+        match value {
+            "client_only" => {
+                PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::ClientOnly
+            }
+            "server_only" => {
+                PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::ServerOnly
+            }
+            other => {
+                PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_phone_number_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4134,11 +8093,248 @@ pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
     /// Indicates whether phone number collection is enabled for the session
     pub enabled: bool,
 }
+/// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
+    /// Uses the `allow_redisplay` value of each saved payment method to filter the set presented to a returning customer. By default, only saved payment methods with ’allow_redisplay: ‘always’ are shown in Checkout.
+    #[serde(default)]
+    pub allow_redisplay_filters: Option<
+        Vec<PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters>,
+    >,
+    /// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
+    #[serde(default)]
+    pub payment_method_remove: Option<
+        PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove,
+    >,
+    /// Enable customers to choose if they wish to save their payment method for future use. Disabled by default.
+    #[serde(default)]
+    pub payment_method_save: Option<
+        PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
+    >,
+}
+/// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options/properties/allow_redisplay_filters/items` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    /// `always`
+    Always,
+    /// `limited`
+    Limited,
+    /// `unspecified`
+    Unspecified,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Always => {
+                "always"
+            }
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Limited => {
+                "limited"
+            }
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unspecified => {
+                "unspecified"
+            }
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => {
+                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Always
+            }
+            "limited" => {
+                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Limited
+            }
+            "unspecified" => {
+                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unspecified
+            }
+            other => {
+                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    /// `disabled`
+    Disabled,
+    /// `enabled`
+    Enabled,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Disabled => {
+                "disabled"
+            }
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Enabled => {
+                "enabled"
+            }
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    fn from(value: &str) -> Self {
+        match value {
+            "disabled" => {
+                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Disabled
+            }
+            "enabled" => {
+                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Enabled
+            }
+            other => {
+                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Enable customers to choose if they wish to save their payment method for future use. Disabled by default.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    /// `disabled`
+    Disabled,
+    /// `enabled`
+    Enabled,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled => {
+                "disabled"
+            }
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled => {
+                "enabled"
+            }
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn from(value: &str) -> Self {
+        match value {
+            "disabled" => {
+                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled
+            }
+            "enabled" => {
+                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled
+            }
+            other => {
+                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
     /// An array of two-letter ISO country codes representing which countries Checkout should provide as options for
-    /// shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SD, SY, UM, VI`.
+    /// shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SY, UM, VI`.
     pub allowed_countries: Vec<
         PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries,
     >,
@@ -4515,6 +8711,8 @@ pub enum PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
     Sb,
     /// `SC`
     Sc,
+    /// `SD`
+    Sd,
     /// `SE`
     Se,
     /// `SG`
@@ -5179,6 +9377,9 @@ impl PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
             }
             PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sc => {
                 "SC"
+            }
+            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sd => {
+                "SD"
             }
             PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Se => {
                 "SE"
@@ -5901,6 +10102,9 @@ for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
             "SC" => {
                 PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sc
             }
+            "SD" => {
+                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sd
+            }
             "SE" => {
                 PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Se
             }
@@ -6120,14 +10324,14 @@ pub struct PaymentPagesCheckoutSessionShippingOption {
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionTaxId {
-    /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown`
+    /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
     #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionTaxIdType,
     /// The value of the tax ID.
     #[serde(default)]
     pub value: Option<String>,
 }
-/// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown`
+/// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionTaxIdType {
@@ -6135,20 +10339,46 @@ pub enum PaymentPagesCheckoutSessionTaxIdType {
     AdNrt,
     /// `ae_trn`
     AeTrn,
+    /// `al_tin`
+    AlTin,
+    /// `am_tin`
+    AmTin,
+    /// `ao_tin`
+    AoTin,
     /// `ar_cuit`
     ArCuit,
     /// `au_abn`
     AuAbn,
     /// `au_arn`
     AuArn,
+    /// `aw_tin`
+    AwTin,
+    /// `az_tin`
+    AzTin,
+    /// `ba_tin`
+    BaTin,
+    /// `bb_tin`
+    BbTin,
+    /// `bd_bin`
+    BdBin,
+    /// `bf_ifu`
+    BfIfu,
     /// `bg_uic`
     BgUic,
+    /// `bh_vat`
+    BhVat,
+    /// `bj_ifu`
+    BjIfu,
     /// `bo_tin`
     BoTin,
     /// `br_cnpj`
     BrCnpj,
     /// `br_cpf`
     BrCpf,
+    /// `bs_tin`
+    BsTin,
+    /// `by_tin`
+    ByTin,
     /// `ca_bn`
     CaBn,
     /// `ca_gst_hst`
@@ -6161,16 +10391,26 @@ pub enum PaymentPagesCheckoutSessionTaxIdType {
     CaPstSk,
     /// `ca_qst`
     CaQst,
+    /// `cd_nif`
+    CdNif,
+    /// `ch_uid`
+    ChUid,
     /// `ch_vat`
     ChVat,
     /// `cl_tin`
     ClTin,
+    /// `cm_niu`
+    CmNiu,
     /// `cn_tin`
     CnTin,
     /// `co_nit`
     CoNit,
     /// `cr_tin`
     CrTin,
+    /// `cv_nif`
+    CvNif,
+    /// `de_stn`
+    DeStn,
     /// `do_rcn`
     DoRcn,
     /// `ec_ruc`
@@ -6179,16 +10419,26 @@ pub enum PaymentPagesCheckoutSessionTaxIdType {
     EgTin,
     /// `es_cif`
     EsCif,
+    /// `et_tin`
+    EtTin,
     /// `eu_oss_vat`
     EuOssVat,
     /// `eu_vat`
     EuVat,
+    /// `fo_vat`
+    FoVat,
     /// `gb_vat`
     GbVat,
     /// `ge_vat`
     GeVat,
+    /// `gi_tin`
+    GiTin,
+    /// `gn_nif`
+    GnNif,
     /// `hk_br`
     HkBr,
+    /// `hr_oib`
+    HrOib,
     /// `hu_tin`
     HuTin,
     /// `id_npwp`
@@ -6199,6 +10449,8 @@ pub enum PaymentPagesCheckoutSessionTaxIdType {
     InGst,
     /// `is_vat`
     IsVat,
+    /// `it_cf`
+    ItCf,
     /// `jp_cn`
     JpCn,
     /// `jp_rn`
@@ -6207,10 +10459,32 @@ pub enum PaymentPagesCheckoutSessionTaxIdType {
     JpTrn,
     /// `ke_pin`
     KePin,
+    /// `kg_tin`
+    KgTin,
+    /// `kh_tin`
+    KhTin,
     /// `kr_brn`
     KrBrn,
+    /// `kz_bin`
+    KzBin,
+    /// `la_tin`
+    LaTin,
     /// `li_uid`
     LiUid,
+    /// `li_vat`
+    LiVat,
+    /// `lk_vat`
+    LkVat,
+    /// `ma_vat`
+    MaVat,
+    /// `md_vat`
+    MdVat,
+    /// `me_pib`
+    MePib,
+    /// `mk_vat`
+    MkVat,
+    /// `mr_nif`
+    MrNif,
     /// `mx_rfc`
     MxRfc,
     /// `my_frp`
@@ -6219,14 +10493,26 @@ pub enum PaymentPagesCheckoutSessionTaxIdType {
     MyItn,
     /// `my_sst`
     MySst,
+    /// `ng_tin`
+    NgTin,
     /// `no_vat`
     NoVat,
+    /// `no_voec`
+    NoVoec,
+    /// `np_pan`
+    NpPan,
     /// `nz_gst`
     NzGst,
+    /// `om_vat`
+    OmVat,
     /// `pe_ruc`
     PeRuc,
     /// `ph_tin`
     PhTin,
+    /// `pl_nip`
+    PlNip,
+    /// `py_ruc`
+    PyRuc,
     /// `ro_tin`
     RoTin,
     /// `rs_pib`
@@ -6243,28 +10529,46 @@ pub enum PaymentPagesCheckoutSessionTaxIdType {
     SgUen,
     /// `si_tin`
     SiTin,
+    /// `sn_ninea`
+    SnNinea,
+    /// `sr_fin`
+    SrFin,
     /// `sv_nit`
     SvNit,
     /// `th_vat`
     ThVat,
+    /// `tj_tin`
+    TjTin,
     /// `tr_tin`
     TrTin,
     /// `tw_vat`
     TwVat,
+    /// `tz_vat`
+    TzVat,
     /// `ua_vat`
     UaVat,
+    /// `ug_tin`
+    UgTin,
     /// `unknown`
     UnknownValue,
     /// `us_ein`
     UsEin,
     /// `uy_ruc`
     UyRuc,
+    /// `uz_tin`
+    UzTin,
+    /// `uz_vat`
+    UzVat,
     /// `ve_rif`
     VeRif,
     /// `vn_tin`
     VnTin,
     /// `za_vat`
     ZaVat,
+    /// `zm_tin`
+    ZmTin,
+    /// `zw_tin`
+    ZwTin,
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
@@ -6274,52 +10578,93 @@ impl PaymentPagesCheckoutSessionTaxIdType {
         match self {
             PaymentPagesCheckoutSessionTaxIdType::AdNrt => "ad_nrt",
             PaymentPagesCheckoutSessionTaxIdType::AeTrn => "ae_trn",
+            PaymentPagesCheckoutSessionTaxIdType::AlTin => "al_tin",
+            PaymentPagesCheckoutSessionTaxIdType::AmTin => "am_tin",
+            PaymentPagesCheckoutSessionTaxIdType::AoTin => "ao_tin",
             PaymentPagesCheckoutSessionTaxIdType::ArCuit => "ar_cuit",
             PaymentPagesCheckoutSessionTaxIdType::AuAbn => "au_abn",
             PaymentPagesCheckoutSessionTaxIdType::AuArn => "au_arn",
+            PaymentPagesCheckoutSessionTaxIdType::AwTin => "aw_tin",
+            PaymentPagesCheckoutSessionTaxIdType::AzTin => "az_tin",
+            PaymentPagesCheckoutSessionTaxIdType::BaTin => "ba_tin",
+            PaymentPagesCheckoutSessionTaxIdType::BbTin => "bb_tin",
+            PaymentPagesCheckoutSessionTaxIdType::BdBin => "bd_bin",
+            PaymentPagesCheckoutSessionTaxIdType::BfIfu => "bf_ifu",
             PaymentPagesCheckoutSessionTaxIdType::BgUic => "bg_uic",
+            PaymentPagesCheckoutSessionTaxIdType::BhVat => "bh_vat",
+            PaymentPagesCheckoutSessionTaxIdType::BjIfu => "bj_ifu",
             PaymentPagesCheckoutSessionTaxIdType::BoTin => "bo_tin",
             PaymentPagesCheckoutSessionTaxIdType::BrCnpj => "br_cnpj",
             PaymentPagesCheckoutSessionTaxIdType::BrCpf => "br_cpf",
+            PaymentPagesCheckoutSessionTaxIdType::BsTin => "bs_tin",
+            PaymentPagesCheckoutSessionTaxIdType::ByTin => "by_tin",
             PaymentPagesCheckoutSessionTaxIdType::CaBn => "ca_bn",
             PaymentPagesCheckoutSessionTaxIdType::CaGstHst => "ca_gst_hst",
             PaymentPagesCheckoutSessionTaxIdType::CaPstBc => "ca_pst_bc",
             PaymentPagesCheckoutSessionTaxIdType::CaPstMb => "ca_pst_mb",
             PaymentPagesCheckoutSessionTaxIdType::CaPstSk => "ca_pst_sk",
             PaymentPagesCheckoutSessionTaxIdType::CaQst => "ca_qst",
+            PaymentPagesCheckoutSessionTaxIdType::CdNif => "cd_nif",
+            PaymentPagesCheckoutSessionTaxIdType::ChUid => "ch_uid",
             PaymentPagesCheckoutSessionTaxIdType::ChVat => "ch_vat",
             PaymentPagesCheckoutSessionTaxIdType::ClTin => "cl_tin",
+            PaymentPagesCheckoutSessionTaxIdType::CmNiu => "cm_niu",
             PaymentPagesCheckoutSessionTaxIdType::CnTin => "cn_tin",
             PaymentPagesCheckoutSessionTaxIdType::CoNit => "co_nit",
             PaymentPagesCheckoutSessionTaxIdType::CrTin => "cr_tin",
+            PaymentPagesCheckoutSessionTaxIdType::CvNif => "cv_nif",
+            PaymentPagesCheckoutSessionTaxIdType::DeStn => "de_stn",
             PaymentPagesCheckoutSessionTaxIdType::DoRcn => "do_rcn",
             PaymentPagesCheckoutSessionTaxIdType::EcRuc => "ec_ruc",
             PaymentPagesCheckoutSessionTaxIdType::EgTin => "eg_tin",
             PaymentPagesCheckoutSessionTaxIdType::EsCif => "es_cif",
+            PaymentPagesCheckoutSessionTaxIdType::EtTin => "et_tin",
             PaymentPagesCheckoutSessionTaxIdType::EuOssVat => "eu_oss_vat",
             PaymentPagesCheckoutSessionTaxIdType::EuVat => "eu_vat",
+            PaymentPagesCheckoutSessionTaxIdType::FoVat => "fo_vat",
             PaymentPagesCheckoutSessionTaxIdType::GbVat => "gb_vat",
             PaymentPagesCheckoutSessionTaxIdType::GeVat => "ge_vat",
+            PaymentPagesCheckoutSessionTaxIdType::GiTin => "gi_tin",
+            PaymentPagesCheckoutSessionTaxIdType::GnNif => "gn_nif",
             PaymentPagesCheckoutSessionTaxIdType::HkBr => "hk_br",
+            PaymentPagesCheckoutSessionTaxIdType::HrOib => "hr_oib",
             PaymentPagesCheckoutSessionTaxIdType::HuTin => "hu_tin",
             PaymentPagesCheckoutSessionTaxIdType::IdNpwp => "id_npwp",
             PaymentPagesCheckoutSessionTaxIdType::IlVat => "il_vat",
             PaymentPagesCheckoutSessionTaxIdType::InGst => "in_gst",
             PaymentPagesCheckoutSessionTaxIdType::IsVat => "is_vat",
+            PaymentPagesCheckoutSessionTaxIdType::ItCf => "it_cf",
             PaymentPagesCheckoutSessionTaxIdType::JpCn => "jp_cn",
             PaymentPagesCheckoutSessionTaxIdType::JpRn => "jp_rn",
             PaymentPagesCheckoutSessionTaxIdType::JpTrn => "jp_trn",
             PaymentPagesCheckoutSessionTaxIdType::KePin => "ke_pin",
+            PaymentPagesCheckoutSessionTaxIdType::KgTin => "kg_tin",
+            PaymentPagesCheckoutSessionTaxIdType::KhTin => "kh_tin",
             PaymentPagesCheckoutSessionTaxIdType::KrBrn => "kr_brn",
+            PaymentPagesCheckoutSessionTaxIdType::KzBin => "kz_bin",
+            PaymentPagesCheckoutSessionTaxIdType::LaTin => "la_tin",
             PaymentPagesCheckoutSessionTaxIdType::LiUid => "li_uid",
+            PaymentPagesCheckoutSessionTaxIdType::LiVat => "li_vat",
+            PaymentPagesCheckoutSessionTaxIdType::LkVat => "lk_vat",
+            PaymentPagesCheckoutSessionTaxIdType::MaVat => "ma_vat",
+            PaymentPagesCheckoutSessionTaxIdType::MdVat => "md_vat",
+            PaymentPagesCheckoutSessionTaxIdType::MePib => "me_pib",
+            PaymentPagesCheckoutSessionTaxIdType::MkVat => "mk_vat",
+            PaymentPagesCheckoutSessionTaxIdType::MrNif => "mr_nif",
             PaymentPagesCheckoutSessionTaxIdType::MxRfc => "mx_rfc",
             PaymentPagesCheckoutSessionTaxIdType::MyFrp => "my_frp",
             PaymentPagesCheckoutSessionTaxIdType::MyItn => "my_itn",
             PaymentPagesCheckoutSessionTaxIdType::MySst => "my_sst",
+            PaymentPagesCheckoutSessionTaxIdType::NgTin => "ng_tin",
             PaymentPagesCheckoutSessionTaxIdType::NoVat => "no_vat",
+            PaymentPagesCheckoutSessionTaxIdType::NoVoec => "no_voec",
+            PaymentPagesCheckoutSessionTaxIdType::NpPan => "np_pan",
             PaymentPagesCheckoutSessionTaxIdType::NzGst => "nz_gst",
+            PaymentPagesCheckoutSessionTaxIdType::OmVat => "om_vat",
             PaymentPagesCheckoutSessionTaxIdType::PeRuc => "pe_ruc",
             PaymentPagesCheckoutSessionTaxIdType::PhTin => "ph_tin",
+            PaymentPagesCheckoutSessionTaxIdType::PlNip => "pl_nip",
+            PaymentPagesCheckoutSessionTaxIdType::PyRuc => "py_ruc",
             PaymentPagesCheckoutSessionTaxIdType::RoTin => "ro_tin",
             PaymentPagesCheckoutSessionTaxIdType::RsPib => "rs_pib",
             PaymentPagesCheckoutSessionTaxIdType::RuInn => "ru_inn",
@@ -6328,17 +10673,26 @@ impl PaymentPagesCheckoutSessionTaxIdType {
             PaymentPagesCheckoutSessionTaxIdType::SgGst => "sg_gst",
             PaymentPagesCheckoutSessionTaxIdType::SgUen => "sg_uen",
             PaymentPagesCheckoutSessionTaxIdType::SiTin => "si_tin",
+            PaymentPagesCheckoutSessionTaxIdType::SnNinea => "sn_ninea",
+            PaymentPagesCheckoutSessionTaxIdType::SrFin => "sr_fin",
             PaymentPagesCheckoutSessionTaxIdType::SvNit => "sv_nit",
             PaymentPagesCheckoutSessionTaxIdType::ThVat => "th_vat",
+            PaymentPagesCheckoutSessionTaxIdType::TjTin => "tj_tin",
             PaymentPagesCheckoutSessionTaxIdType::TrTin => "tr_tin",
             PaymentPagesCheckoutSessionTaxIdType::TwVat => "tw_vat",
+            PaymentPagesCheckoutSessionTaxIdType::TzVat => "tz_vat",
             PaymentPagesCheckoutSessionTaxIdType::UaVat => "ua_vat",
+            PaymentPagesCheckoutSessionTaxIdType::UgTin => "ug_tin",
             PaymentPagesCheckoutSessionTaxIdType::UnknownValue => "unknown",
             PaymentPagesCheckoutSessionTaxIdType::UsEin => "us_ein",
             PaymentPagesCheckoutSessionTaxIdType::UyRuc => "uy_ruc",
+            PaymentPagesCheckoutSessionTaxIdType::UzTin => "uz_tin",
+            PaymentPagesCheckoutSessionTaxIdType::UzVat => "uz_vat",
             PaymentPagesCheckoutSessionTaxIdType::VeRif => "ve_rif",
             PaymentPagesCheckoutSessionTaxIdType::VnTin => "vn_tin",
             PaymentPagesCheckoutSessionTaxIdType::ZaVat => "za_vat",
+            PaymentPagesCheckoutSessionTaxIdType::ZmTin => "zm_tin",
+            PaymentPagesCheckoutSessionTaxIdType::ZwTin => "zw_tin",
             PaymentPagesCheckoutSessionTaxIdType::Unknown(value) => value,
         }
     }
@@ -6348,52 +10702,93 @@ impl From<&str> for PaymentPagesCheckoutSessionTaxIdType {
         match value {
             "ad_nrt" => PaymentPagesCheckoutSessionTaxIdType::AdNrt,
             "ae_trn" => PaymentPagesCheckoutSessionTaxIdType::AeTrn,
+            "al_tin" => PaymentPagesCheckoutSessionTaxIdType::AlTin,
+            "am_tin" => PaymentPagesCheckoutSessionTaxIdType::AmTin,
+            "ao_tin" => PaymentPagesCheckoutSessionTaxIdType::AoTin,
             "ar_cuit" => PaymentPagesCheckoutSessionTaxIdType::ArCuit,
             "au_abn" => PaymentPagesCheckoutSessionTaxIdType::AuAbn,
             "au_arn" => PaymentPagesCheckoutSessionTaxIdType::AuArn,
+            "aw_tin" => PaymentPagesCheckoutSessionTaxIdType::AwTin,
+            "az_tin" => PaymentPagesCheckoutSessionTaxIdType::AzTin,
+            "ba_tin" => PaymentPagesCheckoutSessionTaxIdType::BaTin,
+            "bb_tin" => PaymentPagesCheckoutSessionTaxIdType::BbTin,
+            "bd_bin" => PaymentPagesCheckoutSessionTaxIdType::BdBin,
+            "bf_ifu" => PaymentPagesCheckoutSessionTaxIdType::BfIfu,
             "bg_uic" => PaymentPagesCheckoutSessionTaxIdType::BgUic,
+            "bh_vat" => PaymentPagesCheckoutSessionTaxIdType::BhVat,
+            "bj_ifu" => PaymentPagesCheckoutSessionTaxIdType::BjIfu,
             "bo_tin" => PaymentPagesCheckoutSessionTaxIdType::BoTin,
             "br_cnpj" => PaymentPagesCheckoutSessionTaxIdType::BrCnpj,
             "br_cpf" => PaymentPagesCheckoutSessionTaxIdType::BrCpf,
+            "bs_tin" => PaymentPagesCheckoutSessionTaxIdType::BsTin,
+            "by_tin" => PaymentPagesCheckoutSessionTaxIdType::ByTin,
             "ca_bn" => PaymentPagesCheckoutSessionTaxIdType::CaBn,
             "ca_gst_hst" => PaymentPagesCheckoutSessionTaxIdType::CaGstHst,
             "ca_pst_bc" => PaymentPagesCheckoutSessionTaxIdType::CaPstBc,
             "ca_pst_mb" => PaymentPagesCheckoutSessionTaxIdType::CaPstMb,
             "ca_pst_sk" => PaymentPagesCheckoutSessionTaxIdType::CaPstSk,
             "ca_qst" => PaymentPagesCheckoutSessionTaxIdType::CaQst,
+            "cd_nif" => PaymentPagesCheckoutSessionTaxIdType::CdNif,
+            "ch_uid" => PaymentPagesCheckoutSessionTaxIdType::ChUid,
             "ch_vat" => PaymentPagesCheckoutSessionTaxIdType::ChVat,
             "cl_tin" => PaymentPagesCheckoutSessionTaxIdType::ClTin,
+            "cm_niu" => PaymentPagesCheckoutSessionTaxIdType::CmNiu,
             "cn_tin" => PaymentPagesCheckoutSessionTaxIdType::CnTin,
             "co_nit" => PaymentPagesCheckoutSessionTaxIdType::CoNit,
             "cr_tin" => PaymentPagesCheckoutSessionTaxIdType::CrTin,
+            "cv_nif" => PaymentPagesCheckoutSessionTaxIdType::CvNif,
+            "de_stn" => PaymentPagesCheckoutSessionTaxIdType::DeStn,
             "do_rcn" => PaymentPagesCheckoutSessionTaxIdType::DoRcn,
             "ec_ruc" => PaymentPagesCheckoutSessionTaxIdType::EcRuc,
             "eg_tin" => PaymentPagesCheckoutSessionTaxIdType::EgTin,
             "es_cif" => PaymentPagesCheckoutSessionTaxIdType::EsCif,
+            "et_tin" => PaymentPagesCheckoutSessionTaxIdType::EtTin,
             "eu_oss_vat" => PaymentPagesCheckoutSessionTaxIdType::EuOssVat,
             "eu_vat" => PaymentPagesCheckoutSessionTaxIdType::EuVat,
+            "fo_vat" => PaymentPagesCheckoutSessionTaxIdType::FoVat,
             "gb_vat" => PaymentPagesCheckoutSessionTaxIdType::GbVat,
             "ge_vat" => PaymentPagesCheckoutSessionTaxIdType::GeVat,
+            "gi_tin" => PaymentPagesCheckoutSessionTaxIdType::GiTin,
+            "gn_nif" => PaymentPagesCheckoutSessionTaxIdType::GnNif,
             "hk_br" => PaymentPagesCheckoutSessionTaxIdType::HkBr,
+            "hr_oib" => PaymentPagesCheckoutSessionTaxIdType::HrOib,
             "hu_tin" => PaymentPagesCheckoutSessionTaxIdType::HuTin,
             "id_npwp" => PaymentPagesCheckoutSessionTaxIdType::IdNpwp,
             "il_vat" => PaymentPagesCheckoutSessionTaxIdType::IlVat,
             "in_gst" => PaymentPagesCheckoutSessionTaxIdType::InGst,
             "is_vat" => PaymentPagesCheckoutSessionTaxIdType::IsVat,
+            "it_cf" => PaymentPagesCheckoutSessionTaxIdType::ItCf,
             "jp_cn" => PaymentPagesCheckoutSessionTaxIdType::JpCn,
             "jp_rn" => PaymentPagesCheckoutSessionTaxIdType::JpRn,
             "jp_trn" => PaymentPagesCheckoutSessionTaxIdType::JpTrn,
             "ke_pin" => PaymentPagesCheckoutSessionTaxIdType::KePin,
+            "kg_tin" => PaymentPagesCheckoutSessionTaxIdType::KgTin,
+            "kh_tin" => PaymentPagesCheckoutSessionTaxIdType::KhTin,
             "kr_brn" => PaymentPagesCheckoutSessionTaxIdType::KrBrn,
+            "kz_bin" => PaymentPagesCheckoutSessionTaxIdType::KzBin,
+            "la_tin" => PaymentPagesCheckoutSessionTaxIdType::LaTin,
             "li_uid" => PaymentPagesCheckoutSessionTaxIdType::LiUid,
+            "li_vat" => PaymentPagesCheckoutSessionTaxIdType::LiVat,
+            "lk_vat" => PaymentPagesCheckoutSessionTaxIdType::LkVat,
+            "ma_vat" => PaymentPagesCheckoutSessionTaxIdType::MaVat,
+            "md_vat" => PaymentPagesCheckoutSessionTaxIdType::MdVat,
+            "me_pib" => PaymentPagesCheckoutSessionTaxIdType::MePib,
+            "mk_vat" => PaymentPagesCheckoutSessionTaxIdType::MkVat,
+            "mr_nif" => PaymentPagesCheckoutSessionTaxIdType::MrNif,
             "mx_rfc" => PaymentPagesCheckoutSessionTaxIdType::MxRfc,
             "my_frp" => PaymentPagesCheckoutSessionTaxIdType::MyFrp,
             "my_itn" => PaymentPagesCheckoutSessionTaxIdType::MyItn,
             "my_sst" => PaymentPagesCheckoutSessionTaxIdType::MySst,
+            "ng_tin" => PaymentPagesCheckoutSessionTaxIdType::NgTin,
             "no_vat" => PaymentPagesCheckoutSessionTaxIdType::NoVat,
+            "no_voec" => PaymentPagesCheckoutSessionTaxIdType::NoVoec,
+            "np_pan" => PaymentPagesCheckoutSessionTaxIdType::NpPan,
             "nz_gst" => PaymentPagesCheckoutSessionTaxIdType::NzGst,
+            "om_vat" => PaymentPagesCheckoutSessionTaxIdType::OmVat,
             "pe_ruc" => PaymentPagesCheckoutSessionTaxIdType::PeRuc,
             "ph_tin" => PaymentPagesCheckoutSessionTaxIdType::PhTin,
+            "pl_nip" => PaymentPagesCheckoutSessionTaxIdType::PlNip,
+            "py_ruc" => PaymentPagesCheckoutSessionTaxIdType::PyRuc,
             "ro_tin" => PaymentPagesCheckoutSessionTaxIdType::RoTin,
             "rs_pib" => PaymentPagesCheckoutSessionTaxIdType::RsPib,
             "ru_inn" => PaymentPagesCheckoutSessionTaxIdType::RuInn,
@@ -6402,17 +10797,26 @@ impl From<&str> for PaymentPagesCheckoutSessionTaxIdType {
             "sg_gst" => PaymentPagesCheckoutSessionTaxIdType::SgGst,
             "sg_uen" => PaymentPagesCheckoutSessionTaxIdType::SgUen,
             "si_tin" => PaymentPagesCheckoutSessionTaxIdType::SiTin,
+            "sn_ninea" => PaymentPagesCheckoutSessionTaxIdType::SnNinea,
+            "sr_fin" => PaymentPagesCheckoutSessionTaxIdType::SrFin,
             "sv_nit" => PaymentPagesCheckoutSessionTaxIdType::SvNit,
             "th_vat" => PaymentPagesCheckoutSessionTaxIdType::ThVat,
+            "tj_tin" => PaymentPagesCheckoutSessionTaxIdType::TjTin,
             "tr_tin" => PaymentPagesCheckoutSessionTaxIdType::TrTin,
             "tw_vat" => PaymentPagesCheckoutSessionTaxIdType::TwVat,
+            "tz_vat" => PaymentPagesCheckoutSessionTaxIdType::TzVat,
             "ua_vat" => PaymentPagesCheckoutSessionTaxIdType::UaVat,
+            "ug_tin" => PaymentPagesCheckoutSessionTaxIdType::UgTin,
             "unknown" => PaymentPagesCheckoutSessionTaxIdType::UnknownValue,
             "us_ein" => PaymentPagesCheckoutSessionTaxIdType::UsEin,
             "uy_ruc" => PaymentPagesCheckoutSessionTaxIdType::UyRuc,
+            "uz_tin" => PaymentPagesCheckoutSessionTaxIdType::UzTin,
+            "uz_vat" => PaymentPagesCheckoutSessionTaxIdType::UzVat,
             "ve_rif" => PaymentPagesCheckoutSessionTaxIdType::VeRif,
             "vn_tin" => PaymentPagesCheckoutSessionTaxIdType::VnTin,
             "za_vat" => PaymentPagesCheckoutSessionTaxIdType::ZaVat,
+            "zm_tin" => PaymentPagesCheckoutSessionTaxIdType::ZmTin,
+            "zw_tin" => PaymentPagesCheckoutSessionTaxIdType::ZwTin,
             other => PaymentPagesCheckoutSessionTaxIdType::Unknown(other.to_owned()),
         }
     }
@@ -6440,6 +10844,65 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdType {
 pub struct PaymentPagesCheckoutSessionTaxIdCollection {
     /// Indicates whether tax ID collection is enabled for the session
     pub enabled: bool,
+    /// Indicates whether a tax ID is required on the payment page
+    pub required: PaymentPagesCheckoutSessionTaxIdCollectionRequired,
+}
+/// Indicates whether a tax ID is required on the payment page
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentPagesCheckoutSessionTaxIdCollectionRequired {
+    /// `if_supported`
+    IfSupported,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentPagesCheckoutSessionTaxIdCollectionRequired {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentPagesCheckoutSessionTaxIdCollectionRequired::IfSupported => {
+                "if_supported"
+            }
+            PaymentPagesCheckoutSessionTaxIdCollectionRequired::Never => "never",
+            PaymentPagesCheckoutSessionTaxIdCollectionRequired::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PaymentPagesCheckoutSessionTaxIdCollectionRequired {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_supported" => {
+                PaymentPagesCheckoutSessionTaxIdCollectionRequired::IfSupported
+            }
+            "never" => PaymentPagesCheckoutSessionTaxIdCollectionRequired::Never,
+            other => {
+                PaymentPagesCheckoutSessionTaxIdCollectionRequired::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for PaymentPagesCheckoutSessionTaxIdCollectionRequired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionTaxIdCollectionRequired {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionTaxIdCollectionRequired {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentPagesCheckoutSessionTaxIdCollectionRequired::from(value.as_str()))
+    }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6463,22 +10926,98 @@ pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     /// The aggregated tax amounts by rate.
     pub taxes: Vec<LineItemsTaxAmount>,
 }
-/// Stripe's `/components/schemas/shipping` (undocumented in the spec).
+/// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Shipping {
-    /// `address`: see [`Address`].
+pub struct PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
+    /// The card brands to block. If a customer enters or selects a card belonging to a blocked brand, they can't complete the payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<Address>,
-    /// The delivery service that shipped a physical product, such as Fedex, UPS, USPS, etc.
-    #[serde(default)]
-    pub carrier: Option<String>,
-    /// Recipient name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Recipient phone (including extension).
-    #[serde(default)]
-    pub phone: Option<String>,
-    /// The tracking number for a physical product, obtained from the delivery service. If multiple tracking numbers were generated for this purchase, please separate them with commas.
-    #[serde(default)]
-    pub tracking_number: Option<String>,
+    pub brands_blocked: Option<
+        Vec<PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked>,
+    >,
+}
+/// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions/properties/brands_blocked/items` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
+    /// `american_express`
+    AmericanExpress,
+    /// `discover_global_network`
+    DiscoverGlobalNetwork,
+    /// `mastercard`
+    Mastercard,
+    /// `visa`
+    Visa,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::AmericanExpress => {
+                "american_express"
+            }
+            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::DiscoverGlobalNetwork => {
+                "discover_global_network"
+            }
+            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Mastercard => {
+                "mastercard"
+            }
+            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Visa => {
+                "visa"
+            }
+            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
+    fn from(value: &str) -> Self {
+        match value {
+            "american_express" => {
+                PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::AmericanExpress
+            }
+            "discover_global_network" => {
+                PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::DiscoverGlobalNetwork
+            }
+            "mastercard" => {
+                PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Mastercard
+            }
+            "visa" => {
+                PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Visa
+            }
+            other => {
+                PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::from(
+                value.as_str(),
+            ),
+        )
+    }
 }

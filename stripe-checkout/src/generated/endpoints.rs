@@ -41,7 +41,7 @@ impl<'c> CheckoutSessions<'c> {
         let path = "/v1/checkout/sessions".to_owned();
         self.client.call_paginated(path, params, self.options.clone())
     }
-    /// Creates a Session object.
+    /// Creates a Checkout Session object.
     ///
     /// `POST /v1/checkout/sessions` (PostCheckoutSessions)
     pub async fn create(
@@ -51,7 +51,7 @@ impl<'c> CheckoutSessions<'c> {
         let path = "/v1/checkout/sessions".to_owned();
         self.client.call(crate::Method::Post, &path, params, &self.options).await
     }
-    /// Retrieves a Session object.
+    /// Retrieves a Checkout Session object.
     ///
     /// `GET /v1/checkout/sessions/{session}` (GetCheckoutSessionsSession)
     pub async fn retrieve(
@@ -63,9 +63,23 @@ impl<'c> CheckoutSessions<'c> {
         let path = format!("/v1/checkout/sessions/{session}");
         self.client.call(crate::Method::Get, &path, params, &self.options).await
     }
-    /// A Session can be expired when it is in one of these statuses: `open`
+    /// Updates a Checkout Session object.
     ///
-    /// After it expires, a customer can’t complete a Session and customers loading the Session see a message saying the Session is expired.
+    /// Related guide: <a href="/payments/advanced/dynamic-updates">Dynamically update a Checkout Session</a>
+    ///
+    /// `POST /v1/checkout/sessions/{session}` (PostCheckoutSessionsSession)
+    pub async fn update(
+        &self,
+        session: &str,
+        params: &UpdateCheckoutSessionParams,
+    ) -> Result<CheckoutSession, crate::Error> {
+        let session = crate::encode_path_segment(session);
+        let path = format!("/v1/checkout/sessions/{session}");
+        self.client.call(crate::Method::Post, &path, params, &self.options).await
+    }
+    /// A Checkout Session can be expired when it is in one of these statuses: `open`
+    ///
+    /// After it expires, a customer can’t complete a Checkout Session and customers loading the Checkout Session see a message saying the Checkout Session is expired.
     ///
     /// `POST /v1/checkout/sessions/{session}/expire` (PostCheckoutSessionsSessionExpire)
     pub async fn expire(
@@ -131,6 +145,12 @@ impl crate::__private::Encode for CreateCheckoutSessionParams {
     }
 }
 impl crate::__private::Encode for RetrieveCheckoutSessionParams {
+    #[inline(never)]
+    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+        crate::__private::encode_form(self)
+    }
+}
+impl crate::__private::Encode for UpdateCheckoutSessionParams {
     #[inline(never)]
     fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
         crate::__private::encode_form(self)

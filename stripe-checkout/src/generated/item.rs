@@ -2,134 +2,13 @@
 //! The `item` resource and the types it embeds.
 #[allow(unused_imports)]
 use super::*;
-/// A coupon contains information about a percent-off or amount-off discount you
-/// might want to apply to a customer. Coupons may be applied to [subscriptions](https://stripe.com/docs/api#subscriptions), [invoices](https://stripe.com/docs/api#invoices),
-/// [checkout sessions](https://stripe.com/docs/api/checkout/sessions), [quotes](https://stripe.com/docs/api#quotes), and more. Coupons do not work with conventional one-off [charges](https://stripe.com/docs/api#create_charge) or [payment intents](https://stripe.com/docs/api/payment_intents).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Coupon {
-    /// Amount (in the `currency` specified) that will be taken off the subtotal of any invoices for this customer.
-    #[serde(default)]
-    pub amount_off: Option<i64>,
-    /// `applies_to`: see [`CouponAppliesTo`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applies_to: Option<CouponAppliesTo>,
-    /// Time at which the object was created. Measured in seconds since the Unix epoch.
-    pub created: crate::Timestamp,
-    /// If `amount_off` has been set, the three-letter [ISO code for the currency](https://stripe.com/docs/currencies) of the amount to take off.
-    #[serde(default)]
-    pub currency: Option<String>,
-    /// Coupons defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency_options: Option<
-        std::collections::BTreeMap<String, CouponCurrencyOption>,
-    >,
-    /// One of `forever`, `once`, and `repeating`. Describes how long a customer who applies this coupon will get the discount.
-    pub duration: CouponDuration,
-    /// If `duration` is `repeating`, the number of months the coupon applies. Null if coupon `duration` is `forever` or `once`.
-    #[serde(default)]
-    pub duration_in_months: Option<i64>,
-    /// Unique identifier for the object.
-    pub id: String,
-    /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
-    pub livemode: bool,
-    /// Maximum number of times this coupon can be redeemed, in total, across all customers, before it is no longer valid.
-    #[serde(default)]
-    pub max_redemptions: Option<i64>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
-    #[serde(default)]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Name of the coupon displayed to customers on for instance invoices or receipts.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
-    /// Percent that will be taken off the subtotal of any invoices for this customer for the duration of the coupon. For example, a coupon with percent_off of 50 will make a $ (or local equivalent)100 invoice $ (or local equivalent)50 instead.
-    #[serde(default)]
-    pub percent_off: Option<f64>,
-    /// Date after which the coupon can no longer be redeemed.
-    #[serde(default)]
-    pub redeem_by: Option<crate::Timestamp>,
-    /// Number of times this coupon has been applied to a customer.
-    pub times_redeemed: i64,
-    /// Taking account of the above properties, whether this coupon can still be applied to a customer.
-    pub valid: bool,
-}
-impl crate::Identified for Coupon {
-    fn object_id(&self) -> Option<&str> {
-        Some(&self.id)
-    }
-}
-/// One of `forever`, `once`, and `repeating`. Describes how long a customer who applies this coupon will get the discount.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CouponDuration {
-    /// `forever`
-    Forever,
-    /// `once`
-    Once,
-    /// `repeating`
-    Repeating,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CouponDuration {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CouponDuration::Forever => "forever",
-            CouponDuration::Once => "once",
-            CouponDuration::Repeating => "repeating",
-            CouponDuration::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CouponDuration {
-    fn from(value: &str) -> Self {
-        match value {
-            "forever" => CouponDuration::Forever,
-            "once" => CouponDuration::Once,
-            "repeating" => CouponDuration::Repeating,
-            other => CouponDuration::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CouponDuration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CouponDuration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CouponDuration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CouponDuration::from(value.as_str()))
-    }
-}
-/// Stripe's `/components/schemas/coupon_applies_to` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CouponAppliesTo {
-    /// A list of product IDs this coupon applies to
-    pub products: Vec<String>,
-}
-/// Stripe's `/components/schemas/coupon_currency_option` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CouponCurrencyOption {
-    /// Amount (in the `currency` specified) that will be taken off the subtotal of any invoices for this customer.
-    pub amount_off: i64,
-}
 /// Stripe's `/components/schemas/currency_option` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CurrencyOption {
     /// When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
     #[serde(default)]
     pub custom_unit_amount: Option<CustomUnitAmount>,
-    /// Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+    /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
     #[serde(default)]
     pub tax_behavior: Option<CurrencyOptionTaxBehavior>,
     /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
@@ -142,7 +21,7 @@ pub struct CurrencyOption {
     #[serde(default)]
     pub unit_amount_decimal: Option<String>,
 }
-/// Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+/// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CurrencyOptionTaxBehavior {
@@ -207,24 +86,25 @@ pub struct CustomUnitAmount {
     #[serde(default)]
     pub preset: Option<i64>,
 }
-/// A discount represents the actual application of a [coupon](https://stripe.com/docs/api#coupons) or [promotion code](https://stripe.com/docs/api#promotion_codes).
+/// A discount represents the actual application of a [coupon](https://api.stripe.com#coupons) or [promotion code](https://api.stripe.com#promotion_codes).
 /// It contains information about when the discount began, when it will end, and what it is applied to.
 ///
-/// Related guide: [Applying discounts to subscriptions](https://stripe.com/docs/billing/subscriptions/discounts)
+/// Related guide: [Applying discounts to subscriptions](https://docs.stripe.com/billing/subscriptions/discounts)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Discount {
-    /// The Checkout session that this coupon is applied to, if it is applied to a particular session in payment mode. Will not be present for subscription mode.
+    /// The Checkout session that this coupon is applied to, if it is applied to a particular session in payment mode. Not present for subscription mode.
     #[serde(default)]
     pub checkout_session: Option<String>,
-    /// `coupon`: see [`Coupon`].
-    pub coupon: Coupon,
     /// The ID of the customer associated with this discount.
     #[serde(default)]
     pub customer: Option<crate::Expandable<CustomerOrDeletedCustomer>>,
+    /// The ID of the account representing the customer associated with this discount.
+    #[serde(default)]
+    pub customer_account: Option<String>,
     /// If the coupon has a duration of `repeating`, the date that this discount will end. If the coupon has a duration of `once` or `forever`, this attribute will be null.
     #[serde(default)]
     pub end: Option<crate::Timestamp>,
-    /// The ID of the discount object. Discounts cannot be fetched by ID. Use `expand\[\]=discounts` in API calls to expand discount IDs in an array.
+    /// The ID of the discount object. Discounts can't be fetched by ID. Use `expand\[\]=discounts` in API calls to expand discount IDs in an array.
     pub id: String,
     /// The invoice that the discount's coupon was applied to, if it was applied directly to a particular invoice.
     #[serde(default)]
@@ -237,20 +117,82 @@ pub struct Discount {
     /// The promotion code applied to create this discount.
     #[serde(default)]
     pub promotion_code: Option<crate::Expandable<PromotionCode>>,
+    /// `source`: see [`DiscountSource`].
+    pub source: DiscountSource,
     /// Date that the coupon was applied.
     pub start: crate::Timestamp,
     /// The subscription that this coupon is applied to, if it is applied to a particular subscription.
     #[serde(default)]
     pub subscription: Option<String>,
+    /// The subscription item that this coupon is applied to, if it is applied to a particular subscription item.
+    #[serde(default)]
+    pub subscription_item: Option<String>,
 }
 impl crate::Identified for Discount {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+/// Stripe's `/components/schemas/discount_source` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DiscountSource {
+    /// The coupon that was redeemed to create this discount.
+    #[serde(default)]
+    pub coupon: Option<crate::Expandable<Coupon>>,
+    /// The source type of the discount.
+    #[serde(rename = "type")]
+    pub type_: DiscountSourceType,
+}
+/// The source type of the discount.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiscountSourceType {
+    /// `coupon`
+    Coupon,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl DiscountSourceType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiscountSourceType::Coupon => "coupon",
+            DiscountSourceType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DiscountSourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "coupon" => DiscountSourceType::Coupon,
+            other => DiscountSourceType::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for DiscountSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DiscountSourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiscountSourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(DiscountSourceType::from(value.as_str()))
+    }
+}
 /// A line item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
+    /// `adjustable_quantity`: see [`LineItemsAdjustableQuantity`].
+    #[serde(default)]
+    pub adjustable_quantity: Option<LineItemsAdjustableQuantity>,
     /// Total discount amount applied. If no discounts were applied, defaults to 0.
     pub amount_discount: i64,
     /// Total before any discounts or taxes are applied.
@@ -262,12 +204,16 @@ pub struct Item {
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
     /// An arbitrary string attached to the object. Often useful for displaying to users. Defaults to product name.
-    pub description: String,
+    #[serde(default)]
+    pub description: Option<String>,
     /// The discounts applied to the line item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<LineItemsDiscountAmount>>,
     /// Unique identifier for the object.
     pub id: String,
+    /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
+    #[serde(default)]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The price used to generate the line item.
@@ -284,6 +230,18 @@ impl crate::Identified for Item {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
+}
+/// Stripe's `/components/schemas/line_items_adjustable_quantity` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LineItemsAdjustableQuantity {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `maximum`.
+    #[serde(default)]
+    pub maximum: Option<i64>,
+    /// `minimum`.
+    #[serde(default)]
+    pub minimum: Option<i64>,
 }
 /// Stripe's `/components/schemas/line_items_discount_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -432,11 +390,11 @@ impl<'de> serde::Deserialize<'de> for LineItemsTaxAmountTaxabilityReason {
     }
 }
 /// Prices define the unit cost, currency, and (optional) billing cycle for both recurring and one-time purchases of products.
-/// [Products](https://stripe.com/docs/api#products) help you track inventory or provisioning, and prices help you track payment terms. Different physical goods or levels of service should be represented by products, and pricing options should be represented by prices. This approach lets you change prices without having to change your provisioning scheme.
+/// [Products](https://api.stripe.com#products) help you track inventory or provisioning, and prices help you track payment terms. Different physical goods or levels of service should be represented by products, and pricing options should be represented by prices. This approach lets you change prices without having to change your provisioning scheme.
 ///
 /// For example, you might have a single "gold" product that has prices for $10/month, $100/year, and €9 once.
 ///
-/// Related guides: [Set up a subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription), [create an invoice](https://stripe.com/docs/billing/invoices/create), and more about [products and prices](https://stripe.com/docs/products-prices/overview).
+/// Related guides: [Set up a subscription](https://docs.stripe.com/billing/subscriptions/set-up-subscription), [create an invoice](https://docs.stripe.com/billing/invoices/create), and more about [products and prices](https://docs.stripe.com/products-prices/overview).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Price {
     /// Whether the price can be used for new purchases.
@@ -455,12 +413,12 @@ pub struct Price {
     pub custom_unit_amount: Option<CustomUnitAmount>,
     /// Unique identifier for the object.
     pub id: String,
-    /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
+    /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
     /// A lookup key used to retrieve prices dynamically from a static string. This may be up to 200 characters.
     #[serde(default)]
     pub lookup_key: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
+    /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// A brief description of the price, hidden from customers.
     #[serde(default)]
@@ -472,7 +430,7 @@ pub struct Price {
     /// The recurring components of a price such as `interval` and `usage_type`.
     #[serde(default)]
     pub recurring: Option<Recurring>,
-    /// Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+    /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
     #[serde(default)]
     pub tax_behavior: Option<PriceTaxBehavior>,
     /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
@@ -547,7 +505,7 @@ impl<'de> serde::Deserialize<'de> for PriceBillingScheme {
         Ok(PriceBillingScheme::from(value.as_str()))
     }
 }
-/// Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+/// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PriceTaxBehavior {
@@ -717,71 +675,15 @@ pub struct PriceTier {
 /// Stripe's `/components/schemas/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Recurring {
-    /// Specifies a usage aggregation strategy for prices of `usage_type=metered`. Allowed values are `sum` for summing up all usage during a period, `last_during_period` for using the last usage record reported within a period, `last_ever` for using the last usage record ever (across period bounds) or `max` which uses the usage record with the maximum reported usage during a period. Defaults to `sum`.
-    #[serde(default)]
-    pub aggregate_usage: Option<RecurringAggregateUsage>,
     /// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
     pub interval: RecurringInterval,
     /// The number of intervals (specified in the `interval` attribute) between subscription billings. For example, `interval=month` and `interval_count=3` bills every 3 months.
     pub interval_count: i64,
+    /// The meter tracking the usage of a metered price
+    #[serde(default)]
+    pub meter: Option<String>,
     /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
     pub usage_type: RecurringUsageType,
-}
-/// Specifies a usage aggregation strategy for prices of `usage_type=metered`. Allowed values are `sum` for summing up all usage during a period, `last_during_period` for using the last usage record reported within a period, `last_ever` for using the last usage record ever (across period bounds) or `max` which uses the usage record with the maximum reported usage during a period. Defaults to `sum`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RecurringAggregateUsage {
-    /// `last_during_period`
-    LastDuringPeriod,
-    /// `last_ever`
-    LastEver,
-    /// `max`
-    Max,
-    /// `sum`
-    Sum,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl RecurringAggregateUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RecurringAggregateUsage::LastDuringPeriod => "last_during_period",
-            RecurringAggregateUsage::LastEver => "last_ever",
-            RecurringAggregateUsage::Max => "max",
-            RecurringAggregateUsage::Sum => "sum",
-            RecurringAggregateUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RecurringAggregateUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "last_during_period" => RecurringAggregateUsage::LastDuringPeriod,
-            "last_ever" => RecurringAggregateUsage::LastEver,
-            "max" => RecurringAggregateUsage::Max,
-            "sum" => RecurringAggregateUsage::Sum,
-            other => RecurringAggregateUsage::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RecurringAggregateUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for RecurringAggregateUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RecurringAggregateUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(RecurringAggregateUsage::from(value.as_str()))
-    }
 }
 /// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -887,9 +789,9 @@ impl<'de> serde::Deserialize<'de> for RecurringUsageType {
         Ok(RecurringUsageType::from(value.as_str()))
     }
 }
-/// Tax rates can be applied to [invoices](https://stripe.com/docs/billing/invoices/tax-rates), [subscriptions](https://stripe.com/docs/billing/subscriptions/taxes) and [Checkout Sessions](https://stripe.com/docs/payments/checkout/set-up-a-subscription#tax-rates) to collect tax.
+/// Tax rates can be applied to [invoices](/invoicing/taxes/tax-rates), [subscriptions](/billing/taxes/tax-rates) and [Checkout Sessions](/payments/checkout/use-manual-tax-rates) to collect tax.
 ///
-/// Related guide: [Tax rates](https://stripe.com/docs/billing/taxes/tax-rates)
+/// Related guide: [Tax rates](/billing/taxes/tax-rates)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaxRate {
     /// Defaults to `true`. When set to `false`, this tax rate cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.
@@ -909,6 +811,9 @@ pub struct TaxRate {
     /// and whether the user is registered to collect taxes in the corresponding jurisdiction.
     #[serde(default)]
     pub effective_percentage: Option<f64>,
+    /// The amount of the tax rate when the `rate_type` is `flat_amount`. Tax rates with `rate_type` `percentage` can vary based on the transaction, resulting in this field being `null`. This field exposes the amount and currency of the flat tax rate.
+    #[serde(default)]
+    pub flat_amount: Option<TaxRateFlatAmount>,
     /// Unique identifier for the object.
     pub id: String,
     /// This specifies if the tax rate is inclusive or exclusive.
@@ -916,16 +821,22 @@ pub struct TaxRate {
     /// The jurisdiction for the tax rate. You can use this label field for tax reporting purposes. It also appears on your customer’s invoice.
     #[serde(default)]
     pub jurisdiction: Option<String>,
-    /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
+    /// The level of the jurisdiction that imposes this tax rate. Will be `null` for manually defined tax rates.
+    #[serde(default)]
+    pub jurisdiction_level: Option<TaxRateJurisdictionLevel>,
+    /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
+    /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[serde(default)]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Tax rate percentage out of 100. For tax calculations with automatic_tax\[enabled\]=true, this percentage includes the statutory tax rate of non-taxable jurisdictions.
     pub percentage: f64,
-    /// [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States.
+    /// Indicates the type of tax rate applied to the taxable amount. This value can be `null` when no tax applies to the location. This field is only present for TaxRates created by Stripe Tax.
+    #[serde(default)]
+    pub rate_type: Option<TaxRateRateType>,
+    /// [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2), without country prefix. For example, "NY" for New York, United States.
     #[serde(default)]
     pub state: Option<String>,
     /// The high-level tax type, such as `vat` or `sales_tax`.
@@ -935,6 +846,118 @@ pub struct TaxRate {
 impl crate::Identified for TaxRate {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
+    }
+}
+/// The level of the jurisdiction that imposes this tax rate. Will be `null` for manually defined tax rates.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxRateJurisdictionLevel {
+    /// `city`
+    City,
+    /// `country`
+    Country,
+    /// `county`
+    County,
+    /// `district`
+    District,
+    /// `multiple`
+    Multiple,
+    /// `state`
+    State,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl TaxRateJurisdictionLevel {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaxRateJurisdictionLevel::City => "city",
+            TaxRateJurisdictionLevel::Country => "country",
+            TaxRateJurisdictionLevel::County => "county",
+            TaxRateJurisdictionLevel::District => "district",
+            TaxRateJurisdictionLevel::Multiple => "multiple",
+            TaxRateJurisdictionLevel::State => "state",
+            TaxRateJurisdictionLevel::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TaxRateJurisdictionLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "city" => TaxRateJurisdictionLevel::City,
+            "country" => TaxRateJurisdictionLevel::Country,
+            "county" => TaxRateJurisdictionLevel::County,
+            "district" => TaxRateJurisdictionLevel::District,
+            "multiple" => TaxRateJurisdictionLevel::Multiple,
+            "state" => TaxRateJurisdictionLevel::State,
+            other => TaxRateJurisdictionLevel::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for TaxRateJurisdictionLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TaxRateJurisdictionLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaxRateJurisdictionLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(TaxRateJurisdictionLevel::from(value.as_str()))
+    }
+}
+/// Indicates the type of tax rate applied to the taxable amount. This value can be `null` when no tax applies to the location. This field is only present for TaxRates created by Stripe Tax.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxRateRateType {
+    /// `flat_amount`
+    FlatAmount,
+    /// `percentage`
+    Percentage,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl TaxRateRateType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaxRateRateType::FlatAmount => "flat_amount",
+            TaxRateRateType::Percentage => "percentage",
+            TaxRateRateType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TaxRateRateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "flat_amount" => TaxRateRateType::FlatAmount,
+            "percentage" => TaxRateRateType::Percentage,
+            other => TaxRateRateType::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for TaxRateRateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TaxRateRateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaxRateRateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(TaxRateRateType::from(value.as_str()))
     }
 }
 /// The high-level tax type, such as `vat` or `sales_tax`.
@@ -959,6 +982,8 @@ pub enum TaxRateTaxType {
     Pst,
     /// `qst`
     Qst,
+    /// `retail_delivery_fee`
+    RetailDeliveryFee,
     /// `rst`
     Rst,
     /// `sales_tax`
@@ -983,6 +1008,7 @@ impl TaxRateTaxType {
             TaxRateTaxType::LeaseTax => "lease_tax",
             TaxRateTaxType::Pst => "pst",
             TaxRateTaxType::Qst => "qst",
+            TaxRateTaxType::RetailDeliveryFee => "retail_delivery_fee",
             TaxRateTaxType::Rst => "rst",
             TaxRateTaxType::SalesTax => "sales_tax",
             TaxRateTaxType::ServiceTax => "service_tax",
@@ -1003,6 +1029,7 @@ impl From<&str> for TaxRateTaxType {
             "lease_tax" => TaxRateTaxType::LeaseTax,
             "pst" => TaxRateTaxType::Pst,
             "qst" => TaxRateTaxType::Qst,
+            "retail_delivery_fee" => TaxRateTaxType::RetailDeliveryFee,
             "rst" => TaxRateTaxType::Rst,
             "sales_tax" => TaxRateTaxType::SalesTax,
             "service_tax" => TaxRateTaxType::ServiceTax,
@@ -1028,6 +1055,14 @@ impl<'de> serde::Deserialize<'de> for TaxRateTaxType {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(TaxRateTaxType::from(value.as_str()))
     }
+}
+/// The amount of the tax rate when the `rate_type`` is `flat_amount`. Tax rates with `rate_type` `percentage` can vary based on the transaction, resulting in this field being `null`. This field exposes the amount and currency of the flat tax rate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TaxRateFlatAmount {
+    /// Amount of the tax when the `rate_type` is `flat_amount`. This positive integer represents how much to charge in the smallest currency unit (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
+    pub amount: i64,
+    /// Three-letter ISO currency code, in lowercase.
+    pub currency: String,
 }
 /// Stripe's `/components/schemas/transform_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -6,9 +6,15 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct ListCheckoutSessionsParams {
+    /// Only return Checkout Sessions that were created during the given date interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<ListCheckoutSessionsCreated>,
     /// Only return the Checkout Sessions for the Customer specified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
+    /// Only return the Checkout Sessions for the Account specified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_account: Option<String>,
     /// Only return the Checkout Sessions for the Customer details specified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_details: Option<ListCheckoutSessionsCustomerDetails>,
@@ -30,11 +36,40 @@ pub struct ListCheckoutSessionsParams {
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
+    /// Only return the Checkout Sessions matching the given status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ListCheckoutSessionsStatus>,
     /// Only return the Checkout Session for the subscription specified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/1/schema` (undocumented in the spec).
+/// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ListCheckoutSessionsCreated {
+    /// RangeQuerySpecs
+    RangeQuerySpecs(ListCheckoutSessionsCreatedRangeQuerySpecs),
+    /// Integer
+    Integer(i64),
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf/0` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct ListCheckoutSessionsCreatedRangeQuerySpecs {
+    /// `gt`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gt: Option<i64>,
+    /// `gte`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gte: Option<i64>,
+    /// `lt`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lt: Option<i64>,
+    /// `lte`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lte: Option<i64>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/3/schema` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListCheckoutSessionsCustomerDetails {
     /// `email`.
@@ -46,10 +81,66 @@ impl ListCheckoutSessionsCustomerDetails {
         Self { email: email.into() }
     }
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/10/schema` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListCheckoutSessionsStatus {
+    /// `complete`
+    Complete,
+    /// `expired`
+    Expired,
+    /// `open`
+    Open,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl ListCheckoutSessionsStatus {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ListCheckoutSessionsStatus::Complete => "complete",
+            ListCheckoutSessionsStatus::Expired => "expired",
+            ListCheckoutSessionsStatus::Open => "open",
+            ListCheckoutSessionsStatus::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListCheckoutSessionsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "complete" => ListCheckoutSessionsStatus::Complete,
+            "expired" => ListCheckoutSessionsStatus::Expired,
+            "open" => ListCheckoutSessionsStatus::Open,
+            other => ListCheckoutSessionsStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListCheckoutSessionsStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ListCheckoutSessionsStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListCheckoutSessionsStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(ListCheckoutSessionsStatus::from(value.as_str()))
+    }
+}
 /// Parameters for `POST /v1/checkout/sessions` (PostCheckoutSessions).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
 pub struct CreateCheckoutSessionParams {
-    /// Configure actions after a Checkout Session has expired.
+    /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adaptive_pricing: Option<CreateCheckoutSessionAdaptivePricing>,
+    /// Configure actions after a Checkout Session has expired. You can't set this parameter if `ui_mode` is `elements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after_expiration: Option<CreateCheckoutSessionAfterExpiration>,
     /// Enables user redeemable promotion codes.
@@ -58,12 +149,15 @@ pub struct CreateCheckoutSessionParams {
     /// Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_tax: Option<CreateCheckoutSessionAutomaticTax>,
-    /// Specify whether Checkout should collect the customer's billing address.
+    /// Specify whether Checkout should collect the customer's billing address. Defaults to `auto`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address_collection: Option<
         CreateCheckoutSessionBillingAddressCollection,
     >,
-    /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website.
+    /// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branding_settings: Option<CreateCheckoutSessionBrandingSettings>,
+    /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website. This parameter is not allowed if ui_mode is `embedded_page` or `elements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// A unique string to reference the Checkout Session. This can be a
@@ -74,34 +168,37 @@ pub struct CreateCheckoutSessionParams {
     /// Configure fields for the Checkout Session to gather active consent from customers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_collection: Option<CreateCheckoutSessionConsentCollection>,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). Required in `setup` mode when `payment_method_types` is not set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// Collect additional information from your customer using custom fields. Up to 2 fields are supported.
+    /// Collect additional information from your customer using custom fields. Up to 3 fields are supported. You can't set this parameter if `ui_mode` is `custom`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CreateCheckoutSessionCustomFields>>,
-    /// Display additional text for your customers using custom text.
+    /// Display additional text for your customers using custom text. You can't set this parameter if `ui_mode` is `custom`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_text: Option<CreateCheckoutSessionCustomText>,
-    /// ID of an existing Customer, if one exists. In `payment` mode, the customer’s most recent card
+    /// ID of an existing Customer, if one exists. In `payment` mode, the customer’s most recently saved card
     /// payment method will be used to prefill the email, name, card details, and billing address
-    /// on the Checkout page. In `subscription` mode, the customer’s [default payment method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
-    /// will be used if it’s a card, and otherwise the most recent card will be used. A valid billing address, billing name and billing email are required on the payment method for Checkout to prefill the customer's card details.
+    /// on the Checkout page. In `subscription` mode, the customer’s [default payment method](https://docs.stripe.com/api/customers/update#update_customer-invoice_settings-default_payment_method)
+    /// will be used if it’s a card, otherwise the most recently saved card will be used. A valid billing address, billing name and billing email are required on the payment method for Checkout to prefill the customer's card details.
     ///
-    /// If the Customer already has a valid [email](https://stripe.com/docs/api/customers/object#customer_object-email) set, the email will be prefilled and not editable in Checkout.
+    /// If the Customer already has a valid [email](https://docs.stripe.com/api/customers/object#customer_object-email) set, the email will be prefilled and not editable in Checkout.
     /// If the Customer does not have a valid `email`, Checkout will set the email entered during the session on the Customer.
     ///
     /// If blank for Checkout Sessions in `subscription` mode or with `customer_creation` set as `always` in `payment` mode, Checkout will create a new Customer object based on information provided during the payment flow.
     ///
-    /// You can set [`payment_intent_data.setup_future_usage`](https://stripe.com/docs/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage) to have Checkout automatically attach the payment method to the Customer you pass in for future reuse.
+    /// You can set [`payment_intent_data.setup_future_usage`](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage) to have Checkout automatically attach the payment method to the Customer you pass in for future reuse.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
-    /// Configure whether a Checkout Session creates a [Customer](https://stripe.com/docs/api/customers) during Session confirmation.
+    /// ID of an existing Account, if one exists. Has the same behavior as `customer`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_account: Option<String>,
+    /// Configure whether a Checkout Session creates a [Customer](https://docs.stripe.com/api/customers) during Session confirmation.
     ///
     /// When a Customer is not created, you can still retrieve email, address, and other customer data entered in Checkout
-    /// with [customer_details](https://stripe.com/docs/api/checkout/sessions/object#checkout_session_object-customer_details).
+    /// with [customer_details](https://docs.stripe.com/api/checkout/sessions/object#checkout_session_object-customer_details).
     ///
-    /// Sessions that don't create Customers instead are grouped by [guest customers](https://stripe.com/docs/payments/checkout/guest-customers)
+    /// Sessions that don't create Customers instead are grouped by [guest customers](https://docs.stripe.com/payments/checkout/guest-customers)
     /// in the Dashboard. Promotion codes limited to first time customers will return invalid for these Sessions.
     ///
     /// Can only be set in `payment` and `setup` mode.
@@ -120,16 +217,24 @@ pub struct CreateCheckoutSessionParams {
     /// The coupon or promotion code to apply to this Session. Currently, only up to one may be specified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<CreateCheckoutSessionDiscounts>>,
+    /// A list of the types of payment methods (e.g., `card`) that should be excluded from this Checkout Session. This should only be used when payment methods for this Checkout Session are managed through the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_payment_method_types: Option<
+        Vec<CreateCheckoutSessionExcludedPaymentMethodTypes>,
+    >,
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// The Epoch time in seconds at which the Checkout Session will expire. It can be anywhere from 30 minutes to 24 hours after Checkout Session creation. By default, this value is 24 hours from creation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::Timestamp>,
+    /// The integration identifier for this Checkout Session. Multiple Checkout Sessions can have the same integration identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration_identifier: Option<String>,
     /// Generate a post-purchase Invoice for one-time payments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_creation: Option<CreateCheckoutSessionInvoiceCreation>,
-    /// A list of items the customer is purchasing. Use this parameter to pass one-time or recurring [Prices](https://stripe.com/docs/api/prices).
+    /// A list of items the customer is purchasing. Use this parameter to pass one-time or recurring [Prices](https://docs.stripe.com/api/prices). The parameter is required for `payment` and `subscription` mode.
     ///
     /// For `payment` mode, there is a maximum of 100 line items, however it is recommended to consolidate line items if there are more than a few dozen.
     ///
@@ -139,30 +244,62 @@ pub struct CreateCheckoutSessionParams {
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<CreateCheckoutSessionLocale>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+    /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](/api/payment_intents/object), [Invoices](/api/invoices/object), and [Subscriptions](/api/subscriptions/object).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_payments: Option<CreateCheckoutSessionManagedPayments>,
+    /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session. Pass `subscription` if the Checkout Session includes at least one recurring item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<CreateCheckoutSessionMode>,
+    /// Controls name collection settings for the session.
+    ///
+    /// You can configure Checkout to collect your customers' business names, individual names, or both. Each name field can be either required or optional.
+    ///
+    /// If a [Customer](https://docs.stripe.com/api/customers) is created or provided, the names can be saved to the Customer object as well.
+    ///
+    /// You can't set this parameter if `ui_mode` is `custom`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_collection: Option<CreateCheckoutSessionNameCollection>,
+    /// A list of optional items the customer can add to their order at checkout. Use this parameter to pass one-time or recurring [Prices](https://docs.stripe.com/api/prices).
+    ///
+    /// There is a maximum of 10 optional items allowed on a Checkout Session, and the existing limits on the number of line items allowed on a Checkout Session apply to the combined number of line items and optional items.
+    ///
+    /// For `payment` mode, there is a maximum of 100 combined line items and optional items, however it is recommended to consolidate items if there are more than a few dozen.
+    ///
+    /// For `subscription` mode, there is a maximum of 20 line items and optional items with recurring Prices and 20 line items and optional items with one-time Prices.
+    ///
+    /// You can't set this parameter if `ui_mode` is `custom`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optional_items: Option<Vec<CreateCheckoutSessionOptionalItems>>,
+    /// Where the user is coming from. This informs the optimizations that are applied to the session. You can't set this parameter if `ui_mode` is `elements`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_context: Option<CreateCheckoutSessionOriginContext>,
     /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_intent_data: Option<CreateCheckoutSessionPaymentIntentData>,
     /// Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.
     /// This may occur if the Checkout Session includes a free trial or a discount.
     ///
-    /// Can only be set in `subscription` mode.
+    /// Can only be set in `subscription` mode. Defaults to `always`.
     ///
-    /// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://stripe.com/docs/payments/checkout/free-trials).
+    /// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://docs.stripe.com/payments/checkout/free-trials).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_collection: Option<CreateCheckoutSessionPaymentMethodCollection>,
+    /// The ID of the payment method configuration to use with this Checkout session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_configuration: Option<String>,
+    /// This parameter allows you to set some attributes on the payment method created during a Checkout session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_data: Option<CreateCheckoutSessionPaymentMethodData>,
     /// Payment-method-specific configuration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_options: Option<CreateCheckoutSessionPaymentMethodOptions>,
     /// A list of the types of payment methods (e.g., `card`) this Checkout Session can accept.
     ///
-    /// In `payment` and `subscription` mode, you can omit this attribute to manage your payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
-    /// It is required in `setup` mode.
+    /// You can omit this attribute to manage your payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+    /// See [Dynamic Payment Methods](https://docs.stripe.com/payments/payment-methods/integration-options#using-dynamic-payment-methods) for more details.
     ///
     /// Read more about the supported payment methods and their requirements in our [payment
     /// method details guide](/docs/payments/checkout/payment-methods).
@@ -172,12 +309,30 @@ pub struct CreateCheckoutSessionParams {
     /// other characteristics.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_types: Option<Vec<CreateCheckoutSessionPaymentMethodTypes>>,
+    /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object. Can only be set when creating `embedded` or `custom` sessions.
+    ///
+    /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<CreateCheckoutSessionPermissions>,
     /// Controls phone number collection settings for the session.
     ///
     /// We recommend that you review your privacy policy and check with your legal contacts
-    /// before using this feature. Learn more about [collecting phone numbers with Checkout](https://stripe.com/docs/payments/checkout/phone-numbers).
+    /// before using this feature. Learn more about [collecting phone numbers with Checkout](https://docs.stripe.com/payments/checkout/phone-numbers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_collection: Option<CreateCheckoutSessionPhoneNumberCollection>,
+    /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_on_completion: Option<CreateCheckoutSessionRedirectOnCompletion>,
+    /// The URL to redirect your customer back to after they authenticate or cancel their payment on the
+    /// payment method's app or site. This parameter is required if `ui_mode` is `embedded_page` or `elements`
+    /// and redirect-based payment methods are enabled on the session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+    /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_payment_method_options: Option<
+        CreateCheckoutSessionSavedPaymentMethodOptions,
+    >,
     /// A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_intent_data: Option<CreateCheckoutSessionSetupIntentData>,
@@ -189,10 +344,11 @@ pub struct CreateCheckoutSessionParams {
     /// The shipping rate options to apply to this Session. Up to a maximum of 5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_options: Option<Vec<CreateCheckoutSessionShippingOptions>>,
-    /// Describes the type of transaction being performed by Checkout in order to customize
-    /// relevant text on the page, such as the submit button. `submit_type` can only be
-    /// specified on Checkout Sessions in `payment` mode, but not Checkout Sessions
-    /// in `subscription` or `setup` mode.
+    /// Describes the type of transaction being performed by Checkout in order
+    /// to customize relevant text on the page, such as the submit button.
+    /// `submit_type` can only be specified on Checkout Sessions in
+    /// `payment` or `subscription` mode. If blank or `auto`, `pay` is used.
+    /// You can't set this parameter if `ui_mode` is `elements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_type: Option<CreateCheckoutSessionSubmitType>,
     /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
@@ -200,55 +356,30 @@ pub struct CreateCheckoutSessionParams {
     pub subscription_data: Option<CreateCheckoutSessionSubscriptionData>,
     /// The URL to which Stripe should send customers when payment or setup
     /// is complete.
-    /// If you’d like to use information from the successful Checkout Session on your page,
-    /// read the guide on [customizing your success page](https://stripe.com/docs/payments/checkout/custom-success-page).
-    pub success_url: String,
-    /// Controls tax ID collection settings for the session.
+    /// This parameter is not allowed if ui_mode is `embedded_page` or `elements`. If you'd like to use
+    /// information from the successful Checkout Session on your page, read the
+    /// guide on [customizing your success page](https://docs.stripe.com/payments/checkout/custom-success-page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success_url: Option<String>,
+    /// Controls tax ID collection during checkout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_id_collection: Option<CreateCheckoutSessionTaxIdCollection>,
+    /// The UI mode of the Session. Defaults to `hosted_page`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ui_mode: Option<CreateCheckoutSessionUiMode>,
+    /// Wallet-specific configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wallet_options: Option<CreateCheckoutSessionWalletOptions>,
 }
-impl CreateCheckoutSessionParams {
-    /// Parameters with the required fields set and every optional one left out.
-    pub fn new(success_url: impl Into<String>) -> Self {
-        Self {
-            after_expiration: None,
-            allow_promotion_codes: None,
-            automatic_tax: None,
-            billing_address_collection: None,
-            cancel_url: None,
-            client_reference_id: None,
-            consent_collection: None,
-            currency: None,
-            custom_fields: None,
-            custom_text: None,
-            customer: None,
-            customer_creation: None,
-            customer_email: None,
-            customer_update: None,
-            discounts: None,
-            expand: None,
-            expires_at: None,
-            invoice_creation: None,
-            line_items: None,
-            locale: None,
-            metadata: None,
-            mode: None,
-            payment_intent_data: None,
-            payment_method_collection: None,
-            payment_method_options: None,
-            payment_method_types: None,
-            phone_number_collection: None,
-            setup_intent_data: None,
-            shipping_address_collection: None,
-            shipping_options: None,
-            submit_type: None,
-            subscription_data: None,
-            success_url: success_url.into(),
-            tax_id_collection: None,
-        }
-    }
+/// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionAdaptivePricing {
+    /// `enabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
-/// Configure actions after a Checkout Session has expired.
+/// Configure actions after a Checkout Session has expired. You can't set this parameter if `ui_mode` is `elements`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAfterExpiration {
@@ -279,14 +410,83 @@ impl CreateCheckoutSessionAfterExpirationRecovery {
 pub struct CreateCheckoutSessionAutomaticTax {
     /// `enabled`.
     pub enabled: bool,
+    /// `liability`: see [`CreateCheckoutSessionAutomaticTaxLiability`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liability: Option<CreateCheckoutSessionAutomaticTaxLiability>,
 }
 impl CreateCheckoutSessionAutomaticTax {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(enabled: bool) -> Self {
-        Self { enabled }
+        Self { enabled, liability: None }
     }
 }
-/// Specify whether Checkout should collect the customer's billing address.
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/automatic_tax/properties/liability` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionAutomaticTaxLiability {
+    /// `account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// `type`: see [`CreateCheckoutSessionAutomaticTaxLiabilityType`].
+    #[serde(rename = "type")]
+    pub type_: CreateCheckoutSessionAutomaticTaxLiabilityType,
+}
+impl CreateCheckoutSessionAutomaticTaxLiability {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(type_: CreateCheckoutSessionAutomaticTaxLiabilityType) -> Self {
+        Self { account: None, type_ }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/automatic_tax/properties/liability/properties/type` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionAutomaticTaxLiabilityType {
+    /// `account`
+    Account,
+    /// `self`
+    Self_,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionAutomaticTaxLiabilityType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionAutomaticTaxLiabilityType::Account => "account",
+            CreateCheckoutSessionAutomaticTaxLiabilityType::Self_ => "self",
+            CreateCheckoutSessionAutomaticTaxLiabilityType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionAutomaticTaxLiabilityType {
+    fn from(value: &str) -> Self {
+        match value {
+            "account" => CreateCheckoutSessionAutomaticTaxLiabilityType::Account,
+            "self" => CreateCheckoutSessionAutomaticTaxLiabilityType::Self_,
+            other => {
+                CreateCheckoutSessionAutomaticTaxLiabilityType::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionAutomaticTaxLiabilityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionAutomaticTaxLiabilityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionAutomaticTaxLiabilityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionAutomaticTaxLiabilityType::from(value.as_str()))
+    }
+}
+/// Specify whether Checkout should collect the customer's billing address. Defaults to `auto`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionBillingAddressCollection {
@@ -336,16 +536,517 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBillingAddressCollect
         Ok(CreateCheckoutSessionBillingAddressCollection::from(value.as_str()))
     }
 }
+/// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionBrandingSettings {
+    /// `background_color`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<crate::Unsettable<String>>,
+    /// `border_style`: see [`CreateCheckoutSessionBrandingSettingsBorderStyle`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_style: Option<CreateCheckoutSessionBrandingSettingsBorderStyle>,
+    /// `button_color`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_color: Option<crate::Unsettable<String>>,
+    /// `display_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// `font_family`: see [`CreateCheckoutSessionBrandingSettingsFontFamily`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_family: Option<CreateCheckoutSessionBrandingSettingsFontFamily>,
+    /// `icon`: see [`CreateCheckoutSessionBrandingSettingsIcon`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<CreateCheckoutSessionBrandingSettingsIcon>,
+    /// `logo`: see [`CreateCheckoutSessionBrandingSettingsLogo`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo: Option<CreateCheckoutSessionBrandingSettingsLogo>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/border_style` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionBrandingSettingsBorderStyle {
+    /// `""` (the empty string)
+    Empty,
+    /// `pill`
+    Pill,
+    /// `rectangular`
+    Rectangular,
+    /// `rounded`
+    Rounded,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionBrandingSettingsBorderStyle {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionBrandingSettingsBorderStyle::Empty => "",
+            CreateCheckoutSessionBrandingSettingsBorderStyle::Pill => "pill",
+            CreateCheckoutSessionBrandingSettingsBorderStyle::Rectangular => {
+                "rectangular"
+            }
+            CreateCheckoutSessionBrandingSettingsBorderStyle::Rounded => "rounded",
+            CreateCheckoutSessionBrandingSettingsBorderStyle::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionBrandingSettingsBorderStyle {
+    fn from(value: &str) -> Self {
+        match value {
+            "" => CreateCheckoutSessionBrandingSettingsBorderStyle::Empty,
+            "pill" => CreateCheckoutSessionBrandingSettingsBorderStyle::Pill,
+            "rectangular" => {
+                CreateCheckoutSessionBrandingSettingsBorderStyle::Rectangular
+            }
+            "rounded" => CreateCheckoutSessionBrandingSettingsBorderStyle::Rounded,
+            other => {
+                CreateCheckoutSessionBrandingSettingsBorderStyle::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsBorderStyle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionBrandingSettingsBorderStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsBorderStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionBrandingSettingsBorderStyle::from(value.as_str()))
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/font_family` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionBrandingSettingsFontFamily {
+    /// `""` (the empty string)
+    Empty,
+    /// `be_vietnam_pro`
+    BeVietnamPro,
+    /// `bitter`
+    Bitter,
+    /// `chakra_petch`
+    ChakraPetch,
+    /// `default`
+    Default,
+    /// `hahmlet`
+    Hahmlet,
+    /// `inconsolata`
+    Inconsolata,
+    /// `inter`
+    Inter,
+    /// `lato`
+    Lato,
+    /// `lora`
+    Lora,
+    /// `m_plus_1_code`
+    MPlus1Code,
+    /// `montserrat`
+    Montserrat,
+    /// `noto_sans`
+    NotoSans,
+    /// `noto_sans_jp`
+    NotoSansJp,
+    /// `noto_serif`
+    NotoSerif,
+    /// `nunito`
+    Nunito,
+    /// `open_sans`
+    OpenSans,
+    /// `pridi`
+    Pridi,
+    /// `pt_sans`
+    PtSans,
+    /// `pt_serif`
+    PtSerif,
+    /// `raleway`
+    Raleway,
+    /// `roboto`
+    Roboto,
+    /// `roboto_slab`
+    RobotoSlab,
+    /// `source_sans_pro`
+    SourceSansPro,
+    /// `titillium_web`
+    TitilliumWeb,
+    /// `ubuntu_mono`
+    UbuntuMono,
+    /// `zen_maru_gothic`
+    ZenMaruGothic,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionBrandingSettingsFontFamily {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionBrandingSettingsFontFamily::Empty => "",
+            CreateCheckoutSessionBrandingSettingsFontFamily::BeVietnamPro => {
+                "be_vietnam_pro"
+            }
+            CreateCheckoutSessionBrandingSettingsFontFamily::Bitter => "bitter",
+            CreateCheckoutSessionBrandingSettingsFontFamily::ChakraPetch => {
+                "chakra_petch"
+            }
+            CreateCheckoutSessionBrandingSettingsFontFamily::Default => "default",
+            CreateCheckoutSessionBrandingSettingsFontFamily::Hahmlet => "hahmlet",
+            CreateCheckoutSessionBrandingSettingsFontFamily::Inconsolata => "inconsolata",
+            CreateCheckoutSessionBrandingSettingsFontFamily::Inter => "inter",
+            CreateCheckoutSessionBrandingSettingsFontFamily::Lato => "lato",
+            CreateCheckoutSessionBrandingSettingsFontFamily::Lora => "lora",
+            CreateCheckoutSessionBrandingSettingsFontFamily::MPlus1Code => {
+                "m_plus_1_code"
+            }
+            CreateCheckoutSessionBrandingSettingsFontFamily::Montserrat => "montserrat",
+            CreateCheckoutSessionBrandingSettingsFontFamily::NotoSans => "noto_sans",
+            CreateCheckoutSessionBrandingSettingsFontFamily::NotoSansJp => "noto_sans_jp",
+            CreateCheckoutSessionBrandingSettingsFontFamily::NotoSerif => "noto_serif",
+            CreateCheckoutSessionBrandingSettingsFontFamily::Nunito => "nunito",
+            CreateCheckoutSessionBrandingSettingsFontFamily::OpenSans => "open_sans",
+            CreateCheckoutSessionBrandingSettingsFontFamily::Pridi => "pridi",
+            CreateCheckoutSessionBrandingSettingsFontFamily::PtSans => "pt_sans",
+            CreateCheckoutSessionBrandingSettingsFontFamily::PtSerif => "pt_serif",
+            CreateCheckoutSessionBrandingSettingsFontFamily::Raleway => "raleway",
+            CreateCheckoutSessionBrandingSettingsFontFamily::Roboto => "roboto",
+            CreateCheckoutSessionBrandingSettingsFontFamily::RobotoSlab => "roboto_slab",
+            CreateCheckoutSessionBrandingSettingsFontFamily::SourceSansPro => {
+                "source_sans_pro"
+            }
+            CreateCheckoutSessionBrandingSettingsFontFamily::TitilliumWeb => {
+                "titillium_web"
+            }
+            CreateCheckoutSessionBrandingSettingsFontFamily::UbuntuMono => "ubuntu_mono",
+            CreateCheckoutSessionBrandingSettingsFontFamily::ZenMaruGothic => {
+                "zen_maru_gothic"
+            }
+            CreateCheckoutSessionBrandingSettingsFontFamily::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionBrandingSettingsFontFamily {
+    fn from(value: &str) -> Self {
+        match value {
+            "" => CreateCheckoutSessionBrandingSettingsFontFamily::Empty,
+            "be_vietnam_pro" => {
+                CreateCheckoutSessionBrandingSettingsFontFamily::BeVietnamPro
+            }
+            "bitter" => CreateCheckoutSessionBrandingSettingsFontFamily::Bitter,
+            "chakra_petch" => {
+                CreateCheckoutSessionBrandingSettingsFontFamily::ChakraPetch
+            }
+            "default" => CreateCheckoutSessionBrandingSettingsFontFamily::Default,
+            "hahmlet" => CreateCheckoutSessionBrandingSettingsFontFamily::Hahmlet,
+            "inconsolata" => CreateCheckoutSessionBrandingSettingsFontFamily::Inconsolata,
+            "inter" => CreateCheckoutSessionBrandingSettingsFontFamily::Inter,
+            "lato" => CreateCheckoutSessionBrandingSettingsFontFamily::Lato,
+            "lora" => CreateCheckoutSessionBrandingSettingsFontFamily::Lora,
+            "m_plus_1_code" => {
+                CreateCheckoutSessionBrandingSettingsFontFamily::MPlus1Code
+            }
+            "montserrat" => CreateCheckoutSessionBrandingSettingsFontFamily::Montserrat,
+            "noto_sans" => CreateCheckoutSessionBrandingSettingsFontFamily::NotoSans,
+            "noto_sans_jp" => CreateCheckoutSessionBrandingSettingsFontFamily::NotoSansJp,
+            "noto_serif" => CreateCheckoutSessionBrandingSettingsFontFamily::NotoSerif,
+            "nunito" => CreateCheckoutSessionBrandingSettingsFontFamily::Nunito,
+            "open_sans" => CreateCheckoutSessionBrandingSettingsFontFamily::OpenSans,
+            "pridi" => CreateCheckoutSessionBrandingSettingsFontFamily::Pridi,
+            "pt_sans" => CreateCheckoutSessionBrandingSettingsFontFamily::PtSans,
+            "pt_serif" => CreateCheckoutSessionBrandingSettingsFontFamily::PtSerif,
+            "raleway" => CreateCheckoutSessionBrandingSettingsFontFamily::Raleway,
+            "roboto" => CreateCheckoutSessionBrandingSettingsFontFamily::Roboto,
+            "roboto_slab" => CreateCheckoutSessionBrandingSettingsFontFamily::RobotoSlab,
+            "source_sans_pro" => {
+                CreateCheckoutSessionBrandingSettingsFontFamily::SourceSansPro
+            }
+            "titillium_web" => {
+                CreateCheckoutSessionBrandingSettingsFontFamily::TitilliumWeb
+            }
+            "ubuntu_mono" => CreateCheckoutSessionBrandingSettingsFontFamily::UbuntuMono,
+            "zen_maru_gothic" => {
+                CreateCheckoutSessionBrandingSettingsFontFamily::ZenMaruGothic
+            }
+            other => {
+                CreateCheckoutSessionBrandingSettingsFontFamily::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsFontFamily {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionBrandingSettingsFontFamily {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsFontFamily {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionBrandingSettingsFontFamily::from(value.as_str()))
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/icon` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionBrandingSettingsIcon {
+    /// `file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// `type`: see [`CreateCheckoutSessionBrandingSettingsIconType`].
+    #[serde(rename = "type")]
+    pub type_: CreateCheckoutSessionBrandingSettingsIconType,
+    /// `url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+impl CreateCheckoutSessionBrandingSettingsIcon {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(type_: CreateCheckoutSessionBrandingSettingsIconType) -> Self {
+        Self {
+            file: None,
+            type_,
+            url: None,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/icon/properties/type` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionBrandingSettingsIconType {
+    /// `file`
+    File,
+    /// `url`
+    Url,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionBrandingSettingsIconType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionBrandingSettingsIconType::File => "file",
+            CreateCheckoutSessionBrandingSettingsIconType::Url => "url",
+            CreateCheckoutSessionBrandingSettingsIconType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionBrandingSettingsIconType {
+    fn from(value: &str) -> Self {
+        match value {
+            "file" => CreateCheckoutSessionBrandingSettingsIconType::File,
+            "url" => CreateCheckoutSessionBrandingSettingsIconType::Url,
+            other => {
+                CreateCheckoutSessionBrandingSettingsIconType::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsIconType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionBrandingSettingsIconType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsIconType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionBrandingSettingsIconType::from(value.as_str()))
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/logo` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionBrandingSettingsLogo {
+    /// `file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// `type`: see [`CreateCheckoutSessionBrandingSettingsLogoType`].
+    #[serde(rename = "type")]
+    pub type_: CreateCheckoutSessionBrandingSettingsLogoType,
+    /// `url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+impl CreateCheckoutSessionBrandingSettingsLogo {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(type_: CreateCheckoutSessionBrandingSettingsLogoType) -> Self {
+        Self {
+            file: None,
+            type_,
+            url: None,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/logo/properties/type` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionBrandingSettingsLogoType {
+    /// `file`
+    File,
+    /// `url`
+    Url,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionBrandingSettingsLogoType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionBrandingSettingsLogoType::File => "file",
+            CreateCheckoutSessionBrandingSettingsLogoType::Url => "url",
+            CreateCheckoutSessionBrandingSettingsLogoType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionBrandingSettingsLogoType {
+    fn from(value: &str) -> Self {
+        match value {
+            "file" => CreateCheckoutSessionBrandingSettingsLogoType::File,
+            "url" => CreateCheckoutSessionBrandingSettingsLogoType::Url,
+            other => {
+                CreateCheckoutSessionBrandingSettingsLogoType::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsLogoType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionBrandingSettingsLogoType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsLogoType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionBrandingSettingsLogoType::from(value.as_str()))
+    }
+}
 /// Configure fields for the Checkout Session to gather active consent from customers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionConsentCollection {
+    /// `payment_method_reuse_agreement`: see [`CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_reuse_agreement: Option<
+        CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement,
+    >,
     /// `promotions`: see [`CreateCheckoutSessionConsentCollectionPromotions`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotions: Option<CreateCheckoutSessionConsentCollectionPromotions>,
     /// `terms_of_service`: see [`CreateCheckoutSessionConsentCollectionTermsOfService`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terms_of_service: Option<CreateCheckoutSessionConsentCollectionTermsOfService>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/payment_method_reuse_agreement` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
+    /// `position`: see [`CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition`].
+    pub position: CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition,
+}
+impl CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(
+        position: CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition,
+    ) -> Self {
+        Self { position }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/payment_method_reuse_agreement/properties/position` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
+    /// `auto`
+    Auto,
+    /// `hidden`
+    Hidden,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Auto => {
+                "auto"
+            }
+            CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Hidden => {
+                "hidden"
+            }
+            CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => {
+                CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Auto
+            }
+            "hidden" => {
+                CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Hidden
+            }
+            other => {
+                CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/promotions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -496,13 +1197,19 @@ impl CreateCheckoutSessionCustomFields {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFieldsDropdown {
+    /// `default_value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
     /// `options`.
     pub options: Vec<CreateCheckoutSessionCustomFieldsDropdownOptions>,
 }
 impl CreateCheckoutSessionCustomFieldsDropdown {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(options: Vec<CreateCheckoutSessionCustomFieldsDropdownOptions>) -> Self {
-        Self { options }
+        Self {
+            default_value: None,
+            options,
+        }
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown/properties/options/items` (undocumented in the spec).
@@ -593,6 +1300,9 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomFieldsLabelType
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsNumeric {
+    /// `default_value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
     /// `maximum_length`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_length: Option<i64>,
@@ -604,6 +1314,9 @@ pub struct CreateCheckoutSessionCustomFieldsNumeric {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsText {
+    /// `default_value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
     /// `maximum_length`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_length: Option<i64>,
@@ -663,10 +1376,15 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomFieldsType {
         Ok(CreateCheckoutSessionCustomFieldsType::from(value.as_str()))
     }
 }
-/// Display additional text for your customers using custom text.
+/// Display additional text for your customers using custom text. You can't set this parameter if `ui_mode` is `custom`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomText {
+    /// `after_submit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_submit: Option<
+        crate::Unsettable<CreateCheckoutSessionCustomTextAfterSubmit>,
+    >,
     /// `shipping_address`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<
@@ -675,6 +1393,23 @@ pub struct CreateCheckoutSessionCustomText {
     /// `submit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submit: Option<crate::Unsettable<CreateCheckoutSessionCustomTextSubmit>>,
+    /// `terms_of_service_acceptance`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms_of_service_acceptance: Option<
+        crate::Unsettable<CreateCheckoutSessionCustomTextTermsOfServiceAcceptance>,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/after_submit/anyOf/0` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionCustomTextAfterSubmit {
+    /// `message`.
+    pub message: String,
+}
+impl CreateCheckoutSessionCustomTextAfterSubmit {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/shipping_address/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -700,12 +1435,24 @@ impl CreateCheckoutSessionCustomTextSubmit {
         Self { message: message.into() }
     }
 }
-/// Configure whether a Checkout Session creates a [Customer](https://stripe.com/docs/api/customers) during Session confirmation.
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/terms_of_service_acceptance/anyOf/0` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
+    /// `message`.
+    pub message: String,
+}
+impl CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
+/// Configure whether a Checkout Session creates a [Customer](https://docs.stripe.com/api/customers) during Session confirmation.
 ///
 /// When a Customer is not created, you can still retrieve email, address, and other customer data entered in Checkout
-/// with [customer_details](https://stripe.com/docs/api/checkout/sessions/object#checkout_session_object-customer_details).
+/// with [customer_details](https://docs.stripe.com/api/checkout/sessions/object#checkout_session_object-customer_details).
 ///
-/// Sessions that don't create Customers instead are grouped by [guest customers](https://stripe.com/docs/payments/checkout/guest-customers)
+/// Sessions that don't create Customers instead are grouped by [guest customers](https://docs.stripe.com/payments/checkout/guest-customers)
 /// in the Dashboard. Promotion codes limited to first time customers will return invalid for these Sessions.
 ///
 /// Can only be set in `payment` and `setup` mode.
@@ -929,6 +1676,282 @@ pub struct CreateCheckoutSessionDiscounts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_code: Option<String>,
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/excluded_payment_method_types/items` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionExcludedPaymentMethodTypes {
+    /// `acss_debit`
+    AcssDebit,
+    /// `affirm`
+    Affirm,
+    /// `afterpay_clearpay`
+    AfterpayClearpay,
+    /// `alipay`
+    Alipay,
+    /// `alma`
+    Alma,
+    /// `amazon_pay`
+    AmazonPay,
+    /// `au_becs_debit`
+    AuBecsDebit,
+    /// `bacs_debit`
+    BacsDebit,
+    /// `bancontact`
+    Bancontact,
+    /// `billie`
+    Billie,
+    /// `bizum`
+    Bizum,
+    /// `blik`
+    Blik,
+    /// `boleto`
+    Boleto,
+    /// `card`
+    Card,
+    /// `cashapp`
+    Cashapp,
+    /// `crypto`
+    Crypto,
+    /// `customer_balance`
+    CustomerBalance,
+    /// `eps`
+    Eps,
+    /// `fpx`
+    Fpx,
+    /// `giropay`
+    Giropay,
+    /// `grabpay`
+    Grabpay,
+    /// `ideal`
+    Ideal,
+    /// `kakao_pay`
+    KakaoPay,
+    /// `klarna`
+    Klarna,
+    /// `konbini`
+    Konbini,
+    /// `kr_card`
+    KrCard,
+    /// `mb_way`
+    MbWay,
+    /// `mobilepay`
+    Mobilepay,
+    /// `multibanco`
+    Multibanco,
+    /// `naver_pay`
+    NaverPay,
+    /// `nz_bank_account`
+    NzBankAccount,
+    /// `oxxo`
+    Oxxo,
+    /// `p24`
+    P24,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `payco`
+    Payco,
+    /// `paynow`
+    Paynow,
+    /// `paypal`
+    Paypal,
+    /// `payto`
+    Payto,
+    /// `pix`
+    Pix,
+    /// `promptpay`
+    Promptpay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `samsung_pay`
+    SamsungPay,
+    /// `satispay`
+    Satispay,
+    /// `scalapay`
+    Scalapay,
+    /// `sepa_debit`
+    SepaDebit,
+    /// `sofort`
+    Sofort,
+    /// `sunbit`
+    Sunbit,
+    /// `swish`
+    Swish,
+    /// `twint`
+    Twint,
+    /// `upi`
+    Upi,
+    /// `us_bank_account`
+    UsBankAccount,
+    /// `wechat_pay`
+    WechatPay,
+    /// `zip`
+    Zip,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionExcludedPaymentMethodTypes {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionExcludedPaymentMethodTypes::AcssDebit => "acss_debit",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Affirm => "affirm",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::AfterpayClearpay => {
+                "afterpay_clearpay"
+            }
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Alipay => "alipay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Alma => "alma",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::AmazonPay => "amazon_pay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::AuBecsDebit => {
+                "au_becs_debit"
+            }
+            CreateCheckoutSessionExcludedPaymentMethodTypes::BacsDebit => "bacs_debit",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Bancontact => "bancontact",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Billie => "billie",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Bizum => "bizum",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Blik => "blik",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Boleto => "boleto",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Card => "card",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Cashapp => "cashapp",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Crypto => "crypto",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::CustomerBalance => {
+                "customer_balance"
+            }
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Eps => "eps",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Fpx => "fpx",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Giropay => "giropay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Grabpay => "grabpay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Ideal => "ideal",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::KakaoPay => "kakao_pay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Klarna => "klarna",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Konbini => "konbini",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::KrCard => "kr_card",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::MbWay => "mb_way",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Mobilepay => "mobilepay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Multibanco => "multibanco",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::NaverPay => "naver_pay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::NzBankAccount => {
+                "nz_bank_account"
+            }
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Oxxo => "oxxo",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::P24 => "p24",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::PayByBank => "pay_by_bank",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Payco => "payco",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Paynow => "paynow",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Paypal => "paypal",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Payto => "payto",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Pix => "pix",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Promptpay => "promptpay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::RevolutPay => "revolut_pay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::SamsungPay => "samsung_pay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Satispay => "satispay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Scalapay => "scalapay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::SepaDebit => "sepa_debit",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Sofort => "sofort",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Sunbit => "sunbit",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Swish => "swish",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Twint => "twint",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Upi => "upi",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::UsBankAccount => {
+                "us_bank_account"
+            }
+            CreateCheckoutSessionExcludedPaymentMethodTypes::WechatPay => "wechat_pay",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Zip => "zip",
+            CreateCheckoutSessionExcludedPaymentMethodTypes::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionExcludedPaymentMethodTypes {
+    fn from(value: &str) -> Self {
+        match value {
+            "acss_debit" => CreateCheckoutSessionExcludedPaymentMethodTypes::AcssDebit,
+            "affirm" => CreateCheckoutSessionExcludedPaymentMethodTypes::Affirm,
+            "afterpay_clearpay" => {
+                CreateCheckoutSessionExcludedPaymentMethodTypes::AfterpayClearpay
+            }
+            "alipay" => CreateCheckoutSessionExcludedPaymentMethodTypes::Alipay,
+            "alma" => CreateCheckoutSessionExcludedPaymentMethodTypes::Alma,
+            "amazon_pay" => CreateCheckoutSessionExcludedPaymentMethodTypes::AmazonPay,
+            "au_becs_debit" => {
+                CreateCheckoutSessionExcludedPaymentMethodTypes::AuBecsDebit
+            }
+            "bacs_debit" => CreateCheckoutSessionExcludedPaymentMethodTypes::BacsDebit,
+            "bancontact" => CreateCheckoutSessionExcludedPaymentMethodTypes::Bancontact,
+            "billie" => CreateCheckoutSessionExcludedPaymentMethodTypes::Billie,
+            "bizum" => CreateCheckoutSessionExcludedPaymentMethodTypes::Bizum,
+            "blik" => CreateCheckoutSessionExcludedPaymentMethodTypes::Blik,
+            "boleto" => CreateCheckoutSessionExcludedPaymentMethodTypes::Boleto,
+            "card" => CreateCheckoutSessionExcludedPaymentMethodTypes::Card,
+            "cashapp" => CreateCheckoutSessionExcludedPaymentMethodTypes::Cashapp,
+            "crypto" => CreateCheckoutSessionExcludedPaymentMethodTypes::Crypto,
+            "customer_balance" => {
+                CreateCheckoutSessionExcludedPaymentMethodTypes::CustomerBalance
+            }
+            "eps" => CreateCheckoutSessionExcludedPaymentMethodTypes::Eps,
+            "fpx" => CreateCheckoutSessionExcludedPaymentMethodTypes::Fpx,
+            "giropay" => CreateCheckoutSessionExcludedPaymentMethodTypes::Giropay,
+            "grabpay" => CreateCheckoutSessionExcludedPaymentMethodTypes::Grabpay,
+            "ideal" => CreateCheckoutSessionExcludedPaymentMethodTypes::Ideal,
+            "kakao_pay" => CreateCheckoutSessionExcludedPaymentMethodTypes::KakaoPay,
+            "klarna" => CreateCheckoutSessionExcludedPaymentMethodTypes::Klarna,
+            "konbini" => CreateCheckoutSessionExcludedPaymentMethodTypes::Konbini,
+            "kr_card" => CreateCheckoutSessionExcludedPaymentMethodTypes::KrCard,
+            "mb_way" => CreateCheckoutSessionExcludedPaymentMethodTypes::MbWay,
+            "mobilepay" => CreateCheckoutSessionExcludedPaymentMethodTypes::Mobilepay,
+            "multibanco" => CreateCheckoutSessionExcludedPaymentMethodTypes::Multibanco,
+            "naver_pay" => CreateCheckoutSessionExcludedPaymentMethodTypes::NaverPay,
+            "nz_bank_account" => {
+                CreateCheckoutSessionExcludedPaymentMethodTypes::NzBankAccount
+            }
+            "oxxo" => CreateCheckoutSessionExcludedPaymentMethodTypes::Oxxo,
+            "p24" => CreateCheckoutSessionExcludedPaymentMethodTypes::P24,
+            "pay_by_bank" => CreateCheckoutSessionExcludedPaymentMethodTypes::PayByBank,
+            "payco" => CreateCheckoutSessionExcludedPaymentMethodTypes::Payco,
+            "paynow" => CreateCheckoutSessionExcludedPaymentMethodTypes::Paynow,
+            "paypal" => CreateCheckoutSessionExcludedPaymentMethodTypes::Paypal,
+            "payto" => CreateCheckoutSessionExcludedPaymentMethodTypes::Payto,
+            "pix" => CreateCheckoutSessionExcludedPaymentMethodTypes::Pix,
+            "promptpay" => CreateCheckoutSessionExcludedPaymentMethodTypes::Promptpay,
+            "revolut_pay" => CreateCheckoutSessionExcludedPaymentMethodTypes::RevolutPay,
+            "samsung_pay" => CreateCheckoutSessionExcludedPaymentMethodTypes::SamsungPay,
+            "satispay" => CreateCheckoutSessionExcludedPaymentMethodTypes::Satispay,
+            "scalapay" => CreateCheckoutSessionExcludedPaymentMethodTypes::Scalapay,
+            "sepa_debit" => CreateCheckoutSessionExcludedPaymentMethodTypes::SepaDebit,
+            "sofort" => CreateCheckoutSessionExcludedPaymentMethodTypes::Sofort,
+            "sunbit" => CreateCheckoutSessionExcludedPaymentMethodTypes::Sunbit,
+            "swish" => CreateCheckoutSessionExcludedPaymentMethodTypes::Swish,
+            "twint" => CreateCheckoutSessionExcludedPaymentMethodTypes::Twint,
+            "upi" => CreateCheckoutSessionExcludedPaymentMethodTypes::Upi,
+            "us_bank_account" => {
+                CreateCheckoutSessionExcludedPaymentMethodTypes::UsBankAccount
+            }
+            "wechat_pay" => CreateCheckoutSessionExcludedPaymentMethodTypes::WechatPay,
+            "zip" => CreateCheckoutSessionExcludedPaymentMethodTypes::Zip,
+            other => {
+                CreateCheckoutSessionExcludedPaymentMethodTypes::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionExcludedPaymentMethodTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionExcludedPaymentMethodTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionExcludedPaymentMethodTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionExcludedPaymentMethodTypes::from(value.as_str()))
+    }
+}
 /// Generate a post-purchase Invoice for one-time payments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreation {
@@ -967,6 +1990,9 @@ pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
     /// `footer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<String>,
+    /// `issuer`: see [`CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer>,
     /// `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
@@ -995,6 +2021,87 @@ impl CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
         }
     }
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/issuer` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
+    /// `account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// `type`: see [`CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType`].
+    #[serde(rename = "type")]
+    pub type_: CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType,
+}
+impl CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(
+        type_: CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType,
+    ) -> Self {
+        Self { account: None, type_ }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/issuer/properties/type` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
+    /// `account`
+    Account,
+    /// `self`
+    Self_,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Account => {
+                "account"
+            }
+            CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Self_ => "self",
+            CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
+    fn from(value: &str) -> Self {
+        match value {
+            "account" => {
+                CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Account
+            }
+            "self" => CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Self_,
+            other => {
+                CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -1004,6 +2111,9 @@ pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
     pub amount_tax_display: Option<
         CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay,
     >,
+    /// `template`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0/properties/amount_tax_display` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1093,6 +2203,9 @@ pub struct CreateCheckoutSessionLineItems {
     /// `dynamic_tax_rates`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_tax_rates: Option<Vec<String>>,
+    /// `metadata`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// `price`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
@@ -1183,6 +2296,9 @@ pub struct CreateCheckoutSessionLineItemsPriceDataProductData {
     /// `tax_code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
+    /// `unit_label`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_label: Option<String>,
 }
 impl CreateCheckoutSessionLineItemsPriceDataProductData {
     /// Parameters with the required fields set and every optional one left out.
@@ -1193,6 +2309,7 @@ impl CreateCheckoutSessionLineItemsPriceDataProductData {
             metadata: None,
             name: name.into(),
             tax_code: None,
+            unit_label: None,
         }
     }
 }
@@ -1548,6 +2665,14 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionLocale {
         Ok(CreateCheckoutSessionLocale::from(value.as_str()))
     }
 }
+/// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](/api/payment_intents/object), [Invoices](/api/invoices/object), and [Subscriptions](/api/subscriptions/object).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionManagedPayments {
+    /// `enabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
 /// The mode of the Checkout Session. Pass `subscription` if the Checkout Session includes at least one recurring item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1598,6 +2723,146 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionMode {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CreateCheckoutSessionMode::from(value.as_str()))
+    }
+}
+/// Controls name collection settings for the session.
+///
+/// You can configure Checkout to collect your customers' business names, individual names, or both. Each name field can be either required or optional.
+///
+/// If a [Customer](https://docs.stripe.com/api/customers) is created or provided, the names can be saved to the Customer object as well.
+///
+/// You can't set this parameter if `ui_mode` is `custom`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionNameCollection {
+    /// `business`: see [`CreateCheckoutSessionNameCollectionBusiness`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business: Option<CreateCheckoutSessionNameCollectionBusiness>,
+    /// `individual`: see [`CreateCheckoutSessionNameCollectionIndividual`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub individual: Option<CreateCheckoutSessionNameCollectionIndividual>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/business` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionNameCollectionBusiness {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `optional`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optional: Option<bool>,
+}
+impl CreateCheckoutSessionNameCollectionBusiness {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled, optional: None }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/individual` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionNameCollectionIndividual {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `optional`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optional: Option<bool>,
+}
+impl CreateCheckoutSessionNameCollectionIndividual {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled, optional: None }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionOptionalItems {
+    /// `adjustable_quantity`: see [`CreateCheckoutSessionOptionalItemsAdjustableQuantity`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjustable_quantity: Option<
+        CreateCheckoutSessionOptionalItemsAdjustableQuantity,
+    >,
+    /// `price`.
+    pub price: String,
+    /// `quantity`.
+    pub quantity: i64,
+}
+impl CreateCheckoutSessionOptionalItems {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(price: impl Into<String>, quantity: i64) -> Self {
+        Self {
+            adjustable_quantity: None,
+            price: price.into(),
+            quantity,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items/properties/adjustable_quantity` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionOptionalItemsAdjustableQuantity {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `maximum`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<i64>,
+    /// `minimum`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<i64>,
+}
+impl CreateCheckoutSessionOptionalItemsAdjustableQuantity {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            maximum: None,
+            minimum: None,
+        }
+    }
+}
+/// Where the user is coming from. This informs the optimizations that are applied to the session. You can't set this parameter if `ui_mode` is `elements`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionOriginContext {
+    /// `mobile_app`
+    MobileApp,
+    /// `web`
+    Web,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionOriginContext {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionOriginContext::MobileApp => "mobile_app",
+            CreateCheckoutSessionOriginContext::Web => "web",
+            CreateCheckoutSessionOriginContext::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionOriginContext {
+    fn from(value: &str) -> Self {
+        match value {
+            "mobile_app" => CreateCheckoutSessionOriginContext::MobileApp,
+            "web" => CreateCheckoutSessionOriginContext::Web,
+            other => CreateCheckoutSessionOriginContext::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionOriginContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionOriginContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionOriginContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionOriginContext::from(value.as_str()))
     }
 }
 /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
@@ -1854,9 +3119,9 @@ impl CreateCheckoutSessionPaymentIntentDataTransferData {
 /// Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.
 /// This may occur if the Checkout Session includes a free trial or a discount.
 ///
-/// Can only be set in `subscription` mode.
+/// Can only be set in `subscription` mode. Defaults to `always`.
 ///
-/// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://stripe.com/docs/payments/checkout/free-trials).
+/// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://docs.stripe.com/payments/checkout/free-trials).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodCollection {
@@ -1906,6 +3171,75 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodCollecti
         Ok(CreateCheckoutSessionPaymentMethodCollection::from(value.as_str()))
     }
 }
+/// This parameter allows you to set some attributes on the payment method created during a Checkout session.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodData {
+    /// `allow_redisplay`: see [`CreateCheckoutSessionPaymentMethodDataAllowRedisplay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_redisplay: Option<CreateCheckoutSessionPaymentMethodDataAllowRedisplay>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_data/properties/allow_redisplay` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    /// `always`
+    Always,
+    /// `limited`
+    Limited,
+    /// `unspecified`
+    Unspecified,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Always => "always",
+            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Limited => "limited",
+            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unspecified => {
+                "unspecified"
+            }
+            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Always,
+            "limited" => CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Limited,
+            "unspecified" => {
+                CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unspecified
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionPaymentMethodDataAllowRedisplay::from(value.as_str()))
+    }
+}
 /// Payment-method-specific configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -1924,6 +3258,12 @@ pub struct CreateCheckoutSessionPaymentMethodOptions {
     /// `alipay`: see [`CreateCheckoutSessionPaymentMethodOptionsAlipay`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alipay: Option<CreateCheckoutSessionPaymentMethodOptionsAlipay>,
+    /// `alma`: see [`CreateCheckoutSessionPaymentMethodOptionsAlma`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alma: Option<CreateCheckoutSessionPaymentMethodOptionsAlma>,
+    /// `amazon_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsAmazonPay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amazon_pay: Option<CreateCheckoutSessionPaymentMethodOptionsAmazonPay>,
     /// `au_becs_debit`: see [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub au_becs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit>,
@@ -1933,6 +3273,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptions {
     /// `bancontact`: see [`CreateCheckoutSessionPaymentMethodOptionsBancontact`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bancontact: Option<CreateCheckoutSessionPaymentMethodOptionsBancontact>,
+    /// `billie`: see [`CreateCheckoutSessionPaymentMethodOptionsBillie`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billie: Option<CreateCheckoutSessionPaymentMethodOptionsBillie>,
     /// `boleto`: see [`CreateCheckoutSessionPaymentMethodOptionsBoleto`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boleto: Option<CreateCheckoutSessionPaymentMethodOptionsBoleto>,
@@ -1942,11 +3285,17 @@ pub struct CreateCheckoutSessionPaymentMethodOptions {
     /// `cashapp`: see [`CreateCheckoutSessionPaymentMethodOptionsCashapp`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cashapp: Option<CreateCheckoutSessionPaymentMethodOptionsCashapp>,
+    /// `crypto`: see [`CreateCheckoutSessionPaymentMethodOptionsCrypto`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crypto: Option<CreateCheckoutSessionPaymentMethodOptionsCrypto>,
     /// `customer_balance`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalance`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_balance: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalance,
     >,
+    /// `demo_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsDemoPay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo_pay: Option<CreateCheckoutSessionPaymentMethodOptionsDemoPay>,
     /// `eps`: see [`CreateCheckoutSessionPaymentMethodOptionsEps`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eps: Option<CreateCheckoutSessionPaymentMethodOptionsEps>,
@@ -1962,36 +3311,81 @@ pub struct CreateCheckoutSessionPaymentMethodOptions {
     /// `ideal`: see [`CreateCheckoutSessionPaymentMethodOptionsIdeal`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ideal: Option<CreateCheckoutSessionPaymentMethodOptionsIdeal>,
+    /// `kakao_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsKakaoPay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kakao_pay: Option<CreateCheckoutSessionPaymentMethodOptionsKakaoPay>,
     /// `klarna`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarna`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub klarna: Option<CreateCheckoutSessionPaymentMethodOptionsKlarna>,
     /// `konbini`: see [`CreateCheckoutSessionPaymentMethodOptionsKonbini`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub konbini: Option<CreateCheckoutSessionPaymentMethodOptionsKonbini>,
+    /// `kr_card`: see [`CreateCheckoutSessionPaymentMethodOptionsKrCard`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kr_card: Option<CreateCheckoutSessionPaymentMethodOptionsKrCard>,
     /// `link`: see [`CreateCheckoutSessionPaymentMethodOptionsLink`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CreateCheckoutSessionPaymentMethodOptionsLink>,
+    /// `mobilepay`: see [`CreateCheckoutSessionPaymentMethodOptionsMobilepay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobilepay: Option<CreateCheckoutSessionPaymentMethodOptionsMobilepay>,
+    /// `multibanco`: see [`CreateCheckoutSessionPaymentMethodOptionsMultibanco`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multibanco: Option<CreateCheckoutSessionPaymentMethodOptionsMultibanco>,
+    /// `naver_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsNaverPay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub naver_pay: Option<CreateCheckoutSessionPaymentMethodOptionsNaverPay>,
     /// `oxxo`: see [`CreateCheckoutSessionPaymentMethodOptionsOxxo`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oxxo: Option<CreateCheckoutSessionPaymentMethodOptionsOxxo>,
     /// `p24`: see [`CreateCheckoutSessionPaymentMethodOptionsP24`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p24: Option<CreateCheckoutSessionPaymentMethodOptionsP24>,
+    /// `pay_by_bank`: see [`CreateCheckoutSessionPaymentMethodOptionsPayByBank`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_by_bank: Option<CreateCheckoutSessionPaymentMethodOptionsPayByBank>,
+    /// `payco`: see [`CreateCheckoutSessionPaymentMethodOptionsPayco`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payco: Option<CreateCheckoutSessionPaymentMethodOptionsPayco>,
     /// `paynow`: see [`CreateCheckoutSessionPaymentMethodOptionsPaynow`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paynow: Option<CreateCheckoutSessionPaymentMethodOptionsPaynow>,
     /// `paypal`: see [`CreateCheckoutSessionPaymentMethodOptionsPaypal`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paypal: Option<CreateCheckoutSessionPaymentMethodOptionsPaypal>,
+    /// `payto`: see [`CreateCheckoutSessionPaymentMethodOptionsPayto`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payto: Option<CreateCheckoutSessionPaymentMethodOptionsPayto>,
     /// `pix`: see [`CreateCheckoutSessionPaymentMethodOptionsPix`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pix: Option<CreateCheckoutSessionPaymentMethodOptionsPix>,
+    /// `revolut_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsRevolutPay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revolut_pay: Option<CreateCheckoutSessionPaymentMethodOptionsRevolutPay>,
+    /// `samsung_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsSamsungPay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samsung_pay: Option<CreateCheckoutSessionPaymentMethodOptionsSamsungPay>,
+    /// `satispay`: see [`CreateCheckoutSessionPaymentMethodOptionsSatispay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub satispay: Option<CreateCheckoutSessionPaymentMethodOptionsSatispay>,
+    /// `scalapay`: see [`CreateCheckoutSessionPaymentMethodOptionsScalapay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scalapay: Option<CreateCheckoutSessionPaymentMethodOptionsScalapay>,
     /// `sepa_debit`: see [`CreateCheckoutSessionPaymentMethodOptionsSepaDebit`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sepa_debit: Option<CreateCheckoutSessionPaymentMethodOptionsSepaDebit>,
     /// `sofort`: see [`CreateCheckoutSessionPaymentMethodOptionsSofort`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sofort: Option<CreateCheckoutSessionPaymentMethodOptionsSofort>,
+    /// `swish`: see [`CreateCheckoutSessionPaymentMethodOptionsSwish`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub swish: Option<CreateCheckoutSessionPaymentMethodOptionsSwish>,
+    /// `twint`: see [`CreateCheckoutSessionPaymentMethodOptionsTwint`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub twint: Option<CreateCheckoutSessionPaymentMethodOptionsTwint>,
+    /// `upi`: see [`CreateCheckoutSessionPaymentMethodOptionsUpi`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upi: Option<CreateCheckoutSessionPaymentMethodOptionsUpi>,
     /// `us_bank_account`: see [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccount`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CreateCheckoutSessionPaymentMethodOptionsUsBankAccount>,
@@ -2016,6 +3410,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage,
     >,
+    /// `target_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
     /// `verification_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<
@@ -2484,11 +3881,75 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAffirm {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod,
+    >,
     /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage,
     >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/affirm/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/affirm/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2555,11 +4016,78 @@ for CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod,
+    >,
     /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage,
     >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/afterpay_clearpay/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/afterpay_clearpay/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2694,6 +4222,220 @@ for CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage {
         )
     }
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alma` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsAlma {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alma/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod,
+    >,
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::None
+            }
+            "off_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::OffSession
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/au_becs_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -2703,6 +4445,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage,
     >,
+    /// `target_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/au_becs_debit/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2770,11 +4515,27 @@ for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
+    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mandate_options: Option<
+        CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions,
+    >,
     /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage,
     >,
+    /// `target_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit/properties/mandate_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
+    /// `reference_prefix`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_prefix: Option<crate::Unsettable<String>>,
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2924,6 +4685,75 @@ for CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage {
         )
     }
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/billie` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsBillie {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/billie/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/boleto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -3018,9 +4848,42 @@ for CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod,
+    >,
     /// `installments`: see [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub installments: Option<CreateCheckoutSessionPaymentMethodOptionsCardInstallments>,
+    /// `request_extended_authorization`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_extended_authorization: Option<
+        CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization,
+    >,
+    /// `request_incremental_authorization`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_incremental_authorization: Option<
+        CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization,
+    >,
+    /// `request_multicapture`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_multicapture: Option<
+        CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture,
+    >,
+    /// `request_overcapture`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_overcapture: Option<
+        CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture,
+    >,
+    /// `request_three_d_secure`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_three_d_secure: Option<
+        CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure,
+    >,
+    /// `restrictions`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRestrictions`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restrictions: Option<CreateCheckoutSessionPaymentMethodOptionsCardRestrictions>,
     /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
@@ -3033,6 +4896,65 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/installments` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -3040,6 +4962,457 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
     /// `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/request_extended_authorization` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::IfAvailable => {
+                "if_available"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::Never => {
+                "never"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::IfAvailable
+            }
+            "never" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::Never
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/request_incremental_authorization` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::IfAvailable => {
+                "if_available"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::Never => {
+                "never"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::IfAvailable
+            }
+            "never" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::Never
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/request_multicapture` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::IfAvailable => {
+                "if_available"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::Never => {
+                "never"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::IfAvailable
+            }
+            "never" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::Never
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/request_overcapture` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::IfAvailable => {
+                "if_available"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::Never => {
+                "never"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::IfAvailable
+            }
+            "never" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::Never
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/request_three_d_secure` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
+    /// `any`
+    Any,
+    /// `automatic`
+    Automatic,
+    /// `challenge`
+    Challenge,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Any => {
+                "any"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Automatic => {
+                "automatic"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Challenge => {
+                "challenge"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
+    fn from(value: &str) -> Self {
+        match value {
+            "any" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Any
+            }
+            "automatic" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Automatic
+            }
+            "challenge" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Challenge
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/restrictions` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
+    /// `brands_blocked`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brands_blocked: Option<
+        Vec<CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked>,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/restrictions/properties/brands_blocked/items` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
+    /// `american_express`
+    AmericanExpress,
+    /// `discover_global_network`
+    DiscoverGlobalNetwork,
+    /// `mastercard`
+    Mastercard,
+    /// `visa`
+    Visa,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::AmericanExpress => {
+                "american_express"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::DiscoverGlobalNetwork => {
+                "discover_global_network"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Mastercard => {
+                "mastercard"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Visa => {
+                "visa"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
+    fn from(value: &str) -> Self {
+        match value {
+            "american_express" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::AmericanExpress
+            }
+            "discover_global_network" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::DiscoverGlobalNetwork
+            }
+            "mastercard" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Mastercard
+            }
+            "visa" => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Visa
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3113,11 +5486,76 @@ for CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCashapp {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod,
+    >,
     /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage,
     >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/cashapp/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/cashapp/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3191,6 +5629,77 @@ for CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/crypto` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsCrypto {
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/crypto/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
+    /// `none`
+    None,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage::None
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage::from(
                 value.as_str(),
             ),
         )
@@ -3586,6 +6095,85 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage {
         )
     }
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/demo_pay` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsDemoPay {
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/demo_pay/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::None
+            }
+            "off_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::OffSession
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/eps` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -3929,15 +6517,231 @@ for CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage {
         )
     }
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod,
+    >,
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::None
+            }
+            "off_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::OffSession
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod,
+    >,
     /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage,
     >,
+    /// `subscriptions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscriptions: Option<
+        crate::Unsettable<
+            Vec<CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions>,
+        >,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3998,6 +6802,138 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage {
                 value.as_str(),
             ),
         )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
+    /// `interval`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval`].
+    pub interval: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval,
+    /// `interval_count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval_count: Option<i64>,
+    /// `name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `next_billing`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling`].
+    pub next_billing: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling,
+    /// `reference`.
+    pub reference: String,
+}
+impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(
+        interval: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval,
+        next_billing: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling,
+        reference: impl Into<String>,
+    ) -> Self {
+        Self {
+            interval,
+            interval_count: None,
+            name: None,
+            next_billing,
+            reference: reference.into(),
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items/properties/interval` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
+    /// `day`
+    Day,
+    /// `month`
+    Month,
+    /// `week`
+    Week,
+    /// `year`
+    Year,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Day => {
+                "day"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Month => {
+                "month"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Week => {
+                "week"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Year => {
+                "year"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
+    fn from(value: &str) -> Self {
+        match value {
+            "day" => {
+                CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Day
+            }
+            "month" => {
+                CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Month
+            }
+            "week" => {
+                CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Week
+            }
+            "year" => {
+                CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Year
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items/properties/next_billing` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
+    /// `amount`.
+    pub amount: i64,
+    /// `date`.
+    pub date: String,
+}
+impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(amount: i64, date: impl Into<String>) -> Self {
+        Self { amount, date: date.into() }
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/konbini` (undocumented in the spec).
@@ -4074,15 +7010,222 @@ for CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage {
         )
     }
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsKrCard {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod,
+    >,
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::None
+            }
+            "off_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::OffSession
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsLink {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod,
+    >,
     /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage,
     >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4143,6 +7286,359 @@ for CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsMobilepay {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod,
+    >,
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
+    /// `none`
+    None,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage::None
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/multibanco` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsMultibanco {
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/multibanco/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
+    /// `none`
+    None,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage::None
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsNaverPay {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod,
+    >,
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::None
+            }
+            "off_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::OffSession
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::from(
                 value.as_str(),
             ),
         )
@@ -4280,6 +7776,79 @@ for CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pay_by_bank` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsPayByBank {}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payco` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsPayco {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payco/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod::from(
                 value.as_str(),
             ),
         )
@@ -4739,23 +8308,1281 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
         )
     }
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsPayto {
+    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mandate_options: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions,
+    >,
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
+    /// `amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<crate::Unsettable<i64>>,
+    /// `amount_type`: see [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_type: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType,
+    >,
+    /// `end_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<crate::Unsettable<String>>,
+    /// `payment_schedule`: see [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_schedule: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule,
+    >,
+    /// `payments_per_period`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payments_per_period: Option<crate::Unsettable<i64>>,
+    /// `purpose`: see [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose,
+    >,
+    /// `start_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<crate::Unsettable<String>>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/amount_type` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
+    /// `""` (the empty string)
+    Empty,
+    /// `fixed`
+    Fixed,
+    /// `maximum`
+    Maximum,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::Empty => {
+                ""
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::Fixed => {
+                "fixed"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::Maximum => {
+                "maximum"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::Empty
+            }
+            "fixed" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::Fixed
+            }
+            "maximum" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::Maximum
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/payment_schedule` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
+    /// `""` (the empty string)
+    Empty,
+    /// `adhoc`
+    Adhoc,
+    /// `annual`
+    Annual,
+    /// `daily`
+    Daily,
+    /// `fortnightly`
+    Fortnightly,
+    /// `monthly`
+    Monthly,
+    /// `quarterly`
+    Quarterly,
+    /// `semi_annual`
+    SemiAnnual,
+    /// `weekly`
+    Weekly,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Empty => {
+                ""
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Adhoc => {
+                "adhoc"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Annual => {
+                "annual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Daily => {
+                "daily"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Fortnightly => {
+                "fortnightly"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Monthly => {
+                "monthly"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Quarterly => {
+                "quarterly"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::SemiAnnual => {
+                "semi_annual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Weekly => {
+                "weekly"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
+    fn from(value: &str) -> Self {
+        match value {
+            "" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Empty
+            }
+            "adhoc" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Adhoc
+            }
+            "annual" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Annual
+            }
+            "daily" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Daily
+            }
+            "fortnightly" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Fortnightly
+            }
+            "monthly" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Monthly
+            }
+            "quarterly" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Quarterly
+            }
+            "semi_annual" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::SemiAnnual
+            }
+            "weekly" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Weekly
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/purpose` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
+    /// `""` (the empty string)
+    Empty,
+    /// `dependant_support`
+    DependantSupport,
+    /// `government`
+    Government,
+    /// `loan`
+    Loan,
+    /// `mortgage`
+    Mortgage,
+    /// `other`
+    Other,
+    /// `pension`
+    Pension,
+    /// `personal`
+    Personal,
+    /// `retail`
+    Retail,
+    /// `salary`
+    Salary,
+    /// `tax`
+    Tax,
+    /// `utility`
+    Utility,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Empty => {
+                ""
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::DependantSupport => {
+                "dependant_support"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Government => {
+                "government"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Loan => {
+                "loan"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Mortgage => {
+                "mortgage"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Other => {
+                "other"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Pension => {
+                "pension"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Personal => {
+                "personal"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Retail => {
+                "retail"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Salary => {
+                "salary"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Tax => {
+                "tax"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Utility => {
+                "utility"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
+    fn from(value: &str) -> Self {
+        match value {
+            "" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Empty
+            }
+            "dependant_support" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::DependantSupport
+            }
+            "government" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Government
+            }
+            "loan" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Loan
+            }
+            "mortgage" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Mortgage
+            }
+            "other" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Other
+            }
+            "pension" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Pension
+            }
+            "personal" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Personal
+            }
+            "retail" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Retail
+            }
+            "salary" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Salary
+            }
+            "tax" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Tax
+            }
+            "utility" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Utility
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::None
+            }
+            "off_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::OffSession
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
+    /// `amount_includes_iof`: see [`CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_includes_iof: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof,
+    >,
     /// `expires_after_seconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_seconds: Option<i64>,
+    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mandate_options: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions,
+    >,
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/amount_includes_iof` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Always => {
+                "always"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Never => {
+                "never"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Always
+            }
+            "never" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Never
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
+    /// `amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `amount_includes_iof`: see [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_includes_iof: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof,
+    >,
+    /// `amount_type`: see [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_type: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType,
+    >,
+    /// `currency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `end_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// `payment_schedule`: see [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_schedule: Option<
+        CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule,
+    >,
+    /// `reference`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// `start_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options/properties/amount_includes_iof` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Always => {
+                "always"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Never => {
+                "never"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Always
+            }
+            "never" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Never
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options/properties/amount_type` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
+    /// `fixed`
+    Fixed,
+    /// `maximum`
+    Maximum,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Fixed => {
+                "fixed"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Maximum => {
+                "maximum"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "fixed" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Fixed
+            }
+            "maximum" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Maximum
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options/properties/payment_schedule` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
+    /// `halfyearly`
+    Halfyearly,
+    /// `monthly`
+    Monthly,
+    /// `quarterly`
+    Quarterly,
+    /// `weekly`
+    Weekly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Halfyearly => {
+                "halfyearly"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Monthly => {
+                "monthly"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Quarterly => {
+                "quarterly"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Weekly => {
+                "weekly"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Yearly => {
+                "yearly"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
+    fn from(value: &str) -> Self {
+        match value {
+            "halfyearly" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Halfyearly
+            }
+            "monthly" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Monthly
+            }
+            "quarterly" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Quarterly
+            }
+            "weekly" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Weekly
+            }
+            "yearly" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Yearly
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::None => "none",
+            CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::None,
+            "off_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::OffSession
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod,
+    >,
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::None
+            }
+            "off_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::OffSession
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/samsung_pay` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/samsung_pay/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/satispay` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsSatispay {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/satispay/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/scalapay` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsScalapay {
+    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<
+        CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/scalapay/properties/capture_method` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod::Manual => {
+                "manual"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => {
+                CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod::Manual
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
+    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mandate_options: Option<
+        CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions,
+    >,
     /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage,
     >,
+    /// `target_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit/properties/mandate_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
+    /// `reference_prefix`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_prefix: Option<crate::Unsettable<String>>,
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4905,6 +9732,272 @@ for CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage {
         )
     }
 }
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/swish` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsSwish {
+    /// `reference`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/twint` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsTwint {
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/twint/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::None => {
+                "none"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => {
+                CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::None
+            }
+            "off_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::OffSession
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsUpi {
+    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mandate_options: Option<
+        CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions,
+    >,
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_future_usage: Option<
+        CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/mandate_options` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
+    /// `amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `amount_type`: see [`CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_type: Option<
+        CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType,
+    >,
+    /// `description`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `end_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<crate::Timestamp>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/mandate_options/properties/amount_type` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
+    /// `fixed`
+    Fixed,
+    /// `maximum`
+    Maximum,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Fixed => {
+                "fixed"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Maximum => {
+                "maximum"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "fixed" => {
+                CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Fixed
+            }
+            "maximum" => {
+                CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Maximum
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/setup_future_usage` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
+    /// `""` (the empty string)
+    Empty,
+    /// `none`
+    None,
+    /// `off_session`
+    OffSession,
+    /// `on_session`
+    OnSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::Empty => "",
+            CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::None => "none",
+            CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::OffSession => {
+                "off_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::OnSession => {
+                "on_session"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "" => CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::Empty,
+            "none" => CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::None,
+            "off_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::OffSession
+            }
+            "on_session" => {
+                CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::OnSession
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -4919,6 +10012,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage,
     >,
+    /// `target_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
     /// `verification_method`: see [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<
@@ -5036,6 +10132,10 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPe
 pub enum CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch {
     /// `balances`
     Balances,
+    /// `ownership`
+    Ownership,
+    /// `transactions`
+    Transactions,
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
@@ -5045,6 +10145,12 @@ impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsP
         match self {
             CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Balances => {
                 "balances"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Ownership => {
+                "ownership"
+            }
+            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Transactions => {
+                "transactions"
             }
             CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Unknown(
                 value,
@@ -5058,6 +10164,12 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPr
         match value {
             "balances" => {
                 CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Balances
+            }
+            "ownership" => {
+                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Ownership
+            }
+            "transactions" => {
+                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Transactions
             }
             other => {
                 CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Unknown(
@@ -5406,12 +10518,20 @@ pub enum CreateCheckoutSessionPaymentMethodTypes {
     AfterpayClearpay,
     /// `alipay`
     Alipay,
+    /// `alma`
+    Alma,
+    /// `amazon_pay`
+    AmazonPay,
     /// `au_becs_debit`
     AuBecsDebit,
     /// `bacs_debit`
     BacsDebit,
     /// `bancontact`
     Bancontact,
+    /// `billie`
+    Billie,
+    /// `bizum`
+    Bizum,
     /// `blik`
     Blik,
     /// `boleto`
@@ -5420,6 +10540,8 @@ pub enum CreateCheckoutSessionPaymentMethodTypes {
     Card,
     /// `cashapp`
     Cashapp,
+    /// `crypto`
+    Crypto,
     /// `customer_balance`
     CustomerBalance,
     /// `eps`
@@ -5432,28 +10554,64 @@ pub enum CreateCheckoutSessionPaymentMethodTypes {
     Grabpay,
     /// `ideal`
     Ideal,
+    /// `kakao_pay`
+    KakaoPay,
     /// `klarna`
     Klarna,
     /// `konbini`
     Konbini,
+    /// `kr_card`
+    KrCard,
     /// `link`
     Link,
+    /// `mb_way`
+    MbWay,
+    /// `mobilepay`
+    Mobilepay,
+    /// `multibanco`
+    Multibanco,
+    /// `naver_pay`
+    NaverPay,
+    /// `nz_bank_account`
+    NzBankAccount,
     /// `oxxo`
     Oxxo,
     /// `p24`
     P24,
+    /// `pay_by_bank`
+    PayByBank,
+    /// `payco`
+    Payco,
     /// `paynow`
     Paynow,
     /// `paypal`
     Paypal,
+    /// `payto`
+    Payto,
     /// `pix`
     Pix,
     /// `promptpay`
     Promptpay,
+    /// `revolut_pay`
+    RevolutPay,
+    /// `samsung_pay`
+    SamsungPay,
+    /// `satispay`
+    Satispay,
+    /// `scalapay`
+    Scalapay,
     /// `sepa_debit`
     SepaDebit,
     /// `sofort`
     Sofort,
+    /// `sunbit`
+    Sunbit,
+    /// `swish`
+    Swish,
+    /// `twint`
+    Twint,
+    /// `upi`
+    Upi,
     /// `us_bank_account`
     UsBankAccount,
     /// `wechat_pay`
@@ -5473,13 +10631,18 @@ impl CreateCheckoutSessionPaymentMethodTypes {
                 "afterpay_clearpay"
             }
             CreateCheckoutSessionPaymentMethodTypes::Alipay => "alipay",
+            CreateCheckoutSessionPaymentMethodTypes::Alma => "alma",
+            CreateCheckoutSessionPaymentMethodTypes::AmazonPay => "amazon_pay",
             CreateCheckoutSessionPaymentMethodTypes::AuBecsDebit => "au_becs_debit",
             CreateCheckoutSessionPaymentMethodTypes::BacsDebit => "bacs_debit",
             CreateCheckoutSessionPaymentMethodTypes::Bancontact => "bancontact",
+            CreateCheckoutSessionPaymentMethodTypes::Billie => "billie",
+            CreateCheckoutSessionPaymentMethodTypes::Bizum => "bizum",
             CreateCheckoutSessionPaymentMethodTypes::Blik => "blik",
             CreateCheckoutSessionPaymentMethodTypes::Boleto => "boleto",
             CreateCheckoutSessionPaymentMethodTypes::Card => "card",
             CreateCheckoutSessionPaymentMethodTypes::Cashapp => "cashapp",
+            CreateCheckoutSessionPaymentMethodTypes::Crypto => "crypto",
             CreateCheckoutSessionPaymentMethodTypes::CustomerBalance => {
                 "customer_balance"
             }
@@ -5488,17 +10651,35 @@ impl CreateCheckoutSessionPaymentMethodTypes {
             CreateCheckoutSessionPaymentMethodTypes::Giropay => "giropay",
             CreateCheckoutSessionPaymentMethodTypes::Grabpay => "grabpay",
             CreateCheckoutSessionPaymentMethodTypes::Ideal => "ideal",
+            CreateCheckoutSessionPaymentMethodTypes::KakaoPay => "kakao_pay",
             CreateCheckoutSessionPaymentMethodTypes::Klarna => "klarna",
             CreateCheckoutSessionPaymentMethodTypes::Konbini => "konbini",
+            CreateCheckoutSessionPaymentMethodTypes::KrCard => "kr_card",
             CreateCheckoutSessionPaymentMethodTypes::Link => "link",
+            CreateCheckoutSessionPaymentMethodTypes::MbWay => "mb_way",
+            CreateCheckoutSessionPaymentMethodTypes::Mobilepay => "mobilepay",
+            CreateCheckoutSessionPaymentMethodTypes::Multibanco => "multibanco",
+            CreateCheckoutSessionPaymentMethodTypes::NaverPay => "naver_pay",
+            CreateCheckoutSessionPaymentMethodTypes::NzBankAccount => "nz_bank_account",
             CreateCheckoutSessionPaymentMethodTypes::Oxxo => "oxxo",
             CreateCheckoutSessionPaymentMethodTypes::P24 => "p24",
+            CreateCheckoutSessionPaymentMethodTypes::PayByBank => "pay_by_bank",
+            CreateCheckoutSessionPaymentMethodTypes::Payco => "payco",
             CreateCheckoutSessionPaymentMethodTypes::Paynow => "paynow",
             CreateCheckoutSessionPaymentMethodTypes::Paypal => "paypal",
+            CreateCheckoutSessionPaymentMethodTypes::Payto => "payto",
             CreateCheckoutSessionPaymentMethodTypes::Pix => "pix",
             CreateCheckoutSessionPaymentMethodTypes::Promptpay => "promptpay",
+            CreateCheckoutSessionPaymentMethodTypes::RevolutPay => "revolut_pay",
+            CreateCheckoutSessionPaymentMethodTypes::SamsungPay => "samsung_pay",
+            CreateCheckoutSessionPaymentMethodTypes::Satispay => "satispay",
+            CreateCheckoutSessionPaymentMethodTypes::Scalapay => "scalapay",
             CreateCheckoutSessionPaymentMethodTypes::SepaDebit => "sepa_debit",
             CreateCheckoutSessionPaymentMethodTypes::Sofort => "sofort",
+            CreateCheckoutSessionPaymentMethodTypes::Sunbit => "sunbit",
+            CreateCheckoutSessionPaymentMethodTypes::Swish => "swish",
+            CreateCheckoutSessionPaymentMethodTypes::Twint => "twint",
+            CreateCheckoutSessionPaymentMethodTypes::Upi => "upi",
             CreateCheckoutSessionPaymentMethodTypes::UsBankAccount => "us_bank_account",
             CreateCheckoutSessionPaymentMethodTypes::WechatPay => "wechat_pay",
             CreateCheckoutSessionPaymentMethodTypes::Zip => "zip",
@@ -5515,13 +10696,18 @@ impl From<&str> for CreateCheckoutSessionPaymentMethodTypes {
                 CreateCheckoutSessionPaymentMethodTypes::AfterpayClearpay
             }
             "alipay" => CreateCheckoutSessionPaymentMethodTypes::Alipay,
+            "alma" => CreateCheckoutSessionPaymentMethodTypes::Alma,
+            "amazon_pay" => CreateCheckoutSessionPaymentMethodTypes::AmazonPay,
             "au_becs_debit" => CreateCheckoutSessionPaymentMethodTypes::AuBecsDebit,
             "bacs_debit" => CreateCheckoutSessionPaymentMethodTypes::BacsDebit,
             "bancontact" => CreateCheckoutSessionPaymentMethodTypes::Bancontact,
+            "billie" => CreateCheckoutSessionPaymentMethodTypes::Billie,
+            "bizum" => CreateCheckoutSessionPaymentMethodTypes::Bizum,
             "blik" => CreateCheckoutSessionPaymentMethodTypes::Blik,
             "boleto" => CreateCheckoutSessionPaymentMethodTypes::Boleto,
             "card" => CreateCheckoutSessionPaymentMethodTypes::Card,
             "cashapp" => CreateCheckoutSessionPaymentMethodTypes::Cashapp,
+            "crypto" => CreateCheckoutSessionPaymentMethodTypes::Crypto,
             "customer_balance" => {
                 CreateCheckoutSessionPaymentMethodTypes::CustomerBalance
             }
@@ -5530,17 +10716,35 @@ impl From<&str> for CreateCheckoutSessionPaymentMethodTypes {
             "giropay" => CreateCheckoutSessionPaymentMethodTypes::Giropay,
             "grabpay" => CreateCheckoutSessionPaymentMethodTypes::Grabpay,
             "ideal" => CreateCheckoutSessionPaymentMethodTypes::Ideal,
+            "kakao_pay" => CreateCheckoutSessionPaymentMethodTypes::KakaoPay,
             "klarna" => CreateCheckoutSessionPaymentMethodTypes::Klarna,
             "konbini" => CreateCheckoutSessionPaymentMethodTypes::Konbini,
+            "kr_card" => CreateCheckoutSessionPaymentMethodTypes::KrCard,
             "link" => CreateCheckoutSessionPaymentMethodTypes::Link,
+            "mb_way" => CreateCheckoutSessionPaymentMethodTypes::MbWay,
+            "mobilepay" => CreateCheckoutSessionPaymentMethodTypes::Mobilepay,
+            "multibanco" => CreateCheckoutSessionPaymentMethodTypes::Multibanco,
+            "naver_pay" => CreateCheckoutSessionPaymentMethodTypes::NaverPay,
+            "nz_bank_account" => CreateCheckoutSessionPaymentMethodTypes::NzBankAccount,
             "oxxo" => CreateCheckoutSessionPaymentMethodTypes::Oxxo,
             "p24" => CreateCheckoutSessionPaymentMethodTypes::P24,
+            "pay_by_bank" => CreateCheckoutSessionPaymentMethodTypes::PayByBank,
+            "payco" => CreateCheckoutSessionPaymentMethodTypes::Payco,
             "paynow" => CreateCheckoutSessionPaymentMethodTypes::Paynow,
             "paypal" => CreateCheckoutSessionPaymentMethodTypes::Paypal,
+            "payto" => CreateCheckoutSessionPaymentMethodTypes::Payto,
             "pix" => CreateCheckoutSessionPaymentMethodTypes::Pix,
             "promptpay" => CreateCheckoutSessionPaymentMethodTypes::Promptpay,
+            "revolut_pay" => CreateCheckoutSessionPaymentMethodTypes::RevolutPay,
+            "samsung_pay" => CreateCheckoutSessionPaymentMethodTypes::SamsungPay,
+            "satispay" => CreateCheckoutSessionPaymentMethodTypes::Satispay,
+            "scalapay" => CreateCheckoutSessionPaymentMethodTypes::Scalapay,
             "sepa_debit" => CreateCheckoutSessionPaymentMethodTypes::SepaDebit,
             "sofort" => CreateCheckoutSessionPaymentMethodTypes::Sofort,
+            "sunbit" => CreateCheckoutSessionPaymentMethodTypes::Sunbit,
+            "swish" => CreateCheckoutSessionPaymentMethodTypes::Swish,
+            "twint" => CreateCheckoutSessionPaymentMethodTypes::Twint,
+            "upi" => CreateCheckoutSessionPaymentMethodTypes::Upi,
             "us_bank_account" => CreateCheckoutSessionPaymentMethodTypes::UsBankAccount,
             "wechat_pay" => CreateCheckoutSessionPaymentMethodTypes::WechatPay,
             "zip" => CreateCheckoutSessionPaymentMethodTypes::Zip,
@@ -5566,10 +10770,85 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodTypes {
         Ok(CreateCheckoutSessionPaymentMethodTypes::from(value.as_str()))
     }
 }
+/// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object. Can only be set when creating `embedded` or `custom` sessions.
+///
+/// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionPermissions {
+    /// `update_shipping_details`: see [`CreateCheckoutSessionPermissionsUpdateShippingDetails`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_shipping_details: Option<
+        CreateCheckoutSessionPermissionsUpdateShippingDetails,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/permissions/properties/update_shipping_details` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPermissionsUpdateShippingDetails {
+    /// `client_only`
+    ClientOnly,
+    /// `server_only`
+    ServerOnly,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionPermissionsUpdateShippingDetails {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPermissionsUpdateShippingDetails::ClientOnly => {
+                "client_only"
+            }
+            CreateCheckoutSessionPermissionsUpdateShippingDetails::ServerOnly => {
+                "server_only"
+            }
+            CreateCheckoutSessionPermissionsUpdateShippingDetails::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPermissionsUpdateShippingDetails {
+    fn from(value: &str) -> Self {
+        match value {
+            "client_only" => {
+                CreateCheckoutSessionPermissionsUpdateShippingDetails::ClientOnly
+            }
+            "server_only" => {
+                CreateCheckoutSessionPermissionsUpdateShippingDetails::ServerOnly
+            }
+            other => {
+                CreateCheckoutSessionPermissionsUpdateShippingDetails::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPermissionsUpdateShippingDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPermissionsUpdateShippingDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPermissionsUpdateShippingDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionPermissionsUpdateShippingDetails::from(value.as_str()))
+    }
+}
 /// Controls phone number collection settings for the session.
 ///
 /// We recommend that you review your privacy policy and check with your legal contacts
-/// before using this feature. Learn more about [collecting phone numbers with Checkout](https://stripe.com/docs/payments/checkout/phone-numbers).
+/// before using this feature. Learn more about [collecting phone numbers with Checkout](https://docs.stripe.com/payments/checkout/phone-numbers).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPhoneNumberCollection {
     /// `enabled`.
@@ -5579,6 +10858,293 @@ impl CreateCheckoutSessionPhoneNumberCollection {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(enabled: bool) -> Self {
         Self { enabled }
+    }
+}
+/// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionRedirectOnCompletion {
+    /// `always`
+    Always,
+    /// `if_required`
+    IfRequired,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionRedirectOnCompletion {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionRedirectOnCompletion::Always => "always",
+            CreateCheckoutSessionRedirectOnCompletion::IfRequired => "if_required",
+            CreateCheckoutSessionRedirectOnCompletion::Never => "never",
+            CreateCheckoutSessionRedirectOnCompletion::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionRedirectOnCompletion {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => CreateCheckoutSessionRedirectOnCompletion::Always,
+            "if_required" => CreateCheckoutSessionRedirectOnCompletion::IfRequired,
+            "never" => CreateCheckoutSessionRedirectOnCompletion::Never,
+            other => CreateCheckoutSessionRedirectOnCompletion::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionRedirectOnCompletion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionRedirectOnCompletion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionRedirectOnCompletion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionRedirectOnCompletion::from(value.as_str()))
+    }
+}
+/// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionSavedPaymentMethodOptions {
+    /// `allow_redisplay_filters`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_redisplay_filters: Option<
+        Vec<CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters>,
+    >,
+    /// `payment_method_remove`: see [`CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_remove: Option<
+        CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove,
+    >,
+    /// `payment_method_save`: see [`CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_save: Option<
+        CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/saved_payment_method_options/properties/allow_redisplay_filters/items` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    /// `always`
+    Always,
+    /// `limited`
+    Limited,
+    /// `unspecified`
+    Unspecified,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Always => {
+                "always"
+            }
+            CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Limited => {
+                "limited"
+            }
+            CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unspecified => {
+                "unspecified"
+            }
+            CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => {
+                CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Always
+            }
+            "limited" => {
+                CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Limited
+            }
+            "unspecified" => {
+                CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unspecified
+            }
+            other => {
+                CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/saved_payment_method_options/properties/payment_method_remove` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    /// `disabled`
+    Disabled,
+    /// `enabled`
+    Enabled,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Disabled => {
+                "disabled"
+            }
+            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Enabled => {
+                "enabled"
+            }
+            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    fn from(value: &str) -> Self {
+        match value {
+            "disabled" => {
+                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Disabled
+            }
+            "enabled" => {
+                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Enabled
+            }
+            other => {
+                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/saved_payment_method_options/properties/payment_method_save` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    /// `disabled`
+    Disabled,
+    /// `enabled`
+    Enabled,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled => {
+                "disabled"
+            }
+            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled => {
+                "enabled"
+            }
+            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn from(value: &str) -> Self {
+        match value {
+            "disabled" => {
+                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled
+            }
+            "enabled" => {
+                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled
+            }
+            other => {
+                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::from(
+                value.as_str(),
+            ),
+        )
     }
 }
 /// A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode.
@@ -5985,6 +11551,8 @@ pub enum CreateCheckoutSessionShippingAddressCollectionAllowedCountries {
     Sb,
     /// `SC`
     Sc,
+    /// `SD`
+    Sd,
     /// `SE`
     Se,
     /// `SG`
@@ -6282,6 +11850,7 @@ impl CreateCheckoutSessionShippingAddressCollectionAllowedCountries {
             CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sa => "SA",
             CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sb => "SB",
             CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sc => "SC",
+            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sd => "SD",
             CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Se => "SE",
             CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sg => "SG",
             CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sh => "SH",
@@ -6528,6 +12097,7 @@ impl From<&str> for CreateCheckoutSessionShippingAddressCollectionAllowedCountri
             "SA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sa,
             "SB" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sb,
             "SC" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sc,
+            "SD" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sd,
             "SE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Se,
             "SG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sg,
             "SH" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sh,
@@ -7163,10 +12733,11 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataType {
         )
     }
 }
-/// Describes the type of transaction being performed by Checkout in order to customize
-/// relevant text on the page, such as the submit button. `submit_type` can only be
-/// specified on Checkout Sessions in `payment` mode, but not Checkout Sessions
-/// in `subscription` or `setup` mode.
+/// Describes the type of transaction being performed by Checkout in order
+/// to customize relevant text on the page, such as the submit button.
+/// `submit_type` can only be specified on Checkout Sessions in
+/// `payment` or `subscription` mode. If blank or `auto`, `pay` is used.
+/// You can't set this parameter if `ui_mode` is `elements`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionSubmitType {
@@ -7178,6 +12749,8 @@ pub enum CreateCheckoutSessionSubmitType {
     Donate,
     /// `pay`
     Pay,
+    /// `subscribe`
+    Subscribe,
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
@@ -7189,6 +12762,7 @@ impl CreateCheckoutSessionSubmitType {
             CreateCheckoutSessionSubmitType::Book => "book",
             CreateCheckoutSessionSubmitType::Donate => "donate",
             CreateCheckoutSessionSubmitType::Pay => "pay",
+            CreateCheckoutSessionSubmitType::Subscribe => "subscribe",
             CreateCheckoutSessionSubmitType::Unknown(value) => value,
         }
     }
@@ -7200,6 +12774,7 @@ impl From<&str> for CreateCheckoutSessionSubmitType {
             "book" => CreateCheckoutSessionSubmitType::Book,
             "donate" => CreateCheckoutSessionSubmitType::Donate,
             "pay" => CreateCheckoutSessionSubmitType::Pay,
+            "subscribe" => CreateCheckoutSessionSubmitType::Subscribe,
             other => CreateCheckoutSessionSubmitType::Unknown(other.to_owned()),
         }
     }
@@ -7232,18 +12807,29 @@ pub struct CreateCheckoutSessionSubscriptionData {
     /// `billing_cycle_anchor`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_cycle_anchor: Option<crate::Timestamp>,
+    /// `billing_mode`: see [`CreateCheckoutSessionSubscriptionDataBillingMode`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_mode: Option<CreateCheckoutSessionSubscriptionDataBillingMode>,
     /// `default_tax_rates`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tax_rates: Option<Vec<String>>,
     /// `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `invoice_settings`: see [`CreateCheckoutSessionSubscriptionDataInvoiceSettings`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invoice_settings: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettings>,
     /// `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// `on_behalf_of`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
+    /// `pending_invoice_item_interval`: see [`CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_invoice_item_interval: Option<
+        CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval,
+    >,
     /// `proration_behavior`: see [`CreateCheckoutSessionSubscriptionDataProrationBehavior`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<
@@ -7261,6 +12847,356 @@ pub struct CreateCheckoutSessionSubscriptionData {
     /// `trial_settings`: see [`CreateCheckoutSessionSubscriptionDataTrialSettings`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_settings: Option<CreateCheckoutSessionSubscriptionDataTrialSettings>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionSubscriptionDataBillingMode {
+    /// `flexible`: see [`CreateCheckoutSessionSubscriptionDataBillingModeFlexible`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flexible: Option<CreateCheckoutSessionSubscriptionDataBillingModeFlexible>,
+    /// `type`: see [`CreateCheckoutSessionSubscriptionDataBillingModeType`].
+    #[serde(rename = "type")]
+    pub type_: CreateCheckoutSessionSubscriptionDataBillingModeType,
+}
+impl CreateCheckoutSessionSubscriptionDataBillingMode {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(type_: CreateCheckoutSessionSubscriptionDataBillingModeType) -> Self {
+        Self { flexible: None, type_ }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
+    /// `proration_discounts`: see [`CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proration_discounts: Option<
+        CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible/properties/proration_discounts` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
+    /// `included`
+    Included,
+    /// `itemized`
+    Itemized,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts::Included => {
+                "included"
+            }
+            CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts::Itemized => {
+                "itemized"
+            }
+            CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
+    fn from(value: &str) -> Self {
+        match value {
+            "included" => {
+                CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts::Included
+            }
+            "itemized" => {
+                CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts::Itemized
+            }
+            other => {
+                CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/type` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionSubscriptionDataBillingModeType {
+    /// `classic`
+    Classic,
+    /// `flexible`
+    Flexible,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionSubscriptionDataBillingModeType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionSubscriptionDataBillingModeType::Classic => "classic",
+            CreateCheckoutSessionSubscriptionDataBillingModeType::Flexible => "flexible",
+            CreateCheckoutSessionSubscriptionDataBillingModeType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionSubscriptionDataBillingModeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "classic" => CreateCheckoutSessionSubscriptionDataBillingModeType::Classic,
+            "flexible" => CreateCheckoutSessionSubscriptionDataBillingModeType::Flexible,
+            other => {
+                CreateCheckoutSessionSubscriptionDataBillingModeType::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionSubscriptionDataBillingModeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingModeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionSubscriptionDataBillingModeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionSubscriptionDataBillingModeType::from(value.as_str()))
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettings {
+    /// `issuer`: see [`CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings/properties/issuer` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
+    /// `account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// `type`: see [`CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType`].
+    #[serde(rename = "type")]
+    pub type_: CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType,
+}
+impl CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(
+        type_: CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType,
+    ) -> Self {
+        Self { account: None, type_ }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings/properties/issuer/properties/type` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
+    /// `account`
+    Account,
+    /// `self`
+    Self_,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Account => {
+                "account"
+            }
+            CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Self_ => {
+                "self"
+            }
+            CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
+    fn from(value: &str) -> Self {
+        match value {
+            "account" => {
+                CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Account
+            }
+            "self" => {
+                CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Self_
+            }
+            other => {
+                CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/pending_invoice_item_interval` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
+    /// `interval`: see [`CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval`].
+    pub interval: CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval,
+    /// `interval_count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval_count: Option<i64>,
+}
+impl CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(
+        interval: CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval,
+    ) -> Self {
+        Self {
+            interval,
+            interval_count: None,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/pending_invoice_item_interval/properties/interval` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
+    /// `day`
+    Day,
+    /// `month`
+    Month,
+    /// `week`
+    Week,
+    /// `year`
+    Year,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Day => {
+                "day"
+            }
+            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Month => {
+                "month"
+            }
+            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Week => {
+                "week"
+            }
+            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Year => {
+                "year"
+            }
+            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
+    fn from(value: &str) -> Self {
+        match value {
+            "day" => {
+                CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Day
+            }
+            "month" => {
+                CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Month
+            }
+            "week" => {
+                CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Week
+            }
+            "year" => {
+                CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Year
+            }
+            other => {
+                CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/proration_behavior` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7445,16 +13381,187 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
         )
     }
 }
-/// Controls tax ID collection settings for the session.
+/// Controls tax ID collection during checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionTaxIdCollection {
     /// `enabled`.
     pub enabled: bool,
+    /// `required`: see [`CreateCheckoutSessionTaxIdCollectionRequired`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<CreateCheckoutSessionTaxIdCollectionRequired>,
 }
 impl CreateCheckoutSessionTaxIdCollection {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(enabled: bool) -> Self {
-        Self { enabled }
+        Self { enabled, required: None }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/tax_id_collection/properties/required` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionTaxIdCollectionRequired {
+    /// `if_supported`
+    IfSupported,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionTaxIdCollectionRequired {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionTaxIdCollectionRequired::IfSupported => "if_supported",
+            CreateCheckoutSessionTaxIdCollectionRequired::Never => "never",
+            CreateCheckoutSessionTaxIdCollectionRequired::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionTaxIdCollectionRequired {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_supported" => CreateCheckoutSessionTaxIdCollectionRequired::IfSupported,
+            "never" => CreateCheckoutSessionTaxIdCollectionRequired::Never,
+            other => {
+                CreateCheckoutSessionTaxIdCollectionRequired::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionTaxIdCollectionRequired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionTaxIdCollectionRequired {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionTaxIdCollectionRequired {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionTaxIdCollectionRequired::from(value.as_str()))
+    }
+}
+/// The UI mode of the Session. Defaults to `hosted_page`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionUiMode {
+    /// `elements`
+    Elements,
+    /// `embedded_page`
+    EmbeddedPage,
+    /// `hosted_page`
+    HostedPage,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionUiMode {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionUiMode::Elements => "elements",
+            CreateCheckoutSessionUiMode::EmbeddedPage => "embedded_page",
+            CreateCheckoutSessionUiMode::HostedPage => "hosted_page",
+            CreateCheckoutSessionUiMode::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionUiMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "elements" => CreateCheckoutSessionUiMode::Elements,
+            "embedded_page" => CreateCheckoutSessionUiMode::EmbeddedPage,
+            "hosted_page" => CreateCheckoutSessionUiMode::HostedPage,
+            other => CreateCheckoutSessionUiMode::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionUiMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionUiMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionUiMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionUiMode::from(value.as_str()))
+    }
+}
+/// Wallet-specific configuration.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionWalletOptions {
+    /// `link`: see [`CreateCheckoutSessionWalletOptionsLink`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<CreateCheckoutSessionWalletOptionsLink>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/wallet_options/properties/link` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct CreateCheckoutSessionWalletOptionsLink {
+    /// `display`: see [`CreateCheckoutSessionWalletOptionsLinkDisplay`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display: Option<CreateCheckoutSessionWalletOptionsLinkDisplay>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/wallet_options/properties/link/properties/display` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionWalletOptionsLinkDisplay {
+    /// `auto`
+    Auto,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl CreateCheckoutSessionWalletOptionsLinkDisplay {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionWalletOptionsLinkDisplay::Auto => "auto",
+            CreateCheckoutSessionWalletOptionsLinkDisplay::Never => "never",
+            CreateCheckoutSessionWalletOptionsLinkDisplay::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionWalletOptionsLinkDisplay {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => CreateCheckoutSessionWalletOptionsLinkDisplay::Auto,
+            "never" => CreateCheckoutSessionWalletOptionsLinkDisplay::Never,
+            other => {
+                CreateCheckoutSessionWalletOptionsLinkDisplay::Unknown(other.to_owned())
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionWalletOptionsLinkDisplay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionWalletOptionsLinkDisplay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionWalletOptionsLinkDisplay {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionWalletOptionsLinkDisplay::from(value.as_str()))
     }
 }
 /// Parameters for `GET /v1/checkout/sessions/{session}` (GetCheckoutSessionsSession).
@@ -7464,6 +13571,922 @@ pub struct RetrieveCheckoutSessionParams {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+/// Parameters for `POST /v1/checkout/sessions/{session}` (PostCheckoutSessionsSession).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct UpdateCheckoutSessionParams {
+    /// Information about the customer collected within the Checkout Session. Can only be set when updating `embedded` or `custom` sessions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collected_information: Option<UpdateCheckoutSessionCollectedInformation>,
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+    /// A list of items the customer is purchasing.
+    ///
+    /// When updating line items, you must retransmit the entire array of line items.
+    ///
+    /// To retain an existing line item, specify its `id`.
+    ///
+    /// To update an existing line item, specify its `id` along with the new values of the fields to update.
+    ///
+    /// To add a new line item, specify one of `price` or `price_data` and `quantity`.
+    ///
+    /// To remove an existing line item, omit the line item's ID from the retransmitted array.
+    ///
+    /// To reorder a line item, specify it at the desired position in the retransmitted array.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_items: Option<Vec<UpdateCheckoutSessionLineItems>>,
+    /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
+    /// The shipping rate options to apply to this Session. Up to a maximum of 5.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_options: Option<
+        crate::Unsettable<Vec<UpdateCheckoutSessionShippingOptions>>,
+    >,
+}
+/// Information about the customer collected within the Checkout Session. Can only be set when updating `embedded` or `custom` sessions.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct UpdateCheckoutSessionCollectedInformation {
+    /// `shipping_details`: see [`UpdateCheckoutSessionCollectedInformationShippingDetails`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_details: Option<
+        UpdateCheckoutSessionCollectedInformationShippingDetails,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionCollectedInformationShippingDetails {
+    /// `address`: see [`UpdateCheckoutSessionCollectedInformationShippingDetailsAddress`].
+    pub address: UpdateCheckoutSessionCollectedInformationShippingDetailsAddress,
+    /// `name`.
+    pub name: String,
+}
+impl UpdateCheckoutSessionCollectedInformationShippingDetails {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(
+        address: UpdateCheckoutSessionCollectedInformationShippingDetailsAddress,
+        name: impl Into<String>,
+    ) -> Self {
+        Self { address, name: name.into() }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details/properties/address` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
+    /// `city`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `country`.
+    pub country: String,
+    /// `line1`.
+    pub line1: String,
+    /// `line2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// `postal_code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// `state`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+impl UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(country: impl Into<String>, line1: impl Into<String>) -> Self {
+        Self {
+            city: None,
+            country: country.into(),
+            line1: line1.into(),
+            line2: None,
+            postal_code: None,
+            state: None,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct UpdateCheckoutSessionLineItems {
+    /// `adjustable_quantity`: see [`UpdateCheckoutSessionLineItemsAdjustableQuantity`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjustable_quantity: Option<UpdateCheckoutSessionLineItemsAdjustableQuantity>,
+    /// `id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `metadata`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
+    /// `price`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<String>,
+    /// `price_data`: see [`UpdateCheckoutSessionLineItemsPriceData`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_data: Option<UpdateCheckoutSessionLineItemsPriceData>,
+    /// `quantity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// `tax_rates`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rates: Option<crate::Unsettable<Vec<String>>>,
+}
+impl crate::Identified for UpdateCheckoutSessionLineItems {
+    fn object_id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionLineItemsAdjustableQuantity {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `maximum`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<i64>,
+    /// `minimum`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<i64>,
+}
+impl UpdateCheckoutSessionLineItemsAdjustableQuantity {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            maximum: None,
+            minimum: None,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionLineItemsPriceData {
+    /// `currency`.
+    pub currency: String,
+    /// `product`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// `product_data`: see [`UpdateCheckoutSessionLineItemsPriceDataProductData`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_data: Option<UpdateCheckoutSessionLineItemsPriceDataProductData>,
+    /// `recurring`: see [`UpdateCheckoutSessionLineItemsPriceDataRecurring`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurring: Option<UpdateCheckoutSessionLineItemsPriceDataRecurring>,
+    /// `tax_behavior`: see [`UpdateCheckoutSessionLineItemsPriceDataTaxBehavior`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_behavior: Option<UpdateCheckoutSessionLineItemsPriceDataTaxBehavior>,
+    /// `unit_amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_amount: Option<i64>,
+    /// `unit_amount_decimal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_amount_decimal: Option<String>,
+}
+impl UpdateCheckoutSessionLineItemsPriceData {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(currency: impl Into<String>) -> Self {
+        Self {
+            currency: currency.into(),
+            product: None,
+            product_data: None,
+            recurring: None,
+            tax_behavior: None,
+            unit_amount: None,
+            unit_amount_decimal: None,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionLineItemsPriceDataProductData {
+    /// `description`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `images`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<String>>,
+    /// `metadata`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// `name`.
+    pub name: String,
+    /// `tax_code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<String>,
+    /// `unit_label`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_label: Option<String>,
+}
+impl UpdateCheckoutSessionLineItemsPriceDataProductData {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            images: None,
+            metadata: None,
+            name: name.into(),
+            tax_code: None,
+            unit_label: None,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionLineItemsPriceDataRecurring {
+    /// `interval`: see [`UpdateCheckoutSessionLineItemsPriceDataRecurringInterval`].
+    pub interval: UpdateCheckoutSessionLineItemsPriceDataRecurringInterval,
+    /// `interval_count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval_count: Option<i64>,
+}
+impl UpdateCheckoutSessionLineItemsPriceDataRecurring {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(
+        interval: UpdateCheckoutSessionLineItemsPriceDataRecurringInterval,
+    ) -> Self {
+        Self {
+            interval,
+            interval_count: None,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring/properties/interval` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
+    /// `day`
+    Day,
+    /// `month`
+    Month,
+    /// `week`
+    Week,
+    /// `year`
+    Year,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Day => "day",
+            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Month => "month",
+            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Week => "week",
+            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Year => "year",
+            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
+    fn from(value: &str) -> Self {
+        match value {
+            "day" => UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Day,
+            "month" => UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Month,
+            "week" => UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Week,
+            "year" => UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Year,
+            other => {
+                UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/tax_behavior` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
+    /// `exclusive`
+    Exclusive,
+    /// `inclusive`
+    Inclusive,
+    /// `unspecified`
+    Unspecified,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Exclusive => "exclusive",
+            UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Inclusive => "inclusive",
+            UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Unspecified => {
+                "unspecified"
+            }
+            UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "exclusive" => UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Exclusive,
+            "inclusive" => UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Inclusive,
+            "unspecified" => {
+                UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Unspecified
+            }
+            other => {
+                UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::from(value.as_str()))
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct UpdateCheckoutSessionShippingOptions {
+    /// `shipping_rate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_rate: Option<String>,
+    /// `shipping_rate_data`: see [`UpdateCheckoutSessionShippingOptionsShippingRateData`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_rate_data: Option<UpdateCheckoutSessionShippingOptionsShippingRateData>,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionShippingOptionsShippingRateData {
+    /// `delivery_estimate`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_estimate: Option<
+        UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
+    >,
+    /// `display_name`.
+    pub display_name: String,
+    /// `fixed_amount`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_amount: Option<
+        UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
+    >,
+    /// `metadata`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// `tax_behavior`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_behavior: Option<
+        UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior,
+    >,
+    /// `tax_code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<String>,
+    /// `type`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataType`].
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<UpdateCheckoutSessionShippingOptionsShippingRateDataType>,
+}
+impl UpdateCheckoutSessionShippingOptionsShippingRateData {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        Self {
+            delivery_estimate: None,
+            display_name: display_name.into(),
+            fixed_amount: None,
+            metadata: None,
+            tax_behavior: None,
+            tax_code: None,
+            type_: None,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Default)]
+pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
+    /// `maximum`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<
+        UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
+    >,
+    /// `minimum`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<
+        UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
+    >,
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
+    /// `unit`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`].
+    pub unit: UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+    /// `value`.
+    pub value: i64,
+}
+impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(
+        unit: UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+        value: i64,
+    ) -> Self {
+        Self { unit, value }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum/properties/unit` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+    /// `business_day`
+    BusinessDay,
+    /// `day`
+    Day,
+    /// `hour`
+    Hour,
+    /// `month`
+    Month,
+    /// `week`
+    Week,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::BusinessDay => {
+                "business_day"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Day => {
+                "day"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Hour => {
+                "hour"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Month => {
+                "month"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Week => {
+                "week"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "business_day" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::BusinessDay
+            }
+            "day" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Day
+            }
+            "hour" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Hour
+            }
+            "month" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Month
+            }
+            "week" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Week
+            }
+            other => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
+    /// `unit`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit`].
+    pub unit: UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit,
+    /// `value`.
+    pub value: i64,
+}
+impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(
+        unit: UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit,
+        value: i64,
+    ) -> Self {
+        Self { unit, value }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum/properties/unit` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
+    /// `business_day`
+    BusinessDay,
+    /// `day`
+    Day,
+    /// `hour`
+    Hour,
+    /// `month`
+    Month,
+    /// `week`
+    Week,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::BusinessDay => {
+                "business_day"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Day => {
+                "day"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Hour => {
+                "hour"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Month => {
+                "month"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Week => {
+                "week"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "business_day" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::BusinessDay
+            }
+            "day" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Day
+            }
+            "hour" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Hour
+            }
+            "month" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Month
+            }
+            "week" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Week
+            }
+            other => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
+    /// `amount`.
+    pub amount: i64,
+    /// `currency`.
+    pub currency: String,
+    /// `currency_options`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_options: Option<
+        std::collections::BTreeMap<
+            String,
+            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions,
+        >,
+    >,
+}
+impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(amount: i64, currency: impl Into<String>) -> Self {
+        Self {
+            amount,
+            currency: currency.into(),
+            currency_options: None,
+        }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
+    /// `amount`.
+    pub amount: i64,
+    /// `tax_behavior`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_behavior: Option<
+        UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior,
+    >,
+}
+impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
+    /// Parameters with the required fields set and every optional one left out.
+    pub fn new(amount: i64) -> Self {
+        Self { amount, tax_behavior: None }
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties/properties/tax_behavior` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
+    /// `exclusive`
+    Exclusive,
+    /// `inclusive`
+    Inclusive,
+    /// `unspecified`
+    Unspecified,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Exclusive => {
+                "exclusive"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Inclusive => {
+                "inclusive"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unspecified => {
+                "unspecified"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str>
+for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "exclusive" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Exclusive
+            }
+            "inclusive" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Inclusive
+            }
+            "unspecified" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unspecified
+            }
+            other => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/tax_behavior` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
+    /// `exclusive`
+    Exclusive,
+    /// `inclusive`
+    Inclusive,
+    /// `unspecified`
+    Unspecified,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Exclusive => {
+                "exclusive"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Inclusive => {
+                "inclusive"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unspecified => {
+                "unspecified"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+impl From<&str> for UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "exclusive" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Exclusive
+            }
+            "inclusive" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Inclusive
+            }
+            "unspecified" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unspecified
+            }
+            other => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display
+for UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize
+for UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/type` (undocumented in the spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateCheckoutSessionShippingOptionsShippingRateDataType {
+    /// `fixed_amount`
+    FixedAmount,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(String),
+}
+impl UpdateCheckoutSessionShippingOptionsShippingRateDataType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateCheckoutSessionShippingOptionsShippingRateDataType::FixedAmount => {
+                "fixed_amount"
+            }
+            UpdateCheckoutSessionShippingOptionsShippingRateDataType::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for UpdateCheckoutSessionShippingOptionsShippingRateDataType {
+    fn from(value: &str) -> Self {
+        match value {
+            "fixed_amount" => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataType::FixedAmount
+            }
+            other => {
+                UpdateCheckoutSessionShippingOptionsShippingRateDataType::Unknown(
+                    other.to_owned(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for UpdateCheckoutSessionShippingOptionsShippingRateDataType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for UpdateCheckoutSessionShippingOptionsShippingRateDataType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateCheckoutSessionShippingOptionsShippingRateDataType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            UpdateCheckoutSessionShippingOptionsShippingRateDataType::from(
+                value.as_str(),
+            ),
+        )
+    }
 }
 /// Parameters for `POST /v1/checkout/sessions/{session}/expire` (PostCheckoutSessionsSessionExpire).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

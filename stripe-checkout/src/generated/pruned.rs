@@ -2,6 +2,21 @@
 //! Identity stubs of expansion targets outside Checkout: only `id` (and `object`, `deleted`) are typed.
 #[allow(unused_imports)]
 use super::*;
+/// For new integrations, we recommend using the [Accounts v2 API](/api/v2/core/accounts), in place of /v1/accounts and /v1/customers to represent a user.
+///
+/// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Account {
+    /// Unique identifier for the object.
+    pub id: String,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: String,
+}
+impl crate::Identified for Account {
+    fn object_id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+}
 /// One of [`Customer`], [`DeletedCustomer`], told apart by the `object` field.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -64,7 +79,25 @@ impl crate::Identified for CustomerOrDeletedCustomer {
         }
     }
 }
-/// This object represents a customer of your business. It lets you create recurring charges and track payments that belong to the same customer.
+/// A coupon contains information about a percent-off or amount-off discount you
+/// might want to apply to a customer. Coupons may be applied to [subscriptions](https://api.stripe.com#subscriptions), [invoices](https://api.stripe.com#invoices),
+/// [checkout sessions](https://docs.stripe.com/api/checkout/sessions), [quotes](https://api.stripe.com#quotes), and more. Coupons do not work with conventional one-off [charges](/api/charges/create) or [payment intents](https://docs.stripe.com/api/payment_intents).
+///
+/// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Coupon {
+    /// Unique identifier for the object.
+    pub id: String,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: String,
+}
+impl crate::Identified for Coupon {
+    fn object_id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+}
+/// This object represents a customer of your business. Use it to [create recurring charges](https://docs.stripe.com/invoicing/customer), [save payment](https://docs.stripe.com/payments/save-during-payment) and contact information,
+/// and track payments that belong to the same customer.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -130,15 +163,14 @@ impl crate::Identified for DeletedTaxId {
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Invoice {
-    /// Unique identifier for the object. This property is always present unless the invoice is an upcoming invoice. See [Retrieve an upcoming invoice](https://stripe.com/docs/api/invoices/upcoming) for more details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    /// Unique identifier for the object. For preview invoices created using the [create preview](https://stripe.com/docs/api/invoices/create_preview) endpoint, this id will be prefixed with `upcoming_in`.
+    pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
 impl crate::Identified for Invoice {
     fn object_id(&self) -> Option<&str> {
-        self.id.as_deref()
+        Some(&self.id)
     }
 }
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
@@ -295,7 +327,7 @@ impl crate::Identified for ProductOrDeletedProduct {
 }
 /// Products describe the specific goods or services you offer to your customers.
 /// For example, you might offer a Standard and Premium version of your goods or service; each version would be a separate Product.
-/// They can be used in conjunction with [Prices](https://stripe.com/docs/api#prices) to configure pricing in Payment Links, Checkout, and Subscriptions.
+/// They can be used in conjunction with [Prices](https://api.stripe.com#prices) to configure pricing in Payment Links, Checkout, and Subscriptions.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -310,8 +342,8 @@ impl crate::Identified for Product {
         Some(&self.id)
     }
 }
-/// A Promotion Code represents a customer-redeemable code for a [coupon](https://stripe.com/docs/api#coupons). It can be used to
-/// create multiple codes for a single coupon.
+/// A Promotion Code represents a customer-redeemable code for an underlying promotion.
+/// You can create multiple codes for a single promotion.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -327,8 +359,8 @@ impl crate::Identified for PromotionCode {
     }
 }
 /// A SetupIntent guides you through the process of setting up and saving a customer's payment credentials for future payments.
-/// For example, you could use a SetupIntent to set up and save your customer's card without immediately collecting a payment.
-/// Later, you can use [PaymentIntents](https://stripe.com/docs/api#payment_intents) to drive the payment flow.
+/// For example, you can use a SetupIntent to set up and save your customer's card without immediately collecting a payment.
+/// Later, you can use [PaymentIntents](https://api.stripe.com#payment_intents) to drive the payment flow.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -344,7 +376,7 @@ impl crate::Identified for SetupIntent {
     }
 }
 /// Shipping rates describe the price of shipping presented to your customers and
-/// applied to a purchase. For more information, see [Charge for shipping](https://stripe.com/docs/payments/during-payment/charge-shipping).
+/// applied to a purchase. For more information, see [Charge for shipping](https://docs.stripe.com/payments/during-payment/charge-shipping).
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -374,8 +406,8 @@ impl crate::Identified for Subscription {
         Some(&self.id)
     }
 }
-/// You can add one or multiple tax IDs to a [customer](https://stripe.com/docs/api/customers).
-/// A customer's tax IDs are displayed on invoices and credit notes issued for the customer.
+/// You can add one or multiple tax IDs to a [customer](https://docs.stripe.com/api/customers) or account.
+/// Customer and account tax IDs get displayed on related invoices and credit notes.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
