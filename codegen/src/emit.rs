@@ -210,6 +210,7 @@ fn ty_tokens(ty: &Ty, pointer: &str) -> Result<TokenStream, Error> {
             let inner = ty_tokens(inner, pointer)?;
             quote!(crate::List<#inner>)
         }
+        Ty::Bytes => quote!(Vec<u8>),
     })
 }
 
@@ -421,6 +422,9 @@ fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStream, Error> {
 }
 
 fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> {
+    if def.direction == Direction::Response && variants.iter().any(|v| v.tag.is_none()) {
+        return untagged_response_union(def, variants);
+    }
     let name = ident(&def.name, &def.pointer)?;
     let doc = docs(Some(&type_doc(def)));
     let mut variant_tokens = Vec::new();
@@ -497,6 +501,69 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
                     #(#id_arms)*
                     #name::Unknown(value) => crate::Identified::object_id(value),
                 }
+            }
+        }
+    })
+}
+
+/// A response union without tags: decoded by trying each member in the IR's order (see
+/// `lower::unions`), the first that decodes winning; the error lists every member's failure.
+fn untagged_response_union(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> {
+    let name = ident(&def.name, &def.pointer)?;
+    let doc = docs(Some(&type_doc(def)));
+    let order = variants
+        .iter()
+        .map(|v| format!("`{}`", v.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let order_doc = format!(
+        " Decoded by trying {order}, in that order (most required fields first); the first that decodes wins."
+    );
+    let mut variant_tokens = Vec::new();
+    let mut attempts = Vec::new();
+    let mut serialize_arms = Vec::new();
+    for variant in variants {
+        let variant_ident = ident(&variant.name, &def.pointer)?;
+        let ty = ty_tokens(&variant.ty, &def.pointer)?;
+        let variant_doc = format!(" {}", variant.name);
+        variant_tokens.push(quote!(#[doc = #variant_doc] #variant_ident(#ty),));
+        let label = &variant.name;
+        attempts.push(quote! {
+            match <#ty as serde::Deserialize>::deserialize(&value) {
+                Ok(member) => return Ok(#name::#variant_ident(member)),
+                Err(e) => errors.push(format!("{}: {e}", #label)),
+            }
+        });
+        serialize_arms.push(
+            quote!(#name::#variant_ident(value) => serde::Serialize::serialize(value, serializer),),
+        );
+    }
+    let type_name = def.name.as_str();
+    Ok(quote! {
+        #doc
+        #[doc = ""]
+        #[doc = #order_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variant_tokens)*
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                }
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let mut errors: Vec<String> = Vec::new();
+                #(#attempts)*
+                Err(serde::de::Error::custom(format!(
+                    "no member of `{}` matched: {}",
+                    #type_name,
+                    errors.join("; ")
+                )))
             }
         }
     })

@@ -10,6 +10,18 @@ pub struct Ir {
     pub types: Vec<TypeDef>,
     /// API operations grouped by resource.
     pub services: Vec<Service>,
+    /// Operations left out of the output, each with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+/// An operation the generator represents but does not emit, and why (e.g. a request encoding
+/// the runtime deliberately does not support).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// One line: why it is not generated.
+    pub reason: String,
 }
 
 /// A named Rust type.
@@ -125,6 +137,8 @@ pub enum Ty {
     Unsettable(Box<Ty>),
     /// `crate::List<T>`: one page of a list.
     List(Box<Ty>),
+    /// `Vec<u8>`: a binary (non-JSON) response body, e.g. a PDF.
+    Bytes,
 }
 
 /// The operations under one resource path, e.g. `/v1/checkout/sessions`.
@@ -136,6 +150,8 @@ pub struct Service {
     pub accessor: String,
     /// The path prefix.
     pub base_path: String,
+    /// The generated module of the resource its operations return (where its params live too).
+    pub module: String,
     /// Its operations, in path then method order.
     pub operations: Vec<Operation>,
 }
@@ -159,6 +175,34 @@ pub struct Operation {
     pub params: String,
     /// The success response type.
     pub response: Ty,
+    /// How the params travel: query string or a body encoding.
+    pub body: BodyEncoding,
+    /// How the success response is encoded.
+    pub response_encoding: ResponseEncoding,
+}
+
+/// How an operation's params are sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// In the query string (GET and DELETE).
+    Query,
+    /// `application/x-www-form-urlencoded` with Stripe's bracket syntax (v1).
+    Form,
+    /// `application/json` (v2).
+    Json,
+    /// `multipart/form-data` (file uploads).
+    Multipart,
+    /// Any other media type, as the spec names it.
+    Other(String),
+}
+
+/// How an operation's success response is encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseEncoding {
+    /// `application/json`.
+    Json,
+    /// Any other media type (e.g. `application/pdf`), read as bytes.
+    Binary(String),
 }
 
 /// A path parameter.

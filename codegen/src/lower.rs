@@ -42,6 +42,7 @@ pub fn lower(spec: &Spec) -> Result<Ir, Error> {
         api_version: spec.info.version.clone(),
         types,
         services,
+        skipped: Vec::new(),
     })
 }
 

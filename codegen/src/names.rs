@@ -94,6 +94,14 @@ impl Namer {
         Self::with_reserved(PRELUDE_TYPES)
     }
 
+    /// Claims `name`, else `name` + `suffix`, else as [`Namer::claim`] would.
+    pub fn claim_or_suffix(&mut self, name: String, suffix: &str) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        self.claim(format!("{name}{suffix}"))
+    }
+
     /// Claims `name`, or the first free `name2`, `name3`, ….
     pub fn claim(&mut self, name: String) -> String {
         if self.taken.insert(name.clone()) {

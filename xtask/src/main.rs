@@ -1,5 +1,6 @@
 //! Project automation: `cargo xtask subset --from <spec>`, `cargo xtask regen [--check]`, and
-//! the maintainer benchmarks `bench-build` and `bench-codegen` (slow; not run in CI).
+//! the maintainer benchmarks `bench-build` and `bench-codegen` (slow; not run in CI), and
+//! `cargo xtask whole-spec [--check]` (the generator's reach over a whole Stripe spec).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,6 +9,7 @@ mod bench_build;
 mod bench_codegen;
 mod regen;
 mod subset;
+mod whole_spec;
 
 const USAGE: &str = "\
 usage:
@@ -18,7 +20,10 @@ usage:
                                                        vs. plain reqwest (slow; N runs, default 1)
   cargo run --release -p xtask -- bench-codegen [--runs N]
                                                        time each generator stage against a baseline
-                                                       (N runs, default 20)";
+                                                       (N runs, default 20)
+  cargo xtask whole-spec [--check] [--spec <path>]...  generate a whole Stripe spec (default: both in
+                                                       ../shared/stripe-openapi) into target/whole-spec/,
+                                                       listing what was skipped (--check: cargo check it)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +39,9 @@ fn main() -> ExitCode {
         },
         Some("bench-build") => runs(&args, 1).and_then(bench_build::run),
         Some("bench-codegen") => runs(&args, 20).and_then(bench_codegen::run),
+        Some("whole-spec") => whole_spec::run(args.get(1..).unwrap_or_default()),
+        // Internal: one spec per process, so each reports its own peak memory.
+        Some("whole-spec-one") => whole_spec::run_one(args.get(1..).unwrap_or_default()),
         _ => Err(USAGE.to_owned()),
     };
     match result {

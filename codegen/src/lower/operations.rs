@@ -1,50 +1,152 @@
 //! Operations: endpoint groups (services), method names, params structs and response types.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
 
-use super::{clean_doc, Ctx, Lowerer, PARAMS_MODULE, SCHEMA_PREFIX, SHARED_MODULE};
+use super::modules::resource_of;
+use super::types::is_list_page;
+use super::{clean_doc, Ctx, Lowerer, SCHEMA_PREFIX, SHARED_MODULE};
 use crate::error::{join, Error};
 use crate::ir::*;
-use crate::names::{field_name, type_name, Namer};
-use crate::spec::Operation as SpecOperation;
+use crate::names::{field_name, module_name, type_name, Namer};
+use crate::spec::{Operation as SpecOperation, Schema};
+
+/// Methods of `Client` itself, which an endpoint-group accessor must not take.
+const CLIENT_METHODS: &[&str] = &[
+    "build_inner",
+    "builder",
+    "call",
+    "call_paginated",
+    "execute",
+    "new",
+    "paginate",
+    "send",
+];
+
+/// One endpoint group before lowering: its operations with their method names decided.
+struct PlannedService<'s> {
+    base: String,
+    module: String,
+    operations: Vec<PlannedOperation<'s>>,
+}
+
+struct PlannedOperation<'s> {
+    path: &'s str,
+    method: HttpMethod,
+    operation: &'s SpecOperation,
+    name: String,
+}
 
 impl<'a> Lowerer<'a> {
     pub(super) fn services(&mut self) -> Result<Vec<Service>, Error> {
-        let mut services: BTreeMap<String, Service> = BTreeMap::new();
-        for (path, item) in &self.spec.paths {
+        let planned = self.plan_services();
+        // Endpoint-group structs share the type namespace, so their names come from the same
+        // namer; a clash (`/v1/account` vs the `account` schema) takes the `Endpoints` suffix.
+        let mut accessors = Namer::with_reserved(CLIENT_METHODS);
+        let mut services = Vec::new();
+        for plan in planned {
+            let resource = resource_words(&plan.base);
+            let name = self
+                .namer
+                .claim_or_suffix(type_name(&resource), "Endpoints");
+            let mut service = Service {
+                name,
+                accessor: accessors.claim(field_name(&resource)),
+                base_path: plan.base.clone(),
+                module: plan.module.clone(),
+                operations: Vec::new(),
+            };
+            for op in &plan.operations {
+                let lowered = self.operation(op.path, op.method, op.operation, &op.name, &plan)?;
+                service.operations.push(lowered);
+            }
+            services.push(service);
+        }
+        Ok(services)
+    }
+
+    /// Groups the paths into endpoint groups and names every method, unique within its group.
+    fn plan_services(&self) -> Vec<PlannedService<'a>> {
+        let spec = self.spec;
+        let bases: BTreeSet<&str> = spec.paths.keys().map(|p| base_path(p)).collect();
+        let mut groups: BTreeMap<String, Vec<(&'a str, HttpMethod, &'a SpecOperation)>> =
+            BTreeMap::new();
+        for (path, item) in &spec.paths {
             for (method, operation) in [
                 (HttpMethod::Get, &item.get),
                 (HttpMethod::Post, &item.post),
                 (HttpMethod::Delete, &item.delete),
             ] {
-                let Some(operation) = operation else { continue };
-                let op = self.operation(path, method, operation)?;
-                let base = base_path(path);
-                let service = services.entry(base.to_owned()).or_insert_with(|| {
-                    let resource = resource_words(base);
-                    Service {
-                        name: resource.to_upper_camel_case(),
-                        accessor: field_name(&resource),
-                        base_path: base.to_owned(),
-                        operations: Vec::new(),
-                    }
-                });
-                if service
-                    .operations
-                    .iter()
-                    .any(|o| o.method_name == op.method_name)
-                {
-                    return Err(Error::new(
-                        join(&join("/paths", path), method_key(method)),
-                        format!("a second operation maps to method `{}`", op.method_name),
+                if let Some(operation) = operation {
+                    let base = group_base(path, &bases);
+                    groups.entry(base.to_owned()).or_default().push((
+                        path.as_str(),
+                        method,
+                        operation,
                     ));
                 }
-                service.operations.push(op);
             }
         }
-        Ok(services.into_values().collect())
+        groups
+            .into_iter()
+            .map(|(base, ops)| {
+                let shapes: Vec<Shape<'_>> = ops
+                    .iter()
+                    .map(|(path, method, op)| Shape {
+                        segments: segments(&path[base.len()..]),
+                        method: *method,
+                        is_list: self.returns_list(op),
+                    })
+                    .collect();
+                let mut names = Namer::default();
+                let operations = ops
+                    .iter()
+                    .zip(&shapes)
+                    .map(|((path, method, operation), shape)| PlannedOperation {
+                        path,
+                        method: *method,
+                        operation,
+                        name: names.claim(method_name(shape, &shapes)),
+                    })
+                    .collect();
+                let module = self.service_module(&base, &ops);
+                PlannedService {
+                    base,
+                    module,
+                    operations,
+                }
+            })
+            .collect()
+    }
+
+    /// The module of the resource the group's own operations (`/base`, `/base/{id}`) return,
+    /// else of any resource it returns.
+    fn service_module(&self, base: &str, ops: &[(&str, HttpMethod, &SpecOperation)]) -> String {
+        let module_of = |op: &SpecOperation| {
+            success_schema(op)
+                .and_then(resource_of)
+                .and_then(|target| self.component_modules.get(&target).cloned())
+        };
+        let own = ops
+            .iter()
+            .filter(|(path, _, _)| segments(&path[base.len()..]).len() <= 1)
+            .find_map(|(_, _, op)| module_of(op));
+        own.or_else(|| ops.iter().find_map(|(_, _, op)| module_of(op)))
+            .unwrap_or_else(|| module_name(&resource_words(base)))
+    }
+
+    /// Whether the operation returns a list page (inline or through a `$ref`).
+    fn returns_list(&self, operation: &SpecOperation) -> bool {
+        let Some(schema) = success_schema(operation) else {
+            return false;
+        };
+        let target = schema
+            .reference
+            .as_deref()
+            .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+            .and_then(|t| self.spec.components.schemas.get(t));
+        is_list_page(target.unwrap_or(schema))
     }
 
     fn operation(
@@ -52,11 +154,14 @@ impl<'a> Lowerer<'a> {
         path: &str,
         method: HttpMethod,
         operation: &SpecOperation,
+        method_name: &str,
+        plan: &PlannedService<'_>,
     ) -> Result<Operation, Error> {
         let pointer = join(&join("/paths", path), method_key(method));
-        let base = base_path(path);
-        let response_ty = self.response(operation, &pointer)?;
-        let method_name = method_name(path, base, method, &response_ty);
+        let base = plan.base.as_str();
+        let module = plan.module.as_str();
+        let method_name = method_name.to_owned();
+        let (response_ty, response_encoding) = self.response(operation, &pointer, module)?;
         let resource = resource_words(base);
         let singular = singular(&resource).to_upper_camel_case();
         let params_name = match method_name.split_once('_') {
@@ -78,7 +183,7 @@ impl<'a> Lowerer<'a> {
             hint: params_name.trim_end_matches("Params").to_owned(),
             fixed_name: None,
             direction: Direction::Request,
-            module: PARAMS_MODULE,
+            module,
         };
 
         let slot = self.reserve();
@@ -125,20 +230,29 @@ impl<'a> Lowerer<'a> {
                 ));
             }
         }
-        if let Some(body) = &operation.request_body {
-            for (media, content) in &body.content {
+        let mut body = BodyEncoding::Query;
+        if let Some(request_body) = &operation.request_body {
+            // Stripe gives each body one media type; if it ever lists several, form wins, as the
+            // one encoding every v1 endpoint accepts.
+            let chosen = request_body
+                .content
+                .iter()
+                .find(|(media, _)| *media == FORM)
+                .or_else(|| request_body.content.iter().next());
+            if let Some((media, content)) = chosen {
                 let at = ctx.at(&["requestBody", "content", media, "schema"]);
-                if media != "application/x-www-form-urlencoded" {
-                    return Err(Error::new(
-                        at.pointer,
-                        format!("unsupported request media type `{media}`: Stripe requests are form encoded"),
-                    ));
-                }
-                let Some(schema) = &content.schema else {
-                    continue;
+                body = match media.as_str() {
+                    // GETs carry an empty form body in Stripe's spec; their params stay in the query.
+                    FORM if method != HttpMethod::Post => BodyEncoding::Query,
+                    FORM => BodyEncoding::Form,
+                    "application/json" => BodyEncoding::Json,
+                    "multipart/form-data" => BodyEncoding::Multipart,
+                    other => BodyEncoding::Other(other.to_owned()),
                 };
-                let required = &schema.required;
-                for (wire, property) in schema.properties.iter().flatten() {
+                let schema = content.schema.as_ref();
+                let required = schema.map(|s| s.required.as_slice()).unwrap_or_default();
+                let properties = schema.and_then(|s| s.properties.as_ref());
+                for (wire, property) in properties.into_iter().flatten() {
                     let child = Ctx {
                         hint: format!("{}{}", ctx.hint, type_name(wire)),
                         ..at.at(&["properties", wire])
@@ -170,7 +284,7 @@ impl<'a> Lowerer<'a> {
                     method_key(method).to_uppercase()
                 )),
                 pointer: pointer.clone(),
-                module: PARAMS_MODULE.to_owned(),
+                module: module.to_owned(),
                 direction: Direction::Request,
                 kind: TypeKind::Struct(fields),
             },
@@ -184,27 +298,40 @@ impl<'a> Lowerer<'a> {
             path_params,
             params: params_name,
             response: response_ty,
+            body,
+            response_encoding,
         })
     }
 
-    fn response(&mut self, operation: &SpecOperation, pointer: &str) -> Result<Ty, Error> {
+    fn response(
+        &mut self,
+        operation: &SpecOperation,
+        pointer: &str,
+        service_module: &str,
+    ) -> Result<(Ty, ResponseEncoding), Error> {
         let (status, response) = operation
             .responses
             .iter()
             .find(|(status, _)| status.starts_with('2'))
             .ok_or_else(|| Error::new(join(pointer, "responses"), "expected a 2xx response"))?;
         let at = join(&join(&join(pointer, "responses"), status), "content");
-        let schema = response
-            .content
-            .get("application/json")
-            .and_then(|m| m.schema.as_ref())
-            .ok_or_else(|| Error::new(&at, "expected an `application/json` schema"))?;
+        let Some(media) = response.content.get(JSON) else {
+            // A document (`application/pdf`), not data: the body is the value.
+            return match response.content.keys().next() {
+                Some(other) => Ok((Ty::Bytes, ResponseEncoding::Binary(other.clone()))),
+                None => Err(Error::new(&at, "expected a response media type")),
+            };
+        };
+        let schema = media
+            .schema
+            .as_ref()
+            .ok_or_else(|| Error::new(join(&at, JSON), "expected an `application/json` schema"))?;
         let module = match &schema.reference {
             Some(r) => r
                 .strip_prefix(SCHEMA_PREFIX)
                 .and_then(|t| self.component_modules.get(t).cloned())
                 .unwrap_or_else(|| SHARED_MODULE.to_owned()),
-            None => SHARED_MODULE.to_owned(),
+            None => service_module.to_owned(),
         };
         let hint = format!(
             "{}Response",
@@ -215,13 +342,13 @@ impl<'a> Lowerer<'a> {
                 .unwrap_or_default()
         );
         let ctx = Ctx {
-            pointer: join(&join(&at, "application/json"), "schema"),
+            pointer: join(&join(&at, JSON), "schema"),
             hint,
             fixed_name: None,
             direction: Direction::Response,
             module: &module,
         };
-        self.ty(schema, &ctx)
+        Ok((self.ty(schema, &ctx)?, ResponseEncoding::Json))
     }
 }
 
@@ -233,12 +360,125 @@ pub(super) fn method_key(method: HttpMethod) -> &'static str {
     }
 }
 
+const FORM: &str = "application/x-www-form-urlencoded";
+const JSON: &str = "application/json";
+
+/// The schema of the operation's first 2xx JSON response.
+fn success_schema(operation: &SpecOperation) -> Option<&Schema> {
+    let (_, response) = operation
+        .responses
+        .iter()
+        .find(|(status, _)| status.starts_with('2'))?;
+    response.content.get(JSON)?.schema.as_ref()
+}
+
 /// The path up to its first parameter: `/v1/checkout/sessions/{session}/expire` → `/v1/checkout/sessions`.
 pub(super) fn base_path(path: &str) -> &str {
     match path.find("/{") {
         Some(i) => &path[..i],
         None => path,
     }
+}
+
+/// The endpoint group of a path: its [`base_path`], or the shortest ancestor of that which is
+/// itself a group, so `/v1/customers/search` joins `/v1/customers` (as Stripe's SDKs have
+/// `customers.search`). Ancestors are whole segments below the version (`/v1/x`, not `/v1`).
+fn group_base<'p>(path: &'p str, bases: &BTreeSet<&str>) -> &'p str {
+    let base = base_path(path);
+    let mut ends = base.match_indices('/').map(|(i, _)| i).skip(2);
+    ends.find(|end| bases.contains(&base[..*end]))
+        .map_or(base, |end| &base[..end])
+}
+
+/// A path's segments after its group base, ids as `None`.
+fn segments(rest: &str) -> Vec<Option<&str>> {
+    rest.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| (!s.starts_with('{')).then_some(s))
+        .collect()
+}
+
+/// What method naming looks at: the path shape under the base, the verb, and whether the
+/// response is a list page.
+struct Shape<'p> {
+    segments: Vec<Option<&'p str>>,
+    method: HttpMethod,
+    is_list: bool,
+}
+
+/// Stripe's SDK method names. On the group itself: `list`, `retrieve`, `create`, `update`,
+/// `delete`. Below an id, the literal segments name the sub-resource, singular where an id
+/// follows: `GET /{id}/refunds` → `list_refunds`, `POST` there → `create_refund` (a collection:
+/// it has a list or `/{id}` below it), `GET|POST|DELETE /{id}/sources/{id}` →
+/// `retrieve_source`/`update_source`/`delete_source`, `POST /{id}/sources/{id}/verify` →
+/// `verify_source`, `POST /{id}/expire` → `expire` (an action), `POST /{id}/cash_balance` beside
+/// a `GET` of it → `update_cash_balance`. Literal-only paths under the group (`/search`) use
+/// their words as they are.
+fn method_name(shape: &Shape<'_>, siblings: &[Shape<'_>]) -> String {
+    let segs = &shape.segments;
+    let mut words = Vec::new();
+    for (i, seg) in segs.iter().enumerate() {
+        if let Some(lit) = seg {
+            let before_id = matches!(segs.get(i + 1), Some(None));
+            words.push(if before_id {
+                singular(lit)
+            } else {
+                (*lit).to_owned()
+            });
+        }
+    }
+    let joined = words.join("_");
+    let verb = |v: &str| {
+        if joined.is_empty() {
+            v.to_owned()
+        } else {
+            format!("{v}_{joined}")
+        }
+    };
+    let ends_in_literal = matches!(segs.last(), Some(Some(_)));
+    let name = match shape.method {
+        _ if segs.iter().all(Option::is_some) && !segs.is_empty() => match shape.method {
+            HttpMethod::Get if shape.is_list => format!("list_{joined}"),
+            HttpMethod::Delete => format!("delete_{joined}"),
+            _ => joined.clone(),
+        },
+        HttpMethod::Get if shape.is_list => verb("list"),
+        HttpMethod::Get => verb("retrieve"),
+        HttpMethod::Delete => verb("delete"),
+        HttpMethod::Post if segs.is_empty() => "create".to_owned(),
+        HttpMethod::Post if !ends_in_literal => verb("update"),
+        HttpMethod::Post => {
+            let same_path = |s: &Shape<'_>| s.segments == *segs;
+            let is_collection = siblings.iter().any(|s| {
+                (same_path(s) && s.method == HttpMethod::Get && s.is_list)
+                    || (s.segments.len() == segs.len() + 1
+                        && s.segments.starts_with(segs)
+                        && s.segments.last() == Some(&None))
+            });
+            let has_retrieve = siblings
+                .iter()
+                .any(|s| same_path(s) && s.method == HttpMethod::Get && !s.is_list);
+            let (last, init) = match words.split_last() {
+                Some((last, init)) => (last.clone(), init.join("_")),
+                None => (String::new(), String::new()),
+            };
+            if is_collection {
+                let mut all = words.clone();
+                if let Some(last) = all.last_mut() {
+                    *last = singular(last);
+                }
+                format!("create_{}", all.join("_"))
+            } else if has_retrieve {
+                verb("update")
+            } else if init.is_empty() {
+                last
+            } else {
+                // An action on a sub-resource: `verify_source`.
+                format!("{last}_{init}")
+            }
+        }
+    };
+    field_name(&name)
 }
 
 /// `/v1/checkout/sessions` → `checkout_sessions`.
@@ -263,32 +503,4 @@ pub(super) fn path_template_params(path: &str) -> Vec<&str> {
     path.split('/')
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .collect()
-}
-
-/// Stripe's method names, as its SDKs use them: `create`, `list`, `retrieve`, `update`,
-/// `delete`, then `<action>` for `POST /{id}/<action>` and `list_<sub>` for lists under an id.
-pub(super) fn method_name(path: &str, base: &str, method: HttpMethod, response: &Ty) -> String {
-    let rest = &path[base.len()..];
-    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    let is_list = matches!(response, Ty::List(_));
-    let name = match (segments.as_slice(), method) {
-        ([], HttpMethod::Get) if is_list => "list".to_owned(),
-        ([], HttpMethod::Get) => "retrieve".to_owned(),
-        ([], HttpMethod::Post) => "create".to_owned(),
-        ([], HttpMethod::Delete) => "delete".to_owned(),
-        ([_id], HttpMethod::Get) => "retrieve".to_owned(),
-        ([_id], HttpMethod::Post) => "update".to_owned(),
-        ([_id], HttpMethod::Delete) => "delete".to_owned(),
-        ([_id, action], HttpMethod::Post) => (*action).to_owned(),
-        ([_id, sub], HttpMethod::Get) if is_list => format!("list_{sub}"),
-        ([_id, sub], HttpMethod::Get) => format!("retrieve_{sub}"),
-        ([_id, sub], HttpMethod::Delete) => format!("delete_{sub}"),
-        (other, _) => other
-            .iter()
-            .filter(|s| !s.starts_with('{'))
-            .copied()
-            .collect::<Vec<_>>()
-            .join("_"),
-    };
-    field_name(&name)
 }

@@ -38,7 +38,11 @@ impl<'a> Lowerer<'a> {
                 [(i, only)] => self.ty(only, &ctx.at(&[key, &i.to_string()]))?,
                 _ => {
                     let refs = targets.iter().map(|(i, m)| (*i, *m)).collect::<Vec<_>>();
-                    self.tagged_union(&refs, &pointer, ctx)?
+                    if self.taggable(&refs) {
+                        self.tagged_union(&refs, &pointer, ctx)?
+                    } else {
+                        self.untagged_union(&refs, key, ctx)?
+                    }
                 }
             };
             Ty::Expandable(Box::new(target))
@@ -46,9 +50,8 @@ impl<'a> Lowerer<'a> {
             match rest.as_slice() {
                 [] => Ty::String,
                 [(i, only)] => self.ty(only, &ctx.at(&[key, &i.to_string()]))?,
-                _ if ctx.direction == Direction::Response => {
-                    let refs = rest.iter().map(|(i, m)| (*i, *m)).collect::<Vec<_>>();
-                    self.tagged_union(&refs, &pointer, ctx)?
+                _ if ctx.direction == Direction::Response && self.taggable(&rest) => {
+                    self.tagged_union(&rest, &pointer, ctx)?
                 }
                 _ => self.untagged_union(&rest, key, ctx)?,
             }
@@ -159,18 +162,51 @@ impl<'a> Lowerer<'a> {
         Ok(Ty::Named(name))
     }
 
-    /// A request union: serialized as whichever member it holds.
+    /// Whether every member is a `$ref` to an object with its own `object` (and `deleted`) tag,
+    /// so a response can be dispatched on the tag.
+    fn taggable(&self, members: &[(usize, &Schema)]) -> bool {
+        let mut tags = BTreeSet::new();
+        members.iter().all(|(_, member)| {
+            member
+                .reference
+                .as_deref()
+                .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+                .and_then(|target| self.spec.components.schemas.get(target))
+                .and_then(object_tag)
+                .is_some_and(|tag| tags.insert(tag))
+        })
+    }
+
+    /// The number of required properties of a member (through its `$ref`), which orders the
+    /// members of an untagged response union.
+    fn required_count(&self, member: &Schema) -> usize {
+        let target = member
+            .reference
+            .as_deref()
+            .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+            .and_then(|t| self.spec.components.schemas.get(t));
+        target.unwrap_or(member).required.len()
+    }
+
+    /// A union without tags. Requests serialize whichever member they hold. Responses decode by
+    /// trying the members in a fixed order: most required properties first (so a member that
+    /// would accept almost anything does not shadow a stricter one), then spec order; the
+    /// first that decodes wins, and if none does the error lists what each member said.
     fn untagged_union(
         &mut self,
         members: &[(usize, &Schema)],
         key: &str,
         ctx: &Ctx<'_>,
     ) -> Result<Ty, Error> {
+        let mut members = members.to_vec();
+        if ctx.direction == Direction::Response {
+            members.sort_by_key(|(_, m)| std::cmp::Reverse(self.required_count(m)));
+        }
         let name = self.claim_for(ctx);
         let slot = self.reserve();
         let mut variant_names = Namer::default();
         let mut variants = Vec::new();
-        for (i, member) in members {
+        for (i, member) in &members {
             let hint = format!(
                 "{name}{}",
                 member
@@ -244,5 +280,6 @@ pub(super) fn variant_name(ty: &Ty) -> String {
         Ty::Expandable(_) => "Expandable".into(),
         Ty::Unsettable(_) => "Unsettable".into(),
         Ty::List(_) => "List".into(),
+        Ty::Bytes => "Bytes".into(),
     }
 }
