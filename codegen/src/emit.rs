@@ -88,11 +88,10 @@ fn service_pointer(service: &Service) -> String {
 
 fn module_doc(module: &str) -> String {
     match module {
-        "params" => " Request parameters of the endpoint methods.".to_owned(),
         "endpoints" => " Endpoint methods, grouped by resource.".to_owned(),
         "pruned" => " Identity stubs of expansion targets outside Checkout: only `id` (and `object`, `deleted`) are typed.".to_owned(),
         "shared" => " Types no endpoint returns directly.".to_owned(),
-        other => format!(" The `{other}` resource and the types it embeds."),
+        other => format!(" The `{other}` resource, the types it embeds and the params of the endpoints returning it."),
     }
 }
 

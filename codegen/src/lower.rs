@@ -22,8 +22,6 @@ use modules::assign_modules;
 pub use docs::clean_doc;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
-/// The generated module for request parameter types.
-pub const PARAMS_MODULE: &str = "params";
 /// The generated module for identity stubs of pruned expansion targets.
 pub const PRUNED_MODULE: &str = "pruned";
 /// The generated module for component schemas no operation returns.

@@ -8,13 +8,22 @@ fn generate_fixture(name: &str) -> String {
         .join("tests/fixtures")
         .join(format!("{name}.yaml"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let files = codegen::generate(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    files
+    let output = codegen::generate_with_report(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut parts: Vec<String> = output
+        .files
         .iter()
         .filter(|f| f.name != "mod.rs")
         .map(|f| format!("==> {} <==\n{}", f.name, f.contents))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if !output.skipped.is_empty() {
+        let skipped: Vec<String> = output
+            .skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.pointer, s.reason))
+            .collect();
+        parts.push(format!("==> skipped <==\n{}\n", skipped.join("\n")));
+    }
+    parts.join("\n")
 }
 
 macro_rules! construct {
@@ -37,4 +46,8 @@ construct!(
     maps_and_timestamps,
     recursive,
     operations,
+    untagged_union,
+    method_names,
+    encodings,
+    endpoint_group_names,
 );

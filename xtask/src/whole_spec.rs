@@ -137,6 +137,8 @@ pub fn run_one(args: &[String]) -> Result<(), String> {
     if !check {
         return Ok(());
     }
+    // The generated text is on disk; free it before the memory-hungry check.
+    drop(output);
     let started = Instant::now();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(["check", "--quiet", "--manifest-path"])
@@ -162,20 +164,41 @@ pub fn run_one(args: &[String]) -> Result<(), String> {
 }
 
 fn manifest(root: &Path) -> String {
-    let runtime =
-        std::fs::read_to_string(root.join("stripe-checkout/Cargo.toml")).unwrap_or_default();
-    // The runtime's own dependency table, so the copy compiles against exactly what it declares.
-    let deps = runtime
-        .split("[dependencies]")
-        .nth(1)
-        .and_then(|rest| rest.split("\n[").next())
-        .unwrap_or_default()
-        .replace(".workspace = true", " = \"1\"");
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_default();
+    let workspace = read("Cargo.toml");
+    let runtime = read("stripe-checkout/Cargo.toml");
+    // The runtime's own dependency table, `x.workspace = true` resolved against the workspace's,
+    // so the copy compiles against exactly what the runtime declares.
+    let table = |text: &str, header: &str| -> Vec<String> {
+        text.split(header)
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    let shared = table(&workspace, "[workspace.dependencies]");
+    let deps: Vec<String> = table(&runtime, "[dependencies]")
+        .into_iter()
+        .map(|line| match line.split_once(".workspace = true") {
+            Some((name, _)) => shared
+                .iter()
+                .find(|l| {
+                    l.split_once(" =")
+                        .is_some_and(|(n, _)| n.trim() == name.trim())
+                })
+                .cloned()
+                .unwrap_or(line),
+            None => line,
+        })
+        .collect();
     format!(
         "# Scratch crate written by `cargo xtask whole-spec`; not part of the workspace.\n\
          [package]\nname = \"whole-spec\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [workspace]\n\n[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls-tls\"]\n\n\
-         [dependencies]{deps}\n\n[profile.dev]\ndebug = false\n"
+         [dependencies]{}\n\n[profile.dev]\ndebug = false\n",
+        deps.join("\n")
     )
 }
 

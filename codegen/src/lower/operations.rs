@@ -125,7 +125,7 @@ impl<'a> Lowerer<'a> {
     fn service_module(&self, base: &str, ops: &[(&str, HttpMethod, &SpecOperation)]) -> String {
         let module_of = |op: &SpecOperation| {
             success_schema(op)
-                .and_then(resource_of)
+                .and_then(|s| resource_of(self.spec, s))
                 .and_then(|target| self.component_modules.get(&target).cloned())
         };
         let own = ops
@@ -407,7 +407,7 @@ struct Shape<'p> {
 }
 
 /// Stripe's SDK method names. On the group itself: `list`, `retrieve`, `create`, `update`,
-/// `delete`. Below an id, the literal segments name the sub-resource, singular where an id
+/// `delete` (`update` for a `POST` on a singleton such as `/v1/balance_settings`). Below an id, the literal segments name the sub-resource, singular where an id
 /// follows: `GET /{id}/refunds` → `list_refunds`, `POST` there → `create_refund` (a collection:
 /// it has a list or `/{id}` below it), `GET|POST|DELETE /{id}/sources/{id}` →
 /// `retrieve_source`/`update_source`/`delete_source`, `POST /{id}/sources/{id}/verify` →
@@ -445,7 +445,13 @@ fn method_name(shape: &Shape<'_>, siblings: &[Shape<'_>]) -> String {
         HttpMethod::Get if shape.is_list => verb("list"),
         HttpMethod::Get => verb("retrieve"),
         HttpMethod::Delete => verb("delete"),
-        HttpMethod::Post if segs.is_empty() => "create".to_owned(),
+        // A singleton (`/v1/balance_settings`: a GET that is not a list) is updated, not created.
+        HttpMethod::Post if segs.is_empty() => {
+            let singleton = siblings
+                .iter()
+                .any(|s| s.segments.is_empty() && s.method == HttpMethod::Get && !s.is_list);
+            if singleton { "update" } else { "create" }.to_owned()
+        }
         HttpMethod::Post if !ends_in_literal => verb("update"),
         HttpMethod::Post => {
             let same_path = |s: &Shape<'_>| s.segments == *segs;

@@ -8,7 +8,5 @@ mod endpoints;
 pub use endpoints::*;
 mod item;
 pub use item::*;
-mod params;
-pub use params::*;
 mod pruned;
 pub use pruned::*;
