@@ -18,9 +18,9 @@ usage:
                                                        (--check: fail if committed files differ)
   cargo xtask bench-build [--runs N]                   clean build time and binary size of a minimal app
                                                        vs. plain reqwest (slow; N runs, default 1)
-  cargo run --release -p xtask -- bench-codegen [--runs N]
+  cargo run --release -p xtask -- bench-codegen [--runs N] [--spec <path>]
                                                        time each generator stage against a baseline
-                                                       (N runs, default 20)
+                                                       (N runs, default 20; default spec: the subset)
   cargo xtask whole-spec [--check] [--spec <path>]...  generate a whole Stripe spec (default: both in
                                                        ../shared/stripe-openapi) into target/whole-spec/,
                                                        listing what was skipped (--check: cargo check it)";
@@ -38,7 +38,8 @@ fn main() -> ExitCode {
             _ => Err(format!("unexpected arguments to regen\n{USAGE}")),
         },
         Some("bench-build") => runs(&args, 1).and_then(bench_build::run),
-        Some("bench-codegen") => runs(&args, 20).and_then(bench_codegen::run),
+        Some("bench-codegen") => bench_codegen_args(&args)
+            .and_then(|(runs, spec)| bench_codegen::run(runs, spec.as_deref())),
         Some("whole-spec") => whole_spec::run(args.get(1..).unwrap_or_default()),
         // Internal: one spec per process, so each reports its own peak memory.
         Some("whole-spec-one") => whole_spec::run_one(args.get(1..).unwrap_or_default()),
@@ -51,6 +52,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `bench-codegen [--runs N] [--spec <path>]`.
+fn bench_codegen_args(args: &[String]) -> Result<(usize, Option<String>), String> {
+    let mut rest: Vec<String> = args.get(1..).unwrap_or_default().to_vec();
+    let spec = match rest.iter().position(|a| a == "--spec") {
+        Some(i) if i + 1 < rest.len() => {
+            let spec = rest.remove(i + 1);
+            rest.remove(i);
+            Some(spec)
+        }
+        Some(_) => return Err("--spec expects a path".to_owned()),
+        None => None,
+    };
+    let mut with_command = vec![String::new()];
+    with_command.extend(rest);
+    Ok((runs(&with_command, 20)?, spec))
 }
 
 /// The `[--runs N]` of a benchmark command, `default` when absent.
