@@ -39,11 +39,16 @@ pub fn run(runs: usize, spec: Option<&str>) -> Result<(), String> {
             .map(drop)
             .map_err(|e| e.to_string())
     })?;
+    let cpu_before = cpu_seconds();
     let total = median(runs, || {
         codegen::generate(&text)
             .map(drop)
             .map_err(|e| e.to_string())
     })?;
+    // CPU time (all threads) is what the machine's load cannot inflate; wall time is.
+    let cpu_per_run = cpu_seconds()
+        .zip(cpu_before)
+        .map(|(after, before)| (after - before) / runs as f64);
 
     let profile = if cfg!(debug_assertions) {
         "debug (use --release)"
@@ -68,7 +73,25 @@ pub fn run(runs: usize, spec: Option<&str>) -> Result<(), String> {
             time.as_secs_f64() * 1000.0
         );
     }
+    if let Some(cpu) = cpu_per_run {
+        println!(
+            "generate: {:.0} ms CPU per run (all threads; {} available)",
+            cpu * 1000.0,
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
+    }
     Ok(())
+}
+
+/// User + system CPU time of this process so far, where Linux reports it.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the `(comm)`, which may contain spaces: utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on every Linux the project runs on.
+    Some(ticks / 100.0)
 }
 
 fn median(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<Duration, String> {

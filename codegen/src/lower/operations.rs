@@ -136,7 +136,7 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_else(|| module_name(&resource_words(base)))
     }
 
-    /// Whether the operation returns a list page (inline or through a `$ref`).
+    /// Whether the operation returns a list page (inline or through a `$ref`), v1 or v2.
     fn returns_list(&self, operation: &SpecOperation) -> bool {
         let Some(schema) = success_schema(operation) else {
             return false;
@@ -146,7 +146,15 @@ impl<'a> Lowerer<'a> {
             .as_deref()
             .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
             .and_then(|t| self.spec.components.schemas.get(t));
-        is_list_page(target.unwrap_or(schema))
+        let schema = target.unwrap_or(schema);
+        // v2 lists page by URL (`next_page_url`) rather than `object: list`; they are lists to
+        // name, though not to the v1 paginator.
+        let v2_list = schema.properties.as_ref().is_some_and(|p| {
+            p.contains_key("next_page_url")
+                && p.get("data")
+                    .is_some_and(|d| d.kind.as_deref() == Some("array"))
+        });
+        is_list_page(schema) || v2_list
     }
 
     fn operation(
