@@ -9,6 +9,15 @@ use quote::quote;
 use crate::error::Error;
 use crate::ir::*;
 
+mod template;
+
+/// One item of a module: tokens still to parse (with the spec pointer to blame if they do not),
+/// or syntax built directly.
+enum Piece {
+    Tokens(TokenStream, String),
+    Items(Vec<syn::Item>),
+}
+
 /// One generated source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -48,14 +57,28 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
         // Each item keeps the pointer of the spec location it came from, so output that does
         // not parse is reported against the schema or operation that produced it.
         let mut items = Vec::new();
+        let mut enum_template = None;
         for def in modules.get(module).into_iter().flatten() {
-            items.push((type_def(def)?, def.pointer.clone()));
+            match &def.kind {
+                TypeKind::Enum(values) => {
+                    let template = match &mut enum_template {
+                        Some(template) => template,
+                        None => enum_template.insert(template::EnumTemplate::new()?),
+                    };
+                    items.push(Piece::Items(template.render(def, values)));
+                }
+                _ => items.push(Piece::Tokens(type_def(def)?, def.pointer.clone())),
+            }
         }
         if has_endpoints && module == ENDPOINTS_MODULE {
             for service in &ir.services {
-                items.push((service_def(service)?, service_pointer(service)));
+                items.push(Piece::Tokens(
+                    service_def(service)?,
+                    service_pointer(service),
+                ));
             }
-            items.extend(codec_impls(ir)?);
+            let codecs = codec_impls(ir)?;
+            items.extend(codecs.into_iter().map(|(t, p)| Piece::Tokens(t, p)));
         }
         let doc = module_doc(module);
         // Types refer to each other across modules by bare name; `mod.rs` re-exports them all.
@@ -147,18 +170,21 @@ fn module_doc(module: &str) -> String {
 
 /// Parses the module's inner attributes and `use`s (`head`), then each item on its own, so a
 /// parse failure names the spec pointer of the item, and formats the whole as one file.
-fn render(
-    head: TokenStream,
-    items: Vec<(TokenStream, String)>,
-    module: &str,
-) -> Result<String, Error> {
+fn render(head: TokenStream, items: Vec<Piece>, module: &str) -> Result<String, Error> {
     let mut file: syn::File = syn::parse2(head).map_err(|e| {
         Error::new(
             "",
             format!("generated module `{module}` does not parse as Rust: {e}"),
         )
     })?;
-    for (tokens, pointer) in items {
+    for piece in items {
+        let (tokens, pointer) = match piece {
+            Piece::Items(items) => {
+                file.items.extend(items);
+                continue;
+            }
+            Piece::Tokens(tokens, pointer) => (tokens, pointer),
+        };
         let item: syn::File = syn::parse2(tokens).map_err(|e| {
             Error::new(
                 pointer,
@@ -404,6 +430,15 @@ fn identified_impl(name: &Ident, fields: &[Field]) -> TokenStream {
     }
 }
 
+/// The doc of a string enum variant: its wire value.
+fn variant_doc(wire: &str) -> String {
+    if wire.is_empty() {
+        " `\"\"` (the empty string)".to_owned()
+    } else {
+        format!(" `{wire}`")
+    }
+}
+
 fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStream, Error> {
     let name = ident(&def.name, &def.pointer)?;
     let doc = docs(Some(&type_doc(def)));
@@ -413,11 +448,7 @@ fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStream, Error> {
     for value in values {
         let variant = ident(&value.variant, &def.pointer)?;
         let wire = &value.wire;
-        let variant_doc = if wire.is_empty() {
-            " `\"\"` (the empty string)".to_owned()
-        } else {
-            format!(" `{wire}`")
-        };
+        let variant_doc = variant_doc(wire);
         variants.push(quote!(#[doc = #variant_doc] #variant,));
         to_str.push(quote!(#name::#variant => #wire,));
         from_str.push(quote!(#wire => #name::#variant,));
