@@ -58,8 +58,14 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
         // not parse is reported against the schema or operation that produced it.
         let mut items = Vec::new();
         let mut enum_template = None;
+        let mut types = TypeCache::default();
         for def in modules.get(module).into_iter().flatten() {
             match &def.kind {
+                TypeKind::Struct(fields) => {
+                    let (item, impls) = struct_def(def, fields, &mut types)?;
+                    items.push(Piece::Items(vec![item]));
+                    items.push(Piece::Tokens(impls, def.pointer.clone()));
+                }
                 TypeKind::Enum(values) => {
                     let template = match &mut enum_template {
                         Some(template) => template,
@@ -67,7 +73,10 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
                     };
                     items.push(Piece::Items(template.render(def, values)));
                 }
-                _ => items.push(Piece::Tokens(type_def(def)?, def.pointer.clone())),
+                TypeKind::Union(variants) => items.push(Piece::Tokens(
+                    union_def(def, variants)?,
+                    def.pointer.clone(),
+                )),
             }
         }
         if has_endpoints && module == ENDPOINTS_MODULE {
@@ -245,14 +254,6 @@ fn field_doc(field: &Field) -> String {
     }
 }
 
-fn type_def(def: &TypeDef) -> Result<TokenStream, Error> {
-    match &def.kind {
-        TypeKind::Struct(fields) => struct_def(def, fields),
-        TypeKind::Enum(values) => enum_def(def, values),
-        TypeKind::Union(variants) => union_def(def, variants),
-    }
-}
-
 fn ty_tokens(ty: &Ty, pointer: &str) -> Result<TokenStream, Error> {
     Ok(match ty {
         Ty::String => quote!(String),
@@ -299,28 +300,28 @@ fn derives(direction: Direction) -> TokenStream {
     }
 }
 
-fn struct_def(def: &TypeDef, fields: &[Field]) -> Result<TokenStream, Error> {
+/// A struct, built as syntax directly (structs and their fields are most of a spec's output, and
+/// quoting then re-parsing them cost more than building them): the struct item, then the tokens
+/// of its `new` and `Identified` impls. Field types repeat a lot, so each distinct one is parsed
+/// once per module (`types`).
+fn struct_def(
+    def: &TypeDef,
+    fields: &[Field],
+    types: &mut TypeCache,
+) -> Result<(syn::Item, TokenStream), Error> {
     let name = ident(&def.name, &def.pointer)?;
-    let doc = docs(Some(&type_doc(def)));
-    let derive = derives(def.direction);
     let required: Vec<&Field> = fields.iter().filter(|f| !f.optional).collect();
-    let default = if def.direction == Direction::Request && required.is_empty() {
-        quote!(#[derive(Default)])
-    } else {
-        TokenStream::new()
-    };
+    let mut attrs = doc_attrs(&type_doc(def));
+    attrs.extend(types.derives(def.direction)?);
+    if def.direction == Direction::Request && required.is_empty() {
+        attrs.extend(types.derive_default()?);
+    }
 
-    let mut field_tokens = Vec::new();
+    let mut named = syn::punctuated::Punctuated::new();
     for field in fields {
         let field_ident = ident(&field.name, &def.pointer)?;
-        let mut ty = ty_tokens(&field.ty, &def.pointer)?;
-        if field.boxed {
-            ty = quote!(Box<#ty>);
-        }
         let is_option = field.optional || field.nullable;
-        if is_option {
-            ty = quote!(Option<#ty>);
-        }
+        let ty = types.field_type(&field.ty, field.boxed, is_option, &def.pointer)?;
         let mut serde_args = Vec::new();
         if field.name != field.wire_name {
             let wire = &field.wire_name;
@@ -341,18 +342,40 @@ fn struct_def(def: &TypeDef, fields: &[Field]) -> Result<TokenStream, Error> {
             }
             (_, false, false) => {}
         }
-        let serde_attr = if serde_args.is_empty() {
-            TokenStream::new()
-        } else {
-            quote!(#[serde(#(#serde_args),*)])
-        };
-        let field_doc = docs(Some(&field_doc(field)));
-        field_tokens.push(quote! {
-            #field_doc
-            #serde_attr
-            pub #field_ident: #ty,
+        let mut field_attrs = doc_attrs(&field_doc(field));
+        if !serde_args.is_empty() {
+            field_attrs.push(syn::Attribute {
+                pound_token: Default::default(),
+                style: syn::AttrStyle::Outer,
+                bracket_token: Default::default(),
+                meta: syn::Meta::List(syn::MetaList {
+                    path: syn::Path::from(Ident::new("serde", Span::call_site())),
+                    delimiter: syn::MacroDelimiter::Paren(Default::default()),
+                    tokens: quote!(#(#serde_args),*),
+                }),
+            });
+        }
+        named.push(syn::Field {
+            attrs: field_attrs,
+            vis: syn::Visibility::Public(Default::default()),
+            mutability: syn::FieldMutability::None,
+            ident: Some(field_ident),
+            colon_token: Some(Default::default()),
+            ty,
         });
     }
+    let item = syn::Item::Struct(syn::ItemStruct {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        struct_token: Default::default(),
+        ident: name.clone(),
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed {
+            brace_token: Default::default(),
+            named,
+        }),
+        semi_token: None,
+    });
 
     let constructor = if def.direction == Direction::Request && !required.is_empty() {
         constructor(def, &name, fields)?
@@ -360,16 +383,92 @@ fn struct_def(def: &TypeDef, fields: &[Field]) -> Result<TokenStream, Error> {
         TokenStream::new()
     };
     let identified = identified_impl(&name, fields);
-    Ok(quote! {
-        #doc
-        #derive
-        #default
-        pub struct #name {
-            #(#field_tokens)*
+    Ok((item, quote!(#constructor #identified)))
+}
+
+/// `#[doc = " line"]` attributes, one per line, as [`docs`] writes them.
+fn doc_attrs(doc: &str) -> Vec<syn::Attribute> {
+    doc.lines()
+        .map(|line| {
+            let text = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            syn::Attribute {
+                pound_token: Default::default(),
+                style: syn::AttrStyle::Outer,
+                bracket_token: Default::default(),
+                meta: syn::Meta::NameValue(syn::MetaNameValue {
+                    path: syn::Path::from(Ident::new("doc", Span::call_site())),
+                    eq_token: Default::default(),
+                    value: syn::Expr::Lit(syn::ExprLit {
+                        attrs: Vec::new(),
+                        lit: syn::Lit::Str(syn::LitStr::new(&text, Span::call_site())),
+                    }),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Syntax parsed once per module and cloned where it repeats.
+#[derive(Default)]
+struct TypeCache {
+    /// By type, then `[plain, boxed, optional, boxed and optional]`.
+    fields: BTreeMap<Ty, [Option<syn::Type>; 4]>,
+    derives: BTreeMap<(bool, bool), Vec<syn::Attribute>>,
+}
+
+impl TypeCache {
+    fn field_type(
+        &mut self,
+        ty: &Ty,
+        boxed: bool,
+        optional: bool,
+        pointer: &str,
+    ) -> Result<syn::Type, Error> {
+        let slot = usize::from(boxed) + 2 * usize::from(optional);
+        if let Some(Some(parsed)) = self.fields.get(ty).map(|forms| &forms[slot]) {
+            return Ok(parsed.clone());
         }
-        #constructor
-        #identified
-    })
+        let mut tokens = ty_tokens(ty, pointer)?;
+        if boxed {
+            tokens = quote!(Box<#tokens>);
+        }
+        if optional {
+            tokens = quote!(Option<#tokens>);
+        }
+        let parsed: syn::Type = syn::parse2(tokens).map_err(|e| {
+            Error::new(pointer, format!("a field type does not parse as Rust: {e}"))
+        })?;
+        self.fields.entry(ty.clone()).or_default()[slot] = Some(parsed.clone());
+        Ok(parsed)
+    }
+
+    fn derives(&mut self, direction: Direction) -> Result<Vec<syn::Attribute>, Error> {
+        let key = (direction == Direction::Response, false);
+        self.attrs(key, || derives(direction))
+    }
+
+    fn derive_default(&mut self) -> Result<Vec<syn::Attribute>, Error> {
+        self.attrs((false, true), || quote!(#[derive(Default)]))
+    }
+
+    fn attrs(
+        &mut self,
+        key: (bool, bool),
+        tokens: impl FnOnce() -> TokenStream,
+    ) -> Result<Vec<syn::Attribute>, Error> {
+        if let Some(attrs) = self.derives.get(&key) {
+            return Ok(attrs.clone());
+        }
+        let tokens = tokens();
+        let item: syn::ItemStruct = syn::parse2(quote!(#tokens struct S;))
+            .map_err(|e| Error::new("", format!("derive attributes do not parse: {e}")))?;
+        self.derives.insert(key, item.attrs.clone());
+        Ok(item.attrs)
+    }
 }
 
 /// `new(required…)` for params with required fields, all optional ones `None`.
