@@ -278,10 +278,36 @@ fn struct_def(def: &TypeDef, fields: &[Field]) -> Result<TokenStream, Error> {
         });
     }
 
-    let constructor = if def.direction == Direction::Request && !required.is_empty() {
-        constructor(def, &name, fields)?
-    } else {
-        TokenStream::new()
+    if def.direction == Direction::Response {
+        // Older and newer API versions send fields this spec does not have (a 2023 session's
+        // `shipping_details`, a newer price's `trial_period_days`): keep them rather than drop
+        // them silently, and write them back on serialization.
+        let extra = if fields.iter().any(|f| f.name == "extra") {
+            quote!(extra_fields)
+        } else {
+            quote!(extra)
+        };
+        let extra_doc = " Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.";
+        field_tokens.push(quote! {
+            #[doc = #extra_doc]
+            #[serde(flatten)]
+            pub #extra: std::collections::BTreeMap<String, serde_json::Value>,
+        });
+    }
+    let constructor = match (def.direction, required.is_empty()) {
+        (Direction::Request, false) => constructor(def, &name, fields)?,
+        (Direction::Request, true) => {
+            let doc = " Parameters with every field left out; set the ones you need.";
+            quote! {
+                impl #name {
+                    #[doc = #doc]
+                    pub fn new() -> Self {
+                        Self::default()
+                    }
+                }
+            }
+        }
+        (Direction::Response, _) => TokenStream::new(),
     };
     let identified = identified_impl(&name, fields);
     Ok(quote! {

@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use std::error::Error;
 
 use stripe_checkout::{
-    Client, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
-    CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionMode,
+    CheckoutSessionMode, Client, CreateCheckoutSessionLineItems,
+    CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataProductData,
     CreateCheckoutSessionParams, ExpireCheckoutSessionParams, ListCheckoutSessionLineItemsParams,
     RetrieveCheckoutSessionParams,
 };
@@ -30,11 +30,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     // 1. Create a payment-mode session with two line items. Both use inline `price_data`, so the
     //    example needs no Price objects in the account; `price: Some("price_...".into())` works too.
-    let mut params = CreateCheckoutSessionParams::new(
+    let mut params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
         "https://example.com/success?session_id={CHECKOUT_SESSION_ID}",
     );
     params.cancel_url = Some("https://example.com/cart".into());
-    params.mode = Some(CreateCheckoutSessionMode::Payment);
     params.line_items = Some(vec![
         line_item("T-shirt", 1099, 2),
         line_item("Gift wrap", 500, 1),
@@ -71,7 +71,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         let item = item?;
         println!(
             "  {} x{} {} {}",
-            item.description,
+            item.description.as_deref().unwrap_or("(no description)"),
             item.quantity.unwrap_or(1),
             item.amount_total,
             item.currency

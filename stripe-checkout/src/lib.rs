@@ -31,6 +31,7 @@ pub mod generated;
 #[path = "private.rs"]
 pub mod __private;
 mod pagination;
+mod session_params;
 mod unsettable;
 pub mod webhook;
 

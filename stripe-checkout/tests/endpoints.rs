@@ -10,14 +10,13 @@ use futures_util::StreamExt;
 use serde_json::{json, Value};
 use stripe_checkout::{
     ApiErrorType, CheckoutSession, CheckoutSessionMode, CheckoutSessionStatus,
-    CreateCheckoutSessionCustomText, CreateCheckoutSessionCustomTextSubmit,
+    CheckoutSessionUiMode, CreateCheckoutSessionCustomText, CreateCheckoutSessionCustomTextSubmit,
     CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
-    CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionMode,
-    CreateCheckoutSessionParams, CreateCheckoutSessionPaymentMethodTypes,
-    CustomerOrDeletedCustomer, Error, Expandable, ExpireCheckoutSessionParams, Item,
-    ListCheckoutSessionLineItemsParams, ListCheckoutSessionsCustomerDetails,
-    ListCheckoutSessionsParams, RequestOptions, RetrieveCheckoutSessionParams, Unsettable,
-    API_VERSION,
+    CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionParams,
+    CreateCheckoutSessionPaymentMethodTypes, CustomerOrDeletedCustomer, Error, Expandable,
+    ExpireCheckoutSessionParams, Item, ListCheckoutSessionLineItemsParams,
+    ListCheckoutSessionsCustomerDetails, ListCheckoutSessionsParams, RequestOptions,
+    RetrieveCheckoutSessionParams, Unsettable, API_VERSION,
 };
 use wiremock::matchers::{any, method, path, path_regex, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -151,11 +150,11 @@ fn payment_session_params() -> CreateCheckoutSessionParams {
         "Gift wrap & card",
     ));
 
-    let mut params = CreateCheckoutSessionParams::new(
+    let mut params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
         "https://example.com/success?session_id={CHECKOUT_SESSION_ID}",
     );
     params.cancel_url = Some("https://example.com/cart".into());
-    params.mode = Some(CreateCheckoutSessionMode::Payment);
     params.line_items = Some(vec![
         CreateCheckoutSessionLineItems {
             price: Some("price_1N4AEsLkdIwHu7ix7Ssho8Cl".into()),
@@ -178,6 +177,7 @@ fn payment_session_params() -> CreateCheckoutSessionParams {
         submit: Some(Unsettable::Set(CreateCheckoutSessionCustomTextSubmit::new(
             "Ships in 2 days.",
         ))),
+        ..Default::default()
     });
     params
 }
@@ -244,11 +244,11 @@ async fn create_sends_the_exact_form_body_and_decodes_the_session() {
         .starts_with(&format!("https://checkout.stripe.com/c/pay/{SESSION_ID}#")));
     let items = session.line_items.unwrap();
     assert_eq!(items.data.len(), 1);
-    assert_eq!(items.data[0].description, "T-shirt");
+    assert_eq!(items.data[0].description.as_deref(), Some("T-shirt"));
 }
 
 #[tokio::test]
-async fn create_with_only_the_required_param() {
+async fn create_with_no_params_sends_an_empty_form() {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(ok(fixture("seed_session.json")))
@@ -256,11 +256,45 @@ async fn create_with_only_the_required_param() {
         .await;
     client(&server)
         .checkout_sessions()
-        .create(&CreateCheckoutSessionParams::new("https://example.com/ok"))
+        .create(&CreateCheckoutSessionParams::new())
         .await
         .unwrap();
-    Expected::post(SESSIONS, "success_url=https%3A%2F%2Fexample.com%2Fok")
-        .check(&requests(&server).await[0]);
+    Expected::post(SESSIONS, "").check(&requests(&server).await[0]);
+}
+
+#[tokio::test]
+async fn embedded_session_returns_its_client_secret() {
+    let server = MockServer::start().await;
+    let mut response = fixture("session_2026-08.json");
+    response["ui_mode"] = json!("embedded_page");
+    response["url"] = Value::Null;
+    response["client_secret"] = json!("cs_test_a1_secret_abc");
+    Mock::given(any())
+        .respond_with(ok(response))
+        .mount(&server)
+        .await;
+    let params = CreateCheckoutSessionParams::embedded(
+        CheckoutSessionMode::Payment,
+        "https://example.com/return?session_id={CHECKOUT_SESSION_ID}",
+    );
+    let session = client(&server)
+        .checkout_sessions()
+        .create(&params)
+        .await
+        .unwrap();
+    Expected::post(
+        SESSIONS,
+        "mode=payment\
+        &return_url=https%3A%2F%2Fexample.com%2Freturn%3Fsession_id%3D%7BCHECKOUT_SESSION_ID%7D\
+        &ui_mode=embedded_page",
+    )
+    .check(&requests(&server).await[0]);
+    assert_eq!(session.ui_mode, Some(CheckoutSessionUiMode::EmbeddedPage));
+    assert_eq!(
+        session.client_secret.as_deref(),
+        Some("cs_test_a1_secret_abc")
+    );
+    assert_eq!(session.url, None);
 }
 
 /// The seed session as `retrieve` returns it with `customer`, `payment_intent` and `line_items`
@@ -472,7 +506,7 @@ async fn list_line_items_one_page_and_auto_paging_across_three() {
     assert_eq!(page.url, items_path);
     assert_eq!(page.data.len(), 2);
     assert_eq!(page.data[0].id, "li_1");
-    assert_eq!(page.data[0].description, "T-shirt");
+    assert_eq!(page.data[0].description.as_deref(), Some("T-shirt"));
     assert_eq!(page.data[0].quantity, Some(2));
     assert_eq!(
         page.data[0].price.as_ref().map(|p| p.id.as_str()),

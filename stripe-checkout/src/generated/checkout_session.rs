@@ -23,6 +23,9 @@ pub struct Address {
     /// State, county, province, or region ([ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2)).
     #[serde(default)]
     pub state: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// A Checkout Session represents your customer's session as they pay for
 /// one-time purchases or subscriptions through [Checkout](https://docs.stripe.com/payments/checkout)
@@ -173,7 +176,7 @@ pub struct CheckoutSession {
     pub payment_link: Option<crate::Expandable<PaymentLink>>,
     /// Configure whether a Checkout Session should collect a payment method. Defaults to `always`.
     #[serde(default)]
-    pub payment_method_collection: Option<CheckoutSessionPaymentMethodCollection>,
+    pub payment_method_collection: Option<CheckoutSessionCustomerCreation>,
     /// Information about the payment method configuration used for this Checkout session if using dynamic payment methods.
     #[serde(default)]
     pub payment_method_configuration_details: Option<
@@ -259,458 +262,13 @@ pub struct CheckoutSession {
     /// Wallet-specific configuration for this Checkout Session.
     #[serde(default)]
     pub wallet_options: Option<CheckoutSessionWalletOptions>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for CheckoutSession {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
-    }
-}
-/// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSessionBillingAddressCollection {
-    /// `auto`
-    Auto,
-    /// `required`
-    Required,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSessionBillingAddressCollection {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSessionBillingAddressCollection::Auto => "auto",
-            CheckoutSessionBillingAddressCollection::Required => "required",
-            CheckoutSessionBillingAddressCollection::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSessionBillingAddressCollection {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CheckoutSessionBillingAddressCollection::Auto,
-            "required" => CheckoutSessionBillingAddressCollection::Required,
-            other => CheckoutSessionBillingAddressCollection::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSessionBillingAddressCollection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSessionBillingAddressCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionBillingAddressCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionBillingAddressCollection::from(value.as_str()))
-    }
-}
-/// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSessionCustomerCreation {
-    /// `always`
-    Always,
-    /// `if_required`
-    IfRequired,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSessionCustomerCreation {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSessionCustomerCreation::Always => "always",
-            CheckoutSessionCustomerCreation::IfRequired => "if_required",
-            CheckoutSessionCustomerCreation::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSessionCustomerCreation {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => CheckoutSessionCustomerCreation::Always,
-            "if_required" => CheckoutSessionCustomerCreation::IfRequired,
-            other => CheckoutSessionCustomerCreation::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSessionCustomerCreation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSessionCustomerCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionCustomerCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionCustomerCreation::from(value.as_str()))
-    }
-}
-/// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSessionLocale {
-    /// `auto`
-    Auto,
-    /// `bg`
-    Bg,
-    /// `cs`
-    Cs,
-    /// `da`
-    Da,
-    /// `de`
-    De,
-    /// `el`
-    El,
-    /// `en`
-    En,
-    /// `en-GB`
-    EnGb,
-    /// `es`
-    Es,
-    /// `es-419`
-    Es419,
-    /// `et`
-    Et,
-    /// `fi`
-    Fi,
-    /// `fil`
-    Fil,
-    /// `fr`
-    Fr,
-    /// `fr-CA`
-    FrCa,
-    /// `hr`
-    Hr,
-    /// `hu`
-    Hu,
-    /// `id`
-    Id,
-    /// `it`
-    It,
-    /// `ja`
-    Ja,
-    /// `ko`
-    Ko,
-    /// `lt`
-    Lt,
-    /// `lv`
-    Lv,
-    /// `ms`
-    Ms,
-    /// `mt`
-    Mt,
-    /// `nb`
-    Nb,
-    /// `nl`
-    Nl,
-    /// `pl`
-    Pl,
-    /// `pt`
-    Pt,
-    /// `pt-BR`
-    PtBr,
-    /// `ro`
-    Ro,
-    /// `ru`
-    Ru,
-    /// `sk`
-    Sk,
-    /// `sl`
-    Sl,
-    /// `sv`
-    Sv,
-    /// `th`
-    Th,
-    /// `tr`
-    Tr,
-    /// `vi`
-    Vi,
-    /// `zh`
-    Zh,
-    /// `zh-HK`
-    ZhHk,
-    /// `zh-TW`
-    ZhTw,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSessionLocale {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSessionLocale::Auto => "auto",
-            CheckoutSessionLocale::Bg => "bg",
-            CheckoutSessionLocale::Cs => "cs",
-            CheckoutSessionLocale::Da => "da",
-            CheckoutSessionLocale::De => "de",
-            CheckoutSessionLocale::El => "el",
-            CheckoutSessionLocale::En => "en",
-            CheckoutSessionLocale::EnGb => "en-GB",
-            CheckoutSessionLocale::Es => "es",
-            CheckoutSessionLocale::Es419 => "es-419",
-            CheckoutSessionLocale::Et => "et",
-            CheckoutSessionLocale::Fi => "fi",
-            CheckoutSessionLocale::Fil => "fil",
-            CheckoutSessionLocale::Fr => "fr",
-            CheckoutSessionLocale::FrCa => "fr-CA",
-            CheckoutSessionLocale::Hr => "hr",
-            CheckoutSessionLocale::Hu => "hu",
-            CheckoutSessionLocale::Id => "id",
-            CheckoutSessionLocale::It => "it",
-            CheckoutSessionLocale::Ja => "ja",
-            CheckoutSessionLocale::Ko => "ko",
-            CheckoutSessionLocale::Lt => "lt",
-            CheckoutSessionLocale::Lv => "lv",
-            CheckoutSessionLocale::Ms => "ms",
-            CheckoutSessionLocale::Mt => "mt",
-            CheckoutSessionLocale::Nb => "nb",
-            CheckoutSessionLocale::Nl => "nl",
-            CheckoutSessionLocale::Pl => "pl",
-            CheckoutSessionLocale::Pt => "pt",
-            CheckoutSessionLocale::PtBr => "pt-BR",
-            CheckoutSessionLocale::Ro => "ro",
-            CheckoutSessionLocale::Ru => "ru",
-            CheckoutSessionLocale::Sk => "sk",
-            CheckoutSessionLocale::Sl => "sl",
-            CheckoutSessionLocale::Sv => "sv",
-            CheckoutSessionLocale::Th => "th",
-            CheckoutSessionLocale::Tr => "tr",
-            CheckoutSessionLocale::Vi => "vi",
-            CheckoutSessionLocale::Zh => "zh",
-            CheckoutSessionLocale::ZhHk => "zh-HK",
-            CheckoutSessionLocale::ZhTw => "zh-TW",
-            CheckoutSessionLocale::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSessionLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CheckoutSessionLocale::Auto,
-            "bg" => CheckoutSessionLocale::Bg,
-            "cs" => CheckoutSessionLocale::Cs,
-            "da" => CheckoutSessionLocale::Da,
-            "de" => CheckoutSessionLocale::De,
-            "el" => CheckoutSessionLocale::El,
-            "en" => CheckoutSessionLocale::En,
-            "en-GB" => CheckoutSessionLocale::EnGb,
-            "es" => CheckoutSessionLocale::Es,
-            "es-419" => CheckoutSessionLocale::Es419,
-            "et" => CheckoutSessionLocale::Et,
-            "fi" => CheckoutSessionLocale::Fi,
-            "fil" => CheckoutSessionLocale::Fil,
-            "fr" => CheckoutSessionLocale::Fr,
-            "fr-CA" => CheckoutSessionLocale::FrCa,
-            "hr" => CheckoutSessionLocale::Hr,
-            "hu" => CheckoutSessionLocale::Hu,
-            "id" => CheckoutSessionLocale::Id,
-            "it" => CheckoutSessionLocale::It,
-            "ja" => CheckoutSessionLocale::Ja,
-            "ko" => CheckoutSessionLocale::Ko,
-            "lt" => CheckoutSessionLocale::Lt,
-            "lv" => CheckoutSessionLocale::Lv,
-            "ms" => CheckoutSessionLocale::Ms,
-            "mt" => CheckoutSessionLocale::Mt,
-            "nb" => CheckoutSessionLocale::Nb,
-            "nl" => CheckoutSessionLocale::Nl,
-            "pl" => CheckoutSessionLocale::Pl,
-            "pt" => CheckoutSessionLocale::Pt,
-            "pt-BR" => CheckoutSessionLocale::PtBr,
-            "ro" => CheckoutSessionLocale::Ro,
-            "ru" => CheckoutSessionLocale::Ru,
-            "sk" => CheckoutSessionLocale::Sk,
-            "sl" => CheckoutSessionLocale::Sl,
-            "sv" => CheckoutSessionLocale::Sv,
-            "th" => CheckoutSessionLocale::Th,
-            "tr" => CheckoutSessionLocale::Tr,
-            "vi" => CheckoutSessionLocale::Vi,
-            "zh" => CheckoutSessionLocale::Zh,
-            "zh-HK" => CheckoutSessionLocale::ZhHk,
-            "zh-TW" => CheckoutSessionLocale::ZhTw,
-            other => CheckoutSessionLocale::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSessionLocale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSessionLocale {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionLocale::from(value.as_str()))
-    }
-}
-/// The mode of the Checkout Session.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSessionMode {
-    /// `payment`
-    Payment,
-    /// `setup`
-    Setup,
-    /// `subscription`
-    Subscription,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSessionMode {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSessionMode::Payment => "payment",
-            CheckoutSessionMode::Setup => "setup",
-            CheckoutSessionMode::Subscription => "subscription",
-            CheckoutSessionMode::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSessionMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment" => CheckoutSessionMode::Payment,
-            "setup" => CheckoutSessionMode::Setup,
-            "subscription" => CheckoutSessionMode::Subscription,
-            other => CheckoutSessionMode::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSessionMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSessionMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionMode::from(value.as_str()))
-    }
-}
-/// Where the user is coming from. This informs the optimizations that are applied to the session.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSessionOriginContext {
-    /// `mobile_app`
-    MobileApp,
-    /// `web`
-    Web,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSessionOriginContext {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSessionOriginContext::MobileApp => "mobile_app",
-            CheckoutSessionOriginContext::Web => "web",
-            CheckoutSessionOriginContext::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSessionOriginContext {
-    fn from(value: &str) -> Self {
-        match value {
-            "mobile_app" => CheckoutSessionOriginContext::MobileApp,
-            "web" => CheckoutSessionOriginContext::Web,
-            other => CheckoutSessionOriginContext::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSessionOriginContext {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSessionOriginContext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionOriginContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionOriginContext::from(value.as_str()))
-    }
-}
-/// Configure whether a Checkout Session should collect a payment method. Defaults to `always`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSessionPaymentMethodCollection {
-    /// `always`
-    Always,
-    /// `if_required`
-    IfRequired,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSessionPaymentMethodCollection {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSessionPaymentMethodCollection::Always => "always",
-            CheckoutSessionPaymentMethodCollection::IfRequired => "if_required",
-            CheckoutSessionPaymentMethodCollection::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSessionPaymentMethodCollection {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => CheckoutSessionPaymentMethodCollection::Always,
-            "if_required" => CheckoutSessionPaymentMethodCollection::IfRequired,
-            other => CheckoutSessionPaymentMethodCollection::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSessionPaymentMethodCollection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSessionPaymentMethodCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentMethodCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionPaymentMethodCollection::from(value.as_str()))
     }
 }
 /// The payment status of the Checkout Session, one of `paid`, `unpaid`, or `no_payment_required`.
@@ -766,224 +324,6 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentStatus {
         Ok(CheckoutSessionPaymentStatus::from(value.as_str()))
     }
 }
-/// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSessionRedirectOnCompletion {
-    /// `always`
-    Always,
-    /// `if_required`
-    IfRequired,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSessionRedirectOnCompletion {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSessionRedirectOnCompletion::Always => "always",
-            CheckoutSessionRedirectOnCompletion::IfRequired => "if_required",
-            CheckoutSessionRedirectOnCompletion::Never => "never",
-            CheckoutSessionRedirectOnCompletion::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSessionRedirectOnCompletion {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => CheckoutSessionRedirectOnCompletion::Always,
-            "if_required" => CheckoutSessionRedirectOnCompletion::IfRequired,
-            "never" => CheckoutSessionRedirectOnCompletion::Never,
-            other => CheckoutSessionRedirectOnCompletion::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSessionRedirectOnCompletion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSessionRedirectOnCompletion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionRedirectOnCompletion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionRedirectOnCompletion::from(value.as_str()))
-    }
-}
-/// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSessionStatus {
-    /// `complete`
-    Complete,
-    /// `expired`
-    Expired,
-    /// `open`
-    Open,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSessionStatus {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSessionStatus::Complete => "complete",
-            CheckoutSessionStatus::Expired => "expired",
-            CheckoutSessionStatus::Open => "open",
-            CheckoutSessionStatus::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSessionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "complete" => CheckoutSessionStatus::Complete,
-            "expired" => CheckoutSessionStatus::Expired,
-            "open" => CheckoutSessionStatus::Open,
-            other => CheckoutSessionStatus::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSessionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSessionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionStatus::from(value.as_str()))
-    }
-}
-/// Describes the type of transaction being performed by Checkout in order to customize
-/// relevant text on the page, such as the submit button. `submit_type` can only be
-/// specified on Checkout Sessions in `payment` mode. If blank or `auto`, `pay` is used.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSessionSubmitType {
-    /// `auto`
-    Auto,
-    /// `book`
-    Book,
-    /// `donate`
-    Donate,
-    /// `pay`
-    Pay,
-    /// `subscribe`
-    Subscribe,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSessionSubmitType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSessionSubmitType::Auto => "auto",
-            CheckoutSessionSubmitType::Book => "book",
-            CheckoutSessionSubmitType::Donate => "donate",
-            CheckoutSessionSubmitType::Pay => "pay",
-            CheckoutSessionSubmitType::Subscribe => "subscribe",
-            CheckoutSessionSubmitType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSessionSubmitType {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CheckoutSessionSubmitType::Auto,
-            "book" => CheckoutSessionSubmitType::Book,
-            "donate" => CheckoutSessionSubmitType::Donate,
-            "pay" => CheckoutSessionSubmitType::Pay,
-            "subscribe" => CheckoutSessionSubmitType::Subscribe,
-            other => CheckoutSessionSubmitType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSessionSubmitType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSessionSubmitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionSubmitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionSubmitType::from(value.as_str()))
-    }
-}
-/// The UI mode of the Session. Defaults to `hosted_page`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSessionUiMode {
-    /// `elements`
-    Elements,
-    /// `embedded_page`
-    EmbeddedPage,
-    /// `hosted_page`
-    HostedPage,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSessionUiMode {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSessionUiMode::Elements => "elements",
-            CheckoutSessionUiMode::EmbeddedPage => "embedded_page",
-            CheckoutSessionUiMode::HostedPage => "hosted_page",
-            CheckoutSessionUiMode::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSessionUiMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "elements" => CheckoutSessionUiMode::Elements,
-            "embedded_page" => CheckoutSessionUiMode::EmbeddedPage,
-            "hosted_page" => CheckoutSessionUiMode::HostedPage,
-            other => CheckoutSessionUiMode::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSessionUiMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSessionUiMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionUiMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionUiMode::from(value.as_str()))
-    }
-}
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAcssDebitMandateOptions {
@@ -992,168 +332,19 @@ pub struct CheckoutAcssDebitMandateOptions {
     pub custom_mandate_url: Option<String>,
     /// List of Stripe products where this mandate can be selected automatically. Returned when the Session is in `setup` mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_for: Option<Vec<CheckoutAcssDebitMandateOptionsDefaultFor>>,
+    pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
     /// Description of the interval. Only required if the 'payment_schedule' parameter is 'interval' or 'combined'.
     #[serde(default)]
     pub interval_description: Option<String>,
     /// Payment schedule for the mandate.
     #[serde(default)]
-    pub payment_schedule: Option<CheckoutAcssDebitMandateOptionsPaymentSchedule>,
+    pub payment_schedule: Option<AcssDebitMandateOptionsPaymentSchedule>,
     /// Transaction type of the mandate.
     #[serde(default)]
-    pub transaction_type: Option<CheckoutAcssDebitMandateOptionsTransactionType>,
-}
-/// Stripe's `/components/schemas/checkout_acss_debit_mandate_options/properties/default_for/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAcssDebitMandateOptionsDefaultFor {
-    /// `invoice`
-    Invoice,
-    /// `subscription`
-    Subscription,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAcssDebitMandateOptionsDefaultFor {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAcssDebitMandateOptionsDefaultFor::Invoice => "invoice",
-            CheckoutAcssDebitMandateOptionsDefaultFor::Subscription => "subscription",
-            CheckoutAcssDebitMandateOptionsDefaultFor::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutAcssDebitMandateOptionsDefaultFor {
-    fn from(value: &str) -> Self {
-        match value {
-            "invoice" => CheckoutAcssDebitMandateOptionsDefaultFor::Invoice,
-            "subscription" => CheckoutAcssDebitMandateOptionsDefaultFor::Subscription,
-            other => CheckoutAcssDebitMandateOptionsDefaultFor::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAcssDebitMandateOptionsDefaultFor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAcssDebitMandateOptionsDefaultFor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsDefaultFor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAcssDebitMandateOptionsDefaultFor::from(value.as_str()))
-    }
-}
-/// Payment schedule for the mandate.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAcssDebitMandateOptionsPaymentSchedule {
-    /// `combined`
-    Combined,
-    /// `interval`
-    Interval,
-    /// `sporadic`
-    Sporadic,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAcssDebitMandateOptionsPaymentSchedule {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAcssDebitMandateOptionsPaymentSchedule::Combined => "combined",
-            CheckoutAcssDebitMandateOptionsPaymentSchedule::Interval => "interval",
-            CheckoutAcssDebitMandateOptionsPaymentSchedule::Sporadic => "sporadic",
-            CheckoutAcssDebitMandateOptionsPaymentSchedule::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutAcssDebitMandateOptionsPaymentSchedule {
-    fn from(value: &str) -> Self {
-        match value {
-            "combined" => CheckoutAcssDebitMandateOptionsPaymentSchedule::Combined,
-            "interval" => CheckoutAcssDebitMandateOptionsPaymentSchedule::Interval,
-            "sporadic" => CheckoutAcssDebitMandateOptionsPaymentSchedule::Sporadic,
-            other => {
-                CheckoutAcssDebitMandateOptionsPaymentSchedule::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAcssDebitMandateOptionsPaymentSchedule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAcssDebitMandateOptionsPaymentSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsPaymentSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAcssDebitMandateOptionsPaymentSchedule::from(value.as_str()))
-    }
-}
-/// Transaction type of the mandate.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAcssDebitMandateOptionsTransactionType {
-    /// `business`
-    Business,
-    /// `personal`
-    Personal,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAcssDebitMandateOptionsTransactionType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAcssDebitMandateOptionsTransactionType::Business => "business",
-            CheckoutAcssDebitMandateOptionsTransactionType::Personal => "personal",
-            CheckoutAcssDebitMandateOptionsTransactionType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutAcssDebitMandateOptionsTransactionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "business" => CheckoutAcssDebitMandateOptionsTransactionType::Business,
-            "personal" => CheckoutAcssDebitMandateOptionsTransactionType::Personal,
-            other => {
-                CheckoutAcssDebitMandateOptionsTransactionType::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAcssDebitMandateOptionsTransactionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAcssDebitMandateOptionsTransactionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsTransactionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAcssDebitMandateOptionsTransactionType::from(value.as_str()))
-    }
+    pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1172,214 +363,23 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_method: Option<
-        CheckoutAcssDebitPaymentMethodOptionsVerificationMethod,
-    >,
-}
-/// Currency supported by the bank account. Returned when the Session is in `setup` mode.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAcssDebitPaymentMethodOptionsCurrency {
-    /// `cad`
-    Cad,
-    /// `usd`
-    Usd,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAcssDebitPaymentMethodOptionsCurrency {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAcssDebitPaymentMethodOptionsCurrency::Cad => "cad",
-            CheckoutAcssDebitPaymentMethodOptionsCurrency::Usd => "usd",
-            CheckoutAcssDebitPaymentMethodOptionsCurrency::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsCurrency {
-    fn from(value: &str) -> Self {
-        match value {
-            "cad" => CheckoutAcssDebitPaymentMethodOptionsCurrency::Cad,
-            "usd" => CheckoutAcssDebitPaymentMethodOptionsCurrency::Usd,
-            other => {
-                CheckoutAcssDebitPaymentMethodOptionsCurrency::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAcssDebitPaymentMethodOptionsCurrency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptionsCurrency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptionsCurrency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAcssDebitPaymentMethodOptionsCurrency::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::OnSession
-            }
-            other => {
-                CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
-}
-/// Bank account verification method. The default value is `automatic`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
-    /// `automatic`
-    Automatic,
-    /// `instant`
-    Instant,
-    /// `microdeposits`
-    Microdeposits,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Automatic => {
-                "automatic"
-            }
-            CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Instant => "instant",
-            CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Microdeposits => {
-                "microdeposits"
-            }
-            CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "automatic" => {
-                CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Automatic
-            }
-            "instant" => CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Instant,
-            "microdeposits" => {
-                CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Microdeposits
-            }
-            other => {
-                CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::from(value.as_str()))
-    }
+    pub verification_method: Option<VerificationMethod>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_affirm_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAffirmPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutAffirmPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -1388,119 +388,17 @@ pub struct CheckoutAffirmPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutAffirmPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAffirmPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAffirmPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAffirmPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutAffirmPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutAffirmPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutAffirmPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutAffirmPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAffirmPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAffirmPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAffirmPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAffirmPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAffirmPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutAffirmPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutAffirmPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutAffirmPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAffirmPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_afterpay_clearpay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod,
-    >,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -1509,125 +407,10 @@ pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage,
-    >,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CheckoutAfterpayClearpayPaymentMethodOptionsCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_alipay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1640,122 +423,27 @@ pub struct CheckoutAlipayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutAlipayPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAlipayPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutAlipayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutAlipayPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutAlipayPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAlipayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_alma_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAlmaPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutAlmaPaymentMethodOptionsCaptureMethod>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAlmaPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAlmaPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAlmaPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutAlmaPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutAlmaPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutAlmaPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutAlmaPaymentMethodOptionsCaptureMethod::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAlmaPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAlmaPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAlmaPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAlmaPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
+    pub capture_method: Option<CaptureMethod>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_amazon_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAmazonPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutAmazonPayPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -1764,123 +452,10 @@ pub struct CheckoutAmazonPayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage,
-    >,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAmazonPayPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutAmazonPayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutAmazonPayPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutAmazonPayPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutAmazonPayPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAmazonPayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            other => {
-                CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAmazonPayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_au_becs_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1893,69 +468,13 @@ pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_bacs_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1971,85 +490,13 @@ pub struct CheckoutBacsDebitPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::OnSession
-            }
-            other => {
-                CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_bancontact_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2062,121 +509,20 @@ pub struct CheckoutBancontactPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutBancontactPaymentMethodOptionsSetupFutureUsage,
-    >,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutBancontactPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutBancontactPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutBancontactPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutBancontactPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutBancontactPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_billie_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutBilliePaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutBilliePaymentMethodOptionsCaptureMethod>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutBilliePaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutBilliePaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutBilliePaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutBilliePaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutBilliePaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutBilliePaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutBilliePaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutBilliePaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutBilliePaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutBilliePaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutBilliePaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
+    pub capture_method: Option<CaptureMethod>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_boleto_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2191,74 +537,10 @@ pub struct CheckoutBoletoPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutBoletoPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::OnSession => "on_session",
-            CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            "on_session" => CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::OnSession,
-            other => {
-                CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutBoletoPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<SetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_card_installments_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2266,36 +548,37 @@ pub struct CheckoutCardInstallmentsOptions {
     /// Indicates if installments are enabled
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_card_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutCardPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// `installments`: see [`CheckoutCardInstallmentsOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub installments: Option<CheckoutCardInstallmentsOptions>,
     /// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_extended_authorization: Option<
-        CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization,
+        CheckoutCardPaymentMethodOptionsRequestOvercapture,
     >,
     /// Request ability to [increment the authorization](/payments/incremental-authorization) for this CheckoutSession.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_incremental_authorization: Option<
-        CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization,
+        CheckoutCardPaymentMethodOptionsRequestOvercapture,
     >,
     /// Request ability to make [multiple captures](/payments/multicapture) for this CheckoutSession.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_multicapture: Option<
-        CheckoutCardPaymentMethodOptionsRequestMulticapture,
-    >,
+    pub request_multicapture: Option<CheckoutCardPaymentMethodOptionsRequestOvercapture>,
     /// Request ability to [overcapture](/payments/overcapture) for this CheckoutSession.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_overcapture: Option<CheckoutCardPaymentMethodOptionsRequestOvercapture>,
     /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
-    pub request_three_d_secure: CheckoutCardPaymentMethodOptionsRequestThreeDSecure,
+    pub request_three_d_secure: RequestThreeDSecure,
     /// `restrictions`: see [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<
@@ -2309,435 +592,23 @@ pub struct CheckoutCardPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutCardPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsage>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kana prefix (shortened Kana descriptor) or Kana statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 22 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kana: Option<String>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kanji prefix (shortened Kanji descriptor) or Kanji statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 17 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 17 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCardPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCardPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCardPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutCardPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCardPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutCardPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutCardPaymentMethodOptionsCaptureMethod::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCardPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCardPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutCardPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
-    /// `if_available`
-    IfAvailable,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::IfAvailable => {
-                "if_available"
-            }
-            CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::Never => {
-                "never"
-            }
-            CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
-    fn from(value: &str) -> Self {
-        match value {
-            "if_available" => {
-                CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::IfAvailable
-            }
-            "never" => {
-                CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::Never
-            }
-            other => {
-                CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CheckoutCardPaymentMethodOptionsRequestExtendedAuthorization::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Request ability to [increment the authorization](/payments/incremental-authorization) for this CheckoutSession.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
-    /// `if_available`
-    IfAvailable,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::IfAvailable => {
-                "if_available"
-            }
-            CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::Never => {
-                "never"
-            }
-            CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
-    fn from(value: &str) -> Self {
-        match value {
-            "if_available" => {
-                CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::IfAvailable
-            }
-            "never" => {
-                CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::Never
-            }
-            other => {
-                CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CheckoutCardPaymentMethodOptionsRequestIncrementalAuthorization::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Request ability to make [multiple captures](/payments/multicapture) for this CheckoutSession.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCardPaymentMethodOptionsRequestMulticapture {
-    /// `if_available`
-    IfAvailable,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCardPaymentMethodOptionsRequestMulticapture {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCardPaymentMethodOptionsRequestMulticapture::IfAvailable => {
-                "if_available"
-            }
-            CheckoutCardPaymentMethodOptionsRequestMulticapture::Never => "never",
-            CheckoutCardPaymentMethodOptionsRequestMulticapture::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCardPaymentMethodOptionsRequestMulticapture {
-    fn from(value: &str) -> Self {
-        match value {
-            "if_available" => {
-                CheckoutCardPaymentMethodOptionsRequestMulticapture::IfAvailable
-            }
-            "never" => CheckoutCardPaymentMethodOptionsRequestMulticapture::Never,
-            other => {
-                CheckoutCardPaymentMethodOptionsRequestMulticapture::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCardPaymentMethodOptionsRequestMulticapture {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCardPaymentMethodOptionsRequestMulticapture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCardPaymentMethodOptionsRequestMulticapture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutCardPaymentMethodOptionsRequestMulticapture::from(value.as_str()))
-    }
-}
-/// Request ability to [overcapture](/payments/overcapture) for this CheckoutSession.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCardPaymentMethodOptionsRequestOvercapture {
-    /// `if_available`
-    IfAvailable,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCardPaymentMethodOptionsRequestOvercapture {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCardPaymentMethodOptionsRequestOvercapture::IfAvailable => {
-                "if_available"
-            }
-            CheckoutCardPaymentMethodOptionsRequestOvercapture::Never => "never",
-            CheckoutCardPaymentMethodOptionsRequestOvercapture::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCardPaymentMethodOptionsRequestOvercapture {
-    fn from(value: &str) -> Self {
-        match value {
-            "if_available" => {
-                CheckoutCardPaymentMethodOptionsRequestOvercapture::IfAvailable
-            }
-            "never" => CheckoutCardPaymentMethodOptionsRequestOvercapture::Never,
-            other => {
-                CheckoutCardPaymentMethodOptionsRequestOvercapture::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCardPaymentMethodOptionsRequestOvercapture {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCardPaymentMethodOptionsRequestOvercapture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCardPaymentMethodOptionsRequestOvercapture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutCardPaymentMethodOptionsRequestOvercapture::from(value.as_str()))
-    }
-}
-/// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
-    /// `any`
-    Any,
-    /// `automatic`
-    Automatic,
-    /// `challenge`
-    Challenge,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Any => "any",
-            CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Automatic => "automatic",
-            CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Challenge => "challenge",
-            CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
-    fn from(value: &str) -> Self {
-        match value {
-            "any" => CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Any,
-            "automatic" => CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Automatic,
-            "challenge" => CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Challenge,
-            other => {
-                CheckoutCardPaymentMethodOptionsRequestThreeDSecure::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCardPaymentMethodOptionsRequestThreeDSecure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutCardPaymentMethodOptionsRequestThreeDSecure::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCardPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCardPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCardPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutCardPaymentMethodOptionsSetupFutureUsage::OffSession => "off_session",
-            CheckoutCardPaymentMethodOptionsSetupFutureUsage::OnSession => "on_session",
-            CheckoutCardPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCardPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutCardPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => CheckoutCardPaymentMethodOptionsSetupFutureUsage::OffSession,
-            "on_session" => CheckoutCardPaymentMethodOptionsSetupFutureUsage::OnSession,
-            other => {
-                CheckoutCardPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCardPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCardPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutCardPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_cashapp_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCashappPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutCashappPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -2746,110 +617,10 @@ pub struct CheckoutCashappPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutCashappPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCashappPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCashappPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCashappPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutCashappPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCashappPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutCashappPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutCashappPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCashappPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCashappPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutCashappPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutCashappPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCashappPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutCashappPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutCashappPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutCashappPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutCashappPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2861,213 +632,13 @@ pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     ///
     /// Permitted values include: `sort_code`, `zengin`, `iban`, or `spei`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_address_types: Option<
-        Vec<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes>,
-    >,
+    pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
     /// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
     #[serde(rename = "type", default)]
     pub type_: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType>,
-}
-/// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options/properties/requested_address_types/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
-    /// `aba`
-    Aba,
-    /// `iban`
-    Iban,
-    /// `sepa`
-    Sepa,
-    /// `sort_code`
-    SortCode,
-    /// `spei`
-    Spei,
-    /// `swift`
-    Swift,
-    /// `zengin`
-    Zengin,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Aba => {
-                "aba"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Iban => {
-                "iban"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Sepa => {
-                "sepa"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::SortCode => {
-                "sort_code"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Spei => {
-                "spei"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Swift => {
-                "swift"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Zengin => {
-                "zengin"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
-    fn from(value: &str) -> Self {
-        match value {
-            "aba" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Aba
-            }
-            "iban" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Iban
-            }
-            "sepa" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Sepa
-            }
-            "sort_code" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::SortCode
-            }
-            "spei" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Spei
-            }
-            "swift" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Swift
-            }
-            "zengin" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Zengin
-            }
-            other => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
-    /// `eu_bank_transfer`
-    EuBankTransfer,
-    /// `gb_bank_transfer`
-    GbBankTransfer,
-    /// `jp_bank_transfer`
-    JpBankTransfer,
-    /// `mx_bank_transfer`
-    MxBankTransfer,
-    /// `us_bank_transfer`
-    UsBankTransfer,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::EuBankTransfer => {
-                "eu_bank_transfer"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::GbBankTransfer => {
-                "gb_bank_transfer"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::JpBankTransfer => {
-                "jp_bank_transfer"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::MxBankTransfer => {
-                "mx_bank_transfer"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::UsBankTransfer => {
-                "us_bank_transfer"
-            }
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "eu_bank_transfer" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::EuBankTransfer
-            }
-            "gb_bank_transfer" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::GbBankTransfer
-            }
-            "jp_bank_transfer" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::JpBankTransfer
-            }
-            "mx_bank_transfer" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::MxBankTransfer
-            }
-            "us_bank_transfer" => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::UsBankTransfer
-            }
-            other => {
-                CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::from(
-                value.as_str(),
-            ),
-        )
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3077,7 +648,7 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     pub bank_transfer: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
     /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
     #[serde(default)]
-    pub funding_type: Option<CheckoutCustomerBalancePaymentMethodOptionsFundingType>,
+    pub funding_type: Option<FundingType>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -3086,125 +657,10 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage,
-    >,
-}
-/// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCustomerBalancePaymentMethodOptionsFundingType {
-    /// `bank_transfer`
-    BankTransfer,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCustomerBalancePaymentMethodOptionsFundingType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCustomerBalancePaymentMethodOptionsFundingType::BankTransfer => {
-                "bank_transfer"
-            }
-            CheckoutCustomerBalancePaymentMethodOptionsFundingType::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_transfer" => {
-                CheckoutCustomerBalancePaymentMethodOptionsFundingType::BankTransfer
-            }
-            other => {
-                CheckoutCustomerBalancePaymentMethodOptionsFundingType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutCustomerBalancePaymentMethodOptionsFundingType::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_eps_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3218,60 +674,9 @@ pub struct CheckoutEpsPaymentMethodOptions {
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutEpsPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutEpsPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutEpsPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutEpsPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutEpsPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_fpx_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3284,61 +689,10 @@ pub struct CheckoutFpxPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutFpxPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutFpxPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutFpxPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutFpxPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutFpxPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutFpxPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_giropay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3351,62 +705,10 @@ pub struct CheckoutGiropayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutGiropayPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutGiropayPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutGiropayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutGiropayPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutGiropayPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutGiropayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_grab_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3419,62 +721,10 @@ pub struct CheckoutGrabPayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_ideal_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3487,68 +737,17 @@ pub struct CheckoutIdealPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutIdealPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutIdealPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutIdealPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutIdealPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutIdealPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutIdealPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_kakao_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutKakaoPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutKakaoPayPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -3557,125 +756,17 @@ pub struct CheckoutKakaoPayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutKakaoPayPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutKakaoPayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutKakaoPayPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutKakaoPayPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutKakaoPayPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutKakaoPayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            other => {
-                CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutKakaoPayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_klarna_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutKlarnaPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutKlarnaPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -3684,122 +775,10 @@ pub struct CheckoutKlarnaPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutKlarnaPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutKlarnaPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutKlarnaPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutKlarnaPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutKlarnaPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutKlarnaPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::OnSession => "on_session",
-            CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            "on_session" => CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::OnSession,
-            other => {
-                CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<SetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_konbini_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3815,69 +794,17 @@ pub struct CheckoutKonbiniPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_kr_card_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutKrCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutKrCardPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -3886,125 +813,17 @@ pub struct CheckoutKrCardPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutKrCardPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutKrCardPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutKrCardPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutKrCardPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutKrCardPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutKrCardPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutKrCardPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutKrCardPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutKrCardPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutKrCardPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutKrCardPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutKrCardPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            other => {
-                CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutKrCardPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutKrCardPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_link_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutLinkPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutLinkPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -4013,111 +832,10 @@ pub struct CheckoutLinkPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutLinkPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutLinkPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutLinkPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutLinkPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutLinkPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutLinkPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutLinkPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutLinkPaymentMethodOptionsCaptureMethod::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutLinkPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutLinkPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutLinkPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutLinkPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutLinkPaymentMethodOptionsSetupFutureUsage::OffSession => "off_session",
-            CheckoutLinkPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutLinkPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => CheckoutLinkPaymentMethodOptionsSetupFutureUsage::OffSession,
-            other => {
-                CheckoutLinkPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutLinkPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_link_wallet_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4125,61 +843,16 @@ pub struct CheckoutLinkWalletOptions {
     /// Describes whether Checkout should display Link. Defaults to `auto`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<CheckoutLinkWalletOptionsDisplay>,
-}
-/// Describes whether Checkout should display Link. Defaults to `auto`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutLinkWalletOptionsDisplay {
-    /// `auto`
-    Auto,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutLinkWalletOptionsDisplay {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutLinkWalletOptionsDisplay::Auto => "auto",
-            CheckoutLinkWalletOptionsDisplay::Never => "never",
-            CheckoutLinkWalletOptionsDisplay::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutLinkWalletOptionsDisplay {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CheckoutLinkWalletOptionsDisplay::Auto,
-            "never" => CheckoutLinkWalletOptionsDisplay::Never,
-            other => CheckoutLinkWalletOptionsDisplay::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CheckoutLinkWalletOptionsDisplay {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutLinkWalletOptionsDisplay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutLinkWalletOptionsDisplay {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutLinkWalletOptionsDisplay::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_mobilepay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutMobilepayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutMobilepayPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -4188,115 +861,10 @@ pub struct CheckoutMobilepayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage,
-    >,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutMobilepayPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutMobilepayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutMobilepayPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutMobilepayPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutMobilepayPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutMobilepayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutMobilepayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_multibanco_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4309,73 +877,17 @@ pub struct CheckoutMultibancoPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage,
-    >,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutMultibancoPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_naver_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutNaverPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutNaverPayPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -4384,118 +896,10 @@ pub struct CheckoutNaverPayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutNaverPayPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutNaverPayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutNaverPayPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutNaverPayPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutNaverPayPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutNaverPayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            other => {
-                CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutNaverPayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_oxxo_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4510,61 +914,10 @@ pub struct CheckoutOxxoPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutOxxoPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutOxxoPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutOxxoPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutOxxoPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutOxxoPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutOxxoPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_p24_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4577,114 +930,20 @@ pub struct CheckoutP24PaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutP24PaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutP24PaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutP24PaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutP24PaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutP24PaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutP24PaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutP24PaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutP24PaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutP24PaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutP24PaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutP24PaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutP24PaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_payco_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutPaycoPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutPaycoPaymentMethodOptionsCaptureMethod>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutPaycoPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutPaycoPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutPaycoPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutPaycoPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutPaycoPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutPaycoPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutPaycoPaymentMethodOptionsCaptureMethod::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutPaycoPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutPaycoPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutPaycoPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutPaycoPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
+    pub capture_method: Option<CaptureMethod>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_bacs_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4692,6 +951,9 @@ pub struct CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'DDIC' or 'STRIPE'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_sepa_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4699,6 +961,9 @@ pub struct CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'STRIPE'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_paynow_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4711,69 +976,17 @@ pub struct CheckoutPaynowPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPaynowPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutPaynowPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutPaynowPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutPaynowPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutPaynowPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutPaynowPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_paypal_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutPaypalPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutPaypalPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Preferred locale of the PayPal checkout page that the customer is redirected to.
     #[serde(default)]
     pub preferred_locale: Option<String>,
@@ -4788,118 +1001,10 @@ pub struct CheckoutPaypalPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPaypalPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutPaypalPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutPaypalPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutPaypalPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutPaypalPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutPaypalPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutPaypalPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutPaypalPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutPaypalPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutPaypalPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutPaypalPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutPaypalPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            other => {
-                CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutPaypalPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutPaypalPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_payto_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4915,76 +1020,17 @@ pub struct CheckoutPaytoPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPaytoPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            other => {
-                CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutPaytoPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutPaytoPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_pix_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutPixPaymentMethodOptions {
     /// Determines if the amount includes the IOF tax.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_includes_iof: Option<CheckoutPixPaymentMethodOptionsAmountIncludesIof>,
+    pub amount_includes_iof: Option<AmountIncludesIof>,
     /// The number of seconds after which Pix payment will expire.
     #[serde(default)]
     pub expires_after_seconds: Option<i64>,
@@ -5000,123 +1046,16 @@ pub struct CheckoutPixPaymentMethodOptions {
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Determines if the amount includes the IOF tax.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutPixPaymentMethodOptionsAmountIncludesIof {
-    /// `always`
-    Always,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutPixPaymentMethodOptionsAmountIncludesIof {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutPixPaymentMethodOptionsAmountIncludesIof::Always => "always",
-            CheckoutPixPaymentMethodOptionsAmountIncludesIof::Never => "never",
-            CheckoutPixPaymentMethodOptionsAmountIncludesIof::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutPixPaymentMethodOptionsAmountIncludesIof {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => CheckoutPixPaymentMethodOptionsAmountIncludesIof::Always,
-            "never" => CheckoutPixPaymentMethodOptionsAmountIncludesIof::Never,
-            other => {
-                CheckoutPixPaymentMethodOptionsAmountIncludesIof::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutPixPaymentMethodOptionsAmountIncludesIof {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutPixPaymentMethodOptionsAmountIncludesIof {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutPixPaymentMethodOptionsAmountIncludesIof {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutPixPaymentMethodOptionsAmountIncludesIof::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutPixPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutPixPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutPixPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutPixPaymentMethodOptionsSetupFutureUsage::OffSession => "off_session",
-            CheckoutPixPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutPixPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => CheckoutPixPaymentMethodOptionsSetupFutureUsage::OffSession,
-            other => {
-                CheckoutPixPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutPixPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_revolut_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutRevolutPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutRevolutPayPaymentMethodOptionsCaptureMethod>,
+    pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -5125,289 +1064,40 @@ pub struct CheckoutRevolutPayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage,
-    >,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutRevolutPayPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutRevolutPayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutRevolutPayPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutRevolutPayPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutRevolutPayPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutRevolutPayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            other => {
-                CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutRevolutPayPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_samsung_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSamsungPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutSamsungPayPaymentMethodOptionsCaptureMethod>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSamsungPayPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutSamsungPayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutSamsungPayPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutSamsungPayPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutSamsungPayPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSamsungPayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
+    pub capture_method: Option<CaptureMethod>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_satispay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSatispayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutSatispayPaymentMethodOptionsCaptureMethod>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSatispayPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSatispayPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSatispayPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutSatispayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSatispayPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutSatispayPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutSatispayPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSatispayPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSatispayPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSatispayPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSatispayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
+    pub capture_method: Option<CaptureMethod>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_scalapay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutScalapayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<CheckoutScalapayPaymentMethodOptionsCaptureMethod>,
-}
-/// Controls when the funds will be captured from the customer's account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutScalapayPaymentMethodOptionsCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutScalapayPaymentMethodOptionsCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutScalapayPaymentMethodOptionsCaptureMethod::Manual => "manual",
-            CheckoutScalapayPaymentMethodOptionsCaptureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutScalapayPaymentMethodOptionsCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => CheckoutScalapayPaymentMethodOptionsCaptureMethod::Manual,
-            other => {
-                CheckoutScalapayPaymentMethodOptionsCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutScalapayPaymentMethodOptionsCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutScalapayPaymentMethodOptionsCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutScalapayPaymentMethodOptionsCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutScalapayPaymentMethodOptionsCaptureMethod::from(value.as_str()))
-    }
+    pub capture_method: Option<CaptureMethod>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_sepa_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5423,85 +1113,13 @@ pub struct CheckoutSepaDebitPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::OnSession
-            }
-            other => {
-                CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_session_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5638,6 +1256,9 @@ pub struct CheckoutSessionPaymentMethodOptions {
     /// `us_bank_account`: see [`CheckoutUsBankAccountPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CheckoutUsBankAccountPaymentMethodOptions>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_session_wallet_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5645,6 +1266,9 @@ pub struct CheckoutSessionWalletOptions {
     /// `link`: see [`CheckoutLinkWalletOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<CheckoutLinkWalletOptions>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_sofort_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5657,62 +1281,10 @@ pub struct CheckoutSofortPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutSofortPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutSofortPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutSofortPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutSofortPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutSofortPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSofortPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_swish_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5720,6 +1292,9 @@ pub struct CheckoutSwishPaymentMethodOptions {
     /// The order reference that will be displayed to customers in the Swish application. Defaults to the `id` of the Payment Intent.
     #[serde(default)]
     pub reference: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_twint_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5732,69 +1307,10 @@ pub struct CheckoutTwintPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutTwintPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutTwintPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutTwintPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutTwintPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutTwintPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutTwintPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            other => {
-                CheckoutTwintPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutTwintPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutTwintPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_upi_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5810,69 +1326,10 @@ pub struct CheckoutUpiPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutUpiPaymentMethodOptionsSetupFutureUsage>,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutUpiPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutUpiPaymentMethodOptionsSetupFutureUsage::OffSession => "off_session",
-            CheckoutUpiPaymentMethodOptionsSetupFutureUsage::OnSession => "on_session",
-            CheckoutUpiPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutUpiPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => CheckoutUpiPaymentMethodOptionsSetupFutureUsage::OffSession,
-            "on_session" => CheckoutUpiPaymentMethodOptionsSetupFutureUsage::OnSession,
-            other => {
-                CheckoutUpiPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutUpiPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutUpiPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
-    }
+    pub setup_future_usage: Option<SetupFutureUsage>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/checkout_us_bank_account_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5888,9 +1345,7 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
@@ -5899,150 +1354,9 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
     pub verification_method: Option<
         CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod,
     >,
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
-///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => {
-                CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage::OnSession
-            }
-            other => {
-                CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Bank account verification method. The default value is `automatic`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
-    /// `automatic`
-    Automatic,
-    /// `instant`
-    Instant,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Automatic => {
-                "automatic"
-            }
-            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Instant => {
-                "instant"
-            }
-            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "automatic" => {
-                CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Automatic
-            }
-            "instant" => {
-                CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Instant
-            }
-            other => {
-                CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/connect_account_reference` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6053,54 +1367,9 @@ pub struct ConnectAccountReference {
     /// Type of the account referenced.
     #[serde(rename = "type")]
     pub type_: ConnectAccountReferenceType,
-}
-/// Type of the account referenced.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConnectAccountReferenceType {
-    /// `account`
-    Account,
-    /// `self`
-    Self_,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl ConnectAccountReferenceType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConnectAccountReferenceType::Account => "account",
-            ConnectAccountReferenceType::Self_ => "self",
-            ConnectAccountReferenceType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConnectAccountReferenceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "account" => ConnectAccountReferenceType::Account,
-            "self" => ConnectAccountReferenceType::Self_,
-            other => ConnectAccountReferenceType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConnectAccountReferenceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ConnectAccountReferenceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConnectAccountReferenceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(ConnectAccountReferenceType::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/invoice_setting_checkout_rendering_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6111,6 +1380,9 @@ pub struct InvoiceSettingCheckoutRenderingOptions {
     /// ID of the invoice rendering template to be used for the generated invoice.
     #[serde(default)]
     pub template: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/invoice_setting_custom_field` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6119,6 +1391,9 @@ pub struct InvoiceSettingCustomField {
     pub name: String,
     /// The value of the custom field.
     pub value: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/linked_account_options_common` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6137,114 +1412,9 @@ pub struct LinkedAccountOptionsCommon {
     /// For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
-}
-/// Stripe's `/components/schemas/linked_account_options_common/properties/permissions/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LinkedAccountOptionsCommonPermissions {
-    /// `balances`
-    Balances,
-    /// `ownership`
-    Ownership,
-    /// `payment_method`
-    PaymentMethod,
-    /// `transactions`
-    Transactions,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl LinkedAccountOptionsCommonPermissions {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            LinkedAccountOptionsCommonPermissions::Balances => "balances",
-            LinkedAccountOptionsCommonPermissions::Ownership => "ownership",
-            LinkedAccountOptionsCommonPermissions::PaymentMethod => "payment_method",
-            LinkedAccountOptionsCommonPermissions::Transactions => "transactions",
-            LinkedAccountOptionsCommonPermissions::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LinkedAccountOptionsCommonPermissions {
-    fn from(value: &str) -> Self {
-        match value {
-            "balances" => LinkedAccountOptionsCommonPermissions::Balances,
-            "ownership" => LinkedAccountOptionsCommonPermissions::Ownership,
-            "payment_method" => LinkedAccountOptionsCommonPermissions::PaymentMethod,
-            "transactions" => LinkedAccountOptionsCommonPermissions::Transactions,
-            other => LinkedAccountOptionsCommonPermissions::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LinkedAccountOptionsCommonPermissions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for LinkedAccountOptionsCommonPermissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommonPermissions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(LinkedAccountOptionsCommonPermissions::from(value.as_str()))
-    }
-}
-/// Stripe's `/components/schemas/linked_account_options_common/properties/prefetch/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LinkedAccountOptionsCommonPrefetch {
-    /// `balances`
-    Balances,
-    /// `ownership`
-    Ownership,
-    /// `transactions`
-    Transactions,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl LinkedAccountOptionsCommonPrefetch {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            LinkedAccountOptionsCommonPrefetch::Balances => "balances",
-            LinkedAccountOptionsCommonPrefetch::Ownership => "ownership",
-            LinkedAccountOptionsCommonPrefetch::Transactions => "transactions",
-            LinkedAccountOptionsCommonPrefetch::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LinkedAccountOptionsCommonPrefetch {
-    fn from(value: &str) -> Self {
-        match value {
-            "balances" => LinkedAccountOptionsCommonPrefetch::Balances,
-            "ownership" => LinkedAccountOptionsCommonPrefetch::Ownership,
-            "transactions" => LinkedAccountOptionsCommonPrefetch::Transactions,
-            other => LinkedAccountOptionsCommonPrefetch::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LinkedAccountOptionsCommonPrefetch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for LinkedAccountOptionsCommonPrefetch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommonPrefetch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(LinkedAccountOptionsCommonPrefetch::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/mandate_options_payto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6254,7 +1424,7 @@ pub struct MandateOptionsPayto {
     pub amount: Option<i64>,
     /// The type of amount that will be collected. The amount charged must be exact or up to the value of `amount` param for `fixed` or `maximum` type respectively. Defaults to `maximum`.
     #[serde(default)]
-    pub amount_type: Option<MandateOptionsPaytoAmountType>,
+    pub amount_type: Option<AmountType>,
     /// Date, in YYYY-MM-DD format, after which payments will not be collected. Defaults to no end date.
     #[serde(default)]
     pub end_date: Option<String>,
@@ -6270,54 +1440,9 @@ pub struct MandateOptionsPayto {
     /// Date, in YYYY-MM-DD format, from which payments will be collected. Defaults to confirmation time.
     #[serde(default)]
     pub start_date: Option<String>,
-}
-/// The type of amount that will be collected. The amount charged must be exact or up to the value of `amount` param for `fixed` or `maximum` type respectively. Defaults to `maximum`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MandateOptionsPaytoAmountType {
-    /// `fixed`
-    Fixed,
-    /// `maximum`
-    Maximum,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl MandateOptionsPaytoAmountType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            MandateOptionsPaytoAmountType::Fixed => "fixed",
-            MandateOptionsPaytoAmountType::Maximum => "maximum",
-            MandateOptionsPaytoAmountType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MandateOptionsPaytoAmountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fixed" => MandateOptionsPaytoAmountType::Fixed,
-            "maximum" => MandateOptionsPaytoAmountType::Maximum,
-            other => MandateOptionsPaytoAmountType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MandateOptionsPaytoAmountType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for MandateOptionsPaytoAmountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for MandateOptionsPaytoAmountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(MandateOptionsPaytoAmountType::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The periodicity at which payments will be collected. Defaults to `adhoc`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6483,61 +1608,16 @@ pub struct MandateOptionsUpi {
     pub amount: Option<i64>,
     /// One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact amount to be charged in future payments. If `maximum`, the amount charged can be up to the value passed for the `amount` param.
     #[serde(default)]
-    pub amount_type: Option<MandateOptionsUpiAmountType>,
+    pub amount_type: Option<AmountType>,
     /// A description of the mandate or subscription that is meant to be displayed to the customer.
     #[serde(default)]
     pub description: Option<String>,
     /// End date of the mandate or subscription.
     #[serde(default)]
     pub end_date: Option<crate::Timestamp>,
-}
-/// One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact amount to be charged in future payments. If `maximum`, the amount charged can be up to the value passed for the `amount` param.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MandateOptionsUpiAmountType {
-    /// `fixed`
-    Fixed,
-    /// `maximum`
-    Maximum,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl MandateOptionsUpiAmountType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            MandateOptionsUpiAmountType::Fixed => "fixed",
-            MandateOptionsUpiAmountType::Maximum => "maximum",
-            MandateOptionsUpiAmountType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MandateOptionsUpiAmountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fixed" => MandateOptionsUpiAmountType::Fixed,
-            "maximum" => MandateOptionsUpiAmountType::Maximum,
-            other => MandateOptionsUpiAmountType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MandateOptionsUpiAmountType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for MandateOptionsUpiAmountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for MandateOptionsUpiAmountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(MandateOptionsUpiAmountType::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_flows_payment_intent_presentment_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6546,6 +1626,9 @@ pub struct PaymentFlowsPaymentIntentPresentmentDetails {
     pub presentment_amount: i64,
     /// Currency presented to the customer during payment.
     pub presentment_currency: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6557,6 +1640,9 @@ pub struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAcco
             PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories,
         >,
     >,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters/properties/account_subcategories/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6636,6 +1722,9 @@ pub struct PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     /// ID of the parent payment method configuration used.
     #[serde(default)]
     pub parent: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     fn object_id(&self) -> Option<&str> {
@@ -6647,6 +1736,9 @@ impl crate::Identified for PaymentMethodConfigBizPaymentMethodConfigurationDetai
 pub struct PaymentMethodOptionsCustomerBalanceEuBankAccount {
     /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
     pub country: PaymentMethodOptionsCustomerBalanceEuBankAccountCountry,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6727,12 +1819,10 @@ pub struct PaymentMethodOptionsMandateOptionsPix {
     pub amount: Option<i64>,
     /// Determines if the amount includes the IOF tax.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_includes_iof: Option<
-        PaymentMethodOptionsMandateOptionsPixAmountIncludesIof,
-    >,
+    pub amount_includes_iof: Option<AmountIncludesIof>,
     /// Type of amount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_type: Option<PaymentMethodOptionsMandateOptionsPixAmountType>,
+    pub amount_type: Option<AmountType>,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -6741,199 +1831,25 @@ pub struct PaymentMethodOptionsMandateOptionsPix {
     pub end_date: Option<String>,
     /// Schedule at which the future payments will be charged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_schedule: Option<PaymentMethodOptionsMandateOptionsPixPaymentSchedule>,
+    pub payment_schedule: Option<PaymentSchedule>,
     /// Subscription name displayed to buyers in their bank app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Start date of the mandate, in `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-}
-/// Determines if the amount includes the IOF tax.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
-    /// `always`
-    Always,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Always => "always",
-            PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Never => "never",
-            PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Always,
-            "never" => PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Never,
-            other => {
-                PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentMethodOptionsMandateOptionsPixAmountIncludesIof {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PaymentMethodOptionsMandateOptionsPixAmountIncludesIof::from(value.as_str()))
-    }
-}
-/// Type of amount.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentMethodOptionsMandateOptionsPixAmountType {
-    /// `fixed`
-    Fixed,
-    /// `maximum`
-    Maximum,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentMethodOptionsMandateOptionsPixAmountType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentMethodOptionsMandateOptionsPixAmountType::Fixed => "fixed",
-            PaymentMethodOptionsMandateOptionsPixAmountType::Maximum => "maximum",
-            PaymentMethodOptionsMandateOptionsPixAmountType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PaymentMethodOptionsMandateOptionsPixAmountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fixed" => PaymentMethodOptionsMandateOptionsPixAmountType::Fixed,
-            "maximum" => PaymentMethodOptionsMandateOptionsPixAmountType::Maximum,
-            other => {
-                PaymentMethodOptionsMandateOptionsPixAmountType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentMethodOptionsMandateOptionsPixAmountType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentMethodOptionsMandateOptionsPixAmountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsMandateOptionsPixAmountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PaymentMethodOptionsMandateOptionsPixAmountType::from(value.as_str()))
-    }
-}
-/// Schedule at which the future payments will be charged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
-    /// `halfyearly`
-    Halfyearly,
-    /// `monthly`
-    Monthly,
-    /// `quarterly`
-    Quarterly,
-    /// `weekly`
-    Weekly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Halfyearly => {
-                "halfyearly"
-            }
-            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Monthly => "monthly",
-            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Quarterly => {
-                "quarterly"
-            }
-            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Weekly => "weekly",
-            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Yearly => "yearly",
-            PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
-    fn from(value: &str) -> Self {
-        match value {
-            "halfyearly" => {
-                PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Halfyearly
-            }
-            "monthly" => PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Monthly,
-            "quarterly" => {
-                PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Quarterly
-            }
-            "weekly" => PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Weekly,
-            "yearly" => PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Yearly,
-            other => {
-                PaymentMethodOptionsMandateOptionsPixPaymentSchedule::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentMethodOptionsMandateOptionsPixPaymentSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PaymentMethodOptionsMandateOptionsPixPaymentSchedule::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_adaptive_pricing` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionAdaptivePricing {
     /// If enabled, Adaptive Pricing is available on [eligible sessions](https://docs.stripe.com/payments/currencies/localize-prices/adaptive-pricing?payment-ui=stripe-hosted#restrictions).
     pub enabled: bool,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6941,6 +1857,9 @@ pub struct PaymentPagesCheckoutSessionAfterExpiration {
     /// When set, configuration used to recover the Checkout Session on expiry.
     #[serde(default)]
     pub recovery: Option<PaymentPagesCheckoutSessionAfterExpirationRecovery>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration_recovery` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6957,6 +1876,9 @@ pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// URL that creates a new Checkout Session when clicked that is a copy of this expired Checkout Session
     #[serde(default)]
     pub url: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_automatic_tax` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6972,6 +1894,9 @@ pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// The status of the most recent automated tax calculation for this session.
     #[serde(default)]
     pub status: Option<PaymentPagesCheckoutSessionAutomaticTaxStatus>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The status of the most recent automated tax calculation for this session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7050,6 +1975,9 @@ pub struct PaymentPagesCheckoutSessionBrandingSettings {
     /// The logo for the Checkout Session. You cannot set both `logo` and `icon`.
     #[serde(default)]
     pub logo: Option<PaymentPagesCheckoutSessionBrandingSettingsLogo>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The border style for the Checkout Session. Must be one of `rounded`, `rectangular`, or `pill`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7122,63 +2050,13 @@ pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
     pub file: Option<String>,
     /// The type of image for the icon. Must be one of `file` or `url`.
     #[serde(rename = "type")]
-    pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
+    pub type_: CreateCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-}
-/// The type of image for the icon. Must be one of `file` or `url`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionBrandingSettingsIconType {
-    /// `file`
-    File,
-    /// `url`
-    Url,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionBrandingSettingsIconType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionBrandingSettingsIconType::File => "file",
-            PaymentPagesCheckoutSessionBrandingSettingsIconType::Url => "url",
-            PaymentPagesCheckoutSessionBrandingSettingsIconType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PaymentPagesCheckoutSessionBrandingSettingsIconType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file" => PaymentPagesCheckoutSessionBrandingSettingsIconType::File,
-            "url" => PaymentPagesCheckoutSessionBrandingSettingsIconType::Url,
-            other => {
-                PaymentPagesCheckoutSessionBrandingSettingsIconType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsIconType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsIconType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionBrandingSettingsIconType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PaymentPagesCheckoutSessionBrandingSettingsIconType::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_logo` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7188,63 +2066,13 @@ pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
     pub file: Option<String>,
     /// The type of image for the logo. Must be one of `file` or `url`.
     #[serde(rename = "type")]
-    pub type_: PaymentPagesCheckoutSessionBrandingSettingsLogoType,
+    pub type_: CreateCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-}
-/// The type of image for the logo. Must be one of `file` or `url`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionBrandingSettingsLogoType {
-    /// `file`
-    File,
-    /// `url`
-    Url,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionBrandingSettingsLogoType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionBrandingSettingsLogoType::File => "file",
-            PaymentPagesCheckoutSessionBrandingSettingsLogoType::Url => "url",
-            PaymentPagesCheckoutSessionBrandingSettingsLogoType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PaymentPagesCheckoutSessionBrandingSettingsLogoType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file" => PaymentPagesCheckoutSessionBrandingSettingsLogoType::File,
-            "url" => PaymentPagesCheckoutSessionBrandingSettingsLogoType::Url,
-            other => {
-                PaymentPagesCheckoutSessionBrandingSettingsLogoType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsLogoType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsLogoType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionBrandingSettingsLogoType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PaymentPagesCheckoutSessionBrandingSettingsLogoType::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_business_name` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7253,6 +2081,9 @@ pub struct PaymentPagesCheckoutSessionBusinessName {
     pub enabled: bool,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_checkout_address_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7261,6 +2092,9 @@ pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
     pub address: Address,
     /// Customer name.
     pub name: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_collected_information` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7274,6 +2108,9 @@ pub struct PaymentPagesCheckoutSessionCollectedInformation {
     /// Shipping information for this Checkout Session.
     #[serde(default)]
     pub shipping_details: Option<PaymentPagesCheckoutSessionCheckoutAddressDetails>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7285,6 +2122,9 @@ pub struct PaymentPagesCheckoutSessionConsent {
     /// If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of service.
     #[serde(default)]
     pub terms_of_service: Option<PaymentPagesCheckoutSessionConsentTermsOfService>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// If `opt_in`, the customer consents to receiving promotional communications
 /// from the merchant about this Checkout Session.
@@ -7397,132 +2237,13 @@ pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// Session will determine whether to display an option to opt into promotional communication
     /// from the merchant depending on the customer's locale. Only available to US merchants and US customers.
     #[serde(default)]
-    pub promotions: Option<PaymentPagesCheckoutSessionConsentCollectionPromotions>,
+    pub promotions: Option<CheckoutSessionConsentCollectionPromotions>,
     /// If set to `required`, it requires customers to accept the terms of service before being able to pay.
     #[serde(default)]
-    pub terms_of_service: Option<
-        PaymentPagesCheckoutSessionConsentCollectionTermsOfService,
-    >,
-}
-/// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
-/// Session will determine whether to display an option to opt into promotional communication
-/// from the merchant depending on the customer's locale. Only available to US merchants and US customers.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionConsentCollectionPromotions {
-    /// `auto`
-    Auto,
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionConsentCollectionPromotions {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionConsentCollectionPromotions::Auto => "auto",
-            PaymentPagesCheckoutSessionConsentCollectionPromotions::None => "none",
-            PaymentPagesCheckoutSessionConsentCollectionPromotions::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for PaymentPagesCheckoutSessionConsentCollectionPromotions {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => PaymentPagesCheckoutSessionConsentCollectionPromotions::Auto,
-            "none" => PaymentPagesCheckoutSessionConsentCollectionPromotions::None,
-            other => {
-                PaymentPagesCheckoutSessionConsentCollectionPromotions::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentPagesCheckoutSessionConsentCollectionPromotions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionConsentCollectionPromotions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionConsentCollectionPromotions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PaymentPagesCheckoutSessionConsentCollectionPromotions::from(value.as_str()))
-    }
-}
-/// If set to `required`, it requires customers to accept the terms of service before being able to pay.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
-    /// `none`
-    None,
-    /// `required`
-    Required,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionConsentCollectionTermsOfService::None => "none",
-            PaymentPagesCheckoutSessionConsentCollectionTermsOfService::Required => {
-                "required"
-            }
-            PaymentPagesCheckoutSessionConsentCollectionTermsOfService::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => PaymentPagesCheckoutSessionConsentCollectionTermsOfService::None,
-            "required" => {
-                PaymentPagesCheckoutSessionConsentCollectionTermsOfService::Required
-            }
-            other => {
-                PaymentPagesCheckoutSessionConsentCollectionTermsOfService::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            PaymentPagesCheckoutSessionConsentCollectionTermsOfService::from(
-                value.as_str(),
-            ),
-        )
-    }
+    pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_currency_conversion` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7535,6 +2256,9 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     pub fx_rate: String,
     /// Creation currency of the CheckoutSession before localization
     pub source_currency: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7556,61 +2280,10 @@ pub struct PaymentPagesCheckoutSessionCustomFields {
     pub text: Option<PaymentPagesCheckoutSessionCustomFieldsText>,
     /// The type of the field.
     #[serde(rename = "type")]
-    pub type_: PaymentPagesCheckoutSessionCustomFieldsType,
-}
-/// The type of the field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionCustomFieldsType {
-    /// `dropdown`
-    Dropdown,
-    /// `numeric`
-    Numeric,
-    /// `text`
-    Text,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionCustomFieldsType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionCustomFieldsType::Dropdown => "dropdown",
-            PaymentPagesCheckoutSessionCustomFieldsType::Numeric => "numeric",
-            PaymentPagesCheckoutSessionCustomFieldsType::Text => "text",
-            PaymentPagesCheckoutSessionCustomFieldsType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PaymentPagesCheckoutSessionCustomFieldsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dropdown" => PaymentPagesCheckoutSessionCustomFieldsType::Dropdown,
-            "numeric" => PaymentPagesCheckoutSessionCustomFieldsType::Numeric,
-            "text" => PaymentPagesCheckoutSessionCustomFieldsType::Text,
-            other => {
-                PaymentPagesCheckoutSessionCustomFieldsType::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentPagesCheckoutSessionCustomFieldsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PaymentPagesCheckoutSessionCustomFieldsType::from(value.as_str()))
-    }
+    pub type_: CheckoutSessionCustomFieldsType,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7623,6 +2296,9 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     /// The option selected by the customer. This will be the `value` for the option.
     #[serde(default)]
     pub value: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_label` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7632,55 +2308,10 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     pub custom: Option<String>,
     /// The type of the label.
     #[serde(rename = "type")]
-    pub type_: PaymentPagesCheckoutSessionCustomFieldsLabelType,
-}
-/// The type of the label.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionCustomFieldsLabelType {
-    /// `custom`
-    Custom,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionCustomFieldsLabelType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionCustomFieldsLabelType::Custom => "custom",
-            PaymentPagesCheckoutSessionCustomFieldsLabelType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PaymentPagesCheckoutSessionCustomFieldsLabelType {
-    fn from(value: &str) -> Self {
-        match value {
-            "custom" => PaymentPagesCheckoutSessionCustomFieldsLabelType::Custom,
-            other => {
-                PaymentPagesCheckoutSessionCustomFieldsLabelType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentPagesCheckoutSessionCustomFieldsLabelType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsLabelType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLabelType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PaymentPagesCheckoutSessionCustomFieldsLabelType::from(value.as_str()))
-    }
+    pub type_: CheckoutSessionCustomFieldsLabelType,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_numeric` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7697,6 +2328,9 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     /// The value entered by the customer, containing only digits.
     #[serde(default)]
     pub value: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_option` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7705,6 +2339,9 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
     pub label: String,
     /// The value for this option, not displayed to the customer, used by your integration to reconcile the option selected by the customer. Must be unique to this option, alphanumeric, and up to 100 characters.
     pub value: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7721,6 +2358,9 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     /// The value entered by the customer.
     #[serde(default)]
     pub value: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7739,12 +2379,18 @@ pub struct PaymentPagesCheckoutSessionCustomText {
     pub terms_of_service_acceptance: Option<
         PaymentPagesCheckoutSessionCustomTextPosition,
     >,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text_position` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomTextPosition {
     /// Text can be up to 1200 characters in length.
     pub message: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_customer_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7774,6 +2420,9 @@ pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer’s tax IDs after a completed Checkout Session.
     #[serde(default)]
     pub tax_ids: Option<Vec<PaymentPagesCheckoutSessionTaxId>>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The customer’s tax exempt status after a completed Checkout Session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7841,6 +2490,9 @@ pub struct PaymentPagesCheckoutSessionDiscount {
     /// Promotion code attached to the Checkout Session.
     #[serde(default)]
     pub promotion_code: Option<crate::Expandable<PromotionCode>>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_individual_name` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7849,6 +2501,9 @@ pub struct PaymentPagesCheckoutSessionIndividualName {
     pub enabled: bool,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_creation` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7857,6 +2512,9 @@ pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     pub enabled: bool,
     /// `invoice_data`: see [`PaymentPagesCheckoutSessionInvoiceSettings`].
     pub invoice_data: PaymentPagesCheckoutSessionInvoiceSettings,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7882,12 +2540,18 @@ pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// Options for invoice PDF rendering.
     #[serde(default)]
     pub rendering_options: Option<InvoiceSettingCheckoutRenderingOptions>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_managed_payments` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionManagedPayments {
     /// Set to `true` to enable [Managed Payments](https://docs.stripe.com/payments/managed-payments), Stripe's merchant of record solution, for this session.
     pub enabled: bool,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_name_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7898,6 +2562,9 @@ pub struct PaymentPagesCheckoutSessionNameCollection {
     /// `individual`: see [`PaymentPagesCheckoutSessionIndividualName`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub individual: Option<PaymentPagesCheckoutSessionIndividualName>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7911,6 +2578,9 @@ pub struct PaymentPagesCheckoutSessionOptionalItem {
     pub price: String,
     /// `quantity`.
     pub quantity: i64,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item_adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7923,6 +2593,9 @@ pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     /// The minimum quantity of this item the customer must purchase, if they choose to purchase it. Because this item is optional, the customer will always be able to remove it from their order, even if the `minimum` configured here is greater than 0. By default this value is 0.
     #[serde(default)]
     pub minimum: Option<i64>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_payment_method_reuse_agreement` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7930,78 +2603,10 @@ pub struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
     /// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
     ///
     /// When set to `hidden`, the payment method reuse agreement text will always be hidden in the UI.
-    pub position: PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition,
-}
-/// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
-///
-/// When set to `hidden`, the payment method reuse agreement text will always be hidden in the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
-    /// `auto`
-    Auto,
-    /// `hidden`
-    Hidden,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Auto => {
-                "auto"
-            }
-            PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Hidden => {
-                "hidden"
-            }
-            PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => {
-                PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Auto
-            }
-            "hidden" => {
-                PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Hidden
-            }
-            other => {
-                PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            PaymentPagesCheckoutSessionPaymentMethodReuseAgreementPosition::from(
-                value.as_str(),
-            ),
-        )
-    }
+    pub position: PaymentMethodReuseAgreementPosition,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_permissions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8012,86 +2617,19 @@ pub struct PaymentPagesCheckoutSessionPermissions {
     ///
     /// When set to `server_only`, you must add the onShippingDetailsChange event handler when initializing the Stripe Checkout client and manually update the shipping details from your server using the Stripe API.
     #[serde(default)]
-    pub update_shipping_details: Option<
-        PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails,
-    >,
-}
-/// Determines which entity is allowed to update the shipping details.
-///
-/// Default is `client_only`. Stripe Checkout client will automatically update the shipping details. If set to `server_only`, only your server is allowed to update the shipping details.
-///
-/// When set to `server_only`, you must add the onShippingDetailsChange event handler when initializing the Stripe Checkout client and manually update the shipping details from your server using the Stripe API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
-    /// `client_only`
-    ClientOnly,
-    /// `server_only`
-    ServerOnly,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::ClientOnly => {
-                "client_only"
-            }
-            PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::ServerOnly => {
-                "server_only"
-            }
-            PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
-    fn from(value: &str) -> Self {
-        match value {
-            "client_only" => {
-                PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::ClientOnly
-            }
-            "server_only" => {
-                PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::ServerOnly
-            }
-            other => {
-                PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            PaymentPagesCheckoutSessionPermissionsUpdateShippingDetails::from(
-                value.as_str(),
-            ),
-        )
-    }
+    pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_phone_number_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
     /// Indicates whether phone number collection is enabled for the session
     pub enabled: bool,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8099,2203 +2637,31 @@ pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     /// Uses the `allow_redisplay` value of each saved payment method to filter the set presented to a returning customer. By default, only saved payment methods with ’allow_redisplay: ‘always’ are shown in Checkout.
     #[serde(default)]
     pub allow_redisplay_filters: Option<
-        Vec<PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters>,
+        Vec<CreateCheckoutSessionPaymentMethodDataAllowRedisplay>,
     >,
     /// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
     #[serde(default)]
     pub payment_method_remove: Option<
-        PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove,
+        CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
     >,
     /// Enable customers to choose if they wish to save their payment method for future use. Disabled by default.
     #[serde(default)]
     pub payment_method_save: Option<
-        PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
+        CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
     >,
-}
-/// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options/properties/allow_redisplay_filters/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    /// `always`
-    Always,
-    /// `limited`
-    Limited,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Always => {
-                "always"
-            }
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Limited => {
-                "limited"
-            }
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unspecified => {
-                "unspecified"
-            }
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => {
-                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Always
-            }
-            "limited" => {
-                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Limited
-            }
-            "unspecified" => {
-                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unspecified
-            }
-            other => {
-                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Disabled => {
-                "disabled"
-            }
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Enabled => {
-                "enabled"
-            }
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    fn from(value: &str) -> Self {
-        match value {
-            "disabled" => {
-                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Disabled
-            }
-            "enabled" => {
-                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Enabled
-            }
-            other => {
-                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Enable customers to choose if they wish to save their payment method for future use. Disabled by default.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled => {
-                "disabled"
-            }
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled => {
-                "enabled"
-            }
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    fn from(value: &str) -> Self {
-        match value {
-            "disabled" => {
-                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled
-            }
-            "enabled" => {
-                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled
-            }
-            other => {
-                PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            PaymentPagesCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::from(
-                value.as_str(),
-            ),
-        )
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
     /// An array of two-letter ISO country codes representing which countries Checkout should provide as options for
     /// shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SY, UM, VI`.
-    pub allowed_countries: Vec<
-        PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries,
-    >,
-}
-/// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection/properties/allowed_countries/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
-    /// `AC`
-    Ac,
-    /// `AD`
-    Ad,
-    /// `AE`
-    Ae,
-    /// `AF`
-    Af,
-    /// `AG`
-    Ag,
-    /// `AI`
-    Ai,
-    /// `AL`
-    Al,
-    /// `AM`
-    Am,
-    /// `AO`
-    Ao,
-    /// `AQ`
-    Aq,
-    /// `AR`
-    Ar,
-    /// `AT`
-    At,
-    /// `AU`
-    Au,
-    /// `AW`
-    Aw,
-    /// `AX`
-    Ax,
-    /// `AZ`
-    Az,
-    /// `BA`
-    Ba,
-    /// `BB`
-    Bb,
-    /// `BD`
-    Bd,
-    /// `BE`
-    Be,
-    /// `BF`
-    Bf,
-    /// `BG`
-    Bg,
-    /// `BH`
-    Bh,
-    /// `BI`
-    Bi,
-    /// `BJ`
-    Bj,
-    /// `BL`
-    Bl,
-    /// `BM`
-    Bm,
-    /// `BN`
-    Bn,
-    /// `BO`
-    Bo,
-    /// `BQ`
-    Bq,
-    /// `BR`
-    Br,
-    /// `BS`
-    Bs,
-    /// `BT`
-    Bt,
-    /// `BV`
-    Bv,
-    /// `BW`
-    Bw,
-    /// `BY`
-    By,
-    /// `BZ`
-    Bz,
-    /// `CA`
-    Ca,
-    /// `CD`
-    Cd,
-    /// `CF`
-    Cf,
-    /// `CG`
-    Cg,
-    /// `CH`
-    Ch,
-    /// `CI`
-    Ci,
-    /// `CK`
-    Ck,
-    /// `CL`
-    Cl,
-    /// `CM`
-    Cm,
-    /// `CN`
-    Cn,
-    /// `CO`
-    Co,
-    /// `CR`
-    Cr,
-    /// `CV`
-    Cv,
-    /// `CW`
-    Cw,
-    /// `CY`
-    Cy,
-    /// `CZ`
-    Cz,
-    /// `DE`
-    De,
-    /// `DJ`
-    Dj,
-    /// `DK`
-    Dk,
-    /// `DM`
-    Dm,
-    /// `DO`
-    Do,
-    /// `DZ`
-    Dz,
-    /// `EC`
-    Ec,
-    /// `EE`
-    Ee,
-    /// `EG`
-    Eg,
-    /// `EH`
-    Eh,
-    /// `ER`
-    Er,
-    /// `ES`
-    Es,
-    /// `ET`
-    Et,
-    /// `FI`
-    Fi,
-    /// `FJ`
-    Fj,
-    /// `FK`
-    Fk,
-    /// `FO`
-    Fo,
-    /// `FR`
-    Fr,
-    /// `GA`
-    Ga,
-    /// `GB`
-    Gb,
-    /// `GD`
-    Gd,
-    /// `GE`
-    Ge,
-    /// `GF`
-    Gf,
-    /// `GG`
-    Gg,
-    /// `GH`
-    Gh,
-    /// `GI`
-    Gi,
-    /// `GL`
-    Gl,
-    /// `GM`
-    Gm,
-    /// `GN`
-    Gn,
-    /// `GP`
-    Gp,
-    /// `GQ`
-    Gq,
-    /// `GR`
-    Gr,
-    /// `GS`
-    Gs,
-    /// `GT`
-    Gt,
-    /// `GU`
-    Gu,
-    /// `GW`
-    Gw,
-    /// `GY`
-    Gy,
-    /// `HK`
-    Hk,
-    /// `HN`
-    Hn,
-    /// `HR`
-    Hr,
-    /// `HT`
-    Ht,
-    /// `HU`
-    Hu,
-    /// `ID`
-    Id,
-    /// `IE`
-    Ie,
-    /// `IL`
-    Il,
-    /// `IM`
-    Im,
-    /// `IN`
-    In,
-    /// `IO`
-    Io,
-    /// `IQ`
-    Iq,
-    /// `IS`
-    Is,
-    /// `IT`
-    It,
-    /// `JE`
-    Je,
-    /// `JM`
-    Jm,
-    /// `JO`
-    Jo,
-    /// `JP`
-    Jp,
-    /// `KE`
-    Ke,
-    /// `KG`
-    Kg,
-    /// `KH`
-    Kh,
-    /// `KI`
-    Ki,
-    /// `KM`
-    Km,
-    /// `KN`
-    Kn,
-    /// `KR`
-    Kr,
-    /// `KW`
-    Kw,
-    /// `KY`
-    Ky,
-    /// `KZ`
-    Kz,
-    /// `LA`
-    La,
-    /// `LB`
-    Lb,
-    /// `LC`
-    Lc,
-    /// `LI`
-    Li,
-    /// `LK`
-    Lk,
-    /// `LR`
-    Lr,
-    /// `LS`
-    Ls,
-    /// `LT`
-    Lt,
-    /// `LU`
-    Lu,
-    /// `LV`
-    Lv,
-    /// `LY`
-    Ly,
-    /// `MA`
-    Ma,
-    /// `MC`
-    Mc,
-    /// `MD`
-    Md,
-    /// `ME`
-    Me,
-    /// `MF`
-    Mf,
-    /// `MG`
-    Mg,
-    /// `MK`
-    Mk,
-    /// `ML`
-    Ml,
-    /// `MM`
-    Mm,
-    /// `MN`
-    Mn,
-    /// `MO`
-    Mo,
-    /// `MQ`
-    Mq,
-    /// `MR`
-    Mr,
-    /// `MS`
-    Ms,
-    /// `MT`
-    Mt,
-    /// `MU`
-    Mu,
-    /// `MV`
-    Mv,
-    /// `MW`
-    Mw,
-    /// `MX`
-    Mx,
-    /// `MY`
-    My,
-    /// `MZ`
-    Mz,
-    /// `NA`
-    Na,
-    /// `NC`
-    Nc,
-    /// `NE`
-    Ne,
-    /// `NG`
-    Ng,
-    /// `NI`
-    Ni,
-    /// `NL`
-    Nl,
-    /// `NO`
-    No,
-    /// `NP`
-    Np,
-    /// `NR`
-    Nr,
-    /// `NU`
-    Nu,
-    /// `NZ`
-    Nz,
-    /// `OM`
-    Om,
-    /// `PA`
-    Pa,
-    /// `PE`
-    Pe,
-    /// `PF`
-    Pf,
-    /// `PG`
-    Pg,
-    /// `PH`
-    Ph,
-    /// `PK`
-    Pk,
-    /// `PL`
-    Pl,
-    /// `PM`
-    Pm,
-    /// `PN`
-    Pn,
-    /// `PR`
-    Pr,
-    /// `PS`
-    Ps,
-    /// `PT`
-    Pt,
-    /// `PY`
-    Py,
-    /// `QA`
-    Qa,
-    /// `RE`
-    Re,
-    /// `RO`
-    Ro,
-    /// `RS`
-    Rs,
-    /// `RU`
-    Ru,
-    /// `RW`
-    Rw,
-    /// `SA`
-    Sa,
-    /// `SB`
-    Sb,
-    /// `SC`
-    Sc,
-    /// `SD`
-    Sd,
-    /// `SE`
-    Se,
-    /// `SG`
-    Sg,
-    /// `SH`
-    Sh,
-    /// `SI`
-    Si,
-    /// `SJ`
-    Sj,
-    /// `SK`
-    Sk,
-    /// `SL`
-    Sl,
-    /// `SM`
-    Sm,
-    /// `SN`
-    Sn,
-    /// `SO`
-    So,
-    /// `SR`
-    Sr,
-    /// `SS`
-    Ss,
-    /// `ST`
-    St,
-    /// `SV`
-    Sv,
-    /// `SX`
-    Sx,
-    /// `SZ`
-    Sz,
-    /// `TA`
-    Ta,
-    /// `TC`
-    Tc,
-    /// `TD`
-    Td,
-    /// `TF`
-    Tf,
-    /// `TG`
-    Tg,
-    /// `TH`
-    Th,
-    /// `TJ`
-    Tj,
-    /// `TK`
-    Tk,
-    /// `TL`
-    Tl,
-    /// `TM`
-    Tm,
-    /// `TN`
-    Tn,
-    /// `TO`
-    To,
-    /// `TR`
-    Tr,
-    /// `TT`
-    Tt,
-    /// `TV`
-    Tv,
-    /// `TW`
-    Tw,
-    /// `TZ`
-    Tz,
-    /// `UA`
-    Ua,
-    /// `UG`
-    Ug,
-    /// `US`
-    Us,
-    /// `UY`
-    Uy,
-    /// `UZ`
-    Uz,
-    /// `VA`
-    Va,
-    /// `VC`
-    Vc,
-    /// `VE`
-    Ve,
-    /// `VG`
-    Vg,
-    /// `VN`
-    Vn,
-    /// `VU`
-    Vu,
-    /// `WF`
-    Wf,
-    /// `WS`
-    Ws,
-    /// `XK`
-    Xk,
-    /// `YE`
-    Ye,
-    /// `YT`
-    Yt,
-    /// `ZA`
-    Za,
-    /// `ZM`
-    Zm,
-    /// `ZW`
-    Zw,
-    /// `ZZ`
-    Zz,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ac => {
-                "AC"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ad => {
-                "AD"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ae => {
-                "AE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Af => {
-                "AF"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ag => {
-                "AG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ai => {
-                "AI"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Al => {
-                "AL"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Am => {
-                "AM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ao => {
-                "AO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Aq => {
-                "AQ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ar => {
-                "AR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::At => {
-                "AT"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Au => {
-                "AU"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Aw => {
-                "AW"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ax => {
-                "AX"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Az => {
-                "AZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ba => {
-                "BA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bb => {
-                "BB"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bd => {
-                "BD"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Be => {
-                "BE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bf => {
-                "BF"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bg => {
-                "BG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bh => {
-                "BH"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bi => {
-                "BI"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bj => {
-                "BJ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bl => {
-                "BL"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bm => {
-                "BM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bn => {
-                "BN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bo => {
-                "BO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bq => {
-                "BQ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Br => {
-                "BR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bs => {
-                "BS"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bt => {
-                "BT"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bv => {
-                "BV"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bw => {
-                "BW"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::By => {
-                "BY"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bz => {
-                "BZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ca => {
-                "CA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cd => {
-                "CD"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cf => {
-                "CF"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cg => {
-                "CG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ch => {
-                "CH"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ci => {
-                "CI"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ck => {
-                "CK"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cl => {
-                "CL"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cm => {
-                "CM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cn => {
-                "CN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Co => {
-                "CO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cr => {
-                "CR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cv => {
-                "CV"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cw => {
-                "CW"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cy => {
-                "CY"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cz => {
-                "CZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::De => {
-                "DE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Dj => {
-                "DJ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Dk => {
-                "DK"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Dm => {
-                "DM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Do => {
-                "DO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Dz => {
-                "DZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ec => {
-                "EC"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ee => {
-                "EE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Eg => {
-                "EG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Eh => {
-                "EH"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Er => {
-                "ER"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Es => {
-                "ES"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Et => {
-                "ET"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Fi => {
-                "FI"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Fj => {
-                "FJ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Fk => {
-                "FK"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Fo => {
-                "FO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Fr => {
-                "FR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ga => {
-                "GA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gb => {
-                "GB"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gd => {
-                "GD"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ge => {
-                "GE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gf => {
-                "GF"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gg => {
-                "GG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gh => {
-                "GH"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gi => {
-                "GI"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gl => {
-                "GL"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gm => {
-                "GM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gn => {
-                "GN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gp => {
-                "GP"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gq => {
-                "GQ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gr => {
-                "GR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gs => {
-                "GS"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gt => {
-                "GT"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gu => {
-                "GU"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gw => {
-                "GW"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gy => {
-                "GY"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Hk => {
-                "HK"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Hn => {
-                "HN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Hr => {
-                "HR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ht => {
-                "HT"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Hu => {
-                "HU"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Id => {
-                "ID"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ie => {
-                "IE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Il => {
-                "IL"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Im => {
-                "IM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::In => {
-                "IN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Io => {
-                "IO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Iq => {
-                "IQ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Is => {
-                "IS"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::It => {
-                "IT"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Je => {
-                "JE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Jm => {
-                "JM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Jo => {
-                "JO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Jp => {
-                "JP"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ke => {
-                "KE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kg => {
-                "KG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kh => {
-                "KH"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ki => {
-                "KI"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Km => {
-                "KM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kn => {
-                "KN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kr => {
-                "KR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kw => {
-                "KW"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ky => {
-                "KY"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kz => {
-                "KZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::La => {
-                "LA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lb => {
-                "LB"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lc => {
-                "LC"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Li => {
-                "LI"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lk => {
-                "LK"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lr => {
-                "LR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ls => {
-                "LS"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lt => {
-                "LT"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lu => {
-                "LU"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lv => {
-                "LV"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ly => {
-                "LY"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ma => {
-                "MA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mc => {
-                "MC"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Md => {
-                "MD"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Me => {
-                "ME"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mf => {
-                "MF"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mg => {
-                "MG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mk => {
-                "MK"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ml => {
-                "ML"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mm => {
-                "MM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mn => {
-                "MN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mo => {
-                "MO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mq => {
-                "MQ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mr => {
-                "MR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ms => {
-                "MS"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mt => {
-                "MT"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mu => {
-                "MU"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mv => {
-                "MV"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mw => {
-                "MW"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mx => {
-                "MX"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::My => {
-                "MY"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mz => {
-                "MZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Na => {
-                "NA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Nc => {
-                "NC"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ne => {
-                "NE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ng => {
-                "NG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ni => {
-                "NI"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Nl => {
-                "NL"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::No => {
-                "NO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Np => {
-                "NP"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Nr => {
-                "NR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Nu => {
-                "NU"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Nz => {
-                "NZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Om => {
-                "OM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pa => {
-                "PA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pe => {
-                "PE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pf => {
-                "PF"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pg => {
-                "PG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ph => {
-                "PH"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pk => {
-                "PK"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pl => {
-                "PL"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pm => {
-                "PM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pn => {
-                "PN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pr => {
-                "PR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ps => {
-                "PS"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pt => {
-                "PT"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Py => {
-                "PY"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Qa => {
-                "QA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Re => {
-                "RE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ro => {
-                "RO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Rs => {
-                "RS"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ru => {
-                "RU"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Rw => {
-                "RW"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sa => {
-                "SA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sb => {
-                "SB"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sc => {
-                "SC"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sd => {
-                "SD"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Se => {
-                "SE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sg => {
-                "SG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sh => {
-                "SH"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Si => {
-                "SI"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sj => {
-                "SJ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sk => {
-                "SK"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sl => {
-                "SL"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sm => {
-                "SM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sn => {
-                "SN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::So => {
-                "SO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sr => {
-                "SR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ss => {
-                "SS"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::St => {
-                "ST"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sv => {
-                "SV"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sx => {
-                "SX"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sz => {
-                "SZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ta => {
-                "TA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tc => {
-                "TC"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Td => {
-                "TD"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tf => {
-                "TF"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tg => {
-                "TG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Th => {
-                "TH"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tj => {
-                "TJ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tk => {
-                "TK"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tl => {
-                "TL"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tm => {
-                "TM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tn => {
-                "TN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::To => {
-                "TO"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tr => {
-                "TR"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tt => {
-                "TT"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tv => {
-                "TV"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tw => {
-                "TW"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tz => {
-                "TZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ua => {
-                "UA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ug => {
-                "UG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Us => {
-                "US"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Uy => {
-                "UY"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Uz => {
-                "UZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Va => {
-                "VA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Vc => {
-                "VC"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ve => {
-                "VE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Vg => {
-                "VG"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Vn => {
-                "VN"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Vu => {
-                "VU"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Wf => {
-                "WF"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ws => {
-                "WS"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Xk => {
-                "XK"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ye => {
-                "YE"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Yt => {
-                "YT"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Za => {
-                "ZA"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Zm => {
-                "ZM"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Zw => {
-                "ZW"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Zz => {
-                "ZZ"
-            }
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
-    fn from(value: &str) -> Self {
-        match value {
-            "AC" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ac
-            }
-            "AD" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ad
-            }
-            "AE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ae
-            }
-            "AF" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Af
-            }
-            "AG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ag
-            }
-            "AI" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ai
-            }
-            "AL" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Al
-            }
-            "AM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Am
-            }
-            "AO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ao
-            }
-            "AQ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Aq
-            }
-            "AR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ar
-            }
-            "AT" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::At
-            }
-            "AU" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Au
-            }
-            "AW" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Aw
-            }
-            "AX" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ax
-            }
-            "AZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Az
-            }
-            "BA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ba
-            }
-            "BB" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bb
-            }
-            "BD" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bd
-            }
-            "BE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Be
-            }
-            "BF" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bf
-            }
-            "BG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bg
-            }
-            "BH" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bh
-            }
-            "BI" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bi
-            }
-            "BJ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bj
-            }
-            "BL" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bl
-            }
-            "BM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bm
-            }
-            "BN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bn
-            }
-            "BO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bo
-            }
-            "BQ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bq
-            }
-            "BR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Br
-            }
-            "BS" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bs
-            }
-            "BT" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bt
-            }
-            "BV" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bv
-            }
-            "BW" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bw
-            }
-            "BY" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::By
-            }
-            "BZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Bz
-            }
-            "CA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ca
-            }
-            "CD" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cd
-            }
-            "CF" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cf
-            }
-            "CG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cg
-            }
-            "CH" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ch
-            }
-            "CI" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ci
-            }
-            "CK" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ck
-            }
-            "CL" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cl
-            }
-            "CM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cm
-            }
-            "CN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cn
-            }
-            "CO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Co
-            }
-            "CR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cr
-            }
-            "CV" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cv
-            }
-            "CW" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cw
-            }
-            "CY" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cy
-            }
-            "CZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Cz
-            }
-            "DE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::De
-            }
-            "DJ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Dj
-            }
-            "DK" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Dk
-            }
-            "DM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Dm
-            }
-            "DO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Do
-            }
-            "DZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Dz
-            }
-            "EC" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ec
-            }
-            "EE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ee
-            }
-            "EG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Eg
-            }
-            "EH" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Eh
-            }
-            "ER" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Er
-            }
-            "ES" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Es
-            }
-            "ET" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Et
-            }
-            "FI" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Fi
-            }
-            "FJ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Fj
-            }
-            "FK" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Fk
-            }
-            "FO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Fo
-            }
-            "FR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Fr
-            }
-            "GA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ga
-            }
-            "GB" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gb
-            }
-            "GD" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gd
-            }
-            "GE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ge
-            }
-            "GF" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gf
-            }
-            "GG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gg
-            }
-            "GH" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gh
-            }
-            "GI" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gi
-            }
-            "GL" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gl
-            }
-            "GM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gm
-            }
-            "GN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gn
-            }
-            "GP" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gp
-            }
-            "GQ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gq
-            }
-            "GR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gr
-            }
-            "GS" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gs
-            }
-            "GT" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gt
-            }
-            "GU" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gu
-            }
-            "GW" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gw
-            }
-            "GY" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Gy
-            }
-            "HK" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Hk
-            }
-            "HN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Hn
-            }
-            "HR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Hr
-            }
-            "HT" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ht
-            }
-            "HU" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Hu
-            }
-            "ID" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Id
-            }
-            "IE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ie
-            }
-            "IL" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Il
-            }
-            "IM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Im
-            }
-            "IN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::In
-            }
-            "IO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Io
-            }
-            "IQ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Iq
-            }
-            "IS" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Is
-            }
-            "IT" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::It
-            }
-            "JE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Je
-            }
-            "JM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Jm
-            }
-            "JO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Jo
-            }
-            "JP" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Jp
-            }
-            "KE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ke
-            }
-            "KG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kg
-            }
-            "KH" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kh
-            }
-            "KI" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ki
-            }
-            "KM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Km
-            }
-            "KN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kn
-            }
-            "KR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kr
-            }
-            "KW" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kw
-            }
-            "KY" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ky
-            }
-            "KZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Kz
-            }
-            "LA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::La
-            }
-            "LB" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lb
-            }
-            "LC" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lc
-            }
-            "LI" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Li
-            }
-            "LK" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lk
-            }
-            "LR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lr
-            }
-            "LS" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ls
-            }
-            "LT" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lt
-            }
-            "LU" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lu
-            }
-            "LV" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Lv
-            }
-            "LY" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ly
-            }
-            "MA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ma
-            }
-            "MC" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mc
-            }
-            "MD" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Md
-            }
-            "ME" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Me
-            }
-            "MF" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mf
-            }
-            "MG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mg
-            }
-            "MK" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mk
-            }
-            "ML" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ml
-            }
-            "MM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mm
-            }
-            "MN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mn
-            }
-            "MO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mo
-            }
-            "MQ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mq
-            }
-            "MR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mr
-            }
-            "MS" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ms
-            }
-            "MT" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mt
-            }
-            "MU" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mu
-            }
-            "MV" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mv
-            }
-            "MW" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mw
-            }
-            "MX" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mx
-            }
-            "MY" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::My
-            }
-            "MZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Mz
-            }
-            "NA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Na
-            }
-            "NC" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Nc
-            }
-            "NE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ne
-            }
-            "NG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ng
-            }
-            "NI" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ni
-            }
-            "NL" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Nl
-            }
-            "NO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::No
-            }
-            "NP" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Np
-            }
-            "NR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Nr
-            }
-            "NU" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Nu
-            }
-            "NZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Nz
-            }
-            "OM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Om
-            }
-            "PA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pa
-            }
-            "PE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pe
-            }
-            "PF" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pf
-            }
-            "PG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pg
-            }
-            "PH" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ph
-            }
-            "PK" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pk
-            }
-            "PL" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pl
-            }
-            "PM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pm
-            }
-            "PN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pn
-            }
-            "PR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pr
-            }
-            "PS" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ps
-            }
-            "PT" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Pt
-            }
-            "PY" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Py
-            }
-            "QA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Qa
-            }
-            "RE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Re
-            }
-            "RO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ro
-            }
-            "RS" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Rs
-            }
-            "RU" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ru
-            }
-            "RW" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Rw
-            }
-            "SA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sa
-            }
-            "SB" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sb
-            }
-            "SC" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sc
-            }
-            "SD" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sd
-            }
-            "SE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Se
-            }
-            "SG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sg
-            }
-            "SH" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sh
-            }
-            "SI" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Si
-            }
-            "SJ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sj
-            }
-            "SK" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sk
-            }
-            "SL" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sl
-            }
-            "SM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sm
-            }
-            "SN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sn
-            }
-            "SO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::So
-            }
-            "SR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sr
-            }
-            "SS" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ss
-            }
-            "ST" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::St
-            }
-            "SV" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sv
-            }
-            "SX" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sx
-            }
-            "SZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Sz
-            }
-            "TA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ta
-            }
-            "TC" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tc
-            }
-            "TD" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Td
-            }
-            "TF" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tf
-            }
-            "TG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tg
-            }
-            "TH" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Th
-            }
-            "TJ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tj
-            }
-            "TK" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tk
-            }
-            "TL" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tl
-            }
-            "TM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tm
-            }
-            "TN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tn
-            }
-            "TO" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::To
-            }
-            "TR" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tr
-            }
-            "TT" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tt
-            }
-            "TV" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tv
-            }
-            "TW" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tw
-            }
-            "TZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Tz
-            }
-            "UA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ua
-            }
-            "UG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ug
-            }
-            "US" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Us
-            }
-            "UY" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Uy
-            }
-            "UZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Uz
-            }
-            "VA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Va
-            }
-            "VC" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Vc
-            }
-            "VE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ve
-            }
-            "VG" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Vg
-            }
-            "VN" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Vn
-            }
-            "VU" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Vu
-            }
-            "WF" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Wf
-            }
-            "WS" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ws
-            }
-            "XK" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Xk
-            }
-            "YE" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Ye
-            }
-            "YT" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Yt
-            }
-            "ZA" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Za
-            }
-            "ZM" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Zm
-            }
-            "ZW" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Zw
-            }
-            "ZZ" => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Zz
-            }
-            other => {
-                PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries::from(
-                value.as_str(),
-            ),
-        )
-    }
+    pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_cost` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10312,6 +2678,9 @@ pub struct PaymentPagesCheckoutSessionShippingCost {
     /// The taxes applied to the shipping rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_option` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10320,6 +2689,9 @@ pub struct PaymentPagesCheckoutSessionShippingOption {
     pub shipping_amount: i64,
     /// The shipping rate.
     pub shipping_rate: crate::Expandable<ShippingRate>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10330,6 +2702,9 @@ pub struct PaymentPagesCheckoutSessionTaxId {
     /// The value of the tax ID.
     #[serde(default)]
     pub value: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10845,64 +3220,10 @@ pub struct PaymentPagesCheckoutSessionTaxIdCollection {
     /// Indicates whether tax ID collection is enabled for the session
     pub enabled: bool,
     /// Indicates whether a tax ID is required on the payment page
-    pub required: PaymentPagesCheckoutSessionTaxIdCollectionRequired,
-}
-/// Indicates whether a tax ID is required on the payment page
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionTaxIdCollectionRequired {
-    /// `if_supported`
-    IfSupported,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesCheckoutSessionTaxIdCollectionRequired {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesCheckoutSessionTaxIdCollectionRequired::IfSupported => {
-                "if_supported"
-            }
-            PaymentPagesCheckoutSessionTaxIdCollectionRequired::Never => "never",
-            PaymentPagesCheckoutSessionTaxIdCollectionRequired::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PaymentPagesCheckoutSessionTaxIdCollectionRequired {
-    fn from(value: &str) -> Self {
-        match value {
-            "if_supported" => {
-                PaymentPagesCheckoutSessionTaxIdCollectionRequired::IfSupported
-            }
-            "never" => PaymentPagesCheckoutSessionTaxIdCollectionRequired::Never,
-            other => {
-                PaymentPagesCheckoutSessionTaxIdCollectionRequired::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for PaymentPagesCheckoutSessionTaxIdCollectionRequired {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionTaxIdCollectionRequired {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionTaxIdCollectionRequired {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PaymentPagesCheckoutSessionTaxIdCollectionRequired::from(value.as_str()))
-    }
+    pub required: CheckoutSessionTaxIdCollectionRequired,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10917,6 +3238,9 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// `breakdown`: see [`PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details_resource_breakdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10925,99 +3249,17 @@ pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     pub discounts: Vec<LineItemsDiscountAmount>,
     /// The aggregated tax amounts by rate.
     pub taxes: Vec<LineItemsTaxAmount>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
     /// The card brands to block. If a customer enters or selects a card belonging to a blocked brand, they can't complete the payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub brands_blocked: Option<
-        Vec<PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked>,
-    >,
-}
-/// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions/properties/brands_blocked/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
-    /// `american_express`
-    AmericanExpress,
-    /// `discover_global_network`
-    DiscoverGlobalNetwork,
-    /// `mastercard`
-    Mastercard,
-    /// `visa`
-    Visa,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::AmericanExpress => {
-                "american_express"
-            }
-            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::DiscoverGlobalNetwork => {
-                "discover_global_network"
-            }
-            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Mastercard => {
-                "mastercard"
-            }
-            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Visa => {
-                "visa"
-            }
-            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
-    fn from(value: &str) -> Self {
-        match value {
-            "american_express" => {
-                PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::AmericanExpress
-            }
-            "discover_global_network" => {
-                PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::DiscoverGlobalNetwork
-            }
-            "mastercard" => {
-                PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Mastercard
-            }
-            "visa" => {
-                PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Visa
-            }
-            other => {
-                PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictionsBrandsBlocked::from(
-                value.as_str(),
-            ),
-        )
-    }
+    pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }

@@ -12,3 +12,5 @@ mod params;
 pub use params::*;
 mod pruned;
 pub use pruned::*;
+mod shared;
+pub use shared::*;

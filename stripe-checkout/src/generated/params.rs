@@ -38,10 +38,16 @@ pub struct ListCheckoutSessionsParams {
     pub starting_after: Option<String>,
     /// Only return the Checkout Sessions matching the given status.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ListCheckoutSessionsStatus>,
+    pub status: Option<CheckoutSessionStatus>,
     /// Only return the Checkout Session for the subscription specified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
+}
+impl ListCheckoutSessionsParams {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -69,6 +75,12 @@ pub struct ListCheckoutSessionsCreatedRangeQuerySpecs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<i64>,
 }
+impl ListCheckoutSessionsCreatedRangeQuerySpecs {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/3/schema` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListCheckoutSessionsCustomerDetails {
@@ -79,58 +91,6 @@ impl ListCheckoutSessionsCustomerDetails {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/10/schema` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListCheckoutSessionsStatus {
-    /// `complete`
-    Complete,
-    /// `expired`
-    Expired,
-    /// `open`
-    Open,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl ListCheckoutSessionsStatus {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListCheckoutSessionsStatus::Complete => "complete",
-            ListCheckoutSessionsStatus::Expired => "expired",
-            ListCheckoutSessionsStatus::Open => "open",
-            ListCheckoutSessionsStatus::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListCheckoutSessionsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "complete" => ListCheckoutSessionsStatus::Complete,
-            "expired" => ListCheckoutSessionsStatus::Expired,
-            "open" => ListCheckoutSessionsStatus::Open,
-            other => ListCheckoutSessionsStatus::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListCheckoutSessionsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for ListCheckoutSessionsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListCheckoutSessionsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(ListCheckoutSessionsStatus::from(value.as_str()))
     }
 }
 /// Parameters for `POST /v1/checkout/sessions` (PostCheckoutSessions).
@@ -151,9 +111,7 @@ pub struct CreateCheckoutSessionParams {
     pub automatic_tax: Option<CreateCheckoutSessionAutomaticTax>,
     /// Specify whether Checkout should collect the customer's billing address. Defaults to `auto`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_address_collection: Option<
-        CreateCheckoutSessionBillingAddressCollection,
-    >,
+    pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
     /// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub branding_settings: Option<CreateCheckoutSessionBrandingSettings>,
@@ -203,7 +161,7 @@ pub struct CreateCheckoutSessionParams {
     ///
     /// Can only be set in `payment` and `setup` mode.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_creation: Option<CreateCheckoutSessionCustomerCreation>,
+    pub customer_creation: Option<CheckoutSessionCustomerCreation>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
@@ -243,7 +201,7 @@ pub struct CreateCheckoutSessionParams {
     pub line_items: Option<Vec<CreateCheckoutSessionLineItems>>,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub locale: Option<CreateCheckoutSessionLocale>,
+    pub locale: Option<CheckoutSessionLocale>,
     /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](/api/payment_intents/object), [Invoices](/api/invoices/object), and [Subscriptions](/api/subscriptions/object).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_payments: Option<CreateCheckoutSessionManagedPayments>,
@@ -252,7 +210,7 @@ pub struct CreateCheckoutSessionParams {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session. Pass `subscription` if the Checkout Session includes at least one recurring item.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<CreateCheckoutSessionMode>,
+    pub mode: Option<CheckoutSessionMode>,
     /// Controls name collection settings for the session.
     ///
     /// You can configure Checkout to collect your customers' business names, individual names, or both. Each name field can be either required or optional.
@@ -275,7 +233,7 @@ pub struct CreateCheckoutSessionParams {
     pub optional_items: Option<Vec<CreateCheckoutSessionOptionalItems>>,
     /// Where the user is coming from. This informs the optimizations that are applied to the session. You can't set this parameter if `ui_mode` is `elements`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_context: Option<CreateCheckoutSessionOriginContext>,
+    pub origin_context: Option<CheckoutSessionOriginContext>,
     /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_intent_data: Option<CreateCheckoutSessionPaymentIntentData>,
@@ -286,7 +244,7 @@ pub struct CreateCheckoutSessionParams {
     ///
     /// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://docs.stripe.com/payments/checkout/free-trials).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_method_collection: Option<CreateCheckoutSessionPaymentMethodCollection>,
+    pub payment_method_collection: Option<CheckoutSessionCustomerCreation>,
     /// The ID of the payment method configuration to use with this Checkout session.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_configuration: Option<String>,
@@ -322,7 +280,7 @@ pub struct CreateCheckoutSessionParams {
     pub phone_number_collection: Option<CreateCheckoutSessionPhoneNumberCollection>,
     /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub redirect_on_completion: Option<CreateCheckoutSessionRedirectOnCompletion>,
+    pub redirect_on_completion: Option<CheckoutSessionRedirectOnCompletion>,
     /// The URL to redirect your customer back to after they authenticate or cancel their payment on the
     /// payment method's app or site. This parameter is required if `ui_mode` is `embedded_page` or `elements`
     /// and redirect-based payment methods are enabled on the session.
@@ -350,7 +308,7 @@ pub struct CreateCheckoutSessionParams {
     /// `payment` or `subscription` mode. If blank or `auto`, `pay` is used.
     /// You can't set this parameter if `ui_mode` is `elements`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub submit_type: Option<CreateCheckoutSessionSubmitType>,
+    pub submit_type: Option<CheckoutSessionSubmitType>,
     /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_data: Option<CreateCheckoutSessionSubscriptionData>,
@@ -366,10 +324,16 @@ pub struct CreateCheckoutSessionParams {
     pub tax_id_collection: Option<CreateCheckoutSessionTaxIdCollection>,
     /// The UI mode of the Session. Defaults to `hosted_page`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ui_mode: Option<CreateCheckoutSessionUiMode>,
+    pub ui_mode: Option<CheckoutSessionUiMode>,
     /// Wallet-specific configuration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet_options: Option<CreateCheckoutSessionWalletOptions>,
+}
+impl CreateCheckoutSessionParams {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -379,6 +343,12 @@ pub struct CreateCheckoutSessionAdaptivePricing {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+impl CreateCheckoutSessionAdaptivePricing {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Configure actions after a Checkout Session has expired. You can't set this parameter if `ui_mode` is `elements`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -386,6 +356,12 @@ pub struct CreateCheckoutSessionAfterExpiration {
     /// `recovery`: see [`CreateCheckoutSessionAfterExpirationRecovery`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery: Option<CreateCheckoutSessionAfterExpirationRecovery>,
+}
+impl CreateCheckoutSessionAfterExpiration {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/after_expiration/properties/recovery` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -426,114 +402,14 @@ pub struct CreateCheckoutSessionAutomaticTaxLiability {
     /// `account`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// `type`: see [`CreateCheckoutSessionAutomaticTaxLiabilityType`].
+    /// `type`: see [`ConnectAccountReferenceType`].
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionAutomaticTaxLiabilityType,
+    pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionAutomaticTaxLiability {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(type_: CreateCheckoutSessionAutomaticTaxLiabilityType) -> Self {
+    pub fn new(type_: ConnectAccountReferenceType) -> Self {
         Self { account: None, type_ }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/automatic_tax/properties/liability/properties/type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionAutomaticTaxLiabilityType {
-    /// `account`
-    Account,
-    /// `self`
-    Self_,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionAutomaticTaxLiabilityType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionAutomaticTaxLiabilityType::Account => "account",
-            CreateCheckoutSessionAutomaticTaxLiabilityType::Self_ => "self",
-            CreateCheckoutSessionAutomaticTaxLiabilityType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionAutomaticTaxLiabilityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "account" => CreateCheckoutSessionAutomaticTaxLiabilityType::Account,
-            "self" => CreateCheckoutSessionAutomaticTaxLiabilityType::Self_,
-            other => {
-                CreateCheckoutSessionAutomaticTaxLiabilityType::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionAutomaticTaxLiabilityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionAutomaticTaxLiabilityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionAutomaticTaxLiabilityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionAutomaticTaxLiabilityType::from(value.as_str()))
-    }
-}
-/// Specify whether Checkout should collect the customer's billing address. Defaults to `auto`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionBillingAddressCollection {
-    /// `auto`
-    Auto,
-    /// `required`
-    Required,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionBillingAddressCollection {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionBillingAddressCollection::Auto => "auto",
-            CreateCheckoutSessionBillingAddressCollection::Required => "required",
-            CreateCheckoutSessionBillingAddressCollection::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionBillingAddressCollection {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CreateCheckoutSessionBillingAddressCollection::Auto,
-            "required" => CreateCheckoutSessionBillingAddressCollection::Required,
-            other => {
-                CreateCheckoutSessionBillingAddressCollection::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionBillingAddressCollection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionBillingAddressCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBillingAddressCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionBillingAddressCollection::from(value.as_str()))
     }
 }
 /// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
@@ -561,6 +437,12 @@ pub struct CreateCheckoutSessionBrandingSettings {
     /// `logo`: see [`CreateCheckoutSessionBrandingSettingsLogo`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logo: Option<CreateCheckoutSessionBrandingSettingsLogo>,
+}
+impl CreateCheckoutSessionBrandingSettings {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/border_style` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -825,127 +707,27 @@ impl CreateCheckoutSessionBrandingSettingsIcon {
         }
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/icon/properties/type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionBrandingSettingsIconType {
-    /// `file`
-    File,
-    /// `url`
-    Url,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionBrandingSettingsIconType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionBrandingSettingsIconType::File => "file",
-            CreateCheckoutSessionBrandingSettingsIconType::Url => "url",
-            CreateCheckoutSessionBrandingSettingsIconType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionBrandingSettingsIconType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file" => CreateCheckoutSessionBrandingSettingsIconType::File,
-            "url" => CreateCheckoutSessionBrandingSettingsIconType::Url,
-            other => {
-                CreateCheckoutSessionBrandingSettingsIconType::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsIconType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionBrandingSettingsIconType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsIconType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionBrandingSettingsIconType::from(value.as_str()))
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/logo` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionBrandingSettingsLogo {
     /// `file`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// `type`: see [`CreateCheckoutSessionBrandingSettingsLogoType`].
+    /// `type`: see [`CreateCheckoutSessionBrandingSettingsIconType`].
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionBrandingSettingsLogoType,
+    pub type_: CreateCheckoutSessionBrandingSettingsIconType,
     /// `url`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsLogo {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(type_: CreateCheckoutSessionBrandingSettingsLogoType) -> Self {
+    pub fn new(type_: CreateCheckoutSessionBrandingSettingsIconType) -> Self {
         Self {
             file: None,
             type_,
             url: None,
         }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/logo/properties/type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionBrandingSettingsLogoType {
-    /// `file`
-    File,
-    /// `url`
-    Url,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionBrandingSettingsLogoType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionBrandingSettingsLogoType::File => "file",
-            CreateCheckoutSessionBrandingSettingsLogoType::Url => "url",
-            CreateCheckoutSessionBrandingSettingsLogoType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionBrandingSettingsLogoType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file" => CreateCheckoutSessionBrandingSettingsLogoType::File,
-            "url" => CreateCheckoutSessionBrandingSettingsLogoType::Url,
-            other => {
-                CreateCheckoutSessionBrandingSettingsLogoType::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsLogoType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionBrandingSettingsLogoType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsLogoType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionBrandingSettingsLogoType::from(value.as_str()))
     }
 }
 /// Configure fields for the Checkout Session to gather active consent from customers.
@@ -957,200 +739,29 @@ pub struct CreateCheckoutSessionConsentCollection {
     pub payment_method_reuse_agreement: Option<
         CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement,
     >,
-    /// `promotions`: see [`CreateCheckoutSessionConsentCollectionPromotions`].
+    /// `promotions`: see [`CheckoutSessionConsentCollectionPromotions`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub promotions: Option<CreateCheckoutSessionConsentCollectionPromotions>,
-    /// `terms_of_service`: see [`CreateCheckoutSessionConsentCollectionTermsOfService`].
+    pub promotions: Option<CheckoutSessionConsentCollectionPromotions>,
+    /// `terms_of_service`: see [`CheckoutSessionConsentCollectionTermsOfService`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub terms_of_service: Option<CreateCheckoutSessionConsentCollectionTermsOfService>,
+    pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
+}
+impl CreateCheckoutSessionConsentCollection {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/payment_method_reuse_agreement` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
-    /// `position`: see [`CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition`].
-    pub position: CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition,
+    /// `position`: see [`PaymentMethodReuseAgreementPosition`].
+    pub position: PaymentMethodReuseAgreementPosition,
 }
 impl CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(
-        position: CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition,
-    ) -> Self {
+    pub fn new(position: PaymentMethodReuseAgreementPosition) -> Self {
         Self { position }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/payment_method_reuse_agreement/properties/position` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
-    /// `auto`
-    Auto,
-    /// `hidden`
-    Hidden,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Auto => {
-                "auto"
-            }
-            CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Hidden => {
-                "hidden"
-            }
-            CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => {
-                CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Auto
-            }
-            "hidden" => {
-                CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Hidden
-            }
-            other => {
-                CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/promotions` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionConsentCollectionPromotions {
-    /// `auto`
-    Auto,
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionConsentCollectionPromotions {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionConsentCollectionPromotions::Auto => "auto",
-            CreateCheckoutSessionConsentCollectionPromotions::None => "none",
-            CreateCheckoutSessionConsentCollectionPromotions::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionConsentCollectionPromotions {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CreateCheckoutSessionConsentCollectionPromotions::Auto,
-            "none" => CreateCheckoutSessionConsentCollectionPromotions::None,
-            other => {
-                CreateCheckoutSessionConsentCollectionPromotions::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionConsentCollectionPromotions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionConsentCollectionPromotions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionConsentCollectionPromotions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionConsentCollectionPromotions::from(value.as_str()))
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/terms_of_service` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionConsentCollectionTermsOfService {
-    /// `none`
-    None,
-    /// `required`
-    Required,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionConsentCollectionTermsOfService {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionConsentCollectionTermsOfService::None => "none",
-            CreateCheckoutSessionConsentCollectionTermsOfService::Required => "required",
-            CreateCheckoutSessionConsentCollectionTermsOfService::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionConsentCollectionTermsOfService {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CreateCheckoutSessionConsentCollectionTermsOfService::None,
-            "required" => CreateCheckoutSessionConsentCollectionTermsOfService::Required,
-            other => {
-                CreateCheckoutSessionConsentCollectionTermsOfService::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionConsentCollectionTermsOfService {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionConsentCollectionTermsOfService {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionConsentCollectionTermsOfService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionConsentCollectionTermsOfService::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items` (undocumented in the spec).
@@ -1172,16 +783,16 @@ pub struct CreateCheckoutSessionCustomFields {
     /// `text`: see [`CreateCheckoutSessionCustomFieldsText`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<CreateCheckoutSessionCustomFieldsText>,
-    /// `type`: see [`CreateCheckoutSessionCustomFieldsType`].
+    /// `type`: see [`CheckoutSessionCustomFieldsType`].
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionCustomFieldsType,
+    pub type_: CheckoutSessionCustomFieldsType,
 }
 impl CreateCheckoutSessionCustomFields {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
         key: impl Into<String>,
         label: CreateCheckoutSessionCustomFieldsLabel,
-        type_: CreateCheckoutSessionCustomFieldsType,
+        type_: CheckoutSessionCustomFieldsType,
     ) -> Self {
         Self {
             dropdown: None,
@@ -1234,66 +845,20 @@ impl CreateCheckoutSessionCustomFieldsDropdownOptions {
 pub struct CreateCheckoutSessionCustomFieldsLabel {
     /// `custom`.
     pub custom: String,
-    /// `type`: see [`CreateCheckoutSessionCustomFieldsLabelType`].
+    /// `type`: see [`CheckoutSessionCustomFieldsLabelType`].
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionCustomFieldsLabelType,
+    pub type_: CheckoutSessionCustomFieldsLabelType,
 }
 impl CreateCheckoutSessionCustomFieldsLabel {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
         custom: impl Into<String>,
-        type_: CreateCheckoutSessionCustomFieldsLabelType,
+        type_: CheckoutSessionCustomFieldsLabelType,
     ) -> Self {
         Self {
             custom: custom.into(),
             type_,
         }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/label/properties/type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionCustomFieldsLabelType {
-    /// `custom`
-    Custom,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionCustomFieldsLabelType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionCustomFieldsLabelType::Custom => "custom",
-            CreateCheckoutSessionCustomFieldsLabelType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionCustomFieldsLabelType {
-    fn from(value: &str) -> Self {
-        match value {
-            "custom" => CreateCheckoutSessionCustomFieldsLabelType::Custom,
-            other => {
-                CreateCheckoutSessionCustomFieldsLabelType::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionCustomFieldsLabelType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsLabelType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomFieldsLabelType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionCustomFieldsLabelType::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/numeric` (undocumented in the spec).
@@ -1310,6 +875,12 @@ pub struct CreateCheckoutSessionCustomFieldsNumeric {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
 }
+impl CreateCheckoutSessionCustomFieldsNumeric {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -1324,56 +895,10 @@ pub struct CreateCheckoutSessionCustomFieldsText {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionCustomFieldsType {
-    /// `dropdown`
-    Dropdown,
-    /// `numeric`
-    Numeric,
-    /// `text`
-    Text,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionCustomFieldsType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionCustomFieldsType::Dropdown => "dropdown",
-            CreateCheckoutSessionCustomFieldsType::Numeric => "numeric",
-            CreateCheckoutSessionCustomFieldsType::Text => "text",
-            CreateCheckoutSessionCustomFieldsType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionCustomFieldsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dropdown" => CreateCheckoutSessionCustomFieldsType::Dropdown,
-            "numeric" => CreateCheckoutSessionCustomFieldsType::Numeric,
-            "text" => CreateCheckoutSessionCustomFieldsType::Text,
-            other => CreateCheckoutSessionCustomFieldsType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionCustomFieldsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomFieldsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionCustomFieldsType::from(value.as_str()))
+impl CreateCheckoutSessionCustomFieldsText {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Display additional text for your customers using custom text. You can't set this parameter if `ui_mode` is `custom`.
@@ -1398,6 +923,12 @@ pub struct CreateCheckoutSessionCustomText {
     pub terms_of_service_acceptance: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextTermsOfServiceAcceptance>,
     >,
+}
+impl CreateCheckoutSessionCustomText {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/after_submit/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1447,222 +978,24 @@ impl CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
         Self { message: message.into() }
     }
 }
-/// Configure whether a Checkout Session creates a [Customer](https://docs.stripe.com/api/customers) during Session confirmation.
-///
-/// When a Customer is not created, you can still retrieve email, address, and other customer data entered in Checkout
-/// with [customer_details](https://docs.stripe.com/api/checkout/sessions/object#checkout_session_object-customer_details).
-///
-/// Sessions that don't create Customers instead are grouped by [guest customers](https://docs.stripe.com/payments/checkout/guest-customers)
-/// in the Dashboard. Promotion codes limited to first time customers will return invalid for these Sessions.
-///
-/// Can only be set in `payment` and `setup` mode.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionCustomerCreation {
-    /// `always`
-    Always,
-    /// `if_required`
-    IfRequired,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionCustomerCreation {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionCustomerCreation::Always => "always",
-            CreateCheckoutSessionCustomerCreation::IfRequired => "if_required",
-            CreateCheckoutSessionCustomerCreation::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionCustomerCreation {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => CreateCheckoutSessionCustomerCreation::Always,
-            "if_required" => CreateCheckoutSessionCustomerCreation::IfRequired,
-            other => CreateCheckoutSessionCustomerCreation::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionCustomerCreation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionCustomerCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionCustomerCreation::from(value.as_str()))
-    }
-}
 /// Controls what fields on Customer can be updated by the Checkout Session. Can only be provided when `customer` is provided.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomerUpdate {
-    /// `address`: see [`CreateCheckoutSessionCustomerUpdateAddress`].
+    /// `address`: see [`CheckoutLinkWalletOptionsDisplay`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<CreateCheckoutSessionCustomerUpdateAddress>,
-    /// `name`: see [`CreateCheckoutSessionCustomerUpdateName`].
+    pub address: Option<CheckoutLinkWalletOptionsDisplay>,
+    /// `name`: see [`CheckoutLinkWalletOptionsDisplay`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<CreateCheckoutSessionCustomerUpdateName>,
-    /// `shipping`: see [`CreateCheckoutSessionCustomerUpdateShipping`].
+    pub name: Option<CheckoutLinkWalletOptionsDisplay>,
+    /// `shipping`: see [`CheckoutLinkWalletOptionsDisplay`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping: Option<CreateCheckoutSessionCustomerUpdateShipping>,
+    pub shipping: Option<CheckoutLinkWalletOptionsDisplay>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/customer_update/properties/address` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionCustomerUpdateAddress {
-    /// `auto`
-    Auto,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionCustomerUpdateAddress {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionCustomerUpdateAddress::Auto => "auto",
-            CreateCheckoutSessionCustomerUpdateAddress::Never => "never",
-            CreateCheckoutSessionCustomerUpdateAddress::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionCustomerUpdateAddress {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CreateCheckoutSessionCustomerUpdateAddress::Auto,
-            "never" => CreateCheckoutSessionCustomerUpdateAddress::Never,
-            other => {
-                CreateCheckoutSessionCustomerUpdateAddress::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionCustomerUpdateAddress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionCustomerUpdateAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerUpdateAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionCustomerUpdateAddress::from(value.as_str()))
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/customer_update/properties/name` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionCustomerUpdateName {
-    /// `auto`
-    Auto,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionCustomerUpdateName {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionCustomerUpdateName::Auto => "auto",
-            CreateCheckoutSessionCustomerUpdateName::Never => "never",
-            CreateCheckoutSessionCustomerUpdateName::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionCustomerUpdateName {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CreateCheckoutSessionCustomerUpdateName::Auto,
-            "never" => CreateCheckoutSessionCustomerUpdateName::Never,
-            other => CreateCheckoutSessionCustomerUpdateName::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionCustomerUpdateName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionCustomerUpdateName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerUpdateName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionCustomerUpdateName::from(value.as_str()))
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/customer_update/properties/shipping` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionCustomerUpdateShipping {
-    /// `auto`
-    Auto,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionCustomerUpdateShipping {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionCustomerUpdateShipping::Auto => "auto",
-            CreateCheckoutSessionCustomerUpdateShipping::Never => "never",
-            CreateCheckoutSessionCustomerUpdateShipping::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionCustomerUpdateShipping {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CreateCheckoutSessionCustomerUpdateShipping::Auto,
-            "never" => CreateCheckoutSessionCustomerUpdateShipping::Never,
-            other => {
-                CreateCheckoutSessionCustomerUpdateShipping::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionCustomerUpdateShipping {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionCustomerUpdateShipping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerUpdateShipping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionCustomerUpdateShipping::from(value.as_str()))
+impl CreateCheckoutSessionCustomerUpdate {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/discounts/items` (undocumented in the spec).
@@ -1675,6 +1008,12 @@ pub struct CreateCheckoutSessionDiscounts {
     /// `promotion_code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_code: Option<String>,
+}
+impl CreateCheckoutSessionDiscounts {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/excluded_payment_method_types/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2004,6 +1343,12 @@ pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
         >,
     >,
 }
+impl CreateCheckoutSessionInvoiceCreationInvoiceData {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/custom_fields/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
@@ -2027,79 +1372,14 @@ pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
     /// `account`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// `type`: see [`CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType`].
+    /// `type`: see [`ConnectAccountReferenceType`].
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType,
+    pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(
-        type_: CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType,
-    ) -> Self {
+    pub fn new(type_: ConnectAccountReferenceType) -> Self {
         Self { account: None, type_ }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/issuer/properties/type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
-    /// `account`
-    Account,
-    /// `self`
-    Self_,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Account => {
-                "account"
-            }
-            CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Self_ => "self",
-            CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "account" => {
-                CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Account
-            }
-            "self" => CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Self_,
-            other => {
-                CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionInvoiceCreationInvoiceDataIssuerType::from(
-                value.as_str(),
-            ),
-        )
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0` (undocumented in the spec).
@@ -2114,6 +1394,12 @@ pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
     /// `template`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+}
+impl CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0/properties/amount_tax_display` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2219,6 +1505,12 @@ pub struct CreateCheckoutSessionLineItems {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rates: Option<Vec<String>>,
 }
+impl CreateCheckoutSessionLineItems {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsAdjustableQuantity {
@@ -2255,9 +1547,9 @@ pub struct CreateCheckoutSessionLineItemsPriceData {
     /// `recurring`: see [`CreateCheckoutSessionLineItemsPriceDataRecurring`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring: Option<CreateCheckoutSessionLineItemsPriceDataRecurring>,
-    /// `tax_behavior`: see [`CreateCheckoutSessionLineItemsPriceDataTaxBehavior`].
+    /// `tax_behavior`: see [`TaxBehavior`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_behavior: Option<CreateCheckoutSessionLineItemsPriceDataTaxBehavior>,
+    pub tax_behavior: Option<TaxBehavior>,
     /// `unit_amount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
@@ -2316,353 +1608,19 @@ impl CreateCheckoutSessionLineItemsPriceDataProductData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsPriceDataRecurring {
-    /// `interval`: see [`CreateCheckoutSessionLineItemsPriceDataRecurringInterval`].
-    pub interval: CreateCheckoutSessionLineItemsPriceDataRecurringInterval,
+    /// `interval`: see [`RecurringInterval`].
+    pub interval: RecurringInterval,
     /// `interval_count`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
 }
 impl CreateCheckoutSessionLineItemsPriceDataRecurring {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(
-        interval: CreateCheckoutSessionLineItemsPriceDataRecurringInterval,
-    ) -> Self {
+    pub fn new(interval: RecurringInterval) -> Self {
         Self {
             interval,
             interval_count: None,
         }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring/properties/interval` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Day => "day",
-            CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Month => "month",
-            CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Week => "week",
-            CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Year => "year",
-            CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Day,
-            "month" => CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Month,
-            "week" => CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Week,
-            "year" => CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Year,
-            other => {
-                CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionLineItemsPriceDataRecurringInterval::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/tax_behavior` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    /// `exclusive`
-    Exclusive,
-    /// `inclusive`
-    Inclusive,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionLineItemsPriceDataTaxBehavior::Exclusive => "exclusive",
-            CreateCheckoutSessionLineItemsPriceDataTaxBehavior::Inclusive => "inclusive",
-            CreateCheckoutSessionLineItemsPriceDataTaxBehavior::Unspecified => {
-                "unspecified"
-            }
-            CreateCheckoutSessionLineItemsPriceDataTaxBehavior::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "exclusive" => CreateCheckoutSessionLineItemsPriceDataTaxBehavior::Exclusive,
-            "inclusive" => CreateCheckoutSessionLineItemsPriceDataTaxBehavior::Inclusive,
-            "unspecified" => {
-                CreateCheckoutSessionLineItemsPriceDataTaxBehavior::Unspecified
-            }
-            other => {
-                CreateCheckoutSessionLineItemsPriceDataTaxBehavior::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionLineItemsPriceDataTaxBehavior::from(value.as_str()))
-    }
-}
-/// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionLocale {
-    /// `auto`
-    Auto,
-    /// `bg`
-    Bg,
-    /// `cs`
-    Cs,
-    /// `da`
-    Da,
-    /// `de`
-    De,
-    /// `el`
-    El,
-    /// `en`
-    En,
-    /// `en-GB`
-    EnGb,
-    /// `es`
-    Es,
-    /// `es-419`
-    Es419,
-    /// `et`
-    Et,
-    /// `fi`
-    Fi,
-    /// `fil`
-    Fil,
-    /// `fr`
-    Fr,
-    /// `fr-CA`
-    FrCa,
-    /// `hr`
-    Hr,
-    /// `hu`
-    Hu,
-    /// `id`
-    Id,
-    /// `it`
-    It,
-    /// `ja`
-    Ja,
-    /// `ko`
-    Ko,
-    /// `lt`
-    Lt,
-    /// `lv`
-    Lv,
-    /// `ms`
-    Ms,
-    /// `mt`
-    Mt,
-    /// `nb`
-    Nb,
-    /// `nl`
-    Nl,
-    /// `pl`
-    Pl,
-    /// `pt`
-    Pt,
-    /// `pt-BR`
-    PtBr,
-    /// `ro`
-    Ro,
-    /// `ru`
-    Ru,
-    /// `sk`
-    Sk,
-    /// `sl`
-    Sl,
-    /// `sv`
-    Sv,
-    /// `th`
-    Th,
-    /// `tr`
-    Tr,
-    /// `vi`
-    Vi,
-    /// `zh`
-    Zh,
-    /// `zh-HK`
-    ZhHk,
-    /// `zh-TW`
-    ZhTw,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionLocale {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionLocale::Auto => "auto",
-            CreateCheckoutSessionLocale::Bg => "bg",
-            CreateCheckoutSessionLocale::Cs => "cs",
-            CreateCheckoutSessionLocale::Da => "da",
-            CreateCheckoutSessionLocale::De => "de",
-            CreateCheckoutSessionLocale::El => "el",
-            CreateCheckoutSessionLocale::En => "en",
-            CreateCheckoutSessionLocale::EnGb => "en-GB",
-            CreateCheckoutSessionLocale::Es => "es",
-            CreateCheckoutSessionLocale::Es419 => "es-419",
-            CreateCheckoutSessionLocale::Et => "et",
-            CreateCheckoutSessionLocale::Fi => "fi",
-            CreateCheckoutSessionLocale::Fil => "fil",
-            CreateCheckoutSessionLocale::Fr => "fr",
-            CreateCheckoutSessionLocale::FrCa => "fr-CA",
-            CreateCheckoutSessionLocale::Hr => "hr",
-            CreateCheckoutSessionLocale::Hu => "hu",
-            CreateCheckoutSessionLocale::Id => "id",
-            CreateCheckoutSessionLocale::It => "it",
-            CreateCheckoutSessionLocale::Ja => "ja",
-            CreateCheckoutSessionLocale::Ko => "ko",
-            CreateCheckoutSessionLocale::Lt => "lt",
-            CreateCheckoutSessionLocale::Lv => "lv",
-            CreateCheckoutSessionLocale::Ms => "ms",
-            CreateCheckoutSessionLocale::Mt => "mt",
-            CreateCheckoutSessionLocale::Nb => "nb",
-            CreateCheckoutSessionLocale::Nl => "nl",
-            CreateCheckoutSessionLocale::Pl => "pl",
-            CreateCheckoutSessionLocale::Pt => "pt",
-            CreateCheckoutSessionLocale::PtBr => "pt-BR",
-            CreateCheckoutSessionLocale::Ro => "ro",
-            CreateCheckoutSessionLocale::Ru => "ru",
-            CreateCheckoutSessionLocale::Sk => "sk",
-            CreateCheckoutSessionLocale::Sl => "sl",
-            CreateCheckoutSessionLocale::Sv => "sv",
-            CreateCheckoutSessionLocale::Th => "th",
-            CreateCheckoutSessionLocale::Tr => "tr",
-            CreateCheckoutSessionLocale::Vi => "vi",
-            CreateCheckoutSessionLocale::Zh => "zh",
-            CreateCheckoutSessionLocale::ZhHk => "zh-HK",
-            CreateCheckoutSessionLocale::ZhTw => "zh-TW",
-            CreateCheckoutSessionLocale::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CreateCheckoutSessionLocale::Auto,
-            "bg" => CreateCheckoutSessionLocale::Bg,
-            "cs" => CreateCheckoutSessionLocale::Cs,
-            "da" => CreateCheckoutSessionLocale::Da,
-            "de" => CreateCheckoutSessionLocale::De,
-            "el" => CreateCheckoutSessionLocale::El,
-            "en" => CreateCheckoutSessionLocale::En,
-            "en-GB" => CreateCheckoutSessionLocale::EnGb,
-            "es" => CreateCheckoutSessionLocale::Es,
-            "es-419" => CreateCheckoutSessionLocale::Es419,
-            "et" => CreateCheckoutSessionLocale::Et,
-            "fi" => CreateCheckoutSessionLocale::Fi,
-            "fil" => CreateCheckoutSessionLocale::Fil,
-            "fr" => CreateCheckoutSessionLocale::Fr,
-            "fr-CA" => CreateCheckoutSessionLocale::FrCa,
-            "hr" => CreateCheckoutSessionLocale::Hr,
-            "hu" => CreateCheckoutSessionLocale::Hu,
-            "id" => CreateCheckoutSessionLocale::Id,
-            "it" => CreateCheckoutSessionLocale::It,
-            "ja" => CreateCheckoutSessionLocale::Ja,
-            "ko" => CreateCheckoutSessionLocale::Ko,
-            "lt" => CreateCheckoutSessionLocale::Lt,
-            "lv" => CreateCheckoutSessionLocale::Lv,
-            "ms" => CreateCheckoutSessionLocale::Ms,
-            "mt" => CreateCheckoutSessionLocale::Mt,
-            "nb" => CreateCheckoutSessionLocale::Nb,
-            "nl" => CreateCheckoutSessionLocale::Nl,
-            "pl" => CreateCheckoutSessionLocale::Pl,
-            "pt" => CreateCheckoutSessionLocale::Pt,
-            "pt-BR" => CreateCheckoutSessionLocale::PtBr,
-            "ro" => CreateCheckoutSessionLocale::Ro,
-            "ru" => CreateCheckoutSessionLocale::Ru,
-            "sk" => CreateCheckoutSessionLocale::Sk,
-            "sl" => CreateCheckoutSessionLocale::Sl,
-            "sv" => CreateCheckoutSessionLocale::Sv,
-            "th" => CreateCheckoutSessionLocale::Th,
-            "tr" => CreateCheckoutSessionLocale::Tr,
-            "vi" => CreateCheckoutSessionLocale::Vi,
-            "zh" => CreateCheckoutSessionLocale::Zh,
-            "zh-HK" => CreateCheckoutSessionLocale::ZhHk,
-            "zh-TW" => CreateCheckoutSessionLocale::ZhTw,
-            other => CreateCheckoutSessionLocale::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionLocale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionLocale {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionLocale::from(value.as_str()))
     }
 }
 /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](/api/payment_intents/object), [Invoices](/api/invoices/object), and [Subscriptions](/api/subscriptions/object).
@@ -2673,56 +1631,10 @@ pub struct CreateCheckoutSessionManagedPayments {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
-/// The mode of the Checkout Session. Pass `subscription` if the Checkout Session includes at least one recurring item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionMode {
-    /// `payment`
-    Payment,
-    /// `setup`
-    Setup,
-    /// `subscription`
-    Subscription,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionMode {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionMode::Payment => "payment",
-            CreateCheckoutSessionMode::Setup => "setup",
-            CreateCheckoutSessionMode::Subscription => "subscription",
-            CreateCheckoutSessionMode::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment" => CreateCheckoutSessionMode::Payment,
-            "setup" => CreateCheckoutSessionMode::Setup,
-            "subscription" => CreateCheckoutSessionMode::Subscription,
-            other => CreateCheckoutSessionMode::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionMode::from(value.as_str()))
+impl CreateCheckoutSessionManagedPayments {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Controls name collection settings for the session.
@@ -2741,6 +1653,12 @@ pub struct CreateCheckoutSessionNameCollection {
     /// `individual`: see [`CreateCheckoutSessionNameCollectionIndividual`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub individual: Option<CreateCheckoutSessionNameCollectionIndividual>,
+}
+impl CreateCheckoutSessionNameCollection {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/business` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -2817,54 +1735,6 @@ impl CreateCheckoutSessionOptionalItemsAdjustableQuantity {
         }
     }
 }
-/// Where the user is coming from. This informs the optimizations that are applied to the session. You can't set this parameter if `ui_mode` is `elements`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionOriginContext {
-    /// `mobile_app`
-    MobileApp,
-    /// `web`
-    Web,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionOriginContext {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionOriginContext::MobileApp => "mobile_app",
-            CreateCheckoutSessionOriginContext::Web => "web",
-            CreateCheckoutSessionOriginContext::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionOriginContext {
-    fn from(value: &str) -> Self {
-        match value {
-            "mobile_app" => CreateCheckoutSessionOriginContext::MobileApp,
-            "web" => CreateCheckoutSessionOriginContext::Web,
-            other => CreateCheckoutSessionOriginContext::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionOriginContext {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionOriginContext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionOriginContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionOriginContext::from(value.as_str()))
-    }
-}
 /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -2907,6 +1777,12 @@ pub struct CreateCheckoutSessionPaymentIntentData {
     /// `transfer_group`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_group: Option<String>,
+}
+impl CreateCheckoutSessionPaymentIntentData {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/capture_method` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3116,61 +1992,6 @@ impl CreateCheckoutSessionPaymentIntentDataTransferData {
         }
     }
 }
-/// Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.
-/// This may occur if the Checkout Session includes a free trial or a discount.
-///
-/// Can only be set in `subscription` mode. Defaults to `always`.
-///
-/// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://docs.stripe.com/payments/checkout/free-trials).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodCollection {
-    /// `always`
-    Always,
-    /// `if_required`
-    IfRequired,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodCollection {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodCollection::Always => "always",
-            CreateCheckoutSessionPaymentMethodCollection::IfRequired => "if_required",
-            CreateCheckoutSessionPaymentMethodCollection::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodCollection {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => CreateCheckoutSessionPaymentMethodCollection::Always,
-            "if_required" => CreateCheckoutSessionPaymentMethodCollection::IfRequired,
-            other => {
-                CreateCheckoutSessionPaymentMethodCollection::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodCollection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionPaymentMethodCollection::from(value.as_str()))
-    }
-}
 /// This parameter allows you to set some attributes on the payment method created during a Checkout session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -3179,65 +2000,10 @@ pub struct CreateCheckoutSessionPaymentMethodData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_redisplay: Option<CreateCheckoutSessionPaymentMethodDataAllowRedisplay>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_data/properties/allow_redisplay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
-    /// `always`
-    Always,
-    /// `limited`
-    Limited,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Always => "always",
-            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Limited => "limited",
-            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unspecified => {
-                "unspecified"
-            }
-            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Always,
-            "limited" => CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Limited,
-            "unspecified" => {
-                CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unspecified
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionPaymentMethodDataAllowRedisplay::from(value.as_str()))
+impl CreateCheckoutSessionPaymentMethodData {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Payment-method-specific configuration.
@@ -3393,89 +2159,38 @@ pub struct CreateCheckoutSessionPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wechat_pay: Option<CreateCheckoutSessionPaymentMethodOptionsWechatPay>,
 }
+impl CreateCheckoutSessionPaymentMethodOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
-    /// `currency`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency`].
+    /// `currency`: see [`CheckoutAcssDebitPaymentMethodOptionsCurrency`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency>,
+    pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
     /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions,
     >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage`].
+    /// `setup_future_usage`: see [`SetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<SetupFutureUsage>,
     /// `target_date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
-    /// `verification_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod`].
+    /// `verification_method`: see [`VerificationMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verification_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod,
-    >,
+    pub verification_method: Option<VerificationMethod>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/currency` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency {
-    /// `cad`
-    Cad,
-    /// `usd`
-    Usd,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency::Cad => "cad",
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency::Usd => "usd",
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency {
-    fn from(value: &str) -> Self {
-        match value {
-            "cad" => CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency::Cad,
-            "usd" => CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency::Usd,
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/mandate_options` (undocumented in the spec).
@@ -3487,1028 +2202,117 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
     pub custom_mandate_url: Option<crate::Unsettable<String>>,
     /// `default_for`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_for: Option<
-        Vec<CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor>,
-    >,
+    pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
     /// `interval_description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_description: Option<String>,
-    /// `payment_schedule`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule`].
+    /// `payment_schedule`: see [`AcssDebitMandateOptionsPaymentSchedule`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_schedule: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule,
-    >,
-    /// `transaction_type`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType`].
+    pub payment_schedule: Option<AcssDebitMandateOptionsPaymentSchedule>,
+    /// `transaction_type`: see [`AcssDebitMandateOptionsTransactionType`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub transaction_type: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType,
-    >,
+    pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/mandate_options/properties/default_for/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor {
-    /// `invoice`
-    Invoice,
-    /// `subscription`
-    Subscription,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor::Invoice => {
-                "invoice"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor::Subscription => {
-                "subscription"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor {
-    fn from(value: &str) -> Self {
-        match value {
-            "invoice" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor::Invoice
-            }
-            "subscription" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor::Subscription
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/mandate_options/properties/payment_schedule` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule {
-    /// `combined`
-    Combined,
-    /// `interval`
-    Interval,
-    /// `sporadic`
-    Sporadic,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule::Combined => {
-                "combined"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule::Interval => {
-                "interval"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule::Sporadic => {
-                "sporadic"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule {
-    fn from(value: &str) -> Self {
-        match value {
-            "combined" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule::Combined
-            }
-            "interval" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule::Interval
-            }
-            "sporadic" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule::Sporadic
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/mandate_options/properties/transaction_type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
-    /// `business`
-    Business,
-    /// `personal`
-    Personal,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType::Business => {
-                "business"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType::Personal => {
-                "personal"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "business" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType::Business
-            }
-            "personal" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType::Personal
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage::OnSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/verification_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod {
-    /// `automatic`
-    Automatic,
-    /// `instant`
-    Instant,
-    /// `microdeposits`
-    Microdeposits,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod::Automatic => {
-                "automatic"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod::Instant => {
-                "instant"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod::Microdeposits => {
-                "microdeposits"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "automatic" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod::Automatic
-            }
-            "instant" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod::Instant
-            }
-            "microdeposits" => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod::Microdeposits
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/affirm` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAffirm {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/affirm/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAffirmCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/affirm/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsAffirm {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/afterpay_clearpay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/afterpay_clearpay/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpayCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/afterpay_clearpay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alipay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlipay {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alipay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsAlipay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alma` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlma {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod,
-    >,
+    pub capture_method: Option<CaptureMethod>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alma/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAlmaCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsAlma {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAmazonPayCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::OffSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAmazonPaySetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/au_becs_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// `target_date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/au_becs_debit/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit` (undocumented in the spec).
@@ -4520,14 +2324,18 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions,
     >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage`].
+    /// `setup_future_usage`: see [`SetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<SetupFutureUsage>,
     /// `target_date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
+}
+impl CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -4537,221 +2345,38 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<crate::Unsettable<String>>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage::OnSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bancontact` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBancontact {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bancontact/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsBancontact {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/billie` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBillie {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod,
-    >,
+    pub capture_method: Option<CaptureMethod>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/billie/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsBillieCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsBillie {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/boleto` (undocumented in the spec).
@@ -4761,133 +2386,52 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsBoleto {
     /// `expires_after_days`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage`].
+    /// `setup_future_usage`: see [`SetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<SetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/boleto/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage::OnSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsBoleto {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod,
-    >,
+    pub capture_method: Option<CaptureMethod>,
     /// `installments`: see [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub installments: Option<CreateCheckoutSessionPaymentMethodOptionsCardInstallments>,
-    /// `request_extended_authorization`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization`].
+    /// `request_extended_authorization`: see [`CheckoutCardPaymentMethodOptionsRequestOvercapture`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_extended_authorization: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization,
+        CheckoutCardPaymentMethodOptionsRequestOvercapture,
     >,
-    /// `request_incremental_authorization`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization`].
+    /// `request_incremental_authorization`: see [`CheckoutCardPaymentMethodOptionsRequestOvercapture`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_incremental_authorization: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization,
+        CheckoutCardPaymentMethodOptionsRequestOvercapture,
     >,
-    /// `request_multicapture`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture`].
+    /// `request_multicapture`: see [`CheckoutCardPaymentMethodOptionsRequestOvercapture`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_multicapture: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture,
-    >,
-    /// `request_overcapture`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture`].
+    pub request_multicapture: Option<CheckoutCardPaymentMethodOptionsRequestOvercapture>,
+    /// `request_overcapture`: see [`CheckoutCardPaymentMethodOptionsRequestOvercapture`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_overcapture: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture,
-    >,
-    /// `request_three_d_secure`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure`].
+    pub request_overcapture: Option<CheckoutCardPaymentMethodOptionsRequestOvercapture>,
+    /// `request_three_d_secure`: see [`RequestThreeDSecure`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_three_d_secure: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure,
-    >,
+    pub request_three_d_secure: Option<RequestThreeDSecure>,
     /// `restrictions`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRestrictions`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<CreateCheckoutSessionPaymentMethodOptionsCardRestrictions>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentIntentDataSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage,
+        CreateCheckoutSessionPaymentIntentDataSetupFutureUsage,
     >,
     /// `statement_descriptor_suffix_kana`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4896,63 +2440,10 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCardCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsCard {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/installments` (undocumented in the spec).
@@ -4963,359 +2454,10 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/request_extended_authorization` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
-    /// `if_available`
-    IfAvailable,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::IfAvailable => {
-                "if_available"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::Never => {
-                "never"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
-    fn from(value: &str) -> Self {
-        match value {
-            "if_available" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::IfAvailable
-            }
-            "never" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::Never
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestExtendedAuthorization::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/request_incremental_authorization` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
-    /// `if_available`
-    IfAvailable,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::IfAvailable => {
-                "if_available"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::Never => {
-                "never"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
-    fn from(value: &str) -> Self {
-        match value {
-            "if_available" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::IfAvailable
-            }
-            "never" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::Never
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestIncrementalAuthorization::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/request_multicapture` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
-    /// `if_available`
-    IfAvailable,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::IfAvailable => {
-                "if_available"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::Never => {
-                "never"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
-    fn from(value: &str) -> Self {
-        match value {
-            "if_available" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::IfAvailable
-            }
-            "never" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::Never
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestMulticapture::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/request_overcapture` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
-    /// `if_available`
-    IfAvailable,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::IfAvailable => {
-                "if_available"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::Never => {
-                "never"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
-    fn from(value: &str) -> Self {
-        match value {
-            "if_available" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::IfAvailable
-            }
-            "never" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::Never
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestOvercapture::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/request_three_d_secure` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
-    /// `any`
-    Any,
-    /// `automatic`
-    Automatic,
-    /// `challenge`
-    Challenge,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Any => {
-                "any"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Automatic => {
-                "automatic"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Challenge => {
-                "challenge"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
-    fn from(value: &str) -> Self {
-        match value {
-            "any" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Any
-            }
-            "automatic" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Automatic
-            }
-            "challenge" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Challenge
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/restrictions` (undocumented in the spec).
@@ -5324,385 +2466,43 @@ for CreateCheckoutSessionPaymentMethodOptionsCardRequestThreeDSecure {
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
     /// `brands_blocked`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub brands_blocked: Option<
-        Vec<CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked>,
-    >,
+    pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/restrictions/properties/brands_blocked/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
-    /// `american_express`
-    AmericanExpress,
-    /// `discover_global_network`
-    DiscoverGlobalNetwork,
-    /// `mastercard`
-    Mastercard,
-    /// `visa`
-    Visa,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::AmericanExpress => {
-                "american_express"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::DiscoverGlobalNetwork => {
-                "discover_global_network"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Mastercard => {
-                "mastercard"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Visa => {
-                "visa"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
-    fn from(value: &str) -> Self {
-        match value {
-            "american_express" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::AmericanExpress
-            }
-            "discover_global_network" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::DiscoverGlobalNetwork
-            }
-            "mastercard" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Mastercard
-            }
-            "visa" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Visa
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCardRestrictionsBrandsBlocked::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage {
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage::OnSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/cashapp` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCashapp {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`SetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<SetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/cashapp/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCashappCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/cashapp/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::OnSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsCashapp {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/crypto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCrypto {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/crypto/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCryptoSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsCrypto {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance` (undocumented in the spec).
@@ -5714,16 +2514,18 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     pub bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer,
     >,
-    /// `funding_type`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType`].
+    /// `funding_type`: see [`FundingType`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub funding_type: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage`].
+    pub funding_type: Option<FundingType>,
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+}
+impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -5735,19 +2537,15 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer 
     >,
     /// `requested_address_types`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_address_types: Option<
-        Vec<
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes,
-        >,
-    >,
-    /// `type`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType`].
+    pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
+    /// `type`: see [`CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType`].
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType,
+    pub type_: CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
-        type_: CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType,
+        type_: CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType,
     ) -> Self {
         Self {
             eu_bank_transfer: None,
@@ -5768,914 +2566,117 @@ impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankT
         Self { country: country.into() }
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer/properties/requested_address_types/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
-    /// `aba`
-    Aba,
-    /// `iban`
-    Iban,
-    /// `sepa`
-    Sepa,
-    /// `sort_code`
-    SortCode,
-    /// `spei`
-    Spei,
-    /// `swift`
-    Swift,
-    /// `zengin`
-    Zengin,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Aba => {
-                "aba"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Iban => {
-                "iban"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Sepa => {
-                "sepa"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::SortCode => {
-                "sort_code"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Spei => {
-                "spei"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Swift => {
-                "swift"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Zengin => {
-                "zengin"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
-    fn from(value: &str) -> Self {
-        match value {
-            "aba" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Aba
-            }
-            "iban" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Iban
-            }
-            "sepa" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Sepa
-            }
-            "sort_code" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::SortCode
-            }
-            "spei" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Spei
-            }
-            "swift" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Swift
-            }
-            "zengin" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Zengin
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer/properties/type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType {
-    /// `eu_bank_transfer`
-    EuBankTransfer,
-    /// `gb_bank_transfer`
-    GbBankTransfer,
-    /// `jp_bank_transfer`
-    JpBankTransfer,
-    /// `mx_bank_transfer`
-    MxBankTransfer,
-    /// `us_bank_transfer`
-    UsBankTransfer,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::EuBankTransfer => {
-                "eu_bank_transfer"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::GbBankTransfer => {
-                "gb_bank_transfer"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::JpBankTransfer => {
-                "jp_bank_transfer"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::MxBankTransfer => {
-                "mx_bank_transfer"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::UsBankTransfer => {
-                "us_bank_transfer"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType {
-    fn from(value: &str) -> Self {
-        match value {
-            "eu_bank_transfer" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::EuBankTransfer
-            }
-            "gb_bank_transfer" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::GbBankTransfer
-            }
-            "jp_bank_transfer" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::JpBankTransfer
-            }
-            "mx_bank_transfer" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::MxBankTransfer
-            }
-            "us_bank_transfer" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::UsBankTransfer
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/funding_type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType {
-    /// `bank_transfer`
-    BankTransfer,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType::BankTransfer => {
-                "bank_transfer"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_transfer" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType::BankTransfer
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/demo_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsDemoPay {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/demo_pay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::OffSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsDemoPaySetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsDemoPay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/eps` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsEps {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/eps/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage::None => "none",
-            CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage::None,
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsEps {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/fpx` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsFpx {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/fpx/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage::None => "none",
-            CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage::None,
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsFpx {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/giropay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGiropay {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/giropay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsGiropay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/grabpay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGrabpay {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/grabpay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsGrabpay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/ideal` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsIdeal {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/ideal/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsIdeal {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsKakaoPayCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::OffSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsKakaoPaySetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// `subscriptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<
@@ -6684,131 +2685,17 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
         >,
     >,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsKlarna {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
-    /// `interval`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval`].
-    pub interval: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval,
+    /// `interval`: see [`RecurringInterval`].
+    pub interval: RecurringInterval,
     /// `interval_count`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
@@ -6823,7 +2710,7 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
 impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
-        interval: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval,
+        interval: RecurringInterval,
         next_billing: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling,
         reference: impl Into<String>,
     ) -> Self {
@@ -6834,92 +2721,6 @@ impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
             next_billing,
             reference: reference.into(),
         }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items/properties/interval` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Day => {
-                "day"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Month => {
-                "month"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Week => {
-                "week"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Year => {
-                "year"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => {
-                CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Day
-            }
-            "month" => {
-                CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Month
-            }
-            "week" => {
-                CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Week
-            }
-            "year" => {
-                CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Year
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsInterval::from(
-                value.as_str(),
-            ),
-        )
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items/properties/next_billing` (undocumented in the spec).
@@ -6943,705 +2744,96 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsKonbini {
     /// `expires_after_days`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/konbini/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsKonbini {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKrCard {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsKrCardCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::OffSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsKrCardSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsKrCard {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsLink {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsLinkCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage::None => "none",
-            CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage::None,
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage::OffSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsLink {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMobilepay {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsMobilepayCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsMobilepaySetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsMobilepay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/multibanco` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMultibanco {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/multibanco/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsMultibancoSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsMultibanco {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsNaverPay {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsNaverPayCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::OffSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsNaverPaySetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsNaverPay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/oxxo` (undocumented in the spec).
@@ -7651,278 +2843,69 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsOxxo {
     /// `expires_after_days`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/oxxo/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage::None => "none",
-            CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage::None,
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsOxxo {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/p24` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsP24 {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// `tos_shown_and_accepted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tos_shown_and_accepted: Option<bool>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/p24/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage::None => "none",
-            CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage::None,
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsP24 {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pay_by_bank` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayByBank {}
+impl CreateCheckoutSessionPaymentMethodOptionsPayByBank {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payco` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayco {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod,
-    >,
+    pub capture_method: Option<CaptureMethod>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payco/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsPaycoCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsPayco {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paynow` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaynow {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paynow/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsPaynow {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal` (undocumented in the spec).
@@ -7950,6 +2933,12 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPaypal {
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage,
     >,
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPaypal {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/capture_method` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -8317,11 +3306,15 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPayto {
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions,
     >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPayto {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -8354,6 +3347,12 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     /// `start_date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<crate::Unsettable<String>>,
+}
+impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/amount_type` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -8708,84 +3707,13 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
         )
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::OffSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsPaytoSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
-    /// `amount_includes_iof`: see [`CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof`].
+    /// `amount_includes_iof`: see [`AmountIncludesIof`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_includes_iof: Option<
-        CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof,
-    >,
+    pub amount_includes_iof: Option<AmountIncludesIof>,
     /// `expires_after_seconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_seconds: Option<i64>,
@@ -8794,78 +3722,14 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions,
     >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/amount_includes_iof` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
-    /// `always`
-    Always,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Always => {
-                "always"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Never => {
-                "never"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Always
-            }
-            "never" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Never
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsPixAmountIncludesIof::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsPix {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options` (undocumented in the spec).
@@ -8875,27 +3739,21 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
     /// `amount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_includes_iof`: see [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof`].
+    /// `amount_includes_iof`: see [`AmountIncludesIof`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_includes_iof: Option<
-        CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof,
-    >,
-    /// `amount_type`: see [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType`].
+    pub amount_includes_iof: Option<AmountIncludesIof>,
+    /// `amount_type`: see [`AmountType`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_type: Option<
-        CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType,
-    >,
+    pub amount_type: Option<AmountType>,
     /// `currency`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `end_date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    /// `payment_schedule`: see [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule`].
+    /// `payment_schedule`: see [`PaymentSchedule`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_schedule: Option<
-        CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule,
-    >,
+    pub payment_schedule: Option<PaymentSchedule>,
     /// `reference`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
@@ -8903,659 +3761,69 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options/properties/amount_includes_iof` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
-    /// `always`
-    Always,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Always => {
-                "always"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Never => {
-                "never"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Always
-            }
-            "never" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Never
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountIncludesIof::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options/properties/amount_type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
-    /// `fixed`
-    Fixed,
-    /// `maximum`
-    Maximum,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Fixed => {
-                "fixed"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Maximum => {
-                "maximum"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fixed" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Fixed
-            }
-            "maximum" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Maximum
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsAmountType::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options/properties/payment_schedule` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
-    /// `halfyearly`
-    Halfyearly,
-    /// `monthly`
-    Monthly,
-    /// `quarterly`
-    Quarterly,
-    /// `weekly`
-    Weekly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Halfyearly => {
-                "halfyearly"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Monthly => {
-                "monthly"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Quarterly => {
-                "quarterly"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Weekly => {
-                "weekly"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Yearly => {
-                "yearly"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
-    fn from(value: &str) -> Self {
-        match value {
-            "halfyearly" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Halfyearly
-            }
-            "monthly" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Monthly
-            }
-            "quarterly" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Quarterly
-            }
-            "weekly" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Weekly
-            }
-            "yearly" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Yearly
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsPixMandateOptionsPaymentSchedule::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::None => "none",
-            CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::None,
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::OffSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsPixSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod,
-    >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage`].
+    pub capture_method: Option<CaptureMethod>,
+    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsRevolutPayCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::OffSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsRevolutPaySetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/samsung_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod,
-    >,
+    pub capture_method: Option<CaptureMethod>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/samsung_pay/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsSamsungPayCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/satispay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSatispay {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod,
-    >,
+    pub capture_method: Option<CaptureMethod>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/satispay/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsSatispayCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsSatispay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/scalapay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsScalapay {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod`].
+    /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod,
-    >,
+    pub capture_method: Option<CaptureMethod>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/scalapay/properties/capture_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
-    /// `manual`
-    Manual,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod::Manual => {
-                "manual"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual" => {
-                CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod::Manual
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsScalapayCaptureMethod::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsScalapay {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit` (undocumented in the spec).
@@ -9567,14 +3835,18 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions,
     >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage`].
+    /// `setup_future_usage`: see [`SetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<SetupFutureUsage>,
     /// `target_date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
+}
+impl CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -9584,152 +3856,24 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<crate::Unsettable<String>>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage::OnSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sofort` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSofort {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sofort/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsSofort {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/swish` (undocumented in the spec).
@@ -9740,83 +3884,24 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsSwish {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+impl CreateCheckoutSessionPaymentMethodOptionsSwish {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/twint` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsTwint {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/twint/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::OffSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsTwintSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsTwint {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi` (undocumented in the spec).
@@ -9834,6 +3919,12 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsUpi {
         CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage,
     >,
 }
+impl CreateCheckoutSessionPaymentMethodOptionsUpi {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -9841,11 +3932,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     /// `amount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_type`: see [`CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType`].
+    /// `amount_type`: see [`AmountType`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_type: Option<
-        CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType,
-    >,
+    pub amount_type: Option<AmountType>,
     /// `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -9853,74 +3942,10 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<crate::Timestamp>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/mandate_options/properties/amount_type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
-    /// `fixed`
-    Fixed,
-    /// `maximum`
-    Maximum,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Fixed => {
-                "fixed"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Maximum => {
-                "maximum"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fixed" => {
-                CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Fixed
-            }
-            "maximum" => {
-                CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Maximum
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptionsAmountType::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/setup_future_usage` (undocumented in the spec).
@@ -10007,19 +4032,23 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     pub financial_connections: Option<
         CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections,
     >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage`].
+    /// `setup_future_usage`: see [`SetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<SetupFutureUsage>,
     /// `target_date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
-    /// `verification_method`: see [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod`].
+    /// `verification_method`: see [`CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<
-        CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod,
+        CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod,
     >,
+}
+impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account/properties/financial_connections` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -10027,329 +4056,15 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
     /// `permissions`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<
-        Vec<
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions,
-        >,
-    >,
+    pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
     /// `prefetch`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefetch: Option<
-        Vec<
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch,
-        >,
-    >,
+    pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account/properties/financial_connections/properties/permissions/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions {
-    /// `balances`
-    Balances,
-    /// `ownership`
-    Ownership,
-    /// `payment_method`
-    PaymentMethod,
-    /// `transactions`
-    Transactions,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::Balances => {
-                "balances"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::Ownership => {
-                "ownership"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::PaymentMethod => {
-                "payment_method"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::Transactions => {
-                "transactions"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions {
-    fn from(value: &str) -> Self {
-        match value {
-            "balances" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::Balances
-            }
-            "ownership" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::Ownership
-            }
-            "payment_method" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::PaymentMethod
-            }
-            "transactions" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::Transactions
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account/properties/financial_connections/properties/prefetch/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch {
-    /// `balances`
-    Balances,
-    /// `ownership`
-    Ownership,
-    /// `transactions`
-    Transactions,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Balances => {
-                "balances"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Ownership => {
-                "ownership"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Transactions => {
-                "transactions"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch {
-    fn from(value: &str) -> Self {
-        match value {
-            "balances" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Balances
-            }
-            "ownership" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Ownership
-            }
-            "transactions" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Transactions
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage {
-    /// `none`
-    None,
-    /// `off_session`
-    OffSession,
-    /// `on_session`
-    OnSession,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage::None
-            }
-            "off_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage::OnSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account/properties/verification_method` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod {
-    /// `automatic`
-    Automatic,
-    /// `instant`
-    Instant,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod::Automatic => {
-                "automatic"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod::Instant => {
-                "instant"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "automatic" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod::Automatic
-            }
-            "instant" => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod::Instant
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay` (undocumented in the spec).
@@ -10360,11 +4075,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsWechatPay {
     pub app_id: Option<String>,
     /// `client`: see [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`].
     pub client: CreateCheckoutSessionPaymentMethodOptionsWechatPayClient,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage`].
+    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsWechatPay {
     /// Parameters with the required fields set and every optional one left out.
@@ -10440,67 +4153,6 @@ for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsWechatPayClient::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay/properties/setup_future_usage` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage {
-    /// `none`
-    None,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage::None => {
-                "none"
-            }
-            CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => {
-                CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage::None
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage::from(
                 value.as_str(),
             ),
         )
@@ -10776,73 +4428,14 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodTypes {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPermissions {
-    /// `update_shipping_details`: see [`CreateCheckoutSessionPermissionsUpdateShippingDetails`].
+    /// `update_shipping_details`: see [`CheckoutSessionPermissionsUpdateShippingDetails`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub update_shipping_details: Option<
-        CreateCheckoutSessionPermissionsUpdateShippingDetails,
-    >,
+    pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/permissions/properties/update_shipping_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionPermissionsUpdateShippingDetails {
-    /// `client_only`
-    ClientOnly,
-    /// `server_only`
-    ServerOnly,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionPermissionsUpdateShippingDetails {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionPermissionsUpdateShippingDetails::ClientOnly => {
-                "client_only"
-            }
-            CreateCheckoutSessionPermissionsUpdateShippingDetails::ServerOnly => {
-                "server_only"
-            }
-            CreateCheckoutSessionPermissionsUpdateShippingDetails::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionPermissionsUpdateShippingDetails {
-    fn from(value: &str) -> Self {
-        match value {
-            "client_only" => {
-                CreateCheckoutSessionPermissionsUpdateShippingDetails::ClientOnly
-            }
-            "server_only" => {
-                CreateCheckoutSessionPermissionsUpdateShippingDetails::ServerOnly
-            }
-            other => {
-                CreateCheckoutSessionPermissionsUpdateShippingDetails::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionPermissionsUpdateShippingDetails {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPermissionsUpdateShippingDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPermissionsUpdateShippingDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionPermissionsUpdateShippingDetails::from(value.as_str()))
+impl CreateCheckoutSessionPermissions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Controls phone number collection settings for the session.
@@ -10860,58 +4453,6 @@ impl CreateCheckoutSessionPhoneNumberCollection {
         Self { enabled }
     }
 }
-/// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionRedirectOnCompletion {
-    /// `always`
-    Always,
-    /// `if_required`
-    IfRequired,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionRedirectOnCompletion {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionRedirectOnCompletion::Always => "always",
-            CreateCheckoutSessionRedirectOnCompletion::IfRequired => "if_required",
-            CreateCheckoutSessionRedirectOnCompletion::Never => "never",
-            CreateCheckoutSessionRedirectOnCompletion::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionRedirectOnCompletion {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => CreateCheckoutSessionRedirectOnCompletion::Always,
-            "if_required" => CreateCheckoutSessionRedirectOnCompletion::IfRequired,
-            "never" => CreateCheckoutSessionRedirectOnCompletion::Never,
-            other => CreateCheckoutSessionRedirectOnCompletion::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionRedirectOnCompletion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionRedirectOnCompletion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionRedirectOnCompletion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionRedirectOnCompletion::from(value.as_str()))
-    }
-}
 /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -10919,12 +4460,12 @@ pub struct CreateCheckoutSessionSavedPaymentMethodOptions {
     /// `allow_redisplay_filters`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_redisplay_filters: Option<
-        Vec<CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters>,
+        Vec<CreateCheckoutSessionPaymentMethodDataAllowRedisplay>,
     >,
-    /// `payment_method_remove`: see [`CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove`].
+    /// `payment_method_remove`: see [`CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_remove: Option<
-        CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove,
+        CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
     >,
     /// `payment_method_save`: see [`CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave`].
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -10932,219 +4473,10 @@ pub struct CreateCheckoutSessionSavedPaymentMethodOptions {
         CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
     >,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/saved_payment_method_options/properties/allow_redisplay_filters/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    /// `always`
-    Always,
-    /// `limited`
-    Limited,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Always => {
-                "always"
-            }
-            CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Limited => {
-                "limited"
-            }
-            CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unspecified => {
-                "unspecified"
-            }
-            CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Always
-            }
-            "limited" => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Limited
-            }
-            "unspecified" => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unspecified
-            }
-            other => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/saved_payment_method_options/properties/payment_method_remove` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Disabled => {
-                "disabled"
-            }
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Enabled => {
-                "enabled"
-            }
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    fn from(value: &str) -> Self {
-        match value {
-            "disabled" => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Disabled
-            }
-            "enabled" => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Enabled
-            }
-            other => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/saved_payment_method_options/properties/payment_method_save` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled => {
-                "disabled"
-            }
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled => {
-                "enabled"
-            }
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    fn from(value: &str) -> Self {
-        match value {
-            "disabled" => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled
-            }
-            "enabled" => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled
-            }
-            other => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::from(
-                value.as_str(),
-            ),
-        )
+impl CreateCheckoutSessionSavedPaymentMethodOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode.
@@ -11161,1027 +4493,24 @@ pub struct CreateCheckoutSessionSetupIntentData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
 }
+impl CreateCheckoutSessionSetupIntentData {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// When set, provides configuration for Checkout to collect a shipping address from a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingAddressCollection {
     /// `allowed_countries`.
-    pub allowed_countries: Vec<
-        CreateCheckoutSessionShippingAddressCollectionAllowedCountries,
-    >,
+    pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
 }
 impl CreateCheckoutSessionShippingAddressCollection {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
-        allowed_countries: Vec<
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries,
-        >,
+        allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
     ) -> Self {
         Self { allowed_countries }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_address_collection/properties/allowed_countries/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionShippingAddressCollectionAllowedCountries {
-    /// `AC`
-    Ac,
-    /// `AD`
-    Ad,
-    /// `AE`
-    Ae,
-    /// `AF`
-    Af,
-    /// `AG`
-    Ag,
-    /// `AI`
-    Ai,
-    /// `AL`
-    Al,
-    /// `AM`
-    Am,
-    /// `AO`
-    Ao,
-    /// `AQ`
-    Aq,
-    /// `AR`
-    Ar,
-    /// `AT`
-    At,
-    /// `AU`
-    Au,
-    /// `AW`
-    Aw,
-    /// `AX`
-    Ax,
-    /// `AZ`
-    Az,
-    /// `BA`
-    Ba,
-    /// `BB`
-    Bb,
-    /// `BD`
-    Bd,
-    /// `BE`
-    Be,
-    /// `BF`
-    Bf,
-    /// `BG`
-    Bg,
-    /// `BH`
-    Bh,
-    /// `BI`
-    Bi,
-    /// `BJ`
-    Bj,
-    /// `BL`
-    Bl,
-    /// `BM`
-    Bm,
-    /// `BN`
-    Bn,
-    /// `BO`
-    Bo,
-    /// `BQ`
-    Bq,
-    /// `BR`
-    Br,
-    /// `BS`
-    Bs,
-    /// `BT`
-    Bt,
-    /// `BV`
-    Bv,
-    /// `BW`
-    Bw,
-    /// `BY`
-    By,
-    /// `BZ`
-    Bz,
-    /// `CA`
-    Ca,
-    /// `CD`
-    Cd,
-    /// `CF`
-    Cf,
-    /// `CG`
-    Cg,
-    /// `CH`
-    Ch,
-    /// `CI`
-    Ci,
-    /// `CK`
-    Ck,
-    /// `CL`
-    Cl,
-    /// `CM`
-    Cm,
-    /// `CN`
-    Cn,
-    /// `CO`
-    Co,
-    /// `CR`
-    Cr,
-    /// `CV`
-    Cv,
-    /// `CW`
-    Cw,
-    /// `CY`
-    Cy,
-    /// `CZ`
-    Cz,
-    /// `DE`
-    De,
-    /// `DJ`
-    Dj,
-    /// `DK`
-    Dk,
-    /// `DM`
-    Dm,
-    /// `DO`
-    Do,
-    /// `DZ`
-    Dz,
-    /// `EC`
-    Ec,
-    /// `EE`
-    Ee,
-    /// `EG`
-    Eg,
-    /// `EH`
-    Eh,
-    /// `ER`
-    Er,
-    /// `ES`
-    Es,
-    /// `ET`
-    Et,
-    /// `FI`
-    Fi,
-    /// `FJ`
-    Fj,
-    /// `FK`
-    Fk,
-    /// `FO`
-    Fo,
-    /// `FR`
-    Fr,
-    /// `GA`
-    Ga,
-    /// `GB`
-    Gb,
-    /// `GD`
-    Gd,
-    /// `GE`
-    Ge,
-    /// `GF`
-    Gf,
-    /// `GG`
-    Gg,
-    /// `GH`
-    Gh,
-    /// `GI`
-    Gi,
-    /// `GL`
-    Gl,
-    /// `GM`
-    Gm,
-    /// `GN`
-    Gn,
-    /// `GP`
-    Gp,
-    /// `GQ`
-    Gq,
-    /// `GR`
-    Gr,
-    /// `GS`
-    Gs,
-    /// `GT`
-    Gt,
-    /// `GU`
-    Gu,
-    /// `GW`
-    Gw,
-    /// `GY`
-    Gy,
-    /// `HK`
-    Hk,
-    /// `HN`
-    Hn,
-    /// `HR`
-    Hr,
-    /// `HT`
-    Ht,
-    /// `HU`
-    Hu,
-    /// `ID`
-    Id,
-    /// `IE`
-    Ie,
-    /// `IL`
-    Il,
-    /// `IM`
-    Im,
-    /// `IN`
-    In,
-    /// `IO`
-    Io,
-    /// `IQ`
-    Iq,
-    /// `IS`
-    Is,
-    /// `IT`
-    It,
-    /// `JE`
-    Je,
-    /// `JM`
-    Jm,
-    /// `JO`
-    Jo,
-    /// `JP`
-    Jp,
-    /// `KE`
-    Ke,
-    /// `KG`
-    Kg,
-    /// `KH`
-    Kh,
-    /// `KI`
-    Ki,
-    /// `KM`
-    Km,
-    /// `KN`
-    Kn,
-    /// `KR`
-    Kr,
-    /// `KW`
-    Kw,
-    /// `KY`
-    Ky,
-    /// `KZ`
-    Kz,
-    /// `LA`
-    La,
-    /// `LB`
-    Lb,
-    /// `LC`
-    Lc,
-    /// `LI`
-    Li,
-    /// `LK`
-    Lk,
-    /// `LR`
-    Lr,
-    /// `LS`
-    Ls,
-    /// `LT`
-    Lt,
-    /// `LU`
-    Lu,
-    /// `LV`
-    Lv,
-    /// `LY`
-    Ly,
-    /// `MA`
-    Ma,
-    /// `MC`
-    Mc,
-    /// `MD`
-    Md,
-    /// `ME`
-    Me,
-    /// `MF`
-    Mf,
-    /// `MG`
-    Mg,
-    /// `MK`
-    Mk,
-    /// `ML`
-    Ml,
-    /// `MM`
-    Mm,
-    /// `MN`
-    Mn,
-    /// `MO`
-    Mo,
-    /// `MQ`
-    Mq,
-    /// `MR`
-    Mr,
-    /// `MS`
-    Ms,
-    /// `MT`
-    Mt,
-    /// `MU`
-    Mu,
-    /// `MV`
-    Mv,
-    /// `MW`
-    Mw,
-    /// `MX`
-    Mx,
-    /// `MY`
-    My,
-    /// `MZ`
-    Mz,
-    /// `NA`
-    Na,
-    /// `NC`
-    Nc,
-    /// `NE`
-    Ne,
-    /// `NG`
-    Ng,
-    /// `NI`
-    Ni,
-    /// `NL`
-    Nl,
-    /// `NO`
-    No,
-    /// `NP`
-    Np,
-    /// `NR`
-    Nr,
-    /// `NU`
-    Nu,
-    /// `NZ`
-    Nz,
-    /// `OM`
-    Om,
-    /// `PA`
-    Pa,
-    /// `PE`
-    Pe,
-    /// `PF`
-    Pf,
-    /// `PG`
-    Pg,
-    /// `PH`
-    Ph,
-    /// `PK`
-    Pk,
-    /// `PL`
-    Pl,
-    /// `PM`
-    Pm,
-    /// `PN`
-    Pn,
-    /// `PR`
-    Pr,
-    /// `PS`
-    Ps,
-    /// `PT`
-    Pt,
-    /// `PY`
-    Py,
-    /// `QA`
-    Qa,
-    /// `RE`
-    Re,
-    /// `RO`
-    Ro,
-    /// `RS`
-    Rs,
-    /// `RU`
-    Ru,
-    /// `RW`
-    Rw,
-    /// `SA`
-    Sa,
-    /// `SB`
-    Sb,
-    /// `SC`
-    Sc,
-    /// `SD`
-    Sd,
-    /// `SE`
-    Se,
-    /// `SG`
-    Sg,
-    /// `SH`
-    Sh,
-    /// `SI`
-    Si,
-    /// `SJ`
-    Sj,
-    /// `SK`
-    Sk,
-    /// `SL`
-    Sl,
-    /// `SM`
-    Sm,
-    /// `SN`
-    Sn,
-    /// `SO`
-    So,
-    /// `SR`
-    Sr,
-    /// `SS`
-    Ss,
-    /// `ST`
-    St,
-    /// `SV`
-    Sv,
-    /// `SX`
-    Sx,
-    /// `SZ`
-    Sz,
-    /// `TA`
-    Ta,
-    /// `TC`
-    Tc,
-    /// `TD`
-    Td,
-    /// `TF`
-    Tf,
-    /// `TG`
-    Tg,
-    /// `TH`
-    Th,
-    /// `TJ`
-    Tj,
-    /// `TK`
-    Tk,
-    /// `TL`
-    Tl,
-    /// `TM`
-    Tm,
-    /// `TN`
-    Tn,
-    /// `TO`
-    To,
-    /// `TR`
-    Tr,
-    /// `TT`
-    Tt,
-    /// `TV`
-    Tv,
-    /// `TW`
-    Tw,
-    /// `TZ`
-    Tz,
-    /// `UA`
-    Ua,
-    /// `UG`
-    Ug,
-    /// `US`
-    Us,
-    /// `UY`
-    Uy,
-    /// `UZ`
-    Uz,
-    /// `VA`
-    Va,
-    /// `VC`
-    Vc,
-    /// `VE`
-    Ve,
-    /// `VG`
-    Vg,
-    /// `VN`
-    Vn,
-    /// `VU`
-    Vu,
-    /// `WF`
-    Wf,
-    /// `WS`
-    Ws,
-    /// `XK`
-    Xk,
-    /// `YE`
-    Ye,
-    /// `YT`
-    Yt,
-    /// `ZA`
-    Za,
-    /// `ZM`
-    Zm,
-    /// `ZW`
-    Zw,
-    /// `ZZ`
-    Zz,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionShippingAddressCollectionAllowedCountries {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ac => "AC",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ad => "AD",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ae => "AE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Af => "AF",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ag => "AG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ai => "AI",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Al => "AL",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Am => "AM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ao => "AO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Aq => "AQ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ar => "AR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::At => "AT",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Au => "AU",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Aw => "AW",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ax => "AX",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Az => "AZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ba => "BA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bb => "BB",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bd => "BD",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Be => "BE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bf => "BF",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bg => "BG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bh => "BH",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bi => "BI",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bj => "BJ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bl => "BL",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bm => "BM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bn => "BN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bo => "BO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bq => "BQ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Br => "BR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bs => "BS",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bt => "BT",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bv => "BV",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bw => "BW",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::By => "BY",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bz => "BZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ca => "CA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cd => "CD",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cf => "CF",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cg => "CG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ch => "CH",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ci => "CI",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ck => "CK",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cl => "CL",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cm => "CM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cn => "CN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Co => "CO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cr => "CR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cv => "CV",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cw => "CW",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cy => "CY",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cz => "CZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::De => "DE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Dj => "DJ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Dk => "DK",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Dm => "DM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Do => "DO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Dz => "DZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ec => "EC",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ee => "EE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Eg => "EG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Eh => "EH",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Er => "ER",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Es => "ES",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Et => "ET",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Fi => "FI",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Fj => "FJ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Fk => "FK",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Fo => "FO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Fr => "FR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ga => "GA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gb => "GB",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gd => "GD",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ge => "GE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gf => "GF",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gg => "GG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gh => "GH",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gi => "GI",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gl => "GL",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gm => "GM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gn => "GN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gp => "GP",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gq => "GQ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gr => "GR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gs => "GS",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gt => "GT",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gu => "GU",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gw => "GW",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gy => "GY",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Hk => "HK",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Hn => "HN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Hr => "HR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ht => "HT",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Hu => "HU",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Id => "ID",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ie => "IE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Il => "IL",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Im => "IM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::In => "IN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Io => "IO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Iq => "IQ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Is => "IS",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::It => "IT",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Je => "JE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Jm => "JM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Jo => "JO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Jp => "JP",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ke => "KE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kg => "KG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kh => "KH",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ki => "KI",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Km => "KM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kn => "KN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kr => "KR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kw => "KW",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ky => "KY",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kz => "KZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::La => "LA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lb => "LB",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lc => "LC",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Li => "LI",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lk => "LK",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lr => "LR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ls => "LS",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lt => "LT",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lu => "LU",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lv => "LV",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ly => "LY",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ma => "MA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mc => "MC",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Md => "MD",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Me => "ME",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mf => "MF",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mg => "MG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mk => "MK",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ml => "ML",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mm => "MM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mn => "MN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mo => "MO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mq => "MQ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mr => "MR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ms => "MS",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mt => "MT",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mu => "MU",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mv => "MV",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mw => "MW",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mx => "MX",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::My => "MY",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mz => "MZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Na => "NA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Nc => "NC",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ne => "NE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ng => "NG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ni => "NI",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Nl => "NL",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::No => "NO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Np => "NP",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Nr => "NR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Nu => "NU",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Nz => "NZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Om => "OM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pa => "PA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pe => "PE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pf => "PF",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pg => "PG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ph => "PH",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pk => "PK",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pl => "PL",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pm => "PM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pn => "PN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pr => "PR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ps => "PS",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pt => "PT",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Py => "PY",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Qa => "QA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Re => "RE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ro => "RO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Rs => "RS",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ru => "RU",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Rw => "RW",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sa => "SA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sb => "SB",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sc => "SC",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sd => "SD",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Se => "SE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sg => "SG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sh => "SH",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Si => "SI",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sj => "SJ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sk => "SK",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sl => "SL",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sm => "SM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sn => "SN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::So => "SO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sr => "SR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ss => "SS",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::St => "ST",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sv => "SV",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sx => "SX",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sz => "SZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ta => "TA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tc => "TC",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Td => "TD",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tf => "TF",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tg => "TG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Th => "TH",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tj => "TJ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tk => "TK",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tl => "TL",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tm => "TM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tn => "TN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::To => "TO",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tr => "TR",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tt => "TT",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tv => "TV",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tw => "TW",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tz => "TZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ua => "UA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ug => "UG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Us => "US",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Uy => "UY",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Uz => "UZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Va => "VA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Vc => "VC",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ve => "VE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Vg => "VG",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Vn => "VN",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Vu => "VU",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Wf => "WF",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ws => "WS",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Xk => "XK",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ye => "YE",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Yt => "YT",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Za => "ZA",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Zm => "ZM",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Zw => "ZW",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Zz => "ZZ",
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionShippingAddressCollectionAllowedCountries {
-    fn from(value: &str) -> Self {
-        match value {
-            "AC" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ac,
-            "AD" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ad,
-            "AE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ae,
-            "AF" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Af,
-            "AG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ag,
-            "AI" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ai,
-            "AL" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Al,
-            "AM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Am,
-            "AO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ao,
-            "AQ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Aq,
-            "AR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ar,
-            "AT" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::At,
-            "AU" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Au,
-            "AW" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Aw,
-            "AX" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ax,
-            "AZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Az,
-            "BA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ba,
-            "BB" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bb,
-            "BD" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bd,
-            "BE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Be,
-            "BF" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bf,
-            "BG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bg,
-            "BH" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bh,
-            "BI" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bi,
-            "BJ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bj,
-            "BL" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bl,
-            "BM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bm,
-            "BN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bn,
-            "BO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bo,
-            "BQ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bq,
-            "BR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Br,
-            "BS" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bs,
-            "BT" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bt,
-            "BV" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bv,
-            "BW" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bw,
-            "BY" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::By,
-            "BZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Bz,
-            "CA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ca,
-            "CD" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cd,
-            "CF" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cf,
-            "CG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cg,
-            "CH" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ch,
-            "CI" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ci,
-            "CK" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ck,
-            "CL" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cl,
-            "CM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cm,
-            "CN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cn,
-            "CO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Co,
-            "CR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cr,
-            "CV" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cv,
-            "CW" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cw,
-            "CY" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cy,
-            "CZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Cz,
-            "DE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::De,
-            "DJ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Dj,
-            "DK" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Dk,
-            "DM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Dm,
-            "DO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Do,
-            "DZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Dz,
-            "EC" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ec,
-            "EE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ee,
-            "EG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Eg,
-            "EH" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Eh,
-            "ER" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Er,
-            "ES" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Es,
-            "ET" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Et,
-            "FI" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Fi,
-            "FJ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Fj,
-            "FK" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Fk,
-            "FO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Fo,
-            "FR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Fr,
-            "GA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ga,
-            "GB" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gb,
-            "GD" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gd,
-            "GE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ge,
-            "GF" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gf,
-            "GG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gg,
-            "GH" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gh,
-            "GI" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gi,
-            "GL" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gl,
-            "GM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gm,
-            "GN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gn,
-            "GP" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gp,
-            "GQ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gq,
-            "GR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gr,
-            "GS" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gs,
-            "GT" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gt,
-            "GU" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gu,
-            "GW" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gw,
-            "GY" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Gy,
-            "HK" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Hk,
-            "HN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Hn,
-            "HR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Hr,
-            "HT" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ht,
-            "HU" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Hu,
-            "ID" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Id,
-            "IE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ie,
-            "IL" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Il,
-            "IM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Im,
-            "IN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::In,
-            "IO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Io,
-            "IQ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Iq,
-            "IS" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Is,
-            "IT" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::It,
-            "JE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Je,
-            "JM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Jm,
-            "JO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Jo,
-            "JP" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Jp,
-            "KE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ke,
-            "KG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kg,
-            "KH" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kh,
-            "KI" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ki,
-            "KM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Km,
-            "KN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kn,
-            "KR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kr,
-            "KW" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kw,
-            "KY" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ky,
-            "KZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Kz,
-            "LA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::La,
-            "LB" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lb,
-            "LC" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lc,
-            "LI" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Li,
-            "LK" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lk,
-            "LR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lr,
-            "LS" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ls,
-            "LT" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lt,
-            "LU" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lu,
-            "LV" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Lv,
-            "LY" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ly,
-            "MA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ma,
-            "MC" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mc,
-            "MD" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Md,
-            "ME" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Me,
-            "MF" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mf,
-            "MG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mg,
-            "MK" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mk,
-            "ML" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ml,
-            "MM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mm,
-            "MN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mn,
-            "MO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mo,
-            "MQ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mq,
-            "MR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mr,
-            "MS" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ms,
-            "MT" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mt,
-            "MU" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mu,
-            "MV" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mv,
-            "MW" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mw,
-            "MX" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mx,
-            "MY" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::My,
-            "MZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Mz,
-            "NA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Na,
-            "NC" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Nc,
-            "NE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ne,
-            "NG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ng,
-            "NI" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ni,
-            "NL" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Nl,
-            "NO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::No,
-            "NP" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Np,
-            "NR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Nr,
-            "NU" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Nu,
-            "NZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Nz,
-            "OM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Om,
-            "PA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pa,
-            "PE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pe,
-            "PF" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pf,
-            "PG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pg,
-            "PH" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ph,
-            "PK" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pk,
-            "PL" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pl,
-            "PM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pm,
-            "PN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pn,
-            "PR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pr,
-            "PS" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ps,
-            "PT" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Pt,
-            "PY" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Py,
-            "QA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Qa,
-            "RE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Re,
-            "RO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ro,
-            "RS" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Rs,
-            "RU" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ru,
-            "RW" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Rw,
-            "SA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sa,
-            "SB" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sb,
-            "SC" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sc,
-            "SD" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sd,
-            "SE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Se,
-            "SG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sg,
-            "SH" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sh,
-            "SI" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Si,
-            "SJ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sj,
-            "SK" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sk,
-            "SL" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sl,
-            "SM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sm,
-            "SN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sn,
-            "SO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::So,
-            "SR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sr,
-            "SS" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ss,
-            "ST" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::St,
-            "SV" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sv,
-            "SX" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sx,
-            "SZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Sz,
-            "TA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ta,
-            "TC" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tc,
-            "TD" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Td,
-            "TF" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tf,
-            "TG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tg,
-            "TH" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Th,
-            "TJ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tj,
-            "TK" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tk,
-            "TL" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tl,
-            "TM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tm,
-            "TN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tn,
-            "TO" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::To,
-            "TR" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tr,
-            "TT" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tt,
-            "TV" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tv,
-            "TW" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tw,
-            "TZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Tz,
-            "UA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ua,
-            "UG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ug,
-            "US" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Us,
-            "UY" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Uy,
-            "UZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Uz,
-            "VA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Va,
-            "VC" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Vc,
-            "VE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ve,
-            "VG" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Vg,
-            "VN" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Vn,
-            "VU" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Vu,
-            "WF" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Wf,
-            "WS" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ws,
-            "XK" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Xk,
-            "YE" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Ye,
-            "YT" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Yt,
-            "ZA" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Za,
-            "ZM" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Zm,
-            "ZW" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Zw,
-            "ZZ" => CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Zz,
-            other => {
-                CreateCheckoutSessionShippingAddressCollectionAllowedCountries::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionShippingAddressCollectionAllowedCountries {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionShippingAddressCollectionAllowedCountries {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionShippingAddressCollectionAllowedCountries {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionShippingAddressCollectionAllowedCountries::from(
-                value.as_str(),
-            ),
-        )
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items` (undocumented in the spec).
@@ -12194,6 +4523,12 @@ pub struct CreateCheckoutSessionShippingOptions {
     /// `shipping_rate_data`: see [`CreateCheckoutSessionShippingOptionsShippingRateData`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate_data: Option<CreateCheckoutSessionShippingOptionsShippingRateData>,
+}
+impl CreateCheckoutSessionShippingOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -12213,17 +4548,15 @@ pub struct CreateCheckoutSessionShippingOptionsShippingRateData {
     /// `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `tax_behavior`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior`].
+    /// `tax_behavior`: see [`TaxBehavior`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_behavior: Option<
-        CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior,
-    >,
+    pub tax_behavior: Option<TaxBehavior>,
     /// `tax_code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `type`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataType`].
+    /// `type`: see [`CheckoutSessionShippingOptionsShippingRateDataType`].
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CreateCheckoutSessionShippingOptionsShippingRateDataType>,
+    pub type_: Option<CheckoutSessionShippingOptionsShippingRateDataType>,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateData {
     /// Parameters with the required fields set and every optional one left out.
@@ -12253,6 +4586,12 @@ pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate 
     pub minimum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
     >,
+}
+impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -12368,112 +4707,18 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    /// `unit`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit`].
-    pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit,
+    /// `unit`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`].
+    pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
     /// `value`.
     pub value: i64,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
-        unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit,
+        unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
         value: i64,
     ) -> Self {
         Self { unit, value }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum/properties/unit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    /// `business_day`
-    BusinessDay,
-    /// `day`
-    Day,
-    /// `hour`
-    Hour,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::BusinessDay => {
-                "business_day"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Day => {
-                "day"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Hour => {
-                "hour"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Month => {
-                "month"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Week => {
-                "week"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    fn from(value: &str) -> Self {
-        match value {
-            "business_day" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::BusinessDay
-            }
-            "day" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Day
-            }
-            "hour" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Hour
-            }
-            "month" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Month
-            }
-            "week" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Week
-            }
-            other => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::from(
-                value.as_str(),
-            ),
-        )
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
@@ -12507,11 +4752,9 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     /// `amount`.
     pub amount: i64,
-    /// `tax_behavior`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior`].
+    /// `tax_behavior`: see [`TaxBehavior`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_behavior: Option<
-        CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior,
-    >,
+    pub tax_behavior: Option<TaxBehavior>,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     /// Parameters with the required fields set and every optional one left out.
@@ -12519,282 +4762,57 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOpti
         Self { amount, tax_behavior: None }
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties/properties/tax_behavior` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    /// `exclusive`
-    Exclusive,
-    /// `inclusive`
-    Inclusive,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Exclusive => {
-                "exclusive"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Inclusive => {
-                "inclusive"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unspecified => {
-                "unspecified"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "exclusive" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Exclusive
-            }
-            "inclusive" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Inclusive
-            }
-            "unspecified" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unspecified
-            }
-            other => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/tax_behavior` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    /// `exclusive`
-    Exclusive,
-    /// `inclusive`
-    Inclusive,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Exclusive => {
-                "exclusive"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Inclusive => {
-                "inclusive"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unspecified => {
-                "unspecified"
-            }
-            CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "exclusive" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Exclusive
-            }
-            "inclusive" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Inclusive
-            }
-            "unspecified" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unspecified
-            }
-            other => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/type` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CreateCheckoutSessionShippingOptionsShippingRateDataType {
+pub enum CheckoutSessionShippingOptionsShippingRateDataType {
     /// `fixed_amount`
     FixedAmount,
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CreateCheckoutSessionShippingOptionsShippingRateDataType {
+impl CheckoutSessionShippingOptionsShippingRateDataType {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CreateCheckoutSessionShippingOptionsShippingRateDataType::FixedAmount => {
+            CheckoutSessionShippingOptionsShippingRateDataType::FixedAmount => {
                 "fixed_amount"
             }
-            CreateCheckoutSessionShippingOptionsShippingRateDataType::Unknown(value) => {
-                value
-            }
+            CheckoutSessionShippingOptionsShippingRateDataType::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CreateCheckoutSessionShippingOptionsShippingRateDataType {
+impl From<&str> for CheckoutSessionShippingOptionsShippingRateDataType {
     fn from(value: &str) -> Self {
         match value {
             "fixed_amount" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataType::FixedAmount
+                CheckoutSessionShippingOptionsShippingRateDataType::FixedAmount
             }
             other => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataType::Unknown(
+                CheckoutSessionShippingOptionsShippingRateDataType::Unknown(
                     other.to_owned(),
                 )
             }
         }
     }
 }
-impl std::fmt::Display for CreateCheckoutSessionShippingOptionsShippingRateDataType {
+impl std::fmt::Display for CheckoutSessionShippingOptionsShippingRateDataType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionShippingOptionsShippingRateDataType {
+impl serde::Serialize for CheckoutSessionShippingOptionsShippingRateDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionShippingOptionsShippingRateDataType {
+for CheckoutSessionShippingOptionsShippingRateDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionShippingOptionsShippingRateDataType::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Describes the type of transaction being performed by Checkout in order
-/// to customize relevant text on the page, such as the submit button.
-/// `submit_type` can only be specified on Checkout Sessions in
-/// `payment` or `subscription` mode. If blank or `auto`, `pay` is used.
-/// You can't set this parameter if `ui_mode` is `elements`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionSubmitType {
-    /// `auto`
-    Auto,
-    /// `book`
-    Book,
-    /// `donate`
-    Donate,
-    /// `pay`
-    Pay,
-    /// `subscribe`
-    Subscribe,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionSubmitType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionSubmitType::Auto => "auto",
-            CreateCheckoutSessionSubmitType::Book => "book",
-            CreateCheckoutSessionSubmitType::Donate => "donate",
-            CreateCheckoutSessionSubmitType::Pay => "pay",
-            CreateCheckoutSessionSubmitType::Subscribe => "subscribe",
-            CreateCheckoutSessionSubmitType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionSubmitType {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CreateCheckoutSessionSubmitType::Auto,
-            "book" => CreateCheckoutSessionSubmitType::Book,
-            "donate" => CreateCheckoutSessionSubmitType::Donate,
-            "pay" => CreateCheckoutSessionSubmitType::Pay,
-            "subscribe" => CreateCheckoutSessionSubmitType::Subscribe,
-            other => CreateCheckoutSessionSubmitType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionSubmitType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionSubmitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionSubmitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionSubmitType::from(value.as_str()))
+        Ok(CheckoutSessionShippingOptionsShippingRateDataType::from(value.as_str()))
     }
 }
 /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
@@ -12848,6 +4866,12 @@ pub struct CreateCheckoutSessionSubscriptionData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_settings: Option<CreateCheckoutSessionSubscriptionDataTrialSettings>,
 }
+impl CreateCheckoutSessionSubscriptionData {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataBillingMode {
@@ -12873,6 +4897,12 @@ pub struct CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
     pub proration_discounts: Option<
         CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts,
     >,
+}
+impl CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible/properties/proration_discounts` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -13005,197 +5035,44 @@ pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer>,
 }
+impl CreateCheckoutSessionSubscriptionDataInvoiceSettings {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings/properties/issuer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
     /// `account`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// `type`: see [`CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType`].
+    /// `type`: see [`ConnectAccountReferenceType`].
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType,
+    pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(
-        type_: CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType,
-    ) -> Self {
+    pub fn new(type_: ConnectAccountReferenceType) -> Self {
         Self { account: None, type_ }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings/properties/issuer/properties/type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
-    /// `account`
-    Account,
-    /// `self`
-    Self_,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Account => {
-                "account"
-            }
-            CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Self_ => {
-                "self"
-            }
-            CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "account" => {
-                CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Account
-            }
-            "self" => {
-                CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Self_
-            }
-            other => {
-                CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuerType::from(
-                value.as_str(),
-            ),
-        )
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/pending_invoice_item_interval` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
-    /// `interval`: see [`CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval`].
-    pub interval: CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval,
+    /// `interval`: see [`RecurringInterval`].
+    pub interval: RecurringInterval,
     /// `interval_count`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
 }
 impl CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(
-        interval: CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval,
-    ) -> Self {
+    pub fn new(interval: RecurringInterval) -> Self {
         Self {
             interval,
             interval_count: None,
         }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/pending_invoice_item_interval/properties/interval` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Day => {
-                "day"
-            }
-            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Month => {
-                "month"
-            }
-            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Week => {
-                "week"
-            }
-            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Year => {
-                "year"
-            }
-            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => {
-                CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Day
-            }
-            "month" => {
-                CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Month
-            }
-            "week" => {
-                CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Week
-            }
-            "year" => {
-                CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Year
-            }
-            other => {
-                CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionSubscriptionDataPendingInvoiceItemIntervalInterval::from(
-                value.as_str(),
-            ),
-        )
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/proration_behavior` (undocumented in the spec).
@@ -13386,116 +5263,14 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
 pub struct CreateCheckoutSessionTaxIdCollection {
     /// `enabled`.
     pub enabled: bool,
-    /// `required`: see [`CreateCheckoutSessionTaxIdCollectionRequired`].
+    /// `required`: see [`CheckoutSessionTaxIdCollectionRequired`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub required: Option<CreateCheckoutSessionTaxIdCollectionRequired>,
+    pub required: Option<CheckoutSessionTaxIdCollectionRequired>,
 }
 impl CreateCheckoutSessionTaxIdCollection {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(enabled: bool) -> Self {
         Self { enabled, required: None }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/tax_id_collection/properties/required` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionTaxIdCollectionRequired {
-    /// `if_supported`
-    IfSupported,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionTaxIdCollectionRequired {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionTaxIdCollectionRequired::IfSupported => "if_supported",
-            CreateCheckoutSessionTaxIdCollectionRequired::Never => "never",
-            CreateCheckoutSessionTaxIdCollectionRequired::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionTaxIdCollectionRequired {
-    fn from(value: &str) -> Self {
-        match value {
-            "if_supported" => CreateCheckoutSessionTaxIdCollectionRequired::IfSupported,
-            "never" => CreateCheckoutSessionTaxIdCollectionRequired::Never,
-            other => {
-                CreateCheckoutSessionTaxIdCollectionRequired::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionTaxIdCollectionRequired {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionTaxIdCollectionRequired {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionTaxIdCollectionRequired {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionTaxIdCollectionRequired::from(value.as_str()))
-    }
-}
-/// The UI mode of the Session. Defaults to `hosted_page`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionUiMode {
-    /// `elements`
-    Elements,
-    /// `embedded_page`
-    EmbeddedPage,
-    /// `hosted_page`
-    HostedPage,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionUiMode {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionUiMode::Elements => "elements",
-            CreateCheckoutSessionUiMode::EmbeddedPage => "embedded_page",
-            CreateCheckoutSessionUiMode::HostedPage => "hosted_page",
-            CreateCheckoutSessionUiMode::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionUiMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "elements" => CreateCheckoutSessionUiMode::Elements,
-            "embedded_page" => CreateCheckoutSessionUiMode::EmbeddedPage,
-            "hosted_page" => CreateCheckoutSessionUiMode::HostedPage,
-            other => CreateCheckoutSessionUiMode::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionUiMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionUiMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionUiMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionUiMode::from(value.as_str()))
     }
 }
 /// Wallet-specific configuration.
@@ -13506,62 +5281,24 @@ pub struct CreateCheckoutSessionWalletOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CreateCheckoutSessionWalletOptionsLink>,
 }
+impl CreateCheckoutSessionWalletOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/wallet_options/properties/link` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptionsLink {
-    /// `display`: see [`CreateCheckoutSessionWalletOptionsLinkDisplay`].
+    /// `display`: see [`CheckoutLinkWalletOptionsDisplay`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub display: Option<CreateCheckoutSessionWalletOptionsLinkDisplay>,
+    pub display: Option<CheckoutLinkWalletOptionsDisplay>,
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/wallet_options/properties/link/properties/display` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionWalletOptionsLinkDisplay {
-    /// `auto`
-    Auto,
-    /// `never`
-    Never,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CreateCheckoutSessionWalletOptionsLinkDisplay {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCheckoutSessionWalletOptionsLinkDisplay::Auto => "auto",
-            CreateCheckoutSessionWalletOptionsLinkDisplay::Never => "never",
-            CreateCheckoutSessionWalletOptionsLinkDisplay::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateCheckoutSessionWalletOptionsLinkDisplay {
-    fn from(value: &str) -> Self {
-        match value {
-            "auto" => CreateCheckoutSessionWalletOptionsLinkDisplay::Auto,
-            "never" => CreateCheckoutSessionWalletOptionsLinkDisplay::Never,
-            other => {
-                CreateCheckoutSessionWalletOptionsLinkDisplay::Unknown(other.to_owned())
-            }
-        }
-    }
-}
-impl std::fmt::Display for CreateCheckoutSessionWalletOptionsLinkDisplay {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionWalletOptionsLinkDisplay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionWalletOptionsLinkDisplay {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionWalletOptionsLinkDisplay::from(value.as_str()))
+impl CreateCheckoutSessionWalletOptionsLink {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 /// Parameters for `GET /v1/checkout/sessions/{session}` (GetCheckoutSessionsSession).
@@ -13571,6 +5308,12 @@ pub struct RetrieveCheckoutSessionParams {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+impl RetrieveCheckoutSessionParams {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Parameters for `POST /v1/checkout/sessions/{session}` (PostCheckoutSessionsSession).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -13606,6 +5349,12 @@ pub struct UpdateCheckoutSessionParams {
         crate::Unsettable<Vec<UpdateCheckoutSessionShippingOptions>>,
     >,
 }
+impl UpdateCheckoutSessionParams {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Information about the customer collected within the Checkout Session. Can only be set when updating `embedded` or `custom` sessions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13615,6 +5364,12 @@ pub struct UpdateCheckoutSessionCollectedInformation {
     pub shipping_details: Option<
         UpdateCheckoutSessionCollectedInformationShippingDetails,
     >,
+}
+impl UpdateCheckoutSessionCollectedInformation {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -13692,6 +5447,12 @@ pub struct UpdateCheckoutSessionLineItems {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rates: Option<crate::Unsettable<Vec<String>>>,
 }
+impl UpdateCheckoutSessionLineItems {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::Identified for UpdateCheckoutSessionLineItems {
     fn object_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -13733,9 +5494,9 @@ pub struct UpdateCheckoutSessionLineItemsPriceData {
     /// `recurring`: see [`UpdateCheckoutSessionLineItemsPriceDataRecurring`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring: Option<UpdateCheckoutSessionLineItemsPriceDataRecurring>,
-    /// `tax_behavior`: see [`UpdateCheckoutSessionLineItemsPriceDataTaxBehavior`].
+    /// `tax_behavior`: see [`TaxBehavior`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_behavior: Option<UpdateCheckoutSessionLineItemsPriceDataTaxBehavior>,
+    pub tax_behavior: Option<TaxBehavior>,
     /// `unit_amount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
@@ -13794,149 +5555,19 @@ impl UpdateCheckoutSessionLineItemsPriceDataProductData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionLineItemsPriceDataRecurring {
-    /// `interval`: see [`UpdateCheckoutSessionLineItemsPriceDataRecurringInterval`].
-    pub interval: UpdateCheckoutSessionLineItemsPriceDataRecurringInterval,
+    /// `interval`: see [`RecurringInterval`].
+    pub interval: RecurringInterval,
     /// `interval_count`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
 }
 impl UpdateCheckoutSessionLineItemsPriceDataRecurring {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(
-        interval: UpdateCheckoutSessionLineItemsPriceDataRecurringInterval,
-    ) -> Self {
+    pub fn new(interval: RecurringInterval) -> Self {
         Self {
             interval,
             interval_count: None,
         }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring/properties/interval` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Day => "day",
-            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Month => "month",
-            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Week => "week",
-            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Year => "year",
-            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Day,
-            "month" => UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Month,
-            "week" => UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Week,
-            "year" => UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Year,
-            other => {
-                UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for UpdateCheckoutSessionLineItemsPriceDataRecurringInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            UpdateCheckoutSessionLineItemsPriceDataRecurringInterval::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/tax_behavior` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    /// `exclusive`
-    Exclusive,
-    /// `inclusive`
-    Inclusive,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Exclusive => "exclusive",
-            UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Inclusive => "inclusive",
-            UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Unspecified => {
-                "unspecified"
-            }
-            UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "exclusive" => UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Exclusive,
-            "inclusive" => UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Inclusive,
-            "unspecified" => {
-                UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Unspecified
-            }
-            other => {
-                UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for UpdateCheckoutSessionLineItemsPriceDataTaxBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(UpdateCheckoutSessionLineItemsPriceDataTaxBehavior::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items` (undocumented in the spec).
@@ -13949,6 +5580,12 @@ pub struct UpdateCheckoutSessionShippingOptions {
     /// `shipping_rate_data`: see [`UpdateCheckoutSessionShippingOptionsShippingRateData`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate_data: Option<UpdateCheckoutSessionShippingOptionsShippingRateData>,
+}
+impl UpdateCheckoutSessionShippingOptions {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -13968,17 +5605,15 @@ pub struct UpdateCheckoutSessionShippingOptionsShippingRateData {
     /// `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `tax_behavior`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior`].
+    /// `tax_behavior`: see [`TaxBehavior`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_behavior: Option<
-        UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior,
-    >,
+    pub tax_behavior: Option<TaxBehavior>,
     /// `tax_code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `type`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataType`].
+    /// `type`: see [`CheckoutSessionShippingOptionsShippingRateDataType`].
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UpdateCheckoutSessionShippingOptionsShippingRateDataType>,
+    pub type_: Option<CheckoutSessionShippingOptionsShippingRateDataType>,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateData {
     /// Parameters with the required fields set and every optional one left out.
@@ -14009,226 +5644,44 @@ pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate 
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
     >,
 }
+impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    /// `unit`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`].
-    pub unit: UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+    /// `unit`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`].
+    pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
     /// `value`.
     pub value: i64,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
-        unit: UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+        unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
         value: i64,
     ) -> Self {
         Self { unit, value }
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum/properties/unit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
-    /// `business_day`
-    BusinessDay,
-    /// `day`
-    Day,
-    /// `hour`
-    Hour,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::BusinessDay => {
-                "business_day"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Day => {
-                "day"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Hour => {
-                "hour"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Month => {
-                "month"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Week => {
-                "week"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
-    fn from(value: &str) -> Self {
-        match value {
-            "business_day" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::BusinessDay
-            }
-            "day" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Day
-            }
-            "hour" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Hour
-            }
-            "month" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Month
-            }
-            "week" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Week
-            }
-            other => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    /// `unit`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit`].
-    pub unit: UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit,
+    /// `unit`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`].
+    pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
     /// `value`.
     pub value: i64,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
-        unit: UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit,
+        unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
         value: i64,
     ) -> Self {
         Self { unit, value }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum/properties/unit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    /// `business_day`
-    BusinessDay,
-    /// `day`
-    Day,
-    /// `hour`
-    Hour,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::BusinessDay => {
-                "business_day"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Day => {
-                "day"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Hour => {
-                "hour"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Month => {
-                "month"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Week => {
-                "week"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    fn from(value: &str) -> Self {
-        match value {
-            "business_day" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::BusinessDay
-            }
-            "day" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Day
-            }
-            "hour" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Hour
-            }
-            "month" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Month
-            }
-            "week" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Week
-            }
-            other => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit::from(
-                value.as_str(),
-            ),
-        )
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
@@ -14262,230 +5715,14 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     /// `amount`.
     pub amount: i64,
-    /// `tax_behavior`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior`].
+    /// `tax_behavior`: see [`TaxBehavior`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_behavior: Option<
-        UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior,
-    >,
+    pub tax_behavior: Option<TaxBehavior>,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(amount: i64) -> Self {
         Self { amount, tax_behavior: None }
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties/properties/tax_behavior` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    /// `exclusive`
-    Exclusive,
-    /// `inclusive`
-    Inclusive,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Exclusive => {
-                "exclusive"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Inclusive => {
-                "inclusive"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unspecified => {
-                "unspecified"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str>
-for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "exclusive" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Exclusive
-            }
-            "inclusive" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Inclusive
-            }
-            "unspecified" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unspecified
-            }
-            other => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/tax_behavior` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    /// `exclusive`
-    Exclusive,
-    /// `inclusive`
-    Inclusive,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Exclusive => {
-                "exclusive"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Inclusive => {
-                "inclusive"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unspecified => {
-                "unspecified"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unknown(
-                value,
-            ) => value,
-        }
-    }
-}
-impl From<&str> for UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "exclusive" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Exclusive
-            }
-            "inclusive" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Inclusive
-            }
-            "unspecified" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unspecified
-            }
-            other => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display
-for UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            UpdateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior::from(
-                value.as_str(),
-            ),
-        )
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/type` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateCheckoutSessionShippingOptionsShippingRateDataType {
-    /// `fixed_amount`
-    FixedAmount,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl UpdateCheckoutSessionShippingOptionsShippingRateDataType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCheckoutSessionShippingOptionsShippingRateDataType::FixedAmount => {
-                "fixed_amount"
-            }
-            UpdateCheckoutSessionShippingOptionsShippingRateDataType::Unknown(value) => {
-                value
-            }
-        }
-    }
-}
-impl From<&str> for UpdateCheckoutSessionShippingOptionsShippingRateDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fixed_amount" => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataType::FixedAmount
-            }
-            other => {
-                UpdateCheckoutSessionShippingOptionsShippingRateDataType::Unknown(
-                    other.to_owned(),
-                )
-            }
-        }
-    }
-}
-impl std::fmt::Display for UpdateCheckoutSessionShippingOptionsShippingRateDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionShippingOptionsShippingRateDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for UpdateCheckoutSessionShippingOptionsShippingRateDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            UpdateCheckoutSessionShippingOptionsShippingRateDataType::from(
-                value.as_str(),
-            ),
-        )
     }
 }
 /// Parameters for `POST /v1/checkout/sessions/{session}/expire` (PostCheckoutSessionsSessionExpire).
@@ -14495,6 +5732,12 @@ pub struct ExpireCheckoutSessionParams {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+impl ExpireCheckoutSessionParams {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 /// Parameters for `GET /v1/checkout/sessions/{session}/line_items` (GetCheckoutSessionsSessionLineItems).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -14512,4 +5755,10 @@ pub struct ListCheckoutSessionLineItemsParams {
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
+}
+impl ListCheckoutSessionLineItemsParams {
+    /// Parameters with every field left out; set the ones you need.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
