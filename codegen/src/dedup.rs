@@ -5,8 +5,12 @@
 //!
 //! The shared name is the longest run of words all the copies' names end with
 //! (`CheckoutSessionLocale` and `CreateCheckoutSessionLocale` → `CheckoutSessionLocale`), when
-//! that run has at least two words and names no other type. Otherwise it is the shortest copy's
-//! name (ties: alphabetical). Both depend only on the copies themselves, not on emission order.
+//! that run has at least two words and names no other type. Otherwise, when the copies at least
+//! end in the same word, a response copy's name (`CheckoutSessionStatus` over the list filter's
+//! `ListCheckoutSessionsStatus`); else a list of up to three values is named by them
+//! (`[auto, never]` → `AutoOrNever`), and a longer one takes the shortest copy's name (ties:
+//! alphabetical). All depend only on the copies themselves, not on emission
+//! order, so names stay put as the spec grows elsewhere.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,7 +35,16 @@ pub fn share_enums(ir: &mut Ir) {
     ordered.sort_by_key(|g| g[0]);
     for group in ordered {
         let names: Vec<&str> = group.iter().map(|&i| ir.types[i].name.as_str()).collect();
-        let shared = shared_name(&names, &taken, &claimed);
+        let values: Vec<&str> = match &ir.types[group[0]].kind {
+            TypeKind::Enum(values) => values.iter().map(|v| v.variant.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        let responses: Vec<&str> = group
+            .iter()
+            .filter(|&&i| ir.types[i].direction == Direction::Response)
+            .map(|&i| ir.types[i].name.as_str())
+            .collect();
+        let shared = shared_name(&names, &responses, &values, &taken, &claimed);
         claimed.insert(shared.clone());
         let keep = group[0];
         let modules: BTreeSet<&str> = group.iter().map(|&i| ir.types[i].module.as_str()).collect();
@@ -103,7 +116,13 @@ fn rename(ty: &mut Ty, renames: &BTreeMap<String, String>) {
 }
 
 /// The name the copies share; see the module docs.
-fn shared_name(names: &[&str], taken: &BTreeSet<String>, claimed: &BTreeSet<String>) -> String {
+fn shared_name(
+    names: &[&str],
+    responses: &[&str],
+    variants: &[&str],
+    taken: &BTreeSet<String>,
+    claimed: &BTreeSet<String>,
+) -> String {
     let own: BTreeSet<&str> = names.iter().copied().collect();
     let free = |candidate: &str| {
         (own.contains(candidate) || !taken.contains(candidate)) && !claimed.contains(candidate)
@@ -124,6 +143,20 @@ fn shared_name(names: &[&str], taken: &BTreeSet<String>, claimed: &BTreeSet<Stri
         let suffix = first[first.len() - common..].concat();
         if free(&suffix) {
             return suffix;
+        }
+    }
+    if common == 1 {
+        let mut responses = responses.to_vec();
+        responses.sort_by_key(|n| (n.len(), *n));
+        if let Some(name) = responses.into_iter().find(|n| free(n)) {
+            return name.to_owned();
+        }
+    }
+    if (2..=3).contains(&variants.len()) {
+        let words: Vec<&str> = variants.iter().map(|v| v.trim_end_matches('_')).collect();
+        let by_values = words.join("Or");
+        if free(&by_values) {
+            return by_values;
         }
     }
     let mut by_length: Vec<&str> = names.to_vec();
@@ -172,6 +205,8 @@ mod tests {
         assert_eq!(
             shared_name(
                 &["CheckoutSessionLocale", "CreateCheckoutSessionLocale"],
+                &["CheckoutSessionLocale"],
+                &["Auto", "Bg", "Cs", "Da"],
                 &none,
                 &none
             ),
@@ -181,14 +216,52 @@ mod tests {
         assert_eq!(
             shared_name(
                 &["AutomaticTaxLiabilityType", "InvoiceLiabilityType"],
+                &[],
+                &["Account", "Self_", "Platform", "Other"],
                 &taken,
                 &none
             ),
             "InvoiceLiabilityType"
         );
         assert_eq!(
-            shared_name(&["IssuerType", "LiabilityType"], &none, &none),
+            shared_name(
+                &["IssuerType", "LiabilityType"],
+                &[],
+                &["A", "B", "C", "D"],
+                &none,
+                &none
+            ),
             "IssuerType"
+        );
+        assert_eq!(
+            shared_name(
+                &["CustomerUpdateName", "WalletOptionsDisplay"],
+                &["WalletOptionsDisplay"],
+                &["Auto", "Never"],
+                &none,
+                &none
+            ),
+            "AutoOrNever"
+        );
+        assert_eq!(
+            shared_name(
+                &["CheckoutSessionStatus", "ListCheckoutSessionsStatus"],
+                &["CheckoutSessionStatus"],
+                &["Complete", "Expired", "Open"],
+                &none,
+                &none
+            ),
+            "CheckoutSessionStatus"
+        );
+        assert_eq!(
+            shared_name(
+                &["AType", "BType"],
+                &[],
+                &["Account", "Self_"],
+                &none,
+                &none
+            ),
+            "AccountOrSelf"
         );
         assert_eq!(camel_words("Es419Locale"), ["Es419", "Locale"]);
     }

@@ -710,3 +710,23 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Output that does not parse is reported against the item's spec location, not `/`.
+    #[test]
+    fn a_parse_error_names_the_item_pointer() {
+        let good = (
+            quote!(
+                pub struct Fine;
+            ),
+            "/components/schemas/fine".to_owned(),
+        );
+        let bad = (quote!(pub struct), "/components/schemas/broken".to_owned());
+        let err = render(TokenStream::new(), &[good, bad], "widgets").unwrap_err();
+        assert_eq!(err.pointer, "/components/schemas/broken");
+        assert!(err.message.contains("module `widgets`"), "{err}");
+    }
+}

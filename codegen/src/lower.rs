@@ -561,15 +561,24 @@ impl<'a> Lowerer<'a> {
                 let Some(operation) = operation else { continue };
                 let op = self.operation(path, method, operation)?;
                 let base = base_path(path);
-                let service = services.entry(base.to_owned()).or_insert_with(|| {
+                if !services.contains_key(base) {
                     let resource = resource_words(base);
-                    Service {
-                        name: resource.to_upper_camel_case(),
-                        accessor: field_name(&resource),
-                        base_path: base.to_owned(),
-                        operations: Vec::new(),
-                    }
-                });
+                    // Endpoint groups share the type namespace: a `/v1/self` group must not
+                    // take the name of a `self` schema.
+                    let name = self.claim(&resource);
+                    services.insert(
+                        base.to_owned(),
+                        Service {
+                            name,
+                            accessor: field_name(&resource),
+                            base_path: base.to_owned(),
+                            operations: Vec::new(),
+                        },
+                    );
+                }
+                let Some(service) = services.get_mut(base) else {
+                    continue;
+                };
                 if service
                     .operations
                     .iter()

@@ -37,4 +37,5 @@ construct!(
     maps_and_timestamps,
     recursive,
     operations,
+    keywords,
 );

@@ -870,3 +870,121 @@ async fn seed_workflow() {
     let expire_key = Expected::post(&expire_path, "").check(&requests[4]);
     assert_ne!(create_key, expire_key);
 }
+
+#[tokio::test]
+async fn update_sends_shipping_details_line_items_options_and_unset_metadata() {
+    use stripe_checkout::{
+        UpdateCheckoutSessionCollectedInformation,
+        UpdateCheckoutSessionCollectedInformationShippingDetails,
+        UpdateCheckoutSessionCollectedInformationShippingDetailsAddress,
+        UpdateCheckoutSessionLineItems, UpdateCheckoutSessionParams,
+        UpdateCheckoutSessionShippingOptions,
+    };
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok(fixture("session_2026-08.json")))
+        .mount(&server)
+        .await;
+
+    let mut address =
+        UpdateCheckoutSessionCollectedInformationShippingDetailsAddress::new("US", "1 Main St");
+    address.postal_code = Some("94107".into());
+    let mut params = UpdateCheckoutSessionParams::new();
+    params.collected_information = Some(UpdateCheckoutSessionCollectedInformation {
+        shipping_details: Some(
+            UpdateCheckoutSessionCollectedInformationShippingDetails::new(address, "Jenny Rosen"),
+        ),
+    });
+    params.line_items = Some(vec![
+        // An existing line item, by id: change its quantity.
+        UpdateCheckoutSessionLineItems {
+            id: Some("li_1".into()),
+            quantity: Some(3),
+            ..Default::default()
+        },
+        // A new one.
+        UpdateCheckoutSessionLineItems {
+            price: Some("price_2".into()),
+            quantity: Some(1),
+            ..Default::default()
+        },
+    ]);
+    params.shipping_options = Some(Unsettable::Set(vec![
+        UpdateCheckoutSessionShippingOptions {
+            shipping_rate: Some("shr_1".into()),
+            ..Default::default()
+        },
+    ]));
+    params.metadata = Some(Unsettable::Unset);
+
+    let session = client(&server)
+        .checkout_sessions()
+        .update(SESSION_ID, &params)
+        .await
+        .unwrap();
+    assert!(session.id.starts_with("cs_"));
+    Expected::post(
+        &format!("{SESSIONS}/{SESSION_ID}"),
+        "collected_information[shipping_details][address][country]=US\
+        &collected_information[shipping_details][address][line1]=1%20Main%20St\
+        &collected_information[shipping_details][address][postal_code]=94107\
+        &collected_information[shipping_details][name]=Jenny%20Rosen\
+        &line_items[0][id]=li_1\
+        &line_items[0][quantity]=3\
+        &line_items[1][price]=price_2\
+        &line_items[1][quantity]=1\
+        &metadata=\
+        &shipping_options[0][shipping_rate]=shr_1",
+    )
+    .check(&requests(&server).await[0]);
+}
+
+#[tokio::test]
+async fn list_filters_by_created_range_status_and_customer_account() {
+    use stripe_checkout::{
+        ListCheckoutSessionsCreated, ListCheckoutSessionsCreatedRangeQuerySpecs,
+    };
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok(json!({
+            "object": "list", "data": [fixture("session_2026-08.json")],
+            "has_more": false, "url": SESSIONS
+        })))
+        .mount(&server)
+        .await;
+    let params = ListCheckoutSessionsParams {
+        created: Some(ListCheckoutSessionsCreated::RangeQuerySpecs(
+            ListCheckoutSessionsCreatedRangeQuerySpecs {
+                gte: Some(1_700_000_000),
+                lt: Some(1_800_000_000),
+                ..Default::default()
+            },
+        )),
+        status: Some(CheckoutSessionStatus::Complete),
+        customer_account: Some("acct_1".into()),
+        ..Default::default()
+    };
+    let page = client(&server)
+        .checkout_sessions()
+        .list(&params)
+        .await
+        .unwrap();
+    assert_eq!(page.data.len(), 1);
+    Expected::get(
+        SESSIONS,
+        Some("created[gte]=1700000000&created[lt]=1800000000&customer_account=acct_1&status=complete"),
+    )
+    .check(&requests(&server).await[0]);
+
+    // A single timestamp instead of a range.
+    let exact = ListCheckoutSessionsParams {
+        created: Some(ListCheckoutSessionsCreated::Integer(1_700_000_000)),
+        ..Default::default()
+    };
+    client(&server)
+        .checkout_sessions()
+        .list(&exact)
+        .await
+        .unwrap();
+    Expected::get(SESSIONS, Some("created=1700000000")).check(&requests(&server).await[1]);
+}

@@ -111,7 +111,7 @@ pub struct CheckoutSession {
     pub customer_account: Option<String>,
     /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
     #[serde(default)]
-    pub customer_creation: Option<CheckoutSessionCustomerCreation>,
+    pub customer_creation: Option<AlwaysOrIfRequired>,
     /// The customer details including the customer's tax exempt status and the customer's tax IDs. Customer's address details are not present on Sessions in `setup` mode.
     #[serde(default)]
     pub customer_details: Option<PaymentPagesCheckoutSessionCustomerDetails>,
@@ -176,7 +176,7 @@ pub struct CheckoutSession {
     pub payment_link: Option<crate::Expandable<PaymentLink>>,
     /// Configure whether a Checkout Session should collect a payment method. Defaults to `always`.
     #[serde(default)]
-    pub payment_method_collection: Option<CheckoutSessionCustomerCreation>,
+    pub payment_method_collection: Option<AlwaysOrIfRequired>,
     /// Information about the payment method configuration used for this Checkout session if using dynamic payment methods.
     #[serde(default)]
     pub payment_method_configuration_details: Option<
@@ -452,7 +452,7 @@ pub struct CheckoutAmazonPayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -563,20 +563,16 @@ pub struct CheckoutCardPaymentMethodOptions {
     pub installments: Option<CheckoutCardInstallmentsOptions>,
     /// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_extended_authorization: Option<
-        CheckoutCardPaymentMethodOptionsRequestOvercapture,
-    >,
+    pub request_extended_authorization: Option<IfAvailableOrNever>,
     /// Request ability to [increment the authorization](/payments/incremental-authorization) for this CheckoutSession.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_incremental_authorization: Option<
-        CheckoutCardPaymentMethodOptionsRequestOvercapture,
-    >,
+    pub request_incremental_authorization: Option<IfAvailableOrNever>,
     /// Request ability to make [multiple captures](/payments/multicapture) for this CheckoutSession.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_multicapture: Option<CheckoutCardPaymentMethodOptionsRequestOvercapture>,
+    pub request_multicapture: Option<IfAvailableOrNever>,
     /// Request ability to [overcapture](/payments/overcapture) for this CheckoutSession.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_overcapture: Option<CheckoutCardPaymentMethodOptionsRequestOvercapture>,
+    pub request_overcapture: Option<IfAvailableOrNever>,
     /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
     pub request_three_d_secure: RequestThreeDSecure,
     /// `restrictions`: see [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
@@ -756,7 +752,7 @@ pub struct CheckoutKakaoPayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -813,7 +809,7 @@ pub struct CheckoutKrCardPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -832,7 +828,7 @@ pub struct CheckoutLinkPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -842,7 +838,7 @@ pub struct CheckoutLinkPaymentMethodOptions {
 pub struct CheckoutLinkWalletOptions {
     /// Describes whether Checkout should display Link. Defaults to `auto`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display: Option<CheckoutLinkWalletOptionsDisplay>,
+    pub display: Option<AutoOrNever>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -896,7 +892,7 @@ pub struct CheckoutNaverPayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1001,7 +997,7 @@ pub struct CheckoutPaypalPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1020,7 +1016,7 @@ pub struct CheckoutPaytoPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1045,7 +1041,7 @@ pub struct CheckoutPixPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1064,7 +1060,7 @@ pub struct CheckoutRevolutPayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1307,7 +1303,7 @@ pub struct CheckoutTwintPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1351,9 +1347,7 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_method: Option<
-        CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod,
-    >,
+    pub verification_method: Option<AutomaticOrInstant>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -2050,7 +2044,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
     pub file: Option<String>,
     /// The type of image for the icon. Must be one of `file` or `url`.
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionBrandingSettingsIconType,
+    pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -2066,7 +2060,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
     pub file: Option<String>,
     /// The type of image for the logo. Must be one of `file` or `url`.
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionBrandingSettingsIconType,
+    pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -2636,19 +2630,13 @@ pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
 pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     /// Uses the `allow_redisplay` value of each saved payment method to filter the set presented to a returning customer. By default, only saved payment methods with ’allow_redisplay: ‘always’ are shown in Checkout.
     #[serde(default)]
-    pub allow_redisplay_filters: Option<
-        Vec<CreateCheckoutSessionPaymentMethodDataAllowRedisplay>,
-    >,
+    pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
     /// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
     #[serde(default)]
-    pub payment_method_remove: Option<
-        CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
-    >,
+    pub payment_method_remove: Option<DisabledOrEnabled>,
     /// Enable customers to choose if they wish to save their payment method for future use. Disabled by default.
     #[serde(default)]
-    pub payment_method_save: Option<
-        CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
-    >,
+    pub payment_method_save: Option<DisabledOrEnabled>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,

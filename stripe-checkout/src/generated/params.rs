@@ -161,7 +161,7 @@ pub struct CreateCheckoutSessionParams {
     ///
     /// Can only be set in `payment` and `setup` mode.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_creation: Option<CheckoutSessionCustomerCreation>,
+    pub customer_creation: Option<AlwaysOrIfRequired>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
@@ -244,7 +244,7 @@ pub struct CreateCheckoutSessionParams {
     ///
     /// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://docs.stripe.com/payments/checkout/free-trials).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_method_collection: Option<CheckoutSessionCustomerCreation>,
+    pub payment_method_collection: Option<AlwaysOrIfRequired>,
     /// The ID of the payment method configuration to use with this Checkout session.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_configuration: Option<String>,
@@ -690,16 +690,16 @@ pub struct CreateCheckoutSessionBrandingSettingsIcon {
     /// `file`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// `type`: see [`CreateCheckoutSessionBrandingSettingsIconType`].
+    /// `type`: see [`PaymentPagesCheckoutSessionBrandingSettingsIconType`].
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionBrandingSettingsIconType,
+    pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// `url`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsIcon {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(type_: CreateCheckoutSessionBrandingSettingsIconType) -> Self {
+    pub fn new(type_: PaymentPagesCheckoutSessionBrandingSettingsIconType) -> Self {
         Self {
             file: None,
             type_,
@@ -713,16 +713,16 @@ pub struct CreateCheckoutSessionBrandingSettingsLogo {
     /// `file`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// `type`: see [`CreateCheckoutSessionBrandingSettingsIconType`].
+    /// `type`: see [`PaymentPagesCheckoutSessionBrandingSettingsIconType`].
     #[serde(rename = "type")]
-    pub type_: CreateCheckoutSessionBrandingSettingsIconType,
+    pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// `url`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsLogo {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(type_: CreateCheckoutSessionBrandingSettingsIconType) -> Self {
+    pub fn new(type_: PaymentPagesCheckoutSessionBrandingSettingsIconType) -> Self {
         Self {
             file: None,
             type_,
@@ -982,15 +982,15 @@ impl CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomerUpdate {
-    /// `address`: see [`CheckoutLinkWalletOptionsDisplay`].
+    /// `address`: see [`AutoOrNever`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<CheckoutLinkWalletOptionsDisplay>,
-    /// `name`: see [`CheckoutLinkWalletOptionsDisplay`].
+    pub address: Option<AutoOrNever>,
+    /// `name`: see [`AutoOrNever`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<CheckoutLinkWalletOptionsDisplay>,
-    /// `shipping`: see [`CheckoutLinkWalletOptionsDisplay`].
+    pub name: Option<AutoOrNever>,
+    /// `shipping`: see [`AutoOrNever`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping: Option<CheckoutLinkWalletOptionsDisplay>,
+    pub shipping: Option<AutoOrNever>,
 }
 impl CreateCheckoutSessionCustomerUpdate {
     /// Parameters with every field left out; set the ones you need.
@@ -1757,11 +1757,9 @@ pub struct CreateCheckoutSessionPaymentIntentData {
     /// `receipt_email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_email: Option<String>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentIntentDataSetupFutureUsage`].
+    /// `setup_future_usage`: see [`OffSessionOrOnSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentIntentDataSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<OffSessionOrOnSession>,
     /// `shipping`: see [`CreateCheckoutSessionPaymentIntentDataShipping`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<CreateCheckoutSessionPaymentIntentDataShipping>,
@@ -1848,7 +1846,7 @@ for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentIntentDataSetupFutureUsage {
+pub enum OffSessionOrOnSession {
     /// `off_session`
     OffSession,
     /// `on_session`
@@ -1856,56 +1854,41 @@ pub enum CreateCheckoutSessionPaymentIntentDataSetupFutureUsage {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CreateCheckoutSessionPaymentIntentDataSetupFutureUsage {
+impl OffSessionOrOnSession {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CreateCheckoutSessionPaymentIntentDataSetupFutureUsage::OffSession => {
-                "off_session"
-            }
-            CreateCheckoutSessionPaymentIntentDataSetupFutureUsage::OnSession => {
-                "on_session"
-            }
-            CreateCheckoutSessionPaymentIntentDataSetupFutureUsage::Unknown(value) => {
-                value
-            }
+            OffSessionOrOnSession::OffSession => "off_session",
+            OffSessionOrOnSession::OnSession => "on_session",
+            OffSessionOrOnSession::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CreateCheckoutSessionPaymentIntentDataSetupFutureUsage {
+impl From<&str> for OffSessionOrOnSession {
     fn from(value: &str) -> Self {
         match value {
-            "off_session" => {
-                CreateCheckoutSessionPaymentIntentDataSetupFutureUsage::OffSession
-            }
-            "on_session" => {
-                CreateCheckoutSessionPaymentIntentDataSetupFutureUsage::OnSession
-            }
-            other => {
-                CreateCheckoutSessionPaymentIntentDataSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
+            "off_session" => OffSessionOrOnSession::OffSession,
+            "on_session" => OffSessionOrOnSession::OnSession,
+            other => OffSessionOrOnSession::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for CreateCheckoutSessionPaymentIntentDataSetupFutureUsage {
+impl std::fmt::Display for OffSessionOrOnSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataSetupFutureUsage {
+impl serde::Serialize for OffSessionOrOnSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentIntentDataSetupFutureUsage {
+impl<'de> serde::Deserialize<'de> for OffSessionOrOnSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionPaymentIntentDataSetupFutureUsage::from(value.as_str()))
+        Ok(OffSessionOrOnSession::from(value.as_str()))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping` (undocumented in the spec).
@@ -1996,9 +1979,9 @@ impl CreateCheckoutSessionPaymentIntentDataTransferData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodData {
-    /// `allow_redisplay`: see [`CreateCheckoutSessionPaymentMethodDataAllowRedisplay`].
+    /// `allow_redisplay`: see [`AlwaysOrLimitedOrUnspecified`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_redisplay: Option<CreateCheckoutSessionPaymentMethodDataAllowRedisplay>,
+    pub allow_redisplay: Option<AlwaysOrLimitedOrUnspecified>,
 }
 impl CreateCheckoutSessionPaymentMethodData {
     /// Parameters with every field left out; set the ones you need.
@@ -2288,9 +2271,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
     /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`NoneOrOffSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
     /// Parameters with every field left out; set the ones you need.
@@ -2406,33 +2389,27 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
     /// `installments`: see [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub installments: Option<CreateCheckoutSessionPaymentMethodOptionsCardInstallments>,
-    /// `request_extended_authorization`: see [`CheckoutCardPaymentMethodOptionsRequestOvercapture`].
+    /// `request_extended_authorization`: see [`IfAvailableOrNever`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_extended_authorization: Option<
-        CheckoutCardPaymentMethodOptionsRequestOvercapture,
-    >,
-    /// `request_incremental_authorization`: see [`CheckoutCardPaymentMethodOptionsRequestOvercapture`].
+    pub request_extended_authorization: Option<IfAvailableOrNever>,
+    /// `request_incremental_authorization`: see [`IfAvailableOrNever`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_incremental_authorization: Option<
-        CheckoutCardPaymentMethodOptionsRequestOvercapture,
-    >,
-    /// `request_multicapture`: see [`CheckoutCardPaymentMethodOptionsRequestOvercapture`].
+    pub request_incremental_authorization: Option<IfAvailableOrNever>,
+    /// `request_multicapture`: see [`IfAvailableOrNever`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_multicapture: Option<CheckoutCardPaymentMethodOptionsRequestOvercapture>,
-    /// `request_overcapture`: see [`CheckoutCardPaymentMethodOptionsRequestOvercapture`].
+    pub request_multicapture: Option<IfAvailableOrNever>,
+    /// `request_overcapture`: see [`IfAvailableOrNever`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_overcapture: Option<CheckoutCardPaymentMethodOptionsRequestOvercapture>,
+    pub request_overcapture: Option<IfAvailableOrNever>,
     /// `request_three_d_secure`: see [`RequestThreeDSecure`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_three_d_secure: Option<RequestThreeDSecure>,
     /// `restrictions`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRestrictions`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<CreateCheckoutSessionPaymentMethodOptionsCardRestrictions>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentIntentDataSetupFutureUsage`].
+    /// `setup_future_usage`: see [`OffSessionOrOnSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<
-        CreateCheckoutSessionPaymentIntentDataSetupFutureUsage,
-    >,
+    pub setup_future_usage: Option<OffSessionOrOnSession>,
     /// `statement_descriptor_suffix_kana`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kana: Option<String>,
@@ -2570,9 +2547,9 @@ impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankT
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsDemoPay {
-    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`NoneOrOffSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsDemoPay {
     /// Parameters with every field left out; set the ones you need.
@@ -2657,9 +2634,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
     /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`NoneOrOffSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
     /// Parameters with every field left out; set the ones you need.
@@ -2761,9 +2738,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsKrCard {
     /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`NoneOrOffSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKrCard {
     /// Parameters with every field left out; set the ones you need.
@@ -2778,9 +2755,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsLink {
     /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`NoneOrOffSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsLink {
     /// Parameters with every field left out; set the ones you need.
@@ -2826,9 +2803,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsNaverPay {
     /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`NoneOrOffSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsNaverPay {
     /// Parameters with every field left out; set the ones you need.
@@ -3306,9 +3283,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPayto {
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions,
     >,
-    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`NoneOrOffSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPayto {
     /// Parameters with every field left out; set the ones you need.
@@ -3722,9 +3699,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions,
     >,
-    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`NoneOrOffSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPix {
     /// Parameters with every field left out; set the ones you need.
@@ -3774,9 +3751,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
     /// `capture_method`: see [`CaptureMethod`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`NoneOrOffSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
     /// Parameters with every field left out; set the ones you need.
@@ -3894,9 +3871,9 @@ impl CreateCheckoutSessionPaymentMethodOptionsSwish {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsTwint {
-    /// `setup_future_usage`: see [`CheckoutPixPaymentMethodOptionsSetupFutureUsage`].
+    /// `setup_future_usage`: see [`NoneOrOffSession`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setup_future_usage: Option<CheckoutPixPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsTwint {
     /// Parameters with every field left out; set the ones you need.
@@ -4038,11 +4015,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     /// `target_date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
-    /// `verification_method`: see [`CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod`].
+    /// `verification_method`: see [`AutomaticOrInstant`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verification_method: Option<
-        CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod,
-    >,
+    pub verification_method: Option<AutomaticOrInstant>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     /// Parameters with every field left out; set the ones you need.
@@ -4459,19 +4434,13 @@ impl CreateCheckoutSessionPhoneNumberCollection {
 pub struct CreateCheckoutSessionSavedPaymentMethodOptions {
     /// `allow_redisplay_filters`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_redisplay_filters: Option<
-        Vec<CreateCheckoutSessionPaymentMethodDataAllowRedisplay>,
-    >,
-    /// `payment_method_remove`: see [`CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave`].
+    pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
+    /// `payment_method_remove`: see [`DisabledOrEnabled`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_method_remove: Option<
-        CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
-    >,
-    /// `payment_method_save`: see [`CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave`].
+    pub payment_method_remove: Option<DisabledOrEnabled>,
+    /// `payment_method_save`: see [`DisabledOrEnabled`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_method_save: Option<
-        CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
-    >,
+    pub payment_method_save: Option<DisabledOrEnabled>,
 }
 impl CreateCheckoutSessionSavedPaymentMethodOptions {
     /// Parameters with every field left out; set the ones you need.
@@ -5291,9 +5260,9 @@ impl CreateCheckoutSessionWalletOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptionsLink {
-    /// `display`: see [`CheckoutLinkWalletOptionsDisplay`].
+    /// `display`: see [`AutoOrNever`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub display: Option<CheckoutLinkWalletOptionsDisplay>,
+    pub display: Option<AutoOrNever>,
 }
 impl CreateCheckoutSessionWalletOptionsLink {
     /// Parameters with every field left out; set the ones you need.

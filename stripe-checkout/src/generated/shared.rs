@@ -53,7 +53,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionBillingAddressCollection {
 /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CheckoutSessionCustomerCreation {
+pub enum AlwaysOrIfRequired {
     /// `always`
     Always,
     /// `if_required`
@@ -61,41 +61,41 @@ pub enum CheckoutSessionCustomerCreation {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CheckoutSessionCustomerCreation {
+impl AlwaysOrIfRequired {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CheckoutSessionCustomerCreation::Always => "always",
-            CheckoutSessionCustomerCreation::IfRequired => "if_required",
-            CheckoutSessionCustomerCreation::Unknown(value) => value,
+            AlwaysOrIfRequired::Always => "always",
+            AlwaysOrIfRequired::IfRequired => "if_required",
+            AlwaysOrIfRequired::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CheckoutSessionCustomerCreation {
+impl From<&str> for AlwaysOrIfRequired {
     fn from(value: &str) -> Self {
         match value {
-            "always" => CheckoutSessionCustomerCreation::Always,
-            "if_required" => CheckoutSessionCustomerCreation::IfRequired,
-            other => CheckoutSessionCustomerCreation::Unknown(other.to_owned()),
+            "always" => AlwaysOrIfRequired::Always,
+            "if_required" => AlwaysOrIfRequired::IfRequired,
+            other => AlwaysOrIfRequired::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for CheckoutSessionCustomerCreation {
+impl std::fmt::Display for AlwaysOrIfRequired {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CheckoutSessionCustomerCreation {
+impl serde::Serialize for AlwaysOrIfRequired {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutSessionCustomerCreation {
+impl<'de> serde::Deserialize<'de> for AlwaysOrIfRequired {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutSessionCustomerCreation::from(value.as_str()))
+        Ok(AlwaysOrIfRequired::from(value.as_str()))
     }
 }
 /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
@@ -1035,7 +1035,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptionsSetupFuture
 /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+pub enum NoneOrOffSession {
     /// `none`
     None,
     /// `off_session`
@@ -1043,51 +1043,47 @@ pub enum CheckoutPixPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+impl NoneOrOffSession {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CheckoutPixPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutPixPaymentMethodOptionsSetupFutureUsage::OffSession => "off_session",
-            CheckoutPixPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+            NoneOrOffSession::None => "none",
+            NoneOrOffSession::OffSession => "off_session",
+            NoneOrOffSession::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+impl From<&str> for NoneOrOffSession {
     fn from(value: &str) -> Self {
         match value {
-            "none" => CheckoutPixPaymentMethodOptionsSetupFutureUsage::None,
-            "off_session" => CheckoutPixPaymentMethodOptionsSetupFutureUsage::OffSession,
-            other => {
-                CheckoutPixPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
+            "none" => NoneOrOffSession::None,
+            "off_session" => NoneOrOffSession::OffSession,
+            other => NoneOrOffSession::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+impl std::fmt::Display for NoneOrOffSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+impl serde::Serialize for NoneOrOffSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutPixPaymentMethodOptionsSetupFutureUsage {
+impl<'de> serde::Deserialize<'de> for NoneOrOffSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutPixPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+        Ok(NoneOrOffSession::from(value.as_str()))
     }
 }
 /// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CheckoutCardPaymentMethodOptionsRequestOvercapture {
+pub enum IfAvailableOrNever {
     /// `if_available`
     IfAvailable,
     /// `never`
@@ -1095,50 +1091,41 @@ pub enum CheckoutCardPaymentMethodOptionsRequestOvercapture {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CheckoutCardPaymentMethodOptionsRequestOvercapture {
+impl IfAvailableOrNever {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CheckoutCardPaymentMethodOptionsRequestOvercapture::IfAvailable => {
-                "if_available"
-            }
-            CheckoutCardPaymentMethodOptionsRequestOvercapture::Never => "never",
-            CheckoutCardPaymentMethodOptionsRequestOvercapture::Unknown(value) => value,
+            IfAvailableOrNever::IfAvailable => "if_available",
+            IfAvailableOrNever::Never => "never",
+            IfAvailableOrNever::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CheckoutCardPaymentMethodOptionsRequestOvercapture {
+impl From<&str> for IfAvailableOrNever {
     fn from(value: &str) -> Self {
         match value {
-            "if_available" => {
-                CheckoutCardPaymentMethodOptionsRequestOvercapture::IfAvailable
-            }
-            "never" => CheckoutCardPaymentMethodOptionsRequestOvercapture::Never,
-            other => {
-                CheckoutCardPaymentMethodOptionsRequestOvercapture::Unknown(
-                    other.to_owned(),
-                )
-            }
+            "if_available" => IfAvailableOrNever::IfAvailable,
+            "never" => IfAvailableOrNever::Never,
+            other => IfAvailableOrNever::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for CheckoutCardPaymentMethodOptionsRequestOvercapture {
+impl std::fmt::Display for IfAvailableOrNever {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CheckoutCardPaymentMethodOptionsRequestOvercapture {
+impl serde::Serialize for IfAvailableOrNever {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CheckoutCardPaymentMethodOptionsRequestOvercapture {
+impl<'de> serde::Deserialize<'de> for IfAvailableOrNever {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutCardPaymentMethodOptionsRequestOvercapture::from(value.as_str()))
+        Ok(IfAvailableOrNever::from(value.as_str()))
     }
 }
 /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
@@ -1399,7 +1386,7 @@ impl<'de> serde::Deserialize<'de> for FundingType {
 /// Describes whether Checkout should display Link. Defaults to `auto`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CheckoutLinkWalletOptionsDisplay {
+pub enum AutoOrNever {
     /// `auto`
     Auto,
     /// `never`
@@ -1407,41 +1394,41 @@ pub enum CheckoutLinkWalletOptionsDisplay {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CheckoutLinkWalletOptionsDisplay {
+impl AutoOrNever {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CheckoutLinkWalletOptionsDisplay::Auto => "auto",
-            CheckoutLinkWalletOptionsDisplay::Never => "never",
-            CheckoutLinkWalletOptionsDisplay::Unknown(value) => value,
+            AutoOrNever::Auto => "auto",
+            AutoOrNever::Never => "never",
+            AutoOrNever::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CheckoutLinkWalletOptionsDisplay {
+impl From<&str> for AutoOrNever {
     fn from(value: &str) -> Self {
         match value {
-            "auto" => CheckoutLinkWalletOptionsDisplay::Auto,
-            "never" => CheckoutLinkWalletOptionsDisplay::Never,
-            other => CheckoutLinkWalletOptionsDisplay::Unknown(other.to_owned()),
+            "auto" => AutoOrNever::Auto,
+            "never" => AutoOrNever::Never,
+            other => AutoOrNever::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for CheckoutLinkWalletOptionsDisplay {
+impl std::fmt::Display for AutoOrNever {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CheckoutLinkWalletOptionsDisplay {
+impl serde::Serialize for AutoOrNever {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutLinkWalletOptionsDisplay {
+impl<'de> serde::Deserialize<'de> for AutoOrNever {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutLinkWalletOptionsDisplay::from(value.as_str()))
+        Ok(AutoOrNever::from(value.as_str()))
     }
 }
 /// Determines if the amount includes the IOF tax.
@@ -1495,7 +1482,7 @@ impl<'de> serde::Deserialize<'de> for AmountIncludesIof {
 /// Bank account verification method. The default value is `automatic`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
+pub enum AutomaticOrInstant {
     /// `automatic`
     Automatic,
     /// `instant`
@@ -1503,60 +1490,41 @@ pub enum CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
+impl AutomaticOrInstant {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Automatic => {
-                "automatic"
-            }
-            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Instant => {
-                "instant"
-            }
-            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Unknown(
-                value,
-            ) => value,
+            AutomaticOrInstant::Automatic => "automatic",
+            AutomaticOrInstant::Instant => "instant",
+            AutomaticOrInstant::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
+impl From<&str> for AutomaticOrInstant {
     fn from(value: &str) -> Self {
         match value {
-            "automatic" => {
-                CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Automatic
-            }
-            "instant" => {
-                CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Instant
-            }
-            other => {
-                CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Unknown(
-                    other.to_owned(),
-                )
-            }
+            "automatic" => AutomaticOrInstant::Automatic,
+            "instant" => AutomaticOrInstant::Instant,
+            other => AutomaticOrInstant::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
+impl std::fmt::Display for AutomaticOrInstant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
+impl serde::Serialize for AutomaticOrInstant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
+impl<'de> serde::Deserialize<'de> for AutomaticOrInstant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::from(
-                value.as_str(),
-            ),
-        )
+        Ok(AutomaticOrInstant::from(value.as_str()))
     }
 }
 /// Type of the account referenced.
@@ -1878,7 +1846,7 @@ impl<'de> serde::Deserialize<'de> for PaymentSchedule {
 /// The type of image for the icon. Must be one of `file` or `url`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CreateCheckoutSessionBrandingSettingsIconType {
+pub enum PaymentPagesCheckoutSessionBrandingSettingsIconType {
     /// `file`
     File,
     /// `url`
@@ -1886,43 +1854,46 @@ pub enum CreateCheckoutSessionBrandingSettingsIconType {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CreateCheckoutSessionBrandingSettingsIconType {
+impl PaymentPagesCheckoutSessionBrandingSettingsIconType {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CreateCheckoutSessionBrandingSettingsIconType::File => "file",
-            CreateCheckoutSessionBrandingSettingsIconType::Url => "url",
-            CreateCheckoutSessionBrandingSettingsIconType::Unknown(value) => value,
+            PaymentPagesCheckoutSessionBrandingSettingsIconType::File => "file",
+            PaymentPagesCheckoutSessionBrandingSettingsIconType::Url => "url",
+            PaymentPagesCheckoutSessionBrandingSettingsIconType::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CreateCheckoutSessionBrandingSettingsIconType {
+impl From<&str> for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     fn from(value: &str) -> Self {
         match value {
-            "file" => CreateCheckoutSessionBrandingSettingsIconType::File,
-            "url" => CreateCheckoutSessionBrandingSettingsIconType::Url,
+            "file" => PaymentPagesCheckoutSessionBrandingSettingsIconType::File,
+            "url" => PaymentPagesCheckoutSessionBrandingSettingsIconType::Url,
             other => {
-                CreateCheckoutSessionBrandingSettingsIconType::Unknown(other.to_owned())
+                PaymentPagesCheckoutSessionBrandingSettingsIconType::Unknown(
+                    other.to_owned(),
+                )
             }
         }
     }
 }
-impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsIconType {
+impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionBrandingSettingsIconType {
+impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsIconType {
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionBrandingSettingsIconType::from(value.as_str()))
+        Ok(PaymentPagesCheckoutSessionBrandingSettingsIconType::from(value.as_str()))
     }
 }
 /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
@@ -2232,7 +2203,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionPermissionsUpdateShippingDe
 /// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options/properties/allow_redisplay_filters/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+pub enum AlwaysOrLimitedOrUnspecified {
     /// `always`
     Always,
     /// `limited`
@@ -2242,58 +2213,49 @@ pub enum CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+impl AlwaysOrLimitedOrUnspecified {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Always => "always",
-            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Limited => "limited",
-            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unspecified => {
-                "unspecified"
-            }
-            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unknown(value) => value,
+            AlwaysOrLimitedOrUnspecified::Always => "always",
+            AlwaysOrLimitedOrUnspecified::Limited => "limited",
+            AlwaysOrLimitedOrUnspecified::Unspecified => "unspecified",
+            AlwaysOrLimitedOrUnspecified::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+impl From<&str> for AlwaysOrLimitedOrUnspecified {
     fn from(value: &str) -> Self {
         match value {
-            "always" => CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Always,
-            "limited" => CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Limited,
-            "unspecified" => {
-                CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unspecified
-            }
-            other => {
-                CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unknown(
-                    other.to_owned(),
-                )
-            }
+            "always" => AlwaysOrLimitedOrUnspecified::Always,
+            "limited" => AlwaysOrLimitedOrUnspecified::Limited,
+            "unspecified" => AlwaysOrLimitedOrUnspecified::Unspecified,
+            other => AlwaysOrLimitedOrUnspecified::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+impl std::fmt::Display for AlwaysOrLimitedOrUnspecified {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+impl serde::Serialize for AlwaysOrLimitedOrUnspecified {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+impl<'de> serde::Deserialize<'de> for AlwaysOrLimitedOrUnspecified {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CreateCheckoutSessionPaymentMethodDataAllowRedisplay::from(value.as_str()))
+        Ok(AlwaysOrLimitedOrUnspecified::from(value.as_str()))
     }
 }
 /// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+pub enum DisabledOrEnabled {
     /// `disabled`
     Disabled,
     /// `enabled`
@@ -2301,62 +2263,41 @@ pub enum CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+impl DisabledOrEnabled {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled => {
-                "disabled"
-            }
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled => {
-                "enabled"
-            }
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
-                value,
-            ) => value,
+            DisabledOrEnabled::Disabled => "disabled",
+            DisabledOrEnabled::Enabled => "enabled",
+            DisabledOrEnabled::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+impl From<&str> for DisabledOrEnabled {
     fn from(value: &str) -> Self {
         match value {
-            "disabled" => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled
-            }
-            "enabled" => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled
-            }
-            other => {
-                CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
-                    other.to_owned(),
-                )
-            }
+            "disabled" => DisabledOrEnabled::Disabled,
+            "enabled" => DisabledOrEnabled::Enabled,
+            other => DisabledOrEnabled::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display
-for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+impl std::fmt::Display for DisabledOrEnabled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+impl serde::Serialize for DisabledOrEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+impl<'de> serde::Deserialize<'de> for DisabledOrEnabled {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(
-            CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::from(
-                value.as_str(),
-            ),
-        )
+        Ok(DisabledOrEnabled::from(value.as_str()))
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection/properties/allowed_countries/items` (undocumented in the spec).
