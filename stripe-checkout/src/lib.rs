@@ -2,11 +2,13 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), stripe_checkout::Error> {
-//! use stripe_checkout::{Client, CreateCheckoutSessionMode, CreateCheckoutSessionParams};
+//! use stripe_checkout::{CheckoutSessionMode, Client, CreateCheckoutSessionParams};
 //!
 //! let client = Client::new("sk_test_...");
-//! let mut params = CreateCheckoutSessionParams::new("https://example.com/success");
-//! params.mode = Some(CreateCheckoutSessionMode::Payment);
+//! let params = CreateCheckoutSessionParams::hosted(
+//!     CheckoutSessionMode::Payment,
+//!     "https://example.com/success",
+//! );
 //! let session = client.checkout_sessions().create(&params).await?;
 //! println!("redirect to {:?}", session.url);
 //! # Ok(()) }
