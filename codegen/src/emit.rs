@@ -532,30 +532,25 @@ fn service_def(service: &Service) -> Result<TokenStream, Error> {
         service.accessor
     );
     let accessor_doc = format!(" The endpoints under `{base}`.");
-    let options_doc = " Uses these options (idempotency key, connected account) for the calls made through this value.";
     let mut methods = Vec::new();
     for operation in &service.operations {
         methods.push(operation_def(operation, &pointer)?);
     }
+    // Methods return an owned `crate::Request` (per-call options, `Send + 'static` future), so
+    // this value only needs to borrow the client while a call is built.
     Ok(quote! {
         #[doc = #struct_doc]
-        #[derive(Debug, Clone)]
+        #[derive(Debug, Clone, Copy)]
         pub struct #name<'c> {
             client: &'c crate::Client,
-            options: crate::RequestOptions,
         }
         impl crate::Client {
             #[doc = #accessor_doc]
             pub fn #accessor(&self) -> #name<'_> {
-                #name { client: self, options: crate::RequestOptions::default() }
+                #name { client: self }
             }
         }
-        impl<'c> #name<'c> {
-            #[doc = #options_doc]
-            pub fn with_options(mut self, options: crate::RequestOptions) -> Self {
-                self.options = options;
-                self
-            }
+        impl #name<'_> {
             #(#methods)*
         }
     })
@@ -622,13 +617,17 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
             doc.push_str(&format!("\n\n`{}`: {param_doc}", param.name));
         }
     }
+    doc.push_str(
+        "\n\nReturns a [`crate::Request`]: `.await` it, after setting per-call options \
+         (`.idempotency_key(…)`, `.stripe_account(…)`, `.timeout(…)`) if needed.",
+    );
     let doc = docs(Some(doc.trim()));
 
     let main = quote! {
         #doc
-        pub async fn #method(&self, #(#arg_decls)* params: &#params) -> Result<#response, crate::Error> {
+        pub fn #method(&self, #(#arg_decls)* params: &#params) -> crate::Request<#response> {
             #path_expr
-            self.client.call(#http, &path, params, &self.options).await
+            self.client.call(#http, path, params)
         }
     };
     let Ty::List(item) = &operation.response else {
@@ -647,7 +646,7 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
         #[doc = #paging_doc]
         pub fn #paging(&self, #(#arg_decls)* params: &#params) -> crate::Paginator<#item> {
             #path_expr
-            self.client.call_paginated(path, params, self.options.clone())
+            self.client.call_paginated(path, params)
         }
     })
 }

@@ -31,20 +31,23 @@ pub mod generated;
 #[path = "private.rs"]
 pub mod __private;
 mod pagination;
+mod request;
+mod response;
 mod unsettable;
 pub mod webhook;
 
 #[doc(hidden)]
 pub use client::encode_path_segment;
-pub use client::{Client, ClientBuilder, Method, RequestOptions};
+pub use client::{Client, ClientBuilder, Method};
 pub use error::{
     ApiError, ApiErrorObject, ApiErrorType, ConfigError, DecodeError, EncodeError, Error,
-    TransportError,
+    PaginationError, TooLargeError, TransportError,
 };
 pub use event::{Event, EventData, EventObject, EventRequest, EventType};
 pub use expandable::{Expandable, Identified};
 pub use generated::*;
 pub use pagination::{List, Paginator};
+pub use request::{MetaFuture, Request, RequestFuture, Response};
 pub use unsettable::Unsettable;
 pub use webhook::{Webhook, WebhookError};
 

@@ -7,7 +7,7 @@ use common::{client, header, KEY};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use stripe_checkout::{
-    encode_path_segment, ApiErrorType, Client, Error, Method, RequestOptions, API_VERSION,
+    encode_path_segment, ApiErrorType, Client, Error, Method, API_VERSION,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -65,9 +65,7 @@ async fn post_sends_headers_and_exact_form_body() {
         .send(
             Method::Post,
             "/v1/checkout/sessions",
-            &create_params(),
-            &RequestOptions::new(),
-        )
+            &create_params())
         .await
         .unwrap();
     assert_eq!(session["id"], "cs_test_1");
@@ -75,9 +73,7 @@ async fn post_sends_headers_and_exact_form_body() {
         .send(
             Method::Post,
             "/v1/checkout/sessions",
-            &create_params(),
-            &RequestOptions::new(),
-        )
+            &create_params())
         .await
         .unwrap();
 
@@ -134,20 +130,16 @@ async fn caller_idempotency_key_and_stripe_account_override() {
         .send(
             Method::Post,
             "/v1/checkout/sessions",
-            &(),
-            &RequestOptions::new(),
-        )
+            &())
         .await
         .unwrap();
     let _: Value = client
         .send(
             Method::Post,
             "/v1/checkout/sessions/cs_1/expire",
-            &(),
-            &RequestOptions::new()
-                .idempotency_key("order-42")
-                .stripe_account("acct_request"),
-        )
+            &())
+        .idempotency_key("order-42")
+        .stripe_account("acct_request")
         .await
         .unwrap();
 
@@ -192,9 +184,7 @@ async fn get_sends_params_in_the_query_string() {
         .send(
             Method::Get,
             "/v1/checkout/sessions",
-            &params,
-            &RequestOptions::new(),
-        )
+            &params)
         .await
         .unwrap();
     assert!(list.data.is_empty());
@@ -204,9 +194,7 @@ async fn get_sends_params_in_the_query_string() {
         .send(
             Method::Get,
             "/v1/checkout/sessions",
-            &(),
-            &RequestOptions::new(),
-        )
+            &())
         .await
         .unwrap();
 
@@ -238,9 +226,7 @@ async fn delete_sends_params_in_the_query_string() {
         .send(
             Method::Delete,
             "/v1/things/x",
-            &json!({"expand": ["a"]}),
-            &RequestOptions::new(),
-        )
+            &json!({"expand": ["a"]}))
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
@@ -271,7 +257,7 @@ async fn hostile_ids_stay_one_path_segment() {
     for (id, _) in &cases {
         let path = format!("/v1/checkout/sessions/{}", encode_path_segment(id));
         let _: Value = client
-            .send(Method::Get, &path, &(), &RequestOptions::new())
+            .send(Method::Get, &path, &())
             .await
             .unwrap();
     }
@@ -287,7 +273,7 @@ async fn hostile_ids_stay_one_path_segment() {
     for id in ["..", ".", ""] {
         let path = format!("/v1/checkout/sessions/{}", encode_path_segment(id));
         let result: Result<Value, Error> = client
-            .send(Method::Get, &path, &(), &RequestOptions::new())
+            .send(Method::Get, &path, &())
             .await;
         assert!(
             matches!(result, Err(Error::Encode(_))),
@@ -359,9 +345,7 @@ async fn error_bodies_become_typed_api_errors() {
             .send(
                 Method::Post,
                 &format!("/v1/case/{i}"),
-                &(),
-                &RequestOptions::new(),
-            )
+                &())
             .await;
         let err = result.unwrap_err();
         assert_eq!(err.request_id(), Some(&*format!("req_{i}")));
@@ -419,7 +403,7 @@ async fn non_json_error_body_is_still_an_api_error() {
         .mount(&server)
         .await;
     let err = client(&server)
-        .send::<_, Value>(Method::Get, "/v1/x", &(), &RequestOptions::new())
+        .send::<_, Value>(Method::Get, "/v1/x", &())
         .await
         .unwrap_err();
     let api = err.api_error().unwrap();
@@ -484,9 +468,7 @@ async fn undecodable_bodies_name_the_failing_path() {
             .send::<_, stripe_checkout::List<Session>>(
                 Method::Get,
                 &format!("/v1/body/{i}"),
-                &(),
-                &RequestOptions::new(),
-            )
+                &())
             .await
             .unwrap_err();
         let Error::Decode(decode) = &err else {
@@ -495,7 +477,14 @@ async fn undecodable_bodies_name_the_failing_path() {
         assert_eq!(decode.path, *expected_path, "body {i}: {err}");
         assert_eq!(decode.status, 200);
         assert_eq!(err.request_id(), Some("req_decode"));
-        assert!(err.to_string().contains(expected_path), "{err}");
+        let shown = err.to_string();
+        if *expected_path == "." {
+            assert!(shown.contains("at the top level of the body"), "{shown}");
+        } else {
+            assert!(shown.contains(&format!("at `{expected_path}`")), "{shown}");
+        }
+        // A GET: nothing to retry with a key.
+        assert!(!shown.contains("Idempotency-Key"), "{shown}");
         // JSON bodies are never quoted (they may hold client secrets); HTML is.
         assert_eq!(decode.body_excerpt.is_some(), i == 3, "body {i}");
     }
@@ -519,7 +508,7 @@ fn debug_output_never_shows_the_key() {
 async fn bad_key_fails_requests_without_panicking_or_leaking() {
     let client = Client::new("sk_test_bad\r\nInjected: yes");
     let err = client
-        .send::<_, Value>(Method::Get, "/v1/x", &(), &RequestOptions::new())
+        .send::<_, Value>(Method::Get, "/v1/x", &())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
@@ -533,9 +522,9 @@ async fn bad_header_values_are_encode_errors() {
         .send::<_, Value>(
             Method::Post,
             "/v1/x",
-            &(),
-            &RequestOptions::new().stripe_account("acct\n1"),
-        )
+            &())
+        .stripe_account("acct
+1")
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Encode(_)), "{err:?}");

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::{client, header};
 use serde_json::{json, Value};
-use stripe_checkout::{ApiErrorType, Error, Method, RequestOptions};
+use stripe_checkout::{ApiErrorType, Error, Method};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::matchers::method;
@@ -23,9 +23,7 @@ async fn post(client: &stripe_checkout::Client) -> Result<Value, Error> {
         .send(
             Method::Post,
             "/v1/checkout/sessions",
-            &json!({"mode": "payment"}),
-            &RequestOptions::new(),
-        )
+            &json!({"mode": "payment"}))
         .await
 }
 
@@ -193,9 +191,8 @@ async fn caller_key_is_reused_on_every_retry() {
         .send::<_, Value>(
             Method::Post,
             "/v1/checkout/sessions",
-            &(),
-            &RequestOptions::new().idempotency_key("mine"),
-        )
+            &())
+        .idempotency_key("mine")
         .await;
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 3);
@@ -246,7 +243,19 @@ async fn connection_refused_is_a_connection_error() {
         unreachable!()
     };
     assert_eq!(t.retries, 2);
-    assert!(std::error::Error::source(&err).is_some());
+    // The cause is in the message, once, and not again as `source()`.
+    assert!(std::error::Error::source(&err).is_none());
+    let shown = err.to_string();
+    assert!(shown.to_lowercase().contains("refused"), "{shown}");
+    assert!(shown.contains("POST /v1/checkout/sessions"), "{shown}");
+    assert!(shown.contains("(after 2 retries)"), "{shown}");
+    // A POST that may have reached Stripe says which key to retry with.
+    let key = err.idempotency_key().expect("a POST always has a key");
+    assert_eq!(t.idempotency_key.as_deref(), Some(key));
+    assert!(
+        shown.contains(&format!("retry with Idempotency-Key {key:?}")),
+        "{shown}"
+    );
     assert!(!format!("{err} {err:?}").contains(common::KEY));
 }
 
