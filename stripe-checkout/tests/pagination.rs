@@ -310,3 +310,102 @@ fn paginator_is_send_and_static() {
     drop(params);
     assert_send_static(&stream);
 }
+
+#[tokio::test]
+async fn a_server_that_ignores_the_cursor_is_stopped_with_a_typed_error() {
+    // The new user's trial: the same non-empty page with `has_more: true` forever was followed
+    // for 1,000 requests. Now the second sight of the same cursor ends the walk.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(page(&["cs_1", "cs_2"], true))
+        .mount(&server)
+        .await;
+    let (ids, error) = collect_ids(&server, json!({"limit": 2})).await;
+    assert_eq!(ids, ["cs_1", "cs_2"]);
+    match error {
+        Some(Error::Pagination(e)) => {
+            assert_eq!(e.repeated_cursor, "cs_2");
+            assert_eq!(e.cursor_param, "starting_after");
+            assert_eq!(e.path, PATH);
+        }
+        other => panic!("expected a pagination error, got {other:?}"),
+    }
+    assert_eq!(
+        queries(&server).await,
+        ["limit=2", "limit=2&starting_after=cs_2"]
+    );
+}
+
+#[tokio::test]
+async fn a_cycle_of_pages_is_stopped_too() {
+    let server = MockServer::start().await;
+    mount(&server, None, page(&["cs_1"], true)).await;
+    mount(&server, Some(("starting_after", "cs_1")), page(&["cs_2"], true)).await;
+    // Back to the first page: its cursor was used already.
+    mount(&server, Some(("starting_after", "cs_2")), page(&["cs_1"], true)).await;
+    let (ids, error) = collect_ids(&server, json!({})).await;
+    assert_eq!(ids, ["cs_1", "cs_2"]);
+    assert!(matches!(error, Some(Error::Pagination(_))), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_page_ending_at_the_callers_own_cursor_is_a_loop() {
+    let server = MockServer::start().await;
+    mount(&server, Some(("ending_before", "z")), page(&["z"], true)).await;
+    let (ids, error) = collect_ids(&server, json!({"ending_before": "z"})).await;
+    assert!(ids.is_empty());
+    assert!(matches!(error, Some(Error::Pagination(_))), "{error:?}");
+}
+
+#[tokio::test]
+async fn collect_vec_stops_at_the_limit_without_fetching_more_pages() {
+    let server = MockServer::start().await;
+    mount(&server, None, page(&["cs_1", "cs_2"], true)).await;
+    mount(
+        &server,
+        Some(("starting_after", "cs_2")),
+        page(&["cs_3", "cs_4"], true),
+    )
+    .await;
+    let items = client(&server)
+        .paginate::<_, Value>(PATH.to_owned(), &json!({"limit": 2}))
+        .collect_vec(3)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = items.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["cs_1", "cs_2", "cs_3"]);
+    assert_eq!(queries(&server).await.len(), 2);
+
+    // Fewer items than the limit: all of them; an error: the error.
+    let server = MockServer::start().await;
+    mount(&server, None, page(&["cs_1"], false)).await;
+    let all = client(&server)
+        .paginate::<_, Value>(PATH.to_owned(), &())
+        .collect_vec(100)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    let err = client(&server)
+        .paginate::<_, Value>(PATH.to_owned(), &vec![1])
+        .collect_vec(100)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Encode(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn paginator_timeout_applies_to_each_page() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(page(&["cs_1"], false).set_delay(std::time::Duration::from_millis(400)))
+        .mount(&server)
+        .await;
+    let client = common::builder(&server).max_retries(0).build().unwrap();
+    let err = client
+        .paginate::<_, Value>(PATH.to_owned(), &())
+        .timeout(std::time::Duration::from_millis(50))
+        .collect_vec(10)
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+}
