@@ -209,9 +209,9 @@ impl Client {
             Err(std::env::VarError::NotPresent) => {
                 Err(Error::config(format!("{SECRET_KEY_VAR} is not set")))
             }
-            Err(std::env::VarError::NotUnicode(_)) => {
-                Err(Error::config(format!("{SECRET_KEY_VAR} is not valid Unicode")))
-            }
+            Err(std::env::VarError::NotUnicode(_)) => Err(Error::config(format!(
+                "{SECRET_KEY_VAR} is not valid Unicode"
+            ))),
         }
     }
 
@@ -246,7 +246,13 @@ impl Client {
     {
         // Encoded now, so the request owns everything and does not borrow `params`.
         let pairs = form::to_pairs(params);
-        Request::new(self.clone(), method, path.to_owned(), pairs, decode_json::<R>)
+        Request::new(
+            self.clone(),
+            method,
+            path.to_owned(),
+            pairs,
+            decode_json::<R>,
+        )
     }
 
     /// [`Client::send`] for the generated params and response types, through their

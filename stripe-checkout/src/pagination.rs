@@ -147,10 +147,14 @@ impl<T: Identified> Paginator<T> {
         let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
         let backward = value(ENDING_BEFORE).is_some() && value(STARTING_AFTER).is_none();
         // The caller's own cursor counts as used: a page that ends there again is a loop.
-        let cursors = value(if backward { ENDING_BEFORE } else { STARTING_AFTER })
-            .cloned()
-            .into_iter()
-            .collect();
+        let cursors = value(if backward {
+            ENDING_BEFORE
+        } else {
+            STARTING_AFTER
+        })
+        .cloned()
+        .into_iter()
+        .collect();
         Paginator {
             client,
             path,

@@ -21,7 +21,10 @@ pub(crate) struct Raw {
 pub(crate) enum ReadError {
     Transport(reqwest::Error),
     /// The body is (or announced itself as) longer than the limit; what was read is dropped.
-    TooLarge { status: u16, headers: HeaderMap },
+    TooLarge {
+        status: u16,
+        headers: HeaderMap,
+    },
 }
 
 /// Reads the body chunk by chunk into one buffer, stopping as soon as it would exceed `limit`
@@ -91,7 +94,10 @@ pub(crate) struct Success {
 
 impl Success {
     /// Decodes the body, turning a failure into [`Error::Decode`] with the JSON path.
-    pub(crate) fn decode_with<R>(self, decode: fn(&[u8]) -> Result<R, JsonError>) -> Result<R, Error> {
+    pub(crate) fn decode_with<R>(
+        self,
+        decode: fn(&[u8]) -> Result<R, JsonError>,
+    ) -> Result<R, Error> {
         match decode(&self.bytes) {
             Ok(value) => Ok(value),
             Err(failure) => Err(self.decode_error(failure)),

@@ -6,9 +6,7 @@ mod common;
 use common::{client, header, KEY};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use stripe_checkout::{
-    encode_path_segment, ApiErrorType, Client, Error, Method, API_VERSION,
-};
+use stripe_checkout::{encode_path_segment, ApiErrorType, Client, Error, Method, API_VERSION};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -62,18 +60,12 @@ async fn post_sends_headers_and_exact_form_body() {
     let client = client(&server);
 
     let session: Value = client
-        .send(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &create_params())
+        .send(Method::Post, "/v1/checkout/sessions", &create_params())
         .await
         .unwrap();
     assert_eq!(session["id"], "cs_test_1");
     let _: Value = client
-        .send(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &create_params())
+        .send(Method::Post, "/v1/checkout/sessions", &create_params())
         .await
         .unwrap();
 
@@ -127,17 +119,11 @@ async fn caller_idempotency_key_and_stripe_account_override() {
         .unwrap();
 
     let _: Value = client
-        .send(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &())
+        .send(Method::Post, "/v1/checkout/sessions", &())
         .await
         .unwrap();
     let _: Value = client
-        .send(
-            Method::Post,
-            "/v1/checkout/sessions/cs_1/expire",
-            &())
+        .send(Method::Post, "/v1/checkout/sessions/cs_1/expire", &())
         .idempotency_key("order-42")
         .stripe_account("acct_request")
         .await
@@ -181,20 +167,14 @@ async fn get_sends_params_in_the_query_string() {
         customer_details: [("email", "a+b@example.com")].into(),
     };
     let list: stripe_checkout::List<Value> = client
-        .send(
-            Method::Get,
-            "/v1/checkout/sessions",
-            &params)
+        .send(Method::Get, "/v1/checkout/sessions", &params)
         .await
         .unwrap();
     assert!(list.data.is_empty());
 
     // No params, no `?`.
     let _: Value = client
-        .send(
-            Method::Get,
-            "/v1/checkout/sessions",
-            &())
+        .send(Method::Get, "/v1/checkout/sessions", &())
         .await
         .unwrap();
 
@@ -223,10 +203,7 @@ async fn delete_sends_params_in_the_query_string() {
         .mount(&server)
         .await;
     let _: Value = client(&server)
-        .send(
-            Method::Delete,
-            "/v1/things/x",
-            &json!({"expand": ["a"]}))
+        .send(Method::Delete, "/v1/things/x", &json!({"expand": ["a"]}))
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
@@ -256,10 +233,7 @@ async fn hostile_ids_stay_one_path_segment() {
     ];
     for (id, _) in &cases {
         let path = format!("/v1/checkout/sessions/{}", encode_path_segment(id));
-        let _: Value = client
-            .send(Method::Get, &path, &())
-            .await
-            .unwrap();
+        let _: Value = client.send(Method::Get, &path, &()).await.unwrap();
     }
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), cases.len());
@@ -272,9 +246,7 @@ async fn hostile_ids_stay_one_path_segment() {
     // Ids no URL can carry as a segment are refused before anything is sent.
     for id in ["..", ".", ""] {
         let path = format!("/v1/checkout/sessions/{}", encode_path_segment(id));
-        let result: Result<Value, Error> = client
-            .send(Method::Get, &path, &())
-            .await;
+        let result: Result<Value, Error> = client.send(Method::Get, &path, &()).await;
         assert!(
             matches!(result, Err(Error::Encode(_))),
             "id {id:?}: {result:?}"
@@ -342,10 +314,7 @@ async fn error_bodies_become_typed_api_errors() {
     let mut errors = Vec::new();
     for (i, (status, _)) in cases.iter().enumerate() {
         let result: Result<Value, Error> = client
-            .send(
-                Method::Post,
-                &format!("/v1/case/{i}"),
-                &())
+            .send(Method::Post, &format!("/v1/case/{i}"), &())
             .await;
         let err = result.unwrap_err();
         assert_eq!(err.request_id(), Some(&*format!("req_{i}")));
@@ -465,10 +434,7 @@ async fn undecodable_bodies_name_the_failing_path() {
     let client = client(&server);
     for (i, (_, expected_path)) in bodies.iter().enumerate() {
         let err = client
-            .send::<_, stripe_checkout::List<Session>>(
-                Method::Get,
-                &format!("/v1/body/{i}"),
-                &())
+            .send::<_, stripe_checkout::List<Session>>(Method::Get, &format!("/v1/body/{i}"), &())
             .await
             .unwrap_err();
         let Error::Decode(decode) = &err else {
@@ -519,12 +485,11 @@ async fn bad_key_fails_requests_without_panicking_or_leaking() {
 async fn bad_header_values_are_encode_errors() {
     let server = MockServer::start().await;
     let err = client(&server)
-        .send::<_, Value>(
-            Method::Post,
-            "/v1/x",
-            &())
-        .stripe_account("acct
-1")
+        .send::<_, Value>(Method::Post, "/v1/x", &())
+        .stripe_account(
+            "acct
+1",
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Encode(_)), "{err:?}");
@@ -557,9 +522,10 @@ async fn api_error_display_has_decline_code_doc_url_and_retries() {
         .mount(&server)
         .await;
     Mock::given(path("/v1/flaky"))
-        .respond_with(ResponseTemplate::new(503).set_body_json(
-            json!({"error": {"type": "api_error", "message": "Try again."}}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .set_body_json(json!({"error": {"type": "api_error", "message": "Try again."}})),
+        )
         .mount(&server)
         .await;
     let client = client(&server);
@@ -606,7 +572,10 @@ async fn transport_errors_leave_out_the_query_string() {
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("jenny"), "{shown}");
     assert!(!shown.contains("customer_details"), "{shown}");
-    assert!(err.to_string().contains("GET /v1/checkout/sessions"), "{err}");
+    assert!(
+        err.to_string().contains("GET /v1/checkout/sessions"),
+        "{err}"
+    );
 }
 
 /// Every message in the `source()` chain, as `anyhow`'s `{:#}` would print them.
@@ -640,7 +609,10 @@ async fn each_cause_is_printed_once() {
         }
     }
     // And the one line says what broke.
-    assert!(messages[0].to_lowercase().contains("refused"), "{messages:?}");
+    assert!(
+        messages[0].to_lowercase().contains("refused"),
+        "{messages:?}"
+    );
 }
 
 #[tokio::test]
@@ -694,7 +666,10 @@ async fn custom_reqwest_client_is_used() {
     let requests = server.received_requests().await.unwrap();
     assert_eq!(header(&requests[0], "x-from-my-client"), Some("yes"));
     // The crate's own headers are still sent.
-    assert_eq!(header(&requests[0], "authorization"), Some(&*format!("Bearer {KEY}")));
+    assert_eq!(
+        header(&requests[0], "authorization"),
+        Some(&*format!("Bearer {KEY}"))
+    );
 }
 
 #[test]

@@ -17,8 +17,7 @@ use stripe_checkout::{
     CreateCheckoutSessionParams, CreateCheckoutSessionPaymentMethodTypes,
     CustomerOrDeletedCustomer, Error, Expandable, ExpireCheckoutSessionParams, Item,
     ListCheckoutSessionLineItemsParams, ListCheckoutSessionsCustomerDetails,
-    ListCheckoutSessionsParams, RetrieveCheckoutSessionParams, Unsettable,
-    API_VERSION,
+    ListCheckoutSessionsParams, RetrieveCheckoutSessionParams, Unsettable, API_VERSION,
 };
 use wiremock::matchers::{any, method, path, path_regex, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -598,7 +597,9 @@ async fn an_idempotency_key_is_sent_on_its_own_call_only() {
 async fn per_call_timeout_overrides_the_client_timeout() {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(ok(fixture("seed_session.json")).set_delay(std::time::Duration::from_millis(400)))
+        .respond_with(
+            ok(fixture("seed_session.json")).set_delay(std::time::Duration::from_millis(400)),
+        )
         .mount(&server)
         .await;
     let client = builder(&server).max_retries(0).build().unwrap();
@@ -648,7 +649,9 @@ async fn endpoint_futures_can_be_spawned_joined_and_raced() {
     let spawned = tokio::spawn(client.checkout_sessions().create(&params).into_future());
     let (a, b) = tokio::join!(
         client.checkout_sessions().create(&params),
-        client.checkout_sessions().retrieve(SESSION_ID, &RetrieveCheckoutSessionParams::default()),
+        client
+            .checkout_sessions()
+            .retrieve(SESSION_ID, &RetrieveCheckoutSessionParams::default()),
     );
     let raced = tokio::select! {
         session = client.checkout_sessions().create(&params) => session,

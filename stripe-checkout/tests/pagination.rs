@@ -117,8 +117,7 @@ async fn caller_starting_after_is_replaced_by_the_cursor() {
         page(&["cs_2"], false),
     )
     .await;
-    let (ids, error) = collect_ids(&server, json!({"starting_after": "cs_0"}))
-    .await;
+    let (ids, error) = collect_ids(&server, json!({"starting_after": "cs_0"})).await;
     assert!(error.is_none());
     assert_eq!(ids, ["cs_1", "cs_2"]);
     assert_eq!(
@@ -145,8 +144,7 @@ async fn backward_with_ending_before_yields_each_page_reversed() {
     .await;
     mount(&server, Some(("ending_before", "n2")), page(&["n1"], false)).await;
 
-    let (ids, error) = collect_ids(&server, json!({"ending_before": "z", "limit": 2}))
-    .await;
+    let (ids, error) = collect_ids(&server, json!({"ending_before": "z", "limit": 2})).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(ids, ["n5", "n4", "n3", "n2", "n1"]);
     assert_eq!(
@@ -340,9 +338,19 @@ async fn a_server_that_ignores_the_cursor_is_stopped_with_a_typed_error() {
 async fn a_cycle_of_pages_is_stopped_too() {
     let server = MockServer::start().await;
     mount(&server, None, page(&["cs_1"], true)).await;
-    mount(&server, Some(("starting_after", "cs_1")), page(&["cs_2"], true)).await;
+    mount(
+        &server,
+        Some(("starting_after", "cs_1")),
+        page(&["cs_2"], true),
+    )
+    .await;
     // Back to the first page: its cursor was used already.
-    mount(&server, Some(("starting_after", "cs_2")), page(&["cs_1"], true)).await;
+    mount(
+        &server,
+        Some(("starting_after", "cs_2")),
+        page(&["cs_1"], true),
+    )
+    .await;
     let (ids, error) = collect_ids(&server, json!({})).await;
     assert_eq!(ids, ["cs_1", "cs_2"]);
     assert!(matches!(error, Some(Error::Pagination(_))), "{error:?}");

@@ -23,7 +23,8 @@ async fn post(client: &stripe_checkout::Client) -> Result<Value, Error> {
         .send(
             Method::Post,
             "/v1/checkout/sessions",
-            &json!({"mode": "payment"}))
+            &json!({"mode": "payment"}),
+        )
         .await
 }
 
@@ -188,10 +189,7 @@ async fn caller_key_is_reused_on_every_retry() {
         .mount(&server)
         .await;
     let _ = client(&server)
-        .send::<_, Value>(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &())
+        .send::<_, Value>(Method::Post, "/v1/checkout/sessions", &())
         .idempotency_key("mine")
         .await;
     let requests = server.received_requests().await.unwrap();
@@ -343,7 +341,10 @@ async fn an_oversized_body_is_a_typed_error_and_never_retried() {
     assert!(!err.is_retryable());
     let key = err.idempotency_key().expect("POSTs have a key");
     let shown = err.to_string();
-    assert!(shown.contains("larger than the limit of 1024 bytes"), "{shown}");
+    assert!(
+        shown.contains("larger than the limit of 1024 bytes"),
+        "{shown}"
+    );
     assert!(shown.contains(key), "{shown}");
 }
 

@@ -238,7 +238,9 @@ fn zero_tolerance_disables_the_age_check_as_in_the_official_sdks() {
 fn the_header_can_be_given_as_bytes() {
     let header = sign_payload(PAYLOAD, SECRET, T);
     verifier().verify(PAYLOAD, header.as_bytes()).unwrap();
-    verifier().verify(PAYLOAD, header.as_bytes().to_vec()).unwrap();
+    verifier()
+        .verify(PAYLOAD, header.as_bytes().to_vec())
+        .unwrap();
     let payload = event_json("invoice.paid", "{}");
     let now_header = webhook::generate_test_header(&payload, SECRET);
     Webhook::construct_event(&payload, now_header.as_bytes(), SECRET).unwrap();

@@ -52,7 +52,7 @@ pub struct CheckoutSession {
     /// Total of all items after discounts and taxes are applied.
     #[serde(default)]
     pub amount_total: Option<i64>,
-    /// `automatic_tax`: see [`PaymentPagesCheckoutSessionAutomaticTax`].
+    /// `automatic_tax`: a [`PaymentPagesCheckoutSessionAutomaticTax`].
     pub automatic_tax: PaymentPagesCheckoutSessionAutomaticTax,
     /// Describes whether Checkout should collect the customer's billing address.
     #[serde(default)]
@@ -81,7 +81,7 @@ pub struct CheckoutSession {
     pub currency_conversion: Option<PaymentPagesCheckoutSessionCurrencyConversion>,
     /// Collect additional information from your customer using custom fields. Up to 2 fields are supported.
     pub custom_fields: Vec<PaymentPagesCheckoutSessionCustomFields>,
-    /// `custom_text`: see [`PaymentPagesCheckoutSessionCustomText`].
+    /// `custom_text`: a [`PaymentPagesCheckoutSessionCustomText`].
     pub custom_text: PaymentPagesCheckoutSessionCustomText,
     /// The ID of the customer for this Session.
     /// For Checkout Sessions in `subscription` mode or Checkout Sessions with `customer_creation` set as `always` in `payment` mode, Checkout
@@ -146,7 +146,7 @@ pub struct CheckoutSession {
     /// The payment status of the Checkout Session, one of `paid`, `unpaid`, or `no_payment_required`.
     /// You can use this value to decide when to fulfill your customer's order.
     pub payment_status: CheckoutSessionPaymentStatus,
-    /// `phone_number_collection`: see [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
+    /// `phone_number_collection`: a [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_collection: Option<
         PaymentPagesCheckoutSessionPhoneNumberCollection,
@@ -186,7 +186,7 @@ pub struct CheckoutSession {
     /// subscription creation is successful.
     #[serde(default)]
     pub success_url: Option<String>,
-    /// `tax_id_collection`: see [`PaymentPagesCheckoutSessionTaxIdCollection`].
+    /// `tax_id_collection`: a [`PaymentPagesCheckoutSessionTaxIdCollection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_id_collection: Option<PaymentPagesCheckoutSessionTaxIdCollection>,
     /// Tax and discount details for the computed total amount.
@@ -943,7 +943,7 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
-    /// `mandate_options`: see [`CheckoutAcssDebitMandateOptions`].
+    /// `mandate_options`: a [`CheckoutAcssDebitMandateOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<CheckoutAcssDebitMandateOptions>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1657,7 +1657,7 @@ pub struct CheckoutCardInstallmentsOptions {
 /// Stripe's `/components/schemas/checkout_card_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCardPaymentMethodOptions {
-    /// `installments`: see [`CheckoutCardInstallmentsOptions`].
+    /// `installments`: a [`CheckoutCardInstallmentsOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub installments: Option<CheckoutCardInstallmentsOptions>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1801,7 +1801,7 @@ for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
-    /// `eu_bank_transfer`: see [`PaymentMethodOptionsCustomerBalanceEuBankAccount`].
+    /// `eu_bank_transfer`: a [`PaymentMethodOptionsCustomerBalanceEuBankAccount`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eu_bank_transfer: Option<PaymentMethodOptionsCustomerBalanceEuBankAccount>,
     /// List of address types that should be returned in the financial_addresses response. If not specified, all valid types will be returned.
@@ -2019,7 +2019,7 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
 /// Stripe's `/components/schemas/checkout_customer_balance_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCustomerBalancePaymentMethodOptions {
-    /// `bank_transfer`: see [`CheckoutCustomerBalanceBankTransferPaymentMethodOptions`].
+    /// `bank_transfer`: a [`CheckoutCustomerBalanceBankTransferPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_transfer: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
     /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
@@ -2962,82 +2962,82 @@ for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
 /// Stripe's `/components/schemas/checkout_session_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSessionPaymentMethodOptions {
-    /// `acss_debit`: see [`CheckoutAcssDebitPaymentMethodOptions`].
+    /// `acss_debit`: a [`CheckoutAcssDebitPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acss_debit: Option<CheckoutAcssDebitPaymentMethodOptions>,
-    /// `affirm`: see [`CheckoutAffirmPaymentMethodOptions`].
+    /// `affirm`: a [`CheckoutAffirmPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affirm: Option<CheckoutAffirmPaymentMethodOptions>,
-    /// `afterpay_clearpay`: see [`CheckoutAfterpayClearpayPaymentMethodOptions`].
+    /// `afterpay_clearpay`: a [`CheckoutAfterpayClearpayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub afterpay_clearpay: Option<CheckoutAfterpayClearpayPaymentMethodOptions>,
-    /// `alipay`: see [`CheckoutAlipayPaymentMethodOptions`].
+    /// `alipay`: a [`CheckoutAlipayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alipay: Option<CheckoutAlipayPaymentMethodOptions>,
-    /// `au_becs_debit`: see [`CheckoutAuBecsDebitPaymentMethodOptions`].
+    /// `au_becs_debit`: a [`CheckoutAuBecsDebitPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub au_becs_debit: Option<CheckoutAuBecsDebitPaymentMethodOptions>,
-    /// `bacs_debit`: see [`CheckoutBacsDebitPaymentMethodOptions`].
+    /// `bacs_debit`: a [`CheckoutBacsDebitPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bacs_debit: Option<CheckoutBacsDebitPaymentMethodOptions>,
-    /// `bancontact`: see [`CheckoutBancontactPaymentMethodOptions`].
+    /// `bancontact`: a [`CheckoutBancontactPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bancontact: Option<CheckoutBancontactPaymentMethodOptions>,
-    /// `boleto`: see [`CheckoutBoletoPaymentMethodOptions`].
+    /// `boleto`: a [`CheckoutBoletoPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boleto: Option<CheckoutBoletoPaymentMethodOptions>,
-    /// `card`: see [`CheckoutCardPaymentMethodOptions`].
+    /// `card`: a [`CheckoutCardPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutCardPaymentMethodOptions>,
-    /// `cashapp`: see [`CheckoutCashappPaymentMethodOptions`].
+    /// `cashapp`: a [`CheckoutCashappPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashapp: Option<CheckoutCashappPaymentMethodOptions>,
-    /// `customer_balance`: see [`CheckoutCustomerBalancePaymentMethodOptions`].
+    /// `customer_balance`: a [`CheckoutCustomerBalancePaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_balance: Option<CheckoutCustomerBalancePaymentMethodOptions>,
-    /// `eps`: see [`CheckoutEpsPaymentMethodOptions`].
+    /// `eps`: a [`CheckoutEpsPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eps: Option<CheckoutEpsPaymentMethodOptions>,
-    /// `fpx`: see [`CheckoutFpxPaymentMethodOptions`].
+    /// `fpx`: a [`CheckoutFpxPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fpx: Option<CheckoutFpxPaymentMethodOptions>,
-    /// `giropay`: see [`CheckoutGiropayPaymentMethodOptions`].
+    /// `giropay`: a [`CheckoutGiropayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub giropay: Option<CheckoutGiropayPaymentMethodOptions>,
-    /// `grabpay`: see [`CheckoutGrabPayPaymentMethodOptions`].
+    /// `grabpay`: a [`CheckoutGrabPayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grabpay: Option<CheckoutGrabPayPaymentMethodOptions>,
-    /// `ideal`: see [`CheckoutIdealPaymentMethodOptions`].
+    /// `ideal`: a [`CheckoutIdealPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ideal: Option<CheckoutIdealPaymentMethodOptions>,
-    /// `klarna`: see [`CheckoutKlarnaPaymentMethodOptions`].
+    /// `klarna`: a [`CheckoutKlarnaPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub klarna: Option<CheckoutKlarnaPaymentMethodOptions>,
-    /// `konbini`: see [`CheckoutKonbiniPaymentMethodOptions`].
+    /// `konbini`: a [`CheckoutKonbiniPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub konbini: Option<CheckoutKonbiniPaymentMethodOptions>,
-    /// `link`: see [`CheckoutLinkPaymentMethodOptions`].
+    /// `link`: a [`CheckoutLinkPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<CheckoutLinkPaymentMethodOptions>,
-    /// `oxxo`: see [`CheckoutOxxoPaymentMethodOptions`].
+    /// `oxxo`: a [`CheckoutOxxoPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oxxo: Option<CheckoutOxxoPaymentMethodOptions>,
-    /// `p24`: see [`CheckoutP24PaymentMethodOptions`].
+    /// `p24`: a [`CheckoutP24PaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p24: Option<CheckoutP24PaymentMethodOptions>,
-    /// `paynow`: see [`CheckoutPaynowPaymentMethodOptions`].
+    /// `paynow`: a [`CheckoutPaynowPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paynow: Option<CheckoutPaynowPaymentMethodOptions>,
-    /// `pix`: see [`CheckoutPixPaymentMethodOptions`].
+    /// `pix`: a [`CheckoutPixPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pix: Option<CheckoutPixPaymentMethodOptions>,
-    /// `sepa_debit`: see [`CheckoutSepaDebitPaymentMethodOptions`].
+    /// `sepa_debit`: a [`CheckoutSepaDebitPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sepa_debit: Option<CheckoutSepaDebitPaymentMethodOptions>,
-    /// `sofort`: see [`CheckoutSofortPaymentMethodOptions`].
+    /// `sofort`: a [`CheckoutSofortPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sofort: Option<CheckoutSofortPaymentMethodOptions>,
-    /// `us_bank_account`: see [`CheckoutUsBankAccountPaymentMethodOptions`].
+    /// `us_bank_account`: a [`CheckoutUsBankAccountPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CheckoutUsBankAccountPaymentMethodOptions>,
 }
@@ -3108,7 +3108,7 @@ for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
 /// Stripe's `/components/schemas/checkout_us_bank_account_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutUsBankAccountPaymentMethodOptions {
-    /// `financial_connections`: see [`LinkedAccountOptionsUsBankAccount`].
+    /// `financial_connections`: a [`LinkedAccountOptionsUsBankAccount`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub financial_connections: Option<LinkedAccountOptionsUsBankAccount>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -3833,7 +3833,7 @@ pub struct PaymentPagesCheckoutSessionCustomFields {
     pub dropdown: Option<PaymentPagesCheckoutSessionCustomFieldsDropdown>,
     /// String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters.
     pub key: String,
-    /// `label`: see [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
+    /// `label`: a [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
     pub label: PaymentPagesCheckoutSessionCustomFieldsLabel,
     /// Configuration for `type=numeric` fields.
     #[serde(default)]
@@ -4103,7 +4103,7 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
 pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     /// Indicates whether invoice creation is enabled for the Checkout Session.
     pub enabled: bool,
-    /// `invoice_data`: see [`PaymentPagesCheckoutSessionInvoiceSettings`].
+    /// `invoice_data`: a [`PaymentPagesCheckoutSessionInvoiceSettings`].
     pub invoice_data: PaymentPagesCheckoutSessionInvoiceSettings,
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_settings` (undocumented in the spec).
@@ -6451,7 +6451,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     pub amount_shipping: Option<i64>,
     /// This is the sum of all the tax amounts.
     pub amount_tax: i64,
-    /// `breakdown`: see [`PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown`].
+    /// `breakdown`: a [`PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>,
 }
@@ -6466,7 +6466,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
 /// Stripe's `/components/schemas/shipping` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Shipping {
-    /// `address`: see [`Address`].
+    /// `address`: a [`Address`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// The delivery service that shipped a physical product, such as Fedex, UPS, USPS, etc.

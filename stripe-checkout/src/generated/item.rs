@@ -10,7 +10,7 @@ pub struct Coupon {
     /// Amount (in the `currency` specified) that will be taken off the subtotal of any invoices for this customer.
     #[serde(default)]
     pub amount_off: Option<i64>,
-    /// `applies_to`: see [`CouponAppliesTo`].
+    /// `applies_to`: a [`CouponAppliesTo`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to: Option<CouponAppliesTo>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
@@ -216,7 +216,7 @@ pub struct Discount {
     /// The Checkout session that this coupon is applied to, if it is applied to a particular session in payment mode. Will not be present for subscription mode.
     #[serde(default)]
     pub checkout_session: Option<String>,
-    /// `coupon`: see [`Coupon`].
+    /// `coupon`: a [`Coupon`].
     pub coupon: Coupon,
     /// The ID of the customer associated with this discount.
     #[serde(default)]
@@ -290,7 +290,7 @@ impl crate::Identified for Item {
 pub struct LineItemsDiscountAmount {
     /// The amount discounted.
     pub amount: i64,
-    /// `discount`: see [`Discount`].
+    /// `discount`: a [`Discount`].
     pub discount: Discount,
 }
 /// Stripe's `/components/schemas/line_items_tax_amount` (undocumented in the spec).
@@ -298,7 +298,7 @@ pub struct LineItemsDiscountAmount {
 pub struct LineItemsTaxAmount {
     /// Amount of tax applied for this rate.
     pub amount: i64,
-    /// `rate`: see [`TaxRate`].
+    /// `rate`: a [`TaxRate`].
     pub rate: TaxRate,
     /// The reasoning behind this tax, for example, if the product is tax exempt. The possible values for this field may be extended as new tax rules are supported.
     #[serde(default)]

@@ -37,7 +37,7 @@ pub struct ListCheckoutSessionsParams {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/1/schema` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListCheckoutSessionsCustomerDetails {
-    /// `email`.
+    /// `email`: text. Required.
     pub email: String,
 }
 impl ListCheckoutSessionsCustomerDetails {
@@ -252,17 +252,17 @@ impl CreateCheckoutSessionParams {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAfterExpiration {
-    /// `recovery`: see [`CreateCheckoutSessionAfterExpirationRecovery`].
+    /// A [`CreateCheckoutSessionAfterExpirationRecovery`]; sent as `after_expiration[recovery]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery: Option<CreateCheckoutSessionAfterExpirationRecovery>,
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/after_expiration/properties/recovery` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionAfterExpirationRecovery {
-    /// `allow_promotion_codes`.
+    /// `true` or `false`; sent as `after_expiration[recovery][allow_promotion_codes]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_promotion_codes: Option<bool>,
-    /// `enabled`.
+    /// `true` or `false`; sent as `after_expiration[recovery][enabled]`. Required.
     pub enabled: bool,
 }
 impl CreateCheckoutSessionAfterExpirationRecovery {
@@ -277,7 +277,7 @@ impl CreateCheckoutSessionAfterExpirationRecovery {
 /// Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionAutomaticTax {
-    /// `enabled`.
+    /// `true` or `false`; sent as `automatic_tax[enabled]`. Required.
     pub enabled: bool,
 }
 impl CreateCheckoutSessionAutomaticTax {
@@ -340,10 +340,10 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBillingAddressCollect
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionConsentCollection {
-    /// `promotions`: see [`CreateCheckoutSessionConsentCollectionPromotions`].
+    /// A [`CreateCheckoutSessionConsentCollectionPromotions`]; sent as `consent_collection[promotions]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotions: Option<CreateCheckoutSessionConsentCollectionPromotions>,
-    /// `terms_of_service`: see [`CreateCheckoutSessionConsentCollectionTermsOfService`].
+    /// A [`CreateCheckoutSessionConsentCollectionTermsOfService`]; sent as `consent_collection[terms_of_service]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terms_of_service: Option<CreateCheckoutSessionConsentCollectionTermsOfService>,
 }
@@ -455,23 +455,23 @@ for CreateCheckoutSessionConsentCollectionTermsOfService {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFields {
-    /// `dropdown`: see [`CreateCheckoutSessionCustomFieldsDropdown`].
+    /// A [`CreateCheckoutSessionCustomFieldsDropdown`]; sent as `custom_fields[][dropdown]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dropdown: Option<CreateCheckoutSessionCustomFieldsDropdown>,
-    /// `key`.
+    /// Text; sent as `custom_fields[][key]`. Required.
     pub key: String,
-    /// `label`: see [`CreateCheckoutSessionCustomFieldsLabel`].
+    /// A [`CreateCheckoutSessionCustomFieldsLabel`]; sent as `custom_fields[][label]`. Required.
     pub label: CreateCheckoutSessionCustomFieldsLabel,
-    /// `numeric`: see [`CreateCheckoutSessionCustomFieldsNumeric`].
+    /// A [`CreateCheckoutSessionCustomFieldsNumeric`]; sent as `custom_fields[][numeric]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub numeric: Option<CreateCheckoutSessionCustomFieldsNumeric>,
-    /// `optional`.
+    /// `true` or `false`; sent as `custom_fields[][optional]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
-    /// `text`: see [`CreateCheckoutSessionCustomFieldsText`].
+    /// A [`CreateCheckoutSessionCustomFieldsText`]; sent as `custom_fields[][text]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<CreateCheckoutSessionCustomFieldsText>,
-    /// `type`: see [`CreateCheckoutSessionCustomFieldsType`].
+    /// A [`CreateCheckoutSessionCustomFieldsType`]; sent as `custom_fields[][type]`. Required.
     #[serde(rename = "type")]
     pub type_: CreateCheckoutSessionCustomFieldsType,
 }
@@ -496,7 +496,7 @@ impl CreateCheckoutSessionCustomFields {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFieldsDropdown {
-    /// `options`.
+    /// A list, each item: a [`CreateCheckoutSessionCustomFieldsDropdownOptions`]; sent as `custom_fields[][dropdown][options]`. Required.
     pub options: Vec<CreateCheckoutSessionCustomFieldsDropdownOptions>,
 }
 impl CreateCheckoutSessionCustomFieldsDropdown {
@@ -508,9 +508,9 @@ impl CreateCheckoutSessionCustomFieldsDropdown {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown/properties/options/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFieldsDropdownOptions {
-    /// `label`.
+    /// Text; sent as `custom_fields[][dropdown][options][][label]`. Required.
     pub label: String,
-    /// `value`.
+    /// Text; sent as `custom_fields[][dropdown][options][][value]`. Required.
     pub value: String,
 }
 impl CreateCheckoutSessionCustomFieldsDropdownOptions {
@@ -525,9 +525,9 @@ impl CreateCheckoutSessionCustomFieldsDropdownOptions {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/label` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFieldsLabel {
-    /// `custom`.
+    /// Text; sent as `custom_fields[][label][custom]`. Required.
     pub custom: String,
-    /// `type`: see [`CreateCheckoutSessionCustomFieldsLabelType`].
+    /// A [`CreateCheckoutSessionCustomFieldsLabelType`]; sent as `custom_fields[][label][type]`. Required.
     #[serde(rename = "type")]
     pub type_: CreateCheckoutSessionCustomFieldsLabelType,
 }
@@ -593,10 +593,10 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomFieldsLabelType
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsNumeric {
-    /// `maximum_length`.
+    /// An integer; sent as `custom_fields[][numeric][maximum_length]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_length: Option<i64>,
-    /// `minimum_length`.
+    /// An integer; sent as `custom_fields[][numeric][minimum_length]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
 }
@@ -604,10 +604,10 @@ pub struct CreateCheckoutSessionCustomFieldsNumeric {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsText {
-    /// `maximum_length`.
+    /// An integer; sent as `custom_fields[][text][maximum_length]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_length: Option<i64>,
-    /// `minimum_length`.
+    /// An integer; sent as `custom_fields[][text][minimum_length]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
 }
@@ -667,19 +667,19 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomFieldsType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomText {
-    /// `shipping_address`.
+    /// A [`CreateCheckoutSessionCustomTextShippingAddress`], or `Unsettable::Unset` to clear it; sent as `custom_text[shipping_address]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextShippingAddress>,
     >,
-    /// `submit`.
+    /// A [`CreateCheckoutSessionCustomTextSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[submit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submit: Option<crate::Unsettable<CreateCheckoutSessionCustomTextSubmit>>,
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/shipping_address/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomTextShippingAddress {
-    /// `message`.
+    /// Text; sent as `custom_text[shipping_address][message]`. Required.
     pub message: String,
 }
 impl CreateCheckoutSessionCustomTextShippingAddress {
@@ -691,7 +691,7 @@ impl CreateCheckoutSessionCustomTextShippingAddress {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/submit/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomTextSubmit {
-    /// `message`.
+    /// Text; sent as `custom_text[submit][message]`. Required.
     pub message: String,
 }
 impl CreateCheckoutSessionCustomTextSubmit {
@@ -760,13 +760,13 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerCreation {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomerUpdate {
-    /// `address`: see [`CreateCheckoutSessionCustomerUpdateAddress`].
+    /// A [`CreateCheckoutSessionCustomerUpdateAddress`]; sent as `customer_update[address]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<CreateCheckoutSessionCustomerUpdateAddress>,
-    /// `name`: see [`CreateCheckoutSessionCustomerUpdateName`].
+    /// A [`CreateCheckoutSessionCustomerUpdateName`]; sent as `customer_update[name]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<CreateCheckoutSessionCustomerUpdateName>,
-    /// `shipping`: see [`CreateCheckoutSessionCustomerUpdateShipping`].
+    /// A [`CreateCheckoutSessionCustomerUpdateShipping`]; sent as `customer_update[shipping]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<CreateCheckoutSessionCustomerUpdateShipping>,
 }
@@ -922,19 +922,19 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerUpdateShippin
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionDiscounts {
-    /// `coupon`.
+    /// Text; sent as `discounts[][coupon]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `promotion_code`.
+    /// Text; sent as `discounts[][promotion_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_code: Option<String>,
 }
 /// Generate a post-purchase Invoice for one-time payments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreation {
-    /// `enabled`.
+    /// `true` or `false`; sent as `invoice_creation[enabled]`. Required.
     pub enabled: bool,
-    /// `invoice_data`: see [`CreateCheckoutSessionInvoiceCreationInvoiceData`].
+    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceData`]; sent as `invoice_creation[invoice_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_data: Option<CreateCheckoutSessionInvoiceCreationInvoiceData>,
 }
@@ -951,26 +951,26 @@ impl CreateCheckoutSessionInvoiceCreation {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
-    /// `account_tax_ids`.
+    /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][account_tax_ids]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_tax_ids: Option<crate::Unsettable<Vec<String>>>,
-    /// `custom_fields`.
+    /// A list, each item: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][custom_fields]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<
         crate::Unsettable<
             Vec<CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields>,
         >,
     >,
-    /// `description`.
+    /// Text; sent as `invoice_creation[invoice_data][description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `footer`.
+    /// Text; sent as `invoice_creation[invoice_data][footer]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<String>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `invoice_creation[invoice_data][metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `rendering_options`.
+    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][rendering_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendering_options: Option<
         crate::Unsettable<
@@ -981,9 +981,9 @@ pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/custom_fields/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
-    /// `name`.
+    /// Text; sent as `invoice_creation[invoice_data][custom_fields][][name]`. Required.
     pub name: String,
-    /// `value`.
+    /// Text; sent as `invoice_creation[invoice_data][custom_fields][][value]`. Required.
     pub value: String,
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
@@ -999,7 +999,7 @@ impl CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
-    /// `amount_tax_display`: see [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay`].
+    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay`]; sent as `invoice_creation[invoice_data][rendering_options][amount_tax_display]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_tax_display: Option<
         CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay,
@@ -1087,34 +1087,34 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionLineItems {
-    /// `adjustable_quantity`: see [`CreateCheckoutSessionLineItemsAdjustableQuantity`].
+    /// A [`CreateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustable_quantity: Option<CreateCheckoutSessionLineItemsAdjustableQuantity>,
-    /// `dynamic_tax_rates`.
+    /// A list, each item: text; sent as `line_items[][dynamic_tax_rates]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_tax_rates: Option<Vec<String>>,
-    /// `price`.
+    /// Text; sent as `line_items[][price]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
-    /// `price_data`: see [`CreateCheckoutSessionLineItemsPriceData`].
+    /// A [`CreateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_data: Option<CreateCheckoutSessionLineItemsPriceData>,
-    /// `quantity`.
+    /// An integer; sent as `line_items[][quantity]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `tax_rates`.
+    /// A list, each item: text; sent as `line_items[][tax_rates]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rates: Option<Vec<String>>,
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsAdjustableQuantity {
-    /// `enabled`.
+    /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
-    /// `maximum`.
+    /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<i64>,
-    /// `minimum`.
+    /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<i64>,
 }
@@ -1131,24 +1131,24 @@ impl CreateCheckoutSessionLineItemsAdjustableQuantity {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsPriceData {
-    /// `currency`.
+    /// Text; sent as `line_items[][price_data][currency]`. Required.
     pub currency: String,
-    /// `product`.
+    /// Text; sent as `line_items[][price_data][product]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
-    /// `product_data`: see [`CreateCheckoutSessionLineItemsPriceDataProductData`].
+    /// A [`CreateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_data: Option<CreateCheckoutSessionLineItemsPriceDataProductData>,
-    /// `recurring`: see [`CreateCheckoutSessionLineItemsPriceDataRecurring`].
+    /// A [`CreateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring: Option<CreateCheckoutSessionLineItemsPriceDataRecurring>,
-    /// `tax_behavior`: see [`CreateCheckoutSessionLineItemsPriceDataTaxBehavior`].
+    /// A [`CreateCheckoutSessionLineItemsPriceDataTaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<CreateCheckoutSessionLineItemsPriceDataTaxBehavior>,
-    /// `unit_amount`.
+    /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `unit_amount_decimal`.
+    /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_decimal: Option<String>,
 }
@@ -1169,18 +1169,18 @@ impl CreateCheckoutSessionLineItemsPriceData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsPriceDataProductData {
-    /// `description`.
+    /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `images`.
+    /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `name`.
+    /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
     pub name: String,
-    /// `tax_code`.
+    /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
 }
@@ -1199,9 +1199,9 @@ impl CreateCheckoutSessionLineItemsPriceDataProductData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsPriceDataRecurring {
-    /// `interval`: see [`CreateCheckoutSessionLineItemsPriceDataRecurringInterval`].
+    /// A [`CreateCheckoutSessionLineItemsPriceDataRecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
     pub interval: CreateCheckoutSessionLineItemsPriceDataRecurringInterval,
-    /// `interval_count`.
+    /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
 }
@@ -1604,42 +1604,42 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionMode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentIntentData {
-    /// `application_fee_amount`.
+    /// An integer; sent as `payment_intent_data[application_fee_amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_fee_amount: Option<i64>,
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentIntentDataCaptureMethod`].
+    /// A [`CreateCheckoutSessionPaymentIntentDataCaptureMethod`]; sent as `payment_intent_data[capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CreateCheckoutSessionPaymentIntentDataCaptureMethod>,
-    /// `description`.
+    /// Text; sent as `payment_intent_data[description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `payment_intent_data[metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `on_behalf_of`.
+    /// Text; sent as `payment_intent_data[on_behalf_of]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
-    /// `receipt_email`.
+    /// Text; sent as `payment_intent_data[receipt_email]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_email: Option<String>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentIntentDataSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentIntentDataSetupFutureUsage`]; sent as `payment_intent_data[setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentIntentDataSetupFutureUsage,
     >,
-    /// `shipping`: see [`CreateCheckoutSessionPaymentIntentDataShipping`].
+    /// A [`CreateCheckoutSessionPaymentIntentDataShipping`]; sent as `payment_intent_data[shipping]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<CreateCheckoutSessionPaymentIntentDataShipping>,
-    /// `statement_descriptor`.
+    /// Text; sent as `payment_intent_data[statement_descriptor]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
-    /// `statement_descriptor_suffix`.
+    /// Text; sent as `payment_intent_data[statement_descriptor_suffix]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix: Option<String>,
-    /// `transfer_data`: see [`CreateCheckoutSessionPaymentIntentDataTransferData`].
+    /// A [`CreateCheckoutSessionPaymentIntentDataTransferData`]; sent as `payment_intent_data[transfer_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_data: Option<CreateCheckoutSessionPaymentIntentDataTransferData>,
-    /// `transfer_group`.
+    /// Text; sent as `payment_intent_data[transfer_group]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_group: Option<String>,
 }
@@ -1770,17 +1770,17 @@ for CreateCheckoutSessionPaymentIntentDataSetupFutureUsage {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentIntentDataShipping {
-    /// `address`: see [`CreateCheckoutSessionPaymentIntentDataShippingAddress`].
+    /// A [`CreateCheckoutSessionPaymentIntentDataShippingAddress`]; sent as `payment_intent_data[shipping][address]`. Required.
     pub address: CreateCheckoutSessionPaymentIntentDataShippingAddress,
-    /// `carrier`.
+    /// Text; sent as `payment_intent_data[shipping][carrier]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
-    /// `name`.
+    /// Text; sent as `payment_intent_data[shipping][name]`. Required.
     pub name: String,
-    /// `phone`.
+    /// Text; sent as `payment_intent_data[shipping][phone]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `tracking_number`.
+    /// Text; sent as `payment_intent_data[shipping][tracking_number]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
 }
@@ -1802,21 +1802,21 @@ impl CreateCheckoutSessionPaymentIntentDataShipping {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping/properties/address` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentIntentDataShippingAddress {
-    /// `city`.
+    /// Text; sent as `payment_intent_data[shipping][address][city]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `country`.
+    /// Text; sent as `payment_intent_data[shipping][address][country]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `line1`.
+    /// Text; sent as `payment_intent_data[shipping][address][line1]`. Required.
     pub line1: String,
-    /// `line2`.
+    /// Text; sent as `payment_intent_data[shipping][address][line2]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `postal_code`.
+    /// Text; sent as `payment_intent_data[shipping][address][postal_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
-    /// `state`.
+    /// Text; sent as `payment_intent_data[shipping][address][state]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
@@ -1836,10 +1836,10 @@ impl CreateCheckoutSessionPaymentIntentDataShippingAddress {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/transfer_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentIntentDataTransferData {
-    /// `amount`.
+    /// An integer; sent as `payment_intent_data[transfer_data][amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `destination`.
+    /// Text; sent as `payment_intent_data[transfer_data][destination]`. Required.
     pub destination: String,
 }
 impl CreateCheckoutSessionPaymentIntentDataTransferData {
@@ -1910,92 +1910,92 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodCollecti
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptions {
-    /// `acss_debit`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebit`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebit`]; sent as `payment_method_options[acss_debit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acss_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAcssDebit>,
-    /// `affirm`: see [`CreateCheckoutSessionPaymentMethodOptionsAffirm`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAffirm`]; sent as `payment_method_options[affirm]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affirm: Option<CreateCheckoutSessionPaymentMethodOptionsAffirm>,
-    /// `afterpay_clearpay`: see [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay`]; sent as `payment_method_options[afterpay_clearpay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub afterpay_clearpay: Option<
         CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay,
     >,
-    /// `alipay`: see [`CreateCheckoutSessionPaymentMethodOptionsAlipay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAlipay`]; sent as `payment_method_options[alipay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alipay: Option<CreateCheckoutSessionPaymentMethodOptionsAlipay>,
-    /// `au_becs_debit`: see [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit`]; sent as `payment_method_options[au_becs_debit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub au_becs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit>,
-    /// `bacs_debit`: see [`CreateCheckoutSessionPaymentMethodOptionsBacsDebit`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebit`]; sent as `payment_method_options[bacs_debit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bacs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsBacsDebit>,
-    /// `bancontact`: see [`CreateCheckoutSessionPaymentMethodOptionsBancontact`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBancontact`]; sent as `payment_method_options[bancontact]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bancontact: Option<CreateCheckoutSessionPaymentMethodOptionsBancontact>,
-    /// `boleto`: see [`CreateCheckoutSessionPaymentMethodOptionsBoleto`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBoleto`]; sent as `payment_method_options[boleto]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boleto: Option<CreateCheckoutSessionPaymentMethodOptionsBoleto>,
-    /// `card`: see [`CreateCheckoutSessionPaymentMethodOptionsCard`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCard`]; sent as `payment_method_options[card]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCheckoutSessionPaymentMethodOptionsCard>,
-    /// `cashapp`: see [`CreateCheckoutSessionPaymentMethodOptionsCashapp`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCashapp`]; sent as `payment_method_options[cashapp]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cashapp: Option<CreateCheckoutSessionPaymentMethodOptionsCashapp>,
-    /// `customer_balance`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalance`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalance`]; sent as `payment_method_options[customer_balance]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_balance: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalance,
     >,
-    /// `eps`: see [`CreateCheckoutSessionPaymentMethodOptionsEps`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsEps`]; sent as `payment_method_options[eps]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eps: Option<CreateCheckoutSessionPaymentMethodOptionsEps>,
-    /// `fpx`: see [`CreateCheckoutSessionPaymentMethodOptionsFpx`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsFpx`]; sent as `payment_method_options[fpx]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fpx: Option<CreateCheckoutSessionPaymentMethodOptionsFpx>,
-    /// `giropay`: see [`CreateCheckoutSessionPaymentMethodOptionsGiropay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsGiropay`]; sent as `payment_method_options[giropay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub giropay: Option<CreateCheckoutSessionPaymentMethodOptionsGiropay>,
-    /// `grabpay`: see [`CreateCheckoutSessionPaymentMethodOptionsGrabpay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsGrabpay`]; sent as `payment_method_options[grabpay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grabpay: Option<CreateCheckoutSessionPaymentMethodOptionsGrabpay>,
-    /// `ideal`: see [`CreateCheckoutSessionPaymentMethodOptionsIdeal`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsIdeal`]; sent as `payment_method_options[ideal]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ideal: Option<CreateCheckoutSessionPaymentMethodOptionsIdeal>,
-    /// `klarna`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarna`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarna`]; sent as `payment_method_options[klarna]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub klarna: Option<CreateCheckoutSessionPaymentMethodOptionsKlarna>,
-    /// `konbini`: see [`CreateCheckoutSessionPaymentMethodOptionsKonbini`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsKonbini`]; sent as `payment_method_options[konbini]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub konbini: Option<CreateCheckoutSessionPaymentMethodOptionsKonbini>,
-    /// `link`: see [`CreateCheckoutSessionPaymentMethodOptionsLink`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsLink`]; sent as `payment_method_options[link]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CreateCheckoutSessionPaymentMethodOptionsLink>,
-    /// `oxxo`: see [`CreateCheckoutSessionPaymentMethodOptionsOxxo`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsOxxo`]; sent as `payment_method_options[oxxo]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oxxo: Option<CreateCheckoutSessionPaymentMethodOptionsOxxo>,
-    /// `p24`: see [`CreateCheckoutSessionPaymentMethodOptionsP24`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsP24`]; sent as `payment_method_options[p24]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p24: Option<CreateCheckoutSessionPaymentMethodOptionsP24>,
-    /// `paynow`: see [`CreateCheckoutSessionPaymentMethodOptionsPaynow`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaynow`]; sent as `payment_method_options[paynow]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paynow: Option<CreateCheckoutSessionPaymentMethodOptionsPaynow>,
-    /// `paypal`: see [`CreateCheckoutSessionPaymentMethodOptionsPaypal`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypal`]; sent as `payment_method_options[paypal]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paypal: Option<CreateCheckoutSessionPaymentMethodOptionsPaypal>,
-    /// `pix`: see [`CreateCheckoutSessionPaymentMethodOptionsPix`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPix`]; sent as `payment_method_options[pix]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pix: Option<CreateCheckoutSessionPaymentMethodOptionsPix>,
-    /// `sepa_debit`: see [`CreateCheckoutSessionPaymentMethodOptionsSepaDebit`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebit`]; sent as `payment_method_options[sepa_debit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sepa_debit: Option<CreateCheckoutSessionPaymentMethodOptionsSepaDebit>,
-    /// `sofort`: see [`CreateCheckoutSessionPaymentMethodOptionsSofort`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsSofort`]; sent as `payment_method_options[sofort]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sofort: Option<CreateCheckoutSessionPaymentMethodOptionsSofort>,
-    /// `us_bank_account`: see [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccount`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccount`]; sent as `payment_method_options[us_bank_account]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CreateCheckoutSessionPaymentMethodOptionsUsBankAccount>,
-    /// `wechat_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsWechatPay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPay`]; sent as `payment_method_options[wechat_pay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wechat_pay: Option<CreateCheckoutSessionPaymentMethodOptionsWechatPay>,
 }
@@ -2003,20 +2003,20 @@ pub struct CreateCheckoutSessionPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
-    /// `currency`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency`]; sent as `payment_method_options[acss_debit][currency]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency>,
-    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions`]; sent as `payment_method_options[acss_debit][mandate_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions,
     >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage`]; sent as `payment_method_options[acss_debit][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitSetupFutureUsage,
     >,
-    /// `verification_method`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod`]; sent as `payment_method_options[acss_debit][verification_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod,
@@ -2085,23 +2085,23 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitCurrency {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
-    /// `custom_mandate_url`.
+    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[acss_debit][mandate_options][custom_mandate_url]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_mandate_url: Option<crate::Unsettable<String>>,
-    /// `default_for`.
+    /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor`]; sent as `payment_method_options[acss_debit][mandate_options][default_for]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_for: Option<
         Vec<CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor>,
     >,
-    /// `interval_description`.
+    /// Text; sent as `payment_method_options[acss_debit][mandate_options][interval_description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_description: Option<String>,
-    /// `payment_schedule`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule`]; sent as `payment_method_options[acss_debit][mandate_options][payment_schedule]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule,
     >,
-    /// `transaction_type`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType`]; sent as `payment_method_options[acss_debit][mandate_options][transaction_type]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptionsTransactionType,
@@ -2484,7 +2484,7 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitVerificationMethod {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAffirm {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage`]; sent as `payment_method_options[affirm][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage,
@@ -2555,7 +2555,7 @@ for CreateCheckoutSessionPaymentMethodOptionsAffirmSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage`]; sent as `payment_method_options[afterpay_clearpay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage,
@@ -2627,7 +2627,7 @@ for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlipay {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage`]; sent as `payment_method_options[alipay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage,
@@ -2698,7 +2698,7 @@ for CreateCheckoutSessionPaymentMethodOptionsAlipaySetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage`]; sent as `payment_method_options[au_becs_debit][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage,
@@ -2770,7 +2770,7 @@ for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage`]; sent as `payment_method_options[bacs_debit][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage,
@@ -2857,7 +2857,7 @@ for CreateCheckoutSessionPaymentMethodOptionsBacsDebitSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBancontact {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage`]; sent as `payment_method_options[bancontact][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage,
@@ -2928,10 +2928,10 @@ for CreateCheckoutSessionPaymentMethodOptionsBancontactSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBoleto {
-    /// `expires_after_days`.
+    /// An integer; sent as `payment_method_options[boleto][expires_after_days]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage`]; sent as `payment_method_options[boleto][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage,
@@ -3018,18 +3018,18 @@ for CreateCheckoutSessionPaymentMethodOptionsBoletoSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
-    /// `installments`: see [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`]; sent as `payment_method_options[card][installments]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub installments: Option<CreateCheckoutSessionPaymentMethodOptionsCardInstallments>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage`]; sent as `payment_method_options[card][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage,
     >,
-    /// `statement_descriptor_suffix_kana`.
+    /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kana]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kana: Option<String>,
-    /// `statement_descriptor_suffix_kanji`.
+    /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kanji]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
@@ -3037,7 +3037,7 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
-    /// `enabled`.
+    /// `true` or `false`; sent as `payment_method_options[card][installments][enabled]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -3113,7 +3113,7 @@ for CreateCheckoutSessionPaymentMethodOptionsCardSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCashapp {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage`]; sent as `payment_method_options[cashapp][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage,
@@ -3200,17 +3200,17 @@ for CreateCheckoutSessionPaymentMethodOptionsCashappSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
-    /// `bank_transfer`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer,
     >,
-    /// `funding_type`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType`]; sent as `payment_method_options[customer_balance][funding_type]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub funding_type: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceFundingType,
     >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage`]; sent as `payment_method_options[customer_balance][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage,
@@ -3219,19 +3219,19 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
-    /// `eu_bank_transfer`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eu_bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
     >,
-    /// `requested_address_types`.
+    /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes`]; sent as `payment_method_options[customer_balance][bank_transfer][requested_address_types]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_address_types: Option<
         Vec<
             CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes,
         >,
     >,
-    /// `type`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType`]; sent as `payment_method_options[customer_balance][bank_transfer][type]`. Required.
     #[serde(rename = "type")]
     pub type_: CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferType,
 }
@@ -3250,7 +3250,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer/properties/eu_bank_transfer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
-    /// `country`.
+    /// Text; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer][country]`. Required.
     pub country: String,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
@@ -3590,7 +3590,7 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsEps {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage`]; sent as `payment_method_options[eps][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage,
@@ -3655,7 +3655,7 @@ for CreateCheckoutSessionPaymentMethodOptionsEpsSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsFpx {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage`]; sent as `payment_method_options[fpx][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage,
@@ -3720,7 +3720,7 @@ for CreateCheckoutSessionPaymentMethodOptionsFpxSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGiropay {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage`]; sent as `payment_method_options[giropay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage,
@@ -3791,7 +3791,7 @@ for CreateCheckoutSessionPaymentMethodOptionsGiropaySetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGrabpay {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage`]; sent as `payment_method_options[grabpay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage,
@@ -3862,7 +3862,7 @@ for CreateCheckoutSessionPaymentMethodOptionsGrabpaySetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsIdeal {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage`]; sent as `payment_method_options[ideal][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage,
@@ -3933,7 +3933,7 @@ for CreateCheckoutSessionPaymentMethodOptionsIdealSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage`]; sent as `payment_method_options[klarna][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage,
@@ -4004,10 +4004,10 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKonbini {
-    /// `expires_after_days`.
+    /// An integer; sent as `payment_method_options[konbini][expires_after_days]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage`]; sent as `payment_method_options[konbini][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage,
@@ -4078,7 +4078,7 @@ for CreateCheckoutSessionPaymentMethodOptionsKonbiniSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsLink {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage`]; sent as `payment_method_options[link][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage,
@@ -4152,10 +4152,10 @@ for CreateCheckoutSessionPaymentMethodOptionsLinkSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsOxxo {
-    /// `expires_after_days`.
+    /// An integer; sent as `payment_method_options[oxxo][expires_after_days]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage`]; sent as `payment_method_options[oxxo][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage,
@@ -4221,12 +4221,12 @@ for CreateCheckoutSessionPaymentMethodOptionsOxxoSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsP24 {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage`]; sent as `payment_method_options[p24][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage,
     >,
-    /// `tos_shown_and_accepted`.
+    /// `true` or `false`; sent as `payment_method_options[p24][tos_shown_and_accepted]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tos_shown_and_accepted: Option<bool>,
 }
@@ -4289,7 +4289,7 @@ for CreateCheckoutSessionPaymentMethodOptionsP24SetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaynow {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage`]; sent as `payment_method_options[paynow][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage,
@@ -4360,23 +4360,23 @@ for CreateCheckoutSessionPaymentMethodOptionsPaynowSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaypal {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod`]; sent as `payment_method_options[paypal][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod,
     >,
-    /// `preferred_locale`: see [`CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale`]; sent as `payment_method_options[paypal][preferred_locale]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_locale: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale,
     >,
-    /// `reference`.
+    /// Text; sent as `payment_method_options[paypal][reference]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-    /// `risk_correlation_id`.
+    /// Text; sent as `payment_method_options[paypal][risk_correlation_id]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_correlation_id: Option<String>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage`]; sent as `payment_method_options[paypal][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage,
@@ -4743,7 +4743,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
-    /// `expires_after_seconds`.
+    /// An integer; sent as `payment_method_options[pix][expires_after_seconds]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_seconds: Option<i64>,
 }
@@ -4751,7 +4751,7 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage`]; sent as `payment_method_options[sepa_debit][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage,
@@ -4838,7 +4838,7 @@ for CreateCheckoutSessionPaymentMethodOptionsSepaDebitSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSofort {
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage`]; sent as `payment_method_options[sofort][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage,
@@ -4909,17 +4909,17 @@ for CreateCheckoutSessionPaymentMethodOptionsSofortSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
-    /// `financial_connections`: see [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections`]; sent as `payment_method_options[us_bank_account][financial_connections]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub financial_connections: Option<
         CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections,
     >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage`]; sent as `payment_method_options[us_bank_account][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsUsBankAccountSetupFutureUsage,
     >,
-    /// `verification_method`: see [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod`]; sent as `payment_method_options[us_bank_account][verification_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<
         CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod,
@@ -4929,14 +4929,14 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
-    /// `permissions`.
+    /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions`]; sent as `payment_method_options[us_bank_account][financial_connections][permissions]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         Vec<
             CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions,
         >,
     >,
-    /// `prefetch`.
+    /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch`]; sent as `payment_method_options[us_bank_account][financial_connections][prefetch]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefetch: Option<
         Vec<
@@ -5243,12 +5243,12 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountVerificationMethod {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsWechatPay {
-    /// `app_id`.
+    /// Text; sent as `payment_method_options[wechat_pay][app_id]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `client`: see [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`]; sent as `payment_method_options[wechat_pay][client]`. Required.
     pub client: CreateCheckoutSessionPaymentMethodOptionsWechatPayClient,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage`]; sent as `payment_method_options[wechat_pay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsWechatPaySetupFutureUsage,
@@ -5572,7 +5572,7 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodTypes {
 /// before using this feature. Learn more about [collecting phone numbers with Checkout](https://stripe.com/docs/payments/checkout/phone-numbers).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPhoneNumberCollection {
-    /// `enabled`.
+    /// `true` or `false`; sent as `phone_number_collection[enabled]`. Required.
     pub enabled: bool,
 }
 impl CreateCheckoutSessionPhoneNumberCollection {
@@ -5585,20 +5585,20 @@ impl CreateCheckoutSessionPhoneNumberCollection {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSetupIntentData {
-    /// `description`.
+    /// Text; sent as `setup_intent_data[description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `setup_intent_data[metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `on_behalf_of`.
+    /// Text; sent as `setup_intent_data[on_behalf_of]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
 }
 /// When set, provides configuration for Checkout to collect a shipping address from a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingAddressCollection {
-    /// `allowed_countries`.
+    /// A list, each item: a [`CreateCheckoutSessionShippingAddressCollectionAllowedCountries`]; sent as `shipping_address_collection[allowed_countries]`. Required.
     pub allowed_countries: Vec<
         CreateCheckoutSessionShippingAddressCollectionAllowedCountries,
     >,
@@ -6618,40 +6618,40 @@ for CreateCheckoutSessionShippingAddressCollectionAllowedCountries {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptions {
-    /// `shipping_rate`.
+    /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate: Option<String>,
-    /// `shipping_rate_data`: see [`CreateCheckoutSessionShippingOptionsShippingRateData`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate_data: Option<CreateCheckoutSessionShippingOptionsShippingRateData>,
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateData {
-    /// `delivery_estimate`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_estimate: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
-    /// `display_name`.
+    /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
     pub display_name: String,
-    /// `fixed_amount`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_amount: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `tax_behavior`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataTaxBehavior,
     >,
-    /// `tax_code`.
+    /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `type`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataType`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CreateCheckoutSessionShippingOptionsShippingRateDataType>,
 }
@@ -6673,12 +6673,12 @@ impl CreateCheckoutSessionShippingOptionsShippingRateData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
-    /// `maximum`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
-    /// `minimum`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
@@ -6687,9 +6687,9 @@ pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate 
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    /// `unit`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
-    /// `value`.
+    /// An integer; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][value]`. Required.
     pub value: i64,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
@@ -6798,9 +6798,9 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    /// `unit`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumUnit,
-    /// `value`.
+    /// An integer; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][value]`. Required.
     pub value: i64,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
@@ -6909,11 +6909,11 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimumU
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
-    /// `amount`.
+    /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
     pub amount: i64,
-    /// `currency`.
+    /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
     pub currency: String,
-    /// `currency_options`.
+    /// Keys (strings) to values: a [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_options: Option<
         std::collections::BTreeMap<
@@ -6935,9 +6935,9 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
-    /// `amount`.
+    /// `amount`: an integer. Required.
     pub amount: i64,
-    /// `tax_behavior`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior`].
+    /// `tax_behavior`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior`]. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptionsTaxBehavior,
@@ -7226,39 +7226,39 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionSubmitType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionData {
-    /// `application_fee_percent`.
+    /// A number; sent as `subscription_data[application_fee_percent]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_fee_percent: Option<f64>,
-    /// `billing_cycle_anchor`.
+    /// A Unix timestamp in seconds; sent as `subscription_data[billing_cycle_anchor]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_cycle_anchor: Option<crate::Timestamp>,
-    /// `default_tax_rates`.
+    /// A list, each item: text; sent as `subscription_data[default_tax_rates]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tax_rates: Option<Vec<String>>,
-    /// `description`.
+    /// Text; sent as `subscription_data[description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `subscription_data[metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `on_behalf_of`.
+    /// Text; sent as `subscription_data[on_behalf_of]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
-    /// `proration_behavior`: see [`CreateCheckoutSessionSubscriptionDataProrationBehavior`].
+    /// A [`CreateCheckoutSessionSubscriptionDataProrationBehavior`]; sent as `subscription_data[proration_behavior]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<
         CreateCheckoutSessionSubscriptionDataProrationBehavior,
     >,
-    /// `transfer_data`: see [`CreateCheckoutSessionSubscriptionDataTransferData`].
+    /// A [`CreateCheckoutSessionSubscriptionDataTransferData`]; sent as `subscription_data[transfer_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_data: Option<CreateCheckoutSessionSubscriptionDataTransferData>,
-    /// `trial_end`.
+    /// A Unix timestamp in seconds; sent as `subscription_data[trial_end]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<crate::Timestamp>,
-    /// `trial_period_days`.
+    /// An integer; sent as `subscription_data[trial_period_days]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<i64>,
-    /// `trial_settings`: see [`CreateCheckoutSessionSubscriptionDataTrialSettings`].
+    /// A [`CreateCheckoutSessionSubscriptionDataTrialSettings`]; sent as `subscription_data[trial_settings]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_settings: Option<CreateCheckoutSessionSubscriptionDataTrialSettings>,
 }
@@ -7324,10 +7324,10 @@ for CreateCheckoutSessionSubscriptionDataProrationBehavior {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/transfer_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataTransferData {
-    /// `amount_percent`.
+    /// A number; sent as `subscription_data[transfer_data][amount_percent]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_percent: Option<f64>,
-    /// `destination`.
+    /// Text; sent as `subscription_data[transfer_data][destination]`. Required.
     pub destination: String,
 }
 impl CreateCheckoutSessionSubscriptionDataTransferData {
@@ -7342,7 +7342,7 @@ impl CreateCheckoutSessionSubscriptionDataTransferData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettings {
-    /// `end_behavior`: see [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior`].
+    /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior`]; sent as `subscription_data[trial_settings][end_behavior]`. Required.
     pub end_behavior: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior,
 }
 impl CreateCheckoutSessionSubscriptionDataTrialSettings {
@@ -7356,7 +7356,7 @@ impl CreateCheckoutSessionSubscriptionDataTrialSettings {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
-    /// `missing_payment_method`: see [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod`].
+    /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod`]; sent as `subscription_data[trial_settings][end_behavior][missing_payment_method]`. Required.
     pub missing_payment_method: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod,
 }
 impl CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
@@ -7448,7 +7448,7 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
 /// Controls tax ID collection settings for the session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionTaxIdCollection {
-    /// `enabled`.
+    /// `true` or `false`; sent as `tax_id_collection[enabled]`. Required.
     pub enabled: bool,
 }
 impl CreateCheckoutSessionTaxIdCollection {
