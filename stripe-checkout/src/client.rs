@@ -309,7 +309,7 @@ impl Client {
                 attempt = tracing::field::Empty,
             );
             let result = tracing::Instrument::instrument(
-                self.execute_inner(method, path, pairs, options),
+                self.execute_inner(method, path, pairs, options, &span),
                 span.clone(),
             )
             .await;
@@ -319,7 +319,7 @@ impl Client {
             result
         }
         #[cfg(not(feature = "tracing"))]
-        self.execute_inner(method, path, pairs, options).await
+        self.execute_inner(method, path, pairs, options, &()).await
     }
 
     async fn execute_inner(
@@ -328,6 +328,7 @@ impl Client {
         path: &str,
         pairs: &[(String, String)],
         options: &Options,
+        _span: &Span,
     ) -> Result<Success, Error> {
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
@@ -351,7 +352,7 @@ impl Client {
         let mut retries = 0;
         loop {
             #[cfg(feature = "tracing")]
-            tracing::Span::current().record("attempt", retries + 1);
+            _span.record("attempt", retries + 1);
             let mut request = http
                 .request(method.to_reqwest(), url.clone())
                 .headers(headers.clone())
@@ -369,7 +370,7 @@ impl Client {
                 Err(ReadError::TooLarge { status, headers }) => {
                     // Never retried: the next attempt would most likely be as large.
                     #[cfg(feature = "tracing")]
-                    record_response(status, &headers);
+                    record_response(_span, status, &headers);
                     return Err(response::too_large(
                         status,
                         &headers,
@@ -395,7 +396,7 @@ impl Client {
                 }
             };
             #[cfg(feature = "tracing")]
-            record_response(raw.status, &raw.headers);
+            record_response(_span, raw.status, &raw.headers);
 
             if (200..300).contains(&raw.status) {
                 return Ok(Success {
@@ -421,9 +422,14 @@ impl Client {
     }
 }
 
+// The span of a request; nothing without the `tracing` feature.
 #[cfg(feature = "tracing")]
-fn record_response(status: u16, headers: &HeaderMap) {
-    let span = tracing::Span::current();
+type Span = tracing::Span;
+#[cfg(not(feature = "tracing"))]
+type Span = ();
+
+#[cfg(feature = "tracing")]
+fn record_response(span: &Span, status: u16, headers: &HeaderMap) {
     span.record("status", status);
     if let Some(id) = header_str(headers, "request-id") {
         span.record("request_id", id);
