@@ -159,15 +159,97 @@ fn type_doc(def: &TypeDef) -> String {
     }
 }
 
-/// Docs for a field the spec does not describe: its wire name and, for named types, a link.
-fn field_doc(field: &Field) -> String {
+/// Docs for a field the spec does not describe: what kind of value it holds and, for request
+/// params, whether it is required and the form key it is sent as.
+fn field_doc(def: &TypeDef, field: &Field) -> String {
     if let Some(doc) = &field.doc {
         return doc.clone();
     }
-    match &field.ty {
-        Ty::Named(name) => format!("`{}`: see [`{name}`].", field.wire_name),
-        _ => format!("`{}`.", field.wire_name),
+    let wire = &field.wire_name;
+    let what = describe_ty(&field.ty);
+    match def.direction {
+        Direction::Request => {
+            let presence = if field.optional {
+                "Optional"
+            } else {
+                "Required"
+            };
+            match form_key(&def.pointer) {
+                Some(parent) if !parent.is_empty() => {
+                    format!("{what}; sent as `{parent}[{wire}]`. {presence}.")
+                }
+                _ => format!("`{wire}`: {}. {presence}.", lower_first(&what)),
+            }
+        }
+        Direction::Response => {
+            let null = if field.nullable { ", or `null`" } else { "" };
+            format!("`{wire}`: {}{null}.", lower_first(&what))
+        }
     }
+}
+
+/// What a value of this type is, in words, for generated docs.
+fn describe_ty(ty: &Ty) -> String {
+    match ty {
+        Ty::String => "Text".to_owned(),
+        Ty::Bool => "`true` or `false`".to_owned(),
+        Ty::Integer => "An integer".to_owned(),
+        Ty::Number => "A number".to_owned(),
+        Ty::Timestamp => "A Unix timestamp in seconds".to_owned(),
+        Ty::Json => "Any JSON value".to_owned(),
+        Ty::Named(name) => format!("A [`{name}`]"),
+        Ty::Array(inner) => format!("A list, each item: {}", lower_first(&describe_ty(inner))),
+        Ty::Map(inner) => format!(
+            "Keys (strings) to values: {}",
+            lower_first(&describe_ty(inner))
+        ),
+        Ty::Expandable(inner) => format!(
+            "The id, or the whole object when expanded: {}",
+            lower_first(&describe_ty(inner))
+        ),
+        Ty::Unsettable(inner) => {
+            format!("{}, or `Unsettable::Unset` to clear it", describe_ty(inner))
+        }
+        Ty::List(inner) => format!("A page of a list: {}", lower_first(&describe_ty(inner))),
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The bracketed form key of a request-body schema, from its JSON pointer:
+/// `…/schema/properties/line_items/items/properties/price_data` → `line_items[][price_data]`,
+/// `""` for the body itself. `None` when the pointer does not say (query parameters are
+/// pointed at by index, not name).
+fn form_key(pointer: &str) -> Option<String> {
+    let (_, rest) = pointer.split_once("/requestBody/")?;
+    let (_, rest) = rest.split_once("/schema")?;
+    let mut key = String::new();
+    let mut segments = rest.split('/').filter(|s| !s.is_empty());
+    while let Some(segment) = segments.next() {
+        match segment {
+            "properties" => {
+                let name = segments.next()?.replace("~1", "/").replace("~0", "~");
+                if key.is_empty() {
+                    key = name;
+                } else {
+                    key.push_str(&format!("[{name}]"));
+                }
+            }
+            "items" => key.push_str("[]"),
+            // A union member: the key does not change.
+            "anyOf" | "oneOf" => {
+                segments.next()?;
+            }
+            _ => return None,
+        }
+    }
+    Some(key)
 }
 
 fn type_def(def: &TypeDef) -> Result<TokenStream, Error> {
@@ -270,7 +352,7 @@ fn struct_def(def: &TypeDef, fields: &[Field]) -> Result<TokenStream, Error> {
         } else {
             quote!(#[serde(#(#serde_args),*)])
         };
-        let field_doc = docs(Some(&field_doc(field)));
+        let field_doc = docs(Some(&field_doc(def, field)));
         field_tokens.push(quote! {
             #field_doc
             #serde_attr
@@ -591,30 +673,25 @@ fn service_def(service: &Service) -> Result<TokenStream, Error> {
         service.accessor
     );
     let accessor_doc = format!(" The endpoints under `{base}`.");
-    let options_doc = " Uses these options (idempotency key, connected account) for the calls made through this value.";
     let mut methods = Vec::new();
     for operation in &service.operations {
         methods.push(operation_def(operation, &pointer)?);
     }
+    // Methods return an owned `crate::Request` (per-call options, `Send + 'static` future), so
+    // this value only needs to borrow the client while a call is built.
     Ok(quote! {
         #[doc = #struct_doc]
-        #[derive(Debug, Clone)]
+        #[derive(Debug, Clone, Copy)]
         pub struct #name<'c> {
             client: &'c crate::Client,
-            options: crate::RequestOptions,
         }
         impl crate::Client {
             #[doc = #accessor_doc]
             pub fn #accessor(&self) -> #name<'_> {
-                #name { client: self, options: crate::RequestOptions::default() }
+                #name { client: self }
             }
         }
-        impl<'c> #name<'c> {
-            #[doc = #options_doc]
-            pub fn with_options(mut self, options: crate::RequestOptions) -> Self {
-                self.options = options;
-                self
-            }
+        impl #name<'_> {
             #(#methods)*
         }
     })
@@ -681,13 +758,17 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
             doc.push_str(&format!("\n\n`{}`: {param_doc}", param.name));
         }
     }
+    doc.push_str(
+        "\n\nReturns a [`crate::Request`]: `.await` it, after setting per-call options \
+         (`.idempotency_key(…)`, `.stripe_account(…)`, `.timeout(…)`) if needed.",
+    );
     let doc = docs(Some(doc.trim()));
 
     let main = quote! {
         #doc
-        pub async fn #method(&self, #(#arg_decls)* params: &#params) -> Result<#response, crate::Error> {
+        pub fn #method(&self, #(#arg_decls)* params: &#params) -> crate::Request<#response> {
             #path_expr
-            self.client.call(#http, &path, params, &self.options).await
+            self.client.call(#http, path, params)
         }
     };
     let Ty::List(item) = &operation.response else {
@@ -706,7 +787,7 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
         #[doc = #paging_doc]
         pub fn #paging(&self, #(#arg_decls)* params: &#params) -> crate::Paginator<#item> {
             #path_expr
-            self.client.call_paginated(path, params, self.options.clone())
+            self.client.call_paginated(path, params)
         }
     })
 }

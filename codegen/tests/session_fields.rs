@@ -153,3 +153,29 @@ fn no_two_enums_list_the_same_values() {
         assert_eq!(def.direction, codegen::ir::Direction::Response, "{name}");
     }
 }
+
+#[test]
+fn undocumented_nested_params_fields_say_what_they_are() {
+    // Before: `/// `name`.` and `/// `enabled`.`, the wire name and nothing else.
+    let (_, ir) = ir();
+    let files = codegen::emit::emit(&ir).unwrap();
+    let params = &files
+        .iter()
+        .find(|f| f.name == "params.rs")
+        .unwrap()
+        .contents;
+    for doc in [
+        "/// `true` or `false`; sent as `after_expiration[recovery][enabled]`. Required.",
+        "/// Text; sent as `custom_fields[][key]`. Required.",
+        "/// `email`: text. Required.",
+    ] {
+        assert!(params.contains(doc), "missing {doc:?}");
+    }
+    for line in params.lines().map(str::trim) {
+        // A bare wire name (`/// `foo`.`) is not a doc.
+        let bare = line.starts_with("/// `")
+            && line.ends_with("`.")
+            && !line[5..line.len() - 2].contains(['`', ' ']);
+        assert!(!bare, "undescriptive doc: {line}");
+    }
+}

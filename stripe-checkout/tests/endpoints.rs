@@ -4,6 +4,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::future::IntoFuture;
 
 use common::{builder, client, header, KEY};
 use futures_util::StreamExt;
@@ -15,8 +16,8 @@ use stripe_checkout::{
     CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionParams,
     CreateCheckoutSessionPaymentMethodTypes, CustomerOrDeletedCustomer, Error, Expandable,
     ExpireCheckoutSessionParams, Item, ListCheckoutSessionLineItemsParams,
-    ListCheckoutSessionsCustomerDetails, ListCheckoutSessionsParams, RequestOptions,
-    RetrieveCheckoutSessionParams, Unsettable, API_VERSION,
+    ListCheckoutSessionsCustomerDetails, ListCheckoutSessionsParams, RetrieveCheckoutSessionParams,
+    Unsettable, API_VERSION,
 };
 use wiremock::matchers::{any, method, path, path_regex, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -554,15 +555,16 @@ async fn expire_posts_an_empty_body_with_a_key_and_takes_request_options() {
     assert_eq!(session.status, Some(CheckoutSessionStatus::Expired));
     assert_eq!(session.url, None);
 
-    let sessions = client.checkout_sessions().with_options(
-        RequestOptions::new()
-            .idempotency_key("k1")
-            .stripe_account("acct_1"),
-    );
-    sessions.expire(SESSION_ID, &params).await.unwrap();
-    // The options stay on the value for every call made through it. (Stripe itself would answer
-    // this second use of `k1` with different params with an `idempotency_error`; the client
-    // sends what it is given.)
+    client
+        .checkout_sessions()
+        .expire(SESSION_ID, &params)
+        .idempotency_key("k1")
+        .stripe_account("acct_1")
+        .await
+        .unwrap();
+    // Options belong to one call: the next call through the same service value gets a fresh
+    // generated key and the client's (no) account.
+    let sessions = client.checkout_sessions();
     sessions
         .expire(
             SESSION_ID,
@@ -580,10 +582,129 @@ async fn expire_posts_an_empty_body_with_a_key_and_takes_request_options() {
         .key("k1")
         .account("acct_1")
         .check(&requests[1]);
-    Expected::post(&expire_path, "expand[0]=payment_intent")
-        .key("k1")
-        .account("acct_1")
-        .check(&requests[2]);
+    Expected::post(&expire_path, "expand[0]=payment_intent").check(&requests[2]);
+    assert_ne!(header(&requests[2], "idempotency-key"), Some("k1"));
+}
+
+#[tokio::test]
+async fn an_idempotency_key_is_sent_on_its_own_call_only() {
+    // The new user's trial: a key given for create leaked onto the following retrieve (a GET)
+    // and expire. Each call now carries its own options.
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok(fixture("seed_session.json")))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let sessions = client.checkout_sessions();
+    let create = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
+        "https://example.com/success",
+    );
+    let created = sessions
+        .create(&create)
+        .idempotency_key("order-6735")
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(created.idempotency_key.as_deref(), Some("order-6735"));
+    assert_eq!(created.request_id.as_deref(), Some("req_ok"));
+    assert_eq!(created.status, 200);
+    assert_eq!(created.retries, 0);
+    sessions
+        .retrieve(SESSION_ID, &RetrieveCheckoutSessionParams::default())
+        .await
+        .unwrap();
+    let expired = sessions
+        .expire(SESSION_ID, &ExpireCheckoutSessionParams::default())
+        .send_with_meta()
+        .await
+        .unwrap();
+
+    let requests = requests(&server).await;
+    assert_eq!(requests.len(), 3);
+    assert_eq!(header(&requests[0], "idempotency-key"), Some("order-6735"));
+    assert_eq!(header(&requests[1], "idempotency-key"), None);
+    let generated = header(&requests[2], "idempotency-key").unwrap();
+    assert_ne!(generated, "order-6735");
+    // The generated key is reported back, so a caller can log it or retry with it.
+    assert_eq!(expired.idempotency_key.as_deref(), Some(generated));
+}
+
+#[tokio::test]
+async fn per_call_timeout_overrides_the_client_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ok(fixture("seed_session.json")).set_delay(std::time::Duration::from_millis(400)),
+        )
+        .mount(&server)
+        .await;
+    let client = builder(&server).max_retries(0).build().unwrap();
+    let params = RetrieveCheckoutSessionParams::default();
+    let err = client
+        .checkout_sessions()
+        .retrieve(SESSION_ID, &params)
+        .timeout(std::time::Duration::from_millis(50))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    // The next call has the client's 80 s default again.
+    client
+        .checkout_sessions()
+        .retrieve(SESSION_ID, &params)
+        .await
+        .unwrap();
+}
+
+#[test]
+fn endpoint_futures_are_send_and_static() {
+    // Compile test: the futures own what they need (E0716 and `tokio::spawn` failed before).
+    fn assert_send_static<F: std::future::Future + Send + 'static>(_: &F) {}
+    let client = stripe_checkout::Client::new("sk_test_x");
+    let params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
+        "https://example.com/success",
+    );
+    let future = std::future::IntoFuture::into_future(client.checkout_sessions().create(&params));
+    drop(params);
+    drop(client);
+    assert_send_static(&future);
+    let meta = stripe_checkout::Client::new("sk_test_x")
+        .checkout_sessions()
+        .list(&ListCheckoutSessionsParams::default())
+        .send_with_meta();
+    assert_send_static(&meta);
+}
+
+#[tokio::test]
+async fn endpoint_futures_can_be_spawned_joined_and_raced() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok(fixture("seed_session.json")))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
+        "https://example.com/success",
+    );
+
+    let spawned = tokio::spawn(client.checkout_sessions().create(&params).into_future());
+    let (a, b) = tokio::join!(
+        client.checkout_sessions().create(&params),
+        client
+            .checkout_sessions()
+            .retrieve(SESSION_ID, &RetrieveCheckoutSessionParams::default()),
+    );
+    let raced = tokio::select! {
+        session = client.checkout_sessions().create(&params) => session,
+        _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => panic!("no answer"),
+    };
+    for session in [spawned.await.unwrap(), a, b, raced] {
+        assert_eq!(session.unwrap().id, SESSION_ID);
+    }
+    assert_eq!(requests(&server).await.len(), 4);
 }
 
 #[tokio::test]
@@ -605,8 +726,8 @@ async fn client_stripe_account_is_sent_and_request_options_override_it() {
         .unwrap();
     client
         .checkout_sessions()
-        .with_options(RequestOptions::new().stripe_account("acct_1"))
         .retrieve(SESSION_ID, &params)
+        .stripe_account("acct_1")
         .await
         .unwrap();
 

@@ -58,12 +58,12 @@ pub struct CheckoutSession {
     /// Total of all items after discounts and taxes are applied.
     #[serde(default)]
     pub amount_total: Option<i64>,
-    /// `automatic_tax`: see [`PaymentPagesCheckoutSessionAutomaticTax`].
+    /// `automatic_tax`: a [`PaymentPagesCheckoutSessionAutomaticTax`].
     pub automatic_tax: PaymentPagesCheckoutSessionAutomaticTax,
     /// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
     #[serde(default)]
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
-    /// `branding_settings`: see [`PaymentPagesCheckoutSessionBrandingSettings`].
+    /// `branding_settings`: a [`PaymentPagesCheckoutSessionBrandingSettings`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branding_settings: Option<PaymentPagesCheckoutSessionBrandingSettings>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website.
@@ -97,7 +97,7 @@ pub struct CheckoutSession {
     pub currency_conversion: Option<PaymentPagesCheckoutSessionCurrencyConversion>,
     /// Collect additional information from your customer using custom fields. Up to 3 fields are supported. You can't set this parameter if `ui_mode` is `custom`.
     pub custom_fields: Vec<PaymentPagesCheckoutSessionCustomFields>,
-    /// `custom_text`: see [`PaymentPagesCheckoutSessionCustomText`].
+    /// `custom_text`: a [`PaymentPagesCheckoutSessionCustomText`].
     pub custom_text: PaymentPagesCheckoutSessionCustomText,
     /// The ID of the customer for this Session.
     /// For Checkout Sessions in `subscription` mode or Checkout Sessions with `customer_creation` set as `always` in `payment` mode, Checkout
@@ -157,7 +157,7 @@ pub struct CheckoutSession {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session.
     pub mode: CheckoutSessionMode,
-    /// `name_collection`: see [`PaymentPagesCheckoutSessionNameCollection`].
+    /// `name_collection`: a [`PaymentPagesCheckoutSessionNameCollection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_collection: Option<PaymentPagesCheckoutSessionNameCollection>,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -196,12 +196,12 @@ pub struct CheckoutSession {
     /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
     #[serde(default)]
     pub permissions: Option<PaymentPagesCheckoutSessionPermissions>,
-    /// `phone_number_collection`: see [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
+    /// `phone_number_collection`: a [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_collection: Option<
         PaymentPagesCheckoutSessionPhoneNumberCollection,
     >,
-    /// `presentment_details`: see [`PaymentFlowsPaymentIntentPresentmentDetails`].
+    /// `presentment_details`: a [`PaymentFlowsPaymentIntentPresentmentDetails`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub presentment_details: Option<PaymentFlowsPaymentIntentPresentmentDetails>,
     /// The ID of the original expired Checkout Session that triggered the recovery flow.
@@ -246,7 +246,7 @@ pub struct CheckoutSession {
     /// subscription creation is successful.
     #[serde(default)]
     pub success_url: Option<String>,
-    /// `tax_id_collection`: see [`PaymentPagesCheckoutSessionTaxIdCollection`].
+    /// `tax_id_collection`: a [`PaymentPagesCheckoutSessionTaxIdCollection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_id_collection: Option<PaymentPagesCheckoutSessionTaxIdCollection>,
     /// Tax and discount details for the computed total amount.
@@ -352,7 +352,7 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
-    /// `mandate_options`: see [`CheckoutAcssDebitMandateOptions`].
+    /// `mandate_options`: a [`CheckoutAcssDebitMandateOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<CheckoutAcssDebitMandateOptions>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -479,7 +479,7 @@ pub struct CheckoutAuBecsDebitPaymentMethodOptions {
 /// Stripe's `/components/schemas/checkout_bacs_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutBacsDebitPaymentMethodOptions {
-    /// `mandate_options`: see [`CheckoutPaymentMethodOptionsMandateOptionsBacsDebit`].
+    /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsBacsDebit`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsBacsDebit>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -558,7 +558,7 @@ pub struct CheckoutCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `installments`: see [`CheckoutCardInstallmentsOptions`].
+    /// `installments`: a [`CheckoutCardInstallmentsOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub installments: Option<CheckoutCardInstallmentsOptions>,
     /// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
@@ -575,7 +575,7 @@ pub struct CheckoutCardPaymentMethodOptions {
     pub request_overcapture: Option<IfAvailableOrNever>,
     /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
     pub request_three_d_secure: RequestThreeDSecure,
-    /// `restrictions`: see [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
+    /// `restrictions`: a [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<
         PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions,
@@ -621,7 +621,7 @@ pub struct CheckoutCashappPaymentMethodOptions {
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
-    /// `eu_bank_transfer`: see [`PaymentMethodOptionsCustomerBalanceEuBankAccount`].
+    /// `eu_bank_transfer`: a [`PaymentMethodOptionsCustomerBalanceEuBankAccount`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eu_bank_transfer: Option<PaymentMethodOptionsCustomerBalanceEuBankAccount>,
     /// List of address types that should be returned in the financial_addresses response. If not specified, all valid types will be returned.
@@ -639,7 +639,7 @@ pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
 /// Stripe's `/components/schemas/checkout_customer_balance_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCustomerBalancePaymentMethodOptions {
-    /// `bank_transfer`: see [`CheckoutCustomerBalanceBankTransferPaymentMethodOptions`].
+    /// `bank_transfer`: a [`CheckoutCustomerBalanceBankTransferPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_transfer: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
     /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
@@ -1005,7 +1005,7 @@ pub struct CheckoutPaypalPaymentMethodOptions {
 /// Stripe's `/components/schemas/checkout_payto_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutPaytoPaymentMethodOptions {
-    /// `mandate_options`: see [`MandateOptionsPayto`].
+    /// `mandate_options`: a [`MandateOptionsPayto`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<MandateOptionsPayto>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1030,7 +1030,7 @@ pub struct CheckoutPixPaymentMethodOptions {
     /// The number of seconds after which Pix payment will expire.
     #[serde(default)]
     pub expires_after_seconds: Option<i64>,
-    /// `mandate_options`: see [`PaymentMethodOptionsMandateOptionsPix`].
+    /// `mandate_options`: a [`PaymentMethodOptionsMandateOptionsPix`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<PaymentMethodOptionsMandateOptionsPix>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1098,7 +1098,7 @@ pub struct CheckoutScalapayPaymentMethodOptions {
 /// Stripe's `/components/schemas/checkout_sepa_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSepaDebitPaymentMethodOptions {
-    /// `mandate_options`: see [`CheckoutPaymentMethodOptionsMandateOptionsSepaDebit`].
+    /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsSepaDebit`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsSepaDebit>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1120,136 +1120,136 @@ pub struct CheckoutSepaDebitPaymentMethodOptions {
 /// Stripe's `/components/schemas/checkout_session_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSessionPaymentMethodOptions {
-    /// `acss_debit`: see [`CheckoutAcssDebitPaymentMethodOptions`].
+    /// `acss_debit`: a [`CheckoutAcssDebitPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acss_debit: Option<CheckoutAcssDebitPaymentMethodOptions>,
-    /// `affirm`: see [`CheckoutAffirmPaymentMethodOptions`].
+    /// `affirm`: a [`CheckoutAffirmPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affirm: Option<CheckoutAffirmPaymentMethodOptions>,
-    /// `afterpay_clearpay`: see [`CheckoutAfterpayClearpayPaymentMethodOptions`].
+    /// `afterpay_clearpay`: a [`CheckoutAfterpayClearpayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub afterpay_clearpay: Option<CheckoutAfterpayClearpayPaymentMethodOptions>,
-    /// `alipay`: see [`CheckoutAlipayPaymentMethodOptions`].
+    /// `alipay`: a [`CheckoutAlipayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alipay: Option<CheckoutAlipayPaymentMethodOptions>,
-    /// `alma`: see [`CheckoutAlmaPaymentMethodOptions`].
+    /// `alma`: a [`CheckoutAlmaPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alma: Option<CheckoutAlmaPaymentMethodOptions>,
-    /// `amazon_pay`: see [`CheckoutAmazonPayPaymentMethodOptions`].
+    /// `amazon_pay`: a [`CheckoutAmazonPayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amazon_pay: Option<CheckoutAmazonPayPaymentMethodOptions>,
-    /// `au_becs_debit`: see [`CheckoutAuBecsDebitPaymentMethodOptions`].
+    /// `au_becs_debit`: a [`CheckoutAuBecsDebitPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub au_becs_debit: Option<CheckoutAuBecsDebitPaymentMethodOptions>,
-    /// `bacs_debit`: see [`CheckoutBacsDebitPaymentMethodOptions`].
+    /// `bacs_debit`: a [`CheckoutBacsDebitPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bacs_debit: Option<CheckoutBacsDebitPaymentMethodOptions>,
-    /// `bancontact`: see [`CheckoutBancontactPaymentMethodOptions`].
+    /// `bancontact`: a [`CheckoutBancontactPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bancontact: Option<CheckoutBancontactPaymentMethodOptions>,
-    /// `billie`: see [`CheckoutBilliePaymentMethodOptions`].
+    /// `billie`: a [`CheckoutBilliePaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billie: Option<CheckoutBilliePaymentMethodOptions>,
-    /// `boleto`: see [`CheckoutBoletoPaymentMethodOptions`].
+    /// `boleto`: a [`CheckoutBoletoPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boleto: Option<CheckoutBoletoPaymentMethodOptions>,
-    /// `card`: see [`CheckoutCardPaymentMethodOptions`].
+    /// `card`: a [`CheckoutCardPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutCardPaymentMethodOptions>,
-    /// `cashapp`: see [`CheckoutCashappPaymentMethodOptions`].
+    /// `cashapp`: a [`CheckoutCashappPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashapp: Option<CheckoutCashappPaymentMethodOptions>,
-    /// `customer_balance`: see [`CheckoutCustomerBalancePaymentMethodOptions`].
+    /// `customer_balance`: a [`CheckoutCustomerBalancePaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_balance: Option<CheckoutCustomerBalancePaymentMethodOptions>,
-    /// `eps`: see [`CheckoutEpsPaymentMethodOptions`].
+    /// `eps`: a [`CheckoutEpsPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eps: Option<CheckoutEpsPaymentMethodOptions>,
-    /// `fpx`: see [`CheckoutFpxPaymentMethodOptions`].
+    /// `fpx`: a [`CheckoutFpxPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fpx: Option<CheckoutFpxPaymentMethodOptions>,
-    /// `giropay`: see [`CheckoutGiropayPaymentMethodOptions`].
+    /// `giropay`: a [`CheckoutGiropayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub giropay: Option<CheckoutGiropayPaymentMethodOptions>,
-    /// `grabpay`: see [`CheckoutGrabPayPaymentMethodOptions`].
+    /// `grabpay`: a [`CheckoutGrabPayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grabpay: Option<CheckoutGrabPayPaymentMethodOptions>,
-    /// `ideal`: see [`CheckoutIdealPaymentMethodOptions`].
+    /// `ideal`: a [`CheckoutIdealPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ideal: Option<CheckoutIdealPaymentMethodOptions>,
-    /// `kakao_pay`: see [`CheckoutKakaoPayPaymentMethodOptions`].
+    /// `kakao_pay`: a [`CheckoutKakaoPayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kakao_pay: Option<CheckoutKakaoPayPaymentMethodOptions>,
-    /// `klarna`: see [`CheckoutKlarnaPaymentMethodOptions`].
+    /// `klarna`: a [`CheckoutKlarnaPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub klarna: Option<CheckoutKlarnaPaymentMethodOptions>,
-    /// `konbini`: see [`CheckoutKonbiniPaymentMethodOptions`].
+    /// `konbini`: a [`CheckoutKonbiniPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub konbini: Option<CheckoutKonbiniPaymentMethodOptions>,
-    /// `kr_card`: see [`CheckoutKrCardPaymentMethodOptions`].
+    /// `kr_card`: a [`CheckoutKrCardPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kr_card: Option<CheckoutKrCardPaymentMethodOptions>,
-    /// `link`: see [`CheckoutLinkPaymentMethodOptions`].
+    /// `link`: a [`CheckoutLinkPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<CheckoutLinkPaymentMethodOptions>,
-    /// `mobilepay`: see [`CheckoutMobilepayPaymentMethodOptions`].
+    /// `mobilepay`: a [`CheckoutMobilepayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobilepay: Option<CheckoutMobilepayPaymentMethodOptions>,
-    /// `multibanco`: see [`CheckoutMultibancoPaymentMethodOptions`].
+    /// `multibanco`: a [`CheckoutMultibancoPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multibanco: Option<CheckoutMultibancoPaymentMethodOptions>,
-    /// `naver_pay`: see [`CheckoutNaverPayPaymentMethodOptions`].
+    /// `naver_pay`: a [`CheckoutNaverPayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naver_pay: Option<CheckoutNaverPayPaymentMethodOptions>,
-    /// `oxxo`: see [`CheckoutOxxoPaymentMethodOptions`].
+    /// `oxxo`: a [`CheckoutOxxoPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oxxo: Option<CheckoutOxxoPaymentMethodOptions>,
-    /// `p24`: see [`CheckoutP24PaymentMethodOptions`].
+    /// `p24`: a [`CheckoutP24PaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p24: Option<CheckoutP24PaymentMethodOptions>,
-    /// `payco`: see [`CheckoutPaycoPaymentMethodOptions`].
+    /// `payco`: a [`CheckoutPaycoPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payco: Option<CheckoutPaycoPaymentMethodOptions>,
-    /// `paynow`: see [`CheckoutPaynowPaymentMethodOptions`].
+    /// `paynow`: a [`CheckoutPaynowPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paynow: Option<CheckoutPaynowPaymentMethodOptions>,
-    /// `paypal`: see [`CheckoutPaypalPaymentMethodOptions`].
+    /// `paypal`: a [`CheckoutPaypalPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paypal: Option<CheckoutPaypalPaymentMethodOptions>,
-    /// `payto`: see [`CheckoutPaytoPaymentMethodOptions`].
+    /// `payto`: a [`CheckoutPaytoPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payto: Option<CheckoutPaytoPaymentMethodOptions>,
-    /// `pix`: see [`CheckoutPixPaymentMethodOptions`].
+    /// `pix`: a [`CheckoutPixPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pix: Option<CheckoutPixPaymentMethodOptions>,
-    /// `revolut_pay`: see [`CheckoutRevolutPayPaymentMethodOptions`].
+    /// `revolut_pay`: a [`CheckoutRevolutPayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revolut_pay: Option<CheckoutRevolutPayPaymentMethodOptions>,
-    /// `samsung_pay`: see [`CheckoutSamsungPayPaymentMethodOptions`].
+    /// `samsung_pay`: a [`CheckoutSamsungPayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub samsung_pay: Option<CheckoutSamsungPayPaymentMethodOptions>,
-    /// `satispay`: see [`CheckoutSatispayPaymentMethodOptions`].
+    /// `satispay`: a [`CheckoutSatispayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub satispay: Option<CheckoutSatispayPaymentMethodOptions>,
-    /// `scalapay`: see [`CheckoutScalapayPaymentMethodOptions`].
+    /// `scalapay`: a [`CheckoutScalapayPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scalapay: Option<CheckoutScalapayPaymentMethodOptions>,
-    /// `sepa_debit`: see [`CheckoutSepaDebitPaymentMethodOptions`].
+    /// `sepa_debit`: a [`CheckoutSepaDebitPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sepa_debit: Option<CheckoutSepaDebitPaymentMethodOptions>,
-    /// `sofort`: see [`CheckoutSofortPaymentMethodOptions`].
+    /// `sofort`: a [`CheckoutSofortPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sofort: Option<CheckoutSofortPaymentMethodOptions>,
-    /// `swish`: see [`CheckoutSwishPaymentMethodOptions`].
+    /// `swish`: a [`CheckoutSwishPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swish: Option<CheckoutSwishPaymentMethodOptions>,
-    /// `twint`: see [`CheckoutTwintPaymentMethodOptions`].
+    /// `twint`: a [`CheckoutTwintPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twint: Option<CheckoutTwintPaymentMethodOptions>,
-    /// `upi`: see [`CheckoutUpiPaymentMethodOptions`].
+    /// `upi`: a [`CheckoutUpiPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upi: Option<CheckoutUpiPaymentMethodOptions>,
-    /// `us_bank_account`: see [`CheckoutUsBankAccountPaymentMethodOptions`].
+    /// `us_bank_account`: a [`CheckoutUsBankAccountPaymentMethodOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CheckoutUsBankAccountPaymentMethodOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
@@ -1259,7 +1259,7 @@ pub struct CheckoutSessionPaymentMethodOptions {
 /// Stripe's `/components/schemas/checkout_session_wallet_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSessionWalletOptions {
-    /// `link`: see [`CheckoutLinkWalletOptions`].
+    /// `link`: a [`CheckoutLinkWalletOptions`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<CheckoutLinkWalletOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
@@ -1311,7 +1311,7 @@ pub struct CheckoutTwintPaymentMethodOptions {
 /// Stripe's `/components/schemas/checkout_upi_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutUpiPaymentMethodOptions {
-    /// `mandate_options`: see [`MandateOptionsUpi`].
+    /// `mandate_options`: a [`MandateOptionsUpi`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<MandateOptionsUpi>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1330,7 +1330,7 @@ pub struct CheckoutUpiPaymentMethodOptions {
 /// Stripe's `/components/schemas/checkout_us_bank_account_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutUsBankAccountPaymentMethodOptions {
-    /// `financial_connections`: see [`LinkedAccountOptionsCommon`].
+    /// `financial_connections`: a [`LinkedAccountOptionsCommon`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub financial_connections: Option<LinkedAccountOptionsCommon>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1392,7 +1392,7 @@ pub struct InvoiceSettingCustomField {
 /// Stripe's `/components/schemas/linked_account_options_common` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LinkedAccountOptionsCommon {
-    /// `filters`: see [`PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters`].
+    /// `filters`: a [`PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<
         PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters,
@@ -2082,7 +2082,7 @@ pub struct PaymentPagesCheckoutSessionBusinessName {
 /// Stripe's `/components/schemas/payment_pages_checkout_session_checkout_address_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
-    /// `address`: see [`Address`].
+    /// `address`: a [`Address`].
     pub address: Address,
     /// Customer name.
     pub name: String,
@@ -2257,19 +2257,19 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFields {
-    /// `dropdown`: see [`PaymentPagesCheckoutSessionCustomFieldsDropdown`].
+    /// `dropdown`: a [`PaymentPagesCheckoutSessionCustomFieldsDropdown`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dropdown: Option<PaymentPagesCheckoutSessionCustomFieldsDropdown>,
     /// String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters.
     pub key: String,
-    /// `label`: see [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
+    /// `label`: a [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
     pub label: PaymentPagesCheckoutSessionCustomFieldsLabel,
-    /// `numeric`: see [`PaymentPagesCheckoutSessionCustomFieldsNumeric`].
+    /// `numeric`: a [`PaymentPagesCheckoutSessionCustomFieldsNumeric`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numeric: Option<PaymentPagesCheckoutSessionCustomFieldsNumeric>,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
-    /// `text`: see [`PaymentPagesCheckoutSessionCustomFieldsText`].
+    /// `text`: a [`PaymentPagesCheckoutSessionCustomFieldsText`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<PaymentPagesCheckoutSessionCustomFieldsText>,
     /// The type of the field.
@@ -2504,7 +2504,7 @@ pub struct PaymentPagesCheckoutSessionIndividualName {
 pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     /// Indicates whether invoice creation is enabled for the Checkout Session.
     pub enabled: bool,
-    /// `invoice_data`: see [`PaymentPagesCheckoutSessionInvoiceSettings`].
+    /// `invoice_data`: a [`PaymentPagesCheckoutSessionInvoiceSettings`].
     pub invoice_data: PaymentPagesCheckoutSessionInvoiceSettings,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
@@ -2550,10 +2550,10 @@ pub struct PaymentPagesCheckoutSessionManagedPayments {
 /// Stripe's `/components/schemas/payment_pages_checkout_session_name_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionNameCollection {
-    /// `business`: see [`PaymentPagesCheckoutSessionBusinessName`].
+    /// `business`: a [`PaymentPagesCheckoutSessionBusinessName`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business: Option<PaymentPagesCheckoutSessionBusinessName>,
-    /// `individual`: see [`PaymentPagesCheckoutSessionIndividualName`].
+    /// `individual`: a [`PaymentPagesCheckoutSessionIndividualName`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub individual: Option<PaymentPagesCheckoutSessionIndividualName>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
@@ -2563,14 +2563,14 @@ pub struct PaymentPagesCheckoutSessionNameCollection {
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionOptionalItem {
-    /// `adjustable_quantity`: see [`PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity`].
+    /// `adjustable_quantity`: a [`PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity`], or `null`.
     #[serde(default)]
     pub adjustable_quantity: Option<
         PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity,
     >,
-    /// `price`.
+    /// `price`: text.
     pub price: String,
-    /// `quantity`.
+    /// `quantity`: an integer.
     pub quantity: i64,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
@@ -3223,7 +3223,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     pub amount_shipping: Option<i64>,
     /// This is the sum of all the tax amounts.
     pub amount_tax: i64,
-    /// `breakdown`: see [`PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown`].
+    /// `breakdown`: a [`PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.

@@ -71,7 +71,7 @@ pub struct Discount {
     /// The promotion code applied to create this discount.
     #[serde(default)]
     pub promotion_code: Option<crate::Expandable<PromotionCode>>,
-    /// `source`: see [`DiscountSource`].
+    /// `source`: a [`DiscountSource`].
     pub source: DiscountSource,
     /// Date that the coupon was applied.
     pub start: crate::Timestamp,
@@ -150,7 +150,7 @@ impl<'de> serde::Deserialize<'de> for DiscountSourceType {
 /// A line item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
-    /// `adjustable_quantity`: see [`LineItemsAdjustableQuantity`].
+    /// `adjustable_quantity`: a [`LineItemsAdjustableQuantity`], or `null`.
     #[serde(default)]
     pub adjustable_quantity: Option<LineItemsAdjustableQuantity>,
     /// Total discount amount applied. If no discounts were applied, defaults to 0.
@@ -197,12 +197,12 @@ impl crate::Identified for Item {
 /// Stripe's `/components/schemas/line_items_adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LineItemsAdjustableQuantity {
-    /// `enabled`.
+    /// `enabled`: `true` or `false`.
     pub enabled: bool,
-    /// `maximum`.
+    /// `maximum`: an integer, or `null`.
     #[serde(default)]
     pub maximum: Option<i64>,
-    /// `minimum`.
+    /// `minimum`: an integer, or `null`.
     #[serde(default)]
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
@@ -214,7 +214,7 @@ pub struct LineItemsAdjustableQuantity {
 pub struct LineItemsDiscountAmount {
     /// The amount discounted.
     pub amount: i64,
-    /// `discount`: see [`Discount`].
+    /// `discount`: a [`Discount`].
     pub discount: Discount,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
@@ -225,7 +225,7 @@ pub struct LineItemsDiscountAmount {
 pub struct LineItemsTaxAmount {
     /// Amount of tax applied for this rate.
     pub amount: i64,
-    /// `rate`: see [`TaxRate`].
+    /// `rate`: a [`TaxRate`].
     pub rate: TaxRate,
     /// The reasoning behind this tax, for example, if the product is tax exempt. The possible values for this field may be extended as new tax rules are supported.
     #[serde(default)]

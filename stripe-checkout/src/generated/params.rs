@@ -62,16 +62,16 @@ pub enum ListCheckoutSessionsCreated {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct ListCheckoutSessionsCreatedRangeQuerySpecs {
-    /// `gt`.
+    /// `gt`: an integer. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<i64>,
-    /// `gte`.
+    /// `gte`: an integer. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<i64>,
-    /// `lt`.
+    /// `lt`: an integer. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<i64>,
-    /// `lte`.
+    /// `lte`: an integer. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<i64>,
 }
@@ -84,7 +84,7 @@ impl ListCheckoutSessionsCreatedRangeQuerySpecs {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/3/schema` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListCheckoutSessionsCustomerDetails {
-    /// `email`.
+    /// `email`: text. Required.
     pub email: String,
 }
 impl ListCheckoutSessionsCustomerDetails {
@@ -339,7 +339,7 @@ impl CreateCheckoutSessionParams {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAdaptivePricing {
-    /// `enabled`.
+    /// `true` or `false`; sent as `adaptive_pricing[enabled]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -353,7 +353,7 @@ impl CreateCheckoutSessionAdaptivePricing {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAfterExpiration {
-    /// `recovery`: see [`CreateCheckoutSessionAfterExpirationRecovery`].
+    /// A [`CreateCheckoutSessionAfterExpirationRecovery`]; sent as `after_expiration[recovery]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery: Option<CreateCheckoutSessionAfterExpirationRecovery>,
 }
@@ -366,10 +366,10 @@ impl CreateCheckoutSessionAfterExpiration {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/after_expiration/properties/recovery` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionAfterExpirationRecovery {
-    /// `allow_promotion_codes`.
+    /// `true` or `false`; sent as `after_expiration[recovery][allow_promotion_codes]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_promotion_codes: Option<bool>,
-    /// `enabled`.
+    /// `true` or `false`; sent as `after_expiration[recovery][enabled]`. Required.
     pub enabled: bool,
 }
 impl CreateCheckoutSessionAfterExpirationRecovery {
@@ -384,9 +384,9 @@ impl CreateCheckoutSessionAfterExpirationRecovery {
 /// Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionAutomaticTax {
-    /// `enabled`.
+    /// `true` or `false`; sent as `automatic_tax[enabled]`. Required.
     pub enabled: bool,
-    /// `liability`: see [`CreateCheckoutSessionAutomaticTaxLiability`].
+    /// A [`CreateCheckoutSessionAutomaticTaxLiability`]; sent as `automatic_tax[liability]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub liability: Option<CreateCheckoutSessionAutomaticTaxLiability>,
 }
@@ -399,10 +399,10 @@ impl CreateCheckoutSessionAutomaticTax {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/automatic_tax/properties/liability` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionAutomaticTaxLiability {
-    /// `account`.
+    /// Text; sent as `automatic_tax[liability][account]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// `type`: see [`ConnectAccountReferenceType`].
+    /// A [`ConnectAccountReferenceType`]; sent as `automatic_tax[liability][type]`. Required.
     #[serde(rename = "type")]
     pub type_: ConnectAccountReferenceType,
 }
@@ -416,25 +416,25 @@ impl CreateCheckoutSessionAutomaticTaxLiability {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionBrandingSettings {
-    /// `background_color`.
+    /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[background_color]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<crate::Unsettable<String>>,
-    /// `border_style`: see [`CreateCheckoutSessionBrandingSettingsBorderStyle`].
+    /// A [`CreateCheckoutSessionBrandingSettingsBorderStyle`]; sent as `branding_settings[border_style]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub border_style: Option<CreateCheckoutSessionBrandingSettingsBorderStyle>,
-    /// `button_color`.
+    /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[button_color]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub button_color: Option<crate::Unsettable<String>>,
-    /// `display_name`.
+    /// Text; sent as `branding_settings[display_name]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `font_family`: see [`CreateCheckoutSessionBrandingSettingsFontFamily`].
+    /// A [`CreateCheckoutSessionBrandingSettingsFontFamily`]; sent as `branding_settings[font_family]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub font_family: Option<CreateCheckoutSessionBrandingSettingsFontFamily>,
-    /// `icon`: see [`CreateCheckoutSessionBrandingSettingsIcon`].
+    /// A [`CreateCheckoutSessionBrandingSettingsIcon`]; sent as `branding_settings[icon]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<CreateCheckoutSessionBrandingSettingsIcon>,
-    /// `logo`: see [`CreateCheckoutSessionBrandingSettingsLogo`].
+    /// A [`CreateCheckoutSessionBrandingSettingsLogo`]; sent as `branding_settings[logo]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logo: Option<CreateCheckoutSessionBrandingSettingsLogo>,
 }
@@ -687,13 +687,13 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsFontF
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/icon` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionBrandingSettingsIcon {
-    /// `file`.
+    /// Text; sent as `branding_settings[icon][file]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// `type`: see [`PaymentPagesCheckoutSessionBrandingSettingsIconType`].
+    /// A [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; sent as `branding_settings[icon][type]`. Required.
     #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
-    /// `url`.
+    /// Text; sent as `branding_settings[icon][url]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -710,13 +710,13 @@ impl CreateCheckoutSessionBrandingSettingsIcon {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/logo` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionBrandingSettingsLogo {
-    /// `file`.
+    /// Text; sent as `branding_settings[logo][file]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// `type`: see [`PaymentPagesCheckoutSessionBrandingSettingsIconType`].
+    /// A [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; sent as `branding_settings[logo][type]`. Required.
     #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
-    /// `url`.
+    /// Text; sent as `branding_settings[logo][url]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -734,15 +734,15 @@ impl CreateCheckoutSessionBrandingSettingsLogo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionConsentCollection {
-    /// `payment_method_reuse_agreement`: see [`CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement`].
+    /// A [`CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement`]; sent as `consent_collection[payment_method_reuse_agreement]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_reuse_agreement: Option<
         CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement,
     >,
-    /// `promotions`: see [`CheckoutSessionConsentCollectionPromotions`].
+    /// A [`CheckoutSessionConsentCollectionPromotions`]; sent as `consent_collection[promotions]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotions: Option<CheckoutSessionConsentCollectionPromotions>,
-    /// `terms_of_service`: see [`CheckoutSessionConsentCollectionTermsOfService`].
+    /// A [`CheckoutSessionConsentCollectionTermsOfService`]; sent as `consent_collection[terms_of_service]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
 }
@@ -755,7 +755,7 @@ impl CreateCheckoutSessionConsentCollection {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/payment_method_reuse_agreement` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
-    /// `position`: see [`PaymentMethodReuseAgreementPosition`].
+    /// A [`PaymentMethodReuseAgreementPosition`]; sent as `consent_collection[payment_method_reuse_agreement][position]`. Required.
     pub position: PaymentMethodReuseAgreementPosition,
 }
 impl CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
@@ -767,23 +767,23 @@ impl CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFields {
-    /// `dropdown`: see [`CreateCheckoutSessionCustomFieldsDropdown`].
+    /// A [`CreateCheckoutSessionCustomFieldsDropdown`]; sent as `custom_fields[][dropdown]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dropdown: Option<CreateCheckoutSessionCustomFieldsDropdown>,
-    /// `key`.
+    /// Text; sent as `custom_fields[][key]`. Required.
     pub key: String,
-    /// `label`: see [`CreateCheckoutSessionCustomFieldsLabel`].
+    /// A [`CreateCheckoutSessionCustomFieldsLabel`]; sent as `custom_fields[][label]`. Required.
     pub label: CreateCheckoutSessionCustomFieldsLabel,
-    /// `numeric`: see [`CreateCheckoutSessionCustomFieldsNumeric`].
+    /// A [`CreateCheckoutSessionCustomFieldsNumeric`]; sent as `custom_fields[][numeric]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub numeric: Option<CreateCheckoutSessionCustomFieldsNumeric>,
-    /// `optional`.
+    /// `true` or `false`; sent as `custom_fields[][optional]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
-    /// `text`: see [`CreateCheckoutSessionCustomFieldsText`].
+    /// A [`CreateCheckoutSessionCustomFieldsText`]; sent as `custom_fields[][text]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<CreateCheckoutSessionCustomFieldsText>,
-    /// `type`: see [`CheckoutSessionCustomFieldsType`].
+    /// A [`CheckoutSessionCustomFieldsType`]; sent as `custom_fields[][type]`. Required.
     #[serde(rename = "type")]
     pub type_: CheckoutSessionCustomFieldsType,
 }
@@ -808,10 +808,10 @@ impl CreateCheckoutSessionCustomFields {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFieldsDropdown {
-    /// `default_value`.
+    /// Text; sent as `custom_fields[][dropdown][default_value]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// `options`.
+    /// A list, each item: a [`CreateCheckoutSessionCustomFieldsDropdownOptions`]; sent as `custom_fields[][dropdown][options]`. Required.
     pub options: Vec<CreateCheckoutSessionCustomFieldsDropdownOptions>,
 }
 impl CreateCheckoutSessionCustomFieldsDropdown {
@@ -826,9 +826,9 @@ impl CreateCheckoutSessionCustomFieldsDropdown {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown/properties/options/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFieldsDropdownOptions {
-    /// `label`.
+    /// Text; sent as `custom_fields[][dropdown][options][][label]`. Required.
     pub label: String,
-    /// `value`.
+    /// Text; sent as `custom_fields[][dropdown][options][][value]`. Required.
     pub value: String,
 }
 impl CreateCheckoutSessionCustomFieldsDropdownOptions {
@@ -843,9 +843,9 @@ impl CreateCheckoutSessionCustomFieldsDropdownOptions {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/label` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFieldsLabel {
-    /// `custom`.
+    /// Text; sent as `custom_fields[][label][custom]`. Required.
     pub custom: String,
-    /// `type`: see [`CheckoutSessionCustomFieldsLabelType`].
+    /// A [`CheckoutSessionCustomFieldsLabelType`]; sent as `custom_fields[][label][type]`. Required.
     #[serde(rename = "type")]
     pub type_: CheckoutSessionCustomFieldsLabelType,
 }
@@ -865,13 +865,13 @@ impl CreateCheckoutSessionCustomFieldsLabel {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsNumeric {
-    /// `default_value`.
+    /// Text; sent as `custom_fields[][numeric][default_value]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// `maximum_length`.
+    /// An integer; sent as `custom_fields[][numeric][maximum_length]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_length: Option<i64>,
-    /// `minimum_length`.
+    /// An integer; sent as `custom_fields[][numeric][minimum_length]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
 }
@@ -885,13 +885,13 @@ impl CreateCheckoutSessionCustomFieldsNumeric {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsText {
-    /// `default_value`.
+    /// Text; sent as `custom_fields[][text][default_value]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// `maximum_length`.
+    /// An integer; sent as `custom_fields[][text][maximum_length]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_length: Option<i64>,
-    /// `minimum_length`.
+    /// An integer; sent as `custom_fields[][text][minimum_length]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
 }
@@ -905,20 +905,20 @@ impl CreateCheckoutSessionCustomFieldsText {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomText {
-    /// `after_submit`.
+    /// A [`CreateCheckoutSessionCustomTextAfterSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[after_submit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after_submit: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextAfterSubmit>,
     >,
-    /// `shipping_address`.
+    /// A [`CreateCheckoutSessionCustomTextShippingAddress`], or `Unsettable::Unset` to clear it; sent as `custom_text[shipping_address]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextShippingAddress>,
     >,
-    /// `submit`.
+    /// A [`CreateCheckoutSessionCustomTextSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[submit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submit: Option<crate::Unsettable<CreateCheckoutSessionCustomTextSubmit>>,
-    /// `terms_of_service_acceptance`.
+    /// A [`CreateCheckoutSessionCustomTextTermsOfServiceAcceptance`], or `Unsettable::Unset` to clear it; sent as `custom_text[terms_of_service_acceptance]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terms_of_service_acceptance: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextTermsOfServiceAcceptance>,
@@ -933,7 +933,7 @@ impl CreateCheckoutSessionCustomText {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/after_submit/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomTextAfterSubmit {
-    /// `message`.
+    /// Text; sent as `custom_text[after_submit][message]`. Required.
     pub message: String,
 }
 impl CreateCheckoutSessionCustomTextAfterSubmit {
@@ -945,7 +945,7 @@ impl CreateCheckoutSessionCustomTextAfterSubmit {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/shipping_address/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomTextShippingAddress {
-    /// `message`.
+    /// Text; sent as `custom_text[shipping_address][message]`. Required.
     pub message: String,
 }
 impl CreateCheckoutSessionCustomTextShippingAddress {
@@ -957,7 +957,7 @@ impl CreateCheckoutSessionCustomTextShippingAddress {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/submit/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomTextSubmit {
-    /// `message`.
+    /// Text; sent as `custom_text[submit][message]`. Required.
     pub message: String,
 }
 impl CreateCheckoutSessionCustomTextSubmit {
@@ -969,7 +969,7 @@ impl CreateCheckoutSessionCustomTextSubmit {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/terms_of_service_acceptance/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
-    /// `message`.
+    /// Text; sent as `custom_text[terms_of_service_acceptance][message]`. Required.
     pub message: String,
 }
 impl CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
@@ -982,13 +982,13 @@ impl CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomerUpdate {
-    /// `address`: see [`AutoOrNever`].
+    /// A [`AutoOrNever`]; sent as `customer_update[address]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<AutoOrNever>,
-    /// `name`: see [`AutoOrNever`].
+    /// A [`AutoOrNever`]; sent as `customer_update[name]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<AutoOrNever>,
-    /// `shipping`: see [`AutoOrNever`].
+    /// A [`AutoOrNever`]; sent as `customer_update[shipping]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<AutoOrNever>,
 }
@@ -1002,10 +1002,10 @@ impl CreateCheckoutSessionCustomerUpdate {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionDiscounts {
-    /// `coupon`.
+    /// Text; sent as `discounts[][coupon]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `promotion_code`.
+    /// Text; sent as `discounts[][promotion_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_code: Option<String>,
 }
@@ -1294,9 +1294,9 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionExcludedPaymentMethod
 /// Generate a post-purchase Invoice for one-time payments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreation {
-    /// `enabled`.
+    /// `true` or `false`; sent as `invoice_creation[enabled]`. Required.
     pub enabled: bool,
-    /// `invoice_data`: see [`CreateCheckoutSessionInvoiceCreationInvoiceData`].
+    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceData`]; sent as `invoice_creation[invoice_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_data: Option<CreateCheckoutSessionInvoiceCreationInvoiceData>,
 }
@@ -1313,29 +1313,29 @@ impl CreateCheckoutSessionInvoiceCreation {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
-    /// `account_tax_ids`.
+    /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][account_tax_ids]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_tax_ids: Option<crate::Unsettable<Vec<String>>>,
-    /// `custom_fields`.
+    /// A list, each item: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][custom_fields]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<
         crate::Unsettable<
             Vec<CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields>,
         >,
     >,
-    /// `description`.
+    /// Text; sent as `invoice_creation[invoice_data][description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `footer`.
+    /// Text; sent as `invoice_creation[invoice_data][footer]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<String>,
-    /// `issuer`: see [`CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer`].
+    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer`]; sent as `invoice_creation[invoice_data][issuer]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `invoice_creation[invoice_data][metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `rendering_options`.
+    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][rendering_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendering_options: Option<
         crate::Unsettable<
@@ -1352,9 +1352,9 @@ impl CreateCheckoutSessionInvoiceCreationInvoiceData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/custom_fields/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
-    /// `name`.
+    /// Text; sent as `invoice_creation[invoice_data][custom_fields][][name]`. Required.
     pub name: String,
-    /// `value`.
+    /// Text; sent as `invoice_creation[invoice_data][custom_fields][][value]`. Required.
     pub value: String,
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
@@ -1369,10 +1369,10 @@ impl CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/issuer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
-    /// `account`.
+    /// Text; sent as `invoice_creation[invoice_data][issuer][account]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// `type`: see [`ConnectAccountReferenceType`].
+    /// A [`ConnectAccountReferenceType`]; sent as `invoice_creation[invoice_data][issuer][type]`. Required.
     #[serde(rename = "type")]
     pub type_: ConnectAccountReferenceType,
 }
@@ -1386,12 +1386,12 @@ impl CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
-    /// `amount_tax_display`: see [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay`].
+    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay`]; sent as `invoice_creation[invoice_data][rendering_options][amount_tax_display]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_tax_display: Option<
         CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay,
     >,
-    /// `template`.
+    /// Text; sent as `invoice_creation[invoice_data][rendering_options][template]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
 }
@@ -1483,25 +1483,25 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionLineItems {
-    /// `adjustable_quantity`: see [`CreateCheckoutSessionLineItemsAdjustableQuantity`].
+    /// A [`CreateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustable_quantity: Option<CreateCheckoutSessionLineItemsAdjustableQuantity>,
-    /// `dynamic_tax_rates`.
+    /// A list, each item: text; sent as `line_items[][dynamic_tax_rates]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_tax_rates: Option<Vec<String>>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `line_items[][metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `price`.
+    /// Text; sent as `line_items[][price]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
-    /// `price_data`: see [`CreateCheckoutSessionLineItemsPriceData`].
+    /// A [`CreateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_data: Option<CreateCheckoutSessionLineItemsPriceData>,
-    /// `quantity`.
+    /// An integer; sent as `line_items[][quantity]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `tax_rates`.
+    /// A list, each item: text; sent as `line_items[][tax_rates]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rates: Option<Vec<String>>,
 }
@@ -1514,12 +1514,12 @@ impl CreateCheckoutSessionLineItems {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsAdjustableQuantity {
-    /// `enabled`.
+    /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
-    /// `maximum`.
+    /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<i64>,
-    /// `minimum`.
+    /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<i64>,
 }
@@ -1536,24 +1536,24 @@ impl CreateCheckoutSessionLineItemsAdjustableQuantity {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsPriceData {
-    /// `currency`.
+    /// Text; sent as `line_items[][price_data][currency]`. Required.
     pub currency: String,
-    /// `product`.
+    /// Text; sent as `line_items[][price_data][product]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
-    /// `product_data`: see [`CreateCheckoutSessionLineItemsPriceDataProductData`].
+    /// A [`CreateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_data: Option<CreateCheckoutSessionLineItemsPriceDataProductData>,
-    /// `recurring`: see [`CreateCheckoutSessionLineItemsPriceDataRecurring`].
+    /// A [`CreateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring: Option<CreateCheckoutSessionLineItemsPriceDataRecurring>,
-    /// `tax_behavior`: see [`TaxBehavior`].
+    /// A [`TaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
-    /// `unit_amount`.
+    /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `unit_amount_decimal`.
+    /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_decimal: Option<String>,
 }
@@ -1574,21 +1574,21 @@ impl CreateCheckoutSessionLineItemsPriceData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsPriceDataProductData {
-    /// `description`.
+    /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `images`.
+    /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `name`.
+    /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
     pub name: String,
-    /// `tax_code`.
+    /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `unit_label`.
+    /// Text; sent as `line_items[][price_data][product_data][unit_label]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
 }
@@ -1608,9 +1608,9 @@ impl CreateCheckoutSessionLineItemsPriceDataProductData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsPriceDataRecurring {
-    /// `interval`: see [`RecurringInterval`].
+    /// A [`RecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
     pub interval: RecurringInterval,
-    /// `interval_count`.
+    /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
 }
@@ -1627,7 +1627,7 @@ impl CreateCheckoutSessionLineItemsPriceDataRecurring {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionManagedPayments {
-    /// `enabled`.
+    /// `true` or `false`; sent as `managed_payments[enabled]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -1647,10 +1647,10 @@ impl CreateCheckoutSessionManagedPayments {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionNameCollection {
-    /// `business`: see [`CreateCheckoutSessionNameCollectionBusiness`].
+    /// A [`CreateCheckoutSessionNameCollectionBusiness`]; sent as `name_collection[business]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business: Option<CreateCheckoutSessionNameCollectionBusiness>,
-    /// `individual`: see [`CreateCheckoutSessionNameCollectionIndividual`].
+    /// A [`CreateCheckoutSessionNameCollectionIndividual`]; sent as `name_collection[individual]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub individual: Option<CreateCheckoutSessionNameCollectionIndividual>,
 }
@@ -1663,9 +1663,9 @@ impl CreateCheckoutSessionNameCollection {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/business` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionNameCollectionBusiness {
-    /// `enabled`.
+    /// `true` or `false`; sent as `name_collection[business][enabled]`. Required.
     pub enabled: bool,
-    /// `optional`.
+    /// `true` or `false`; sent as `name_collection[business][optional]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
 }
@@ -1678,9 +1678,9 @@ impl CreateCheckoutSessionNameCollectionBusiness {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/individual` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionNameCollectionIndividual {
-    /// `enabled`.
+    /// `true` or `false`; sent as `name_collection[individual][enabled]`. Required.
     pub enabled: bool,
-    /// `optional`.
+    /// `true` or `false`; sent as `name_collection[individual][optional]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
 }
@@ -1693,14 +1693,14 @@ impl CreateCheckoutSessionNameCollectionIndividual {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionOptionalItems {
-    /// `adjustable_quantity`: see [`CreateCheckoutSessionOptionalItemsAdjustableQuantity`].
+    /// A [`CreateCheckoutSessionOptionalItemsAdjustableQuantity`]; sent as `optional_items[][adjustable_quantity]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustable_quantity: Option<
         CreateCheckoutSessionOptionalItemsAdjustableQuantity,
     >,
-    /// `price`.
+    /// Text; sent as `optional_items[][price]`. Required.
     pub price: String,
-    /// `quantity`.
+    /// An integer; sent as `optional_items[][quantity]`. Required.
     pub quantity: i64,
 }
 impl CreateCheckoutSessionOptionalItems {
@@ -1716,12 +1716,12 @@ impl CreateCheckoutSessionOptionalItems {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionOptionalItemsAdjustableQuantity {
-    /// `enabled`.
+    /// `true` or `false`; sent as `optional_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
-    /// `maximum`.
+    /// An integer; sent as `optional_items[][adjustable_quantity][maximum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<i64>,
-    /// `minimum`.
+    /// An integer; sent as `optional_items[][adjustable_quantity][minimum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<i64>,
 }
@@ -1739,40 +1739,40 @@ impl CreateCheckoutSessionOptionalItemsAdjustableQuantity {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentIntentData {
-    /// `application_fee_amount`.
+    /// An integer; sent as `payment_intent_data[application_fee_amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_fee_amount: Option<i64>,
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentIntentDataCaptureMethod`].
+    /// A [`CreateCheckoutSessionPaymentIntentDataCaptureMethod`]; sent as `payment_intent_data[capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CreateCheckoutSessionPaymentIntentDataCaptureMethod>,
-    /// `description`.
+    /// Text; sent as `payment_intent_data[description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `payment_intent_data[metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `on_behalf_of`.
+    /// Text; sent as `payment_intent_data[on_behalf_of]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
-    /// `receipt_email`.
+    /// Text; sent as `payment_intent_data[receipt_email]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_email: Option<String>,
-    /// `setup_future_usage`: see [`OffSessionOrOnSession`].
+    /// A [`OffSessionOrOnSession`]; sent as `payment_intent_data[setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<OffSessionOrOnSession>,
-    /// `shipping`: see [`CreateCheckoutSessionPaymentIntentDataShipping`].
+    /// A [`CreateCheckoutSessionPaymentIntentDataShipping`]; sent as `payment_intent_data[shipping]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<CreateCheckoutSessionPaymentIntentDataShipping>,
-    /// `statement_descriptor`.
+    /// Text; sent as `payment_intent_data[statement_descriptor]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
-    /// `statement_descriptor_suffix`.
+    /// Text; sent as `payment_intent_data[statement_descriptor_suffix]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix: Option<String>,
-    /// `transfer_data`: see [`CreateCheckoutSessionPaymentIntentDataTransferData`].
+    /// A [`CreateCheckoutSessionPaymentIntentDataTransferData`]; sent as `payment_intent_data[transfer_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_data: Option<CreateCheckoutSessionPaymentIntentDataTransferData>,
-    /// `transfer_group`.
+    /// Text; sent as `payment_intent_data[transfer_group]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_group: Option<String>,
 }
@@ -1894,17 +1894,17 @@ impl<'de> serde::Deserialize<'de> for OffSessionOrOnSession {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentIntentDataShipping {
-    /// `address`: see [`CreateCheckoutSessionPaymentIntentDataShippingAddress`].
+    /// A [`CreateCheckoutSessionPaymentIntentDataShippingAddress`]; sent as `payment_intent_data[shipping][address]`. Required.
     pub address: CreateCheckoutSessionPaymentIntentDataShippingAddress,
-    /// `carrier`.
+    /// Text; sent as `payment_intent_data[shipping][carrier]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
-    /// `name`.
+    /// Text; sent as `payment_intent_data[shipping][name]`. Required.
     pub name: String,
-    /// `phone`.
+    /// Text; sent as `payment_intent_data[shipping][phone]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `tracking_number`.
+    /// Text; sent as `payment_intent_data[shipping][tracking_number]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
 }
@@ -1926,21 +1926,21 @@ impl CreateCheckoutSessionPaymentIntentDataShipping {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping/properties/address` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentIntentDataShippingAddress {
-    /// `city`.
+    /// Text; sent as `payment_intent_data[shipping][address][city]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `country`.
+    /// Text; sent as `payment_intent_data[shipping][address][country]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `line1`.
+    /// Text; sent as `payment_intent_data[shipping][address][line1]`. Required.
     pub line1: String,
-    /// `line2`.
+    /// Text; sent as `payment_intent_data[shipping][address][line2]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `postal_code`.
+    /// Text; sent as `payment_intent_data[shipping][address][postal_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
-    /// `state`.
+    /// Text; sent as `payment_intent_data[shipping][address][state]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
@@ -1960,10 +1960,10 @@ impl CreateCheckoutSessionPaymentIntentDataShippingAddress {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/transfer_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentIntentDataTransferData {
-    /// `amount`.
+    /// An integer; sent as `payment_intent_data[transfer_data][amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `destination`.
+    /// Text; sent as `payment_intent_data[transfer_data][destination]`. Required.
     pub destination: String,
 }
 impl CreateCheckoutSessionPaymentIntentDataTransferData {
@@ -1979,7 +1979,7 @@ impl CreateCheckoutSessionPaymentIntentDataTransferData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodData {
-    /// `allow_redisplay`: see [`AlwaysOrLimitedOrUnspecified`].
+    /// A [`AlwaysOrLimitedOrUnspecified`]; sent as `payment_method_data[allow_redisplay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_redisplay: Option<AlwaysOrLimitedOrUnspecified>,
 }
@@ -1993,152 +1993,152 @@ impl CreateCheckoutSessionPaymentMethodData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptions {
-    /// `acss_debit`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebit`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebit`]; sent as `payment_method_options[acss_debit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acss_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAcssDebit>,
-    /// `affirm`: see [`CreateCheckoutSessionPaymentMethodOptionsAffirm`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAffirm`]; sent as `payment_method_options[affirm]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affirm: Option<CreateCheckoutSessionPaymentMethodOptionsAffirm>,
-    /// `afterpay_clearpay`: see [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay`]; sent as `payment_method_options[afterpay_clearpay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub afterpay_clearpay: Option<
         CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay,
     >,
-    /// `alipay`: see [`CreateCheckoutSessionPaymentMethodOptionsAlipay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAlipay`]; sent as `payment_method_options[alipay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alipay: Option<CreateCheckoutSessionPaymentMethodOptionsAlipay>,
-    /// `alma`: see [`CreateCheckoutSessionPaymentMethodOptionsAlma`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAlma`]; sent as `payment_method_options[alma]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alma: Option<CreateCheckoutSessionPaymentMethodOptionsAlma>,
-    /// `amazon_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsAmazonPay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAmazonPay`]; sent as `payment_method_options[amazon_pay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amazon_pay: Option<CreateCheckoutSessionPaymentMethodOptionsAmazonPay>,
-    /// `au_becs_debit`: see [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit`]; sent as `payment_method_options[au_becs_debit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub au_becs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit>,
-    /// `bacs_debit`: see [`CreateCheckoutSessionPaymentMethodOptionsBacsDebit`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebit`]; sent as `payment_method_options[bacs_debit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bacs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsBacsDebit>,
-    /// `bancontact`: see [`CreateCheckoutSessionPaymentMethodOptionsBancontact`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBancontact`]; sent as `payment_method_options[bancontact]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bancontact: Option<CreateCheckoutSessionPaymentMethodOptionsBancontact>,
-    /// `billie`: see [`CreateCheckoutSessionPaymentMethodOptionsBillie`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBillie`]; sent as `payment_method_options[billie]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billie: Option<CreateCheckoutSessionPaymentMethodOptionsBillie>,
-    /// `boleto`: see [`CreateCheckoutSessionPaymentMethodOptionsBoleto`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBoleto`]; sent as `payment_method_options[boleto]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boleto: Option<CreateCheckoutSessionPaymentMethodOptionsBoleto>,
-    /// `card`: see [`CreateCheckoutSessionPaymentMethodOptionsCard`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCard`]; sent as `payment_method_options[card]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCheckoutSessionPaymentMethodOptionsCard>,
-    /// `cashapp`: see [`CreateCheckoutSessionPaymentMethodOptionsCashapp`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCashapp`]; sent as `payment_method_options[cashapp]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cashapp: Option<CreateCheckoutSessionPaymentMethodOptionsCashapp>,
-    /// `crypto`: see [`CreateCheckoutSessionPaymentMethodOptionsCrypto`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCrypto`]; sent as `payment_method_options[crypto]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crypto: Option<CreateCheckoutSessionPaymentMethodOptionsCrypto>,
-    /// `customer_balance`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalance`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalance`]; sent as `payment_method_options[customer_balance]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_balance: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalance,
     >,
-    /// `demo_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsDemoPay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsDemoPay`]; sent as `payment_method_options[demo_pay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub demo_pay: Option<CreateCheckoutSessionPaymentMethodOptionsDemoPay>,
-    /// `eps`: see [`CreateCheckoutSessionPaymentMethodOptionsEps`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsEps`]; sent as `payment_method_options[eps]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eps: Option<CreateCheckoutSessionPaymentMethodOptionsEps>,
-    /// `fpx`: see [`CreateCheckoutSessionPaymentMethodOptionsFpx`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsFpx`]; sent as `payment_method_options[fpx]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fpx: Option<CreateCheckoutSessionPaymentMethodOptionsFpx>,
-    /// `giropay`: see [`CreateCheckoutSessionPaymentMethodOptionsGiropay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsGiropay`]; sent as `payment_method_options[giropay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub giropay: Option<CreateCheckoutSessionPaymentMethodOptionsGiropay>,
-    /// `grabpay`: see [`CreateCheckoutSessionPaymentMethodOptionsGrabpay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsGrabpay`]; sent as `payment_method_options[grabpay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grabpay: Option<CreateCheckoutSessionPaymentMethodOptionsGrabpay>,
-    /// `ideal`: see [`CreateCheckoutSessionPaymentMethodOptionsIdeal`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsIdeal`]; sent as `payment_method_options[ideal]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ideal: Option<CreateCheckoutSessionPaymentMethodOptionsIdeal>,
-    /// `kakao_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsKakaoPay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsKakaoPay`]; sent as `payment_method_options[kakao_pay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kakao_pay: Option<CreateCheckoutSessionPaymentMethodOptionsKakaoPay>,
-    /// `klarna`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarna`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarna`]; sent as `payment_method_options[klarna]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub klarna: Option<CreateCheckoutSessionPaymentMethodOptionsKlarna>,
-    /// `konbini`: see [`CreateCheckoutSessionPaymentMethodOptionsKonbini`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsKonbini`]; sent as `payment_method_options[konbini]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub konbini: Option<CreateCheckoutSessionPaymentMethodOptionsKonbini>,
-    /// `kr_card`: see [`CreateCheckoutSessionPaymentMethodOptionsKrCard`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsKrCard`]; sent as `payment_method_options[kr_card]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kr_card: Option<CreateCheckoutSessionPaymentMethodOptionsKrCard>,
-    /// `link`: see [`CreateCheckoutSessionPaymentMethodOptionsLink`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsLink`]; sent as `payment_method_options[link]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CreateCheckoutSessionPaymentMethodOptionsLink>,
-    /// `mobilepay`: see [`CreateCheckoutSessionPaymentMethodOptionsMobilepay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsMobilepay`]; sent as `payment_method_options[mobilepay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mobilepay: Option<CreateCheckoutSessionPaymentMethodOptionsMobilepay>,
-    /// `multibanco`: see [`CreateCheckoutSessionPaymentMethodOptionsMultibanco`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsMultibanco`]; sent as `payment_method_options[multibanco]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multibanco: Option<CreateCheckoutSessionPaymentMethodOptionsMultibanco>,
-    /// `naver_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsNaverPay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsNaverPay`]; sent as `payment_method_options[naver_pay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub naver_pay: Option<CreateCheckoutSessionPaymentMethodOptionsNaverPay>,
-    /// `oxxo`: see [`CreateCheckoutSessionPaymentMethodOptionsOxxo`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsOxxo`]; sent as `payment_method_options[oxxo]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oxxo: Option<CreateCheckoutSessionPaymentMethodOptionsOxxo>,
-    /// `p24`: see [`CreateCheckoutSessionPaymentMethodOptionsP24`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsP24`]; sent as `payment_method_options[p24]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p24: Option<CreateCheckoutSessionPaymentMethodOptionsP24>,
-    /// `pay_by_bank`: see [`CreateCheckoutSessionPaymentMethodOptionsPayByBank`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPayByBank`]; sent as `payment_method_options[pay_by_bank]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_by_bank: Option<CreateCheckoutSessionPaymentMethodOptionsPayByBank>,
-    /// `payco`: see [`CreateCheckoutSessionPaymentMethodOptionsPayco`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPayco`]; sent as `payment_method_options[payco]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payco: Option<CreateCheckoutSessionPaymentMethodOptionsPayco>,
-    /// `paynow`: see [`CreateCheckoutSessionPaymentMethodOptionsPaynow`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaynow`]; sent as `payment_method_options[paynow]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paynow: Option<CreateCheckoutSessionPaymentMethodOptionsPaynow>,
-    /// `paypal`: see [`CreateCheckoutSessionPaymentMethodOptionsPaypal`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypal`]; sent as `payment_method_options[paypal]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paypal: Option<CreateCheckoutSessionPaymentMethodOptionsPaypal>,
-    /// `payto`: see [`CreateCheckoutSessionPaymentMethodOptionsPayto`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPayto`]; sent as `payment_method_options[payto]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payto: Option<CreateCheckoutSessionPaymentMethodOptionsPayto>,
-    /// `pix`: see [`CreateCheckoutSessionPaymentMethodOptionsPix`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPix`]; sent as `payment_method_options[pix]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pix: Option<CreateCheckoutSessionPaymentMethodOptionsPix>,
-    /// `revolut_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsRevolutPay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsRevolutPay`]; sent as `payment_method_options[revolut_pay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revolut_pay: Option<CreateCheckoutSessionPaymentMethodOptionsRevolutPay>,
-    /// `samsung_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsSamsungPay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsSamsungPay`]; sent as `payment_method_options[samsung_pay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samsung_pay: Option<CreateCheckoutSessionPaymentMethodOptionsSamsungPay>,
-    /// `satispay`: see [`CreateCheckoutSessionPaymentMethodOptionsSatispay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsSatispay`]; sent as `payment_method_options[satispay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub satispay: Option<CreateCheckoutSessionPaymentMethodOptionsSatispay>,
-    /// `scalapay`: see [`CreateCheckoutSessionPaymentMethodOptionsScalapay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsScalapay`]; sent as `payment_method_options[scalapay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scalapay: Option<CreateCheckoutSessionPaymentMethodOptionsScalapay>,
-    /// `sepa_debit`: see [`CreateCheckoutSessionPaymentMethodOptionsSepaDebit`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebit`]; sent as `payment_method_options[sepa_debit]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sepa_debit: Option<CreateCheckoutSessionPaymentMethodOptionsSepaDebit>,
-    /// `sofort`: see [`CreateCheckoutSessionPaymentMethodOptionsSofort`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsSofort`]; sent as `payment_method_options[sofort]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sofort: Option<CreateCheckoutSessionPaymentMethodOptionsSofort>,
-    /// `swish`: see [`CreateCheckoutSessionPaymentMethodOptionsSwish`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsSwish`]; sent as `payment_method_options[swish]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub swish: Option<CreateCheckoutSessionPaymentMethodOptionsSwish>,
-    /// `twint`: see [`CreateCheckoutSessionPaymentMethodOptionsTwint`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsTwint`]; sent as `payment_method_options[twint]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub twint: Option<CreateCheckoutSessionPaymentMethodOptionsTwint>,
-    /// `upi`: see [`CreateCheckoutSessionPaymentMethodOptionsUpi`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsUpi`]; sent as `payment_method_options[upi]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upi: Option<CreateCheckoutSessionPaymentMethodOptionsUpi>,
-    /// `us_bank_account`: see [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccount`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccount`]; sent as `payment_method_options[us_bank_account]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CreateCheckoutSessionPaymentMethodOptionsUsBankAccount>,
-    /// `wechat_pay`: see [`CreateCheckoutSessionPaymentMethodOptionsWechatPay`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPay`]; sent as `payment_method_options[wechat_pay]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wechat_pay: Option<CreateCheckoutSessionPaymentMethodOptionsWechatPay>,
 }
@@ -2152,21 +2152,21 @@ impl CreateCheckoutSessionPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
-    /// `currency`: see [`CheckoutAcssDebitPaymentMethodOptionsCurrency`].
+    /// A [`CheckoutAcssDebitPaymentMethodOptionsCurrency`]; sent as `payment_method_options[acss_debit][currency]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
-    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions`]; sent as `payment_method_options[acss_debit][mandate_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions,
     >,
-    /// `setup_future_usage`: see [`SetupFutureUsage`].
+    /// A [`SetupFutureUsage`]; sent as `payment_method_options[acss_debit][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
-    /// `target_date`.
+    /// Text; sent as `payment_method_options[acss_debit][target_date]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
-    /// `verification_method`: see [`VerificationMethod`].
+    /// A [`VerificationMethod`]; sent as `payment_method_options[acss_debit][verification_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<VerificationMethod>,
 }
@@ -2180,19 +2180,19 @@ impl CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
-    /// `custom_mandate_url`.
+    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[acss_debit][mandate_options][custom_mandate_url]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_mandate_url: Option<crate::Unsettable<String>>,
-    /// `default_for`.
+    /// A list, each item: a [`AcssDebitMandateOptionsDefaultFor`]; sent as `payment_method_options[acss_debit][mandate_options][default_for]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
-    /// `interval_description`.
+    /// Text; sent as `payment_method_options[acss_debit][mandate_options][interval_description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_description: Option<String>,
-    /// `payment_schedule`: see [`AcssDebitMandateOptionsPaymentSchedule`].
+    /// A [`AcssDebitMandateOptionsPaymentSchedule`]; sent as `payment_method_options[acss_debit][mandate_options][payment_schedule]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<AcssDebitMandateOptionsPaymentSchedule>,
-    /// `transaction_type`: see [`AcssDebitMandateOptionsTransactionType`].
+    /// A [`AcssDebitMandateOptionsTransactionType`]; sent as `payment_method_options[acss_debit][mandate_options][transaction_type]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
 }
@@ -2206,10 +2206,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAffirm {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[affirm][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[affirm][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2223,10 +2223,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsAffirm {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[afterpay_clearpay][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[afterpay_clearpay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2240,7 +2240,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlipay {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[alipay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2254,7 +2254,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsAlipay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlma {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[alma][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -2268,10 +2268,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsAlma {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[amazon_pay][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`NoneOrOffSession`].
+    /// A [`NoneOrOffSession`]; sent as `payment_method_options[amazon_pay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -2285,10 +2285,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[au_becs_debit][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
-    /// `target_date`.
+    /// Text; sent as `payment_method_options[au_becs_debit][target_date]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
 }
@@ -2302,15 +2302,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
-    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions`]; sent as `payment_method_options[bacs_debit][mandate_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions,
     >,
-    /// `setup_future_usage`: see [`SetupFutureUsage`].
+    /// A [`SetupFutureUsage`]; sent as `payment_method_options[bacs_debit][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
-    /// `target_date`.
+    /// Text; sent as `payment_method_options[bacs_debit][target_date]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
 }
@@ -2324,7 +2324,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
-    /// `reference_prefix`.
+    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[bacs_debit][mandate_options][reference_prefix]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<crate::Unsettable<String>>,
 }
@@ -2338,7 +2338,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBancontact {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[bancontact][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2352,7 +2352,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsBancontact {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBillie {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[billie][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -2366,10 +2366,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsBillie {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBoleto {
-    /// `expires_after_days`.
+    /// An integer; sent as `payment_method_options[boleto][expires_after_days]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
-    /// `setup_future_usage`: see [`SetupFutureUsage`].
+    /// A [`SetupFutureUsage`]; sent as `payment_method_options[boleto][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
 }
@@ -2383,37 +2383,37 @@ impl CreateCheckoutSessionPaymentMethodOptionsBoleto {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[card][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `installments`: see [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`]; sent as `payment_method_options[card][installments]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub installments: Option<CreateCheckoutSessionPaymentMethodOptionsCardInstallments>,
-    /// `request_extended_authorization`: see [`IfAvailableOrNever`].
+    /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_extended_authorization]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_extended_authorization: Option<IfAvailableOrNever>,
-    /// `request_incremental_authorization`: see [`IfAvailableOrNever`].
+    /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_incremental_authorization]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_incremental_authorization: Option<IfAvailableOrNever>,
-    /// `request_multicapture`: see [`IfAvailableOrNever`].
+    /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_multicapture]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_multicapture: Option<IfAvailableOrNever>,
-    /// `request_overcapture`: see [`IfAvailableOrNever`].
+    /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_overcapture]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_overcapture: Option<IfAvailableOrNever>,
-    /// `request_three_d_secure`: see [`RequestThreeDSecure`].
+    /// A [`RequestThreeDSecure`]; sent as `payment_method_options[card][request_three_d_secure]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_three_d_secure: Option<RequestThreeDSecure>,
-    /// `restrictions`: see [`CreateCheckoutSessionPaymentMethodOptionsCardRestrictions`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCardRestrictions`]; sent as `payment_method_options[card][restrictions]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<CreateCheckoutSessionPaymentMethodOptionsCardRestrictions>,
-    /// `setup_future_usage`: see [`OffSessionOrOnSession`].
+    /// A [`OffSessionOrOnSession`]; sent as `payment_method_options[card][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<OffSessionOrOnSession>,
-    /// `statement_descriptor_suffix_kana`.
+    /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kana]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kana: Option<String>,
-    /// `statement_descriptor_suffix_kanji`.
+    /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kanji]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
@@ -2427,7 +2427,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsCard {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
-    /// `enabled`.
+    /// `true` or `false`; sent as `payment_method_options[card][installments][enabled]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -2441,7 +2441,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
-    /// `brands_blocked`.
+    /// A list, each item: a [`RestrictionsBrandsBlocked`]; sent as `payment_method_options[card][restrictions][brands_blocked]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
 }
@@ -2455,10 +2455,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCashapp {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[cashapp][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`SetupFutureUsage`].
+    /// A [`SetupFutureUsage`]; sent as `payment_method_options[cashapp][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
 }
@@ -2472,7 +2472,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsCashapp {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCrypto {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[crypto][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2486,15 +2486,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsCrypto {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
-    /// `bank_transfer`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer,
     >,
-    /// `funding_type`: see [`FundingType`].
+    /// A [`FundingType`]; sent as `payment_method_options[customer_balance][funding_type]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub funding_type: Option<FundingType>,
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[customer_balance][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2507,15 +2507,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
-    /// `eu_bank_transfer`: see [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eu_bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
     >,
-    /// `requested_address_types`.
+    /// A list, each item: a [`RequestedAddressTypes`]; sent as `payment_method_options[customer_balance][bank_transfer][requested_address_types]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
-    /// `type`: see [`CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType`].
+    /// A [`CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType`]; sent as `payment_method_options[customer_balance][bank_transfer][type]`. Required.
     #[serde(rename = "type")]
     pub type_: CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType,
 }
@@ -2534,7 +2534,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer/properties/eu_bank_transfer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
-    /// `country`.
+    /// Text; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer][country]`. Required.
     pub country: String,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
@@ -2547,7 +2547,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankT
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsDemoPay {
-    /// `setup_future_usage`: see [`NoneOrOffSession`].
+    /// A [`NoneOrOffSession`]; sent as `payment_method_options[demo_pay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -2561,7 +2561,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsDemoPay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsEps {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[eps][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2575,7 +2575,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsEps {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsFpx {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[fpx][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2589,7 +2589,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsFpx {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGiropay {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[giropay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2603,7 +2603,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsGiropay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGrabpay {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[grabpay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2617,7 +2617,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsGrabpay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsIdeal {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[ideal][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2631,10 +2631,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsIdeal {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[kakao_pay][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`NoneOrOffSession`].
+    /// A [`NoneOrOffSession`]; sent as `payment_method_options[kakao_pay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -2648,13 +2648,13 @@ impl CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[klarna][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[klarna][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
-    /// `subscriptions`.
+    /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions`], or `Unsettable::Unset` to clear it; sent as `payment_method_options[klarna][subscriptions]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<
         crate::Unsettable<
@@ -2671,17 +2671,17 @@ impl CreateCheckoutSessionPaymentMethodOptionsKlarna {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
-    /// `interval`: see [`RecurringInterval`].
+    /// A [`RecurringInterval`]; sent as `payment_method_options[klarna][subscriptions][][interval]`. Required.
     pub interval: RecurringInterval,
-    /// `interval_count`.
+    /// An integer; sent as `payment_method_options[klarna][subscriptions][][interval_count]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
-    /// `name`.
+    /// Text; sent as `payment_method_options[klarna][subscriptions][][name]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `next_billing`: see [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling`]; sent as `payment_method_options[klarna][subscriptions][][next_billing]`. Required.
     pub next_billing: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling,
-    /// `reference`.
+    /// Text; sent as `payment_method_options[klarna][subscriptions][][reference]`. Required.
     pub reference: String,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
@@ -2703,9 +2703,9 @@ impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items/properties/next_billing` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
-    /// `amount`.
+    /// An integer; sent as `payment_method_options[klarna][subscriptions][][next_billing][amount]`. Required.
     pub amount: i64,
-    /// `date`.
+    /// Text; sent as `payment_method_options[klarna][subscriptions][][next_billing][date]`. Required.
     pub date: String,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
@@ -2718,10 +2718,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKonbini {
-    /// `expires_after_days`.
+    /// An integer; sent as `payment_method_options[konbini][expires_after_days]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[konbini][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2735,10 +2735,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsKonbini {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKrCard {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[kr_card][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`NoneOrOffSession`].
+    /// A [`NoneOrOffSession`]; sent as `payment_method_options[kr_card][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -2752,10 +2752,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsKrCard {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsLink {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[link][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`NoneOrOffSession`].
+    /// A [`NoneOrOffSession`]; sent as `payment_method_options[link][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -2769,10 +2769,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsLink {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMobilepay {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[mobilepay][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[mobilepay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2786,7 +2786,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsMobilepay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMultibanco {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[multibanco][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2800,10 +2800,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsMultibanco {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsNaverPay {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[naver_pay][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`NoneOrOffSession`].
+    /// A [`NoneOrOffSession`]; sent as `payment_method_options[naver_pay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -2817,10 +2817,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsNaverPay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsOxxo {
-    /// `expires_after_days`.
+    /// An integer; sent as `payment_method_options[oxxo][expires_after_days]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[oxxo][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2834,10 +2834,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsOxxo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsP24 {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[p24][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
-    /// `tos_shown_and_accepted`.
+    /// `true` or `false`; sent as `payment_method_options[p24][tos_shown_and_accepted]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tos_shown_and_accepted: Option<bool>,
 }
@@ -2861,7 +2861,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsPayByBank {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayco {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[payco][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -2875,7 +2875,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsPayco {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaynow {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[paynow][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -2889,23 +2889,23 @@ impl CreateCheckoutSessionPaymentMethodOptionsPaynow {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaypal {
-    /// `capture_method`: see [`CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod`]; sent as `payment_method_options[paypal][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod,
     >,
-    /// `preferred_locale`: see [`CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale`]; sent as `payment_method_options[paypal][preferred_locale]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_locale: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale,
     >,
-    /// `reference`.
+    /// Text; sent as `payment_method_options[paypal][reference]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-    /// `risk_correlation_id`.
+    /// Text; sent as `payment_method_options[paypal][risk_correlation_id]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_correlation_id: Option<String>,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage`]; sent as `payment_method_options[paypal][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage,
@@ -3278,12 +3278,12 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayto {
-    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions`]; sent as `payment_method_options[payto][mandate_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions,
     >,
-    /// `setup_future_usage`: see [`NoneOrOffSession`].
+    /// A [`NoneOrOffSession`]; sent as `payment_method_options[payto][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -3297,31 +3297,31 @@ impl CreateCheckoutSessionPaymentMethodOptionsPayto {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
-    /// `amount`.
+    /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<crate::Unsettable<i64>>,
-    /// `amount_type`: see [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType`]; sent as `payment_method_options[payto][mandate_options][amount_type]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType,
     >,
-    /// `end_date`.
+    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][end_date]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<crate::Unsettable<String>>,
-    /// `payment_schedule`: see [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule`]; sent as `payment_method_options[payto][mandate_options][payment_schedule]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule,
     >,
-    /// `payments_per_period`.
+    /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][payments_per_period]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payments_per_period: Option<crate::Unsettable<i64>>,
-    /// `purpose`: see [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose`]; sent as `payment_method_options[payto][mandate_options][purpose]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose,
     >,
-    /// `start_date`.
+    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][start_date]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<crate::Unsettable<String>>,
 }
@@ -3688,18 +3688,18 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
-    /// `amount_includes_iof`: see [`AmountIncludesIof`].
+    /// A [`AmountIncludesIof`]; sent as `payment_method_options[pix][amount_includes_iof]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_includes_iof: Option<AmountIncludesIof>,
-    /// `expires_after_seconds`.
+    /// An integer; sent as `payment_method_options[pix][expires_after_seconds]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_seconds: Option<i64>,
-    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions`]; sent as `payment_method_options[pix][mandate_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions,
     >,
-    /// `setup_future_usage`: see [`NoneOrOffSession`].
+    /// A [`NoneOrOffSession`]; sent as `payment_method_options[pix][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -3713,28 +3713,28 @@ impl CreateCheckoutSessionPaymentMethodOptionsPix {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
-    /// `amount`.
+    /// An integer; sent as `payment_method_options[pix][mandate_options][amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_includes_iof`: see [`AmountIncludesIof`].
+    /// A [`AmountIncludesIof`]; sent as `payment_method_options[pix][mandate_options][amount_includes_iof]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_includes_iof: Option<AmountIncludesIof>,
-    /// `amount_type`: see [`AmountType`].
+    /// A [`AmountType`]; sent as `payment_method_options[pix][mandate_options][amount_type]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<AmountType>,
-    /// `currency`.
+    /// Text; sent as `payment_method_options[pix][mandate_options][currency]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// `end_date`.
+    /// Text; sent as `payment_method_options[pix][mandate_options][end_date]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    /// `payment_schedule`: see [`PaymentSchedule`].
+    /// A [`PaymentSchedule`]; sent as `payment_method_options[pix][mandate_options][payment_schedule]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<PaymentSchedule>,
-    /// `reference`.
+    /// Text; sent as `payment_method_options[pix][mandate_options][reference]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-    /// `start_date`.
+    /// Text; sent as `payment_method_options[pix][mandate_options][start_date]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
 }
@@ -3748,10 +3748,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[revolut_pay][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
-    /// `setup_future_usage`: see [`NoneOrOffSession`].
+    /// A [`NoneOrOffSession`]; sent as `payment_method_options[revolut_pay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -3765,7 +3765,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[samsung_pay][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -3779,7 +3779,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSatispay {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[satispay][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -3793,7 +3793,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsSatispay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsScalapay {
-    /// `capture_method`: see [`CaptureMethod`].
+    /// A [`CaptureMethod`]; sent as `payment_method_options[scalapay][capture_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -3807,15 +3807,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsScalapay {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
-    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions`]; sent as `payment_method_options[sepa_debit][mandate_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions,
     >,
-    /// `setup_future_usage`: see [`SetupFutureUsage`].
+    /// A [`SetupFutureUsage`]; sent as `payment_method_options[sepa_debit][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
-    /// `target_date`.
+    /// Text; sent as `payment_method_options[sepa_debit][target_date]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
 }
@@ -3829,7 +3829,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
-    /// `reference_prefix`.
+    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[sepa_debit][mandate_options][reference_prefix]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<crate::Unsettable<String>>,
 }
@@ -3843,7 +3843,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSofort {
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[sofort][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -3857,7 +3857,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsSofort {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSwish {
-    /// `reference`.
+    /// Text; sent as `payment_method_options[swish][reference]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
@@ -3871,7 +3871,7 @@ impl CreateCheckoutSessionPaymentMethodOptionsSwish {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsTwint {
-    /// `setup_future_usage`: see [`NoneOrOffSession`].
+    /// A [`NoneOrOffSession`]; sent as `payment_method_options[twint][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -3885,12 +3885,12 @@ impl CreateCheckoutSessionPaymentMethodOptionsTwint {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUpi {
-    /// `mandate_options`: see [`CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions`]; sent as `payment_method_options[upi][mandate_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions,
     >,
-    /// `setup_future_usage`: see [`CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage`]; sent as `payment_method_options[upi][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage,
@@ -3906,16 +3906,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsUpi {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
-    /// `amount`.
+    /// An integer; sent as `payment_method_options[upi][mandate_options][amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_type`: see [`AmountType`].
+    /// A [`AmountType`]; sent as `payment_method_options[upi][mandate_options][amount_type]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<AmountType>,
-    /// `description`.
+    /// Text; sent as `payment_method_options[upi][mandate_options][description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `end_date`.
+    /// A Unix timestamp in seconds; sent as `payment_method_options[upi][mandate_options][end_date]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<crate::Timestamp>,
 }
@@ -4004,18 +4004,18 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
-    /// `financial_connections`: see [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections`]; sent as `payment_method_options[us_bank_account][financial_connections]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub financial_connections: Option<
         CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections,
     >,
-    /// `setup_future_usage`: see [`SetupFutureUsage`].
+    /// A [`SetupFutureUsage`]; sent as `payment_method_options[us_bank_account][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
-    /// `target_date`.
+    /// Text; sent as `payment_method_options[us_bank_account][target_date]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
-    /// `verification_method`: see [`AutomaticOrInstant`].
+    /// A [`AutomaticOrInstant`]; sent as `payment_method_options[us_bank_account][verification_method]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<AutomaticOrInstant>,
 }
@@ -4029,10 +4029,10 @@ impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
-    /// `permissions`.
+    /// A list, each item: a [`LinkedAccountOptionsCommonPermissions`]; sent as `payment_method_options[us_bank_account][financial_connections][permissions]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
-    /// `prefetch`.
+    /// A list, each item: a [`LinkedAccountOptionsCommonPrefetch`]; sent as `payment_method_options[us_bank_account][financial_connections][prefetch]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
 }
@@ -4045,12 +4045,12 @@ impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections 
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsWechatPay {
-    /// `app_id`.
+    /// Text; sent as `payment_method_options[wechat_pay][app_id]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `client`: see [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`].
+    /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`]; sent as `payment_method_options[wechat_pay][client]`. Required.
     pub client: CreateCheckoutSessionPaymentMethodOptionsWechatPayClient,
-    /// `setup_future_usage`: see [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`].
+    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[wechat_pay][setup_future_usage]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
@@ -4403,7 +4403,7 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodTypes {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPermissions {
-    /// `update_shipping_details`: see [`CheckoutSessionPermissionsUpdateShippingDetails`].
+    /// A [`CheckoutSessionPermissionsUpdateShippingDetails`]; sent as `permissions[update_shipping_details]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
 }
@@ -4419,7 +4419,7 @@ impl CreateCheckoutSessionPermissions {
 /// before using this feature. Learn more about [collecting phone numbers with Checkout](https://docs.stripe.com/payments/checkout/phone-numbers).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPhoneNumberCollection {
-    /// `enabled`.
+    /// `true` or `false`; sent as `phone_number_collection[enabled]`. Required.
     pub enabled: bool,
 }
 impl CreateCheckoutSessionPhoneNumberCollection {
@@ -4432,13 +4432,13 @@ impl CreateCheckoutSessionPhoneNumberCollection {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSavedPaymentMethodOptions {
-    /// `allow_redisplay_filters`.
+    /// A list, each item: a [`AlwaysOrLimitedOrUnspecified`]; sent as `saved_payment_method_options[allow_redisplay_filters]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
-    /// `payment_method_remove`: see [`DisabledOrEnabled`].
+    /// A [`DisabledOrEnabled`]; sent as `saved_payment_method_options[payment_method_remove]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_remove: Option<DisabledOrEnabled>,
-    /// `payment_method_save`: see [`DisabledOrEnabled`].
+    /// A [`DisabledOrEnabled`]; sent as `saved_payment_method_options[payment_method_save]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_save: Option<DisabledOrEnabled>,
 }
@@ -4452,13 +4452,13 @@ impl CreateCheckoutSessionSavedPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSetupIntentData {
-    /// `description`.
+    /// Text; sent as `setup_intent_data[description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `setup_intent_data[metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `on_behalf_of`.
+    /// Text; sent as `setup_intent_data[on_behalf_of]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
 }
@@ -4471,7 +4471,7 @@ impl CreateCheckoutSessionSetupIntentData {
 /// When set, provides configuration for Checkout to collect a shipping address from a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingAddressCollection {
-    /// `allowed_countries`.
+    /// A list, each item: a [`CheckoutSessionShippingAddressCollectionAllowedCountries`]; sent as `shipping_address_collection[allowed_countries]`. Required.
     pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
 }
 impl CreateCheckoutSessionShippingAddressCollection {
@@ -4486,10 +4486,10 @@ impl CreateCheckoutSessionShippingAddressCollection {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptions {
-    /// `shipping_rate`.
+    /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate: Option<String>,
-    /// `shipping_rate_data`: see [`CreateCheckoutSessionShippingOptionsShippingRateData`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate_data: Option<CreateCheckoutSessionShippingOptionsShippingRateData>,
 }
@@ -4502,28 +4502,28 @@ impl CreateCheckoutSessionShippingOptions {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateData {
-    /// `delivery_estimate`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_estimate: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
-    /// `display_name`.
+    /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
     pub display_name: String,
-    /// `fixed_amount`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_amount: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `tax_behavior`: see [`TaxBehavior`].
+    /// A [`TaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
-    /// `tax_code`.
+    /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `type`: see [`CheckoutSessionShippingOptionsShippingRateDataType`].
+    /// A [`CheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CheckoutSessionShippingOptionsShippingRateDataType>,
 }
@@ -4545,12 +4545,12 @@ impl CreateCheckoutSessionShippingOptionsShippingRateData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
-    /// `maximum`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
-    /// `minimum`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
@@ -4565,9 +4565,9 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    /// `unit`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
-    /// `value`.
+    /// An integer; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][value]`. Required.
     pub value: i64,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
@@ -4676,9 +4676,9 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    /// `unit`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
-    /// `value`.
+    /// An integer; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][value]`. Required.
     pub value: i64,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
@@ -4693,11 +4693,11 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
-    /// `amount`.
+    /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
     pub amount: i64,
-    /// `currency`.
+    /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
     pub currency: String,
-    /// `currency_options`.
+    /// Keys (strings) to values: a [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_options: Option<
         std::collections::BTreeMap<
@@ -4719,9 +4719,9 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
-    /// `amount`.
+    /// `amount`: an integer. Required.
     pub amount: i64,
-    /// `tax_behavior`: see [`TaxBehavior`].
+    /// `tax_behavior`: a [`TaxBehavior`]. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
 }
@@ -4788,50 +4788,50 @@ for CheckoutSessionShippingOptionsShippingRateDataType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionData {
-    /// `application_fee_percent`.
+    /// A number; sent as `subscription_data[application_fee_percent]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_fee_percent: Option<f64>,
-    /// `billing_cycle_anchor`.
+    /// A Unix timestamp in seconds; sent as `subscription_data[billing_cycle_anchor]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_cycle_anchor: Option<crate::Timestamp>,
-    /// `billing_mode`: see [`CreateCheckoutSessionSubscriptionDataBillingMode`].
+    /// A [`CreateCheckoutSessionSubscriptionDataBillingMode`]; sent as `subscription_data[billing_mode]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<CreateCheckoutSessionSubscriptionDataBillingMode>,
-    /// `default_tax_rates`.
+    /// A list, each item: text; sent as `subscription_data[default_tax_rates]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tax_rates: Option<Vec<String>>,
-    /// `description`.
+    /// Text; sent as `subscription_data[description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `invoice_settings`: see [`CreateCheckoutSessionSubscriptionDataInvoiceSettings`].
+    /// A [`CreateCheckoutSessionSubscriptionDataInvoiceSettings`]; sent as `subscription_data[invoice_settings]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_settings: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettings>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `subscription_data[metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `on_behalf_of`.
+    /// Text; sent as `subscription_data[on_behalf_of]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
-    /// `pending_invoice_item_interval`: see [`CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval`].
+    /// A [`CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval`]; sent as `subscription_data[pending_invoice_item_interval]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_invoice_item_interval: Option<
         CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval,
     >,
-    /// `proration_behavior`: see [`CreateCheckoutSessionSubscriptionDataProrationBehavior`].
+    /// A [`CreateCheckoutSessionSubscriptionDataProrationBehavior`]; sent as `subscription_data[proration_behavior]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<
         CreateCheckoutSessionSubscriptionDataProrationBehavior,
     >,
-    /// `transfer_data`: see [`CreateCheckoutSessionSubscriptionDataTransferData`].
+    /// A [`CreateCheckoutSessionSubscriptionDataTransferData`]; sent as `subscription_data[transfer_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_data: Option<CreateCheckoutSessionSubscriptionDataTransferData>,
-    /// `trial_end`.
+    /// A Unix timestamp in seconds; sent as `subscription_data[trial_end]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<crate::Timestamp>,
-    /// `trial_period_days`.
+    /// An integer; sent as `subscription_data[trial_period_days]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<i64>,
-    /// `trial_settings`: see [`CreateCheckoutSessionSubscriptionDataTrialSettings`].
+    /// A [`CreateCheckoutSessionSubscriptionDataTrialSettings`]; sent as `subscription_data[trial_settings]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_settings: Option<CreateCheckoutSessionSubscriptionDataTrialSettings>,
 }
@@ -4844,10 +4844,10 @@ impl CreateCheckoutSessionSubscriptionData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataBillingMode {
-    /// `flexible`: see [`CreateCheckoutSessionSubscriptionDataBillingModeFlexible`].
+    /// A [`CreateCheckoutSessionSubscriptionDataBillingModeFlexible`]; sent as `subscription_data[billing_mode][flexible]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flexible: Option<CreateCheckoutSessionSubscriptionDataBillingModeFlexible>,
-    /// `type`: see [`CreateCheckoutSessionSubscriptionDataBillingModeType`].
+    /// A [`CreateCheckoutSessionSubscriptionDataBillingModeType`]; sent as `subscription_data[billing_mode][type]`. Required.
     #[serde(rename = "type")]
     pub type_: CreateCheckoutSessionSubscriptionDataBillingModeType,
 }
@@ -4861,7 +4861,7 @@ impl CreateCheckoutSessionSubscriptionDataBillingMode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
-    /// `proration_discounts`: see [`CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts`].
+    /// A [`CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts`]; sent as `subscription_data[billing_mode][flexible][proration_discounts]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_discounts: Option<
         CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts,
@@ -5000,7 +5000,7 @@ for CreateCheckoutSessionSubscriptionDataBillingModeType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettings {
-    /// `issuer`: see [`CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer`].
+    /// A [`CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer`]; sent as `subscription_data[invoice_settings][issuer]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer>,
 }
@@ -5013,10 +5013,10 @@ impl CreateCheckoutSessionSubscriptionDataInvoiceSettings {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings/properties/issuer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
-    /// `account`.
+    /// Text; sent as `subscription_data[invoice_settings][issuer][account]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// `type`: see [`ConnectAccountReferenceType`].
+    /// A [`ConnectAccountReferenceType`]; sent as `subscription_data[invoice_settings][issuer][type]`. Required.
     #[serde(rename = "type")]
     pub type_: ConnectAccountReferenceType,
 }
@@ -5029,9 +5029,9 @@ impl CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/pending_invoice_item_interval` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
-    /// `interval`: see [`RecurringInterval`].
+    /// A [`RecurringInterval`]; sent as `subscription_data[pending_invoice_item_interval][interval]`. Required.
     pub interval: RecurringInterval,
-    /// `interval_count`.
+    /// An integer; sent as `subscription_data[pending_invoice_item_interval][interval_count]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
 }
@@ -5106,10 +5106,10 @@ for CreateCheckoutSessionSubscriptionDataProrationBehavior {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/transfer_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataTransferData {
-    /// `amount_percent`.
+    /// A number; sent as `subscription_data[transfer_data][amount_percent]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_percent: Option<f64>,
-    /// `destination`.
+    /// Text; sent as `subscription_data[transfer_data][destination]`. Required.
     pub destination: String,
 }
 impl CreateCheckoutSessionSubscriptionDataTransferData {
@@ -5124,7 +5124,7 @@ impl CreateCheckoutSessionSubscriptionDataTransferData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettings {
-    /// `end_behavior`: see [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior`].
+    /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior`]; sent as `subscription_data[trial_settings][end_behavior]`. Required.
     pub end_behavior: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior,
 }
 impl CreateCheckoutSessionSubscriptionDataTrialSettings {
@@ -5138,7 +5138,7 @@ impl CreateCheckoutSessionSubscriptionDataTrialSettings {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
-    /// `missing_payment_method`: see [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod`].
+    /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod`]; sent as `subscription_data[trial_settings][end_behavior][missing_payment_method]`. Required.
     pub missing_payment_method: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod,
 }
 impl CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
@@ -5230,9 +5230,9 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
 /// Controls tax ID collection during checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionTaxIdCollection {
-    /// `enabled`.
+    /// `true` or `false`; sent as `tax_id_collection[enabled]`. Required.
     pub enabled: bool,
-    /// `required`: see [`CheckoutSessionTaxIdCollectionRequired`].
+    /// A [`CheckoutSessionTaxIdCollectionRequired`]; sent as `tax_id_collection[required]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<CheckoutSessionTaxIdCollectionRequired>,
 }
@@ -5246,7 +5246,7 @@ impl CreateCheckoutSessionTaxIdCollection {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptions {
-    /// `link`: see [`CreateCheckoutSessionWalletOptionsLink`].
+    /// A [`CreateCheckoutSessionWalletOptionsLink`]; sent as `wallet_options[link]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CreateCheckoutSessionWalletOptionsLink>,
 }
@@ -5260,7 +5260,7 @@ impl CreateCheckoutSessionWalletOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptionsLink {
-    /// `display`: see [`AutoOrNever`].
+    /// A [`AutoOrNever`]; sent as `wallet_options[link][display]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<AutoOrNever>,
 }
@@ -5328,7 +5328,7 @@ impl UpdateCheckoutSessionParams {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionCollectedInformation {
-    /// `shipping_details`: see [`UpdateCheckoutSessionCollectedInformationShippingDetails`].
+    /// A [`UpdateCheckoutSessionCollectedInformationShippingDetails`]; sent as `collected_information[shipping_details]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_details: Option<
         UpdateCheckoutSessionCollectedInformationShippingDetails,
@@ -5343,9 +5343,9 @@ impl UpdateCheckoutSessionCollectedInformation {
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionCollectedInformationShippingDetails {
-    /// `address`: see [`UpdateCheckoutSessionCollectedInformationShippingDetailsAddress`].
+    /// A [`UpdateCheckoutSessionCollectedInformationShippingDetailsAddress`]; sent as `collected_information[shipping_details][address]`. Required.
     pub address: UpdateCheckoutSessionCollectedInformationShippingDetailsAddress,
-    /// `name`.
+    /// Text; sent as `collected_information[shipping_details][name]`. Required.
     pub name: String,
 }
 impl UpdateCheckoutSessionCollectedInformationShippingDetails {
@@ -5360,20 +5360,20 @@ impl UpdateCheckoutSessionCollectedInformationShippingDetails {
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details/properties/address` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
-    /// `city`.
+    /// Text; sent as `collected_information[shipping_details][address][city]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `country`.
+    /// Text; sent as `collected_information[shipping_details][address][country]`. Required.
     pub country: String,
-    /// `line1`.
+    /// Text; sent as `collected_information[shipping_details][address][line1]`. Required.
     pub line1: String,
-    /// `line2`.
+    /// Text; sent as `collected_information[shipping_details][address][line2]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `postal_code`.
+    /// Text; sent as `collected_information[shipping_details][address][postal_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
-    /// `state`.
+    /// Text; sent as `collected_information[shipping_details][address][state]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
@@ -5394,25 +5394,25 @@ impl UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionLineItems {
-    /// `adjustable_quantity`: see [`UpdateCheckoutSessionLineItemsAdjustableQuantity`].
+    /// A [`UpdateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustable_quantity: Option<UpdateCheckoutSessionLineItemsAdjustableQuantity>,
-    /// `id`.
+    /// Text; sent as `line_items[][id]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `metadata`.
+    /// Keys (strings) to values: text, or `Unsettable::Unset` to clear it; sent as `line_items[][metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
-    /// `price`.
+    /// Text; sent as `line_items[][price]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
-    /// `price_data`: see [`UpdateCheckoutSessionLineItemsPriceData`].
+    /// A [`UpdateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_data: Option<UpdateCheckoutSessionLineItemsPriceData>,
-    /// `quantity`.
+    /// An integer; sent as `line_items[][quantity]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `tax_rates`.
+    /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `line_items[][tax_rates]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rates: Option<crate::Unsettable<Vec<String>>>,
 }
@@ -5430,12 +5430,12 @@ impl crate::Identified for UpdateCheckoutSessionLineItems {
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionLineItemsAdjustableQuantity {
-    /// `enabled`.
+    /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
-    /// `maximum`.
+    /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<i64>,
-    /// `minimum`.
+    /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<i64>,
 }
@@ -5452,24 +5452,24 @@ impl UpdateCheckoutSessionLineItemsAdjustableQuantity {
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionLineItemsPriceData {
-    /// `currency`.
+    /// Text; sent as `line_items[][price_data][currency]`. Required.
     pub currency: String,
-    /// `product`.
+    /// Text; sent as `line_items[][price_data][product]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
-    /// `product_data`: see [`UpdateCheckoutSessionLineItemsPriceDataProductData`].
+    /// A [`UpdateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_data: Option<UpdateCheckoutSessionLineItemsPriceDataProductData>,
-    /// `recurring`: see [`UpdateCheckoutSessionLineItemsPriceDataRecurring`].
+    /// A [`UpdateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring: Option<UpdateCheckoutSessionLineItemsPriceDataRecurring>,
-    /// `tax_behavior`: see [`TaxBehavior`].
+    /// A [`TaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
-    /// `unit_amount`.
+    /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `unit_amount_decimal`.
+    /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_decimal: Option<String>,
 }
@@ -5490,21 +5490,21 @@ impl UpdateCheckoutSessionLineItemsPriceData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionLineItemsPriceDataProductData {
-    /// `description`.
+    /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `images`.
+    /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `name`.
+    /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
     pub name: String,
-    /// `tax_code`.
+    /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `unit_label`.
+    /// Text; sent as `line_items[][price_data][product_data][unit_label]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
 }
@@ -5524,9 +5524,9 @@ impl UpdateCheckoutSessionLineItemsPriceDataProductData {
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionLineItemsPriceDataRecurring {
-    /// `interval`: see [`RecurringInterval`].
+    /// A [`RecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
     pub interval: RecurringInterval,
-    /// `interval_count`.
+    /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
 }
@@ -5543,10 +5543,10 @@ impl UpdateCheckoutSessionLineItemsPriceDataRecurring {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionShippingOptions {
-    /// `shipping_rate`.
+    /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate: Option<String>,
-    /// `shipping_rate_data`: see [`UpdateCheckoutSessionShippingOptionsShippingRateData`].
+    /// A [`UpdateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate_data: Option<UpdateCheckoutSessionShippingOptionsShippingRateData>,
 }
@@ -5559,28 +5559,28 @@ impl UpdateCheckoutSessionShippingOptions {
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateData {
-    /// `delivery_estimate`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`].
+    /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_estimate: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
-    /// `display_name`.
+    /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
     pub display_name: String,
-    /// `fixed_amount`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`].
+    /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_amount: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
-    /// `metadata`.
+    /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// `tax_behavior`: see [`TaxBehavior`].
+    /// A [`TaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
-    /// `tax_code`.
+    /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `type`: see [`CheckoutSessionShippingOptionsShippingRateDataType`].
+    /// A [`CheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CheckoutSessionShippingOptionsShippingRateDataType>,
 }
@@ -5602,12 +5602,12 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
-    /// `maximum`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`].
+    /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
-    /// `minimum`: see [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`].
+    /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
@@ -5622,9 +5622,9 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    /// `unit`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
-    /// `value`.
+    /// An integer; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][value]`. Required.
     pub value: i64,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
@@ -5639,9 +5639,9 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    /// `unit`: see [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`].
+    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
-    /// `value`.
+    /// An integer; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][value]`. Required.
     pub value: i64,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
@@ -5656,11 +5656,11 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
-    /// `amount`.
+    /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
     pub amount: i64,
-    /// `currency`.
+    /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
     pub currency: String,
-    /// `currency_options`.
+    /// Keys (strings) to values: a [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_options: Option<
         std::collections::BTreeMap<
@@ -5682,9 +5682,9 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
-    /// `amount`.
+    /// `amount`: an integer. Required.
     pub amount: i64,
-    /// `tax_behavior`: see [`TaxBehavior`].
+    /// `tax_behavior`: a [`TaxBehavior`]. Optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
 }
