@@ -243,15 +243,98 @@ fn type_doc(def: &TypeDef) -> String {
     }
 }
 
-/// Docs for a field the spec does not describe: its wire name and, for named types, a link.
-fn field_doc(field: &Field) -> String {
+/// Docs for a field the spec does not describe: what kind of value it holds and, for request
+/// params, whether it is required and the form key it is sent as.
+fn field_doc(def: &TypeDef, field: &Field) -> String {
     if let Some(doc) = &field.doc {
         return doc.clone();
     }
-    match &field.ty {
-        Ty::Named(name) => format!("`{}`: see [`{name}`].", field.wire_name),
-        _ => format!("`{}`.", field.wire_name),
+    let wire = &field.wire_name;
+    let what = describe_ty(&field.ty);
+    match def.direction {
+        Direction::Request => {
+            let presence = if field.optional {
+                "Optional"
+            } else {
+                "Required"
+            };
+            match form_key(&def.pointer) {
+                Some(parent) if !parent.is_empty() => {
+                    format!("{what}; sent as `{parent}[{wire}]`. {presence}.")
+                }
+                _ => format!("`{wire}`: {}. {presence}.", lower_first(&what)),
+            }
+        }
+        Direction::Response => {
+            let null = if field.nullable { ", or `null`" } else { "" };
+            format!("`{wire}`: {}{null}.", lower_first(&what))
+        }
     }
+}
+
+/// What a value of this type is, in words, for generated docs.
+fn describe_ty(ty: &Ty) -> String {
+    match ty {
+        Ty::String => "Text".to_owned(),
+        Ty::Bool => "`true` or `false`".to_owned(),
+        Ty::Integer => "An integer".to_owned(),
+        Ty::Number => "A number".to_owned(),
+        Ty::Timestamp => "A Unix timestamp in seconds".to_owned(),
+        Ty::Json => "Any JSON value".to_owned(),
+        Ty::Named(name) => format!("A [`{name}`]"),
+        Ty::Array(inner) => format!("A list, each item: {}", lower_first(&describe_ty(inner))),
+        Ty::Map(inner) => format!(
+            "Keys (strings) to values: {}",
+            lower_first(&describe_ty(inner))
+        ),
+        Ty::Expandable(inner) => format!(
+            "The id, or the whole object when expanded: {}",
+            lower_first(&describe_ty(inner))
+        ),
+        Ty::Unsettable(inner) => {
+            format!("{}, or `Unsettable::Unset` to clear it", describe_ty(inner))
+        }
+        Ty::List(inner) => format!("A page of a list: {}", lower_first(&describe_ty(inner))),
+        Ty::Bytes => "The bytes of a document".to_owned(),
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The bracketed form key of a request-body schema, from its JSON pointer:
+/// `…/schema/properties/line_items/items/properties/price_data` → `line_items[][price_data]`,
+/// `""` for the body itself. `None` when the pointer does not say (query parameters are
+/// pointed at by index, not name).
+fn form_key(pointer: &str) -> Option<String> {
+    let (_, rest) = pointer.split_once("/requestBody/")?;
+    let (_, rest) = rest.split_once("/schema")?;
+    let mut key = String::new();
+    let mut segments = rest.split('/').filter(|s| !s.is_empty());
+    while let Some(segment) = segments.next() {
+        match segment {
+            "properties" => {
+                let name = segments.next()?.replace("~1", "/").replace("~0", "~");
+                if key.is_empty() {
+                    key = name;
+                } else {
+                    key.push_str(&format!("[{name}]"));
+                }
+            }
+            "items" => key.push_str("[]"),
+            // A union member: the key does not change.
+            "anyOf" | "oneOf" => {
+                segments.next()?;
+            }
+            _ => return None,
+        }
+    }
+    Some(key)
 }
 
 fn ty_tokens(ty: &Ty, pointer: &str) -> Result<TokenStream, Error> {
@@ -342,18 +425,9 @@ fn struct_def(
             }
             (_, false, false) => {}
         }
-        let mut field_attrs = doc_attrs(&field_doc(field));
+        let mut field_attrs = doc_attrs(&field_doc(def, field));
         if !serde_args.is_empty() {
-            field_attrs.push(syn::Attribute {
-                pound_token: Default::default(),
-                style: syn::AttrStyle::Outer,
-                bracket_token: Default::default(),
-                meta: syn::Meta::List(syn::MetaList {
-                    path: syn::Path::from(Ident::new("serde", Span::call_site())),
-                    delimiter: syn::MacroDelimiter::Paren(Default::default()),
-                    tokens: quote!(#(#serde_args),*),
-                }),
-            });
+            field_attrs.push(serde_attr(quote!(#(#serde_args),*)));
         }
         named.push(syn::Field {
             attrs: field_attrs,
@@ -362,6 +436,27 @@ fn struct_def(
             ident: Some(field_ident),
             colon_token: Some(Default::default()),
             ty,
+        });
+    }
+    if def.direction == Direction::Response {
+        // Older and newer API versions send fields this spec does not have (a 2023 session's
+        // `shipping_details`, a newer price's `trial_period_days`): keep them rather than drop
+        // them silently, and write them back on serialization.
+        let extra = if fields.iter().any(|f| f.name == "extra") {
+            "extra_fields"
+        } else {
+            "extra"
+        };
+        let extra_doc = "Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.";
+        let mut attrs = doc_attrs(extra_doc);
+        attrs.push(serde_attr(quote!(flatten)));
+        named.push(syn::Field {
+            attrs,
+            vis: syn::Visibility::Public(Default::default()),
+            mutability: syn::FieldMutability::None,
+            ident: Some(Ident::new(extra, Span::call_site())),
+            colon_token: Some(Default::default()),
+            ty: types.field_type(&Ty::Map(Box::new(Ty::Json)), false, false, &def.pointer)?,
         });
     }
     let item = syn::Item::Struct(syn::ItemStruct {
@@ -377,13 +472,37 @@ fn struct_def(
         semi_token: None,
     });
 
-    let constructor = if def.direction == Direction::Request && !required.is_empty() {
-        constructor(def, &name, fields)?
-    } else {
-        TokenStream::new()
+    let constructor = match (def.direction, required.is_empty()) {
+        (Direction::Request, false) => constructor(def, &name, fields)?,
+        (Direction::Request, true) => {
+            let doc = " Parameters with every field left out; set the ones you need.";
+            quote! {
+                impl #name {
+                    #[doc = #doc]
+                    pub fn new() -> Self {
+                        Self::default()
+                    }
+                }
+            }
+        }
+        (Direction::Response, _) => TokenStream::new(),
     };
     let identified = identified_impl(&name, fields);
     Ok((item, quote!(#constructor #identified)))
+}
+
+/// `#[serde(args)]`.
+fn serde_attr(args: TokenStream) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::List(syn::MetaList {
+            path: syn::Path::from(Ident::new("serde", Span::call_site())),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens: args,
+        }),
+    }
 }
 
 /// `#[doc = " line"]` attributes, one per line, as [`docs`] writes them.
@@ -811,30 +930,25 @@ fn service_def(service: &Service) -> Result<TokenStream, Error> {
         service.accessor
     );
     let accessor_doc = format!(" The endpoints under `{base}`.");
-    let options_doc = " Uses these options (idempotency key, connected account) for the calls made through this value.";
     let mut methods = Vec::new();
     for operation in &service.operations {
         methods.push(operation_def(operation, &pointer)?);
     }
+    // Methods return an owned `crate::Request` (per-call options, `Send + 'static` future), so
+    // this value only needs to borrow the client while a call is built.
     Ok(quote! {
         #[doc = #struct_doc]
-        #[derive(Debug, Clone)]
+        #[derive(Debug, Clone, Copy)]
         pub struct #name<'c> {
             client: &'c crate::Client,
-            options: crate::RequestOptions,
         }
         impl crate::Client {
             #[doc = #accessor_doc]
             pub fn #accessor(&self) -> #name<'_> {
-                #name { client: self, options: crate::RequestOptions::default() }
+                #name { client: self }
             }
         }
-        impl<'c> #name<'c> {
-            #[doc = #options_doc]
-            pub fn with_options(mut self, options: crate::RequestOptions) -> Self {
-                self.options = options;
-                self
-            }
+        impl #name<'_> {
             #(#methods)*
         }
     })
@@ -901,13 +1015,17 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
             doc.push_str(&format!("\n\n`{}`: {param_doc}", param.name));
         }
     }
+    doc.push_str(
+        "\n\nReturns a [`crate::Request`]: `.await` it, after setting per-call options \
+         (`.idempotency_key(…)`, `.stripe_account(…)`, `.timeout(…)`) if needed.",
+    );
     let doc = docs(Some(doc.trim()));
 
     let main = quote! {
         #doc
-        pub async fn #method(&self, #(#arg_decls)* params: &#params) -> Result<#response, crate::Error> {
+        pub fn #method(&self, #(#arg_decls)* params: &#params) -> crate::Request<#response> {
             #path_expr
-            self.client.call(#http, &path, params, &self.options).await
+            self.client.call(#http, path, params)
         }
     };
     let Ty::List(item) = &operation.response else {
@@ -926,7 +1044,27 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
         #[doc = #paging_doc]
         pub fn #paging(&self, #(#arg_decls)* params: &#params) -> crate::Paginator<#item> {
             #path_expr
-            self.client.call_paginated(path, params, self.options.clone())
+            self.client.call_paginated(path, params)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Output that does not parse is reported against the item's spec location, not `/`.
+    #[test]
+    fn a_parse_error_names_the_item_pointer() {
+        let good = Piece::Tokens(
+            quote!(
+                pub struct Fine;
+            ),
+            "/components/schemas/fine".to_owned(),
+        );
+        let bad = Piece::Tokens(quote!(pub struct), "/components/schemas/broken".to_owned());
+        let err = render(TokenStream::new(), vec![good, bad], "widgets").unwrap_err();
+        assert_eq!(err.pointer, "/components/schemas/broken");
+        assert!(err.message.contains("module `widgets`"), "{err}");
+    }
 }

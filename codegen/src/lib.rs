@@ -7,6 +7,8 @@
 //!
 //! Every stage returns [`Error`] (with the JSON pointer of the problem) instead of panicking.
 
+pub mod dedup;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;

@@ -34,14 +34,16 @@ pub fn lower(spec: &Spec) -> Result<Ir, Error> {
         lowerer.component(name, schema)?;
     }
     let services = lowerer.services()?;
-    let mut types = lowerer.types.into_iter().flatten().collect::<Vec<_>>();
-    mark_boxed(&mut types);
-    Ok(Ir {
+    let types = lowerer.types.into_iter().flatten().collect::<Vec<_>>();
+    let mut ir = Ir {
         api_version: spec.info.version.clone(),
         types,
         services,
         skipped: Vec::new(),
-    })
+    };
+    crate::dedup::share_enums(&mut ir);
+    mark_boxed(&mut ir.types);
+    Ok(ir)
 }
 
 struct Lowerer<'a> {

@@ -46,6 +46,7 @@ construct!(
     maps_and_timestamps,
     recursive,
     operations,
+    keywords,
     untagged_union,
     method_names,
     encodings,

@@ -14,34 +14,49 @@ use std::collections::BTreeMap;
 use std::error::Error;
 
 use stripe_checkout::{
-    Client, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
-    CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionMode,
+    CheckoutSessionMode, Client, CreateCheckoutSessionLineItems,
+    CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataProductData,
     CreateCheckoutSessionParams, ExpireCheckoutSessionParams, ListCheckoutSessionLineItemsParams,
     RetrieveCheckoutSessionParams,
 };
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let key = std::env::var("STRIPE_SECRET_KEY")
-        .map_err(|_| "set STRIPE_SECRET_KEY to a test-mode secret key (sk_test_...)")?;
-    let base = std::env::var("STRIPE_API_BASE").unwrap_or_else(|_| "https://api.stripe.com".into());
-    let client = Client::builder(key).base_url(base).build()?;
+    let client = match std::env::var("STRIPE_API_BASE") {
+        Ok(base) => {
+            let key = std::env::var("STRIPE_SECRET_KEY").unwrap_or_default();
+            Client::builder(key).base_url(base).build()?
+        }
+        // Reads STRIPE_SECRET_KEY (a test-mode key, sk_test_...).
+        Err(_) => Client::from_env()?,
+    };
     let sessions = client.checkout_sessions();
 
     // 1. Create a payment-mode session with two line items. Both use inline `price_data`, so the
     //    example needs no Price objects in the account; `price: Some("price_...".into())` works too.
-    let mut params = CreateCheckoutSessionParams::new(
+    let mut params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
         "https://example.com/success?session_id={CHECKOUT_SESSION_ID}",
     );
     params.cancel_url = Some("https://example.com/cart".into());
-    params.mode = Some(CreateCheckoutSessionMode::Payment);
     params.line_items = Some(vec![
         line_item("T-shirt", 1099, 2),
         line_item("Gift wrap", 500, 1),
     ]);
     params.metadata = Some(BTreeMap::from([("order_id".into(), "6735".into())]));
-    let session = sessions.create(&params).await?;
-    println!("created {} ({:?})", session.id, session.status);
+    // Per-call options: this key belongs to this create only (derive it from your order, so a
+    // retried checkout gets the same session back). `send_with_meta` also returns Stripe's
+    // request id and the key used.
+    let created = sessions
+        .create(&params)
+        .idempotency_key(format!("checkout-order-6735-{}", std::process::id()))
+        .send_with_meta()
+        .await?;
+    let session = created.value;
+    println!(
+        "created {} ({:?}), request {:?}, idempotency key {:?}",
+        session.id, session.status, created.request_id, created.idempotency_key
+    );
     // Redirect the customer here (HTTP 303 from your server, or window.location in the browser).
     println!(
         "redirect the customer to: {}",
@@ -66,12 +81,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
         limit: Some(100),
         ..Default::default()
     };
-    let mut items = sessions.list_line_items_auto_paging(&session.id, &page_size);
+    let mut items = sessions
+        .list_line_items_auto_paging(&session.id, &page_size)
+        .timeout(std::time::Duration::from_secs(20)); // per page request
     while let Some(item) = items.next().await {
         let item = item?;
         println!(
             "  {} x{} {} {}",
-            item.description,
+            item.description.as_deref().unwrap_or("(no description)"),
             item.quantity.unwrap_or(1),
             item.amount_total,
             item.currency

@@ -7,8 +7,8 @@
 //! stripe trigger checkout.session.completed
 //! ```
 //!
-//! hyper is only a dev-dependency here: the library verifies bytes + a header string and works
-//! with any web framework.
+//! hyper is only a dev-dependency here: the library verifies bytes + a header and works with any
+//! web framework (`webhook_axum.rs` is the same endpoint with axum).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -63,13 +63,13 @@ async fn handle(
     if req.method() != Method::POST || req.uri().path() != "/webhook" {
         return Ok(reply(StatusCode::NOT_FOUND, "not found"));
     }
-    // A missing or non-ASCII header becomes "", which verification reports as missing.
+    // The header's raw bytes: a missing one is `b""` (reported as missing); one with bytes that
+    // are not ASCII is reported as malformed, not as missing.
     let signature = req
         .headers()
         .get("stripe-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+        .map(|v| v.as_bytes().to_vec())
+        .unwrap_or_default();
     // Verify the raw bytes exactly as received: parsing and re-serializing would break the
     // signature.
     let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {

@@ -1,7 +1,6 @@
 //! The HTTP client: authentication headers, form encoding, retries and response decoding.
 
 use std::fmt;
-use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -11,10 +10,12 @@ use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::__private::{decode_json, Decode, Encode, JsonError};
-use crate::error::{ApiError, ApiErrorObject, DecodeError, TransportError};
+use crate::__private::{decode_json, Decode, Encode};
+use crate::error::TransportError;
 use crate::form;
 use crate::pagination::Paginator;
+use crate::request::{Options, Request};
+use crate::response::{self, header_str, ReadError, Success};
 use crate::{Error, Identified, List};
 
 const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
@@ -28,6 +29,10 @@ const DEFAULT_INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
 const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 // stripe-python's MAX_RETRY_AFTER.
 const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+// A list of 100 sessions with everything expanded is a few MiB; 16 MiB leaves room.
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// The environment variable [`Client::from_env`] reads.
+const SECRET_KEY_VAR: &str = "STRIPE_SECRET_KEY";
 
 /// The HTTP method of a Stripe endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,47 +46,21 @@ pub enum Method {
 }
 
 impl Method {
+    /// `"GET"`, `"POST"` or `"DELETE"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+
     fn to_reqwest(self) -> reqwest::Method {
         match self {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
             Method::Delete => reqwest::Method::DELETE,
         }
-    }
-}
-
-/// Per-request settings.
-///
-/// ```
-/// use stripe_checkout::RequestOptions;
-/// let options = RequestOptions::new()
-///     .idempotency_key("order-1234-checkout")
-///     .stripe_account("acct_123");
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct RequestOptions {
-    idempotency_key: Option<String>,
-    stripe_account: Option<String>,
-}
-
-impl RequestOptions {
-    /// No per-request settings.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sends this `Idempotency-Key` instead of a generated one. Use a key derived from your own
-    /// operation (an order id, say) to make a POST safe to repeat across process restarts.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
-        self
-    }
-
-    /// Makes the request on behalf of this connected account (`Stripe-Account` header),
-    /// overriding the client's account.
-    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
-        self.stripe_account = Some(account.into());
-        self
     }
 }
 
@@ -96,8 +75,7 @@ impl RequestOptions {
 /// ```no_run
 /// use std::collections::BTreeMap;
 /// use stripe_checkout::{
-///     Client, CreateCheckoutSessionLineItems, CreateCheckoutSessionMode,
-///     CreateCheckoutSessionParams, RequestOptions,
+///     CheckoutSessionMode, Client, CreateCheckoutSessionLineItems, CreateCheckoutSessionParams,
 /// };
 ///
 /// /// Returns the URL to redirect the customer to (with an HTTP 303 from your handler).
@@ -105,12 +83,12 @@ impl RequestOptions {
 ///     client: &Client,
 ///     order_id: &str,
 /// ) -> Result<String, stripe_checkout::Error> {
-///     let mut params = CreateCheckoutSessionParams::new(
+///     let mut params = CreateCheckoutSessionParams::hosted(
+///         CheckoutSessionMode::Payment,
 ///         // Stripe replaces {CHECKOUT_SESSION_ID} when it redirects back.
 ///         "https://example.com/success?session_id={CHECKOUT_SESSION_ID}",
 ///     );
 ///     params.cancel_url = Some("https://example.com/cart".into());
-///     params.mode = Some(CreateCheckoutSessionMode::Payment);
 ///     params.line_items = Some(vec![CreateCheckoutSessionLineItems {
 ///         price: Some("price_123".into()),
 ///         quantity: Some(2),
@@ -120,18 +98,18 @@ impl RequestOptions {
 ///
 ///     let session = client
 ///         .checkout_sessions()
+///         .create(&params)
 ///         // Optional: with a key derived from the order, a repeated click gets the same session
 ///         // back instead of a second one. Stripe rejects a key reused with different params,
 ///         // so derive it from the cart's contents too if they can change.
-///         .with_options(RequestOptions::new().idempotency_key(format!("checkout-{order_id}")))
-///         .create(&params)
+///         .idempotency_key(format!("checkout-{order_id}"))
 ///         .await?;
 ///     // `url` is set while the session is open (hosted Checkout).
 ///     Ok(session.url.unwrap_or_default())
 /// }
 ///
 /// # async fn run() -> Result<(), stripe_checkout::Error> {
-/// let client = Client::new(std::env::var("STRIPE_SECRET_KEY").unwrap_or_default());
+/// let client = Client::from_env()?; // STRIPE_SECRET_KEY
 /// let redirect_to = start_checkout(&client, "6735").await?;
 /// println!("303 See Other, Location: {redirect_to}");
 /// # Ok(()) }
@@ -168,6 +146,7 @@ struct Inner {
     max_retry_delay: Duration,
     max_retry_after: Duration,
     timeout: Duration,
+    max_response_bytes: usize,
     rng: SystemRandom,
 }
 
@@ -180,6 +159,7 @@ impl fmt::Debug for Client {
             .field("stripe_account", &inner.stripe_account)
             .field("max_retries", &inner.max_retries)
             .field("timeout", &inner.timeout)
+            .field("max_response_bytes", &inner.max_response_bytes)
             .field("usable", &inner.http.is_ok())
             .finish_non_exhaustive()
     }
@@ -209,15 +189,36 @@ impl Client {
                     max_retry_delay: DEFAULT_MAX_RETRY_DELAY,
                     max_retry_after: DEFAULT_MAX_RETRY_AFTER,
                     timeout: DEFAULT_TIMEOUT,
+                    max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
                     rng: SystemRandom::new(),
                 }),
             },
         }
     }
 
+    /// A client with the default settings and the secret key from the `STRIPE_SECRET_KEY`
+    /// environment variable.
+    ///
+    /// Fails with [`Error::Config`] when the variable is unset, empty or not Unicode, or the
+    /// client cannot be built (see [`ClientBuilder::build`]).
+    pub fn from_env() -> Result<Client, Error> {
+        match std::env::var(SECRET_KEY_VAR) {
+            Ok(key) if !key.trim().is_empty() => Client::builder(key).build(),
+            Ok(_) => Err(Error::config(format!("{SECRET_KEY_VAR} is empty"))),
+            Err(std::env::VarError::NotPresent) => {
+                Err(Error::config(format!("{SECRET_KEY_VAR} is not set")))
+            }
+            Err(std::env::VarError::NotUnicode(_)) => Err(Error::config(format!(
+                "{SECRET_KEY_VAR} is not valid Unicode"
+            ))),
+        }
+    }
+
     /// Starts configuring a client.
     pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
+            http: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             secret_key: secret_key.into(),
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
@@ -230,92 +231,61 @@ impl Client {
         }
     }
 
-    /// Sends one API request and decodes the JSON response, for any params and response types;
-    /// `path` must already have its ids encoded with [`encode_path_segment`].
+    /// One API request for any params and response types; `path` must already have its ids
+    /// encoded with [`encode_path_segment`].
     ///
-    /// GET and DELETE params go in the query string, POST params in a form body. Retries
-    /// follow the client's settings (see [`ClientBuilder::max_retries`]). The generated
+    /// GET and DELETE params go in the query string, POST params in a form body. The generated
     /// endpoint methods use [`Client::call`], which does the same without compiling serde code
     /// into the caller's crate.
     #[doc(hidden)]
-    pub fn send<P, R>(
-        &self,
-        method: Method,
-        path: &str,
-        params: &P,
-        options: &RequestOptions,
-    ) -> impl Future<Output = Result<R, Error>> + Send
+    pub fn send<P, R>(&self, method: Method, path: &str, params: &P) -> Request<R>
     where
         P: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        // Encode before the future so it owns everything and does not require `P: Sync`.
+        // Encoded now, so the request owns everything and does not borrow `params`.
         let pairs = form::to_pairs(params);
-        let client = self.clone();
-        let path = path.to_owned();
-        let options = options.clone();
-        async move {
-            let response = client.execute(method, &path, &pairs?, &options).await?;
-            response.decode_with(decode_json::<R>)
-        }
+        Request::new(
+            self.clone(),
+            method,
+            path.to_owned(),
+            pairs,
+            decode_json::<R>,
+        )
     }
 
     /// [`Client::send`] for the generated params and response types, through their
     /// non-generic [`Encode`]/[`Decode`] impls.
     #[doc(hidden)]
-    pub fn call<P, R>(
-        &self,
-        method: Method,
-        path: &str,
-        params: &P,
-        options: &RequestOptions,
-    ) -> impl Future<Output = Result<R, Error>> + Send
+    pub fn call<P, R>(&self, method: Method, path: String, params: &P) -> Request<R>
     where
         P: Encode + ?Sized,
         R: Decode,
     {
-        let pairs = params.encode();
-        let client = self.clone();
-        let path = path.to_owned();
-        let options = options.clone();
-        async move {
-            let response = client.execute(method, &path, &pairs?, &options).await?;
-            response.decode_with(R::decode)
-        }
+        Request::new(self.clone(), method, path, params.encode(), R::decode)
     }
 
     /// Streams every item of a list endpoint, following `starting_after`/`ending_before`
     /// cursors. See [`Paginator`] for the exact rules.
     #[doc(hidden)]
-    pub fn paginate<P, T>(&self, path: String, params: &P, options: RequestOptions) -> Paginator<T>
+    pub fn paginate<P, T>(&self, path: String, params: &P) -> Paginator<T>
     where
         P: Serialize + ?Sized,
-        T: DeserializeOwned + Identified + Send + 'static,
+        T: DeserializeOwned + Identified,
     {
         let pairs = form::to_pairs(params);
-        Paginator::new(self.clone(), path, pairs, options, decode_json::<List<T>>)
+        Paginator::new(self.clone(), path, pairs, decode_json::<List<T>>)
     }
 
     /// [`Client::paginate`] for the generated types, through their non-generic impls.
     #[doc(hidden)]
-    pub fn call_paginated<P, T>(
-        &self,
-        path: String,
-        params: &P,
-        options: RequestOptions,
-    ) -> Paginator<T>
+    pub fn call_paginated<P, T>(&self, path: String, params: &P) -> Paginator<T>
     where
         P: Encode + ?Sized,
-        T: Identified + Send + 'static,
+        T: Identified,
         List<T>: Decode,
     {
-        Paginator::new(
-            self.clone(),
-            path,
-            params.encode(),
-            options,
-            List::<T>::decode,
-        )
+        Paginator::new(self.clone(), path, params.encode(), List::<T>::decode)
     }
 
     /// One request with retries; `pairs` come from [`form::to_pairs`]. Not generic, so the
@@ -325,7 +295,39 @@ impl Client {
         method: Method,
         path: &str,
         pairs: &[(String, String)],
-        options: &RequestOptions,
+        options: &Options,
+    ) -> Result<Success, Error> {
+        #[cfg(feature = "tracing")]
+        {
+            let span = tracing::info_span!(
+                "stripe.request",
+                method = method.as_str(),
+                path,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                attempt = tracing::field::Empty,
+            );
+            let result = tracing::Instrument::instrument(
+                self.execute_inner(method, path, pairs, options, &span),
+                span.clone(),
+            )
+            .await;
+            if let Err(e) = &result {
+                span.in_scope(|| tracing::debug!(error = %e, "stripe request failed"));
+            }
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.execute_inner(method, path, pairs, options, &()).await
+    }
+
+    async fn execute_inner(
+        &self,
+        method: Method,
+        path: &str,
+        pairs: &[(String, String)],
+        options: &Options,
+        _span: &Span,
     ) -> Result<Success, Error> {
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
@@ -335,50 +337,101 @@ impl Client {
             Method::Post => (inner.url(path, "")?, Some(encoded)),
             Method::Get | Method::Delete => (inner.url(path, &encoded)?, None),
         };
-        let headers = inner.headers(method, options)?;
+        // Every POST gets a key so a retry (ours or the caller's) cannot apply it twice; the
+        // same headers are reused for every attempt, so retries share the key.
+        let idempotency_key = match (&options.idempotency_key, method) {
+            (Some(key), _) => Some(key.clone()),
+            (None, Method::Post) => Some(inner.uuid_v4()),
+            (None, _) => None,
+        };
+        let headers = inner.headers(method, options, idempotency_key.as_deref())?;
+        let timeout = options.timeout.unwrap_or(inner.timeout);
+        let limit = inner.max_response_bytes;
 
         let mut retries = 0;
         loop {
+            #[cfg(feature = "tracing")]
+            _span.record("attempt", retries + 1);
             let mut request = http
                 .request(method.to_reqwest(), url.clone())
-                .headers(headers.clone());
+                .headers(headers.clone())
+                .timeout(timeout);
             if let Some(body) = &body {
                 request = request.body(body.clone());
             }
             let outcome = match request.send().await {
-                Ok(response) => read_response(response).await,
-                Err(e) => Err(e),
+                Ok(response) => response::read_bounded(response, limit).await,
+                Err(e) => Err(ReadError::Transport(e)),
             };
 
-            let (status, response_headers, bytes) = match outcome {
-                Ok(parts) => parts,
-                Err(e) => {
+            let raw = match outcome {
+                Ok(raw) => raw,
+                Err(ReadError::TooLarge { status, headers }) => {
+                    // Never retried: the next attempt would most likely be as large.
+                    #[cfg(feature = "tracing")]
+                    record_response(_span, status, &headers);
+                    return Err(response::too_large(
+                        status,
+                        &headers,
+                        limit,
+                        method,
+                        idempotency_key,
+                    ));
+                }
+                Err(ReadError::Transport(e)) => {
                     if retries < inner.max_retries {
                         retries += 1;
                         tokio::time::sleep(inner.backoff(retries, None)).await;
                         continue;
                     }
-                    return Err(transport_error(e, retries, inner.timeout));
+                    return Err(transport_error(
+                        e,
+                        method,
+                        path,
+                        retries,
+                        timeout,
+                        idempotency_key,
+                    ));
                 }
             };
+            #[cfg(feature = "tracing")]
+            record_response(_span, raw.status, &raw.headers);
 
-            let request_id = header_str(&response_headers, "request-id").map(str::to_owned);
-            if (200..300).contains(&status) {
+            if (200..300).contains(&raw.status) {
                 return Ok(Success {
-                    status,
-                    request_id,
-                    bytes,
+                    status: raw.status,
+                    request_id: header_str(&raw.headers, "request-id").map(str::to_owned),
+                    method,
+                    idempotency_key,
+                    retries,
+                    bytes: raw.bytes,
                 });
             }
 
-            let api = api_error(status, request_id, &response_headers, &bytes);
+            let mut api = response::api_error(&raw);
             if retries < inner.max_retries && api.is_retryable() {
                 retries += 1;
                 tokio::time::sleep(inner.backoff(retries, api.retry_after)).await;
                 continue;
             }
+            api.retries = retries;
+            api.idempotency_key = idempotency_key;
             return Err(Error::Api(Box::new(api)));
         }
+    }
+}
+
+// The span of a request; nothing without the `tracing` feature.
+#[cfg(feature = "tracing")]
+type Span = tracing::Span;
+#[cfg(not(feature = "tracing"))]
+type Span = ();
+
+#[cfg(feature = "tracing")]
+fn record_response(span: &Span, status: u16, headers: &HeaderMap) {
+    span.record("status", status);
+    if let Some(id) = header_str(headers, "request-id") {
+        span.record("request_id", id);
     }
 }
 
@@ -413,7 +466,12 @@ impl Inner {
         Ok(url)
     }
 
-    fn headers(&self, method: Method, options: &RequestOptions) -> Result<HeaderMap, Error> {
+    fn headers(
+        &self,
+        method: Method,
+        options: &Options,
+        idempotency_key: Option<&str>,
+    ) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::AUTHORIZATION, self.authorization.clone());
         headers.insert(
@@ -442,17 +500,10 @@ impl Inner {
                 header_value("Stripe-Account", account)?,
             );
         }
-        // Every POST gets a key so a retry (ours or the caller's) cannot apply it twice; the
-        // same headers are reused for every attempt, so retries share the key.
-        let key = match (&options.idempotency_key, method) {
-            (Some(key), _) => Some(key.clone()),
-            (None, Method::Post) => Some(self.uuid_v4()),
-            (None, _) => None,
-        };
-        if let Some(key) = key {
+        if let Some(key) = idempotency_key {
             headers.insert(
                 HeaderName::from_static("idempotency-key"),
-                header_value("Idempotency-Key", &key)?,
+                header_value("Idempotency-Key", key)?,
             );
         }
         if method == Method::Post {
@@ -545,114 +596,51 @@ fn client_user_agent() -> HeaderValue {
     HeaderValue::from_str(&json).unwrap_or_else(|_| HeaderValue::from_static("{}"))
 }
 
-async fn read_response(
-    response: reqwest::Response,
-) -> Result<(u16, HeaderMap, Vec<u8>), reqwest::Error> {
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let bytes = response.bytes().await?;
-    Ok((status, headers, bytes.to_vec()))
-}
-
-fn transport_error(e: reqwest::Error, retries: u32, timeout: Duration) -> Error {
-    // reqwest's Display includes the URL (never the key, which only travels in a header).
+fn transport_error(
+    e: reqwest::Error,
+    method: Method,
+    path: &str,
+    retries: u32,
+    timeout: Duration,
+    idempotency_key: Option<String>,
+) -> Error {
+    // reqwest's Display names the URL, query string included (a customer's email, say): it is
+    // dropped, and the method and path (ids only) said instead.
+    let e = e.without_url();
+    let mut error = TransportError {
+        message: String::new(),
+        retries,
+        method: Some(method),
+        idempotency_key,
+    };
     if e.is_timeout() {
-        let message = format!("no complete response within {timeout:?}");
-        Error::Timeout(TransportError::new(message, retries, Some(Box::new(e))))
+        error.message = format!(
+            "{} {path}: no complete response within {timeout:?}",
+            method.as_str()
+        );
+        Error::Timeout(error)
     } else {
-        let message = describe_chain(&e);
-        Error::Connection(TransportError::new(message, retries, Some(Box::new(e))))
+        error.message = format!("{} {path}: {}", method.as_str(), describe_chain(&e));
+        Error::Connection(error)
     }
 }
 
-/// reqwest's top-level message is generic ("error sending request"); the cause says what broke.
+/// reqwest's top-level message is generic ("error sending request"); the causes say what broke.
+/// A cause that repeats its parent's text is skipped.
 fn describe_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut message = e.to_string();
+    let mut last = message.clone();
     let mut source = e.source();
     while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
+        let text = cause.to_string();
+        if !last.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        last = text;
         source = cause.source();
     }
     message
-}
-
-fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// A 2xx response, not yet decoded.
-pub(crate) struct Success {
-    status: u16,
-    request_id: Option<String>,
-    bytes: Vec<u8>,
-}
-
-impl Success {
-    /// Decodes the body, turning a failure into [`Error::Decode`] with the JSON path.
-    pub(crate) fn decode_with<R>(
-        self,
-        decode: impl FnOnce(&[u8]) -> Result<R, JsonError>,
-    ) -> Result<R, Error> {
-        decode(&self.bytes).map_err(|failure| {
-            Error::Decode(Box::new(DecodeError {
-                path: failure.path,
-                message: failure.message,
-                status: self.status,
-                request_id: self.request_id,
-                body_excerpt: non_json_excerpt(&self.bytes),
-            }))
-        })
-    }
-}
-
-/// The first characters of a body that is clearly not JSON; `None` for anything JSON-shaped.
-fn non_json_excerpt(bytes: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(bytes);
-    let trimmed = text.trim_start();
-    if trimmed.is_empty() || trimmed.starts_with(['{', '[']) {
-        return None;
-    }
-    Some(trimmed.chars().take(120).collect())
-}
-
-fn api_error(
-    status: u16,
-    request_id: Option<String>,
-    headers: &HeaderMap,
-    bytes: &[u8],
-) -> ApiError {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        error: ApiErrorObject,
-    }
-    let error = match serde_json::from_slice::<Body>(bytes) {
-        Ok(body) => body.error,
-        Err(_) => ApiErrorObject {
-            message: Some(match non_json_excerpt(bytes) {
-                Some(excerpt) => format!("response had no Stripe error object: {excerpt:?}"),
-                None => "response had no Stripe error object".to_owned(),
-            }),
-            ..ApiErrorObject::default()
-        },
-    };
-    let should_retry = match header_str(headers, "stripe-should-retry") {
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        _ => None,
-    };
-    let retry_after = header_str(headers, "retry-after")
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|secs| secs.is_finite() && *secs >= 0.0)
-        // Clamped before conversion so `from_secs_f64` cannot overflow; capped again later.
-        .map(|secs| Duration::from_secs_f64(secs.min(86_400.0)));
-    ApiError {
-        status,
-        request_id,
-        should_retry,
-        retry_after,
-        error,
-    }
 }
 
 /// Percent-encodes an id so it is exactly one path segment: everything except `A-Za-z0-9-._~`
@@ -677,6 +665,8 @@ pub fn encode_path_segment(id: &str) -> String {
 
 /// Configures a [`Client`].
 pub struct ClientBuilder {
+    http: Option<reqwest::Client>,
+    max_response_bytes: usize,
     secret_key: String,
     base_url: String,
     timeout: Duration,
@@ -700,6 +690,8 @@ impl fmt::Debug for ClientBuilder {
             .field("initial_retry_delay", &self.initial_retry_delay)
             .field("max_retry_delay", &self.max_retry_delay)
             .field("max_retry_after", &self.max_retry_after)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("custom_http_client", &self.http.is_some())
             .finish()
     }
 }
@@ -712,7 +704,28 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends requests with this `reqwest::Client` (for a proxy, pool settings, extra root
+    /// certificates), instead of one built here. The key, headers, timeout and retries are
+    /// still applied per request; [`connect_timeout`](Self::connect_timeout) is then the given
+    /// client's.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: Stripe never redirects,
+    /// and following a redirect could send the key elsewhere.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Largest response body read, in bytes; a longer one fails with
+    /// [`Error::ResponseTooLarge`] (not retried) after reading at most this much. Default
+    /// 16 MiB.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Total time for one attempt, from connecting to reading the whole body. Default 80 s.
+    /// [`Request::timeout`] sets it for one call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -734,7 +747,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends `Stripe-Account` on every request (a [`RequestOptions::stripe_account`] wins).
+    /// Sends `Stripe-Account` on every request (a [`Request::stripe_account`] wins).
     pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
         self.stripe_account = Some(account.into());
         self
@@ -783,13 +796,16 @@ impl ClientBuilder {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.secret_key))
             .map_err(|_| "secret key contains characters not allowed in a header".to_owned())?;
         authorization.set_sensitive(true);
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            // Stripe never redirects; following one could send the key elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| format!("HTTP client could not be created: {}", describe_chain(&e)))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                // Stripe never redirects; following one could send the key elsewhere.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| format!("HTTP client could not be created: {}", describe_chain(&e)))?,
+        };
         Ok(Inner {
             http: Ok(http),
             authorization,
@@ -801,6 +817,7 @@ impl ClientBuilder {
             max_retry_delay: self.max_retry_delay,
             max_retry_after: self.max_retry_after,
             timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
             rng: SystemRandom::new(),
         })
     }

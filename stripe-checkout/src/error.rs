@@ -6,9 +6,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+use crate::client::Method;
 
 /// Everything that can go wrong sending a request to Stripe.
+///
+/// `Display` gives the whole story on one line, cause included, and `source()` is `None`, so
+/// printing the chain (as `anyhow`'s `{:#}` does) shows each cause once. Messages never contain
+/// the secret key or a query string.
 ///
 /// ```
 /// # async fn run(client: stripe_checkout::Client) {
@@ -34,6 +38,13 @@ pub enum Error {
     Timeout(TransportError),
     /// A 2xx response body did not match the expected type.
     Decode(Box<DecodeError>),
+    /// The response body was larger than
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes). Never
+    /// retried.
+    ResponseTooLarge(Box<TooLargeError>),
+    /// Auto-paging stopped because the server sent a page it had sent before (it ignored the
+    /// cursor), which would otherwise repeat forever.
+    Pagination(PaginationError),
     /// The request parameters could not be form-encoded, or the path/headers were invalid.
     Encode(EncodeError),
     /// The client is misconfigured (bad base URL, unusable secret key, TLS init failure).
@@ -54,6 +65,20 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::ResponseTooLarge(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The `Idempotency-Key` that was sent (given or generated; every POST has one), when the
+    /// request got as far as being sent. Retry a POST that failed with a timeout, a connection
+    /// error or a decode error with this key, and Stripe will not apply it twice.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.idempotency_key.as_deref(),
+            Error::Connection(e) | Error::Timeout(e) => e.idempotency_key.as_deref(),
+            Error::Decode(e) => e.idempotency_key.as_deref(),
+            Error::ResponseTooLarge(e) => e.idempotency_key.as_deref(),
             _ => None,
         }
     }
@@ -63,6 +88,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
+            Error::ResponseTooLarge(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -106,21 +132,30 @@ impl fmt::Display for Error {
             Error::Connection(e) => write!(f, "connection to Stripe failed: {e}"),
             Error::Timeout(e) => write!(f, "request to Stripe timed out: {e}"),
             Error::Decode(e) => e.fmt(f),
+            Error::ResponseTooLarge(e) => e.fmt(f),
+            Error::Pagination(e) => e.fmt(f),
             Error::Encode(e) => e.fmt(f),
             Error::Config(e) => e.fmt(f),
         }
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Connection(e) | Error::Timeout(e) => e
-                .source
-                .as_deref()
-                .map(|s| s as &(dyn std::error::Error + 'static)),
-            _ => None,
-        }
+// The cause is part of `Display` (one line for logs), so `source()` stays `None`: a cause is
+// never printed twice.
+impl std::error::Error for Error {}
+
+/// For a request that may have reached Stripe: how to retry it without applying it twice.
+fn retry_hint(
+    f: &mut fmt::Formatter<'_>,
+    method: Option<Method>,
+    key: Option<&str>,
+) -> fmt::Result {
+    match (method, key) {
+        (Some(Method::Post), Some(key)) => write!(
+            f,
+            "; the request may have been applied: retry with Idempotency-Key {key:?}"
+        ),
+        _ => Ok(()),
     }
 }
 
@@ -136,6 +171,10 @@ pub struct ApiError {
     pub should_retry: Option<bool>,
     /// The `Retry-After` response header in seconds, when present and numeric.
     pub retry_after: Option<Duration>,
+    /// How many times the request was retried before this response.
+    pub retries: u32,
+    /// The `Idempotency-Key` that was sent, if any.
+    pub idempotency_key: Option<String>,
     /// The `error` object of the response body. When the body was not a Stripe error object
     /// (a proxy's HTML page, say) this has type [`ApiErrorType::Unknown`] and a message saying so.
     pub error: ApiErrorObject,
@@ -161,6 +200,9 @@ impl fmt::Display for ApiError {
         if let Some(code) = &self.error.code {
             write!(f, " [{code}]")?;
         }
+        if let Some(decline_code) = &self.error.decline_code {
+            write!(f, " [decline_code: {decline_code}]")?;
+        }
         if let Some(message) = &self.error.message {
             write!(f, ": {message}")?;
         }
@@ -169,6 +211,12 @@ impl fmt::Display for ApiError {
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id: {id})")?;
+        }
+        if let Some(url) = &self.error.doc_url {
+            write!(f, " (see {url})")?;
+        }
+        if self.retries > 0 {
+            write!(f, " (after {} retries)", self.retries)?;
         }
         Ok(())
     }
@@ -279,24 +327,17 @@ impl<'de> Deserialize<'de> for ApiErrorType {
 }
 
 /// Details of a connection failure or timeout.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TransportError {
-    /// What failed.
+    /// What failed, with its causes (never the URL's query string).
     pub message: String,
     /// How many times the request was retried before giving up.
     pub retries: u32,
-    source: Option<BoxError>,
-}
-
-impl TransportError {
-    pub(crate) fn new(message: String, retries: u32, source: Option<BoxError>) -> Self {
-        TransportError {
-            message,
-            retries,
-            source,
-        }
-    }
+    /// The HTTP method, when the request was made.
+    pub method: Option<Method>,
+    /// The `Idempotency-Key` that was sent, if any: retry a POST with it.
+    pub idempotency_key: Option<String>,
 }
 
 impl fmt::Display for TransportError {
@@ -305,7 +346,7 @@ impl fmt::Display for TransportError {
         if self.retries > 0 {
             write!(f, " (after {} retries)", self.retries)?;
         }
-        Ok(())
+        retry_hint(f, self.method, self.idempotency_key.as_deref())
     }
 }
 
@@ -324,14 +365,39 @@ pub struct DecodeError {
     /// The start of the body, only when it does not look like JSON at all (an HTML error page
     /// from a proxy, say). JSON bodies are never quoted: they can hold client secrets.
     pub body_excerpt: Option<String>,
+    /// The HTTP method of the request. A POST that got a 2xx was applied by Stripe even though
+    /// its response could not be read.
+    pub method: Method,
+    /// The `Idempotency-Key` that was sent, if any: retrying with it returns the same result.
+    pub idempotency_key: Option<String>,
+}
+
+impl DecodeError {
+    /// Where the failure is, in words: ``at `data[0].amount_total` ``, or
+    /// `at the top level of the body` (serde's path `.`, or `?` for a key it could not read).
+    pub fn location(&self) -> String {
+        describe_path(&self.path)
+    }
+}
+
+pub(crate) fn describe_path(path: &str) -> String {
+    // serde_path_to_error renders the root as `.` and a key it could not read as `?`.
+    match path.strip_suffix('?') {
+        _ if path.is_empty() || path == "." => "at the top level of the body".to_owned(),
+        Some("") => "in a key at the top level of the body".to_owned(),
+        Some(parent) => format!("in a key inside `{}`", parent.trim_end_matches('.')),
+        None => format!("at `{path}`"),
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "could not decode Stripe response (status {}) at `{}`: {}",
-            self.status, self.path, self.message
+            "could not decode Stripe response (status {}) {}: {}",
+            self.status,
+            self.location(),
+            self.message
         )?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id: {id})")?;
@@ -339,7 +405,60 @@ impl fmt::Display for DecodeError {
         if let Some(excerpt) = &self.body_excerpt {
             write!(f, "; body starts with {excerpt:?}")?;
         }
-        Ok(())
+        retry_hint(f, Some(self.method), self.idempotency_key.as_deref())
+    }
+}
+
+/// A response body over the client's size limit.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TooLargeError {
+    /// The limit in bytes.
+    pub limit: usize,
+    /// HTTP status code.
+    pub status: u16,
+    /// The `Request-Id` response header.
+    pub request_id: Option<String>,
+    /// The HTTP method of the request.
+    pub method: Method,
+    /// The `Idempotency-Key` that was sent, if any.
+    pub idempotency_key: Option<String>,
+}
+
+impl fmt::Display for TooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Stripe response (status {}) is larger than the limit of {} bytes; not read further",
+            self.status, self.limit
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id: {id})")?;
+        }
+        retry_hint(f, Some(self.method), self.idempotency_key.as_deref())
+    }
+}
+
+/// Auto-paging was stopped because the list did not advance.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PaginationError {
+    /// The list endpoint's path.
+    pub path: String,
+    /// The cursor parameter, `starting_after` or `ending_before`.
+    pub cursor_param: &'static str,
+    /// The item id the server returned as the cursor a second time.
+    pub repeated_cursor: String,
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "auto-paging {} stopped: the server returned a page ending at {:?} again \
+             (it did not follow `{}`)",
+            self.path, self.repeated_cursor, self.cursor_param
+        )
     }
 }
 

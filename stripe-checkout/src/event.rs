@@ -136,10 +136,17 @@ impl Serialize for EventObject {
 #[non_exhaustive]
 pub struct EventData {
     /// The object the event is about, as it was when the event happened.
+    #[serde(skip)]
     pub object: EventObject,
     /// For `*.updated` events, the changed attributes with their previous values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `data.object` exactly as Stripe sent it; an event serializes this, so it round-trips
+    /// byte for byte. The typed [`EventData::object`] keeps unknown fields too (in each struct's
+    /// `extra`), but an endpoint pinned to another API version may send a shape worth reading as
+    /// plain JSON, e.g. a 2023 session's `shipping_details`.
+    #[serde(rename = "object")]
+    pub raw_object: serde_json::Value,
 }
 
 /// The API request that caused an [`Event`], when there was one.
@@ -180,6 +187,8 @@ pub struct EventRequest {
 pub struct Event {
     /// The event's id (`evt_…`). Stripe may deliver an event more than once: deduplicate on it.
     pub id: String,
+    /// Always `event`.
+    pub object: String,
     /// What happened.
     #[serde(rename = "type")]
     pub type_: EventType,
@@ -221,6 +230,8 @@ impl Event {
 #[derive(serde::Deserialize)]
 struct RawEvent {
     id: String,
+    #[serde(default = "event_object")]
+    object: String,
     #[serde(rename = "type")]
     type_: EventType,
     created: Timestamp,
@@ -233,6 +244,10 @@ struct RawEvent {
     pending_webhooks: i64,
     #[serde(default)]
     account: Option<String>,
+}
+
+fn event_object() -> String {
+    "event".to_owned()
 }
 
 #[derive(serde::Deserialize)]
@@ -255,14 +270,15 @@ impl RawEvent {
             })?;
             let session = Session::decode(&bytes).map_err(|e| JsonError {
                 path: object_path(&e.path),
-                message: e.message,
+                message: version_advice(e.message, self.api_version.as_deref()),
             })?;
             EventObject::CheckoutSession(Box::new(session))
         } else {
-            EventObject::Other(self.data.object)
+            EventObject::Other(self.data.object.clone())
         };
         Ok(Event {
             id: self.id,
+            object: self.object,
             type_: self.type_,
             created: self.created,
             livemode: self.livemode,
@@ -270,6 +286,7 @@ impl RawEvent {
             data: EventData {
                 object,
                 previous_attributes: self.data.previous_attributes,
+                raw_object: self.data.object,
             },
             request: self.request,
             pending_webhooks: self.pending_webhooks,
@@ -283,6 +300,29 @@ impl<'de> Deserialize<'de> for Event {
         RawEvent::deserialize(deserializer)?
             .into_event()
             .map_err(|e| de::Error::custom(format_args!("{}: {}", e.path, e.message)))
+    }
+}
+
+/// Says which versions disagree when a session in an event does not decode: the endpoint's
+/// API version decides the shape Stripe renders `data.object` in, and it is set per endpoint.
+fn version_advice(message: String, event_version: Option<&str>) -> String {
+    let ours = crate::API_VERSION;
+    match event_version {
+        Some(theirs) if theirs != ours => format!(
+            "{message}; this event's `checkout.session` was rendered with API version {theirs}, \
+             but this crate is generated from {ours}: set the webhook endpoint's API version to \
+             {ours} (Dashboard → Developers → Webhooks, or `api_version` when creating the \
+             endpoint); until then, check the signature with `Webhook::verify` and read the payload \
+             as JSON"
+        ),
+        Some(_) => format!(
+            "{message}; the event uses this crate's API version ({ours}), so this is a payload \
+             the spec does not describe"
+        ),
+        None => format!(
+            "{message}; the event names no API version (this crate is generated from {ours}): \
+             set the webhook endpoint's API version to {ours}"
+        ),
     }
 }
 

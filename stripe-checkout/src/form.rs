@@ -20,6 +20,7 @@
 //!   percent-encoded so they cannot be confused with nesting (stripe-node leaves those literal).
 
 use std::fmt::Display;
+use std::mem;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::ser::{self, Serialize};
@@ -60,36 +61,33 @@ pub fn to_form_string<P: Serialize + ?Sized>(params: &P) -> Result<String, crate
 pub(crate) fn to_pairs<P: Serialize + ?Sized>(
     params: &P,
 ) -> Result<Vec<(String, String)>, crate::Error> {
-    let node = params
-        .serialize(NodeSerializer)
+    // The serializer walks the params once, keeping the bracketed key of the current value in
+    // one buffer and pushing a pair per scalar, so nothing is built that is not in the output.
+    let mut flat = Flattener {
+        key: String::with_capacity(64),
+        pairs: Vec::with_capacity(16),
+    };
+    params
+        .serialize(ValueSerializer {
+            flat: &mut flat,
+            top: true,
+        })
         .map_err(|e| crate::Error::encode(e.0))?;
-    let mut pairs = Vec::new();
-    match node {
-        Node::Null => {}
-        Node::Map(entries) => {
-            for (key, value) in entries {
-                flatten(encode_component(&key), value, &mut pairs);
-            }
-        }
-        Node::Scalar(_) | Node::Seq(_) => {
-            return Err(crate::Error::encode(
-                "request parameters must serialize as a struct or map".to_owned(),
-            ))
-        }
-    }
-    Ok(pairs)
+    Ok(flat.pairs)
 }
 
 /// Joins pairs from [`to_pairs`] into `k=v&k=v`, percent-encoding the values.
 pub(crate) fn encode_pairs(pairs: &[(String, String)]) -> String {
-    let mut out = String::new();
+    // Most values need no escapes, so this is usually the exact size.
+    let size = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(size);
     for (key, value) in pairs {
         if !out.is_empty() {
             out.push('&');
         }
         out.push_str(key);
         out.push('=');
-        out.push_str(&encode_component(value));
+        out.extend(utf8_percent_encode(value, COMPONENT));
     }
     out
 }
@@ -97,31 +95,6 @@ pub(crate) fn encode_pairs(pairs: &[(String, String)]) -> String {
 /// Percent-encodes `s` so it is a single key segment, value or path segment.
 pub(crate) fn encode_component(s: &str) -> String {
     utf8_percent_encode(s, COMPONENT).to_string()
-}
-
-fn flatten(key: String, node: Node, out: &mut Vec<(String, String)>) {
-    match node {
-        Node::Null => {}
-        Node::Scalar(value) => out.push((key, value)),
-        Node::Seq(items) => {
-            for (i, item) in items.into_iter().enumerate() {
-                flatten(format!("{key}[{i}]"), item, out);
-            }
-        }
-        Node::Map(entries) => {
-            for (sub, value) in entries {
-                flatten(format!("{key}[{}]", encode_component(&sub)), value, out);
-            }
-        }
-    }
-}
-
-/// The serde data model reduced to what a form can express, keeping the order serde visits.
-enum Node {
-    Null,
-    Scalar(String),
-    Seq(Vec<Node>),
-    Map(Vec<(String, Node)>),
 }
 
 #[derive(Debug)]
@@ -141,107 +114,179 @@ impl ser::Error for EncodeError {
     }
 }
 
-fn float(v: f64) -> Result<Node, EncodeError> {
-    if v.is_finite() {
-        Ok(Node::Scalar(v.to_string()))
-    } else {
-        Err(EncodeError(format!(
-            "cannot form-encode the non-finite number {v}"
-        )))
+fn error<T>(message: &str) -> Result<T, EncodeError> {
+    Err(EncodeError(message.to_owned()))
+}
+
+const NOT_A_MAP: &str = "request parameters must serialize as a struct or map";
+
+/// The output so far and the key of the value being serialized.
+struct Flattener {
+    /// `a[b][0]`: top-level name plus one bracketed segment per level, segments encoded.
+    key: String,
+    pairs: Vec<(String, String)>,
+}
+
+impl Flattener {
+    /// Appends the key segment `name` (percent-encoded) at this level; the caller truncates
+    /// `key` back afterwards.
+    fn push_segment(&mut self, top: bool, name: &str) {
+        if top {
+            self.key.extend(utf8_percent_encode(name, COMPONENT));
+        } else {
+            self.key.push('[');
+            self.key.extend(utf8_percent_encode(name, COMPONENT));
+            self.key.push(']');
+        }
+    }
+
+    fn push_index(&mut self, index: usize) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(self.key, "[{index}]");
     }
 }
 
-struct NodeSerializer;
+/// Serializes one value at the key in `flat.key`. `top` is the params value itself, which must
+/// be a struct or map (or nothing): its fields are the top-level names, without brackets.
+struct ValueSerializer<'a> {
+    flat: &'a mut Flattener,
+    top: bool,
+}
 
-impl ser::Serializer for NodeSerializer {
-    type Ok = Node;
-    type Error = EncodeError;
-    type SerializeSeq = SeqBuilder;
-    type SerializeTuple = SeqBuilder;
-    type SerializeTupleStruct = SeqBuilder;
-    type SerializeTupleVariant = VariantBuilder<SeqBuilder>;
-    type SerializeMap = MapBuilder;
-    type SerializeStruct = MapBuilder;
-    type SerializeStructVariant = VariantBuilder<MapBuilder>;
+impl<'a> ValueSerializer<'a> {
+    fn scalar(self, value: String) -> Result<(), EncodeError> {
+        if self.top {
+            return error(NOT_A_MAP);
+        }
+        self.flat.pairs.push((self.flat.key.clone(), value));
+        Ok(())
+    }
 
-    fn serialize_bool(self, v: bool) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(if v { "true" } else { "false" }.to_owned()))
-    }
-    fn serialize_i8(self, v: i8) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn serialize_i16(self, v: i16) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn serialize_i32(self, v: i32) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn serialize_i64(self, v: i64) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn serialize_i128(self, v: i128) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn serialize_u8(self, v: u8) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn serialize_u16(self, v: u16) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn serialize_u32(self, v: u32) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn serialize_u64(self, v: u64) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn serialize_u128(self, v: u128) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn serialize_f32(self, v: f32) -> Result<Node, EncodeError> {
+    fn float(self, v: f64, text: impl FnOnce() -> String) -> Result<(), EncodeError> {
         if v.is_finite() {
-            // f32 Display keeps the short form ("0.1"), widening to f64 would not.
-            Ok(Node::Scalar(v.to_string()))
+            self.scalar(text())
         } else {
-            float(f64::from(v))
+            Err(EncodeError(format!(
+                "cannot form-encode the non-finite number {v}"
+            )))
         }
     }
-    fn serialize_f64(self, v: f64) -> Result<Node, EncodeError> {
-        float(v)
+
+    /// A compound value whose members get `[i]` or `[name]` appended to the current key.
+    fn compound(self) -> Compound<'a> {
+        let base = self.flat.key.len();
+        Compound {
+            flat: self.flat,
+            top: self.top,
+            base,
+            restore: base,
+            index: 0,
+            has_key: false,
+        }
     }
-    fn serialize_char(self, v: char) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_string()))
+
+    /// `{variant: …}`, as serde_json tags enums: the variant becomes one more key level.
+    fn variant(self, variant: &'static str) -> Compound<'a> {
+        let restore = self.flat.key.len();
+        self.flat.push_segment(self.top, variant);
+        let base = self.flat.key.len();
+        Compound {
+            flat: self.flat,
+            top: false,
+            base,
+            restore,
+            index: 0,
+            has_key: false,
+        }
     }
-    fn serialize_str(self, v: &str) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(v.to_owned()))
+}
+
+impl<'a> ser::Serializer for ValueSerializer<'a> {
+    type Ok = ();
+    type Error = EncodeError;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), EncodeError> {
+        self.scalar(if v { "true" } else { "false" }.to_owned())
     }
-    fn serialize_bytes(self, _v: &[u8]) -> Result<Node, EncodeError> {
-        Err(EncodeError("cannot form-encode raw bytes".to_owned()))
+    fn serialize_i8(self, v: i8) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
     }
-    fn serialize_none(self) -> Result<Node, EncodeError> {
-        Ok(Node::Null)
+    fn serialize_i16(self, v: i16) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Node, EncodeError> {
+    fn serialize_i32(self, v: i32) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), EncodeError> {
+        // f32 Display keeps the short form ("0.1"), widening to f64 would not.
+        self.float(f64::from(v), || v.to_string())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), EncodeError> {
+        self.float(v, || v.to_string())
+    }
+    fn serialize_char(self, v: char) -> Result<(), EncodeError> {
+        self.scalar(v.to_string())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), EncodeError> {
+        self.scalar(v.to_owned())
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<(), EncodeError> {
+        error("cannot form-encode raw bytes")
+    }
+    fn serialize_none(self) -> Result<(), EncodeError> {
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), EncodeError> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<Node, EncodeError> {
-        Ok(Node::Null)
+    fn serialize_unit(self) -> Result<(), EncodeError> {
+        Ok(())
     }
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<Node, EncodeError> {
-        Ok(Node::Null)
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), EncodeError> {
+        Ok(())
     }
     fn serialize_unit_variant(
         self,
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-    ) -> Result<Node, EncodeError> {
-        Ok(Node::Scalar(variant.to_owned()))
+    ) -> Result<(), EncodeError> {
+        self.scalar(variant.to_owned())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _name: &'static str,
         value: &T,
-    ) -> Result<Node, EncodeError> {
+    ) -> Result<(), EncodeError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -250,24 +295,28 @@ impl ser::Serializer for NodeSerializer {
         _index: u32,
         variant: &'static str,
         value: &T,
-    ) -> Result<Node, EncodeError> {
-        // Externally tagged, as serde_json does: `{variant: value}`.
-        Ok(Node::Map(vec![(
-            variant.to_owned(),
-            value.serialize(self)?,
-        )]))
+    ) -> Result<(), EncodeError> {
+        let compound = self.variant(variant);
+        value.serialize(ValueSerializer {
+            flat: &mut *compound.flat,
+            top: false,
+        })?;
+        compound.finish()
     }
-    fn serialize_seq(self, len: Option<usize>) -> Result<SeqBuilder, EncodeError> {
-        Ok(SeqBuilder(Vec::with_capacity(len.unwrap_or(0).min(64))))
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, EncodeError> {
+        if self.top {
+            return error(NOT_A_MAP);
+        }
+        Ok(self.compound())
     }
-    fn serialize_tuple(self, len: usize) -> Result<SeqBuilder, EncodeError> {
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, EncodeError> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         len: usize,
-    ) -> Result<SeqBuilder, EncodeError> {
+    ) -> Result<Compound<'a>, EncodeError> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -275,161 +324,315 @@ impl ser::Serializer for NodeSerializer {
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-        len: usize,
-    ) -> Result<VariantBuilder<SeqBuilder>, EncodeError> {
-        Ok(VariantBuilder {
-            variant,
-            inner: self.serialize_seq(Some(len))?,
-        })
+        _len: usize,
+    ) -> Result<Compound<'a>, EncodeError> {
+        Ok(self.variant(variant))
     }
-    fn serialize_map(self, len: Option<usize>) -> Result<MapBuilder, EncodeError> {
-        Ok(MapBuilder {
-            entries: Vec::with_capacity(len.unwrap_or(0).min(64)),
-            key: None,
-        })
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, EncodeError> {
+        Ok(self.compound())
     }
-    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<MapBuilder, EncodeError> {
-        self.serialize_map(Some(len))
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>, EncodeError> {
+        Ok(self.compound())
     }
     fn serialize_struct_variant(
         self,
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-        len: usize,
-    ) -> Result<VariantBuilder<MapBuilder>, EncodeError> {
-        Ok(VariantBuilder {
-            variant,
-            inner: self.serialize_map(Some(len))?,
+        _len: usize,
+    ) -> Result<Compound<'a>, EncodeError> {
+        Ok(self.variant(variant))
+    }
+}
+
+/// A sequence, map or struct being serialized: each member's key is `key[..base]` plus its
+/// own segment; `restore` is the key length to leave behind at the end.
+struct Compound<'a> {
+    flat: &'a mut Flattener,
+    top: bool,
+    base: usize,
+    restore: usize,
+    /// The next sequence index.
+    index: usize,
+    /// A map key has been appended and its value not yet serialized.
+    has_key: bool,
+}
+
+impl Compound<'_> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+        self.flat.key.truncate(self.base);
+        self.flat.push_index(self.index);
+        self.index += 1;
+        value.serialize(ValueSerializer {
+            flat: &mut *self.flat,
+            top: false,
         })
     }
-}
 
-struct SeqBuilder(Vec<Node>);
+    fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), EncodeError> {
+        self.flat.key.truncate(self.base);
+        self.flat.push_segment(self.top, name);
+        value.serialize(ValueSerializer {
+            flat: &mut *self.flat,
+            top: false,
+        })
+    }
 
-impl SeqBuilder {
-    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.0.push(value.serialize(NodeSerializer)?);
+    fn finish(self) -> Result<(), EncodeError> {
+        self.flat.key.truncate(self.restore);
         Ok(())
     }
 }
 
-impl ser::SerializeSeq for SeqBuilder {
-    type Ok = Node;
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
     type Error = EncodeError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.push(value)
+        self.element(value)
     }
-    fn end(self) -> Result<Node, EncodeError> {
-        Ok(Node::Seq(self.0))
+    fn end(self) -> Result<(), EncodeError> {
+        self.finish()
     }
 }
 
-impl ser::SerializeTuple for SeqBuilder {
-    type Ok = Node;
+impl ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
     type Error = EncodeError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.push(value)
+        self.element(value)
     }
-    fn end(self) -> Result<Node, EncodeError> {
-        Ok(Node::Seq(self.0))
+    fn end(self) -> Result<(), EncodeError> {
+        self.finish()
     }
 }
 
-impl ser::SerializeTupleStruct for SeqBuilder {
-    type Ok = Node;
+impl ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
     type Error = EncodeError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.push(value)
+        self.element(value)
     }
-    fn end(self) -> Result<Node, EncodeError> {
-        Ok(Node::Seq(self.0))
+    fn end(self) -> Result<(), EncodeError> {
+        self.finish()
     }
 }
 
-struct MapBuilder {
-    entries: Vec<(String, Node)>,
-    key: Option<String>,
+impl ser::SerializeTupleVariant for Compound<'_> {
+    type Ok = ();
+    type Error = EncodeError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), EncodeError> {
+        self.finish()
+    }
 }
 
-impl ser::SerializeMap for MapBuilder {
-    type Ok = Node;
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
     type Error = EncodeError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), EncodeError> {
-        match key.serialize(NodeSerializer)? {
-            Node::Scalar(key) => {
-                self.key = Some(key);
-                Ok(())
-            }
-            _ => Err(EncodeError(
-                "form map keys must be strings, numbers or booleans".to_owned(),
-            )),
-        }
+        let name = key.serialize(KeySerializer)?;
+        self.flat.key.truncate(self.base);
+        self.flat.push_segment(self.top, &name);
+        self.has_key = true;
+        Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        let key = self
-            .key
-            .take()
-            .ok_or_else(|| EncodeError("map value serialized before its key".to_owned()))?;
-        self.entries.push((key, value.serialize(NodeSerializer)?));
-        Ok(())
+        if !mem::take(&mut self.has_key) {
+            return error("map value serialized before its key");
+        }
+        value.serialize(ValueSerializer {
+            flat: &mut *self.flat,
+            top: false,
+        })
     }
-    fn end(self) -> Result<Node, EncodeError> {
-        Ok(Node::Map(self.entries))
+    fn end(self) -> Result<(), EncodeError> {
+        self.finish()
     }
 }
 
-impl ser::SerializeStruct for MapBuilder {
-    type Ok = Node;
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
     type Error = EncodeError;
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
         value: &T,
     ) -> Result<(), EncodeError> {
-        self.entries
-            .push((key.to_owned(), value.serialize(NodeSerializer)?));
-        Ok(())
+        self.field(key, value)
     }
-    fn end(self) -> Result<Node, EncodeError> {
-        Ok(Node::Map(self.entries))
+    fn end(self) -> Result<(), EncodeError> {
+        self.finish()
     }
 }
 
-/// Wraps a tuple or struct variant as `{variant: ...}`, like serde_json.
-struct VariantBuilder<B> {
-    variant: &'static str,
-    inner: B,
-}
-
-impl ser::SerializeTupleVariant for VariantBuilder<SeqBuilder> {
-    type Ok = Node;
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.inner.push(value)
-    }
-    fn end(self) -> Result<Node, EncodeError> {
-        Ok(Node::Map(vec![(
-            self.variant.to_owned(),
-            Node::Seq(self.inner.0),
-        )]))
-    }
-}
-
-impl ser::SerializeStructVariant for VariantBuilder<MapBuilder> {
-    type Ok = Node;
+impl ser::SerializeStructVariant for Compound<'_> {
+    type Ok = ();
     type Error = EncodeError;
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
         value: &T,
     ) -> Result<(), EncodeError> {
-        ser::SerializeStruct::serialize_field(&mut self.inner, key, value)
+        self.field(key, value)
     }
-    fn end(self) -> Result<Node, EncodeError> {
-        Ok(Node::Map(vec![(
-            self.variant.to_owned(),
-            Node::Map(self.inner.entries),
-        )]))
+    fn end(self) -> Result<(), EncodeError> {
+        self.finish()
+    }
+}
+
+/// A map key: any scalar, as its text; nothing else can name a form field.
+struct KeySerializer;
+
+const BAD_KEY: &str = "form map keys must be strings, numbers or booleans";
+
+impl ser::Serializer for KeySerializer {
+    type Ok = String;
+    type Error = EncodeError;
+    type SerializeSeq = ser::Impossible<String, EncodeError>;
+    type SerializeTuple = ser::Impossible<String, EncodeError>;
+    type SerializeTupleStruct = ser::Impossible<String, EncodeError>;
+    type SerializeTupleVariant = ser::Impossible<String, EncodeError>;
+    type SerializeMap = ser::Impossible<String, EncodeError>;
+    type SerializeStruct = ser::Impossible<String, EncodeError>;
+    type SerializeStructVariant = ser::Impossible<String, EncodeError>;
+
+    fn serialize_bool(self, v: bool) -> Result<String, EncodeError> {
+        Ok(if v { "true" } else { "false" }.to_owned())
+    }
+    fn serialize_i8(self, v: i8) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i128(self, v: i128) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u128(self, v: u128) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_f32(self, v: f32) -> Result<String, EncodeError> {
+        if v.is_finite() {
+            Ok(v.to_string())
+        } else {
+            error(BAD_KEY)
+        }
+    }
+    fn serialize_f64(self, v: f64) -> Result<String, EncodeError> {
+        if v.is_finite() {
+            Ok(v.to_string())
+        } else {
+            error(BAD_KEY)
+        }
+    }
+    fn serialize_char(self, v: char) -> Result<String, EncodeError> {
+        Ok(v.to_string())
+    }
+    fn serialize_str(self, v: &str) -> Result<String, EncodeError> {
+        Ok(v.to_owned())
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<String, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_none(self) -> Result<String, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, EncodeError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<String, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<String, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<String, EncodeError> {
+        Ok(variant.to_owned())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<String, EncodeError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<String, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, EncodeError> {
+        error(BAD_KEY)
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, EncodeError> {
+        error(BAD_KEY)
     }
 }

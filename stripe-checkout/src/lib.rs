@@ -2,21 +2,52 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), stripe_checkout::Error> {
-//! use stripe_checkout::{Client, CreateCheckoutSessionMode, CreateCheckoutSessionParams};
+//! use stripe_checkout::{CheckoutSessionMode, Client, CreateCheckoutSessionParams};
 //!
-//! let client = Client::new("sk_test_...");
-//! let mut params = CreateCheckoutSessionParams::new("https://example.com/success");
-//! params.mode = Some(CreateCheckoutSessionMode::Payment);
-//! let session = client.checkout_sessions().create(&params).await?;
+//! let client = Client::from_env()?; // STRIPE_SECRET_KEY
+//! let params = CreateCheckoutSessionParams::hosted(
+//!     CheckoutSessionMode::Payment,
+//!     "https://example.com/success",
+//! );
+//! let session = client
+//!     .checkout_sessions()
+//!     .create(&params)
+//!     .idempotency_key("order-6735") // per-call options are optional
+//!     .await?;
 //! println!("redirect to {:?}", session.url);
 //! # Ok(()) }
 //! ```
 //!
+//! # Main types
+//!
+//! | | |
+//! |---|---|
+//! | Client | [`Client`] (`from_env`, `new`, `builder` → [`ClientBuilder`]) |
+//! | Endpoints | [`CheckoutSessions`], from [`Client::checkout_sessions`]: `create`, `retrieve`, `list`, `list_line_items`, `expire`, `*_auto_paging` |
+//! | One call | [`Request`] (per-call `idempotency_key`, `stripe_account`, `timeout`; `.await` it), [`Response`] (from `send_with_meta`: value + request id + idempotency key) |
+//! | Params | [`CreateCheckoutSessionParams`] (line items: [`CreateCheckoutSessionLineItems`], inline prices: [`CreateCheckoutSessionLineItemsPriceData`]), [`RetrieveCheckoutSessionParams`], [`ListCheckoutSessionsParams`], [`ListCheckoutSessionLineItemsParams`], [`ExpireCheckoutSessionParams`] |
+//! | Objects | [`CheckoutSession`] (with [`CheckoutSessionStatus`], [`CheckoutSessionPaymentStatus`], [`CheckoutSessionMode`]), line items: [`Item`] |
+//! | Lists | [`List`] (one page), [`Paginator`] (every item, page by page) |
+//! | Fields | [`Expandable`] (id or expanded object), [`Unsettable`] (clear a field), [`Timestamp`] |
+//! | Errors | [`Error`], with [`ApiError`] / [`ApiErrorObject`] for Stripe's answers |
+//! | Webhooks | [`Webhook`] (verify + parse), [`Event`], [`EventType`], [`WebhookError`]; [`webhook::sign_payload`] for tests |
+//!
+//! Every other generated type (nested params and sub-objects, ~300 of them) is in
+//! [`generated`] and re-exported here.
+//!
 //! The types and endpoint methods under [`generated`] are emitted by `cargo xtask regen` from the
 //! committed OpenAPI subset in `spec/`; everything else in this crate is hand-written runtime:
-//! [`Client`] (HTTP, retries, idempotency keys), [`form`] (Stripe's form encoding), [`Error`],
-//! [`List`]/[`Paginator`] (pagination), [`Expandable`] (expansion) and [`webhook`].
+//! [`Client`] (HTTP, retries, idempotency keys), [`Request`] (one call), [`form`] (Stripe's form
+//! encoding), [`Error`], [`List`]/[`Paginator`] (pagination), [`Expandable`] (expansion) and
+//! [`webhook`].
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS with rustls and ring. `native-tls`: the platform's TLS instead.
+//! - `tracing` (off): one `stripe.request` span per call, with `method`, `path`, `status`,
+//!   `request_id` and `attempt` (retries make several attempts).
 #![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 #![warn(rust_2018_idioms)]
 
 mod client;
@@ -31,20 +62,26 @@ pub mod generated;
 #[path = "private.rs"]
 pub mod __private;
 mod pagination;
+mod request;
+mod response;
+mod session_params;
 mod unsettable;
 pub mod webhook;
 
 #[doc(hidden)]
 pub use client::encode_path_segment;
-pub use client::{Client, ClientBuilder, Method, RequestOptions};
+pub use client::{Client, ClientBuilder, Method};
 pub use error::{
     ApiError, ApiErrorObject, ApiErrorType, ConfigError, DecodeError, EncodeError, Error,
-    TransportError,
+    PaginationError, TooLargeError, TransportError,
 };
 pub use event::{Event, EventData, EventObject, EventRequest, EventType};
 pub use expandable::{Expandable, Identified};
 pub use generated::*;
 pub use pagination::{List, Paginator};
+pub use request::{MetaFuture, Request, RequestFuture, Response};
+/// The HTTP client crate, for [`ClientBuilder::http_client`]: the version this crate uses.
+pub use reqwest;
 pub use unsettable::Unsettable;
 pub use webhook::{Webhook, WebhookError};
 
@@ -55,3 +92,43 @@ pub type Timestamp = i64;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(test)]
+mod tests {
+    /// The front page of the docs names the main types (with `#![deny(broken_intra_doc_links)]`
+    /// making `cargo doc` check the links), instead of leaving them one click away behind
+    /// `pub use generated::*`.
+    #[test]
+    fn front_page_lists_the_main_types() {
+        let docs: String = include_str!("lib.rs")
+            .lines()
+            .filter_map(|line| line.strip_prefix("//!"))
+            .collect();
+        for name in [
+            "Client",
+            "ClientBuilder",
+            "CheckoutSessions",
+            "Request",
+            "Response",
+            "CreateCheckoutSessionParams",
+            "CreateCheckoutSessionLineItems",
+            "RetrieveCheckoutSessionParams",
+            "ListCheckoutSessionsParams",
+            "ExpireCheckoutSessionParams",
+            "CheckoutSession",
+            "Item",
+            "List",
+            "Paginator",
+            "Expandable",
+            "Error",
+            "ApiError",
+            "Webhook",
+            "Event",
+        ] {
+            assert!(
+                docs.contains(&format!("[`{name}`]")),
+                "{name} is not listed"
+            );
+        }
+    }
+}

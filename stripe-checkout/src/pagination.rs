@@ -1,15 +1,18 @@
 //! Stripe list pages and the stream that walks through all of them.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
 
 use futures_core::Stream;
 use serde::{Deserialize, Serialize};
 
 use crate::__private::JsonError;
-use crate::client::{Client, Method, RequestOptions};
+use crate::client::{Client, Method};
+use crate::error::PaginationError;
+use crate::request::{Call, Options, SendFuture};
 use crate::{Error, Identified};
 
 /// One page of a Stripe list endpoint (`"object": "list"`).
@@ -61,9 +64,11 @@ impl<T> IntoIterator for List<T> {
 /// out in the direction of travel (what stripe-python's `auto_paging_iter` does).
 ///
 /// The stream ends when a page says `has_more: false`, when a page is empty (even if it claims
-/// `has_more: true`, so a misbehaving server cannot make it loop), or when the item that should
-/// give the next cursor has no id. An error is yielded once and ends the stream; the request
-/// itself has already been retried per the client's retry settings.
+/// `has_more: true`), or when the item that should give the next cursor has no id. A server
+/// that ignores the cursor cannot make it loop: a cursor that was already used (the same page
+/// again, or a cycle of pages) ends the stream with [`Error::Pagination`], without yielding
+/// that page's items again. An error is yielded once and ends the stream; each request itself
+/// has already been retried per the client's retry settings.
 ///
 /// ```no_run
 /// # async fn run(client: stripe_checkout::Client) -> Result<(), stripe_checkout::Error> {
@@ -75,34 +80,42 @@ impl<T> IntoIterator for List<T> {
 ///     let session = session?;
 ///     println!("{} {:?}", session.id, session.status);
 /// }
+///
+/// // Or at most 1,000 of them in a Vec (stripe-node's `autoPagingToArray`):
+/// let first_1000 = client
+///     .checkout_sessions()
+///     .list_auto_paging(&params)
+///     .collect_vec(1000)
+///     .await?;
 /// # Ok(()) }
 /// ```
 ///
 /// It is also a `futures` [`Stream`], for `StreamExt` combinators.
 #[must_use = "streams do nothing unless polled"]
 pub struct Paginator<T> {
-    inner: Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>,
+    client: Client,
+    path: String,
+    pairs: Vec<(String, String)>,
+    options: Options,
+    backward: bool,
+    buffer: VecDeque<T>,
+    next: Next,
+    in_flight: Option<SendFuture>,
+    /// Every cursor sent so far: one per page, so this stays small.
+    cursors: HashSet<String>,
+    decode: DecodePage<T>,
 }
+
+// Items are only moved in and out of the buffer, never pinned.
+impl<T> Unpin for Paginator<T> {}
 
 impl<T> fmt::Debug for Paginator<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Paginator").finish_non_exhaustive()
-    }
-}
-
-impl<T> Paginator<T> {
-    /// The next item, fetching the next page when the current one is used up; `None` at the
-    /// end. The same as `StreamExt::next`, without needing the `futures` crates.
-    pub async fn next(&mut self) -> Option<Result<T, Error>> {
-        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
-    }
-}
-
-impl<T> Stream for Paginator<T> {
-    type Item = Result<T, Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+        f.debug_struct("Paginator")
+            .field("path", &self.path)
+            .field("options", &self.options)
+            .field("buffered", &self.buffer.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -112,98 +125,151 @@ enum Next {
     Done,
 }
 
-struct State<T> {
-    client: Client,
-    path: String,
-    pairs: Vec<(String, String)>,
-    options: RequestOptions,
-    backward: bool,
-    buffer: VecDeque<T>,
-    next: Next,
-    decode: DecodePage<T>,
-}
-
 const STARTING_AFTER: &str = "starting_after";
 const ENDING_BEFORE: &str = "ending_before";
 
 /// Decodes one page; a plain function so the paginator itself is not tied to serde.
 pub(crate) type DecodePage<T> = fn(&[u8]) -> Result<List<T>, JsonError>;
 
-impl<T> Paginator<T>
-where
-    T: Identified + Send + 'static,
-{
+impl<T: Identified> Paginator<T> {
     /// `pairs` are the caller's params already flattened by [`crate::form`]; an encoding error is
     /// passed as `Err` and yielded as the stream's only item.
     pub(crate) fn new(
         client: Client,
         path: String,
         pairs: Result<Vec<(String, String)>, Error>,
-        options: RequestOptions,
         decode: DecodePage<T>,
     ) -> Self {
         let (pairs, next) = match pairs {
             Ok(pairs) => (pairs, Next::Fetch),
             Err(e) => (Vec::new(), Next::Fail(e)),
         };
-        let has = |name: &str| pairs.iter().any(|(k, _)| k == name);
-        let backward = has(ENDING_BEFORE) && !has(STARTING_AFTER);
-        let state = State {
+        let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+        let backward = value(ENDING_BEFORE).is_some() && value(STARTING_AFTER).is_none();
+        // The caller's own cursor counts as used: a page that ends there again is a loop.
+        let cursors = value(if backward {
+            ENDING_BEFORE
+        } else {
+            STARTING_AFTER
+        })
+        .cloned()
+        .into_iter()
+        .collect();
+        Paginator {
             client,
             path,
             pairs,
-            options,
+            options: Options::default(),
             backward,
             buffer: VecDeque::new(),
             next,
+            in_flight: None,
+            cursors,
             decode,
+        }
+    }
+
+    /// Fetches every page on behalf of this connected account (`Stripe-Account`).
+    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+        self.options.stripe_account = Some(account.into());
+        self
+    }
+
+    /// Time allowed for each attempt of each page request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// The next item, fetching the next page when the current one is used up; `None` at the
+    /// end. The same as `StreamExt::next`, without needing the `futures` crates.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        std::future::poll_fn(|cx| self.poll_item(cx)).await
+    }
+
+    /// Up to `limit` items in a `Vec`, fetching only the pages needed; the first error is
+    /// returned instead. stripe-node's `autoPagingToArray({limit})`, without the `futures`
+    /// crates.
+    pub async fn collect_vec(mut self, limit: usize) -> Result<Vec<T>, Error> {
+        let mut items = Vec::new();
+        while items.len() < limit {
+            match self.next().await {
+                Some(item) => items.push(item?),
+                None => break,
+            }
+        }
+        Ok(items)
+    }
+
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, Error>>> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some(in_flight) = self.in_flight.as_mut() {
+                let response = ready!(in_flight.as_mut().poll(cx));
+                self.in_flight = None;
+                match response.and_then(|r| r.decode_with(self.decode)) {
+                    Ok(page) => self.take_page(page),
+                    Err(e) => return Poll::Ready(Some(Err(e))),
+                }
+                continue;
+            }
+            match std::mem::replace(&mut self.next, Next::Done) {
+                Next::Done => return Poll::Ready(None),
+                Next::Fail(e) => return Poll::Ready(Some(Err(e))),
+                Next::Fetch => {
+                    let call = Call {
+                        client: self.client.clone(),
+                        method: Method::Get,
+                        path: self.path.clone(),
+                        pairs: Ok(self.pairs.clone()),
+                        options: self.options.clone(),
+                    };
+                    self.in_flight = Some(call.start());
+                }
+            }
+        }
+    }
+
+    /// Buffers a page's items and decides what comes next.
+    fn take_page(&mut self, page: List<T>) {
+        let (cursor_name, cursor_item) = if self.backward {
+            (ENDING_BEFORE, page.data.first())
+        } else {
+            (STARTING_AFTER, page.data.last())
         };
-        Paginator {
-            inner: Box::pin(futures_util::stream::unfold(state, step)),
+        // An empty page has no cursor item, so it also ends the walk here.
+        let cursor = cursor_item
+            .and_then(Identified::object_id)
+            .map(str::to_owned);
+        if let (true, Some(cursor)) = (page.has_more, cursor) {
+            if self.cursors.contains(&cursor) {
+                // This page was seen before: its items would be repeats.
+                self.next = Next::Fail(Error::Pagination(PaginationError {
+                    path: self.path.clone(),
+                    cursor_param: cursor_name,
+                    repeated_cursor: cursor,
+                }));
+                return;
+            }
+            self.cursors.insert(cursor.clone());
+            self.pairs.retain(|(k, _)| k != cursor_name);
+            self.pairs.push((cursor_name.to_owned(), cursor));
+            self.next = Next::Fetch;
+        }
+        if self.backward {
+            self.buffer.extend(page.data.into_iter().rev());
+        } else {
+            self.buffer.extend(page.data);
         }
     }
 }
 
-async fn step<T>(mut st: State<T>) -> Option<(Result<T, Error>, State<T>)>
-where
-    T: Identified + Send + 'static,
-{
-    loop {
-        if let Some(item) = st.buffer.pop_front() {
-            return Some((Ok(item), st));
-        }
-        match std::mem::replace(&mut st.next, Next::Done) {
-            Next::Done => return None,
-            Next::Fail(e) => return Some((Err(e), st)),
-            Next::Fetch => {
-                let response = st
-                    .client
-                    .execute(Method::Get, &st.path, &st.pairs, &st.options)
-                    .await;
-                let page = match response.and_then(|r| r.decode_with(st.decode)) {
-                    Ok(page) => page,
-                    Err(e) => return Some((Err(e), st)),
-                };
-                let (cursor_name, cursor_item) = if st.backward {
-                    (ENDING_BEFORE, page.data.first())
-                } else {
-                    (STARTING_AFTER, page.data.last())
-                };
-                // An empty page has no cursor item, so it also ends the walk here.
-                let cursor = cursor_item
-                    .and_then(Identified::object_id)
-                    .map(str::to_owned);
-                if let (true, Some(cursor)) = (page.has_more, cursor) {
-                    st.pairs.retain(|(k, _)| k != cursor_name);
-                    st.pairs.push((cursor_name.to_owned(), cursor));
-                    st.next = Next::Fetch;
-                }
-                if st.backward {
-                    st.buffer.extend(page.data.into_iter().rev());
-                } else {
-                    st.buffer.extend(page.data);
-                }
-            }
-        }
+impl<T: Identified> Stream for Paginator<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_item(cx)
     }
 }

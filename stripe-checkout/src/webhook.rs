@@ -6,9 +6,12 @@
 //!
 //! - accepts when **any** `v1` matches (Stripe sends several while a secret is being rolled),
 //!   comparing in constant time, and ignores other schemes (`v0`, unknown ones);
-//! - then rejects timestamps more than the tolerance (default 5 minutes) away from now, in
-//!   **either** direction: too old is a possible replay, too far in the future is a clock problem
-//!   or a forged timestamp kept for later. (stripe-python and stripe-node only reject old ones.)
+//! - then rejects timestamps **older** than the tolerance (default 5 minutes), which blocks
+//!   replays. Timestamps in the future are accepted, as in stripe-node, stripe-python and
+//!   stripe-go: a signature cannot be made without the secret, and rejecting them would turn a
+//!   receiver whose clock runs slow into an outage;
+//! - takes the header as a string or as raw bytes (`HeaderValue::as_bytes()`), so a header with
+//!   bytes that are not ASCII is reported as malformed, not as missing;
 //! - treats headers longer than [`MAX_HEADER_LEN`] bytes as malformed, so hostile headers cost
 //!   bounded work;
 //! - never panics, whatever the header, payload or secret.
@@ -60,7 +63,8 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 #[derive(Debug, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookError {
-    /// The `Stripe-Signature` header was empty (or only whitespace).
+    /// The `Stripe-Signature` header was empty (or only whitespace). Pass a missing header as
+    /// `""`.
     MissingHeader,
     /// The header could not be parsed: no `t=`, several `t=`, a non-numeric `t=`, or longer than
     /// [`MAX_HEADER_LEN`] bytes.
@@ -73,8 +77,9 @@ pub enum WebhookError {
     /// No `v1` signature matched the payload: wrong secret, modified body (did a framework
     /// re-encode it?), or a forged request.
     NoMatchingSignature,
-    /// The signature is valid but its timestamp is more than `tolerance` away from `now`.
-    TimestampOutsideTolerance {
+    /// The signature is valid but its timestamp is more than `tolerance` older than `now`: a
+    /// possible replay.
+    TimestampTooOld {
         /// The header's `t=` value (Unix seconds).
         timestamp: Timestamp,
         /// The time it was checked against (Unix seconds).
@@ -105,13 +110,13 @@ impl fmt::Display for WebhookError {
             WebhookError::NoMatchingSignature => {
                 f.write_str("no v1 signature matches the payload (wrong secret or modified body?)")
             }
-            WebhookError::TimestampOutsideTolerance {
+            WebhookError::TimestampTooOld {
                 timestamp,
                 now,
                 tolerance,
             } => write!(
                 f,
-                "webhook timestamp {timestamp} is outside the tolerance of {}s around now ({now})",
+                "webhook timestamp {timestamp} is more than {}s older than now ({now})",
                 tolerance.as_secs()
             ),
             WebhookError::InvalidPayload { path, message } => {
@@ -141,7 +146,8 @@ impl std::error::Error for WebhookError {}
 #[derive(Clone)]
 pub struct Webhook {
     key: hmac::Key,
-    tolerance: Duration,
+    /// `None`: the age of a delivery is not checked.
+    tolerance: Option<Duration>,
     now: Option<Timestamp>,
 }
 
@@ -161,15 +167,26 @@ impl Webhook {
     pub fn new(secret: &str) -> Self {
         Webhook {
             key: hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes()),
-            tolerance: DEFAULT_TOLERANCE,
+            tolerance: Some(DEFAULT_TOLERANCE),
             now: None,
         }
     }
 
-    /// Accepts timestamps at most `tolerance` (whole seconds) away from now, in either direction.
-    /// `Duration::MAX` effectively disables the check, which lets replayed deliveries through.
+    /// Rejects deliveries signed more than `tolerance` (whole seconds) ago. Timestamps in the
+    /// future are always accepted.
+    ///
+    /// `Duration::ZERO` disables the age check, as a zero tolerance does in stripe-node and
+    /// stripe-python, so ported code keeps its meaning; prefer the explicit
+    /// [`Webhook::without_timestamp_check`]. Without the check, replayed deliveries get through.
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = tolerance;
+        self.tolerance = (!tolerance.is_zero()).then_some(tolerance);
+        self
+    }
+
+    /// Accepts a valid signature whatever its timestamp (no replay protection). For replaying
+    /// stored deliveries in tests or tools, not for a live endpoint.
+    pub fn without_timestamp_check(mut self) -> Self {
+        self.tolerance = None;
         self
     }
 
@@ -189,7 +206,7 @@ impl Webhook {
     /// ```
     pub fn construct_event(
         payload: impl AsRef<[u8]>,
-        signature_header: &str,
+        signature_header: impl AsRef<[u8]>,
         secret: &str,
     ) -> Result<Event, WebhookError> {
         Webhook::new(secret).construct(payload, signature_header)
@@ -197,10 +214,14 @@ impl Webhook {
 
     /// Verifies `payload` (the raw request body) against the `Stripe-Signature` header value,
     /// then parses it as an [`Event`].
+    ///
+    /// The header may be a `&str` or raw bytes, e.g. `headers.get("stripe-signature")` as
+    /// `HeaderValue::as_bytes()` (`b""` when it is missing); don't turn a header that is not
+    /// ASCII into `""` first, or it is reported as missing.
     pub fn construct(
         &self,
         payload: impl AsRef<[u8]>,
-        signature_header: &str,
+        signature_header: impl AsRef<[u8]>,
     ) -> Result<Event, WebhookError> {
         let payload = payload.as_ref();
         self.verify(payload, signature_header)?;
@@ -215,9 +236,18 @@ impl Webhook {
     pub fn verify(
         &self,
         payload: impl AsRef<[u8]>,
-        signature_header: &str,
+        signature_header: impl AsRef<[u8]>,
     ) -> Result<(), WebhookError> {
-        let header = parse_header(signature_header)?;
+        let signature_header = signature_header.as_ref();
+        if signature_header.len() > MAX_HEADER_LEN {
+            return Err(WebhookError::MalformedHeader {
+                reason: "longer than 8192 bytes",
+            });
+        }
+        // Bytes that are not UTF-8 become U+FFFD: in `t=` that makes the header malformed, in
+        // an item this crate does not read it changes nothing.
+        let text = String::from_utf8_lossy(signature_header);
+        let header = parse_header(&text)?;
         if header.v1.is_empty() {
             return Err(WebhookError::NoV1Signature);
         }
@@ -237,14 +267,17 @@ impl Webhook {
             return Err(WebhookError::NoMatchingSignature);
         }
 
+        let Some(tolerance) = self.tolerance else {
+            return Ok(());
+        };
         let now = self.now.unwrap_or_else(system_now);
-        // Whole seconds, both ways; `abs_diff` is exact in u64, so extreme values cannot wrap.
-        let limit = self.tolerance.as_secs();
-        if now.abs_diff(header.timestamp) > limit {
-            return Err(WebhookError::TimestampOutsideTolerance {
+        // Only the past counts (the official SDKs' rule). Whole seconds; `abs_diff` is exact in
+        // u64, so extreme values cannot wrap.
+        if header.timestamp < now && now.abs_diff(header.timestamp) > tolerance.as_secs() {
+            return Err(WebhookError::TimestampTooOld {
                 timestamp: header.timestamp,
                 now,
-                tolerance: self.tolerance,
+                tolerance,
             });
         }
         Ok(())

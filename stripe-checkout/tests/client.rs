@@ -6,9 +6,7 @@ mod common;
 use common::{client, header, KEY};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use stripe_checkout::{
-    encode_path_segment, ApiErrorType, Client, Error, Method, RequestOptions, API_VERSION,
-};
+use stripe_checkout::{encode_path_segment, ApiErrorType, Client, Error, Method, API_VERSION};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -62,22 +60,12 @@ async fn post_sends_headers_and_exact_form_body() {
     let client = client(&server);
 
     let session: Value = client
-        .send(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &create_params(),
-            &RequestOptions::new(),
-        )
+        .send(Method::Post, "/v1/checkout/sessions", &create_params())
         .await
         .unwrap();
     assert_eq!(session["id"], "cs_test_1");
     let _: Value = client
-        .send(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &create_params(),
-            &RequestOptions::new(),
-        )
+        .send(Method::Post, "/v1/checkout/sessions", &create_params())
         .await
         .unwrap();
 
@@ -131,23 +119,13 @@ async fn caller_idempotency_key_and_stripe_account_override() {
         .unwrap();
 
     let _: Value = client
-        .send(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &(),
-            &RequestOptions::new(),
-        )
+        .send(Method::Post, "/v1/checkout/sessions", &())
         .await
         .unwrap();
     let _: Value = client
-        .send(
-            Method::Post,
-            "/v1/checkout/sessions/cs_1/expire",
-            &(),
-            &RequestOptions::new()
-                .idempotency_key("order-42")
-                .stripe_account("acct_request"),
-        )
+        .send(Method::Post, "/v1/checkout/sessions/cs_1/expire", &())
+        .idempotency_key("order-42")
+        .stripe_account("acct_request")
         .await
         .unwrap();
 
@@ -189,24 +167,14 @@ async fn get_sends_params_in_the_query_string() {
         customer_details: [("email", "a+b@example.com")].into(),
     };
     let list: stripe_checkout::List<Value> = client
-        .send(
-            Method::Get,
-            "/v1/checkout/sessions",
-            &params,
-            &RequestOptions::new(),
-        )
+        .send(Method::Get, "/v1/checkout/sessions", &params)
         .await
         .unwrap();
     assert!(list.data.is_empty());
 
     // No params, no `?`.
     let _: Value = client
-        .send(
-            Method::Get,
-            "/v1/checkout/sessions",
-            &(),
-            &RequestOptions::new(),
-        )
+        .send(Method::Get, "/v1/checkout/sessions", &())
         .await
         .unwrap();
 
@@ -235,12 +203,7 @@ async fn delete_sends_params_in_the_query_string() {
         .mount(&server)
         .await;
     let _: Value = client(&server)
-        .send(
-            Method::Delete,
-            "/v1/things/x",
-            &json!({"expand": ["a"]}),
-            &RequestOptions::new(),
-        )
+        .send(Method::Delete, "/v1/things/x", &json!({"expand": ["a"]}))
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
@@ -270,10 +233,7 @@ async fn hostile_ids_stay_one_path_segment() {
     ];
     for (id, _) in &cases {
         let path = format!("/v1/checkout/sessions/{}", encode_path_segment(id));
-        let _: Value = client
-            .send(Method::Get, &path, &(), &RequestOptions::new())
-            .await
-            .unwrap();
+        let _: Value = client.send(Method::Get, &path, &()).await.unwrap();
     }
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), cases.len());
@@ -286,9 +246,7 @@ async fn hostile_ids_stay_one_path_segment() {
     // Ids no URL can carry as a segment are refused before anything is sent.
     for id in ["..", ".", ""] {
         let path = format!("/v1/checkout/sessions/{}", encode_path_segment(id));
-        let result: Result<Value, Error> = client
-            .send(Method::Get, &path, &(), &RequestOptions::new())
-            .await;
+        let result: Result<Value, Error> = client.send(Method::Get, &path, &()).await;
         assert!(
             matches!(result, Err(Error::Encode(_))),
             "id {id:?}: {result:?}"
@@ -356,12 +314,7 @@ async fn error_bodies_become_typed_api_errors() {
     let mut errors = Vec::new();
     for (i, (status, _)) in cases.iter().enumerate() {
         let result: Result<Value, Error> = client
-            .send(
-                Method::Post,
-                &format!("/v1/case/{i}"),
-                &(),
-                &RequestOptions::new(),
-            )
+            .send(Method::Post, &format!("/v1/case/{i}"), &())
             .await;
         let err = result.unwrap_err();
         assert_eq!(err.request_id(), Some(&*format!("req_{i}")));
@@ -419,7 +372,7 @@ async fn non_json_error_body_is_still_an_api_error() {
         .mount(&server)
         .await;
     let err = client(&server)
-        .send::<_, Value>(Method::Get, "/v1/x", &(), &RequestOptions::new())
+        .send::<_, Value>(Method::Get, "/v1/x", &())
         .await
         .unwrap_err();
     let api = err.api_error().unwrap();
@@ -481,12 +434,7 @@ async fn undecodable_bodies_name_the_failing_path() {
     let client = client(&server);
     for (i, (_, expected_path)) in bodies.iter().enumerate() {
         let err = client
-            .send::<_, stripe_checkout::List<Session>>(
-                Method::Get,
-                &format!("/v1/body/{i}"),
-                &(),
-                &RequestOptions::new(),
-            )
+            .send::<_, stripe_checkout::List<Session>>(Method::Get, &format!("/v1/body/{i}"), &())
             .await
             .unwrap_err();
         let Error::Decode(decode) = &err else {
@@ -495,7 +443,14 @@ async fn undecodable_bodies_name_the_failing_path() {
         assert_eq!(decode.path, *expected_path, "body {i}: {err}");
         assert_eq!(decode.status, 200);
         assert_eq!(err.request_id(), Some("req_decode"));
-        assert!(err.to_string().contains(expected_path), "{err}");
+        let shown = err.to_string();
+        if *expected_path == "." {
+            assert!(shown.contains("at the top level of the body"), "{shown}");
+        } else {
+            assert!(shown.contains(&format!("at `{expected_path}`")), "{shown}");
+        }
+        // A GET: nothing to retry with a key.
+        assert!(!shown.contains("Idempotency-Key"), "{shown}");
         // JSON bodies are never quoted (they may hold client secrets); HTML is.
         assert_eq!(decode.body_excerpt.is_some(), i == 3, "body {i}");
     }
@@ -519,7 +474,7 @@ fn debug_output_never_shows_the_key() {
 async fn bad_key_fails_requests_without_panicking_or_leaking() {
     let client = Client::new("sk_test_bad\r\nInjected: yes");
     let err = client
-        .send::<_, Value>(Method::Get, "/v1/x", &(), &RequestOptions::new())
+        .send::<_, Value>(Method::Get, "/v1/x", &())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
@@ -530,11 +485,10 @@ async fn bad_key_fails_requests_without_panicking_or_leaking() {
 async fn bad_header_values_are_encode_errors() {
     let server = MockServer::start().await;
     let err = client(&server)
-        .send::<_, Value>(
-            Method::Post,
-            "/v1/x",
-            &(),
-            &RequestOptions::new().stripe_account("acct\n1"),
+        .send::<_, Value>(Method::Post, "/v1/x", &())
+        .stripe_account(
+            "acct
+1",
         )
         .await
         .unwrap_err();
@@ -548,4 +502,185 @@ fn clients_are_cheap_clones_and_send_sync() {
     assert_send_sync::<Client>();
     fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
     assert_error::<Error>();
+}
+
+#[tokio::test]
+async fn api_error_display_has_decline_code_doc_url_and_retries() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/declined"))
+        .respond_with(
+            ResponseTemplate::new(402)
+                .insert_header("request-id", "req_402")
+                .set_body_json(json!({"error": {
+                    "type": "card_error",
+                    "code": "card_declined",
+                    "decline_code": "insufficient_funds",
+                    "message": "Your card has insufficient funds.",
+                    "doc_url": "https://stripe.com/docs/error-codes/card-declined"
+                }})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/flaky"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .set_body_json(json!({"error": {"type": "api_error", "message": "Try again."}})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let err = client
+        .send::<_, Value>(Method::Post, "/v1/declined", &())
+        .idempotency_key("order-6735")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Stripe API error 402 (card_error) [card_declined] [decline_code: insufficient_funds]: \
+         Your card has insufficient funds. (request id: req_402) \
+         (see https://stripe.com/docs/error-codes/card-declined)"
+    );
+    assert_eq!(err.idempotency_key(), Some("order-6735"));
+    assert_eq!(err.api_error().unwrap().retries, 0);
+
+    let err = client
+        .send::<_, Value>(Method::Get, "/v1/flaky", &())
+        .await
+        .unwrap_err();
+    assert_eq!(err.api_error().unwrap().retries, 2);
+    assert!(err.to_string().ends_with("(after 2 retries)"), "{err}");
+    assert_eq!(err.idempotency_key(), None);
+}
+
+#[tokio::test]
+async fn transport_errors_leave_out_the_query_string() {
+    // A list filtered by customer email put the address into the error message.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let client = common::builder_for(&format!("http://{addr}"))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let params = json!({"customer_details": {"email": "jenny.rosen@example.com"}});
+    let err = client
+        .send::<_, Value>(Method::Get, "/v1/checkout/sessions", &params)
+        .await
+        .unwrap_err();
+    assert!(err.is_connection(), "{err:?}");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("jenny"), "{shown}");
+    assert!(!shown.contains("customer_details"), "{shown}");
+    assert!(
+        err.to_string().contains("GET /v1/checkout/sessions"),
+        "{err}"
+    );
+}
+
+/// Every message in the `source()` chain, as `anyhow`'s `{:#}` would print them.
+fn chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(cause) = source {
+        out.push(cause.to_string());
+        source = cause.source();
+    }
+    out
+}
+
+#[tokio::test]
+async fn each_cause_is_printed_once() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let client = common::builder_for(&format!("http://{addr}"))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = client
+        .send::<_, Value>(Method::Get, "/v1/x", &())
+        .await
+        .unwrap_err();
+    let messages = chain(&err);
+    for (i, message) in messages.iter().enumerate() {
+        for later in &messages[i + 1..] {
+            assert!(!message.contains(later.as_str()), "{messages:?}");
+        }
+    }
+    // And the one line says what broke.
+    assert!(
+        messages[0].to_lowercase().contains("refused"),
+        "{messages:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_post_whose_response_cannot_be_decoded_says_how_to_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("request-id", "req_cut")
+                .set_body_raw(r#"{"id":"cs_1","#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .send::<_, Session>(Method::Post, "/v1/checkout/sessions", &())
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    let key = err.idempotency_key().expect("a POST has a key").to_owned();
+    assert_eq!(decode.idempotency_key.as_deref(), Some(key.as_str()));
+    let shown = err.to_string();
+    // Where, in words: not serde_path_to_error's `?`.
+    assert!(!shown.contains("`?`"), "{shown}");
+    assert!(shown.contains("top level of the body"), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "the request may have been applied: retry with Idempotency-Key {key:?}"
+        )),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn custom_reqwest_client_is_used() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok(json!({"id": "cs_1"})))
+        .mount(&server)
+        .await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-from-my-client", "yes".parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(defaults)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let client = common::builder(&server).http_client(http).build().unwrap();
+    let _: Value = client.send(Method::Get, "/v1/x", &()).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(header(&requests[0], "x-from-my-client"), Some("yes"));
+    // The crate's own headers are still sent.
+    assert_eq!(
+        header(&requests[0], "authorization"),
+        Some(&*format!("Bearer {KEY}"))
+    );
+}
+
+#[test]
+fn from_env_reads_stripe_secret_key() {
+    // The only test touching this variable, so parallel tests cannot race on it.
+    std::env::remove_var("STRIPE_SECRET_KEY");
+    let err = Client::from_env().unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(err.to_string().contains("STRIPE_SECRET_KEY"), "{err}");
+    std::env::set_var("STRIPE_SECRET_KEY", KEY);
+    let client = Client::from_env().unwrap();
+    std::env::remove_var("STRIPE_SECRET_KEY");
+    assert!(!format!("{client:?}").contains(KEY));
 }

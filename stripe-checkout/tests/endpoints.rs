@@ -4,20 +4,20 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::future::IntoFuture;
 
 use common::{builder, client, header, KEY};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use stripe_checkout::{
     ApiErrorType, CheckoutSession, CheckoutSessionMode, CheckoutSessionStatus,
-    CreateCheckoutSessionCustomText, CreateCheckoutSessionCustomTextSubmit,
+    CheckoutSessionUiMode, CreateCheckoutSessionCustomText, CreateCheckoutSessionCustomTextSubmit,
     CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
-    CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionMode,
-    CreateCheckoutSessionParams, CreateCheckoutSessionPaymentMethodTypes,
-    CustomerOrDeletedCustomer, Error, Expandable, ExpireCheckoutSessionParams, Item,
-    ListCheckoutSessionLineItemsParams, ListCheckoutSessionsCustomerDetails,
-    ListCheckoutSessionsParams, RequestOptions, RetrieveCheckoutSessionParams, Unsettable,
-    API_VERSION,
+    CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionParams,
+    CreateCheckoutSessionPaymentMethodTypes, CustomerOrDeletedCustomer, Error, Expandable,
+    ExpireCheckoutSessionParams, Item, ListCheckoutSessionLineItemsParams,
+    ListCheckoutSessionsCustomerDetails, ListCheckoutSessionsParams, RetrieveCheckoutSessionParams,
+    Unsettable, API_VERSION,
 };
 use wiremock::matchers::{any, method, path, path_regex, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -151,11 +151,11 @@ fn payment_session_params() -> CreateCheckoutSessionParams {
         "Gift wrap & card",
     ));
 
-    let mut params = CreateCheckoutSessionParams::new(
+    let mut params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
         "https://example.com/success?session_id={CHECKOUT_SESSION_ID}",
     );
     params.cancel_url = Some("https://example.com/cart".into());
-    params.mode = Some(CreateCheckoutSessionMode::Payment);
     params.line_items = Some(vec![
         CreateCheckoutSessionLineItems {
             price: Some("price_1N4AEsLkdIwHu7ix7Ssho8Cl".into()),
@@ -178,6 +178,7 @@ fn payment_session_params() -> CreateCheckoutSessionParams {
         submit: Some(Unsettable::Set(CreateCheckoutSessionCustomTextSubmit::new(
             "Ships in 2 days.",
         ))),
+        ..Default::default()
     });
     params
 }
@@ -244,11 +245,11 @@ async fn create_sends_the_exact_form_body_and_decodes_the_session() {
         .starts_with(&format!("https://checkout.stripe.com/c/pay/{SESSION_ID}#")));
     let items = session.line_items.unwrap();
     assert_eq!(items.data.len(), 1);
-    assert_eq!(items.data[0].description, "T-shirt");
+    assert_eq!(items.data[0].description.as_deref(), Some("T-shirt"));
 }
 
 #[tokio::test]
-async fn create_with_only_the_required_param() {
+async fn create_with_no_params_sends_an_empty_form() {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(ok(fixture("seed_session.json")))
@@ -256,11 +257,45 @@ async fn create_with_only_the_required_param() {
         .await;
     client(&server)
         .checkout_sessions()
-        .create(&CreateCheckoutSessionParams::new("https://example.com/ok"))
+        .create(&CreateCheckoutSessionParams::new())
         .await
         .unwrap();
-    Expected::post(SESSIONS, "success_url=https%3A%2F%2Fexample.com%2Fok")
-        .check(&requests(&server).await[0]);
+    Expected::post(SESSIONS, "").check(&requests(&server).await[0]);
+}
+
+#[tokio::test]
+async fn embedded_session_returns_its_client_secret() {
+    let server = MockServer::start().await;
+    let mut response = fixture("session_2026-08.json");
+    response["ui_mode"] = json!("embedded_page");
+    response["url"] = Value::Null;
+    response["client_secret"] = json!("cs_test_a1_secret_abc");
+    Mock::given(any())
+        .respond_with(ok(response))
+        .mount(&server)
+        .await;
+    let params = CreateCheckoutSessionParams::embedded(
+        CheckoutSessionMode::Payment,
+        "https://example.com/return?session_id={CHECKOUT_SESSION_ID}",
+    );
+    let session = client(&server)
+        .checkout_sessions()
+        .create(&params)
+        .await
+        .unwrap();
+    Expected::post(
+        SESSIONS,
+        "mode=payment\
+        &return_url=https%3A%2F%2Fexample.com%2Freturn%3Fsession_id%3D%7BCHECKOUT_SESSION_ID%7D\
+        &ui_mode=embedded_page",
+    )
+    .check(&requests(&server).await[0]);
+    assert_eq!(session.ui_mode, Some(CheckoutSessionUiMode::EmbeddedPage));
+    assert_eq!(
+        session.client_secret.as_deref(),
+        Some("cs_test_a1_secret_abc")
+    );
+    assert_eq!(session.url, None);
 }
 
 /// The seed session as `retrieve` returns it with `customer`, `payment_intent` and `line_items`
@@ -472,7 +507,7 @@ async fn list_line_items_one_page_and_auto_paging_across_three() {
     assert_eq!(page.url, items_path);
     assert_eq!(page.data.len(), 2);
     assert_eq!(page.data[0].id, "li_1");
-    assert_eq!(page.data[0].description, "T-shirt");
+    assert_eq!(page.data[0].description.as_deref(), Some("T-shirt"));
     assert_eq!(page.data[0].quantity, Some(2));
     assert_eq!(
         page.data[0].price.as_ref().map(|p| p.id.as_str()),
@@ -520,15 +555,16 @@ async fn expire_posts_an_empty_body_with_a_key_and_takes_request_options() {
     assert_eq!(session.status, Some(CheckoutSessionStatus::Expired));
     assert_eq!(session.url, None);
 
-    let sessions = client.checkout_sessions().with_options(
-        RequestOptions::new()
-            .idempotency_key("k1")
-            .stripe_account("acct_1"),
-    );
-    sessions.expire(SESSION_ID, &params).await.unwrap();
-    // The options stay on the value for every call made through it. (Stripe itself would answer
-    // this second use of `k1` with different params with an `idempotency_error`; the client
-    // sends what it is given.)
+    client
+        .checkout_sessions()
+        .expire(SESSION_ID, &params)
+        .idempotency_key("k1")
+        .stripe_account("acct_1")
+        .await
+        .unwrap();
+    // Options belong to one call: the next call through the same service value gets a fresh
+    // generated key and the client's (no) account.
+    let sessions = client.checkout_sessions();
     sessions
         .expire(
             SESSION_ID,
@@ -546,10 +582,129 @@ async fn expire_posts_an_empty_body_with_a_key_and_takes_request_options() {
         .key("k1")
         .account("acct_1")
         .check(&requests[1]);
-    Expected::post(&expire_path, "expand[0]=payment_intent")
-        .key("k1")
-        .account("acct_1")
-        .check(&requests[2]);
+    Expected::post(&expire_path, "expand[0]=payment_intent").check(&requests[2]);
+    assert_ne!(header(&requests[2], "idempotency-key"), Some("k1"));
+}
+
+#[tokio::test]
+async fn an_idempotency_key_is_sent_on_its_own_call_only() {
+    // The new user's trial: a key given for create leaked onto the following retrieve (a GET)
+    // and expire. Each call now carries its own options.
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok(fixture("seed_session.json")))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let sessions = client.checkout_sessions();
+    let create = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
+        "https://example.com/success",
+    );
+    let created = sessions
+        .create(&create)
+        .idempotency_key("order-6735")
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(created.idempotency_key.as_deref(), Some("order-6735"));
+    assert_eq!(created.request_id.as_deref(), Some("req_ok"));
+    assert_eq!(created.status, 200);
+    assert_eq!(created.retries, 0);
+    sessions
+        .retrieve(SESSION_ID, &RetrieveCheckoutSessionParams::default())
+        .await
+        .unwrap();
+    let expired = sessions
+        .expire(SESSION_ID, &ExpireCheckoutSessionParams::default())
+        .send_with_meta()
+        .await
+        .unwrap();
+
+    let requests = requests(&server).await;
+    assert_eq!(requests.len(), 3);
+    assert_eq!(header(&requests[0], "idempotency-key"), Some("order-6735"));
+    assert_eq!(header(&requests[1], "idempotency-key"), None);
+    let generated = header(&requests[2], "idempotency-key").unwrap();
+    assert_ne!(generated, "order-6735");
+    // The generated key is reported back, so a caller can log it or retry with it.
+    assert_eq!(expired.idempotency_key.as_deref(), Some(generated));
+}
+
+#[tokio::test]
+async fn per_call_timeout_overrides_the_client_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ok(fixture("seed_session.json")).set_delay(std::time::Duration::from_millis(400)),
+        )
+        .mount(&server)
+        .await;
+    let client = builder(&server).max_retries(0).build().unwrap();
+    let params = RetrieveCheckoutSessionParams::default();
+    let err = client
+        .checkout_sessions()
+        .retrieve(SESSION_ID, &params)
+        .timeout(std::time::Duration::from_millis(50))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    // The next call has the client's 80 s default again.
+    client
+        .checkout_sessions()
+        .retrieve(SESSION_ID, &params)
+        .await
+        .unwrap();
+}
+
+#[test]
+fn endpoint_futures_are_send_and_static() {
+    // Compile test: the futures own what they need (E0716 and `tokio::spawn` failed before).
+    fn assert_send_static<F: std::future::Future + Send + 'static>(_: &F) {}
+    let client = stripe_checkout::Client::new("sk_test_x");
+    let params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
+        "https://example.com/success",
+    );
+    let future = std::future::IntoFuture::into_future(client.checkout_sessions().create(&params));
+    drop(params);
+    drop(client);
+    assert_send_static(&future);
+    let meta = stripe_checkout::Client::new("sk_test_x")
+        .checkout_sessions()
+        .list(&ListCheckoutSessionsParams::default())
+        .send_with_meta();
+    assert_send_static(&meta);
+}
+
+#[tokio::test]
+async fn endpoint_futures_can_be_spawned_joined_and_raced() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok(fixture("seed_session.json")))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
+        "https://example.com/success",
+    );
+
+    let spawned = tokio::spawn(client.checkout_sessions().create(&params).into_future());
+    let (a, b) = tokio::join!(
+        client.checkout_sessions().create(&params),
+        client
+            .checkout_sessions()
+            .retrieve(SESSION_ID, &RetrieveCheckoutSessionParams::default()),
+    );
+    let raced = tokio::select! {
+        session = client.checkout_sessions().create(&params) => session,
+        _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => panic!("no answer"),
+    };
+    for session in [spawned.await.unwrap(), a, b, raced] {
+        assert_eq!(session.unwrap().id, SESSION_ID);
+    }
+    assert_eq!(requests(&server).await.len(), 4);
 }
 
 #[tokio::test]
@@ -571,8 +726,8 @@ async fn client_stripe_account_is_sent_and_request_options_override_it() {
         .unwrap();
     client
         .checkout_sessions()
-        .with_options(RequestOptions::new().stripe_account("acct_1"))
         .retrieve(SESSION_ID, &params)
+        .stripe_account("acct_1")
         .await
         .unwrap();
 
@@ -835,4 +990,122 @@ async fn seed_workflow() {
     Expected::get(&items_path, Some("limit=2&starting_after=li_2")).check(&requests[3]);
     let expire_key = Expected::post(&expire_path, "").check(&requests[4]);
     assert_ne!(create_key, expire_key);
+}
+
+#[tokio::test]
+async fn update_sends_shipping_details_line_items_options_and_unset_metadata() {
+    use stripe_checkout::{
+        UpdateCheckoutSessionCollectedInformation,
+        UpdateCheckoutSessionCollectedInformationShippingDetails,
+        UpdateCheckoutSessionCollectedInformationShippingDetailsAddress,
+        UpdateCheckoutSessionLineItems, UpdateCheckoutSessionParams,
+        UpdateCheckoutSessionShippingOptions,
+    };
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok(fixture("session_2026-08.json")))
+        .mount(&server)
+        .await;
+
+    let mut address =
+        UpdateCheckoutSessionCollectedInformationShippingDetailsAddress::new("US", "1 Main St");
+    address.postal_code = Some("94107".into());
+    let mut params = UpdateCheckoutSessionParams::new();
+    params.collected_information = Some(UpdateCheckoutSessionCollectedInformation {
+        shipping_details: Some(
+            UpdateCheckoutSessionCollectedInformationShippingDetails::new(address, "Jenny Rosen"),
+        ),
+    });
+    params.line_items = Some(vec![
+        // An existing line item, by id: change its quantity.
+        UpdateCheckoutSessionLineItems {
+            id: Some("li_1".into()),
+            quantity: Some(3),
+            ..Default::default()
+        },
+        // A new one.
+        UpdateCheckoutSessionLineItems {
+            price: Some("price_2".into()),
+            quantity: Some(1),
+            ..Default::default()
+        },
+    ]);
+    params.shipping_options = Some(Unsettable::Set(vec![
+        UpdateCheckoutSessionShippingOptions {
+            shipping_rate: Some("shr_1".into()),
+            ..Default::default()
+        },
+    ]));
+    params.metadata = Some(Unsettable::Unset);
+
+    let session = client(&server)
+        .checkout_sessions()
+        .update(SESSION_ID, &params)
+        .await
+        .unwrap();
+    assert!(session.id.starts_with("cs_"));
+    Expected::post(
+        &format!("{SESSIONS}/{SESSION_ID}"),
+        "collected_information[shipping_details][address][country]=US\
+        &collected_information[shipping_details][address][line1]=1%20Main%20St\
+        &collected_information[shipping_details][address][postal_code]=94107\
+        &collected_information[shipping_details][name]=Jenny%20Rosen\
+        &line_items[0][id]=li_1\
+        &line_items[0][quantity]=3\
+        &line_items[1][price]=price_2\
+        &line_items[1][quantity]=1\
+        &metadata=\
+        &shipping_options[0][shipping_rate]=shr_1",
+    )
+    .check(&requests(&server).await[0]);
+}
+
+#[tokio::test]
+async fn list_filters_by_created_range_status_and_customer_account() {
+    use stripe_checkout::{
+        ListCheckoutSessionsCreated, ListCheckoutSessionsCreatedRangeQuerySpecs,
+    };
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok(json!({
+            "object": "list", "data": [fixture("session_2026-08.json")],
+            "has_more": false, "url": SESSIONS
+        })))
+        .mount(&server)
+        .await;
+    let params = ListCheckoutSessionsParams {
+        created: Some(ListCheckoutSessionsCreated::RangeQuerySpecs(
+            ListCheckoutSessionsCreatedRangeQuerySpecs {
+                gte: Some(1_700_000_000),
+                lt: Some(1_800_000_000),
+                ..Default::default()
+            },
+        )),
+        status: Some(CheckoutSessionStatus::Complete),
+        customer_account: Some("acct_1".into()),
+        ..Default::default()
+    };
+    let page = client(&server)
+        .checkout_sessions()
+        .list(&params)
+        .await
+        .unwrap();
+    assert_eq!(page.data.len(), 1);
+    Expected::get(
+        SESSIONS,
+        Some("created[gte]=1700000000&created[lt]=1800000000&customer_account=acct_1&status=complete"),
+    )
+    .check(&requests(&server).await[0]);
+
+    // A single timestamp instead of a range.
+    let exact = ListCheckoutSessionsParams {
+        created: Some(ListCheckoutSessionsCreated::Integer(1_700_000_000)),
+        ..Default::default()
+    };
+    client(&server)
+        .checkout_sessions()
+        .list(&exact)
+        .await
+        .unwrap();
+    Expected::get(SESSIONS, Some("created=1700000000")).check(&requests(&server).await[1]);
 }

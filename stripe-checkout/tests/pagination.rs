@@ -6,7 +6,7 @@ use common::{client, header};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use stripe_checkout::{Error, Identified, List, RequestOptions};
+use stripe_checkout::{Error, Identified, List, Paginator};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -33,12 +33,11 @@ async fn mount(server: &MockServer, cursor: Option<(&str, &str)>, response: Resp
     mock.respond_with(response).expect(1).mount(server).await;
 }
 
-async fn collect_ids(
-    server: &MockServer,
-    params: Value,
-    options: RequestOptions,
-) -> (Vec<String>, Option<Error>) {
-    let stream = client(server).paginate::<_, Value>(PATH.to_owned(), &params, options);
+async fn collect_ids(server: &MockServer, params: Value) -> (Vec<String>, Option<Error>) {
+    collect_from(client(server).paginate::<_, Value>(PATH.to_owned(), &params)).await
+}
+
+async fn collect_from(stream: Paginator<Value>) -> (Vec<String>, Option<Error>) {
     let items: Vec<Result<Value, Error>> = stream.collect().await;
     let mut ids = Vec::new();
     let mut error = None;
@@ -82,12 +81,11 @@ async fn forward_across_three_pages() {
     )
     .await;
 
-    let (ids, error) = collect_ids(
-        &server,
-        json!({"limit": 2, "expand": ["data.line_items"]}),
-        RequestOptions::new().stripe_account("acct_1"),
-    )
-    .await;
+    let params = json!({"limit": 2, "expand": ["data.line_items"]});
+    let stream = client(&server)
+        .paginate(PATH.to_owned(), &params)
+        .stripe_account("acct_1");
+    let (ids, error) = collect_from(stream).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(ids, ["cs_1", "cs_2", "cs_3", "cs_4", "cs_5"]);
     assert_eq!(
@@ -119,12 +117,7 @@ async fn caller_starting_after_is_replaced_by_the_cursor() {
         page(&["cs_2"], false),
     )
     .await;
-    let (ids, error) = collect_ids(
-        &server,
-        json!({"starting_after": "cs_0"}),
-        RequestOptions::new(),
-    )
-    .await;
+    let (ids, error) = collect_ids(&server, json!({"starting_after": "cs_0"})).await;
     assert!(error.is_none());
     assert_eq!(ids, ["cs_1", "cs_2"]);
     assert_eq!(
@@ -151,12 +144,7 @@ async fn backward_with_ending_before_yields_each_page_reversed() {
     .await;
     mount(&server, Some(("ending_before", "n2")), page(&["n1"], false)).await;
 
-    let (ids, error) = collect_ids(
-        &server,
-        json!({"ending_before": "z", "limit": 2}),
-        RequestOptions::new(),
-    )
-    .await;
+    let (ids, error) = collect_ids(&server, json!({"ending_before": "z", "limit": 2})).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(ids, ["n5", "n4", "n3", "n2", "n1"]);
     assert_eq!(
@@ -173,7 +161,7 @@ async fn backward_with_ending_before_yields_each_page_reversed() {
 async fn empty_first_page_yields_nothing() {
     let server = MockServer::start().await;
     mount(&server, None, page(&[], false)).await;
-    let (ids, error) = collect_ids(&server, json!({}), RequestOptions::new()).await;
+    let (ids, error) = collect_ids(&server, json!({})).await;
     assert!(ids.is_empty() && error.is_none());
 }
 
@@ -182,7 +170,7 @@ async fn has_more_with_an_empty_page_stops() {
     let server = MockServer::start().await;
     mount(&server, None, page(&["cs_1"], true)).await;
     mount(&server, Some(("starting_after", "cs_1")), page(&[], true)).await;
-    let (ids, error) = collect_ids(&server, json!({}), RequestOptions::new()).await;
+    let (ids, error) = collect_ids(&server, json!({})).await;
     assert_eq!(ids, ["cs_1"]);
     assert!(error.is_none());
     assert_eq!(queries(&server).await.len(), 2);
@@ -198,7 +186,7 @@ async fn missing_cursor_id_stops() {
         .expect(1)
         .mount(&server)
         .await;
-    let (ids, error) = collect_ids(&server, json!({}), RequestOptions::new()).await;
+    let (ids, error) = collect_ids(&server, json!({})).await;
     assert_eq!(ids, ["cs_1", "<no id>"]);
     assert!(error.is_none());
 }
@@ -217,7 +205,7 @@ async fn an_error_page_is_yielded_once_and_ends_the_stream() {
             ),
     )
     .await;
-    let (ids, error) = collect_ids(&server, json!({}), RequestOptions::new()).await;
+    let (ids, error) = collect_ids(&server, json!({})).await;
     assert_eq!(ids, ["cs_1", "cs_2"]);
     let error = error.expect("an error");
     assert_eq!(error.status(), Some(404));
@@ -250,7 +238,7 @@ async fn a_bad_item_is_a_decode_error_with_its_path() {
         .mount(&server)
         .await;
     let items: Vec<Result<Session, Error>> = client(&server)
-        .paginate(PATH.to_owned(), &(), RequestOptions::new())
+        .paginate(PATH.to_owned(), &())
         .collect()
         .await;
     assert_eq!(items.len(), 1);
@@ -271,7 +259,7 @@ async fn typed_items_stream() {
     )
     .await;
     let sessions: Vec<Session> = client(&server)
-        .paginate::<_, Session>(PATH.to_owned(), &(), RequestOptions::new())
+        .paginate::<_, Session>(PATH.to_owned(), &())
         .map(|r| r.unwrap())
         .collect()
         .await;
@@ -284,7 +272,7 @@ async fn typed_items_stream() {
 async fn unencodable_params_yield_one_error_and_send_nothing() {
     let server = MockServer::start().await;
     let items: Vec<Result<Value, Error>> = client(&server)
-        .paginate(PATH.to_owned(), &vec![1, 2], RequestOptions::new())
+        .paginate(PATH.to_owned(), &vec![1, 2])
         .collect()
         .await;
     assert_eq!(items.len(), 1);
@@ -316,7 +304,116 @@ fn paginator_is_send_and_static() {
     fn assert_send_static<T: Send + 'static>(_: &T) {}
     let client = stripe_checkout::Client::new("sk_test_x");
     let params = json!({"limit": 1});
-    let stream = client.paginate::<_, Value>(PATH.to_owned(), &params, RequestOptions::new());
+    let stream = client.paginate::<_, Value>(PATH.to_owned(), &params);
     drop(params);
     assert_send_static(&stream);
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_the_cursor_is_stopped_with_a_typed_error() {
+    // The new user's trial: the same non-empty page with `has_more: true` forever was followed
+    // for 1,000 requests. Now the second sight of the same cursor ends the walk.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(page(&["cs_1", "cs_2"], true))
+        .mount(&server)
+        .await;
+    let (ids, error) = collect_ids(&server, json!({"limit": 2})).await;
+    assert_eq!(ids, ["cs_1", "cs_2"]);
+    match error {
+        Some(Error::Pagination(e)) => {
+            assert_eq!(e.repeated_cursor, "cs_2");
+            assert_eq!(e.cursor_param, "starting_after");
+            assert_eq!(e.path, PATH);
+        }
+        other => panic!("expected a pagination error, got {other:?}"),
+    }
+    assert_eq!(
+        queries(&server).await,
+        ["limit=2", "limit=2&starting_after=cs_2"]
+    );
+}
+
+#[tokio::test]
+async fn a_cycle_of_pages_is_stopped_too() {
+    let server = MockServer::start().await;
+    mount(&server, None, page(&["cs_1"], true)).await;
+    mount(
+        &server,
+        Some(("starting_after", "cs_1")),
+        page(&["cs_2"], true),
+    )
+    .await;
+    // Back to the first page: its cursor was used already.
+    mount(
+        &server,
+        Some(("starting_after", "cs_2")),
+        page(&["cs_1"], true),
+    )
+    .await;
+    let (ids, error) = collect_ids(&server, json!({})).await;
+    assert_eq!(ids, ["cs_1", "cs_2"]);
+    assert!(matches!(error, Some(Error::Pagination(_))), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_page_ending_at_the_callers_own_cursor_is_a_loop() {
+    let server = MockServer::start().await;
+    mount(&server, Some(("ending_before", "z")), page(&["z"], true)).await;
+    let (ids, error) = collect_ids(&server, json!({"ending_before": "z"})).await;
+    assert!(ids.is_empty());
+    assert!(matches!(error, Some(Error::Pagination(_))), "{error:?}");
+}
+
+#[tokio::test]
+async fn collect_vec_stops_at_the_limit_without_fetching_more_pages() {
+    let server = MockServer::start().await;
+    mount(&server, None, page(&["cs_1", "cs_2"], true)).await;
+    mount(
+        &server,
+        Some(("starting_after", "cs_2")),
+        page(&["cs_3", "cs_4"], true),
+    )
+    .await;
+    let items = client(&server)
+        .paginate::<_, Value>(PATH.to_owned(), &json!({"limit": 2}))
+        .collect_vec(3)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = items.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["cs_1", "cs_2", "cs_3"]);
+    assert_eq!(queries(&server).await.len(), 2);
+
+    // Fewer items than the limit: all of them; an error: the error.
+    let server = MockServer::start().await;
+    mount(&server, None, page(&["cs_1"], false)).await;
+    let all = client(&server)
+        .paginate::<_, Value>(PATH.to_owned(), &())
+        .collect_vec(100)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    let err = client(&server)
+        .paginate::<_, Value>(PATH.to_owned(), &vec![1])
+        .collect_vec(100)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Encode(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn paginator_timeout_applies_to_each_page() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(page(&["cs_1"], false).set_delay(std::time::Duration::from_millis(400)))
+        .mount(&server)
+        .await;
+    let client = common::builder(&server).max_retries(0).build().unwrap();
+    let err = client
+        .paginate::<_, Value>(PATH.to_owned(), &())
+        .timeout(std::time::Duration::from_millis(50))
+        .collect_vec(10)
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::{client, header};
 use serde_json::{json, Value};
-use stripe_checkout::{ApiErrorType, Error, Method, RequestOptions};
+use stripe_checkout::{ApiErrorType, Error, Method};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::matchers::method;
@@ -24,7 +24,6 @@ async fn post(client: &stripe_checkout::Client) -> Result<Value, Error> {
             Method::Post,
             "/v1/checkout/sessions",
             &json!({"mode": "payment"}),
-            &RequestOptions::new(),
         )
         .await
 }
@@ -190,12 +189,8 @@ async fn caller_key_is_reused_on_every_retry() {
         .mount(&server)
         .await;
     let _ = client(&server)
-        .send::<_, Value>(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &(),
-            &RequestOptions::new().idempotency_key("mine"),
-        )
+        .send::<_, Value>(Method::Post, "/v1/checkout/sessions", &())
+        .idempotency_key("mine")
         .await;
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 3);
@@ -246,7 +241,19 @@ async fn connection_refused_is_a_connection_error() {
         unreachable!()
     };
     assert_eq!(t.retries, 2);
-    assert!(std::error::Error::source(&err).is_some());
+    // The cause is in the message, once, and not again as `source()`.
+    assert!(std::error::Error::source(&err).is_none());
+    let shown = err.to_string();
+    assert!(shown.to_lowercase().contains("refused"), "{shown}");
+    assert!(shown.contains("POST /v1/checkout/sessions"), "{shown}");
+    assert!(shown.contains("(after 2 retries)"), "{shown}");
+    // A POST that may have reached Stripe says which key to retry with.
+    let key = err.idempotency_key().expect("a POST always has a key");
+    assert_eq!(t.idempotency_key.as_deref(), Some(key));
+    assert!(
+        shown.contains(&format!("retry with Idempotency-Key {key:?}")),
+        "{shown}"
+    );
     assert!(!format!("{err} {err:?}").contains(common::KEY));
 }
 
@@ -305,4 +312,103 @@ async fn garbage_instead_of_http_does_not_panic() {
     let client = common::builder_for(&url).max_retries(0).build().unwrap();
     let err = post(&client).await.unwrap_err();
     assert!(err.is_connection(), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_typed_error_and_never_retried() {
+    // A proxy's 50 MiB HTML 500 page was downloaded three times: now it is cut at the limit,
+    // and not retried.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .insert_header("request-id", "req_big")
+                .set_body_raw(vec![b'x'; 4096], "text/html"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = common::builder(&server)
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let err = post(&client).await.unwrap_err();
+    let Error::ResponseTooLarge(e) = &err else {
+        panic!("expected ResponseTooLarge, got {err:?}");
+    };
+    assert_eq!((e.limit, e.status), (1024, 500));
+    assert_eq!(err.request_id(), Some("req_big"));
+    assert!(!err.is_retryable());
+    let key = err.idempotency_key().expect("POSTs have a key");
+    let shown = err.to_string();
+    assert!(
+        shown.contains("larger than the limit of 1024 bytes"),
+        "{shown}"
+    );
+    assert!(shown.contains(key), "{shown}");
+}
+
+#[tokio::test]
+async fn bodies_up_to_the_limit_are_read_and_over_it_are_not() {
+    let body = json!({"id": "cs_1", "pad": "y".repeat(1000)}).to_string();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"))
+        .mount(&server)
+        .await;
+    let exact = common::builder(&server)
+        .max_response_bytes(body.len())
+        .build()
+        .unwrap();
+    assert_eq!(post(&exact).await.unwrap()["id"], "cs_1");
+    let short = common::builder(&server)
+        .max_response_bytes(body.len() - 1)
+        .build()
+        .unwrap();
+    assert!(matches!(
+        post(&short).await,
+        Err(Error::ResponseTooLarge(_))
+    ));
+}
+
+#[tokio::test]
+async fn an_endless_chunked_body_stops_at_the_limit() {
+    // No Content-Length to check up front: the limit must hold while streaming.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let written = Arc::new(AtomicUsize::new(0));
+    let connections = Arc::new(AtomicUsize::new(0));
+    let (w, c) = (written.clone(), connections.clone());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            c.fetch_add(1, Ordering::SeqCst);
+            let w = w.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                if socket.write_all(head).await.is_err() {
+                    return;
+                }
+                let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+                // Up to 256 MiB unless the client hangs up first.
+                for _ in 0..4096 {
+                    if socket.write_all(chunk.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    w.fetch_add(64 * 1024, Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    let client = common::builder_for(&format!("http://{addr}"))
+        .max_response_bytes(256 * 1024)
+        .build()
+        .unwrap();
+    let err = post(&client).await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge(_)), "{err:?}");
+    assert_eq!(connections.load(Ordering::SeqCst), 1, "not retried");
+    // The client stopped reading near the limit (socket buffers hold a few MiB at most).
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(written.load(Ordering::SeqCst) < 64 * 1024 * 1024);
 }

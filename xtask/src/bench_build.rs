@@ -87,14 +87,16 @@ tokio = {{ version = "1", features = ["rt", "macros"] }}
 }
 
 const APP_MAIN: &str = r#"use stripe_checkout::{
-    Client, CreateCheckoutSessionLineItems, CreateCheckoutSessionMode, CreateCheckoutSessionParams,
+    CheckoutSessionMode, Client, CreateCheckoutSessionLineItems, CreateCheckoutSessionParams,
 };
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(std::env::var("STRIPE_SECRET_KEY")?);
-    let mut params = CreateCheckoutSessionParams::new("https://example.com/success");
-    params.mode = Some(CreateCheckoutSessionMode::Payment);
+    let mut params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
+        "https://example.com/success",
+    );
     params.line_items = Some(vec![CreateCheckoutSessionLineItems {
         price: Some("price_123".to_owned()),
         quantity: Some(1),
@@ -111,6 +113,8 @@ struct Bench {
     dir: PathBuf,
     /// Per run: [debug seconds, release seconds, stripped bytes].
     samples: Vec<[f64; 3]>,
+    /// Per run: CPU seconds (user + system, all processes) of [debug, release].
+    cpu: Vec<[f64; 2]>,
 }
 
 pub fn run(runs: usize) -> Result<(), String> {
@@ -134,6 +138,7 @@ pub fn run(runs: usize) -> Result<(), String> {
             name,
             dir,
             samples: Vec::new(),
+            cpu: Vec::new(),
         });
     }
     check_versions(&lockfile, &benches[0].dir)?;
@@ -141,13 +146,21 @@ pub fn run(runs: usize) -> Result<(), String> {
     for run in 1..=runs {
         println!("run {run}/{runs}");
         let mut samples = vec![[0.0; 3]; benches.len()];
+        let mut cpu = vec![[0.0; 2]; benches.len()];
         // Interleaved so that load from other builds on the machine hits both apps alike.
         for (profile, metric) in [("debug", 0), ("release", 1)] {
-            for (bench, sample) in benches.iter().zip(&mut samples) {
-                let seconds = clean_build(bench, profile)?;
-                println!("  {:<6} {profile:<8} {seconds:>7.1} s", bench.name);
+            for ((bench, sample), cpu) in benches.iter().zip(&mut samples).zip(&mut cpu) {
+                let (seconds, cpu_seconds) = clean_build(bench, profile)?;
+                println!(
+                    "  {:<6} {profile:<8} {seconds:>7.1} s  ({cpu_seconds:.1} CPU s)",
+                    bench.name
+                );
                 sample[metric] = seconds;
+                cpu[metric] = cpu_seconds;
             }
+        }
+        for (bench, cpu) in benches.iter_mut().zip(cpu) {
+            bench.cpu.push(cpu);
         }
         for (bench, sample) in benches.iter_mut().zip(samples) {
             let mut sample = sample;
@@ -167,7 +180,9 @@ fn target_dir(bench: &Bench) -> PathBuf {
     bench.dir.join("target")
 }
 
-fn clean_build(bench: &Bench, profile: &str) -> Result<f64, String> {
+/// Wall and CPU seconds of a clean build. CPU time (user + system of cargo and every rustc it
+/// waited for) barely moves when other work shares the machine, so its ratio is the steadier one.
+fn clean_build(bench: &Bench, profile: &str) -> Result<(f64, f64), String> {
     let target = target_dir(bench);
     if target.exists() {
         std::fs::remove_dir_all(&target)
@@ -178,8 +193,30 @@ fn clean_build(bench: &Bench, profile: &str) -> Result<f64, String> {
         args.push("--release");
     }
     let started = Instant::now();
+    let cpu_before = children_cpu_seconds();
     cargo(&bench.dir, &args)?;
-    Ok(started.elapsed().as_secs_f64())
+    let cpu = children_cpu_seconds() - cpu_before;
+    Ok((started.elapsed().as_secs_f64(), cpu))
+}
+
+/// User + system CPU seconds of this process's waited-for descendants (`cutime` + `cstime` in
+/// `/proc/self/stat`); `NaN` where that file does not exist.
+fn children_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    // Fields after the parenthesised command name, which may itself contain spaces.
+    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+        return f64::NAN;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // `cutime` and `cstime` are fields 16 and 17 of the whole line, 14 and 15 after `)`.
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    match (ticks(13), ticks(14)) {
+        // The kernel reports USER_HZ ticks, 100 per second on every Linux ABI.
+        (Some(user), Some(system)) => (user + system) / 100.0,
+        _ => f64::NAN,
+    }
 }
 
 fn stripped_size(bench: &Bench) -> Result<u64, String> {
@@ -286,6 +323,16 @@ fn print_table(floor: &Bench, app: &Bench, runs: usize) {
             "{label:<24} {:>10} {:>10} {ratio:>6.2}x {target:>6.2}x  {verdict}",
             show(f),
             show(a)
+        );
+    }
+    for (metric, label) in [(0, "debug build CPU time"), (1, "release build CPU time")] {
+        let column = |bench: &Bench| median(bench.cpu.iter().map(|s| s[metric]).collect());
+        let (f, a) = (column(floor), column(app));
+        println!(
+            "{label:<24} {:>10} {:>10} {:>6.2}x",
+            format!("{f:.1} s"),
+            format!("{a:.1} s"),
+            a / f
         );
     }
     println!("wall times are noisy when others share the machine; use --runs 3 for decisions");

@@ -1,10 +1,12 @@
-//! Project automation: `cargo xtask subset --from <spec>`, `cargo xtask regen [--check]`, and
-//! the maintainer benchmarks `bench-build` and `bench-codegen` (slow; not run in CI), and
-//! `cargo xtask whole-spec [--check]` (the generator's reach over a whole Stripe spec).
+//! Project automation: `cargo xtask subset --from <spec>`, `cargo xtask regen [--check]`,
+//! `cargo xtask api-diff OLD NEW`, `cargo xtask whole-spec [--check]` (the generator's reach over
+//! a whole Stripe spec), and the maintainer benchmarks `bench-build` and `bench-codegen` (slow;
+//! not run in CI).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod api_diff;
 mod bench_build;
 mod bench_codegen;
 mod regen;
@@ -16,6 +18,8 @@ usage:
   cargo xtask subset --from <stripe spec3.json|yaml>   extract spec/checkout_session.yaml
   cargo xtask regen [--check]                          regenerate stripe-checkout/src/generated
                                                        (--check: fail if committed files differ)
+  cargo xtask api-diff <old spec> <new spec>           Markdown report of what an upgrade changes
+                                                       for Rust users (full specs or subsets)
   cargo xtask bench-build [--runs N]                   clean build time and binary size of a minimal app
                                                        vs. plain reqwest (slow; N runs, default 1)
   cargo run --release -p xtask -- bench-codegen [--runs N] [--spec <path>]
@@ -36,6 +40,12 @@ fn main() -> ExitCode {
             [] => regen::run(false),
             [flag] if flag == "--check" => regen::run(true),
             _ => Err(format!("unexpected arguments to regen\n{USAGE}")),
+        },
+        Some("api-diff") => match args.get(1..).unwrap_or_default() {
+            [old, new] => api_diff::run(Path::new(old), Path::new(new)),
+            _ => Err(format!(
+                "expected `api-diff <old spec> <new spec>`\n{USAGE}"
+            )),
         },
         Some("bench-build") => runs(&args, 1).and_then(bench_build::run),
         Some("bench-codegen") => bench_codegen_args(&args)

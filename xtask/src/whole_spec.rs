@@ -19,18 +19,6 @@ const DEFAULT_SPECS: &[&str] = &[
     "../shared/stripe-openapi/spec3.json",
 ];
 
-/// `stripe-checkout`'s hand-written modules, compiled into the scratch crate as they are.
-const RUNTIME_MODULES: &[(&str, &str)] = &[
-    ("client", "mod"),
-    ("error", "mod"),
-    ("event", "mod"),
-    ("expandable", "mod"),
-    ("form", "pub mod"),
-    ("pagination", "mod"),
-    ("unsettable", "mod"),
-    ("webhook", "pub mod"),
-];
-
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut specs = Vec::new();
@@ -167,8 +155,6 @@ fn manifest(root: &Path) -> String {
     let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap_or_default();
     let workspace = read("Cargo.toml");
     let runtime = read("stripe-checkout/Cargo.toml");
-    // The runtime's own dependency table, `x.workspace = true` resolved against the workspace's,
-    // so the copy compiles against exactly what the runtime declares.
     let table = |text: &str, header: &str| -> Vec<String> {
         text.split(header)
             .nth(1)
@@ -178,6 +164,8 @@ fn manifest(root: &Path) -> String {
             .map(str::to_owned)
             .collect()
     };
+    // The runtime's own features and dependencies, `x.workspace = true` resolved against the
+    // workspace's table, so the copy compiles against exactly what the runtime declares.
     let shared = table(&workspace, "[workspace.dependencies]");
     let deps: Vec<String> = table(&runtime, "[dependencies]")
         .into_iter()
@@ -196,41 +184,53 @@ fn manifest(root: &Path) -> String {
     format!(
         "# Scratch crate written by `cargo xtask whole-spec`; not part of the workspace.\n\
          [package]\nname = \"whole-spec\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [workspace]\n\n[features]\ndefault = [\"rustls\"]\nrustls = [\"reqwest/rustls-tls\"]\n\n\
-         [dependencies]{}\n\n[profile.dev]\ndebug = false\n",
+         [workspace]\n\n[features]{}\n[dependencies]{}\n\n[profile.dev]\ndebug = false\n",
+        table(&runtime, "[features]").join("\n"),
         deps.join("\n")
     )
 }
 
+/// `stripe-checkout`'s `lib.rs` with each runtime module pointed at its source by `#[path]`, so
+/// the scratch crate is the runtime plus the whole spec's generated tree (its own
+/// `src/generated/`), and follows the runtime as it changes.
 fn lib_rs(root: &Path) -> String {
     let src = root.join("stripe-checkout/src");
+    let text = std::fs::read_to_string(src.join("lib.rs")).unwrap_or_default();
     let mut out = String::from(
-        "//! Written by `cargo xtask whole-spec`: the runtime of `stripe-checkout` with the whole spec generated.\n\
-         #![allow(clippy::all)]\n",
+        "// Written by `cargo xtask whole-spec` from stripe-checkout/src/lib.rs; do not edit.\n",
     );
-    for (module, vis) in RUNTIME_MODULES {
-        out.push_str(&format!(
-            "#[path = {:?}]\n{vis} {module};\n",
-            src.join(format!("{module}.rs")).display().to_string()
-        ));
+    for line in text.lines() {
+        let trimmed = line.trim();
+        // The shipped crate's documentation requirements are about its own API, not this copy.
+        if trimmed.starts_with("#![deny(missing_docs)]") || trimmed.starts_with("#![deny(rustdoc") {
+            continue;
+        }
+        if let Some(file) = trimmed
+            .strip_prefix("#[path = \"")
+            .and_then(|rest| rest.strip_suffix("\"]"))
+        {
+            out.push_str(&format!(
+                "#[path = {:?}]\n",
+                src.join(file).display().to_string()
+            ));
+            continue;
+        }
+        let module = trimmed
+            .strip_prefix("pub mod ")
+            .or_else(|| trimmed.strip_prefix("mod "))
+            .and_then(|rest| rest.strip_suffix(';'));
+        match module {
+            Some(name) if name != "generated" && name != "__private" => {
+                out.push_str(&format!(
+                    "#[path = {:?}]\n",
+                    src.join(format!("{name}.rs")).display().to_string()
+                ));
+            }
+            _ => {}
+        }
+        out.push_str(line);
+        out.push('\n');
     }
-    out.push_str(&format!(
-        "#[doc(hidden)]\n#[path = {:?}]\npub mod __private;\n",
-        src.join("private.rs").display().to_string()
-    ));
-    out.push_str(
-        "#[deny(warnings)]\npub mod generated;\n\
-         pub use client::encode_path_segment;\n\
-         pub use client::{Client, ClientBuilder, Method, RequestOptions};\n\
-         pub use error::{ApiError, ApiErrorObject, ApiErrorType, ConfigError, DecodeError, EncodeError, Error, TransportError};\n\
-         pub use event::{Event, EventData, EventObject, EventRequest, EventType};\n\
-         pub use expandable::{Expandable, Identified};\n\
-         pub use generated::*;\n\
-         pub use pagination::{List, Paginator};\n\
-         pub use unsettable::Unsettable;\n\
-         pub use webhook::{Webhook, WebhookError};\n\
-         pub type Timestamp = i64;\n",
-    );
     out
 }
 

@@ -3,35 +3,28 @@
 #[allow(unused_imports)]
 use super::*;
 /// The endpoints under `/v1/checkout/sessions`. Get one from [`crate::Client::checkout_sessions`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct CheckoutSessions<'c> {
     client: &'c crate::Client,
-    options: crate::RequestOptions,
 }
 impl crate::Client {
     /// The endpoints under `/v1/checkout/sessions`.
     pub fn checkout_sessions(&self) -> CheckoutSessions<'_> {
-        CheckoutSessions {
-            client: self,
-            options: crate::RequestOptions::default(),
-        }
+        CheckoutSessions { client: self }
     }
 }
-impl<'c> CheckoutSessions<'c> {
-    /// Uses these options (idempotency key, connected account) for the calls made through this value.
-    pub fn with_options(mut self, options: crate::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
+impl CheckoutSessions<'_> {
     /// Returns a list of Checkout Sessions.
     ///
     /// `GET /v1/checkout/sessions` (GetCheckoutSessions)
-    pub async fn list(
+    ///
+    /// Returns a [`crate::Request`]: `.await` it, after setting per-call options (`.idempotency_key(…)`, `.stripe_account(…)`, `.timeout(…)`) if needed.
+    pub fn list(
         &self,
         params: &ListCheckoutSessionsParams,
-    ) -> Result<crate::List<CheckoutSession>, crate::Error> {
+    ) -> crate::Request<crate::List<CheckoutSession>> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.call(crate::Method::Get, &path, params, &self.options).await
+        self.client.call(crate::Method::Get, path, params)
     }
     /// Every item of [`Self::list`], fetching further pages as the stream is polled (following `starting_after`, or `ending_before` when the params set it).
     pub fn list_auto_paging(
@@ -39,69 +32,79 @@ impl<'c> CheckoutSessions<'c> {
         params: &ListCheckoutSessionsParams,
     ) -> crate::Paginator<CheckoutSession> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.call_paginated(path, params, self.options.clone())
+        self.client.call_paginated(path, params)
     }
     /// Creates a Checkout Session object.
     ///
     /// `POST /v1/checkout/sessions` (PostCheckoutSessions)
-    pub async fn create(
+    ///
+    /// Returns a [`crate::Request`]: `.await` it, after setting per-call options (`.idempotency_key(…)`, `.stripe_account(…)`, `.timeout(…)`) if needed.
+    pub fn create(
         &self,
         params: &CreateCheckoutSessionParams,
-    ) -> Result<CheckoutSession, crate::Error> {
+    ) -> crate::Request<CheckoutSession> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.call(crate::Method::Post, &path, params, &self.options).await
+        self.client.call(crate::Method::Post, path, params)
     }
     /// Retrieves a Checkout Session object.
     ///
     /// `GET /v1/checkout/sessions/{session}` (GetCheckoutSessionsSession)
-    pub async fn retrieve(
+    ///
+    /// Returns a [`crate::Request`]: `.await` it, after setting per-call options (`.idempotency_key(…)`, `.stripe_account(…)`, `.timeout(…)`) if needed.
+    pub fn retrieve(
         &self,
         session: &str,
         params: &RetrieveCheckoutSessionParams,
-    ) -> Result<CheckoutSession, crate::Error> {
+    ) -> crate::Request<CheckoutSession> {
         let session = crate::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}");
-        self.client.call(crate::Method::Get, &path, params, &self.options).await
+        self.client.call(crate::Method::Get, path, params)
     }
     /// Updates a Checkout Session object.
     ///
     /// Related guide: <a href="/payments/advanced/dynamic-updates">Dynamically update a Checkout Session</a>
     ///
     /// `POST /v1/checkout/sessions/{session}` (PostCheckoutSessionsSession)
-    pub async fn update(
+    ///
+    /// Returns a [`crate::Request`]: `.await` it, after setting per-call options (`.idempotency_key(…)`, `.stripe_account(…)`, `.timeout(…)`) if needed.
+    pub fn update(
         &self,
         session: &str,
         params: &UpdateCheckoutSessionParams,
-    ) -> Result<CheckoutSession, crate::Error> {
+    ) -> crate::Request<CheckoutSession> {
         let session = crate::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}");
-        self.client.call(crate::Method::Post, &path, params, &self.options).await
+        self.client.call(crate::Method::Post, path, params)
     }
     /// A Checkout Session can be expired when it is in one of these statuses: `open`
     ///
     /// After it expires, a customer can’t complete a Checkout Session and customers loading the Checkout Session see a message saying the Checkout Session is expired.
     ///
     /// `POST /v1/checkout/sessions/{session}/expire` (PostCheckoutSessionsSessionExpire)
-    pub async fn expire(
+    ///
+    /// Returns a [`crate::Request`]: `.await` it, after setting per-call options (`.idempotency_key(…)`, `.stripe_account(…)`, `.timeout(…)`) if needed.
+    pub fn expire(
         &self,
         session: &str,
         params: &ExpireCheckoutSessionParams,
-    ) -> Result<CheckoutSession, crate::Error> {
+    ) -> crate::Request<CheckoutSession> {
         let session = crate::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/expire");
-        self.client.call(crate::Method::Post, &path, params, &self.options).await
+        self.client.call(crate::Method::Post, path, params)
     }
     /// When retrieving a Checkout Session, there is an includable **line_items** property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.
     ///
     /// `GET /v1/checkout/sessions/{session}/line_items` (GetCheckoutSessionsSessionLineItems)
-    pub async fn list_line_items(
+    ///
+    /// Returns a [`crate::Request`]: `.await` it, after setting per-call options (`.idempotency_key(…)`, `.stripe_account(…)`, `.timeout(…)`) if needed.
+    pub fn list_line_items(
         &self,
         session: &str,
         params: &ListCheckoutSessionLineItemsParams,
-    ) -> Result<crate::List<Item>, crate::Error> {
+    ) -> crate::Request<crate::List<Item>> {
         let session = crate::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/line_items");
-        self.client.call(crate::Method::Get, &path, params, &self.options).await
+        self.client.call(crate::Method::Get, path, params)
     }
     /// Every item of [`Self::list_line_items`], fetching further pages as the stream is polled (following `starting_after`, or `ending_before` when the params set it).
     pub fn list_line_items_auto_paging(
@@ -111,7 +114,7 @@ impl<'c> CheckoutSessions<'c> {
     ) -> crate::Paginator<Item> {
         let session = crate::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/line_items");
-        self.client.call_paginated(path, params, self.options.clone())
+        self.client.call_paginated(path, params)
     }
 }
 impl crate::__private::Decode for crate::List<CheckoutSession> {

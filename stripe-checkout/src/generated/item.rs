@@ -10,7 +10,7 @@ pub struct CurrencyOption {
     pub custom_unit_amount: Option<CustomUnitAmount>,
     /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
     #[serde(default)]
-    pub tax_behavior: Option<CurrencyOptionTaxBehavior>,
+    pub tax_behavior: Option<TaxBehavior>,
     /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<PriceTier>>,
@@ -20,58 +20,9 @@ pub struct CurrencyOption {
     /// The unit amount in cents (or local equivalent) to be charged, represented as a decimal string with at most 12 decimal places. Only set if `billing_scheme=per_unit`.
     #[serde(default)]
     pub unit_amount_decimal: Option<String>,
-}
-/// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CurrencyOptionTaxBehavior {
-    /// `exclusive`
-    Exclusive,
-    /// `inclusive`
-    Inclusive,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl CurrencyOptionTaxBehavior {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CurrencyOptionTaxBehavior::Exclusive => "exclusive",
-            CurrencyOptionTaxBehavior::Inclusive => "inclusive",
-            CurrencyOptionTaxBehavior::Unspecified => "unspecified",
-            CurrencyOptionTaxBehavior::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CurrencyOptionTaxBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "exclusive" => CurrencyOptionTaxBehavior::Exclusive,
-            "inclusive" => CurrencyOptionTaxBehavior::Inclusive,
-            "unspecified" => CurrencyOptionTaxBehavior::Unspecified,
-            other => CurrencyOptionTaxBehavior::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CurrencyOptionTaxBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CurrencyOptionTaxBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CurrencyOptionTaxBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CurrencyOptionTaxBehavior::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/custom_unit_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -85,6 +36,9 @@ pub struct CustomUnitAmount {
     /// The starting unit amount which can be updated by the customer.
     #[serde(default)]
     pub preset: Option<i64>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// A discount represents the actual application of a [coupon](https://api.stripe.com#coupons) or [promotion code](https://api.stripe.com#promotion_codes).
 /// It contains information about when the discount began, when it will end, and what it is applied to.
@@ -117,7 +71,7 @@ pub struct Discount {
     /// The promotion code applied to create this discount.
     #[serde(default)]
     pub promotion_code: Option<crate::Expandable<PromotionCode>>,
-    /// `source`: see [`DiscountSource`].
+    /// `source`: a [`DiscountSource`].
     pub source: DiscountSource,
     /// Date that the coupon was applied.
     pub start: crate::Timestamp,
@@ -127,6 +81,9 @@ pub struct Discount {
     /// The subscription item that this coupon is applied to, if it is applied to a particular subscription item.
     #[serde(default)]
     pub subscription_item: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Discount {
     fn object_id(&self) -> Option<&str> {
@@ -142,6 +99,9 @@ pub struct DiscountSource {
     /// The source type of the discount.
     #[serde(rename = "type")]
     pub type_: DiscountSourceType,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The source type of the discount.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -190,7 +150,7 @@ impl<'de> serde::Deserialize<'de> for DiscountSourceType {
 /// A line item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
-    /// `adjustable_quantity`: see [`LineItemsAdjustableQuantity`].
+    /// `adjustable_quantity`: a [`LineItemsAdjustableQuantity`], or `null`.
     #[serde(default)]
     pub adjustable_quantity: Option<LineItemsAdjustableQuantity>,
     /// Total discount amount applied. If no discounts were applied, defaults to 0.
@@ -225,6 +185,9 @@ pub struct Item {
     /// The taxes applied to the line item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Item {
     fn object_id(&self) -> Option<&str> {
@@ -234,29 +197,35 @@ impl crate::Identified for Item {
 /// Stripe's `/components/schemas/line_items_adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LineItemsAdjustableQuantity {
-    /// `enabled`.
+    /// `enabled`: `true` or `false`.
     pub enabled: bool,
-    /// `maximum`.
+    /// `maximum`: an integer, or `null`.
     #[serde(default)]
     pub maximum: Option<i64>,
-    /// `minimum`.
+    /// `minimum`: an integer, or `null`.
     #[serde(default)]
     pub minimum: Option<i64>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/line_items_discount_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LineItemsDiscountAmount {
     /// The amount discounted.
     pub amount: i64,
-    /// `discount`: see [`Discount`].
+    /// `discount`: a [`Discount`].
     pub discount: Discount,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/line_items_tax_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LineItemsTaxAmount {
     /// Amount of tax applied for this rate.
     pub amount: i64,
-    /// `rate`: see [`TaxRate`].
+    /// `rate`: a [`TaxRate`].
     pub rate: TaxRate,
     /// The reasoning behind this tax, for example, if the product is tax exempt. The possible values for this field may be extended as new tax rules are supported.
     #[serde(default)]
@@ -264,6 +233,9 @@ pub struct LineItemsTaxAmount {
     /// The amount on which tax is calculated, in cents (or local equivalent).
     #[serde(default)]
     pub taxable_amount: Option<i64>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// The reasoning behind this tax, for example, if the product is tax exempt. The possible values for this field may be extended as new tax rules are supported.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -432,7 +404,7 @@ pub struct Price {
     pub recurring: Option<Recurring>,
     /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
     #[serde(default)]
-    pub tax_behavior: Option<PriceTaxBehavior>,
+    pub tax_behavior: Option<TaxBehavior>,
     /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<PriceTier>>,
@@ -451,6 +423,9 @@ pub struct Price {
     /// The unit amount in cents (or local equivalent) to be charged, represented as a decimal string with at most 12 decimal places. Only set if `billing_scheme=per_unit`.
     #[serde(default)]
     pub unit_amount_decimal: Option<String>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Price {
     fn object_id(&self) -> Option<&str> {
@@ -503,58 +478,6 @@ impl<'de> serde::Deserialize<'de> for PriceBillingScheme {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(PriceBillingScheme::from(value.as_str()))
-    }
-}
-/// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceTaxBehavior {
-    /// `exclusive`
-    Exclusive,
-    /// `inclusive`
-    Inclusive,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl PriceTaxBehavior {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PriceTaxBehavior::Exclusive => "exclusive",
-            PriceTaxBehavior::Inclusive => "inclusive",
-            PriceTaxBehavior::Unspecified => "unspecified",
-            PriceTaxBehavior::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PriceTaxBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "exclusive" => PriceTaxBehavior::Exclusive,
-            "inclusive" => PriceTaxBehavior::Inclusive,
-            "unspecified" => PriceTaxBehavior::Unspecified,
-            other => PriceTaxBehavior::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for PriceTaxBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PriceTaxBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PriceTaxBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PriceTaxBehavior::from(value.as_str()))
     }
 }
 /// Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price. In `graduated` tiering, pricing can change as the quantity grows.
@@ -671,6 +594,9 @@ pub struct PriceTier {
     /// Up to and including to this quantity will be contained in the tier.
     #[serde(default)]
     pub up_to: Option<i64>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -684,62 +610,9 @@ pub struct Recurring {
     pub meter: Option<String>,
     /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
     pub usage_type: RecurringUsageType,
-}
-/// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RecurringInterval {
-    /// `day`
-    Day,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl RecurringInterval {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RecurringInterval::Day => "day",
-            RecurringInterval::Month => "month",
-            RecurringInterval::Week => "week",
-            RecurringInterval::Year => "year",
-            RecurringInterval::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RecurringInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => RecurringInterval::Day,
-            "month" => RecurringInterval::Month,
-            "week" => RecurringInterval::Week,
-            "year" => RecurringInterval::Year,
-            other => RecurringInterval::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RecurringInterval {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for RecurringInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RecurringInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(RecurringInterval::from(value.as_str()))
-    }
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -842,6 +715,9 @@ pub struct TaxRate {
     /// The high-level tax type, such as `vat` or `sales_tax`.
     #[serde(default)]
     pub tax_type: Option<TaxRateTaxType>,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for TaxRate {
     fn object_id(&self) -> Option<&str> {
@@ -1063,6 +939,9 @@ pub struct TaxRateFlatAmount {
     pub amount: i64,
     /// Three-letter ISO currency code, in lowercase.
     pub currency: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Stripe's `/components/schemas/transform_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1071,6 +950,9 @@ pub struct TransformQuantity {
     pub divide_by: i64,
     /// After division, either round the result `up` or `down`.
     pub round: TransformQuantityRound,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// After division, either round the result `up` or `down`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -10,3 +10,5 @@ mod item;
 pub use item::*;
 mod pruned;
 pub use pruned::*;
+mod shared;
+pub use shared::*;

@@ -11,6 +11,9 @@ pub struct Account {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Account {
     fn object_id(&self) -> Option<&str> {
@@ -90,6 +93,9 @@ pub struct Coupon {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Coupon {
     fn object_id(&self) -> Option<&str> {
@@ -106,6 +112,9 @@ pub struct Customer {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Customer {
     fn object_id(&self) -> Option<&str> {
@@ -121,6 +130,9 @@ pub struct DeletedCustomer {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for DeletedCustomer {
     fn object_id(&self) -> Option<&str> {
@@ -136,6 +148,9 @@ pub struct DeletedProduct {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for DeletedProduct {
     fn object_id(&self) -> Option<&str> {
@@ -151,6 +166,9 @@ pub struct DeletedTaxId {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for DeletedTaxId {
     fn object_id(&self) -> Option<&str> {
@@ -167,6 +185,9 @@ pub struct Invoice {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Invoice {
     fn object_id(&self) -> Option<&str> {
@@ -185,6 +206,9 @@ pub struct PaymentIntent {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for PaymentIntent {
     fn object_id(&self) -> Option<&str> {
@@ -200,6 +224,9 @@ pub struct PaymentLink {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for PaymentLink {
     fn object_id(&self) -> Option<&str> {
@@ -336,6 +363,9 @@ pub struct Product {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Product {
     fn object_id(&self) -> Option<&str> {
@@ -352,6 +382,9 @@ pub struct PromotionCode {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for PromotionCode {
     fn object_id(&self) -> Option<&str> {
@@ -369,6 +402,9 @@ pub struct SetupIntent {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for SetupIntent {
     fn object_id(&self) -> Option<&str> {
@@ -385,6 +421,9 @@ pub struct ShippingRate {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for ShippingRate {
     fn object_id(&self) -> Option<&str> {
@@ -400,6 +439,9 @@ pub struct Subscription {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Subscription {
     fn object_id(&self) -> Option<&str> {
@@ -416,6 +458,9 @@ pub struct TaxId {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
+    /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for TaxId {
     fn object_id(&self) -> Option<&str> {

@@ -1,0 +1,230 @@
+//! One API call as a value: per-call options (idempotency key, connected account, timeout), and
+//! the futures that send it.
+//!
+//! Endpoint methods return a [`Request`] that already owns everything it needs (a handle on the
+//! client, the path, the encoded params), so it can be kept, moved into `tokio::spawn`, or raced
+//! in `select!`, and options set on it apply to this call only.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use crate::__private::JsonError;
+use crate::client::{Client, Method};
+use crate::response::Success;
+use crate::Error;
+
+/// The non-generic future every call runs: the retry loop, before decoding.
+pub(crate) type SendFuture = Pin<Box<dyn Future<Output = Result<Success, Error>> + Send + 'static>>;
+
+/// Options of one call.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Options {
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) stripe_account: Option<String>,
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// What is sent, minus the decoding: kept non-generic so the sending code is compiled once.
+#[derive(Debug)]
+pub(crate) struct Call {
+    pub(crate) client: Client,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    /// The params already flattened; an encoding error is returned when the call is awaited.
+    pub(crate) pairs: Result<Vec<(String, String)>, Error>,
+    pub(crate) options: Options,
+}
+
+impl Call {
+    pub(crate) fn start(self) -> SendFuture {
+        Box::pin(async move {
+            let pairs = self.pairs?;
+            self.client
+                .execute(self.method, &self.path, &pairs, &self.options)
+                .await
+        })
+    }
+}
+
+/// One API call, ready to send: `.await` it for the decoded value.
+///
+/// Endpoint methods such as `client.checkout_sessions().create(&params)` return one. It owns
+/// everything it needs, so the future is `Send + 'static`: spawn it, race it, or store it.
+/// Options set on it apply to this call only.
+///
+/// ```no_run
+/// # async fn run(client: stripe_checkout::Client) -> Result<(), stripe_checkout::Error> {
+/// use std::time::Duration;
+/// use stripe_checkout::{CheckoutSessionMode, CreateCheckoutSessionParams};
+///
+/// let params = CreateCheckoutSessionParams::hosted(
+///     CheckoutSessionMode::Payment,
+///     "https://example.com/success",
+/// );
+/// let session = client
+///     .checkout_sessions()
+///     .create(&params)
+///     .idempotency_key("order-6735") // this call only
+///     .timeout(Duration::from_secs(10))
+///     .await?;
+///
+/// // Or with the response's request id and the idempotency key that was used:
+/// let response = client.checkout_sessions().create(&params).send_with_meta().await?;
+/// println!("{} (request {:?})", response.value.id, response.request_id);
+/// # Ok(()) }
+/// ```
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Request<T> {
+    call: Call,
+    decode: fn(&[u8]) -> Result<T, JsonError>,
+}
+
+impl<T> fmt::Debug for Request<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The client's Debug redacts the key; options hold no secret.
+        f.debug_struct("Request")
+            .field("method", &self.call.method)
+            .field("path", &self.call.path)
+            .field("options", &self.call.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Request<T> {
+    pub(crate) fn new(
+        client: Client,
+        method: Method,
+        path: String,
+        pairs: Result<Vec<(String, String)>, Error>,
+        decode: fn(&[u8]) -> Result<T, JsonError>,
+    ) -> Self {
+        Request {
+            call: Call {
+                client,
+                method,
+                path,
+                pairs,
+                options: Options::default(),
+            },
+            decode,
+        }
+    }
+
+    /// Sends this `Idempotency-Key` instead of a generated one (every POST gets one). Derive it
+    /// from your own operation (`"order-6735"`) to make the call safe to repeat across process
+    /// restarts; Stripe rejects a key reused with different parameters, so use it for one call.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.call.options.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Makes this call on behalf of a connected account (`Stripe-Account` header), overriding
+    /// the client's [`ClientBuilder::stripe_account`](crate::ClientBuilder::stripe_account).
+    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+        self.call.options.stripe_account = Some(account.into());
+        self
+    }
+
+    /// Time allowed for each attempt of this call (connecting to reading the whole body),
+    /// instead of the client's [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.call.options.timeout = Some(timeout);
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        self.call.method
+    }
+
+    /// The request path, ids already encoded, e.g. `/v1/checkout/sessions/cs_123`.
+    pub fn path(&self) -> &str {
+        &self.call.path
+    }
+
+    /// Sends the request and returns the value together with the response's request id and
+    /// the idempotency key used (stripe-node's `lastResponse`).
+    pub fn send_with_meta(self) -> MetaFuture<T> {
+        MetaFuture {
+            inner: self.call.start(),
+            decode: self.decode,
+        }
+    }
+}
+
+impl<T> IntoFuture for Request<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = RequestFuture<T>;
+
+    fn into_future(self) -> RequestFuture<T> {
+        RequestFuture(self.send_with_meta())
+    }
+}
+
+/// A decoded value with what the response said about the call, from
+/// [`Request::send_with_meta`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The decoded response body.
+    pub value: T,
+    /// Stripe's `Request-Id` response header: quote it to Stripe support.
+    pub request_id: Option<String>,
+    /// The `Idempotency-Key` sent (given or generated; always set for POST).
+    pub idempotency_key: Option<String>,
+    /// The HTTP status.
+    pub status: u16,
+    /// How many times the call was retried before this response.
+    pub retries: u32,
+}
+
+/// The future of an awaited [`Request`]: the decoded value.
+#[must_use = "futures do nothing unless polled"]
+pub struct RequestFuture<T>(MetaFuture<T>);
+
+impl<T> fmt::Debug for RequestFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestFuture").finish_non_exhaustive()
+    }
+}
+
+impl<T> Future for RequestFuture<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|result| result.map(|response| response.value))
+    }
+}
+
+/// The future of [`Request::send_with_meta`].
+#[must_use = "futures do nothing unless polled"]
+pub struct MetaFuture<T> {
+    inner: SendFuture,
+    decode: fn(&[u8]) -> Result<T, JsonError>,
+}
+
+impl<T> fmt::Debug for MetaFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MetaFuture").finish_non_exhaustive()
+    }
+}
+
+// Only the boxed future is polled, never pinned `T`s, so moving the wrapper is fine.
+impl<T> Unpin for MetaFuture<T> {}
+
+impl<T> Future for MetaFuture<T> {
+    type Output = Result<Response<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let decode = self.decode;
+        self.inner
+            .as_mut()
+            .poll(cx)
+            .map(|result| result.and_then(|success| success.decode_meta(decode)))
+    }
+}
