@@ -20,6 +20,7 @@ use boxing::mark_boxed;
 use modules::assign_modules;
 
 pub use docs::clean_doc;
+pub use operations::CLIENT_METHODS;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// The generated module for identity stubs of pruned expansion targets.

@@ -29,3 +29,29 @@ fn generation_is_deterministic() {
         codegen::generate(&text).unwrap()
     );
 }
+
+/// Endpoint-group accessors are methods on `Client`; the generator holds back the runtime's own
+/// method names, and that list must follow `client.rs`.
+#[test]
+fn accessors_avoid_every_client_method() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../stripe-checkout/src/client.rs");
+    let source = std::fs::read_to_string(path).unwrap();
+    let start = source
+        .find("\nimpl Client {")
+        .expect("client.rs has `impl Client`");
+    let body = &source[start..];
+    let end = body.find("\n}\n").unwrap_or(body.len());
+    for line in body[..end].lines() {
+        let Some((_, rest)) = line.split_once("fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        assert!(
+            codegen::lower::CLIENT_METHODS.contains(&name.as_str()),
+            "`Client::{name}` is missing from codegen::lower::CLIENT_METHODS"
+        );
+    }
+}

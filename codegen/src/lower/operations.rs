@@ -12,13 +12,15 @@ use crate::ir::*;
 use crate::names::{field_name, module_name, type_name, Namer};
 use crate::spec::{Operation as SpecOperation, Schema};
 
-/// Methods of `Client` itself, which an endpoint-group accessor must not take.
-const CLIENT_METHODS: &[&str] = &[
-    "build_inner",
+/// Methods of `Client` itself (in `stripe-checkout/src/client.rs`), which an endpoint-group
+/// accessor must not take. A test keeps this in step with the runtime.
+pub const CLIENT_METHODS: &[&str] = &[
     "builder",
     "call",
     "call_paginated",
     "execute",
+    "execute_inner",
+    "from_env",
     "new",
     "paginate",
     "send",
