@@ -274,12 +274,12 @@ impl Client {
         P: Encode + ?Sized,
         R: Decode,
     {
-        let pairs = params.encode();
+        let form = params.encode();
         let client = self.clone();
         let path = path.to_owned();
         let options = options.clone();
         async move {
-            let response = client.execute(method, &path, &pairs?, &options).await?;
+            let response = client.execute_form(method, &path, form?, &options).await?;
             response.decode_with(R::decode)
         }
     }
@@ -309,17 +309,12 @@ impl Client {
         T: Identified + Send + 'static,
         List<T>: Decode,
     {
-        Paginator::new(
-            self.clone(),
-            path,
-            params.encode(),
-            options,
-            List::<T>::decode,
-        )
+        // The paginator edits the cursor pair, so it keeps pairs; this runs once per walk.
+        let pairs = params.encode().map(|form| form::parse_pairs(&form));
+        Paginator::new(self.clone(), path, pairs, options, List::<T>::decode)
     }
 
-    /// One request with retries; `pairs` come from [`form::to_pairs`]. Not generic, so the
-    /// retry loop is compiled once whatever the endpoint.
+    /// One request with retries; `pairs` come from [`form::to_pairs`].
     pub(crate) async fn execute(
         &self,
         method: Method,
@@ -327,10 +322,22 @@ impl Client {
         pairs: &[(String, String)],
         options: &RequestOptions,
     ) -> Result<Success, Error> {
+        self.execute_form(method, path, form::encode_pairs(pairs), options)
+            .await
+    }
+
+    /// One request with retries; `encoded` is the form string. Not generic, so the retry loop
+    /// is compiled once whatever the endpoint.
+    pub(crate) async fn execute_form(
+        &self,
+        method: Method,
+        path: &str,
+        encoded: String,
+        options: &RequestOptions,
+    ) -> Result<Success, Error> {
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
 
-        let encoded = form::encode_pairs(pairs);
         let (url, body) = match method {
             Method::Post => (inner.url(path, "")?, Some(encoded)),
             Method::Get | Method::Delete => (inner.url(path, &encoded)?, None),

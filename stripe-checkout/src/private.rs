@@ -42,10 +42,10 @@ pub trait Decode: Sized {
     fn decode(bytes: &[u8]) -> Result<Self, JsonError>;
 }
 
-/// A params type flattened into Stripe form pairs by a non-generic function.
+/// A params type encoded as a Stripe form by a non-generic function.
 pub trait Encode {
-    /// The `(key, value)` pairs, keys already in bracketed form.
-    fn encode(&self) -> Result<Vec<(String, String)>, Error>;
+    /// The form string (`a[b]=c&d=e`), ready to send as a body or query.
+    fn encode(&self) -> Result<String, Error>;
 }
 
 /// The one generic decoder behind every [`Decode`] impl: the whole document must be a `T`,
@@ -89,9 +89,10 @@ fn decode_json_slow<T: DeserializeOwned>(bytes: &[u8]) -> JsonError {
     }
 }
 
-/// The one generic encoder behind every [`Encode`] impl.
-pub fn encode_form<P: Serialize + ?Sized>(params: &P) -> Result<Vec<(String, String)>, Error> {
-    crate::form::to_pairs(params)
+/// The one generic encoder behind every [`Encode`] impl. It writes the form string directly,
+/// without a `(key, value)` pair per field.
+pub fn encode_form<P: Serialize + ?Sized>(params: &P) -> Result<String, Error> {
+    crate::form::to_form_string(params)
 }
 
 #[cfg(test)]
