@@ -411,7 +411,7 @@ impl Inner {
             .map_err(|e| Error::encode(format!("invalid request URL for path {path:?}: {e}")))?;
         // URL parsing resolves `.`/`..` segments (including `%2E%2E`); an id that is only dots
         // cannot be addressed, so refuse rather than hit another endpoint.
-        if url.path() != format!("{}{}", self.base_path, path) {
+        if url.path().strip_prefix(self.base_path.as_str()) != Some(path) {
             return Err(Error::encode(format!(
                 "request path {path:?} would not be sent as given \
                  (a `.`/`..` segment or unencoded characters)"
@@ -421,7 +421,7 @@ impl Inner {
     }
 
     fn headers(&self, method: Method, options: &RequestOptions) -> Result<HeaderMap, Error> {
-        let mut headers = HeaderMap::new();
+        let mut headers = HeaderMap::with_capacity(10);
         headers.insert(reqwest::header::AUTHORIZATION, self.authorization.clone());
         headers.insert(
             HeaderName::from_static("stripe-version"),
@@ -485,15 +485,17 @@ impl Inner {
         }
         b[6] = (b[6] & 0x0f) | 0x40; // version 4
         b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+                                     // 8-4-4-4-12 hex digits, written in one allocation (this runs on every POST).
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(36);
+        for (i, x) in b.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            out.push(char::from(HEX[usize::from(x >> 4)]));
+            out.push(char::from(HEX[usize::from(x & 15)]));
+        }
+        out
     }
 
     /// Delay before retry number `retry` (1-based).
@@ -542,6 +544,12 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
 }
 
 fn client_user_agent() -> HeaderValue {
+    // Built once: it never changes, and this runs on every request.
+    static VALUE: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
+    VALUE.get_or_init(build_client_user_agent).clone()
+}
+
+fn build_client_user_agent() -> HeaderValue {
     // Same shape as the official SDKs' X-Stripe-Client-User-Agent; all parts are static ASCII.
     let json = format!(
         r#"{{"bindings_version":"{}","lang":"rust","publisher":"stripe-checkout-rs","uname":"{} {}"}}"#,

@@ -170,17 +170,21 @@ struct Flattener<'s, S> {
     sink: &'s mut S,
 }
 
+/// Appends the key segment `name` (percent-encoded) at this level; the caller truncates `key`
+/// back afterwards.
+fn push_segment(key: &mut String, top: bool, name: &str) {
+    if top {
+        key.extend(utf8_percent_encode(name, COMPONENT));
+    } else {
+        key.push('[');
+        key.extend(utf8_percent_encode(name, COMPONENT));
+        key.push(']');
+    }
+}
+
 impl<S> Flattener<'_, S> {
-    /// Appends the key segment `name` (percent-encoded) at this level; the caller truncates
-    /// `key` back afterwards.
     fn push_segment(&mut self, top: bool, name: &str) {
-        if top {
-            self.key.extend(utf8_percent_encode(name, COMPONENT));
-        } else {
-            self.key.push('[');
-            self.key.extend(utf8_percent_encode(name, COMPONENT));
-            self.key.push(']');
-        }
+        push_segment(&mut self.key, top, name);
     }
 
     fn push_index(&mut self, index: usize) {
@@ -489,9 +493,11 @@ impl<S: Sink> ser::SerializeMap for Compound<'_, '_, S> {
     type Ok = ();
     type Error = EncodeError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), EncodeError> {
-        let name = key.serialize(KeySerializer)?;
         self.flat.key.truncate(self.base);
-        self.flat.push_segment(self.top, &name);
+        key.serialize(KeySerializer {
+            key: &mut self.flat.key,
+            top: self.top,
+        })?;
         self.has_key = true;
         Ok(())
     }
@@ -571,88 +577,106 @@ impl std::fmt::Write for StackBuf {
     }
 }
 
-/// A map key: any scalar, as its text; nothing else can name a form field.
-struct KeySerializer;
+/// A map key: any scalar, appended as the next key segment; nothing else can name a form field.
+struct KeySerializer<'k> {
+    key: &'k mut String,
+    top: bool,
+}
+
+impl KeySerializer<'_> {
+    fn segment(self, name: &str) -> Result<(), EncodeError> {
+        push_segment(self.key, self.top, name);
+        Ok(())
+    }
+
+    fn display(self, value: impl Display) -> Result<(), EncodeError> {
+        let mut buf = StackBuf::default();
+        match std::fmt::Write::write_fmt(&mut buf, format_args!("{value}")) {
+            Ok(()) => self.segment(buf.as_str()),
+            Err(_) => self.segment(&value.to_string()),
+        }
+    }
+}
 
 const BAD_KEY: &str = "form map keys must be strings, numbers or booleans";
 
-impl ser::Serializer for KeySerializer {
-    type Ok = String;
+impl ser::Serializer for KeySerializer<'_> {
+    type Ok = ();
     type Error = EncodeError;
-    type SerializeSeq = ser::Impossible<String, EncodeError>;
-    type SerializeTuple = ser::Impossible<String, EncodeError>;
-    type SerializeTupleStruct = ser::Impossible<String, EncodeError>;
-    type SerializeTupleVariant = ser::Impossible<String, EncodeError>;
-    type SerializeMap = ser::Impossible<String, EncodeError>;
-    type SerializeStruct = ser::Impossible<String, EncodeError>;
-    type SerializeStructVariant = ser::Impossible<String, EncodeError>;
+    type SerializeSeq = ser::Impossible<(), EncodeError>;
+    type SerializeTuple = ser::Impossible<(), EncodeError>;
+    type SerializeTupleStruct = ser::Impossible<(), EncodeError>;
+    type SerializeTupleVariant = ser::Impossible<(), EncodeError>;
+    type SerializeMap = ser::Impossible<(), EncodeError>;
+    type SerializeStruct = ser::Impossible<(), EncodeError>;
+    type SerializeStructVariant = ser::Impossible<(), EncodeError>;
 
-    fn serialize_bool(self, v: bool) -> Result<String, EncodeError> {
-        Ok(if v { "true" } else { "false" }.to_owned())
+    fn serialize_bool(self, v: bool) -> Result<(), EncodeError> {
+        self.segment(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_i8(self, v: i8) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_i16(self, v: i16) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_i16(self, v: i16) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_i32(self, v: i32) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_i32(self, v: i32) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_i64(self, v: i64) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_i64(self, v: i64) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_i128(self, v: i128) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_i128(self, v: i128) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_u8(self, v: u8) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_u8(self, v: u8) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_u16(self, v: u16) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_u16(self, v: u16) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_u32(self, v: u32) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_u32(self, v: u32) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_u64(self, v: u64) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_u64(self, v: u64) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_u128(self, v: u128) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_u128(self, v: u128) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_f32(self, v: f32) -> Result<String, EncodeError> {
+    fn serialize_f32(self, v: f32) -> Result<(), EncodeError> {
         if v.is_finite() {
-            Ok(v.to_string())
+            self.display(v)
         } else {
             error(BAD_KEY)
         }
     }
-    fn serialize_f64(self, v: f64) -> Result<String, EncodeError> {
+    fn serialize_f64(self, v: f64) -> Result<(), EncodeError> {
         if v.is_finite() {
-            Ok(v.to_string())
+            self.display(v)
         } else {
             error(BAD_KEY)
         }
     }
-    fn serialize_char(self, v: char) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_char(self, v: char) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_str(self, v: &str) -> Result<String, EncodeError> {
-        Ok(v.to_owned())
+    fn serialize_str(self, v: &str) -> Result<(), EncodeError> {
+        self.segment(v)
     }
-    fn serialize_bytes(self, _v: &[u8]) -> Result<String, EncodeError> {
+    fn serialize_bytes(self, _v: &[u8]) -> Result<(), EncodeError> {
         error(BAD_KEY)
     }
-    fn serialize_none(self) -> Result<String, EncodeError> {
+    fn serialize_none(self) -> Result<(), EncodeError> {
         error(BAD_KEY)
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, EncodeError> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), EncodeError> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<String, EncodeError> {
+    fn serialize_unit(self) -> Result<(), EncodeError> {
         error(BAD_KEY)
     }
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<String, EncodeError> {
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), EncodeError> {
         error(BAD_KEY)
     }
     fn serialize_unit_variant(
@@ -660,14 +684,14 @@ impl ser::Serializer for KeySerializer {
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-    ) -> Result<String, EncodeError> {
-        Ok(variant.to_owned())
+    ) -> Result<(), EncodeError> {
+        self.segment(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _name: &'static str,
         value: &T,
-    ) -> Result<String, EncodeError> {
+    ) -> Result<(), EncodeError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -676,7 +700,7 @@ impl ser::Serializer for KeySerializer {
         _index: u32,
         _variant: &'static str,
         _value: &T,
-    ) -> Result<String, EncodeError> {
+    ) -> Result<(), EncodeError> {
         error(BAD_KEY)
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, EncodeError> {
