@@ -1,9 +1,10 @@
 //! Project automation: `cargo xtask subset --from <spec>`, `cargo xtask regen [--check]`, and
-//! the maintainer benchmarks `bench-build` and `bench-codegen` (slow; not run in CI).
+//! the maintainer benchmarks `bench`, `bench-build` and `bench-codegen` (slow; not run in CI).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
 mod bench_build;
 mod bench_codegen;
 mod regen;
@@ -14,6 +15,8 @@ usage:
   cargo xtask subset --from <stripe spec3.json|yaml>   extract spec/checkout_session.yaml
   cargo xtask regen [--check]                          regenerate stripe-checkout/src/generated
                                                        (--check: fail if committed files differ)
+  cargo xtask bench [--quick]                          runtime speed vs async-stripe, serde_json::Value and
+                                                       raw reqwest: decode, encode, memory, loopback req/s
   cargo xtask bench-build [--runs N]                   clean build time and binary size of a minimal app
                                                        vs. plain reqwest (slow; N runs, default 1)
   cargo run --release -p xtask -- bench-codegen [--runs N]
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
             [flag] if flag == "--check" => regen::run(true),
             _ => Err(format!("unexpected arguments to regen\n{USAGE}")),
         },
+        Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
         Some("bench-build") => runs(&args, 1).and_then(bench_build::run),
         Some("bench-codegen") => runs(&args, 20).and_then(bench_codegen::run),
         _ => Err(USAGE.to_owned()),
