@@ -18,7 +18,7 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::task::JoinSet;
 
-use crate::{fixtures, hand_built_form, median, our_params, Row};
+use crate::{fixtures, hand_built_form, hand_inputs, median, our_params, HandInputs, Row};
 
 const CONCURRENCY: usize = 32;
 const KEY: &str = "sk_test_bench";
@@ -92,6 +92,7 @@ struct Ours {
 struct Raw {
     client: reqwest::Client,
     url: Arc<str>,
+    inputs: Arc<HandInputs>,
 }
 
 impl Ours {
@@ -112,9 +113,12 @@ impl Raw {
         let response = self
             .client
             .post(&*self.url)
-            .header(reqwest::header::AUTHORIZATION, concat!("Bearer ", "sk_test_bench"))
+            .header(
+                reqwest::header::AUTHORIZATION,
+                concat!("Bearer ", "sk_test_bench"),
+            )
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(hand_built_form())
+            .body(hand_built_form(&self.inputs))
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)
@@ -173,10 +177,7 @@ async fn batch(caller: &Caller, n: usize, tasks: usize) -> Result<(f64, Duration
 }
 
 pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
-    let (_, session) = fixtures()?
-        .into_iter()
-        .next()
-        .ok_or("no session fixture")?;
+    let (_, session) = fixtures()?.into_iter().next().ok_or("no session fixture")?;
     let addr = start_server(Bytes::from(session))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -192,6 +193,7 @@ pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
     let raw = Caller::Raw(Raw {
         client: reqwest::Client::new(),
         url: format!("http://{addr}/v1/checkout/sessions").into(),
+        inputs: Arc::new(hand_inputs()),
     });
     let rounds = if quick { 3 } else { 9 };
     let n = if quick { 320 } else { 960 };
@@ -202,7 +204,11 @@ pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
             batch(&ours, n / 4, tasks).await?;
             let (mut o_rps, mut o_cpu, mut r_rps, mut r_cpu) = (vec![], vec![], vec![], vec![]);
             for round in 0..rounds {
-                let order = if round % 2 == 0 { [&raw, &ours] } else { [&ours, &raw] };
+                let order = if round % 2 == 0 {
+                    [&raw, &ours]
+                } else {
+                    [&ours, &raw]
+                };
                 for caller in order {
                     let (rps, cpu) = batch(caller, n, tasks).await?;
                     let cpu = cpu.as_secs_f64() * 1e6;
@@ -223,7 +229,10 @@ pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
                 ours: format!("{o_rps:.0} req/s, {o_cpu:.0} us client CPU each"),
                 peers: format!("raw reqwest + Value {r_rps:.0} req/s, {r_cpu:.0} us"),
                 verdicts: vec![
-                    (format!("{ratio:.2}x raw req/s (≥ 0.9x)"), Some(ratio >= 0.9)),
+                    (
+                        format!("{ratio:.2}x raw req/s (≥ 0.9x)"),
+                        Some(ratio >= 0.9),
+                    ),
                     (format!("{:.2}x raw CPU/req", o_cpu / r_cpu), None),
                 ],
             });

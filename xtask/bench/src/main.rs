@@ -36,7 +36,8 @@ fn main() -> ExitCode {
         ["--quick"] => run(true),
         ["mem", kind, fixture] => mem_child(kind, fixture),
         // For profilers: decode one fixture in a loop for a few seconds.
-        ["spin-decode", fixture] => spin_decode(fixture),
+        ["spin-decode", fixture] => spin_decode(fixture, false),
+        ["spin-decode-list", fixture] => spin_decode(fixture, true),
         _ => Err("usage: bench [--quick] | bench mem <kind> <fixture>".to_owned()),
     };
     match result {
@@ -54,15 +55,18 @@ fn fixtures_dir() -> PathBuf {
 
 /// Stripe's example sessions: (label, pretty-printed JSON as the API sends it).
 fn fixtures() -> Result<Vec<(&'static str, String)>, String> {
-    [("2023", "session_2023-08.json"), ("2026", "session_2026-08.json")]
-        .into_iter()
-        .map(|(label, file)| {
-            let path = fixtures_dir().join(file);
-            std::fs::read_to_string(&path)
-                .map(|text| (label, text))
-                .map_err(|e| format!("reading {}: {e}", path.display()))
-        })
-        .collect()
+    [
+        ("2023", "session_2023-08.json"),
+        ("2026", "session_2026-08.json"),
+    ]
+    .into_iter()
+    .map(|(label, file)| {
+        let path = fixtures_dir().join(file);
+        std::fs::read_to_string(&path)
+            .map(|text| (label, text))
+            .map_err(|e| format!("reading {}: {e}", path.display()))
+    })
+    .collect()
 }
 
 /// A list page of `LIST_ITEMS` copies of `session`, with distinct ids.
@@ -103,7 +107,11 @@ fn compare(samples: usize, candidates: &mut [&mut dyn FnMut()]) -> Vec<f64> {
     for round in 0..samples {
         for k in 0..candidates.len() {
             // Alternate the order so no candidate always runs right after another.
-            let i = if round % 2 == 0 { k } else { candidates.len() - 1 - k };
+            let i = if round % 2 == 0 {
+                k
+            } else {
+                candidates.len() - 1 - k
+            };
             let start = Instant::now();
             for _ in 0..batch {
                 candidates[i]();
@@ -171,7 +179,10 @@ fn print_table(rows: &[Row]) {
 /// `peer / ours` as "N.NNx" against `goal` (higher is better for us).
 fn speedup(label: &str, peer: f64, ours: f64, goal: f64) -> (String, Option<bool>) {
     let ratio = peer / ours;
-    (format!("{ratio:.2}x {label} (≥ {goal}x)"), Some(ratio >= goal))
+    (
+        format!("{ratio:.2}x {label} (≥ {goal}x)"),
+        Some(ratio >= goal),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,7 +297,10 @@ fn decode_rows(samples: usize, rows: &mut Vec<Row>) -> Result<(), String> {
             peers: if mini_ok {
                 format!("Value {}, async-stripe miniserde {}", us(value), us(a_mini))
             } else {
-                format!("Value {}; async-stripe cannot decode this fixture", us(value))
+                format!(
+                    "Value {}; async-stripe cannot decode this fixture",
+                    us(value)
+                )
             },
             verdicts,
         });
@@ -298,7 +312,10 @@ fn decode_rows(samples: usize, rows: &mut Vec<Row>) -> Result<(), String> {
 // Encoding
 
 fn metadata_entry(j: usize) -> (String, String) {
-    (format!("order_line_{j:02}"), format!("SKU-{j} size M/blue & co"))
+    (
+        format!("order_line_{j:02}"),
+        format!("SKU-{j} size M/blue & co"),
+    )
 }
 
 fn price(i: usize) -> String {
@@ -320,7 +337,11 @@ pub fn our_params() -> CreateCheckoutSessionParams {
             })
             .collect(),
     );
-    params.metadata = Some((0..METADATA_KEYS).map(metadata_entry).collect::<BTreeMap<_, _>>());
+    params.metadata = Some(
+        (0..METADATA_KEYS)
+            .map(metadata_entry)
+            .collect::<BTreeMap<_, _>>(),
+    );
     params
 }
 
@@ -337,7 +358,11 @@ fn async_stripe_params() -> as_checkout::checkout_session::CreateCheckoutSession
     CreateCheckoutSession::new()
         .cancel_url(CANCEL_URL)
         .line_items(items)
-        .metadata((0..METADATA_KEYS).map(metadata_entry).collect::<HashMap<_, _>>())
+        .metadata(
+            (0..METADATA_KEYS)
+                .map(metadata_entry)
+                .collect::<HashMap<_, _>>(),
+        )
         .mode(stripe_shared::CheckoutSessionMode::Payment)
         .success_url(SUCCESS_URL)
 }
@@ -355,23 +380,35 @@ fn push_encoded(out: &mut String, s: &str) {
     }
 }
 
-/// The same form written by hand: the floor for any encoder.
-pub fn hand_built_form() -> String {
+/// The values of the params, as a hand-written encoder would hold them.
+pub struct HandInputs {
+    prices: Vec<String>,
+    metadata: Vec<(String, String)>,
+}
+
+pub fn hand_inputs() -> HandInputs {
+    HandInputs {
+        prices: (0..LINE_ITEMS).map(price).collect(),
+        metadata: (0..METADATA_KEYS).map(metadata_entry).collect(),
+    }
+}
+
+/// The same form written by hand from ready values: the floor for any encoder.
+pub fn hand_built_form(inputs: &HandInputs) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(1024);
     out.push_str("cancel_url=");
     push_encoded(&mut out, CANCEL_URL);
-    for i in 0..LINE_ITEMS {
+    for (i, price) in inputs.prices.iter().enumerate() {
         let _ = write!(out, "&line_items[{i}][price]=");
-        push_encoded(&mut out, &price(i));
+        push_encoded(&mut out, price);
         let _ = write!(out, "&line_items[{i}][quantity]={}", i + 1);
     }
-    for j in 0..METADATA_KEYS {
-        let (k, v) = metadata_entry(j);
+    for (k, v) in &inputs.metadata {
         out.push_str("&metadata[");
-        push_encoded(&mut out, &k);
+        push_encoded(&mut out, k);
         out.push_str("]=");
-        push_encoded(&mut out, &v);
+        push_encoded(&mut out, v);
     }
     out.push_str("&mode=payment&success_url=");
     push_encoded(&mut out, SUCCESS_URL);
@@ -382,20 +419,25 @@ fn encode_rows(samples: usize, rows: &mut Vec<Row>) -> Result<(), String> {
     use stripe_client_core::StripeRequest;
     let ours = our_params();
     let theirs = async_stripe_params();
+    let inputs = hand_inputs();
     let form = stripe_checkout::form::to_form_string(&ours).map_err(|e| e.to_string())?;
     // The hand-built string doubles as a check that the output is the documented encoding.
-    if form != hand_built_form() {
+    if form != hand_built_form(&inputs) {
         return Err(format!(
             "our form differs from the hand-built one:\n{form}\n{}",
-            hand_built_form()
+            hand_built_form(&inputs)
         ));
     }
     let t = compare(
         samples,
         &mut [
-            &mut || drop(black_box(stripe_checkout::form::to_form_string(black_box(&ours)))),
+            &mut || {
+                drop(black_box(stripe_checkout::form::to_form_string(black_box(
+                    &ours,
+                ))))
+            },
             &mut || drop(black_box(black_box(&theirs).build().body)),
-            &mut || drop(black_box(hand_built_form())),
+            &mut || drop(black_box(hand_built_form(black_box(&inputs)))),
         ],
     );
     let [ours_t, qs, hand] = t[..] else {
@@ -461,15 +503,24 @@ fn mem_child(kind: &str, fixture: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn spin_decode(fixture: &str) -> Result<(), String> {
+fn spin_decode(fixture: &str, list: bool) -> Result<(), String> {
     let (_, session) = fixtures()?
         .into_iter()
         .find(|(label, _)| *label == fixture)
         .ok_or_else(|| format!("no fixture {fixture}"))?;
+    let page = list_page(&session)?;
     let start = Instant::now();
     while start.elapsed().as_secs() < 4 {
-        for _ in 0..1000 {
-            drop(black_box(CheckoutSession::decode(black_box(session.as_bytes()))));
+        for _ in 0..100 {
+            if list {
+                drop(black_box(List::<CheckoutSession>::decode(black_box(
+                    page.as_bytes(),
+                ))));
+            } else {
+                drop(black_box(CheckoutSession::decode(black_box(
+                    session.as_bytes(),
+                ))));
+            }
         }
     }
     Ok(())
