@@ -900,7 +900,7 @@ fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> {
         let tokens = quote! {
             impl crate::__private::Encode for #ty {
                 #[inline(never)]
-                fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+                fn encode(&self) -> Result<String, crate::Error> {
                     crate::__private::encode_form(self)
                 }
             }

@@ -244,12 +244,12 @@ impl Client {
         R: DeserializeOwned,
     {
         // Encoded now, so the request owns everything and does not borrow `params`.
-        let pairs = form::to_pairs(params);
+        let form = form::to_form_string(params);
         Request::new(
             self.clone(),
             method,
             path.to_owned(),
-            pairs,
+            form,
             decode_json::<R>,
         )
     }
@@ -285,16 +285,18 @@ impl Client {
         T: Identified,
         List<T>: Decode,
     {
-        Paginator::new(self.clone(), path, params.encode(), List::<T>::decode)
+        // The paginator edits the cursor pair, so it keeps pairs; this runs once per walk.
+        let pairs = params.encode().map(|form| form::parse_pairs(&form));
+        Paginator::new(self.clone(), path, pairs, List::<T>::decode)
     }
 
-    /// One request with retries; `pairs` come from [`form::to_pairs`]. Not generic, so the
-    /// retry loop is compiled once whatever the endpoint.
+    /// One request with retries; `encoded` is the form string (query or body). Not generic, so
+    /// the retry loop is compiled once whatever the endpoint.
     pub(crate) async fn execute(
         &self,
         method: Method,
         path: &str,
-        pairs: &[(String, String)],
+        encoded: String,
         options: &Options,
     ) -> Result<Success, Error> {
         #[cfg(feature = "tracing")]
@@ -308,7 +310,7 @@ impl Client {
                 attempt = tracing::field::Empty,
             );
             let result = tracing::Instrument::instrument(
-                self.execute_inner(method, path, pairs, options, &span),
+                self.execute_inner(method, path, encoded, options, &span),
                 span.clone(),
             )
             .await;
@@ -318,21 +320,21 @@ impl Client {
             result
         }
         #[cfg(not(feature = "tracing"))]
-        self.execute_inner(method, path, pairs, options, &()).await
+        self.execute_inner(method, path, encoded, options, &())
+            .await
     }
 
     async fn execute_inner(
         &self,
         method: Method,
         path: &str,
-        pairs: &[(String, String)],
+        encoded: String,
         options: &Options,
         _span: &Span,
     ) -> Result<Success, Error> {
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
 
-        let encoded = form::encode_pairs(pairs);
         let (url, body) = match method {
             Method::Post => (inner.url(path, "")?, Some(encoded)),
             Method::Get | Method::Delete => (inner.url(path, &encoded)?, None),
@@ -457,7 +459,7 @@ impl Inner {
             .map_err(|e| Error::encode(format!("invalid request URL for path {path:?}: {e}")))?;
         // URL parsing resolves `.`/`..` segments (including `%2E%2E`); an id that is only dots
         // cannot be addressed, so refuse rather than hit another endpoint.
-        if url.path() != format!("{}{}", self.base_path, path) {
+        if url.path().strip_prefix(self.base_path.as_str()) != Some(path) {
             return Err(Error::encode(format!(
                 "request path {path:?} would not be sent as given \
                  (a `.`/`..` segment or unencoded characters)"
@@ -472,7 +474,7 @@ impl Inner {
         options: &Options,
         idempotency_key: Option<&str>,
     ) -> Result<HeaderMap, Error> {
-        let mut headers = HeaderMap::new();
+        let mut headers = HeaderMap::with_capacity(10);
         headers.insert(reqwest::header::AUTHORIZATION, self.authorization.clone());
         headers.insert(
             HeaderName::from_static("stripe-version"),
@@ -529,15 +531,17 @@ impl Inner {
         }
         b[6] = (b[6] & 0x0f) | 0x40; // version 4
         b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+                                     // 8-4-4-4-12 hex digits, written in one allocation (this runs on every POST).
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(36);
+        for (i, x) in b.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            out.push(char::from(HEX[usize::from(x >> 4)]));
+            out.push(char::from(HEX[usize::from(x & 15)]));
+        }
+        out
     }
 
     /// Delay before retry number `retry` (1-based).
@@ -586,6 +590,12 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
 }
 
 fn client_user_agent() -> HeaderValue {
+    // Built once: it never changes, and this runs on every request.
+    static VALUE: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
+    VALUE.get_or_init(build_client_user_agent).clone()
+}
+
+fn build_client_user_agent() -> HeaderValue {
     // Same shape as the official SDKs' X-Stripe-Client-User-Agent; all parts are static ASCII.
     let json = format!(
         r#"{{"bindings_version":"{}","lang":"rust","publisher":"stripe-checkout-rs","uname":"{} {}"}}"#,

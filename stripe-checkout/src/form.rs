@@ -53,7 +53,9 @@ pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// );
 /// ```
 pub fn to_form_string<P: Serialize + ?Sized>(params: &P) -> Result<String, crate::Error> {
-    Ok(encode_pairs(&to_pairs(params)?))
+    let mut out = String::with_capacity(256);
+    flatten(params, &mut out)?;
+    Ok(out)
 }
 
 /// Flattens `params` into `(key, value)` pairs before percent-encoding. Keys are already in
@@ -61,19 +63,47 @@ pub fn to_form_string<P: Serialize + ?Sized>(params: &P) -> Result<String, crate
 pub(crate) fn to_pairs<P: Serialize + ?Sized>(
     params: &P,
 ) -> Result<Vec<(String, String)>, crate::Error> {
-    // The serializer walks the params once, keeping the bracketed key of the current value in
-    // one buffer and pushing a pair per scalar, so nothing is built that is not in the output.
+    let mut pairs = Vec::with_capacity(16);
+    flatten(params, &mut pairs)?;
+    Ok(pairs)
+}
+
+/// Walks `params` once, keeping the bracketed key of the current value in one buffer and
+/// handing each scalar to `sink`, so nothing is built that is not in the output.
+fn flatten<P: Serialize + ?Sized, S: Sink>(params: &P, sink: &mut S) -> Result<(), crate::Error> {
     let mut flat = Flattener {
         key: String::with_capacity(64),
-        pairs: Vec::with_capacity(16),
+        sink,
     };
     params
         .serialize(ValueSerializer {
             flat: &mut flat,
             top: true,
         })
-        .map_err(|e| crate::Error::encode(e.0))?;
-    Ok(flat.pairs)
+        .map_err(|e| crate::Error::encode(e.0))
+}
+
+/// Where flattened `key=value` pairs go. `key` is final (segments encoded), `value` is raw.
+trait Sink {
+    fn pair(&mut self, key: &str, value: &str);
+}
+
+impl Sink for Vec<(String, String)> {
+    fn pair(&mut self, key: &str, value: &str) {
+        self.push((key.to_owned(), value.to_owned()));
+    }
+}
+
+/// Straight into the form string: no allocation per pair.
+impl Sink for String {
+    fn pair(&mut self, key: &str, value: &str) {
+        if !self.is_empty() {
+            self.push('&');
+        }
+        self.push_str(key);
+        self.push('=');
+        self.extend(utf8_percent_encode(value, COMPONENT));
+    }
 }
 
 /// Joins pairs from [`to_pairs`] into `k=v&k=v`, percent-encoding the values.
@@ -90,6 +120,19 @@ pub(crate) fn encode_pairs(pairs: &[(String, String)]) -> String {
         out.extend(utf8_percent_encode(value, COMPONENT));
     }
     out
+}
+
+/// Splits a string from [`to_form_string`] back into [`to_pairs`]'s pairs: keys as they are,
+/// values percent-decoded.
+pub(crate) fn parse_pairs(form: &str) -> Vec<(String, String)> {
+    form.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+            (key.to_owned(), value.into_owned())
+        })
+        .collect()
 }
 
 /// Percent-encodes `s` so it is a single key segment, value or path segment.
@@ -121,23 +164,27 @@ fn error<T>(message: &str) -> Result<T, EncodeError> {
 const NOT_A_MAP: &str = "request parameters must serialize as a struct or map";
 
 /// The output so far and the key of the value being serialized.
-struct Flattener {
+struct Flattener<'s, S> {
     /// `a[b][0]`: top-level name plus one bracketed segment per level, segments encoded.
     key: String,
-    pairs: Vec<(String, String)>,
+    sink: &'s mut S,
 }
 
-impl Flattener {
-    /// Appends the key segment `name` (percent-encoded) at this level; the caller truncates
-    /// `key` back afterwards.
+/// Appends the key segment `name` (percent-encoded) at this level; the caller truncates `key`
+/// back afterwards.
+fn push_segment(key: &mut String, top: bool, name: &str) {
+    if top {
+        key.extend(utf8_percent_encode(name, COMPONENT));
+    } else {
+        key.push('[');
+        key.extend(utf8_percent_encode(name, COMPONENT));
+        key.push(']');
+    }
+}
+
+impl<S> Flattener<'_, S> {
     fn push_segment(&mut self, top: bool, name: &str) {
-        if top {
-            self.key.extend(utf8_percent_encode(name, COMPONENT));
-        } else {
-            self.key.push('[');
-            self.key.extend(utf8_percent_encode(name, COMPONENT));
-            self.key.push(']');
-        }
+        push_segment(&mut self.key, top, name);
     }
 
     fn push_index(&mut self, index: usize) {
@@ -149,23 +196,33 @@ impl Flattener {
 
 /// Serializes one value at the key in `flat.key`. `top` is the params value itself, which must
 /// be a struct or map (or nothing): its fields are the top-level names, without brackets.
-struct ValueSerializer<'a> {
-    flat: &'a mut Flattener,
+struct ValueSerializer<'a, 's, S> {
+    flat: &'a mut Flattener<'s, S>,
     top: bool,
 }
 
-impl<'a> ValueSerializer<'a> {
-    fn scalar(self, value: String) -> Result<(), EncodeError> {
+impl<'a, 's, S: Sink> ValueSerializer<'a, 's, S> {
+    fn scalar(self, value: &str) -> Result<(), EncodeError> {
         if self.top {
             return error(NOT_A_MAP);
         }
-        self.flat.pairs.push((self.flat.key.clone(), value));
+        self.flat.sink.pair(&self.flat.key, value);
         Ok(())
     }
 
-    fn float(self, v: f64, text: impl FnOnce() -> String) -> Result<(), EncodeError> {
+    /// Numbers are formatted on the stack: no allocation for the commonest scalars.
+    fn display(self, value: impl Display) -> Result<(), EncodeError> {
+        let mut buf = StackBuf::default();
+        match std::fmt::Write::write_fmt(&mut buf, format_args!("{value}")) {
+            Ok(()) => self.scalar(buf.as_str()),
+            // Longer than the buffer (never for integers): allocate.
+            Err(_) => self.scalar(&value.to_string()),
+        }
+    }
+
+    fn float(self, v: f64, text: impl Display) -> Result<(), EncodeError> {
         if v.is_finite() {
-            self.scalar(text())
+            self.display(text)
         } else {
             Err(EncodeError(format!(
                 "cannot form-encode the non-finite number {v}"
@@ -174,7 +231,7 @@ impl<'a> ValueSerializer<'a> {
     }
 
     /// A compound value whose members get `[i]` or `[name]` appended to the current key.
-    fn compound(self) -> Compound<'a> {
+    fn compound(self) -> Compound<'a, 's, S> {
         let base = self.flat.key.len();
         Compound {
             flat: self.flat,
@@ -187,7 +244,7 @@ impl<'a> ValueSerializer<'a> {
     }
 
     /// `{variant: …}`, as serde_json tags enums: the variant becomes one more key level.
-    fn variant(self, variant: &'static str) -> Compound<'a> {
+    fn variant(self, variant: &'static str) -> Compound<'a, 's, S> {
         let restore = self.flat.key.len();
         self.flat.push_segment(self.top, variant);
         let base = self.flat.key.len();
@@ -202,62 +259,62 @@ impl<'a> ValueSerializer<'a> {
     }
 }
 
-impl<'a> ser::Serializer for ValueSerializer<'a> {
+impl<'a, 's, S: Sink> ser::Serializer for ValueSerializer<'a, 's, S> {
     type Ok = ();
     type Error = EncodeError;
-    type SerializeSeq = Compound<'a>;
-    type SerializeTuple = Compound<'a>;
-    type SerializeTupleStruct = Compound<'a>;
-    type SerializeTupleVariant = Compound<'a>;
-    type SerializeMap = Compound<'a>;
-    type SerializeStruct = Compound<'a>;
-    type SerializeStructVariant = Compound<'a>;
+    type SerializeSeq = Compound<'a, 's, S>;
+    type SerializeTuple = Compound<'a, 's, S>;
+    type SerializeTupleStruct = Compound<'a, 's, S>;
+    type SerializeTupleVariant = Compound<'a, 's, S>;
+    type SerializeMap = Compound<'a, 's, S>;
+    type SerializeStruct = Compound<'a, 's, S>;
+    type SerializeStructVariant = Compound<'a, 's, S>;
 
     fn serialize_bool(self, v: bool) -> Result<(), EncodeError> {
-        self.scalar(if v { "true" } else { "false" }.to_owned())
+        self.scalar(if v { "true" } else { "false" })
     }
     fn serialize_i8(self, v: i8) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_i16(self, v: i16) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_i32(self, v: i32) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_i64(self, v: i64) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_i128(self, v: i128) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_u8(self, v: u8) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_u16(self, v: u16) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_u32(self, v: u32) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_u64(self, v: u64) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_u128(self, v: u128) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_f32(self, v: f32) -> Result<(), EncodeError> {
         // f32 Display keeps the short form ("0.1"), widening to f64 would not.
-        self.float(f64::from(v), || v.to_string())
+        self.float(f64::from(v), v)
     }
     fn serialize_f64(self, v: f64) -> Result<(), EncodeError> {
-        self.float(v, || v.to_string())
+        self.float(v, v)
     }
     fn serialize_char(self, v: char) -> Result<(), EncodeError> {
-        self.scalar(v.to_string())
+        self.display(v)
     }
     fn serialize_str(self, v: &str) -> Result<(), EncodeError> {
-        self.scalar(v.to_owned())
+        self.scalar(v)
     }
     fn serialize_bytes(self, _v: &[u8]) -> Result<(), EncodeError> {
         error("cannot form-encode raw bytes")
@@ -280,7 +337,7 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         _index: u32,
         variant: &'static str,
     ) -> Result<(), EncodeError> {
-        self.scalar(variant.to_owned())
+        self.scalar(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -303,20 +360,20 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         })?;
         compound.finish()
     }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, EncodeError> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, 's, S>, EncodeError> {
         if self.top {
             return error(NOT_A_MAP);
         }
         Ok(self.compound())
     }
-    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, EncodeError> {
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 's, S>, EncodeError> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         len: usize,
-    ) -> Result<Compound<'a>, EncodeError> {
+    ) -> Result<Compound<'a, 's, S>, EncodeError> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -325,17 +382,17 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Compound<'a>, EncodeError> {
+    ) -> Result<Compound<'a, 's, S>, EncodeError> {
         Ok(self.variant(variant))
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, EncodeError> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 's, S>, EncodeError> {
         Ok(self.compound())
     }
     fn serialize_struct(
         self,
         _name: &'static str,
         _len: usize,
-    ) -> Result<Compound<'a>, EncodeError> {
+    ) -> Result<Compound<'a, 's, S>, EncodeError> {
         Ok(self.compound())
     }
     fn serialize_struct_variant(
@@ -344,15 +401,15 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Compound<'a>, EncodeError> {
+    ) -> Result<Compound<'a, 's, S>, EncodeError> {
         Ok(self.variant(variant))
     }
 }
 
 /// A sequence, map or struct being serialized: each member's key is `key[..base]` plus its
 /// own segment; `restore` is the key length to leave behind at the end.
-struct Compound<'a> {
-    flat: &'a mut Flattener,
+struct Compound<'a, 's, S> {
+    flat: &'a mut Flattener<'s, S>,
     top: bool,
     base: usize,
     restore: usize,
@@ -362,7 +419,7 @@ struct Compound<'a> {
     has_key: bool,
 }
 
-impl Compound<'_> {
+impl<S: Sink> Compound<'_, '_, S> {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
         self.flat.key.truncate(self.base);
         self.flat.push_index(self.index);
@@ -388,7 +445,7 @@ impl Compound<'_> {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
+impl<S: Sink> ser::SerializeSeq for Compound<'_, '_, S> {
     type Ok = ();
     type Error = EncodeError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
@@ -399,7 +456,7 @@ impl ser::SerializeSeq for Compound<'_> {
     }
 }
 
-impl ser::SerializeTuple for Compound<'_> {
+impl<S: Sink> ser::SerializeTuple for Compound<'_, '_, S> {
     type Ok = ();
     type Error = EncodeError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
@@ -410,7 +467,7 @@ impl ser::SerializeTuple for Compound<'_> {
     }
 }
 
-impl ser::SerializeTupleStruct for Compound<'_> {
+impl<S: Sink> ser::SerializeTupleStruct for Compound<'_, '_, S> {
     type Ok = ();
     type Error = EncodeError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
@@ -421,7 +478,7 @@ impl ser::SerializeTupleStruct for Compound<'_> {
     }
 }
 
-impl ser::SerializeTupleVariant for Compound<'_> {
+impl<S: Sink> ser::SerializeTupleVariant for Compound<'_, '_, S> {
     type Ok = ();
     type Error = EncodeError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
@@ -432,13 +489,15 @@ impl ser::SerializeTupleVariant for Compound<'_> {
     }
 }
 
-impl ser::SerializeMap for Compound<'_> {
+impl<S: Sink> ser::SerializeMap for Compound<'_, '_, S> {
     type Ok = ();
     type Error = EncodeError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), EncodeError> {
-        let name = key.serialize(KeySerializer)?;
         self.flat.key.truncate(self.base);
-        self.flat.push_segment(self.top, &name);
+        key.serialize(KeySerializer {
+            key: &mut self.flat.key,
+            top: self.top,
+        })?;
         self.has_key = true;
         Ok(())
     }
@@ -456,7 +515,7 @@ impl ser::SerializeMap for Compound<'_> {
     }
 }
 
-impl ser::SerializeStruct for Compound<'_> {
+impl<S: Sink> ser::SerializeStruct for Compound<'_, '_, S> {
     type Ok = ();
     type Error = EncodeError;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -471,7 +530,7 @@ impl ser::SerializeStruct for Compound<'_> {
     }
 }
 
-impl ser::SerializeStructVariant for Compound<'_> {
+impl<S: Sink> ser::SerializeStructVariant for Compound<'_, '_, S> {
     type Ok = ();
     type Error = EncodeError;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -486,88 +545,138 @@ impl ser::SerializeStructVariant for Compound<'_> {
     }
 }
 
-/// A map key: any scalar, as its text; nothing else can name a form field.
-struct KeySerializer;
+/// A small buffer for formatting numbers without allocating.
+struct StackBuf {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl Default for StackBuf {
+    fn default() -> Self {
+        StackBuf {
+            bytes: [0; 48],
+            len: 0,
+        }
+    }
+}
+
+impl StackBuf {
+    fn as_str(&self) -> &str {
+        // Only whole `&str`s are ever copied in, so this cannot fail.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Write for StackBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// A map key: any scalar, appended as the next key segment; nothing else can name a form field.
+struct KeySerializer<'k> {
+    key: &'k mut String,
+    top: bool,
+}
+
+impl KeySerializer<'_> {
+    fn segment(self, name: &str) -> Result<(), EncodeError> {
+        push_segment(self.key, self.top, name);
+        Ok(())
+    }
+
+    fn display(self, value: impl Display) -> Result<(), EncodeError> {
+        let mut buf = StackBuf::default();
+        match std::fmt::Write::write_fmt(&mut buf, format_args!("{value}")) {
+            Ok(()) => self.segment(buf.as_str()),
+            Err(_) => self.segment(&value.to_string()),
+        }
+    }
+}
 
 const BAD_KEY: &str = "form map keys must be strings, numbers or booleans";
 
-impl ser::Serializer for KeySerializer {
-    type Ok = String;
+impl ser::Serializer for KeySerializer<'_> {
+    type Ok = ();
     type Error = EncodeError;
-    type SerializeSeq = ser::Impossible<String, EncodeError>;
-    type SerializeTuple = ser::Impossible<String, EncodeError>;
-    type SerializeTupleStruct = ser::Impossible<String, EncodeError>;
-    type SerializeTupleVariant = ser::Impossible<String, EncodeError>;
-    type SerializeMap = ser::Impossible<String, EncodeError>;
-    type SerializeStruct = ser::Impossible<String, EncodeError>;
-    type SerializeStructVariant = ser::Impossible<String, EncodeError>;
+    type SerializeSeq = ser::Impossible<(), EncodeError>;
+    type SerializeTuple = ser::Impossible<(), EncodeError>;
+    type SerializeTupleStruct = ser::Impossible<(), EncodeError>;
+    type SerializeTupleVariant = ser::Impossible<(), EncodeError>;
+    type SerializeMap = ser::Impossible<(), EncodeError>;
+    type SerializeStruct = ser::Impossible<(), EncodeError>;
+    type SerializeStructVariant = ser::Impossible<(), EncodeError>;
 
-    fn serialize_bool(self, v: bool) -> Result<String, EncodeError> {
-        Ok(if v { "true" } else { "false" }.to_owned())
+    fn serialize_bool(self, v: bool) -> Result<(), EncodeError> {
+        self.segment(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_i8(self, v: i8) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_i16(self, v: i16) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_i16(self, v: i16) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_i32(self, v: i32) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_i32(self, v: i32) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_i64(self, v: i64) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_i64(self, v: i64) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_i128(self, v: i128) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_i128(self, v: i128) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_u8(self, v: u8) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_u8(self, v: u8) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_u16(self, v: u16) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_u16(self, v: u16) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_u32(self, v: u32) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_u32(self, v: u32) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_u64(self, v: u64) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_u64(self, v: u64) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_u128(self, v: u128) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_u128(self, v: u128) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_f32(self, v: f32) -> Result<String, EncodeError> {
+    fn serialize_f32(self, v: f32) -> Result<(), EncodeError> {
         if v.is_finite() {
-            Ok(v.to_string())
+            self.display(v)
         } else {
             error(BAD_KEY)
         }
     }
-    fn serialize_f64(self, v: f64) -> Result<String, EncodeError> {
+    fn serialize_f64(self, v: f64) -> Result<(), EncodeError> {
         if v.is_finite() {
-            Ok(v.to_string())
+            self.display(v)
         } else {
             error(BAD_KEY)
         }
     }
-    fn serialize_char(self, v: char) -> Result<String, EncodeError> {
-        Ok(v.to_string())
+    fn serialize_char(self, v: char) -> Result<(), EncodeError> {
+        self.display(v)
     }
-    fn serialize_str(self, v: &str) -> Result<String, EncodeError> {
-        Ok(v.to_owned())
+    fn serialize_str(self, v: &str) -> Result<(), EncodeError> {
+        self.segment(v)
     }
-    fn serialize_bytes(self, _v: &[u8]) -> Result<String, EncodeError> {
+    fn serialize_bytes(self, _v: &[u8]) -> Result<(), EncodeError> {
         error(BAD_KEY)
     }
-    fn serialize_none(self) -> Result<String, EncodeError> {
+    fn serialize_none(self) -> Result<(), EncodeError> {
         error(BAD_KEY)
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, EncodeError> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), EncodeError> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<String, EncodeError> {
+    fn serialize_unit(self) -> Result<(), EncodeError> {
         error(BAD_KEY)
     }
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<String, EncodeError> {
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), EncodeError> {
         error(BAD_KEY)
     }
     fn serialize_unit_variant(
@@ -575,14 +684,14 @@ impl ser::Serializer for KeySerializer {
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-    ) -> Result<String, EncodeError> {
-        Ok(variant.to_owned())
+    ) -> Result<(), EncodeError> {
+        self.segment(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _name: &'static str,
         value: &T,
-    ) -> Result<String, EncodeError> {
+    ) -> Result<(), EncodeError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -591,7 +700,7 @@ impl ser::Serializer for KeySerializer {
         _index: u32,
         _variant: &'static str,
         _value: &T,
-    ) -> Result<String, EncodeError> {
+    ) -> Result<(), EncodeError> {
         error(BAD_KEY)
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, EncodeError> {
@@ -634,5 +743,27 @@ impl ser::Serializer for KeySerializer {
         _len: usize,
     ) -> Result<Self::SerializeStructVariant, EncodeError> {
         error(BAD_KEY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The client sends `to_form_string`'s output and paginates over `parse_pairs` of it; both
+    /// must agree with the pairs `to_pairs` produces.
+    #[test]
+    fn string_and_pairs_agree() {
+        let params = serde_json::json!({
+            "expand": ["a", "b c"],
+            "metadata": {"k&=": "v%+ é", "empty": ""},
+            "n": 3,
+            "nested": [{"x": true}, null, {"y": 0.5}],
+        });
+        let pairs = to_pairs(&params).unwrap();
+        let form = to_form_string(&params).unwrap();
+        assert_eq!(form, encode_pairs(&pairs));
+        assert_eq!(parse_pairs(&form), pairs);
+        assert!(parse_pairs("").is_empty());
     }
 }

@@ -27,6 +27,11 @@ enum Frame {
     Array(usize),
 }
 
+/// The path of the innermost value open at byte `offset`.
+pub(crate) fn path_at_offset(bytes: &[u8], offset: usize) -> String {
+    render(&walk(bytes, offset.min(bytes.len())))
+}
+
 /// The byte offset of a 1-based line and column, clamped to the document.
 fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
     let mut current = 1;

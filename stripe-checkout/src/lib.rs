@@ -61,7 +61,6 @@ pub mod generated;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
-#[allow(dead_code)] // wired into decoding after the issue-11 merge
 mod json_path;
 mod pagination;
 mod request;

@@ -223,7 +223,7 @@ impl<T: Identified> Paginator<T> {
                         client: self.client.clone(),
                         method: Method::Get,
                         path: self.path.clone(),
-                        pairs: Ok(self.pairs.clone()),
+                        form: Ok(crate::form::encode_pairs(&self.pairs)),
                         options: self.options.clone(),
                     };
                     self.in_flight = Some(call.start());

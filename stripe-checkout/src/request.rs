@@ -33,17 +33,18 @@ pub(crate) struct Call {
     pub(crate) client: Client,
     pub(crate) method: Method,
     pub(crate) path: String,
-    /// The params already flattened; an encoding error is returned when the call is awaited.
-    pub(crate) pairs: Result<Vec<(String, String)>, Error>,
+    /// The params already encoded as a form string; an encoding error is returned when the
+    /// call is awaited.
+    pub(crate) form: Result<String, Error>,
     pub(crate) options: Options,
 }
 
 impl Call {
     pub(crate) fn start(self) -> SendFuture {
         Box::pin(async move {
-            let pairs = self.pairs?;
+            let form = self.form?;
             self.client
-                .execute(self.method, &self.path, &pairs, &self.options)
+                .execute(self.method, &self.path, form, &self.options)
                 .await
         })
     }
@@ -98,7 +99,7 @@ impl<T> Request<T> {
         client: Client,
         method: Method,
         path: String,
-        pairs: Result<Vec<(String, String)>, Error>,
+        form: Result<String, Error>,
         decode: fn(&[u8]) -> Result<T, JsonError>,
     ) -> Self {
         Request {
@@ -106,7 +107,7 @@ impl<T> Request<T> {
                 client,
                 method,
                 path,
-                pairs,
+                form,
                 options: Options::default(),
             },
             decode,

@@ -1,12 +1,13 @@
 //! Project automation: `cargo xtask subset --from <spec>`, `cargo xtask regen [--check]`,
 //! `cargo xtask api-diff OLD NEW`, `cargo xtask whole-spec [--check]` (the generator's reach over
-//! a whole Stripe spec), and the maintainer benchmarks `bench-build` and `bench-codegen` (slow;
+//! a whole Stripe spec), and the maintainer benchmarks `bench`, `bench-build` and `bench-codegen` (slow;
 //! not run in CI).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod api_diff;
+mod bench;
 mod bench_build;
 mod bench_codegen;
 mod regen;
@@ -20,6 +21,8 @@ usage:
                                                        (--check: fail if committed files differ)
   cargo xtask api-diff <old spec> <new spec>           Markdown report of what an upgrade changes
                                                        for Rust users (full specs or subsets)
+  cargo xtask bench [--quick]                          runtime speed vs async-stripe, serde_json::Value and
+                                                       raw reqwest: decode, encode, memory, loopback req/s
   cargo xtask bench-build [--runs N]                   clean build time and binary size of a minimal app
                                                        vs. plain reqwest (slow; N runs, default 1)
   cargo run --release -p xtask -- bench-codegen [--runs N] [--spec <path>]
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
                 "expected `api-diff <old spec> <new spec>`\n{USAGE}"
             )),
         },
+        Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
         Some("bench-build") => runs(&args, 1).and_then(bench_build::run),
         Some("bench-codegen") => bench_codegen_args(&args)
             .and_then(|(runs, spec)| bench_codegen::run(runs, spec.as_deref())),

@@ -137,37 +137,37 @@ impl crate::__private::Decode for crate::List<Item> {
 }
 impl crate::__private::Encode for ListCheckoutSessionsParams {
     #[inline(never)]
-    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+    fn encode(&self) -> Result<String, crate::Error> {
         crate::__private::encode_form(self)
     }
 }
 impl crate::__private::Encode for CreateCheckoutSessionParams {
     #[inline(never)]
-    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+    fn encode(&self) -> Result<String, crate::Error> {
         crate::__private::encode_form(self)
     }
 }
 impl crate::__private::Encode for RetrieveCheckoutSessionParams {
     #[inline(never)]
-    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+    fn encode(&self) -> Result<String, crate::Error> {
         crate::__private::encode_form(self)
     }
 }
 impl crate::__private::Encode for UpdateCheckoutSessionParams {
     #[inline(never)]
-    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+    fn encode(&self) -> Result<String, crate::Error> {
         crate::__private::encode_form(self)
     }
 }
 impl crate::__private::Encode for ExpireCheckoutSessionParams {
     #[inline(never)]
-    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+    fn encode(&self) -> Result<String, crate::Error> {
         crate::__private::encode_form(self)
     }
 }
 impl crate::__private::Encode for ListCheckoutSessionLineItemsParams {
     #[inline(never)]
-    fn encode(&self) -> Result<Vec<(String, String)>, crate::Error> {
+    fn encode(&self) -> Result<String, crate::Error> {
         crate::__private::encode_form(self)
     }
 }
