@@ -287,7 +287,7 @@ impl<'de> Deserialize<'de> for Event {
 }
 
 /// The full path of a problem inside `data.object`, given its path relative to the object
-/// (`serde_path_to_error` renders the empty path as `.`).
+/// (the root is rendered as `.`).
 fn object_path(inner: &str) -> String {
     if inner.is_empty() || inner == "." {
         "data.object".to_owned()

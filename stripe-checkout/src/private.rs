@@ -30,7 +30,7 @@ pub fn object_tag(value: &Value) -> (Option<String>, bool) {
 /// `.` for the document itself) and what was wrong there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
-    /// Where, as `serde_path_to_error` renders it.
+    /// Where: keys and indices from the root, `data[0].amount_total`; `.` for the root.
     pub path: String,
     /// What serde_json said.
     pub message: String,
@@ -51,49 +51,117 @@ pub trait Encode {
 /// The one generic decoder behind every [`Decode`] impl: the whole document must be a `T`,
 /// with nothing after it, and a failure names its JSON path.
 ///
-/// Path tracking costs about 45 % of a successful decode, and almost every response decodes,
-/// so the document is decoded without it first and only a failure is decoded again with
-/// `serde_path_to_error` to find the path. Both passes see the same bytes, so the second one
-/// fails at the same place.
-///
-/// The fast pass checks UTF-8 once for the whole body and then reads it as `&str`, which spares
-/// serde_json a check per string; a body that is not UTF-8 goes to the slow pass, which reports
-/// where.
+/// Tracking the path while decoding (`serde_path_to_error`) cost about 45 % of every successful
+/// decode and a second copy of each type's parser in the binary. Instead the body is checked
+/// for UTF-8 once, read as `&str` (sparing serde_json a check per string), and only when it
+/// fails is the path worked out, from the error's position, by [`path_at`].
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err(decode_json_slow::<T>(bytes));
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            return Err(JsonError {
+                path: path_at(bytes, e.valid_up_to()),
+                message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            })
+        }
     };
     let mut de = serde_json::Deserializer::from_str(text);
-    match T::deserialize(&mut de) {
-        Ok(value) if de.end().is_ok() => Ok(value),
-        _ => Err(decode_json_slow::<T>(bytes)),
+    let value = T::deserialize(&mut de).map_err(|e| json_error(bytes, &e))?;
+    match de.end() {
+        Ok(()) => Ok(value),
+        // Trailing garbage after a complete document.
+        Err(e) => Err(JsonError {
+            path: ".".to_owned(),
+            message: e.to_string(),
+        }),
     }
 }
 
-/// The failure of [`decode_json`], with its path. Kept out of line: it is the cold path.
+/// A serde_json failure inside `bytes`, with the path of where it happened.
 #[cold]
 #[inline(never)]
-fn decode_json_slow<T: DeserializeOwned>(bytes: &[u8]) -> JsonError {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(_) => match de.end() {
-            // Trailing garbage after a complete document.
-            Err(e) => JsonError {
-                path: ".".to_owned(),
-                message: e.to_string(),
-            },
-            // Unreachable for a deterministic `Deserialize`; say so rather than panic.
-            Ok(()) => JsonError {
-                path: ".".to_owned(),
-                message: "the document failed to decode once and decoded the second time"
-                    .to_owned(),
-            },
-        },
-        Err(e) => JsonError {
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        },
+fn json_error(bytes: &[u8], e: &serde_json::Error) -> JsonError {
+    // serde_json positions are 1-based lines and 1-based byte columns of the offending byte.
+    let line_start = if e.line() <= 1 {
+        0
+    } else {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(e.line() - 2)
+            .map_or(bytes.len(), |(i, _)| i + 1)
+    };
+    JsonError {
+        path: path_at(bytes, line_start.saturating_add(e.column())),
+        message: e.to_string(),
     }
+}
+
+/// The JSON path of the value that encloses byte `end` (exclusive) of `json`, rendered as
+/// `data[0].amount_total` (`.` for the document itself): keys of the open objects and indices
+/// of the open arrays, found by scanning the text up to `end`.
+fn path_at(json: &[u8], end: usize) -> String {
+    enum Frame {
+        /// The key whose value is being read; `None` between a `{`/`,` and the next key.
+        Object(Option<String>),
+        Array(usize),
+    }
+    let end = end.min(json.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match json[i] {
+            b'{' => stack.push(Frame::Object(None)),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => drop(stack.pop()),
+            b',' => match stack.last_mut() {
+                Some(Frame::Object(key)) => *key = None,
+                Some(Frame::Array(index)) => *index += 1,
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < json.len() && json[j] != b'"' {
+                    // Skip the escaped character, so `\"` does not end the string.
+                    j += if json[j] == b'\\' { 2 } else { 1 };
+                }
+                let j = j.min(json.len());
+                if let Some(Frame::Object(key @ None)) = stack.last_mut() {
+                    let raw = String::from_utf8_lossy(&json[start..j]);
+                    // Keys are plain in practice; decode escapes when there are any.
+                    let name = serde_json::from_str::<String>(&format!("\"{raw}\""))
+                        .unwrap_or_else(|_| raw.into_owned());
+                    *key = Some(name);
+                }
+                i = j;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object(None) => {}
+            Frame::Array(index) => {
+                path.push('[');
+                path.push_str(&index.to_string());
+                path.push(']');
+            }
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
 }
 
 /// The one generic encoder behind every [`Encode`] impl. It writes the form string directly,
