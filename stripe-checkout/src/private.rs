@@ -201,6 +201,17 @@ mod tests {
         let err = decode_json::<Page>(b"").unwrap_err();
         assert_eq!(err.path, ".");
 
+        // Escaped keys, nested arrays, and commas or brackets inside strings.
+        let json = br#"{"a\"b":[[1,"x,]"],[2,{"k":"}"}]],"c":1}"#;
+        let at = |needle: &str| {
+            let i = json.windows(needle.len()).position(|w| w == needle.as_bytes());
+            path_at(json, i.unwrap() + needle.len())
+        };
+        assert_eq!(at(r#""x,]""#), "a\"b[0][1]");
+        assert_eq!(at(r#""}""#), "a\"b[1][1].k");
+        assert_eq!(at(r#""c":1"#), "c");
+        assert_eq!(path_at(json, json.len()), ".");
+
         // Not UTF-8 inside a string: the path says where.
         let err = decode_json::<Page>(b"{\"data\":[{\"amount\":\"\xff\"}]}").unwrap_err();
         assert_eq!(err.path, "data[0].amount");
