@@ -204,7 +204,9 @@ mod tests {
         // Escaped keys, nested arrays, and commas or brackets inside strings.
         let json = br#"{"a\"b":[[1,"x,]"],[2,{"k":"}"}]],"c":1}"#;
         let at = |needle: &str| {
-            let i = json.windows(needle.len()).position(|w| w == needle.as_bytes());
+            let i = json
+                .windows(needle.len())
+                .position(|w| w == needle.as_bytes());
             path_at(json, i.unwrap() + needle.len())
         };
         assert_eq!(at(r#""x,]""#), "a\"b[0][1]");
