@@ -327,7 +327,7 @@ fn version_advice(message: String, event_version: Option<&str>) -> String {
 }
 
 /// The full path of a problem inside `data.object`, given its path relative to the object
-/// (`serde_path_to_error` renders the empty path as `.`).
+/// (the root is rendered as `.`).
 fn object_path(inner: &str) -> String {
     if inner.is_empty() || inner == "." {
         "data.object".to_owned()
