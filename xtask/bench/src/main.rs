@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use stripe_checkout::__private::Decode;
 use stripe_checkout::{
-    CheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionMode,
+    CheckoutSession, CheckoutSessionMode, CreateCheckoutSessionLineItems,
     CreateCheckoutSessionParams, List,
 };
 
@@ -324,10 +324,9 @@ fn price(i: usize) -> String {
 
 /// The create params every encode and loopback row uses: 10 line items, 20 metadata keys.
 pub fn our_params() -> CreateCheckoutSessionParams {
-    // The only constructor call: when `new` changes its arguments, this line changes.
-    let mut params = CreateCheckoutSessionParams::new(SUCCESS_URL);
+    // The only constructor call: when the constructors change, this line changes.
+    let mut params = CreateCheckoutSessionParams::hosted(CheckoutSessionMode::Payment, SUCCESS_URL);
     params.cancel_url = Some(CANCEL_URL.into());
-    params.mode = Some(CreateCheckoutSessionMode::Payment);
     params.line_items = Some(
         (0..LINE_ITEMS)
             .map(|i| CreateCheckoutSessionLineItems {
