@@ -54,7 +54,7 @@ pub trait Encode {
 /// No path is tracked while decoding: tracking costs about 45 % of a successful decode, and a
 /// second, path-tracking decoder per type (to rerun on failure) would double the serde code in
 /// every binary. A failure's path is instead recovered from serde_json's line and column by an
-/// untyped scan of the bytes ([`crate::json_path`]), which names the same place.
+/// untyped scan of the bytes (`json_path.rs`), which names the same place.
 ///
 /// The body's UTF-8 is checked once and it is then read as `&str`, which spares serde_json a
 /// check per string.
