@@ -43,9 +43,12 @@ fn operations(old: &Ir, new: &Ir, out: &mut Vec<Change>) {
         ir.services
             .iter()
             .flat_map(|s| {
-                s.operations
-                    .iter()
-                    .map(move |o| ((o.path.clone(), verb(o)), (s.name.clone(), o.clone())))
+                s.operations.iter().map(move |o| {
+                    (
+                        (o.path.clone(), o.http_method.verb().to_owned()),
+                        (s.name.clone(), o.clone()),
+                    )
+                })
             })
             .collect()
     };
@@ -325,15 +328,6 @@ fn is_component(pointer: &str) -> bool {
     pointer
         .strip_prefix("/components/schemas/")
         .is_some_and(|rest| !rest.contains('/'))
-}
-
-fn verb(operation: &Operation) -> String {
-    match operation.http_method {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-        HttpMethod::Delete => "DELETE",
-    }
-    .to_owned()
 }
 
 fn presence(field: &Field) -> &'static str {

@@ -912,12 +912,10 @@ fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> {
 
 /// `/paths/~1v1~1checkout~1sessions/post`.
 fn operation_pointer(operation: &Operation) -> String {
-    let method = match operation.http_method {
-        HttpMethod::Get => "get",
-        HttpMethod::Post => "post",
-        HttpMethod::Delete => "delete",
-    };
-    crate::error::join(&crate::error::join("/paths", &operation.path), method)
+    crate::error::join(
+        &crate::error::join("/paths", &operation.path),
+        operation.http_method.key(),
+    )
 }
 
 fn service_def(service: &Service) -> Result<TokenStream, Error> {
@@ -963,11 +961,7 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
         HttpMethod::Post => quote!(crate::Method::Post),
         HttpMethod::Delete => quote!(crate::Method::Delete),
     };
-    let verb = match operation.http_method {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-        HttpMethod::Delete => "DELETE",
-    };
+    let verb = operation.http_method.verb();
 
     // `/v1/checkout/sessions/{session}`: each id is encoded as one path segment into a local of
     // the same name, and the template stays readable as an inline `format!` string.

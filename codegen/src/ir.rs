@@ -226,3 +226,24 @@ pub enum HttpMethod {
     /// DELETE.
     Delete,
 }
+
+impl HttpMethod {
+    /// The operation's key under its OpenAPI path item (`get`, `post`, `delete`), as JSON
+    /// pointers into the spec name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+        }
+    }
+
+    /// The method as HTTP spells it (`GET`, `POST`, `DELETE`), for docs and reports.
+    pub fn verb(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}

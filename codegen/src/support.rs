@@ -17,7 +17,7 @@ pub fn set_aside_unsupported(ir: &mut Ir) {
                 Some(reason) => ir.skipped.push(Skipped {
                     pointer: join(
                         &join("/paths", &operation.path),
-                        verb(operation.http_method),
+                        operation.http_method.key(),
                     ),
                     reason,
                 }),
@@ -51,12 +51,4 @@ pub fn unsupported(operation: &Operation) -> Option<String> {
             "`{media}` response (a document, not JSON; served by files.stripe.com); the runtime decodes JSON only"
         )),
     })
-}
-
-fn verb(method: HttpMethod) -> &'static str {
-    match method {
-        HttpMethod::Get => "get",
-        HttpMethod::Post => "post",
-        HttpMethod::Delete => "delete",
-    }
 }

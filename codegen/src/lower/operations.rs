@@ -167,7 +167,7 @@ impl<'a> Lowerer<'a> {
         method_name: &str,
         plan: &PlannedService<'_>,
     ) -> Result<Operation, Error> {
-        let pointer = join(&join("/paths", path), method_key(method));
+        let pointer = join(&join("/paths", path), method.key());
         let base = plan.base.as_str();
         let module = plan.module.as_str();
         let method_name = method_name.to_owned();
@@ -291,7 +291,7 @@ impl<'a> Lowerer<'a> {
                 name: params_name.clone(),
                 doc: Some(format!(
                     "Parameters for `{} {path}` ({operation_id}).",
-                    method_key(method).to_uppercase()
+                    method.verb()
                 )),
                 pointer: pointer.clone(),
                 module: module.to_owned(),
@@ -359,14 +359,6 @@ impl<'a> Lowerer<'a> {
             module: &module,
         };
         Ok((self.ty(schema, &ctx)?, ResponseEncoding::Json))
-    }
-}
-
-pub(super) fn method_key(method: HttpMethod) -> &'static str {
-    match method {
-        HttpMethod::Get => "get",
-        HttpMethod::Post => "post",
-        HttpMethod::Delete => "delete",
     }
 }
 
