@@ -376,9 +376,8 @@ fn ty_tokens(ty: &Ty, pointer: &str) -> Result<TokenStream, Error> {
 /// Whether a value of this type can be compared with `Eq` (no floats or JSON inside).
 fn derives(direction: Direction) -> TokenStream {
     match direction {
-        Direction::Response => {
-            quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)])
-        }
+        // Decoding is `FromJson` (see `decode_impls`), not serde's derive.
+        Direction::Response => quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)]),
         Direction::Request => quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)]),
     }
 }
@@ -412,12 +411,10 @@ fn struct_def(
         }
         match (def.direction, field.optional, field.nullable) {
             // Stripe leaves nullable fields out of `required` but always sends them, `null` when
-            // empty: read a missing key or `null` as `None`, and write `null` back so a round
-            // trip keeps the key.
-            (Direction::Response, _, true) => serde_args.push(quote!(default)),
+            // empty: write `null` back so a round trip keeps the key.
+            (Direction::Response, _, true) => {}
             // Optional and never null: includable fields such as `line_items`, sent only on request.
             (Direction::Response, true, false) => {
-                serde_args.push(quote!(default));
                 serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
             }
             (Direction::Request, true, _) | (Direction::Request, false, true) => {
@@ -442,11 +439,7 @@ fn struct_def(
         // Older and newer API versions send fields this spec does not have (a 2023 session's
         // `shipping_details`, a newer price's `trial_period_days`): keep them rather than drop
         // them silently, and write them back on serialization.
-        let extra = if fields.iter().any(|f| f.name == "extra") {
-            "extra_fields"
-        } else {
-            "extra"
-        };
+        let extra = extra_field_name(fields);
         let extra_doc = "Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.";
         let mut attrs = doc_attrs(extra_doc);
         attrs.push(serde_attr(quote!(flatten)));
@@ -488,7 +481,73 @@ fn struct_def(
         (Direction::Response, _) => TokenStream::new(),
     };
     let identified = identified_impl(&name, fields);
-    Ok((item, quote!(#constructor #identified)))
+    let decode = match def.direction {
+        Direction::Response => struct_decode_impl(def, &name, fields)?,
+        Direction::Request => TokenStream::new(),
+    };
+    Ok((item, quote!(#constructor #identified #decode)))
+}
+
+/// `FromJson` for a response struct: one non-generic function that matches keys and calls the
+/// field types' decoders (`decode.rs` says why not serde's derive), plus a serde `Deserialize`
+/// that goes through it, so both decoders agree.
+fn struct_decode_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<TokenStream, Error> {
+    let extra = extra_field_name(fields);
+    let extra_ident = Ident::new(extra, Span::call_site());
+    let mut locals = Vec::new();
+    let mut arms = Vec::new();
+    let mut checks = Vec::new();
+    for field in fields {
+        let field_ident = ident(&field.name, &def.pointer)?;
+        let wire = &field.wire_name;
+        locals.push(quote!(let mut #field_ident = None;));
+        if field.optional || field.nullable {
+            arms.push(quote!(#wire => __p.set_nullable(&mut #field_ident),));
+        } else {
+            arms.push(quote!(#wire => __p.set(&mut #field_ident),));
+            checks.push(quote! {
+                let Some(#field_ident) = #field_ident else {
+                    return Err(__p.missing(#wire));
+                };
+            });
+        }
+    }
+    let inits = fields
+        .iter()
+        .map(|field| ident(&field.name, &def.pointer))
+        .collect::<Result<Vec<_>, _>>()?;
+    let expected = format!("struct {}", def.name);
+    Ok(quote! {
+        impl crate::__private::FromJson for #name {
+            fn from_json(__p: &mut crate::__private::Parser<'_>) -> crate::__private::DecodeResult<Self> {
+                #(#locals)*
+                let mut #extra_ident = std::collections::BTreeMap::new();
+                let mut __object = __p.object(#expected)?;
+                while let Some(__key) = __object.next_key(__p)? {
+                    match &*__key {
+                        #(#arms)*
+                        _ => __p.keep(__key, &mut #extra_ident),
+                    }
+                }
+                #(#checks)*
+                Ok(#name { #(#inits,)* #extra_ident })
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::__private::deserialize_via_json(deserializer)
+            }
+        }
+    })
+}
+
+/// The name of the field that keeps unknown keys: `extra`, unless the spec has an `extra`.
+fn extra_field_name(fields: &[Field]) -> &'static str {
+    if fields.iter().any(|f| f.name == "extra") {
+        "extra_fields"
+    } else {
+        "extra"
+    }
 }
 
 /// `#[serde(args)]`.
@@ -716,6 +775,11 @@ fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStream, Error> {
                 Ok(#name::from(value.as_str()))
             }
         }
+        impl crate::__private::FromJson for #name {
+            fn from_json(__p: &mut crate::__private::Parser<'_>) -> crate::__private::DecodeResult<Self> {
+                Ok(#name::from(&*__p.string()?))
+            }
+        }
     })
 }
 
@@ -761,7 +825,7 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
         let object = &tag.object;
         let deleted = tag.deleted;
         arms.push(quote! {
-            (Some(#object), #deleted) => serde_json::from_value(value).map(#name::#variant_ident),
+            (Some(#object), #deleted) => __p.decode().map(#name::#variant_ident),
         });
     }
     let unknown_doc = " An object of a type this version of the crate does not know.";
@@ -782,15 +846,18 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
                 }
             }
         }
+        impl crate::__private::FromJson for #name {
+            fn from_json(__p: &mut crate::__private::Parser<'_>) -> crate::__private::DecodeResult<Self> {
+                let (object, deleted) = __p.object_tag()?;
+                match (object.as_deref(), deleted) {
+                    #(#arms)*
+                    _ => __p.decode().map(#name::Unknown),
+                }
+            }
+        }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                let (object, deleted) = crate::__private::object_tag(&value);
-                let result = match (object.as_deref(), deleted) {
-                    #(#arms)*
-                    _ => Ok(#name::Unknown(value)),
-                };
-                result.map_err(serde::de::Error::custom)
+                crate::__private::deserialize_via_json(deserializer)
             }
         }
         impl crate::Identified for #name {
@@ -827,9 +894,12 @@ fn untagged_response_union(def: &TypeDef, variants: &[Variant]) -> Result<TokenS
         variant_tokens.push(quote!(#[doc = #variant_doc] #variant_ident(#ty),));
         let label = &variant.name;
         attempts.push(quote! {
-            match <#ty as serde::Deserialize>::deserialize(&value) {
+            match __p.decode::<#ty>() {
                 Ok(member) => return Ok(#name::#variant_ident(member)),
-                Err(e) => errors.push(format!("{}: {e}", #label)),
+                Err(e) => {
+                    errors.push(format!("{}: {}", #label, e.message));
+                    __p.reset(start);
+                }
             }
         });
         serialize_arms.push(
@@ -852,49 +922,39 @@ fn untagged_response_union(def: &TypeDef, variants: &[Variant]) -> Result<TokenS
                 }
             }
         }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        impl crate::__private::FromJson for #name {
+            fn from_json(__p: &mut crate::__private::Parser<'_>) -> crate::__private::DecodeResult<Self> {
+                let start = __p.mark();
                 let mut errors: Vec<String> = Vec::new();
                 #(#attempts)*
-                Err(serde::de::Error::custom(format!(
+                Err(__p.error_here(format!(
                     "no member of `{}` matched: {}",
                     #type_name,
                     errors.join("; ")
                 )))
             }
         }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::__private::deserialize_via_json(deserializer)
+            }
+        }
     })
 }
 
-/// One non-generic `Decode` impl per response type and `Encode` impl per params type, so serde's
-/// code for them is compiled once, in this crate, not again in every crate calling an endpoint.
+/// One non-generic `Encode` impl per params type, so serde's code for them is compiled once, in
+/// this crate, not again in every crate calling an endpoint. (Responses need nothing of the
+/// kind: their `FromJson` decoders are not generic.)
 fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> {
     let operations = ir.services.iter().flat_map(|s| &s.operations);
     // Each impl is reported against the first operation that needs it.
-    let mut responses: Vec<(&Ty, String)> = Vec::new();
     let mut params: Vec<(&str, String)> = Vec::new();
     for operation in operations {
-        if !responses.iter().any(|(ty, _)| **ty == operation.response) {
-            responses.push((&operation.response, operation_pointer(operation)));
-        }
         if !params.iter().any(|(name, _)| *name == operation.params) {
             params.push((&operation.params, operation_pointer(operation)));
         }
     }
     let mut impls = Vec::new();
-    for (response, pointer) in responses {
-        let ty = ty_tokens(response, &pointer)?;
-        let tokens = quote! {
-            impl crate::__private::Decode for #ty {
-                #[inline(never)]
-                fn decode(bytes: &[u8]) -> Result<Self, crate::__private::JsonError> {
-                    crate::__private::decode_json(bytes)
-                }
-            }
-        };
-        impls.push((tokens, pointer));
-    }
     for (name, pointer) in params {
         let ty = ident(name, &pointer)?;
         let tokens = quote! {

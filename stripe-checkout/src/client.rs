@@ -10,7 +10,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::__private::{decode_json, Decode, Encode};
+use crate::__private::{decode_serde, Decode, Encode};
 use crate::error::TransportError;
 use crate::form;
 use crate::pagination::Paginator;
@@ -250,7 +250,7 @@ impl Client {
             method,
             path.to_owned(),
             form,
-            decode_json::<R>,
+            decode_serde::<R>,
         )
     }
 
@@ -274,7 +274,7 @@ impl Client {
         T: DeserializeOwned + Identified,
     {
         let pairs = form::to_pairs(params);
-        Paginator::new(self.clone(), path, pairs, decode_json::<List<T>>)
+        Paginator::new(self.clone(), path, pairs, decode_serde::<List<T>>)
     }
 
     /// [`Client::paginate`] for the generated types, through their non-generic impls.

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::de::{self, Deserialize, Deserializer};
 use serde::{Serialize, Serializer};
 
-use crate::__private::{decode_json, Decode, JsonError};
+use crate::__private::{decode_serde, Decode, JsonError};
 use crate::Timestamp;
 
 /// The type that `data.object` of a `checkout.session.*` event deserializes into.
@@ -221,7 +221,7 @@ impl Event {
     /// come after `data` in the payload; its path is then prefixed so errors read
     /// `data.object.amount_total`, not `amount_total`.
     pub(crate) fn from_slice_with_path(payload: &[u8]) -> Result<Event, JsonError> {
-        let raw: RawEvent = decode_json(payload)?;
+        let raw: RawEvent = decode_serde(payload)?;
         raw.into_event()
     }
 }

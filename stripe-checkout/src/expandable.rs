@@ -5,6 +5,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 
+use crate::decode::{DecodeResult, FromJson, Parser};
+
 /// A field that holds an object's id unless the request asked Stripe to expand it
 /// (`expand[]=customer`), in which case it holds the object itself.
 ///
@@ -104,6 +106,17 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Expandable<T> {
         }
 
         deserializer.deserialize_any(ExpandableVisitor(std::marker::PhantomData))
+    }
+}
+
+impl<T: FromJson> FromJson for Expandable<T> {
+    fn from_json(p: &mut Parser<'_>) -> DecodeResult<Self> {
+        // A string is an id, anything else must be the object.
+        if p.peek_string() {
+            p.string().map(|id| Expandable::Id(id.into_owned()))
+        } else {
+            T::from_json(p).map(|object| Expandable::Object(Box::new(object)))
+        }
     }
 }
 

@@ -232,55 +232,98 @@ mod tests {
 mod session_tests {
     use serde_json::Value;
 
-    /// Every leaf of a real session, replaced by a value of the wrong type: wherever decoding
-    /// fails, the recovered path is the one path tracking reports.
+    use crate::__private::decode_json;
+    use crate::CheckoutSession;
+
+    /// Every leaf of a real session replaced by a value of the wrong type, and every member
+    /// removed: wherever decoding fails, the error names exactly the value that was changed
+    /// (or, for a removed required member, the object it was removed from).
     #[test]
-    fn every_wrong_leaf_of_a_session_is_located_like_path_tracking_does() {
+    fn every_wrong_leaf_of_a_session_is_located_exactly() {
         let original: Value =
             serde_json::from_str(include_str!("../tests/fixtures/session_2026-08.json")).unwrap();
-        let mut pointers = Vec::new();
-        leaves(&original, String::new(), &mut pointers);
+        let mut leaves_found = Vec::new();
+        walk(&original, String::new(), ".".to_owned(), &mut leaves_found);
         let mut checked = 0;
-        for pointer in &pointers {
+        for (pointer, path, parent_path) in &leaves_found {
             for wrong in [
-                Value::from(12),
-                serde_json::json!({"x": 1}),
-                Value::from("text"),
+                Some(Value::from(12)),
+                Some(serde_json::json!({"x": 1})),
+                Some(Value::from("text")),
+                None,
             ] {
                 let mut doc = original.clone();
-                *doc.pointer_mut(pointer).unwrap() = wrong;
+                let want = match &wrong {
+                    Some(wrong) => {
+                        *doc.pointer_mut(pointer).unwrap() = wrong.clone();
+                        path
+                    }
+                    None => {
+                        let (parent, key) = pointer.rsplit_once('/').unwrap();
+                        let Some(Value::Object(map)) = doc.pointer_mut(parent) else {
+                            continue;
+                        };
+                        map.remove(key);
+                        parent_path
+                    }
+                };
                 let text = serde_json::to_string_pretty(&doc).unwrap();
-                let Err(err) = serde_json::from_str::<crate::CheckoutSession>(&text) else {
+                let Err(err) = decode_json::<CheckoutSession>(text.as_bytes()) else {
                     continue;
                 };
-                let mut de = serde_json::Deserializer::from_str(&text);
-                let tracked =
-                    serde_path_to_error::deserialize::<_, crate::CheckoutSession>(&mut de)
-                        .unwrap_err();
-                assert_eq!(
-                    super::path_at(text.as_bytes(), err.line(), err.column()),
-                    tracked.path().to_string(),
-                    "{pointer}"
+                // An object put where a scalar was may fail inside itself (`metadata.x`).
+                let inside = want == "." || err.path.starts_with(&format!("{want}."));
+                assert!(
+                    err.path == *want || (inside && wrong.as_ref().is_some_and(Value::is_object)),
+                    "{pointer} -> {wrong:?}: {} at {}",
+                    err.message,
+                    err.path
                 );
+                // serde's `Deserialize` goes through the same decoder and says where too.
+                let serde_err = serde_json::from_str::<CheckoutSession>(&text).unwrap_err();
+                if err.path != "." {
+                    assert!(
+                        serde_err
+                            .to_string()
+                            .contains(&format!("at `{}`", err.path)),
+                        "{serde_err}"
+                    );
+                }
                 checked += 1;
             }
         }
-        assert!(checked > 100, "only {checked} failing mutations");
+        assert!(checked > 200, "only {checked} failing mutations");
     }
 
-    fn leaves(value: &Value, at: String, out: &mut Vec<String>) {
+    /// (JSON pointer, path, path of the containing object) of every leaf.
+    fn walk(value: &Value, pointer: String, path: String, out: &mut Vec<(String, String, String)>) {
+        let join = |key: &str| {
+            if path == "." {
+                key.to_owned()
+            } else {
+                format!("{path}.{key}")
+            }
+        };
         match value {
             Value::Object(map) => {
                 for (k, v) in map {
-                    leaves(v, format!("{at}/{k}"), out);
+                    let child = join(k);
+                    if !matches!(v, Value::Object(_) | Value::Array(_)) {
+                        out.push((format!("{pointer}/{k}"), child.clone(), path.clone()));
+                    }
+                    walk(v, format!("{pointer}/{k}"), child, out);
                 }
             }
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
-                    leaves(v, format!("{at}/{i}"), out);
+                    let child = format!("{}[{i}]", if path == "." { "" } else { &path });
+                    if !matches!(v, Value::Object(_) | Value::Array(_)) {
+                        out.push((format!("{pointer}/{i}"), child.clone(), path.clone()));
+                    }
+                    walk(v, format!("{pointer}/{i}"), child, out);
                 }
             }
-            _ => out.push(at),
+            _ => {}
         }
     }
 }

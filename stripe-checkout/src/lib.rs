@@ -51,6 +51,7 @@
 #![warn(rust_2018_idioms)]
 
 mod client;
+mod decode;
 mod error;
 mod event;
 mod expandable;

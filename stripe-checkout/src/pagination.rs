@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::__private::JsonError;
 use crate::client::{Client, Method};
+use crate::decode::{DecodeResult, FromJson, Parser};
 use crate::error::PaginationError;
 use crate::request::{Call, Options, SendFuture};
 use crate::{Error, Identified};
@@ -43,6 +44,29 @@ impl<T> Default for List<T> {
             has_more: false,
             url: String::new(),
         }
+    }
+}
+
+impl<T: FromJson> FromJson for List<T> {
+    fn from_json(p: &mut Parser<'_>) -> DecodeResult<Self> {
+        let mut list = List::default();
+        let mut data = None;
+        let mut object = p.object("struct List")?;
+        while let Some(key) = object.next_key(p)? {
+            match &*key {
+                "object" => list.object = p.decode()?,
+                "data" => data = Some(p.decode()?),
+                "has_more" => list.has_more = p.decode()?,
+                "url" => list.url = p.decode()?,
+                // A page is only its items and cursor; other keys (none today) are not kept.
+                _ => p.skip()?,
+            }
+        }
+        let Some(data) = data else {
+            return Err(p.missing("data"));
+        };
+        list.data = data;
+        Ok(list)
     }
 }
 

@@ -1,30 +1,17 @@
 //! Helpers the generated code calls; not part of the public API.
 //!
-//! [`Decode`] and [`Encode`] exist for build cost. serde's code for a type is generic over the
-//! (de)serializer, so a plain `send::<CheckoutSession>` would compile the whole session parser
-//! again in every crate that calls an endpoint, and in release builds (no shared generics) once
-//! per crate. The generator instead emits one non-generic `#[inline(never)]` impl per response
-//! and params type, so that code is compiled once, here.
+//! [`Decode`] and [`Encode`] exist for build cost. Response types decode through `FromJson`
+//! (`decode.rs`), whose functions are not generic, so they are compiled once, here. serde's code
+//! for a params type is generic over the serializer, so a plain `send(&params)` would compile the
+//! form encoder again in every crate that calls an endpoint; the generator instead emits one
+//! non-generic `#[inline(never)]` [`Encode`] impl per params type.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use crate::decode::{DecodeResult, FromJson, Mark, Parser};
 use crate::Error;
-
-/// The `object` and `deleted` fields of a JSON object: what tells union members apart
-/// (`customer` vs the `deleted: true` form of a customer).
-pub fn object_tag(value: &Value) -> (Option<String>, bool) {
-    let object = value
-        .get("object")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let deleted = value
-        .get("deleted")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    (object, deleted)
-}
 
 /// A JSON document that did not decode: the path of the failure (`data[0].amount_total`,
 /// `.` for the document itself) and what was wrong there.
@@ -36,10 +23,16 @@ pub struct JsonError {
     pub message: String,
 }
 
-/// A response type decoded from JSON bytes by a non-generic function.
+/// A response document decoded from JSON bytes: every [`FromJson`] type.
 pub trait Decode: Sized {
     /// Decodes one JSON document.
     fn decode(bytes: &[u8]) -> Result<Self, JsonError>;
+}
+
+impl<T: FromJson> Decode for T {
+    fn decode(bytes: &[u8]) -> Result<Self, JsonError> {
+        decode_json(bytes)
+    }
 }
 
 /// A params type encoded as a Stripe form by a non-generic function.
@@ -48,32 +41,47 @@ pub trait Encode {
     fn encode(&self) -> Result<String, Error>;
 }
 
-/// The one generic decoder behind every [`Decode`] impl: the whole document must be a `T`,
-/// with nothing after it, and a failure names its JSON path.
+/// Decodes a whole document as a `T`, with nothing after it; a failure names its JSON path.
 ///
-/// No path is tracked while decoding: tracking costs about 45 % of a successful decode, and a
-/// second, path-tracking decoder per type (to rerun on failure) would double the serde code in
-/// every binary. A failure's path is instead recovered from serde_json's line and column by an
-/// untyped scan of the bytes (`json_path.rs`), which names the same place.
+/// No path is tracked while decoding. A failure knows its byte offset, and `json_path.rs`
+/// names the value there by an untyped scan of the bytes, only when something failed.
 ///
-/// The body's UTF-8 is checked once and it is then read as `&str`, which spares serde_json a
-/// check per string.
-pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            return Err(JsonError {
-                path: crate::json_path::path_at_offset(bytes, e.valid_up_to()),
-                message: format!(
-                    "the body is not UTF-8 (invalid byte at offset {})",
-                    e.valid_up_to()
-                ),
-            })
-        }
-    };
+/// The body's UTF-8 is checked once up front, so strings are slices of it.
+pub fn decode_json<T: FromJson>(bytes: &[u8]) -> Result<T, JsonError> {
+    let text = utf8(bytes)?;
+    Parser::new(text)
+        .document()
+        .map_err(|e| located(bytes, e.offset, e.message))
+}
+
+/// Decodes a hand-written serde type (events, error bodies) the same way as [`decode_json`].
+pub fn decode_serde<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+    let text = utf8(bytes)?;
     let mut de = serde_json::Deserializer::from_str(text);
     let result = T::deserialize(&mut de).and_then(|value| de.end().map(|()| value));
     result.map_err(|e| failure(bytes, &e))
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, JsonError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        located(
+            bytes,
+            e.valid_up_to(),
+            format!(
+                "the body is not UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+#[cold]
+#[inline(never)]
+fn located(bytes: &[u8], offset: usize, message: String) -> JsonError {
+    JsonError {
+        path: crate::json_path::path_at_offset(bytes, offset),
+        message,
+    }
 }
 
 /// Where and why a decode failed. Kept out of line: it is the cold path, and not generic.
@@ -91,6 +99,27 @@ fn failure(bytes: &[u8], error: &serde_json::Error) -> JsonError {
     }
 }
 
+/// serde's `Deserialize` for a [`FromJson`] type, so `serde_json::from_str` and friends keep
+/// working on generated types: the value is buffered as JSON and decoded by the same code as
+/// the client's responses (one decoder, one behaviour). Slower than [`decode_json`]; the client
+/// never takes this path.
+pub fn deserialize_via_json<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: FromJson,
+{
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    let text = value.to_string();
+    decode_json(text.as_bytes()).map_err(|e| {
+        let message = if e.path == "." {
+            e.message
+        } else {
+            format!("{} at `{}`", e.message, e.path)
+        };
+        <D::Error as serde::de::Error>::custom(message)
+    })
+}
+
 /// The one generic encoder behind every [`Encode`] impl. It writes the form string directly,
 /// without a `(key, value)` pair per field.
 pub fn encode_form<P: Serialize + ?Sized>(params: &P) -> Result<String, Error> {
@@ -99,17 +128,16 @@ pub fn encode_form<P: Serialize + ?Sized>(params: &P) -> Result<String, Error> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::List;
+
+    type Page = List<BTreeMap<String, i64>>;
 
     #[derive(Debug, serde::Deserialize)]
-    struct Item {
-        #[allow(dead_code)]
-        amount: i64,
-    }
-
-    #[derive(Debug, serde::Deserialize)]
-    struct Page {
-        data: Vec<Item>,
+    struct SerdePage {
+        data: Vec<BTreeMap<String, i64>>,
     }
 
     #[test]
@@ -128,8 +156,23 @@ mod tests {
         let err = decode_json::<Page>(b"").unwrap_err();
         assert_eq!(err.path, ".");
 
+        let err = decode_json::<Page>(br#"{"has_more":true}"#).unwrap_err();
+        assert_eq!(
+            (err.path.as_str(), err.message.as_str()),
+            (".", "missing field `data`")
+        );
+
         // Not UTF-8 inside a string: the path says where.
         let err = decode_json::<Page>(b"{\"data\":[{\"amount\":\"\xff\"}]}").unwrap_err();
         assert_eq!(err.path, "data[0].amount");
+    }
+
+    #[test]
+    fn hand_written_serde_types_decode_with_paths_too() {
+        let page: SerdePage = decode_serde(br#"{"data":[{"amount":1}]}"#).unwrap();
+        assert_eq!(page.data[0]["amount"], 1);
+        let err =
+            decode_serde::<SerdePage>(br#"{"data":[{"amount":1},{"amount":"x"}]}"#).unwrap_err();
+        assert_eq!(err.path, "data[1].amount");
     }
 }

@@ -3,29 +3,64 @@
 #[allow(unused_imports)]
 use super::*;
 /// Stripe's `/components/schemas/address` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Address {
     /// City, district, suburb, town, or village.
-    #[serde(default)]
     pub city: Option<String>,
     /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-    #[serde(default)]
     pub country: Option<String>,
     /// Address line 1, such as the street, PO Box, or company name.
-    #[serde(default)]
     pub line1: Option<String>,
     /// Address line 2, such as the apartment, suite, unit, or building.
-    #[serde(default)]
     pub line2: Option<String>,
     /// ZIP or postal code.
-    #[serde(default)]
     pub postal_code: Option<String>,
     /// State, county, province, or region ([ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2)).
-    #[serde(default)]
     pub state: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for Address {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut city = None;
+        let mut country = None;
+        let mut line1 = None;
+        let mut line2 = None;
+        let mut postal_code = None;
+        let mut state = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Address")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "city" => __p.set_nullable(&mut city),
+                "country" => __p.set_nullable(&mut country),
+                "line1" => __p.set_nullable(&mut line1),
+                "line2" => __p.set_nullable(&mut line2),
+                "postal_code" => __p.set_nullable(&mut postal_code),
+                "state" => __p.set_nullable(&mut state),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(Address {
+            city,
+            country,
+            line1,
+            line2,
+            postal_code,
+            state,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// A Checkout Session represents your customer's session as they pay for
 /// one-time purchases or subscriptions through [Checkout](https://docs.stripe.com/payments/checkout)
@@ -41,59 +76,45 @@ pub struct Address {
 /// to begin Checkout.
 ///
 /// Related guide: [Checkout quickstart](https://docs.stripe.com/checkout/quickstart)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutSession {
     /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
-    #[serde(default)]
     pub adaptive_pricing: Option<PaymentPagesCheckoutSessionAdaptivePricing>,
     /// When set, provides configuration for actions to take if this Checkout Session expires.
-    #[serde(default)]
     pub after_expiration: Option<PaymentPagesCheckoutSessionAfterExpiration>,
     /// Enables user redeemable promotion codes.
-    #[serde(default)]
     pub allow_promotion_codes: Option<bool>,
     /// Total of all items before discounts or taxes are applied.
-    #[serde(default)]
     pub amount_subtotal: Option<i64>,
     /// Total of all items after discounts and taxes are applied.
-    #[serde(default)]
     pub amount_total: Option<i64>,
     /// `automatic_tax`: a [`PaymentPagesCheckoutSessionAutomaticTax`].
     pub automatic_tax: PaymentPagesCheckoutSessionAutomaticTax,
     /// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
-    #[serde(default)]
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
     /// `branding_settings`: a [`PaymentPagesCheckoutSessionBrandingSettings`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branding_settings: Option<PaymentPagesCheckoutSessionBrandingSettings>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website.
-    #[serde(default)]
     pub cancel_url: Option<String>,
     /// A unique string to reference the Checkout Session. This can be a
     /// customer ID, a cart ID, or similar, and can be used to reconcile the
     /// Session with your internal systems.
-    #[serde(default)]
     pub client_reference_id: Option<String>,
     /// The client secret of your Checkout Session. Applies to Checkout Sessions with `ui_mode: embedded_page` or `ui_mode: elements`. For `ui_mode: embedded_page`, the client secret is to be used when initializing Stripe.js embedded checkout.
     /// For `ui_mode: elements`, use the client secret with [initCheckout](https://docs.stripe.com/js/custom_checkout/init) on your front end.
-    #[serde(default)]
     pub client_secret: Option<String>,
     /// Information about the customer collected within the Checkout Session.
-    #[serde(default)]
     pub collected_information: Option<PaymentPagesCheckoutSessionCollectedInformation>,
     /// Results of `consent_collection` for this session.
-    #[serde(default)]
     pub consent: Option<PaymentPagesCheckoutSessionConsent>,
     /// When set, provides configuration for the Checkout Session to gather active consent from customers.
-    #[serde(default)]
     pub consent_collection: Option<PaymentPagesCheckoutSessionConsentCollection>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: crate::Timestamp,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    #[serde(default)]
     pub currency: Option<String>,
     /// Currency conversion details for [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing) sessions created before 2025-03-31.
-    #[serde(default)]
     pub currency_conversion: Option<PaymentPagesCheckoutSessionCurrencyConversion>,
     /// Collect additional information from your customer using custom fields. Up to 3 fields are supported. You can't set this parameter if `ui_mode` is `custom`.
     pub custom_fields: Vec<PaymentPagesCheckoutSessionCustomFields>,
@@ -104,86 +125,67 @@ pub struct CheckoutSession {
     /// will create a new customer object based on information provided
     /// during the payment flow unless an existing customer was provided when
     /// the Session was created.
-    #[serde(default)]
     pub customer: Option<crate::Expandable<CustomerOrDeletedCustomer>>,
     /// The ID of the account for this Session.
-    #[serde(default)]
     pub customer_account: Option<String>,
     /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
-    #[serde(default)]
     pub customer_creation: Option<AlwaysOrIfRequired>,
     /// The customer details including the customer's tax exempt status and the customer's tax IDs. Customer's address details are not present on Sessions in `setup` mode.
-    #[serde(default)]
     pub customer_details: Option<PaymentPagesCheckoutSessionCustomerDetails>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
     /// on file. To access information about the customer once the payment flow is
     /// complete, use the `customer` attribute.
-    #[serde(default)]
     pub customer_email: Option<String>,
     /// List of coupons and promotion codes attached to the Checkout Session.
-    #[serde(default)]
     pub discounts: Option<Vec<PaymentPagesCheckoutSessionDiscount>>,
     /// A list of the types of payment methods (e.g., `card`) that should be excluded from this Checkout Session. This should only be used when payment methods for this Checkout Session are managed through the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_payment_method_types: Option<Vec<String>>,
     /// The timestamp at which the Checkout Session will expire.
     pub expires_at: crate::Timestamp,
     /// Unique identifier for the object.
     pub id: String,
     /// The integration identifier for this Checkout Session. Multiple Checkout Sessions can have the same integration identifier.
-    #[serde(default)]
     pub integration_identifier: Option<String>,
     /// ID of the invoice created by the Checkout Session, if it exists.
-    #[serde(default)]
     pub invoice: Option<crate::Expandable<Invoice>>,
     /// Details on the state of invoice creation for the Checkout Session.
-    #[serde(default)]
     pub invoice_creation: Option<PaymentPagesCheckoutSessionInvoiceCreation>,
     /// The line items purchased by the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<crate::List<Item>>,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
-    #[serde(default)]
     pub locale: Option<CheckoutSessionLocale>,
     /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](/api/payment_intents/object), [Invoices](/api/invoices/object), and [Subscriptions](/api/subscriptions/object).
-    #[serde(default)]
     pub managed_payments: Option<PaymentPagesCheckoutSessionManagedPayments>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
-    #[serde(default)]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session.
     pub mode: CheckoutSessionMode,
     /// `name_collection`: a [`PaymentPagesCheckoutSessionNameCollection`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_collection: Option<PaymentPagesCheckoutSessionNameCollection>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The optional items presented to the customer at checkout.
-    #[serde(default)]
     pub optional_items: Option<Vec<PaymentPagesCheckoutSessionOptionalItem>>,
     /// Where the user is coming from. This informs the optimizations that are applied to the session.
-    #[serde(default)]
     pub origin_context: Option<CheckoutSessionOriginContext>,
     /// The ID of the PaymentIntent for Checkout Sessions in `payment` mode. You can't confirm or cancel the PaymentIntent for a Checkout Session. To cancel, [expire the Checkout Session](https://docs.stripe.com/api/checkout/sessions/expire) instead.
-    #[serde(default)]
     pub payment_intent: Option<crate::Expandable<PaymentIntent>>,
     /// The ID of the Payment Link that created this Session.
-    #[serde(default)]
     pub payment_link: Option<crate::Expandable<PaymentLink>>,
     /// Configure whether a Checkout Session should collect a payment method. Defaults to `always`.
-    #[serde(default)]
     pub payment_method_collection: Option<AlwaysOrIfRequired>,
     /// Information about the payment method configuration used for this Checkout session if using dynamic payment methods.
-    #[serde(default)]
     pub payment_method_configuration_details: Option<
         PaymentMethodConfigBizPaymentMethodConfigurationDetails,
     >,
     /// Payment-method-specific configuration for the PaymentIntent or SetupIntent of this CheckoutSession.
-    #[serde(default)]
     pub payment_method_options: Option<CheckoutSessionPaymentMethodOptions>,
     /// A list of the types of payment methods (e.g. card) this Checkout
     /// Session is allowed to accept.
@@ -194,73 +196,59 @@ pub struct CheckoutSession {
     /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object.
     ///
     /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
-    #[serde(default)]
     pub permissions: Option<PaymentPagesCheckoutSessionPermissions>,
     /// `phone_number_collection`: a [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_collection: Option<
         PaymentPagesCheckoutSessionPhoneNumberCollection,
     >,
     /// `presentment_details`: a [`PaymentFlowsPaymentIntentPresentmentDetails`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub presentment_details: Option<PaymentFlowsPaymentIntentPresentmentDetails>,
     /// The ID of the original expired Checkout Session that triggered the recovery flow.
-    #[serde(default)]
     pub recovered_from: Option<String>,
     /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_on_completion: Option<CheckoutSessionRedirectOnCompletion>,
     /// Applies to Checkout Sessions with `ui_mode: embedded_page` or `ui_mode: elements`. The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
-    #[serde(default)]
     pub saved_payment_method_options: Option<
         PaymentPagesCheckoutSessionSavedPaymentMethodOptions,
     >,
     /// The ID of the SetupIntent for Checkout Sessions in `setup` mode. You can't confirm or cancel the SetupIntent for a Checkout Session. To cancel, [expire the Checkout Session](https://docs.stripe.com/api/checkout/sessions/expire) instead.
-    #[serde(default)]
     pub setup_intent: Option<crate::Expandable<SetupIntent>>,
     /// When set, provides configuration for Checkout to collect a shipping address from a customer.
-    #[serde(default)]
     pub shipping_address_collection: Option<
         PaymentPagesCheckoutSessionShippingAddressCollection,
     >,
     /// The details of the customer cost of shipping, including the customer chosen ShippingRate.
-    #[serde(default)]
     pub shipping_cost: Option<PaymentPagesCheckoutSessionShippingCost>,
     /// The shipping rate options applied to this Session.
     pub shipping_options: Vec<PaymentPagesCheckoutSessionShippingOption>,
     /// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
-    #[serde(default)]
     pub status: Option<CheckoutSessionStatus>,
     /// Describes the type of transaction being performed by Checkout in order to customize
     /// relevant text on the page, such as the submit button. `submit_type` can only be
     /// specified on Checkout Sessions in `payment` mode. If blank or `auto`, `pay` is used.
-    #[serde(default)]
     pub submit_type: Option<CheckoutSessionSubmitType>,
     /// The ID of the [Subscription](https://docs.stripe.com/api/subscriptions) for Checkout Sessions in `subscription` mode.
-    #[serde(default)]
     pub subscription: Option<crate::Expandable<Subscription>>,
     /// The URL the customer will be directed to after the payment or
     /// subscription creation is successful.
-    #[serde(default)]
     pub success_url: Option<String>,
     /// `tax_id_collection`: a [`PaymentPagesCheckoutSessionTaxIdCollection`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_id_collection: Option<PaymentPagesCheckoutSessionTaxIdCollection>,
     /// Tax and discount details for the computed total amount.
-    #[serde(default)]
     pub total_details: Option<PaymentPagesCheckoutSessionTotalDetails>,
     /// The UI mode of the Session. Defaults to `hosted_page`.
-    #[serde(default)]
     pub ui_mode: Option<CheckoutSessionUiMode>,
     /// The URL to the Checkout Session. Applies to Checkout Sessions with `ui_mode: hosted_page`. Redirect customers to this URL to take them to Checkout. If you’re using [Custom Domains](https://docs.stripe.com/payments/checkout/custom-domains), the URL will use your subdomain. Otherwise, it’ll use `checkout.stripe.com.`
     /// This value is only present when the session is active.
-    #[serde(default)]
     pub url: Option<String>,
     /// Wallet-specific configuration for this Checkout Session.
-    #[serde(default)]
     pub wallet_options: Option<CheckoutSessionWalletOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
@@ -269,6 +257,283 @@ pub struct CheckoutSession {
 impl crate::Identified for CheckoutSession {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
+    }
+}
+impl crate::__private::FromJson for CheckoutSession {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut adaptive_pricing = None;
+        let mut after_expiration = None;
+        let mut allow_promotion_codes = None;
+        let mut amount_subtotal = None;
+        let mut amount_total = None;
+        let mut automatic_tax = None;
+        let mut billing_address_collection = None;
+        let mut branding_settings = None;
+        let mut cancel_url = None;
+        let mut client_reference_id = None;
+        let mut client_secret = None;
+        let mut collected_information = None;
+        let mut consent = None;
+        let mut consent_collection = None;
+        let mut created = None;
+        let mut currency = None;
+        let mut currency_conversion = None;
+        let mut custom_fields = None;
+        let mut custom_text = None;
+        let mut customer = None;
+        let mut customer_account = None;
+        let mut customer_creation = None;
+        let mut customer_details = None;
+        let mut customer_email = None;
+        let mut discounts = None;
+        let mut excluded_payment_method_types = None;
+        let mut expires_at = None;
+        let mut id = None;
+        let mut integration_identifier = None;
+        let mut invoice = None;
+        let mut invoice_creation = None;
+        let mut line_items = None;
+        let mut livemode = None;
+        let mut locale = None;
+        let mut managed_payments = None;
+        let mut metadata = None;
+        let mut mode = None;
+        let mut name_collection = None;
+        let mut object = None;
+        let mut optional_items = None;
+        let mut origin_context = None;
+        let mut payment_intent = None;
+        let mut payment_link = None;
+        let mut payment_method_collection = None;
+        let mut payment_method_configuration_details = None;
+        let mut payment_method_options = None;
+        let mut payment_method_types = None;
+        let mut payment_status = None;
+        let mut permissions = None;
+        let mut phone_number_collection = None;
+        let mut presentment_details = None;
+        let mut recovered_from = None;
+        let mut redirect_on_completion = None;
+        let mut return_url = None;
+        let mut saved_payment_method_options = None;
+        let mut setup_intent = None;
+        let mut shipping_address_collection = None;
+        let mut shipping_cost = None;
+        let mut shipping_options = None;
+        let mut status = None;
+        let mut submit_type = None;
+        let mut subscription = None;
+        let mut success_url = None;
+        let mut tax_id_collection = None;
+        let mut total_details = None;
+        let mut ui_mode = None;
+        let mut url = None;
+        let mut wallet_options = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutSession")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "adaptive_pricing" => __p.set_nullable(&mut adaptive_pricing),
+                "after_expiration" => __p.set_nullable(&mut after_expiration),
+                "allow_promotion_codes" => __p.set_nullable(&mut allow_promotion_codes),
+                "amount_subtotal" => __p.set_nullable(&mut amount_subtotal),
+                "amount_total" => __p.set_nullable(&mut amount_total),
+                "automatic_tax" => __p.set(&mut automatic_tax),
+                "billing_address_collection" => {
+                    __p.set_nullable(&mut billing_address_collection)
+                }
+                "branding_settings" => __p.set_nullable(&mut branding_settings),
+                "cancel_url" => __p.set_nullable(&mut cancel_url),
+                "client_reference_id" => __p.set_nullable(&mut client_reference_id),
+                "client_secret" => __p.set_nullable(&mut client_secret),
+                "collected_information" => __p.set_nullable(&mut collected_information),
+                "consent" => __p.set_nullable(&mut consent),
+                "consent_collection" => __p.set_nullable(&mut consent_collection),
+                "created" => __p.set(&mut created),
+                "currency" => __p.set_nullable(&mut currency),
+                "currency_conversion" => __p.set_nullable(&mut currency_conversion),
+                "custom_fields" => __p.set(&mut custom_fields),
+                "custom_text" => __p.set(&mut custom_text),
+                "customer" => __p.set_nullable(&mut customer),
+                "customer_account" => __p.set_nullable(&mut customer_account),
+                "customer_creation" => __p.set_nullable(&mut customer_creation),
+                "customer_details" => __p.set_nullable(&mut customer_details),
+                "customer_email" => __p.set_nullable(&mut customer_email),
+                "discounts" => __p.set_nullable(&mut discounts),
+                "excluded_payment_method_types" => {
+                    __p.set_nullable(&mut excluded_payment_method_types)
+                }
+                "expires_at" => __p.set(&mut expires_at),
+                "id" => __p.set(&mut id),
+                "integration_identifier" => __p.set_nullable(&mut integration_identifier),
+                "invoice" => __p.set_nullable(&mut invoice),
+                "invoice_creation" => __p.set_nullable(&mut invoice_creation),
+                "line_items" => __p.set_nullable(&mut line_items),
+                "livemode" => __p.set(&mut livemode),
+                "locale" => __p.set_nullable(&mut locale),
+                "managed_payments" => __p.set_nullable(&mut managed_payments),
+                "metadata" => __p.set_nullable(&mut metadata),
+                "mode" => __p.set(&mut mode),
+                "name_collection" => __p.set_nullable(&mut name_collection),
+                "object" => __p.set(&mut object),
+                "optional_items" => __p.set_nullable(&mut optional_items),
+                "origin_context" => __p.set_nullable(&mut origin_context),
+                "payment_intent" => __p.set_nullable(&mut payment_intent),
+                "payment_link" => __p.set_nullable(&mut payment_link),
+                "payment_method_collection" => {
+                    __p.set_nullable(&mut payment_method_collection)
+                }
+                "payment_method_configuration_details" => {
+                    __p.set_nullable(&mut payment_method_configuration_details)
+                }
+                "payment_method_options" => __p.set_nullable(&mut payment_method_options),
+                "payment_method_types" => __p.set(&mut payment_method_types),
+                "payment_status" => __p.set(&mut payment_status),
+                "permissions" => __p.set_nullable(&mut permissions),
+                "phone_number_collection" => {
+                    __p.set_nullable(&mut phone_number_collection)
+                }
+                "presentment_details" => __p.set_nullable(&mut presentment_details),
+                "recovered_from" => __p.set_nullable(&mut recovered_from),
+                "redirect_on_completion" => __p.set_nullable(&mut redirect_on_completion),
+                "return_url" => __p.set_nullable(&mut return_url),
+                "saved_payment_method_options" => {
+                    __p.set_nullable(&mut saved_payment_method_options)
+                }
+                "setup_intent" => __p.set_nullable(&mut setup_intent),
+                "shipping_address_collection" => {
+                    __p.set_nullable(&mut shipping_address_collection)
+                }
+                "shipping_cost" => __p.set_nullable(&mut shipping_cost),
+                "shipping_options" => __p.set(&mut shipping_options),
+                "status" => __p.set_nullable(&mut status),
+                "submit_type" => __p.set_nullable(&mut submit_type),
+                "subscription" => __p.set_nullable(&mut subscription),
+                "success_url" => __p.set_nullable(&mut success_url),
+                "tax_id_collection" => __p.set_nullable(&mut tax_id_collection),
+                "total_details" => __p.set_nullable(&mut total_details),
+                "ui_mode" => __p.set_nullable(&mut ui_mode),
+                "url" => __p.set_nullable(&mut url),
+                "wallet_options" => __p.set_nullable(&mut wallet_options),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(automatic_tax) = automatic_tax else {
+            return Err(__p.missing("automatic_tax"));
+        };
+        let Some(created) = created else {
+            return Err(__p.missing("created"));
+        };
+        let Some(custom_fields) = custom_fields else {
+            return Err(__p.missing("custom_fields"));
+        };
+        let Some(custom_text) = custom_text else {
+            return Err(__p.missing("custom_text"));
+        };
+        let Some(expires_at) = expires_at else {
+            return Err(__p.missing("expires_at"));
+        };
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(livemode) = livemode else {
+            return Err(__p.missing("livemode"));
+        };
+        let Some(mode) = mode else {
+            return Err(__p.missing("mode"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        let Some(payment_method_types) = payment_method_types else {
+            return Err(__p.missing("payment_method_types"));
+        };
+        let Some(payment_status) = payment_status else {
+            return Err(__p.missing("payment_status"));
+        };
+        let Some(shipping_options) = shipping_options else {
+            return Err(__p.missing("shipping_options"));
+        };
+        Ok(CheckoutSession {
+            adaptive_pricing,
+            after_expiration,
+            allow_promotion_codes,
+            amount_subtotal,
+            amount_total,
+            automatic_tax,
+            billing_address_collection,
+            branding_settings,
+            cancel_url,
+            client_reference_id,
+            client_secret,
+            collected_information,
+            consent,
+            consent_collection,
+            created,
+            currency,
+            currency_conversion,
+            custom_fields,
+            custom_text,
+            customer,
+            customer_account,
+            customer_creation,
+            customer_details,
+            customer_email,
+            discounts,
+            excluded_payment_method_types,
+            expires_at,
+            id,
+            integration_identifier,
+            invoice,
+            invoice_creation,
+            line_items,
+            livemode,
+            locale,
+            managed_payments,
+            metadata,
+            mode,
+            name_collection,
+            object,
+            optional_items,
+            origin_context,
+            payment_intent,
+            payment_link,
+            payment_method_collection,
+            payment_method_configuration_details,
+            payment_method_options,
+            payment_method_types,
+            payment_status,
+            permissions,
+            phone_number_collection,
+            presentment_details,
+            recovered_from,
+            redirect_on_completion,
+            return_url,
+            saved_payment_method_options,
+            setup_intent,
+            shipping_address_collection,
+            shipping_cost,
+            shipping_options,
+            status,
+            submit_type,
+            subscription,
+            success_url,
+            tax_id_collection,
+            total_details,
+            ui_mode,
+            url,
+            wallet_options,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
     }
 }
 /// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
@@ -319,6 +584,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionBillingAddressCollection {
         Ok(CheckoutSessionBillingAddressCollection::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionBillingAddressCollection {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionBillingAddressCollection::from(&*__p.string()?))
+    }
+}
 /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -365,6 +637,13 @@ impl<'de> serde::Deserialize<'de> for AlwaysOrIfRequired {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(AlwaysOrIfRequired::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for AlwaysOrIfRequired {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(AlwaysOrIfRequired::from(&*__p.string()?))
     }
 }
 /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
@@ -571,6 +850,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionLocale {
         Ok(CheckoutSessionLocale::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionLocale {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionLocale::from(&*__p.string()?))
+    }
+}
 /// The mode of the Checkout Session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -623,6 +909,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionMode {
         Ok(CheckoutSessionMode::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionMode {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionMode::from(&*__p.string()?))
+    }
+}
 /// Where the user is coming from. This informs the optimizations that are applied to the session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -669,6 +962,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionOriginContext {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CheckoutSessionOriginContext::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CheckoutSessionOriginContext {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionOriginContext::from(&*__p.string()?))
     }
 }
 /// The payment status of the Checkout Session, one of `paid`, `unpaid`, or `no_payment_required`.
@@ -724,6 +1024,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentStatus {
         Ok(CheckoutSessionPaymentStatus::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionPaymentStatus {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionPaymentStatus::from(&*__p.string()?))
+    }
+}
 /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -776,6 +1083,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionRedirectOnCompletion {
         Ok(CheckoutSessionRedirectOnCompletion::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionRedirectOnCompletion {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionRedirectOnCompletion::from(&*__p.string()?))
+    }
+}
 /// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -826,6 +1140,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionStatus {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CheckoutSessionStatus::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CheckoutSessionStatus {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionStatus::from(&*__p.string()?))
     }
 }
 /// Describes the type of transaction being performed by Checkout in order to customize
@@ -890,6 +1211,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionSubmitType {
         Ok(CheckoutSessionSubmitType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionSubmitType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionSubmitType::from(&*__p.string()?))
+    }
+}
 /// The UI mode of the Session. Defaults to `hosted_page`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -942,27 +1270,69 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionUiMode {
         Ok(CheckoutSessionUiMode::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionUiMode {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionUiMode::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutAcssDebitMandateOptions {
     /// A URL for custom mandate text
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_mandate_url: Option<String>,
     /// List of Stripe products where this mandate can be selected automatically. Returned when the Session is in `setup` mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
     /// Description of the interval. Only required if the 'payment_schedule' parameter is 'interval' or 'combined'.
-    #[serde(default)]
     pub interval_description: Option<String>,
     /// Payment schedule for the mandate.
-    #[serde(default)]
     pub payment_schedule: Option<AcssDebitMandateOptionsPaymentSchedule>,
     /// Transaction type of the mandate.
-    #[serde(default)]
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutAcssDebitMandateOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut custom_mandate_url = None;
+        let mut default_for = None;
+        let mut interval_description = None;
+        let mut payment_schedule = None;
+        let mut transaction_type = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutAcssDebitMandateOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "custom_mandate_url" => __p.set_nullable(&mut custom_mandate_url),
+                "default_for" => __p.set_nullable(&mut default_for),
+                "interval_description" => __p.set_nullable(&mut interval_description),
+                "payment_schedule" => __p.set_nullable(&mut payment_schedule),
+                "transaction_type" => __p.set_nullable(&mut transaction_type),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutAcssDebitMandateOptions {
+            custom_mandate_url,
+            default_for,
+            interval_description,
+            payment_schedule,
+            transaction_type,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options/properties/default_for/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1010,6 +1380,13 @@ impl<'de> serde::Deserialize<'de> for AcssDebitMandateOptionsDefaultFor {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(AcssDebitMandateOptionsDefaultFor::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for AcssDebitMandateOptionsDefaultFor {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(AcssDebitMandateOptionsDefaultFor::from(&*__p.string()?))
     }
 }
 /// Payment schedule for the mandate.
@@ -1064,6 +1441,13 @@ impl<'de> serde::Deserialize<'de> for AcssDebitMandateOptionsPaymentSchedule {
         Ok(AcssDebitMandateOptionsPaymentSchedule::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for AcssDebitMandateOptionsPaymentSchedule {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(AcssDebitMandateOptionsPaymentSchedule::from(&*__p.string()?))
+    }
+}
 /// Transaction type of the mandate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1112,14 +1496,21 @@ impl<'de> serde::Deserialize<'de> for AcssDebitMandateOptionsTransactionType {
         Ok(AcssDebitMandateOptionsTransactionType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for AcssDebitMandateOptionsTransactionType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(AcssDebitMandateOptionsTransactionType::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/checkout_acss_debit_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
     /// `mandate_options`: a [`CheckoutAcssDebitMandateOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<CheckoutAcssDebitMandateOptions>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1128,17 +1519,55 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<VerificationMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut currency = None;
+        let mut mandate_options = None;
+        let mut setup_future_usage = None;
+        let mut target_date = None;
+        let mut verification_method = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutAcssDebitPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "currency" => __p.set_nullable(&mut currency),
+                "mandate_options" => __p.set_nullable(&mut mandate_options),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                "target_date" => __p.set_nullable(&mut target_date),
+                "verification_method" => __p.set_nullable(&mut verification_method),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutAcssDebitPaymentMethodOptions {
+            currency,
+            mandate_options,
+            setup_future_usage,
+            target_date,
+            verification_method,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1188,6 +1617,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptionsCurre
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CheckoutAcssDebitPaymentMethodOptionsCurrency::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptionsCurrency {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutAcssDebitPaymentMethodOptionsCurrency::from(&*__p.string()?))
     }
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1248,6 +1684,13 @@ impl<'de> serde::Deserialize<'de> for SetupFutureUsage {
         Ok(SetupFutureUsage::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for SetupFutureUsage {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(SetupFutureUsage::from(&*__p.string()?))
+    }
+}
 /// Bank account verification method. The default value is `automatic`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1300,11 +1743,18 @@ impl<'de> serde::Deserialize<'de> for VerificationMethod {
         Ok(VerificationMethod::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for VerificationMethod {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(VerificationMethod::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/checkout_affirm_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutAffirmPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1313,11 +1763,40 @@ pub struct CheckoutAffirmPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutAffirmPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutAffirmPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutAffirmPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutAffirmPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Controls when the funds will be captured from the customer's account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1361,6 +1840,13 @@ impl<'de> serde::Deserialize<'de> for CaptureMethod {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CaptureMethod::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CaptureMethod {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CaptureMethod::from(&*__p.string()?))
     }
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1417,11 +1903,18 @@ impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptionsSetupFuture
         Ok(CheckoutEpsPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutEpsPaymentMethodOptionsSetupFutureUsage::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/checkout_afterpay_clearpay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1430,14 +1923,44 @@ pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutAfterpayClearpayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct CheckoutAfterpayClearpayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutAfterpayClearpayPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutAfterpayClearpayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_alipay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutAlipayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1446,27 +1969,79 @@ pub struct CheckoutAlipayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutAlipayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutAlipayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutAlipayPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutAlipayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_alma_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutAlmaPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutAlmaPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutAlmaPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutAlmaPaymentMethodOptions {
+            capture_method,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutAlmaPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_amazon_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutAmazonPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1475,11 +2050,40 @@ pub struct CheckoutAmazonPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutAmazonPayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutAmazonPayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutAmazonPayPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutAmazonPayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
@@ -1535,8 +2139,15 @@ impl<'de> serde::Deserialize<'de> for NoneOrOffSession {
         Ok(NoneOrOffSession::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for NoneOrOffSession {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(NoneOrOffSession::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/checkout_au_becs_debit_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1545,20 +2156,49 @@ pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutAuBecsDebitPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut target_date = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutAuBecsDebitPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                "target_date" => __p.set_nullable(&mut target_date),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutAuBecsDebitPaymentMethodOptions {
+            setup_future_usage,
+            target_date,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutAuBecsDebitPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_bacs_debit_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutBacsDebitPaymentMethodOptions {
     /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsBacsDebit`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsBacsDebit>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1567,17 +2207,49 @@ pub struct CheckoutBacsDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutBacsDebitPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut mandate_options = None;
+        let mut setup_future_usage = None;
+        let mut target_date = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutBacsDebitPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "mandate_options" => __p.set_nullable(&mut mandate_options),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                "target_date" => __p.set_nullable(&mut target_date),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutBacsDebitPaymentMethodOptions {
+            mandate_options,
+            setup_future_usage,
+            target_date,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutBacsDebitPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_bancontact_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutBancontactPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1586,24 +2258,76 @@ pub struct CheckoutBancontactPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutBancontactPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutBancontactPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutBancontactPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutBancontactPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_billie_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutBilliePaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutBilliePaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutBilliePaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutBilliePaymentMethodOptions {
+            capture_method,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutBilliePaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_boleto_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutBoletoPaymentMethodOptions {
     /// The number of calendar days before a Boleto voucher expires. For example, if you create a Boleto voucher on Monday and you set expires_after_days to 2, the Boleto voucher will expire on Wednesday at 23:59 America/Sao_Paulo time.
     pub expires_after_days: i64,
@@ -1614,47 +2338,105 @@ pub struct CheckoutBoletoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutBoletoPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut expires_after_days = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutBoletoPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "expires_after_days" => __p.set(&mut expires_after_days),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(expires_after_days) = expires_after_days else {
+            return Err(__p.missing("expires_after_days"));
+        };
+        Ok(CheckoutBoletoPaymentMethodOptions {
+            expires_after_days,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutBoletoPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_card_installments_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutCardInstallmentsOptions {
     /// Indicates if installments are enabled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutCardInstallmentsOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutCardInstallmentsOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set_nullable(&mut enabled),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutCardInstallmentsOptions {
+            enabled,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutCardInstallmentsOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_card_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// `installments`: a [`CheckoutCardInstallmentsOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub installments: Option<CheckoutCardInstallmentsOptions>,
     /// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_extended_authorization: Option<IfAvailableOrNever>,
     /// Request ability to [increment the authorization](/payments/incremental-authorization) for this CheckoutSession.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_incremental_authorization: Option<IfAvailableOrNever>,
     /// Request ability to make [multiple captures](/payments/multicapture) for this CheckoutSession.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_multicapture: Option<IfAvailableOrNever>,
     /// Request ability to [overcapture](/payments/overcapture) for this CheckoutSession.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_overcapture: Option<IfAvailableOrNever>,
     /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
     pub request_three_d_secure: RequestThreeDSecure,
     /// `restrictions`: a [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<
         PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions,
     >,
@@ -1665,17 +2447,84 @@ pub struct CheckoutCardPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kana prefix (shortened Kana descriptor) or Kana statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 22 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kana: Option<String>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kanji prefix (shortened Kanji descriptor) or Kanji statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 17 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 17 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut installments = None;
+        let mut request_extended_authorization = None;
+        let mut request_incremental_authorization = None;
+        let mut request_multicapture = None;
+        let mut request_overcapture = None;
+        let mut request_three_d_secure = None;
+        let mut restrictions = None;
+        let mut setup_future_usage = None;
+        let mut statement_descriptor_suffix_kana = None;
+        let mut statement_descriptor_suffix_kanji = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutCardPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "installments" => __p.set_nullable(&mut installments),
+                "request_extended_authorization" => {
+                    __p.set_nullable(&mut request_extended_authorization)
+                }
+                "request_incremental_authorization" => {
+                    __p.set_nullable(&mut request_incremental_authorization)
+                }
+                "request_multicapture" => __p.set_nullable(&mut request_multicapture),
+                "request_overcapture" => __p.set_nullable(&mut request_overcapture),
+                "request_three_d_secure" => __p.set(&mut request_three_d_secure),
+                "restrictions" => __p.set_nullable(&mut restrictions),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                "statement_descriptor_suffix_kana" => {
+                    __p.set_nullable(&mut statement_descriptor_suffix_kana)
+                }
+                "statement_descriptor_suffix_kanji" => {
+                    __p.set_nullable(&mut statement_descriptor_suffix_kanji)
+                }
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(request_three_d_secure) = request_three_d_secure else {
+            return Err(__p.missing("request_three_d_secure"));
+        };
+        Ok(CheckoutCardPaymentMethodOptions {
+            capture_method,
+            installments,
+            request_extended_authorization,
+            request_incremental_authorization,
+            request_multicapture,
+            request_overcapture,
+            request_three_d_secure,
+            restrictions,
+            setup_future_usage,
+            statement_descriptor_suffix_kana,
+            statement_descriptor_suffix_kanji,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1723,6 +2572,13 @@ impl<'de> serde::Deserialize<'de> for IfAvailableOrNever {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(IfAvailableOrNever::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for IfAvailableOrNever {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(IfAvailableOrNever::from(&*__p.string()?))
     }
 }
 /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
@@ -1777,11 +2633,18 @@ impl<'de> serde::Deserialize<'de> for RequestThreeDSecure {
         Ok(RequestThreeDSecure::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for RequestThreeDSecure {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(RequestThreeDSecure::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/checkout_cashapp_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutCashappPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1790,29 +2653,95 @@ pub struct CheckoutCashappPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutCashappPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutCashappPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutCashappPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     /// `eu_bank_transfer`: a [`PaymentMethodOptionsCustomerBalanceEuBankAccount`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eu_bank_transfer: Option<PaymentMethodOptionsCustomerBalanceEuBankAccount>,
     /// List of address types that should be returned in the financial_addresses response. If not specified, all valid types will be returned.
     ///
     /// Permitted values include: `sort_code`, `zengin`, `iban`, or `spei`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
     /// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson
+for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut eu_bank_transfer = None;
+        let mut requested_address_types = None;
+        let mut type_ = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "eu_bank_transfer" => __p.set_nullable(&mut eu_bank_transfer),
+                "requested_address_types" => {
+                    __p.set_nullable(&mut requested_address_types)
+                }
+                "type" => __p.set_nullable(&mut type_),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
+            eu_bank_transfer,
+            requested_address_types,
+            type_,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options/properties/requested_address_types/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1880,6 +2809,13 @@ impl<'de> serde::Deserialize<'de> for RequestedAddressTypes {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(RequestedAddressTypes::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for RequestedAddressTypes {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(RequestedAddressTypes::from(&*__p.string()?))
     }
 }
 /// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
@@ -1973,14 +2909,25 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
         )
     }
 }
+impl crate::__private::FromJson
+for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
 /// Stripe's `/components/schemas/checkout_customer_balance_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutCustomerBalancePaymentMethodOptions {
     /// `bank_transfer`: a [`CheckoutCustomerBalanceBankTransferPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_transfer: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
     /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
-    #[serde(default)]
     pub funding_type: Option<FundingType>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1989,11 +2936,44 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutCustomerBalancePaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut bank_transfer = None;
+        let mut funding_type = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct CheckoutCustomerBalancePaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "bank_transfer" => __p.set_nullable(&mut bank_transfer),
+                "funding_type" => __p.set_nullable(&mut funding_type),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutCustomerBalancePaymentMethodOptions {
+            bank_transfer,
+            funding_type,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutCustomerBalancePaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2039,8 +3019,15 @@ impl<'de> serde::Deserialize<'de> for FundingType {
         Ok(FundingType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for FundingType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(FundingType::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/checkout_eps_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutEpsPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2049,14 +3036,40 @@ pub struct CheckoutEpsPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutEpsPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutEpsPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_fpx_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutFpxPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2065,14 +3078,40 @@ pub struct CheckoutFpxPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutFpxPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutFpxPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutFpxPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutFpxPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_giropay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutGiropayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2081,14 +3120,40 @@ pub struct CheckoutGiropayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutGiropayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutGiropayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutGiropayPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutGiropayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_grab_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutGrabPayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2097,14 +3162,40 @@ pub struct CheckoutGrabPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutGrabPayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutGrabPayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutGrabPayPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutGrabPayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_ideal_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutIdealPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2113,17 +3204,43 @@ pub struct CheckoutIdealPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutIdealPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutIdealPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutIdealPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutIdealPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_kakao_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutKakaoPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2132,17 +3249,46 @@ pub struct CheckoutKakaoPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutKakaoPayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutKakaoPayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutKakaoPayPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutKakaoPayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_klarna_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutKlarnaPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2151,17 +3297,45 @@ pub struct CheckoutKlarnaPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutKlarnaPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutKlarnaPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutKlarnaPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutKlarnaPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_konbini_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutKonbiniPaymentMethodOptions {
     /// The number of calendar days (between 1 and 60) after which Konbini payment instructions will expire. For example, if a PaymentIntent is confirmed with Konbini and `expires_after_days` set to 2 on Monday JST, the instructions will expire on Wednesday 23:59:59 JST.
-    #[serde(default)]
     pub expires_after_days: Option<i64>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2170,17 +3344,46 @@ pub struct CheckoutKonbiniPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutKonbiniPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut expires_after_days = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutKonbiniPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "expires_after_days" => __p.set_nullable(&mut expires_after_days),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutKonbiniPaymentMethodOptions {
+            expires_after_days,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutKonbiniPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_kr_card_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutKrCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2189,17 +3392,46 @@ pub struct CheckoutKrCardPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutKrCardPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutKrCardPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutKrCardPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutKrCardPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/checkout_link_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutLinkPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2208,21 +3440,76 @@ pub struct CheckoutLinkPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutLinkPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutLinkPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_link_wallet_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutLinkWalletOptions {
     /// Describes whether Checkout should display Link. Defaults to `auto`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<AutoOrNever>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutLinkWalletOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut display = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutLinkWalletOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "display" => __p.set_nullable(&mut display),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutLinkWalletOptions {
+            display,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutLinkWalletOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Describes whether Checkout should display Link. Defaults to `auto`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2272,11 +3559,18 @@ impl<'de> serde::Deserialize<'de> for AutoOrNever {
         Ok(AutoOrNever::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for AutoOrNever {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(AutoOrNever::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/checkout_mobilepay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutMobilepayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2285,14 +3579,43 @@ pub struct CheckoutMobilepayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutMobilepayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutMobilepayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutMobilepayPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutMobilepayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_multibanco_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutMultibancoPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2301,17 +3624,43 @@ pub struct CheckoutMultibancoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutMultibancoPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutMultibancoPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutMultibancoPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutMultibancoPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_naver_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutNaverPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2320,14 +3669,43 @@ pub struct CheckoutNaverPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutNaverPayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutNaverPayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutNaverPayPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutNaverPayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_oxxo_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutOxxoPaymentMethodOptions {
     /// The number of calendar days before an OXXO invoice expires. For example, if you create an OXXO invoice on Monday and you set expires_after_days to 2, the OXXO invoice will expire on Wednesday at 23:59 America/Mexico_City time.
     pub expires_after_days: i64,
@@ -2338,14 +3716,46 @@ pub struct CheckoutOxxoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutOxxoPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut expires_after_days = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutOxxoPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "expires_after_days" => __p.set(&mut expires_after_days),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(expires_after_days) = expires_after_days else {
+            return Err(__p.missing("expires_after_days"));
+        };
+        Ok(CheckoutOxxoPaymentMethodOptions {
+            expires_after_days,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutOxxoPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_p24_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutP24PaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2354,44 +3764,152 @@ pub struct CheckoutP24PaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutP24PaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutP24PaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutP24PaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutP24PaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_payco_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutPaycoPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutPaycoPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutPaycoPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutPaycoPaymentMethodOptions {
+            capture_method,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutPaycoPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_bacs_debit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'DDIC' or 'STRIPE'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut reference_prefix = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct CheckoutPaymentMethodOptionsMandateOptionsBacsDebit")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "reference_prefix" => __p.set_nullable(&mut reference_prefix),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
+            reference_prefix,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_sepa_debit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'STRIPE'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut reference_prefix = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct CheckoutPaymentMethodOptionsMandateOptionsSepaDebit")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "reference_prefix" => __p.set_nullable(&mut reference_prefix),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
+            reference_prefix,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_paynow_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutPaynowPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2400,23 +3918,47 @@ pub struct CheckoutPaynowPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutPaynowPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutPaynowPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutPaynowPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutPaynowPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_paypal_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutPaypalPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Preferred locale of the PayPal checkout page that the customer is redirected to.
-    #[serde(default)]
     pub preferred_locale: Option<String>,
     /// A reference of the PayPal transaction visible to customer which is mapped to PayPal's invoice ID. This must be a globally unique ID if you have configured in your PayPal settings to block multiple payments per invoice ID.
-    #[serde(default)]
     pub reference: Option<String>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2425,17 +3967,52 @@ pub struct CheckoutPaypalPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutPaypalPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut preferred_locale = None;
+        let mut reference = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutPaypalPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "preferred_locale" => __p.set_nullable(&mut preferred_locale),
+                "reference" => __p.set_nullable(&mut reference),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutPaypalPaymentMethodOptions {
+            capture_method,
+            preferred_locale,
+            reference,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutPaypalPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_payto_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutPaytoPaymentMethodOptions {
     /// `mandate_options`: a [`MandateOptionsPayto`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<MandateOptionsPayto>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2444,23 +4021,51 @@ pub struct CheckoutPaytoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutPaytoPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut mandate_options = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutPaytoPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "mandate_options" => __p.set_nullable(&mut mandate_options),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutPaytoPaymentMethodOptions {
+            mandate_options,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutPaytoPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_pix_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutPixPaymentMethodOptions {
     /// Determines if the amount includes the IOF tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// The number of seconds after which Pix payment will expire.
-    #[serde(default)]
     pub expires_after_seconds: Option<i64>,
     /// `mandate_options`: a [`PaymentMethodOptionsMandateOptionsPix`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<PaymentMethodOptionsMandateOptionsPix>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2469,11 +4074,46 @@ pub struct CheckoutPixPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutPixPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount_includes_iof = None;
+        let mut expires_after_seconds = None;
+        let mut mandate_options = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutPixPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount_includes_iof" => __p.set_nullable(&mut amount_includes_iof),
+                "expires_after_seconds" => __p.set_nullable(&mut expires_after_seconds),
+                "mandate_options" => __p.set_nullable(&mut mandate_options),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutPixPaymentMethodOptions {
+            amount_includes_iof,
+            expires_after_seconds,
+            mandate_options,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutPixPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Determines if the amount includes the IOF tax.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2523,11 +4163,18 @@ impl<'de> serde::Deserialize<'de> for AmountIncludesIof {
         Ok(AmountIncludesIof::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for AmountIncludesIof {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(AmountIncludesIof::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/checkout_revolut_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutRevolutPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2536,47 +4183,154 @@ pub struct CheckoutRevolutPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutRevolutPayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutRevolutPayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutRevolutPayPaymentMethodOptions {
+            capture_method,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutRevolutPayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_samsung_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutSamsungPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutSamsungPayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutSamsungPayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutSamsungPayPaymentMethodOptions {
+            capture_method,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSamsungPayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/checkout_satispay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutSatispayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutSatispayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutSatispayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutSatispayPaymentMethodOptions {
+            capture_method,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSatispayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/checkout_scalapay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutScalapayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutScalapayPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut capture_method = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutScalapayPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "capture_method" => __p.set_nullable(&mut capture_method),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutScalapayPaymentMethodOptions {
+            capture_method,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutScalapayPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_sepa_debit_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutSepaDebitPaymentMethodOptions {
     /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsSepaDebit`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsSepaDebit>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2585,166 +4339,379 @@ pub struct CheckoutSepaDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutSepaDebitPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut mandate_options = None;
+        let mut setup_future_usage = None;
+        let mut target_date = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutSepaDebitPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "mandate_options" => __p.set_nullable(&mut mandate_options),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                "target_date" => __p.set_nullable(&mut target_date),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutSepaDebitPaymentMethodOptions {
+            mandate_options,
+            setup_future_usage,
+            target_date,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSepaDebitPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_session_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutSessionPaymentMethodOptions {
     /// `acss_debit`: a [`CheckoutAcssDebitPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub acss_debit: Option<CheckoutAcssDebitPaymentMethodOptions>,
     /// `affirm`: a [`CheckoutAffirmPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub affirm: Option<CheckoutAffirmPaymentMethodOptions>,
     /// `afterpay_clearpay`: a [`CheckoutAfterpayClearpayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub afterpay_clearpay: Option<CheckoutAfterpayClearpayPaymentMethodOptions>,
     /// `alipay`: a [`CheckoutAlipayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alipay: Option<CheckoutAlipayPaymentMethodOptions>,
     /// `alma`: a [`CheckoutAlmaPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alma: Option<CheckoutAlmaPaymentMethodOptions>,
     /// `amazon_pay`: a [`CheckoutAmazonPayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amazon_pay: Option<CheckoutAmazonPayPaymentMethodOptions>,
     /// `au_becs_debit`: a [`CheckoutAuBecsDebitPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub au_becs_debit: Option<CheckoutAuBecsDebitPaymentMethodOptions>,
     /// `bacs_debit`: a [`CheckoutBacsDebitPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bacs_debit: Option<CheckoutBacsDebitPaymentMethodOptions>,
     /// `bancontact`: a [`CheckoutBancontactPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bancontact: Option<CheckoutBancontactPaymentMethodOptions>,
     /// `billie`: a [`CheckoutBilliePaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billie: Option<CheckoutBilliePaymentMethodOptions>,
     /// `boleto`: a [`CheckoutBoletoPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boleto: Option<CheckoutBoletoPaymentMethodOptions>,
     /// `card`: a [`CheckoutCardPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutCardPaymentMethodOptions>,
     /// `cashapp`: a [`CheckoutCashappPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cashapp: Option<CheckoutCashappPaymentMethodOptions>,
     /// `customer_balance`: a [`CheckoutCustomerBalancePaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_balance: Option<CheckoutCustomerBalancePaymentMethodOptions>,
     /// `eps`: a [`CheckoutEpsPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eps: Option<CheckoutEpsPaymentMethodOptions>,
     /// `fpx`: a [`CheckoutFpxPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fpx: Option<CheckoutFpxPaymentMethodOptions>,
     /// `giropay`: a [`CheckoutGiropayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub giropay: Option<CheckoutGiropayPaymentMethodOptions>,
     /// `grabpay`: a [`CheckoutGrabPayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grabpay: Option<CheckoutGrabPayPaymentMethodOptions>,
     /// `ideal`: a [`CheckoutIdealPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ideal: Option<CheckoutIdealPaymentMethodOptions>,
     /// `kakao_pay`: a [`CheckoutKakaoPayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kakao_pay: Option<CheckoutKakaoPayPaymentMethodOptions>,
     /// `klarna`: a [`CheckoutKlarnaPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub klarna: Option<CheckoutKlarnaPaymentMethodOptions>,
     /// `konbini`: a [`CheckoutKonbiniPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub konbini: Option<CheckoutKonbiniPaymentMethodOptions>,
     /// `kr_card`: a [`CheckoutKrCardPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kr_card: Option<CheckoutKrCardPaymentMethodOptions>,
     /// `link`: a [`CheckoutLinkPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CheckoutLinkPaymentMethodOptions>,
     /// `mobilepay`: a [`CheckoutMobilepayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobilepay: Option<CheckoutMobilepayPaymentMethodOptions>,
     /// `multibanco`: a [`CheckoutMultibancoPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multibanco: Option<CheckoutMultibancoPaymentMethodOptions>,
     /// `naver_pay`: a [`CheckoutNaverPayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub naver_pay: Option<CheckoutNaverPayPaymentMethodOptions>,
     /// `oxxo`: a [`CheckoutOxxoPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oxxo: Option<CheckoutOxxoPaymentMethodOptions>,
     /// `p24`: a [`CheckoutP24PaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub p24: Option<CheckoutP24PaymentMethodOptions>,
     /// `payco`: a [`CheckoutPaycoPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payco: Option<CheckoutPaycoPaymentMethodOptions>,
     /// `paynow`: a [`CheckoutPaynowPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paynow: Option<CheckoutPaynowPaymentMethodOptions>,
     /// `paypal`: a [`CheckoutPaypalPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paypal: Option<CheckoutPaypalPaymentMethodOptions>,
     /// `payto`: a [`CheckoutPaytoPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payto: Option<CheckoutPaytoPaymentMethodOptions>,
     /// `pix`: a [`CheckoutPixPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pix: Option<CheckoutPixPaymentMethodOptions>,
     /// `revolut_pay`: a [`CheckoutRevolutPayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revolut_pay: Option<CheckoutRevolutPayPaymentMethodOptions>,
     /// `samsung_pay`: a [`CheckoutSamsungPayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub samsung_pay: Option<CheckoutSamsungPayPaymentMethodOptions>,
     /// `satispay`: a [`CheckoutSatispayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satispay: Option<CheckoutSatispayPaymentMethodOptions>,
     /// `scalapay`: a [`CheckoutScalapayPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalapay: Option<CheckoutScalapayPaymentMethodOptions>,
     /// `sepa_debit`: a [`CheckoutSepaDebitPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sepa_debit: Option<CheckoutSepaDebitPaymentMethodOptions>,
     /// `sofort`: a [`CheckoutSofortPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sofort: Option<CheckoutSofortPaymentMethodOptions>,
     /// `swish`: a [`CheckoutSwishPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub swish: Option<CheckoutSwishPaymentMethodOptions>,
     /// `twint`: a [`CheckoutTwintPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub twint: Option<CheckoutTwintPaymentMethodOptions>,
     /// `upi`: a [`CheckoutUpiPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upi: Option<CheckoutUpiPaymentMethodOptions>,
     /// `us_bank_account`: a [`CheckoutUsBankAccountPaymentMethodOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CheckoutUsBankAccountPaymentMethodOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutSessionPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut acss_debit = None;
+        let mut affirm = None;
+        let mut afterpay_clearpay = None;
+        let mut alipay = None;
+        let mut alma = None;
+        let mut amazon_pay = None;
+        let mut au_becs_debit = None;
+        let mut bacs_debit = None;
+        let mut bancontact = None;
+        let mut billie = None;
+        let mut boleto = None;
+        let mut card = None;
+        let mut cashapp = None;
+        let mut customer_balance = None;
+        let mut eps = None;
+        let mut fpx = None;
+        let mut giropay = None;
+        let mut grabpay = None;
+        let mut ideal = None;
+        let mut kakao_pay = None;
+        let mut klarna = None;
+        let mut konbini = None;
+        let mut kr_card = None;
+        let mut link = None;
+        let mut mobilepay = None;
+        let mut multibanco = None;
+        let mut naver_pay = None;
+        let mut oxxo = None;
+        let mut p24 = None;
+        let mut payco = None;
+        let mut paynow = None;
+        let mut paypal = None;
+        let mut payto = None;
+        let mut pix = None;
+        let mut revolut_pay = None;
+        let mut samsung_pay = None;
+        let mut satispay = None;
+        let mut scalapay = None;
+        let mut sepa_debit = None;
+        let mut sofort = None;
+        let mut swish = None;
+        let mut twint = None;
+        let mut upi = None;
+        let mut us_bank_account = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutSessionPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "acss_debit" => __p.set_nullable(&mut acss_debit),
+                "affirm" => __p.set_nullable(&mut affirm),
+                "afterpay_clearpay" => __p.set_nullable(&mut afterpay_clearpay),
+                "alipay" => __p.set_nullable(&mut alipay),
+                "alma" => __p.set_nullable(&mut alma),
+                "amazon_pay" => __p.set_nullable(&mut amazon_pay),
+                "au_becs_debit" => __p.set_nullable(&mut au_becs_debit),
+                "bacs_debit" => __p.set_nullable(&mut bacs_debit),
+                "bancontact" => __p.set_nullable(&mut bancontact),
+                "billie" => __p.set_nullable(&mut billie),
+                "boleto" => __p.set_nullable(&mut boleto),
+                "card" => __p.set_nullable(&mut card),
+                "cashapp" => __p.set_nullable(&mut cashapp),
+                "customer_balance" => __p.set_nullable(&mut customer_balance),
+                "eps" => __p.set_nullable(&mut eps),
+                "fpx" => __p.set_nullable(&mut fpx),
+                "giropay" => __p.set_nullable(&mut giropay),
+                "grabpay" => __p.set_nullable(&mut grabpay),
+                "ideal" => __p.set_nullable(&mut ideal),
+                "kakao_pay" => __p.set_nullable(&mut kakao_pay),
+                "klarna" => __p.set_nullable(&mut klarna),
+                "konbini" => __p.set_nullable(&mut konbini),
+                "kr_card" => __p.set_nullable(&mut kr_card),
+                "link" => __p.set_nullable(&mut link),
+                "mobilepay" => __p.set_nullable(&mut mobilepay),
+                "multibanco" => __p.set_nullable(&mut multibanco),
+                "naver_pay" => __p.set_nullable(&mut naver_pay),
+                "oxxo" => __p.set_nullable(&mut oxxo),
+                "p24" => __p.set_nullable(&mut p24),
+                "payco" => __p.set_nullable(&mut payco),
+                "paynow" => __p.set_nullable(&mut paynow),
+                "paypal" => __p.set_nullable(&mut paypal),
+                "payto" => __p.set_nullable(&mut payto),
+                "pix" => __p.set_nullable(&mut pix),
+                "revolut_pay" => __p.set_nullable(&mut revolut_pay),
+                "samsung_pay" => __p.set_nullable(&mut samsung_pay),
+                "satispay" => __p.set_nullable(&mut satispay),
+                "scalapay" => __p.set_nullable(&mut scalapay),
+                "sepa_debit" => __p.set_nullable(&mut sepa_debit),
+                "sofort" => __p.set_nullable(&mut sofort),
+                "swish" => __p.set_nullable(&mut swish),
+                "twint" => __p.set_nullable(&mut twint),
+                "upi" => __p.set_nullable(&mut upi),
+                "us_bank_account" => __p.set_nullable(&mut us_bank_account),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutSessionPaymentMethodOptions {
+            acss_debit,
+            affirm,
+            afterpay_clearpay,
+            alipay,
+            alma,
+            amazon_pay,
+            au_becs_debit,
+            bacs_debit,
+            bancontact,
+            billie,
+            boleto,
+            card,
+            cashapp,
+            customer_balance,
+            eps,
+            fpx,
+            giropay,
+            grabpay,
+            ideal,
+            kakao_pay,
+            klarna,
+            konbini,
+            kr_card,
+            link,
+            mobilepay,
+            multibanco,
+            naver_pay,
+            oxxo,
+            p24,
+            payco,
+            paynow,
+            paypal,
+            payto,
+            pix,
+            revolut_pay,
+            samsung_pay,
+            satispay,
+            scalapay,
+            sepa_debit,
+            sofort,
+            swish,
+            twint,
+            upi,
+            us_bank_account,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_session_wallet_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutSessionWalletOptions {
     /// `link`: a [`CheckoutLinkWalletOptions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CheckoutLinkWalletOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutSessionWalletOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut link = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutSessionWalletOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "link" => __p.set_nullable(&mut link),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutSessionWalletOptions {
+            link,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSessionWalletOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_sofort_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutSofortPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2753,24 +4720,75 @@ pub struct CheckoutSofortPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutSofortPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutSofortPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutSofortPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSofortPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_swish_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutSwishPaymentMethodOptions {
     /// The order reference that will be displayed to customers in the Swish application. Defaults to the `id` of the Payment Intent.
-    #[serde(default)]
     pub reference: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutSwishPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut reference = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutSwishPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "reference" => __p.set_nullable(&mut reference),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutSwishPaymentMethodOptions {
+            reference,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutSwishPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_twint_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutTwintPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2779,17 +4797,43 @@ pub struct CheckoutTwintPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutTwintPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutTwintPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutTwintPaymentMethodOptions {
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutTwintPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_upi_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutUpiPaymentMethodOptions {
     /// `mandate_options`: a [`MandateOptionsUpi`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<MandateOptionsUpi>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2798,17 +4842,46 @@ pub struct CheckoutUpiPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CheckoutUpiPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut mandate_options = None;
+        let mut setup_future_usage = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CheckoutUpiPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "mandate_options" => __p.set_nullable(&mut mandate_options),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutUpiPaymentMethodOptions {
+            mandate_options,
+            setup_future_usage,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutUpiPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/checkout_us_bank_account_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CheckoutUsBankAccountPaymentMethodOptions {
     /// `financial_connections`: a [`LinkedAccountOptionsCommon`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub financial_connections: Option<LinkedAccountOptionsCommon>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2817,17 +4890,53 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<AutomaticOrInstant>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut financial_connections = None;
+        let mut setup_future_usage = None;
+        let mut target_date = None;
+        let mut verification_method = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct CheckoutUsBankAccountPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "financial_connections" => __p.set_nullable(&mut financial_connections),
+                "setup_future_usage" => __p.set_nullable(&mut setup_future_usage),
+                "target_date" => __p.set_nullable(&mut target_date),
+                "verification_method" => __p.set_nullable(&mut verification_method),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CheckoutUsBankAccountPaymentMethodOptions {
+            financial_connections,
+            setup_future_usage,
+            target_date,
+            verification_method,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CheckoutUsBankAccountPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Bank account verification method. The default value is `automatic`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2877,11 +4986,18 @@ impl<'de> serde::Deserialize<'de> for AutomaticOrInstant {
         Ok(AutomaticOrInstant::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for AutomaticOrInstant {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(AutomaticOrInstant::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/connect_account_reference` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ConnectAccountReference {
     /// The connected account being referenced when `type` is `account`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<crate::Expandable<Account>>,
     /// Type of the account referenced.
     #[serde(rename = "type")]
@@ -2889,6 +5005,38 @@ pub struct ConnectAccountReference {
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for ConnectAccountReference {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut account = None;
+        let mut type_ = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct ConnectAccountReference")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "account" => __p.set_nullable(&mut account),
+                "type" => __p.set(&mut type_),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(type_) = type_ else {
+            return Err(__p.missing("type"));
+        };
+        Ok(ConnectAccountReference {
+            account,
+            type_,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConnectAccountReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Type of the account referenced.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2938,21 +5086,55 @@ impl<'de> serde::Deserialize<'de> for ConnectAccountReferenceType {
         Ok(ConnectAccountReferenceType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for ConnectAccountReferenceType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(ConnectAccountReferenceType::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/invoice_setting_checkout_rendering_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceSettingCheckoutRenderingOptions {
     /// How line-item prices and amounts will be displayed with respect to tax on invoice PDFs.
-    #[serde(default)]
     pub amount_tax_display: Option<String>,
     /// ID of the invoice rendering template to be used for the generated invoice.
-    #[serde(default)]
     pub template: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for InvoiceSettingCheckoutRenderingOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount_tax_display = None;
+        let mut template = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct InvoiceSettingCheckoutRenderingOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount_tax_display" => __p.set_nullable(&mut amount_tax_display),
+                "template" => __p.set_nullable(&mut template),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(InvoiceSettingCheckoutRenderingOptions {
+            amount_tax_display,
+            template,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InvoiceSettingCheckoutRenderingOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/invoice_setting_custom_field` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceSettingCustomField {
     /// The name of the custom field.
     pub name: String,
@@ -2962,26 +5144,95 @@ pub struct InvoiceSettingCustomField {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for InvoiceSettingCustomField {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut name = None;
+        let mut value = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct InvoiceSettingCustomField")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "name" => __p.set(&mut name),
+                "value" => __p.set(&mut value),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(name) = name else {
+            return Err(__p.missing("name"));
+        };
+        let Some(value) = value else {
+            return Err(__p.missing("value"));
+        };
+        Ok(InvoiceSettingCustomField {
+            name,
+            value,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InvoiceSettingCustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/linked_account_options_common` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LinkedAccountOptionsCommon {
     /// `filters`: a [`PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<
         PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters,
     >,
     /// The list of permissions to request. The `payment_method` permission must be included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
     /// Data features requested to be retrieved upon account creation.
-    #[serde(default)]
     pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
     /// For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for LinkedAccountOptionsCommon {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut filters = None;
+        let mut permissions = None;
+        let mut prefetch = None;
+        let mut return_url = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct LinkedAccountOptionsCommon")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "filters" => __p.set_nullable(&mut filters),
+                "permissions" => __p.set_nullable(&mut permissions),
+                "prefetch" => __p.set_nullable(&mut prefetch),
+                "return_url" => __p.set_nullable(&mut return_url),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(LinkedAccountOptionsCommon {
+            filters,
+            permissions,
+            prefetch,
+            return_url,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/linked_account_options_common/properties/permissions/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3039,6 +5290,13 @@ impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommonPermissions {
         Ok(LinkedAccountOptionsCommonPermissions::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for LinkedAccountOptionsCommonPermissions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(LinkedAccountOptionsCommonPermissions::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/linked_account_options_common/properties/prefetch/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3091,33 +5349,77 @@ impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommonPrefetch {
         Ok(LinkedAccountOptionsCommonPrefetch::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for LinkedAccountOptionsCommonPrefetch {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(LinkedAccountOptionsCommonPrefetch::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/mandate_options_payto` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MandateOptionsPayto {
     /// Amount that will be collected. It is required when `amount_type` is `fixed`.
-    #[serde(default)]
     pub amount: Option<i64>,
     /// The type of amount that will be collected. The amount charged must be exact or up to the value of `amount` param for `fixed` or `maximum` type respectively. Defaults to `maximum`.
-    #[serde(default)]
     pub amount_type: Option<AmountType>,
     /// Date, in YYYY-MM-DD format, after which payments will not be collected. Defaults to no end date.
-    #[serde(default)]
     pub end_date: Option<String>,
     /// The periodicity at which payments will be collected. Defaults to `adhoc`.
-    #[serde(default)]
     pub payment_schedule: Option<MandateOptionsPaytoPaymentSchedule>,
     /// The number of payments that will be made during a payment period. Defaults to 1 except for when `payment_schedule` is `adhoc`. In that case, it defaults to no limit.
-    #[serde(default)]
     pub payments_per_period: Option<i64>,
     /// The purpose for which payments are made. Has a default value based on your merchant category code.
-    #[serde(default)]
     pub purpose: Option<MandateOptionsPaytoPurpose>,
     /// Date, in YYYY-MM-DD format, from which payments will be collected. Defaults to confirmation time.
-    #[serde(default)]
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for MandateOptionsPayto {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount = None;
+        let mut amount_type = None;
+        let mut end_date = None;
+        let mut payment_schedule = None;
+        let mut payments_per_period = None;
+        let mut purpose = None;
+        let mut start_date = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct MandateOptionsPayto")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount" => __p.set_nullable(&mut amount),
+                "amount_type" => __p.set_nullable(&mut amount_type),
+                "end_date" => __p.set_nullable(&mut end_date),
+                "payment_schedule" => __p.set_nullable(&mut payment_schedule),
+                "payments_per_period" => __p.set_nullable(&mut payments_per_period),
+                "purpose" => __p.set_nullable(&mut purpose),
+                "start_date" => __p.set_nullable(&mut start_date),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(MandateOptionsPayto {
+            amount,
+            amount_type,
+            end_date,
+            payment_schedule,
+            payments_per_period,
+            purpose,
+            start_date,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MandateOptionsPayto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The type of amount that will be collected. The amount charged must be exact or up to the value of `amount` param for `fixed` or `maximum` type respectively. Defaults to `maximum`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3165,6 +5467,13 @@ impl<'de> serde::Deserialize<'de> for AmountType {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(AmountType::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for AmountType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(AmountType::from(&*__p.string()?))
     }
 }
 /// The periodicity at which payments will be collected. Defaults to `adhoc`.
@@ -3237,6 +5546,13 @@ impl<'de> serde::Deserialize<'de> for MandateOptionsPaytoPaymentSchedule {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(MandateOptionsPaytoPaymentSchedule::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for MandateOptionsPaytoPaymentSchedule {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(MandateOptionsPaytoPaymentSchedule::from(&*__p.string()?))
     }
 }
 /// The purpose for which payments are made. Has a default value based on your merchant category code.
@@ -3323,27 +5639,65 @@ impl<'de> serde::Deserialize<'de> for MandateOptionsPaytoPurpose {
         Ok(MandateOptionsPaytoPurpose::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for MandateOptionsPaytoPurpose {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(MandateOptionsPaytoPurpose::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/mandate_options_upi` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MandateOptionsUpi {
     /// Amount to be charged for future payments.
-    #[serde(default)]
     pub amount: Option<i64>,
     /// One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact amount to be charged in future payments. If `maximum`, the amount charged can be up to the value passed for the `amount` param.
-    #[serde(default)]
     pub amount_type: Option<AmountType>,
     /// A description of the mandate or subscription that is meant to be displayed to the customer.
-    #[serde(default)]
     pub description: Option<String>,
     /// End date of the mandate or subscription.
-    #[serde(default)]
     pub end_date: Option<crate::Timestamp>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for MandateOptionsUpi {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount = None;
+        let mut amount_type = None;
+        let mut description = None;
+        let mut end_date = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct MandateOptionsUpi")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount" => __p.set_nullable(&mut amount),
+                "amount_type" => __p.set_nullable(&mut amount_type),
+                "description" => __p.set_nullable(&mut description),
+                "end_date" => __p.set_nullable(&mut end_date),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(MandateOptionsUpi {
+            amount,
+            amount_type,
+            description,
+            end_date,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MandateOptionsUpi {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_flows_payment_intent_presentment_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentFlowsPaymentIntentPresentmentDetails {
     /// Amount intended to be collected by this payment, denominated in `presentment_currency`.
     pub presentment_amount: i64,
@@ -3353,11 +5707,47 @@ pub struct PaymentFlowsPaymentIntentPresentmentDetails {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentFlowsPaymentIntentPresentmentDetails {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut presentment_amount = None;
+        let mut presentment_currency = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentFlowsPaymentIntentPresentmentDetails")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "presentment_amount" => __p.set(&mut presentment_amount),
+                "presentment_currency" => __p.set(&mut presentment_currency),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(presentment_amount) = presentment_amount else {
+            return Err(__p.missing("presentment_amount"));
+        };
+        let Some(presentment_currency) = presentment_currency else {
+            return Err(__p.missing("presentment_currency"));
+        };
+        Ok(PaymentFlowsPaymentIntentPresentmentDetails {
+            presentment_amount,
+            presentment_currency,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentFlowsPaymentIntentPresentmentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
     /// The account subcategories to use to filter for possible accounts to link. Valid subcategories are `checking` and `savings`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_subcategories: Option<
         Vec<
             PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories,
@@ -3366,6 +5756,37 @@ pub struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAcco
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson
+for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut account_subcategories = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object(
+                "struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters",
+            )?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "account_subcategories" => __p.set_nullable(&mut account_subcategories),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
+            account_subcategories,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters/properties/account_subcategories/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3437,13 +5858,24 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
         )
     }
 }
+impl crate::__private::FromJson
+for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
 /// Stripe's `/components/schemas/payment_method_config_biz_payment_method_configuration_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     /// ID of the payment method configuration used.
     pub id: String,
     /// ID of the parent payment method configuration used.
-    #[serde(default)]
     pub parent: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
@@ -3454,14 +5886,79 @@ impl crate::Identified for PaymentMethodConfigBizPaymentMethodConfigurationDetai
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson
+for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut parent = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentMethodConfigBizPaymentMethodConfigurationDetails")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "parent" => __p.set_nullable(&mut parent),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        Ok(PaymentMethodConfigBizPaymentMethodConfigurationDetails {
+            id,
+            parent,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_method_options_customer_balance_eu_bank_account` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentMethodOptionsCustomerBalanceEuBankAccount {
     /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
     pub country: PaymentMethodOptionsCustomerBalanceEuBankAccountCountry,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentMethodOptionsCustomerBalanceEuBankAccount {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut country = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentMethodOptionsCustomerBalanceEuBankAccount")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "country" => __p.set(&mut country),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(country) = country else {
+            return Err(__p.missing("country"));
+        };
+        Ok(PaymentMethodOptionsCustomerBalanceEuBankAccount {
+            country,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCustomerBalanceEuBankAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3534,36 +6031,95 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
         Ok(PaymentMethodOptionsCustomerBalanceEuBankAccountCountry::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson
+for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            PaymentMethodOptionsCustomerBalanceEuBankAccountCountry::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
 /// Stripe's `/components/schemas/payment_method_options_mandate_options_pix` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentMethodOptionsMandateOptionsPix {
     /// Amount to be charged for future payments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Determines if the amount includes the IOF tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// Type of amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<AmountType>,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Date when the mandate expires and no further payments will be charged, in `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Schedule at which the future payments will be charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<PaymentSchedule>,
     /// Subscription name displayed to buyers in their bank app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Start date of the mandate, in `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentMethodOptionsMandateOptionsPix {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount = None;
+        let mut amount_includes_iof = None;
+        let mut amount_type = None;
+        let mut currency = None;
+        let mut end_date = None;
+        let mut payment_schedule = None;
+        let mut reference = None;
+        let mut start_date = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentMethodOptionsMandateOptionsPix")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount" => __p.set_nullable(&mut amount),
+                "amount_includes_iof" => __p.set_nullable(&mut amount_includes_iof),
+                "amount_type" => __p.set_nullable(&mut amount_type),
+                "currency" => __p.set_nullable(&mut currency),
+                "end_date" => __p.set_nullable(&mut end_date),
+                "payment_schedule" => __p.set_nullable(&mut payment_schedule),
+                "reference" => __p.set_nullable(&mut reference),
+                "start_date" => __p.set_nullable(&mut start_date),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentMethodOptionsMandateOptionsPix {
+            amount,
+            amount_includes_iof,
+            amount_type,
+            currency,
+            end_date,
+            payment_schedule,
+            reference,
+            start_date,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsMandateOptionsPix {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Schedule at which the future payments will be charged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3625,8 +6181,15 @@ impl<'de> serde::Deserialize<'de> for PaymentSchedule {
         Ok(PaymentSchedule::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for PaymentSchedule {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentSchedule::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_adaptive_pricing` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionAdaptivePricing {
     /// If enabled, Adaptive Pricing is available on [eligible sessions](https://docs.stripe.com/payments/currencies/localize-prices/adaptive-pricing?payment-ui=stripe-hosted#restrictions).
     pub enabled: bool,
@@ -3634,18 +6197,74 @@ pub struct PaymentPagesCheckoutSessionAdaptivePricing {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionAdaptivePricing {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionAdaptivePricing")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set(&mut enabled),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        Ok(PaymentPagesCheckoutSessionAdaptivePricing {
+            enabled,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAdaptivePricing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionAfterExpiration {
     /// When set, configuration used to recover the Checkout Session on expiry.
-    #[serde(default)]
     pub recovery: Option<PaymentPagesCheckoutSessionAfterExpirationRecovery>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpiration {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut recovery = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionAfterExpiration")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "recovery" => __p.set_nullable(&mut recovery),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionAfterExpiration {
+            recovery,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAfterExpiration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration_recovery` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// Enables user redeemable promotion codes on the recovered Checkout Sessions. Defaults to `false`
     pub allow_promotion_codes: bool,
@@ -3654,32 +6273,108 @@ pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// Checkout Session object upon expiration.
     pub enabled: bool,
     /// The timestamp at which the recovery URL will expire.
-    #[serde(default)]
     pub expires_at: Option<crate::Timestamp>,
     /// URL that creates a new Checkout Session when clicked that is a copy of this expired Checkout Session
-    #[serde(default)]
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpirationRecovery {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut allow_promotion_codes = None;
+        let mut enabled = None;
+        let mut expires_at = None;
+        let mut url = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionAfterExpirationRecovery")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "allow_promotion_codes" => __p.set(&mut allow_promotion_codes),
+                "enabled" => __p.set(&mut enabled),
+                "expires_at" => __p.set_nullable(&mut expires_at),
+                "url" => __p.set_nullable(&mut url),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(allow_promotion_codes) = allow_promotion_codes else {
+            return Err(__p.missing("allow_promotion_codes"));
+        };
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        Ok(PaymentPagesCheckoutSessionAfterExpirationRecovery {
+            allow_promotion_codes,
+            enabled,
+            expires_at,
+            url,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionAfterExpirationRecovery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_automatic_tax` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// Indicates whether automatic tax is enabled for the session
     pub enabled: bool,
     /// The account that's liable for tax. If set, the business address and tax registrations required to perform the tax calculation are loaded from this account. The tax transaction is returned in the report of the connected account.
-    #[serde(default)]
     pub liability: Option<ConnectAccountReference>,
     /// The tax provider powering automatic tax.
-    #[serde(default)]
     pub provider: Option<String>,
     /// The status of the most recent automated tax calculation for this session.
-    #[serde(default)]
     pub status: Option<PaymentPagesCheckoutSessionAutomaticTaxStatus>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTax {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut liability = None;
+        let mut provider = None;
+        let mut status = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionAutomaticTax")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set(&mut enabled),
+                "liability" => __p.set_nullable(&mut liability),
+                "provider" => __p.set_nullable(&mut provider),
+                "status" => __p.set_nullable(&mut status),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        Ok(PaymentPagesCheckoutSessionAutomaticTax {
+            enabled,
+            liability,
+            provider,
+            status,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTax {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The status of the most recent automated tax calculation for this session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3739,8 +6434,15 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTaxSta
         Ok(PaymentPagesCheckoutSessionAutomaticTaxStatus::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTaxStatus {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentPagesCheckoutSessionAutomaticTaxStatus::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionBrandingSettings {
     /// A hex color value starting with `#` representing the background color for the Checkout Session.
     pub background_color: String,
@@ -3753,14 +6455,72 @@ pub struct PaymentPagesCheckoutSessionBrandingSettings {
     /// The font family for the Checkout Session. Must be one of the [supported font families](https://docs.stripe.com/payments/checkout/customization/appearance?payment-ui=stripe-hosted#font-compatibility).
     pub font_family: String,
     /// The icon for the Checkout Session. You cannot set both `logo` and `icon`.
-    #[serde(default)]
     pub icon: Option<PaymentPagesCheckoutSessionBrandingSettingsIcon>,
     /// The logo for the Checkout Session. You cannot set both `logo` and `icon`.
-    #[serde(default)]
     pub logo: Option<PaymentPagesCheckoutSessionBrandingSettingsLogo>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettings {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut background_color = None;
+        let mut border_style = None;
+        let mut button_color = None;
+        let mut display_name = None;
+        let mut font_family = None;
+        let mut icon = None;
+        let mut logo = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionBrandingSettings")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "background_color" => __p.set(&mut background_color),
+                "border_style" => __p.set(&mut border_style),
+                "button_color" => __p.set(&mut button_color),
+                "display_name" => __p.set(&mut display_name),
+                "font_family" => __p.set(&mut font_family),
+                "icon" => __p.set_nullable(&mut icon),
+                "logo" => __p.set_nullable(&mut logo),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(background_color) = background_color else {
+            return Err(__p.missing("background_color"));
+        };
+        let Some(border_style) = border_style else {
+            return Err(__p.missing("border_style"));
+        };
+        let Some(button_color) = button_color else {
+            return Err(__p.missing("button_color"));
+        };
+        let Some(display_name) = display_name else {
+            return Err(__p.missing("display_name"));
+        };
+        let Some(font_family) = font_family else {
+            return Err(__p.missing("font_family"));
+        };
+        Ok(PaymentPagesCheckoutSessionBrandingSettings {
+            background_color,
+            border_style,
+            button_color,
+            display_name,
+            font_family,
+            icon,
+            logo,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The border style for the Checkout Session. Must be one of `rounded`, `rectangular`, or `pill`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3825,21 +6585,65 @@ for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
         Ok(PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson
+for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_icon` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
     /// The ID of a [File upload](https://stripe.com/docs/api/files) representing the icon. Purpose must be `business_icon`. Required if `type` is `file` and disallowed otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// The type of image for the icon. Must be one of `file` or `url`.
     #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsIcon {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut file = None;
+        let mut type_ = None;
+        let mut url = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionBrandingSettingsIcon")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "file" => __p.set_nullable(&mut file),
+                "type" => __p.set(&mut type_),
+                "url" => __p.set_nullable(&mut url),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(type_) = type_ else {
+            return Err(__p.missing("type"));
+        };
+        Ok(PaymentPagesCheckoutSessionBrandingSettingsIcon {
+            file,
+            type_,
+            url,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSettingsIcon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The type of image for the icon. Must be one of `file` or `url`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3894,24 +6698,67 @@ for PaymentPagesCheckoutSessionBrandingSettingsIconType {
         Ok(PaymentPagesCheckoutSessionBrandingSettingsIconType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentPagesCheckoutSessionBrandingSettingsIconType::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_logo` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
     /// The ID of a [File upload](https://stripe.com/docs/api/files) representing the logo. Purpose must be `business_logo`. Required if `type` is `file` and disallowed otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// The type of image for the logo. Must be one of `file` or `url`.
     #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsLogo {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut file = None;
+        let mut type_ = None;
+        let mut url = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionBrandingSettingsLogo")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "file" => __p.set_nullable(&mut file),
+                "type" => __p.set(&mut type_),
+                "url" => __p.set_nullable(&mut url),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(type_) = type_ else {
+            return Err(__p.missing("type"));
+        };
+        Ok(PaymentPagesCheckoutSessionBrandingSettingsLogo {
+            file,
+            type_,
+            url,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSettingsLogo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_business_name` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionBusinessName {
     /// Indicates whether business name collection is enabled for the session
     pub enabled: bool,
@@ -3921,8 +6768,43 @@ pub struct PaymentPagesCheckoutSessionBusinessName {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionBusinessName {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut optional = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionBusinessName")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set(&mut enabled),
+                "optional" => __p.set(&mut optional),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        let Some(optional) = optional else {
+            return Err(__p.missing("optional"));
+        };
+        Ok(PaymentPagesCheckoutSessionBusinessName {
+            enabled,
+            optional,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBusinessName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_checkout_address_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
     /// `address`: a [`Address`].
     pub address: Address,
@@ -3932,35 +6814,128 @@ pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCheckoutAddressDetails {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut address = None;
+        let mut name = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionCheckoutAddressDetails")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "address" => __p.set(&mut address),
+                "name" => __p.set(&mut name),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(address) = address else {
+            return Err(__p.missing("address"));
+        };
+        let Some(name) = name else {
+            return Err(__p.missing("name"));
+        };
+        Ok(PaymentPagesCheckoutSessionCheckoutAddressDetails {
+            address,
+            name,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCheckoutAddressDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_collected_information` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCollectedInformation {
     /// Customer’s business name for this Checkout Session
-    #[serde(default)]
     pub business_name: Option<String>,
     /// Customer’s individual name for this Checkout Session
-    #[serde(default)]
     pub individual_name: Option<String>,
     /// Shipping information for this Checkout Session.
-    #[serde(default)]
     pub shipping_details: Option<PaymentPagesCheckoutSessionCheckoutAddressDetails>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCollectedInformation {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut business_name = None;
+        let mut individual_name = None;
+        let mut shipping_details = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionCollectedInformation")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "business_name" => __p.set_nullable(&mut business_name),
+                "individual_name" => __p.set_nullable(&mut individual_name),
+                "shipping_details" => __p.set_nullable(&mut shipping_details),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionCollectedInformation {
+            business_name,
+            individual_name,
+            shipping_details,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCollectedInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionConsent {
     /// If `opt_in`, the customer consents to receiving promotional communications
     /// from the merchant about this Checkout Session.
-    #[serde(default)]
     pub promotions: Option<PaymentPagesCheckoutSessionConsentPromotions>,
     /// If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of service.
-    #[serde(default)]
     pub terms_of_service: Option<PaymentPagesCheckoutSessionConsentTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsent {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut promotions = None;
+        let mut terms_of_service = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionConsent")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "promotions" => __p.set_nullable(&mut promotions),
+                "terms_of_service" => __p.set_nullable(&mut terms_of_service),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionConsent {
+            promotions,
+            terms_of_service,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// If `opt_in`, the customer consents to receiving promotional communications
 /// from the merchant about this Checkout Session.
@@ -4013,6 +6988,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentPromotio
         Ok(PaymentPagesCheckoutSessionConsentPromotions::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentPromotions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentPagesCheckoutSessionConsentPromotions::from(&*__p.string()?))
+    }
+}
 /// If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4061,25 +7043,64 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentTermsOfS
         Ok(PaymentPagesCheckoutSessionConsentTermsOfService::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentTermsOfService {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentPagesCheckoutSessionConsentTermsOfService::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent_collection` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `hidden`, it will hide legal text related to the reuse of a payment method.
-    #[serde(default)]
     pub payment_method_reuse_agreement: Option<
         PaymentPagesCheckoutSessionPaymentMethodReuseAgreement,
     >,
     /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
     /// Session will determine whether to display an option to opt into promotional communication
     /// from the merchant depending on the customer's locale. Only available to US merchants and US customers.
-    #[serde(default)]
     pub promotions: Option<CheckoutSessionConsentCollectionPromotions>,
     /// If set to `required`, it requires customers to accept the terms of service before being able to pay.
-    #[serde(default)]
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentCollection {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut payment_method_reuse_agreement = None;
+        let mut promotions = None;
+        let mut terms_of_service = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionConsentCollection")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "payment_method_reuse_agreement" => {
+                    __p.set_nullable(&mut payment_method_reuse_agreement)
+                }
+                "promotions" => __p.set_nullable(&mut promotions),
+                "terms_of_service" => __p.set_nullable(&mut terms_of_service),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionConsentCollection {
+            payment_method_reuse_agreement,
+            promotions,
+            terms_of_service,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
 /// Session will determine whether to display an option to opt into promotional communication
@@ -4133,6 +7154,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionConsentCollectionPromotions
         Ok(CheckoutSessionConsentCollectionPromotions::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionConsentCollectionPromotions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionConsentCollectionPromotions::from(&*__p.string()?))
+    }
+}
 /// If set to `required`, it requires customers to accept the terms of service before being able to pay.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4183,8 +7211,15 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionConsentCollectionTermsOfSer
         Ok(CheckoutSessionConsentCollectionTermsOfService::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionConsentCollectionTermsOfService {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionConsentCollectionTermsOfService::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_currency_conversion` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     /// Total of all items in source currency before discounts or taxes are applied.
     pub amount_subtotal: i64,
@@ -4198,23 +7233,71 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCurrencyConversion {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount_subtotal = None;
+        let mut amount_total = None;
+        let mut fx_rate = None;
+        let mut source_currency = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionCurrencyConversion")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount_subtotal" => __p.set(&mut amount_subtotal),
+                "amount_total" => __p.set(&mut amount_total),
+                "fx_rate" => __p.set(&mut fx_rate),
+                "source_currency" => __p.set(&mut source_currency),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(amount_subtotal) = amount_subtotal else {
+            return Err(__p.missing("amount_subtotal"));
+        };
+        let Some(amount_total) = amount_total else {
+            return Err(__p.missing("amount_total"));
+        };
+        let Some(fx_rate) = fx_rate else {
+            return Err(__p.missing("fx_rate"));
+        };
+        let Some(source_currency) = source_currency else {
+            return Err(__p.missing("source_currency"));
+        };
+        Ok(PaymentPagesCheckoutSessionCurrencyConversion {
+            amount_subtotal,
+            amount_total,
+            fx_rate,
+            source_currency,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCurrencyConversion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCustomFields {
     /// `dropdown`: a [`PaymentPagesCheckoutSessionCustomFieldsDropdown`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dropdown: Option<PaymentPagesCheckoutSessionCustomFieldsDropdown>,
     /// String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters.
     pub key: String,
     /// `label`: a [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
     pub label: PaymentPagesCheckoutSessionCustomFieldsLabel,
     /// `numeric`: a [`PaymentPagesCheckoutSessionCustomFieldsNumeric`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub numeric: Option<PaymentPagesCheckoutSessionCustomFieldsNumeric>,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// `text`: a [`PaymentPagesCheckoutSessionCustomFieldsText`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<PaymentPagesCheckoutSessionCustomFieldsText>,
     /// The type of the field.
     #[serde(rename = "type")]
@@ -4222,6 +7305,62 @@ pub struct PaymentPagesCheckoutSessionCustomFields {
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFields {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut dropdown = None;
+        let mut key = None;
+        let mut label = None;
+        let mut numeric = None;
+        let mut optional = None;
+        let mut text = None;
+        let mut type_ = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionCustomFields")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "dropdown" => __p.set_nullable(&mut dropdown),
+                "key" => __p.set(&mut key),
+                "label" => __p.set(&mut label),
+                "numeric" => __p.set_nullable(&mut numeric),
+                "optional" => __p.set(&mut optional),
+                "text" => __p.set_nullable(&mut text),
+                "type" => __p.set(&mut type_),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(key) = key else {
+            return Err(__p.missing("key"));
+        };
+        let Some(label) = label else {
+            return Err(__p.missing("label"));
+        };
+        let Some(optional) = optional else {
+            return Err(__p.missing("optional"));
+        };
+        let Some(type_) = type_ else {
+            return Err(__p.missing("type"));
+        };
+        Ok(PaymentPagesCheckoutSessionCustomFields {
+            dropdown,
+            key,
+            label,
+            numeric,
+            optional,
+            text,
+            type_,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The type of the field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4275,26 +7414,66 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionCustomFieldsType {
         Ok(CheckoutSessionCustomFieldsType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionCustomFieldsType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionCustomFieldsType::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_dropdown` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     /// The value that pre-fills on the payment page.
-    #[serde(default)]
     pub default_value: Option<String>,
     /// The options available for the customer to select. Up to 200 options allowed.
     pub options: Vec<PaymentPagesCheckoutSessionCustomFieldsOption>,
     /// The option selected by the customer. This will be the `value` for the option.
-    #[serde(default)]
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsDropdown {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut default_value = None;
+        let mut options = None;
+        let mut value = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionCustomFieldsDropdown")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "default_value" => __p.set_nullable(&mut default_value),
+                "options" => __p.set(&mut options),
+                "value" => __p.set_nullable(&mut value),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(options) = options else {
+            return Err(__p.missing("options"));
+        };
+        Ok(PaymentPagesCheckoutSessionCustomFieldsDropdown {
+            default_value,
+            options,
+            value,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsDropdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_label` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     /// Custom text for the label, displayed to the customer. Up to 50 characters.
-    #[serde(default)]
     pub custom: Option<String>,
     /// The type of the label.
     #[serde(rename = "type")]
@@ -4302,6 +7481,39 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsLabel {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut custom = None;
+        let mut type_ = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionCustomFieldsLabel")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "custom" => __p.set_nullable(&mut custom),
+                "type" => __p.set(&mut type_),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(type_) = type_ else {
+            return Err(__p.missing("type"));
+        };
+        Ok(PaymentPagesCheckoutSessionCustomFieldsLabel {
+            custom,
+            type_,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The type of the label.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4347,27 +7559,66 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionCustomFieldsLabelType {
         Ok(CheckoutSessionCustomFieldsLabelType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionCustomFieldsLabelType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionCustomFieldsLabelType::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_numeric` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     /// The value that pre-fills the field on the payment page.
-    #[serde(default)]
     pub default_value: Option<String>,
     /// The maximum character length constraint for the customer's input.
-    #[serde(default)]
     pub maximum_length: Option<i64>,
     /// The minimum character length requirement for the customer's input.
-    #[serde(default)]
     pub minimum_length: Option<i64>,
     /// The value entered by the customer, containing only digits.
-    #[serde(default)]
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsNumeric {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut default_value = None;
+        let mut maximum_length = None;
+        let mut minimum_length = None;
+        let mut value = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionCustomFieldsNumeric")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "default_value" => __p.set_nullable(&mut default_value),
+                "maximum_length" => __p.set_nullable(&mut maximum_length),
+                "minimum_length" => __p.set_nullable(&mut minimum_length),
+                "value" => __p.set_nullable(&mut value),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionCustomFieldsNumeric {
+            default_value,
+            maximum_length,
+            minimum_length,
+            value,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsNumeric {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_option` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
     /// The label for the option, displayed to the customer. Up to 100 characters.
     pub label: String,
@@ -4377,39 +7628,103 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsOption {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut label = None;
+        let mut value = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionCustomFieldsOption")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "label" => __p.set(&mut label),
+                "value" => __p.set(&mut value),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(label) = label else {
+            return Err(__p.missing("label"));
+        };
+        let Some(value) = value else {
+            return Err(__p.missing("value"));
+        };
+        Ok(PaymentPagesCheckoutSessionCustomFieldsOption {
+            label,
+            value,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_text` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     /// The value that pre-fills the field on the payment page.
-    #[serde(default)]
     pub default_value: Option<String>,
     /// The maximum character length constraint for the customer's input.
-    #[serde(default)]
     pub maximum_length: Option<i64>,
     /// The minimum character length requirement for the customer's input.
-    #[serde(default)]
     pub minimum_length: Option<i64>,
     /// The value entered by the customer.
-    #[serde(default)]
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsText {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut default_value = None;
+        let mut maximum_length = None;
+        let mut minimum_length = None;
+        let mut value = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionCustomFieldsText")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "default_value" => __p.set_nullable(&mut default_value),
+                "maximum_length" => __p.set_nullable(&mut maximum_length),
+                "minimum_length" => __p.set_nullable(&mut minimum_length),
+                "value" => __p.set_nullable(&mut value),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionCustomFieldsText {
+            default_value,
+            maximum_length,
+            minimum_length,
+            value,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsText {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCustomText {
     /// Custom text that should be displayed after the payment confirmation button.
-    #[serde(default)]
     pub after_submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
     /// Custom text that should be displayed alongside shipping address collection.
-    #[serde(default)]
     pub shipping_address: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
     /// Custom text that should be displayed alongside the payment confirmation button.
-    #[serde(default)]
     pub submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
     /// Custom text that should be displayed in place of the default terms of service agreement text.
-    #[serde(default)]
     pub terms_of_service_acceptance: Option<
         PaymentPagesCheckoutSessionCustomTextPosition,
     >,
@@ -4417,8 +7732,45 @@ pub struct PaymentPagesCheckoutSessionCustomText {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomText {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut after_submit = None;
+        let mut shipping_address = None;
+        let mut submit = None;
+        let mut terms_of_service_acceptance = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionCustomText")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "after_submit" => __p.set_nullable(&mut after_submit),
+                "shipping_address" => __p.set_nullable(&mut shipping_address),
+                "submit" => __p.set_nullable(&mut submit),
+                "terms_of_service_acceptance" => {
+                    __p.set_nullable(&mut terms_of_service_acceptance)
+                }
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionCustomText {
+            after_submit,
+            shipping_address,
+            submit,
+            terms_of_service_acceptance,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomText {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text_position` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCustomTextPosition {
     /// Text can be up to 1200 characters in length.
     pub message: String,
@@ -4426,37 +7778,107 @@ pub struct PaymentPagesCheckoutSessionCustomTextPosition {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomTextPosition {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut message = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionCustomTextPosition")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "message" => __p.set(&mut message),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(message) = message else {
+            return Err(__p.missing("message"));
+        };
+        Ok(PaymentPagesCheckoutSessionCustomTextPosition {
+            message,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomTextPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_customer_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer's address after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
-    #[serde(default)]
     pub address: Option<Address>,
     /// The customer's business name after a completed Checkout Session.
-    #[serde(default)]
     pub business_name: Option<String>,
     /// The email associated with the Customer, if one exists, on the Checkout Session after a completed Checkout Session or at time of session expiry.
     /// Otherwise, if the customer has consented to promotional content, this value is the most recent valid email provided by the customer on the Checkout form.
-    #[serde(default)]
     pub email: Option<String>,
     /// The customer's individual name after a completed Checkout Session.
-    #[serde(default)]
     pub individual_name: Option<String>,
     /// The customer's name after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
-    #[serde(default)]
     pub name: Option<String>,
     /// The customer's phone number after a completed Checkout Session.
-    #[serde(default)]
     pub phone: Option<String>,
     /// The customer’s tax exempt status after a completed Checkout Session.
-    #[serde(default)]
     pub tax_exempt: Option<PaymentPagesCheckoutSessionCustomerDetailsTaxExempt>,
     /// The customer’s tax IDs after a completed Checkout Session.
-    #[serde(default)]
     pub tax_ids: Option<Vec<PaymentPagesCheckoutSessionTaxId>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetails {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut address = None;
+        let mut business_name = None;
+        let mut email = None;
+        let mut individual_name = None;
+        let mut name = None;
+        let mut phone = None;
+        let mut tax_exempt = None;
+        let mut tax_ids = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionCustomerDetails")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "address" => __p.set_nullable(&mut address),
+                "business_name" => __p.set_nullable(&mut business_name),
+                "email" => __p.set_nullable(&mut email),
+                "individual_name" => __p.set_nullable(&mut individual_name),
+                "name" => __p.set_nullable(&mut name),
+                "phone" => __p.set_nullable(&mut phone),
+                "tax_exempt" => __p.set_nullable(&mut tax_exempt),
+                "tax_ids" => __p.set_nullable(&mut tax_ids),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionCustomerDetails {
+            address,
+            business_name,
+            email,
+            individual_name,
+            name,
+            phone,
+            tax_exempt,
+            tax_ids,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomerDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The customer’s tax exempt status after a completed Checkout Session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4515,21 +7937,55 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
         Ok(PaymentPagesCheckoutSessionCustomerDetailsTaxExempt::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentPagesCheckoutSessionCustomerDetailsTaxExempt::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_discount` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionDiscount {
     /// Coupon attached to the Checkout Session.
-    #[serde(default)]
     pub coupon: Option<crate::Expandable<Coupon>>,
     /// Promotion code attached to the Checkout Session.
-    #[serde(default)]
     pub promotion_code: Option<crate::Expandable<PromotionCode>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionDiscount {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut coupon = None;
+        let mut promotion_code = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionDiscount")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "coupon" => __p.set_nullable(&mut coupon),
+                "promotion_code" => __p.set_nullable(&mut promotion_code),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionDiscount {
+            coupon,
+            promotion_code,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_individual_name` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionIndividualName {
     /// Indicates whether individual name collection is enabled for the session
     pub enabled: bool,
@@ -4539,8 +7995,44 @@ pub struct PaymentPagesCheckoutSessionIndividualName {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionIndividualName {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut optional = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionIndividualName")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set(&mut enabled),
+                "optional" => __p.set(&mut optional),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        let Some(optional) = optional else {
+            return Err(__p.missing("optional"));
+        };
+        Ok(PaymentPagesCheckoutSessionIndividualName {
+            enabled,
+            optional,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionIndividualName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_creation` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     /// Indicates whether invoice creation is enabled for the Checkout Session.
     pub enabled: bool,
@@ -4550,36 +8042,110 @@ pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut invoice_data = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionInvoiceCreation")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set(&mut enabled),
+                "invoice_data" => __p.set(&mut invoice_data),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        let Some(invoice_data) = invoice_data else {
+            return Err(__p.missing("invoice_data"));
+        };
+        Ok(PaymentPagesCheckoutSessionInvoiceCreation {
+            enabled,
+            invoice_data,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionInvoiceCreation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_settings` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// The account tax IDs associated with the invoice.
-    #[serde(default)]
     pub account_tax_ids: Option<Vec<crate::Expandable<TaxIdOrDeletedTaxId>>>,
     /// Custom fields displayed on the invoice.
-    #[serde(default)]
     pub custom_fields: Option<Vec<InvoiceSettingCustomField>>,
     /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[serde(default)]
     pub description: Option<String>,
     /// Footer displayed on the invoice.
-    #[serde(default)]
     pub footer: Option<String>,
     /// The connected account that issues the invoice. The invoice is presented with the branding and support information of the specified account.
-    #[serde(default)]
     pub issuer: Option<ConnectAccountReference>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
-    #[serde(default)]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Options for invoice PDF rendering.
-    #[serde(default)]
     pub rendering_options: Option<InvoiceSettingCheckoutRenderingOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceSettings {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut account_tax_ids = None;
+        let mut custom_fields = None;
+        let mut description = None;
+        let mut footer = None;
+        let mut issuer = None;
+        let mut metadata = None;
+        let mut rendering_options = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionInvoiceSettings")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "account_tax_ids" => __p.set_nullable(&mut account_tax_ids),
+                "custom_fields" => __p.set_nullable(&mut custom_fields),
+                "description" => __p.set_nullable(&mut description),
+                "footer" => __p.set_nullable(&mut footer),
+                "issuer" => __p.set_nullable(&mut issuer),
+                "metadata" => __p.set_nullable(&mut metadata),
+                "rendering_options" => __p.set_nullable(&mut rendering_options),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionInvoiceSettings {
+            account_tax_ids,
+            custom_fields,
+            description,
+            footer,
+            issuer,
+            metadata,
+            rendering_options,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionInvoiceSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_managed_payments` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionManagedPayments {
     /// Set to `true` to enable [Managed Payments](https://docs.stripe.com/payments/managed-payments), Stripe's merchant of record solution, for this session.
     pub enabled: bool,
@@ -4587,24 +8153,83 @@ pub struct PaymentPagesCheckoutSessionManagedPayments {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionManagedPayments {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionManagedPayments")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set(&mut enabled),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        Ok(PaymentPagesCheckoutSessionManagedPayments {
+            enabled,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionManagedPayments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_name_collection` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionNameCollection {
     /// `business`: a [`PaymentPagesCheckoutSessionBusinessName`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business: Option<PaymentPagesCheckoutSessionBusinessName>,
     /// `individual`: a [`PaymentPagesCheckoutSessionIndividualName`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub individual: Option<PaymentPagesCheckoutSessionIndividualName>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionNameCollection {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut business = None;
+        let mut individual = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionNameCollection")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "business" => __p.set_nullable(&mut business),
+                "individual" => __p.set_nullable(&mut individual),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionNameCollection {
+            business,
+            individual,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionNameCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionOptionalItem {
     /// `adjustable_quantity`: a [`PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity`], or `null`.
-    #[serde(default)]
     pub adjustable_quantity: Option<
         PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity,
     >,
@@ -4616,23 +8241,97 @@ pub struct PaymentPagesCheckoutSessionOptionalItem {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionOptionalItem {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut adjustable_quantity = None;
+        let mut price = None;
+        let mut quantity = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionOptionalItem")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "adjustable_quantity" => __p.set_nullable(&mut adjustable_quantity),
+                "price" => __p.set(&mut price),
+                "quantity" => __p.set(&mut quantity),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(price) = price else {
+            return Err(__p.missing("price"));
+        };
+        let Some(quantity) = quantity else {
+            return Err(__p.missing("quantity"));
+        };
+        Ok(PaymentPagesCheckoutSessionOptionalItem {
+            adjustable_quantity,
+            price,
+            quantity,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionOptionalItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item_adjustable_quantity` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     /// Set to true if the quantity can be adjusted to any non-negative integer.
     pub enabled: bool,
     /// The maximum quantity of this item the customer can purchase. By default this value is 99. You can specify a value up to 999999.
-    #[serde(default)]
     pub maximum: Option<i64>,
     /// The minimum quantity of this item the customer must purchase, if they choose to purchase it. Because this item is optional, the customer will always be able to remove it from their order, even if the `minimum` configured here is greater than 0. By default this value is 0.
-    #[serde(default)]
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson
+for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut maximum = None;
+        let mut minimum = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set(&mut enabled),
+                "maximum" => __p.set_nullable(&mut maximum),
+                "minimum" => __p.set_nullable(&mut minimum),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        Ok(PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
+            enabled,
+            maximum,
+            minimum,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_payment_method_reuse_agreement` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
     /// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
     ///
@@ -4641,6 +8340,38 @@ pub struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson
+for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut position = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "position" => __p.set(&mut position),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(position) = position else {
+            return Err(__p.missing("position"));
+        };
+        Ok(PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
+            position,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
 ///
@@ -4692,19 +8423,53 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodReuseAgreementPosition {
         Ok(PaymentMethodReuseAgreementPosition::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for PaymentMethodReuseAgreementPosition {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentMethodReuseAgreementPosition::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_permissions` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionPermissions {
     /// Determines which entity is allowed to update the shipping details.
     ///
     /// Default is `client_only`. Stripe Checkout client will automatically update the shipping details. If set to `server_only`, only your server is allowed to update the shipping details.
     ///
     /// When set to `server_only`, you must add the onShippingDetailsChange event handler when initializing the Stripe Checkout client and manually update the shipping details from your server using the Stripe API.
-    #[serde(default)]
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionPermissions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut update_shipping_details = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionPermissions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "update_shipping_details" => {
+                    __p.set_nullable(&mut update_shipping_details)
+                }
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionPermissions {
+            update_shipping_details,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionPermissions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Determines which entity is allowed to update the shipping details.
 ///
@@ -4762,8 +8527,15 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionPermissionsUpdateShippingDe
         Ok(CheckoutSessionPermissionsUpdateShippingDetails::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionPermissionsUpdateShippingDetails {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionPermissionsUpdateShippingDetails::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_phone_number_collection` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
     /// Indicates whether phone number collection is enabled for the session
     pub enabled: bool,
@@ -4771,21 +8543,85 @@ pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollection {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionPhoneNumberCollection")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set(&mut enabled),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        Ok(PaymentPagesCheckoutSessionPhoneNumberCollection {
+            enabled,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionPhoneNumberCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     /// Uses the `allow_redisplay` value of each saved payment method to filter the set presented to a returning customer. By default, only saved payment methods with ’allow_redisplay: ‘always’ are shown in Checkout.
-    #[serde(default)]
     pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
     /// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
-    #[serde(default)]
     pub payment_method_remove: Option<DisabledOrEnabled>,
     /// Enable customers to choose if they wish to save their payment method for future use. Disabled by default.
-    #[serde(default)]
     pub payment_method_save: Option<DisabledOrEnabled>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut allow_redisplay_filters = None;
+        let mut payment_method_remove = None;
+        let mut payment_method_save = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "allow_redisplay_filters" => {
+                    __p.set_nullable(&mut allow_redisplay_filters)
+                }
+                "payment_method_remove" => __p.set_nullable(&mut payment_method_remove),
+                "payment_method_save" => __p.set_nullable(&mut payment_method_save),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
+            allow_redisplay_filters,
+            payment_method_remove,
+            payment_method_save,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options/properties/allow_redisplay_filters/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4839,6 +8675,13 @@ impl<'de> serde::Deserialize<'de> for AlwaysOrLimitedOrUnspecified {
         Ok(AlwaysOrLimitedOrUnspecified::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for AlwaysOrLimitedOrUnspecified {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(AlwaysOrLimitedOrUnspecified::from(&*__p.string()?))
+    }
+}
 /// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4887,8 +8730,15 @@ impl<'de> serde::Deserialize<'de> for DisabledOrEnabled {
         Ok(DisabledOrEnabled::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for DisabledOrEnabled {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(DisabledOrEnabled::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
     /// An array of two-letter ISO country codes representing which countries Checkout should provide as options for
     /// shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SY, UM, VI`.
@@ -4896,6 +8746,38 @@ pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson
+for PaymentPagesCheckoutSessionShippingAddressCollection {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut allowed_countries = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionShippingAddressCollection")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "allowed_countries" => __p.set(&mut allowed_countries),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(allowed_countries) = allowed_countries else {
+            return Err(__p.missing("allowed_countries"));
+        };
+        Ok(PaymentPagesCheckoutSessionShippingAddressCollection {
+            allowed_countries,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionShippingAddressCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection/properties/allowed_countries/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5900,8 +9782,20 @@ for CheckoutSessionShippingAddressCollectionAllowedCountries {
         )
     }
 }
+impl crate::__private::FromJson
+for CheckoutSessionShippingAddressCollectionAllowedCountries {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CheckoutSessionShippingAddressCollectionAllowedCountries::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_cost` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionShippingCost {
     /// Total shipping cost before any discounts or taxes are applied.
     pub amount_subtotal: i64,
@@ -5910,17 +9804,63 @@ pub struct PaymentPagesCheckoutSessionShippingCost {
     /// Total shipping cost after discounts and taxes are applied.
     pub amount_total: i64,
     /// The ID of the ShippingRate for this order.
-    #[serde(default)]
     pub shipping_rate: Option<crate::Expandable<ShippingRate>>,
     /// The taxes applied to the shipping rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingCost {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount_subtotal = None;
+        let mut amount_tax = None;
+        let mut amount_total = None;
+        let mut shipping_rate = None;
+        let mut taxes = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionShippingCost")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount_subtotal" => __p.set(&mut amount_subtotal),
+                "amount_tax" => __p.set(&mut amount_tax),
+                "amount_total" => __p.set(&mut amount_total),
+                "shipping_rate" => __p.set_nullable(&mut shipping_rate),
+                "taxes" => __p.set_nullable(&mut taxes),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(amount_subtotal) = amount_subtotal else {
+            return Err(__p.missing("amount_subtotal"));
+        };
+        let Some(amount_tax) = amount_tax else {
+            return Err(__p.missing("amount_tax"));
+        };
+        let Some(amount_total) = amount_total else {
+            return Err(__p.missing("amount_total"));
+        };
+        Ok(PaymentPagesCheckoutSessionShippingCost {
+            amount_subtotal,
+            amount_tax,
+            amount_total,
+            shipping_rate,
+            taxes,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionShippingCost {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_option` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionShippingOption {
     /// A non-negative integer in cents representing how much to charge.
     pub shipping_amount: i64,
@@ -5930,18 +9870,85 @@ pub struct PaymentPagesCheckoutSessionShippingOption {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingOption {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut shipping_amount = None;
+        let mut shipping_rate = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionShippingOption")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "shipping_amount" => __p.set(&mut shipping_amount),
+                "shipping_rate" => __p.set(&mut shipping_rate),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(shipping_amount) = shipping_amount else {
+            return Err(__p.missing("shipping_amount"));
+        };
+        let Some(shipping_rate) = shipping_rate else {
+            return Err(__p.missing("shipping_rate"));
+        };
+        Ok(PaymentPagesCheckoutSessionShippingOption {
+            shipping_amount,
+            shipping_rate,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionShippingOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionTaxId {
     /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
     #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionTaxIdType,
     /// The value of the tax ID.
-    #[serde(default)]
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxId {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut type_ = None;
+        let mut value = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionTaxId")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "type" => __p.set(&mut type_),
+                "value" => __p.set_nullable(&mut value),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(type_) = type_ else {
+            return Err(__p.missing("type"));
+        };
+        Ok(PaymentPagesCheckoutSessionTaxId {
+            type_,
+            value,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6451,8 +10458,15 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdType {
         Ok(PaymentPagesCheckoutSessionTaxIdType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentPagesCheckoutSessionTaxIdType::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id_collection` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionTaxIdCollection {
     /// Indicates whether tax ID collection is enabled for the session
     pub enabled: bool,
@@ -6461,6 +10475,42 @@ pub struct PaymentPagesCheckoutSessionTaxIdCollection {
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdCollection {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut required = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionTaxIdCollection")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set(&mut enabled),
+                "required" => __p.set(&mut required),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        let Some(required) = required else {
+            return Err(__p.missing("required"));
+        };
+        Ok(PaymentPagesCheckoutSessionTaxIdCollection {
+            enabled,
+            required,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Indicates whether a tax ID is required on the payment page
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6510,25 +10560,72 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionTaxIdCollectionRequired {
         Ok(CheckoutSessionTaxIdCollectionRequired::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CheckoutSessionTaxIdCollectionRequired {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionTaxIdCollectionRequired::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// This is the sum of all the discounts.
     pub amount_discount: i64,
     /// This is the sum of all the shipping amounts.
-    #[serde(default)]
     pub amount_shipping: Option<i64>,
     /// This is the sum of all the tax amounts.
     pub amount_tax: i64,
     /// `breakdown`: a [`PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PaymentPagesCheckoutSessionTotalDetails {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount_discount = None;
+        let mut amount_shipping = None;
+        let mut amount_tax = None;
+        let mut breakdown = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentPagesCheckoutSessionTotalDetails")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount_discount" => __p.set(&mut amount_discount),
+                "amount_shipping" => __p.set_nullable(&mut amount_shipping),
+                "amount_tax" => __p.set(&mut amount_tax),
+                "breakdown" => __p.set_nullable(&mut breakdown),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(amount_discount) = amount_discount else {
+            return Err(__p.missing("amount_discount"));
+        };
+        let Some(amount_tax) = amount_tax else {
+            return Err(__p.missing("amount_tax"));
+        };
+        Ok(PaymentPagesCheckoutSessionTotalDetails {
+            amount_discount,
+            amount_shipping,
+            amount_tax,
+            breakdown,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTotalDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details_resource_breakdown` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     /// The aggregated discounts.
     pub discounts: Vec<LineItemsDiscountAmount>,
@@ -6538,15 +10635,84 @@ pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson
+for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut discounts = None;
+        let mut taxes = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object("struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "discounts" => __p.set(&mut discounts),
+                "taxes" => __p.set(&mut taxes),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(discounts) = discounts else {
+            return Err(__p.missing("discounts"));
+        };
+        let Some(taxes) = taxes else {
+            return Err(__p.missing("taxes"));
+        };
+        Ok(PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
+            discounts,
+            taxes,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
     /// The card brands to block. If a customer enters or selects a card belonging to a blocked brand, they can't complete the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson
+for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut brands_blocked = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p
+            .object(
+                "struct PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions",
+            )?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "brands_blocked" => __p.set_nullable(&mut brands_blocked),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
+            brands_blocked,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions/properties/brands_blocked/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6602,6 +10768,13 @@ impl<'de> serde::Deserialize<'de> for RestrictionsBrandsBlocked {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(RestrictionsBrandsBlocked::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for RestrictionsBrandsBlocked {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(RestrictionsBrandsBlocked::from(&*__p.string()?))
     }
 }
 /// Parameters for `GET /v1/checkout/sessions` (GetCheckoutSessions).
@@ -7110,6 +11283,13 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsBorde
         Ok(CreateCheckoutSessionBrandingSettingsBorderStyle::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CreateCheckoutSessionBrandingSettingsBorderStyle {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionBrandingSettingsBorderStyle::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/font_family` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7284,6 +11464,13 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsFontF
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CreateCheckoutSessionBrandingSettingsFontFamily::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CreateCheckoutSessionBrandingSettingsFontFamily {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionBrandingSettingsFontFamily::from(&*__p.string()?))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/icon` (undocumented in the spec).
@@ -7893,6 +12080,13 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionExcludedPaymentMethod
         Ok(CreateCheckoutSessionExcludedPaymentMethodTypes::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CreateCheckoutSessionExcludedPaymentMethodTypes {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionExcludedPaymentMethodTypes::from(&*__p.string()?))
+    }
+}
 /// Generate a post-purchase Invoice for one-time payments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreation {
@@ -8077,6 +12271,18 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
         Ok(
             CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay::from(
                 value.as_str(),
+            ),
+        )
+    }
+}
+impl crate::__private::FromJson
+for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay::from(
+                &*__p.string()?,
             ),
         )
     }
@@ -8445,6 +12651,13 @@ for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
         Ok(CreateCheckoutSessionPaymentIntentDataCaptureMethod::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionPaymentIntentDataCaptureMethod::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8491,6 +12704,13 @@ impl<'de> serde::Deserialize<'de> for OffSessionOrOnSession {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(OffSessionOrOnSession::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for OffSessionOrOnSession {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(OffSessionOrOnSession::from(&*__p.string()?))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping` (undocumented in the spec).
@@ -9582,6 +13802,18 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
         )
     }
 }
+impl crate::__private::FromJson
+for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/preferred_locale` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9803,6 +14035,18 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
         )
     }
 }
+impl crate::__private::FromJson
+for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9872,6 +14116,18 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage::from(
                 value.as_str(),
+            ),
+        )
+    }
+}
+impl crate::__private::FromJson
+for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage::from(
+                &*__p.string()?,
             ),
         )
     }
@@ -10011,6 +14267,18 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
         )
     }
 }
+impl crate::__private::FromJson
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/payment_schedule` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10133,6 +14401,18 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule 
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::from(
                 value.as_str(),
+            ),
+        )
+    }
+}
+impl crate::__private::FromJson
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::from(
+                &*__p.string()?,
             ),
         )
     }
@@ -10282,6 +14562,18 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::from(
                 value.as_str(),
+            ),
+        )
+    }
+}
+impl crate::__private::FromJson
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::from(
+                &*__p.string()?,
             ),
         )
     }
@@ -10602,6 +14894,18 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
         )
     }
 }
+impl crate::__private::FromJson
+for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -10731,6 +15035,18 @@ for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
         Ok(
             CreateCheckoutSessionPaymentMethodOptionsWechatPayClient::from(
                 value.as_str(),
+            ),
+        )
+    }
+}
+impl crate::__private::FromJson
+for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionPaymentMethodOptionsWechatPayClient::from(
+                &*__p.string()?,
             ),
         )
     }
@@ -10997,6 +15313,13 @@ impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodTypes {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CreateCheckoutSessionPaymentMethodTypes::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CreateCheckoutSessionPaymentMethodTypes {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionPaymentMethodTypes::from(&*__p.string()?))
     }
 }
 /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object. Can only be set when creating `embedded` or `custom` sessions.
@@ -11275,6 +15598,18 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
         )
     }
 }
+impl crate::__private::FromJson
+for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
@@ -11384,6 +15719,13 @@ for CheckoutSessionShippingOptionsShippingRateDataType {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CheckoutSessionShippingOptionsShippingRateDataType::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CheckoutSessionShippingOptionsShippingRateDataType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionShippingOptionsShippingRateDataType::from(&*__p.string()?))
     }
 }
 /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
@@ -11545,6 +15887,18 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
         )
     }
 }
+impl crate::__private::FromJson
+for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/type` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11596,6 +15950,14 @@ for CreateCheckoutSessionSubscriptionDataBillingModeType {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CreateCheckoutSessionSubscriptionDataBillingModeType::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson
+for CreateCheckoutSessionSubscriptionDataBillingModeType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionSubscriptionDataBillingModeType::from(&*__p.string()?))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings` (undocumented in the spec).
@@ -11703,6 +16065,14 @@ for CreateCheckoutSessionSubscriptionDataProrationBehavior {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(CreateCheckoutSessionSubscriptionDataProrationBehavior::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson
+for CreateCheckoutSessionSubscriptionDataProrationBehavior {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionSubscriptionDataProrationBehavior::from(&*__p.string()?))
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/transfer_data` (undocumented in the spec).
@@ -11825,6 +16195,18 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
         Ok(
             CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod::from(
                 value.as_str(),
+            ),
+        )
+    }
+}
+impl crate::__private::FromJson
+for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod::from(
+                &*__p.string()?,
             ),
         )
     }

@@ -117,24 +117,6 @@ impl CheckoutSessions<'_> {
         self.client.call_paginated(path, params)
     }
 }
-impl crate::__private::Decode for crate::List<CheckoutSession> {
-    #[inline(never)]
-    fn decode(bytes: &[u8]) -> Result<Self, crate::__private::JsonError> {
-        crate::__private::decode_json(bytes)
-    }
-}
-impl crate::__private::Decode for CheckoutSession {
-    #[inline(never)]
-    fn decode(bytes: &[u8]) -> Result<Self, crate::__private::JsonError> {
-        crate::__private::decode_json(bytes)
-    }
-}
-impl crate::__private::Decode for crate::List<Item> {
-    #[inline(never)]
-    fn decode(bytes: &[u8]) -> Result<Self, crate::__private::JsonError> {
-        crate::__private::decode_json(bytes)
-    }
-}
 impl crate::__private::Encode for ListCheckoutSessionsParams {
     #[inline(never)]
     fn encode(&self) -> Result<String, crate::Error> {

@@ -3,83 +3,137 @@
 #[allow(unused_imports)]
 use super::*;
 /// Stripe's `/components/schemas/currency_option` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CurrencyOption {
     /// When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
-    #[serde(default)]
     pub custom_unit_amount: Option<CustomUnitAmount>,
     /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
-    #[serde(default)]
     pub tax_behavior: Option<TaxBehavior>,
     /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<PriceTier>>,
     /// The unit amount in cents (or local equivalent) to be charged, represented as a whole integer if possible. Only set if `billing_scheme=per_unit`.
-    #[serde(default)]
     pub unit_amount: Option<i64>,
     /// The unit amount in cents (or local equivalent) to be charged, represented as a decimal string with at most 12 decimal places. Only set if `billing_scheme=per_unit`.
-    #[serde(default)]
     pub unit_amount_decimal: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CurrencyOption {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut custom_unit_amount = None;
+        let mut tax_behavior = None;
+        let mut tiers = None;
+        let mut unit_amount = None;
+        let mut unit_amount_decimal = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CurrencyOption")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "custom_unit_amount" => __p.set_nullable(&mut custom_unit_amount),
+                "tax_behavior" => __p.set_nullable(&mut tax_behavior),
+                "tiers" => __p.set_nullable(&mut tiers),
+                "unit_amount" => __p.set_nullable(&mut unit_amount),
+                "unit_amount_decimal" => __p.set_nullable(&mut unit_amount_decimal),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CurrencyOption {
+            custom_unit_amount,
+            tax_behavior,
+            tiers,
+            unit_amount,
+            unit_amount_decimal,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CurrencyOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/custom_unit_amount` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomUnitAmount {
     /// The maximum unit amount the customer can specify for this item.
-    #[serde(default)]
     pub maximum: Option<i64>,
     /// The minimum unit amount the customer can specify for this item. Must be at least the minimum charge amount.
-    #[serde(default)]
     pub minimum: Option<i64>,
     /// The starting unit amount which can be updated by the customer.
-    #[serde(default)]
     pub preset: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for CustomUnitAmount {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut maximum = None;
+        let mut minimum = None;
+        let mut preset = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct CustomUnitAmount")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "maximum" => __p.set_nullable(&mut maximum),
+                "minimum" => __p.set_nullable(&mut minimum),
+                "preset" => __p.set_nullable(&mut preset),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(CustomUnitAmount {
+            maximum,
+            minimum,
+            preset,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomUnitAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// A discount represents the actual application of a [coupon](https://api.stripe.com#coupons) or [promotion code](https://api.stripe.com#promotion_codes).
 /// It contains information about when the discount began, when it will end, and what it is applied to.
 ///
 /// Related guide: [Applying discounts to subscriptions](https://docs.stripe.com/billing/subscriptions/discounts)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Discount {
     /// The Checkout session that this coupon is applied to, if it is applied to a particular session in payment mode. Not present for subscription mode.
-    #[serde(default)]
     pub checkout_session: Option<String>,
     /// The ID of the customer associated with this discount.
-    #[serde(default)]
     pub customer: Option<crate::Expandable<CustomerOrDeletedCustomer>>,
     /// The ID of the account representing the customer associated with this discount.
-    #[serde(default)]
     pub customer_account: Option<String>,
     /// If the coupon has a duration of `repeating`, the date that this discount will end. If the coupon has a duration of `once` or `forever`, this attribute will be null.
-    #[serde(default)]
     pub end: Option<crate::Timestamp>,
     /// The ID of the discount object. Discounts can't be fetched by ID. Use `expand\[\]=discounts` in API calls to expand discount IDs in an array.
     pub id: String,
     /// The invoice that the discount's coupon was applied to, if it was applied directly to a particular invoice.
-    #[serde(default)]
     pub invoice: Option<String>,
     /// The invoice item `id` (or invoice line item `id` for invoice line items of type='subscription') that the discount's coupon was applied to, if it was applied directly to a particular invoice item or invoice line item.
-    #[serde(default)]
     pub invoice_item: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The promotion code applied to create this discount.
-    #[serde(default)]
     pub promotion_code: Option<crate::Expandable<PromotionCode>>,
     /// `source`: a [`DiscountSource`].
     pub source: DiscountSource,
     /// Date that the coupon was applied.
     pub start: crate::Timestamp,
     /// The subscription that this coupon is applied to, if it is applied to a particular subscription.
-    #[serde(default)]
     pub subscription: Option<String>,
     /// The subscription item that this coupon is applied to, if it is applied to a particular subscription item.
-    #[serde(default)]
     pub subscription_item: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
@@ -90,11 +144,84 @@ impl crate::Identified for Discount {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for Discount {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut checkout_session = None;
+        let mut customer = None;
+        let mut customer_account = None;
+        let mut end = None;
+        let mut id = None;
+        let mut invoice = None;
+        let mut invoice_item = None;
+        let mut object = None;
+        let mut promotion_code = None;
+        let mut source = None;
+        let mut start = None;
+        let mut subscription = None;
+        let mut subscription_item = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Discount")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "checkout_session" => __p.set_nullable(&mut checkout_session),
+                "customer" => __p.set_nullable(&mut customer),
+                "customer_account" => __p.set_nullable(&mut customer_account),
+                "end" => __p.set_nullable(&mut end),
+                "id" => __p.set(&mut id),
+                "invoice" => __p.set_nullable(&mut invoice),
+                "invoice_item" => __p.set_nullable(&mut invoice_item),
+                "object" => __p.set(&mut object),
+                "promotion_code" => __p.set_nullable(&mut promotion_code),
+                "source" => __p.set(&mut source),
+                "start" => __p.set(&mut start),
+                "subscription" => __p.set_nullable(&mut subscription),
+                "subscription_item" => __p.set_nullable(&mut subscription_item),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        let Some(source) = source else {
+            return Err(__p.missing("source"));
+        };
+        let Some(start) = start else {
+            return Err(__p.missing("start"));
+        };
+        Ok(Discount {
+            checkout_session,
+            customer,
+            customer_account,
+            end,
+            id,
+            invoice,
+            invoice_item,
+            object,
+            promotion_code,
+            source,
+            start,
+            subscription,
+            subscription_item,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/discount_source` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DiscountSource {
     /// The coupon that was redeemed to create this discount.
-    #[serde(default)]
     pub coupon: Option<crate::Expandable<Coupon>>,
     /// The source type of the discount.
     #[serde(rename = "type")]
@@ -102,6 +229,38 @@ pub struct DiscountSource {
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for DiscountSource {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut coupon = None;
+        let mut type_ = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct DiscountSource")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "coupon" => __p.set_nullable(&mut coupon),
+                "type" => __p.set(&mut type_),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(type_) = type_ else {
+            return Err(__p.missing("type"));
+        };
+        Ok(DiscountSource {
+            coupon,
+            type_,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiscountSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The source type of the discount.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -147,11 +306,17 @@ impl<'de> serde::Deserialize<'de> for DiscountSourceType {
         Ok(DiscountSourceType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for DiscountSourceType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(DiscountSourceType::from(&*__p.string()?))
+    }
+}
 /// A line item.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Item {
     /// `adjustable_quantity`: a [`LineItemsAdjustableQuantity`], or `null`.
-    #[serde(default)]
     pub adjustable_quantity: Option<LineItemsAdjustableQuantity>,
     /// Total discount amount applied. If no discounts were applied, defaults to 0.
     pub amount_discount: i64,
@@ -164,26 +329,22 @@ pub struct Item {
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
     /// An arbitrary string attached to the object. Often useful for displaying to users. Defaults to product name.
-    #[serde(default)]
     pub description: Option<String>,
     /// The discounts applied to the line item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<LineItemsDiscountAmount>>,
     /// Unique identifier for the object.
     pub id: String,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
-    #[serde(default)]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The price used to generate the line item.
-    #[serde(default)]
     pub price: Option<Price>,
     /// The quantity of products being purchased.
-    #[serde(default)]
     pub quantity: Option<i64>,
     /// The taxes applied to the line item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
@@ -194,23 +355,142 @@ impl crate::Identified for Item {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for Item {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut adjustable_quantity = None;
+        let mut amount_discount = None;
+        let mut amount_subtotal = None;
+        let mut amount_tax = None;
+        let mut amount_total = None;
+        let mut currency = None;
+        let mut description = None;
+        let mut discounts = None;
+        let mut id = None;
+        let mut metadata = None;
+        let mut object = None;
+        let mut price = None;
+        let mut quantity = None;
+        let mut taxes = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Item")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "adjustable_quantity" => __p.set_nullable(&mut adjustable_quantity),
+                "amount_discount" => __p.set(&mut amount_discount),
+                "amount_subtotal" => __p.set(&mut amount_subtotal),
+                "amount_tax" => __p.set(&mut amount_tax),
+                "amount_total" => __p.set(&mut amount_total),
+                "currency" => __p.set(&mut currency),
+                "description" => __p.set_nullable(&mut description),
+                "discounts" => __p.set_nullable(&mut discounts),
+                "id" => __p.set(&mut id),
+                "metadata" => __p.set_nullable(&mut metadata),
+                "object" => __p.set(&mut object),
+                "price" => __p.set_nullable(&mut price),
+                "quantity" => __p.set_nullable(&mut quantity),
+                "taxes" => __p.set_nullable(&mut taxes),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(amount_discount) = amount_discount else {
+            return Err(__p.missing("amount_discount"));
+        };
+        let Some(amount_subtotal) = amount_subtotal else {
+            return Err(__p.missing("amount_subtotal"));
+        };
+        let Some(amount_tax) = amount_tax else {
+            return Err(__p.missing("amount_tax"));
+        };
+        let Some(amount_total) = amount_total else {
+            return Err(__p.missing("amount_total"));
+        };
+        let Some(currency) = currency else {
+            return Err(__p.missing("currency"));
+        };
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(Item {
+            adjustable_quantity,
+            amount_discount,
+            amount_subtotal,
+            amount_tax,
+            amount_total,
+            currency,
+            description,
+            discounts,
+            id,
+            metadata,
+            object,
+            price,
+            quantity,
+            taxes,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/line_items_adjustable_quantity` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LineItemsAdjustableQuantity {
     /// `enabled`: `true` or `false`.
     pub enabled: bool,
     /// `maximum`: an integer, or `null`.
-    #[serde(default)]
     pub maximum: Option<i64>,
     /// `minimum`: an integer, or `null`.
-    #[serde(default)]
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for LineItemsAdjustableQuantity {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut enabled = None;
+        let mut maximum = None;
+        let mut minimum = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct LineItemsAdjustableQuantity")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "enabled" => __p.set(&mut enabled),
+                "maximum" => __p.set_nullable(&mut maximum),
+                "minimum" => __p.set_nullable(&mut minimum),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(__p.missing("enabled"));
+        };
+        Ok(LineItemsAdjustableQuantity {
+            enabled,
+            maximum,
+            minimum,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LineItemsAdjustableQuantity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/line_items_discount_amount` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LineItemsDiscountAmount {
     /// The amount discounted.
     pub amount: i64,
@@ -220,22 +500,96 @@ pub struct LineItemsDiscountAmount {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for LineItemsDiscountAmount {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount = None;
+        let mut discount = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct LineItemsDiscountAmount")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount" => __p.set(&mut amount),
+                "discount" => __p.set(&mut discount),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(amount) = amount else {
+            return Err(__p.missing("amount"));
+        };
+        let Some(discount) = discount else {
+            return Err(__p.missing("discount"));
+        };
+        Ok(LineItemsDiscountAmount {
+            amount,
+            discount,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LineItemsDiscountAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/line_items_tax_amount` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LineItemsTaxAmount {
     /// Amount of tax applied for this rate.
     pub amount: i64,
     /// `rate`: a [`TaxRate`].
     pub rate: TaxRate,
     /// The reasoning behind this tax, for example, if the product is tax exempt. The possible values for this field may be extended as new tax rules are supported.
-    #[serde(default)]
     pub taxability_reason: Option<LineItemsTaxAmountTaxabilityReason>,
     /// The amount on which tax is calculated, in cents (or local equivalent).
-    #[serde(default)]
     pub taxable_amount: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for LineItemsTaxAmount {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount = None;
+        let mut rate = None;
+        let mut taxability_reason = None;
+        let mut taxable_amount = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct LineItemsTaxAmount")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount" => __p.set(&mut amount),
+                "rate" => __p.set(&mut rate),
+                "taxability_reason" => __p.set_nullable(&mut taxability_reason),
+                "taxable_amount" => __p.set_nullable(&mut taxable_amount),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(amount) = amount else {
+            return Err(__p.missing("amount"));
+        };
+        let Some(rate) = rate else {
+            return Err(__p.missing("rate"));
+        };
+        Ok(LineItemsTaxAmount {
+            amount,
+            rate,
+            taxability_reason,
+            taxable_amount,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LineItemsTaxAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// The reasoning behind this tax, for example, if the product is tax exempt. The possible values for this field may be extended as new tax rules are supported.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -361,13 +715,20 @@ impl<'de> serde::Deserialize<'de> for LineItemsTaxAmountTaxabilityReason {
         Ok(LineItemsTaxAmountTaxabilityReason::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for LineItemsTaxAmountTaxabilityReason {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(LineItemsTaxAmountTaxabilityReason::from(&*__p.string()?))
+    }
+}
 /// Prices define the unit cost, currency, and (optional) billing cycle for both recurring and one-time purchases of products.
 /// [Products](https://api.stripe.com#products) help you track inventory or provisioning, and prices help you track payment terms. Different physical goods or levels of service should be represented by products, and pricing options should be represented by prices. This approach lets you change prices without having to change your provisioning scheme.
 ///
 /// For example, you might have a single "gold" product that has prices for $10/month, $100/year, and €9 once.
 ///
 /// Related guides: [Set up a subscription](https://docs.stripe.com/billing/subscriptions/set-up-subscription), [create an invoice](https://docs.stripe.com/billing/invoices/create), and more about [products and prices](https://docs.stripe.com/products-prices/overview).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Price {
     /// Whether the price can be used for new purchases.
     pub active: bool,
@@ -378,50 +739,41 @@ pub struct Price {
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
     /// Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_options: Option<std::collections::BTreeMap<String, CurrencyOption>>,
     /// When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
-    #[serde(default)]
     pub custom_unit_amount: Option<CustomUnitAmount>,
     /// Unique identifier for the object.
     pub id: String,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
     /// A lookup key used to retrieve prices dynamically from a static string. This may be up to 200 characters.
-    #[serde(default)]
     pub lookup_key: Option<String>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// A brief description of the price, hidden from customers.
-    #[serde(default)]
     pub nickname: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The ID of the product this price is associated with.
     pub product: crate::Expandable<ProductOrDeletedProduct>,
     /// The recurring components of a price such as `interval` and `usage_type`.
-    #[serde(default)]
     pub recurring: Option<Recurring>,
     /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
-    #[serde(default)]
     pub tax_behavior: Option<TaxBehavior>,
     /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<PriceTier>>,
     /// Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price. In `graduated` tiering, pricing can change as the quantity grows.
-    #[serde(default)]
     pub tiers_mode: Option<PriceTiersMode>,
     /// Apply a transformation to the reported usage or set quantity before computing the amount billed. Cannot be combined with `tiers`.
-    #[serde(default)]
     pub transform_quantity: Option<TransformQuantity>,
     /// One of `one_time` or `recurring` depending on whether the price is for a one-time purchase or a recurring (subscription) purchase.
     #[serde(rename = "type")]
     pub type_: PriceType,
     /// The unit amount in cents (or local equivalent) to be charged, represented as a whole integer if possible. Only set if `billing_scheme=per_unit`.
-    #[serde(default)]
     pub unit_amount: Option<i64>,
     /// The unit amount in cents (or local equivalent) to be charged, represented as a decimal string with at most 12 decimal places. Only set if `billing_scheme=per_unit`.
-    #[serde(default)]
     pub unit_amount_decimal: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
@@ -430,6 +782,122 @@ pub struct Price {
 impl crate::Identified for Price {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
+    }
+}
+impl crate::__private::FromJson for Price {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut active = None;
+        let mut billing_scheme = None;
+        let mut created = None;
+        let mut currency = None;
+        let mut currency_options = None;
+        let mut custom_unit_amount = None;
+        let mut id = None;
+        let mut livemode = None;
+        let mut lookup_key = None;
+        let mut metadata = None;
+        let mut nickname = None;
+        let mut object = None;
+        let mut product = None;
+        let mut recurring = None;
+        let mut tax_behavior = None;
+        let mut tiers = None;
+        let mut tiers_mode = None;
+        let mut transform_quantity = None;
+        let mut type_ = None;
+        let mut unit_amount = None;
+        let mut unit_amount_decimal = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Price")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "active" => __p.set(&mut active),
+                "billing_scheme" => __p.set(&mut billing_scheme),
+                "created" => __p.set(&mut created),
+                "currency" => __p.set(&mut currency),
+                "currency_options" => __p.set_nullable(&mut currency_options),
+                "custom_unit_amount" => __p.set_nullable(&mut custom_unit_amount),
+                "id" => __p.set(&mut id),
+                "livemode" => __p.set(&mut livemode),
+                "lookup_key" => __p.set_nullable(&mut lookup_key),
+                "metadata" => __p.set(&mut metadata),
+                "nickname" => __p.set_nullable(&mut nickname),
+                "object" => __p.set(&mut object),
+                "product" => __p.set(&mut product),
+                "recurring" => __p.set_nullable(&mut recurring),
+                "tax_behavior" => __p.set_nullable(&mut tax_behavior),
+                "tiers" => __p.set_nullable(&mut tiers),
+                "tiers_mode" => __p.set_nullable(&mut tiers_mode),
+                "transform_quantity" => __p.set_nullable(&mut transform_quantity),
+                "type" => __p.set(&mut type_),
+                "unit_amount" => __p.set_nullable(&mut unit_amount),
+                "unit_amount_decimal" => __p.set_nullable(&mut unit_amount_decimal),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(active) = active else {
+            return Err(__p.missing("active"));
+        };
+        let Some(billing_scheme) = billing_scheme else {
+            return Err(__p.missing("billing_scheme"));
+        };
+        let Some(created) = created else {
+            return Err(__p.missing("created"));
+        };
+        let Some(currency) = currency else {
+            return Err(__p.missing("currency"));
+        };
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(livemode) = livemode else {
+            return Err(__p.missing("livemode"));
+        };
+        let Some(metadata) = metadata else {
+            return Err(__p.missing("metadata"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        let Some(product) = product else {
+            return Err(__p.missing("product"));
+        };
+        let Some(type_) = type_ else {
+            return Err(__p.missing("type"));
+        };
+        Ok(Price {
+            active,
+            billing_scheme,
+            created,
+            currency,
+            currency_options,
+            custom_unit_amount,
+            id,
+            livemode,
+            lookup_key,
+            metadata,
+            nickname,
+            object,
+            product,
+            recurring,
+            tax_behavior,
+            tiers,
+            tiers_mode,
+            transform_quantity,
+            type_,
+            unit_amount,
+            unit_amount_decimal,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
     }
 }
 /// Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
@@ -480,6 +948,13 @@ impl<'de> serde::Deserialize<'de> for PriceBillingScheme {
         Ok(PriceBillingScheme::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for PriceBillingScheme {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PriceBillingScheme::from(&*__p.string()?))
+    }
+}
 /// Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price. In `graduated` tiering, pricing can change as the quantity grows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -526,6 +1001,13 @@ impl<'de> serde::Deserialize<'de> for PriceTiersMode {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(PriceTiersMode::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for PriceTiersMode {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PriceTiersMode::from(&*__p.string()?))
     }
 }
 /// One of `one_time` or `recurring` depending on whether the price is for a one-time purchase or a recurring (subscription) purchase.
@@ -576,43 +1058,126 @@ impl<'de> serde::Deserialize<'de> for PriceType {
         Ok(PriceType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for PriceType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PriceType::from(&*__p.string()?))
+    }
+}
 /// Stripe's `/components/schemas/price_tier` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PriceTier {
     /// Price for the entire tier.
-    #[serde(default)]
     pub flat_amount: Option<i64>,
     /// Same as `flat_amount`, but contains a decimal value with at most 12 decimal places.
-    #[serde(default)]
     pub flat_amount_decimal: Option<String>,
     /// Per unit price for units relevant to the tier.
-    #[serde(default)]
     pub unit_amount: Option<i64>,
     /// Same as `unit_amount`, but contains a decimal value with at most 12 decimal places.
-    #[serde(default)]
     pub unit_amount_decimal: Option<String>,
     /// Up to and including to this quantity will be contained in the tier.
-    #[serde(default)]
     pub up_to: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for PriceTier {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut flat_amount = None;
+        let mut flat_amount_decimal = None;
+        let mut unit_amount = None;
+        let mut unit_amount_decimal = None;
+        let mut up_to = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PriceTier")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "flat_amount" => __p.set_nullable(&mut flat_amount),
+                "flat_amount_decimal" => __p.set_nullable(&mut flat_amount_decimal),
+                "unit_amount" => __p.set_nullable(&mut unit_amount),
+                "unit_amount_decimal" => __p.set_nullable(&mut unit_amount_decimal),
+                "up_to" => __p.set_nullable(&mut up_to),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        Ok(PriceTier {
+            flat_amount,
+            flat_amount_decimal,
+            unit_amount,
+            unit_amount_decimal,
+            up_to,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PriceTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/recurring` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Recurring {
     /// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
     pub interval: RecurringInterval,
     /// The number of intervals (specified in the `interval` attribute) between subscription billings. For example, `interval=month` and `interval_count=3` bills every 3 months.
     pub interval_count: i64,
     /// The meter tracking the usage of a metered price
-    #[serde(default)]
     pub meter: Option<String>,
     /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
     pub usage_type: RecurringUsageType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for Recurring {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut interval = None;
+        let mut interval_count = None;
+        let mut meter = None;
+        let mut usage_type = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Recurring")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "interval" => __p.set(&mut interval),
+                "interval_count" => __p.set(&mut interval_count),
+                "meter" => __p.set_nullable(&mut meter),
+                "usage_type" => __p.set(&mut usage_type),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(interval) = interval else {
+            return Err(__p.missing("interval"));
+        };
+        let Some(interval_count) = interval_count else {
+            return Err(__p.missing("interval_count"));
+        };
+        let Some(usage_type) = usage_type else {
+            return Err(__p.missing("usage_type"));
+        };
+        Ok(Recurring {
+            interval,
+            interval_count,
+            meter,
+            usage_type,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Recurring {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -662,58 +1227,55 @@ impl<'de> serde::Deserialize<'de> for RecurringUsageType {
         Ok(RecurringUsageType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for RecurringUsageType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(RecurringUsageType::from(&*__p.string()?))
+    }
+}
 /// Tax rates can be applied to [invoices](/invoicing/taxes/tax-rates), [subscriptions](/billing/taxes/tax-rates) and [Checkout Sessions](/payments/checkout/use-manual-tax-rates) to collect tax.
 ///
 /// Related guide: [Tax rates](/billing/taxes/tax-rates)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaxRate {
     /// Defaults to `true`. When set to `false`, this tax rate cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.
     pub active: bool,
     /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-    #[serde(default)]
     pub country: Option<String>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: crate::Timestamp,
     /// An arbitrary string attached to the tax rate for your internal use only. It will not be visible to your customers.
-    #[serde(default)]
     pub description: Option<String>,
     /// The display name of the tax rates as it will appear to your customer on their receipt email, PDF, and the hosted invoice page.
     pub display_name: String,
     /// Actual/effective tax rate percentage out of 100. For tax calculations with automatic_tax\[enabled\]=true,
     /// this percentage reflects the rate actually used to calculate tax based on the product's taxability
     /// and whether the user is registered to collect taxes in the corresponding jurisdiction.
-    #[serde(default)]
     pub effective_percentage: Option<f64>,
     /// The amount of the tax rate when the `rate_type` is `flat_amount`. Tax rates with `rate_type` `percentage` can vary based on the transaction, resulting in this field being `null`. This field exposes the amount and currency of the flat tax rate.
-    #[serde(default)]
     pub flat_amount: Option<TaxRateFlatAmount>,
     /// Unique identifier for the object.
     pub id: String,
     /// This specifies if the tax rate is inclusive or exclusive.
     pub inclusive: bool,
     /// The jurisdiction for the tax rate. You can use this label field for tax reporting purposes. It also appears on your customer’s invoice.
-    #[serde(default)]
     pub jurisdiction: Option<String>,
     /// The level of the jurisdiction that imposes this tax rate. Will be `null` for manually defined tax rates.
-    #[serde(default)]
     pub jurisdiction_level: Option<TaxRateJurisdictionLevel>,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
-    #[serde(default)]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Tax rate percentage out of 100. For tax calculations with automatic_tax\[enabled\]=true, this percentage includes the statutory tax rate of non-taxable jurisdictions.
     pub percentage: f64,
     /// Indicates the type of tax rate applied to the taxable amount. This value can be `null` when no tax applies to the location. This field is only present for TaxRates created by Stripe Tax.
-    #[serde(default)]
     pub rate_type: Option<TaxRateRateType>,
     /// [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2), without country prefix. For example, "NY" for New York, United States.
-    #[serde(default)]
     pub state: Option<String>,
     /// The high-level tax type, such as `vat` or `sales_tax`.
-    #[serde(default)]
     pub tax_type: Option<TaxRateTaxType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
@@ -722,6 +1284,107 @@ pub struct TaxRate {
 impl crate::Identified for TaxRate {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
+    }
+}
+impl crate::__private::FromJson for TaxRate {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut active = None;
+        let mut country = None;
+        let mut created = None;
+        let mut description = None;
+        let mut display_name = None;
+        let mut effective_percentage = None;
+        let mut flat_amount = None;
+        let mut id = None;
+        let mut inclusive = None;
+        let mut jurisdiction = None;
+        let mut jurisdiction_level = None;
+        let mut livemode = None;
+        let mut metadata = None;
+        let mut object = None;
+        let mut percentage = None;
+        let mut rate_type = None;
+        let mut state = None;
+        let mut tax_type = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct TaxRate")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "active" => __p.set(&mut active),
+                "country" => __p.set_nullable(&mut country),
+                "created" => __p.set(&mut created),
+                "description" => __p.set_nullable(&mut description),
+                "display_name" => __p.set(&mut display_name),
+                "effective_percentage" => __p.set_nullable(&mut effective_percentage),
+                "flat_amount" => __p.set_nullable(&mut flat_amount),
+                "id" => __p.set(&mut id),
+                "inclusive" => __p.set(&mut inclusive),
+                "jurisdiction" => __p.set_nullable(&mut jurisdiction),
+                "jurisdiction_level" => __p.set_nullable(&mut jurisdiction_level),
+                "livemode" => __p.set(&mut livemode),
+                "metadata" => __p.set_nullable(&mut metadata),
+                "object" => __p.set(&mut object),
+                "percentage" => __p.set(&mut percentage),
+                "rate_type" => __p.set_nullable(&mut rate_type),
+                "state" => __p.set_nullable(&mut state),
+                "tax_type" => __p.set_nullable(&mut tax_type),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(active) = active else {
+            return Err(__p.missing("active"));
+        };
+        let Some(created) = created else {
+            return Err(__p.missing("created"));
+        };
+        let Some(display_name) = display_name else {
+            return Err(__p.missing("display_name"));
+        };
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(inclusive) = inclusive else {
+            return Err(__p.missing("inclusive"));
+        };
+        let Some(livemode) = livemode else {
+            return Err(__p.missing("livemode"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        let Some(percentage) = percentage else {
+            return Err(__p.missing("percentage"));
+        };
+        Ok(TaxRate {
+            active,
+            country,
+            created,
+            description,
+            display_name,
+            effective_percentage,
+            flat_amount,
+            id,
+            inclusive,
+            jurisdiction,
+            jurisdiction_level,
+            livemode,
+            metadata,
+            object,
+            percentage,
+            rate_type,
+            state,
+            tax_type,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaxRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
     }
 }
 /// The level of the jurisdiction that imposes this tax rate. Will be `null` for manually defined tax rates.
@@ -788,6 +1451,13 @@ impl<'de> serde::Deserialize<'de> for TaxRateJurisdictionLevel {
         Ok(TaxRateJurisdictionLevel::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for TaxRateJurisdictionLevel {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(TaxRateJurisdictionLevel::from(&*__p.string()?))
+    }
+}
 /// Indicates the type of tax rate applied to the taxable amount. This value can be `null` when no tax applies to the location. This field is only present for TaxRates created by Stripe Tax.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -834,6 +1504,13 @@ impl<'de> serde::Deserialize<'de> for TaxRateRateType {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(TaxRateRateType::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for TaxRateRateType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(TaxRateRateType::from(&*__p.string()?))
     }
 }
 /// The high-level tax type, such as `vat` or `sales_tax`.
@@ -932,8 +1609,15 @@ impl<'de> serde::Deserialize<'de> for TaxRateTaxType {
         Ok(TaxRateTaxType::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for TaxRateTaxType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(TaxRateTaxType::from(&*__p.string()?))
+    }
+}
 /// The amount of the tax rate when the `rate_type`` is `flat_amount`. Tax rates with `rate_type` `percentage` can vary based on the transaction, resulting in this field being `null`. This field exposes the amount and currency of the flat tax rate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaxRateFlatAmount {
     /// Amount of the tax when the `rate_type` is `flat_amount`. This positive integer represents how much to charge in the smallest currency unit (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
     pub amount: i64,
@@ -943,8 +1627,43 @@ pub struct TaxRateFlatAmount {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl crate::__private::FromJson for TaxRateFlatAmount {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut amount = None;
+        let mut currency = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct TaxRateFlatAmount")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "amount" => __p.set(&mut amount),
+                "currency" => __p.set(&mut currency),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(amount) = amount else {
+            return Err(__p.missing("amount"));
+        };
+        let Some(currency) = currency else {
+            return Err(__p.missing("currency"));
+        };
+        Ok(TaxRateFlatAmount {
+            amount,
+            currency,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaxRateFlatAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Stripe's `/components/schemas/transform_quantity` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TransformQuantity {
     /// Divide usage by this number.
     pub divide_by: i64,
@@ -953,6 +1672,41 @@ pub struct TransformQuantity {
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl crate::__private::FromJson for TransformQuantity {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut divide_by = None;
+        let mut round = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct TransformQuantity")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "divide_by" => __p.set(&mut divide_by),
+                "round" => __p.set(&mut round),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(divide_by) = divide_by else {
+            return Err(__p.missing("divide_by"));
+        };
+        let Some(round) = round else {
+            return Err(__p.missing("round"));
+        };
+        Ok(TransformQuantity {
+            divide_by,
+            round,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransformQuantity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 /// After division, either round the result `up` or `down`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1000,5 +1754,12 @@ impl<'de> serde::Deserialize<'de> for TransformQuantityRound {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(TransformQuantityRound::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for TransformQuantityRound {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(TransformQuantityRound::from(&*__p.string()?))
     }
 }

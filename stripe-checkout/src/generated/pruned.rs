@@ -5,7 +5,7 @@ use super::*;
 /// For new integrations, we recommend using the [Accounts v2 API](/api/v2/core/accounts), in place of /v1/accounts and /v1/customers to represent a user.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Account {
     /// Unique identifier for the object.
     pub id: String,
@@ -18,6 +18,37 @@ pub struct Account {
 impl crate::Identified for Account {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
+    }
+}
+impl crate::__private::FromJson for Account {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Account")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(Account { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Account {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
     }
 }
 /// One of [`Customer`], [`DeletedCustomer`], told apart by the `object` field.
@@ -46,25 +77,27 @@ impl serde::Serialize for CustomerOrDeletedCustomer {
         }
     }
 }
+impl crate::__private::FromJson for CustomerOrDeletedCustomer {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let (object, deleted) = __p.object_tag()?;
+        match (object.as_deref(), deleted) {
+            (Some("customer"), false) => {
+                __p.decode().map(CustomerOrDeletedCustomer::Customer)
+            }
+            (Some("customer"), true) => {
+                __p.decode().map(CustomerOrDeletedCustomer::DeletedCustomer)
+            }
+            _ => __p.decode().map(CustomerOrDeletedCustomer::Unknown),
+        }
+    }
+}
 impl<'de> serde::Deserialize<'de> for CustomerOrDeletedCustomer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let (object, deleted) = crate::__private::object_tag(&value);
-        let result = match (object.as_deref(), deleted) {
-            (Some("customer"), false) => {
-                serde_json::from_value(value).map(CustomerOrDeletedCustomer::Customer)
-            }
-            (Some("customer"), true) => {
-                serde_json::from_value(value)
-                    .map(CustomerOrDeletedCustomer::DeletedCustomer)
-            }
-            _ => Ok(CustomerOrDeletedCustomer::Unknown(value)),
-        };
-        result.map_err(serde::de::Error::custom)
+        crate::__private::deserialize_via_json(deserializer)
     }
 }
 impl crate::Identified for CustomerOrDeletedCustomer {
@@ -87,7 +120,7 @@ impl crate::Identified for CustomerOrDeletedCustomer {
 /// [checkout sessions](https://docs.stripe.com/api/checkout/sessions), [quotes](https://api.stripe.com#quotes), and more. Coupons do not work with conventional one-off [charges](/api/charges/create) or [payment intents](https://docs.stripe.com/api/payment_intents).
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Coupon {
     /// Unique identifier for the object.
     pub id: String,
@@ -102,11 +135,42 @@ impl crate::Identified for Coupon {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for Coupon {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Coupon")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(Coupon { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// This object represents a customer of your business. Use it to [create recurring charges](https://docs.stripe.com/invoicing/customer), [save payment](https://docs.stripe.com/payments/save-during-payment) and contact information,
 /// and track payments that belong to the same customer.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Customer {
     /// Unique identifier for the object.
     pub id: String,
@@ -121,8 +185,39 @@ impl crate::Identified for Customer {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for Customer {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Customer")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(Customer { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Customer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeletedCustomer {
     /// Always true for a deleted object
     pub deleted: bool,
@@ -139,8 +234,49 @@ impl crate::Identified for DeletedCustomer {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for DeletedCustomer {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut deleted = None;
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct DeletedCustomer")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "deleted" => __p.set(&mut deleted),
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(deleted) = deleted else {
+            return Err(__p.missing("deleted"));
+        };
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(DeletedCustomer {
+            deleted,
+            id,
+            object,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeletedCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeletedProduct {
     /// Always true for a deleted object
     pub deleted: bool,
@@ -157,8 +293,49 @@ impl crate::Identified for DeletedProduct {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for DeletedProduct {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut deleted = None;
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct DeletedProduct")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "deleted" => __p.set(&mut deleted),
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(deleted) = deleted else {
+            return Err(__p.missing("deleted"));
+        };
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(DeletedProduct {
+            deleted,
+            id,
+            object,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeletedProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeletedTaxId {
     /// Always true for a deleted object
     pub deleted: bool,
@@ -175,11 +352,52 @@ impl crate::Identified for DeletedTaxId {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for DeletedTaxId {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut deleted = None;
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct DeletedTaxId")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "deleted" => __p.set(&mut deleted),
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(deleted) = deleted else {
+            return Err(__p.missing("deleted"));
+        };
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(DeletedTaxId {
+            deleted,
+            id,
+            object,
+            extra,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeletedTaxId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Invoices are statements of amounts owed by a customer, and are either
 /// generated one-off, or generated periodically from a subscription.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Invoice {
     /// Unique identifier for the object. For preview invoices created using the [create preview](https://stripe.com/docs/api/invoices/create_preview) endpoint, this id will be prefixed with `upcoming_in`.
     pub id: String,
@@ -194,13 +412,44 @@ impl crate::Identified for Invoice {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for Invoice {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Invoice")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(Invoice { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Invoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
 /// We recommend that you create exactly one PaymentIntent for each order or
 /// customer session in your system. You can reference the PaymentIntent later to
 /// see the history of payment attempts for a particular session.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentIntent {
     /// Unique identifier for the object.
     pub id: String,
@@ -215,10 +464,41 @@ impl crate::Identified for PaymentIntent {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for PaymentIntent {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentIntent")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(PaymentIntent { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentIntent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// A payment link is a shareable URL that will take your customers to a hosted payment page. A payment link can be shared and used multiple times.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentLink {
     /// Unique identifier for the object.
     pub id: String,
@@ -231,6 +511,37 @@ pub struct PaymentLink {
 impl crate::Identified for PaymentLink {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
+    }
+}
+impl crate::__private::FromJson for PaymentLink {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PaymentLink")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(PaymentLink { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
     }
 }
 /// One of [`TaxId`], [`DeletedTaxId`], told apart by the `object` field.
@@ -259,24 +570,23 @@ impl serde::Serialize for TaxIdOrDeletedTaxId {
         }
     }
 }
+impl crate::__private::FromJson for TaxIdOrDeletedTaxId {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let (object, deleted) = __p.object_tag()?;
+        match (object.as_deref(), deleted) {
+            (Some("tax_id"), false) => __p.decode().map(TaxIdOrDeletedTaxId::TaxId),
+            (Some("tax_id"), true) => __p.decode().map(TaxIdOrDeletedTaxId::DeletedTaxId),
+            _ => __p.decode().map(TaxIdOrDeletedTaxId::Unknown),
+        }
+    }
+}
 impl<'de> serde::Deserialize<'de> for TaxIdOrDeletedTaxId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let (object, deleted) = crate::__private::object_tag(&value);
-        let result = match (object.as_deref(), deleted) {
-            (Some("tax_id"), false) => {
-                serde_json::from_value(value).map(TaxIdOrDeletedTaxId::TaxId)
-            }
-            (Some("tax_id"), true) => {
-                serde_json::from_value(value).map(TaxIdOrDeletedTaxId::DeletedTaxId)
-            }
-            _ => Ok(TaxIdOrDeletedTaxId::Unknown(value)),
-        };
-        result.map_err(serde::de::Error::custom)
+        crate::__private::deserialize_via_json(deserializer)
     }
 }
 impl crate::Identified for TaxIdOrDeletedTaxId {
@@ -316,25 +626,27 @@ impl serde::Serialize for ProductOrDeletedProduct {
         }
     }
 }
+impl crate::__private::FromJson for ProductOrDeletedProduct {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let (object, deleted) = __p.object_tag()?;
+        match (object.as_deref(), deleted) {
+            (Some("product"), false) => {
+                __p.decode().map(ProductOrDeletedProduct::Product)
+            }
+            (Some("product"), true) => {
+                __p.decode().map(ProductOrDeletedProduct::DeletedProduct)
+            }
+            _ => __p.decode().map(ProductOrDeletedProduct::Unknown),
+        }
+    }
+}
 impl<'de> serde::Deserialize<'de> for ProductOrDeletedProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let (object, deleted) = crate::__private::object_tag(&value);
-        let result = match (object.as_deref(), deleted) {
-            (Some("product"), false) => {
-                serde_json::from_value(value).map(ProductOrDeletedProduct::Product)
-            }
-            (Some("product"), true) => {
-                serde_json::from_value(value)
-                    .map(ProductOrDeletedProduct::DeletedProduct)
-            }
-            _ => Ok(ProductOrDeletedProduct::Unknown(value)),
-        };
-        result.map_err(serde::de::Error::custom)
+        crate::__private::deserialize_via_json(deserializer)
     }
 }
 impl crate::Identified for ProductOrDeletedProduct {
@@ -357,7 +669,7 @@ impl crate::Identified for ProductOrDeletedProduct {
 /// They can be used in conjunction with [Prices](https://api.stripe.com#prices) to configure pricing in Payment Links, Checkout, and Subscriptions.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Product {
     /// Unique identifier for the object.
     pub id: String,
@@ -372,11 +684,42 @@ impl crate::Identified for Product {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for Product {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Product")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(Product { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Product {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// A Promotion Code represents a customer-redeemable code for an underlying promotion.
 /// You can create multiple codes for a single promotion.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PromotionCode {
     /// Unique identifier for the object.
     pub id: String,
@@ -391,12 +734,43 @@ impl crate::Identified for PromotionCode {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for PromotionCode {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct PromotionCode")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(PromotionCode { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PromotionCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// A SetupIntent guides you through the process of setting up and saving a customer's payment credentials for future payments.
 /// For example, you can use a SetupIntent to set up and save your customer's card without immediately collecting a payment.
 /// Later, you can use [PaymentIntents](https://api.stripe.com#payment_intents) to drive the payment flow.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SetupIntent {
     /// Unique identifier for the object.
     pub id: String,
@@ -411,11 +785,42 @@ impl crate::Identified for SetupIntent {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for SetupIntent {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct SetupIntent")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(SetupIntent { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SetupIntent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Shipping rates describe the price of shipping presented to your customers and
 /// applied to a purchase. For more information, see [Charge for shipping](https://docs.stripe.com/payments/during-payment/charge-shipping).
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ShippingRate {
     /// Unique identifier for the object.
     pub id: String,
@@ -430,10 +835,41 @@ impl crate::Identified for ShippingRate {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for ShippingRate {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct ShippingRate")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(ShippingRate { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShippingRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// Subscriptions allow you to charge a customer on a recurring basis.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Subscription {
     /// Unique identifier for the object.
     pub id: String,
@@ -448,11 +884,42 @@ impl crate::Identified for Subscription {
         Some(&self.id)
     }
 }
+impl crate::__private::FromJson for Subscription {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct Subscription")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(Subscription { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Subscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
+}
 /// You can add one or multiple tax IDs to a [customer](https://docs.stripe.com/api/customers) or account.
 /// Customer and account tax IDs get displayed on related invoices and credit notes.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TaxId {
     /// Unique identifier for the object.
     pub id: String,
@@ -465,5 +932,36 @@ pub struct TaxId {
 impl crate::Identified for TaxId {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
+    }
+}
+impl crate::__private::FromJson for TaxId {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        let mut id = None;
+        let mut object = None;
+        let mut extra = std::collections::BTreeMap::new();
+        let mut __object = __p.object("struct TaxId")?;
+        while let Some(__key) = __object.next_key(__p)? {
+            match &*__key {
+                "id" => __p.set(&mut id),
+                "object" => __p.set(&mut object),
+                _ => __p.keep(__key, &mut extra),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__p.missing("id"));
+        };
+        let Some(object) = object else {
+            return Err(__p.missing("object"));
+        };
+        Ok(TaxId { id, object, extra })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaxId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
     }
 }

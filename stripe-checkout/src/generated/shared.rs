@@ -54,6 +54,13 @@ impl<'de> serde::Deserialize<'de> for TaxBehavior {
         Ok(TaxBehavior::from(value.as_str()))
     }
 }
+impl crate::__private::FromJson for TaxBehavior {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(TaxBehavior::from(&*__p.string()?))
+    }
+}
 /// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -108,5 +115,12 @@ impl<'de> serde::Deserialize<'de> for RecurringInterval {
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(RecurringInterval::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for RecurringInterval {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(RecurringInterval::from(&*__p.string()?))
     }
 }
