@@ -483,7 +483,7 @@ fn struct_def(
     let identified = identified_impl(&name, fields);
     let decode = match def.direction {
         Direction::Response => struct_decode_impl(def, &name, fields)?,
-        Direction::Request => TokenStream::new(),
+        Direction::Request => struct_form_impl(def, &name, fields)?,
     };
     Ok((item, quote!(#constructor #identified #decode)))
 }
@@ -536,6 +536,25 @@ fn struct_decode_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<T
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::__private::deserialize_via_json(deserializer)
+            }
+        }
+    })
+}
+
+/// `FormValue` for a params struct: its fields in order, under their wire names (the bytes
+/// serde's `Serialize` through `form::to_form_string` would give, without serde's generic code).
+fn struct_form_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<TokenStream, Error> {
+    let mut writes = Vec::new();
+    for field in fields {
+        let field_ident = ident(&field.name, &def.pointer)?;
+        let wire = &field.wire_name;
+        writes.push(quote!(__w.field(#wire, &self.#field_ident)?;));
+    }
+    Ok(quote! {
+        impl crate::__private::FormValue for #name {
+            fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::FormError> {
+                #(#writes)*
+                Ok(())
             }
         }
     })
@@ -780,6 +799,11 @@ fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStream, Error> {
                 Ok(#name::from(&*__p.string()?))
             }
         }
+        impl crate::__private::FormValue for #name {
+            fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::FormError> {
+                __w.scalar(self.as_str())
+            }
+        }
     })
 }
 
@@ -797,12 +821,26 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
         variant_tokens.push(quote!(#[doc = #variant_doc] #variant_ident(#ty),));
     }
     if def.direction == Direction::Request {
+        let mut write_arms = Vec::new();
+        for variant in variants {
+            let variant_ident = ident(&variant.name, &def.pointer)?;
+            write_arms.push(
+                quote!(#name::#variant_ident(value) => crate::__private::FormValue::write_form(value, __w),),
+            );
+        }
         return Ok(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, serde::Serialize)]
             #[serde(untagged)]
             pub enum #name {
                 #(#variant_tokens)*
+            }
+            impl crate::__private::FormValue for #name {
+                fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::FormError> {
+                    match self {
+                        #(#write_arms)*
+                    }
+                }
             }
         });
     }
@@ -942,9 +980,8 @@ fn untagged_response_union(def: &TypeDef, variants: &[Variant]) -> Result<TokenS
     })
 }
 
-/// One non-generic `Encode` impl per params type, so serde's code for them is compiled once, in
-/// this crate, not again in every crate calling an endpoint. (Responses need nothing of the
-/// kind: their `FromJson` decoders are not generic.)
+/// One non-generic `Encode` impl per params type, so the encoder for them is compiled once, in
+/// this crate, not again in every crate calling an endpoint.
 fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> {
     let operations = ir.services.iter().flat_map(|s| &s.operations);
     // Each impl is reported against the first operation that needs it.
@@ -961,7 +998,7 @@ fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> {
             impl crate::__private::Encode for #ty {
                 #[inline(never)]
                 fn encode(&self) -> Result<String, crate::Error> {
-                    crate::__private::encode_form(self)
+                    crate::form::encode_params(self)
                 }
             }
         };

@@ -140,6 +140,189 @@ pub(crate) fn encode_component(s: &str) -> String {
     utf8_percent_encode(s, COMPONENT).to_string()
 }
 
+/// A value that writes itself as form pairs without serde: what the generated params types
+/// implement (`cargo xtask regen` emits one non-generic `write_form` per type).
+///
+/// The serde path above stays for [`to_form_string`] on a caller's own types; both produce the
+/// same bytes for the same params (`tests/form.rs` holds them to it). This one exists for build
+/// cost: a params type's serde `Serialize` is generic over the serializer, and instantiating it
+/// with the flattener compiled serde's machinery once per type and field type.
+#[doc(hidden)]
+pub trait FormValue {
+    /// Writes the value at the writer's current key.
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError>;
+}
+
+/// Why a value could not be form-encoded.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct FormError(String);
+
+/// The form string being written and the key of the value being written.
+#[doc(hidden)]
+pub struct FormWriter {
+    /// `a[b][0]`, segments encoded; empty at the top level.
+    key: String,
+    out: String,
+}
+
+impl FormWriter {
+    /// Writes member `name` of the struct or map being written. `dyn`, so that this is
+    /// compiled once rather than once per field type.
+    pub fn field(&mut self, name: &str, value: &dyn FormValue) -> Result<(), FormError> {
+        let restore = self.key.len();
+        push_segment(&mut self.key, restore == 0, name);
+        let result = value.write_form(self);
+        self.key.truncate(restore);
+        result
+    }
+
+    fn index(&mut self, index: usize) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(self.key, "[{index}]");
+    }
+
+    /// Writes `key=value` for a scalar at the current key.
+    pub fn scalar(&mut self, value: &str) -> Result<(), FormError> {
+        if self.key.is_empty() {
+            return Err(FormError(NOT_A_MAP.to_owned()));
+        }
+        self.out.pair(&self.key, value);
+        Ok(())
+    }
+
+    fn display(&mut self, value: impl Display) -> Result<(), FormError> {
+        let mut buf = StackBuf::default();
+        match std::fmt::Write::write_fmt(&mut buf, format_args!("{value}")) {
+            Ok(()) => self.scalar(buf.as_str()),
+            Err(_) => self.scalar(&value.to_string()),
+        }
+    }
+}
+
+/// Encodes generated params with [`FormValue`]: the string [`to_form_string`] would give.
+#[doc(hidden)]
+pub fn encode_params<T: FormValue + ?Sized>(params: &T) -> Result<String, crate::Error> {
+    let mut w = FormWriter {
+        key: String::with_capacity(64),
+        out: String::with_capacity(256),
+    };
+    params
+        .write_form(&mut w)
+        .map_err(|e| crate::Error::encode(e.0))?;
+    Ok(w.out)
+}
+
+impl FormValue for str {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        w.scalar(self)
+    }
+}
+
+impl FormValue for String {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        w.scalar(self)
+    }
+}
+
+impl FormValue for bool {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        w.scalar(if *self { "true" } else { "false" })
+    }
+}
+
+impl FormValue for i64 {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        w.display(self)
+    }
+}
+
+impl FormValue for f64 {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        if self.is_finite() {
+            w.display(self)
+        } else {
+            Err(FormError(format!(
+                "cannot form-encode the non-finite number {self}"
+            )))
+        }
+    }
+}
+
+impl<T: FormValue + ?Sized> FormValue for Box<T> {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        (**self).write_form(w)
+    }
+}
+
+impl<T: FormValue> FormValue for Option<T> {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        match self {
+            Some(value) => value.write_form(w),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<T: FormValue> FormValue for Vec<T> {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        if w.key.is_empty() {
+            return Err(FormError(NOT_A_MAP.to_owned()));
+        }
+        let restore = w.key.len();
+        for (i, item) in self.iter().enumerate() {
+            w.index(i);
+            let result = item.write_form(w);
+            w.key.truncate(restore);
+            result?;
+        }
+        Ok(())
+    }
+}
+
+impl<T: FormValue> FormValue for std::collections::BTreeMap<String, T> {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        for (key, value) in self {
+            w.field(key, value)?;
+        }
+        Ok(())
+    }
+}
+
+impl<T: FormValue> FormValue for crate::Unsettable<T> {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        match self {
+            crate::Unsettable::Set(value) => value.write_form(w),
+            crate::Unsettable::Unset => w.scalar(""),
+        }
+    }
+}
+
+impl FormValue for serde_json::Value {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), FormError> {
+        use serde_json::Value;
+        match self {
+            Value::Null => Ok(()),
+            Value::Bool(b) => b.write_form(w),
+            Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => w.display(u),
+                (None, Some(i), _) => w.display(i),
+                (None, None, Some(f)) => f.write_form(w),
+                (None, None, None) => w.display(n),
+            },
+            Value::String(s) => w.scalar(s),
+            Value::Array(items) => items.write_form(w),
+            Value::Object(map) => {
+                for (key, value) in map {
+                    w.field(key, value)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 #[derive(Debug)]
 struct EncodeError(String);
 

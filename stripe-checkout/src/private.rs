@@ -7,10 +7,10 @@
 //! non-generic `#[inline(never)]` [`Encode`] impl per params type.
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::Value;
 
 pub use crate::decode::{DecodeResult, FromJson, Mark, Parser};
+pub use crate::form::{FormError, FormValue, FormWriter};
 use crate::Error;
 
 /// A JSON document that did not decode: the path of the failure (`data[0].amount_total`,
@@ -118,12 +118,6 @@ where
         };
         <D::Error as serde::de::Error>::custom(message)
     })
-}
-
-/// The one generic encoder behind every [`Encode`] impl. It writes the form string directly,
-/// without a `(key, value)` pair per field.
-pub fn encode_form<P: Serialize + ?Sized>(params: &P) -> Result<String, Error> {
-    crate::form::to_form_string(params)
 }
 
 #[cfg(test)]

@@ -251,3 +251,103 @@ proptest! {
         prop_assert_eq!(percent_decode_str(v).decode_utf8().unwrap(), value);
     }
 }
+
+mod generated_params {
+    //! The generated params encode through their own `FormValue` impls (no serde); the bytes
+    //! must be exactly what serde's `Serialize` through `to_form_string` gives.
+
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+    use stripe_checkout::__private::Encode;
+    use stripe_checkout::form::to_form_string;
+    use stripe_checkout::*;
+
+    fn both_encoders_agree<P: Encode + serde::Serialize>(params: &P) -> String {
+        let direct = params.encode().unwrap();
+        assert_eq!(direct, to_form_string(params).unwrap());
+        direct
+    }
+
+    fn line_item(i: i64, metadata: BTreeMap<String, String>) -> CreateCheckoutSessionLineItems {
+        let mut price_data = CreateCheckoutSessionLineItemsPriceData::new("usd");
+        price_data.unit_amount = Some(100 * i);
+        price_data.product_data = Some(CreateCheckoutSessionLineItemsPriceDataProductData {
+            name: format!("T-shirt #{i} (größe L) & more"),
+            ..CreateCheckoutSessionLineItemsPriceDataProductData::new(String::new())
+        });
+        CreateCheckoutSessionLineItems {
+            price_data: Some(price_data),
+            quantity: Some(i),
+            metadata: Some(metadata),
+            tax_rates: Some(vec![]),
+            dynamic_tax_rates: Some(vec!["txr_1".into(), "txr_2".into()]),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn create_update_and_list_params_encode_identically() {
+        let mut create = CreateCheckoutSessionParams::hosted(
+            CheckoutSessionMode::Subscription,
+            "https://example.com/success?session_id={CHECKOUT_SESSION_ID}",
+        );
+        create.line_items = Some(
+            (1..=3)
+                .map(|i| line_item(i, BTreeMap::from([("k[1]".into(), "v=1&2".into())])))
+                .collect(),
+        );
+        create.metadata = Some(BTreeMap::from([("order".into(), "6735".into())]));
+        create.expand = Some(vec!["line_items".into(), "customer".into()]);
+        create.locale = Some(CheckoutSessionLocale::Unknown("xx-YY".into()));
+        create.allow_promotion_codes = Some(false);
+        let form = both_encoders_agree(&create);
+        assert!(
+            form.contains("line_items[2][price_data][unit_amount]=300"),
+            "{form}"
+        );
+        assert!(form.contains("locale=xx-YY"), "{form}");
+
+        let mut update = UpdateCheckoutSessionParams::new();
+        update.metadata = Some(Unsettable::Unset);
+        update.expand = Some(vec![]);
+        assert_eq!(both_encoders_agree(&update), "metadata=");
+
+        let list = ListCheckoutSessionsParams {
+            created: Some(ListCheckoutSessionsCreated::RangeQuerySpecs(
+                ListCheckoutSessionsCreatedRangeQuerySpecs {
+                    gte: Some(1_700_000_000),
+                    lt: Some(-1),
+                    ..Default::default()
+                },
+            )),
+            limit: Some(3),
+            ..Default::default()
+        };
+        assert_eq!(
+            both_encoders_agree(&list),
+            "created[gte]=1700000000&created[lt]=-1&limit=3"
+        );
+        let list = ListCheckoutSessionsParams {
+            created: Some(ListCheckoutSessionsCreated::Integer(5)),
+            ..Default::default()
+        };
+        assert_eq!(both_encoders_agree(&list), "created=5");
+    }
+
+    proptest! {
+        #[test]
+        fn any_line_items_and_metadata_encode_identically(
+            items in proptest::collection::vec(
+                (0i64..1_000_000, proptest::collection::btree_map("\\PC{0,8}", "\\PC{0,8}", 0..3)),
+                0..4,
+            ),
+            url in "\\PC{0,20}",
+        ) {
+            let mut create = CreateCheckoutSessionParams::hosted(CheckoutSessionMode::Payment, url);
+            create.line_items = Some(items.into_iter().map(|(i, m)| line_item(i, m)).collect());
+            let direct = create.encode().unwrap();
+            prop_assert_eq!(direct, to_form_string(&create).unwrap());
+        }
+    }
+}

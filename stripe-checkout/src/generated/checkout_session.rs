@@ -591,6 +591,14 @@ impl crate::__private::FromJson for CheckoutSessionBillingAddressCollection {
         Ok(CheckoutSessionBillingAddressCollection::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CheckoutSessionBillingAddressCollection {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -644,6 +652,14 @@ impl crate::__private::FromJson for AlwaysOrIfRequired {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(AlwaysOrIfRequired::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for AlwaysOrIfRequired {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
@@ -857,6 +873,14 @@ impl crate::__private::FromJson for CheckoutSessionLocale {
         Ok(CheckoutSessionLocale::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CheckoutSessionLocale {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// The mode of the Checkout Session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -916,6 +940,14 @@ impl crate::__private::FromJson for CheckoutSessionMode {
         Ok(CheckoutSessionMode::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CheckoutSessionMode {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Where the user is coming from. This informs the optimizations that are applied to the session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -969,6 +1001,14 @@ impl crate::__private::FromJson for CheckoutSessionOriginContext {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(CheckoutSessionOriginContext::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CheckoutSessionOriginContext {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// The payment status of the Checkout Session, one of `paid`, `unpaid`, or `no_payment_required`.
@@ -1031,6 +1071,14 @@ impl crate::__private::FromJson for CheckoutSessionPaymentStatus {
         Ok(CheckoutSessionPaymentStatus::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CheckoutSessionPaymentStatus {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1090,6 +1138,14 @@ impl crate::__private::FromJson for CheckoutSessionRedirectOnCompletion {
         Ok(CheckoutSessionRedirectOnCompletion::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CheckoutSessionRedirectOnCompletion {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1147,6 +1203,14 @@ impl crate::__private::FromJson for CheckoutSessionStatus {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(CheckoutSessionStatus::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CheckoutSessionStatus {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Describes the type of transaction being performed by Checkout in order to customize
@@ -1218,6 +1282,14 @@ impl crate::__private::FromJson for CheckoutSessionSubmitType {
         Ok(CheckoutSessionSubmitType::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CheckoutSessionSubmitType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// The UI mode of the Session. Defaults to `hosted_page`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1275,6 +1347,14 @@ impl crate::__private::FromJson for CheckoutSessionUiMode {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(CheckoutSessionUiMode::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CheckoutSessionUiMode {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options` (undocumented in the spec).
@@ -1389,6 +1469,14 @@ impl crate::__private::FromJson for AcssDebitMandateOptionsDefaultFor {
         Ok(AcssDebitMandateOptionsDefaultFor::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for AcssDebitMandateOptionsDefaultFor {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Payment schedule for the mandate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1448,6 +1536,14 @@ impl crate::__private::FromJson for AcssDebitMandateOptionsPaymentSchedule {
         Ok(AcssDebitMandateOptionsPaymentSchedule::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for AcssDebitMandateOptionsPaymentSchedule {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Transaction type of the mandate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1501,6 +1597,14 @@ impl crate::__private::FromJson for AcssDebitMandateOptionsTransactionType {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(AcssDebitMandateOptionsTransactionType::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for AcssDebitMandateOptionsTransactionType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_payment_method_options` (undocumented in the spec).
@@ -1626,6 +1730,14 @@ impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptionsCurrenc
         Ok(CheckoutAcssDebitPaymentMethodOptionsCurrency::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CheckoutAcssDebitPaymentMethodOptionsCurrency {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -1691,6 +1803,14 @@ impl crate::__private::FromJson for SetupFutureUsage {
         Ok(SetupFutureUsage::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for SetupFutureUsage {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Bank account verification method. The default value is `automatic`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1748,6 +1868,14 @@ impl crate::__private::FromJson for VerificationMethod {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(VerificationMethod::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for VerificationMethod {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_affirm_payment_method_options` (undocumented in the spec).
@@ -1849,6 +1977,14 @@ impl crate::__private::FromJson for CaptureMethod {
         Ok(CaptureMethod::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CaptureMethod {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -1908,6 +2044,14 @@ impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptionsSetupFutureUs
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(CheckoutEpsPaymentMethodOptionsSetupFutureUsage::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_afterpay_clearpay_payment_method_options` (undocumented in the spec).
@@ -2144,6 +2288,14 @@ impl crate::__private::FromJson for NoneOrOffSession {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(NoneOrOffSession::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for NoneOrOffSession {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_au_becs_debit_payment_method_options` (undocumented in the spec).
@@ -2581,6 +2733,14 @@ impl crate::__private::FromJson for IfAvailableOrNever {
         Ok(IfAvailableOrNever::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for IfAvailableOrNever {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2638,6 +2798,14 @@ impl crate::__private::FromJson for RequestThreeDSecure {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(RequestThreeDSecure::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for RequestThreeDSecure {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_cashapp_payment_method_options` (undocumented in the spec).
@@ -2818,6 +2986,14 @@ impl crate::__private::FromJson for RequestedAddressTypes {
         Ok(RequestedAddressTypes::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for RequestedAddressTypes {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2919,6 +3095,15 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
                 &*__p.string()?,
             ),
         )
+    }
+}
+impl crate::__private::FormValue
+for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_payment_method_options` (undocumented in the spec).
@@ -3024,6 +3209,14 @@ impl crate::__private::FromJson for FundingType {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(FundingType::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for FundingType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_eps_payment_method_options` (undocumented in the spec).
@@ -3564,6 +3757,14 @@ impl crate::__private::FromJson for AutoOrNever {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(AutoOrNever::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for AutoOrNever {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_mobilepay_payment_method_options` (undocumented in the spec).
@@ -4168,6 +4369,14 @@ impl crate::__private::FromJson for AmountIncludesIof {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(AmountIncludesIof::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for AmountIncludesIof {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_revolut_pay_payment_method_options` (undocumented in the spec).
@@ -4993,6 +5202,14 @@ impl crate::__private::FromJson for AutomaticOrInstant {
         Ok(AutomaticOrInstant::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for AutomaticOrInstant {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/components/schemas/connect_account_reference` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ConnectAccountReference {
@@ -5091,6 +5308,14 @@ impl crate::__private::FromJson for ConnectAccountReferenceType {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(ConnectAccountReferenceType::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for ConnectAccountReferenceType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/invoice_setting_checkout_rendering_options` (undocumented in the spec).
@@ -5297,6 +5522,14 @@ impl crate::__private::FromJson for LinkedAccountOptionsCommonPermissions {
         Ok(LinkedAccountOptionsCommonPermissions::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for LinkedAccountOptionsCommonPermissions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/components/schemas/linked_account_options_common/properties/prefetch/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5354,6 +5587,14 @@ impl crate::__private::FromJson for LinkedAccountOptionsCommonPrefetch {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(LinkedAccountOptionsCommonPrefetch::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for LinkedAccountOptionsCommonPrefetch {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/mandate_options_payto` (undocumented in the spec).
@@ -5476,6 +5717,14 @@ impl crate::__private::FromJson for AmountType {
         Ok(AmountType::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for AmountType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// The periodicity at which payments will be collected. Defaults to `adhoc`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5553,6 +5802,14 @@ impl crate::__private::FromJson for MandateOptionsPaytoPaymentSchedule {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(MandateOptionsPaytoPaymentSchedule::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for MandateOptionsPaytoPaymentSchedule {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// The purpose for which payments are made. Has a default value based on your merchant category code.
@@ -5644,6 +5901,14 @@ impl crate::__private::FromJson for MandateOptionsPaytoPurpose {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(MandateOptionsPaytoPurpose::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for MandateOptionsPaytoPurpose {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/mandate_options_upi` (undocumented in the spec).
@@ -5870,6 +6135,15 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
         )
     }
 }
+impl crate::__private::FormValue
+for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/components/schemas/payment_method_config_biz_payment_method_configuration_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentMethodConfigBizPaymentMethodConfigurationDetails {
@@ -6043,6 +6317,15 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
         )
     }
 }
+impl crate::__private::FormValue
+for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/components/schemas/payment_method_options_mandate_options_pix` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentMethodOptionsMandateOptionsPix {
@@ -6186,6 +6469,14 @@ impl crate::__private::FromJson for PaymentSchedule {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(PaymentSchedule::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for PaymentSchedule {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_adaptive_pricing` (undocumented in the spec).
@@ -6441,6 +6732,14 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTaxStatu
         Ok(PaymentPagesCheckoutSessionAutomaticTaxStatus::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for PaymentPagesCheckoutSessionAutomaticTaxStatus {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionBrandingSettings {
@@ -6593,6 +6892,15 @@ for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
         Ok(PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue
+for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_icon` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
@@ -6703,6 +7011,15 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsI
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(PaymentPagesCheckoutSessionBrandingSettingsIconType::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue
+for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_logo` (undocumented in the spec).
@@ -6995,6 +7312,14 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentPromotions
         Ok(PaymentPagesCheckoutSessionConsentPromotions::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentPromotions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7048,6 +7373,14 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentTermsOfSer
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(PaymentPagesCheckoutSessionConsentTermsOfService::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentTermsOfService {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent_collection` (undocumented in the spec).
@@ -7161,6 +7494,14 @@ impl crate::__private::FromJson for CheckoutSessionConsentCollectionPromotions {
         Ok(CheckoutSessionConsentCollectionPromotions::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CheckoutSessionConsentCollectionPromotions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// If set to `required`, it requires customers to accept the terms of service before being able to pay.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7216,6 +7557,14 @@ impl crate::__private::FromJson for CheckoutSessionConsentCollectionTermsOfServi
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(CheckoutSessionConsentCollectionTermsOfService::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CheckoutSessionConsentCollectionTermsOfService {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_currency_conversion` (undocumented in the spec).
@@ -7421,6 +7770,14 @@ impl crate::__private::FromJson for CheckoutSessionCustomFieldsType {
         Ok(CheckoutSessionCustomFieldsType::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CheckoutSessionCustomFieldsType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
@@ -7564,6 +7921,14 @@ impl crate::__private::FromJson for CheckoutSessionCustomFieldsLabelType {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(CheckoutSessionCustomFieldsLabelType::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CheckoutSessionCustomFieldsLabelType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_numeric` (undocumented in the spec).
@@ -7942,6 +8307,15 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetailsTa
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(PaymentPagesCheckoutSessionCustomerDetailsTaxExempt::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue
+for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_discount` (undocumented in the spec).
@@ -8430,6 +8804,14 @@ impl crate::__private::FromJson for PaymentMethodReuseAgreementPosition {
         Ok(PaymentMethodReuseAgreementPosition::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for PaymentMethodReuseAgreementPosition {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_permissions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionPermissions {
@@ -8532,6 +8914,14 @@ impl crate::__private::FromJson for CheckoutSessionPermissionsUpdateShippingDeta
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(CheckoutSessionPermissionsUpdateShippingDetails::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CheckoutSessionPermissionsUpdateShippingDetails {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_phone_number_collection` (undocumented in the spec).
@@ -8682,6 +9072,14 @@ impl crate::__private::FromJson for AlwaysOrLimitedOrUnspecified {
         Ok(AlwaysOrLimitedOrUnspecified::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for AlwaysOrLimitedOrUnspecified {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8735,6 +9133,14 @@ impl crate::__private::FromJson for DisabledOrEnabled {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(DisabledOrEnabled::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for DisabledOrEnabled {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection` (undocumented in the spec).
@@ -9794,6 +10200,15 @@ for CheckoutSessionShippingAddressCollectionAllowedCountries {
         )
     }
 }
+impl crate::__private::FormValue
+for CheckoutSessionShippingAddressCollectionAllowedCountries {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_cost` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionShippingCost {
@@ -10465,6 +10880,14 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdType {
         Ok(PaymentPagesCheckoutSessionTaxIdType::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for PaymentPagesCheckoutSessionTaxIdType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentPagesCheckoutSessionTaxIdCollection {
@@ -10565,6 +10988,14 @@ impl crate::__private::FromJson for CheckoutSessionTaxIdCollectionRequired {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(CheckoutSessionTaxIdCollectionRequired::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CheckoutSessionTaxIdCollectionRequired {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details` (undocumented in the spec).
@@ -10777,6 +11208,14 @@ impl crate::__private::FromJson for RestrictionsBrandsBlocked {
         Ok(RestrictionsBrandsBlocked::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for RestrictionsBrandsBlocked {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Parameters for `GET /v1/checkout/sessions` (GetCheckoutSessions).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -10824,6 +11263,26 @@ impl ListCheckoutSessionsParams {
         Self::default()
     }
 }
+impl crate::__private::FormValue for ListCheckoutSessionsParams {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("created", &self.created)?;
+        __w.field("customer", &self.customer)?;
+        __w.field("customer_account", &self.customer_account)?;
+        __w.field("customer_details", &self.customer_details)?;
+        __w.field("ending_before", &self.ending_before)?;
+        __w.field("expand", &self.expand)?;
+        __w.field("limit", &self.limit)?;
+        __w.field("payment_intent", &self.payment_intent)?;
+        __w.field("payment_link", &self.payment_link)?;
+        __w.field("starting_after", &self.starting_after)?;
+        __w.field("status", &self.status)?;
+        __w.field("subscription", &self.subscription)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -10832,6 +11291,21 @@ pub enum ListCheckoutSessionsCreated {
     RangeQuerySpecs(ListCheckoutSessionsCreatedRangeQuerySpecs),
     /// Integer
     Integer(i64),
+}
+impl crate::__private::FormValue for ListCheckoutSessionsCreated {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        match self {
+            ListCheckoutSessionsCreated::RangeQuerySpecs(value) => {
+                crate::__private::FormValue::write_form(value, __w)
+            }
+            ListCheckoutSessionsCreated::Integer(value) => {
+                crate::__private::FormValue::write_form(value, __w)
+            }
+        }
+    }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -10856,6 +11330,18 @@ impl ListCheckoutSessionsCreatedRangeQuerySpecs {
         Self::default()
     }
 }
+impl crate::__private::FormValue for ListCheckoutSessionsCreatedRangeQuerySpecs {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("gt", &self.gt)?;
+        __w.field("gte", &self.gte)?;
+        __w.field("lt", &self.lt)?;
+        __w.field("lte", &self.lte)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/3/schema` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListCheckoutSessionsCustomerDetails {
@@ -10866,6 +11352,15 @@ impl ListCheckoutSessionsCustomerDetails {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
+    }
+}
+impl crate::__private::FormValue for ListCheckoutSessionsCustomerDetails {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("email", &self.email)?;
+        Ok(())
     }
 }
 /// Parameters for `POST /v1/checkout/sessions` (PostCheckoutSessions).
@@ -11110,6 +11605,65 @@ impl CreateCheckoutSessionParams {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionParams {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("adaptive_pricing", &self.adaptive_pricing)?;
+        __w.field("after_expiration", &self.after_expiration)?;
+        __w.field("allow_promotion_codes", &self.allow_promotion_codes)?;
+        __w.field("automatic_tax", &self.automatic_tax)?;
+        __w.field("billing_address_collection", &self.billing_address_collection)?;
+        __w.field("branding_settings", &self.branding_settings)?;
+        __w.field("cancel_url", &self.cancel_url)?;
+        __w.field("client_reference_id", &self.client_reference_id)?;
+        __w.field("consent_collection", &self.consent_collection)?;
+        __w.field("currency", &self.currency)?;
+        __w.field("custom_fields", &self.custom_fields)?;
+        __w.field("custom_text", &self.custom_text)?;
+        __w.field("customer", &self.customer)?;
+        __w.field("customer_account", &self.customer_account)?;
+        __w.field("customer_creation", &self.customer_creation)?;
+        __w.field("customer_email", &self.customer_email)?;
+        __w.field("customer_update", &self.customer_update)?;
+        __w.field("discounts", &self.discounts)?;
+        __w.field("excluded_payment_method_types", &self.excluded_payment_method_types)?;
+        __w.field("expand", &self.expand)?;
+        __w.field("expires_at", &self.expires_at)?;
+        __w.field("integration_identifier", &self.integration_identifier)?;
+        __w.field("invoice_creation", &self.invoice_creation)?;
+        __w.field("line_items", &self.line_items)?;
+        __w.field("locale", &self.locale)?;
+        __w.field("managed_payments", &self.managed_payments)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("mode", &self.mode)?;
+        __w.field("name_collection", &self.name_collection)?;
+        __w.field("optional_items", &self.optional_items)?;
+        __w.field("origin_context", &self.origin_context)?;
+        __w.field("payment_intent_data", &self.payment_intent_data)?;
+        __w.field("payment_method_collection", &self.payment_method_collection)?;
+        __w.field("payment_method_configuration", &self.payment_method_configuration)?;
+        __w.field("payment_method_data", &self.payment_method_data)?;
+        __w.field("payment_method_options", &self.payment_method_options)?;
+        __w.field("payment_method_types", &self.payment_method_types)?;
+        __w.field("permissions", &self.permissions)?;
+        __w.field("phone_number_collection", &self.phone_number_collection)?;
+        __w.field("redirect_on_completion", &self.redirect_on_completion)?;
+        __w.field("return_url", &self.return_url)?;
+        __w.field("saved_payment_method_options", &self.saved_payment_method_options)?;
+        __w.field("setup_intent_data", &self.setup_intent_data)?;
+        __w.field("shipping_address_collection", &self.shipping_address_collection)?;
+        __w.field("shipping_options", &self.shipping_options)?;
+        __w.field("submit_type", &self.submit_type)?;
+        __w.field("subscription_data", &self.subscription_data)?;
+        __w.field("success_url", &self.success_url)?;
+        __w.field("tax_id_collection", &self.tax_id_collection)?;
+        __w.field("ui_mode", &self.ui_mode)?;
+        __w.field("wallet_options", &self.wallet_options)?;
+        Ok(())
+    }
+}
 /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -11124,6 +11678,15 @@ impl CreateCheckoutSessionAdaptivePricing {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionAdaptivePricing {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        Ok(())
+    }
+}
 /// Configure actions after a Checkout Session has expired. You can't set this parameter if `ui_mode` is `elements`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -11136,6 +11699,15 @@ impl CreateCheckoutSessionAfterExpiration {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionAfterExpiration {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("recovery", &self.recovery)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/after_expiration/properties/recovery` (undocumented in the spec).
@@ -11156,6 +11728,16 @@ impl CreateCheckoutSessionAfterExpirationRecovery {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionAfterExpirationRecovery {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("allow_promotion_codes", &self.allow_promotion_codes)?;
+        __w.field("enabled", &self.enabled)?;
+        Ok(())
+    }
+}
 /// Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionAutomaticTax {
@@ -11169,6 +11751,16 @@ impl CreateCheckoutSessionAutomaticTax {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(enabled: bool) -> Self {
         Self { enabled, liability: None }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTax {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        __w.field("liability", &self.liability)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/automatic_tax/properties/liability` (undocumented in the spec).
@@ -11185,6 +11777,16 @@ impl CreateCheckoutSessionAutomaticTaxLiability {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(type_: ConnectAccountReferenceType) -> Self {
         Self { account: None, type_ }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTaxLiability {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("account", &self.account)?;
+        __w.field("type", &self.type_)?;
+        Ok(())
     }
 }
 /// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
@@ -11217,6 +11819,21 @@ impl CreateCheckoutSessionBrandingSettings {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettings {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("background_color", &self.background_color)?;
+        __w.field("border_style", &self.border_style)?;
+        __w.field("button_color", &self.button_color)?;
+        __w.field("display_name", &self.display_name)?;
+        __w.field("font_family", &self.font_family)?;
+        __w.field("icon", &self.icon)?;
+        __w.field("logo", &self.logo)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/border_style` (undocumented in the spec).
@@ -11288,6 +11905,14 @@ impl crate::__private::FromJson for CreateCheckoutSessionBrandingSettingsBorderS
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(CreateCheckoutSessionBrandingSettingsBorderStyle::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsBorderStyle {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/font_family` (undocumented in the spec).
@@ -11473,6 +12098,14 @@ impl crate::__private::FromJson for CreateCheckoutSessionBrandingSettingsFontFam
         Ok(CreateCheckoutSessionBrandingSettingsFontFamily::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsFontFamily {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/icon` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionBrandingSettingsIcon {
@@ -11494,6 +12127,17 @@ impl CreateCheckoutSessionBrandingSettingsIcon {
             type_,
             url: None,
         }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsIcon {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("file", &self.file)?;
+        __w.field("type", &self.type_)?;
+        __w.field("url", &self.url)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/logo` (undocumented in the spec).
@@ -11519,6 +12163,17 @@ impl CreateCheckoutSessionBrandingSettingsLogo {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsLogo {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("file", &self.file)?;
+        __w.field("type", &self.type_)?;
+        __w.field("url", &self.url)?;
+        Ok(())
+    }
+}
 /// Configure fields for the Checkout Session to gather active consent from customers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -11541,6 +12196,20 @@ impl CreateCheckoutSessionConsentCollection {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionConsentCollection {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field(
+            "payment_method_reuse_agreement",
+            &self.payment_method_reuse_agreement,
+        )?;
+        __w.field("promotions", &self.promotions)?;
+        __w.field("terms_of_service", &self.terms_of_service)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/payment_method_reuse_agreement` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
@@ -11551,6 +12220,16 @@ impl CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(position: PaymentMethodReuseAgreementPosition) -> Self {
         Self { position }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("position", &self.position)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items` (undocumented in the spec).
@@ -11594,6 +12273,21 @@ impl CreateCheckoutSessionCustomFields {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionCustomFields {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("dropdown", &self.dropdown)?;
+        __w.field("key", &self.key)?;
+        __w.field("label", &self.label)?;
+        __w.field("numeric", &self.numeric)?;
+        __w.field("optional", &self.optional)?;
+        __w.field("text", &self.text)?;
+        __w.field("type", &self.type_)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFieldsDropdown {
@@ -11612,6 +12306,16 @@ impl CreateCheckoutSessionCustomFieldsDropdown {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdown {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("default_value", &self.default_value)?;
+        __w.field("options", &self.options)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown/properties/options/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomFieldsDropdownOptions {
@@ -11627,6 +12331,16 @@ impl CreateCheckoutSessionCustomFieldsDropdownOptions {
             label: label.into(),
             value: value.into(),
         }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdownOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("label", &self.label)?;
+        __w.field("value", &self.value)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/label` (undocumented in the spec).
@@ -11650,6 +12364,16 @@ impl CreateCheckoutSessionCustomFieldsLabel {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsLabel {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("custom", &self.custom)?;
+        __w.field("type", &self.type_)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/numeric` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -11670,6 +12394,17 @@ impl CreateCheckoutSessionCustomFieldsNumeric {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsNumeric {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("default_value", &self.default_value)?;
+        __w.field("maximum_length", &self.maximum_length)?;
+        __w.field("minimum_length", &self.minimum_length)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -11688,6 +12423,17 @@ impl CreateCheckoutSessionCustomFieldsText {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsText {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("default_value", &self.default_value)?;
+        __w.field("maximum_length", &self.maximum_length)?;
+        __w.field("minimum_length", &self.minimum_length)?;
+        Ok(())
     }
 }
 /// Display additional text for your customers using custom text. You can't set this parameter if `ui_mode` is `custom`.
@@ -11719,6 +12465,18 @@ impl CreateCheckoutSessionCustomText {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionCustomText {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("after_submit", &self.after_submit)?;
+        __w.field("shipping_address", &self.shipping_address)?;
+        __w.field("submit", &self.submit)?;
+        __w.field("terms_of_service_acceptance", &self.terms_of_service_acceptance)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/after_submit/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomTextAfterSubmit {
@@ -11729,6 +12487,15 @@ impl CreateCheckoutSessionCustomTextAfterSubmit {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(message: impl Into<String>) -> Self {
         Self { message: message.into() }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionCustomTextAfterSubmit {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("message", &self.message)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/shipping_address/anyOf/0` (undocumented in the spec).
@@ -11743,6 +12510,15 @@ impl CreateCheckoutSessionCustomTextShippingAddress {
         Self { message: message.into() }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionCustomTextShippingAddress {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("message", &self.message)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/submit/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomTextSubmit {
@@ -11755,6 +12531,15 @@ impl CreateCheckoutSessionCustomTextSubmit {
         Self { message: message.into() }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionCustomTextSubmit {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("message", &self.message)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/terms_of_service_acceptance/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
@@ -11765,6 +12550,16 @@ impl CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(message: impl Into<String>) -> Self {
         Self { message: message.into() }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("message", &self.message)?;
+        Ok(())
     }
 }
 /// Controls what fields on Customer can be updated by the Checkout Session. Can only be provided when `customer` is provided.
@@ -11787,6 +12582,17 @@ impl CreateCheckoutSessionCustomerUpdate {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdate {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("address", &self.address)?;
+        __w.field("name", &self.name)?;
+        __w.field("shipping", &self.shipping)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/discounts/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -11802,6 +12608,16 @@ impl CreateCheckoutSessionDiscounts {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionDiscounts {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("coupon", &self.coupon)?;
+        __w.field("promotion_code", &self.promotion_code)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/excluded_payment_method_types/items` (undocumented in the spec).
@@ -12087,6 +12903,14 @@ impl crate::__private::FromJson for CreateCheckoutSessionExcludedPaymentMethodTy
         Ok(CreateCheckoutSessionExcludedPaymentMethodTypes::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionExcludedPaymentMethodTypes {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Generate a post-purchase Invoice for one-time payments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreation {
@@ -12103,6 +12927,16 @@ impl CreateCheckoutSessionInvoiceCreation {
             enabled,
             invoice_data: None,
         }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreation {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        __w.field("invoice_data", &self.invoice_data)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data` (undocumented in the spec).
@@ -12145,6 +12979,21 @@ impl CreateCheckoutSessionInvoiceCreationInvoiceData {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreationInvoiceData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("account_tax_ids", &self.account_tax_ids)?;
+        __w.field("custom_fields", &self.custom_fields)?;
+        __w.field("description", &self.description)?;
+        __w.field("footer", &self.footer)?;
+        __w.field("issuer", &self.issuer)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("rendering_options", &self.rendering_options)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/custom_fields/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
@@ -12162,6 +13011,17 @@ impl CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
         }
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("name", &self.name)?;
+        __w.field("value", &self.value)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/issuer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
@@ -12176,6 +13036,17 @@ impl CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(type_: ConnectAccountReferenceType) -> Self {
         Self { account: None, type_ }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("account", &self.account)?;
+        __w.field("type", &self.type_)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0` (undocumented in the spec).
@@ -12195,6 +13066,17 @@ impl CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount_tax_display", &self.amount_tax_display)?;
+        __w.field("template", &self.template)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0/properties/amount_tax_display` (undocumented in the spec).
@@ -12287,6 +13169,15 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
         )
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -12319,6 +13210,21 @@ impl CreateCheckoutSessionLineItems {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionLineItems {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("adjustable_quantity", &self.adjustable_quantity)?;
+        __w.field("dynamic_tax_rates", &self.dynamic_tax_rates)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("price", &self.price)?;
+        __w.field("price_data", &self.price_data)?;
+        __w.field("quantity", &self.quantity)?;
+        __w.field("tax_rates", &self.tax_rates)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsAdjustableQuantity {
@@ -12339,6 +13245,17 @@ impl CreateCheckoutSessionLineItemsAdjustableQuantity {
             maximum: None,
             minimum: None,
         }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionLineItemsAdjustableQuantity {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        __w.field("maximum", &self.maximum)?;
+        __w.field("minimum", &self.minimum)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
@@ -12379,6 +13296,21 @@ impl CreateCheckoutSessionLineItemsPriceData {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("currency", &self.currency)?;
+        __w.field("product", &self.product)?;
+        __w.field("product_data", &self.product_data)?;
+        __w.field("recurring", &self.recurring)?;
+        __w.field("tax_behavior", &self.tax_behavior)?;
+        __w.field("unit_amount", &self.unit_amount)?;
+        __w.field("unit_amount_decimal", &self.unit_amount_decimal)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsPriceDataProductData {
@@ -12413,6 +13345,20 @@ impl CreateCheckoutSessionLineItemsPriceDataProductData {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataProductData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("description", &self.description)?;
+        __w.field("images", &self.images)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("name", &self.name)?;
+        __w.field("tax_code", &self.tax_code)?;
+        __w.field("unit_label", &self.unit_label)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionLineItemsPriceDataRecurring {
@@ -12431,6 +13377,16 @@ impl CreateCheckoutSessionLineItemsPriceDataRecurring {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataRecurring {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("interval", &self.interval)?;
+        __w.field("interval_count", &self.interval_count)?;
+        Ok(())
+    }
+}
 /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](/api/payment_intents/object), [Invoices](/api/invoices/object), and [Subscriptions](/api/subscriptions/object).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -12443,6 +13399,15 @@ impl CreateCheckoutSessionManagedPayments {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionManagedPayments {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        Ok(())
     }
 }
 /// Controls name collection settings for the session.
@@ -12468,6 +13433,16 @@ impl CreateCheckoutSessionNameCollection {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionNameCollection {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("business", &self.business)?;
+        __w.field("individual", &self.individual)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/business` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionNameCollectionBusiness {
@@ -12483,6 +13458,16 @@ impl CreateCheckoutSessionNameCollectionBusiness {
         Self { enabled, optional: None }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionBusiness {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        __w.field("optional", &self.optional)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/individual` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionNameCollectionIndividual {
@@ -12496,6 +13481,16 @@ impl CreateCheckoutSessionNameCollectionIndividual {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(enabled: bool) -> Self {
         Self { enabled, optional: None }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionIndividual {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        __w.field("optional", &self.optional)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items` (undocumented in the spec).
@@ -12521,6 +13516,17 @@ impl CreateCheckoutSessionOptionalItems {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionOptionalItems {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("adjustable_quantity", &self.adjustable_quantity)?;
+        __w.field("price", &self.price)?;
+        __w.field("quantity", &self.quantity)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionOptionalItemsAdjustableQuantity {
@@ -12541,6 +13547,18 @@ impl CreateCheckoutSessionOptionalItemsAdjustableQuantity {
             maximum: None,
             minimum: None,
         }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        __w.field("maximum", &self.maximum)?;
+        __w.field("minimum", &self.minimum)?;
+        Ok(())
     }
 }
 /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
@@ -12588,6 +13606,26 @@ impl CreateCheckoutSessionPaymentIntentData {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("application_fee_amount", &self.application_fee_amount)?;
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("description", &self.description)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("on_behalf_of", &self.on_behalf_of)?;
+        __w.field("receipt_email", &self.receipt_email)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        __w.field("shipping", &self.shipping)?;
+        __w.field("statement_descriptor", &self.statement_descriptor)?;
+        __w.field("statement_descriptor_suffix", &self.statement_descriptor_suffix)?;
+        __w.field("transfer_data", &self.transfer_data)?;
+        __w.field("transfer_group", &self.transfer_group)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/capture_method` (undocumented in the spec).
@@ -12658,6 +13696,15 @@ impl crate::__private::FromJson for CreateCheckoutSessionPaymentIntentDataCaptur
         Ok(CreateCheckoutSessionPaymentIntentDataCaptureMethod::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12713,6 +13760,14 @@ impl crate::__private::FromJson for OffSessionOrOnSession {
         Ok(OffSessionOrOnSession::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for OffSessionOrOnSession {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentIntentDataShipping {
@@ -12743,6 +13798,19 @@ impl CreateCheckoutSessionPaymentIntentDataShipping {
             phone: None,
             tracking_number: None,
         }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataShipping {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("address", &self.address)?;
+        __w.field("carrier", &self.carrier)?;
+        __w.field("name", &self.name)?;
+        __w.field("phone", &self.phone)?;
+        __w.field("tracking_number", &self.tracking_number)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping/properties/address` (undocumented in the spec).
@@ -12779,6 +13847,21 @@ impl CreateCheckoutSessionPaymentIntentDataShippingAddress {
         }
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentIntentDataShippingAddress {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("city", &self.city)?;
+        __w.field("country", &self.country)?;
+        __w.field("line1", &self.line1)?;
+        __w.field("line2", &self.line2)?;
+        __w.field("postal_code", &self.postal_code)?;
+        __w.field("state", &self.state)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/transfer_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentIntentDataTransferData {
@@ -12797,6 +13880,16 @@ impl CreateCheckoutSessionPaymentIntentDataTransferData {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataTransferData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount", &self.amount)?;
+        __w.field("destination", &self.destination)?;
+        Ok(())
+    }
+}
 /// This parameter allows you to set some attributes on the payment method created during a Checkout session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -12809,6 +13902,15 @@ impl CreateCheckoutSessionPaymentMethodData {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("allow_redisplay", &self.allow_redisplay)?;
+        Ok(())
     }
 }
 /// Payment-method-specific configuration.
@@ -12970,6 +14072,62 @@ impl CreateCheckoutSessionPaymentMethodOptions {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("acss_debit", &self.acss_debit)?;
+        __w.field("affirm", &self.affirm)?;
+        __w.field("afterpay_clearpay", &self.afterpay_clearpay)?;
+        __w.field("alipay", &self.alipay)?;
+        __w.field("alma", &self.alma)?;
+        __w.field("amazon_pay", &self.amazon_pay)?;
+        __w.field("au_becs_debit", &self.au_becs_debit)?;
+        __w.field("bacs_debit", &self.bacs_debit)?;
+        __w.field("bancontact", &self.bancontact)?;
+        __w.field("billie", &self.billie)?;
+        __w.field("boleto", &self.boleto)?;
+        __w.field("card", &self.card)?;
+        __w.field("cashapp", &self.cashapp)?;
+        __w.field("crypto", &self.crypto)?;
+        __w.field("customer_balance", &self.customer_balance)?;
+        __w.field("demo_pay", &self.demo_pay)?;
+        __w.field("eps", &self.eps)?;
+        __w.field("fpx", &self.fpx)?;
+        __w.field("giropay", &self.giropay)?;
+        __w.field("grabpay", &self.grabpay)?;
+        __w.field("ideal", &self.ideal)?;
+        __w.field("kakao_pay", &self.kakao_pay)?;
+        __w.field("klarna", &self.klarna)?;
+        __w.field("konbini", &self.konbini)?;
+        __w.field("kr_card", &self.kr_card)?;
+        __w.field("link", &self.link)?;
+        __w.field("mobilepay", &self.mobilepay)?;
+        __w.field("multibanco", &self.multibanco)?;
+        __w.field("naver_pay", &self.naver_pay)?;
+        __w.field("oxxo", &self.oxxo)?;
+        __w.field("p24", &self.p24)?;
+        __w.field("pay_by_bank", &self.pay_by_bank)?;
+        __w.field("payco", &self.payco)?;
+        __w.field("paynow", &self.paynow)?;
+        __w.field("paypal", &self.paypal)?;
+        __w.field("payto", &self.payto)?;
+        __w.field("pix", &self.pix)?;
+        __w.field("revolut_pay", &self.revolut_pay)?;
+        __w.field("samsung_pay", &self.samsung_pay)?;
+        __w.field("satispay", &self.satispay)?;
+        __w.field("scalapay", &self.scalapay)?;
+        __w.field("sepa_debit", &self.sepa_debit)?;
+        __w.field("sofort", &self.sofort)?;
+        __w.field("swish", &self.swish)?;
+        __w.field("twint", &self.twint)?;
+        __w.field("upi", &self.upi)?;
+        __w.field("us_bank_account", &self.us_bank_account)?;
+        __w.field("wechat_pay", &self.wechat_pay)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -12998,6 +14156,19 @@ impl CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("currency", &self.currency)?;
+        __w.field("mandate_options", &self.mandate_options)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        __w.field("target_date", &self.target_date)?;
+        __w.field("verification_method", &self.verification_method)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13024,6 +14195,20 @@ impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
         Self::default()
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("custom_mandate_url", &self.custom_mandate_url)?;
+        __w.field("default_for", &self.default_for)?;
+        __w.field("interval_description", &self.interval_description)?;
+        __w.field("payment_schedule", &self.payment_schedule)?;
+        __w.field("transaction_type", &self.transaction_type)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/affirm` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13039,6 +14224,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsAffirm {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAffirm {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/afterpay_clearpay` (undocumented in the spec).
@@ -13058,6 +14253,17 @@ impl CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
         Self::default()
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alipay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13072,6 +14278,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsAlipay {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAlipay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alma` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13084,6 +14299,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsAlma {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAlma {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay` (undocumented in the spec).
@@ -13103,6 +14327,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/au_becs_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13118,6 +14352,17 @@ impl CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        __w.field("target_date", &self.target_date)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit` (undocumented in the spec).
@@ -13142,6 +14387,17 @@ impl CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("mandate_options", &self.mandate_options)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        __w.field("target_date", &self.target_date)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13154,6 +14410,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("reference_prefix", &self.reference_prefix)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bancontact` (undocumented in the spec).
@@ -13170,6 +14436,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsBancontact {
         Self::default()
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsBancontact {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/billie` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13182,6 +14458,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsBillie {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBillie {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/boleto` (undocumented in the spec).
@@ -13199,6 +14484,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsBoleto {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBoleto {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("expires_after_days", &self.expires_after_days)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card` (undocumented in the spec).
@@ -13245,6 +14540,37 @@ impl CreateCheckoutSessionPaymentMethodOptionsCard {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCard {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("installments", &self.installments)?;
+        __w.field(
+            "request_extended_authorization",
+            &self.request_extended_authorization,
+        )?;
+        __w.field(
+            "request_incremental_authorization",
+            &self.request_incremental_authorization,
+        )?;
+        __w.field("request_multicapture", &self.request_multicapture)?;
+        __w.field("request_overcapture", &self.request_overcapture)?;
+        __w.field("request_three_d_secure", &self.request_three_d_secure)?;
+        __w.field("restrictions", &self.restrictions)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        __w.field(
+            "statement_descriptor_suffix_kana",
+            &self.statement_descriptor_suffix_kana,
+        )?;
+        __w.field(
+            "statement_descriptor_suffix_kanji",
+            &self.statement_descriptor_suffix_kanji,
+        )?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/installments` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13259,6 +14585,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
         Self::default()
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/restrictions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13271,6 +14607,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("brands_blocked", &self.brands_blocked)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/cashapp` (undocumented in the spec).
@@ -13290,6 +14636,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsCashapp {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCashapp {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/crypto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13302,6 +14658,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsCrypto {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCrypto {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance` (undocumented in the spec).
@@ -13324,6 +14689,18 @@ impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("bank_transfer", &self.bank_transfer)?;
+        __w.field("funding_type", &self.funding_type)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer` (undocumented in the spec).
@@ -13353,6 +14730,18 @@ impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
         }
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("eu_bank_transfer", &self.eu_bank_transfer)?;
+        __w.field("requested_address_types", &self.requested_address_types)?;
+        __w.field("type", &self.type_)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer/properties/eu_bank_transfer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
@@ -13363,6 +14752,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankT
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(country: impl Into<String>) -> Self {
         Self { country: country.into() }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("country", &self.country)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/demo_pay` (undocumented in the spec).
@@ -13379,6 +14778,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsDemoPay {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsDemoPay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/eps` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13391,6 +14799,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsEps {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsEps {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/fpx` (undocumented in the spec).
@@ -13407,6 +14824,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsFpx {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsFpx {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/giropay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13419,6 +14845,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsGiropay {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGiropay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/grabpay` (undocumented in the spec).
@@ -13435,6 +14870,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsGrabpay {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGrabpay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/ideal` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13447,6 +14891,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsIdeal {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsIdeal {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay` (undocumented in the spec).
@@ -13464,6 +14917,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna` (undocumented in the spec).
@@ -13488,6 +14951,17 @@ impl CreateCheckoutSessionPaymentMethodOptionsKlarna {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKlarna {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        __w.field("subscriptions", &self.subscriptions)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items` (undocumented in the spec).
@@ -13522,6 +14996,20 @@ impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
         }
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("interval", &self.interval)?;
+        __w.field("interval_count", &self.interval_count)?;
+        __w.field("name", &self.name)?;
+        __w.field("next_billing", &self.next_billing)?;
+        __w.field("reference", &self.reference)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items/properties/next_billing` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
@@ -13534,6 +15022,17 @@ impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(amount: i64, date: impl Into<String>) -> Self {
         Self { amount, date: date.into() }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount", &self.amount)?;
+        __w.field("date", &self.date)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/konbini` (undocumented in the spec).
@@ -13553,6 +15052,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsKonbini {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKonbini {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("expires_after_days", &self.expires_after_days)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13568,6 +15077,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsKrCard {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKrCard {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link` (undocumented in the spec).
@@ -13587,6 +15106,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsLink {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsLink {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13604,6 +15133,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsMobilepay {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsMobilepay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/multibanco` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13616,6 +15155,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsMultibanco {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay` (undocumented in the spec).
@@ -13635,6 +15184,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsNaverPay {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsNaverPay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/oxxo` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13650,6 +15209,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsOxxo {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsOxxo {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("expires_after_days", &self.expires_after_days)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/p24` (undocumented in the spec).
@@ -13669,6 +15238,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsP24 {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsP24 {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        __w.field("tos_shown_and_accepted", &self.tos_shown_and_accepted)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pay_by_bank` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13677,6 +15256,14 @@ impl CreateCheckoutSessionPaymentMethodOptionsPayByBank {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPayByBank {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payco` (undocumented in the spec).
@@ -13693,6 +15280,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsPayco {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPayco {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paynow` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -13705,6 +15301,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsPaynow {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPaynow {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal` (undocumented in the spec).
@@ -13737,6 +15342,19 @@ impl CreateCheckoutSessionPaymentMethodOptionsPaypal {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPaypal {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("preferred_locale", &self.preferred_locale)?;
+        __w.field("reference", &self.reference)?;
+        __w.field("risk_correlation_id", &self.risk_correlation_id)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/capture_method` (undocumented in the spec).
@@ -13812,6 +15430,15 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
                 &*__p.string()?,
             ),
         )
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/preferred_locale` (undocumented in the spec).
@@ -14047,6 +15674,15 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
         )
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/setup_future_usage` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14132,6 +15768,15 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
         )
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14149,6 +15794,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsPayto {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPayto {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("mandate_options", &self.mandate_options)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options` (undocumented in the spec).
@@ -14187,6 +15842,22 @@ impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount", &self.amount)?;
+        __w.field("amount_type", &self.amount_type)?;
+        __w.field("end_date", &self.end_date)?;
+        __w.field("payment_schedule", &self.payment_schedule)?;
+        __w.field("payments_per_period", &self.payments_per_period)?;
+        __w.field("purpose", &self.purpose)?;
+        __w.field("start_date", &self.start_date)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/amount_type` (undocumented in the spec).
@@ -14277,6 +15948,15 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
                 &*__p.string()?,
             ),
         )
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/payment_schedule` (undocumented in the spec).
@@ -14415,6 +16095,15 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule 
                 &*__p.string()?,
             ),
         )
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/purpose` (undocumented in the spec).
@@ -14578,6 +16267,15 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
         )
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14601,6 +16299,18 @@ impl CreateCheckoutSessionPaymentMethodOptionsPix {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPix {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount_includes_iof", &self.amount_includes_iof)?;
+        __w.field("expires_after_seconds", &self.expires_after_seconds)?;
+        __w.field("mandate_options", &self.mandate_options)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options` (undocumented in the spec).
@@ -14638,6 +16348,23 @@ impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
         Self::default()
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount", &self.amount)?;
+        __w.field("amount_includes_iof", &self.amount_includes_iof)?;
+        __w.field("amount_type", &self.amount_type)?;
+        __w.field("currency", &self.currency)?;
+        __w.field("end_date", &self.end_date)?;
+        __w.field("payment_schedule", &self.payment_schedule)?;
+        __w.field("reference", &self.reference)?;
+        __w.field("start_date", &self.start_date)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14655,6 +16382,17 @@ impl CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
         Self::default()
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/samsung_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14667,6 +16405,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/satispay` (undocumented in the spec).
@@ -14683,6 +16431,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsSatispay {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSatispay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/scalapay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14695,6 +16452,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsScalapay {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsScalapay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("capture_method", &self.capture_method)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit` (undocumented in the spec).
@@ -14719,6 +16485,17 @@ impl CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("mandate_options", &self.mandate_options)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        __w.field("target_date", &self.target_date)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14731,6 +16508,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("reference_prefix", &self.reference_prefix)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sofort` (undocumented in the spec).
@@ -14747,6 +16534,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsSofort {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSofort {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/swish` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14761,6 +16557,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsSwish {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSwish {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("reference", &self.reference)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/twint` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14773,6 +16578,15 @@ impl CreateCheckoutSessionPaymentMethodOptionsTwint {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsTwint {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi` (undocumented in the spec).
@@ -14796,6 +16610,16 @@ impl CreateCheckoutSessionPaymentMethodOptionsUpi {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsUpi {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("mandate_options", &self.mandate_options)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14817,6 +16641,19 @@ impl CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount", &self.amount)?;
+        __w.field("amount_type", &self.amount_type)?;
+        __w.field("description", &self.description)?;
+        __w.field("end_date", &self.end_date)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/setup_future_usage` (undocumented in the spec).
@@ -14906,6 +16743,15 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
         )
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14931,6 +16777,19 @@ impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
         Self::default()
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("financial_connections", &self.financial_connections)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        __w.field("target_date", &self.target_date)?;
+        __w.field("verification_method", &self.verification_method)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account/properties/financial_connections` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -14946,6 +16805,17 @@ impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections 
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("permissions", &self.permissions)?;
+        __w.field("prefetch", &self.prefetch)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay` (undocumented in the spec).
@@ -14970,6 +16840,17 @@ impl CreateCheckoutSessionPaymentMethodOptionsWechatPay {
             client,
             setup_future_usage: None,
         }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsWechatPay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("app_id", &self.app_id)?;
+        __w.field("client", &self.client)?;
+        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay/properties/client` (undocumented in the spec).
@@ -15049,6 +16930,15 @@ for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
                 &*__p.string()?,
             ),
         )
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_types/items` (undocumented in the spec).
@@ -15322,6 +17212,14 @@ impl crate::__private::FromJson for CreateCheckoutSessionPaymentMethodTypes {
         Ok(CreateCheckoutSessionPaymentMethodTypes::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodTypes {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object. Can only be set when creating `embedded` or `custom` sessions.
 ///
 /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
@@ -15338,6 +17236,15 @@ impl CreateCheckoutSessionPermissions {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionPermissions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("update_shipping_details", &self.update_shipping_details)?;
+        Ok(())
+    }
+}
 /// Controls phone number collection settings for the session.
 ///
 /// We recommend that you review your privacy policy and check with your legal contacts
@@ -15351,6 +17258,15 @@ impl CreateCheckoutSessionPhoneNumberCollection {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(enabled: bool) -> Self {
         Self { enabled }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionPhoneNumberCollection {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        Ok(())
     }
 }
 /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
@@ -15373,6 +17289,17 @@ impl CreateCheckoutSessionSavedPaymentMethodOptions {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionSavedPaymentMethodOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("allow_redisplay_filters", &self.allow_redisplay_filters)?;
+        __w.field("payment_method_remove", &self.payment_method_remove)?;
+        __w.field("payment_method_save", &self.payment_method_save)?;
+        Ok(())
+    }
+}
 /// A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -15393,6 +17320,17 @@ impl CreateCheckoutSessionSetupIntentData {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionSetupIntentData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("description", &self.description)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("on_behalf_of", &self.on_behalf_of)?;
+        Ok(())
+    }
+}
 /// When set, provides configuration for Checkout to collect a shipping address from a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingAddressCollection {
@@ -15405,6 +17343,15 @@ impl CreateCheckoutSessionShippingAddressCollection {
         allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
     ) -> Self {
         Self { allowed_countries }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionShippingAddressCollection {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("allowed_countries", &self.allowed_countries)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items` (undocumented in the spec).
@@ -15422,6 +17369,16 @@ impl CreateCheckoutSessionShippingOptions {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionShippingOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("shipping_rate", &self.shipping_rate)?;
+        __w.field("shipping_rate_data", &self.shipping_rate_data)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data` (undocumented in the spec).
@@ -15466,6 +17423,22 @@ impl CreateCheckoutSessionShippingOptionsShippingRateData {
         }
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionShippingOptionsShippingRateData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("delivery_estimate", &self.delivery_estimate)?;
+        __w.field("display_name", &self.display_name)?;
+        __w.field("fixed_amount", &self.fixed_amount)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("tax_behavior", &self.tax_behavior)?;
+        __w.field("tax_code", &self.tax_code)?;
+        __w.field("type", &self.type_)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -15487,6 +17460,17 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
         Self::default()
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("maximum", &self.maximum)?;
+        __w.field("minimum", &self.minimum)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
@@ -15502,6 +17486,17 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum
         value: i64,
     ) -> Self {
         Self { unit, value }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("unit", &self.unit)?;
+        __w.field("value", &self.value)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum/properties/unit` (undocumented in the spec).
@@ -15610,6 +17605,15 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
         )
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
@@ -15625,6 +17629,17 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum
         value: i64,
     ) -> Self {
         Self { unit, value }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("unit", &self.unit)?;
+        __w.field("value", &self.value)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
@@ -15653,6 +17668,18 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
         }
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount", &self.amount)?;
+        __w.field("currency", &self.currency)?;
+        __w.field("currency_options", &self.currency_options)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
@@ -15666,6 +17693,17 @@ impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOpti
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(amount: i64) -> Self {
         Self { amount, tax_behavior: None }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount", &self.amount)?;
+        __w.field("tax_behavior", &self.tax_behavior)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/type` (undocumented in the spec).
@@ -15728,6 +17766,14 @@ impl crate::__private::FromJson for CheckoutSessionShippingOptionsShippingRateDa
         Ok(CheckoutSessionShippingOptionsShippingRateDataType::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for CheckoutSessionShippingOptionsShippingRateDataType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -15785,6 +17831,28 @@ impl CreateCheckoutSessionSubscriptionData {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("application_fee_percent", &self.application_fee_percent)?;
+        __w.field("billing_cycle_anchor", &self.billing_cycle_anchor)?;
+        __w.field("billing_mode", &self.billing_mode)?;
+        __w.field("default_tax_rates", &self.default_tax_rates)?;
+        __w.field("description", &self.description)?;
+        __w.field("invoice_settings", &self.invoice_settings)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("on_behalf_of", &self.on_behalf_of)?;
+        __w.field("pending_invoice_item_interval", &self.pending_invoice_item_interval)?;
+        __w.field("proration_behavior", &self.proration_behavior)?;
+        __w.field("transfer_data", &self.transfer_data)?;
+        __w.field("trial_end", &self.trial_end)?;
+        __w.field("trial_period_days", &self.trial_period_days)?;
+        __w.field("trial_settings", &self.trial_settings)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataBillingMode {
@@ -15801,6 +17869,16 @@ impl CreateCheckoutSessionSubscriptionDataBillingMode {
         Self { flexible: None, type_ }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataBillingMode {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("flexible", &self.flexible)?;
+        __w.field("type", &self.type_)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -15815,6 +17893,16 @@ impl CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("proration_discounts", &self.proration_discounts)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible/properties/proration_discounts` (undocumented in the spec).
@@ -15899,6 +17987,15 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
         )
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/type` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15960,6 +18057,15 @@ for CreateCheckoutSessionSubscriptionDataBillingModeType {
         Ok(CreateCheckoutSessionSubscriptionDataBillingModeType::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionSubscriptionDataBillingModeType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -15972,6 +18078,16 @@ impl CreateCheckoutSessionSubscriptionDataInvoiceSettings {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("issuer", &self.issuer)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings/properties/issuer` (undocumented in the spec).
@@ -15990,6 +18106,17 @@ impl CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
         Self { account: None, type_ }
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("account", &self.account)?;
+        __w.field("type", &self.type_)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/pending_invoice_item_interval` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
@@ -16006,6 +18133,17 @@ impl CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
             interval,
             interval_count: None,
         }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("interval", &self.interval)?;
+        __w.field("interval_count", &self.interval_count)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/proration_behavior` (undocumented in the spec).
@@ -16075,6 +18213,15 @@ for CreateCheckoutSessionSubscriptionDataProrationBehavior {
         Ok(CreateCheckoutSessionSubscriptionDataProrationBehavior::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionSubscriptionDataProrationBehavior {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/transfer_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataTransferData {
@@ -16093,6 +18240,16 @@ impl CreateCheckoutSessionSubscriptionDataTransferData {
         }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTransferData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount_percent", &self.amount_percent)?;
+        __w.field("destination", &self.destination)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettings {
@@ -16107,6 +18264,15 @@ impl CreateCheckoutSessionSubscriptionDataTrialSettings {
         Self { end_behavior }
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTrialSettings {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("end_behavior", &self.end_behavior)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
@@ -16119,6 +18285,16 @@ impl CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
         missing_payment_method: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod,
     ) -> Self {
         Self { missing_payment_method }
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("missing_payment_method", &self.missing_payment_method)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior/properties/missing_payment_method` (undocumented in the spec).
@@ -16211,6 +18387,15 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
         )
     }
 }
+impl crate::__private::FormValue
+for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Controls tax ID collection during checkout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateCheckoutSessionTaxIdCollection {
@@ -16224,6 +18409,16 @@ impl CreateCheckoutSessionTaxIdCollection {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(enabled: bool) -> Self {
         Self { enabled, required: None }
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionTaxIdCollection {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        __w.field("required", &self.required)?;
+        Ok(())
     }
 }
 /// Wallet-specific configuration.
@@ -16240,6 +18435,15 @@ impl CreateCheckoutSessionWalletOptions {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionWalletOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("link", &self.link)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/wallet_options/properties/link` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -16254,6 +18458,15 @@ impl CreateCheckoutSessionWalletOptionsLink {
         Self::default()
     }
 }
+impl crate::__private::FormValue for CreateCheckoutSessionWalletOptionsLink {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("display", &self.display)?;
+        Ok(())
+    }
+}
 /// Parameters for `GET /v1/checkout/sessions/{session}` (GetCheckoutSessionsSession).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -16266,6 +18479,15 @@ impl RetrieveCheckoutSessionParams {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for RetrieveCheckoutSessionParams {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("expand", &self.expand)?;
+        Ok(())
     }
 }
 /// Parameters for `POST /v1/checkout/sessions/{session}` (PostCheckoutSessionsSession).
@@ -16308,6 +18530,19 @@ impl UpdateCheckoutSessionParams {
         Self::default()
     }
 }
+impl crate::__private::FormValue for UpdateCheckoutSessionParams {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("collected_information", &self.collected_information)?;
+        __w.field("expand", &self.expand)?;
+        __w.field("line_items", &self.line_items)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("shipping_options", &self.shipping_options)?;
+        Ok(())
+    }
+}
 /// Information about the customer collected within the Checkout Session. Can only be set when updating `embedded` or `custom` sessions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -16322,6 +18557,15 @@ impl UpdateCheckoutSessionCollectedInformation {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for UpdateCheckoutSessionCollectedInformation {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("shipping_details", &self.shipping_details)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details` (undocumented in the spec).
@@ -16339,6 +18583,17 @@ impl UpdateCheckoutSessionCollectedInformationShippingDetails {
         name: impl Into<String>,
     ) -> Self {
         Self { address, name: name.into() }
+    }
+}
+impl crate::__private::FormValue
+for UpdateCheckoutSessionCollectedInformationShippingDetails {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("address", &self.address)?;
+        __w.field("name", &self.name)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details/properties/address` (undocumented in the spec).
@@ -16372,6 +18627,21 @@ impl UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
             postal_code: None,
             state: None,
         }
+    }
+}
+impl crate::__private::FormValue
+for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("city", &self.city)?;
+        __w.field("country", &self.country)?;
+        __w.field("line1", &self.line1)?;
+        __w.field("line2", &self.line2)?;
+        __w.field("postal_code", &self.postal_code)?;
+        __w.field("state", &self.state)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
@@ -16411,6 +18681,21 @@ impl crate::Identified for UpdateCheckoutSessionLineItems {
         self.id.as_deref()
     }
 }
+impl crate::__private::FormValue for UpdateCheckoutSessionLineItems {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("adjustable_quantity", &self.adjustable_quantity)?;
+        __w.field("id", &self.id)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("price", &self.price)?;
+        __w.field("price_data", &self.price_data)?;
+        __w.field("quantity", &self.quantity)?;
+        __w.field("tax_rates", &self.tax_rates)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionLineItemsAdjustableQuantity {
@@ -16431,6 +18716,17 @@ impl UpdateCheckoutSessionLineItemsAdjustableQuantity {
             maximum: None,
             minimum: None,
         }
+    }
+}
+impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsAdjustableQuantity {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("enabled", &self.enabled)?;
+        __w.field("maximum", &self.maximum)?;
+        __w.field("minimum", &self.minimum)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
@@ -16471,6 +18767,21 @@ impl UpdateCheckoutSessionLineItemsPriceData {
         }
     }
 }
+impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("currency", &self.currency)?;
+        __w.field("product", &self.product)?;
+        __w.field("product_data", &self.product_data)?;
+        __w.field("recurring", &self.recurring)?;
+        __w.field("tax_behavior", &self.tax_behavior)?;
+        __w.field("unit_amount", &self.unit_amount)?;
+        __w.field("unit_amount_decimal", &self.unit_amount_decimal)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionLineItemsPriceDataProductData {
@@ -16505,6 +18816,20 @@ impl UpdateCheckoutSessionLineItemsPriceDataProductData {
         }
     }
 }
+impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataProductData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("description", &self.description)?;
+        __w.field("images", &self.images)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("name", &self.name)?;
+        __w.field("tax_code", &self.tax_code)?;
+        __w.field("unit_label", &self.unit_label)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionLineItemsPriceDataRecurring {
@@ -16523,6 +18848,16 @@ impl UpdateCheckoutSessionLineItemsPriceDataRecurring {
         }
     }
 }
+impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataRecurring {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("interval", &self.interval)?;
+        __w.field("interval_count", &self.interval_count)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -16538,6 +18873,16 @@ impl UpdateCheckoutSessionShippingOptions {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for UpdateCheckoutSessionShippingOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("shipping_rate", &self.shipping_rate)?;
+        __w.field("shipping_rate_data", &self.shipping_rate_data)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data` (undocumented in the spec).
@@ -16582,6 +18927,22 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateData {
         }
     }
 }
+impl crate::__private::FormValue
+for UpdateCheckoutSessionShippingOptionsShippingRateData {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("delivery_estimate", &self.delivery_estimate)?;
+        __w.field("display_name", &self.display_name)?;
+        __w.field("fixed_amount", &self.fixed_amount)?;
+        __w.field("metadata", &self.metadata)?;
+        __w.field("tax_behavior", &self.tax_behavior)?;
+        __w.field("tax_code", &self.tax_code)?;
+        __w.field("type", &self.type_)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -16603,6 +18964,17 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
         Self::default()
     }
 }
+impl crate::__private::FormValue
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("maximum", &self.maximum)?;
+        __w.field("minimum", &self.minimum)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
@@ -16620,6 +18992,17 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum
         Self { unit, value }
     }
 }
+impl crate::__private::FormValue
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("unit", &self.unit)?;
+        __w.field("value", &self.value)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
@@ -16635,6 +19018,17 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum
         value: i64,
     ) -> Self {
         Self { unit, value }
+    }
+}
+impl crate::__private::FormValue
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("unit", &self.unit)?;
+        __w.field("value", &self.value)?;
+        Ok(())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
@@ -16663,6 +19057,18 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
         }
     }
 }
+impl crate::__private::FormValue
+for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount", &self.amount)?;
+        __w.field("currency", &self.currency)?;
+        __w.field("currency_options", &self.currency_options)?;
+        Ok(())
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
@@ -16678,6 +19084,17 @@ impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOpti
         Self { amount, tax_behavior: None }
     }
 }
+impl crate::__private::FormValue
+for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("amount", &self.amount)?;
+        __w.field("tax_behavior", &self.tax_behavior)?;
+        Ok(())
+    }
+}
 /// Parameters for `POST /v1/checkout/sessions/{session}/expire` (PostCheckoutSessionsSessionExpire).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[derive(Default)]
@@ -16690,6 +19107,15 @@ impl ExpireCheckoutSessionParams {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for ExpireCheckoutSessionParams {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("expand", &self.expand)?;
+        Ok(())
     }
 }
 /// Parameters for `GET /v1/checkout/sessions/{session}/line_items` (GetCheckoutSessionsSessionLineItems).
@@ -16713,5 +19139,17 @@ impl ListCheckoutSessionLineItemsParams {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+impl crate::__private::FormValue for ListCheckoutSessionLineItemsParams {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.field("ending_before", &self.ending_before)?;
+        __w.field("expand", &self.expand)?;
+        __w.field("limit", &self.limit)?;
+        __w.field("starting_after", &self.starting_after)?;
+        Ok(())
     }
 }

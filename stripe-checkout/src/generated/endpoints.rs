@@ -120,36 +120,36 @@ impl CheckoutSessions<'_> {
 impl crate::__private::Encode for ListCheckoutSessionsParams {
     #[inline(never)]
     fn encode(&self) -> Result<String, crate::Error> {
-        crate::__private::encode_form(self)
+        crate::form::encode_params(self)
     }
 }
 impl crate::__private::Encode for CreateCheckoutSessionParams {
     #[inline(never)]
     fn encode(&self) -> Result<String, crate::Error> {
-        crate::__private::encode_form(self)
+        crate::form::encode_params(self)
     }
 }
 impl crate::__private::Encode for RetrieveCheckoutSessionParams {
     #[inline(never)]
     fn encode(&self) -> Result<String, crate::Error> {
-        crate::__private::encode_form(self)
+        crate::form::encode_params(self)
     }
 }
 impl crate::__private::Encode for UpdateCheckoutSessionParams {
     #[inline(never)]
     fn encode(&self) -> Result<String, crate::Error> {
-        crate::__private::encode_form(self)
+        crate::form::encode_params(self)
     }
 }
 impl crate::__private::Encode for ExpireCheckoutSessionParams {
     #[inline(never)]
     fn encode(&self) -> Result<String, crate::Error> {
-        crate::__private::encode_form(self)
+        crate::form::encode_params(self)
     }
 }
 impl crate::__private::Encode for ListCheckoutSessionLineItemsParams {
     #[inline(never)]
     fn encode(&self) -> Result<String, crate::Error> {
-        crate::__private::encode_form(self)
+        crate::form::encode_params(self)
     }
 }

@@ -313,6 +313,14 @@ impl crate::__private::FromJson for DiscountSourceType {
         Ok(DiscountSourceType::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for DiscountSourceType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// A line item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Item {
@@ -722,6 +730,14 @@ impl crate::__private::FromJson for LineItemsTaxAmountTaxabilityReason {
         Ok(LineItemsTaxAmountTaxabilityReason::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for LineItemsTaxAmountTaxabilityReason {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Prices define the unit cost, currency, and (optional) billing cycle for both recurring and one-time purchases of products.
 /// [Products](https://api.stripe.com#products) help you track inventory or provisioning, and prices help you track payment terms. Different physical goods or levels of service should be represented by products, and pricing options should be represented by prices. This approach lets you change prices without having to change your provisioning scheme.
 ///
@@ -955,6 +971,14 @@ impl crate::__private::FromJson for PriceBillingScheme {
         Ok(PriceBillingScheme::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for PriceBillingScheme {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price. In `graduated` tiering, pricing can change as the quantity grows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1010,6 +1034,14 @@ impl crate::__private::FromJson for PriceTiersMode {
         Ok(PriceTiersMode::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for PriceTiersMode {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// One of `one_time` or `recurring` depending on whether the price is for a one-time purchase or a recurring (subscription) purchase.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1063,6 +1095,14 @@ impl crate::__private::FromJson for PriceType {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(PriceType::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for PriceType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/price_tier` (undocumented in the spec).
@@ -1232,6 +1272,14 @@ impl crate::__private::FromJson for RecurringUsageType {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(RecurringUsageType::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for RecurringUsageType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Tax rates can be applied to [invoices](/invoicing/taxes/tax-rates), [subscriptions](/billing/taxes/tax-rates) and [Checkout Sessions](/payments/checkout/use-manual-tax-rates) to collect tax.
@@ -1458,6 +1506,14 @@ impl crate::__private::FromJson for TaxRateJurisdictionLevel {
         Ok(TaxRateJurisdictionLevel::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for TaxRateJurisdictionLevel {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Indicates the type of tax rate applied to the taxable amount. This value can be `null` when no tax applies to the location. This field is only present for TaxRates created by Stripe Tax.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1511,6 +1567,14 @@ impl crate::__private::FromJson for TaxRateRateType {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(TaxRateRateType::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for TaxRateRateType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// The high-level tax type, such as `vat` or `sales_tax`.
@@ -1614,6 +1678,14 @@ impl crate::__private::FromJson for TaxRateTaxType {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(TaxRateTaxType::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for TaxRateTaxType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
 /// The amount of the tax rate when the `rate_type`` is `flat_amount`. Tax rates with `rate_type` `percentage` can vary based on the transaction, resulting in this field being `null`. This field exposes the amount and currency of the flat tax rate.
@@ -1761,5 +1833,13 @@ impl crate::__private::FromJson for TransformQuantityRound {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(TransformQuantityRound::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for TransformQuantityRound {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }

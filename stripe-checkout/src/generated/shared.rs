@@ -61,6 +61,14 @@ impl crate::__private::FromJson for TaxBehavior {
         Ok(TaxBehavior::from(&*__p.string()?))
     }
 }
+impl crate::__private::FormValue for TaxBehavior {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -122,5 +130,13 @@ impl crate::__private::FromJson for RecurringInterval {
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(RecurringInterval::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for RecurringInterval {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::FormError> {
+        __w.scalar(self.as_str())
     }
 }
