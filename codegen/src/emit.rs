@@ -373,13 +373,10 @@ fn ty_tokens(ty: &Ty, pointer: &str) -> Result<TokenStream, Error> {
     })
 }
 
-/// Whether a value of this type can be compared with `Eq` (no floats or JSON inside).
-fn derives(direction: Direction) -> TokenStream {
-    match direction {
-        // Decoding is `FromJson` (see `decode_impls`), not serde's derive.
-        Direction::Response => quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)]),
-        Direction::Request => quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)]),
-    }
+/// The derives of every generated struct. serde's traits are written out instead
+/// (`struct_serialize_impl`, `struct_decode_impl`), so the crate builds without a proc macro.
+fn derives() -> TokenStream {
+    quote!(#[derive(Debug, Clone, PartialEq)])
 }
 
 /// A struct, built as syntax directly (structs and their fields are most of a spec's output, and
@@ -394,7 +391,7 @@ fn struct_def(
     let name = ident(&def.name, &def.pointer)?;
     let required: Vec<&Field> = fields.iter().filter(|f| !f.optional).collect();
     let mut attrs = doc_attrs(&type_doc(def));
-    attrs.extend(types.derives(def.direction)?);
+    attrs.extend(types.derives()?);
     if def.direction == Direction::Request && required.is_empty() {
         attrs.extend(types.derive_default()?);
     }
@@ -404,28 +401,7 @@ fn struct_def(
         let field_ident = ident(&field.name, &def.pointer)?;
         let is_option = field.optional || field.nullable;
         let ty = types.field_type(&field.ty, field.boxed, is_option, &def.pointer)?;
-        let mut serde_args = Vec::new();
-        if field.name != field.wire_name {
-            let wire = &field.wire_name;
-            serde_args.push(quote!(rename = #wire));
-        }
-        match (def.direction, field.optional, field.nullable) {
-            // Stripe leaves nullable fields out of `required` but always sends them, `null` when
-            // empty: write `null` back so a round trip keeps the key.
-            (Direction::Response, _, true) => {}
-            // Optional and never null: includable fields such as `line_items`, sent only on request.
-            (Direction::Response, true, false) => {
-                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-            }
-            (Direction::Request, true, _) | (Direction::Request, false, true) => {
-                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-            }
-            (_, false, false) => {}
-        }
-        let mut field_attrs = doc_attrs(&field_doc(def, field));
-        if !serde_args.is_empty() {
-            field_attrs.push(serde_attr(quote!(#(#serde_args),*)));
-        }
+        let field_attrs = doc_attrs(&field_doc(def, field));
         named.push(syn::Field {
             attrs: field_attrs,
             vis: syn::Visibility::Public(Default::default()),
@@ -441,8 +417,7 @@ fn struct_def(
         // them silently, and write them back on serialization.
         let extra = extra_field_name(fields);
         let extra_doc = "Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.";
-        let mut attrs = doc_attrs(extra_doc);
-        attrs.push(serde_attr(quote!(flatten)));
+        let attrs = doc_attrs(extra_doc);
         named.push(syn::Field {
             attrs,
             vis: syn::Visibility::Public(Default::default()),
@@ -485,7 +460,8 @@ fn struct_def(
         Direction::Response => struct_decode_impl(def, &name, fields)?,
         Direction::Request => struct_form_impl(def, &name, fields)?,
     };
-    Ok((item, quote!(#constructor #identified #decode)))
+    let serialize = struct_serialize_impl(def, &name, fields)?;
+    Ok((item, quote!(#constructor #identified #decode #serialize)))
 }
 
 /// `FromJson` for a response struct: one non-generic function that matches keys and calls the
@@ -541,6 +517,54 @@ fn struct_decode_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<T
     })
 }
 
+/// serde's `Serialize`, written out rather than derived so the crate needs no proc macro (serde's
+/// derive was a few seconds of every clean build). The JSON is what Stripe sends: a response's
+/// nullable fields are written as `null` so a round trip keeps the key; fields Stripe only
+/// sometimes includes (`line_items`), params left out, and `None` params are skipped; a
+/// response's unknown fields (`extra`) are written back as they came.
+fn struct_serialize_impl(
+    def: &TypeDef,
+    name: &Ident,
+    fields: &[Field],
+) -> Result<TokenStream, Error> {
+    let mut entries = Vec::new();
+    for field in fields {
+        let field_ident = ident(&field.name, &def.pointer)?;
+        let wire = &field.wire_name;
+        let skip_none = match def.direction {
+            Direction::Response => field.optional && !field.nullable,
+            Direction::Request => field.optional || field.nullable,
+        };
+        entries.push(if skip_none {
+            quote! {
+                if let Some(value) = &self.#field_ident {
+                    __map.serialize_entry(#wire, value)?;
+                }
+            }
+        } else {
+            quote!(__map.serialize_entry(#wire, &self.#field_ident)?;)
+        });
+    }
+    if def.direction == Direction::Response {
+        let extra = Ident::new(extra_field_name(fields), Span::call_site());
+        entries.push(quote! {
+            for (key, value) in &self.#extra {
+                __map.serialize_entry(key, value)?;
+            }
+        });
+    }
+    Ok(quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut __map = serializer.serialize_map(None)?;
+                #(#entries)*
+                __map.end()
+            }
+        }
+    })
+}
+
 /// `FormValue` for a params struct: its fields in order, under their wire names (the bytes
 /// serde's `Serialize` through `form::to_form_string` would give, without serde's generic code).
 fn struct_form_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<TokenStream, Error> {
@@ -566,20 +590,6 @@ fn extra_field_name(fields: &[Field]) -> &'static str {
         "extra_fields"
     } else {
         "extra"
-    }
-}
-
-/// `#[serde(args)]`.
-fn serde_attr(args: TokenStream) -> syn::Attribute {
-    syn::Attribute {
-        pound_token: Default::default(),
-        style: syn::AttrStyle::Outer,
-        bracket_token: Default::default(),
-        meta: syn::Meta::List(syn::MetaList {
-            path: syn::Path::from(Ident::new("serde", Span::call_site())),
-            delimiter: syn::MacroDelimiter::Paren(Default::default()),
-            tokens: args,
-        }),
     }
 }
 
@@ -643,9 +653,8 @@ impl TypeCache {
         Ok(parsed)
     }
 
-    fn derives(&mut self, direction: Direction) -> Result<Vec<syn::Attribute>, Error> {
-        let key = (direction == Direction::Response, false);
-        self.attrs(key, || derives(direction))
+    fn derives(&mut self) -> Result<Vec<syn::Attribute>, Error> {
+        self.attrs((false, false), derives)
     }
 
     fn derive_default(&mut self) -> Result<Vec<syn::Attribute>, Error> {
@@ -828,12 +837,25 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
                 quote!(#name::#variant_ident(value) => crate::__private::FormValue::write_form(value, __w),),
             );
         }
+        let serialize_arms = variants
+            .iter()
+            .map(|variant| {
+                let variant_ident = ident(&variant.name, &def.pointer)?;
+                Ok(quote!(#name::#variant_ident(value) => serde::Serialize::serialize(value, serializer),))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
         return Ok(quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-            #[serde(untagged)]
+            #[derive(Debug, Clone, PartialEq)]
             pub enum #name {
                 #(#variant_tokens)*
+            }
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#serialize_arms)*
+                    }
+                }
             }
             impl crate::__private::FormValue for #name {
                 fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::FormError> {

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::client::Method;
+use crate::decode::{DecodeResult, FromJson, Parser};
 
 /// Everything that can go wrong sending a request to Stripe.
 ///
@@ -224,42 +225,96 @@ impl fmt::Display for ApiError {
 
 /// The `error` object Stripe returns with a non-2xx status.
 /// See <https://docs.stripe.com/api/errors>.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApiErrorObject {
     /// The error category.
-    #[serde(default, rename = "type")]
     pub r#type: ApiErrorType,
     /// A short machine-readable code, e.g. `resource_missing`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// For card errors from a decline, the issuer's reason, e.g. `insufficient_funds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_code: Option<String>,
     /// A human-readable message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The request parameter the error relates to, e.g. `line_items[0][price]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// A link to Stripe's documentation for `code`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_url: Option<String>,
     /// For card errors, the id of the failed charge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge: Option<String>,
     /// The PaymentIntent involved, as Stripe sent it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<serde_json::Value>,
     /// The SetupIntent involved, as Stripe sent it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_intent: Option<serde_json::Value>,
     /// The PaymentMethod involved, as Stripe sent it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<serde_json::Value>,
     /// Any other fields of the error object.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FromJson for ApiErrorObject {
+    fn from_json(p: &mut Parser<'_>) -> DecodeResult<Self> {
+        let mut error = ApiErrorObject::default();
+        let mut object = p.object("struct ApiErrorObject")?;
+        while let Some(key) = object.next_key(p)? {
+            match &*key {
+                "type" => error.r#type = p.decode::<Option<ApiErrorType>>()?.unwrap_or_default(),
+                "code" => error.code = p.decode()?,
+                "decline_code" => error.decline_code = p.decode()?,
+                "message" => error.message = p.decode()?,
+                "param" => error.param = p.decode()?,
+                "doc_url" => error.doc_url = p.decode()?,
+                "charge" => error.charge = p.decode()?,
+                "payment_intent" => error.payment_intent = p.decode()?,
+                "setup_intent" => error.setup_intent = p.decode()?,
+                "payment_method" => error.payment_method = p.decode()?,
+                _ => {
+                    let value = p.decode()?;
+                    error.extra.insert(key.into_owned(), value);
+                }
+            }
+        }
+        Ok(error)
+    }
+}
+
+impl Serialize for ApiErrorObject {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        for (key, value) in [
+            ("code", &self.code),
+            ("decline_code", &self.decline_code),
+            ("message", &self.message),
+            ("param", &self.param),
+            ("doc_url", &self.doc_url),
+            ("charge", &self.charge),
+        ] {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        for (key, value) in [
+            ("payment_intent", &self.payment_intent),
+            ("setup_intent", &self.setup_intent),
+            ("payment_method", &self.payment_method),
+        ] {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiErrorObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 
 /// The `type` of a Stripe error object.
@@ -316,6 +371,12 @@ impl From<&str> for ApiErrorType {
 impl Serialize for ApiErrorType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl FromJson for ApiErrorType {
+    fn from_json(p: &mut Parser<'_>) -> DecodeResult<Self> {
+        Ok(ApiErrorType::from(&*p.string()?))
     }
 }
 

@@ -6,7 +6,8 @@ use std::str::FromStr;
 use serde::de::{self, Deserialize, Deserializer};
 use serde::{Serialize, Serializer};
 
-use crate::__private::{decode_serde, Decode, JsonError};
+use crate::__private::{decode_json, Decode, JsonError};
+use crate::decode::{DecodeResult, FromJson, Parser};
 use crate::Timestamp;
 
 /// The type that `data.object` of a `checkout.session.*` event deserializes into.
@@ -94,6 +95,12 @@ impl Serialize for EventType {
     }
 }
 
+impl FromJson for EventType {
+    fn from_json(p: &mut Parser<'_>) -> DecodeResult<Self> {
+        Ok(EventType::from(&*p.string()?))
+    }
+}
+
 impl<'de> Deserialize<'de> for EventType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
@@ -132,34 +139,76 @@ impl Serialize for EventObject {
 }
 
 /// The `data` of an [`Event`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EventData {
     /// The object the event is about, as it was when the event happened.
-    #[serde(skip)]
     pub object: EventObject,
     /// For `*.updated` events, the changed attributes with their previous values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// `data.object` exactly as Stripe sent it; an event serializes this, so it round-trips
     /// byte for byte. The typed [`EventData::object`] keeps unknown fields too (in each struct's
     /// `extra`), but an endpoint pinned to another API version may send a shape worth reading as
     /// plain JSON, e.g. a 2023 session's `shipping_details`.
-    #[serde(rename = "object")]
     pub raw_object: serde_json::Value,
 }
 
+impl Serialize for EventData {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        // The typed `object` is a view of `raw_object`, which is what Stripe sent.
+        map.serialize_entry("object", &self.raw_object)?;
+        if let Some(previous) = &self.previous_attributes {
+            map.serialize_entry("previous_attributes", previous)?;
+        }
+        map.end()
+    }
+}
+
 /// The API request that caused an [`Event`], when there was one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EventRequest {
     /// The request's id (`req_…`); `None` for events caused by Stripe itself (e.g. a payment
     /// completing in Checkout).
-    #[serde(default)]
     pub id: Option<String>,
     /// The `Idempotency-Key` sent with the request, if any.
-    #[serde(default)]
     pub idempotency_key: Option<String>,
+}
+
+impl Serialize for EventRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("idempotency_key", &self.idempotency_key)?;
+        map.end()
+    }
+}
+
+impl FromJson for EventRequest {
+    fn from_json(p: &mut Parser<'_>) -> DecodeResult<Self> {
+        let mut request = EventRequest {
+            id: None,
+            idempotency_key: None,
+        };
+        let mut object = p.object("struct EventRequest")?;
+        while let Some(key) = object.next_key(p)? {
+            match &*key {
+                "id" => request.id = p.decode()?,
+                "idempotency_key" => request.idempotency_key = p.decode()?,
+                _ => p.skip()?,
+            }
+        }
+        Ok(request)
+    }
+}
+
+impl<'de> Deserialize<'de> for EventRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::__private::deserialize_via_json(deserializer)
+    }
 }
 
 /// A Stripe event, as delivered to a webhook endpoint.
@@ -182,7 +231,7 @@ pub struct EventRequest {
 /// assert_eq!(event.type_, EventType::Unknown("invoice.paid".into()));
 /// assert!(matches!(event.data.object, EventObject::Other(_)));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Event {
     /// The event's id (`evt_…`). Stripe may deliver an event more than once: deduplicate on it.
@@ -190,7 +239,6 @@ pub struct Event {
     /// Always `event`.
     pub object: String,
     /// What happened.
-    #[serde(rename = "type")]
     pub type_: EventType,
     /// When the event was created.
     pub created: Timestamp,
@@ -205,8 +253,27 @@ pub struct Event {
     /// How many webhook deliveries of this event have not succeeded yet.
     pub pending_webhooks: i64,
     /// For Connect events, the connected account the event happened on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("created", &self.created)?;
+        map.serialize_entry("livemode", &self.livemode)?;
+        map.serialize_entry("api_version", &self.api_version)?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("request", &self.request)?;
+        map.serialize_entry("pending_webhooks", &self.pending_webhooks)?;
+        if let Some(account) = &self.account {
+            map.serialize_entry("account", account)?;
+        }
+        map.end()
+    }
 }
 
 impl Event {
@@ -221,40 +288,89 @@ impl Event {
     /// come after `data` in the payload; its path is then prefixed so errors read
     /// `data.object.amount_total`, not `amount_total`.
     pub(crate) fn from_slice_with_path(payload: &[u8]) -> Result<Event, JsonError> {
-        let raw: RawEvent = decode_serde(payload)?;
+        let raw: RawEvent = decode_json(payload)?;
         raw.into_event()
     }
 }
 
 /// The wire shape of an event, before `data.object` is given a type.
-#[derive(serde::Deserialize)]
 struct RawEvent {
     id: String,
-    #[serde(default = "event_object")]
     object: String,
-    #[serde(rename = "type")]
     type_: EventType,
     created: Timestamp,
     livemode: bool,
-    #[serde(default)]
     api_version: Option<String>,
     data: RawEventData,
-    #[serde(default)]
     request: Option<EventRequest>,
     pending_webhooks: i64,
-    #[serde(default)]
     account: Option<String>,
 }
 
-fn event_object() -> String {
-    "event".to_owned()
+impl FromJson for RawEvent {
+    fn from_json(p: &mut Parser<'_>) -> DecodeResult<Self> {
+        let (mut id, mut type_, mut created, mut livemode, mut data, mut pending_webhooks) =
+            (None, None, None, None, None, None);
+        let mut object_name = None;
+        let (mut api_version, mut request, mut account) = (None, None, None);
+        let mut object = p.object("struct Event")?;
+        while let Some(key) = object.next_key(p)? {
+            match &*key {
+                "id" => id = Some(p.decode()?),
+                "object" => object_name = Some(p.decode()?),
+                "type" => type_ = Some(p.decode()?),
+                "created" => created = Some(p.decode()?),
+                "livemode" => livemode = Some(p.decode()?),
+                "api_version" => api_version = p.decode()?,
+                "data" => data = Some(p.decode()?),
+                "request" => request = p.decode()?,
+                "pending_webhooks" => pending_webhooks = Some(p.decode()?),
+                "account" => account = p.decode()?,
+                // Unknown fields are ignored, as the type's docs say.
+                _ => p.skip()?,
+            }
+        }
+        Ok(RawEvent {
+            id: id.ok_or_else(|| p.missing("id"))?,
+            object: object_name.unwrap_or_else(|| "event".to_owned()),
+            type_: type_.ok_or_else(|| p.missing("type"))?,
+            created: created.ok_or_else(|| p.missing("created"))?,
+            livemode: livemode.ok_or_else(|| p.missing("livemode"))?,
+            api_version,
+            data: data.ok_or_else(|| p.missing("data"))?,
+            request,
+            pending_webhooks: pending_webhooks.ok_or_else(|| p.missing("pending_webhooks"))?,
+            account,
+        })
+    }
 }
 
-#[derive(serde::Deserialize)]
 struct RawEventData {
     object: serde_json::Value,
-    #[serde(default)]
     previous_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl FromJson for RawEventData {
+    fn from_json(p: &mut Parser<'_>) -> DecodeResult<Self> {
+        let mut data_object = None;
+        let mut previous_attributes = None;
+        let mut object = p.object("struct EventData")?;
+        while let Some(key) = object.next_key(p)? {
+            match &*key {
+                "object" => data_object = Some(p.decode()?),
+                "previous_attributes" => {
+                    previous_attributes = p
+                        .decode::<Option<std::collections::BTreeMap<String, serde_json::Value>>>()?
+                        .map(|map| map.into_iter().collect())
+                }
+                _ => p.skip()?,
+            }
+        }
+        Ok(RawEventData {
+            object: data_object.ok_or_else(|| p.missing("object"))?,
+            previous_attributes,
+        })
+    }
 }
 
 impl RawEvent {
@@ -297,7 +413,7 @@ impl RawEvent {
 
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        RawEvent::deserialize(deserializer)?
+        crate::__private::deserialize_via_json::<D, RawEvent>(deserializer)?
             .into_event()
             .map_err(|e| de::Error::custom(format_args!("{}: {}", e.path, e.message)))
     }

@@ -17,23 +17,71 @@ use crate::request::{Call, Options, SendFuture};
 use crate::{Error, Identified};
 
 /// One page of a Stripe list endpoint (`"object": "list"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct List<T> {
     /// Always `"list"`.
-    #[serde(default = "list_object")]
     pub object: String,
     /// The items on this page, in the order Stripe returned them.
     pub data: Vec<T>,
     /// Whether more items exist past this page (in the direction being paged).
-    #[serde(default)]
     pub has_more: bool,
     /// The endpoint path, e.g. `/v1/checkout/sessions`.
-    #[serde(default)]
     pub url: String,
 }
 
 fn list_object() -> String {
     "list".to_owned()
+}
+
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        map.serialize_entry("url", &self.url)?;
+        map.end()
+    }
+}
+
+/// serde's `Deserialize` for any item type (the generated ones decode through `FromJson`; this
+/// is for [`Client::send`]-style calls with a caller's own types).
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ListVisitor<T> {
+            type Value = List<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Stripe list object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<List<T>, A::Error> {
+                let mut list = List::default();
+                let mut data = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "object" => list.object = map.next_value()?,
+                        "data" => data = Some(map.next_value()?),
+                        "has_more" => list.has_more = map.next_value()?,
+                        "url" => list.url = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                list.data = data.ok_or_else(|| serde::de::Error::missing_field("data"))?;
+                Ok(list)
+            }
+        }
+
+        deserializer.deserialize_map(ListVisitor(std::marker::PhantomData))
+    }
 }
 
 impl<T> Default for List<T> {

@@ -6,6 +6,7 @@ use reqwest::header::HeaderMap;
 
 use crate::__private::JsonError;
 use crate::client::Method;
+use crate::decode::{DecodeResult, FromJson, Parser};
 use crate::error::{ApiError, ApiErrorObject, DecodeError, TooLargeError};
 use crate::request::Response;
 use crate::Error;
@@ -149,12 +150,8 @@ pub(crate) fn non_json_excerpt(bytes: &[u8]) -> Option<String> {
 
 /// The error of a non-2xx response; `retries` and `idempotency_key` are filled in by the caller.
 pub(crate) fn api_error(raw: &Raw) -> ApiError {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        error: ApiErrorObject,
-    }
-    let error = match serde_json::from_slice::<Body>(&raw.bytes) {
-        Ok(body) => body.error,
+    let error = match crate::__private::decode_json::<ErrorBody>(&raw.bytes) {
+        Ok(ErrorBody(error)) => error,
         Err(_) => ApiErrorObject {
             message: Some(match non_json_excerpt(&raw.bytes) {
                 Some(excerpt) => format!("response had no Stripe error object: {excerpt:?}"),
@@ -182,5 +179,22 @@ pub(crate) fn api_error(raw: &Raw) -> ApiError {
         retries: 0,
         idempotency_key: None,
         error,
+    }
+}
+
+/// `{"error": {...}}`, the body of Stripe's error responses.
+struct ErrorBody(ApiErrorObject);
+
+impl FromJson for ErrorBody {
+    fn from_json(p: &mut Parser<'_>) -> DecodeResult<Self> {
+        let mut error = None;
+        let mut object = p.object("a Stripe error body")?;
+        while let Some(key) = object.next_key(p)? {
+            match &*key {
+                "error" => error = Some(p.decode()?),
+                _ => p.skip()?,
+            }
+        }
+        error.map(ErrorBody).ok_or_else(|| p.missing("error"))
     }
 }

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// Stripe's `/components/schemas/address` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// City, district, suburb, town, or village.
     pub city: Option<String>,
@@ -18,7 +18,6 @@ pub struct Address {
     /// State, county, province, or region ([ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2)).
     pub state: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for Address {
@@ -62,6 +61,22 @@ impl<'de> serde::Deserialize<'de> for Address {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("city", &self.city)?;
+        __map.serialize_entry("country", &self.country)?;
+        __map.serialize_entry("line1", &self.line1)?;
+        __map.serialize_entry("line2", &self.line2)?;
+        __map.serialize_entry("postal_code", &self.postal_code)?;
+        __map.serialize_entry("state", &self.state)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// A Checkout Session represents your customer's session as they pay for
 /// one-time purchases or subscriptions through [Checkout](https://docs.stripe.com/payments/checkout)
 /// or [Payment Links](https://docs.stripe.com/payments/payment-links). We recommend creating a
@@ -76,7 +91,7 @@ impl<'de> serde::Deserialize<'de> for Address {
 /// to begin Checkout.
 ///
 /// Related guide: [Checkout quickstart](https://docs.stripe.com/checkout/quickstart)
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSession {
     /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
     pub adaptive_pricing: Option<PaymentPagesCheckoutSessionAdaptivePricing>,
@@ -93,7 +108,6 @@ pub struct CheckoutSession {
     /// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
     /// `branding_settings`: a [`PaymentPagesCheckoutSessionBrandingSettings`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub branding_settings: Option<PaymentPagesCheckoutSessionBrandingSettings>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website.
     pub cancel_url: Option<String>,
@@ -141,7 +155,6 @@ pub struct CheckoutSession {
     /// List of coupons and promotion codes attached to the Checkout Session.
     pub discounts: Option<Vec<PaymentPagesCheckoutSessionDiscount>>,
     /// A list of the types of payment methods (e.g., `card`) that should be excluded from this Checkout Session. This should only be used when payment methods for this Checkout Session are managed through the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_payment_method_types: Option<Vec<String>>,
     /// The timestamp at which the Checkout Session will expire.
     pub expires_at: crate::Timestamp,
@@ -154,7 +167,6 @@ pub struct CheckoutSession {
     /// Details on the state of invoice creation for the Checkout Session.
     pub invoice_creation: Option<PaymentPagesCheckoutSessionInvoiceCreation>,
     /// The line items purchased by the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<crate::List<Item>>,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
@@ -167,7 +179,6 @@ pub struct CheckoutSession {
     /// The mode of the Checkout Session.
     pub mode: CheckoutSessionMode,
     /// `name_collection`: a [`PaymentPagesCheckoutSessionNameCollection`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_collection: Option<PaymentPagesCheckoutSessionNameCollection>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -198,20 +209,16 @@ pub struct CheckoutSession {
     /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
     pub permissions: Option<PaymentPagesCheckoutSessionPermissions>,
     /// `phone_number_collection`: a [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_collection: Option<
         PaymentPagesCheckoutSessionPhoneNumberCollection,
     >,
     /// `presentment_details`: a [`PaymentFlowsPaymentIntentPresentmentDetails`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presentment_details: Option<PaymentFlowsPaymentIntentPresentmentDetails>,
     /// The ID of the original expired Checkout Session that triggered the recovery flow.
     pub recovered_from: Option<String>,
     /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_on_completion: Option<CheckoutSessionRedirectOnCompletion>,
     /// Applies to Checkout Sessions with `ui_mode: embedded_page` or `ui_mode: elements`. The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
     pub saved_payment_method_options: Option<
@@ -239,7 +246,6 @@ pub struct CheckoutSession {
     /// subscription creation is successful.
     pub success_url: Option<String>,
     /// `tax_id_collection`: a [`PaymentPagesCheckoutSessionTaxIdCollection`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_id_collection: Option<PaymentPagesCheckoutSessionTaxIdCollection>,
     /// Tax and discount details for the computed total amount.
     pub total_details: Option<PaymentPagesCheckoutSessionTotalDetails>,
@@ -251,7 +257,6 @@ pub struct CheckoutSession {
     /// Wallet-specific configuration for this Checkout Session.
     pub wallet_options: Option<CheckoutSessionWalletOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for CheckoutSession {
@@ -534,6 +539,122 @@ impl<'de> serde::Deserialize<'de> for CheckoutSession {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("adaptive_pricing", &self.adaptive_pricing)?;
+        __map.serialize_entry("after_expiration", &self.after_expiration)?;
+        __map.serialize_entry("allow_promotion_codes", &self.allow_promotion_codes)?;
+        __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
+        __map.serialize_entry("amount_total", &self.amount_total)?;
+        __map.serialize_entry("automatic_tax", &self.automatic_tax)?;
+        __map
+            .serialize_entry(
+                "billing_address_collection",
+                &self.billing_address_collection,
+            )?;
+        if let Some(value) = &self.branding_settings {
+            __map.serialize_entry("branding_settings", value)?;
+        }
+        __map.serialize_entry("cancel_url", &self.cancel_url)?;
+        __map.serialize_entry("client_reference_id", &self.client_reference_id)?;
+        __map.serialize_entry("client_secret", &self.client_secret)?;
+        __map.serialize_entry("collected_information", &self.collected_information)?;
+        __map.serialize_entry("consent", &self.consent)?;
+        __map.serialize_entry("consent_collection", &self.consent_collection)?;
+        __map.serialize_entry("created", &self.created)?;
+        __map.serialize_entry("currency", &self.currency)?;
+        __map.serialize_entry("currency_conversion", &self.currency_conversion)?;
+        __map.serialize_entry("custom_fields", &self.custom_fields)?;
+        __map.serialize_entry("custom_text", &self.custom_text)?;
+        __map.serialize_entry("customer", &self.customer)?;
+        __map.serialize_entry("customer_account", &self.customer_account)?;
+        __map.serialize_entry("customer_creation", &self.customer_creation)?;
+        __map.serialize_entry("customer_details", &self.customer_details)?;
+        __map.serialize_entry("customer_email", &self.customer_email)?;
+        __map.serialize_entry("discounts", &self.discounts)?;
+        if let Some(value) = &self.excluded_payment_method_types {
+            __map.serialize_entry("excluded_payment_method_types", value)?;
+        }
+        __map.serialize_entry("expires_at", &self.expires_at)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("integration_identifier", &self.integration_identifier)?;
+        __map.serialize_entry("invoice", &self.invoice)?;
+        __map.serialize_entry("invoice_creation", &self.invoice_creation)?;
+        if let Some(value) = &self.line_items {
+            __map.serialize_entry("line_items", value)?;
+        }
+        __map.serialize_entry("livemode", &self.livemode)?;
+        __map.serialize_entry("locale", &self.locale)?;
+        __map.serialize_entry("managed_payments", &self.managed_payments)?;
+        __map.serialize_entry("metadata", &self.metadata)?;
+        __map.serialize_entry("mode", &self.mode)?;
+        if let Some(value) = &self.name_collection {
+            __map.serialize_entry("name_collection", value)?;
+        }
+        __map.serialize_entry("object", &self.object)?;
+        __map.serialize_entry("optional_items", &self.optional_items)?;
+        __map.serialize_entry("origin_context", &self.origin_context)?;
+        __map.serialize_entry("payment_intent", &self.payment_intent)?;
+        __map.serialize_entry("payment_link", &self.payment_link)?;
+        __map
+            .serialize_entry(
+                "payment_method_collection",
+                &self.payment_method_collection,
+            )?;
+        __map
+            .serialize_entry(
+                "payment_method_configuration_details",
+                &self.payment_method_configuration_details,
+            )?;
+        __map.serialize_entry("payment_method_options", &self.payment_method_options)?;
+        __map.serialize_entry("payment_method_types", &self.payment_method_types)?;
+        __map.serialize_entry("payment_status", &self.payment_status)?;
+        __map.serialize_entry("permissions", &self.permissions)?;
+        if let Some(value) = &self.phone_number_collection {
+            __map.serialize_entry("phone_number_collection", value)?;
+        }
+        if let Some(value) = &self.presentment_details {
+            __map.serialize_entry("presentment_details", value)?;
+        }
+        __map.serialize_entry("recovered_from", &self.recovered_from)?;
+        if let Some(value) = &self.redirect_on_completion {
+            __map.serialize_entry("redirect_on_completion", value)?;
+        }
+        if let Some(value) = &self.return_url {
+            __map.serialize_entry("return_url", value)?;
+        }
+        __map
+            .serialize_entry(
+                "saved_payment_method_options",
+                &self.saved_payment_method_options,
+            )?;
+        __map.serialize_entry("setup_intent", &self.setup_intent)?;
+        __map
+            .serialize_entry(
+                "shipping_address_collection",
+                &self.shipping_address_collection,
+            )?;
+        __map.serialize_entry("shipping_cost", &self.shipping_cost)?;
+        __map.serialize_entry("shipping_options", &self.shipping_options)?;
+        __map.serialize_entry("status", &self.status)?;
+        __map.serialize_entry("submit_type", &self.submit_type)?;
+        __map.serialize_entry("subscription", &self.subscription)?;
+        __map.serialize_entry("success_url", &self.success_url)?;
+        if let Some(value) = &self.tax_id_collection {
+            __map.serialize_entry("tax_id_collection", value)?;
+        }
+        __map.serialize_entry("total_details", &self.total_details)?;
+        __map.serialize_entry("ui_mode", &self.ui_mode)?;
+        __map.serialize_entry("url", &self.url)?;
+        __map.serialize_entry("wallet_options", &self.wallet_options)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
@@ -1358,13 +1479,11 @@ impl crate::__private::FormValue for CheckoutSessionUiMode {
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutAcssDebitMandateOptions {
     /// A URL for custom mandate text
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_mandate_url: Option<String>,
     /// List of Stripe products where this mandate can be selected automatically. Returned when the Session is in `setup` mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
     /// Description of the interval. Only required if the 'payment_schedule' parameter is 'interval' or 'combined'.
     pub interval_description: Option<String>,
@@ -1373,7 +1492,6 @@ pub struct CheckoutAcssDebitMandateOptions {
     /// Transaction type of the mandate.
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAcssDebitMandateOptions {
@@ -1412,6 +1530,25 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutAcssDebitMandateOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.custom_mandate_url {
+            __map.serialize_entry("custom_mandate_url", value)?;
+        }
+        if let Some(value) = &self.default_for {
+            __map.serialize_entry("default_for", value)?;
+        }
+        __map.serialize_entry("interval_description", &self.interval_description)?;
+        __map.serialize_entry("payment_schedule", &self.payment_schedule)?;
+        __map.serialize_entry("transaction_type", &self.transaction_type)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options/properties/default_for/items` (undocumented in the spec).
@@ -1608,13 +1745,11 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsTransactionType {
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
     /// `mandate_options`: a [`CheckoutAcssDebitMandateOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<CheckoutAcssDebitMandateOptions>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1623,16 +1758,12 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<VerificationMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptions {
@@ -1671,6 +1802,31 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            __map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.target_date {
+            __map.serialize_entry("target_date", value)?;
+        }
+        if let Some(value) = &self.verification_method {
+            __map.serialize_entry("verification_method", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
@@ -1879,10 +2035,9 @@ impl crate::__private::FormValue for VerificationMethod {
     }
 }
 /// Stripe's `/components/schemas/checkout_affirm_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutAffirmPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1891,10 +2046,8 @@ pub struct CheckoutAffirmPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAffirmPaymentMethodOptions {
@@ -1924,6 +2077,22 @@ impl<'de> serde::Deserialize<'de> for CheckoutAffirmPaymentMethodOptions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutAffirmPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Controls when the funds will be captured from the customer's account.
@@ -2055,10 +2224,9 @@ impl crate::__private::FormValue for CheckoutEpsPaymentMethodOptionsSetupFutureU
     }
 }
 /// Stripe's `/components/schemas/checkout_afterpay_clearpay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2067,10 +2235,8 @@ pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAfterpayClearpayPaymentMethodOptions {
@@ -2103,8 +2269,24 @@ impl<'de> serde::Deserialize<'de> for CheckoutAfterpayClearpayPaymentMethodOptio
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutAfterpayClearpayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_alipay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutAlipayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2113,10 +2295,8 @@ pub struct CheckoutAlipayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAlipayPaymentMethodOptions {
@@ -2145,14 +2325,25 @@ impl<'de> serde::Deserialize<'de> for CheckoutAlipayPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutAlipayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_alma_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutAlmaPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAlmaPaymentMethodOptions {
@@ -2181,11 +2372,23 @@ impl<'de> serde::Deserialize<'de> for CheckoutAlmaPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutAlmaPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_amazon_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutAmazonPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2194,10 +2397,8 @@ pub struct CheckoutAmazonPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAmazonPayPaymentMethodOptions {
@@ -2227,6 +2428,22 @@ impl<'de> serde::Deserialize<'de> for CheckoutAmazonPayPaymentMethodOptions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutAmazonPayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -2299,7 +2516,7 @@ impl crate::__private::FormValue for NoneOrOffSession {
     }
 }
 /// Stripe's `/components/schemas/checkout_au_becs_debit_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2308,13 +2525,10 @@ pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAuBecsDebitPaymentMethodOptions {
@@ -2346,11 +2560,26 @@ impl<'de> serde::Deserialize<'de> for CheckoutAuBecsDebitPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutAuBecsDebitPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.target_date {
+            __map.serialize_entry("target_date", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_bacs_debit_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutBacsDebitPaymentMethodOptions {
     /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsBacsDebit`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsBacsDebit>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2359,13 +2588,10 @@ pub struct CheckoutBacsDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutBacsDebitPaymentMethodOptions {
@@ -2400,8 +2626,27 @@ impl<'de> serde::Deserialize<'de> for CheckoutBacsDebitPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutBacsDebitPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.target_date {
+            __map.serialize_entry("target_date", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_bancontact_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutBancontactPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2410,10 +2655,8 @@ pub struct CheckoutBancontactPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutBancontactPaymentMethodOptions {
@@ -2442,14 +2685,25 @@ impl<'de> serde::Deserialize<'de> for CheckoutBancontactPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutBancontactPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_billie_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutBilliePaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutBilliePaymentMethodOptions {
@@ -2478,8 +2732,21 @@ impl<'de> serde::Deserialize<'de> for CheckoutBilliePaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutBilliePaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_boleto_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutBoletoPaymentMethodOptions {
     /// The number of calendar days before a Boleto voucher expires. For example, if you create a Boleto voucher on Monday and you set expires_after_days to 2, the Boleto voucher will expire on Wednesday at 23:59 America/Sao_Paulo time.
     pub expires_after_days: i64,
@@ -2490,10 +2757,8 @@ pub struct CheckoutBoletoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutBoletoPaymentMethodOptions {
@@ -2528,14 +2793,26 @@ impl<'de> serde::Deserialize<'de> for CheckoutBoletoPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutBoletoPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_card_installments_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutCardInstallmentsOptions {
     /// Indicates if installments are enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutCardInstallmentsOptions {
@@ -2564,31 +2841,37 @@ impl<'de> serde::Deserialize<'de> for CheckoutCardInstallmentsOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutCardInstallmentsOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            __map.serialize_entry("enabled", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_card_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// `installments`: a [`CheckoutCardInstallmentsOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub installments: Option<CheckoutCardInstallmentsOptions>,
     /// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_extended_authorization: Option<IfAvailableOrNever>,
     /// Request ability to [increment the authorization](/payments/incremental-authorization) for this CheckoutSession.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_incremental_authorization: Option<IfAvailableOrNever>,
     /// Request ability to make [multiple captures](/payments/multicapture) for this CheckoutSession.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_multicapture: Option<IfAvailableOrNever>,
     /// Request ability to [overcapture](/payments/overcapture) for this CheckoutSession.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_overcapture: Option<IfAvailableOrNever>,
     /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
     pub request_three_d_secure: RequestThreeDSecure,
     /// `restrictions`: a [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<
         PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions,
     >,
@@ -2599,16 +2882,12 @@ pub struct CheckoutCardPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kana prefix (shortened Kana descriptor) or Kana statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 22 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kana: Option<String>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kanji prefix (shortened Kanji descriptor) or Kanji statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 17 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 17 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
@@ -2676,6 +2955,47 @@ impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutCardPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.installments {
+            __map.serialize_entry("installments", value)?;
+        }
+        if let Some(value) = &self.request_extended_authorization {
+            __map.serialize_entry("request_extended_authorization", value)?;
+        }
+        if let Some(value) = &self.request_incremental_authorization {
+            __map.serialize_entry("request_incremental_authorization", value)?;
+        }
+        if let Some(value) = &self.request_multicapture {
+            __map.serialize_entry("request_multicapture", value)?;
+        }
+        if let Some(value) = &self.request_overcapture {
+            __map.serialize_entry("request_overcapture", value)?;
+        }
+        __map.serialize_entry("request_three_d_secure", &self.request_three_d_secure)?;
+        if let Some(value) = &self.restrictions {
+            __map.serialize_entry("restrictions", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.statement_descriptor_suffix_kana {
+            __map.serialize_entry("statement_descriptor_suffix_kana", value)?;
+        }
+        if let Some(value) = &self.statement_descriptor_suffix_kanji {
+            __map.serialize_entry("statement_descriptor_suffix_kanji", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Request ability to [capture beyond the standard authorization validity window](/payments/extended-authorization) for this CheckoutSession.
@@ -2809,10 +3129,9 @@ impl crate::__private::FormValue for RequestThreeDSecure {
     }
 }
 /// Stripe's `/components/schemas/checkout_cashapp_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutCashappPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2821,10 +3140,8 @@ pub struct CheckoutCashappPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
@@ -2856,22 +3173,34 @@ impl<'de> serde::Deserialize<'de> for CheckoutCashappPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutCashappPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     /// `eu_bank_transfer`: a [`PaymentMethodOptionsCustomerBalanceEuBankAccount`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eu_bank_transfer: Option<PaymentMethodOptionsCustomerBalanceEuBankAccount>,
     /// List of address types that should be returned in the financial_addresses response. If not specified, all valid types will be returned.
     ///
     /// Permitted values include: `sort_code`, `zengin`, `iban`, or `spei`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
     /// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
-    #[serde(rename = "type")]
     pub type_: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -2909,6 +3238,23 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.eu_bank_transfer {
+            __map.serialize_entry("eu_bank_transfer", value)?;
+        }
+        if let Some(value) = &self.requested_address_types {
+            __map.serialize_entry("requested_address_types", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options/properties/requested_address_types/items` (undocumented in the spec).
@@ -3107,10 +3453,9 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     }
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutCustomerBalancePaymentMethodOptions {
     /// `bank_transfer`: a [`CheckoutCustomerBalanceBankTransferPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_transfer: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
     /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
     pub funding_type: Option<FundingType>,
@@ -3121,10 +3466,8 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutCustomerBalancePaymentMethodOptions {
@@ -3158,6 +3501,23 @@ impl<'de> serde::Deserialize<'de> for CheckoutCustomerBalancePaymentMethodOption
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutCustomerBalancePaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bank_transfer {
+            __map.serialize_entry("bank_transfer", value)?;
+        }
+        __map.serialize_entry("funding_type", &self.funding_type)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
@@ -3220,7 +3580,7 @@ impl crate::__private::FormValue for FundingType {
     }
 }
 /// Stripe's `/components/schemas/checkout_eps_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutEpsPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3229,10 +3589,8 @@ pub struct CheckoutEpsPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptions {
@@ -3261,8 +3619,21 @@ impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutEpsPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_fpx_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutFpxPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3271,10 +3642,8 @@ pub struct CheckoutFpxPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutFpxPaymentMethodOptions {
@@ -3303,8 +3672,21 @@ impl<'de> serde::Deserialize<'de> for CheckoutFpxPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutFpxPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_giropay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutGiropayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3313,10 +3695,8 @@ pub struct CheckoutGiropayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutGiropayPaymentMethodOptions {
@@ -3345,8 +3725,21 @@ impl<'de> serde::Deserialize<'de> for CheckoutGiropayPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutGiropayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_grab_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutGrabPayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3355,10 +3748,8 @@ pub struct CheckoutGrabPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutGrabPayPaymentMethodOptions {
@@ -3387,8 +3778,21 @@ impl<'de> serde::Deserialize<'de> for CheckoutGrabPayPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutGrabPayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_ideal_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutIdealPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3397,10 +3801,8 @@ pub struct CheckoutIdealPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutIdealPaymentMethodOptions {
@@ -3429,11 +3831,23 @@ impl<'de> serde::Deserialize<'de> for CheckoutIdealPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutIdealPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_kakao_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutKakaoPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3442,10 +3856,8 @@ pub struct CheckoutKakaoPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutKakaoPayPaymentMethodOptions {
@@ -3477,11 +3889,26 @@ impl<'de> serde::Deserialize<'de> for CheckoutKakaoPayPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutKakaoPayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_klarna_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutKlarnaPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3490,10 +3917,8 @@ pub struct CheckoutKlarnaPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutKlarnaPaymentMethodOptions {
@@ -3525,8 +3950,24 @@ impl<'de> serde::Deserialize<'de> for CheckoutKlarnaPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutKlarnaPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_konbini_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutKonbiniPaymentMethodOptions {
     /// The number of calendar days (between 1 and 60) after which Konbini payment instructions will expire. For example, if a PaymentIntent is confirmed with Konbini and `expires_after_days` set to 2 on Monday JST, the instructions will expire on Wednesday 23:59:59 JST.
     pub expires_after_days: Option<i64>,
@@ -3537,10 +3978,8 @@ pub struct CheckoutKonbiniPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutKonbiniPaymentMethodOptions {
@@ -3572,11 +4011,24 @@ impl<'de> serde::Deserialize<'de> for CheckoutKonbiniPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutKonbiniPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_kr_card_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutKrCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3585,10 +4037,8 @@ pub struct CheckoutKrCardPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutKrCardPaymentMethodOptions {
@@ -3620,11 +4070,26 @@ impl<'de> serde::Deserialize<'de> for CheckoutKrCardPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutKrCardPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_link_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutLinkPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3633,10 +4098,8 @@ pub struct CheckoutLinkPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
@@ -3668,14 +4131,28 @@ impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutLinkPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_link_wallet_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutLinkWalletOptions {
     /// Describes whether Checkout should display Link. Defaults to `auto`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<AutoOrNever>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutLinkWalletOptions {
@@ -3702,6 +4179,19 @@ impl<'de> serde::Deserialize<'de> for CheckoutLinkWalletOptions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutLinkWalletOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.display {
+            __map.serialize_entry("display", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Describes whether Checkout should display Link. Defaults to `auto`.
@@ -3768,10 +4258,9 @@ impl crate::__private::FormValue for AutoOrNever {
     }
 }
 /// Stripe's `/components/schemas/checkout_mobilepay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutMobilepayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3780,10 +4269,8 @@ pub struct CheckoutMobilepayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutMobilepayPaymentMethodOptions {
@@ -3815,8 +4302,24 @@ impl<'de> serde::Deserialize<'de> for CheckoutMobilepayPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutMobilepayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_multibanco_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutMultibancoPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3825,10 +4328,8 @@ pub struct CheckoutMultibancoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutMultibancoPaymentMethodOptions {
@@ -3857,11 +4358,23 @@ impl<'de> serde::Deserialize<'de> for CheckoutMultibancoPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutMultibancoPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_naver_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutNaverPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3870,10 +4383,8 @@ pub struct CheckoutNaverPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutNaverPayPaymentMethodOptions {
@@ -3905,8 +4416,24 @@ impl<'de> serde::Deserialize<'de> for CheckoutNaverPayPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutNaverPayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_oxxo_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutOxxoPaymentMethodOptions {
     /// The number of calendar days before an OXXO invoice expires. For example, if you create an OXXO invoice on Monday and you set expires_after_days to 2, the OXXO invoice will expire on Wednesday at 23:59 America/Mexico_City time.
     pub expires_after_days: i64,
@@ -3917,10 +4444,8 @@ pub struct CheckoutOxxoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutOxxoPaymentMethodOptions {
@@ -3955,8 +4480,22 @@ impl<'de> serde::Deserialize<'de> for CheckoutOxxoPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutOxxoPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_p24_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutP24PaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3965,10 +4504,8 @@ pub struct CheckoutP24PaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutP24PaymentMethodOptions {
@@ -3997,14 +4534,25 @@ impl<'de> serde::Deserialize<'de> for CheckoutP24PaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutP24PaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_payco_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutPaycoPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaycoPaymentMethodOptions {
@@ -4033,14 +4581,25 @@ impl<'de> serde::Deserialize<'de> for CheckoutPaycoPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutPaycoPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_bacs_debit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'DDIC' or 'STRIPE'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
@@ -4071,14 +4630,25 @@ for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reference_prefix {
+            __map.serialize_entry("reference_prefix", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_sepa_debit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'STRIPE'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
@@ -4109,8 +4679,21 @@ for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reference_prefix {
+            __map.serialize_entry("reference_prefix", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_paynow_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutPaynowPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4119,10 +4702,8 @@ pub struct CheckoutPaynowPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaynowPaymentMethodOptions {
@@ -4151,11 +4732,23 @@ impl<'de> serde::Deserialize<'de> for CheckoutPaynowPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutPaynowPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_paypal_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutPaypalPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Preferred locale of the PayPal checkout page that the customer is redirected to.
     pub preferred_locale: Option<String>,
@@ -4168,10 +4761,8 @@ pub struct CheckoutPaypalPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaypalPaymentMethodOptions {
@@ -4209,11 +4800,28 @@ impl<'de> serde::Deserialize<'de> for CheckoutPaypalPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutPaypalPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        __map.serialize_entry("preferred_locale", &self.preferred_locale)?;
+        __map.serialize_entry("reference", &self.reference)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_payto_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutPaytoPaymentMethodOptions {
     /// `mandate_options`: a [`MandateOptionsPayto`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<MandateOptionsPayto>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4222,10 +4830,8 @@ pub struct CheckoutPaytoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaytoPaymentMethodOptions {
@@ -4257,16 +4863,30 @@ impl<'de> serde::Deserialize<'de> for CheckoutPaytoPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutPaytoPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_pix_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutPixPaymentMethodOptions {
     /// Determines if the amount includes the IOF tax.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// The number of seconds after which Pix payment will expire.
     pub expires_after_seconds: Option<i64>,
     /// `mandate_options`: a [`PaymentMethodOptionsMandateOptionsPix`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<PaymentMethodOptionsMandateOptionsPix>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4275,10 +4895,8 @@ pub struct CheckoutPixPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPixPaymentMethodOptions {
@@ -4314,6 +4932,26 @@ impl<'de> serde::Deserialize<'de> for CheckoutPixPaymentMethodOptions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutPixPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount_includes_iof {
+            __map.serialize_entry("amount_includes_iof", value)?;
+        }
+        __map.serialize_entry("expires_after_seconds", &self.expires_after_seconds)?;
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Determines if the amount includes the IOF tax.
@@ -4380,10 +5018,9 @@ impl crate::__private::FormValue for AmountIncludesIof {
     }
 }
 /// Stripe's `/components/schemas/checkout_revolut_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutRevolutPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4392,10 +5029,8 @@ pub struct CheckoutRevolutPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutRevolutPayPaymentMethodOptions {
@@ -4427,14 +5062,28 @@ impl<'de> serde::Deserialize<'de> for CheckoutRevolutPayPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutRevolutPayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_samsung_pay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSamsungPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSamsungPayPaymentMethodOptions {
@@ -4463,14 +5112,25 @@ impl<'de> serde::Deserialize<'de> for CheckoutSamsungPayPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutSamsungPayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_satispay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSatispayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSatispayPaymentMethodOptions {
@@ -4499,14 +5159,25 @@ impl<'de> serde::Deserialize<'de> for CheckoutSatispayPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutSatispayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_scalapay_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutScalapayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutScalapayPaymentMethodOptions {
@@ -4535,11 +5206,23 @@ impl<'de> serde::Deserialize<'de> for CheckoutScalapayPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutScalapayPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_sepa_debit_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSepaDebitPaymentMethodOptions {
     /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsSepaDebit`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsSepaDebit>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4548,13 +5231,10 @@ pub struct CheckoutSepaDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSepaDebitPaymentMethodOptions {
@@ -4589,143 +5269,117 @@ impl<'de> serde::Deserialize<'de> for CheckoutSepaDebitPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutSepaDebitPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.target_date {
+            __map.serialize_entry("target_date", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_session_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSessionPaymentMethodOptions {
     /// `acss_debit`: a [`CheckoutAcssDebitPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acss_debit: Option<CheckoutAcssDebitPaymentMethodOptions>,
     /// `affirm`: a [`CheckoutAffirmPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affirm: Option<CheckoutAffirmPaymentMethodOptions>,
     /// `afterpay_clearpay`: a [`CheckoutAfterpayClearpayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub afterpay_clearpay: Option<CheckoutAfterpayClearpayPaymentMethodOptions>,
     /// `alipay`: a [`CheckoutAlipayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alipay: Option<CheckoutAlipayPaymentMethodOptions>,
     /// `alma`: a [`CheckoutAlmaPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alma: Option<CheckoutAlmaPaymentMethodOptions>,
     /// `amazon_pay`: a [`CheckoutAmazonPayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amazon_pay: Option<CheckoutAmazonPayPaymentMethodOptions>,
     /// `au_becs_debit`: a [`CheckoutAuBecsDebitPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub au_becs_debit: Option<CheckoutAuBecsDebitPaymentMethodOptions>,
     /// `bacs_debit`: a [`CheckoutBacsDebitPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bacs_debit: Option<CheckoutBacsDebitPaymentMethodOptions>,
     /// `bancontact`: a [`CheckoutBancontactPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bancontact: Option<CheckoutBancontactPaymentMethodOptions>,
     /// `billie`: a [`CheckoutBilliePaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billie: Option<CheckoutBilliePaymentMethodOptions>,
     /// `boleto`: a [`CheckoutBoletoPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub boleto: Option<CheckoutBoletoPaymentMethodOptions>,
     /// `card`: a [`CheckoutCardPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutCardPaymentMethodOptions>,
     /// `cashapp`: a [`CheckoutCashappPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cashapp: Option<CheckoutCashappPaymentMethodOptions>,
     /// `customer_balance`: a [`CheckoutCustomerBalancePaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_balance: Option<CheckoutCustomerBalancePaymentMethodOptions>,
     /// `eps`: a [`CheckoutEpsPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eps: Option<CheckoutEpsPaymentMethodOptions>,
     /// `fpx`: a [`CheckoutFpxPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fpx: Option<CheckoutFpxPaymentMethodOptions>,
     /// `giropay`: a [`CheckoutGiropayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub giropay: Option<CheckoutGiropayPaymentMethodOptions>,
     /// `grabpay`: a [`CheckoutGrabPayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grabpay: Option<CheckoutGrabPayPaymentMethodOptions>,
     /// `ideal`: a [`CheckoutIdealPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ideal: Option<CheckoutIdealPaymentMethodOptions>,
     /// `kakao_pay`: a [`CheckoutKakaoPayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kakao_pay: Option<CheckoutKakaoPayPaymentMethodOptions>,
     /// `klarna`: a [`CheckoutKlarnaPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub klarna: Option<CheckoutKlarnaPaymentMethodOptions>,
     /// `konbini`: a [`CheckoutKonbiniPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub konbini: Option<CheckoutKonbiniPaymentMethodOptions>,
     /// `kr_card`: a [`CheckoutKrCardPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kr_card: Option<CheckoutKrCardPaymentMethodOptions>,
     /// `link`: a [`CheckoutLinkPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CheckoutLinkPaymentMethodOptions>,
     /// `mobilepay`: a [`CheckoutMobilepayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobilepay: Option<CheckoutMobilepayPaymentMethodOptions>,
     /// `multibanco`: a [`CheckoutMultibancoPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multibanco: Option<CheckoutMultibancoPaymentMethodOptions>,
     /// `naver_pay`: a [`CheckoutNaverPayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub naver_pay: Option<CheckoutNaverPayPaymentMethodOptions>,
     /// `oxxo`: a [`CheckoutOxxoPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oxxo: Option<CheckoutOxxoPaymentMethodOptions>,
     /// `p24`: a [`CheckoutP24PaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p24: Option<CheckoutP24PaymentMethodOptions>,
     /// `payco`: a [`CheckoutPaycoPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payco: Option<CheckoutPaycoPaymentMethodOptions>,
     /// `paynow`: a [`CheckoutPaynowPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paynow: Option<CheckoutPaynowPaymentMethodOptions>,
     /// `paypal`: a [`CheckoutPaypalPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paypal: Option<CheckoutPaypalPaymentMethodOptions>,
     /// `payto`: a [`CheckoutPaytoPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payto: Option<CheckoutPaytoPaymentMethodOptions>,
     /// `pix`: a [`CheckoutPixPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pix: Option<CheckoutPixPaymentMethodOptions>,
     /// `revolut_pay`: a [`CheckoutRevolutPayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revolut_pay: Option<CheckoutRevolutPayPaymentMethodOptions>,
     /// `samsung_pay`: a [`CheckoutSamsungPayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub samsung_pay: Option<CheckoutSamsungPayPaymentMethodOptions>,
     /// `satispay`: a [`CheckoutSatispayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satispay: Option<CheckoutSatispayPaymentMethodOptions>,
     /// `scalapay`: a [`CheckoutScalapayPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalapay: Option<CheckoutScalapayPaymentMethodOptions>,
     /// `sepa_debit`: a [`CheckoutSepaDebitPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sepa_debit: Option<CheckoutSepaDebitPaymentMethodOptions>,
     /// `sofort`: a [`CheckoutSofortPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sofort: Option<CheckoutSofortPaymentMethodOptions>,
     /// `swish`: a [`CheckoutSwishPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub swish: Option<CheckoutSwishPaymentMethodOptions>,
     /// `twint`: a [`CheckoutTwintPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub twint: Option<CheckoutTwintPaymentMethodOptions>,
     /// `upi`: a [`CheckoutUpiPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upi: Option<CheckoutUpiPaymentMethodOptions>,
     /// `us_bank_account`: a [`CheckoutUsBankAccountPaymentMethodOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CheckoutUsBankAccountPaymentMethodOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSessionPaymentMethodOptions {
@@ -4883,14 +5537,154 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutSessionPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.acss_debit {
+            __map.serialize_entry("acss_debit", value)?;
+        }
+        if let Some(value) = &self.affirm {
+            __map.serialize_entry("affirm", value)?;
+        }
+        if let Some(value) = &self.afterpay_clearpay {
+            __map.serialize_entry("afterpay_clearpay", value)?;
+        }
+        if let Some(value) = &self.alipay {
+            __map.serialize_entry("alipay", value)?;
+        }
+        if let Some(value) = &self.alma {
+            __map.serialize_entry("alma", value)?;
+        }
+        if let Some(value) = &self.amazon_pay {
+            __map.serialize_entry("amazon_pay", value)?;
+        }
+        if let Some(value) = &self.au_becs_debit {
+            __map.serialize_entry("au_becs_debit", value)?;
+        }
+        if let Some(value) = &self.bacs_debit {
+            __map.serialize_entry("bacs_debit", value)?;
+        }
+        if let Some(value) = &self.bancontact {
+            __map.serialize_entry("bancontact", value)?;
+        }
+        if let Some(value) = &self.billie {
+            __map.serialize_entry("billie", value)?;
+        }
+        if let Some(value) = &self.boleto {
+            __map.serialize_entry("boleto", value)?;
+        }
+        if let Some(value) = &self.card {
+            __map.serialize_entry("card", value)?;
+        }
+        if let Some(value) = &self.cashapp {
+            __map.serialize_entry("cashapp", value)?;
+        }
+        if let Some(value) = &self.customer_balance {
+            __map.serialize_entry("customer_balance", value)?;
+        }
+        if let Some(value) = &self.eps {
+            __map.serialize_entry("eps", value)?;
+        }
+        if let Some(value) = &self.fpx {
+            __map.serialize_entry("fpx", value)?;
+        }
+        if let Some(value) = &self.giropay {
+            __map.serialize_entry("giropay", value)?;
+        }
+        if let Some(value) = &self.grabpay {
+            __map.serialize_entry("grabpay", value)?;
+        }
+        if let Some(value) = &self.ideal {
+            __map.serialize_entry("ideal", value)?;
+        }
+        if let Some(value) = &self.kakao_pay {
+            __map.serialize_entry("kakao_pay", value)?;
+        }
+        if let Some(value) = &self.klarna {
+            __map.serialize_entry("klarna", value)?;
+        }
+        if let Some(value) = &self.konbini {
+            __map.serialize_entry("konbini", value)?;
+        }
+        if let Some(value) = &self.kr_card {
+            __map.serialize_entry("kr_card", value)?;
+        }
+        if let Some(value) = &self.link {
+            __map.serialize_entry("link", value)?;
+        }
+        if let Some(value) = &self.mobilepay {
+            __map.serialize_entry("mobilepay", value)?;
+        }
+        if let Some(value) = &self.multibanco {
+            __map.serialize_entry("multibanco", value)?;
+        }
+        if let Some(value) = &self.naver_pay {
+            __map.serialize_entry("naver_pay", value)?;
+        }
+        if let Some(value) = &self.oxxo {
+            __map.serialize_entry("oxxo", value)?;
+        }
+        if let Some(value) = &self.p24 {
+            __map.serialize_entry("p24", value)?;
+        }
+        if let Some(value) = &self.payco {
+            __map.serialize_entry("payco", value)?;
+        }
+        if let Some(value) = &self.paynow {
+            __map.serialize_entry("paynow", value)?;
+        }
+        if let Some(value) = &self.paypal {
+            __map.serialize_entry("paypal", value)?;
+        }
+        if let Some(value) = &self.payto {
+            __map.serialize_entry("payto", value)?;
+        }
+        if let Some(value) = &self.pix {
+            __map.serialize_entry("pix", value)?;
+        }
+        if let Some(value) = &self.revolut_pay {
+            __map.serialize_entry("revolut_pay", value)?;
+        }
+        if let Some(value) = &self.samsung_pay {
+            __map.serialize_entry("samsung_pay", value)?;
+        }
+        if let Some(value) = &self.satispay {
+            __map.serialize_entry("satispay", value)?;
+        }
+        if let Some(value) = &self.scalapay {
+            __map.serialize_entry("scalapay", value)?;
+        }
+        if let Some(value) = &self.sepa_debit {
+            __map.serialize_entry("sepa_debit", value)?;
+        }
+        if let Some(value) = &self.sofort {
+            __map.serialize_entry("sofort", value)?;
+        }
+        if let Some(value) = &self.swish {
+            __map.serialize_entry("swish", value)?;
+        }
+        if let Some(value) = &self.twint {
+            __map.serialize_entry("twint", value)?;
+        }
+        if let Some(value) = &self.upi {
+            __map.serialize_entry("upi", value)?;
+        }
+        if let Some(value) = &self.us_bank_account {
+            __map.serialize_entry("us_bank_account", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_session_wallet_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSessionWalletOptions {
     /// `link`: a [`CheckoutLinkWalletOptions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CheckoutLinkWalletOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSessionWalletOptions {
@@ -4919,8 +5713,21 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionWalletOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutSessionWalletOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.link {
+            __map.serialize_entry("link", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_sofort_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSofortPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4929,10 +5736,8 @@ pub struct CheckoutSofortPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSofortPaymentMethodOptions {
@@ -4961,13 +5766,25 @@ impl<'de> serde::Deserialize<'de> for CheckoutSofortPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutSofortPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_swish_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSwishPaymentMethodOptions {
     /// The order reference that will be displayed to customers in the Swish application. Defaults to the `id` of the Payment Intent.
     pub reference: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSwishPaymentMethodOptions {
@@ -4996,8 +5813,19 @@ impl<'de> serde::Deserialize<'de> for CheckoutSwishPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutSwishPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("reference", &self.reference)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_twint_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutTwintPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -5006,10 +5834,8 @@ pub struct CheckoutTwintPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutTwintPaymentMethodOptions {
@@ -5038,11 +5864,23 @@ impl<'de> serde::Deserialize<'de> for CheckoutTwintPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutTwintPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_upi_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutUpiPaymentMethodOptions {
     /// `mandate_options`: a [`MandateOptionsUpi`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<MandateOptionsUpi>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -5051,10 +5889,8 @@ pub struct CheckoutUpiPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutUpiPaymentMethodOptions {
@@ -5086,11 +5922,26 @@ impl<'de> serde::Deserialize<'de> for CheckoutUpiPaymentMethodOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for CheckoutUpiPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/checkout_us_bank_account_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutUsBankAccountPaymentMethodOptions {
     /// `financial_connections`: a [`LinkedAccountOptionsCommon`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub financial_connections: Option<LinkedAccountOptionsCommon>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -5099,16 +5950,12 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](/strong-customer-authentication).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<AutomaticOrInstant>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
@@ -5145,6 +5992,28 @@ impl<'de> serde::Deserialize<'de> for CheckoutUsBankAccountPaymentMethodOptions 
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for CheckoutUsBankAccountPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.financial_connections {
+            __map.serialize_entry("financial_connections", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.target_date {
+            __map.serialize_entry("target_date", value)?;
+        }
+        if let Some(value) = &self.verification_method {
+            __map.serialize_entry("verification_method", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Bank account verification method. The default value is `automatic`.
@@ -5211,16 +6080,13 @@ impl crate::__private::FormValue for AutomaticOrInstant {
     }
 }
 /// Stripe's `/components/schemas/connect_account_reference` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectAccountReference {
     /// The connected account being referenced when `type` is `account`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<crate::Expandable<Account>>,
     /// Type of the account referenced.
-    #[serde(rename = "type")]
     pub type_: ConnectAccountReferenceType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for ConnectAccountReference {
@@ -5253,6 +6119,20 @@ impl<'de> serde::Deserialize<'de> for ConnectAccountReference {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for ConnectAccountReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account {
+            __map.serialize_entry("account", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Type of the account referenced.
@@ -5319,14 +6199,13 @@ impl crate::__private::FormValue for ConnectAccountReferenceType {
     }
 }
 /// Stripe's `/components/schemas/invoice_setting_checkout_rendering_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvoiceSettingCheckoutRenderingOptions {
     /// How line-item prices and amounts will be displayed with respect to tax on invoice PDFs.
     pub amount_tax_display: Option<String>,
     /// ID of the invoice rendering template to be used for the generated invoice.
     pub template: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for InvoiceSettingCheckoutRenderingOptions {
@@ -5358,15 +6237,26 @@ impl<'de> serde::Deserialize<'de> for InvoiceSettingCheckoutRenderingOptions {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for InvoiceSettingCheckoutRenderingOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount_tax_display", &self.amount_tax_display)?;
+        __map.serialize_entry("template", &self.template)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/invoice_setting_custom_field` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvoiceSettingCustomField {
     /// The name of the custom field.
     pub name: String,
     /// The value of the custom field.
     pub value: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for InvoiceSettingCustomField {
@@ -5404,24 +6294,32 @@ impl<'de> serde::Deserialize<'de> for InvoiceSettingCustomField {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for InvoiceSettingCustomField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("value", &self.value)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/linked_account_options_common` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LinkedAccountOptionsCommon {
     /// `filters`: a [`PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<
         PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters,
     >,
     /// The list of permissions to request. The `payment_method` permission must be included.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
     /// Data features requested to be retrieved upon account creation.
     pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
     /// For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for LinkedAccountOptionsCommon {
@@ -5457,6 +6355,26 @@ impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommon {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for LinkedAccountOptionsCommon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.filters {
+            __map.serialize_entry("filters", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            __map.serialize_entry("permissions", value)?;
+        }
+        __map.serialize_entry("prefetch", &self.prefetch)?;
+        if let Some(value) = &self.return_url {
+            __map.serialize_entry("return_url", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/components/schemas/linked_account_options_common/properties/permissions/items` (undocumented in the spec).
@@ -5598,7 +6516,7 @@ impl crate::__private::FormValue for LinkedAccountOptionsCommonPrefetch {
     }
 }
 /// Stripe's `/components/schemas/mandate_options_payto` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MandateOptionsPayto {
     /// Amount that will be collected. It is required when `amount_type` is `fixed`.
     pub amount: Option<i64>,
@@ -5615,7 +6533,6 @@ pub struct MandateOptionsPayto {
     /// Date, in YYYY-MM-DD format, from which payments will be collected. Defaults to confirmation time.
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for MandateOptionsPayto {
@@ -5660,6 +6577,23 @@ impl<'de> serde::Deserialize<'de> for MandateOptionsPayto {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for MandateOptionsPayto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount", &self.amount)?;
+        __map.serialize_entry("amount_type", &self.amount_type)?;
+        __map.serialize_entry("end_date", &self.end_date)?;
+        __map.serialize_entry("payment_schedule", &self.payment_schedule)?;
+        __map.serialize_entry("payments_per_period", &self.payments_per_period)?;
+        __map.serialize_entry("purpose", &self.purpose)?;
+        __map.serialize_entry("start_date", &self.start_date)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// The type of amount that will be collected. The amount charged must be exact or up to the value of `amount` param for `fixed` or `maximum` type respectively. Defaults to `maximum`.
@@ -5912,7 +6846,7 @@ impl crate::__private::FormValue for MandateOptionsPaytoPurpose {
     }
 }
 /// Stripe's `/components/schemas/mandate_options_upi` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MandateOptionsUpi {
     /// Amount to be charged for future payments.
     pub amount: Option<i64>,
@@ -5923,7 +6857,6 @@ pub struct MandateOptionsUpi {
     /// End date of the mandate or subscription.
     pub end_date: Option<crate::Timestamp>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for MandateOptionsUpi {
@@ -5961,15 +6894,28 @@ impl<'de> serde::Deserialize<'de> for MandateOptionsUpi {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for MandateOptionsUpi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount", &self.amount)?;
+        __map.serialize_entry("amount_type", &self.amount_type)?;
+        __map.serialize_entry("description", &self.description)?;
+        __map.serialize_entry("end_date", &self.end_date)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_flows_payment_intent_presentment_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentFlowsPaymentIntentPresentmentDetails {
     /// Amount intended to be collected by this payment, denominated in `presentment_currency`.
     pub presentment_amount: i64,
     /// Currency presented to the customer during payment.
     pub presentment_currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentFlowsPaymentIntentPresentmentDetails {
@@ -6008,18 +6954,28 @@ impl<'de> serde::Deserialize<'de> for PaymentFlowsPaymentIntentPresentmentDetail
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentFlowsPaymentIntentPresentmentDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("presentment_amount", &self.presentment_amount)?;
+        __map.serialize_entry("presentment_currency", &self.presentment_currency)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
     /// The account subcategories to use to filter for possible accounts to link. Valid subcategories are `checking` and `savings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_subcategories: Option<
         Vec<
             PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories,
         >,
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -6051,6 +7007,20 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize
+for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_subcategories {
+            __map.serialize_entry("account_subcategories", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters/properties/account_subcategories/items` (undocumented in the spec).
@@ -6145,14 +7115,13 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
     }
 }
 /// Stripe's `/components/schemas/payment_method_config_biz_payment_method_configuration_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     /// ID of the payment method configuration used.
     pub id: String,
     /// ID of the parent payment method configuration used.
     pub parent: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
@@ -6195,13 +7164,24 @@ for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("parent", &self.parent)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_method_options_customer_balance_eu_bank_account` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentMethodOptionsCustomerBalanceEuBankAccount {
     /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
     pub country: PaymentMethodOptionsCustomerBalanceEuBankAccountCountry,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentMethodOptionsCustomerBalanceEuBankAccount {
@@ -6232,6 +7212,17 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCustomerBalanceEuBankA
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentMethodOptionsCustomerBalanceEuBankAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("country", &self.country)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
@@ -6327,34 +7318,25 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     }
 }
 /// Stripe's `/components/schemas/payment_method_options_mandate_options_pix` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentMethodOptionsMandateOptionsPix {
     /// Amount to be charged for future payments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Determines if the amount includes the IOF tax.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// Type of amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<AmountType>,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Date when the mandate expires and no further payments will be charged, in `YYYY-MM-DD`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Schedule at which the future payments will be charged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<PaymentSchedule>,
     /// Subscription name displayed to buyers in their bank app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Start date of the mandate, in `YYYY-MM-DD`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentMethodOptionsMandateOptionsPix {
@@ -6402,6 +7384,40 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsMandateOptionsPix {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentMethodOptionsMandateOptionsPix {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            __map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.amount_includes_iof {
+            __map.serialize_entry("amount_includes_iof", value)?;
+        }
+        if let Some(value) = &self.amount_type {
+            __map.serialize_entry("amount_type", value)?;
+        }
+        if let Some(value) = &self.currency {
+            __map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.end_date {
+            __map.serialize_entry("end_date", value)?;
+        }
+        if let Some(value) = &self.payment_schedule {
+            __map.serialize_entry("payment_schedule", value)?;
+        }
+        if let Some(value) = &self.reference {
+            __map.serialize_entry("reference", value)?;
+        }
+        if let Some(value) = &self.start_date {
+            __map.serialize_entry("start_date", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Schedule at which the future payments will be charged.
@@ -6480,12 +7496,11 @@ impl crate::__private::FormValue for PaymentSchedule {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_adaptive_pricing` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionAdaptivePricing {
     /// If enabled, Adaptive Pricing is available on [eligible sessions](https://docs.stripe.com/payments/currencies/localize-prices/adaptive-pricing?payment-ui=stripe-hosted#restrictions).
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAdaptivePricing {
@@ -6518,13 +7533,23 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAdaptivePricing
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionAdaptivePricing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionAfterExpiration {
     /// When set, configuration used to recover the Checkout Session on expiry.
     pub recovery: Option<PaymentPagesCheckoutSessionAfterExpirationRecovery>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpiration {
@@ -6554,8 +7579,19 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAfterExpiration
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionAfterExpiration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("recovery", &self.recovery)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration_recovery` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// Enables user redeemable promotion codes on the recovered Checkout Sessions. Defaults to `false`
     pub allow_promotion_codes: bool,
@@ -6568,7 +7604,6 @@ pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// URL that creates a new Checkout Session when clicked that is a copy of this expired Checkout Session
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpirationRecovery {
@@ -6614,8 +7649,22 @@ for PaymentPagesCheckoutSessionAfterExpirationRecovery {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionAfterExpirationRecovery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("allow_promotion_codes", &self.allow_promotion_codes)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("expires_at", &self.expires_at)?;
+        __map.serialize_entry("url", &self.url)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_automatic_tax` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// Indicates whether automatic tax is enabled for the session
     pub enabled: bool,
@@ -6626,7 +7675,6 @@ pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// The status of the most recent automated tax calculation for this session.
     pub status: Option<PaymentPagesCheckoutSessionAutomaticTaxStatus>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTax {
@@ -6665,6 +7713,20 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTax {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionAutomaticTax {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("liability", &self.liability)?;
+        __map.serialize_entry("provider", &self.provider)?;
+        __map.serialize_entry("status", &self.status)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// The status of the most recent automated tax calculation for this session.
@@ -6741,7 +7803,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionAutomaticTaxStat
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionBrandingSettings {
     /// A hex color value starting with `#` representing the background color for the Checkout Session.
     pub background_color: String,
@@ -6758,7 +7820,6 @@ pub struct PaymentPagesCheckoutSessionBrandingSettings {
     /// The logo for the Checkout Session. You cannot set both `logo` and `icon`.
     pub logo: Option<PaymentPagesCheckoutSessionBrandingSettingsLogo>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettings {
@@ -6819,6 +7880,23 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSetting
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("background_color", &self.background_color)?;
+        __map.serialize_entry("border_style", &self.border_style)?;
+        __map.serialize_entry("button_color", &self.button_color)?;
+        __map.serialize_entry("display_name", &self.display_name)?;
+        __map.serialize_entry("font_family", &self.font_family)?;
+        __map.serialize_entry("icon", &self.icon)?;
+        __map.serialize_entry("logo", &self.logo)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// The border style for the Checkout Session. Must be one of `rounded`, `rectangular`, or `pill`.
@@ -6902,19 +7980,15 @@ for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_icon` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
     /// The ID of a [File upload](https://stripe.com/docs/api/files) representing the icon. Purpose must be `business_icon`. Required if `type` is `file` and disallowed otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// The type of image for the icon. Must be one of `file` or `url`.
-    #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsIcon {
@@ -6951,6 +8025,23 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSetting
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsIcon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.file {
+            __map.serialize_entry("file", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(value) = &self.url {
+            __map.serialize_entry("url", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// The type of image for the icon. Must be one of `file` or `url`.
@@ -7023,19 +8114,15 @@ for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_logo` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
     /// The ID of a [File upload](https://stripe.com/docs/api/files) representing the logo. Purpose must be `business_logo`. Required if `type` is `file` and disallowed otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// The type of image for the logo. Must be one of `file` or `url`.
-    #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsLogo {
@@ -7074,15 +8161,31 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSetting
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsLogo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.file {
+            __map.serialize_entry("file", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(value) = &self.url {
+            __map.serialize_entry("url", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_business_name` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionBusinessName {
     /// Indicates whether business name collection is enabled for the session
     pub enabled: bool,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBusinessName {
@@ -7120,15 +8223,26 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBusinessName {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionBusinessName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("optional", &self.optional)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_checkout_address_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
     /// `address`: a [`Address`].
     pub address: Address,
     /// Customer name.
     pub name: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCheckoutAddressDetails {
@@ -7167,8 +8281,20 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCheckoutAddress
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionCheckoutAddressDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("address", &self.address)?;
+        __map.serialize_entry("name", &self.name)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_collected_information` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCollectedInformation {
     /// Customer’s business name for this Checkout Session
     pub business_name: Option<String>,
@@ -7177,7 +8303,6 @@ pub struct PaymentPagesCheckoutSessionCollectedInformation {
     /// Shipping information for this Checkout Session.
     pub shipping_details: Option<PaymentPagesCheckoutSessionCheckoutAddressDetails>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCollectedInformation {
@@ -7213,8 +8338,21 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCollectedInform
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionCollectedInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("business_name", &self.business_name)?;
+        __map.serialize_entry("individual_name", &self.individual_name)?;
+        __map.serialize_entry("shipping_details", &self.shipping_details)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionConsent {
     /// If `opt_in`, the customer consents to receiving promotional communications
     /// from the merchant about this Checkout Session.
@@ -7222,7 +8360,6 @@ pub struct PaymentPagesCheckoutSessionConsent {
     /// If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of service.
     pub terms_of_service: Option<PaymentPagesCheckoutSessionConsentTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsent {
@@ -7252,6 +8389,18 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionConsent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("promotions", &self.promotions)?;
+        __map.serialize_entry("terms_of_service", &self.terms_of_service)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// If `opt_in`, the customer consents to receiving promotional communications
@@ -7384,7 +8533,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentTermsOfSe
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent_collection` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `hidden`, it will hide legal text related to the reuse of a payment method.
     pub payment_method_reuse_agreement: Option<
@@ -7397,7 +8546,6 @@ pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `required`, it requires customers to accept the terms of service before being able to pay.
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentCollection {
@@ -7433,6 +8581,23 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentCollecti
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionConsentCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map
+            .serialize_entry(
+                "payment_method_reuse_agreement",
+                &self.payment_method_reuse_agreement,
+            )?;
+        __map.serialize_entry("promotions", &self.promotions)?;
+        __map.serialize_entry("terms_of_service", &self.terms_of_service)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
@@ -7568,7 +8733,7 @@ impl crate::__private::FormValue for CheckoutSessionConsentCollectionTermsOfServ
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_currency_conversion` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     /// Total of all items in source currency before discounts or taxes are applied.
     pub amount_subtotal: i64,
@@ -7579,7 +8744,6 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     /// Creation currency of the CheckoutSession before localization
     pub source_currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCurrencyConversion {
@@ -7630,29 +8794,38 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCurrencyConvers
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionCurrencyConversion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
+        __map.serialize_entry("amount_total", &self.amount_total)?;
+        __map.serialize_entry("fx_rate", &self.fx_rate)?;
+        __map.serialize_entry("source_currency", &self.source_currency)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomFields {
     /// `dropdown`: a [`PaymentPagesCheckoutSessionCustomFieldsDropdown`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dropdown: Option<PaymentPagesCheckoutSessionCustomFieldsDropdown>,
     /// String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters.
     pub key: String,
     /// `label`: a [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
     pub label: PaymentPagesCheckoutSessionCustomFieldsLabel,
     /// `numeric`: a [`PaymentPagesCheckoutSessionCustomFieldsNumeric`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub numeric: Option<PaymentPagesCheckoutSessionCustomFieldsNumeric>,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// `text`: a [`PaymentPagesCheckoutSessionCustomFieldsText`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<PaymentPagesCheckoutSessionCustomFieldsText>,
     /// The type of the field.
-    #[serde(rename = "type")]
     pub type_: CheckoutSessionCustomFieldsType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFields {
@@ -7709,6 +8882,29 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFields {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionCustomFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dropdown {
+            __map.serialize_entry("dropdown", value)?;
+        }
+        __map.serialize_entry("key", &self.key)?;
+        __map.serialize_entry("label", &self.label)?;
+        if let Some(value) = &self.numeric {
+            __map.serialize_entry("numeric", value)?;
+        }
+        __map.serialize_entry("optional", &self.optional)?;
+        if let Some(value) = &self.text {
+            __map.serialize_entry("text", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// The type of the field.
@@ -7779,7 +8975,7 @@ impl crate::__private::FormValue for CheckoutSessionCustomFieldsType {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_dropdown` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     /// The value that pre-fills on the payment page.
     pub default_value: Option<String>,
@@ -7788,7 +8984,6 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     /// The option selected by the customer. This will be the `value` for the option.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsDropdown {
@@ -7827,16 +9022,27 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsDro
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsDropdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("default_value", &self.default_value)?;
+        __map.serialize_entry("options", &self.options)?;
+        __map.serialize_entry("value", &self.value)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_label` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     /// Custom text for the label, displayed to the customer. Up to 50 characters.
     pub custom: Option<String>,
     /// The type of the label.
-    #[serde(rename = "type")]
     pub type_: CheckoutSessionCustomFieldsLabelType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsLabel {
@@ -7870,6 +9076,18 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLab
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsLabel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("custom", &self.custom)?;
+        __map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// The type of the label.
@@ -7932,7 +9150,7 @@ impl crate::__private::FormValue for CheckoutSessionCustomFieldsLabelType {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_numeric` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     /// The value that pre-fills the field on the payment page.
     pub default_value: Option<String>,
@@ -7943,7 +9161,6 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     /// The value entered by the customer, containing only digits.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsNumeric {
@@ -7982,15 +9199,28 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsNum
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsNumeric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("default_value", &self.default_value)?;
+        __map.serialize_entry("maximum_length", &self.maximum_length)?;
+        __map.serialize_entry("minimum_length", &self.minimum_length)?;
+        __map.serialize_entry("value", &self.value)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_option` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
     /// The label for the option, displayed to the customer. Up to 100 characters.
     pub label: String,
     /// The value for this option, not displayed to the customer, used by your integration to reconcile the option selected by the customer. Must be unique to this option, alphanumeric, and up to 100 characters.
     pub value: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsOption {
@@ -8029,8 +9259,20 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsOpt
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("label", &self.label)?;
+        __map.serialize_entry("value", &self.value)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_text` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     /// The value that pre-fills the field on the payment page.
     pub default_value: Option<String>,
@@ -8041,7 +9283,6 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     /// The value entered by the customer.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsText {
@@ -8080,8 +9321,22 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsTex
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("default_value", &self.default_value)?;
+        __map.serialize_entry("maximum_length", &self.maximum_length)?;
+        __map.serialize_entry("minimum_length", &self.minimum_length)?;
+        __map.serialize_entry("value", &self.value)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomText {
     /// Custom text that should be displayed after the payment confirmation button.
     pub after_submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
@@ -8094,7 +9349,6 @@ pub struct PaymentPagesCheckoutSessionCustomText {
         PaymentPagesCheckoutSessionCustomTextPosition,
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomText {
@@ -8134,13 +9388,30 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomText {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionCustomText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("after_submit", &self.after_submit)?;
+        __map.serialize_entry("shipping_address", &self.shipping_address)?;
+        __map.serialize_entry("submit", &self.submit)?;
+        __map
+            .serialize_entry(
+                "terms_of_service_acceptance",
+                &self.terms_of_service_acceptance,
+            )?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text_position` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomTextPosition {
     /// Text can be up to 1200 characters in length.
     pub message: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomTextPosition {
@@ -8173,8 +9444,19 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomTextPosit
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionCustomTextPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_customer_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer's address after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
     pub address: Option<Address>,
@@ -8194,7 +9476,6 @@ pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer’s tax IDs after a completed Checkout Session.
     pub tax_ids: Option<Vec<PaymentPagesCheckoutSessionTaxId>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetails {
@@ -8243,6 +9524,24 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomerDetails
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionCustomerDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("address", &self.address)?;
+        __map.serialize_entry("business_name", &self.business_name)?;
+        __map.serialize_entry("email", &self.email)?;
+        __map.serialize_entry("individual_name", &self.individual_name)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("phone", &self.phone)?;
+        __map.serialize_entry("tax_exempt", &self.tax_exempt)?;
+        __map.serialize_entry("tax_ids", &self.tax_ids)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// The customer’s tax exempt status after a completed Checkout Session.
@@ -8319,14 +9618,13 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_discount` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionDiscount {
     /// Coupon attached to the Checkout Session.
     pub coupon: Option<crate::Expandable<Coupon>>,
     /// Promotion code attached to the Checkout Session.
     pub promotion_code: Option<crate::Expandable<PromotionCode>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionDiscount {
@@ -8358,15 +9656,26 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionDiscount {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("coupon", &self.coupon)?;
+        __map.serialize_entry("promotion_code", &self.promotion_code)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_individual_name` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionIndividualName {
     /// Indicates whether individual name collection is enabled for the session
     pub enabled: bool,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionIndividualName {
@@ -8405,15 +9714,26 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionIndividualName 
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionIndividualName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("optional", &self.optional)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_creation` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     /// Indicates whether invoice creation is enabled for the Checkout Session.
     pub enabled: bool,
     /// `invoice_data`: a [`PaymentPagesCheckoutSessionInvoiceSettings`].
     pub invoice_data: PaymentPagesCheckoutSessionInvoiceSettings,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
@@ -8452,8 +9772,20 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionInvoiceCreation
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionInvoiceCreation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("invoice_data", &self.invoice_data)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_settings` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// The account tax IDs associated with the invoice.
     pub account_tax_ids: Option<Vec<crate::Expandable<TaxIdOrDeletedTaxId>>>,
@@ -8470,7 +9802,6 @@ pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// Options for invoice PDF rendering.
     pub rendering_options: Option<InvoiceSettingCheckoutRenderingOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceSettings {
@@ -8518,13 +9849,29 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionInvoiceSettings
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionInvoiceSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("account_tax_ids", &self.account_tax_ids)?;
+        __map.serialize_entry("custom_fields", &self.custom_fields)?;
+        __map.serialize_entry("description", &self.description)?;
+        __map.serialize_entry("footer", &self.footer)?;
+        __map.serialize_entry("issuer", &self.issuer)?;
+        __map.serialize_entry("metadata", &self.metadata)?;
+        __map.serialize_entry("rendering_options", &self.rendering_options)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_managed_payments` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionManagedPayments {
     /// Set to `true` to enable [Managed Payments](https://docs.stripe.com/payments/managed-payments), Stripe's merchant of record solution, for this session.
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionManagedPayments {
@@ -8557,17 +9904,25 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionManagedPayments
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionManagedPayments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_name_collection` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionNameCollection {
     /// `business`: a [`PaymentPagesCheckoutSessionBusinessName`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business: Option<PaymentPagesCheckoutSessionBusinessName>,
     /// `individual`: a [`PaymentPagesCheckoutSessionIndividualName`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub individual: Option<PaymentPagesCheckoutSessionIndividualName>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionNameCollection {
@@ -8600,8 +9955,24 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionNameCollection 
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionNameCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.business {
+            __map.serialize_entry("business", value)?;
+        }
+        if let Some(value) = &self.individual {
+            __map.serialize_entry("individual", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionOptionalItem {
     /// `adjustable_quantity`: a [`PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity`], or `null`.
     pub adjustable_quantity: Option<
@@ -8612,7 +9983,6 @@ pub struct PaymentPagesCheckoutSessionOptionalItem {
     /// `quantity`: an integer.
     pub quantity: i64,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionOptionalItem {
@@ -8653,8 +10023,21 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionOptionalItem {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionOptionalItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("adjustable_quantity", &self.adjustable_quantity)?;
+        __map.serialize_entry("price", &self.price)?;
+        __map.serialize_entry("quantity", &self.quantity)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item_adjustable_quantity` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     /// Set to true if the quantity can be adjusted to any non-negative integer.
     pub enabled: bool,
@@ -8663,7 +10046,6 @@ pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     /// The minimum quantity of this item the customer must purchase, if they choose to purchase it. Because this item is optional, the customer will always be able to remove it from their order, even if the `minimum` configured here is greater than 0. By default this value is 0.
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -8704,15 +10086,27 @@ for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("maximum", &self.maximum)?;
+        __map.serialize_entry("minimum", &self.minimum)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_payment_method_reuse_agreement` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
     /// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
     ///
     /// When set to `hidden`, the payment method reuse agreement text will always be hidden in the UI.
     pub position: PaymentMethodReuseAgreementPosition,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -8745,6 +10139,17 @@ for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("position", &self.position)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
@@ -8813,7 +10218,7 @@ impl crate::__private::FormValue for PaymentMethodReuseAgreementPosition {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_permissions` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionPermissions {
     /// Determines which entity is allowed to update the shipping details.
     ///
@@ -8822,7 +10227,6 @@ pub struct PaymentPagesCheckoutSessionPermissions {
     /// When set to `server_only`, you must add the onShippingDetailsChange event handler when initializing the Stripe Checkout client and manually update the shipping details from your server using the Stripe API.
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionPermissions {
@@ -8851,6 +10255,17 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionPermissions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionPermissions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("update_shipping_details", &self.update_shipping_details)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Determines which entity is allowed to update the shipping details.
@@ -8925,12 +10340,11 @@ impl crate::__private::FormValue for CheckoutSessionPermissionsUpdateShippingDet
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_phone_number_collection` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
     /// Indicates whether phone number collection is enabled for the session
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollection {
@@ -8963,8 +10377,19 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionPhoneNumberColl
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionPhoneNumberCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     /// Uses the `allow_redisplay` value of each saved payment method to filter the set presented to a returning customer. By default, only saved payment methods with ’allow_redisplay: ‘always’ are shown in Checkout.
     pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
@@ -8973,7 +10398,6 @@ pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     /// Enable customers to choose if they wish to save their payment method for future use. Disabled by default.
     pub payment_method_save: Option<DisabledOrEnabled>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -9011,6 +10435,19 @@ for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("allow_redisplay_filters", &self.allow_redisplay_filters)?;
+        __map.serialize_entry("payment_method_remove", &self.payment_method_remove)?;
+        __map.serialize_entry("payment_method_save", &self.payment_method_save)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options/properties/allow_redisplay_filters/items` (undocumented in the spec).
@@ -9144,13 +10581,12 @@ impl crate::__private::FormValue for DisabledOrEnabled {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
     /// An array of two-letter ISO country codes representing which countries Checkout should provide as options for
     /// shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SY, UM, VI`.
     pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -9183,6 +10619,17 @@ for PaymentPagesCheckoutSessionShippingAddressCollection {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionShippingAddressCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("allowed_countries", &self.allowed_countries)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection/properties/allowed_countries/items` (undocumented in the spec).
@@ -10210,7 +11657,7 @@ for CheckoutSessionShippingAddressCollectionAllowedCountries {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_cost` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionShippingCost {
     /// Total shipping cost before any discounts or taxes are applied.
     pub amount_subtotal: i64,
@@ -10221,10 +11668,8 @@ pub struct PaymentPagesCheckoutSessionShippingCost {
     /// The ID of the ShippingRate for this order.
     pub shipping_rate: Option<crate::Expandable<ShippingRate>>,
     /// The taxes applied to the shipping rate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingCost {
@@ -10274,15 +11719,31 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionShippingCost {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionShippingCost {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
+        __map.serialize_entry("amount_tax", &self.amount_tax)?;
+        __map.serialize_entry("amount_total", &self.amount_total)?;
+        __map.serialize_entry("shipping_rate", &self.shipping_rate)?;
+        if let Some(value) = &self.taxes {
+            __map.serialize_entry("taxes", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_option` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionShippingOption {
     /// A non-negative integer in cents representing how much to charge.
     pub shipping_amount: i64,
     /// The shipping rate.
     pub shipping_rate: crate::Expandable<ShippingRate>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingOption {
@@ -10321,16 +11782,26 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionShippingOption 
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionShippingOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("shipping_amount", &self.shipping_amount)?;
+        __map.serialize_entry("shipping_rate", &self.shipping_rate)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionTaxId {
     /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
-    #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionTaxIdType,
     /// The value of the tax ID.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxId {
@@ -10363,6 +11834,18 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxId {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionTaxId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("value", &self.value)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
@@ -10889,14 +12372,13 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionTaxIdType {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id_collection` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionTaxIdCollection {
     /// Indicates whether tax ID collection is enabled for the session
     pub enabled: bool,
     /// Indicates whether a tax ID is required on the payment page
     pub required: CheckoutSessionTaxIdCollectionRequired,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdCollection {
@@ -10933,6 +12415,18 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdCollection
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize for PaymentPagesCheckoutSessionTaxIdCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("required", &self.required)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Indicates whether a tax ID is required on the payment page
@@ -10999,7 +12493,7 @@ impl crate::__private::FormValue for CheckoutSessionTaxIdCollectionRequired {
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// This is the sum of all the discounts.
     pub amount_discount: i64,
@@ -11008,10 +12502,8 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// This is the sum of all the tax amounts.
     pub amount_tax: i64,
     /// `breakdown`: a [`PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTotalDetails {
@@ -11055,15 +12547,30 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTotalDetails {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionTotalDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount_discount", &self.amount_discount)?;
+        __map.serialize_entry("amount_shipping", &self.amount_shipping)?;
+        __map.serialize_entry("amount_tax", &self.amount_tax)?;
+        if let Some(value) = &self.breakdown {
+            __map.serialize_entry("breakdown", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details_resource_breakdown` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     /// The aggregated discounts.
     pub discounts: Vec<LineItemsDiscountAmount>,
     /// The aggregated tax amounts by rate.
     pub taxes: Vec<LineItemsTaxAmount>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -11104,14 +12611,24 @@ for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
+impl serde::Serialize for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("discounts", &self.discounts)?;
+        __map.serialize_entry("taxes", &self.taxes)?;
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
     /// The card brands to block. If a customer enters or selects a card belonging to a blocked brand, they can't complete the payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -11143,6 +12660,20 @@ for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
+    }
+}
+impl serde::Serialize
+for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.brands_blocked {
+            __map.serialize_entry("brands_blocked", value)?;
+        }
+        for (key, value) in &self.extra {
+            __map.serialize_entry(key, value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions/properties/brands_blocked/items` (undocumented in the spec).
@@ -11217,44 +12748,32 @@ impl crate::__private::FormValue for RestrictionsBrandsBlocked {
     }
 }
 /// Parameters for `GET /v1/checkout/sessions` (GetCheckoutSessions).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct ListCheckoutSessionsParams {
     /// Only return Checkout Sessions that were created during the given date interval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<ListCheckoutSessionsCreated>,
     /// Only return the Checkout Sessions for the Customer specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// Only return the Checkout Sessions for the Account specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_account: Option<String>,
     /// Only return the Checkout Sessions for the Customer details specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_details: Option<ListCheckoutSessionsCustomerDetails>,
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Only return the Checkout Session for the PaymentIntent specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<String>,
     /// Only return the Checkout Sessions for the Payment Link specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_link: Option<String>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
     /// Only return the Checkout Sessions matching the given status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CheckoutSessionStatus>,
     /// Only return the Checkout Session for the subscription specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
 }
 impl ListCheckoutSessionsParams {
@@ -11283,14 +12802,68 @@ impl crate::__private::FormValue for ListCheckoutSessionsParams {
         Ok(())
     }
 }
+impl serde::Serialize for ListCheckoutSessionsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created {
+            __map.serialize_entry("created", value)?;
+        }
+        if let Some(value) = &self.customer {
+            __map.serialize_entry("customer", value)?;
+        }
+        if let Some(value) = &self.customer_account {
+            __map.serialize_entry("customer_account", value)?;
+        }
+        if let Some(value) = &self.customer_details {
+            __map.serialize_entry("customer_details", value)?;
+        }
+        if let Some(value) = &self.ending_before {
+            __map.serialize_entry("ending_before", value)?;
+        }
+        if let Some(value) = &self.expand {
+            __map.serialize_entry("expand", value)?;
+        }
+        if let Some(value) = &self.limit {
+            __map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.payment_intent {
+            __map.serialize_entry("payment_intent", value)?;
+        }
+        if let Some(value) = &self.payment_link {
+            __map.serialize_entry("payment_link", value)?;
+        }
+        if let Some(value) = &self.starting_after {
+            __map.serialize_entry("starting_after", value)?;
+        }
+        if let Some(value) = &self.status {
+            __map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.subscription {
+            __map.serialize_entry("subscription", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ListCheckoutSessionsCreated {
     /// RangeQuerySpecs
     RangeQuerySpecs(ListCheckoutSessionsCreatedRangeQuerySpecs),
     /// Integer
     Integer(i64),
+}
+impl serde::Serialize for ListCheckoutSessionsCreated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ListCheckoutSessionsCreated::RangeQuerySpecs(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ListCheckoutSessionsCreated::Integer(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
 }
 impl crate::__private::FormValue for ListCheckoutSessionsCreated {
     fn write_form(
@@ -11308,20 +12881,16 @@ impl crate::__private::FormValue for ListCheckoutSessionsCreated {
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf/0` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct ListCheckoutSessionsCreatedRangeQuerySpecs {
     /// `gt`: an integer. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<i64>,
     /// `gte`: an integer. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<i64>,
     /// `lt`: an integer. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<i64>,
     /// `lte`: an integer. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<i64>,
 }
 impl ListCheckoutSessionsCreatedRangeQuerySpecs {
@@ -11342,8 +12911,27 @@ impl crate::__private::FormValue for ListCheckoutSessionsCreatedRangeQuerySpecs 
         Ok(())
     }
 }
+impl serde::Serialize for ListCheckoutSessionsCreatedRangeQuerySpecs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.gt {
+            __map.serialize_entry("gt", value)?;
+        }
+        if let Some(value) = &self.gte {
+            __map.serialize_entry("gte", value)?;
+        }
+        if let Some(value) = &self.lt {
+            __map.serialize_entry("lt", value)?;
+        }
+        if let Some(value) = &self.lte {
+            __map.serialize_entry("lte", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/3/schema` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListCheckoutSessionsCustomerDetails {
     /// `email`: text. Required.
     pub email: String,
@@ -11363,47 +12951,43 @@ impl crate::__private::FormValue for ListCheckoutSessionsCustomerDetails {
         Ok(())
     }
 }
+impl serde::Serialize for ListCheckoutSessionsCustomerDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("email", &self.email)?;
+        __map.end()
+    }
+}
 /// Parameters for `POST /v1/checkout/sessions` (PostCheckoutSessions).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionParams {
     /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adaptive_pricing: Option<CreateCheckoutSessionAdaptivePricing>,
     /// Configure actions after a Checkout Session has expired. You can't set this parameter if `ui_mode` is `elements`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub after_expiration: Option<CreateCheckoutSessionAfterExpiration>,
     /// Enables user redeemable promotion codes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_promotion_codes: Option<bool>,
     /// Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_tax: Option<CreateCheckoutSessionAutomaticTax>,
     /// Specify whether Checkout should collect the customer's billing address. Defaults to `auto`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
     /// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub branding_settings: Option<CreateCheckoutSessionBrandingSettings>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website. This parameter is not allowed if ui_mode is `embedded_page` or `elements`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// A unique string to reference the Checkout Session. This can be a
     /// customer ID, a cart ID, or similar, and can be used to reconcile the
     /// session with your internal systems.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_reference_id: Option<String>,
     /// Configure fields for the Checkout Session to gather active consent from customers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_collection: Option<CreateCheckoutSessionConsentCollection>,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). Required in `setup` mode when `payment_method_types` is not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Collect additional information from your customer using custom fields. Up to 3 fields are supported. You can't set this parameter if `ui_mode` is `custom`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CreateCheckoutSessionCustomFields>>,
     /// Display additional text for your customers using custom text. You can't set this parameter if `ui_mode` is `custom`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_text: Option<CreateCheckoutSessionCustomText>,
     /// ID of an existing Customer, if one exists. In `payment` mode, the customer’s most recently saved card
     /// payment method will be used to prefill the email, name, card details, and billing address
@@ -11416,10 +13000,8 @@ pub struct CreateCheckoutSessionParams {
     /// If blank for Checkout Sessions in `subscription` mode or with `customer_creation` set as `always` in `payment` mode, Checkout will create a new Customer object based on information provided during the payment flow.
     ///
     /// You can set [`payment_intent_data.setup_future_usage`](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage) to have Checkout automatically attach the payment method to the Customer you pass in for future reuse.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// ID of an existing Account, if one exists. Has the same behavior as `customer`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_account: Option<String>,
     /// Configure whether a Checkout Session creates a [Customer](https://docs.stripe.com/api/customers) during Session confirmation.
     ///
@@ -11430,56 +13012,42 @@ pub struct CreateCheckoutSessionParams {
     /// in the Dashboard. Promotion codes limited to first time customers will return invalid for these Sessions.
     ///
     /// Can only be set in `payment` and `setup` mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_creation: Option<AlwaysOrIfRequired>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
     /// on file. To access information about the customer once a session is
     /// complete, use the `customer` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_email: Option<String>,
     /// Controls what fields on Customer can be updated by the Checkout Session. Can only be provided when `customer` is provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_update: Option<CreateCheckoutSessionCustomerUpdate>,
     /// The coupon or promotion code to apply to this Session. Currently, only up to one may be specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<CreateCheckoutSessionDiscounts>>,
     /// A list of the types of payment methods (e.g., `card`) that should be excluded from this Checkout Session. This should only be used when payment methods for this Checkout Session are managed through the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_payment_method_types: Option<
         Vec<CreateCheckoutSessionExcludedPaymentMethodTypes>,
     >,
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// The Epoch time in seconds at which the Checkout Session will expire. It can be anywhere from 30 minutes to 24 hours after Checkout Session creation. By default, this value is 24 hours from creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::Timestamp>,
     /// The integration identifier for this Checkout Session. Multiple Checkout Sessions can have the same integration identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_identifier: Option<String>,
     /// Generate a post-purchase Invoice for one-time payments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_creation: Option<CreateCheckoutSessionInvoiceCreation>,
     /// A list of items the customer is purchasing. Use this parameter to pass one-time or recurring [Prices](https://docs.stripe.com/api/prices). The parameter is required for `payment` and `subscription` mode.
     ///
     /// For `payment` mode, there is a maximum of 100 line items, however it is recommended to consolidate line items if there are more than a few dozen.
     ///
     /// For `subscription` mode, there is a maximum of 20 line items with recurring Prices and 20 line items with one-time Prices. Line items with one-time Prices will be on the initial invoice only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<CreateCheckoutSessionLineItems>>,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<CheckoutSessionLocale>,
     /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](/api/payment_intents/object), [Invoices](/api/invoices/object), and [Subscriptions](/api/subscriptions/object).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_payments: Option<CreateCheckoutSessionManagedPayments>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session. Pass `subscription` if the Checkout Session includes at least one recurring item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<CheckoutSessionMode>,
     /// Controls name collection settings for the session.
     ///
@@ -11488,7 +13056,6 @@ pub struct CreateCheckoutSessionParams {
     /// If a [Customer](https://docs.stripe.com/api/customers) is created or provided, the names can be saved to the Customer object as well.
     ///
     /// You can't set this parameter if `ui_mode` is `custom`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_collection: Option<CreateCheckoutSessionNameCollection>,
     /// A list of optional items the customer can add to their order at checkout. Use this parameter to pass one-time or recurring [Prices](https://docs.stripe.com/api/prices).
     ///
@@ -11499,13 +13066,10 @@ pub struct CreateCheckoutSessionParams {
     /// For `subscription` mode, there is a maximum of 20 line items and optional items with recurring Prices and 20 line items and optional items with one-time Prices.
     ///
     /// You can't set this parameter if `ui_mode` is `custom`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_items: Option<Vec<CreateCheckoutSessionOptionalItems>>,
     /// Where the user is coming from. This informs the optimizations that are applied to the session. You can't set this parameter if `ui_mode` is `elements`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_context: Option<CheckoutSessionOriginContext>,
     /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_intent_data: Option<CreateCheckoutSessionPaymentIntentData>,
     /// Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.
     /// This may occur if the Checkout Session includes a free trial or a discount.
@@ -11513,16 +13077,12 @@ pub struct CreateCheckoutSessionParams {
     /// Can only be set in `subscription` mode. Defaults to `always`.
     ///
     /// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://docs.stripe.com/payments/checkout/free-trials).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_collection: Option<AlwaysOrIfRequired>,
     /// The ID of the payment method configuration to use with this Checkout session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_configuration: Option<String>,
     /// This parameter allows you to set some attributes on the payment method created during a Checkout session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_data: Option<CreateCheckoutSessionPaymentMethodData>,
     /// Payment-method-specific configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_options: Option<CreateCheckoutSessionPaymentMethodOptions>,
     /// A list of the types of payment methods (e.g., `card`) this Checkout Session can accept.
     ///
@@ -11535,68 +13095,53 @@ pub struct CreateCheckoutSessionParams {
     /// If multiple payment methods are passed, Checkout will dynamically reorder them to
     /// prioritize the most relevant payment methods based on the customer's location and
     /// other characteristics.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_types: Option<Vec<CreateCheckoutSessionPaymentMethodTypes>>,
     /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object. Can only be set when creating `embedded` or `custom` sessions.
     ///
     /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<CreateCheckoutSessionPermissions>,
     /// Controls phone number collection settings for the session.
     ///
     /// We recommend that you review your privacy policy and check with your legal contacts
     /// before using this feature. Learn more about [collecting phone numbers with Checkout](https://docs.stripe.com/payments/checkout/phone-numbers).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_collection: Option<CreateCheckoutSessionPhoneNumberCollection>,
     /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_on_completion: Option<CheckoutSessionRedirectOnCompletion>,
     /// The URL to redirect your customer back to after they authenticate or cancel their payment on the
     /// payment method's app or site. This parameter is required if `ui_mode` is `embedded_page` or `elements`
     /// and redirect-based payment methods are enabled on the session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved_payment_method_options: Option<
         CreateCheckoutSessionSavedPaymentMethodOptions,
     >,
     /// A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_intent_data: Option<CreateCheckoutSessionSetupIntentData>,
     /// When set, provides configuration for Checkout to collect a shipping address from a customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address_collection: Option<
         CreateCheckoutSessionShippingAddressCollection,
     >,
     /// The shipping rate options to apply to this Session. Up to a maximum of 5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_options: Option<Vec<CreateCheckoutSessionShippingOptions>>,
     /// Describes the type of transaction being performed by Checkout in order
     /// to customize relevant text on the page, such as the submit button.
     /// `submit_type` can only be specified on Checkout Sessions in
     /// `payment` or `subscription` mode. If blank or `auto`, `pay` is used.
     /// You can't set this parameter if `ui_mode` is `elements`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_type: Option<CheckoutSessionSubmitType>,
     /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_data: Option<CreateCheckoutSessionSubscriptionData>,
     /// The URL to which Stripe should send customers when payment or setup
     /// is complete.
     /// This parameter is not allowed if ui_mode is `embedded_page` or `elements`. If you'd like to use
     /// information from the successful Checkout Session on your page, read the
     /// guide on [customizing your success page](https://docs.stripe.com/payments/checkout/custom-success-page).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
     /// Controls tax ID collection during checkout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_id_collection: Option<CreateCheckoutSessionTaxIdCollection>,
     /// The UI mode of the Session. Defaults to `hosted_page`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ui_mode: Option<CheckoutSessionUiMode>,
     /// Wallet-specific configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet_options: Option<CreateCheckoutSessionWalletOptions>,
 }
 impl CreateCheckoutSessionParams {
@@ -11664,12 +13209,171 @@ impl crate::__private::FormValue for CreateCheckoutSessionParams {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.adaptive_pricing {
+            __map.serialize_entry("adaptive_pricing", value)?;
+        }
+        if let Some(value) = &self.after_expiration {
+            __map.serialize_entry("after_expiration", value)?;
+        }
+        if let Some(value) = &self.allow_promotion_codes {
+            __map.serialize_entry("allow_promotion_codes", value)?;
+        }
+        if let Some(value) = &self.automatic_tax {
+            __map.serialize_entry("automatic_tax", value)?;
+        }
+        if let Some(value) = &self.billing_address_collection {
+            __map.serialize_entry("billing_address_collection", value)?;
+        }
+        if let Some(value) = &self.branding_settings {
+            __map.serialize_entry("branding_settings", value)?;
+        }
+        if let Some(value) = &self.cancel_url {
+            __map.serialize_entry("cancel_url", value)?;
+        }
+        if let Some(value) = &self.client_reference_id {
+            __map.serialize_entry("client_reference_id", value)?;
+        }
+        if let Some(value) = &self.consent_collection {
+            __map.serialize_entry("consent_collection", value)?;
+        }
+        if let Some(value) = &self.currency {
+            __map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.custom_fields {
+            __map.serialize_entry("custom_fields", value)?;
+        }
+        if let Some(value) = &self.custom_text {
+            __map.serialize_entry("custom_text", value)?;
+        }
+        if let Some(value) = &self.customer {
+            __map.serialize_entry("customer", value)?;
+        }
+        if let Some(value) = &self.customer_account {
+            __map.serialize_entry("customer_account", value)?;
+        }
+        if let Some(value) = &self.customer_creation {
+            __map.serialize_entry("customer_creation", value)?;
+        }
+        if let Some(value) = &self.customer_email {
+            __map.serialize_entry("customer_email", value)?;
+        }
+        if let Some(value) = &self.customer_update {
+            __map.serialize_entry("customer_update", value)?;
+        }
+        if let Some(value) = &self.discounts {
+            __map.serialize_entry("discounts", value)?;
+        }
+        if let Some(value) = &self.excluded_payment_method_types {
+            __map.serialize_entry("excluded_payment_method_types", value)?;
+        }
+        if let Some(value) = &self.expand {
+            __map.serialize_entry("expand", value)?;
+        }
+        if let Some(value) = &self.expires_at {
+            __map.serialize_entry("expires_at", value)?;
+        }
+        if let Some(value) = &self.integration_identifier {
+            __map.serialize_entry("integration_identifier", value)?;
+        }
+        if let Some(value) = &self.invoice_creation {
+            __map.serialize_entry("invoice_creation", value)?;
+        }
+        if let Some(value) = &self.line_items {
+            __map.serialize_entry("line_items", value)?;
+        }
+        if let Some(value) = &self.locale {
+            __map.serialize_entry("locale", value)?;
+        }
+        if let Some(value) = &self.managed_payments {
+            __map.serialize_entry("managed_payments", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.mode {
+            __map.serialize_entry("mode", value)?;
+        }
+        if let Some(value) = &self.name_collection {
+            __map.serialize_entry("name_collection", value)?;
+        }
+        if let Some(value) = &self.optional_items {
+            __map.serialize_entry("optional_items", value)?;
+        }
+        if let Some(value) = &self.origin_context {
+            __map.serialize_entry("origin_context", value)?;
+        }
+        if let Some(value) = &self.payment_intent_data {
+            __map.serialize_entry("payment_intent_data", value)?;
+        }
+        if let Some(value) = &self.payment_method_collection {
+            __map.serialize_entry("payment_method_collection", value)?;
+        }
+        if let Some(value) = &self.payment_method_configuration {
+            __map.serialize_entry("payment_method_configuration", value)?;
+        }
+        if let Some(value) = &self.payment_method_data {
+            __map.serialize_entry("payment_method_data", value)?;
+        }
+        if let Some(value) = &self.payment_method_options {
+            __map.serialize_entry("payment_method_options", value)?;
+        }
+        if let Some(value) = &self.payment_method_types {
+            __map.serialize_entry("payment_method_types", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            __map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.phone_number_collection {
+            __map.serialize_entry("phone_number_collection", value)?;
+        }
+        if let Some(value) = &self.redirect_on_completion {
+            __map.serialize_entry("redirect_on_completion", value)?;
+        }
+        if let Some(value) = &self.return_url {
+            __map.serialize_entry("return_url", value)?;
+        }
+        if let Some(value) = &self.saved_payment_method_options {
+            __map.serialize_entry("saved_payment_method_options", value)?;
+        }
+        if let Some(value) = &self.setup_intent_data {
+            __map.serialize_entry("setup_intent_data", value)?;
+        }
+        if let Some(value) = &self.shipping_address_collection {
+            __map.serialize_entry("shipping_address_collection", value)?;
+        }
+        if let Some(value) = &self.shipping_options {
+            __map.serialize_entry("shipping_options", value)?;
+        }
+        if let Some(value) = &self.submit_type {
+            __map.serialize_entry("submit_type", value)?;
+        }
+        if let Some(value) = &self.subscription_data {
+            __map.serialize_entry("subscription_data", value)?;
+        }
+        if let Some(value) = &self.success_url {
+            __map.serialize_entry("success_url", value)?;
+        }
+        if let Some(value) = &self.tax_id_collection {
+            __map.serialize_entry("tax_id_collection", value)?;
+        }
+        if let Some(value) = &self.ui_mode {
+            __map.serialize_entry("ui_mode", value)?;
+        }
+        if let Some(value) = &self.wallet_options {
+            __map.serialize_entry("wallet_options", value)?;
+        }
+        __map.end()
+    }
+}
 /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAdaptivePricing {
     /// `true` or `false`; sent as `adaptive_pricing[enabled]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 impl CreateCheckoutSessionAdaptivePricing {
@@ -11687,12 +13391,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionAdaptivePricing {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionAdaptivePricing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            __map.serialize_entry("enabled", value)?;
+        }
+        __map.end()
+    }
+}
 /// Configure actions after a Checkout Session has expired. You can't set this parameter if `ui_mode` is `elements`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAfterExpiration {
     /// A [`CreateCheckoutSessionAfterExpirationRecovery`]; sent as `after_expiration[recovery]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery: Option<CreateCheckoutSessionAfterExpirationRecovery>,
 }
 impl CreateCheckoutSessionAfterExpiration {
@@ -11710,11 +13423,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpiration {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionAfterExpiration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.recovery {
+            __map.serialize_entry("recovery", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/after_expiration/properties/recovery` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionAfterExpirationRecovery {
     /// `true` or `false`; sent as `after_expiration[recovery][allow_promotion_codes]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_promotion_codes: Option<bool>,
     /// `true` or `false`; sent as `after_expiration[recovery][enabled]`. Required.
     pub enabled: bool,
@@ -11738,13 +13460,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpirationRecover
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionAfterExpirationRecovery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.allow_promotion_codes {
+            __map.serialize_entry("allow_promotion_codes", value)?;
+        }
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.end()
+    }
+}
 /// Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionAutomaticTax {
     /// `true` or `false`; sent as `automatic_tax[enabled]`. Required.
     pub enabled: bool,
     /// A [`CreateCheckoutSessionAutomaticTaxLiability`]; sent as `automatic_tax[liability]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub liability: Option<CreateCheckoutSessionAutomaticTaxLiability>,
 }
 impl CreateCheckoutSessionAutomaticTax {
@@ -11763,14 +13495,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTax {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionAutomaticTax {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.liability {
+            __map.serialize_entry("liability", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/automatic_tax/properties/liability` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionAutomaticTaxLiability {
     /// Text; sent as `automatic_tax[liability][account]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// A [`ConnectAccountReferenceType`]; sent as `automatic_tax[liability][type]`. Required.
-    #[serde(rename = "type")]
     pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionAutomaticTaxLiability {
@@ -11789,30 +13530,34 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTaxLiability 
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionAutomaticTaxLiability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account {
+            __map.serialize_entry("account", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        __map.end()
+    }
+}
 /// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionBrandingSettings {
     /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[background_color]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<crate::Unsettable<String>>,
     /// A [`CreateCheckoutSessionBrandingSettingsBorderStyle`]; sent as `branding_settings[border_style]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_style: Option<CreateCheckoutSessionBrandingSettingsBorderStyle>,
     /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[button_color]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_color: Option<crate::Unsettable<String>>,
     /// Text; sent as `branding_settings[display_name]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// A [`CreateCheckoutSessionBrandingSettingsFontFamily`]; sent as `branding_settings[font_family]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_family: Option<CreateCheckoutSessionBrandingSettingsFontFamily>,
     /// A [`CreateCheckoutSessionBrandingSettingsIcon`]; sent as `branding_settings[icon]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<CreateCheckoutSessionBrandingSettingsIcon>,
     /// A [`CreateCheckoutSessionBrandingSettingsLogo`]; sent as `branding_settings[logo]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo: Option<CreateCheckoutSessionBrandingSettingsLogo>,
 }
 impl CreateCheckoutSessionBrandingSettings {
@@ -11834,6 +13579,34 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettings {
         __w.field("icon", &self.icon)?;
         __w.field("logo", &self.logo)?;
         Ok(())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionBrandingSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.background_color {
+            __map.serialize_entry("background_color", value)?;
+        }
+        if let Some(value) = &self.border_style {
+            __map.serialize_entry("border_style", value)?;
+        }
+        if let Some(value) = &self.button_color {
+            __map.serialize_entry("button_color", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            __map.serialize_entry("display_name", value)?;
+        }
+        if let Some(value) = &self.font_family {
+            __map.serialize_entry("font_family", value)?;
+        }
+        if let Some(value) = &self.icon {
+            __map.serialize_entry("icon", value)?;
+        }
+        if let Some(value) = &self.logo {
+            __map.serialize_entry("logo", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/border_style` (undocumented in the spec).
@@ -12107,16 +13880,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsFontFa
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/icon` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionBrandingSettingsIcon {
     /// Text; sent as `branding_settings[icon][file]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// A [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; sent as `branding_settings[icon][type]`. Required.
-    #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// Text; sent as `branding_settings[icon][url]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsIcon {
@@ -12140,17 +13910,28 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsIcon {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionBrandingSettingsIcon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.file {
+            __map.serialize_entry("file", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(value) = &self.url {
+            __map.serialize_entry("url", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/logo` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionBrandingSettingsLogo {
     /// Text; sent as `branding_settings[logo][file]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// A [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; sent as `branding_settings[logo][type]`. Required.
-    #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// Text; sent as `branding_settings[logo][url]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsLogo {
@@ -12174,20 +13955,31 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsLogo {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionBrandingSettingsLogo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.file {
+            __map.serialize_entry("file", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(value) = &self.url {
+            __map.serialize_entry("url", value)?;
+        }
+        __map.end()
+    }
+}
 /// Configure fields for the Checkout Session to gather active consent from customers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionConsentCollection {
     /// A [`CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement`]; sent as `consent_collection[payment_method_reuse_agreement]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_reuse_agreement: Option<
         CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement,
     >,
     /// A [`CheckoutSessionConsentCollectionPromotions`]; sent as `consent_collection[promotions]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotions: Option<CheckoutSessionConsentCollectionPromotions>,
     /// A [`CheckoutSessionConsentCollectionTermsOfService`]; sent as `consent_collection[terms_of_service]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
 }
 impl CreateCheckoutSessionConsentCollection {
@@ -12210,8 +14002,24 @@ impl crate::__private::FormValue for CreateCheckoutSessionConsentCollection {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionConsentCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.payment_method_reuse_agreement {
+            __map.serialize_entry("payment_method_reuse_agreement", value)?;
+        }
+        if let Some(value) = &self.promotions {
+            __map.serialize_entry("promotions", value)?;
+        }
+        if let Some(value) = &self.terms_of_service {
+            __map.serialize_entry("terms_of_service", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/payment_method_reuse_agreement` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
     /// A [`PaymentMethodReuseAgreementPosition`]; sent as `consent_collection[payment_method_reuse_agreement][position]`. Required.
     pub position: PaymentMethodReuseAgreementPosition,
@@ -12232,27 +14040,31 @@ for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("position", &self.position)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionCustomFields {
     /// A [`CreateCheckoutSessionCustomFieldsDropdown`]; sent as `custom_fields[][dropdown]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dropdown: Option<CreateCheckoutSessionCustomFieldsDropdown>,
     /// Text; sent as `custom_fields[][key]`. Required.
     pub key: String,
     /// A [`CreateCheckoutSessionCustomFieldsLabel`]; sent as `custom_fields[][label]`. Required.
     pub label: CreateCheckoutSessionCustomFieldsLabel,
     /// A [`CreateCheckoutSessionCustomFieldsNumeric`]; sent as `custom_fields[][numeric]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub numeric: Option<CreateCheckoutSessionCustomFieldsNumeric>,
     /// `true` or `false`; sent as `custom_fields[][optional]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
     /// A [`CreateCheckoutSessionCustomFieldsText`]; sent as `custom_fields[][text]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<CreateCheckoutSessionCustomFieldsText>,
     /// A [`CheckoutSessionCustomFieldsType`]; sent as `custom_fields[][type]`. Required.
-    #[serde(rename = "type")]
     pub type_: CheckoutSessionCustomFieldsType,
 }
 impl CreateCheckoutSessionCustomFields {
@@ -12288,11 +14100,32 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFields {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.dropdown {
+            __map.serialize_entry("dropdown", value)?;
+        }
+        __map.serialize_entry("key", &self.key)?;
+        __map.serialize_entry("label", &self.label)?;
+        if let Some(value) = &self.numeric {
+            __map.serialize_entry("numeric", value)?;
+        }
+        if let Some(value) = &self.optional {
+            __map.serialize_entry("optional", value)?;
+        }
+        if let Some(value) = &self.text {
+            __map.serialize_entry("text", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionCustomFieldsDropdown {
     /// Text; sent as `custom_fields[][dropdown][default_value]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
     /// A list, each item: a [`CreateCheckoutSessionCustomFieldsDropdownOptions`]; sent as `custom_fields[][dropdown][options]`. Required.
     pub options: Vec<CreateCheckoutSessionCustomFieldsDropdownOptions>,
@@ -12316,8 +14149,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdown {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomFieldsDropdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default_value {
+            __map.serialize_entry("default_value", value)?;
+        }
+        __map.serialize_entry("options", &self.options)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown/properties/options/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionCustomFieldsDropdownOptions {
     /// Text; sent as `custom_fields[][dropdown][options][][label]`. Required.
     pub label: String,
@@ -12343,13 +14187,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdownOp
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomFieldsDropdownOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("label", &self.label)?;
+        __map.serialize_entry("value", &self.value)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/label` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionCustomFieldsLabel {
     /// Text; sent as `custom_fields[][label][custom]`. Required.
     pub custom: String,
     /// A [`CheckoutSessionCustomFieldsLabelType`]; sent as `custom_fields[][label][type]`. Required.
-    #[serde(rename = "type")]
     pub type_: CheckoutSessionCustomFieldsLabelType,
 }
 impl CreateCheckoutSessionCustomFieldsLabel {
@@ -12374,18 +14226,24 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsLabel {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomFieldsLabel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("custom", &self.custom)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/numeric` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsNumeric {
     /// Text; sent as `custom_fields[][numeric][default_value]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
     /// An integer; sent as `custom_fields[][numeric][maximum_length]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_length: Option<i64>,
     /// An integer; sent as `custom_fields[][numeric][minimum_length]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
 }
 impl CreateCheckoutSessionCustomFieldsNumeric {
@@ -12405,18 +14263,31 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsNumeric {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomFieldsNumeric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default_value {
+            __map.serialize_entry("default_value", value)?;
+        }
+        if let Some(value) = &self.maximum_length {
+            __map.serialize_entry("maximum_length", value)?;
+        }
+        if let Some(value) = &self.minimum_length {
+            __map.serialize_entry("minimum_length", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/text` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsText {
     /// Text; sent as `custom_fields[][text][default_value]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
     /// An integer; sent as `custom_fields[][text][maximum_length]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_length: Option<i64>,
     /// An integer; sent as `custom_fields[][text][minimum_length]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
 }
 impl CreateCheckoutSessionCustomFieldsText {
@@ -12436,25 +14307,37 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsText {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomFieldsText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default_value {
+            __map.serialize_entry("default_value", value)?;
+        }
+        if let Some(value) = &self.maximum_length {
+            __map.serialize_entry("maximum_length", value)?;
+        }
+        if let Some(value) = &self.minimum_length {
+            __map.serialize_entry("minimum_length", value)?;
+        }
+        __map.end()
+    }
+}
 /// Display additional text for your customers using custom text. You can't set this parameter if `ui_mode` is `custom`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomText {
     /// A [`CreateCheckoutSessionCustomTextAfterSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[after_submit]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub after_submit: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextAfterSubmit>,
     >,
     /// A [`CreateCheckoutSessionCustomTextShippingAddress`], or `Unsettable::Unset` to clear it; sent as `custom_text[shipping_address]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextShippingAddress>,
     >,
     /// A [`CreateCheckoutSessionCustomTextSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[submit]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submit: Option<crate::Unsettable<CreateCheckoutSessionCustomTextSubmit>>,
     /// A [`CreateCheckoutSessionCustomTextTermsOfServiceAcceptance`], or `Unsettable::Unset` to clear it; sent as `custom_text[terms_of_service_acceptance]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms_of_service_acceptance: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextTermsOfServiceAcceptance>,
     >,
@@ -12477,8 +14360,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomText {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.after_submit {
+            __map.serialize_entry("after_submit", value)?;
+        }
+        if let Some(value) = &self.shipping_address {
+            __map.serialize_entry("shipping_address", value)?;
+        }
+        if let Some(value) = &self.submit {
+            __map.serialize_entry("submit", value)?;
+        }
+        if let Some(value) = &self.terms_of_service_acceptance {
+            __map.serialize_entry("terms_of_service_acceptance", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/after_submit/anyOf/0` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionCustomTextAfterSubmit {
     /// Text; sent as `custom_text[after_submit][message]`. Required.
     pub message: String,
@@ -12498,8 +14400,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextAfterSubmit 
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomTextAfterSubmit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/shipping_address/anyOf/0` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionCustomTextShippingAddress {
     /// Text; sent as `custom_text[shipping_address][message]`. Required.
     pub message: String,
@@ -12519,8 +14429,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextShippingAddr
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomTextShippingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/submit/anyOf/0` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionCustomTextSubmit {
     /// Text; sent as `custom_text[submit][message]`. Required.
     pub message: String,
@@ -12540,8 +14458,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextSubmit {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomTextSubmit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/terms_of_service_acceptance/anyOf/0` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
     /// Text; sent as `custom_text[terms_of_service_acceptance][message]`. Required.
     pub message: String,
@@ -12562,18 +14488,23 @@ for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        __map.end()
+    }
+}
 /// Controls what fields on Customer can be updated by the Checkout Session. Can only be provided when `customer` is provided.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomerUpdate {
     /// A [`AutoOrNever`]; sent as `customer_update[address]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<AutoOrNever>,
     /// A [`AutoOrNever`]; sent as `customer_update[name]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<AutoOrNever>,
     /// A [`AutoOrNever`]; sent as `customer_update[shipping]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<AutoOrNever>,
 }
 impl CreateCheckoutSessionCustomerUpdate {
@@ -12593,15 +14524,29 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdate {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionCustomerUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address {
+            __map.serialize_entry("address", value)?;
+        }
+        if let Some(value) = &self.name {
+            __map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.shipping {
+            __map.serialize_entry("shipping", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/discounts/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionDiscounts {
     /// Text; sent as `discounts[][coupon]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
     /// Text; sent as `discounts[][promotion_code]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_code: Option<String>,
 }
 impl CreateCheckoutSessionDiscounts {
@@ -12618,6 +14563,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionDiscounts {
         __w.field("coupon", &self.coupon)?;
         __w.field("promotion_code", &self.promotion_code)?;
         Ok(())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionDiscounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.coupon {
+            __map.serialize_entry("coupon", value)?;
+        }
+        if let Some(value) = &self.promotion_code {
+            __map.serialize_entry("promotion_code", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/excluded_payment_method_types/items` (undocumented in the spec).
@@ -12912,12 +14870,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionExcludedPaymentMethodT
     }
 }
 /// Generate a post-purchase Invoice for one-time payments.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionInvoiceCreation {
     /// `true` or `false`; sent as `invoice_creation[enabled]`. Required.
     pub enabled: bool,
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceData`]; sent as `invoice_creation[invoice_data]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_data: Option<CreateCheckoutSessionInvoiceCreationInvoiceData>,
 }
 impl CreateCheckoutSessionInvoiceCreation {
@@ -12939,34 +14896,38 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreation {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionInvoiceCreation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.invoice_data {
+            __map.serialize_entry("invoice_data", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
     /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][account_tax_ids]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_tax_ids: Option<crate::Unsettable<Vec<String>>>,
     /// A list, each item: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][custom_fields]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<
         crate::Unsettable<
             Vec<CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields>,
         >,
     >,
     /// Text; sent as `invoice_creation[invoice_data][description]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Text; sent as `invoice_creation[invoice_data][footer]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<String>,
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer`]; sent as `invoice_creation[invoice_data][issuer]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer>,
     /// Keys (strings) to values: text; sent as `invoice_creation[invoice_data][metadata]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][rendering_options]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rendering_options: Option<
         crate::Unsettable<
             CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions,
@@ -12994,8 +14955,36 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreationInvoice
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account_tax_ids {
+            __map.serialize_entry("account_tax_ids", value)?;
+        }
+        if let Some(value) = &self.custom_fields {
+            __map.serialize_entry("custom_fields", value)?;
+        }
+        if let Some(value) = &self.description {
+            __map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.footer {
+            __map.serialize_entry("footer", value)?;
+        }
+        if let Some(value) = &self.issuer {
+            __map.serialize_entry("issuer", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.rendering_options {
+            __map.serialize_entry("rendering_options", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/custom_fields/anyOf/0/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
     /// Text; sent as `invoice_creation[invoice_data][custom_fields][][name]`. Required.
     pub name: String,
@@ -13022,14 +15011,21 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("value", &self.value)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/issuer` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
     /// Text; sent as `invoice_creation[invoice_data][issuer][account]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// A [`ConnectAccountReferenceType`]; sent as `invoice_creation[invoice_data][issuer][type]`. Required.
-    #[serde(rename = "type")]
     pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
@@ -13049,17 +15045,26 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account {
+            __map.serialize_entry("account", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay`]; sent as `invoice_creation[invoice_data][rendering_options][amount_tax_display]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_tax_display: Option<
         CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay,
     >,
     /// Text; sent as `invoice_creation[invoice_data][rendering_options][template]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
@@ -13077,6 +15082,20 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
         __w.field("amount_tax_display", &self.amount_tax_display)?;
         __w.field("template", &self.template)?;
         Ok(())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount_tax_display {
+            __map.serialize_entry("amount_tax_display", value)?;
+        }
+        if let Some(value) = &self.template {
+            __map.serialize_entry("template", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0/properties/amount_tax_display` (undocumented in the spec).
@@ -13179,29 +15198,22 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionLineItems {
     /// A [`CreateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustable_quantity: Option<CreateCheckoutSessionLineItemsAdjustableQuantity>,
     /// A list, each item: text; sent as `line_items[][dynamic_tax_rates]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_tax_rates: Option<Vec<String>>,
     /// Keys (strings) to values: text; sent as `line_items[][metadata]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `line_items[][price]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// A [`CreateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_data: Option<CreateCheckoutSessionLineItemsPriceData>,
     /// An integer; sent as `line_items[][quantity]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// A list, each item: text; sent as `line_items[][tax_rates]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rates: Option<Vec<String>>,
 }
 impl CreateCheckoutSessionLineItems {
@@ -13225,16 +15237,42 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItems {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionLineItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.adjustable_quantity {
+            __map.serialize_entry("adjustable_quantity", value)?;
+        }
+        if let Some(value) = &self.dynamic_tax_rates {
+            __map.serialize_entry("dynamic_tax_rates", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.price {
+            __map.serialize_entry("price", value)?;
+        }
+        if let Some(value) = &self.price_data {
+            __map.serialize_entry("price_data", value)?;
+        }
+        if let Some(value) = &self.quantity {
+            __map.serialize_entry("quantity", value)?;
+        }
+        if let Some(value) = &self.tax_rates {
+            __map.serialize_entry("tax_rates", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionLineItemsAdjustableQuantity {
     /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
     /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<i64>,
     /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<i64>,
 }
 impl CreateCheckoutSessionLineItemsAdjustableQuantity {
@@ -13258,28 +15296,36 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsAdjustableQua
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionLineItemsAdjustableQuantity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.maximum {
+            __map.serialize_entry("maximum", value)?;
+        }
+        if let Some(value) = &self.minimum {
+            __map.serialize_entry("minimum", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionLineItemsPriceData {
     /// Text; sent as `line_items[][price_data][currency]`. Required.
     pub currency: String,
     /// Text; sent as `line_items[][price_data][product]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// A [`CreateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_data: Option<CreateCheckoutSessionLineItemsPriceDataProductData>,
     /// A [`CreateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring: Option<CreateCheckoutSessionLineItemsPriceDataRecurring>,
     /// A [`TaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
     /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
     /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_decimal: Option<String>,
 }
 impl CreateCheckoutSessionLineItemsPriceData {
@@ -13311,25 +15357,46 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceData {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionLineItemsPriceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("currency", &self.currency)?;
+        if let Some(value) = &self.product {
+            __map.serialize_entry("product", value)?;
+        }
+        if let Some(value) = &self.product_data {
+            __map.serialize_entry("product_data", value)?;
+        }
+        if let Some(value) = &self.recurring {
+            __map.serialize_entry("recurring", value)?;
+        }
+        if let Some(value) = &self.tax_behavior {
+            __map.serialize_entry("tax_behavior", value)?;
+        }
+        if let Some(value) = &self.unit_amount {
+            __map.serialize_entry("unit_amount", value)?;
+        }
+        if let Some(value) = &self.unit_amount_decimal {
+            __map.serialize_entry("unit_amount_decimal", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionLineItemsPriceDataProductData {
     /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
     /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
     pub name: String,
     /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
     /// Text; sent as `line_items[][price_data][product_data][unit_label]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
 }
 impl CreateCheckoutSessionLineItemsPriceDataProductData {
@@ -13359,13 +15426,35 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataProd
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionLineItemsPriceDataProductData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            __map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.images {
+            __map.serialize_entry("images", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.tax_code {
+            __map.serialize_entry("tax_code", value)?;
+        }
+        if let Some(value) = &self.unit_label {
+            __map.serialize_entry("unit_label", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionLineItemsPriceDataRecurring {
     /// A [`RecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
 }
 impl CreateCheckoutSessionLineItemsPriceDataRecurring {
@@ -13387,12 +15476,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataRecu
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionLineItemsPriceDataRecurring {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("interval", &self.interval)?;
+        if let Some(value) = &self.interval_count {
+            __map.serialize_entry("interval_count", value)?;
+        }
+        __map.end()
+    }
+}
 /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](/api/payment_intents/object), [Invoices](/api/invoices/object), and [Subscriptions](/api/subscriptions/object).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionManagedPayments {
     /// `true` or `false`; sent as `managed_payments[enabled]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 impl CreateCheckoutSessionManagedPayments {
@@ -13410,6 +15509,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionManagedPayments {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionManagedPayments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            __map.serialize_entry("enabled", value)?;
+        }
+        __map.end()
+    }
+}
 /// Controls name collection settings for the session.
 ///
 /// You can configure Checkout to collect your customers' business names, individual names, or both. Each name field can be either required or optional.
@@ -13417,14 +15526,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionManagedPayments {
 /// If a [Customer](https://docs.stripe.com/api/customers) is created or provided, the names can be saved to the Customer object as well.
 ///
 /// You can't set this parameter if `ui_mode` is `custom`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionNameCollection {
     /// A [`CreateCheckoutSessionNameCollectionBusiness`]; sent as `name_collection[business]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business: Option<CreateCheckoutSessionNameCollectionBusiness>,
     /// A [`CreateCheckoutSessionNameCollectionIndividual`]; sent as `name_collection[individual]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub individual: Option<CreateCheckoutSessionNameCollectionIndividual>,
 }
 impl CreateCheckoutSessionNameCollection {
@@ -13443,13 +15550,25 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollection {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionNameCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.business {
+            __map.serialize_entry("business", value)?;
+        }
+        if let Some(value) = &self.individual {
+            __map.serialize_entry("individual", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/business` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionNameCollectionBusiness {
     /// `true` or `false`; sent as `name_collection[business][enabled]`. Required.
     pub enabled: bool,
     /// `true` or `false`; sent as `name_collection[business][optional]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
 }
 impl CreateCheckoutSessionNameCollectionBusiness {
@@ -13468,13 +15587,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionBusiness
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionNameCollectionBusiness {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.optional {
+            __map.serialize_entry("optional", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/individual` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionNameCollectionIndividual {
     /// `true` or `false`; sent as `name_collection[individual][enabled]`. Required.
     pub enabled: bool,
     /// `true` or `false`; sent as `name_collection[individual][optional]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
 }
 impl CreateCheckoutSessionNameCollectionIndividual {
@@ -13493,11 +15622,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionIndividu
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionNameCollectionIndividual {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.optional {
+            __map.serialize_entry("optional", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionOptionalItems {
     /// A [`CreateCheckoutSessionOptionalItemsAdjustableQuantity`]; sent as `optional_items[][adjustable_quantity]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustable_quantity: Option<
         CreateCheckoutSessionOptionalItemsAdjustableQuantity,
     >,
@@ -13527,16 +15666,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionOptionalItems {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionOptionalItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.adjustable_quantity {
+            __map.serialize_entry("adjustable_quantity", value)?;
+        }
+        __map.serialize_entry("price", &self.price)?;
+        __map.serialize_entry("quantity", &self.quantity)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items/properties/adjustable_quantity` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionOptionalItemsAdjustableQuantity {
     /// `true` or `false`; sent as `optional_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
     /// An integer; sent as `optional_items[][adjustable_quantity][maximum]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<i64>,
     /// An integer; sent as `optional_items[][adjustable_quantity][minimum]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<i64>,
 }
 impl CreateCheckoutSessionOptionalItemsAdjustableQuantity {
@@ -13561,45 +15710,47 @@ for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.maximum {
+            __map.serialize_entry("maximum", value)?;
+        }
+        if let Some(value) = &self.minimum {
+            __map.serialize_entry("minimum", value)?;
+        }
+        __map.end()
+    }
+}
 /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentIntentData {
     /// An integer; sent as `payment_intent_data[application_fee_amount]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_fee_amount: Option<i64>,
     /// A [`CreateCheckoutSessionPaymentIntentDataCaptureMethod`]; sent as `payment_intent_data[capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CreateCheckoutSessionPaymentIntentDataCaptureMethod>,
     /// Text; sent as `payment_intent_data[description]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Keys (strings) to values: text; sent as `payment_intent_data[metadata]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `payment_intent_data[on_behalf_of]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
     /// Text; sent as `payment_intent_data[receipt_email]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_email: Option<String>,
     /// A [`OffSessionOrOnSession`]; sent as `payment_intent_data[setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<OffSessionOrOnSession>,
     /// A [`CreateCheckoutSessionPaymentIntentDataShipping`]; sent as `payment_intent_data[shipping]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<CreateCheckoutSessionPaymentIntentDataShipping>,
     /// Text; sent as `payment_intent_data[statement_descriptor]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
     /// Text; sent as `payment_intent_data[statement_descriptor_suffix]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix: Option<String>,
     /// A [`CreateCheckoutSessionPaymentIntentDataTransferData`]; sent as `payment_intent_data[transfer_data]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_data: Option<CreateCheckoutSessionPaymentIntentDataTransferData>,
     /// Text; sent as `payment_intent_data[transfer_group]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_group: Option<String>,
 }
 impl CreateCheckoutSessionPaymentIntentData {
@@ -13626,6 +15777,49 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentData {
         __w.field("transfer_data", &self.transfer_data)?;
         __w.field("transfer_group", &self.transfer_group)?;
         Ok(())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentIntentData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.application_fee_amount {
+            __map.serialize_entry("application_fee_amount", value)?;
+        }
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.description {
+            __map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.on_behalf_of {
+            __map.serialize_entry("on_behalf_of", value)?;
+        }
+        if let Some(value) = &self.receipt_email {
+            __map.serialize_entry("receipt_email", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.shipping {
+            __map.serialize_entry("shipping", value)?;
+        }
+        if let Some(value) = &self.statement_descriptor {
+            __map.serialize_entry("statement_descriptor", value)?;
+        }
+        if let Some(value) = &self.statement_descriptor_suffix {
+            __map.serialize_entry("statement_descriptor_suffix", value)?;
+        }
+        if let Some(value) = &self.transfer_data {
+            __map.serialize_entry("transfer_data", value)?;
+        }
+        if let Some(value) = &self.transfer_group {
+            __map.serialize_entry("transfer_group", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/capture_method` (undocumented in the spec).
@@ -13769,20 +15963,17 @@ impl crate::__private::FormValue for OffSessionOrOnSession {
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionPaymentIntentDataShipping {
     /// A [`CreateCheckoutSessionPaymentIntentDataShippingAddress`]; sent as `payment_intent_data[shipping][address]`. Required.
     pub address: CreateCheckoutSessionPaymentIntentDataShippingAddress,
     /// Text; sent as `payment_intent_data[shipping][carrier]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][name]`. Required.
     pub name: String,
     /// Text; sent as `payment_intent_data[shipping][phone]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][tracking_number]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
 }
 impl CreateCheckoutSessionPaymentIntentDataShipping {
@@ -13813,25 +16004,38 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataShipp
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataShipping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("address", &self.address)?;
+        if let Some(value) = &self.carrier {
+            __map.serialize_entry("carrier", value)?;
+        }
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.phone {
+            __map.serialize_entry("phone", value)?;
+        }
+        if let Some(value) = &self.tracking_number {
+            __map.serialize_entry("tracking_number", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping/properties/address` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionPaymentIntentDataShippingAddress {
     /// Text; sent as `payment_intent_data[shipping][address][city]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][country]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][line1]`. Required.
     pub line1: String,
     /// Text; sent as `payment_intent_data[shipping][address][line2]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][postal_code]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][state]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 impl CreateCheckoutSessionPaymentIntentDataShippingAddress {
@@ -13862,11 +16066,33 @@ for CreateCheckoutSessionPaymentIntentDataShippingAddress {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataShippingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.city {
+            __map.serialize_entry("city", value)?;
+        }
+        if let Some(value) = &self.country {
+            __map.serialize_entry("country", value)?;
+        }
+        __map.serialize_entry("line1", &self.line1)?;
+        if let Some(value) = &self.line2 {
+            __map.serialize_entry("line2", value)?;
+        }
+        if let Some(value) = &self.postal_code {
+            __map.serialize_entry("postal_code", value)?;
+        }
+        if let Some(value) = &self.state {
+            __map.serialize_entry("state", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/transfer_data` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionPaymentIntentDataTransferData {
     /// An integer; sent as `payment_intent_data[transfer_data][amount]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Text; sent as `payment_intent_data[transfer_data][destination]`. Required.
     pub destination: String,
@@ -13890,12 +16116,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataTrans
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataTransferData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            __map.serialize_entry("amount", value)?;
+        }
+        __map.serialize_entry("destination", &self.destination)?;
+        __map.end()
+    }
+}
 /// This parameter allows you to set some attributes on the payment method created during a Checkout session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodData {
     /// A [`AlwaysOrLimitedOrUnspecified`]; sent as `payment_method_data[allow_redisplay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_redisplay: Option<AlwaysOrLimitedOrUnspecified>,
 }
 impl CreateCheckoutSessionPaymentMethodData {
@@ -13913,157 +16149,119 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodData {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.allow_redisplay {
+            __map.serialize_entry("allow_redisplay", value)?;
+        }
+        __map.end()
+    }
+}
 /// Payment-method-specific configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptions {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebit`]; sent as `payment_method_options[acss_debit]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acss_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAcssDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAffirm`]; sent as `payment_method_options[affirm]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affirm: Option<CreateCheckoutSessionPaymentMethodOptionsAffirm>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay`]; sent as `payment_method_options[afterpay_clearpay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub afterpay_clearpay: Option<
         CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAlipay`]; sent as `payment_method_options[alipay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alipay: Option<CreateCheckoutSessionPaymentMethodOptionsAlipay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAlma`]; sent as `payment_method_options[alma]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alma: Option<CreateCheckoutSessionPaymentMethodOptionsAlma>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAmazonPay`]; sent as `payment_method_options[amazon_pay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amazon_pay: Option<CreateCheckoutSessionPaymentMethodOptionsAmazonPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit`]; sent as `payment_method_options[au_becs_debit]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub au_becs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebit`]; sent as `payment_method_options[bacs_debit]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bacs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsBacsDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBancontact`]; sent as `payment_method_options[bancontact]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bancontact: Option<CreateCheckoutSessionPaymentMethodOptionsBancontact>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBillie`]; sent as `payment_method_options[billie]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billie: Option<CreateCheckoutSessionPaymentMethodOptionsBillie>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBoleto`]; sent as `payment_method_options[boleto]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub boleto: Option<CreateCheckoutSessionPaymentMethodOptionsBoleto>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCard`]; sent as `payment_method_options[card]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCheckoutSessionPaymentMethodOptionsCard>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCashapp`]; sent as `payment_method_options[cashapp]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cashapp: Option<CreateCheckoutSessionPaymentMethodOptionsCashapp>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCrypto`]; sent as `payment_method_options[crypto]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crypto: Option<CreateCheckoutSessionPaymentMethodOptionsCrypto>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalance`]; sent as `payment_method_options[customer_balance]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_balance: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalance,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsDemoPay`]; sent as `payment_method_options[demo_pay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub demo_pay: Option<CreateCheckoutSessionPaymentMethodOptionsDemoPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsEps`]; sent as `payment_method_options[eps]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eps: Option<CreateCheckoutSessionPaymentMethodOptionsEps>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsFpx`]; sent as `payment_method_options[fpx]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fpx: Option<CreateCheckoutSessionPaymentMethodOptionsFpx>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsGiropay`]; sent as `payment_method_options[giropay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub giropay: Option<CreateCheckoutSessionPaymentMethodOptionsGiropay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsGrabpay`]; sent as `payment_method_options[grabpay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grabpay: Option<CreateCheckoutSessionPaymentMethodOptionsGrabpay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsIdeal`]; sent as `payment_method_options[ideal]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ideal: Option<CreateCheckoutSessionPaymentMethodOptionsIdeal>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKakaoPay`]; sent as `payment_method_options[kakao_pay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kakao_pay: Option<CreateCheckoutSessionPaymentMethodOptionsKakaoPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarna`]; sent as `payment_method_options[klarna]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub klarna: Option<CreateCheckoutSessionPaymentMethodOptionsKlarna>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKonbini`]; sent as `payment_method_options[konbini]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub konbini: Option<CreateCheckoutSessionPaymentMethodOptionsKonbini>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKrCard`]; sent as `payment_method_options[kr_card]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kr_card: Option<CreateCheckoutSessionPaymentMethodOptionsKrCard>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsLink`]; sent as `payment_method_options[link]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CreateCheckoutSessionPaymentMethodOptionsLink>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsMobilepay`]; sent as `payment_method_options[mobilepay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobilepay: Option<CreateCheckoutSessionPaymentMethodOptionsMobilepay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsMultibanco`]; sent as `payment_method_options[multibanco]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multibanco: Option<CreateCheckoutSessionPaymentMethodOptionsMultibanco>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsNaverPay`]; sent as `payment_method_options[naver_pay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub naver_pay: Option<CreateCheckoutSessionPaymentMethodOptionsNaverPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsOxxo`]; sent as `payment_method_options[oxxo]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oxxo: Option<CreateCheckoutSessionPaymentMethodOptionsOxxo>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsP24`]; sent as `payment_method_options[p24]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p24: Option<CreateCheckoutSessionPaymentMethodOptionsP24>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPayByBank`]; sent as `payment_method_options[pay_by_bank]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_by_bank: Option<CreateCheckoutSessionPaymentMethodOptionsPayByBank>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPayco`]; sent as `payment_method_options[payco]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payco: Option<CreateCheckoutSessionPaymentMethodOptionsPayco>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaynow`]; sent as `payment_method_options[paynow]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paynow: Option<CreateCheckoutSessionPaymentMethodOptionsPaynow>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypal`]; sent as `payment_method_options[paypal]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paypal: Option<CreateCheckoutSessionPaymentMethodOptionsPaypal>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPayto`]; sent as `payment_method_options[payto]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payto: Option<CreateCheckoutSessionPaymentMethodOptionsPayto>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPix`]; sent as `payment_method_options[pix]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pix: Option<CreateCheckoutSessionPaymentMethodOptionsPix>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsRevolutPay`]; sent as `payment_method_options[revolut_pay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revolut_pay: Option<CreateCheckoutSessionPaymentMethodOptionsRevolutPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSamsungPay`]; sent as `payment_method_options[samsung_pay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub samsung_pay: Option<CreateCheckoutSessionPaymentMethodOptionsSamsungPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSatispay`]; sent as `payment_method_options[satispay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub satispay: Option<CreateCheckoutSessionPaymentMethodOptionsSatispay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsScalapay`]; sent as `payment_method_options[scalapay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalapay: Option<CreateCheckoutSessionPaymentMethodOptionsScalapay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebit`]; sent as `payment_method_options[sepa_debit]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sepa_debit: Option<CreateCheckoutSessionPaymentMethodOptionsSepaDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSofort`]; sent as `payment_method_options[sofort]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sofort: Option<CreateCheckoutSessionPaymentMethodOptionsSofort>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSwish`]; sent as `payment_method_options[swish]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub swish: Option<CreateCheckoutSessionPaymentMethodOptionsSwish>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsTwint`]; sent as `payment_method_options[twint]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub twint: Option<CreateCheckoutSessionPaymentMethodOptionsTwint>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUpi`]; sent as `payment_method_options[upi]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upi: Option<CreateCheckoutSessionPaymentMethodOptionsUpi>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccount`]; sent as `payment_method_options[us_bank_account]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CreateCheckoutSessionPaymentMethodOptionsUsBankAccount>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPay`]; sent as `payment_method_options[wechat_pay]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wechat_pay: Option<CreateCheckoutSessionPaymentMethodOptionsWechatPay>,
 }
 impl CreateCheckoutSessionPaymentMethodOptions {
@@ -14128,26 +16326,172 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptions {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.acss_debit {
+            __map.serialize_entry("acss_debit", value)?;
+        }
+        if let Some(value) = &self.affirm {
+            __map.serialize_entry("affirm", value)?;
+        }
+        if let Some(value) = &self.afterpay_clearpay {
+            __map.serialize_entry("afterpay_clearpay", value)?;
+        }
+        if let Some(value) = &self.alipay {
+            __map.serialize_entry("alipay", value)?;
+        }
+        if let Some(value) = &self.alma {
+            __map.serialize_entry("alma", value)?;
+        }
+        if let Some(value) = &self.amazon_pay {
+            __map.serialize_entry("amazon_pay", value)?;
+        }
+        if let Some(value) = &self.au_becs_debit {
+            __map.serialize_entry("au_becs_debit", value)?;
+        }
+        if let Some(value) = &self.bacs_debit {
+            __map.serialize_entry("bacs_debit", value)?;
+        }
+        if let Some(value) = &self.bancontact {
+            __map.serialize_entry("bancontact", value)?;
+        }
+        if let Some(value) = &self.billie {
+            __map.serialize_entry("billie", value)?;
+        }
+        if let Some(value) = &self.boleto {
+            __map.serialize_entry("boleto", value)?;
+        }
+        if let Some(value) = &self.card {
+            __map.serialize_entry("card", value)?;
+        }
+        if let Some(value) = &self.cashapp {
+            __map.serialize_entry("cashapp", value)?;
+        }
+        if let Some(value) = &self.crypto {
+            __map.serialize_entry("crypto", value)?;
+        }
+        if let Some(value) = &self.customer_balance {
+            __map.serialize_entry("customer_balance", value)?;
+        }
+        if let Some(value) = &self.demo_pay {
+            __map.serialize_entry("demo_pay", value)?;
+        }
+        if let Some(value) = &self.eps {
+            __map.serialize_entry("eps", value)?;
+        }
+        if let Some(value) = &self.fpx {
+            __map.serialize_entry("fpx", value)?;
+        }
+        if let Some(value) = &self.giropay {
+            __map.serialize_entry("giropay", value)?;
+        }
+        if let Some(value) = &self.grabpay {
+            __map.serialize_entry("grabpay", value)?;
+        }
+        if let Some(value) = &self.ideal {
+            __map.serialize_entry("ideal", value)?;
+        }
+        if let Some(value) = &self.kakao_pay {
+            __map.serialize_entry("kakao_pay", value)?;
+        }
+        if let Some(value) = &self.klarna {
+            __map.serialize_entry("klarna", value)?;
+        }
+        if let Some(value) = &self.konbini {
+            __map.serialize_entry("konbini", value)?;
+        }
+        if let Some(value) = &self.kr_card {
+            __map.serialize_entry("kr_card", value)?;
+        }
+        if let Some(value) = &self.link {
+            __map.serialize_entry("link", value)?;
+        }
+        if let Some(value) = &self.mobilepay {
+            __map.serialize_entry("mobilepay", value)?;
+        }
+        if let Some(value) = &self.multibanco {
+            __map.serialize_entry("multibanco", value)?;
+        }
+        if let Some(value) = &self.naver_pay {
+            __map.serialize_entry("naver_pay", value)?;
+        }
+        if let Some(value) = &self.oxxo {
+            __map.serialize_entry("oxxo", value)?;
+        }
+        if let Some(value) = &self.p24 {
+            __map.serialize_entry("p24", value)?;
+        }
+        if let Some(value) = &self.pay_by_bank {
+            __map.serialize_entry("pay_by_bank", value)?;
+        }
+        if let Some(value) = &self.payco {
+            __map.serialize_entry("payco", value)?;
+        }
+        if let Some(value) = &self.paynow {
+            __map.serialize_entry("paynow", value)?;
+        }
+        if let Some(value) = &self.paypal {
+            __map.serialize_entry("paypal", value)?;
+        }
+        if let Some(value) = &self.payto {
+            __map.serialize_entry("payto", value)?;
+        }
+        if let Some(value) = &self.pix {
+            __map.serialize_entry("pix", value)?;
+        }
+        if let Some(value) = &self.revolut_pay {
+            __map.serialize_entry("revolut_pay", value)?;
+        }
+        if let Some(value) = &self.samsung_pay {
+            __map.serialize_entry("samsung_pay", value)?;
+        }
+        if let Some(value) = &self.satispay {
+            __map.serialize_entry("satispay", value)?;
+        }
+        if let Some(value) = &self.scalapay {
+            __map.serialize_entry("scalapay", value)?;
+        }
+        if let Some(value) = &self.sepa_debit {
+            __map.serialize_entry("sepa_debit", value)?;
+        }
+        if let Some(value) = &self.sofort {
+            __map.serialize_entry("sofort", value)?;
+        }
+        if let Some(value) = &self.swish {
+            __map.serialize_entry("swish", value)?;
+        }
+        if let Some(value) = &self.twint {
+            __map.serialize_entry("twint", value)?;
+        }
+        if let Some(value) = &self.upi {
+            __map.serialize_entry("upi", value)?;
+        }
+        if let Some(value) = &self.us_bank_account {
+            __map.serialize_entry("us_bank_account", value)?;
+        }
+        if let Some(value) = &self.wechat_pay {
+            __map.serialize_entry("wechat_pay", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
     /// A [`CheckoutAcssDebitPaymentMethodOptionsCurrency`]; sent as `payment_method_options[acss_debit][currency]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions`]; sent as `payment_method_options[acss_debit][mandate_options]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[acss_debit][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[acss_debit][target_date]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// A [`VerificationMethod`]; sent as `payment_method_options[acss_debit][verification_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<VerificationMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
@@ -14169,24 +16513,41 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAc
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            __map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.target_date {
+            __map.serialize_entry("target_date", value)?;
+        }
+        if let Some(value) = &self.verification_method {
+            __map.serialize_entry("verification_method", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/mandate_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[acss_debit][mandate_options][custom_mandate_url]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_mandate_url: Option<crate::Unsettable<String>>,
     /// A list, each item: a [`AcssDebitMandateOptionsDefaultFor`]; sent as `payment_method_options[acss_debit][mandate_options][default_for]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
     /// Text; sent as `payment_method_options[acss_debit][mandate_options][interval_description]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_description: Option<String>,
     /// A [`AcssDebitMandateOptionsPaymentSchedule`]; sent as `payment_method_options[acss_debit][mandate_options][payment_schedule]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<AcssDebitMandateOptionsPaymentSchedule>,
     /// A [`AcssDebitMandateOptionsTransactionType`]; sent as `payment_method_options[acss_debit][mandate_options][transaction_type]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
@@ -14209,15 +16570,36 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.custom_mandate_url {
+            __map.serialize_entry("custom_mandate_url", value)?;
+        }
+        if let Some(value) = &self.default_for {
+            __map.serialize_entry("default_for", value)?;
+        }
+        if let Some(value) = &self.interval_description {
+            __map.serialize_entry("interval_description", value)?;
+        }
+        if let Some(value) = &self.payment_schedule {
+            __map.serialize_entry("payment_schedule", value)?;
+        }
+        if let Some(value) = &self.transaction_type {
+            __map.serialize_entry("transaction_type", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/affirm` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAffirm {
     /// A [`CaptureMethod`]; sent as `payment_method_options[affirm][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[affirm][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAffirm {
@@ -14236,15 +16618,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAf
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAffirm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/afterpay_clearpay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[afterpay_clearpay][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[afterpay_clearpay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
@@ -14264,12 +16657,24 @@ for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alipay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlipay {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[alipay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAlipay {
@@ -14287,12 +16692,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAlipay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alma` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlma {
     /// A [`CaptureMethod`]; sent as `payment_method_options[alma][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAlma {
@@ -14310,15 +16724,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAlma {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[amazon_pay][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[amazon_pay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
@@ -14337,15 +16759,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAm
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/au_becs_debit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[au_becs_debit][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Text; sent as `payment_method_options[au_becs_debit][target_date]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
@@ -14365,20 +16798,30 @@ for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.target_date {
+            __map.serialize_entry("target_date", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions`]; sent as `payment_method_options[bacs_debit][mandate_options]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[bacs_debit][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[bacs_debit][target_date]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
@@ -14398,12 +16841,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBa
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.target_date {
+            __map.serialize_entry("target_date", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit/properties/mandate_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[bacs_debit][mandate_options][reference_prefix]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<crate::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
@@ -14422,12 +16880,22 @@ for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reference_prefix {
+            __map.serialize_entry("reference_prefix", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bancontact` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBancontact {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[bancontact][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBancontact {
@@ -14446,12 +16914,21 @@ for CreateCheckoutSessionPaymentMethodOptionsBancontact {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBancontact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/billie` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBillie {
     /// A [`CaptureMethod`]; sent as `payment_method_options[billie][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBillie {
@@ -14469,15 +16946,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBi
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBillie {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/boleto` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBoleto {
     /// An integer; sent as `payment_method_options[boleto][expires_after_days]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[boleto][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBoleto {
@@ -14496,42 +16981,44 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBo
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBoleto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expires_after_days {
+            __map.serialize_entry("expires_after_days", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
     /// A [`CaptureMethod`]; sent as `payment_method_options[card][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`]; sent as `payment_method_options[card][installments]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub installments: Option<CreateCheckoutSessionPaymentMethodOptionsCardInstallments>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_extended_authorization]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_extended_authorization: Option<IfAvailableOrNever>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_incremental_authorization]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_incremental_authorization: Option<IfAvailableOrNever>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_multicapture]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_multicapture: Option<IfAvailableOrNever>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_overcapture]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_overcapture: Option<IfAvailableOrNever>,
     /// A [`RequestThreeDSecure`]; sent as `payment_method_options[card][request_three_d_secure]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_three_d_secure: Option<RequestThreeDSecure>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCardRestrictions`]; sent as `payment_method_options[card][restrictions]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<CreateCheckoutSessionPaymentMethodOptionsCardRestrictions>,
     /// A [`OffSessionOrOnSession`]; sent as `payment_method_options[card][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<OffSessionOrOnSession>,
     /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kana]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kana: Option<String>,
     /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kanji]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCard {
@@ -14571,12 +17058,51 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.installments {
+            __map.serialize_entry("installments", value)?;
+        }
+        if let Some(value) = &self.request_extended_authorization {
+            __map.serialize_entry("request_extended_authorization", value)?;
+        }
+        if let Some(value) = &self.request_incremental_authorization {
+            __map.serialize_entry("request_incremental_authorization", value)?;
+        }
+        if let Some(value) = &self.request_multicapture {
+            __map.serialize_entry("request_multicapture", value)?;
+        }
+        if let Some(value) = &self.request_overcapture {
+            __map.serialize_entry("request_overcapture", value)?;
+        }
+        if let Some(value) = &self.request_three_d_secure {
+            __map.serialize_entry("request_three_d_secure", value)?;
+        }
+        if let Some(value) = &self.restrictions {
+            __map.serialize_entry("restrictions", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.statement_descriptor_suffix_kana {
+            __map.serialize_entry("statement_descriptor_suffix_kana", value)?;
+        }
+        if let Some(value) = &self.statement_descriptor_suffix_kanji {
+            __map.serialize_entry("statement_descriptor_suffix_kanji", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/installments` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
     /// `true` or `false`; sent as `payment_method_options[card][installments][enabled]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
@@ -14595,12 +17121,21 @@ for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            __map.serialize_entry("enabled", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/restrictions` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
     /// A list, each item: a [`RestrictionsBrandsBlocked`]; sent as `payment_method_options[card][restrictions][brands_blocked]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
@@ -14619,15 +17154,23 @@ for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.brands_blocked {
+            __map.serialize_entry("brands_blocked", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/cashapp` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCashapp {
     /// A [`CaptureMethod`]; sent as `payment_method_options[cashapp][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[cashapp][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCashapp {
@@ -14646,12 +17189,24 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCashapp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/crypto` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCrypto {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[crypto][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCrypto {
@@ -14669,20 +17224,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCr
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCrypto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer,
     >,
     /// A [`FundingType`]; sent as `payment_method_options[customer_balance][funding_type]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub funding_type: Option<FundingType>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[customer_balance][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
@@ -14703,19 +17265,32 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bank_transfer {
+            __map.serialize_entry("bank_transfer", value)?;
+        }
+        if let Some(value) = &self.funding_type {
+            __map.serialize_entry("funding_type", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eu_bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
     >,
     /// A list, each item: a [`RequestedAddressTypes`]; sent as `payment_method_options[customer_balance][bank_transfer][requested_address_types]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
     /// A [`CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType`]; sent as `payment_method_options[customer_balance][bank_transfer][type]`. Required.
-    #[serde(rename = "type")]
     pub type_: CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
@@ -14742,8 +17317,23 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.eu_bank_transfer {
+            __map.serialize_entry("eu_bank_transfer", value)?;
+        }
+        if let Some(value) = &self.requested_address_types {
+            __map.serialize_entry("requested_address_types", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer/properties/eu_bank_transfer` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
     /// Text; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer][country]`. Required.
     pub country: String,
@@ -14764,12 +17354,20 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTr
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("country", &self.country)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/demo_pay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsDemoPay {
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[demo_pay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsDemoPay {
@@ -14787,12 +17385,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsDe
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsDemoPay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/eps` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsEps {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[eps][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsEps {
@@ -14810,12 +17417,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsEp
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsEps {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/fpx` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsFpx {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[fpx][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsFpx {
@@ -14833,12 +17449,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsFp
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsFpx {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/giropay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGiropay {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[giropay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsGiropay {
@@ -14856,12 +17481,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGi
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsGiropay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/grabpay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGrabpay {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[grabpay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsGrabpay {
@@ -14879,12 +17513,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGr
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsGrabpay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/ideal` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsIdeal {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[ideal][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsIdeal {
@@ -14902,15 +17545,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsId
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsIdeal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[kakao_pay][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[kakao_pay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
@@ -14929,18 +17580,28 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKa
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
     /// A [`CaptureMethod`]; sent as `payment_method_options[klarna][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[klarna][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions`], or `Unsettable::Unset` to clear it; sent as `payment_method_options[klarna][subscriptions]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<
         crate::Unsettable<
             Vec<CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions>,
@@ -14964,16 +17625,30 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKl
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKlarna {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.subscriptions {
+            __map.serialize_entry("subscriptions", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
     /// A [`RecurringInterval`]; sent as `payment_method_options[klarna][subscriptions][][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `payment_method_options[klarna][subscriptions][][interval_count]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
     /// Text; sent as `payment_method_options[klarna][subscriptions][][name]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling`]; sent as `payment_method_options[klarna][subscriptions][][next_billing]`. Required.
     pub next_billing: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling,
@@ -15010,8 +17685,24 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("interval", &self.interval)?;
+        if let Some(value) = &self.interval_count {
+            __map.serialize_entry("interval_count", value)?;
+        }
+        if let Some(value) = &self.name {
+            __map.serialize_entry("name", value)?;
+        }
+        __map.serialize_entry("next_billing", &self.next_billing)?;
+        __map.serialize_entry("reference", &self.reference)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items/properties/next_billing` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
     /// An integer; sent as `payment_method_options[klarna][subscriptions][][next_billing][amount]`. Required.
     pub amount: i64,
@@ -15035,15 +17726,23 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount", &self.amount)?;
+        __map.serialize_entry("date", &self.date)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/konbini` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKonbini {
     /// An integer; sent as `payment_method_options[konbini][expires_after_days]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[konbini][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKonbini {
@@ -15062,15 +17761,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKo
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKonbini {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expires_after_days {
+            __map.serialize_entry("expires_after_days", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKrCard {
     /// A [`CaptureMethod`]; sent as `payment_method_options[kr_card][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[kr_card][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKrCard {
@@ -15089,15 +17799,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKr
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKrCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsLink {
     /// A [`CaptureMethod`]; sent as `payment_method_options[link][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[link][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsLink {
@@ -15116,15 +17837,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsLi
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMobilepay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[mobilepay][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[mobilepay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsMobilepay {
@@ -15143,12 +17875,24 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsMo
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsMobilepay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/multibanco` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMultibanco {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[multibanco][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsMultibanco {
@@ -15167,15 +17911,23 @@ for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsNaverPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[naver_pay][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[naver_pay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsNaverPay {
@@ -15194,15 +17946,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsNa
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsNaverPay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/oxxo` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsOxxo {
     /// An integer; sent as `payment_method_options[oxxo][expires_after_days]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_days: Option<i64>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[oxxo][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsOxxo {
@@ -15221,15 +17984,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsOx
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsOxxo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expires_after_days {
+            __map.serialize_entry("expires_after_days", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/p24` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsP24 {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[p24][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// `true` or `false`; sent as `payment_method_options[p24][tos_shown_and_accepted]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tos_shown_and_accepted: Option<bool>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsP24 {
@@ -15248,8 +18022,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsP2
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsP24 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.tos_shown_and_accepted {
+            __map.serialize_entry("tos_shown_and_accepted", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pay_by_bank` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayByBank {}
 impl CreateCheckoutSessionPaymentMethodOptionsPayByBank {
@@ -15266,12 +18053,18 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayByBank {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payco` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayco {
     /// A [`CaptureMethod`]; sent as `payment_method_options[payco][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPayco {
@@ -15289,12 +18082,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayco {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paynow` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaynow {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[paynow][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaynow {
@@ -15312,28 +18114,33 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaynow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaypal {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod`]; sent as `payment_method_options[paypal][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale`]; sent as `payment_method_options[paypal][preferred_locale]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_locale: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale,
     >,
     /// Text; sent as `payment_method_options[paypal][reference]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Text; sent as `payment_method_options[paypal][risk_correlation_id]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_correlation_id: Option<String>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage`]; sent as `payment_method_options[paypal][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage,
     >,
@@ -15355,6 +18162,28 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         __w.field("risk_correlation_id", &self.risk_correlation_id)?;
         __w.field("setup_future_usage", &self.setup_future_usage)?;
         Ok(())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaypal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.preferred_locale {
+            __map.serialize_entry("preferred_locale", value)?;
+        }
+        if let Some(value) = &self.reference {
+            __map.serialize_entry("reference", value)?;
+        }
+        if let Some(value) = &self.risk_correlation_id {
+            __map.serialize_entry("risk_correlation_id", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/capture_method` (undocumented in the spec).
@@ -15778,16 +18607,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayto {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions`]; sent as `payment_method_options[payto][mandate_options]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions,
     >,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[payto][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPayto {
@@ -15806,36 +18633,42 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][amount]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<crate::Unsettable<i64>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType`]; sent as `payment_method_options[payto][mandate_options][amount_type]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType,
     >,
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][end_date]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<crate::Unsettable<String>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule`]; sent as `payment_method_options[payto][mandate_options][payment_schedule]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule,
     >,
     /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][payments_per_period]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payments_per_period: Option<crate::Unsettable<i64>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose`]; sent as `payment_method_options[payto][mandate_options][purpose]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose,
     >,
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][start_date]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<crate::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
@@ -15858,6 +18691,34 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
         __w.field("purpose", &self.purpose)?;
         __w.field("start_date", &self.start_date)?;
         Ok(())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            __map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.amount_type {
+            __map.serialize_entry("amount_type", value)?;
+        }
+        if let Some(value) = &self.end_date {
+            __map.serialize_entry("end_date", value)?;
+        }
+        if let Some(value) = &self.payment_schedule {
+            __map.serialize_entry("payment_schedule", value)?;
+        }
+        if let Some(value) = &self.payments_per_period {
+            __map.serialize_entry("payments_per_period", value)?;
+        }
+        if let Some(value) = &self.purpose {
+            __map.serialize_entry("purpose", value)?;
+        }
+        if let Some(value) = &self.start_date {
+            __map.serialize_entry("start_date", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/amount_type` (undocumented in the spec).
@@ -16277,22 +19138,18 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
     /// A [`AmountIncludesIof`]; sent as `payment_method_options[pix][amount_includes_iof]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// An integer; sent as `payment_method_options[pix][expires_after_seconds]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_seconds: Option<i64>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions`]; sent as `payment_method_options[pix][mandate_options]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions,
     >,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[pix][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPix {
@@ -16313,33 +19170,44 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPi
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPix {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount_includes_iof {
+            __map.serialize_entry("amount_includes_iof", value)?;
+        }
+        if let Some(value) = &self.expires_after_seconds {
+            __map.serialize_entry("expires_after_seconds", value)?;
+        }
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
     /// An integer; sent as `payment_method_options[pix][mandate_options][amount]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// A [`AmountIncludesIof`]; sent as `payment_method_options[pix][mandate_options][amount_includes_iof]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// A [`AmountType`]; sent as `payment_method_options[pix][mandate_options][amount_type]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<AmountType>,
     /// Text; sent as `payment_method_options[pix][mandate_options][currency]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Text; sent as `payment_method_options[pix][mandate_options][end_date]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// A [`PaymentSchedule`]; sent as `payment_method_options[pix][mandate_options][payment_schedule]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<PaymentSchedule>,
     /// Text; sent as `payment_method_options[pix][mandate_options][reference]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Text; sent as `payment_method_options[pix][mandate_options][start_date]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
@@ -16365,15 +19233,44 @@ for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            __map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.amount_includes_iof {
+            __map.serialize_entry("amount_includes_iof", value)?;
+        }
+        if let Some(value) = &self.amount_type {
+            __map.serialize_entry("amount_type", value)?;
+        }
+        if let Some(value) = &self.currency {
+            __map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.end_date {
+            __map.serialize_entry("end_date", value)?;
+        }
+        if let Some(value) = &self.payment_schedule {
+            __map.serialize_entry("payment_schedule", value)?;
+        }
+        if let Some(value) = &self.reference {
+            __map.serialize_entry("reference", value)?;
+        }
+        if let Some(value) = &self.start_date {
+            __map.serialize_entry("start_date", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[revolut_pay][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[revolut_pay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
@@ -16393,12 +19290,24 @@ for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/samsung_pay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[samsung_pay][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
@@ -16417,12 +19326,21 @@ for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/satispay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSatispay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[satispay][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSatispay {
@@ -16440,12 +19358,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSa
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSatispay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/scalapay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsScalapay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[scalapay][capture_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsScalapay {
@@ -16463,20 +19390,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSc
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsScalapay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.capture_method {
+            __map.serialize_entry("capture_method", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions`]; sent as `payment_method_options[sepa_debit][mandate_options]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[sepa_debit][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[sepa_debit][target_date]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
@@ -16496,12 +19430,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSe
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.target_date {
+            __map.serialize_entry("target_date", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit/properties/mandate_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[sepa_debit][mandate_options][reference_prefix]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<crate::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
@@ -16520,12 +19469,22 @@ for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reference_prefix {
+            __map.serialize_entry("reference_prefix", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sofort` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSofort {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[sofort][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSofort {
@@ -16543,12 +19502,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSo
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSofort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/swish` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSwish {
     /// Text; sent as `payment_method_options[swish][reference]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSwish {
@@ -16566,12 +19534,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSw
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSwish {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.reference {
+            __map.serialize_entry("reference", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/twint` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsTwint {
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[twint][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsTwint {
@@ -16589,17 +19566,25 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsTw
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsTwint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUpi {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions`]; sent as `payment_method_options[upi][mandate_options]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage`]; sent as `payment_method_options[upi][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage,
     >,
@@ -16620,21 +19605,30 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsUp
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mandate_options {
+            __map.serialize_entry("mandate_options", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/mandate_options` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     /// An integer; sent as `payment_method_options[upi][mandate_options][amount]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// A [`AmountType`]; sent as `payment_method_options[upi][mandate_options][amount_type]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_type: Option<AmountType>,
     /// Text; sent as `payment_method_options[upi][mandate_options][description]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A Unix timestamp in seconds; sent as `payment_method_options[upi][mandate_options][end_date]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<crate::Timestamp>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
@@ -16654,6 +19648,25 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
         __w.field("description", &self.description)?;
         __w.field("end_date", &self.end_date)?;
         Ok(())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount {
+            __map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.amount_type {
+            __map.serialize_entry("amount_type", value)?;
+        }
+        if let Some(value) = &self.description {
+            __map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.end_date {
+            __map.serialize_entry("end_date", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/setup_future_usage` (undocumented in the spec).
@@ -16753,22 +19766,18 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections`]; sent as `payment_method_options[us_bank_account][financial_connections]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub financial_connections: Option<
         CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[us_bank_account][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[us_bank_account][target_date]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<String>,
     /// A [`AutomaticOrInstant`]; sent as `payment_method_options[us_bank_account][verification_method]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<AutomaticOrInstant>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
@@ -16790,15 +19799,32 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.financial_connections {
+            __map.serialize_entry("financial_connections", value)?;
+        }
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        if let Some(value) = &self.target_date {
+            __map.serialize_entry("target_date", value)?;
+        }
+        if let Some(value) = &self.verification_method {
+            __map.serialize_entry("verification_method", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account/properties/financial_connections` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
     /// A list, each item: a [`LinkedAccountOptionsCommonPermissions`]; sent as `payment_method_options[us_bank_account][financial_connections][permissions]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
     /// A list, each item: a [`LinkedAccountOptionsCommonPrefetch`]; sent as `payment_method_options[us_bank_account][financial_connections][prefetch]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
@@ -16818,16 +19844,28 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.permissions {
+            __map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.prefetch {
+            __map.serialize_entry("prefetch", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsWechatPay {
     /// Text; sent as `payment_method_options[wechat_pay][app_id]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`]; sent as `payment_method_options[wechat_pay][client]`. Required.
     pub client: CreateCheckoutSessionPaymentMethodOptionsWechatPayClient,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[wechat_pay][setup_future_usage]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsWechatPay {
@@ -16851,6 +19889,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsWe
         __w.field("client", &self.client)?;
         __w.field("setup_future_usage", &self.setup_future_usage)?;
         Ok(())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsWechatPay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            __map.serialize_entry("app_id", value)?;
+        }
+        __map.serialize_entry("client", &self.client)?;
+        if let Some(value) = &self.setup_future_usage {
+            __map.serialize_entry("setup_future_usage", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay/properties/client` (undocumented in the spec).
@@ -17223,11 +20275,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodTypes {
 /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object. Can only be set when creating `embedded` or `custom` sessions.
 ///
 /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPermissions {
     /// A [`CheckoutSessionPermissionsUpdateShippingDetails`]; sent as `permissions[update_shipping_details]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
 }
 impl CreateCheckoutSessionPermissions {
@@ -17245,11 +20296,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPermissions {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPermissions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.update_shipping_details {
+            __map.serialize_entry("update_shipping_details", value)?;
+        }
+        __map.end()
+    }
+}
 /// Controls phone number collection settings for the session.
 ///
 /// We recommend that you review your privacy policy and check with your legal contacts
 /// before using this feature. Learn more about [collecting phone numbers with Checkout](https://docs.stripe.com/payments/checkout/phone-numbers).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionPhoneNumberCollection {
     /// `true` or `false`; sent as `phone_number_collection[enabled]`. Required.
     pub enabled: bool,
@@ -17269,18 +20330,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionPhoneNumberCollection 
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionPhoneNumberCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.end()
+    }
+}
 /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSavedPaymentMethodOptions {
     /// A list, each item: a [`AlwaysOrLimitedOrUnspecified`]; sent as `saved_payment_method_options[allow_redisplay_filters]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
     /// A [`DisabledOrEnabled`]; sent as `saved_payment_method_options[payment_method_remove]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_remove: Option<DisabledOrEnabled>,
     /// A [`DisabledOrEnabled`]; sent as `saved_payment_method_options[payment_method_save]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_save: Option<DisabledOrEnabled>,
 }
 impl CreateCheckoutSessionSavedPaymentMethodOptions {
@@ -17300,18 +20366,31 @@ impl crate::__private::FormValue for CreateCheckoutSessionSavedPaymentMethodOpti
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionSavedPaymentMethodOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.allow_redisplay_filters {
+            __map.serialize_entry("allow_redisplay_filters", value)?;
+        }
+        if let Some(value) = &self.payment_method_remove {
+            __map.serialize_entry("payment_method_remove", value)?;
+        }
+        if let Some(value) = &self.payment_method_save {
+            __map.serialize_entry("payment_method_save", value)?;
+        }
+        __map.end()
+    }
+}
 /// A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSetupIntentData {
     /// Text; sent as `setup_intent_data[description]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Keys (strings) to values: text; sent as `setup_intent_data[metadata]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `setup_intent_data[on_behalf_of]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
 }
 impl CreateCheckoutSessionSetupIntentData {
@@ -17331,8 +20410,24 @@ impl crate::__private::FormValue for CreateCheckoutSessionSetupIntentData {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionSetupIntentData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            __map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.on_behalf_of {
+            __map.serialize_entry("on_behalf_of", value)?;
+        }
+        __map.end()
+    }
+}
 /// When set, provides configuration for Checkout to collect a shipping address from a customer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionShippingAddressCollection {
     /// A list, each item: a [`CheckoutSessionShippingAddressCollectionAllowedCountries`]; sent as `shipping_address_collection[allowed_countries]`. Required.
     pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
@@ -17354,15 +20449,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingAddressCollect
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionShippingAddressCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("allowed_countries", &self.allowed_countries)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptions {
     /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate: Option<String>,
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate_data: Option<CreateCheckoutSessionShippingOptionsShippingRateData>,
 }
 impl CreateCheckoutSessionShippingOptions {
@@ -17381,32 +20482,39 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingOptions {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionShippingOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.shipping_rate {
+            __map.serialize_entry("shipping_rate", value)?;
+        }
+        if let Some(value) = &self.shipping_rate_data {
+            __map.serialize_entry("shipping_rate_data", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateData {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_estimate: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
     /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
     pub display_name: String,
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_amount: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
     /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A [`TaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
     /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
     /// A [`CheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CheckoutSessionShippingOptionsShippingRateDataType>,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateData {
@@ -17439,17 +20547,41 @@ for CreateCheckoutSessionShippingOptionsShippingRateData {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionShippingOptionsShippingRateData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delivery_estimate {
+            __map.serialize_entry("delivery_estimate", value)?;
+        }
+        __map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.fixed_amount {
+            __map.serialize_entry("fixed_amount", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.tax_behavior {
+            __map.serialize_entry("tax_behavior", value)?;
+        }
+        if let Some(value) = &self.tax_code {
+            __map.serialize_entry("tax_code", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            __map.serialize_entry("type", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
     >,
@@ -17471,8 +20603,22 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.maximum {
+            __map.serialize_entry("maximum", value)?;
+        }
+        if let Some(value) = &self.minimum {
+            __map.serialize_entry("minimum", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -17497,6 +20643,16 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
         __w.field("unit", &self.unit)?;
         __w.field("value", &self.value)?;
         Ok(())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("unit", &self.unit)?;
+        __map.serialize_entry("value", &self.value)?;
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum/properties/unit` (undocumented in the spec).
@@ -17615,7 +20771,7 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -17642,15 +20798,24 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("unit", &self.unit)?;
+        __map.serialize_entry("value", &self.value)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
     pub amount: i64,
     /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
     pub currency: String,
     /// Keys (strings) to values: a [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_options: Option<
         std::collections::BTreeMap<
             String,
@@ -17680,13 +20845,25 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
         Ok(())
     }
 }
+impl serde::Serialize
+for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount", &self.amount)?;
+        __map.serialize_entry("currency", &self.currency)?;
+        if let Some(value) = &self.currency_options {
+            __map.serialize_entry("currency_options", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     /// `amount`: an integer. Required.
     pub amount: i64,
     /// `tax_behavior`: a [`TaxBehavior`]. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
@@ -17704,6 +20881,18 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
         __w.field("amount", &self.amount)?;
         __w.field("tax_behavior", &self.tax_behavior)?;
         Ok(())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount", &self.amount)?;
+        if let Some(value) = &self.tax_behavior {
+            __map.serialize_entry("tax_behavior", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/type` (undocumented in the spec).
@@ -17775,54 +20964,40 @@ impl crate::__private::FormValue for CheckoutSessionShippingOptionsShippingRateD
     }
 }
 /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionData {
     /// A number; sent as `subscription_data[application_fee_percent]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_fee_percent: Option<f64>,
     /// A Unix timestamp in seconds; sent as `subscription_data[billing_cycle_anchor]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_cycle_anchor: Option<crate::Timestamp>,
     /// A [`CreateCheckoutSessionSubscriptionDataBillingMode`]; sent as `subscription_data[billing_mode]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<CreateCheckoutSessionSubscriptionDataBillingMode>,
     /// A list, each item: text; sent as `subscription_data[default_tax_rates]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tax_rates: Option<Vec<String>>,
     /// Text; sent as `subscription_data[description]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A [`CreateCheckoutSessionSubscriptionDataInvoiceSettings`]; sent as `subscription_data[invoice_settings]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_settings: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettings>,
     /// Keys (strings) to values: text; sent as `subscription_data[metadata]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `subscription_data[on_behalf_of]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
     /// A [`CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval`]; sent as `subscription_data[pending_invoice_item_interval]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_invoice_item_interval: Option<
         CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval,
     >,
     /// A [`CreateCheckoutSessionSubscriptionDataProrationBehavior`]; sent as `subscription_data[proration_behavior]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<
         CreateCheckoutSessionSubscriptionDataProrationBehavior,
     >,
     /// A [`CreateCheckoutSessionSubscriptionDataTransferData`]; sent as `subscription_data[transfer_data]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_data: Option<CreateCheckoutSessionSubscriptionDataTransferData>,
     /// A Unix timestamp in seconds; sent as `subscription_data[trial_end]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<crate::Timestamp>,
     /// An integer; sent as `subscription_data[trial_period_days]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<i64>,
     /// A [`CreateCheckoutSessionSubscriptionDataTrialSettings`]; sent as `subscription_data[trial_settings]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_settings: Option<CreateCheckoutSessionSubscriptionDataTrialSettings>,
 }
 impl CreateCheckoutSessionSubscriptionData {
@@ -17853,14 +21028,61 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionData {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionSubscriptionData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.application_fee_percent {
+            __map.serialize_entry("application_fee_percent", value)?;
+        }
+        if let Some(value) = &self.billing_cycle_anchor {
+            __map.serialize_entry("billing_cycle_anchor", value)?;
+        }
+        if let Some(value) = &self.billing_mode {
+            __map.serialize_entry("billing_mode", value)?;
+        }
+        if let Some(value) = &self.default_tax_rates {
+            __map.serialize_entry("default_tax_rates", value)?;
+        }
+        if let Some(value) = &self.description {
+            __map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.invoice_settings {
+            __map.serialize_entry("invoice_settings", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.on_behalf_of {
+            __map.serialize_entry("on_behalf_of", value)?;
+        }
+        if let Some(value) = &self.pending_invoice_item_interval {
+            __map.serialize_entry("pending_invoice_item_interval", value)?;
+        }
+        if let Some(value) = &self.proration_behavior {
+            __map.serialize_entry("proration_behavior", value)?;
+        }
+        if let Some(value) = &self.transfer_data {
+            __map.serialize_entry("transfer_data", value)?;
+        }
+        if let Some(value) = &self.trial_end {
+            __map.serialize_entry("trial_end", value)?;
+        }
+        if let Some(value) = &self.trial_period_days {
+            __map.serialize_entry("trial_period_days", value)?;
+        }
+        if let Some(value) = &self.trial_settings {
+            __map.serialize_entry("trial_settings", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionSubscriptionDataBillingMode {
     /// A [`CreateCheckoutSessionSubscriptionDataBillingModeFlexible`]; sent as `subscription_data[billing_mode][flexible]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flexible: Option<CreateCheckoutSessionSubscriptionDataBillingModeFlexible>,
     /// A [`CreateCheckoutSessionSubscriptionDataBillingModeType`]; sent as `subscription_data[billing_mode][type]`. Required.
-    #[serde(rename = "type")]
     pub type_: CreateCheckoutSessionSubscriptionDataBillingModeType,
 }
 impl CreateCheckoutSessionSubscriptionDataBillingMode {
@@ -17879,12 +21101,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataBillin
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.flexible {
+            __map.serialize_entry("flexible", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
     /// A [`CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts`]; sent as `subscription_data[billing_mode][flexible][proration_discounts]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_discounts: Option<
         CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts,
     >,
@@ -17903,6 +21135,16 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
     ) -> Result<(), crate::__private::FormError> {
         __w.field("proration_discounts", &self.proration_discounts)?;
         Ok(())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.proration_discounts {
+            __map.serialize_entry("proration_discounts", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible/properties/proration_discounts` (undocumented in the spec).
@@ -18067,11 +21309,10 @@ for CreateCheckoutSessionSubscriptionDataBillingModeType {
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettings {
     /// A [`CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer`]; sent as `subscription_data[invoice_settings][issuer]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer>,
 }
 impl CreateCheckoutSessionSubscriptionDataInvoiceSettings {
@@ -18090,14 +21331,22 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.issuer {
+            __map.serialize_entry("issuer", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings/properties/issuer` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
     /// Text; sent as `subscription_data[invoice_settings][issuer][account]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// A [`ConnectAccountReferenceType`]; sent as `subscription_data[invoice_settings][issuer][type]`. Required.
-    #[serde(rename = "type")]
     pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
@@ -18117,13 +21366,23 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.account {
+            __map.serialize_entry("account", value)?;
+        }
+        __map.serialize_entry("type", &self.type_)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/pending_invoice_item_interval` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
     /// A [`RecurringInterval`]; sent as `subscription_data[pending_invoice_item_interval][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `subscription_data[pending_invoice_item_interval][interval_count]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
 }
 impl CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
@@ -18144,6 +21403,18 @@ for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
         __w.field("interval", &self.interval)?;
         __w.field("interval_count", &self.interval_count)?;
         Ok(())
+    }
+}
+impl serde::Serialize
+for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("interval", &self.interval)?;
+        if let Some(value) = &self.interval_count {
+            __map.serialize_entry("interval_count", value)?;
+        }
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/proration_behavior` (undocumented in the spec).
@@ -18223,10 +21494,9 @@ for CreateCheckoutSessionSubscriptionDataProrationBehavior {
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/transfer_data` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionSubscriptionDataTransferData {
     /// A number; sent as `subscription_data[transfer_data][amount_percent]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_percent: Option<f64>,
     /// Text; sent as `subscription_data[transfer_data][destination]`. Required.
     pub destination: String,
@@ -18250,8 +21520,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTransf
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTransferData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amount_percent {
+            __map.serialize_entry("amount_percent", value)?;
+        }
+        __map.serialize_entry("destination", &self.destination)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettings {
     /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior`]; sent as `subscription_data[trial_settings][end_behavior]`. Required.
     pub end_behavior: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior,
@@ -18273,8 +21554,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTrialS
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTrialSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("end_behavior", &self.end_behavior)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
     /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod`]; sent as `subscription_data[trial_settings][end_behavior][missing_payment_method]`. Required.
     pub missing_payment_method: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod,
@@ -18295,6 +21584,14 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
     ) -> Result<(), crate::__private::FormError> {
         __w.field("missing_payment_method", &self.missing_payment_method)?;
         Ok(())
+    }
+}
+impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("missing_payment_method", &self.missing_payment_method)?;
+        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior/properties/missing_payment_method` (undocumented in the spec).
@@ -18397,12 +21694,11 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
     }
 }
 /// Controls tax ID collection during checkout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSessionTaxIdCollection {
     /// `true` or `false`; sent as `tax_id_collection[enabled]`. Required.
     pub enabled: bool,
     /// A [`CheckoutSessionTaxIdCollectionRequired`]; sent as `tax_id_collection[required]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<CheckoutSessionTaxIdCollectionRequired>,
 }
 impl CreateCheckoutSessionTaxIdCollection {
@@ -18421,12 +21717,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionTaxIdCollection {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionTaxIdCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.required {
+            __map.serialize_entry("required", value)?;
+        }
+        __map.end()
+    }
+}
 /// Wallet-specific configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptions {
     /// A [`CreateCheckoutSessionWalletOptionsLink`]; sent as `wallet_options[link]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<CreateCheckoutSessionWalletOptionsLink>,
 }
 impl CreateCheckoutSessionWalletOptions {
@@ -18444,12 +21750,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptions {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionWalletOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.link {
+            __map.serialize_entry("link", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/wallet_options/properties/link` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptionsLink {
     /// A [`AutoOrNever`]; sent as `wallet_options[link][display]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<AutoOrNever>,
 }
 impl CreateCheckoutSessionWalletOptionsLink {
@@ -18467,12 +21782,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptionsLink {
         Ok(())
     }
 }
+impl serde::Serialize for CreateCheckoutSessionWalletOptionsLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.display {
+            __map.serialize_entry("display", value)?;
+        }
+        __map.end()
+    }
+}
 /// Parameters for `GET /v1/checkout/sessions/{session}` (GetCheckoutSessionsSession).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct RetrieveCheckoutSessionParams {
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 impl RetrieveCheckoutSessionParams {
@@ -18490,15 +21814,23 @@ impl crate::__private::FormValue for RetrieveCheckoutSessionParams {
         Ok(())
     }
 }
+impl serde::Serialize for RetrieveCheckoutSessionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expand {
+            __map.serialize_entry("expand", value)?;
+        }
+        __map.end()
+    }
+}
 /// Parameters for `POST /v1/checkout/sessions/{session}` (PostCheckoutSessionsSession).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionParams {
     /// Information about the customer collected within the Checkout Session. Can only be set when updating `embedded` or `custom` sessions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collected_information: Option<UpdateCheckoutSessionCollectedInformation>,
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// A list of items the customer is purchasing.
     ///
@@ -18513,13 +21845,10 @@ pub struct UpdateCheckoutSessionParams {
     /// To remove an existing line item, omit the line item's ID from the retransmitted array.
     ///
     /// To reorder a line item, specify it at the desired position in the retransmitted array.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<UpdateCheckoutSessionLineItems>>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
     /// The shipping rate options to apply to this Session. Up to a maximum of 5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_options: Option<
         crate::Unsettable<Vec<UpdateCheckoutSessionShippingOptions>>,
     >,
@@ -18543,12 +21872,33 @@ impl crate::__private::FormValue for UpdateCheckoutSessionParams {
         Ok(())
     }
 }
+impl serde::Serialize for UpdateCheckoutSessionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.collected_information {
+            __map.serialize_entry("collected_information", value)?;
+        }
+        if let Some(value) = &self.expand {
+            __map.serialize_entry("expand", value)?;
+        }
+        if let Some(value) = &self.line_items {
+            __map.serialize_entry("line_items", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.shipping_options {
+            __map.serialize_entry("shipping_options", value)?;
+        }
+        __map.end()
+    }
+}
 /// Information about the customer collected within the Checkout Session. Can only be set when updating `embedded` or `custom` sessions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionCollectedInformation {
     /// A [`UpdateCheckoutSessionCollectedInformationShippingDetails`]; sent as `collected_information[shipping_details]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_details: Option<
         UpdateCheckoutSessionCollectedInformationShippingDetails,
     >,
@@ -18568,8 +21918,18 @@ impl crate::__private::FormValue for UpdateCheckoutSessionCollectedInformation {
         Ok(())
     }
 }
+impl serde::Serialize for UpdateCheckoutSessionCollectedInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.shipping_details {
+            __map.serialize_entry("shipping_details", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionCollectedInformationShippingDetails {
     /// A [`UpdateCheckoutSessionCollectedInformationShippingDetailsAddress`]; sent as `collected_information[shipping_details][address]`. Required.
     pub address: UpdateCheckoutSessionCollectedInformationShippingDetailsAddress,
@@ -18596,24 +21956,29 @@ for UpdateCheckoutSessionCollectedInformationShippingDetails {
         Ok(())
     }
 }
+impl serde::Serialize for UpdateCheckoutSessionCollectedInformationShippingDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("address", &self.address)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details/properties/address` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
     /// Text; sent as `collected_information[shipping_details][address][city]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Text; sent as `collected_information[shipping_details][address][country]`. Required.
     pub country: String,
     /// Text; sent as `collected_information[shipping_details][address][line1]`. Required.
     pub line1: String,
     /// Text; sent as `collected_information[shipping_details][address][line2]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// Text; sent as `collected_information[shipping_details][address][postal_code]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Text; sent as `collected_information[shipping_details][address][state]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 impl UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
@@ -18644,30 +22009,45 @@ for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
         Ok(())
     }
 }
+impl serde::Serialize
+for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.city {
+            __map.serialize_entry("city", value)?;
+        }
+        __map.serialize_entry("country", &self.country)?;
+        __map.serialize_entry("line1", &self.line1)?;
+        if let Some(value) = &self.line2 {
+            __map.serialize_entry("line2", value)?;
+        }
+        if let Some(value) = &self.postal_code {
+            __map.serialize_entry("postal_code", value)?;
+        }
+        if let Some(value) = &self.state {
+            __map.serialize_entry("state", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionLineItems {
     /// A [`UpdateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustable_quantity: Option<UpdateCheckoutSessionLineItemsAdjustableQuantity>,
     /// Text; sent as `line_items[][id]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Keys (strings) to values: text, or `Unsettable::Unset` to clear it; sent as `line_items[][metadata]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
     /// Text; sent as `line_items[][price]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// A [`UpdateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_data: Option<UpdateCheckoutSessionLineItemsPriceData>,
     /// An integer; sent as `line_items[][quantity]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `line_items[][tax_rates]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rates: Option<crate::Unsettable<Vec<String>>>,
 }
 impl UpdateCheckoutSessionLineItems {
@@ -18696,16 +22076,42 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItems {
         Ok(())
     }
 }
+impl serde::Serialize for UpdateCheckoutSessionLineItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.adjustable_quantity {
+            __map.serialize_entry("adjustable_quantity", value)?;
+        }
+        if let Some(value) = &self.id {
+            __map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.price {
+            __map.serialize_entry("price", value)?;
+        }
+        if let Some(value) = &self.price_data {
+            __map.serialize_entry("price_data", value)?;
+        }
+        if let Some(value) = &self.quantity {
+            __map.serialize_entry("quantity", value)?;
+        }
+        if let Some(value) = &self.tax_rates {
+            __map.serialize_entry("tax_rates", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionLineItemsAdjustableQuantity {
     /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
     /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<i64>,
     /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<i64>,
 }
 impl UpdateCheckoutSessionLineItemsAdjustableQuantity {
@@ -18729,28 +22135,36 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsAdjustableQua
         Ok(())
     }
 }
+impl serde::Serialize for UpdateCheckoutSessionLineItemsAdjustableQuantity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(value) = &self.maximum {
+            __map.serialize_entry("maximum", value)?;
+        }
+        if let Some(value) = &self.minimum {
+            __map.serialize_entry("minimum", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionLineItemsPriceData {
     /// Text; sent as `line_items[][price_data][currency]`. Required.
     pub currency: String,
     /// Text; sent as `line_items[][price_data][product]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// A [`UpdateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_data: Option<UpdateCheckoutSessionLineItemsPriceDataProductData>,
     /// A [`UpdateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring: Option<UpdateCheckoutSessionLineItemsPriceDataRecurring>,
     /// A [`TaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
     /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
     /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_decimal: Option<String>,
 }
 impl UpdateCheckoutSessionLineItemsPriceData {
@@ -18782,25 +22196,46 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceData {
         Ok(())
     }
 }
+impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("currency", &self.currency)?;
+        if let Some(value) = &self.product {
+            __map.serialize_entry("product", value)?;
+        }
+        if let Some(value) = &self.product_data {
+            __map.serialize_entry("product_data", value)?;
+        }
+        if let Some(value) = &self.recurring {
+            __map.serialize_entry("recurring", value)?;
+        }
+        if let Some(value) = &self.tax_behavior {
+            __map.serialize_entry("tax_behavior", value)?;
+        }
+        if let Some(value) = &self.unit_amount {
+            __map.serialize_entry("unit_amount", value)?;
+        }
+        if let Some(value) = &self.unit_amount_decimal {
+            __map.serialize_entry("unit_amount_decimal", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionLineItemsPriceDataProductData {
     /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
     /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
     pub name: String,
     /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
     /// Text; sent as `line_items[][price_data][product_data][unit_label]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
 }
 impl UpdateCheckoutSessionLineItemsPriceDataProductData {
@@ -18830,13 +22265,35 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataProd
         Ok(())
     }
 }
+impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataProductData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            __map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.images {
+            __map.serialize_entry("images", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.tax_code {
+            __map.serialize_entry("tax_code", value)?;
+        }
+        if let Some(value) = &self.unit_label {
+            __map.serialize_entry("unit_label", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionLineItemsPriceDataRecurring {
     /// A [`RecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
 }
 impl UpdateCheckoutSessionLineItemsPriceDataRecurring {
@@ -18858,15 +22315,24 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataRecu
         Ok(())
     }
 }
+impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataRecurring {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("interval", &self.interval)?;
+        if let Some(value) = &self.interval_count {
+            __map.serialize_entry("interval_count", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionShippingOptions {
     /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate: Option<String>,
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_rate_data: Option<UpdateCheckoutSessionShippingOptionsShippingRateData>,
 }
 impl UpdateCheckoutSessionShippingOptions {
@@ -18885,32 +22351,39 @@ impl crate::__private::FormValue for UpdateCheckoutSessionShippingOptions {
         Ok(())
     }
 }
+impl serde::Serialize for UpdateCheckoutSessionShippingOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.shipping_rate {
+            __map.serialize_entry("shipping_rate", value)?;
+        }
+        if let Some(value) = &self.shipping_rate_data {
+            __map.serialize_entry("shipping_rate_data", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateData {
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_estimate: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
     /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
     pub display_name: String,
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_amount: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
     /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A [`TaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
     /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
     /// A [`CheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CheckoutSessionShippingOptionsShippingRateDataType>,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateData {
@@ -18943,17 +22416,41 @@ for UpdateCheckoutSessionShippingOptionsShippingRateData {
         Ok(())
     }
 }
+impl serde::Serialize for UpdateCheckoutSessionShippingOptionsShippingRateData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delivery_estimate {
+            __map.serialize_entry("delivery_estimate", value)?;
+        }
+        __map.serialize_entry("display_name", &self.display_name)?;
+        if let Some(value) = &self.fixed_amount {
+            __map.serialize_entry("fixed_amount", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.tax_behavior {
+            __map.serialize_entry("tax_behavior", value)?;
+        }
+        if let Some(value) = &self.tax_code {
+            __map.serialize_entry("tax_code", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            __map.serialize_entry("type", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
     >,
@@ -18975,8 +22472,22 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
         Ok(())
     }
 }
+impl serde::Serialize
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.maximum {
+            __map.serialize_entry("maximum", value)?;
+        }
+        if let Some(value) = &self.minimum {
+            __map.serialize_entry("minimum", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -19003,8 +22514,18 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
         Ok(())
     }
 }
+impl serde::Serialize
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("unit", &self.unit)?;
+        __map.serialize_entry("value", &self.value)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -19031,15 +22552,24 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
         Ok(())
     }
 }
+impl serde::Serialize
+for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("unit", &self.unit)?;
+        __map.serialize_entry("value", &self.value)?;
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
     pub amount: i64,
     /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
     pub currency: String,
     /// Keys (strings) to values: a [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_options: Option<
         std::collections::BTreeMap<
             String,
@@ -19069,13 +22599,25 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
         Ok(())
     }
 }
+impl serde::Serialize
+for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount", &self.amount)?;
+        __map.serialize_entry("currency", &self.currency)?;
+        if let Some(value) = &self.currency_options {
+            __map.serialize_entry("currency_options", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     /// `amount`: an integer. Required.
     pub amount: i64,
     /// `tax_behavior`: a [`TaxBehavior`]. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<TaxBehavior>,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
@@ -19095,12 +22637,23 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
         Ok(())
     }
 }
+impl serde::Serialize
+for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("amount", &self.amount)?;
+        if let Some(value) = &self.tax_behavior {
+            __map.serialize_entry("tax_behavior", value)?;
+        }
+        __map.end()
+    }
+}
 /// Parameters for `POST /v1/checkout/sessions/{session}/expire` (PostCheckoutSessionsSessionExpire).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct ExpireCheckoutSessionParams {
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 impl ExpireCheckoutSessionParams {
@@ -19118,21 +22671,27 @@ impl crate::__private::FormValue for ExpireCheckoutSessionParams {
         Ok(())
     }
 }
+impl serde::Serialize for ExpireCheckoutSessionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expand {
+            __map.serialize_entry("expand", value)?;
+        }
+        __map.end()
+    }
+}
 /// Parameters for `GET /v1/checkout/sessions/{session}/line_items` (GetCheckoutSessionsSessionLineItems).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct ListCheckoutSessionLineItemsParams {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
 }
 impl ListCheckoutSessionLineItemsParams {
@@ -19151,5 +22710,24 @@ impl crate::__private::FormValue for ListCheckoutSessionLineItemsParams {
         __w.field("limit", &self.limit)?;
         __w.field("starting_after", &self.starting_after)?;
         Ok(())
+    }
+}
+impl serde::Serialize for ListCheckoutSessionLineItemsParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ending_before {
+            __map.serialize_entry("ending_before", value)?;
+        }
+        if let Some(value) = &self.expand {
+            __map.serialize_entry("expand", value)?;
+        }
+        if let Some(value) = &self.limit {
+            __map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.starting_after {
+            __map.serialize_entry("starting_after", value)?;
+        }
+        __map.end()
     }
 }
