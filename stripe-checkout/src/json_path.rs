@@ -1,10 +1,10 @@
 //! The JSON path of a position in a document, for decode errors.
 //!
-//! Decoding tracks no path (tracking costs time on every response and a second copy of every
-//! type's decoder in the binary). When serde_json fails it reports a line and column; this
-//! module walks the document's structure up to that point, with no typing at all, and names
-//! the value there the way `serde_path_to_error` would: `data[0].amount_total`, `.` for the
-//! document itself.
+//! Decoding tracks no path (tracking costs time on every response). A failure of the crate's
+//! own decoder (`decode.rs`) knows its byte offset, and a failure of serde_json (the
+//! hand-written serde types) its line and column; this module walks the document's structure up
+//! to that point, with no typing at all, and names the value there the way
+//! `serde_path_to_error` would: `data[0].amount_total`, `.` for the document itself.
 
 /// The path of the innermost value open at `line`/`column` (1-based, as serde_json reports
 /// them). Malformed input yields the path as far as it could be followed.
