@@ -493,6 +493,7 @@ fn struct_decode_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<T
         .map(|field| ident(&field.name, &def.pointer))
         .collect::<Result<Vec<_>, _>>()?;
     let expected = format!("struct {}", def.name);
+    let deserialize = deserialize_via_json(name);
     Ok(quote! {
         impl crate::__private::FromJson for #name {
             fn from_json(__p: &mut crate::__private::Parser<'_>) -> crate::__private::DecodeResult<Self> {
@@ -509,11 +510,7 @@ fn struct_decode_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<T
                 Ok(#name { #(#inits,)* #extra_ident })
             }
         }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::__private::deserialize_via_json(deserializer)
-            }
-        }
+        #deserialize
     })
 }
 
@@ -582,6 +579,17 @@ fn struct_form_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<Tok
             }
         }
     })
+}
+
+/// serde's `Deserialize` through the type's `FromJson`, so serde and the client decode alike.
+fn deserialize_via_json(name: &Ident) -> TokenStream {
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::__private::deserialize_via_json(deserializer)
+            }
+        }
+    }
 }
 
 /// The name of the field that keeps unknown keys: `extra`, unless the spec has an `extra`.
@@ -889,6 +897,7 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
         });
     }
     let unknown_doc = " An object of a type this version of the crate does not know.";
+    let deserialize = deserialize_via_json(&name);
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -915,11 +924,7 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
                 }
             }
         }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::__private::deserialize_via_json(deserializer)
-            }
-        }
+        #deserialize
         impl crate::Identified for #name {
             fn object_id(&self) -> Option<&str> {
                 match self {
@@ -967,6 +972,7 @@ fn untagged_response_union(def: &TypeDef, variants: &[Variant]) -> Result<TokenS
         );
     }
     let type_name = def.name.as_str();
+    let deserialize = deserialize_via_json(&name);
     Ok(quote! {
         #doc
         #[doc = ""]
@@ -994,11 +1000,7 @@ fn untagged_response_union(def: &TypeDef, variants: &[Variant]) -> Result<TokenS
                 )))
             }
         }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::__private::deserialize_via_json(deserializer)
-            }
-        }
+        #deserialize
     })
 }
 

@@ -234,31 +234,26 @@ impl<'a> Parser<'a> {
     /// Starts reading an object; `expected` names it in a type error.
     #[inline]
     pub fn object(&mut self, expected: &str) -> DecodeResult<Object> {
-        if self.peek() != Some(b'{') {
-            return Err(self.invalid_type(expected));
-        }
-        self.enter()?;
-        self.pos += 1;
-        Ok(Object { first: true })
-    }
-
-    fn enter(&mut self) -> DecodeResult<()> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(self.error_here("recursion limit exceeded"));
-        }
-        Ok(())
+        self.open(b'{', expected).map(|()| Object { first: true })
     }
 
     /// Starts reading an array; `expected` names it in a type error.
     #[inline]
     pub fn array(&mut self, expected: &str) -> DecodeResult<Array> {
-        if self.peek() != Some(b'[') {
+        self.open(b'[', expected).map(|()| Array { first: true })
+    }
+
+    /// Consumes the opening bracket of a container, one level deeper.
+    fn open(&mut self, bracket: u8, expected: &str) -> DecodeResult<()> {
+        if self.peek() != Some(bracket) {
             return Err(self.invalid_type(expected));
         }
-        self.enter()?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error_here("recursion limit exceeded"));
+        }
         self.pos += 1;
-        Ok(Array { first: true })
+        Ok(())
     }
 
     /// Reads a string.
