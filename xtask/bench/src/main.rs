@@ -242,7 +242,7 @@ fn decode_rows(samples: usize, rows: &mut Vec<Row>) -> Result<(), String> {
             ours: us(client),
             peers: if peers_ok {
                 format!(
-                    "Value {}, async-stripe serde {}, miniserde {}; ours serde only {}",
+                    "Value {}, async-stripe serde {}, miniserde {}; ours through serde {}",
                     us(value),
                     us(a_serde),
                     us(a_mini),
@@ -250,7 +250,7 @@ fn decode_rows(samples: usize, rows: &mut Vec<Row>) -> Result<(), String> {
                 )
             } else {
                 format!(
-                    "Value {}; ours serde only {}; async-stripe cannot decode this fixture",
+                    "Value {}; ours through serde {}; async-stripe cannot decode this fixture",
                     us(value),
                     us(typed)
                 )
