@@ -118,18 +118,38 @@ impl<'a> Parser<'a> {
     pub fn set<T: FromJson>(&mut self, slot: &mut Option<T>) {
         match T::from_json(self) {
             Ok(value) => *slot = Some(value),
-            Err(e) => self.failure = Some(e),
+            Err(e) => self.fail(e),
         }
     }
 
     /// [`Parser::set`] for a field that may be `null` (or absent): `null` leaves `None`.
     #[inline(never)]
     pub fn set_nullable<T: FromJson>(&mut self, slot: &mut Option<T>) {
-        match self.null() {
-            Ok(true) => *slot = None,
-            Ok(false) => self.set(slot),
-            Err(e) => self.failure = Some(e),
+        if self.null_field() {
+            // After a value (a duplicate key) `null` clears it: the last value wins.
+            *slot = None;
+        } else {
+            self.set(slot);
         }
+    }
+
+    /// Consumes a `null` field value; a malformed one is kept as the failure. Not generic.
+    fn null_field(&mut self) -> bool {
+        match self.null() {
+            Ok(null) => null,
+            Err(e) => {
+                self.fail(e);
+                true
+            }
+        }
+    }
+
+    /// Keeps a field decoder's failure for the next [`Object::next_key`]. Not generic, so the
+    /// setters stay small.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, e: DecodeError) {
+        self.failure = Some(e);
     }
 
     /// Keeps a member the struct has no field for, as JSON (see [`Parser::set`]).
@@ -139,7 +159,7 @@ impl<'a> Parser<'a> {
             Ok(value) => {
                 extra.insert(key.into_owned(), value);
             }
-            Err(e) => self.failure = Some(e),
+            Err(e) => self.fail(e),
         }
     }
 
