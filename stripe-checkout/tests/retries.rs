@@ -200,6 +200,35 @@ async fn caller_key_is_reused_on_every_retry() {
 }
 
 #[tokio::test]
+async fn the_client_timeout_applies_to_a_custom_http_client() {
+    // The given reqwest client has no timeout of its own: the builder's must still hold.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "late"}))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let client = common::builder(&server)
+        .http_client(http)
+        .timeout(Duration::from_millis(100))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = post(&client).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert_attempts(&server, 1).await;
+}
+
+#[tokio::test]
 async fn timeouts_are_retried_then_reported() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
