@@ -381,7 +381,8 @@ impl Client {
         let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
 
         let (query, body) = match method {
-            Method::Post => (String::new(), Some(encoded)),
+            // Shared by every attempt, not copied for each.
+            Method::Post => (String::new(), Some(bytes::Bytes::from(encoded))),
             Method::Get | Method::Delete => (encoded, None),
         };
         // Every POST gets a key so a retry (ours or the caller's) cannot apply it twice; it is
