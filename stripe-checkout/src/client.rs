@@ -637,7 +637,7 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
 
 /// `https://api.stripe.com` parsed, for the client that cannot send anything.
 fn default_base() -> reqwest::Url {
-    // A constant that parses; the `match` only keeps a panic out of library code.
+    // A constant known to parse (the default every builder starts from), not outside data.
     match reqwest::Url::parse(DEFAULT_BASE_URL) {
         Ok(url) => url,
         Err(_) => unreachable!("DEFAULT_BASE_URL is a valid URL"),
@@ -646,8 +646,8 @@ fn default_base() -> reqwest::Url {
 
 /// The headers every request of a client sends; the key's value is marked sensitive.
 fn base_headers(authorization: HeaderValue) -> HeaderMap {
-    // Room for the per-request ones too (Stripe-Account, Idempotency-Key, Content-Type), so
-    // the clone on each request does not grow.
+    // Index table sized for the per-request ones too (Stripe-Account, Idempotency-Key,
+    // Content-Type); a clone keeps it, so inserting those never rehashes.
     let mut headers = HeaderMap::with_capacity(8);
     headers.insert(reqwest::header::AUTHORIZATION, authorization);
     headers.insert(
