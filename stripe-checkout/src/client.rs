@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -135,9 +135,17 @@ struct Inner {
     /// `Err` holds why the client could not be built; every request returns it as
     /// [`Error::Config`] (only reachable through [`Client::new`], which must not fail).
     http: Result<reqwest::Client, String>,
-    authorization: HeaderValue,
+    /// `true` when `http` was built here with `timeout` as its own total timeout, so a request
+    /// without a per-call timeout need not set one (which costs reqwest an allocation).
+    http_has_timeout: bool,
+    /// The headers every request starts from (`Authorization`, `Stripe-Version`, `User-Agent`,
+    /// `X-Stripe-Client-User-Agent`, `Accept`), built once: cloning them is cheaper than
+    /// building them again on every request.
+    base_headers: HeaderMap,
     /// Normalised by URL parsing, without a trailing `/`.
     base_url: String,
+    /// `base_url` parsed, without query or fragment; each request's URL starts from a clone.
+    base: reqwest::Url,
     /// The path part of `base_url` (`""` for an origin).
     base_path: String,
     stripe_account: Option<String>,
@@ -148,6 +156,40 @@ struct Inner {
     timeout: Duration,
     max_response_bytes: usize,
     rng: SystemRandom,
+    /// Random bytes for idempotency keys, fetched from the OS in batches.
+    key_bytes: Mutex<RandomPool>,
+}
+
+/// Bytes from [`SystemRandom`], handed out 16 at a time: one `getrandom` call serves
+/// [`RandomPool::KEYS`] idempotency keys instead of one.
+struct RandomPool {
+    bytes: [u8; 16 * RandomPool::KEYS],
+    /// How many of `bytes` were handed out already.
+    used: usize,
+}
+
+impl RandomPool {
+    const KEYS: usize = 32;
+
+    fn new() -> Mutex<RandomPool> {
+        Mutex::new(RandomPool {
+            bytes: [0; 16 * RandomPool::KEYS],
+            // Empty: the first key fills it.
+            used: 16 * RandomPool::KEYS,
+        })
+    }
+
+    /// 16 fresh random bytes; `None` when the OS randomness fails.
+    fn take16(&mut self, rng: &SystemRandom) -> Option<[u8; 16]> {
+        if self.used + 16 > self.bytes.len() {
+            rng.fill(&mut self.bytes).ok()?;
+            self.used = 0;
+        }
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&self.bytes[self.used..self.used + 16]);
+        self.used += 16;
+        Some(out)
+    }
 }
 
 impl fmt::Debug for Client {
@@ -180,8 +222,10 @@ impl Client {
             Err(message) => Client {
                 inner: Arc::new(Inner {
                     http: Err(message),
-                    authorization: HeaderValue::from_static(""),
+                    http_has_timeout: false,
+                    base_headers: HeaderMap::new(),
                     base_url: DEFAULT_BASE_URL.to_owned(),
+                    base: default_base(),
                     base_path: String::new(),
                     stripe_account: None,
                     max_retries: 0,
@@ -191,6 +235,7 @@ impl Client {
                     timeout: DEFAULT_TIMEOUT,
                     max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
                     rng: SystemRandom::new(),
+                    key_bytes: RandomPool::new(),
                 }),
             },
         }
@@ -335,33 +380,41 @@ impl Client {
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
 
-        let (url, body) = match method {
-            Method::Post => (inner.url(path, "")?, Some(encoded)),
-            Method::Get | Method::Delete => (inner.url(path, &encoded)?, None),
+        let (query, body) = match method {
+            // Shared by every attempt, not copied for each.
+            Method::Post => (String::new(), Some(bytes::Bytes::from(encoded))),
+            Method::Get | Method::Delete => (encoded, None),
         };
-        // Every POST gets a key so a retry (ours or the caller's) cannot apply it twice; the
-        // same headers are reused for every attempt, so retries share the key.
+        // Every POST gets a key so a retry (ours or the caller's) cannot apply it twice; it is
+        // chosen once, so every attempt sends the same key.
         let idempotency_key = match (&options.idempotency_key, method) {
             (Some(key), _) => Some(key.clone()),
             (None, Method::Post) => Some(inner.uuid_v4()),
             (None, _) => None,
         };
-        let headers = inner.headers(method, options, idempotency_key.as_deref())?;
         let timeout = options.timeout.unwrap_or(inner.timeout);
+        // A client built here already applies `inner.timeout`; setting it again per request
+        // would only cost reqwest an allocation.
+        let request_timeout = match options.timeout {
+            None if inner.http_has_timeout => None,
+            _ => Some(timeout),
+        };
         let limit = inner.max_response_bytes;
 
         let mut retries = 0;
         loop {
             #[cfg(feature = "tracing")]
             _span.record("attempt", retries + 1);
-            let mut request = http
-                .request(method.to_reqwest(), url.clone())
-                .headers(headers.clone())
-                .timeout(timeout);
+            // Built for each attempt rather than built once and cloned: most calls make one
+            // attempt, and reqwest takes the URL and headers by value. Building cannot fail on
+            // a retry if it did not on the first attempt (same inputs).
+            let mut request = reqwest::Request::new(method.to_reqwest(), inner.url(path, &query)?);
+            *request.headers_mut() = inner.headers(method, options, idempotency_key.as_deref())?;
+            *request.timeout_mut() = request_timeout;
             if let Some(body) = &body {
-                request = request.body(body.clone());
+                *request.body_mut() = Some(body.clone().into());
             }
-            let outcome = match request.send().await {
+            let outcome = match http.execute(request).await {
                 Ok(response) => response::read_bounded(response, limit).await,
                 Err(e) => Err(ReadError::Transport(e)),
             };
@@ -450,13 +503,17 @@ impl Inner {
                 "invalid request path {path:?} (empty id or unencoded characters)"
             )));
         }
-        let mut full = format!("{}{}", self.base_url, path);
-        if !query.is_empty() {
-            full.push('?');
-            full.push_str(query);
+        // Starting from the parsed base skips parsing (and IDNA-checking) the host again on
+        // every request; only the path and query are parsed.
+        let mut url = self.base.clone();
+        if self.base_path.is_empty() {
+            url.set_path(path);
+        } else {
+            url.set_path(&format!("{}{}", self.base_path, path));
         }
-        let url = reqwest::Url::parse(&full)
-            .map_err(|e| Error::encode(format!("invalid request URL for path {path:?}: {e}")))?;
+        if !query.is_empty() {
+            url.set_query(Some(query));
+        }
         // URL parsing resolves `.`/`..` segments (including `%2E%2E`); an id that is only dots
         // cannot be addressed, so refuse rather than hit another endpoint.
         if url.path().strip_prefix(self.base_path.as_str()) != Some(path) {
@@ -474,24 +531,7 @@ impl Inner {
         options: &Options,
         idempotency_key: Option<&str>,
     ) -> Result<HeaderMap, Error> {
-        let mut headers = HeaderMap::with_capacity(10);
-        headers.insert(reqwest::header::AUTHORIZATION, self.authorization.clone());
-        headers.insert(
-            HeaderName::from_static("stripe-version"),
-            HeaderValue::from_static(crate::generated::API_VERSION),
-        );
-        headers.insert(
-            reqwest::header::USER_AGENT,
-            HeaderValue::from_static(USER_AGENT),
-        );
-        headers.insert(
-            HeaderName::from_static("x-stripe-client-user-agent"),
-            client_user_agent(),
-        );
-        headers.insert(
-            reqwest::header::ACCEPT,
-            HeaderValue::from_static("application/json"),
-        );
+        let mut headers = self.base_headers.clone();
         let account = options
             .stripe_account
             .as_deref()
@@ -518,8 +558,14 @@ impl Inner {
     }
 
     fn uuid_v4(&self) -> String {
-        let mut b = [0u8; 16];
-        if self.rng.fill(&mut b).is_err() {
+        let random = self
+            .key_bytes
+            .lock()
+            // The pool is only bytes: a panic elsewhere cannot leave it inconsistent.
+            .unwrap_or_else(PoisonError::into_inner)
+            .take16(&self.rng);
+        let mut b = random.unwrap_or_default();
+        if random.is_none() {
             // The key only has to be unique, not secret: fall back to time + counter.
             static COUNTER: AtomicU64 = AtomicU64::new(0);
             let nanos = SystemTime::now()
@@ -589,13 +635,41 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
     })
 }
 
-fn client_user_agent() -> HeaderValue {
-    // Built once: it never changes, and this runs on every request.
-    static VALUE: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
-    VALUE.get_or_init(build_client_user_agent).clone()
+/// `https://api.stripe.com` parsed, for the client that cannot send anything.
+fn default_base() -> reqwest::Url {
+    // A constant known to parse (the default every builder starts from), not outside data.
+    match reqwest::Url::parse(DEFAULT_BASE_URL) {
+        Ok(url) => url,
+        Err(_) => unreachable!("DEFAULT_BASE_URL is a valid URL"),
+    }
 }
 
-fn build_client_user_agent() -> HeaderValue {
+/// The headers every request of a client sends; the key's value is marked sensitive.
+fn base_headers(authorization: HeaderValue) -> HeaderMap {
+    // Index table sized for the per-request ones too (Stripe-Account, Idempotency-Key,
+    // Content-Type); a clone keeps it, so inserting those never rehashes.
+    let mut headers = HeaderMap::with_capacity(8);
+    headers.insert(reqwest::header::AUTHORIZATION, authorization);
+    headers.insert(
+        HeaderName::from_static("stripe-version"),
+        HeaderValue::from_static(crate::generated::API_VERSION),
+    );
+    headers.insert(
+        reqwest::header::USER_AGENT,
+        HeaderValue::from_static(USER_AGENT),
+    );
+    headers.insert(
+        HeaderName::from_static("x-stripe-client-user-agent"),
+        client_user_agent(),
+    );
+    headers.insert(
+        reqwest::header::ACCEPT,
+        HeaderValue::from_static("application/json"),
+    );
+    headers
+}
+
+fn client_user_agent() -> HeaderValue {
     // Same shape as the official SDKs' X-Stripe-Client-User-Agent; all parts are static ASCII.
     let json = format!(
         r#"{{"bindings_version":"{}","lang":"rust","publisher":"stripe-checkout-rs","uname":"{} {}"}}"#,
@@ -796,16 +870,19 @@ impl ClientBuilder {
     }
 
     fn build_inner(self) -> Result<Inner, String> {
-        let parsed = match reqwest::Url::parse(&self.base_url) {
+        let mut parsed = match reqwest::Url::parse(&self.base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => url,
             Ok(_) => return Err("base URL must be http(s) without a query".to_owned()),
             Err(e) => return Err(format!("base URL is invalid: {e}")),
         };
         let base_url = parsed.as_str().trim_end_matches('/').to_owned();
         let base_path = parsed.path().trim_end_matches('/').to_owned();
+        // A fragment would otherwise end up after each request's path.
+        parsed.set_fragment(None);
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.secret_key))
             .map_err(|_| "secret key contains characters not allowed in a header".to_owned())?;
         authorization.set_sensitive(true);
+        let http_has_timeout = self.http.is_none();
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -818,8 +895,10 @@ impl ClientBuilder {
         };
         Ok(Inner {
             http: Ok(http),
-            authorization,
+            http_has_timeout,
+            base_headers: base_headers(authorization),
             base_url,
+            base: parsed,
             base_path,
             stripe_account: self.stripe_account,
             max_retries: self.max_retries,
@@ -829,6 +908,7 @@ impl ClientBuilder {
             timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
             rng: SystemRandom::new(),
+            key_bytes: RandomPool::new(),
         })
     }
 }

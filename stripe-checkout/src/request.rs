@@ -161,7 +161,10 @@ impl<T> IntoFuture for Request<T> {
     type IntoFuture = RequestFuture<T>;
 
     fn into_future(self) -> RequestFuture<T> {
-        RequestFuture(self.send_with_meta())
+        RequestFuture {
+            inner: self.call.start(),
+            decode: self.decode,
+        }
     }
 }
 
@@ -184,7 +187,10 @@ pub struct Response<T> {
 
 /// The future of an awaited [`Request`]: the decoded value.
 #[must_use = "futures do nothing unless polled"]
-pub struct RequestFuture<T>(MetaFuture<T>);
+pub struct RequestFuture<T> {
+    inner: SendFuture,
+    decode: fn(&[u8]) -> Result<T, JsonError>,
+}
 
 impl<T> fmt::Debug for RequestFuture<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -192,13 +198,20 @@ impl<T> fmt::Debug for RequestFuture<T> {
     }
 }
 
+// Only the boxed future is polled, never pinned `T`s, so moving the wrapper is fine.
+impl<T> Unpin for RequestFuture<T> {}
+
 impl<T> Future for RequestFuture<T> {
     type Output = Result<T, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0)
+        // Decoded straight into the result: no `Response` wrapper whose metadata would be
+        // dropped, and one move fewer of a possibly large `T`.
+        let decode = self.decode;
+        self.inner
+            .as_mut()
             .poll(cx)
-            .map(|result| result.map(|response| response.value))
+            .map(|result| result.and_then(|success| success.decode_with(decode)))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
 use crate::__private::JsonError;
@@ -15,7 +16,7 @@ use crate::Error;
 pub(crate) struct Raw {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
-    pub(crate) bytes: Vec<u8>,
+    pub(crate) bytes: Bytes,
 }
 
 /// Why a body could not be read.
@@ -28,8 +29,10 @@ pub(crate) enum ReadError {
     },
 }
 
-/// Reads the body chunk by chunk into one buffer, stopping as soon as it would exceed `limit`
-/// bytes, so a huge or endless body costs at most `limit` bytes of memory.
+/// Reads the body, stopping as soon as it would exceed `limit` bytes, so a huge or endless
+/// body costs at most `limit` bytes of memory. A body that arrives as one chunk (the usual
+/// case for a Content-Length response that fits one read) is kept as it is, without a copy;
+/// more chunks are gathered into one buffer sized from Content-Length.
 pub(crate) async fn read_bounded(
     mut response: reqwest::Response,
     limit: usize,
@@ -41,26 +44,41 @@ pub(crate) async fn read_bounded(
     if announced.is_some_and(|len| len > limit_u64) {
         return Err(ReadError::TooLarge { status, headers });
     }
-    // Trust Content-Length only up to the limit for the initial allocation.
-    let capacity = announced.map_or(0, |len| usize::try_from(len).unwrap_or(limit).min(limit));
-    let mut bytes = Vec::with_capacity(capacity);
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if chunk.len() > limit - bytes.len() {
-                    return Err(ReadError::TooLarge { status, headers });
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            Ok(None) => break,
-            Err(e) => return Err(ReadError::Transport(e)),
+    let first = match next_chunk(&mut response).await? {
+        Some(first) if first.len() > limit => {
+            return Err(ReadError::TooLarge { status, headers });
         }
+        Some(first) => first,
+        None => Bytes::new(),
+    };
+    let Some(second) = next_chunk(&mut response).await? else {
+        return Ok(Raw {
+            status,
+            headers,
+            bytes: first,
+        });
+    };
+    // Trust Content-Length only up to the limit for the allocation.
+    let capacity = announced.map_or(0, |len| usize::try_from(len).unwrap_or(limit).min(limit));
+    let mut bytes = Vec::with_capacity(capacity.max(first.len()));
+    bytes.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(part) = next {
+        if part.len() > limit - bytes.len() {
+            return Err(ReadError::TooLarge { status, headers });
+        }
+        bytes.extend_from_slice(&part);
+        next = next_chunk(&mut response).await?;
     }
     Ok(Raw {
         status,
         headers,
-        bytes,
+        bytes: Bytes::from(bytes),
     })
+}
+
+async fn next_chunk(response: &mut reqwest::Response) -> Result<Option<Bytes>, ReadError> {
+    response.chunk().await.map_err(ReadError::Transport)
 }
 
 pub(crate) fn too_large(
@@ -90,7 +108,7 @@ pub(crate) struct Success {
     pub(crate) method: Method,
     pub(crate) idempotency_key: Option<String>,
     pub(crate) retries: u32,
-    pub(crate) bytes: Vec<u8>,
+    pub(crate) bytes: Bytes,
 }
 
 impl Success {

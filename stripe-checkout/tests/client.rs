@@ -107,6 +107,30 @@ async fn post_sends_headers_and_exact_form_body() {
 }
 
 #[tokio::test]
+async fn generated_keys_stay_unique_past_one_batch_of_randomness() {
+    // Keys come from random bytes fetched 32 keys at a time: 100 calls cross three refills.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ok(json!({"id": "cs_1"})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for _ in 0..100 {
+        let _: Value = client
+            .send(Method::Post, "/v1/checkout/sessions", &())
+            .await
+            .unwrap();
+    }
+    let requests = server.received_requests().await.unwrap();
+    let keys: std::collections::HashSet<&str> = requests
+        .iter()
+        .map(|r| header(r, "idempotency-key").unwrap())
+        .collect();
+    assert_eq!(keys.len(), 100);
+    assert!(keys.iter().all(|k| is_uuid_v4(k)), "{keys:?}");
+}
+
+#[tokio::test]
 async fn caller_idempotency_key_and_stripe_account_override() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

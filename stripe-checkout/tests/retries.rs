@@ -200,6 +200,35 @@ async fn caller_key_is_reused_on_every_retry() {
 }
 
 #[tokio::test]
+async fn the_client_timeout_applies_to_a_custom_http_client() {
+    // The given reqwest client has no timeout of its own: the builder's must still hold.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "late"}))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let client = common::builder(&server)
+        .http_client(http)
+        .timeout(Duration::from_millis(100))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = post(&client).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert_attempts(&server, 1).await;
+}
+
+#[tokio::test]
 async fn timeouts_are_retried_then_reported() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -363,6 +392,60 @@ async fn bodies_up_to_the_limit_are_read_and_over_it_are_not() {
     assert_eq!(post(&exact).await.unwrap()["id"], "cs_1");
     let short = common::builder(&server)
         .max_response_bytes(body.len() - 1)
+        .build()
+        .unwrap();
+    assert!(matches!(
+        post(&short).await,
+        Err(Error::ResponseTooLarge(_))
+    ));
+}
+
+/// A server that answers every request with `body` as a chunked response, one chunk per
+/// piece, written with pauses so the client receives them as separate reads.
+async fn chunked_server(pieces: &'static [&'static str]) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                if socket.write_all(head).await.is_err() {
+                    return;
+                }
+                for piece in pieces {
+                    let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+                    if socket.write_all(chunk.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                let _ = socket.write_all(b"0\r\n\r\n").await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_body_in_several_chunks_is_read_whole_and_limited_across_chunks() {
+    const PIECES: &[&str] = &[
+        r#"{"id": "cs_1", "#,
+        r#""pad": "yyyyyyyyyy", "#,
+        r#""n": 3}"#,
+    ];
+    let len: usize = PIECES.iter().map(|p| p.len()).sum();
+    let base = chunked_server(PIECES).await;
+    let exact = common::builder_for(&base)
+        .max_response_bytes(len)
+        .build()
+        .unwrap();
+    let value = post(&exact).await.unwrap();
+    assert_eq!(value, json!({"id": "cs_1", "pad": "yyyyyyyyyy", "n": 3}));
+    // Each chunk fits the limit on its own; only their sum does not.
+    let short = common::builder_for(&base)
+        .max_response_bytes(len - 1)
         .build()
         .unwrap();
     assert!(matches!(

@@ -176,7 +176,29 @@ async fn batch(caller: &Caller, n: usize, tasks: usize) -> Result<(f64, Duration
     Ok((f64::from(n) / wall.as_secs_f64(), cpu / n))
 }
 
-pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
+/// For profilers: sequential calls through one client (`ours` or `raw`) for a few seconds, so
+/// a profile of the main thread holds that client's cost alone.
+pub fn spin(which: &str) -> Result<(), String> {
+    let (runtime, ours, raw) = setup()?;
+    let caller = match which {
+        "ours" => ours,
+        "raw" => raw,
+        _ => return Err(format!("spin-loopback takes ours or raw, not {which:?}")),
+    };
+    runtime.block_on(async {
+        let start = Instant::now();
+        let mut calls = 0u32;
+        while start.elapsed() < Duration::from_secs(5) {
+            let (_, cpu) = batch(&caller, 1000, 1).await?;
+            calls += 1000;
+            eprintln!("{calls} calls, {:.1} us CPU each", cpu.as_secs_f64() * 1e6);
+        }
+        Ok(())
+    })
+}
+
+/// The loopback server, the client runtime and both callers, configured alike.
+fn setup() -> Result<(tokio::runtime::Runtime, Caller, Caller), String> {
     let (_, session) = fixtures()?.into_iter().next().ok_or("no session fixture")?;
     let addr = start_server(Bytes::from(session))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -195,6 +217,11 @@ pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
         url: format!("http://{addr}/v1/checkout/sessions").into(),
         inputs: Arc::new(hand_inputs()),
     });
+    Ok((runtime, ours, raw))
+}
+
+pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
+    let (runtime, ours, raw) = setup()?;
     let rounds = if quick { 3 } else { 9 };
     let n = if quick { 320 } else { 960 };
     runtime.block_on(async {

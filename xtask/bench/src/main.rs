@@ -5,7 +5,7 @@
 //! client talking to the same loopback server. Every row is a ratio of medians measured in
 //! interleaved rounds of the same run, so a shared, noisy machine slows both sides alike.
 //!
-//! `bench [--quick]` prints the table; `bench mem <kind> <fixture>` is the child process the
+//! `bench [--quick]` prints the table (`bench [--quick] loopback` only the loopback rows); `bench mem <kind> <fixture>` is the child process the
 //! memory rows run (one process per measurement, so peak RSS is its own).
 
 use std::collections::{BTreeMap, HashMap};
@@ -34,11 +34,17 @@ fn main() -> ExitCode {
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [] => run(false),
         ["--quick"] => run(true),
+        // Only the loopback rows: they are the slowest to settle, so they get run on their own.
+        ["loopback"] => run_loopback(false),
+        ["--quick", "loopback"] | ["loopback", "--quick"] => run_loopback(true),
         ["mem", kind, fixture] => mem_child(kind, fixture),
         // For profilers: decode one fixture in a loop for a few seconds.
         ["spin-decode", fixture] => spin_decode(fixture, false),
         ["spin-decode-list", fixture] => spin_decode(fixture, true),
-        _ => Err("usage: bench [--quick] | bench mem <kind> <fixture>".to_owned()),
+        ["spin-loopback", which] => loopback::spin(which),
+        _ => Err(
+            "usage: bench [--quick] [loopback] | bench mem <kind> <fixture>".to_owned(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -583,6 +589,13 @@ fn run(quick: bool) -> Result<(), String> {
     eprintln!("memory…");
     mem_rows(&mut rows)?;
     eprintln!("loopback…");
+    loopback::rows(quick, &mut rows)?;
+    print_table(&rows);
+    Ok(())
+}
+
+fn run_loopback(quick: bool) -> Result<(), String> {
+    let mut rows = Vec::new();
     loopback::rows(quick, &mut rows)?;
     print_table(&rows);
     Ok(())
