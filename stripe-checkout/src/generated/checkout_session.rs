@@ -63,6 +63,8 @@ impl<'de> serde::Deserialize<'de> for Address {
 }
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("city", &self.city)?;
@@ -71,9 +73,7 @@ impl serde::Serialize for Address {
         __map.serialize_entry("line2", &self.line2)?;
         __map.serialize_entry("postal_code", &self.postal_code)?;
         __map.serialize_entry("state", &self.state)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -543,6 +543,8 @@ impl<'de> serde::Deserialize<'de> for CheckoutSession {
 }
 impl serde::Serialize for CheckoutSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("adaptive_pricing", &self.adaptive_pricing)?;
@@ -556,9 +558,7 @@ impl serde::Serialize for CheckoutSession {
                 "billing_address_collection",
                 &self.billing_address_collection,
             )?;
-        if let Some(value) = &self.branding_settings {
-            __map.serialize_entry("branding_settings", value)?;
-        }
+        __map.entry_if_some("branding_settings", &self.branding_settings)?;
         __map.serialize_entry("cancel_url", &self.cancel_url)?;
         __map.serialize_entry("client_reference_id", &self.client_reference_id)?;
         __map.serialize_entry("client_secret", &self.client_secret)?;
@@ -576,25 +576,23 @@ impl serde::Serialize for CheckoutSession {
         __map.serialize_entry("customer_details", &self.customer_details)?;
         __map.serialize_entry("customer_email", &self.customer_email)?;
         __map.serialize_entry("discounts", &self.discounts)?;
-        if let Some(value) = &self.excluded_payment_method_types {
-            __map.serialize_entry("excluded_payment_method_types", value)?;
-        }
+        __map
+            .entry_if_some(
+                "excluded_payment_method_types",
+                &self.excluded_payment_method_types,
+            )?;
         __map.serialize_entry("expires_at", &self.expires_at)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("integration_identifier", &self.integration_identifier)?;
         __map.serialize_entry("invoice", &self.invoice)?;
         __map.serialize_entry("invoice_creation", &self.invoice_creation)?;
-        if let Some(value) = &self.line_items {
-            __map.serialize_entry("line_items", value)?;
-        }
+        __map.entry_if_some("line_items", &self.line_items)?;
         __map.serialize_entry("livemode", &self.livemode)?;
         __map.serialize_entry("locale", &self.locale)?;
         __map.serialize_entry("managed_payments", &self.managed_payments)?;
         __map.serialize_entry("metadata", &self.metadata)?;
         __map.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.name_collection {
-            __map.serialize_entry("name_collection", value)?;
-        }
+        __map.entry_if_some("name_collection", &self.name_collection)?;
         __map.serialize_entry("object", &self.object)?;
         __map.serialize_entry("optional_items", &self.optional_items)?;
         __map.serialize_entry("origin_context", &self.origin_context)?;
@@ -614,19 +612,11 @@ impl serde::Serialize for CheckoutSession {
         __map.serialize_entry("payment_method_types", &self.payment_method_types)?;
         __map.serialize_entry("payment_status", &self.payment_status)?;
         __map.serialize_entry("permissions", &self.permissions)?;
-        if let Some(value) = &self.phone_number_collection {
-            __map.serialize_entry("phone_number_collection", value)?;
-        }
-        if let Some(value) = &self.presentment_details {
-            __map.serialize_entry("presentment_details", value)?;
-        }
+        __map.entry_if_some("phone_number_collection", &self.phone_number_collection)?;
+        __map.entry_if_some("presentment_details", &self.presentment_details)?;
         __map.serialize_entry("recovered_from", &self.recovered_from)?;
-        if let Some(value) = &self.redirect_on_completion {
-            __map.serialize_entry("redirect_on_completion", value)?;
-        }
-        if let Some(value) = &self.return_url {
-            __map.serialize_entry("return_url", value)?;
-        }
+        __map.entry_if_some("redirect_on_completion", &self.redirect_on_completion)?;
+        __map.entry_if_some("return_url", &self.return_url)?;
         __map
             .serialize_entry(
                 "saved_payment_method_options",
@@ -644,16 +634,12 @@ impl serde::Serialize for CheckoutSession {
         __map.serialize_entry("submit_type", &self.submit_type)?;
         __map.serialize_entry("subscription", &self.subscription)?;
         __map.serialize_entry("success_url", &self.success_url)?;
-        if let Some(value) = &self.tax_id_collection {
-            __map.serialize_entry("tax_id_collection", value)?;
-        }
+        __map.entry_if_some("tax_id_collection", &self.tax_id_collection)?;
         __map.serialize_entry("total_details", &self.total_details)?;
         __map.serialize_entry("ui_mode", &self.ui_mode)?;
         __map.serialize_entry("url", &self.url)?;
         __map.serialize_entry("wallet_options", &self.wallet_options)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1534,20 +1520,16 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptions {
 }
 impl serde::Serialize for CheckoutAcssDebitMandateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.custom_mandate_url {
-            __map.serialize_entry("custom_mandate_url", value)?;
-        }
-        if let Some(value) = &self.default_for {
-            __map.serialize_entry("default_for", value)?;
-        }
+        __map.entry_if_some("custom_mandate_url", &self.custom_mandate_url)?;
+        __map.entry_if_some("default_for", &self.default_for)?;
         __map.serialize_entry("interval_description", &self.interval_description)?;
         __map.serialize_entry("payment_schedule", &self.payment_schedule)?;
         __map.serialize_entry("transaction_type", &self.transaction_type)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1806,26 +1788,16 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.currency {
-            __map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.target_date {
-            __map.serialize_entry("target_date", value)?;
-        }
-        if let Some(value) = &self.verification_method {
-            __map.serialize_entry("verification_method", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("currency", &self.currency)?;
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("target_date", &self.target_date)?;
+        __map.entry_if_some("verification_method", &self.verification_method)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2081,17 +2053,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutAffirmPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutAffirmPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2271,17 +2239,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutAfterpayClearpayPaymentMethodOptio
 }
 impl serde::Serialize for CheckoutAfterpayClearpayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2327,14 +2291,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutAlipayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutAlipayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2374,14 +2336,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutAlmaPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutAlmaPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2432,17 +2392,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutAmazonPayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutAmazonPayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2562,17 +2518,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutAuBecsDebitPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutAuBecsDebitPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.target_date {
-            __map.serialize_entry("target_date", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("target_date", &self.target_date)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2628,20 +2580,14 @@ impl<'de> serde::Deserialize<'de> for CheckoutBacsDebitPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutBacsDebitPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.target_date {
-            __map.serialize_entry("target_date", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("target_date", &self.target_date)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2687,14 +2633,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutBancontactPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutBancontactPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2734,14 +2678,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutBilliePaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutBilliePaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2795,15 +2737,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutBoletoPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutBoletoPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2843,14 +2783,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutCardInstallmentsOptions {
 }
 impl serde::Serialize for CheckoutCardInstallmentsOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            __map.serialize_entry("enabled", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("enabled", &self.enabled)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -2959,42 +2897,38 @@ impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutCardPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.installments {
-            __map.serialize_entry("installments", value)?;
-        }
-        if let Some(value) = &self.request_extended_authorization {
-            __map.serialize_entry("request_extended_authorization", value)?;
-        }
-        if let Some(value) = &self.request_incremental_authorization {
-            __map.serialize_entry("request_incremental_authorization", value)?;
-        }
-        if let Some(value) = &self.request_multicapture {
-            __map.serialize_entry("request_multicapture", value)?;
-        }
-        if let Some(value) = &self.request_overcapture {
-            __map.serialize_entry("request_overcapture", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("installments", &self.installments)?;
+        __map
+            .entry_if_some(
+                "request_extended_authorization",
+                &self.request_extended_authorization,
+            )?;
+        __map
+            .entry_if_some(
+                "request_incremental_authorization",
+                &self.request_incremental_authorization,
+            )?;
+        __map.entry_if_some("request_multicapture", &self.request_multicapture)?;
+        __map.entry_if_some("request_overcapture", &self.request_overcapture)?;
         __map.serialize_entry("request_three_d_secure", &self.request_three_d_secure)?;
-        if let Some(value) = &self.restrictions {
-            __map.serialize_entry("restrictions", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.statement_descriptor_suffix_kana {
-            __map.serialize_entry("statement_descriptor_suffix_kana", value)?;
-        }
-        if let Some(value) = &self.statement_descriptor_suffix_kanji {
-            __map.serialize_entry("statement_descriptor_suffix_kanji", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("restrictions", &self.restrictions)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map
+            .entry_if_some(
+                "statement_descriptor_suffix_kana",
+                &self.statement_descriptor_suffix_kana,
+            )?;
+        __map
+            .entry_if_some(
+                "statement_descriptor_suffix_kanji",
+                &self.statement_descriptor_suffix_kanji,
+            )?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -3175,17 +3109,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutCashappPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutCashappPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -3242,18 +3172,14 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.eu_bank_transfer {
-            __map.serialize_entry("eu_bank_transfer", value)?;
-        }
-        if let Some(value) = &self.requested_address_types {
-            __map.serialize_entry("requested_address_types", value)?;
-        }
+        __map.entry_if_some("eu_bank_transfer", &self.eu_bank_transfer)?;
+        __map.entry_if_some("requested_address_types", &self.requested_address_types)?;
         __map.serialize_entry("type", &self.type_)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -3505,18 +3431,14 @@ impl<'de> serde::Deserialize<'de> for CheckoutCustomerBalancePaymentMethodOption
 }
 impl serde::Serialize for CheckoutCustomerBalancePaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bank_transfer {
-            __map.serialize_entry("bank_transfer", value)?;
-        }
+        __map.entry_if_some("bank_transfer", &self.bank_transfer)?;
         __map.serialize_entry("funding_type", &self.funding_type)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -3621,14 +3543,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutEpsPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -3674,14 +3594,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutFpxPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutFpxPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -3727,14 +3645,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutGiropayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutGiropayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -3780,14 +3696,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutGrabPayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutGrabPayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -3833,14 +3747,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutIdealPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutIdealPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -3891,17 +3803,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutKakaoPayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutKakaoPayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -3952,17 +3860,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutKlarnaPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutKlarnaPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4013,15 +3917,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutKonbiniPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutKonbiniPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4072,17 +3974,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutKrCardPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutKrCardPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4133,17 +4031,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutLinkPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4183,14 +4077,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutLinkWalletOptions {
 }
 impl serde::Serialize for CheckoutLinkWalletOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.display {
-            __map.serialize_entry("display", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("display", &self.display)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4304,17 +4196,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutMobilepayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutMobilepayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4360,14 +4248,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutMultibancoPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutMultibancoPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4418,17 +4304,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutNaverPayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutNaverPayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4482,15 +4364,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutOxxoPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutOxxoPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4536,14 +4416,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutP24PaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutP24PaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4583,14 +4461,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutPaycoPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutPaycoPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4632,14 +4508,12 @@ for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
 }
 impl serde::Serialize for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reference_prefix {
-            __map.serialize_entry("reference_prefix", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4681,14 +4555,12 @@ for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
 }
 impl serde::Serialize for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reference_prefix {
-            __map.serialize_entry("reference_prefix", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4734,14 +4606,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutPaynowPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutPaynowPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4802,19 +4672,15 @@ impl<'de> serde::Deserialize<'de> for CheckoutPaypalPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutPaypalPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
         __map.serialize_entry("preferred_locale", &self.preferred_locale)?;
         __map.serialize_entry("reference", &self.reference)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4865,17 +4731,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutPaytoPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutPaytoPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -4936,21 +4798,15 @@ impl<'de> serde::Deserialize<'de> for CheckoutPixPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutPixPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.amount_includes_iof {
-            __map.serialize_entry("amount_includes_iof", value)?;
-        }
+        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
         __map.serialize_entry("expires_after_seconds", &self.expires_after_seconds)?;
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5064,17 +4920,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutRevolutPayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutRevolutPayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5114,14 +4966,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutSamsungPayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutSamsungPayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5161,14 +5011,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutSatispayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutSatispayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5208,14 +5056,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutScalapayPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutScalapayPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5271,20 +5117,14 @@ impl<'de> serde::Deserialize<'de> for CheckoutSepaDebitPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutSepaDebitPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.target_date {
-            __map.serialize_entry("target_date", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("target_date", &self.target_date)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5539,143 +5379,55 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutSessionPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.acss_debit {
-            __map.serialize_entry("acss_debit", value)?;
-        }
-        if let Some(value) = &self.affirm {
-            __map.serialize_entry("affirm", value)?;
-        }
-        if let Some(value) = &self.afterpay_clearpay {
-            __map.serialize_entry("afterpay_clearpay", value)?;
-        }
-        if let Some(value) = &self.alipay {
-            __map.serialize_entry("alipay", value)?;
-        }
-        if let Some(value) = &self.alma {
-            __map.serialize_entry("alma", value)?;
-        }
-        if let Some(value) = &self.amazon_pay {
-            __map.serialize_entry("amazon_pay", value)?;
-        }
-        if let Some(value) = &self.au_becs_debit {
-            __map.serialize_entry("au_becs_debit", value)?;
-        }
-        if let Some(value) = &self.bacs_debit {
-            __map.serialize_entry("bacs_debit", value)?;
-        }
-        if let Some(value) = &self.bancontact {
-            __map.serialize_entry("bancontact", value)?;
-        }
-        if let Some(value) = &self.billie {
-            __map.serialize_entry("billie", value)?;
-        }
-        if let Some(value) = &self.boleto {
-            __map.serialize_entry("boleto", value)?;
-        }
-        if let Some(value) = &self.card {
-            __map.serialize_entry("card", value)?;
-        }
-        if let Some(value) = &self.cashapp {
-            __map.serialize_entry("cashapp", value)?;
-        }
-        if let Some(value) = &self.customer_balance {
-            __map.serialize_entry("customer_balance", value)?;
-        }
-        if let Some(value) = &self.eps {
-            __map.serialize_entry("eps", value)?;
-        }
-        if let Some(value) = &self.fpx {
-            __map.serialize_entry("fpx", value)?;
-        }
-        if let Some(value) = &self.giropay {
-            __map.serialize_entry("giropay", value)?;
-        }
-        if let Some(value) = &self.grabpay {
-            __map.serialize_entry("grabpay", value)?;
-        }
-        if let Some(value) = &self.ideal {
-            __map.serialize_entry("ideal", value)?;
-        }
-        if let Some(value) = &self.kakao_pay {
-            __map.serialize_entry("kakao_pay", value)?;
-        }
-        if let Some(value) = &self.klarna {
-            __map.serialize_entry("klarna", value)?;
-        }
-        if let Some(value) = &self.konbini {
-            __map.serialize_entry("konbini", value)?;
-        }
-        if let Some(value) = &self.kr_card {
-            __map.serialize_entry("kr_card", value)?;
-        }
-        if let Some(value) = &self.link {
-            __map.serialize_entry("link", value)?;
-        }
-        if let Some(value) = &self.mobilepay {
-            __map.serialize_entry("mobilepay", value)?;
-        }
-        if let Some(value) = &self.multibanco {
-            __map.serialize_entry("multibanco", value)?;
-        }
-        if let Some(value) = &self.naver_pay {
-            __map.serialize_entry("naver_pay", value)?;
-        }
-        if let Some(value) = &self.oxxo {
-            __map.serialize_entry("oxxo", value)?;
-        }
-        if let Some(value) = &self.p24 {
-            __map.serialize_entry("p24", value)?;
-        }
-        if let Some(value) = &self.payco {
-            __map.serialize_entry("payco", value)?;
-        }
-        if let Some(value) = &self.paynow {
-            __map.serialize_entry("paynow", value)?;
-        }
-        if let Some(value) = &self.paypal {
-            __map.serialize_entry("paypal", value)?;
-        }
-        if let Some(value) = &self.payto {
-            __map.serialize_entry("payto", value)?;
-        }
-        if let Some(value) = &self.pix {
-            __map.serialize_entry("pix", value)?;
-        }
-        if let Some(value) = &self.revolut_pay {
-            __map.serialize_entry("revolut_pay", value)?;
-        }
-        if let Some(value) = &self.samsung_pay {
-            __map.serialize_entry("samsung_pay", value)?;
-        }
-        if let Some(value) = &self.satispay {
-            __map.serialize_entry("satispay", value)?;
-        }
-        if let Some(value) = &self.scalapay {
-            __map.serialize_entry("scalapay", value)?;
-        }
-        if let Some(value) = &self.sepa_debit {
-            __map.serialize_entry("sepa_debit", value)?;
-        }
-        if let Some(value) = &self.sofort {
-            __map.serialize_entry("sofort", value)?;
-        }
-        if let Some(value) = &self.swish {
-            __map.serialize_entry("swish", value)?;
-        }
-        if let Some(value) = &self.twint {
-            __map.serialize_entry("twint", value)?;
-        }
-        if let Some(value) = &self.upi {
-            __map.serialize_entry("upi", value)?;
-        }
-        if let Some(value) = &self.us_bank_account {
-            __map.serialize_entry("us_bank_account", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("acss_debit", &self.acss_debit)?;
+        __map.entry_if_some("affirm", &self.affirm)?;
+        __map.entry_if_some("afterpay_clearpay", &self.afterpay_clearpay)?;
+        __map.entry_if_some("alipay", &self.alipay)?;
+        __map.entry_if_some("alma", &self.alma)?;
+        __map.entry_if_some("amazon_pay", &self.amazon_pay)?;
+        __map.entry_if_some("au_becs_debit", &self.au_becs_debit)?;
+        __map.entry_if_some("bacs_debit", &self.bacs_debit)?;
+        __map.entry_if_some("bancontact", &self.bancontact)?;
+        __map.entry_if_some("billie", &self.billie)?;
+        __map.entry_if_some("boleto", &self.boleto)?;
+        __map.entry_if_some("card", &self.card)?;
+        __map.entry_if_some("cashapp", &self.cashapp)?;
+        __map.entry_if_some("customer_balance", &self.customer_balance)?;
+        __map.entry_if_some("eps", &self.eps)?;
+        __map.entry_if_some("fpx", &self.fpx)?;
+        __map.entry_if_some("giropay", &self.giropay)?;
+        __map.entry_if_some("grabpay", &self.grabpay)?;
+        __map.entry_if_some("ideal", &self.ideal)?;
+        __map.entry_if_some("kakao_pay", &self.kakao_pay)?;
+        __map.entry_if_some("klarna", &self.klarna)?;
+        __map.entry_if_some("konbini", &self.konbini)?;
+        __map.entry_if_some("kr_card", &self.kr_card)?;
+        __map.entry_if_some("link", &self.link)?;
+        __map.entry_if_some("mobilepay", &self.mobilepay)?;
+        __map.entry_if_some("multibanco", &self.multibanco)?;
+        __map.entry_if_some("naver_pay", &self.naver_pay)?;
+        __map.entry_if_some("oxxo", &self.oxxo)?;
+        __map.entry_if_some("p24", &self.p24)?;
+        __map.entry_if_some("payco", &self.payco)?;
+        __map.entry_if_some("paynow", &self.paynow)?;
+        __map.entry_if_some("paypal", &self.paypal)?;
+        __map.entry_if_some("payto", &self.payto)?;
+        __map.entry_if_some("pix", &self.pix)?;
+        __map.entry_if_some("revolut_pay", &self.revolut_pay)?;
+        __map.entry_if_some("samsung_pay", &self.samsung_pay)?;
+        __map.entry_if_some("satispay", &self.satispay)?;
+        __map.entry_if_some("scalapay", &self.scalapay)?;
+        __map.entry_if_some("sepa_debit", &self.sepa_debit)?;
+        __map.entry_if_some("sofort", &self.sofort)?;
+        __map.entry_if_some("swish", &self.swish)?;
+        __map.entry_if_some("twint", &self.twint)?;
+        __map.entry_if_some("upi", &self.upi)?;
+        __map.entry_if_some("us_bank_account", &self.us_bank_account)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5715,14 +5467,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionWalletOptions {
 }
 impl serde::Serialize for CheckoutSessionWalletOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.link {
-            __map.serialize_entry("link", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("link", &self.link)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5768,14 +5518,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutSofortPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutSofortPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5815,12 +5563,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutSwishPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutSwishPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("reference", &self.reference)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5866,14 +5614,12 @@ impl<'de> serde::Deserialize<'de> for CheckoutTwintPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutTwintPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5924,17 +5670,13 @@ impl<'de> serde::Deserialize<'de> for CheckoutUpiPaymentMethodOptions {
 }
 impl serde::Serialize for CheckoutUpiPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -5996,23 +5738,15 @@ impl<'de> serde::Deserialize<'de> for CheckoutUsBankAccountPaymentMethodOptions 
 }
 impl serde::Serialize for CheckoutUsBankAccountPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.financial_connections {
-            __map.serialize_entry("financial_connections", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.target_date {
-            __map.serialize_entry("target_date", value)?;
-        }
-        if let Some(value) = &self.verification_method {
-            __map.serialize_entry("verification_method", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("financial_connections", &self.financial_connections)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("target_date", &self.target_date)?;
+        __map.entry_if_some("verification_method", &self.verification_method)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -6123,15 +5857,13 @@ impl<'de> serde::Deserialize<'de> for ConnectAccountReference {
 }
 impl serde::Serialize for ConnectAccountReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.account {
-            __map.serialize_entry("account", value)?;
-        }
+        __map.entry_if_some("account", &self.account)?;
         __map.serialize_entry("type", &self.type_)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -6239,13 +5971,13 @@ impl<'de> serde::Deserialize<'de> for InvoiceSettingCheckoutRenderingOptions {
 }
 impl serde::Serialize for InvoiceSettingCheckoutRenderingOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount_tax_display", &self.amount_tax_display)?;
         __map.serialize_entry("template", &self.template)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -6296,13 +6028,13 @@ impl<'de> serde::Deserialize<'de> for InvoiceSettingCustomField {
 }
 impl serde::Serialize for InvoiceSettingCustomField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("name", &self.name)?;
         __map.serialize_entry("value", &self.value)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -6359,21 +6091,15 @@ impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommon {
 }
 impl serde::Serialize for LinkedAccountOptionsCommon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filters {
-            __map.serialize_entry("filters", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            __map.serialize_entry("permissions", value)?;
-        }
+        __map.entry_if_some("filters", &self.filters)?;
+        __map.entry_if_some("permissions", &self.permissions)?;
         __map.serialize_entry("prefetch", &self.prefetch)?;
-        if let Some(value) = &self.return_url {
-            __map.serialize_entry("return_url", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("return_url", &self.return_url)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -6581,6 +6307,8 @@ impl<'de> serde::Deserialize<'de> for MandateOptionsPayto {
 }
 impl serde::Serialize for MandateOptionsPayto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount", &self.amount)?;
@@ -6590,9 +6318,7 @@ impl serde::Serialize for MandateOptionsPayto {
         __map.serialize_entry("payments_per_period", &self.payments_per_period)?;
         __map.serialize_entry("purpose", &self.purpose)?;
         __map.serialize_entry("start_date", &self.start_date)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -6896,15 +6622,15 @@ impl<'de> serde::Deserialize<'de> for MandateOptionsUpi {
 }
 impl serde::Serialize for MandateOptionsUpi {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount", &self.amount)?;
         __map.serialize_entry("amount_type", &self.amount_type)?;
         __map.serialize_entry("description", &self.description)?;
         __map.serialize_entry("end_date", &self.end_date)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -6956,13 +6682,13 @@ impl<'de> serde::Deserialize<'de> for PaymentFlowsPaymentIntentPresentmentDetail
 }
 impl serde::Serialize for PaymentFlowsPaymentIntentPresentmentDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("presentment_amount", &self.presentment_amount)?;
         __map.serialize_entry("presentment_currency", &self.presentment_currency)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -7012,14 +6738,12 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
 impl serde::Serialize
 for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.account_subcategories {
-            __map.serialize_entry("account_subcategories", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("account_subcategories", &self.account_subcategories)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -7166,13 +6890,13 @@ for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
 }
 impl serde::Serialize for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("parent", &self.parent)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -7216,12 +6940,12 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCustomerBalanceEuBankA
 }
 impl serde::Serialize for PaymentMethodOptionsCustomerBalanceEuBankAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("country", &self.country)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -7388,35 +7112,19 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsMandateOptionsPix {
 }
 impl serde::Serialize for PaymentMethodOptionsMandateOptionsPix {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.amount {
-            __map.serialize_entry("amount", value)?;
-        }
-        if let Some(value) = &self.amount_includes_iof {
-            __map.serialize_entry("amount_includes_iof", value)?;
-        }
-        if let Some(value) = &self.amount_type {
-            __map.serialize_entry("amount_type", value)?;
-        }
-        if let Some(value) = &self.currency {
-            __map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            __map.serialize_entry("end_date", value)?;
-        }
-        if let Some(value) = &self.payment_schedule {
-            __map.serialize_entry("payment_schedule", value)?;
-        }
-        if let Some(value) = &self.reference {
-            __map.serialize_entry("reference", value)?;
-        }
-        if let Some(value) = &self.start_date {
-            __map.serialize_entry("start_date", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("amount", &self.amount)?;
+        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
+        __map.entry_if_some("amount_type", &self.amount_type)?;
+        __map.entry_if_some("currency", &self.currency)?;
+        __map.entry_if_some("end_date", &self.end_date)?;
+        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
+        __map.entry_if_some("reference", &self.reference)?;
+        __map.entry_if_some("start_date", &self.start_date)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -7535,12 +7243,12 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAdaptivePricing
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionAdaptivePricing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -7581,12 +7289,12 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAfterExpiration
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionAfterExpiration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("recovery", &self.recovery)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -7651,15 +7359,15 @@ for PaymentPagesCheckoutSessionAfterExpirationRecovery {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionAfterExpirationRecovery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("allow_promotion_codes", &self.allow_promotion_codes)?;
         __map.serialize_entry("enabled", &self.enabled)?;
         __map.serialize_entry("expires_at", &self.expires_at)?;
         __map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -7717,15 +7425,15 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTax {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionAutomaticTax {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
         __map.serialize_entry("liability", &self.liability)?;
         __map.serialize_entry("provider", &self.provider)?;
         __map.serialize_entry("status", &self.status)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -7884,6 +7592,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSetting
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("background_color", &self.background_color)?;
@@ -7893,9 +7603,7 @@ impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettings {
         __map.serialize_entry("font_family", &self.font_family)?;
         __map.serialize_entry("icon", &self.icon)?;
         __map.serialize_entry("logo", &self.logo)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -8029,18 +7737,14 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSetting
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsIcon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            __map.serialize_entry("file", value)?;
-        }
+        __map.entry_if_some("file", &self.file)?;
         __map.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.url {
-            __map.serialize_entry("url", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("url", &self.url)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -8163,18 +7867,14 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSetting
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsLogo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            __map.serialize_entry("file", value)?;
-        }
+        __map.entry_if_some("file", &self.file)?;
         __map.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.url {
-            __map.serialize_entry("url", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("url", &self.url)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -8225,13 +7925,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBusinessName {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionBusinessName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
         __map.serialize_entry("optional", &self.optional)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -8283,13 +7983,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCheckoutAddress
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCheckoutAddressDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("address", &self.address)?;
         __map.serialize_entry("name", &self.name)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -8340,14 +8040,14 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCollectedInform
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCollectedInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("business_name", &self.business_name)?;
         __map.serialize_entry("individual_name", &self.individual_name)?;
         __map.serialize_entry("shipping_details", &self.shipping_details)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -8393,13 +8093,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsent {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionConsent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("promotions", &self.promotions)?;
         __map.serialize_entry("terms_of_service", &self.terms_of_service)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -8585,6 +8285,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentCollecti
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionConsentCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map
@@ -8594,9 +8296,7 @@ impl serde::Serialize for PaymentPagesCheckoutSessionConsentCollection {
             )?;
         __map.serialize_entry("promotions", &self.promotions)?;
         __map.serialize_entry("terms_of_service", &self.terms_of_service)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -8796,15 +8496,15 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCurrencyConvers
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCurrencyConversion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
         __map.serialize_entry("amount_total", &self.amount_total)?;
         __map.serialize_entry("fx_rate", &self.fx_rate)?;
         __map.serialize_entry("source_currency", &self.source_currency)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -8886,24 +8586,18 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFields {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomFields {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dropdown {
-            __map.serialize_entry("dropdown", value)?;
-        }
+        __map.entry_if_some("dropdown", &self.dropdown)?;
         __map.serialize_entry("key", &self.key)?;
         __map.serialize_entry("label", &self.label)?;
-        if let Some(value) = &self.numeric {
-            __map.serialize_entry("numeric", value)?;
-        }
+        __map.entry_if_some("numeric", &self.numeric)?;
         __map.serialize_entry("optional", &self.optional)?;
-        if let Some(value) = &self.text {
-            __map.serialize_entry("text", value)?;
-        }
+        __map.entry_if_some("text", &self.text)?;
         __map.serialize_entry("type", &self.type_)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9024,14 +8718,14 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsDro
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsDropdown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("default_value", &self.default_value)?;
         __map.serialize_entry("options", &self.options)?;
         __map.serialize_entry("value", &self.value)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9080,13 +8774,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLab
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("custom", &self.custom)?;
         __map.serialize_entry("type", &self.type_)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9201,15 +8895,15 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsNum
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("default_value", &self.default_value)?;
         __map.serialize_entry("maximum_length", &self.maximum_length)?;
         __map.serialize_entry("minimum_length", &self.minimum_length)?;
         __map.serialize_entry("value", &self.value)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9261,13 +8955,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsOpt
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsOption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("label", &self.label)?;
         __map.serialize_entry("value", &self.value)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9323,15 +9017,15 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsTex
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("default_value", &self.default_value)?;
         __map.serialize_entry("maximum_length", &self.maximum_length)?;
         __map.serialize_entry("minimum_length", &self.minimum_length)?;
         __map.serialize_entry("value", &self.value)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9390,6 +9084,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomText {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("after_submit", &self.after_submit)?;
@@ -9400,9 +9096,7 @@ impl serde::Serialize for PaymentPagesCheckoutSessionCustomText {
                 "terms_of_service_acceptance",
                 &self.terms_of_service_acceptance,
             )?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9446,12 +9140,12 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomTextPosit
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomTextPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("message", &self.message)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9528,6 +9222,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomerDetails
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomerDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("address", &self.address)?;
@@ -9538,9 +9234,7 @@ impl serde::Serialize for PaymentPagesCheckoutSessionCustomerDetails {
         __map.serialize_entry("phone", &self.phone)?;
         __map.serialize_entry("tax_exempt", &self.tax_exempt)?;
         __map.serialize_entry("tax_ids", &self.tax_ids)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9658,13 +9352,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionDiscount {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionDiscount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("coupon", &self.coupon)?;
         __map.serialize_entry("promotion_code", &self.promotion_code)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9716,13 +9410,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionIndividualName 
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionIndividualName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
         __map.serialize_entry("optional", &self.optional)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9774,13 +9468,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionInvoiceCreation
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionInvoiceCreation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
         __map.serialize_entry("invoice_data", &self.invoice_data)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9851,6 +9545,8 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionInvoiceSettings
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionInvoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("account_tax_ids", &self.account_tax_ids)?;
@@ -9860,9 +9556,7 @@ impl serde::Serialize for PaymentPagesCheckoutSessionInvoiceSettings {
         __map.serialize_entry("issuer", &self.issuer)?;
         __map.serialize_entry("metadata", &self.metadata)?;
         __map.serialize_entry("rendering_options", &self.rendering_options)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9906,12 +9600,12 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionManagedPayments
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionManagedPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -9957,17 +9651,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionNameCollection 
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionNameCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.business {
-            __map.serialize_entry("business", value)?;
-        }
-        if let Some(value) = &self.individual {
-            __map.serialize_entry("individual", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("business", &self.business)?;
+        __map.entry_if_some("individual", &self.individual)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -10025,14 +9715,14 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionOptionalItem {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionOptionalItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("adjustable_quantity", &self.adjustable_quantity)?;
         __map.serialize_entry("price", &self.price)?;
         __map.serialize_entry("quantity", &self.quantity)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -10088,14 +9778,14 @@ for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
         __map.serialize_entry("maximum", &self.maximum)?;
         __map.serialize_entry("minimum", &self.minimum)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -10143,12 +9833,12 @@ for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("position", &self.position)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -10259,12 +9949,12 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionPermissions {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("update_shipping_details", &self.update_shipping_details)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -10379,12 +10069,12 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionPhoneNumberColl
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionPhoneNumberCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -10439,14 +10129,14 @@ for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("allow_redisplay_filters", &self.allow_redisplay_filters)?;
         __map.serialize_entry("payment_method_remove", &self.payment_method_remove)?;
         __map.serialize_entry("payment_method_save", &self.payment_method_save)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -10623,12 +10313,12 @@ for PaymentPagesCheckoutSessionShippingAddressCollection {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionShippingAddressCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("allowed_countries", &self.allowed_countries)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -11721,18 +11411,16 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionShippingCost {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionShippingCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
         __map.serialize_entry("amount_tax", &self.amount_tax)?;
         __map.serialize_entry("amount_total", &self.amount_total)?;
         __map.serialize_entry("shipping_rate", &self.shipping_rate)?;
-        if let Some(value) = &self.taxes {
-            __map.serialize_entry("taxes", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("taxes", &self.taxes)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -11784,13 +11472,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionShippingOption 
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionShippingOption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("shipping_amount", &self.shipping_amount)?;
         __map.serialize_entry("shipping_rate", &self.shipping_rate)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -11838,13 +11526,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxId {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionTaxId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("type", &self.type_)?;
         __map.serialize_entry("value", &self.value)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -12419,13 +12107,13 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdCollection
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionTaxIdCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
         __map.serialize_entry("required", &self.required)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -12549,17 +12237,15 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTotalDetails {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionTotalDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount_discount", &self.amount_discount)?;
         __map.serialize_entry("amount_shipping", &self.amount_shipping)?;
         __map.serialize_entry("amount_tax", &self.amount_tax)?;
-        if let Some(value) = &self.breakdown {
-            __map.serialize_entry("breakdown", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("breakdown", &self.breakdown)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -12613,13 +12299,13 @@ for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
 }
 impl serde::Serialize for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("discounts", &self.discounts)?;
         __map.serialize_entry("taxes", &self.taxes)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -12665,14 +12351,12 @@ for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
 impl serde::Serialize
 for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.brands_blocked {
-            __map.serialize_entry("brands_blocked", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("brands_blocked", &self.brands_blocked)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -12804,44 +12488,22 @@ impl crate::__private::FormValue for ListCheckoutSessionsParams {
 }
 impl serde::Serialize for ListCheckoutSessionsParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created {
-            __map.serialize_entry("created", value)?;
-        }
-        if let Some(value) = &self.customer {
-            __map.serialize_entry("customer", value)?;
-        }
-        if let Some(value) = &self.customer_account {
-            __map.serialize_entry("customer_account", value)?;
-        }
-        if let Some(value) = &self.customer_details {
-            __map.serialize_entry("customer_details", value)?;
-        }
-        if let Some(value) = &self.ending_before {
-            __map.serialize_entry("ending_before", value)?;
-        }
-        if let Some(value) = &self.expand {
-            __map.serialize_entry("expand", value)?;
-        }
-        if let Some(value) = &self.limit {
-            __map.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.payment_intent {
-            __map.serialize_entry("payment_intent", value)?;
-        }
-        if let Some(value) = &self.payment_link {
-            __map.serialize_entry("payment_link", value)?;
-        }
-        if let Some(value) = &self.starting_after {
-            __map.serialize_entry("starting_after", value)?;
-        }
-        if let Some(value) = &self.status {
-            __map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.subscription {
-            __map.serialize_entry("subscription", value)?;
-        }
+        __map.entry_if_some("created", &self.created)?;
+        __map.entry_if_some("customer", &self.customer)?;
+        __map.entry_if_some("customer_account", &self.customer_account)?;
+        __map.entry_if_some("customer_details", &self.customer_details)?;
+        __map.entry_if_some("ending_before", &self.ending_before)?;
+        __map.entry_if_some("expand", &self.expand)?;
+        __map.entry_if_some("limit", &self.limit)?;
+        __map.entry_if_some("payment_intent", &self.payment_intent)?;
+        __map.entry_if_some("payment_link", &self.payment_link)?;
+        __map.entry_if_some("starting_after", &self.starting_after)?;
+        __map.entry_if_some("status", &self.status)?;
+        __map.entry_if_some("subscription", &self.subscription)?;
         __map.end()
     }
 }
@@ -12913,20 +12575,14 @@ impl crate::__private::FormValue for ListCheckoutSessionsCreatedRangeQuerySpecs 
 }
 impl serde::Serialize for ListCheckoutSessionsCreatedRangeQuerySpecs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.gt {
-            __map.serialize_entry("gt", value)?;
-        }
-        if let Some(value) = &self.gte {
-            __map.serialize_entry("gte", value)?;
-        }
-        if let Some(value) = &self.lt {
-            __map.serialize_entry("lt", value)?;
-        }
-        if let Some(value) = &self.lte {
-            __map.serialize_entry("lte", value)?;
-        }
+        __map.entry_if_some("gt", &self.gt)?;
+        __map.entry_if_some("gte", &self.gte)?;
+        __map.entry_if_some("lt", &self.lt)?;
+        __map.entry_if_some("lte", &self.lte)?;
         __map.end()
     }
 }
@@ -12953,6 +12609,8 @@ impl crate::__private::FormValue for ListCheckoutSessionsCustomerDetails {
 }
 impl serde::Serialize for ListCheckoutSessionsCustomerDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("email", &self.email)?;
@@ -13211,161 +12869,85 @@ impl crate::__private::FormValue for CreateCheckoutSessionParams {
 }
 impl serde::Serialize for CreateCheckoutSessionParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.adaptive_pricing {
-            __map.serialize_entry("adaptive_pricing", value)?;
-        }
-        if let Some(value) = &self.after_expiration {
-            __map.serialize_entry("after_expiration", value)?;
-        }
-        if let Some(value) = &self.allow_promotion_codes {
-            __map.serialize_entry("allow_promotion_codes", value)?;
-        }
-        if let Some(value) = &self.automatic_tax {
-            __map.serialize_entry("automatic_tax", value)?;
-        }
-        if let Some(value) = &self.billing_address_collection {
-            __map.serialize_entry("billing_address_collection", value)?;
-        }
-        if let Some(value) = &self.branding_settings {
-            __map.serialize_entry("branding_settings", value)?;
-        }
-        if let Some(value) = &self.cancel_url {
-            __map.serialize_entry("cancel_url", value)?;
-        }
-        if let Some(value) = &self.client_reference_id {
-            __map.serialize_entry("client_reference_id", value)?;
-        }
-        if let Some(value) = &self.consent_collection {
-            __map.serialize_entry("consent_collection", value)?;
-        }
-        if let Some(value) = &self.currency {
-            __map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.custom_fields {
-            __map.serialize_entry("custom_fields", value)?;
-        }
-        if let Some(value) = &self.custom_text {
-            __map.serialize_entry("custom_text", value)?;
-        }
-        if let Some(value) = &self.customer {
-            __map.serialize_entry("customer", value)?;
-        }
-        if let Some(value) = &self.customer_account {
-            __map.serialize_entry("customer_account", value)?;
-        }
-        if let Some(value) = &self.customer_creation {
-            __map.serialize_entry("customer_creation", value)?;
-        }
-        if let Some(value) = &self.customer_email {
-            __map.serialize_entry("customer_email", value)?;
-        }
-        if let Some(value) = &self.customer_update {
-            __map.serialize_entry("customer_update", value)?;
-        }
-        if let Some(value) = &self.discounts {
-            __map.serialize_entry("discounts", value)?;
-        }
-        if let Some(value) = &self.excluded_payment_method_types {
-            __map.serialize_entry("excluded_payment_method_types", value)?;
-        }
-        if let Some(value) = &self.expand {
-            __map.serialize_entry("expand", value)?;
-        }
-        if let Some(value) = &self.expires_at {
-            __map.serialize_entry("expires_at", value)?;
-        }
-        if let Some(value) = &self.integration_identifier {
-            __map.serialize_entry("integration_identifier", value)?;
-        }
-        if let Some(value) = &self.invoice_creation {
-            __map.serialize_entry("invoice_creation", value)?;
-        }
-        if let Some(value) = &self.line_items {
-            __map.serialize_entry("line_items", value)?;
-        }
-        if let Some(value) = &self.locale {
-            __map.serialize_entry("locale", value)?;
-        }
-        if let Some(value) = &self.managed_payments {
-            __map.serialize_entry("managed_payments", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.mode {
-            __map.serialize_entry("mode", value)?;
-        }
-        if let Some(value) = &self.name_collection {
-            __map.serialize_entry("name_collection", value)?;
-        }
-        if let Some(value) = &self.optional_items {
-            __map.serialize_entry("optional_items", value)?;
-        }
-        if let Some(value) = &self.origin_context {
-            __map.serialize_entry("origin_context", value)?;
-        }
-        if let Some(value) = &self.payment_intent_data {
-            __map.serialize_entry("payment_intent_data", value)?;
-        }
-        if let Some(value) = &self.payment_method_collection {
-            __map.serialize_entry("payment_method_collection", value)?;
-        }
-        if let Some(value) = &self.payment_method_configuration {
-            __map.serialize_entry("payment_method_configuration", value)?;
-        }
-        if let Some(value) = &self.payment_method_data {
-            __map.serialize_entry("payment_method_data", value)?;
-        }
-        if let Some(value) = &self.payment_method_options {
-            __map.serialize_entry("payment_method_options", value)?;
-        }
-        if let Some(value) = &self.payment_method_types {
-            __map.serialize_entry("payment_method_types", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            __map.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.phone_number_collection {
-            __map.serialize_entry("phone_number_collection", value)?;
-        }
-        if let Some(value) = &self.redirect_on_completion {
-            __map.serialize_entry("redirect_on_completion", value)?;
-        }
-        if let Some(value) = &self.return_url {
-            __map.serialize_entry("return_url", value)?;
-        }
-        if let Some(value) = &self.saved_payment_method_options {
-            __map.serialize_entry("saved_payment_method_options", value)?;
-        }
-        if let Some(value) = &self.setup_intent_data {
-            __map.serialize_entry("setup_intent_data", value)?;
-        }
-        if let Some(value) = &self.shipping_address_collection {
-            __map.serialize_entry("shipping_address_collection", value)?;
-        }
-        if let Some(value) = &self.shipping_options {
-            __map.serialize_entry("shipping_options", value)?;
-        }
-        if let Some(value) = &self.submit_type {
-            __map.serialize_entry("submit_type", value)?;
-        }
-        if let Some(value) = &self.subscription_data {
-            __map.serialize_entry("subscription_data", value)?;
-        }
-        if let Some(value) = &self.success_url {
-            __map.serialize_entry("success_url", value)?;
-        }
-        if let Some(value) = &self.tax_id_collection {
-            __map.serialize_entry("tax_id_collection", value)?;
-        }
-        if let Some(value) = &self.ui_mode {
-            __map.serialize_entry("ui_mode", value)?;
-        }
-        if let Some(value) = &self.wallet_options {
-            __map.serialize_entry("wallet_options", value)?;
-        }
+        __map.entry_if_some("adaptive_pricing", &self.adaptive_pricing)?;
+        __map.entry_if_some("after_expiration", &self.after_expiration)?;
+        __map.entry_if_some("allow_promotion_codes", &self.allow_promotion_codes)?;
+        __map.entry_if_some("automatic_tax", &self.automatic_tax)?;
+        __map
+            .entry_if_some(
+                "billing_address_collection",
+                &self.billing_address_collection,
+            )?;
+        __map.entry_if_some("branding_settings", &self.branding_settings)?;
+        __map.entry_if_some("cancel_url", &self.cancel_url)?;
+        __map.entry_if_some("client_reference_id", &self.client_reference_id)?;
+        __map.entry_if_some("consent_collection", &self.consent_collection)?;
+        __map.entry_if_some("currency", &self.currency)?;
+        __map.entry_if_some("custom_fields", &self.custom_fields)?;
+        __map.entry_if_some("custom_text", &self.custom_text)?;
+        __map.entry_if_some("customer", &self.customer)?;
+        __map.entry_if_some("customer_account", &self.customer_account)?;
+        __map.entry_if_some("customer_creation", &self.customer_creation)?;
+        __map.entry_if_some("customer_email", &self.customer_email)?;
+        __map.entry_if_some("customer_update", &self.customer_update)?;
+        __map.entry_if_some("discounts", &self.discounts)?;
+        __map
+            .entry_if_some(
+                "excluded_payment_method_types",
+                &self.excluded_payment_method_types,
+            )?;
+        __map.entry_if_some("expand", &self.expand)?;
+        __map.entry_if_some("expires_at", &self.expires_at)?;
+        __map.entry_if_some("integration_identifier", &self.integration_identifier)?;
+        __map.entry_if_some("invoice_creation", &self.invoice_creation)?;
+        __map.entry_if_some("line_items", &self.line_items)?;
+        __map.entry_if_some("locale", &self.locale)?;
+        __map.entry_if_some("managed_payments", &self.managed_payments)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
+        __map.entry_if_some("mode", &self.mode)?;
+        __map.entry_if_some("name_collection", &self.name_collection)?;
+        __map.entry_if_some("optional_items", &self.optional_items)?;
+        __map.entry_if_some("origin_context", &self.origin_context)?;
+        __map.entry_if_some("payment_intent_data", &self.payment_intent_data)?;
+        __map
+            .entry_if_some(
+                "payment_method_collection",
+                &self.payment_method_collection,
+            )?;
+        __map
+            .entry_if_some(
+                "payment_method_configuration",
+                &self.payment_method_configuration,
+            )?;
+        __map.entry_if_some("payment_method_data", &self.payment_method_data)?;
+        __map.entry_if_some("payment_method_options", &self.payment_method_options)?;
+        __map.entry_if_some("payment_method_types", &self.payment_method_types)?;
+        __map.entry_if_some("permissions", &self.permissions)?;
+        __map.entry_if_some("phone_number_collection", &self.phone_number_collection)?;
+        __map.entry_if_some("redirect_on_completion", &self.redirect_on_completion)?;
+        __map.entry_if_some("return_url", &self.return_url)?;
+        __map
+            .entry_if_some(
+                "saved_payment_method_options",
+                &self.saved_payment_method_options,
+            )?;
+        __map.entry_if_some("setup_intent_data", &self.setup_intent_data)?;
+        __map
+            .entry_if_some(
+                "shipping_address_collection",
+                &self.shipping_address_collection,
+            )?;
+        __map.entry_if_some("shipping_options", &self.shipping_options)?;
+        __map.entry_if_some("submit_type", &self.submit_type)?;
+        __map.entry_if_some("subscription_data", &self.subscription_data)?;
+        __map.entry_if_some("success_url", &self.success_url)?;
+        __map.entry_if_some("tax_id_collection", &self.tax_id_collection)?;
+        __map.entry_if_some("ui_mode", &self.ui_mode)?;
+        __map.entry_if_some("wallet_options", &self.wallet_options)?;
         __map.end()
     }
 }
@@ -13393,11 +12975,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionAdaptivePricing {
 }
 impl serde::Serialize for CreateCheckoutSessionAdaptivePricing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            __map.serialize_entry("enabled", value)?;
-        }
+        __map.entry_if_some("enabled", &self.enabled)?;
         __map.end()
     }
 }
@@ -13425,11 +13007,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpiration {
 }
 impl serde::Serialize for CreateCheckoutSessionAfterExpiration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.recovery {
-            __map.serialize_entry("recovery", value)?;
-        }
+        __map.entry_if_some("recovery", &self.recovery)?;
         __map.end()
     }
 }
@@ -13462,11 +13044,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpirationRecover
 }
 impl serde::Serialize for CreateCheckoutSessionAfterExpirationRecovery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_promotion_codes {
-            __map.serialize_entry("allow_promotion_codes", value)?;
-        }
+        __map.entry_if_some("allow_promotion_codes", &self.allow_promotion_codes)?;
         __map.serialize_entry("enabled", &self.enabled)?;
         __map.end()
     }
@@ -13497,12 +13079,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTax {
 }
 impl serde::Serialize for CreateCheckoutSessionAutomaticTax {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.liability {
-            __map.serialize_entry("liability", value)?;
-        }
+        __map.entry_if_some("liability", &self.liability)?;
         __map.end()
     }
 }
@@ -13532,11 +13114,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTaxLiability 
 }
 impl serde::Serialize for CreateCheckoutSessionAutomaticTaxLiability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.account {
-            __map.serialize_entry("account", value)?;
-        }
+        __map.entry_if_some("account", &self.account)?;
         __map.serialize_entry("type", &self.type_)?;
         __map.end()
     }
@@ -13583,29 +13165,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettings {
 }
 impl serde::Serialize for CreateCheckoutSessionBrandingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.background_color {
-            __map.serialize_entry("background_color", value)?;
-        }
-        if let Some(value) = &self.border_style {
-            __map.serialize_entry("border_style", value)?;
-        }
-        if let Some(value) = &self.button_color {
-            __map.serialize_entry("button_color", value)?;
-        }
-        if let Some(value) = &self.display_name {
-            __map.serialize_entry("display_name", value)?;
-        }
-        if let Some(value) = &self.font_family {
-            __map.serialize_entry("font_family", value)?;
-        }
-        if let Some(value) = &self.icon {
-            __map.serialize_entry("icon", value)?;
-        }
-        if let Some(value) = &self.logo {
-            __map.serialize_entry("logo", value)?;
-        }
+        __map.entry_if_some("background_color", &self.background_color)?;
+        __map.entry_if_some("border_style", &self.border_style)?;
+        __map.entry_if_some("button_color", &self.button_color)?;
+        __map.entry_if_some("display_name", &self.display_name)?;
+        __map.entry_if_some("font_family", &self.font_family)?;
+        __map.entry_if_some("icon", &self.icon)?;
+        __map.entry_if_some("logo", &self.logo)?;
         __map.end()
     }
 }
@@ -13912,15 +13482,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsIcon {
 }
 impl serde::Serialize for CreateCheckoutSessionBrandingSettingsIcon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            __map.serialize_entry("file", value)?;
-        }
+        __map.entry_if_some("file", &self.file)?;
         __map.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.url {
-            __map.serialize_entry("url", value)?;
-        }
+        __map.entry_if_some("url", &self.url)?;
         __map.end()
     }
 }
@@ -13957,15 +13525,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsLogo {
 }
 impl serde::Serialize for CreateCheckoutSessionBrandingSettingsLogo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            __map.serialize_entry("file", value)?;
-        }
+        __map.entry_if_some("file", &self.file)?;
         __map.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.url {
-            __map.serialize_entry("url", value)?;
-        }
+        __map.entry_if_some("url", &self.url)?;
         __map.end()
     }
 }
@@ -14004,17 +13570,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionConsentCollection {
 }
 impl serde::Serialize for CreateCheckoutSessionConsentCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.payment_method_reuse_agreement {
-            __map.serialize_entry("payment_method_reuse_agreement", value)?;
-        }
-        if let Some(value) = &self.promotions {
-            __map.serialize_entry("promotions", value)?;
-        }
-        if let Some(value) = &self.terms_of_service {
-            __map.serialize_entry("terms_of_service", value)?;
-        }
+        __map
+            .entry_if_some(
+                "payment_method_reuse_agreement",
+                &self.payment_method_reuse_agreement,
+            )?;
+        __map.entry_if_some("promotions", &self.promotions)?;
+        __map.entry_if_some("terms_of_service", &self.terms_of_service)?;
         __map.end()
     }
 }
@@ -14043,6 +13609,8 @@ for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
 impl serde::Serialize
 for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("position", &self.position)?;
@@ -14102,22 +13670,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFields {
 }
 impl serde::Serialize for CreateCheckoutSessionCustomFields {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dropdown {
-            __map.serialize_entry("dropdown", value)?;
-        }
+        __map.entry_if_some("dropdown", &self.dropdown)?;
         __map.serialize_entry("key", &self.key)?;
         __map.serialize_entry("label", &self.label)?;
-        if let Some(value) = &self.numeric {
-            __map.serialize_entry("numeric", value)?;
-        }
-        if let Some(value) = &self.optional {
-            __map.serialize_entry("optional", value)?;
-        }
-        if let Some(value) = &self.text {
-            __map.serialize_entry("text", value)?;
-        }
+        __map.entry_if_some("numeric", &self.numeric)?;
+        __map.entry_if_some("optional", &self.optional)?;
+        __map.entry_if_some("text", &self.text)?;
         __map.serialize_entry("type", &self.type_)?;
         __map.end()
     }
@@ -14151,11 +13713,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdown {
 }
 impl serde::Serialize for CreateCheckoutSessionCustomFieldsDropdown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_value {
-            __map.serialize_entry("default_value", value)?;
-        }
+        __map.entry_if_some("default_value", &self.default_value)?;
         __map.serialize_entry("options", &self.options)?;
         __map.end()
     }
@@ -14189,6 +13751,8 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdownOp
 }
 impl serde::Serialize for CreateCheckoutSessionCustomFieldsDropdownOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("label", &self.label)?;
@@ -14228,6 +13792,8 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsLabel {
 }
 impl serde::Serialize for CreateCheckoutSessionCustomFieldsLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("custom", &self.custom)?;
@@ -14265,17 +13831,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsNumeric {
 }
 impl serde::Serialize for CreateCheckoutSessionCustomFieldsNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_value {
-            __map.serialize_entry("default_value", value)?;
-        }
-        if let Some(value) = &self.maximum_length {
-            __map.serialize_entry("maximum_length", value)?;
-        }
-        if let Some(value) = &self.minimum_length {
-            __map.serialize_entry("minimum_length", value)?;
-        }
+        __map.entry_if_some("default_value", &self.default_value)?;
+        __map.entry_if_some("maximum_length", &self.maximum_length)?;
+        __map.entry_if_some("minimum_length", &self.minimum_length)?;
         __map.end()
     }
 }
@@ -14309,17 +13871,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsText {
 }
 impl serde::Serialize for CreateCheckoutSessionCustomFieldsText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_value {
-            __map.serialize_entry("default_value", value)?;
-        }
-        if let Some(value) = &self.maximum_length {
-            __map.serialize_entry("maximum_length", value)?;
-        }
-        if let Some(value) = &self.minimum_length {
-            __map.serialize_entry("minimum_length", value)?;
-        }
+        __map.entry_if_some("default_value", &self.default_value)?;
+        __map.entry_if_some("maximum_length", &self.maximum_length)?;
+        __map.entry_if_some("minimum_length", &self.minimum_length)?;
         __map.end()
     }
 }
@@ -14362,20 +13920,18 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomText {
 }
 impl serde::Serialize for CreateCheckoutSessionCustomText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.after_submit {
-            __map.serialize_entry("after_submit", value)?;
-        }
-        if let Some(value) = &self.shipping_address {
-            __map.serialize_entry("shipping_address", value)?;
-        }
-        if let Some(value) = &self.submit {
-            __map.serialize_entry("submit", value)?;
-        }
-        if let Some(value) = &self.terms_of_service_acceptance {
-            __map.serialize_entry("terms_of_service_acceptance", value)?;
-        }
+        __map.entry_if_some("after_submit", &self.after_submit)?;
+        __map.entry_if_some("shipping_address", &self.shipping_address)?;
+        __map.entry_if_some("submit", &self.submit)?;
+        __map
+            .entry_if_some(
+                "terms_of_service_acceptance",
+                &self.terms_of_service_acceptance,
+            )?;
         __map.end()
     }
 }
@@ -14402,6 +13958,8 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextAfterSubmit 
 }
 impl serde::Serialize for CreateCheckoutSessionCustomTextAfterSubmit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("message", &self.message)?;
@@ -14431,6 +13989,8 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextShippingAddr
 }
 impl serde::Serialize for CreateCheckoutSessionCustomTextShippingAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("message", &self.message)?;
@@ -14460,6 +14020,8 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextSubmit {
 }
 impl serde::Serialize for CreateCheckoutSessionCustomTextSubmit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("message", &self.message)?;
@@ -14490,6 +14052,8 @@ for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
 }
 impl serde::Serialize for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("message", &self.message)?;
@@ -14526,17 +14090,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdate {
 }
 impl serde::Serialize for CreateCheckoutSessionCustomerUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.address {
-            __map.serialize_entry("address", value)?;
-        }
-        if let Some(value) = &self.name {
-            __map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.shipping {
-            __map.serialize_entry("shipping", value)?;
-        }
+        __map.entry_if_some("address", &self.address)?;
+        __map.entry_if_some("name", &self.name)?;
+        __map.entry_if_some("shipping", &self.shipping)?;
         __map.end()
     }
 }
@@ -14567,14 +14127,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionDiscounts {
 }
 impl serde::Serialize for CreateCheckoutSessionDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.coupon {
-            __map.serialize_entry("coupon", value)?;
-        }
-        if let Some(value) = &self.promotion_code {
-            __map.serialize_entry("promotion_code", value)?;
-        }
+        __map.entry_if_some("coupon", &self.coupon)?;
+        __map.entry_if_some("promotion_code", &self.promotion_code)?;
         __map.end()
     }
 }
@@ -14898,12 +14456,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreation {
 }
 impl serde::Serialize for CreateCheckoutSessionInvoiceCreation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.invoice_data {
-            __map.serialize_entry("invoice_data", value)?;
-        }
+        __map.entry_if_some("invoice_data", &self.invoice_data)?;
         __map.end()
     }
 }
@@ -14957,29 +14515,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreationInvoice
 }
 impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.account_tax_ids {
-            __map.serialize_entry("account_tax_ids", value)?;
-        }
-        if let Some(value) = &self.custom_fields {
-            __map.serialize_entry("custom_fields", value)?;
-        }
-        if let Some(value) = &self.description {
-            __map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.footer {
-            __map.serialize_entry("footer", value)?;
-        }
-        if let Some(value) = &self.issuer {
-            __map.serialize_entry("issuer", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.rendering_options {
-            __map.serialize_entry("rendering_options", value)?;
-        }
+        __map.entry_if_some("account_tax_ids", &self.account_tax_ids)?;
+        __map.entry_if_some("custom_fields", &self.custom_fields)?;
+        __map.entry_if_some("description", &self.description)?;
+        __map.entry_if_some("footer", &self.footer)?;
+        __map.entry_if_some("issuer", &self.issuer)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
+        __map.entry_if_some("rendering_options", &self.rendering_options)?;
         __map.end()
     }
 }
@@ -15013,6 +14559,8 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
 }
 impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("name", &self.name)?;
@@ -15047,11 +14595,11 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
 }
 impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.account {
-            __map.serialize_entry("account", value)?;
-        }
+        __map.entry_if_some("account", &self.account)?;
         __map.serialize_entry("type", &self.type_)?;
         __map.end()
     }
@@ -15087,14 +14635,12 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
 impl serde::Serialize
 for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.amount_tax_display {
-            __map.serialize_entry("amount_tax_display", value)?;
-        }
-        if let Some(value) = &self.template {
-            __map.serialize_entry("template", value)?;
-        }
+        __map.entry_if_some("amount_tax_display", &self.amount_tax_display)?;
+        __map.entry_if_some("template", &self.template)?;
         __map.end()
     }
 }
@@ -15239,29 +14785,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItems {
 }
 impl serde::Serialize for CreateCheckoutSessionLineItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.adjustable_quantity {
-            __map.serialize_entry("adjustable_quantity", value)?;
-        }
-        if let Some(value) = &self.dynamic_tax_rates {
-            __map.serialize_entry("dynamic_tax_rates", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.price {
-            __map.serialize_entry("price", value)?;
-        }
-        if let Some(value) = &self.price_data {
-            __map.serialize_entry("price_data", value)?;
-        }
-        if let Some(value) = &self.quantity {
-            __map.serialize_entry("quantity", value)?;
-        }
-        if let Some(value) = &self.tax_rates {
-            __map.serialize_entry("tax_rates", value)?;
-        }
+        __map.entry_if_some("adjustable_quantity", &self.adjustable_quantity)?;
+        __map.entry_if_some("dynamic_tax_rates", &self.dynamic_tax_rates)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
+        __map.entry_if_some("price", &self.price)?;
+        __map.entry_if_some("price_data", &self.price_data)?;
+        __map.entry_if_some("quantity", &self.quantity)?;
+        __map.entry_if_some("tax_rates", &self.tax_rates)?;
         __map.end()
     }
 }
@@ -15298,15 +14832,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsAdjustableQua
 }
 impl serde::Serialize for CreateCheckoutSessionLineItemsAdjustableQuantity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.maximum {
-            __map.serialize_entry("maximum", value)?;
-        }
-        if let Some(value) = &self.minimum {
-            __map.serialize_entry("minimum", value)?;
-        }
+        __map.entry_if_some("maximum", &self.maximum)?;
+        __map.entry_if_some("minimum", &self.minimum)?;
         __map.end()
     }
 }
@@ -15359,27 +14891,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceData {
 }
 impl serde::Serialize for CreateCheckoutSessionLineItemsPriceData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("currency", &self.currency)?;
-        if let Some(value) = &self.product {
-            __map.serialize_entry("product", value)?;
-        }
-        if let Some(value) = &self.product_data {
-            __map.serialize_entry("product_data", value)?;
-        }
-        if let Some(value) = &self.recurring {
-            __map.serialize_entry("recurring", value)?;
-        }
-        if let Some(value) = &self.tax_behavior {
-            __map.serialize_entry("tax_behavior", value)?;
-        }
-        if let Some(value) = &self.unit_amount {
-            __map.serialize_entry("unit_amount", value)?;
-        }
-        if let Some(value) = &self.unit_amount_decimal {
-            __map.serialize_entry("unit_amount_decimal", value)?;
-        }
+        __map.entry_if_some("product", &self.product)?;
+        __map.entry_if_some("product_data", &self.product_data)?;
+        __map.entry_if_some("recurring", &self.recurring)?;
+        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
+        __map.entry_if_some("unit_amount", &self.unit_amount)?;
+        __map.entry_if_some("unit_amount_decimal", &self.unit_amount_decimal)?;
         __map.end()
     }
 }
@@ -15428,24 +14950,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataProd
 }
 impl serde::Serialize for CreateCheckoutSessionLineItemsPriceDataProductData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            __map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.images {
-            __map.serialize_entry("images", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
+        __map.entry_if_some("description", &self.description)?;
+        __map.entry_if_some("images", &self.images)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
         __map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.tax_code {
-            __map.serialize_entry("tax_code", value)?;
-        }
-        if let Some(value) = &self.unit_label {
-            __map.serialize_entry("unit_label", value)?;
-        }
+        __map.entry_if_some("tax_code", &self.tax_code)?;
+        __map.entry_if_some("unit_label", &self.unit_label)?;
         __map.end()
     }
 }
@@ -15478,12 +14992,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataRecu
 }
 impl serde::Serialize for CreateCheckoutSessionLineItemsPriceDataRecurring {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("interval", &self.interval)?;
-        if let Some(value) = &self.interval_count {
-            __map.serialize_entry("interval_count", value)?;
-        }
+        __map.entry_if_some("interval_count", &self.interval_count)?;
         __map.end()
     }
 }
@@ -15511,11 +15025,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionManagedPayments {
 }
 impl serde::Serialize for CreateCheckoutSessionManagedPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            __map.serialize_entry("enabled", value)?;
-        }
+        __map.entry_if_some("enabled", &self.enabled)?;
         __map.end()
     }
 }
@@ -15552,14 +15066,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollection {
 }
 impl serde::Serialize for CreateCheckoutSessionNameCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.business {
-            __map.serialize_entry("business", value)?;
-        }
-        if let Some(value) = &self.individual {
-            __map.serialize_entry("individual", value)?;
-        }
+        __map.entry_if_some("business", &self.business)?;
+        __map.entry_if_some("individual", &self.individual)?;
         __map.end()
     }
 }
@@ -15589,12 +15101,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionBusiness
 }
 impl serde::Serialize for CreateCheckoutSessionNameCollectionBusiness {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.optional {
-            __map.serialize_entry("optional", value)?;
-        }
+        __map.entry_if_some("optional", &self.optional)?;
         __map.end()
     }
 }
@@ -15624,12 +15136,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionIndividu
 }
 impl serde::Serialize for CreateCheckoutSessionNameCollectionIndividual {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.optional {
-            __map.serialize_entry("optional", value)?;
-        }
+        __map.entry_if_some("optional", &self.optional)?;
         __map.end()
     }
 }
@@ -15668,11 +15180,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionOptionalItems {
 }
 impl serde::Serialize for CreateCheckoutSessionOptionalItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.adjustable_quantity {
-            __map.serialize_entry("adjustable_quantity", value)?;
-        }
+        __map.entry_if_some("adjustable_quantity", &self.adjustable_quantity)?;
         __map.serialize_entry("price", &self.price)?;
         __map.serialize_entry("quantity", &self.quantity)?;
         __map.end()
@@ -15712,15 +15224,13 @@ for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
 }
 impl serde::Serialize for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.maximum {
-            __map.serialize_entry("maximum", value)?;
-        }
-        if let Some(value) = &self.minimum {
-            __map.serialize_entry("minimum", value)?;
-        }
+        __map.entry_if_some("maximum", &self.maximum)?;
+        __map.entry_if_some("minimum", &self.minimum)?;
         __map.end()
     }
 }
@@ -15781,44 +15291,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentData {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentIntentData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.application_fee_amount {
-            __map.serialize_entry("application_fee_amount", value)?;
-        }
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.description {
-            __map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.on_behalf_of {
-            __map.serialize_entry("on_behalf_of", value)?;
-        }
-        if let Some(value) = &self.receipt_email {
-            __map.serialize_entry("receipt_email", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.shipping {
-            __map.serialize_entry("shipping", value)?;
-        }
-        if let Some(value) = &self.statement_descriptor {
-            __map.serialize_entry("statement_descriptor", value)?;
-        }
-        if let Some(value) = &self.statement_descriptor_suffix {
-            __map.serialize_entry("statement_descriptor_suffix", value)?;
-        }
-        if let Some(value) = &self.transfer_data {
-            __map.serialize_entry("transfer_data", value)?;
-        }
-        if let Some(value) = &self.transfer_group {
-            __map.serialize_entry("transfer_group", value)?;
-        }
+        __map.entry_if_some("application_fee_amount", &self.application_fee_amount)?;
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("description", &self.description)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
+        __map.entry_if_some("on_behalf_of", &self.on_behalf_of)?;
+        __map.entry_if_some("receipt_email", &self.receipt_email)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("shipping", &self.shipping)?;
+        __map.entry_if_some("statement_descriptor", &self.statement_descriptor)?;
+        __map
+            .entry_if_some(
+                "statement_descriptor_suffix",
+                &self.statement_descriptor_suffix,
+            )?;
+        __map.entry_if_some("transfer_data", &self.transfer_data)?;
+        __map.entry_if_some("transfer_group", &self.transfer_group)?;
         __map.end()
     }
 }
@@ -16006,19 +15498,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataShipp
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataShipping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("address", &self.address)?;
-        if let Some(value) = &self.carrier {
-            __map.serialize_entry("carrier", value)?;
-        }
+        __map.entry_if_some("carrier", &self.carrier)?;
         __map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.phone {
-            __map.serialize_entry("phone", value)?;
-        }
-        if let Some(value) = &self.tracking_number {
-            __map.serialize_entry("tracking_number", value)?;
-        }
+        __map.entry_if_some("phone", &self.phone)?;
+        __map.entry_if_some("tracking_number", &self.tracking_number)?;
         __map.end()
     }
 }
@@ -16068,24 +15556,16 @@ for CreateCheckoutSessionPaymentIntentDataShippingAddress {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataShippingAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.city {
-            __map.serialize_entry("city", value)?;
-        }
-        if let Some(value) = &self.country {
-            __map.serialize_entry("country", value)?;
-        }
+        __map.entry_if_some("city", &self.city)?;
+        __map.entry_if_some("country", &self.country)?;
         __map.serialize_entry("line1", &self.line1)?;
-        if let Some(value) = &self.line2 {
-            __map.serialize_entry("line2", value)?;
-        }
-        if let Some(value) = &self.postal_code {
-            __map.serialize_entry("postal_code", value)?;
-        }
-        if let Some(value) = &self.state {
-            __map.serialize_entry("state", value)?;
-        }
+        __map.entry_if_some("line2", &self.line2)?;
+        __map.entry_if_some("postal_code", &self.postal_code)?;
+        __map.entry_if_some("state", &self.state)?;
         __map.end()
     }
 }
@@ -16118,11 +15598,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataTrans
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataTransferData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.amount {
-            __map.serialize_entry("amount", value)?;
-        }
+        __map.entry_if_some("amount", &self.amount)?;
         __map.serialize_entry("destination", &self.destination)?;
         __map.end()
     }
@@ -16151,11 +15631,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodData {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_redisplay {
-            __map.serialize_entry("allow_redisplay", value)?;
-        }
+        __map.entry_if_some("allow_redisplay", &self.allow_redisplay)?;
         __map.end()
     }
 }
@@ -16328,152 +15808,58 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptions {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.acss_debit {
-            __map.serialize_entry("acss_debit", value)?;
-        }
-        if let Some(value) = &self.affirm {
-            __map.serialize_entry("affirm", value)?;
-        }
-        if let Some(value) = &self.afterpay_clearpay {
-            __map.serialize_entry("afterpay_clearpay", value)?;
-        }
-        if let Some(value) = &self.alipay {
-            __map.serialize_entry("alipay", value)?;
-        }
-        if let Some(value) = &self.alma {
-            __map.serialize_entry("alma", value)?;
-        }
-        if let Some(value) = &self.amazon_pay {
-            __map.serialize_entry("amazon_pay", value)?;
-        }
-        if let Some(value) = &self.au_becs_debit {
-            __map.serialize_entry("au_becs_debit", value)?;
-        }
-        if let Some(value) = &self.bacs_debit {
-            __map.serialize_entry("bacs_debit", value)?;
-        }
-        if let Some(value) = &self.bancontact {
-            __map.serialize_entry("bancontact", value)?;
-        }
-        if let Some(value) = &self.billie {
-            __map.serialize_entry("billie", value)?;
-        }
-        if let Some(value) = &self.boleto {
-            __map.serialize_entry("boleto", value)?;
-        }
-        if let Some(value) = &self.card {
-            __map.serialize_entry("card", value)?;
-        }
-        if let Some(value) = &self.cashapp {
-            __map.serialize_entry("cashapp", value)?;
-        }
-        if let Some(value) = &self.crypto {
-            __map.serialize_entry("crypto", value)?;
-        }
-        if let Some(value) = &self.customer_balance {
-            __map.serialize_entry("customer_balance", value)?;
-        }
-        if let Some(value) = &self.demo_pay {
-            __map.serialize_entry("demo_pay", value)?;
-        }
-        if let Some(value) = &self.eps {
-            __map.serialize_entry("eps", value)?;
-        }
-        if let Some(value) = &self.fpx {
-            __map.serialize_entry("fpx", value)?;
-        }
-        if let Some(value) = &self.giropay {
-            __map.serialize_entry("giropay", value)?;
-        }
-        if let Some(value) = &self.grabpay {
-            __map.serialize_entry("grabpay", value)?;
-        }
-        if let Some(value) = &self.ideal {
-            __map.serialize_entry("ideal", value)?;
-        }
-        if let Some(value) = &self.kakao_pay {
-            __map.serialize_entry("kakao_pay", value)?;
-        }
-        if let Some(value) = &self.klarna {
-            __map.serialize_entry("klarna", value)?;
-        }
-        if let Some(value) = &self.konbini {
-            __map.serialize_entry("konbini", value)?;
-        }
-        if let Some(value) = &self.kr_card {
-            __map.serialize_entry("kr_card", value)?;
-        }
-        if let Some(value) = &self.link {
-            __map.serialize_entry("link", value)?;
-        }
-        if let Some(value) = &self.mobilepay {
-            __map.serialize_entry("mobilepay", value)?;
-        }
-        if let Some(value) = &self.multibanco {
-            __map.serialize_entry("multibanco", value)?;
-        }
-        if let Some(value) = &self.naver_pay {
-            __map.serialize_entry("naver_pay", value)?;
-        }
-        if let Some(value) = &self.oxxo {
-            __map.serialize_entry("oxxo", value)?;
-        }
-        if let Some(value) = &self.p24 {
-            __map.serialize_entry("p24", value)?;
-        }
-        if let Some(value) = &self.pay_by_bank {
-            __map.serialize_entry("pay_by_bank", value)?;
-        }
-        if let Some(value) = &self.payco {
-            __map.serialize_entry("payco", value)?;
-        }
-        if let Some(value) = &self.paynow {
-            __map.serialize_entry("paynow", value)?;
-        }
-        if let Some(value) = &self.paypal {
-            __map.serialize_entry("paypal", value)?;
-        }
-        if let Some(value) = &self.payto {
-            __map.serialize_entry("payto", value)?;
-        }
-        if let Some(value) = &self.pix {
-            __map.serialize_entry("pix", value)?;
-        }
-        if let Some(value) = &self.revolut_pay {
-            __map.serialize_entry("revolut_pay", value)?;
-        }
-        if let Some(value) = &self.samsung_pay {
-            __map.serialize_entry("samsung_pay", value)?;
-        }
-        if let Some(value) = &self.satispay {
-            __map.serialize_entry("satispay", value)?;
-        }
-        if let Some(value) = &self.scalapay {
-            __map.serialize_entry("scalapay", value)?;
-        }
-        if let Some(value) = &self.sepa_debit {
-            __map.serialize_entry("sepa_debit", value)?;
-        }
-        if let Some(value) = &self.sofort {
-            __map.serialize_entry("sofort", value)?;
-        }
-        if let Some(value) = &self.swish {
-            __map.serialize_entry("swish", value)?;
-        }
-        if let Some(value) = &self.twint {
-            __map.serialize_entry("twint", value)?;
-        }
-        if let Some(value) = &self.upi {
-            __map.serialize_entry("upi", value)?;
-        }
-        if let Some(value) = &self.us_bank_account {
-            __map.serialize_entry("us_bank_account", value)?;
-        }
-        if let Some(value) = &self.wechat_pay {
-            __map.serialize_entry("wechat_pay", value)?;
-        }
+        __map.entry_if_some("acss_debit", &self.acss_debit)?;
+        __map.entry_if_some("affirm", &self.affirm)?;
+        __map.entry_if_some("afterpay_clearpay", &self.afterpay_clearpay)?;
+        __map.entry_if_some("alipay", &self.alipay)?;
+        __map.entry_if_some("alma", &self.alma)?;
+        __map.entry_if_some("amazon_pay", &self.amazon_pay)?;
+        __map.entry_if_some("au_becs_debit", &self.au_becs_debit)?;
+        __map.entry_if_some("bacs_debit", &self.bacs_debit)?;
+        __map.entry_if_some("bancontact", &self.bancontact)?;
+        __map.entry_if_some("billie", &self.billie)?;
+        __map.entry_if_some("boleto", &self.boleto)?;
+        __map.entry_if_some("card", &self.card)?;
+        __map.entry_if_some("cashapp", &self.cashapp)?;
+        __map.entry_if_some("crypto", &self.crypto)?;
+        __map.entry_if_some("customer_balance", &self.customer_balance)?;
+        __map.entry_if_some("demo_pay", &self.demo_pay)?;
+        __map.entry_if_some("eps", &self.eps)?;
+        __map.entry_if_some("fpx", &self.fpx)?;
+        __map.entry_if_some("giropay", &self.giropay)?;
+        __map.entry_if_some("grabpay", &self.grabpay)?;
+        __map.entry_if_some("ideal", &self.ideal)?;
+        __map.entry_if_some("kakao_pay", &self.kakao_pay)?;
+        __map.entry_if_some("klarna", &self.klarna)?;
+        __map.entry_if_some("konbini", &self.konbini)?;
+        __map.entry_if_some("kr_card", &self.kr_card)?;
+        __map.entry_if_some("link", &self.link)?;
+        __map.entry_if_some("mobilepay", &self.mobilepay)?;
+        __map.entry_if_some("multibanco", &self.multibanco)?;
+        __map.entry_if_some("naver_pay", &self.naver_pay)?;
+        __map.entry_if_some("oxxo", &self.oxxo)?;
+        __map.entry_if_some("p24", &self.p24)?;
+        __map.entry_if_some("pay_by_bank", &self.pay_by_bank)?;
+        __map.entry_if_some("payco", &self.payco)?;
+        __map.entry_if_some("paynow", &self.paynow)?;
+        __map.entry_if_some("paypal", &self.paypal)?;
+        __map.entry_if_some("payto", &self.payto)?;
+        __map.entry_if_some("pix", &self.pix)?;
+        __map.entry_if_some("revolut_pay", &self.revolut_pay)?;
+        __map.entry_if_some("samsung_pay", &self.samsung_pay)?;
+        __map.entry_if_some("satispay", &self.satispay)?;
+        __map.entry_if_some("scalapay", &self.scalapay)?;
+        __map.entry_if_some("sepa_debit", &self.sepa_debit)?;
+        __map.entry_if_some("sofort", &self.sofort)?;
+        __map.entry_if_some("swish", &self.swish)?;
+        __map.entry_if_some("twint", &self.twint)?;
+        __map.entry_if_some("upi", &self.upi)?;
+        __map.entry_if_some("us_bank_account", &self.us_bank_account)?;
+        __map.entry_if_some("wechat_pay", &self.wechat_pay)?;
         __map.end()
     }
 }
@@ -16515,23 +15901,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAc
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.currency {
-            __map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.target_date {
-            __map.serialize_entry("target_date", value)?;
-        }
-        if let Some(value) = &self.verification_method {
-            __map.serialize_entry("verification_method", value)?;
-        }
+        __map.entry_if_some("currency", &self.currency)?;
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("target_date", &self.target_date)?;
+        __map.entry_if_some("verification_method", &self.verification_method)?;
         __map.end()
     }
 }
@@ -16573,23 +15951,15 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.custom_mandate_url {
-            __map.serialize_entry("custom_mandate_url", value)?;
-        }
-        if let Some(value) = &self.default_for {
-            __map.serialize_entry("default_for", value)?;
-        }
-        if let Some(value) = &self.interval_description {
-            __map.serialize_entry("interval_description", value)?;
-        }
-        if let Some(value) = &self.payment_schedule {
-            __map.serialize_entry("payment_schedule", value)?;
-        }
-        if let Some(value) = &self.transaction_type {
-            __map.serialize_entry("transaction_type", value)?;
-        }
+        __map.entry_if_some("custom_mandate_url", &self.custom_mandate_url)?;
+        __map.entry_if_some("default_for", &self.default_for)?;
+        __map.entry_if_some("interval_description", &self.interval_description)?;
+        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
+        __map.entry_if_some("transaction_type", &self.transaction_type)?;
         __map.end()
     }
 }
@@ -16620,14 +15990,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAf
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAffirm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -16659,14 +16027,12 @@ for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -16694,11 +16060,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAlipay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -16726,11 +16092,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAlma {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
         __map.end()
     }
 }
@@ -16761,14 +16127,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAm
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -16800,14 +16164,12 @@ for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.target_date {
-            __map.serialize_entry("target_date", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("target_date", &self.target_date)?;
         __map.end()
     }
 }
@@ -16843,17 +16205,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.target_date {
-            __map.serialize_entry("target_date", value)?;
-        }
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("target_date", &self.target_date)?;
         __map.end()
     }
 }
@@ -16883,11 +16241,11 @@ for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reference_prefix {
-            __map.serialize_entry("reference_prefix", value)?;
-        }
+        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
         __map.end()
     }
 }
@@ -16916,11 +16274,11 @@ for CreateCheckoutSessionPaymentMethodOptionsBancontact {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBancontact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -16948,11 +16306,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBi
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBillie {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
         __map.end()
     }
 }
@@ -16983,14 +16341,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBo
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBoleto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expires_after_days {
-            __map.serialize_entry("expires_after_days", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("expires_after_days", &self.expires_after_days)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17060,41 +16416,37 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.installments {
-            __map.serialize_entry("installments", value)?;
-        }
-        if let Some(value) = &self.request_extended_authorization {
-            __map.serialize_entry("request_extended_authorization", value)?;
-        }
-        if let Some(value) = &self.request_incremental_authorization {
-            __map.serialize_entry("request_incremental_authorization", value)?;
-        }
-        if let Some(value) = &self.request_multicapture {
-            __map.serialize_entry("request_multicapture", value)?;
-        }
-        if let Some(value) = &self.request_overcapture {
-            __map.serialize_entry("request_overcapture", value)?;
-        }
-        if let Some(value) = &self.request_three_d_secure {
-            __map.serialize_entry("request_three_d_secure", value)?;
-        }
-        if let Some(value) = &self.restrictions {
-            __map.serialize_entry("restrictions", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.statement_descriptor_suffix_kana {
-            __map.serialize_entry("statement_descriptor_suffix_kana", value)?;
-        }
-        if let Some(value) = &self.statement_descriptor_suffix_kanji {
-            __map.serialize_entry("statement_descriptor_suffix_kanji", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("installments", &self.installments)?;
+        __map
+            .entry_if_some(
+                "request_extended_authorization",
+                &self.request_extended_authorization,
+            )?;
+        __map
+            .entry_if_some(
+                "request_incremental_authorization",
+                &self.request_incremental_authorization,
+            )?;
+        __map.entry_if_some("request_multicapture", &self.request_multicapture)?;
+        __map.entry_if_some("request_overcapture", &self.request_overcapture)?;
+        __map.entry_if_some("request_three_d_secure", &self.request_three_d_secure)?;
+        __map.entry_if_some("restrictions", &self.restrictions)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map
+            .entry_if_some(
+                "statement_descriptor_suffix_kana",
+                &self.statement_descriptor_suffix_kana,
+            )?;
+        __map
+            .entry_if_some(
+                "statement_descriptor_suffix_kanji",
+                &self.statement_descriptor_suffix_kanji,
+            )?;
         __map.end()
     }
 }
@@ -17123,11 +16475,11 @@ for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            __map.serialize_entry("enabled", value)?;
-        }
+        __map.entry_if_some("enabled", &self.enabled)?;
         __map.end()
     }
 }
@@ -17156,11 +16508,11 @@ for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.brands_blocked {
-            __map.serialize_entry("brands_blocked", value)?;
-        }
+        __map.entry_if_some("brands_blocked", &self.brands_blocked)?;
         __map.end()
     }
 }
@@ -17191,14 +16543,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCashapp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17226,11 +16576,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCr
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCrypto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17267,17 +16617,13 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bank_transfer {
-            __map.serialize_entry("bank_transfer", value)?;
-        }
-        if let Some(value) = &self.funding_type {
-            __map.serialize_entry("funding_type", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("bank_transfer", &self.bank_transfer)?;
+        __map.entry_if_some("funding_type", &self.funding_type)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17320,14 +16666,12 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.eu_bank_transfer {
-            __map.serialize_entry("eu_bank_transfer", value)?;
-        }
-        if let Some(value) = &self.requested_address_types {
-            __map.serialize_entry("requested_address_types", value)?;
-        }
+        __map.entry_if_some("eu_bank_transfer", &self.eu_bank_transfer)?;
+        __map.entry_if_some("requested_address_types", &self.requested_address_types)?;
         __map.serialize_entry("type", &self.type_)?;
         __map.end()
     }
@@ -17357,6 +16701,8 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTr
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("country", &self.country)?;
@@ -17387,11 +16733,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsDe
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsDemoPay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17419,11 +16765,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsEp
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsEps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17451,11 +16797,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsFp
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsFpx {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17483,11 +16829,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGi
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsGiropay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17515,11 +16861,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGr
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsGrabpay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17547,11 +16893,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsId
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsIdeal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17582,14 +16928,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17627,17 +16971,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKl
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKlarna {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.subscriptions {
-            __map.serialize_entry("subscriptions", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("subscriptions", &self.subscriptions)?;
         __map.end()
     }
 }
@@ -17687,15 +17027,13 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("interval", &self.interval)?;
-        if let Some(value) = &self.interval_count {
-            __map.serialize_entry("interval_count", value)?;
-        }
-        if let Some(value) = &self.name {
-            __map.serialize_entry("name", value)?;
-        }
+        __map.entry_if_some("interval_count", &self.interval_count)?;
+        __map.entry_if_some("name", &self.name)?;
         __map.serialize_entry("next_billing", &self.next_billing)?;
         __map.serialize_entry("reference", &self.reference)?;
         __map.end()
@@ -17729,6 +17067,8 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount", &self.amount)?;
@@ -17763,14 +17103,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKo
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKonbini {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expires_after_days {
-            __map.serialize_entry("expires_after_days", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("expires_after_days", &self.expires_after_days)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17801,14 +17139,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKr
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKrCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17839,14 +17175,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsLi
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17877,14 +17211,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsMo
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsMobilepay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17913,11 +17245,11 @@ for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17948,14 +17280,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsNa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsNaverPay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -17986,14 +17316,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsOx
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsOxxo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expires_after_days {
-            __map.serialize_entry("expires_after_days", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("expires_after_days", &self.expires_after_days)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -18024,14 +17352,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsP2
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsP24 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.tos_shown_and_accepted {
-            __map.serialize_entry("tos_shown_and_accepted", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("tos_shown_and_accepted", &self.tos_shown_and_accepted)?;
         __map.end()
     }
 }
@@ -18055,6 +17381,8 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayByBank {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.end()
@@ -18084,11 +17412,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayco {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
         __map.end()
     }
 }
@@ -18116,11 +17444,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaynow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -18166,23 +17494,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaypal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.preferred_locale {
-            __map.serialize_entry("preferred_locale", value)?;
-        }
-        if let Some(value) = &self.reference {
-            __map.serialize_entry("reference", value)?;
-        }
-        if let Some(value) = &self.risk_correlation_id {
-            __map.serialize_entry("risk_correlation_id", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("preferred_locale", &self.preferred_locale)?;
+        __map.entry_if_some("reference", &self.reference)?;
+        __map.entry_if_some("risk_correlation_id", &self.risk_correlation_id)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -18635,14 +17955,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -18695,29 +18013,17 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.amount {
-            __map.serialize_entry("amount", value)?;
-        }
-        if let Some(value) = &self.amount_type {
-            __map.serialize_entry("amount_type", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            __map.serialize_entry("end_date", value)?;
-        }
-        if let Some(value) = &self.payment_schedule {
-            __map.serialize_entry("payment_schedule", value)?;
-        }
-        if let Some(value) = &self.payments_per_period {
-            __map.serialize_entry("payments_per_period", value)?;
-        }
-        if let Some(value) = &self.purpose {
-            __map.serialize_entry("purpose", value)?;
-        }
-        if let Some(value) = &self.start_date {
-            __map.serialize_entry("start_date", value)?;
-        }
+        __map.entry_if_some("amount", &self.amount)?;
+        __map.entry_if_some("amount_type", &self.amount_type)?;
+        __map.entry_if_some("end_date", &self.end_date)?;
+        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
+        __map.entry_if_some("payments_per_period", &self.payments_per_period)?;
+        __map.entry_if_some("purpose", &self.purpose)?;
+        __map.entry_if_some("start_date", &self.start_date)?;
         __map.end()
     }
 }
@@ -19172,20 +18478,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPi
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPix {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.amount_includes_iof {
-            __map.serialize_entry("amount_includes_iof", value)?;
-        }
-        if let Some(value) = &self.expires_after_seconds {
-            __map.serialize_entry("expires_after_seconds", value)?;
-        }
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
+        __map.entry_if_some("expires_after_seconds", &self.expires_after_seconds)?;
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -19235,32 +18535,18 @@ for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.amount {
-            __map.serialize_entry("amount", value)?;
-        }
-        if let Some(value) = &self.amount_includes_iof {
-            __map.serialize_entry("amount_includes_iof", value)?;
-        }
-        if let Some(value) = &self.amount_type {
-            __map.serialize_entry("amount_type", value)?;
-        }
-        if let Some(value) = &self.currency {
-            __map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            __map.serialize_entry("end_date", value)?;
-        }
-        if let Some(value) = &self.payment_schedule {
-            __map.serialize_entry("payment_schedule", value)?;
-        }
-        if let Some(value) = &self.reference {
-            __map.serialize_entry("reference", value)?;
-        }
-        if let Some(value) = &self.start_date {
-            __map.serialize_entry("start_date", value)?;
-        }
+        __map.entry_if_some("amount", &self.amount)?;
+        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
+        __map.entry_if_some("amount_type", &self.amount_type)?;
+        __map.entry_if_some("currency", &self.currency)?;
+        __map.entry_if_some("end_date", &self.end_date)?;
+        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
+        __map.entry_if_some("reference", &self.reference)?;
+        __map.entry_if_some("start_date", &self.start_date)?;
         __map.end()
     }
 }
@@ -19292,14 +18578,12 @@ for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -19328,11 +18612,11 @@ for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
         __map.end()
     }
 }
@@ -19360,11 +18644,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSa
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSatispay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
         __map.end()
     }
 }
@@ -19392,11 +18676,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSc
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsScalapay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capture_method {
-            __map.serialize_entry("capture_method", value)?;
-        }
+        __map.entry_if_some("capture_method", &self.capture_method)?;
         __map.end()
     }
 }
@@ -19432,17 +18716,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSe
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.target_date {
-            __map.serialize_entry("target_date", value)?;
-        }
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("target_date", &self.target_date)?;
         __map.end()
     }
 }
@@ -19472,11 +18752,11 @@ for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reference_prefix {
-            __map.serialize_entry("reference_prefix", value)?;
-        }
+        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
         __map.end()
     }
 }
@@ -19504,11 +18784,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSo
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSofort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -19536,11 +18816,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSw
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSwish {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reference {
-            __map.serialize_entry("reference", value)?;
-        }
+        __map.entry_if_some("reference", &self.reference)?;
         __map.end()
     }
 }
@@ -19568,11 +18848,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsTw
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsTwint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -19607,14 +18887,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsUp
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpi {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mandate_options {
-            __map.serialize_entry("mandate_options", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("mandate_options", &self.mandate_options)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -19652,20 +18930,14 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.amount {
-            __map.serialize_entry("amount", value)?;
-        }
-        if let Some(value) = &self.amount_type {
-            __map.serialize_entry("amount_type", value)?;
-        }
-        if let Some(value) = &self.description {
-            __map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            __map.serialize_entry("end_date", value)?;
-        }
+        __map.entry_if_some("amount", &self.amount)?;
+        __map.entry_if_some("amount_type", &self.amount_type)?;
+        __map.entry_if_some("description", &self.description)?;
+        __map.entry_if_some("end_date", &self.end_date)?;
         __map.end()
     }
 }
@@ -19801,20 +19073,14 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.financial_connections {
-            __map.serialize_entry("financial_connections", value)?;
-        }
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
-        if let Some(value) = &self.target_date {
-            __map.serialize_entry("target_date", value)?;
-        }
-        if let Some(value) = &self.verification_method {
-            __map.serialize_entry("verification_method", value)?;
-        }
+        __map.entry_if_some("financial_connections", &self.financial_connections)?;
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
+        __map.entry_if_some("target_date", &self.target_date)?;
+        __map.entry_if_some("verification_method", &self.verification_method)?;
         __map.end()
     }
 }
@@ -19847,14 +19113,12 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.permissions {
-            __map.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.prefetch {
-            __map.serialize_entry("prefetch", value)?;
-        }
+        __map.entry_if_some("permissions", &self.permissions)?;
+        __map.entry_if_some("prefetch", &self.prefetch)?;
         __map.end()
     }
 }
@@ -19893,15 +19157,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsWe
 }
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsWechatPay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_id {
-            __map.serialize_entry("app_id", value)?;
-        }
+        __map.entry_if_some("app_id", &self.app_id)?;
         __map.serialize_entry("client", &self.client)?;
-        if let Some(value) = &self.setup_future_usage {
-            __map.serialize_entry("setup_future_usage", value)?;
-        }
+        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
         __map.end()
     }
 }
@@ -20298,11 +19560,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPermissions {
 }
 impl serde::Serialize for CreateCheckoutSessionPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.update_shipping_details {
-            __map.serialize_entry("update_shipping_details", value)?;
-        }
+        __map.entry_if_some("update_shipping_details", &self.update_shipping_details)?;
         __map.end()
     }
 }
@@ -20332,6 +19594,8 @@ impl crate::__private::FormValue for CreateCheckoutSessionPhoneNumberCollection 
 }
 impl serde::Serialize for CreateCheckoutSessionPhoneNumberCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
@@ -20368,17 +19632,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionSavedPaymentMethodOpti
 }
 impl serde::Serialize for CreateCheckoutSessionSavedPaymentMethodOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_redisplay_filters {
-            __map.serialize_entry("allow_redisplay_filters", value)?;
-        }
-        if let Some(value) = &self.payment_method_remove {
-            __map.serialize_entry("payment_method_remove", value)?;
-        }
-        if let Some(value) = &self.payment_method_save {
-            __map.serialize_entry("payment_method_save", value)?;
-        }
+        __map.entry_if_some("allow_redisplay_filters", &self.allow_redisplay_filters)?;
+        __map.entry_if_some("payment_method_remove", &self.payment_method_remove)?;
+        __map.entry_if_some("payment_method_save", &self.payment_method_save)?;
         __map.end()
     }
 }
@@ -20412,17 +19672,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionSetupIntentData {
 }
 impl serde::Serialize for CreateCheckoutSessionSetupIntentData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            __map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.on_behalf_of {
-            __map.serialize_entry("on_behalf_of", value)?;
-        }
+        __map.entry_if_some("description", &self.description)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
+        __map.entry_if_some("on_behalf_of", &self.on_behalf_of)?;
         __map.end()
     }
 }
@@ -20451,6 +19707,8 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingAddressCollect
 }
 impl serde::Serialize for CreateCheckoutSessionShippingAddressCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("allowed_countries", &self.allowed_countries)?;
@@ -20484,14 +19742,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingOptions {
 }
 impl serde::Serialize for CreateCheckoutSessionShippingOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.shipping_rate {
-            __map.serialize_entry("shipping_rate", value)?;
-        }
-        if let Some(value) = &self.shipping_rate_data {
-            __map.serialize_entry("shipping_rate_data", value)?;
-        }
+        __map.entry_if_some("shipping_rate", &self.shipping_rate)?;
+        __map.entry_if_some("shipping_rate_data", &self.shipping_rate_data)?;
         __map.end()
     }
 }
@@ -20549,27 +19805,17 @@ for CreateCheckoutSessionShippingOptionsShippingRateData {
 }
 impl serde::Serialize for CreateCheckoutSessionShippingOptionsShippingRateData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.delivery_estimate {
-            __map.serialize_entry("delivery_estimate", value)?;
-        }
+        __map.entry_if_some("delivery_estimate", &self.delivery_estimate)?;
         __map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.fixed_amount {
-            __map.serialize_entry("fixed_amount", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.tax_behavior {
-            __map.serialize_entry("tax_behavior", value)?;
-        }
-        if let Some(value) = &self.tax_code {
-            __map.serialize_entry("tax_code", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            __map.serialize_entry("type", value)?;
-        }
+        __map.entry_if_some("fixed_amount", &self.fixed_amount)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
+        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
+        __map.entry_if_some("tax_code", &self.tax_code)?;
+        __map.entry_if_some("type", &self.type_)?;
         __map.end()
     }
 }
@@ -20606,14 +19852,12 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
 impl serde::Serialize
 for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.maximum {
-            __map.serialize_entry("maximum", value)?;
-        }
-        if let Some(value) = &self.minimum {
-            __map.serialize_entry("minimum", value)?;
-        }
+        __map.entry_if_some("maximum", &self.maximum)?;
+        __map.entry_if_some("minimum", &self.minimum)?;
         __map.end()
     }
 }
@@ -20648,6 +19892,8 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
 impl serde::Serialize
 for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("unit", &self.unit)?;
@@ -20801,6 +20047,8 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
 impl serde::Serialize
 for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("unit", &self.unit)?;
@@ -20848,13 +20096,13 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
 impl serde::Serialize
 for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount", &self.amount)?;
         __map.serialize_entry("currency", &self.currency)?;
-        if let Some(value) = &self.currency_options {
-            __map.serialize_entry("currency_options", value)?;
-        }
+        __map.entry_if_some("currency_options", &self.currency_options)?;
         __map.end()
     }
 }
@@ -20886,12 +20134,12 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
 impl serde::Serialize
 for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount", &self.amount)?;
-        if let Some(value) = &self.tax_behavior {
-            __map.serialize_entry("tax_behavior", value)?;
-        }
+        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
         __map.end()
     }
 }
@@ -21030,50 +20278,28 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionData {
 }
 impl serde::Serialize for CreateCheckoutSessionSubscriptionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.application_fee_percent {
-            __map.serialize_entry("application_fee_percent", value)?;
-        }
-        if let Some(value) = &self.billing_cycle_anchor {
-            __map.serialize_entry("billing_cycle_anchor", value)?;
-        }
-        if let Some(value) = &self.billing_mode {
-            __map.serialize_entry("billing_mode", value)?;
-        }
-        if let Some(value) = &self.default_tax_rates {
-            __map.serialize_entry("default_tax_rates", value)?;
-        }
-        if let Some(value) = &self.description {
-            __map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.invoice_settings {
-            __map.serialize_entry("invoice_settings", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.on_behalf_of {
-            __map.serialize_entry("on_behalf_of", value)?;
-        }
-        if let Some(value) = &self.pending_invoice_item_interval {
-            __map.serialize_entry("pending_invoice_item_interval", value)?;
-        }
-        if let Some(value) = &self.proration_behavior {
-            __map.serialize_entry("proration_behavior", value)?;
-        }
-        if let Some(value) = &self.transfer_data {
-            __map.serialize_entry("transfer_data", value)?;
-        }
-        if let Some(value) = &self.trial_end {
-            __map.serialize_entry("trial_end", value)?;
-        }
-        if let Some(value) = &self.trial_period_days {
-            __map.serialize_entry("trial_period_days", value)?;
-        }
-        if let Some(value) = &self.trial_settings {
-            __map.serialize_entry("trial_settings", value)?;
-        }
+        __map.entry_if_some("application_fee_percent", &self.application_fee_percent)?;
+        __map.entry_if_some("billing_cycle_anchor", &self.billing_cycle_anchor)?;
+        __map.entry_if_some("billing_mode", &self.billing_mode)?;
+        __map.entry_if_some("default_tax_rates", &self.default_tax_rates)?;
+        __map.entry_if_some("description", &self.description)?;
+        __map.entry_if_some("invoice_settings", &self.invoice_settings)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
+        __map.entry_if_some("on_behalf_of", &self.on_behalf_of)?;
+        __map
+            .entry_if_some(
+                "pending_invoice_item_interval",
+                &self.pending_invoice_item_interval,
+            )?;
+        __map.entry_if_some("proration_behavior", &self.proration_behavior)?;
+        __map.entry_if_some("transfer_data", &self.transfer_data)?;
+        __map.entry_if_some("trial_end", &self.trial_end)?;
+        __map.entry_if_some("trial_period_days", &self.trial_period_days)?;
+        __map.entry_if_some("trial_settings", &self.trial_settings)?;
         __map.end()
     }
 }
@@ -21103,11 +20329,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataBillin
 }
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.flexible {
-            __map.serialize_entry("flexible", value)?;
-        }
+        __map.entry_if_some("flexible", &self.flexible)?;
         __map.serialize_entry("type", &self.type_)?;
         __map.end()
     }
@@ -21139,11 +20365,11 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
 }
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.proration_discounts {
-            __map.serialize_entry("proration_discounts", value)?;
-        }
+        __map.entry_if_some("proration_discounts", &self.proration_discounts)?;
         __map.end()
     }
 }
@@ -21333,11 +20559,11 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
 }
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.issuer {
-            __map.serialize_entry("issuer", value)?;
-        }
+        __map.entry_if_some("issuer", &self.issuer)?;
         __map.end()
     }
 }
@@ -21368,11 +20594,11 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
 }
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.account {
-            __map.serialize_entry("account", value)?;
-        }
+        __map.entry_if_some("account", &self.account)?;
         __map.serialize_entry("type", &self.type_)?;
         __map.end()
     }
@@ -21408,12 +20634,12 @@ for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
 impl serde::Serialize
 for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("interval", &self.interval)?;
-        if let Some(value) = &self.interval_count {
-            __map.serialize_entry("interval_count", value)?;
-        }
+        __map.entry_if_some("interval_count", &self.interval_count)?;
         __map.end()
     }
 }
@@ -21522,11 +20748,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTransf
 }
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTransferData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.amount_percent {
-            __map.serialize_entry("amount_percent", value)?;
-        }
+        __map.entry_if_some("amount_percent", &self.amount_percent)?;
         __map.serialize_entry("destination", &self.destination)?;
         __map.end()
     }
@@ -21556,6 +20782,8 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTrialS
 }
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTrialSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("end_behavior", &self.end_behavior)?;
@@ -21588,6 +20816,8 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
 }
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("missing_payment_method", &self.missing_payment_method)?;
@@ -21719,12 +20949,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionTaxIdCollection {
 }
 impl serde::Serialize for CreateCheckoutSessionTaxIdCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.required {
-            __map.serialize_entry("required", value)?;
-        }
+        __map.entry_if_some("required", &self.required)?;
         __map.end()
     }
 }
@@ -21752,11 +20982,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptions {
 }
 impl serde::Serialize for CreateCheckoutSessionWalletOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.link {
-            __map.serialize_entry("link", value)?;
-        }
+        __map.entry_if_some("link", &self.link)?;
         __map.end()
     }
 }
@@ -21784,11 +21014,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptionsLink {
 }
 impl serde::Serialize for CreateCheckoutSessionWalletOptionsLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.display {
-            __map.serialize_entry("display", value)?;
-        }
+        __map.entry_if_some("display", &self.display)?;
         __map.end()
     }
 }
@@ -21816,11 +21046,11 @@ impl crate::__private::FormValue for RetrieveCheckoutSessionParams {
 }
 impl serde::Serialize for RetrieveCheckoutSessionParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expand {
-            __map.serialize_entry("expand", value)?;
-        }
+        __map.entry_if_some("expand", &self.expand)?;
         __map.end()
     }
 }
@@ -21874,23 +21104,15 @@ impl crate::__private::FormValue for UpdateCheckoutSessionParams {
 }
 impl serde::Serialize for UpdateCheckoutSessionParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.collected_information {
-            __map.serialize_entry("collected_information", value)?;
-        }
-        if let Some(value) = &self.expand {
-            __map.serialize_entry("expand", value)?;
-        }
-        if let Some(value) = &self.line_items {
-            __map.serialize_entry("line_items", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.shipping_options {
-            __map.serialize_entry("shipping_options", value)?;
-        }
+        __map.entry_if_some("collected_information", &self.collected_information)?;
+        __map.entry_if_some("expand", &self.expand)?;
+        __map.entry_if_some("line_items", &self.line_items)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
+        __map.entry_if_some("shipping_options", &self.shipping_options)?;
         __map.end()
     }
 }
@@ -21920,11 +21142,11 @@ impl crate::__private::FormValue for UpdateCheckoutSessionCollectedInformation {
 }
 impl serde::Serialize for UpdateCheckoutSessionCollectedInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.shipping_details {
-            __map.serialize_entry("shipping_details", value)?;
-        }
+        __map.entry_if_some("shipping_details", &self.shipping_details)?;
         __map.end()
     }
 }
@@ -21958,6 +21180,8 @@ for UpdateCheckoutSessionCollectedInformationShippingDetails {
 }
 impl serde::Serialize for UpdateCheckoutSessionCollectedInformationShippingDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("address", &self.address)?;
@@ -22012,22 +21236,16 @@ for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
 impl serde::Serialize
 for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.city {
-            __map.serialize_entry("city", value)?;
-        }
+        __map.entry_if_some("city", &self.city)?;
         __map.serialize_entry("country", &self.country)?;
         __map.serialize_entry("line1", &self.line1)?;
-        if let Some(value) = &self.line2 {
-            __map.serialize_entry("line2", value)?;
-        }
-        if let Some(value) = &self.postal_code {
-            __map.serialize_entry("postal_code", value)?;
-        }
-        if let Some(value) = &self.state {
-            __map.serialize_entry("state", value)?;
-        }
+        __map.entry_if_some("line2", &self.line2)?;
+        __map.entry_if_some("postal_code", &self.postal_code)?;
+        __map.entry_if_some("state", &self.state)?;
         __map.end()
     }
 }
@@ -22078,29 +21296,17 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItems {
 }
 impl serde::Serialize for UpdateCheckoutSessionLineItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.adjustable_quantity {
-            __map.serialize_entry("adjustable_quantity", value)?;
-        }
-        if let Some(value) = &self.id {
-            __map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.price {
-            __map.serialize_entry("price", value)?;
-        }
-        if let Some(value) = &self.price_data {
-            __map.serialize_entry("price_data", value)?;
-        }
-        if let Some(value) = &self.quantity {
-            __map.serialize_entry("quantity", value)?;
-        }
-        if let Some(value) = &self.tax_rates {
-            __map.serialize_entry("tax_rates", value)?;
-        }
+        __map.entry_if_some("adjustable_quantity", &self.adjustable_quantity)?;
+        __map.entry_if_some("id", &self.id)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
+        __map.entry_if_some("price", &self.price)?;
+        __map.entry_if_some("price_data", &self.price_data)?;
+        __map.entry_if_some("quantity", &self.quantity)?;
+        __map.entry_if_some("tax_rates", &self.tax_rates)?;
         __map.end()
     }
 }
@@ -22137,15 +21343,13 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsAdjustableQua
 }
 impl serde::Serialize for UpdateCheckoutSessionLineItemsAdjustableQuantity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.maximum {
-            __map.serialize_entry("maximum", value)?;
-        }
-        if let Some(value) = &self.minimum {
-            __map.serialize_entry("minimum", value)?;
-        }
+        __map.entry_if_some("maximum", &self.maximum)?;
+        __map.entry_if_some("minimum", &self.minimum)?;
         __map.end()
     }
 }
@@ -22198,27 +21402,17 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceData {
 }
 impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("currency", &self.currency)?;
-        if let Some(value) = &self.product {
-            __map.serialize_entry("product", value)?;
-        }
-        if let Some(value) = &self.product_data {
-            __map.serialize_entry("product_data", value)?;
-        }
-        if let Some(value) = &self.recurring {
-            __map.serialize_entry("recurring", value)?;
-        }
-        if let Some(value) = &self.tax_behavior {
-            __map.serialize_entry("tax_behavior", value)?;
-        }
-        if let Some(value) = &self.unit_amount {
-            __map.serialize_entry("unit_amount", value)?;
-        }
-        if let Some(value) = &self.unit_amount_decimal {
-            __map.serialize_entry("unit_amount_decimal", value)?;
-        }
+        __map.entry_if_some("product", &self.product)?;
+        __map.entry_if_some("product_data", &self.product_data)?;
+        __map.entry_if_some("recurring", &self.recurring)?;
+        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
+        __map.entry_if_some("unit_amount", &self.unit_amount)?;
+        __map.entry_if_some("unit_amount_decimal", &self.unit_amount_decimal)?;
         __map.end()
     }
 }
@@ -22267,24 +21461,16 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataProd
 }
 impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataProductData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            __map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.images {
-            __map.serialize_entry("images", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
+        __map.entry_if_some("description", &self.description)?;
+        __map.entry_if_some("images", &self.images)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
         __map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.tax_code {
-            __map.serialize_entry("tax_code", value)?;
-        }
-        if let Some(value) = &self.unit_label {
-            __map.serialize_entry("unit_label", value)?;
-        }
+        __map.entry_if_some("tax_code", &self.tax_code)?;
+        __map.entry_if_some("unit_label", &self.unit_label)?;
         __map.end()
     }
 }
@@ -22317,12 +21503,12 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataRecu
 }
 impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataRecurring {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("interval", &self.interval)?;
-        if let Some(value) = &self.interval_count {
-            __map.serialize_entry("interval_count", value)?;
-        }
+        __map.entry_if_some("interval_count", &self.interval_count)?;
         __map.end()
     }
 }
@@ -22353,14 +21539,12 @@ impl crate::__private::FormValue for UpdateCheckoutSessionShippingOptions {
 }
 impl serde::Serialize for UpdateCheckoutSessionShippingOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.shipping_rate {
-            __map.serialize_entry("shipping_rate", value)?;
-        }
-        if let Some(value) = &self.shipping_rate_data {
-            __map.serialize_entry("shipping_rate_data", value)?;
-        }
+        __map.entry_if_some("shipping_rate", &self.shipping_rate)?;
+        __map.entry_if_some("shipping_rate_data", &self.shipping_rate_data)?;
         __map.end()
     }
 }
@@ -22418,27 +21602,17 @@ for UpdateCheckoutSessionShippingOptionsShippingRateData {
 }
 impl serde::Serialize for UpdateCheckoutSessionShippingOptionsShippingRateData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.delivery_estimate {
-            __map.serialize_entry("delivery_estimate", value)?;
-        }
+        __map.entry_if_some("delivery_estimate", &self.delivery_estimate)?;
         __map.serialize_entry("display_name", &self.display_name)?;
-        if let Some(value) = &self.fixed_amount {
-            __map.serialize_entry("fixed_amount", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.tax_behavior {
-            __map.serialize_entry("tax_behavior", value)?;
-        }
-        if let Some(value) = &self.tax_code {
-            __map.serialize_entry("tax_code", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            __map.serialize_entry("type", value)?;
-        }
+        __map.entry_if_some("fixed_amount", &self.fixed_amount)?;
+        __map.entry_if_some("metadata", &self.metadata)?;
+        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
+        __map.entry_if_some("tax_code", &self.tax_code)?;
+        __map.entry_if_some("type", &self.type_)?;
         __map.end()
     }
 }
@@ -22475,14 +21649,12 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
 impl serde::Serialize
 for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.maximum {
-            __map.serialize_entry("maximum", value)?;
-        }
-        if let Some(value) = &self.minimum {
-            __map.serialize_entry("minimum", value)?;
-        }
+        __map.entry_if_some("maximum", &self.maximum)?;
+        __map.entry_if_some("minimum", &self.minimum)?;
         __map.end()
     }
 }
@@ -22517,6 +21689,8 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
 impl serde::Serialize
 for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("unit", &self.unit)?;
@@ -22555,6 +21729,8 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
 impl serde::Serialize
 for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("unit", &self.unit)?;
@@ -22602,13 +21778,13 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
 impl serde::Serialize
 for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount", &self.amount)?;
         __map.serialize_entry("currency", &self.currency)?;
-        if let Some(value) = &self.currency_options {
-            __map.serialize_entry("currency_options", value)?;
-        }
+        __map.entry_if_some("currency_options", &self.currency_options)?;
         __map.end()
     }
 }
@@ -22640,12 +21816,12 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
 impl serde::Serialize
 for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount", &self.amount)?;
-        if let Some(value) = &self.tax_behavior {
-            __map.serialize_entry("tax_behavior", value)?;
-        }
+        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
         __map.end()
     }
 }
@@ -22673,11 +21849,11 @@ impl crate::__private::FormValue for ExpireCheckoutSessionParams {
 }
 impl serde::Serialize for ExpireCheckoutSessionParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expand {
-            __map.serialize_entry("expand", value)?;
-        }
+        __map.entry_if_some("expand", &self.expand)?;
         __map.end()
     }
 }
@@ -22714,20 +21890,14 @@ impl crate::__private::FormValue for ListCheckoutSessionLineItemsParams {
 }
 impl serde::Serialize for ListCheckoutSessionLineItemsParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ending_before {
-            __map.serialize_entry("ending_before", value)?;
-        }
-        if let Some(value) = &self.expand {
-            __map.serialize_entry("expand", value)?;
-        }
-        if let Some(value) = &self.limit {
-            __map.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.starting_after {
-            __map.serialize_entry("starting_after", value)?;
-        }
+        __map.entry_if_some("ending_before", &self.ending_before)?;
+        __map.entry_if_some("expand", &self.expand)?;
+        __map.entry_if_some("limit", &self.limit)?;
+        __map.entry_if_some("starting_after", &self.starting_after)?;
         __map.end()
     }
 }

@@ -58,18 +58,16 @@ impl<'de> serde::Deserialize<'de> for CurrencyOption {
 }
 impl serde::Serialize for CurrencyOption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("custom_unit_amount", &self.custom_unit_amount)?;
         __map.serialize_entry("tax_behavior", &self.tax_behavior)?;
-        if let Some(value) = &self.tiers {
-            __map.serialize_entry("tiers", value)?;
-        }
+        __map.entry_if_some("tiers", &self.tiers)?;
         __map.serialize_entry("unit_amount", &self.unit_amount)?;
         __map.serialize_entry("unit_amount_decimal", &self.unit_amount_decimal)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -119,14 +117,14 @@ impl<'de> serde::Deserialize<'de> for CustomUnitAmount {
 }
 impl serde::Serialize for CustomUnitAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("maximum", &self.maximum)?;
         __map.serialize_entry("minimum", &self.minimum)?;
         __map.serialize_entry("preset", &self.preset)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -246,6 +244,8 @@ impl<'de> serde::Deserialize<'de> for Discount {
 }
 impl serde::Serialize for Discount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("checkout_session", &self.checkout_session)?;
@@ -261,9 +261,7 @@ impl serde::Serialize for Discount {
         __map.serialize_entry("start", &self.start)?;
         __map.serialize_entry("subscription", &self.subscription)?;
         __map.serialize_entry("subscription_item", &self.subscription_item)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -311,13 +309,13 @@ impl<'de> serde::Deserialize<'de> for DiscountSource {
 }
 impl serde::Serialize for DiscountSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("coupon", &self.coupon)?;
         __map.serialize_entry("type", &self.type_)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -507,6 +505,8 @@ impl<'de> serde::Deserialize<'de> for Item {
 }
 impl serde::Serialize for Item {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("adjustable_quantity", &self.adjustable_quantity)?;
@@ -516,20 +516,14 @@ impl serde::Serialize for Item {
         __map.serialize_entry("amount_total", &self.amount_total)?;
         __map.serialize_entry("currency", &self.currency)?;
         __map.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.discounts {
-            __map.serialize_entry("discounts", value)?;
-        }
+        __map.entry_if_some("discounts", &self.discounts)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("metadata", &self.metadata)?;
         __map.serialize_entry("object", &self.object)?;
         __map.serialize_entry("price", &self.price)?;
         __map.serialize_entry("quantity", &self.quantity)?;
-        if let Some(value) = &self.taxes {
-            __map.serialize_entry("taxes", value)?;
-        }
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entry_if_some("taxes", &self.taxes)?;
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -582,14 +576,14 @@ impl<'de> serde::Deserialize<'de> for LineItemsAdjustableQuantity {
 }
 impl serde::Serialize for LineItemsAdjustableQuantity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("enabled", &self.enabled)?;
         __map.serialize_entry("maximum", &self.maximum)?;
         __map.serialize_entry("minimum", &self.minimum)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -640,13 +634,13 @@ impl<'de> serde::Deserialize<'de> for LineItemsDiscountAmount {
 }
 impl serde::Serialize for LineItemsDiscountAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount", &self.amount)?;
         __map.serialize_entry("discount", &self.discount)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -707,15 +701,15 @@ impl<'de> serde::Deserialize<'de> for LineItemsTaxAmount {
 }
 impl serde::Serialize for LineItemsTaxAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount", &self.amount)?;
         __map.serialize_entry("rate", &self.rate)?;
         __map.serialize_entry("taxability_reason", &self.taxability_reason)?;
         __map.serialize_entry("taxable_amount", &self.taxable_amount)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1034,15 +1028,15 @@ impl<'de> serde::Deserialize<'de> for Price {
 }
 impl serde::Serialize for Price {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("active", &self.active)?;
         __map.serialize_entry("billing_scheme", &self.billing_scheme)?;
         __map.serialize_entry("created", &self.created)?;
         __map.serialize_entry("currency", &self.currency)?;
-        if let Some(value) = &self.currency_options {
-            __map.serialize_entry("currency_options", value)?;
-        }
+        __map.entry_if_some("currency_options", &self.currency_options)?;
         __map.serialize_entry("custom_unit_amount", &self.custom_unit_amount)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("livemode", &self.livemode)?;
@@ -1053,17 +1047,13 @@ impl serde::Serialize for Price {
         __map.serialize_entry("product", &self.product)?;
         __map.serialize_entry("recurring", &self.recurring)?;
         __map.serialize_entry("tax_behavior", &self.tax_behavior)?;
-        if let Some(value) = &self.tiers {
-            __map.serialize_entry("tiers", value)?;
-        }
+        __map.entry_if_some("tiers", &self.tiers)?;
         __map.serialize_entry("tiers_mode", &self.tiers_mode)?;
         __map.serialize_entry("transform_quantity", &self.transform_quantity)?;
         __map.serialize_entry("type", &self.type_)?;
         __map.serialize_entry("unit_amount", &self.unit_amount)?;
         __map.serialize_entry("unit_amount_decimal", &self.unit_amount_decimal)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1312,6 +1302,8 @@ impl<'de> serde::Deserialize<'de> for PriceTier {
 }
 impl serde::Serialize for PriceTier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("flat_amount", &self.flat_amount)?;
@@ -1319,9 +1311,7 @@ impl serde::Serialize for PriceTier {
         __map.serialize_entry("unit_amount", &self.unit_amount)?;
         __map.serialize_entry("unit_amount_decimal", &self.unit_amount_decimal)?;
         __map.serialize_entry("up_to", &self.up_to)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1385,15 +1375,15 @@ impl<'de> serde::Deserialize<'de> for Recurring {
 }
 impl serde::Serialize for Recurring {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("interval", &self.interval)?;
         __map.serialize_entry("interval_count", &self.interval_count)?;
         __map.serialize_entry("meter", &self.meter)?;
         __map.serialize_entry("usage_type", &self.usage_type)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1614,6 +1604,8 @@ impl<'de> serde::Deserialize<'de> for TaxRate {
 }
 impl serde::Serialize for TaxRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("active", &self.active)?;
@@ -1634,9 +1626,7 @@ impl serde::Serialize for TaxRate {
         __map.serialize_entry("rate_type", &self.rate_type)?;
         __map.serialize_entry("state", &self.state)?;
         __map.serialize_entry("tax_type", &self.tax_type)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1940,13 +1930,13 @@ impl<'de> serde::Deserialize<'de> for TaxRateFlatAmount {
 }
 impl serde::Serialize for TaxRateFlatAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("amount", &self.amount)?;
         __map.serialize_entry("currency", &self.currency)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1997,13 +1987,13 @@ impl<'de> serde::Deserialize<'de> for TransformQuantity {
 }
 impl serde::Serialize for TransformQuantity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("divide_by", &self.divide_by)?;
         __map.serialize_entry("round", &self.round)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }

@@ -52,13 +52,13 @@ impl<'de> serde::Deserialize<'de> for Account {
 }
 impl serde::Serialize for Account {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -178,13 +178,13 @@ impl<'de> serde::Deserialize<'de> for Coupon {
 }
 impl serde::Serialize for Coupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -239,13 +239,13 @@ impl<'de> serde::Deserialize<'de> for Customer {
 }
 impl serde::Serialize for Customer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -309,14 +309,14 @@ impl<'de> serde::Deserialize<'de> for DeletedCustomer {
 }
 impl serde::Serialize for DeletedCustomer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("deleted", &self.deleted)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -380,14 +380,14 @@ impl<'de> serde::Deserialize<'de> for DeletedProduct {
 }
 impl serde::Serialize for DeletedProduct {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("deleted", &self.deleted)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -451,14 +451,14 @@ impl<'de> serde::Deserialize<'de> for DeletedTaxId {
 }
 impl serde::Serialize for DeletedTaxId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("deleted", &self.deleted)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -513,13 +513,13 @@ impl<'de> serde::Deserialize<'de> for Invoice {
 }
 impl serde::Serialize for Invoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -576,13 +576,13 @@ impl<'de> serde::Deserialize<'de> for PaymentIntent {
 }
 impl serde::Serialize for PaymentIntent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -636,13 +636,13 @@ impl<'de> serde::Deserialize<'de> for PaymentLink {
 }
 impl serde::Serialize for PaymentLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -818,13 +818,13 @@ impl<'de> serde::Deserialize<'de> for Product {
 }
 impl serde::Serialize for Product {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -879,13 +879,13 @@ impl<'de> serde::Deserialize<'de> for PromotionCode {
 }
 impl serde::Serialize for PromotionCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -941,13 +941,13 @@ impl<'de> serde::Deserialize<'de> for SetupIntent {
 }
 impl serde::Serialize for SetupIntent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1002,13 +1002,13 @@ impl<'de> serde::Deserialize<'de> for ShippingRate {
 }
 impl serde::Serialize for ShippingRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1062,13 +1062,13 @@ impl<'de> serde::Deserialize<'de> for Subscription {
 }
 impl serde::Serialize for Subscription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
@@ -1123,13 +1123,13 @@ impl<'de> serde::Deserialize<'de> for TaxId {
 }
 impl serde::Serialize for TaxId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use crate::__private::SerializeMapExt as _;
         use serde::ser::SerializeMap as _;
         let mut __map = serializer.serialize_map(None)?;
         __map.serialize_entry("id", &self.id)?;
         __map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
-            __map.serialize_entry(key, value)?;
-        }
+        __map.entries(&self.extra)?;
         __map.end()
     }
 }
