@@ -420,14 +420,7 @@ impl<'a> Parser<'a> {
         let mut float = false;
         if b.get(i) == Some(&b'.') {
             float = true;
-            i += 1;
-            if !matches!(b.get(i), Some(b'0'..=b'9')) {
-                self.pos = i;
-                return Err(self.error_here("invalid number"));
-            }
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
-                i += 1;
-            }
+            i = self.digits(i + 1)?;
         }
         if matches!(b.get(i), Some(b'e' | b'E')) {
             float = true;
@@ -435,13 +428,7 @@ impl<'a> Parser<'a> {
             if matches!(b.get(i), Some(b'+' | b'-')) {
                 i += 1;
             }
-            if !matches!(b.get(i), Some(b'0'..=b'9')) {
-                self.pos = i;
-                return Err(self.error_here("invalid number"));
-            }
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
-                i += 1;
-            }
+            i = self.digits(i)?;
         }
         self.pos = i;
         let text = &self.text[start..i];
@@ -464,6 +451,18 @@ impl<'a> Parser<'a> {
                 message: "number out of range".to_owned(),
             }),
         }
+    }
+
+    /// The end of the run of digits starting at `i`, which must have at least one.
+    fn digits(&mut self, mut i: usize) -> DecodeResult<usize> {
+        if !matches!(self.bytes.get(i), Some(b'0'..=b'9')) {
+            self.pos = i;
+            return Err(self.error_here("invalid number"));
+        }
+        while matches!(self.bytes.get(i), Some(b'0'..=b'9')) {
+            i += 1;
+        }
+        Ok(i)
     }
 
     /// Skips one value of any type.

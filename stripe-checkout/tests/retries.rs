@@ -199,9 +199,8 @@ async fn caller_key_is_reused_on_every_retry() {
         .all(|r| header(r, "idempotency-key") == Some("mine")));
 }
 
-#[tokio::test]
-async fn the_client_timeout_applies_to_a_custom_http_client() {
-    // The given reqwest client has no timeout of its own: the builder's must still hold.
+/// A server that answers every POST after 5 s: longer than any timeout the tests set.
+async fn slow_server() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(
@@ -211,6 +210,13 @@ async fn the_client_timeout_applies_to_a_custom_http_client() {
         )
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn the_client_timeout_applies_to_a_custom_http_client() {
+    // The given reqwest client has no timeout of its own: the builder's must still hold.
+    let server = slow_server().await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -230,15 +236,7 @@ async fn the_client_timeout_applies_to_a_custom_http_client() {
 
 #[tokio::test]
 async fn timeouts_are_retried_then_reported() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"id": "late"}))
-                .set_delay(Duration::from_secs(5)),
-        )
-        .mount(&server)
-        .await;
+    let server = slow_server().await;
     let client = common::builder(&server)
         .timeout(Duration::from_millis(100))
         .max_retries(1)
