@@ -884,52 +884,32 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
         variant_tokens.push(quote!(#[doc = #variant_doc] #variant_ident(#ty),));
     }
     if def.direction == Direction::Request {
-        let mut write_arms = Vec::new();
-        for variant in variants {
-            let variant_ident = ident(&variant.name, &def.pointer)?;
-            write_arms.push(
-                quote!(#name::#variant_ident(value) => crate::__private::FormValue::write_form(value, __w),),
-            );
-        }
-        let serialize_arms = variants
-            .iter()
-            .map(|variant| {
-                let variant_ident = ident(&variant.name, &def.pointer)?;
-                Ok(quote!(#name::#variant_ident(value) => serde::Serialize::serialize(value, serializer),))
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
+        let serialize = union_serialize_impl(def, &name, variants, false)?;
+        let write = delegate_match(
+            def,
+            &name,
+            variants,
+            false,
+            quote!(crate::__private::FormValue::write_form(value, __w)),
+        )?;
         return Ok(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
             pub enum #name {
                 #(#variant_tokens)*
             }
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    match self {
-                        #(#serialize_arms)*
-                    }
-                }
-            }
+            #serialize
             impl crate::__private::FormValue for #name {
                 fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::FormError> {
-                    match self {
-                        #(#write_arms)*
-                    }
+                    #write
                 }
             }
         });
     }
 
     let mut arms = Vec::new();
-    let mut serialize_arms = Vec::new();
-    let mut id_arms = Vec::new();
     for variant in variants {
         let variant_ident = ident(&variant.name, &def.pointer)?;
-        serialize_arms.push(
-            quote!(#name::#variant_ident(value) => serde::Serialize::serialize(value, serializer),),
-        );
-        id_arms.push(quote!(#name::#variant_ident(value) => crate::Identified::object_id(value),));
         let Some(tag) = &variant.tag else {
             return Err(Error::new(
                 &def.pointer,
@@ -944,6 +924,14 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
     }
     let unknown_doc = " An object of a type this version of the crate does not know.";
     let deserialize = deserialize_via_json(&name);
+    let serialize = union_serialize_impl(def, &name, variants, true)?;
+    let object_id = delegate_match(
+        def,
+        &name,
+        variants,
+        true,
+        quote!(crate::Identified::object_id(value)),
+    )?;
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -953,14 +941,7 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
             #[doc = #unknown_doc]
             Unknown(serde_json::Value),
         }
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                    #name::Unknown(value) => serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
+        #serialize
         impl crate::__private::FromJson for #name {
             fn from_json(__p: &mut crate::__private::Parser<'_>) -> crate::__private::DecodeResult<Self> {
                 let (object, deleted) = __p.object_tag()?;
@@ -973,10 +954,54 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
         #deserialize
         impl crate::Identified for #name {
             fn object_id(&self) -> Option<&str> {
-                match self {
-                    #(#id_arms)*
-                    #name::Unknown(value) => crate::Identified::object_id(value),
-                }
+                #object_id
+            }
+        }
+    })
+}
+
+/// `match self` with an arm per member (and `Unknown` when the union has one), each passing the
+/// member's value to `call` (an expression using `value`): the body of a delegating method.
+fn delegate_match(
+    def: &TypeDef,
+    name: &Ident,
+    variants: &[Variant],
+    unknown: bool,
+    call: TokenStream,
+) -> Result<TokenStream, Error> {
+    let mut arms = Vec::new();
+    for variant in variants {
+        let variant_ident = ident(&variant.name, &def.pointer)?;
+        arms.push(quote!(#name::#variant_ident(value) => #call,));
+    }
+    if unknown {
+        arms.push(quote!(#name::Unknown(value) => #call,));
+    }
+    Ok(quote! {
+        match self {
+            #(#arms)*
+        }
+    })
+}
+
+/// serde's `Serialize` for a union: the member's own JSON.
+fn union_serialize_impl(
+    def: &TypeDef,
+    name: &Ident,
+    variants: &[Variant],
+    unknown: bool,
+) -> Result<TokenStream, Error> {
+    let body = delegate_match(
+        def,
+        name,
+        variants,
+        unknown,
+        quote!(serde::Serialize::serialize(value, serializer)),
+    )?;
+    Ok(quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #body
             }
         }
     })
@@ -997,7 +1022,6 @@ fn untagged_response_union(def: &TypeDef, variants: &[Variant]) -> Result<TokenS
     );
     let mut variant_tokens = Vec::new();
     let mut attempts = Vec::new();
-    let mut serialize_arms = Vec::new();
     for variant in variants {
         let variant_ident = ident(&variant.name, &def.pointer)?;
         let ty = ty_tokens(&variant.ty, &def.pointer)?;
@@ -1013,12 +1037,10 @@ fn untagged_response_union(def: &TypeDef, variants: &[Variant]) -> Result<TokenS
                 }
             }
         });
-        serialize_arms.push(
-            quote!(#name::#variant_ident(value) => serde::Serialize::serialize(value, serializer),),
-        );
     }
     let type_name = def.name.as_str();
     let deserialize = deserialize_via_json(&name);
+    let serialize = union_serialize_impl(def, &name, variants, false)?;
     Ok(quote! {
         #doc
         #[doc = ""]
@@ -1027,13 +1049,7 @@ fn untagged_response_union(def: &TypeDef, variants: &[Variant]) -> Result<TokenS
         pub enum #name {
             #(#variant_tokens)*
         }
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                }
-            }
-        }
+        #serialize
         impl crate::__private::FromJson for #name {
             fn from_json(__p: &mut crate::__private::Parser<'_>) -> crate::__private::DecodeResult<Self> {
                 let start = __p.mark();
