@@ -193,11 +193,7 @@ impl FormWriter {
     }
 
     fn display(&mut self, value: impl Display) -> Result<(), FormError> {
-        let mut buf = StackBuf::default();
-        match std::fmt::Write::write_fmt(&mut buf, format_args!("{value}")) {
-            Ok(()) => self.scalar(buf.as_str()),
-            Err(_) => self.scalar(&value.to_string()),
-        }
+        with_text(value, |text| self.scalar(text))
     }
 }
 
@@ -243,9 +239,7 @@ impl FormValue for f64 {
         if self.is_finite() {
             w.display(self)
         } else {
-            Err(FormError(format!(
-                "cannot form-encode the non-finite number {self}"
-            )))
+            Err(FormError(non_finite(*self)))
         }
     }
 }
@@ -395,21 +389,14 @@ impl<'a, 's, S: Sink> ValueSerializer<'a, 's, S> {
 
     /// Numbers are formatted on the stack: no allocation for the commonest scalars.
     fn display(self, value: impl Display) -> Result<(), EncodeError> {
-        let mut buf = StackBuf::default();
-        match std::fmt::Write::write_fmt(&mut buf, format_args!("{value}")) {
-            Ok(()) => self.scalar(buf.as_str()),
-            // Longer than the buffer (never for integers): allocate.
-            Err(_) => self.scalar(&value.to_string()),
-        }
+        with_text(value, |text| self.scalar(text))
     }
 
     fn float(self, v: f64, text: impl Display) -> Result<(), EncodeError> {
         if v.is_finite() {
             self.display(text)
         } else {
-            Err(EncodeError(format!(
-                "cannot form-encode the non-finite number {v}"
-            )))
+            Err(EncodeError(non_finite(v)))
         }
     }
 
@@ -743,6 +730,20 @@ impl Default for StackBuf {
     }
 }
 
+/// Formats `value` on the stack and hands the text to `write`; only text longer than the buffer
+/// (never an integer) is allocated.
+fn with_text<R>(value: impl Display, write: impl FnOnce(&str) -> R) -> R {
+    let mut buf = StackBuf::default();
+    match std::fmt::Write::write_fmt(&mut buf, format_args!("{value}")) {
+        Ok(()) => write(buf.as_str()),
+        Err(_) => write(&value.to_string()),
+    }
+}
+
+fn non_finite(v: f64) -> String {
+    format!("cannot form-encode the non-finite number {v}")
+}
+
 impl StackBuf {
     fn as_str(&self) -> &str {
         // Only whole `&str`s are ever copied in, so this cannot fail.
@@ -773,11 +774,7 @@ impl KeySerializer<'_> {
     }
 
     fn display(self, value: impl Display) -> Result<(), EncodeError> {
-        let mut buf = StackBuf::default();
-        match std::fmt::Write::write_fmt(&mut buf, format_args!("{value}")) {
-            Ok(()) => self.segment(buf.as_str()),
-            Err(_) => self.segment(&value.to_string()),
-        }
+        with_text(value, |text| self.segment(text))
     }
 }
 
