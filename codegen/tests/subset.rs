@@ -151,6 +151,29 @@ fn committed_subset_is_what_the_tool_extracts_from_the_current_spec() {
     );
 }
 
+/// `spec/history/` keeps the 2023-08-16 subset, which the changelog's api-diff test reads so it
+/// needs no whole spec; it must be what the tool extracts from that spec.
+#[test]
+fn committed_history_subset_is_what_the_tool_extracts_from_the_2023_spec() {
+    let committed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../spec/history/checkout_session.2023-08-16.yaml"),
+    )
+    .unwrap();
+    let old = shared_spec("spec3.json");
+    if !old.exists() {
+        eprintln!("skipped: {} not found", old.display());
+        return;
+    }
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(old).unwrap()).unwrap();
+    let subset = extract(&json, &CHECKOUT_PATHS).unwrap();
+    assert_eq!(subset.api_version, "2023-08-16");
+    assert!(
+        render(&subset).unwrap() == committed,
+        "spec/history drifted: rerun `cargo xtask subset --from spec3.json --out spec/history/checkout_session.2023-08-16.yaml`"
+    );
+}
+
 #[test]
 fn json_and_yaml_forms_of_a_spec_give_the_same_subset() {
     let (json_path, yaml_path) = (shared_spec("spec3.json"), shared_spec("spec3.yaml"));

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -13,9 +13,11 @@ use serde::Serialize;
 use crate::__private::{decode_serde, Decode, Encode};
 use crate::error::TransportError;
 use crate::form;
+use crate::method::Method;
 use crate::pagination::Paginator;
 use crate::request::{Options, Request};
 use crate::response::{self, header_str, ReadError, Success};
+use crate::retry::RetryPolicy;
 use crate::{Error, Identified, List};
 
 const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
@@ -23,46 +25,15 @@ const USER_AGENT: &str = concat!("stripe-checkout-rust/", env!("CARGO_PKG_VERSIO
 // Stripe's official SDKs use 80s for the whole request.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
-const DEFAULT_MAX_RETRIES: u32 = 2;
-// stripe-node's INITIAL_/MAX_NETWORK_RETRY_DELAY_SEC.
-const DEFAULT_INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
-const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
-// stripe-python's MAX_RETRY_AFTER.
-const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+// Idle keep-alive connections kept per host, and for how long: enough for a busy app's
+// concurrency to reuse connections, without holding thousands open after a burst (reqwest's own
+// default keeps every idle connection for 90 s).
+const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 32;
+const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 // A list of 100 sessions with everything expanded is a few MiB; 16 MiB leaves room.
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// The environment variable [`Client::from_env`] reads.
 const SECRET_KEY_VAR: &str = "STRIPE_SECRET_KEY";
-
-/// The HTTP method of a Stripe endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// `GET`: parameters go in the query string.
-    Get,
-    /// `POST`: parameters go in a form body; an `Idempotency-Key` is always sent.
-    Post,
-    /// `DELETE`: parameters go in the query string.
-    Delete,
-}
-
-impl Method {
-    /// `"GET"`, `"POST"` or `"DELETE"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-        }
-    }
-
-    fn to_reqwest(self) -> reqwest::Method {
-        match self {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Delete => reqwest::Method::DELETE,
-        }
-    }
-}
 
 /// A Stripe API client. Cheap to clone: clones share one connection pool.
 ///
@@ -138,6 +109,9 @@ struct Inner {
     /// `true` when `http` was built here with `timeout` as its own total timeout, so a request
     /// without a per-call timeout need not set one (which costs reqwest an allocation).
     http_has_timeout: bool,
+    /// `true` when `http` is the caller's ([`ClientBuilder::http_client`]): it may follow
+    /// redirects, so each response's URL is checked against the request's.
+    custom_http: bool,
     /// The headers every request starts from (`Authorization`, `Stripe-Version`, `User-Agent`,
     /// `X-Stripe-Client-User-Agent`, `Accept`), built once: cloning them is cheaper than
     /// building them again on every request.
@@ -149,11 +123,10 @@ struct Inner {
     /// The path part of `base_url` (`""` for an origin).
     base_path: String,
     stripe_account: Option<String>,
-    max_retries: u32,
-    initial_retry_delay: Duration,
-    max_retry_delay: Duration,
-    max_retry_after: Duration,
+    retry: RetryPolicy,
     timeout: Duration,
+    /// The limit for a whole call, retries and backoff included.
+    total_timeout: Option<Duration>,
     max_response_bytes: usize,
     rng: SystemRandom,
     /// Random bytes for idempotency keys, fetched from the OS in batches.
@@ -197,10 +170,11 @@ impl fmt::Debug for Client {
         let inner = &self.inner;
         f.debug_struct("Client")
             .field("secret_key", &"[redacted]")
-            .field("base_url", &inner.base_url)
+            .field("base_url", &redact_userinfo(&inner.base_url))
             .field("stripe_account", &inner.stripe_account)
-            .field("max_retries", &inner.max_retries)
+            .field("max_retries", &inner.retry.max_retries)
             .field("timeout", &inner.timeout)
+            .field("total_timeout", &inner.total_timeout)
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("usable", &inner.http.is_ok())
             .finish_non_exhaustive()
@@ -210,34 +184,13 @@ impl fmt::Debug for Client {
 impl Client {
     /// A client with the default settings: `https://api.stripe.com`, 80 s timeout, 2 retries.
     ///
-    /// Never panics. If the HTTP client cannot be set up (the TLS backend fails to initialise,
-    /// or the key contains characters not allowed in a header), every request returns
-    /// [`Error::Config`]; use [`Client::builder`] to get that error up front.
+    /// Never panics. If the client cannot be set up (the key is empty or only whitespace, it
+    /// contains characters not allowed in a header, or the TLS backend fails to initialise),
+    /// every request returns [`Error::Config`]: the same rule as [`ClientBuilder::build`] and
+    /// [`Client::from_env`], which return that error up front.
     pub fn new(secret_key: impl Into<String>) -> Client {
-        let builder = Client::builder(secret_key);
-        match builder.build_inner() {
-            Ok(inner) => Client {
-                inner: Arc::new(inner),
-            },
-            Err(message) => Client {
-                inner: Arc::new(Inner {
-                    http: Err(message),
-                    http_has_timeout: false,
-                    base_headers: HeaderMap::new(),
-                    base_url: DEFAULT_BASE_URL.to_owned(),
-                    base: default_base(),
-                    base_path: String::new(),
-                    stripe_account: None,
-                    max_retries: 0,
-                    initial_retry_delay: DEFAULT_INITIAL_RETRY_DELAY,
-                    max_retry_delay: DEFAULT_MAX_RETRY_DELAY,
-                    max_retry_after: DEFAULT_MAX_RETRY_AFTER,
-                    timeout: DEFAULT_TIMEOUT,
-                    max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-                    rng: SystemRandom::new(),
-                    key_bytes: RandomPool::new(),
-                }),
-            },
+        Client {
+            inner: Arc::new(Client::builder(secret_key).build_inner()),
         }
     }
 
@@ -268,11 +221,11 @@ impl Client {
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_retries: DEFAULT_MAX_RETRIES,
+            total_timeout: None,
+            retry: RetryPolicy::default(),
             stripe_account: None,
-            initial_retry_delay: DEFAULT_INITIAL_RETRY_DELAY,
-            max_retry_delay: DEFAULT_MAX_RETRY_DELAY,
-            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
+            pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
+            pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
         }
     }
 
@@ -379,6 +332,9 @@ impl Client {
     ) -> Result<Success, Error> {
         let inner = &*self.inner;
         let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
+        // The whole call, retries and backoff included, ends by this instant.
+        let total_timeout = options.total_timeout.or(inner.total_timeout);
+        let deadline = total_timeout.map(|total| Instant::now() + total);
 
         let (query, body) = match method {
             // Shared by every attempt, not copied for each.
@@ -386,36 +342,55 @@ impl Client {
             Method::Get | Method::Delete => (encoded, None),
         };
         // Every POST gets a key so a retry (ours or the caller's) cannot apply it twice; it is
-        // chosen once, so every attempt sends the same key.
-        let idempotency_key = match (&options.idempotency_key, method) {
-            (Some(key), _) => Some(key.clone()),
-            (None, Method::Post) => Some(inner.uuid_v4()),
-            (None, _) => None,
+        // chosen once, so every attempt sends the same key. Stripe ignores keys on GET, so none
+        // is sent there even when given.
+        let idempotency_key = match method {
+            Method::Post => Some(
+                options
+                    .idempotency_key
+                    .clone()
+                    .unwrap_or_else(|| inner.uuid_v4()),
+            ),
+            Method::Delete => options.idempotency_key.clone(),
+            Method::Get => None,
         };
-        let timeout = options.timeout.unwrap_or(inner.timeout);
-        // A client built here already applies `inner.timeout`; setting it again per request
-        // would only cost reqwest an allocation.
-        let request_timeout = match options.timeout {
-            None if inner.http_has_timeout => None,
-            _ => Some(timeout),
-        };
+        let attempt_timeout = options.timeout.unwrap_or(inner.timeout);
         let limit = inner.max_response_bytes;
 
         let mut retries = 0;
+        // Whether any attempt may have reached Stripe: a request whose every attempt failed to
+        // connect was never sent, so it cannot have been applied.
+        let mut maybe_sent = false;
         loop {
             #[cfg(feature = "tracing")]
             _span.record("attempt", retries + 1);
+            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let cut_by_total = remaining.is_some_and(|left| left < attempt_timeout);
+            let this_timeout = remaining.map_or(attempt_timeout, |left| left.min(attempt_timeout));
+            // A client built here already applies `inner.timeout`; setting it again per request
+            // would only cost reqwest an allocation.
+            let request_timeout = match options.timeout {
+                None if inner.http_has_timeout && !cut_by_total => None,
+                _ => Some(this_timeout),
+            };
             // Built for each attempt rather than built once and cloned: most calls make one
             // attempt, and reqwest takes the URL and headers by value. Building cannot fail on
             // a retry if it did not on the first attempt (same inputs).
-            let mut request = reqwest::Request::new(method.to_reqwest(), inner.url(path, &query)?);
+            let url = inner.url(path, &query)?;
+            let sent_url = inner.custom_http.then(|| url.clone());
+            let mut request = reqwest::Request::new(method.to_reqwest(), url);
             *request.headers_mut() = inner.headers(method, options, idempotency_key.as_deref())?;
             *request.timeout_mut() = request_timeout;
             if let Some(body) = &body {
                 *request.body_mut() = Some(body.clone().into());
             }
             let outcome = match http.execute(request).await {
-                Ok(response) => response::read_bounded(response, limit).await,
+                Ok(response) => match &sent_url {
+                    Some(sent) if response.url() != sent => {
+                        return Err(followed_redirect(response.url()));
+                    }
+                    _ => response::read_bounded(response, limit).await,
+                },
                 Err(e) => Err(ReadError::Transport(e)),
             };
 
@@ -434,18 +409,29 @@ impl Client {
                     ));
                 }
                 Err(ReadError::Transport(e)) => {
-                    if retries < inner.max_retries {
-                        retries += 1;
-                        tokio::time::sleep(inner.backoff(retries, None)).await;
-                        continue;
+                    maybe_sent |= !e.is_connect();
+                    if retries < inner.retry.max_retries {
+                        let delay = inner.backoff(retries + 1, None);
+                        if fits(deadline, delay) {
+                            retries += 1;
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
                     }
+                    let limit = match (cut_by_total, total_timeout) {
+                        (true, Some(total)) => TimeLimit::Total(total),
+                        _ => TimeLimit::Attempt(this_timeout),
+                    };
                     return Err(transport_error(
                         e,
-                        method,
-                        path,
-                        retries,
-                        timeout,
-                        idempotency_key,
+                        Attempts {
+                            method,
+                            path,
+                            retries,
+                            maybe_sent,
+                            idempotency_key,
+                        },
+                        limit,
                     ));
                 }
             };
@@ -455,6 +441,8 @@ impl Client {
             if (200..300).contains(&raw.status) {
                 return Ok(Success {
                     status: raw.status,
+                    // A cheap clone (shared bytes); only a decode error turns it into text.
+                    content_type: raw.headers.get(reqwest::header::CONTENT_TYPE).cloned(),
                     request_id: header_str(&raw.headers, "request-id").map(str::to_owned),
                     method,
                     idempotency_key,
@@ -463,17 +451,37 @@ impl Client {
                 });
             }
 
-            let mut api = response::api_error(&raw);
-            if retries < inner.max_retries && api.is_retryable() {
-                retries += 1;
-                tokio::time::sleep(inner.backoff(retries, api.retry_after)).await;
-                continue;
+            let mut api = response::api_error(raw);
+            if retries < inner.retry.max_retries && api.is_retryable() {
+                let delay = inner.backoff(retries + 1, api.retry_after);
+                // A wait that would outlast the call's total timeout is not started: the
+                // caller gets this answer now instead of a timeout later.
+                if fits(deadline, delay) {
+                    retries += 1;
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
             }
             api.retries = retries;
             api.idempotency_key = idempotency_key;
             return Err(Error::Api(Box::new(api)));
         }
     }
+}
+
+/// Whether waiting `delay` still leaves time before `deadline` for another attempt.
+fn fits(deadline: Option<Instant>, delay: Duration) -> bool {
+    deadline.map_or(true, |deadline| Instant::now() + delay < deadline)
+}
+
+/// The error for a response that a caller's `reqwest::Client` reached by following a redirect.
+fn followed_redirect(to: &reqwest::Url) -> Error {
+    Error::config(format!(
+        "the reqwest::Client given to ClientBuilder::http_client followed a redirect to {}; \
+         Stripe never redirects: build that client with \
+         .redirect(reqwest::redirect::Policy::none())",
+        response::url_without_query(to)
+    ))
 }
 
 // The span of a request; nothing without the `tracing` feature.
@@ -597,33 +605,7 @@ impl Inner {
             Ok(()) => f64::from(u32::from_be_bytes(unit)) / (f64::from(u32::MAX) + 1.0),
             Err(_) => 0.5,
         };
-        backoff_delay(
-            retry,
-            self.initial_retry_delay,
-            self.max_retry_delay,
-            retry_after.map(|d| d.min(self.max_retry_after)),
-            unit,
-        )
-    }
-}
-
-/// stripe-node's backoff: `initial * 2^(retry-1)` capped at `max`, scaled by a random factor in
-/// `[0.5, 1)`, never below `initial`; then at least `retry_after` (already capped by the caller).
-/// `unit` is a random number in `[0, 1)`.
-pub(crate) fn backoff_delay(
-    retry: u32,
-    initial: Duration,
-    max: Duration,
-    retry_after: Option<Duration>,
-    unit: f64,
-) -> Duration {
-    let exp = initial
-        .saturating_mul(1u32 << retry.saturating_sub(1).min(20))
-        .min(max);
-    let jittered = exp.mul_f64(0.5 * (1.0 + unit.clamp(0.0, 1.0))).max(initial);
-    match retry_after {
-        Some(after) => jittered.max(after),
-        None => jittered,
+        self.retry.delay(retry, retry_after, unit)
     }
 }
 
@@ -680,31 +662,57 @@ fn client_user_agent() -> HeaderValue {
     HeaderValue::from_str(&json).unwrap_or_else(|_| HeaderValue::from_static("{}"))
 }
 
-fn transport_error(
-    e: reqwest::Error,
+/// What a call's attempts amounted to, for its error.
+struct Attempts<'a> {
     method: Method,
-    path: &str,
+    path: &'a str,
     retries: u32,
-    timeout: Duration,
+    /// Whether any attempt got past connecting, so the request may have reached Stripe.
+    maybe_sent: bool,
     idempotency_key: Option<String>,
-) -> Error {
+}
+
+/// The time limit that ended the last attempt.
+enum TimeLimit {
+    /// The per-attempt timeout ([`ClientBuilder::timeout`], [`Request::timeout`]).
+    Attempt(Duration),
+    /// The call's total timeout ([`ClientBuilder::total_timeout`], [`Request::total_timeout`]).
+    Total(Duration),
+}
+
+fn transport_error(e: reqwest::Error, attempts: Attempts<'_>, limit: TimeLimit) -> Error {
     // reqwest's Display names the URL, query string included (a customer's email, say): it is
     // dropped, and the method and path (ids only) said instead.
     let e = e.without_url();
+    let Attempts {
+        method,
+        path,
+        retries,
+        maybe_sent,
+        idempotency_key,
+    } = attempts;
     let mut error = TransportError {
         message: String::new(),
         retries,
         method: Some(method),
         idempotency_key,
+        may_have_been_sent: maybe_sent,
     };
+    let method = method.as_str();
     if e.is_timeout() {
-        error.message = format!(
-            "{} {path}: no complete response within {timeout:?}",
-            method.as_str()
-        );
+        error.message = match limit {
+            _ if e.is_connect() => format!("{method} {path}: could not connect in time"),
+            TimeLimit::Attempt(timeout) => {
+                format!("{method} {path}: no complete response within {timeout:?}")
+            }
+            TimeLimit::Total(total) => format!(
+                "{method} {path}: no complete response within the call's total timeout of \
+                 {total:?}"
+            ),
+        };
         Error::Timeout(error)
     } else {
-        error.message = format!("{} {path}: {}", method.as_str(), describe_chain(&e));
+        error.message = format!("{method} {path}: {}", describe_chain(&e));
         Error::Connection(error)
     }
 }
@@ -748,6 +756,29 @@ pub fn encode_path_segment(id: &str) -> String {
 }
 
 /// Configures a [`Client`].
+///
+/// ```no_run
+/// # fn run() -> Result<(), stripe_checkout::Error> {
+/// use std::time::Duration;
+/// let client = stripe_checkout::Client::builder("sk_test_...")
+///     .timeout(Duration::from_secs(20))        // each attempt
+///     .total_timeout(Duration::from_secs(45))  // the whole call, retries and waits included
+///     .max_retries(3)
+///     .pool_max_idle_per_host(8)
+///     .build()?;
+/// # Ok(()) }
+/// ```
+///
+/// # Time limits
+///
+/// [`timeout`](Self::timeout) (default 80 s) bounds each attempt, from connecting to the last
+/// byte of the body. [`total_timeout`](Self::total_timeout) (default: none) bounds the whole
+/// call: every attempt, and every backoff or `Retry-After` wait between them. With both, an
+/// attempt gets whichever is shorter of its timeout and the time left, and a retry whose wait
+/// would outlast the total is not started: the call ends with the last answer or error instead.
+/// Without a total, a call can take up to `(max_retries + 1) × timeout` plus the waits (about
+/// 4 minutes with the defaults against a server that never answers).
+/// [`Request::timeout`] and [`Request::total_timeout`] override both for one call.
 pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     max_response_bytes: usize,
@@ -755,26 +786,29 @@ pub struct ClientBuilder {
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
-    max_retries: u32,
+    total_timeout: Option<Duration>,
+    retry: RetryPolicy,
     stripe_account: Option<String>,
-    initial_retry_delay: Duration,
-    max_retry_delay: Duration,
-    max_retry_after: Duration,
+    pool_max_idle_per_host: usize,
+    pool_idle_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("secret_key", &"[redacted]")
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_userinfo(&self.base_url))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .field("max_retries", &self.max_retries)
+            .field("total_timeout", &self.total_timeout)
+            .field("max_retries", &self.retry.max_retries)
             .field("stripe_account", &self.stripe_account)
-            .field("initial_retry_delay", &self.initial_retry_delay)
-            .field("max_retry_delay", &self.max_retry_delay)
-            .field("max_retry_after", &self.max_retry_after)
+            .field("initial_retry_delay", &self.retry.initial_delay)
+            .field("max_retry_delay", &self.retry.max_delay)
+            .field("max_retry_after", &self.retry.max_retry_after)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("custom_http_client", &self.http.is_some())
             .finish()
     }
@@ -783,18 +817,24 @@ impl fmt::Debug for ClientBuilder {
 impl ClientBuilder {
     /// The API origin, default `https://api.stripe.com`. A path prefix is allowed
     /// (`http://proxy.local/stripe`); a trailing `/` is ignored.
+    ///
+    /// Point it at a local server to test without Stripe: stripe-mock
+    /// (`http://localhost:12111`), a mock server, or the workspace's `stripe-checkout-fake`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
     }
 
-    /// Sends requests with this `reqwest::Client` (for a proxy, pool settings, extra root
-    /// certificates), instead of one built here. The key, headers, timeout and retries are
-    /// still applied per request; [`connect_timeout`](Self::connect_timeout) is then the given
-    /// client's.
+    /// Sends requests with this `reqwest::Client` (for a proxy, extra root certificates, your
+    /// own pool settings), instead of one built here. The key, headers, timeouts and retries are
+    /// still applied per request; [`connect_timeout`](Self::connect_timeout) and the pool
+    /// settings are then the given client's.
     ///
-    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: Stripe never redirects,
-    /// and following a redirect could send the key elsewhere.
+    /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** Stripe never redirects,
+    /// and reqwest's default policy follows a 307/308 to any origin with the form body (customer
+    /// email, metadata) and the `Idempotency-Key`. The client cannot stop that request once the
+    /// given client makes it, but it never uses its answer: a response reached through a
+    /// redirect fails with [`Error::Config`] naming where it went.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -808,10 +848,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time for one attempt, from connecting to reading the whole body. Default 80 s.
-    /// [`Request::timeout`] sets it for one call.
+    /// Time for one attempt, from connecting to reading the whole body. Default 80 s (as
+    /// Stripe's SDKs). [`Request::timeout`] sets it for one call. See [Time limits](Self#time-limits).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Time for a whole call: all its attempts and the waits between them. Default: none.
+    /// [`Request::total_timeout`] sets it for one call. See [Time limits](Self#time-limits).
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total);
         self
     }
 
@@ -821,13 +868,28 @@ impl ClientBuilder {
         self
     }
 
+    /// Most idle keep-alive connections kept open to Stripe for reuse. Default 32: after a
+    /// burst of 5,000 concurrent calls, 32 sockets stay open, not 5,000. `0` keeps none (a new
+    /// connection, TLS handshake included, for every call).
+    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
+        self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// How long an idle connection is kept before it is closed. Default 60 s; `None` keeps
+    /// idle connections until the server closes them.
+    pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
     /// How many times a failed request is retried (so `max_retries + 1` attempts). Default 2.
     ///
     /// Retried: connection failures, timeouts, and responses Stripe marks with
     /// `Stripe-Should-Retry: true`; without that header, 409 and 5xx. Never retried:
     /// `Stripe-Should-Retry: false`, and any other status (including 429 without the header).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
+        self.retry.max_retries = retries;
         self
     }
 
@@ -841,103 +903,136 @@ impl ClientBuilder {
     /// [`max_retry_delay`](Self::max_retry_delay), then jitter scales it by 50–100 %, never
     /// going below this value. Default 500 ms.
     pub fn initial_retry_delay(mut self, delay: Duration) -> Self {
-        self.initial_retry_delay = delay;
+        self.retry.initial_delay = delay;
         self
     }
 
     /// Upper bound of the exponential backoff before jitter. Default 5 s.
     pub fn max_retry_delay(mut self, delay: Duration) -> Self {
-        self.max_retry_delay = delay;
+        self.retry.max_delay = delay;
         self
     }
 
     /// Longest `Retry-After` honoured; longer values are cut to this. Default 60 s.
     pub fn max_retry_after(mut self, delay: Duration) -> Self {
-        self.max_retry_after = delay;
+        self.retry.max_retry_after = delay;
         self
     }
 
     /// Builds the client.
     ///
-    /// Fails with [`Error::Config`] when the base URL is not an absolute http(s) URL, the key
-    /// cannot be sent in a header, or the TLS backend cannot be initialised.
+    /// Fails with [`Error::Config`] when the key is empty or only whitespace or cannot be sent
+    /// in a header, the base URL is not an absolute http(s) URL, or the TLS backend cannot be
+    /// initialised.
     pub fn build(self) -> Result<Client, Error> {
-        self.build_inner()
-            .map(|inner| Client {
-                inner: Arc::new(inner),
-            })
-            .map_err(Error::config)
+        let inner = self.build_inner();
+        if let Err(message) = &inner.http {
+            return Err(Error::config(message.clone()));
+        }
+        Ok(Client {
+            inner: Arc::new(inner),
+        })
     }
 
-    fn build_inner(self) -> Result<Inner, String> {
+    /// The client's state; when something is unusable, `http` holds why and every request
+    /// fails with it (the rule [`Client::new`] needs, as it cannot return an error).
+    fn build_inner(self) -> Inner {
+        let unusable = |message: String| Inner {
+            http: Err(message),
+            http_has_timeout: false,
+            custom_http: false,
+            base_headers: HeaderMap::new(),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            base: default_base(),
+            base_path: String::new(),
+            stripe_account: None,
+            retry: RetryPolicy::default(),
+            timeout: DEFAULT_TIMEOUT,
+            total_timeout: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            rng: SystemRandom::new(),
+            key_bytes: RandomPool::new(),
+        };
+        if self.secret_key.trim().is_empty() {
+            return unusable("the secret key is empty".to_owned());
+        }
         let mut parsed = match reqwest::Url::parse(&self.base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => url,
-            Ok(_) => return Err("base URL must be http(s) without a query".to_owned()),
-            Err(e) => return Err(format!("base URL is invalid: {e}")),
+            Ok(_) => return unusable("base URL must be http(s) without a query".to_owned()),
+            Err(e) => return unusable(format!("base URL is invalid: {e}")),
         };
         let base_url = parsed.as_str().trim_end_matches('/').to_owned();
         let base_path = parsed.path().trim_end_matches('/').to_owned();
         // A fragment would otherwise end up after each request's path.
         parsed.set_fragment(None);
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.secret_key))
-            .map_err(|_| "secret key contains characters not allowed in a header".to_owned())?;
+        let Ok(mut authorization) = HeaderValue::from_str(&format!("Bearer {}", self.secret_key))
+        else {
+            return unusable("secret key contains characters not allowed in a header".to_owned());
+        };
         authorization.set_sensitive(true);
-        let http_has_timeout = self.http.is_none();
+        let custom_http = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                // Stripe never redirects; following one could send the key elsewhere.
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| format!("HTTP client could not be created: {}", describe_chain(&e)))?,
+            None => {
+                let built = reqwest::Client::builder()
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout)
+                    .pool_max_idle_per_host(self.pool_max_idle_per_host)
+                    .pool_idle_timeout(self.pool_idle_timeout)
+                    // Stripe never redirects; following one could send the key elsewhere.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build();
+                match built {
+                    Ok(http) => http,
+                    Err(e) => {
+                        return unusable(format!(
+                            "HTTP client could not be created: {}",
+                            describe_chain(&e)
+                        ))
+                    }
+                }
+            }
         };
-        Ok(Inner {
+        Inner {
             http: Ok(http),
-            http_has_timeout,
+            http_has_timeout: !custom_http,
+            custom_http,
             base_headers: base_headers(authorization),
             base_url,
             base: parsed,
             base_path,
             stripe_account: self.stripe_account,
-            max_retries: self.max_retries,
-            initial_retry_delay: self.initial_retry_delay,
-            max_retry_delay: self.max_retry_delay,
-            max_retry_after: self.max_retry_after,
+            retry: self.retry,
             timeout: self.timeout,
+            total_timeout: self.total_timeout,
             max_response_bytes: self.max_response_bytes,
             rng: SystemRandom::new(),
             key_bytes: RandomPool::new(),
-        })
+        }
+    }
+}
+
+/// `url` with any `user:password@` replaced, for `Debug` output.
+fn redact_userinfo(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            // Both setters only fail for URLs that cannot have credentials at all.
+            let _ = parsed.set_username("redacted");
+            let _ = parsed.set_password(None);
+            parsed.as_str().trim_end_matches('/').to_owned()
+        }
+        Ok(_) => url.to_owned(),
+        // Not a URL (the builder will refuse it): anything before an `@` may be a credential.
+        Err(_) => match url.rsplit_once('@') {
+            Some((_, host)) => format!("[redacted]@{host}"),
+            None => url.to_owned(),
+        },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const MS: Duration = Duration::from_millis(1);
-
-    #[test]
-    fn backoff_doubles_caps_and_jitters() {
-        let initial = 100 * MS;
-        let max = 1000 * MS;
-        // unit 0 → half of the exponential value, never below initial.
-        assert_eq!(backoff_delay(1, initial, max, None, 0.0), 100 * MS);
-        assert_eq!(backoff_delay(2, initial, max, None, 0.0), 100 * MS);
-        assert_eq!(backoff_delay(3, initial, max, None, 0.0), 200 * MS);
-        // unit → 1 approaches the full value.
-        assert_eq!(backoff_delay(3, initial, max, None, 1.0), 400 * MS);
-        assert_eq!(backoff_delay(10, initial, max, None, 1.0), 1000 * MS);
-        assert_eq!(backoff_delay(u32::MAX, initial, max, None, 1.0), 1000 * MS);
-        // Retry-After wins when longer.
-        assert_eq!(
-            backoff_delay(1, initial, max, Some(3000 * MS), 0.5),
-            3000 * MS
-        );
-        assert_eq!(backoff_delay(1, initial, max, Some(MS), 0.0), 100 * MS);
-    }
 
     #[test]
     fn uuid_v4_shape() {
@@ -994,5 +1089,36 @@ mod tests {
         ));
         let broken = Client::new("sk\nhunter2");
         assert!(!format!("{broken:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn an_empty_key_is_refused_by_every_constructor() {
+        for key in ["", "  ", "\t\n"] {
+            let err = Client::builder(key).build().unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{key:?}: {err}");
+            assert!(err.to_string().contains("secret key is empty"), "{err}");
+            // `new` cannot fail: its client refuses every request with the same error.
+            let client = Client::new(key);
+            assert_eq!(
+                client.inner.http.as_ref().unwrap_err(),
+                "the secret key is empty"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_hides_credentials_in_the_base_url() {
+        let builder = Client::builder("sk_test_x").base_url("http://user:pw@proxy.local:8080/stripe");
+        let client = builder.build().unwrap();
+        for text in [
+            format!("{:?}", Client::builder("sk").base_url("http://user:pw@proxy.local/")),
+            format!("{client:?}"),
+        ] {
+            assert!(!text.contains("pw"), "{text}");
+            assert!(!text.contains("user"), "{text}");
+            assert!(text.contains("redacted@proxy.local"), "{text}");
+        }
+        assert_eq!(redact_userinfo("not a url:pw@host"), "[redacted]@host");
+        assert_eq!(redact_userinfo("https://api.stripe.com"), "https://api.stripe.com");
     }
 }

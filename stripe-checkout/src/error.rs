@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::client::Method;
 use crate::decode::{DecodeResult, FromJson, Parser};
+use crate::method::Method;
+use crate::retry;
 
 /// Everything that can go wrong sending a request to Stripe.
 ///
@@ -71,9 +72,10 @@ impl Error {
         }
     }
 
-    /// The `Idempotency-Key` that was sent (given or generated; every POST has one), when the
-    /// request got as far as being sent. Retry a POST that failed with a timeout, a connection
-    /// error or a decode error with this key, and Stripe will not apply it twice.
+    /// The `Idempotency-Key` of the request (given or generated; every POST has one). Retry a
+    /// POST that failed with a timeout, a connection error or a decode error with this key, and
+    /// Stripe will not apply it twice. `Display` says whether the request may have been applied
+    /// ([`TransportError::may_have_been_sent`]).
     pub fn idempotency_key(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.idempotency_key.as_deref(),
@@ -145,18 +147,43 @@ impl fmt::Display for Error {
 // never printed twice.
 impl std::error::Error for Error {}
 
-/// For a request that may have reached Stripe: how to retry it without applying it twice.
+/// For a POST: whether it may have been applied, and if so how to retry it without applying it
+/// twice. `sent` is whether the request may have reached Stripe at all.
 fn retry_hint(
     f: &mut fmt::Formatter<'_>,
     method: Option<Method>,
     key: Option<&str>,
+    sent: bool,
 ) -> fmt::Result {
     match (method, key) {
-        (Some(Method::Post), Some(key)) => write!(
+        (Some(Method::Post), Some(key)) if sent => write!(
             f,
             "; the request may have been applied: retry with Idempotency-Key {key:?}"
         ),
+        (Some(Method::Post), Some(_)) => {
+            f.write_str("; the request never reached Stripe, so it was not applied")
+        }
         _ => Ok(()),
+    }
+}
+
+/// ` (after 1 retry)`, ` (after 2 retries)`; nothing for none.
+fn retries_note(f: &mut fmt::Formatter<'_>, retries: u32) -> fmt::Result {
+    match retries {
+        0 => Ok(()),
+        1 => f.write_str(" (after 1 retry)"),
+        n => write!(f, " (after {n} retries)"),
+    }
+}
+
+/// A response body kept for the caller to inspect on purpose: `Debug` shows only its length,
+/// since it may hold personal data (an email a proxy echoes back, say).
+#[derive(Clone, Default)]
+pub(crate) struct Body(pub(crate) bytes::Bytes);
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
     }
 }
 
@@ -177,17 +204,26 @@ pub struct ApiError {
     /// The `Idempotency-Key` that was sent, if any.
     pub idempotency_key: Option<String>,
     /// The `error` object of the response body. When the body was not a Stripe error object
-    /// (a proxy's HTML page, say) this has type [`ApiErrorType::Unknown`] and a message saying so.
+    /// (a proxy's HTML page, say) this has type [`ApiErrorType::Unknown`] and a message saying
+    /// so, with the body's content type and length but none of its text: see
+    /// [`ApiError::body`].
     pub error: ApiErrorObject,
+    /// The response's `Content-Type`.
+    pub content_type: Option<String>,
+    pub(crate) body: Body,
 }
 
 impl ApiError {
     /// See [`Error::is_retryable`].
     pub fn is_retryable(&self) -> bool {
-        match self.should_retry {
-            Some(should) => should,
-            None => self.status == 409 || self.status >= 500,
-        }
+        retry::status_is_retryable(self.status, self.should_retry)
+    }
+
+    /// The whole response body as received. Neither `Display` nor `Debug` shows it (a body
+    /// that is not Stripe's error object can hold anything, personal data included); log it
+    /// only where that is acceptable.
+    pub fn body(&self) -> &[u8] {
+        &self.body.0
     }
 }
 
@@ -216,10 +252,7 @@ impl fmt::Display for ApiError {
         if let Some(url) = &self.error.doc_url {
             write!(f, " (see {url})")?;
         }
-        if self.retries > 0 {
-            write!(f, " (after {} retries)", self.retries)?;
-        }
-        Ok(())
+        retries_note(f, self.retries)
     }
 }
 
@@ -397,17 +430,24 @@ pub struct TransportError {
     pub retries: u32,
     /// The HTTP method, when the request was made.
     pub method: Option<Method>,
-    /// The `Idempotency-Key` that was sent, if any: retry a POST with it.
+    /// The `Idempotency-Key` of the request, if any: retry a POST with it.
     pub idempotency_key: Option<String>,
+    /// Whether the request may have reached Stripe: `false` when every attempt failed to
+    /// connect (refused, DNS, TLS handshake), so a POST was certainly not applied; `true` when
+    /// an attempt failed later (a timeout or a reset after sending), so it may have been.
+    pub may_have_been_sent: bool,
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;
-        if self.retries > 0 {
-            write!(f, " (after {} retries)", self.retries)?;
-        }
-        retry_hint(f, self.method, self.idempotency_key.as_deref())
+        retries_note(f, self.retries)?;
+        retry_hint(
+            f,
+            self.method,
+            self.idempotency_key.as_deref(),
+            self.may_have_been_sent,
+        )
     }
 }
 
@@ -423,9 +463,9 @@ pub struct DecodeError {
     pub status: u16,
     /// The `Request-Id` response header.
     pub request_id: Option<String>,
-    /// The start of the body, only when it does not look like JSON at all (an HTML error page
-    /// from a proxy, say). JSON bodies are never quoted: they can hold client secrets.
-    pub body_excerpt: Option<String>,
+    /// The response's `Content-Type`.
+    pub content_type: Option<String>,
+    pub(crate) body: Body,
     /// The HTTP method of the request. A POST that got a 2xx was applied by Stripe even though
     /// its response could not be read.
     pub method: Method,
@@ -438,6 +478,12 @@ impl DecodeError {
     /// `at the top level of the body` (serde's path `.`, or `?` for a key it could not read).
     pub fn location(&self) -> String {
         describe_path(&self.path)
+    }
+
+    /// The whole response body as received. Neither `Display` nor `Debug` shows any of it (it
+    /// can hold client secrets and customer data); log it only where that is acceptable.
+    pub fn body(&self) -> &[u8] {
+        &self.body.0
     }
 }
 
@@ -463,10 +509,12 @@ impl fmt::Display for DecodeError {
         if let Some(id) = &self.request_id {
             write!(f, " (request id: {id})")?;
         }
-        if let Some(excerpt) = &self.body_excerpt {
-            write!(f, "; body starts with {excerpt:?}")?;
+        if !looks_like_json(&self.body.0) {
+            f.write_str("; the body is not JSON (")?;
+            describe_body(f, self.content_type.as_deref(), self.body.0.len())?;
+            f.write_str(")")?;
         }
-        retry_hint(f, Some(self.method), self.idempotency_key.as_deref())
+        retry_hint(f, Some(self.method), self.idempotency_key.as_deref(), true)
     }
 }
 
@@ -496,7 +544,36 @@ impl fmt::Display for TooLargeError {
         if let Some(id) = &self.request_id {
             write!(f, " (request id: {id})")?;
         }
-        retry_hint(f, Some(self.method), self.idempotency_key.as_deref())
+        retry_hint(f, Some(self.method), self.idempotency_key.as_deref(), true)
+    }
+}
+
+/// Whether a body starts like a JSON object or array (after whitespace).
+pub(crate) fn looks_like_json(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| matches!(b, b'{' | b'['))
+}
+
+/// `text/html, 1234 bytes`: what a body is, without any of its text.
+pub(crate) fn describe_body(
+    f: &mut impl fmt::Write,
+    content_type: Option<&str>,
+    len: usize,
+) -> fmt::Result {
+    // Only the media type, and only if it looks like one: parameters and odd values are dropped.
+    let media = content_type
+        .and_then(|ct| ct.split(';').next())
+        .map(str::trim)
+        .filter(|m| {
+            m.len() <= 64
+                && m.contains('/')
+                && m.bytes().all(|b| b.is_ascii_alphanumeric() || b"/.+-".contains(&b))
+        });
+    match media {
+        Some(media) => write!(f, "{media}, {len} bytes"),
+        None => write!(f, "{len} bytes"),
     }
 }
 

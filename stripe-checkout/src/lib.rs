@@ -63,21 +63,24 @@ pub mod generated;
 #[path = "private.rs"]
 pub mod __private;
 mod json_path;
+mod method;
 mod pagination;
 mod request;
 mod response;
+mod retry;
 mod session_params;
 mod unsettable;
 pub mod webhook;
 
 #[doc(hidden)]
 pub use client::encode_path_segment;
-pub use client::{Client, ClientBuilder, Method};
+pub use client::{Client, ClientBuilder};
 pub use error::{
     ApiError, ApiErrorObject, ApiErrorType, ConfigError, DecodeError, EncodeError, Error,
     PaginationError, TooLargeError, TransportError,
 };
 pub use event::{Event, EventData, EventObject, EventRequest, EventType};
+pub use method::Method;
 pub use expandable::{Expandable, Identified};
 pub use generated::*;
 pub use pagination::{List, Paginator};

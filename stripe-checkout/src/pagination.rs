@@ -10,7 +10,8 @@ use futures_core::Stream;
 use serde::{Deserialize, Serialize};
 
 use crate::__private::JsonError;
-use crate::client::{Client, Method};
+use crate::client::Client;
+use crate::method::Method;
 use crate::decode::{DecodeResult, FromJson, Parser};
 use crate::error::PaginationError;
 use crate::request::{Call, Options, SendFuture};

@@ -12,7 +12,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use crate::__private::JsonError;
-use crate::client::{Client, Method};
+use crate::client::Client;
+use crate::method::Method;
 use crate::response::Success;
 use crate::Error;
 
@@ -25,6 +26,7 @@ pub(crate) struct Options {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) stripe_account: Option<String>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
 }
 
 /// What is sent, minus the decoding: kept non-generic so the sending code is compiled once.
@@ -117,6 +119,9 @@ impl<T> Request<T> {
     /// Sends this `Idempotency-Key` instead of a generated one (every POST gets one). Derive it
     /// from your own operation (`"order-6735"`) to make the call safe to repeat across process
     /// restarts; Stripe rejects a key reused with different parameters, so use it for one call.
+    ///
+    /// Ignored on GET requests (retrieve, list): Stripe ignores the header there, so it is not
+    /// sent. DELETE requests send it when given.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.options.idempotency_key = Some(key.into());
         self
@@ -131,8 +136,36 @@ impl<T> Request<T> {
 
     /// Time allowed for each attempt of this call (connecting to reading the whole body),
     /// instead of the client's [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+    ///
+    /// Retries make further attempts, each with this much time; to bound the whole call, set
+    /// [`total_timeout`](Self::total_timeout) too (see
+    /// [Time limits](crate::ClientBuilder#time-limits)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for the whole call: every attempt and every wait between retries
+    /// (backoff, `Retry-After`), instead of the client's
+    /// [`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout). A retry whose wait
+    /// would end past it is not started; an attempt still running when it passes fails with
+    /// [`Error::Timeout`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: stripe_checkout::Client) -> Result<(), stripe_checkout::Error> {
+    /// use std::time::Duration;
+    /// use stripe_checkout::RetrieveCheckoutSessionParams;
+    /// // At most 5 s per attempt and 8 s in all, whatever Stripe's Retry-After says.
+    /// let session = client
+    ///     .checkout_sessions()
+    ///     .retrieve("cs_test_123", &RetrieveCheckoutSessionParams::default())
+    ///     .timeout(Duration::from_secs(5))
+    ///     .total_timeout(Duration::from_secs(8))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.call.options.total_timeout = Some(total);
         self
     }
 

@@ -1,14 +1,13 @@
 //! Reading a response: the body up to a size limit, Stripe's error object, decoding a 2xx body.
 
-use std::time::Duration;
-
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
 use crate::__private::JsonError;
-use crate::client::Method;
+use crate::method::Method;
 use crate::decode::{DecodeResult, FromJson, Parser};
-use crate::error::{ApiError, ApiErrorObject, DecodeError, TooLargeError};
+use crate::error::{describe_body, looks_like_json, ApiError, ApiErrorObject, Body, DecodeError, TooLargeError};
+use crate::retry::RetryHeaders;
 use crate::request::Response;
 use crate::Error;
 
@@ -104,6 +103,7 @@ pub(crate) fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h s
 /// A 2xx response, not yet decoded.
 pub(crate) struct Success {
     pub(crate) status: u16,
+    pub(crate) content_type: Option<reqwest::header::HeaderValue>,
     pub(crate) request_id: Option<String>,
     pub(crate) method: Method,
     pub(crate) idempotency_key: Option<String>,
@@ -143,7 +143,10 @@ impl Success {
     // Not generic: built once whatever the response type.
     fn decode_error(self, failure: JsonError) -> Error {
         Error::Decode(Box::new(DecodeError {
-            body_excerpt: non_json_excerpt(&self.bytes),
+            content_type: self
+                .content_type
+                .and_then(|v| v.to_str().ok().map(str::to_owned)),
+            body: Body(self.bytes),
             path: failure.path,
             message: failure.message,
             status: self.status,
@@ -154,41 +157,46 @@ impl Success {
     }
 }
 
-/// The first characters of a body that is clearly not JSON; `None` for anything JSON-shaped.
-pub(crate) fn non_json_excerpt(bytes: &[u8]) -> Option<String> {
-    // Only the start is quoted, so only the start is converted.
-    let head = &bytes[..bytes.len().min(512)];
-    let text = String::from_utf8_lossy(head);
-    let trimmed = text.trim_start();
-    if trimmed.is_empty() || trimmed.starts_with(['{', '[']) {
-        return None;
-    }
-    Some(trimmed.chars().take(120).collect())
-}
-
 /// The error of a non-2xx response; `retries` and `idempotency_key` are filled in by the caller.
-pub(crate) fn api_error(raw: &Raw) -> ApiError {
+///
+/// A body that is not Stripe's error object is never quoted in the message (a proxy may echo
+/// the request, customer email included): the message gives its type and length, and the body
+/// itself stays reachable through [`ApiError::body`].
+pub(crate) fn api_error(raw: Raw) -> ApiError {
+    let headers = &raw.headers;
+    let content_type = header_str(headers, "content-type").map(str::to_owned);
     let error = match crate::__private::decode_json::<ErrorBody>(&raw.bytes) {
         Ok(ErrorBody(error)) => error,
-        Err(_) => ApiErrorObject {
-            message: Some(match non_json_excerpt(&raw.bytes) {
-                Some(excerpt) => format!("response had no Stripe error object: {excerpt:?}"),
-                None => "response had no Stripe error object".to_owned(),
-            }),
-            ..ApiErrorObject::default()
-        },
+        Err(_) => {
+            let mut message = String::new();
+            if (300..400).contains(&raw.status) {
+                message.push_str("unexpected redirect");
+                if let Some(location) = header_str(headers, "location") {
+                    message.push_str(" to ");
+                    message.push_str(&url_text_without_query(location));
+                }
+                message.push_str(
+                    ": Stripe does not redirect (check the base URL, or a proxy in between)",
+                );
+            } else {
+                message.push_str("response had no Stripe error object (");
+                if !looks_like_json(&raw.bytes) {
+                    message.push_str("not JSON: ");
+                }
+                // Writing to a String cannot fail.
+                let _ = describe_body(&mut message, content_type.as_deref(), raw.bytes.len());
+                message.push(')');
+            }
+            ApiErrorObject {
+                message: Some(message),
+                ..ApiErrorObject::default()
+            }
+        }
     };
-    let headers = &raw.headers;
-    let should_retry = match header_str(headers, "stripe-should-retry") {
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        _ => None,
-    };
-    let retry_after = header_str(headers, "retry-after")
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|secs| secs.is_finite() && *secs >= 0.0)
-        // Clamped before conversion so `from_secs_f64` cannot overflow; capped again later.
-        .map(|secs| Duration::from_secs_f64(secs.min(86_400.0)));
+    let RetryHeaders {
+        should_retry,
+        retry_after,
+    } = RetryHeaders::read(headers);
     ApiError {
         status: raw.status,
         request_id: header_str(headers, "request-id").map(str::to_owned),
@@ -197,6 +205,35 @@ pub(crate) fn api_error(raw: &Raw) -> ApiError {
         retries: 0,
         idempotency_key: None,
         error,
+        content_type,
+        body: Body(raw.bytes),
+    }
+}
+
+/// A URL for an error message: scheme, host and path only. The query and fragment (which may
+/// carry tokens or personal data) are dropped.
+pub(crate) fn url_without_query(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    // Credentials too, as in `Debug` of the client.
+    let _ = url.set_password(None);
+    let _ = url.set_username("");
+    url.to_string()
+}
+
+/// [`url_without_query`] for a `Location` header, which may be relative or not a URL at all.
+fn url_text_without_query(location: &str) -> String {
+    match reqwest::Url::parse(location) {
+        Ok(url) => url_without_query(&url),
+        Err(_) => location
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect(),
     }
 }
 

@@ -63,6 +63,11 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 #[derive(Debug, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookError {
+    /// The endpoint signing secret is empty or only whitespace (an unset
+    /// `STRIPE_WEBHOOK_SECRET=` in a deployment, say). Every delivery is rejected with this
+    /// rather than checked against the empty key, which anyone could sign with. Respond with
+    /// HTTP 500: the endpoint is misconfigured, not the request.
+    EmptySecret,
     /// The `Stripe-Signature` header was empty (or only whitespace). Pass a missing header as
     /// `""`.
     MissingHeader,
@@ -100,6 +105,9 @@ pub enum WebhookError {
 impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            WebhookError::EmptySecret => f.write_str(
+                "the webhook signing secret is empty: set the endpoint's whsec_… secret",
+            ),
             WebhookError::MissingHeader => f.write_str("missing Stripe-Signature header"),
             WebhookError::MalformedHeader { reason } => {
                 write!(f, "malformed Stripe-Signature header: {reason}")
@@ -145,7 +153,9 @@ impl std::error::Error for WebhookError {}
 /// ```
 #[derive(Clone)]
 pub struct Webhook {
-    key: hmac::Key,
+    /// `None` for an empty or whitespace-only secret: every check fails with
+    /// [`WebhookError::EmptySecret`].
+    key: Option<hmac::Key>,
     /// `None`: the age of a delivery is not checked.
     tolerance: Option<Duration>,
     now: Option<Timestamp>,
@@ -164,11 +174,34 @@ impl fmt::Debug for Webhook {
 impl Webhook {
     /// A verifier for the endpoint signing secret `secret` (`whsec_…`, used as-is), with the
     /// [`DEFAULT_TOLERANCE`] and the system clock.
+    ///
+    /// Never fails: an empty or whitespace-only secret gives a verifier that rejects every
+    /// delivery with [`WebhookError::EmptySecret`] (the same rule as [`Client::new`] with an
+    /// empty key). Use [`Webhook::try_new`] to refuse it at startup.
+    ///
+    /// [`Client::new`]: crate::Client::new
     pub fn new(secret: &str) -> Self {
         Webhook {
-            key: hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes()),
+            key: (!secret.trim().is_empty())
+                .then(|| hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes())),
             tolerance: Some(DEFAULT_TOLERANCE),
             now: None,
+        }
+    }
+
+    /// [`Webhook::new`], failing with [`WebhookError::EmptySecret`] when `secret` is empty or
+    /// only whitespace, so a misconfigured deployment stops at startup.
+    ///
+    /// ```
+    /// use stripe_checkout::{webhook::WebhookError, Webhook};
+    /// assert_eq!(Webhook::try_new(" ").unwrap_err(), WebhookError::EmptySecret);
+    /// assert!(Webhook::try_new("whsec_test").is_ok());
+    /// ```
+    pub fn try_new(secret: &str) -> Result<Self, WebhookError> {
+        let webhook = Webhook::new(secret);
+        match webhook.key {
+            Some(_) => Ok(webhook),
+            None => Err(WebhookError::EmptySecret),
         }
     }
 
@@ -238,6 +271,9 @@ impl Webhook {
         payload: impl AsRef<[u8]>,
         signature_header: impl AsRef<[u8]>,
     ) -> Result<(), WebhookError> {
+        let Some(key) = &self.key else {
+            return Err(WebhookError::EmptySecret);
+        };
         let signature_header = signature_header.as_ref();
         if signature_header.len() > MAX_HEADER_LEN {
             return Err(WebhookError::MalformedHeader {
@@ -252,7 +288,7 @@ impl Webhook {
             return Err(WebhookError::NoV1Signature);
         }
 
-        let expected = signature(&self.key, header.timestamp, payload.as_ref());
+        let expected = signature(key, header.timestamp, payload.as_ref());
         // The payload's HMAC is computed once (big bodies, several `v1`s). To compare it with
         // each candidate in constant time, both are MACed again under a fixed, non-secret key and
         // `hmac::verify` does the constant-time comparison; equal MACs mean equal signatures

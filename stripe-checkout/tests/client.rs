@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{client, header, KEY};
+use common::{builder, client, header, KEY};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use stripe_checkout::{encode_path_segment, ApiErrorType, Client, Error, Method, API_VERSION};
@@ -389,10 +389,11 @@ async fn error_bodies_become_typed_api_errors() {
 }
 
 #[tokio::test]
-async fn non_json_error_body_is_still_an_api_error() {
+async fn non_json_error_body_is_an_api_error_that_quotes_none_of_it() {
     let server = MockServer::start().await;
+    let body = "Bad Request: customer_email=jenny.rosen@example.com rejected";
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(403).set_body_string("<html>Forbidden by proxy</html>"))
+        .respond_with(ResponseTemplate::new(400).set_body_raw(body, "text/plain; charset=utf-8"))
         .mount(&server)
         .await;
     let err = client(&server)
@@ -400,15 +401,81 @@ async fn non_json_error_body_is_still_an_api_error() {
         .await
         .unwrap_err();
     let api = err.api_error().unwrap();
-    assert_eq!(api.status, 403);
+    assert_eq!(api.status, 400);
     assert_eq!(api.error.r#type, ApiErrorType::Unknown);
-    assert!(api
-        .error
-        .message
-        .as_deref()
-        .unwrap()
-        .contains("Forbidden by proxy"));
+    for shown in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+        assert!(!shown.contains("jenny"), "{shown}");
+        assert!(!shown.contains("customer_email"), "{shown}");
+    }
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "Stripe API error 400 (unknown): response had no Stripe error object \
+             (not JSON: text/plain, {} bytes)",
+            body.len()
+        )
+    );
+    // The caller can still read it, on purpose.
+    assert_eq!(api.body(), body.as_bytes());
+    assert_eq!(api.content_type.as_deref(), Some("text/plain; charset=utf-8"));
     assert_eq!(err.request_id(), None);
+}
+
+#[tokio::test]
+async fn a_redirect_is_reported_as_one_with_its_target_not_followed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", "https://elsewhere.example/login?email=jenny%40example.com"),
+        )
+        .expect(1) // not followed, not retried
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .send::<_, Value>(Method::Post, "/v1/x", &json!({"customer_email": "jenny@example.com"}))
+        .await
+        .unwrap_err();
+    let shown = err.to_string();
+    assert_eq!(err.status(), Some(302));
+    assert!(
+        shown.contains("unexpected redirect to https://elsewhere.example/login: Stripe does not redirect"),
+        "{shown}"
+    );
+    assert!(!shown.contains("jenny"), "{shown}");
+}
+
+/// A caller's own `reqwest::Client` follows redirects by default: a 307 re-sends the body to
+/// the new place. The crate cannot stop that request, but refuses its answer, naming the target.
+#[tokio::test]
+async fn a_redirect_followed_by_the_callers_http_client_is_refused() {
+    let server = MockServer::start().await;
+    let other = MockServer::start().await;
+    Mock::given(path("/v1/x"))
+        .respond_with(
+            ResponseTemplate::new(307).insert_header("location", format!("{}/steal?k=1", other.uri())),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/steal"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&other)
+        .await;
+    let client = builder(&server)
+        .http_client(stripe_checkout::reqwest::Client::new())
+        .build()
+        .unwrap();
+    let err = client
+        .send::<_, Value>(Method::Post, "/v1/x", &json!({"a": "b"}))
+        .await
+        .unwrap_err();
+    let Error::Config(config) = &err else {
+        panic!("expected a config error, got {err:?}");
+    };
+    let expected_target = format!("{}/steal", other.uri());
+    assert!(config.message.contains(&expected_target), "{err}");
+    assert!(config.message.contains("Policy::none()"), "{err}");
+    assert!(!config.message.contains("k=1"), "{err}");
 }
 
 #[derive(Debug, Deserialize)]
@@ -456,7 +523,7 @@ async fn undecodable_bodies_name_the_failing_path() {
             .await;
     }
     let client = client(&server);
-    for (i, (_, expected_path)) in bodies.iter().enumerate() {
+    for (i, (body, expected_path)) in bodies.iter().enumerate() {
         let err = client
             .send::<_, stripe_checkout::List<Session>>(Method::Get, &format!("/v1/body/{i}"), &())
             .await
@@ -475,8 +542,16 @@ async fn undecodable_bodies_name_the_failing_path() {
         }
         // A GET: nothing to retry with a key.
         assert!(!shown.contains("Idempotency-Key"), "{shown}");
-        // JSON bodies are never quoted (they may hold client secrets); HTML is.
-        assert_eq!(decode.body_excerpt.is_some(), i == 3, "body {i}");
+        // No body is ever quoted (JSON may hold client secrets, anything else personal data);
+        // one that is not JSON is described by type and length, and kept for the caller.
+        assert!(!shown.contains("html>") && !shown.contains("502"), "{shown}");
+        assert!(!format!("{err:?}").contains("Bad Gateway"), "{err:?}");
+        assert_eq!(decode.body(), body.as_bytes());
+        assert_eq!(
+            shown.contains("the body is not JSON (application/json, "),
+            i == 3 || i == 4,
+            "body {i}: {shown}"
+        );
     }
 }
 

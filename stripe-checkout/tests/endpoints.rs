@@ -632,6 +632,27 @@ async fn an_idempotency_key_is_sent_on_its_own_call_only() {
 }
 
 #[tokio::test]
+async fn a_key_given_for_a_get_is_not_sent() {
+    // Stripe ignores Idempotency-Key on GET; sending it would suggest it protects something.
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok(fixture("seed_session.json")))
+        .mount(&server)
+        .await;
+    let retrieved = client(&server)
+        .checkout_sessions()
+        .retrieve(SESSION_ID, &RetrieveCheckoutSessionParams::default())
+        .idempotency_key("order-6735")
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(retrieved.idempotency_key, None);
+    let requests = requests(&server).await;
+    assert_eq!(requests[0].method.as_str(), "GET");
+    assert_eq!(header(&requests[0], "idempotency-key"), None);
+}
+
+#[tokio::test]
 async fn per_call_timeout_overrides_the_client_timeout() {
     let server = MockServer::start().await;
     Mock::given(any())

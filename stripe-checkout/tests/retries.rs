@@ -274,14 +274,134 @@ async fn connection_refused_is_a_connection_error() {
     assert!(shown.to_lowercase().contains("refused"), "{shown}");
     assert!(shown.contains("POST /v1/checkout/sessions"), "{shown}");
     assert!(shown.contains("(after 2 retries)"), "{shown}");
-    // A POST that may have reached Stripe says which key to retry with.
+    // No attempt got past connecting: the POST was not applied, and the error says so rather
+    // than "may have been applied". The key is still there for a retry.
     let key = err.idempotency_key().expect("a POST always has a key");
     assert_eq!(t.idempotency_key.as_deref(), Some(key));
+    assert!(!t.may_have_been_sent);
     assert!(
-        shown.contains(&format!("retry with Idempotency-Key {key:?}")),
+        shown.ends_with("; the request never reached Stripe, so it was not applied"),
         "{shown}"
     );
+    assert!(!shown.contains("may have been applied"), "{shown}");
     assert!(!format!("{err} {err:?}").contains(common::KEY));
+}
+
+#[tokio::test]
+async fn a_post_cut_off_after_sending_may_have_been_applied() {
+    // The server reads the request, then closes without answering: Stripe may have applied it.
+    let (url, _count) = raw_server(b"").await;
+    let client = common::builder_for(&url).max_retries(1).build().unwrap();
+    let err = post(&client).await.unwrap_err();
+    let Error::Connection(t) = &err else {
+        panic!("expected a connection error, got {err:?}");
+    };
+    assert!(t.may_have_been_sent);
+    let key = err.idempotency_key().unwrap();
+    let shown = err.to_string();
+    assert!(shown.contains("(after 1 retry);"), "{shown}");
+    assert!(
+        shown.ends_with(&format!(
+            "; the request may have been applied: retry with Idempotency-Key {key:?}"
+        )),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn the_total_timeout_bounds_attempts_and_waits_together() {
+    // Each attempt would be allowed 2 s, but the call as a whole only 300 ms.
+    let server = slow_server().await;
+    let client = common::builder(&server)
+        .timeout(Duration::from_secs(2))
+        .total_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = post(&client).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    let shown = err.to_string();
+    assert!(
+        shown.contains("no complete response within the call's total timeout of 300ms"),
+        "{shown}"
+    );
+    // The first attempt used up the whole budget: nothing was retried.
+    assert_attempts(&server, 1).await;
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_time_left_is_not_waited_for() {
+    // The case: 5 s per attempt, one retry, Retry-After: 3600. Without a total the
+    // client would wait up to `max_retry_after`; with one, it answers at once.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("stripe-should-retry", "true")
+                .insert_header("retry-after", "3600")
+                .set_body_json(api_error_body()),
+        )
+        .mount(&server)
+        .await;
+    let client = common::builder(&server)
+        .max_retry_after(Duration::from_secs(60))
+        .max_retries(1)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client
+        .send::<_, Value>(Method::Post, "/v1/checkout/sessions", &json!({"mode": "payment"}))
+        .timeout(Duration::from_secs(5))
+        .total_timeout(Duration::from_secs(10))
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(err.api_error().unwrap().retries, 0);
+    assert_attempts(&server, 1).await;
+}
+
+#[tokio::test]
+async fn without_a_total_timeout_retries_wait_as_before() {
+    // Per-call options override the client's total timeout; without one, waits are taken.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("retry-after", "0.2")
+                .set_body_json(api_error_body()),
+        )
+        .mount(&server)
+        .await;
+    let client = common::builder(&server)
+        .max_retry_after(Duration::from_secs(1))
+        .total_timeout(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    // The client's 50 ms total leaves no room for a 200 ms wait...
+    assert!(post(&client).await.is_err());
+    assert_attempts(&server, 1).await;
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("retry-after", "0.2")
+                .set_body_json(api_error_body()),
+        )
+        .mount(&server)
+        .await;
+    // ...a call's own, longer total does.
+    let started = Instant::now();
+    let err = client
+        .send::<_, Value>(Method::Post, "/v1/checkout/sessions", &json!({"mode": "payment"}))
+        .total_timeout(Duration::from_secs(5))
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    assert_eq!(err.api_error().unwrap().retries, 2);
+    assert_attempts(&server, 3).await;
 }
 
 /// A raw server that reads each request and answers with `reply` (possibly nothing), counting

@@ -831,3 +831,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_empty_secret_accepts_nothing_not_even_payloads_signed_with_it() {
+    let payload = event_json("checkout.session.completed", r#"{"id":"cs_test_1"}"#);
+    for secret in ["", " ", "\t\n"] {
+        // A forger who signs with the empty key (what an unset `STRIPE_WEBHOOK_SECRET=` gives).
+        let forged = sign_payload(&payload, secret, T);
+        let webhook = Webhook::new(secret).now(T);
+        assert_eq!(
+            webhook.construct(&payload, &forged).unwrap_err(),
+            WebhookError::EmptySecret,
+            "{secret:?}"
+        );
+        assert_eq!(
+            webhook.verify(&payload, &forged).unwrap_err(),
+            WebhookError::EmptySecret
+        );
+        assert_eq!(
+            Webhook::construct_event(&payload, &forged, secret).unwrap_err(),
+            WebhookError::EmptySecret
+        );
+        assert_eq!(Webhook::try_new(secret).unwrap_err(), WebhookError::EmptySecret);
+    }
+    assert!(WebhookError::EmptySecret.to_string().contains("secret is empty"));
+    // A real secret with spaces around it is used as given, not refused.
+    let header = sign_payload(&payload, " whsec_x ", T);
+    assert!(Webhook::try_new(" whsec_x ").unwrap().now(T).construct(&payload, &header).is_ok());
+}

@@ -16,7 +16,8 @@ mod whole_spec;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask subset --from <stripe spec3.json|yaml>   extract spec/checkout_session.yaml
+  cargo xtask subset --from <stripe spec3.json|yaml> [--out <file>]
+                                                       extract spec/checkout_session.yaml (or <file>)
   cargo xtask regen [--check]                          regenerate stripe-checkout/src/generated
                                                        (--check: fail if committed files differ)
   cargo xtask api-diff <old spec> <new spec>           Markdown report of what an upgrade changes
@@ -36,8 +37,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("subset") => match args.get(1..).unwrap_or_default() {
-            [flag, from] if flag == "--from" => subset::run(Path::new(from)),
-            _ => Err(format!("expected `subset --from <path>`\n{USAGE}")),
+            [flag, from] if flag == "--from" => subset::run(Path::new(from), None),
+            [flag, from, out_flag, out] if flag == "--from" && out_flag == "--out" => {
+                subset::run(Path::new(from), Some(Path::new(out)))
+            }
+            _ => Err(format!("expected `subset --from <path> [--out <file>]`\n{USAGE}")),
         },
         Some("regen") => match args.get(1..).unwrap_or_default() {
             [] => regen::run(false),

@@ -1,4 +1,6 @@
-//! `cargo xtask subset --from <spec>`: writes `spec/checkout_session.yaml`.
+//! `cargo xtask subset --from <spec> [--out <file>]`: writes `spec/checkout_session.yaml`, or
+//! `<file>` (e.g. `spec/history/checkout_session.<version>.yaml`, the previous subset kept so the
+//! changelog's api-diff can be checked without the whole spec).
 
 use std::path::Path;
 
@@ -6,7 +8,7 @@ use codegen::subset::{extract, render, CHECKOUT_PATHS};
 
 use crate::{ensure_file_contents, project_root};
 
-pub fn run(from: &Path) -> Result<(), String> {
+pub fn run(from: &Path, out: Option<&Path>) -> Result<(), String> {
     let text =
         std::fs::read_to_string(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
     let is_json = from.extension().is_some_and(|e| e == "json");
@@ -17,7 +19,10 @@ pub fn run(from: &Path) -> Result<(), String> {
     };
     let subset = extract(&spec, &CHECKOUT_PATHS).map_err(|e| format!("{}: {e}", from.display()))?;
     let contents = render(&subset).map_err(|e| e.to_string())?;
-    let out = project_root().join("spec/checkout_session.yaml");
+    let out = match out {
+        Some(out) => out.to_path_buf(),
+        None => project_root().join("spec/checkout_session.yaml"),
+    };
     let written = ensure_file_contents(&out, &contents)?;
     println!(
         "subset of {} (API {}): {} paths, {} operations, {} schemas kept, {} expansion targets pruned to id stubs, {} bytes{}",
