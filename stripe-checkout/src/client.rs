@@ -1108,10 +1108,14 @@ mod tests {
 
     #[test]
     fn debug_hides_credentials_in_the_base_url() {
-        let builder = Client::builder("sk_test_x").base_url("http://user:pw@proxy.local:8080/stripe");
+        let builder =
+            Client::builder("sk_test_x").base_url("http://user:pw@proxy.local:8080/stripe");
         let client = builder.build().unwrap();
         for text in [
-            format!("{:?}", Client::builder("sk").base_url("http://user:pw@proxy.local/")),
+            format!(
+                "{:?}",
+                Client::builder("sk").base_url("http://user:pw@proxy.local/")
+            ),
             format!("{client:?}"),
         ] {
             assert!(!text.contains("pw"), "{text}");
@@ -1119,6 +1123,9 @@ mod tests {
             assert!(text.contains("redacted@proxy.local"), "{text}");
         }
         assert_eq!(redact_userinfo("not a url:pw@host"), "[redacted]@host");
-        assert_eq!(redact_userinfo("https://api.stripe.com"), "https://api.stripe.com");
+        assert_eq!(
+            redact_userinfo("https://api.stripe.com"),
+            "https://api.stripe.com"
+        );
     }
 }

@@ -569,7 +569,8 @@ pub(crate) fn describe_body(
         .filter(|m| {
             m.len() <= 64
                 && m.contains('/')
-                && m.bytes().all(|b| b.is_ascii_alphanumeric() || b"/.+-".contains(&b))
+                && m.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"/.+-".contains(&b))
         });
     match media {
         Some(media) => write!(f, "{media}, {len} bytes"),

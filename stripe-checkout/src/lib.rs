@@ -80,9 +80,9 @@ pub use error::{
     PaginationError, TooLargeError, TransportError,
 };
 pub use event::{Event, EventData, EventObject, EventRequest, EventType};
-pub use method::Method;
 pub use expandable::{Expandable, Identified};
 pub use generated::*;
+pub use method::Method;
 pub use pagination::{List, Paginator};
 pub use request::{MetaFuture, Request, RequestFuture, Response};
 /// The HTTP client crate, for [`ClientBuilder::http_client`]: the version this crate uses.

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::__private::JsonError;
 use crate::client::Client;
-use crate::method::Method;
 use crate::decode::{DecodeResult, FromJson, Parser};
 use crate::error::PaginationError;
+use crate::method::Method;
 use crate::request::{Call, Options, SendFuture};
 use crate::{Error, Identified};
 

@@ -4,11 +4,13 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
 use crate::__private::JsonError;
-use crate::method::Method;
 use crate::decode::{DecodeResult, FromJson, Parser};
-use crate::error::{describe_body, looks_like_json, ApiError, ApiErrorObject, Body, DecodeError, TooLargeError};
-use crate::retry::RetryHeaders;
+use crate::error::{
+    describe_body, looks_like_json, ApiError, ApiErrorObject, Body, DecodeError, TooLargeError,
+};
+use crate::method::Method;
 use crate::request::Response;
+use crate::retry::RetryHeaders;
 use crate::Error;
 
 /// A whole response, body included.

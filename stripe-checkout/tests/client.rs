@@ -417,7 +417,10 @@ async fn non_json_error_body_is_an_api_error_that_quotes_none_of_it() {
     );
     // The caller can still read it, on purpose.
     assert_eq!(api.body(), body.as_bytes());
-    assert_eq!(api.content_type.as_deref(), Some("text/plain; charset=utf-8"));
+    assert_eq!(
+        api.content_type.as_deref(),
+        Some("text/plain; charset=utf-8")
+    );
     assert_eq!(err.request_id(), None);
 }
 
@@ -425,21 +428,27 @@ async fn non_json_error_body_is_an_api_error_that_quotes_none_of_it() {
 async fn a_redirect_is_reported_as_one_with_its_target_not_followed() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(302)
-                .insert_header("location", "https://elsewhere.example/login?email=jenny%40example.com"),
-        )
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "location",
+            "https://elsewhere.example/login?email=jenny%40example.com",
+        ))
         .expect(1) // not followed, not retried
         .mount(&server)
         .await;
     let err = client(&server)
-        .send::<_, Value>(Method::Post, "/v1/x", &json!({"customer_email": "jenny@example.com"}))
+        .send::<_, Value>(
+            Method::Post,
+            "/v1/x",
+            &json!({"customer_email": "jenny@example.com"}),
+        )
         .await
         .unwrap_err();
     let shown = err.to_string();
     assert_eq!(err.status(), Some(302));
     assert!(
-        shown.contains("unexpected redirect to https://elsewhere.example/login: Stripe does not redirect"),
+        shown.contains(
+            "unexpected redirect to https://elsewhere.example/login: Stripe does not redirect"
+        ),
         "{shown}"
     );
     assert!(!shown.contains("jenny"), "{shown}");
@@ -453,7 +462,8 @@ async fn a_redirect_followed_by_the_callers_http_client_is_refused() {
     let other = MockServer::start().await;
     Mock::given(path("/v1/x"))
         .respond_with(
-            ResponseTemplate::new(307).insert_header("location", format!("{}/steal?k=1", other.uri())),
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/steal?k=1", other.uri())),
         )
         .mount(&server)
         .await;
@@ -544,7 +554,10 @@ async fn undecodable_bodies_name_the_failing_path() {
         assert!(!shown.contains("Idempotency-Key"), "{shown}");
         // No body is ever quoted (JSON may hold client secrets, anything else personal data);
         // one that is not JSON is described by type and length, and kept for the caller.
-        assert!(!shown.contains("html>") && !shown.contains("502"), "{shown}");
+        assert!(
+            !shown.contains("html>") && !shown.contains("502"),
+            "{shown}"
+        );
         assert!(!format!("{err:?}").contains("Bad Gateway"), "{err:?}");
         assert_eq!(decode.body(), body.as_bytes());
         assert_eq!(

@@ -47,10 +47,21 @@ async fn counting_server() -> (String, Arc<AtomicUsize>) {
 }
 
 /// Sends `n` concurrent GETs, then returns how many connections are still open after `wait`.
-async fn open_after_burst(builder: ClientBuilder, open: &AtomicUsize, n: usize, wait: Duration) -> usize {
+async fn open_after_burst(
+    builder: ClientBuilder,
+    open: &AtomicUsize,
+    n: usize,
+    wait: Duration,
+) -> usize {
     let client: Client = builder.build().unwrap();
     let calls: Vec<_> = (0..n)
-        .map(|_| tokio::spawn(client.send::<_, Value>(Method::Get, "/v1/ping", &()).into_future()))
+        .map(|_| {
+            tokio::spawn(
+                client
+                    .send::<_, Value>(Method::Get, "/v1/ping", &())
+                    .into_future(),
+            )
+        })
         .collect();
     let mut peak = 0;
     for call in calls {
@@ -63,8 +74,6 @@ async fn open_after_burst(builder: ClientBuilder, open: &AtomicUsize, n: usize, 
     drop(client);
     left
 }
-
-
 
 #[tokio::test]
 async fn idle_connections_after_a_burst_are_capped() {
@@ -82,8 +91,17 @@ async fn idle_connections_after_a_burst_are_capped() {
 #[tokio::test]
 async fn the_default_keeps_at_most_32_idle_connections() {
     let (url, open) = counting_server().await;
-    let left = open_after_burst(common::builder_for(&url), &open, 64, Duration::from_millis(300)).await;
-    assert!(left <= 32, "{left} idle connections left open, default limit 32");
+    let left = open_after_burst(
+        common::builder_for(&url),
+        &open,
+        64,
+        Duration::from_millis(300),
+    )
+    .await;
+    assert!(
+        left <= 32,
+        "{left} idle connections left open, default limit 32"
+    );
     assert!(left > 0, "keep-alive connections are kept for reuse");
 }
 

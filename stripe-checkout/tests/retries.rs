@@ -352,12 +352,20 @@ async fn a_retry_after_longer_than_the_time_left_is_not_waited_for() {
         .unwrap();
     let started = Instant::now();
     let err = client
-        .send::<_, Value>(Method::Post, "/v1/checkout/sessions", &json!({"mode": "payment"}))
+        .send::<_, Value>(
+            Method::Post,
+            "/v1/checkout/sessions",
+            &json!({"mode": "payment"}),
+        )
         .timeout(Duration::from_secs(5))
         .total_timeout(Duration::from_secs(10))
         .await
         .unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(err.status(), Some(429));
     assert_eq!(err.api_error().unwrap().retries, 0);
     assert_attempts(&server, 1).await;
@@ -395,7 +403,11 @@ async fn without_a_total_timeout_retries_wait_as_before() {
     // ...a call's own, longer total does.
     let started = Instant::now();
     let err = client
-        .send::<_, Value>(Method::Post, "/v1/checkout/sessions", &json!({"mode": "payment"}))
+        .send::<_, Value>(
+            Method::Post,
+            "/v1/checkout/sessions",
+            &json!({"mode": "payment"}),
+        )
         .total_timeout(Duration::from_secs(5))
         .await
         .unwrap_err();

@@ -41,7 +41,9 @@ fn main() -> ExitCode {
             [flag, from, out_flag, out] if flag == "--from" && out_flag == "--out" => {
                 subset::run(Path::new(from), Some(Path::new(out)))
             }
-            _ => Err(format!("expected `subset --from <path> [--out <file>]`\n{USAGE}")),
+            _ => Err(format!(
+                "expected `subset --from <path> [--out <file>]`\n{USAGE}"
+            )),
         },
         Some("regen") => match args.get(1..).unwrap_or_default() {
             [] => regen::run(false),
