@@ -7,7 +7,7 @@
 //! (`CheckoutSessionLocale` and `CreateCheckoutSessionLocale` → `CheckoutSessionLocale`), when
 //! that run has at least two words and names no other type. Otherwise, when the copies at least
 //! end in the same word, a response copy's name (`CheckoutSessionStatus` over the list filter's
-//! `ListCheckoutSessionsStatus`); else a list of up to three values is named by them
+//! `ListCheckoutSessionStatus`); else a list of up to three values is named by them
 //! (`[auto, never]` → `AutoOrNever`), and a longer one takes the shortest copy's name (ties:
 //! alphabetical). All depend only on the copies themselves, not on emission
 //! order, so names stay put as the spec grows elsewhere.

@@ -25,7 +25,7 @@
 //! | Client | [`Client`] (`from_env`, `new`, `builder` → [`ClientBuilder`]) |
 //! | Endpoints | [`CheckoutSessions`], from [`Client::checkout_sessions`]: `create`, `retrieve`, `list`, `list_line_items`, `expire`, `*_auto_paging` |
 //! | One call | [`Request`] (per-call `idempotency_key`, `stripe_account`, `timeout`; `.await` it), [`Response`] (from `send_with_meta`: value + request id + idempotency key) |
-//! | Params | [`CreateCheckoutSessionParams`] (line items: [`CreateCheckoutSessionLineItems`], inline prices: [`CreateCheckoutSessionLineItemsPriceData`]), [`RetrieveCheckoutSessionParams`], [`ListCheckoutSessionsParams`], [`ListCheckoutSessionLineItemsParams`], [`ExpireCheckoutSessionParams`] |
+//! | Params | [`CreateCheckoutSessionParams`] (line items: [`CreateCheckoutSessionLineItems`], inline prices: [`CreateCheckoutSessionLineItemsPriceData`]), [`RetrieveCheckoutSessionParams`], [`ListCheckoutSessionParams`], [`ListCheckoutSessionLineItemsParams`], [`ExpireCheckoutSessionParams`] |
 //! | Objects | [`CheckoutSession`] (with [`CheckoutSessionStatus`], [`CheckoutSessionPaymentStatus`], [`CheckoutSessionMode`]), line items: [`Item`] |
 //! | Lists | [`List`] (one page), [`Paginator`] (every item, page by page) |
 //! | Fields | [`Expandable`] (id or expanded object), [`Unsettable`] (clear a field), [`Timestamp`] |
@@ -69,6 +69,11 @@ mod request;
 mod response;
 mod retry;
 mod session_params;
+#[allow(deprecated)]
+pub use session_params::{
+    ListCheckoutSessionsCreated, ListCheckoutSessionsCreatedRangeQuerySpecs,
+    ListCheckoutSessionsCustomerDetails, ListCheckoutSessionsParams,
+};
 mod unsettable;
 pub mod webhook;
 
@@ -118,7 +123,7 @@ mod tests {
             "CreateCheckoutSessionParams",
             "CreateCheckoutSessionLineItems",
             "RetrieveCheckoutSessionParams",
-            "ListCheckoutSessionsParams",
+            "ListCheckoutSessionParams",
             "ExpireCheckoutSessionParams",
             "CheckoutSession",
             "Item",

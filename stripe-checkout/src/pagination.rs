@@ -145,9 +145,9 @@ impl<T> IntoIterator for List<T> {
 ///
 /// ```no_run
 /// # async fn run(client: stripe_checkout::Client) -> Result<(), stripe_checkout::Error> {
-/// use stripe_checkout::ListCheckoutSessionsParams;
+/// use stripe_checkout::ListCheckoutSessionParams;
 ///
-/// let params = ListCheckoutSessionsParams { limit: Some(100), ..Default::default() };
+/// let params = ListCheckoutSessionParams { limit: Some(100), ..Default::default() };
 /// let mut sessions = client.checkout_sessions().list_auto_paging(&params);
 /// while let Some(session) = sessions.next().await {
 ///     let session = session?;

@@ -46,3 +46,17 @@ impl CreateCheckoutSessionParams {
         }
     }
 }
+
+/// The list params' old name. Every params type is now named verb + resource in the singular.
+#[deprecated(since = "0.3.0", note = "renamed to `ListCheckoutSessionParams`")]
+pub type ListCheckoutSessionsParams = crate::ListCheckoutSessionParams;
+/// Old name of [`ListCheckoutSessionCreated`](crate::ListCheckoutSessionCreated).
+#[deprecated(since = "0.3.0", note = "renamed to `ListCheckoutSessionCreated`")]
+pub type ListCheckoutSessionsCreated = crate::ListCheckoutSessionCreated;
+/// Old name of
+/// [`ListCheckoutSessionCreatedRangeQuerySpecs`](crate::ListCheckoutSessionCreatedRangeQuerySpecs).
+#[deprecated(since = "0.3.0", note = "renamed to `ListCheckoutSessionCreatedRangeQuerySpecs`")]
+pub type ListCheckoutSessionsCreatedRangeQuerySpecs = crate::ListCheckoutSessionCreatedRangeQuerySpecs;
+/// Old name of [`ListCheckoutSessionCustomerDetails`](crate::ListCheckoutSessionCustomerDetails).
+#[deprecated(since = "0.3.0", note = "renamed to `ListCheckoutSessionCustomerDetails`")]
+pub type ListCheckoutSessionsCustomerDetails = crate::ListCheckoutSessionCustomerDetails;

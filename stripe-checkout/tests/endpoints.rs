@@ -16,7 +16,7 @@ use stripe_checkout::{
     CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionParams,
     CreateCheckoutSessionPaymentMethodTypes, CustomerOrDeletedCustomer, Error, Expandable,
     ExpireCheckoutSessionParams, Item, ListCheckoutSessionLineItemsParams,
-    ListCheckoutSessionsCustomerDetails, ListCheckoutSessionsParams, RetrieveCheckoutSessionParams,
+    ListCheckoutSessionCustomerDetails, ListCheckoutSessionParams, RetrieveCheckoutSessionParams,
     Unsettable, API_VERSION,
 };
 use wiremock::matchers::{any, method, path, path_regex, query_param, query_param_is_missing};
@@ -432,9 +432,9 @@ async fn list_sends_the_exact_query_and_auto_pages() {
     let client = client(&server);
 
     // The 2023-08-16 spec has no `status` or `created` filter on this endpoint (both came later).
-    let params = ListCheckoutSessionsParams {
+    let params = ListCheckoutSessionParams {
         customer: Some("cus_NppuCQ8BD1GSpX".into()),
-        customer_details: Some(ListCheckoutSessionsCustomerDetails::new(
+        customer_details: Some(ListCheckoutSessionCustomerDetails::new(
             "jenny+rosen@example.com",
         )),
         expand: Some(vec!["data.line_items".into()]),
@@ -693,7 +693,7 @@ fn endpoint_futures_are_send_and_static() {
     assert_send_static(&future);
     let meta = stripe_checkout::Client::new("sk_test_x")
         .checkout_sessions()
-        .list(&ListCheckoutSessionsParams::default())
+        .list(&ListCheckoutSessionParams::default())
         .send_with_meta();
     assert_send_static(&meta);
 }
@@ -1084,7 +1084,7 @@ async fn update_sends_shipping_details_line_items_options_and_unset_metadata() {
 #[tokio::test]
 async fn list_filters_by_created_range_status_and_customer_account() {
     use stripe_checkout::{
-        ListCheckoutSessionsCreated, ListCheckoutSessionsCreatedRangeQuerySpecs,
+        ListCheckoutSessionCreated, ListCheckoutSessionCreatedRangeQuerySpecs,
     };
     let server = MockServer::start().await;
     Mock::given(any())
@@ -1094,9 +1094,9 @@ async fn list_filters_by_created_range_status_and_customer_account() {
         })))
         .mount(&server)
         .await;
-    let params = ListCheckoutSessionsParams {
-        created: Some(ListCheckoutSessionsCreated::RangeQuerySpecs(
-            ListCheckoutSessionsCreatedRangeQuerySpecs {
+    let params = ListCheckoutSessionParams {
+        created: Some(ListCheckoutSessionCreated::RangeQuerySpecs(
+            ListCheckoutSessionCreatedRangeQuerySpecs {
                 gte: Some(1_700_000_000),
                 lt: Some(1_800_000_000),
                 ..Default::default()
@@ -1119,8 +1119,8 @@ async fn list_filters_by_created_range_status_and_customer_account() {
     .check(&requests(&server).await[0]);
 
     // A single timestamp instead of a range.
-    let exact = ListCheckoutSessionsParams {
-        created: Some(ListCheckoutSessionsCreated::Integer(1_700_000_000)),
+    let exact = ListCheckoutSessionParams {
+        created: Some(ListCheckoutSessionCreated::Integer(1_700_000_000)),
         ..Default::default()
     };
     client(&server)

@@ -313,9 +313,9 @@ mod generated_params {
         update.expand = Some(vec![]);
         assert_eq!(both_encoders_agree(&update), "metadata=");
 
-        let list = ListCheckoutSessionsParams {
-            created: Some(ListCheckoutSessionsCreated::RangeQuerySpecs(
-                ListCheckoutSessionsCreatedRangeQuerySpecs {
+        let list = ListCheckoutSessionParams {
+            created: Some(ListCheckoutSessionCreated::RangeQuerySpecs(
+                ListCheckoutSessionCreatedRangeQuerySpecs {
                     gte: Some(1_700_000_000),
                     lt: Some(-1),
                     ..Default::default()
@@ -328,8 +328,8 @@ mod generated_params {
             both_encoders_agree(&list),
             "created[gte]=1700000000&created[lt]=-1&limit=3"
         );
-        let list = ListCheckoutSessionsParams {
-            created: Some(ListCheckoutSessionsCreated::Integer(5)),
+        let list = ListCheckoutSessionParams {
+            created: Some(ListCheckoutSessionCreated::Integer(5)),
             ..Default::default()
         };
         assert_eq!(both_encoders_agree(&list), "created=5");

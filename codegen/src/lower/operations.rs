@@ -174,10 +174,10 @@ impl<'a> Lowerer<'a> {
         let (response_ty, response_encoding) = self.response(operation, &pointer, module)?;
         let resource = resource_words(base);
         let singular = singular(&resource).to_upper_camel_case();
+        // One rule for every operation: verb, then the resource in the singular, then what the
+        // rest of the method names (`ListCheckoutSessionParams`,
+        // `ListCheckoutSessionLineItemsParams`, `RetrieveCheckoutSessionParams`).
         let params_name = match method_name.split_once('_') {
-            None if method_name == "list" => {
-                format!("List{}Params", resource.to_upper_camel_case())
-            }
             None => format!("{}{singular}Params", method_name.to_upper_camel_case()),
             Some((verb, rest)) => {
                 format!(

@@ -12434,15 +12434,15 @@ impl crate::__private::FormValue for RestrictionsBrandsBlocked {
 /// Parameters for `GET /v1/checkout/sessions` (GetCheckoutSessions).
 #[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
-pub struct ListCheckoutSessionsParams {
+pub struct ListCheckoutSessionParams {
     /// Only return Checkout Sessions that were created during the given date interval.
-    pub created: Option<ListCheckoutSessionsCreated>,
+    pub created: Option<ListCheckoutSessionCreated>,
     /// Only return the Checkout Sessions for the Customer specified.
     pub customer: Option<String>,
     /// Only return the Checkout Sessions for the Account specified.
     pub customer_account: Option<String>,
     /// Only return the Checkout Sessions for the Customer details specified.
-    pub customer_details: Option<ListCheckoutSessionsCustomerDetails>,
+    pub customer_details: Option<ListCheckoutSessionCustomerDetails>,
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
@@ -12460,13 +12460,13 @@ pub struct ListCheckoutSessionsParams {
     /// Only return the Checkout Session for the subscription specified.
     pub subscription: Option<String>,
 }
-impl ListCheckoutSessionsParams {
+impl ListCheckoutSessionParams {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
     }
 }
-impl crate::__private::FormValue for ListCheckoutSessionsParams {
+impl crate::__private::FormValue for ListCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -12486,7 +12486,7 @@ impl crate::__private::FormValue for ListCheckoutSessionsParams {
         Ok(())
     }
 }
-impl serde::Serialize for ListCheckoutSessionsParams {
+impl serde::Serialize for ListCheckoutSessionParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[allow(unused_imports)]
         use crate::__private::SerializeMapExt as _;
@@ -12509,34 +12509,34 @@ impl serde::Serialize for ListCheckoutSessionsParams {
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListCheckoutSessionsCreated {
+pub enum ListCheckoutSessionCreated {
     /// RangeQuerySpecs
-    RangeQuerySpecs(ListCheckoutSessionsCreatedRangeQuerySpecs),
+    RangeQuerySpecs(ListCheckoutSessionCreatedRangeQuerySpecs),
     /// Integer
     Integer(i64),
 }
-impl serde::Serialize for ListCheckoutSessionsCreated {
+impl serde::Serialize for ListCheckoutSessionCreated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            ListCheckoutSessionsCreated::RangeQuerySpecs(value) => {
+            ListCheckoutSessionCreated::RangeQuerySpecs(value) => {
                 serde::Serialize::serialize(value, serializer)
             }
-            ListCheckoutSessionsCreated::Integer(value) => {
+            ListCheckoutSessionCreated::Integer(value) => {
                 serde::Serialize::serialize(value, serializer)
             }
         }
     }
 }
-impl crate::__private::FormValue for ListCheckoutSessionsCreated {
+impl crate::__private::FormValue for ListCheckoutSessionCreated {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
     ) -> Result<(), crate::__private::FormError> {
         match self {
-            ListCheckoutSessionsCreated::RangeQuerySpecs(value) => {
+            ListCheckoutSessionCreated::RangeQuerySpecs(value) => {
                 crate::__private::FormValue::write_form(value, __w)
             }
-            ListCheckoutSessionsCreated::Integer(value) => {
+            ListCheckoutSessionCreated::Integer(value) => {
                 crate::__private::FormValue::write_form(value, __w)
             }
         }
@@ -12545,7 +12545,7 @@ impl crate::__private::FormValue for ListCheckoutSessionsCreated {
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
-pub struct ListCheckoutSessionsCreatedRangeQuerySpecs {
+pub struct ListCheckoutSessionCreatedRangeQuerySpecs {
     /// `gt`: an integer. Optional.
     pub gt: Option<i64>,
     /// `gte`: an integer. Optional.
@@ -12555,13 +12555,13 @@ pub struct ListCheckoutSessionsCreatedRangeQuerySpecs {
     /// `lte`: an integer. Optional.
     pub lte: Option<i64>,
 }
-impl ListCheckoutSessionsCreatedRangeQuerySpecs {
+impl ListCheckoutSessionCreatedRangeQuerySpecs {
     /// Parameters with every field left out; set the ones you need.
     pub fn new() -> Self {
         Self::default()
     }
 }
-impl crate::__private::FormValue for ListCheckoutSessionsCreatedRangeQuerySpecs {
+impl crate::__private::FormValue for ListCheckoutSessionCreatedRangeQuerySpecs {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -12573,7 +12573,7 @@ impl crate::__private::FormValue for ListCheckoutSessionsCreatedRangeQuerySpecs 
         Ok(())
     }
 }
-impl serde::Serialize for ListCheckoutSessionsCreatedRangeQuerySpecs {
+impl serde::Serialize for ListCheckoutSessionCreatedRangeQuerySpecs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[allow(unused_imports)]
         use crate::__private::SerializeMapExt as _;
@@ -12588,17 +12588,17 @@ impl serde::Serialize for ListCheckoutSessionsCreatedRangeQuerySpecs {
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/3/schema` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListCheckoutSessionsCustomerDetails {
+pub struct ListCheckoutSessionCustomerDetails {
     /// `email`: text. Required.
     pub email: String,
 }
-impl ListCheckoutSessionsCustomerDetails {
+impl ListCheckoutSessionCustomerDetails {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
 }
-impl crate::__private::FormValue for ListCheckoutSessionsCustomerDetails {
+impl crate::__private::FormValue for ListCheckoutSessionCustomerDetails {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -12607,7 +12607,7 @@ impl crate::__private::FormValue for ListCheckoutSessionsCustomerDetails {
         Ok(())
     }
 }
-impl serde::Serialize for ListCheckoutSessionsCustomerDetails {
+impl serde::Serialize for ListCheckoutSessionCustomerDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[allow(unused_imports)]
         use crate::__private::SerializeMapExt as _;

@@ -21,7 +21,7 @@ impl CheckoutSessions<'_> {
     /// Returns a [`crate::Request`]: `.await` it, after setting per-call options (`.idempotency_key(…)`, `.stripe_account(…)`, `.timeout(…)`) if needed.
     pub fn list(
         &self,
-        params: &ListCheckoutSessionsParams,
+        params: &ListCheckoutSessionParams,
     ) -> crate::Request<crate::List<CheckoutSession>> {
         let path = "/v1/checkout/sessions".to_owned();
         self.client.call(crate::Method::Get, path, params)
@@ -29,7 +29,7 @@ impl CheckoutSessions<'_> {
     /// Every item of [`Self::list`], fetching further pages as the stream is polled (following `starting_after`, or `ending_before` when the params set it).
     pub fn list_auto_paging(
         &self,
-        params: &ListCheckoutSessionsParams,
+        params: &ListCheckoutSessionParams,
     ) -> crate::Paginator<CheckoutSession> {
         let path = "/v1/checkout/sessions".to_owned();
         self.client.call_paginated(path, params)
@@ -117,7 +117,7 @@ impl CheckoutSessions<'_> {
         self.client.call_paginated(path, params)
     }
 }
-impl crate::__private::Encode for ListCheckoutSessionsParams {
+impl crate::__private::Encode for ListCheckoutSessionParams {
     #[inline(never)]
     fn encode(&self) -> Result<String, crate::Error> {
         crate::form::encode_params(self)
