@@ -107,6 +107,24 @@ fn short_diff(old: &str, new: &str) -> String {
 mod tests {
     /// The committed generated code matches what the committed spec produces (the same check as
     /// `cargo xtask regen --check`, so plain `cargo test` catches drift too).
+    /// The spec's descriptions link to Stripe's docs by path, which is broken on docs.rs: the
+    /// generated docs must carry absolute links only.
+    #[test]
+    fn generated_docs_have_no_site_relative_links() {
+        let dir = crate::project_root().join("stripe-checkout/src/generated");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for bad in ["](/", "<a href"] {
+                assert!(
+                    !text.contains(bad),
+                    "{} has a `{bad}` link",
+                    path.display()
+                );
+            }
+        }
+    }
+
     #[test]
     fn generated_code_is_up_to_date() {
         if let Err(message) = super::run(true) {

@@ -62,7 +62,7 @@ impl CheckoutSessions<'_> {
     }
     /// Updates a Checkout Session object.
     ///
-    /// Related guide: <a href="/payments/advanced/dynamic-updates">Dynamically update a Checkout Session</a>
+    /// Related guide: [Dynamically update a Checkout Session](https://docs.stripe.com/payments/advanced/dynamic-updates)
     ///
     /// `POST /v1/checkout/sessions/{session}` (PostCheckoutSessionsSession)
     ///

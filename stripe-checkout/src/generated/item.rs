@@ -1450,9 +1450,9 @@ impl crate::__private::FormValue for RecurringUsageType {
         __w.scalar(self.as_str())
     }
 }
-/// Tax rates can be applied to [invoices](/invoicing/taxes/tax-rates), [subscriptions](/billing/taxes/tax-rates) and [Checkout Sessions](/payments/checkout/use-manual-tax-rates) to collect tax.
+/// Tax rates can be applied to [invoices](https://docs.stripe.com/invoicing/taxes/tax-rates), [subscriptions](https://docs.stripe.com/billing/taxes/tax-rates) and [Checkout Sessions](https://docs.stripe.com/payments/checkout/use-manual-tax-rates) to collect tax.
 ///
-/// Related guide: [Tax rates](/billing/taxes/tax-rates)
+/// Related guide: [Tax rates](https://docs.stripe.com/billing/taxes/tax-rates)
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxRate {
     /// Defaults to `true`. When set to `false`, this tax rate cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.

@@ -2,7 +2,7 @@
 //! Identity stubs of expansion targets outside Checkout: only `id` (and `object`, `deleted`) are typed.
 #[allow(unused_imports)]
 use super::*;
-/// For new integrations, we recommend using the [Accounts v2 API](/api/v2/core/accounts), in place of /v1/accounts and /v1/customers to represent a user.
+/// For new integrations, we recommend using the [Accounts v2 API](https://docs.stripe.com/api/v2/core/accounts), in place of /v1/accounts and /v1/customers to represent a user.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +128,7 @@ impl crate::Identified for CustomerOrDeletedCustomer {
 }
 /// A coupon contains information about a percent-off or amount-off discount you
 /// might want to apply to a customer. Coupons may be applied to [subscriptions](https://api.stripe.com#subscriptions), [invoices](https://api.stripe.com#invoices),
-/// [checkout sessions](https://docs.stripe.com/api/checkout/sessions), [quotes](https://api.stripe.com#quotes), and more. Coupons do not work with conventional one-off [charges](/api/charges/create) or [payment intents](https://docs.stripe.com/api/payment_intents).
+/// [checkout sessions](https://docs.stripe.com/api/checkout/sessions), [quotes](https://api.stripe.com#quotes), and more. Coupons do not work with conventional one-off [charges](https://docs.stripe.com/api/charges/create) or [payment intents](https://docs.stripe.com/api/payment_intents).
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
