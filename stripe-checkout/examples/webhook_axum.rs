@@ -24,7 +24,7 @@ const MAX_BODY: usize = 1024 * 1024;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secret = std::env::var("STRIPE_WEBHOOK_SECRET")
         .map_err(|_| "set STRIPE_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...)")?;
-    let webhook = Arc::new(Webhook::new(&secret));
+    let webhook = Arc::new(Webhook::try_new(&secret)?); // an empty secret stops here
     let app = Router::new()
         .route("/webhook", post(handle))
         .layer(DefaultBodyLimit::max(MAX_BODY))

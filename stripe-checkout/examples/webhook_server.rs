@@ -30,7 +30,7 @@ const MAX_BODY: usize = 1024 * 1024;
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let secret = std::env::var("STRIPE_WEBHOOK_SECRET")
         .map_err(|_| "set STRIPE_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...)")?;
-    let webhook = Arc::new(Webhook::new(&secret));
+    let webhook = Arc::new(Webhook::try_new(&secret)?); // an empty secret stops here
 
     let port = std::env::var("PORT")
         .ok()

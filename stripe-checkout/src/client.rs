@@ -471,7 +471,7 @@ impl Client {
 
 /// Whether waiting `delay` still leaves time before `deadline` for another attempt.
 fn fits(deadline: Option<Instant>, delay: Duration) -> bool {
-    deadline.map_or(true, |deadline| Instant::now() + delay < deadline)
+    deadline.is_none_or(|deadline| Instant::now() + delay < deadline)
 }
 
 /// The error for a response that a caller's `reqwest::Client` reached by following a redirect.

@@ -23,20 +23,35 @@
 //! | | |
 //! |---|---|
 //! | Client | [`Client`] (`from_env`, `new`, `builder` → [`ClientBuilder`]) |
-//! | Endpoints | [`CheckoutSessions`], from [`Client::checkout_sessions`]: `create`, `retrieve`, `list`, `list_line_items`, `expire`, `*_auto_paging` |
-//! | One call | [`Request`] (per-call `idempotency_key`, `stripe_account`, `timeout`; `.await` it), [`Response`] (from `send_with_meta`: value + request id + idempotency key) |
-//! | Params | [`CreateCheckoutSessionParams`] (line items: [`CreateCheckoutSessionLineItems`], inline prices: [`CreateCheckoutSessionLineItemsPriceData`]), [`RetrieveCheckoutSessionParams`], [`ListCheckoutSessionParams`], [`ListCheckoutSessionLineItemsParams`], [`ExpireCheckoutSessionParams`] |
+//! | Endpoints | [`CheckoutSessions`], from [`Client::checkout_sessions`]: `create`, `retrieve`, `update`, `list`, `list_line_items`, `expire`, `*_auto_paging` |
+//! | One call | [`Request`] (per-call `idempotency_key`, `stripe_account`, `timeout`, `total_timeout`; `.await` it), [`Response`] (from `send_with_meta`: value + request id + idempotency key) |
+//! | Params | [`CreateCheckoutSessionParams`] (line items: [`CreateCheckoutSessionLineItems`], inline prices: [`CreateCheckoutSessionLineItemsPriceData`]), [`RetrieveCheckoutSessionParams`], [`UpdateCheckoutSessionParams`] (clear a field with [`Unsettable::Unset`]), [`ListCheckoutSessionParams`], [`ListCheckoutSessionLineItemsParams`], [`ExpireCheckoutSessionParams`] |
 //! | Objects | [`CheckoutSession`] (with [`CheckoutSessionStatus`], [`CheckoutSessionPaymentStatus`], [`CheckoutSessionMode`]), line items: [`Item`] |
 //! | Lists | [`List`] (one page), [`Paginator`] (every item, page by page) |
 //! | Fields | [`Expandable`] (id or expanded object), [`Unsettable`] (clear a field), [`Timestamp`] |
 //! | Errors | [`Error`], with [`ApiError`] / [`ApiErrorObject`] for Stripe's answers |
 //! | Webhooks | [`Webhook`] (verify + parse), [`Event`], [`EventType`], [`WebhookError`]; [`webhook::sign_payload`] for tests |
 //!
-//! Every other generated type (nested params and sub-objects, ~300 of them) is in
-//! [`generated`] and re-exported here.
+//! Every other generated type (nested params and sub-objects, ~300 of them) is here at the
+//! crate root too: use the search box.
 //!
-//! The types and endpoint methods under [`generated`] are emitted by `cargo xtask regen` from the
-//! committed OpenAPI subset in `spec/`; everything else in this crate is hand-written runtime:
+//! # Testing without Stripe
+//!
+//! [`ClientBuilder::base_url`] points the client at any server: stripe-mock, a mock server such
+//! as wiremock, or the workspace's `stripe-checkout-fake`.
+//!
+//! ```no_run
+//! # fn run() -> Result<(), stripe_checkout::Error> {
+//! let client = stripe_checkout::Client::builder("sk_test_123")
+//!     .base_url("http://127.0.0.1:12111")
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! # What is generated
+//!
+//! The types and endpoint methods are emitted by `cargo xtask regen` from the committed OpenAPI
+//! subset in `spec/`; everything else in this crate is hand-written runtime:
 //! [`Client`] (HTTP, retries, idempotency keys), [`Request`] (one call), [`form`] (Stripe's form
 //! encoding), [`Error`], [`List`]/[`Paginator`] (pagination), [`Expandable`] (expansion) and
 //! [`webhook`].
@@ -58,7 +73,7 @@ mod expandable;
 pub mod form;
 #[rustfmt::skip] // prettyplease formats generated code; `cargo xtask regen --check` guards it.
 #[deny(warnings)] // generated code must stay warning-free
-pub mod generated;
+mod generated; // everything in it is re-exported at the root, the one documented path
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
@@ -69,11 +84,8 @@ mod request;
 mod response;
 mod retry;
 mod session_params;
-#[allow(deprecated)]
-pub use session_params::{
-    ListCheckoutSessionsCreated, ListCheckoutSessionsCreatedRangeQuerySpecs,
-    ListCheckoutSessionsCustomerDetails, ListCheckoutSessionsParams,
-};
+#[allow(deprecated)] // the old names, kept as aliases
+pub use session_params::*;
 mod unsettable;
 pub mod webhook;
 
@@ -123,6 +135,7 @@ mod tests {
             "CreateCheckoutSessionParams",
             "CreateCheckoutSessionLineItems",
             "RetrieveCheckoutSessionParams",
+            "UpdateCheckoutSessionParams",
             "ListCheckoutSessionParams",
             "ExpireCheckoutSessionParams",
             "CheckoutSession",

@@ -46,8 +46,8 @@ impl<T: Serialize> Serialize for List<T> {
     }
 }
 
-/// serde's `Deserialize` for any item type (the generated ones decode through `FromJson`; this
-/// is for [`Client::send`]-style calls with a caller's own types).
+/// serde's `Deserialize` for any item type (the client decodes the generated ones through its
+/// own parser; this is for reading a stored list of your own types with serde).
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct ListVisitor<T>(std::marker::PhantomData<T>);

@@ -55,8 +55,15 @@ pub type ListCheckoutSessionsParams = crate::ListCheckoutSessionParams;
 pub type ListCheckoutSessionsCreated = crate::ListCheckoutSessionCreated;
 /// Old name of
 /// [`ListCheckoutSessionCreatedRangeQuerySpecs`](crate::ListCheckoutSessionCreatedRangeQuerySpecs).
-#[deprecated(since = "0.3.0", note = "renamed to `ListCheckoutSessionCreatedRangeQuerySpecs`")]
-pub type ListCheckoutSessionsCreatedRangeQuerySpecs = crate::ListCheckoutSessionCreatedRangeQuerySpecs;
+#[deprecated(
+    since = "0.3.0",
+    note = "renamed to `ListCheckoutSessionCreatedRangeQuerySpecs`"
+)]
+pub type ListCheckoutSessionsCreatedRangeQuerySpecs =
+    crate::ListCheckoutSessionCreatedRangeQuerySpecs;
 /// Old name of [`ListCheckoutSessionCustomerDetails`](crate::ListCheckoutSessionCustomerDetails).
-#[deprecated(since = "0.3.0", note = "renamed to `ListCheckoutSessionCustomerDetails`")]
+#[deprecated(
+    since = "0.3.0",
+    note = "renamed to `ListCheckoutSessionCustomerDetails`"
+)]
 pub type ListCheckoutSessionsCustomerDetails = crate::ListCheckoutSessionCustomerDetails;

@@ -15,8 +15,8 @@ use stripe_checkout::{
     CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
     CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionParams,
     CreateCheckoutSessionPaymentMethodTypes, CustomerOrDeletedCustomer, Error, Expandable,
-    ExpireCheckoutSessionParams, Item, ListCheckoutSessionLineItemsParams,
-    ListCheckoutSessionCustomerDetails, ListCheckoutSessionParams, RetrieveCheckoutSessionParams,
+    ExpireCheckoutSessionParams, Item, ListCheckoutSessionCustomerDetails,
+    ListCheckoutSessionLineItemsParams, ListCheckoutSessionParams, RetrieveCheckoutSessionParams,
     Unsettable, API_VERSION,
 };
 use wiremock::matchers::{any, method, path, path_regex, query_param, query_param_is_missing};
@@ -1083,9 +1083,7 @@ async fn update_sends_shipping_details_line_items_options_and_unset_metadata() {
 
 #[tokio::test]
 async fn list_filters_by_created_range_status_and_customer_account() {
-    use stripe_checkout::{
-        ListCheckoutSessionCreated, ListCheckoutSessionCreatedRangeQuerySpecs,
-    };
+    use stripe_checkout::{ListCheckoutSessionCreated, ListCheckoutSessionCreatedRangeQuerySpecs};
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(ok(json!({

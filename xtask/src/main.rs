@@ -10,6 +10,7 @@ mod api_diff;
 mod bench;
 mod bench_build;
 mod bench_codegen;
+mod msrv;
 mod regen;
 mod subset;
 mod whole_spec;

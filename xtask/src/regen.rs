@@ -116,11 +116,7 @@ mod tests {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
             for bad in ["](/", "<a href"] {
-                assert!(
-                    !text.contains(bad),
-                    "{} has a `{bad}` link",
-                    path.display()
-                );
+                assert!(!text.contains(bad), "{} has a `{bad}` link", path.display());
             }
         }
     }

@@ -223,6 +223,14 @@ fn lib_rs(root: &Path) -> String {
             .strip_prefix("pub mod ")
             .or_else(|| trimmed.strip_prefix("mod "))
             .and_then(|rest| rest.strip_suffix(';'));
+        // Re-exports from a module left out below go too.
+        let reexported = trimmed
+            .strip_prefix("pub use ")
+            .and_then(|rest| rest.split_once("::"))
+            .map(|(name, _)| name);
+        if reexported.is_some_and(|name| VERSION_SPECIFIC.contains(&name)) {
+            continue;
+        }
         match module {
             // Hand-written shortcuts on the Checkout params of the shipped API version
             // (`ui_mode`, `return_url`, …); another spec version need not have those fields.

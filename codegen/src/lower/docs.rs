@@ -33,7 +33,7 @@ fn absolute_links(text: &str) -> String {
         let markdown = rest.find("](/");
         let html = rest.find("<a href=\"");
         match (markdown, html) {
-            (Some(at), h) if h.map_or(true, |h| at < h) => {
+            (Some(at), h) if h.is_none_or(|h| at < h) => {
                 out.push_str(&rest[..at + 2]);
                 rest = &rest[at + 2..];
                 let end = rest.find(')').unwrap_or(rest.len());
@@ -71,7 +71,10 @@ fn absolute_url(url: &str) -> String {
     if !url.starts_with('/') {
         return url.to_owned();
     }
-    let path = url.strip_prefix("/docs").filter(|p| p.starts_with('/')).unwrap_or(url);
+    let path = url
+        .strip_prefix("/docs")
+        .filter(|p| p.starts_with('/'))
+        .unwrap_or(url);
     format!("{DOCS_ORIGIN}{path}")
 }
 
@@ -124,9 +127,18 @@ mod tests {
 
     #[test]
     fn malformed_links_are_left_alone_without_panicking() {
-        for text in ["<a href=\"/x", "<a href=\"/x\">no end", "](/", "[a](/b", "<a href=\"\"></a>"] {
+        for text in [
+            "<a href=\"/x",
+            "<a href=\"/x\">no end",
+            "](/",
+            "[a](/b",
+            "<a href=\"\"></a>",
+        ] {
             let _ = clean_doc(Some(text));
         }
-        assert_eq!(clean_doc(Some("[a](/b")).unwrap(), "[a](https://docs.stripe.com/b");
+        assert_eq!(
+            clean_doc(Some("[a](/b")).unwrap(),
+            "[a](https://docs.stripe.com/b"
+        );
     }
 }
