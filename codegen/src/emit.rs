@@ -40,7 +40,7 @@ const CHUNK: usize = 48;
 
 /// Renders the IR as source files, in a fixed order.
 ///
-/// Modules are rendered in chunks of [`CHUNK`] types on all cores (most of the time goes to
+/// Modules are rendered in chunks of `CHUNK` types on all cores (most of the time goes to
 /// building syntax, parsing what is still quoted and printing with prettyplease). Each worker
 /// builds and prints one chunk at a time, so only that chunk's syntax tree is alive; a module's
 /// chunks are joined in order (prettyplease prints items one after another, so the joined text is
