@@ -101,7 +101,8 @@ pub use expandable::{Expandable, Identified};
 pub use generated::*;
 pub use method::Method;
 pub use pagination::{List, Paginator};
-pub use request::{MetaFuture, Request, RequestFuture, Response};
+pub use request::{MetaFuture, Request, RequestFuture};
+pub use response::Response;
 /// The HTTP client crate, for [`ClientBuilder::http_client`]: the version this crate uses.
 pub use reqwest;
 pub use unsettable::Unsettable;

@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::__private::JsonError;
 use crate::client::Client;
 use crate::method::Method;
-use crate::response::Success;
+use crate::response::{Response, Success};
 use crate::Error;
 
 /// The non-generic future every call runs: the retry loop, before decoding.
@@ -199,23 +199,6 @@ impl<T> IntoFuture for Request<T> {
             decode: self.decode,
         }
     }
-}
-
-/// A decoded value with what the response said about the call, from
-/// [`Request::send_with_meta`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Response<T> {
-    /// The decoded response body.
-    pub value: T,
-    /// Stripe's `Request-Id` response header: quote it to Stripe support.
-    pub request_id: Option<String>,
-    /// The `Idempotency-Key` sent (given or generated; always set for POST).
-    pub idempotency_key: Option<String>,
-    /// The HTTP status.
-    pub status: u16,
-    /// How many times the call was retried before this response.
-    pub retries: u32,
 }
 
 /// The future of an awaited [`Request`]: the decoded value.

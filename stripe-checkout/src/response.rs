@@ -9,7 +9,6 @@ use crate::error::{
     describe_body, looks_like_json, ApiError, ApiErrorObject, Body, DecodeError, TooLargeError,
 };
 use crate::method::Method;
-use crate::request::Response;
 use crate::retry::RetryHeaders;
 use crate::Error;
 
@@ -100,6 +99,23 @@ pub(crate) fn too_large(
 
 pub(crate) fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A decoded value with what the response said about the call, from
+/// [`Request::send_with_meta`](crate::Request::send_with_meta).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The decoded response body.
+    pub value: T,
+    /// Stripe's `Request-Id` response header: quote it to Stripe support.
+    pub request_id: Option<String>,
+    /// The `Idempotency-Key` sent (given or generated; always set for POST).
+    pub idempotency_key: Option<String>,
+    /// The HTTP status.
+    pub status: u16,
+    /// How many times the call was retried before this response.
+    pub retries: u32,
 }
 
 /// A 2xx response, not yet decoded.

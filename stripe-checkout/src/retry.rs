@@ -6,8 +6,6 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use crate::response::header_str;
-
 // Two retries, as stripe-python and stripe-node (maxNetworkRetries) recommend.
 pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
 // stripe-node's INITIAL_/MAX_NETWORK_RETRY_DELAY_SEC.
@@ -49,12 +47,13 @@ pub(crate) struct RetryHeaders {
 
 impl RetryHeaders {
     pub(crate) fn read(headers: &HeaderMap) -> RetryHeaders {
-        let should_retry = match header_str(headers, "stripe-should-retry") {
+        let header_str = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let should_retry = match header_str("stripe-should-retry") {
             Some("true") => Some(true),
             Some("false") => Some(false),
             _ => None,
         };
-        let retry_after = header_str(headers, "retry-after")
+        let retry_after = header_str("retry-after")
             .and_then(|v| v.trim().parse::<f64>().ok())
             .filter(|secs| secs.is_finite() && *secs >= 0.0)
             // Clamped before conversion so `from_secs_f64` cannot overflow; capped again later.
