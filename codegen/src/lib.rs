@@ -10,6 +10,7 @@
 pub mod dedup;
 pub mod diff;
 pub mod emit;
+pub mod emit_fake;
 pub mod error;
 pub mod ir;
 pub mod lower;

@@ -126,6 +126,8 @@ pub struct Schema {
     /// `null` is a valid value.
     #[serde(default)]
     pub nullable: bool,
+    /// The longest string allowed (`maxLength`); the fake's validator enforces it.
+    pub max_length: Option<u64>,
     /// Allowed values.
     #[serde(rename = "enum")]
     pub enumeration: Option<Vec<Value>>,

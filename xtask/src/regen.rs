@@ -9,6 +9,8 @@ use crate::{ensure_file_contents, project_root};
 pub const SPEC: &str = "spec/checkout_session.yaml";
 /// Where the generated files live.
 pub const OUT_DIR: &str = "stripe-checkout/src/generated";
+/// Where the fake's generated parameter tables and object skeletons live.
+pub const FAKE_OUT_DIR: &str = "stripe-checkout-fake/src/generated";
 
 pub fn run(check: bool) -> Result<(), String> {
     let root = project_root();
@@ -16,38 +18,13 @@ pub fn run(check: bool) -> Result<(), String> {
     let text =
         std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("reading {SPEC}: {e}"))?;
     let files = codegen::generate(&text).map_err(|e| format!("{SPEC}: {e}"))?;
+    let fake = codegen::emit_fake::generate_fake(&text).map_err(|e| format!("{SPEC}: {e}"))?;
     let elapsed = started.elapsed();
-    let out_dir = root.join(OUT_DIR);
 
     let mut drifted = Vec::new();
     let mut lines = 0;
-    for file in &files {
-        lines += file.contents.lines().count();
-        let path = out_dir.join(&file.name);
-        if check {
-            let current = std::fs::read_to_string(&path).unwrap_or_default();
-            if current != file.contents {
-                drifted.push(format!(
-                    "{OUT_DIR}/{}\n{}",
-                    file.name,
-                    short_diff(&current, &file.contents)
-                ));
-            }
-        } else if ensure_file_contents(&path, &file.contents)? {
-            println!("wrote {OUT_DIR}/{}", file.name);
-        }
-    }
-    // Files the generator no longer produces are drift too.
-    let expected: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    for stale in stale_files(&out_dir, &expected)? {
-        if check {
-            drifted.push(format!("{OUT_DIR}/{stale}: no longer generated"));
-        } else {
-            std::fs::remove_file(out_dir.join(&stale))
-                .map_err(|e| format!("removing {stale}: {e}"))?;
-            println!("removed {OUT_DIR}/{stale}");
-        }
-    }
+    write_or_check(OUT_DIR, &files, check, &mut drifted, &mut lines)?;
+    write_or_check(FAKE_OUT_DIR, &[fake], check, &mut drifted, &mut lines)?;
 
     if !drifted.is_empty() {
         return Err(format!(
@@ -57,10 +34,49 @@ pub fn run(check: bool) -> Result<(), String> {
     }
     println!(
         "{} files, {lines} lines generated from {SPEC} in {:.0} ms{}",
-        files.len(),
+        files.len() + 1,
         elapsed.as_secs_f64() * 1000.0,
         if check { "; up to date" } else { "" }
     );
+    Ok(())
+}
+
+/// Writes (or with `check`, compares) `files` under `dir`, removing files it no longer holds.
+fn write_or_check(
+    dir: &str,
+    files: &[codegen::GeneratedFile],
+    check: bool,
+    drifted: &mut Vec<String>,
+    lines: &mut usize,
+) -> Result<(), String> {
+    let out_dir = project_root().join(dir);
+    for file in files {
+        *lines += file.contents.lines().count();
+        let path = out_dir.join(&file.name);
+        if check {
+            let current = std::fs::read_to_string(&path).unwrap_or_default();
+            if current != file.contents {
+                drifted.push(format!(
+                    "{dir}/{}\n{}",
+                    file.name,
+                    short_diff(&current, &file.contents)
+                ));
+            }
+        } else if ensure_file_contents(&path, &file.contents)? {
+            println!("wrote {dir}/{}", file.name);
+        }
+    }
+    // Files the generator no longer produces are drift too.
+    let expected: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    for stale in stale_files(&out_dir, &expected)? {
+        if check {
+            drifted.push(format!("{dir}/{stale}: no longer generated"));
+        } else {
+            std::fs::remove_file(out_dir.join(&stale))
+                .map_err(|e| format!("removing {stale}: {e}"))?;
+            println!("removed {dir}/{stale}");
+        }
+    }
     Ok(())
 }
 

@@ -1,0 +1,80 @@
+//! Stripe-shaped errors: `{"error": {"type", "code", "param", "message", "doc_url"}}`.
+//!
+//! Shape and statuses: <https://docs.stripe.com/api/errors>; codes:
+//! <https://docs.stripe.com/error-codes>.
+
+use serde_json::{json, Map, Value};
+
+/// An error the fake answers with, as Stripe would.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// `type`: `invalid_request_error`, `idempotency_error`, `api_error`, …
+    pub kind: &'static str,
+    /// `code`, e.g. `parameter_unknown`.
+    pub code: Option<&'static str>,
+    /// `param`, as Stripe writes it (`line_items[0][price_data][currency]`).
+    pub param: Option<String>,
+    /// `message`.
+    pub message: String,
+}
+
+impl ApiError {
+    /// A 400 `invalid_request_error`.
+    pub fn invalid(code: Option<&'static str>, param: Option<String>, message: String) -> Self {
+        ApiError {
+            status: 400,
+            kind: "invalid_request_error",
+            code,
+            param,
+            message,
+        }
+    }
+
+    /// A 400 `invalid_request_error` on a parameter, without a code.
+    pub fn param(param: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::invalid(None, Some(param.into()), message.into())
+    }
+
+    /// 404 `resource_missing`: `No such <object>: '<id>'`.
+    pub fn missing(object: &str, id: &str, param: &str, status: u16) -> Self {
+        ApiError {
+            status,
+            kind: "invalid_request_error",
+            code: Some("resource_missing"),
+            param: Some(param.to_owned()),
+            message: format!("No such {object}: '{id}'"),
+        }
+    }
+
+    /// `Missing required param: <param>.` (`parameter_missing`).
+    pub fn missing_param(param: &str) -> Self {
+        ApiError::invalid(
+            Some("parameter_missing"),
+            Some(param.to_owned()),
+            format!("Missing required param: {param}."),
+        )
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> Value {
+        let mut error = Map::new();
+        if let Some(code) = self.code {
+            error.insert("code".into(), json!(code));
+            error.insert(
+                "doc_url".into(),
+                json!(format!(
+                    "https://stripe.com/docs/error-codes/{}",
+                    code.replace('_', "-")
+                )),
+            );
+        }
+        error.insert("message".into(), json!(self.message));
+        if let Some(param) = &self.param {
+            error.insert("param".into(), json!(param));
+        }
+        error.insert("type".into(), json!(self.kind));
+        json!({ "error": error })
+    }
+}

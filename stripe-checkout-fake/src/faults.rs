@@ -1,0 +1,114 @@
+//! Faults on demand: the next N matching API requests fail the way Stripe or the network can.
+//!
+//! Stripe's rate limits: <https://docs.stripe.com/rate-limits>; `Stripe-Should-Retry` and
+//! retries: <https://docs.stripe.com/error-low-level#idempotency>.
+
+use std::time::Duration;
+
+/// What a faulted request gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaultKind {
+    /// An error status (429, 500, 503, …) with Stripe's error body, and optionally
+    /// `Retry-After` (seconds) and `Stripe-Should-Retry`.
+    Status {
+        /// The status.
+        status: u16,
+        /// `Retry-After`, in seconds.
+        retry_after: Option<u64>,
+        /// `Stripe-Should-Retry`.
+        should_retry: Option<bool>,
+    },
+    /// The request is handled normally after this delay (idempotency keys are held while it
+    /// waits, so a concurrent retry with the same key gets 409).
+    Delay(Duration),
+    /// The connection is closed without a response.
+    DropConnection,
+}
+
+/// A fault for the next `times` requests that match its method and path prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub(crate) kind: FaultKind,
+    pub(crate) times: u32,
+    pub(crate) method: Option<String>,
+    pub(crate) path_prefix: Option<String>,
+}
+
+impl Fault {
+    fn new(kind: FaultKind) -> Self {
+        Fault {
+            kind,
+            times: 1,
+            method: None,
+            path_prefix: None,
+        }
+    }
+
+    /// 429 `rate_limit_error`, without `Retry-After` or `Stripe-Should-Retry` (add them with
+    /// [`retry_after`](Self::retry_after) and [`should_retry`](Self::should_retry)).
+    pub fn rate_limit() -> Self {
+        Fault::status(429)
+    }
+
+    /// This status with Stripe's error body (`api_error` for 5xx, `rate_limit_error` for 429).
+    pub fn status(status: u16) -> Self {
+        Fault::new(FaultKind::Status {
+            status,
+            retry_after: None,
+            should_retry: None,
+        })
+    }
+
+    /// Handles the request normally after `delay`.
+    pub fn delay(delay: Duration) -> Self {
+        Fault::new(FaultKind::Delay(delay))
+    }
+
+    /// Closes the connection without answering.
+    pub fn drop_connection() -> Self {
+        Fault::new(FaultKind::DropConnection)
+    }
+
+    /// Sends `Retry-After: <seconds>` (status faults only).
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        if let FaultKind::Status { retry_after, .. } = &mut self.kind {
+            *retry_after = Some(seconds);
+        }
+        self
+    }
+
+    /// Sends `Stripe-Should-Retry: true|false` (status faults only).
+    pub fn should_retry(mut self, retry: bool) -> Self {
+        if let FaultKind::Status { should_retry, .. } = &mut self.kind {
+            *should_retry = Some(retry);
+        }
+        self
+    }
+
+    /// For the next `n` matching requests (default 1).
+    pub fn times(mut self, n: u32) -> Self {
+        self.times = n;
+        self
+    }
+
+    /// Only requests with this method (`GET`, `POST`).
+    pub fn method(mut self, method: impl Into<String>) -> Self {
+        self.method = Some(method.into().to_ascii_uppercase());
+        self
+    }
+
+    /// Only requests whose path starts with this (`/v1/checkout/sessions`).
+    pub fn path_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.path_prefix = Some(prefix.into());
+        self
+    }
+
+    pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
+        self.times > 0
+            && self.method.as_deref().map_or(true, |m| m == method)
+            && self
+                .path_prefix
+                .as_deref()
+                .map_or(true, |p| path.starts_with(p))
+    }
+}
