@@ -1,0 +1,103 @@
+//! Bad input never hurts the fake: the form parser, the validator and the router take any
+//! input and answer with an error or a 4xx, never a panic or a hang.
+
+use proptest::prelude::*;
+use stripe_checkout_fake::{form, parse_and_validate, FakeStripe, TEST_KEY};
+
+const OPS: &[&str] = &[
+    "GetCheckoutSessions",
+    "PostCheckoutSessions",
+    "GetCheckoutSessionsSession",
+    "PostCheckoutSessionsSession",
+    "PostCheckoutSessionsSessionExpire",
+    "GetCheckoutSessionsSessionLineItems",
+];
+
+/// Text that looks like Stripe's form encoding often enough to get past the parser.
+fn formish() -> impl Strategy<Value = String> {
+    let key = prop::sample::select(vec![
+        "mode",
+        "line_items",
+        "metadata",
+        "expand",
+        "limit",
+        "created",
+        "ui_mode",
+        "expires_at",
+        "customer_details",
+        "price_data",
+        "quantity",
+        "0",
+        "",
+        "[",
+        "]",
+        "%5B",
+        "x",
+    ]);
+    let piece = prop_oneof![
+        key.prop_map(str::to_owned),
+        "[a-z0-9_\\[\\]%=&+]{0,12}",
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|parts| parts.join(""))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parser_and_validator_never_panic(text in formish()) {
+        let _ = form::parse(&text);
+        for op in OPS {
+            match parse_and_validate(op, &text) {
+                Ok(_) => {}
+                Err(e) => prop_assert!(e.status == 400 && !e.message.is_empty()),
+            }
+        }
+    }
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RT.get_or_init(|| tokio::runtime::Runtime::new().unwrap())
+}
+
+fn fake() -> &'static FakeStripe {
+    static FAKE: std::sync::OnceLock<FakeStripe> = std::sync::OnceLock::new();
+    FAKE.get_or_init(|| runtime().block_on(FakeStripe::start()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn router_answers_anything_with_a_4xx_or_2xx(
+        method in prop::sample::select(vec!["GET", "POST", "DELETE", "PUT"]),
+        path in prop_oneof![
+            Just("/v1/checkout/sessions".to_owned()),
+            "/v1/checkout/sessions/[a-zA-Z0-9_%]{0,10}(/expire|/line_items|/x)?",
+            "/(_fake|c/pay|v1)/[a-z0-9_%/]{0,20}",
+            "/[ -~]{0,20}".prop_map(|p| p.replace(['?', '#', ' '], "")),
+        ],
+        body in formish(),
+        auth in any::<bool>(),
+    ) {
+        let fake = fake();
+        let url = format!("{}{}", fake.base_url(), path);
+        let response = runtime().block_on(async {
+            let http = reqwest::Client::new();
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let mut req = http.request(method, &url).timeout(std::time::Duration::from_secs(10));
+            if auth {
+                req = req.bearer_auth(TEST_KEY);
+            }
+            req.body(body.clone()).send().await
+        });
+        // reqwest may refuse a URL it cannot parse; the fake must answer every request it gets.
+        if let Ok(response) = response {
+            let status = response.status().as_u16();
+            prop_assert!(status < 500, "{method} {path} {body:?} -> {status}");
+            prop_assert!(response.headers().contains_key("request-id"));
+        }
+    }
+}
