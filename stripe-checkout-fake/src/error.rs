@@ -20,6 +20,21 @@ pub struct ApiError {
     pub message: String,
 }
 
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}", self.message, self.kind)?;
+        if let Some(code) = self.code {
+            write!(f, ", {code}")?;
+        }
+        if let Some(param) = &self.param {
+            write!(f, ", param {param}")?;
+        }
+        write!(f, ", status {})", self.status)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
 impl ApiError {
     /// A 400 `invalid_request_error`.
     pub fn invalid(code: Option<&'static str>, param: Option<String>, message: String) -> Self {

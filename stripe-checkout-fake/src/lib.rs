@@ -1,11 +1,12 @@
 //! A stateful, spec-validating fake of Stripe's Checkout Session API, for testing a Checkout
 //! integration end to end without the network.
 //!
-//! ```no_run
+//! ```
 //! use stripe_checkout::{CheckoutSessionMode, CreateCheckoutSessionLineItems, CreateCheckoutSessionParams};
 //! use stripe_checkout_fake::{Completion, FakeStripe, Price};
 //!
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let fake = FakeStripe::start().await; // 127.0.0.1, an ephemeral port; stops when dropped
 //! fake.register_price(Price::one_time("price_tshirt", 2000, "usd"));
 //! let client = fake.client(); // a real stripe_checkout::Client pointed at the fake

@@ -1,4 +1,5 @@
-//! `stripe-checkout-fake [--port N]`: serves the fake on 127.0.0.1 until stopped (Ctrl-C).
+//! `stripe-checkout-fake [--port N]`: serves the fake on 127.0.0.1 until the process is stopped
+//! (Ctrl-C).
 //! Point any Stripe SDK at the printed URL with an `sk_test_…` key; the `/_fake/` control
 //! endpoints are listed in the crate docs.
 
@@ -31,7 +32,8 @@ async fn main() -> ExitCode {
         }
     };
     println!("stripe-checkout-fake listening on {}", fake.base_url());
-    let _ = tokio::signal::ctrl_c().await;
+    // Serves until the process is killed; the fake holds nothing that needs flushing.
+    std::future::pending::<()>().await;
     drop(fake);
     ExitCode::SUCCESS
 }
