@@ -1092,3 +1092,90 @@ async fn control_endpoints_drive_the_fake_over_http() {
         .unwrap();
     assert!(clock["now"].as_i64().unwrap() > s.created + 90000 - 5);
 }
+
+#[tokio::test]
+async fn prose_rules_limits_and_line_item_pages() {
+    let fake = FakeStripe::start().await;
+    let client = fake.client();
+    let rule = |e: Error| {
+        let api = e.api_error().cloned().unwrap();
+        (api.status, api.error.param.unwrap_or_default())
+    };
+    // At most 100 line items in payment mode.
+    let too_many = hosted((0..101).map(|_| inline_item(1, 1)).collect());
+    let e = client
+        .checkout_sessions()
+        .create(&too_many)
+        .await
+        .unwrap_err();
+    assert_eq!(rule(e), (400, "line_items".into()));
+    // One currency.
+    let mut eur = inline_item(1, 1);
+    eur.price_data.as_mut().unwrap().currency = "eur".into();
+    let e = client
+        .checkout_sessions()
+        .create(&hosted(vec![inline_item(1, 1), eur]))
+        .await
+        .unwrap_err();
+    assert_eq!(rule(e), (400, "line_items[1]".into()));
+    // expires_at at most 24 h ahead, at least 30 min.
+    let mut late = hosted(vec![inline_item(1, 1)]);
+    late.expires_at = Some(fake.now() + 25 * 3600);
+    assert_eq!(
+        rule(client.checkout_sessions().create(&late).await.unwrap_err()),
+        (400, "expires_at".into())
+    );
+    late.expires_at = Some(fake.now() + 3600);
+    let s = client.checkout_sessions().create(&late).await.unwrap();
+    assert_eq!(s.expires_at, late.expires_at.unwrap());
+    fake.advance_clock(Duration::from_secs(3600));
+    assert_eq!(fake.session(&s.id).unwrap()["status"], "expired");
+
+    // Line items page like any list.
+    let s = client
+        .checkout_sessions()
+        .create(&hosted((1..=25).map(|i| inline_item(i, 1)).collect()))
+        .await
+        .unwrap();
+    let all = client
+        .checkout_sessions()
+        .list_line_items_auto_paging(
+            &s.id,
+            &ListCheckoutSessionLineItemsParams {
+                limit: Some(10),
+                ..Default::default()
+            },
+        )
+        .collect_vec(100)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|i| i.amount_total).collect::<Vec<_>>(),
+        (1..=25).collect::<Vec<_>>()
+    );
+    let expanded = client
+        .checkout_sessions()
+        .retrieve(
+            &s.id,
+            &RetrieveCheckoutSessionParams {
+                expand: Some(vec!["line_items".into()]),
+            },
+        )
+        .await
+        .unwrap();
+    let page = expanded.line_items.unwrap();
+    assert_eq!(page.data.len(), 10);
+    assert!(page.has_more);
+    // Expanding something that cannot be expanded.
+    let e = client
+        .checkout_sessions()
+        .retrieve(
+            &s.id,
+            &RetrieveCheckoutSessionParams {
+                expand: Some(vec!["nope".into()]),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(rule(e), (400, "expand[0]".into()));
+}
