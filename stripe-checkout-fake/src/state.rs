@@ -326,6 +326,7 @@ impl State {
         let mode = str_param(p, "mode").unwrap_or("payment").to_owned();
         let ui_mode = str_param(p, "ui_mode").unwrap_or("hosted_page").to_owned();
         check_ui_mode_urls(p, &ui_mode)?;
+        check_metadata(p)?;
 
         let raw_items: &[Value] = match p.get("line_items") {
             Some(Value::Array(items)) => items,
@@ -641,6 +642,7 @@ impl State {
         p: &Map<String, Value>,
     ) -> Result<Value, ApiError> {
         let expand = expand_list(p)?;
+        check_metadata(p)?;
         if p.contains_key("line_items") {
             return Err(ApiError::param(
                 "line_items",
@@ -959,6 +961,28 @@ impl State {
 fn expire_session(session: &mut Session) {
     session.object.insert("status".into(), json!("expired"));
     session.object.insert("url".into(), Value::Null);
+}
+
+/// Stripe's metadata limits: 50 keys, keys up to 40 characters, values up to 500.
+/// <https://docs.stripe.com/api/metadata>
+fn check_metadata(p: &Map<String, Value>) -> Result<(), ApiError> {
+    let Some(Value::Object(metadata)) = p.get("metadata") else {
+        return Ok(());
+    };
+    let too_long = metadata.iter().find(|(k, v)| {
+        k.chars().count() > 40 || v.as_str().is_some_and(|v| v.chars().count() > 500)
+    });
+    if metadata.len() > 50 || too_long.is_some() {
+        let param = match too_long {
+            Some((key, _)) => format!("metadata[{key}]"),
+            None => "metadata".to_owned(),
+        };
+        return Err(ApiError::param(
+            param,
+            "Invalid metadata: You can specify up to 50 keys, with key names up to 40 characters long and values up to 500 characters long.",
+        ));
+    }
+    Ok(())
 }
 
 fn str_param<'a>(p: &'a Map<String, Value>, key: &str) -> Option<&'a str> {

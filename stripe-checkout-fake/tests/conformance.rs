@@ -198,6 +198,8 @@ async fn embedded_sessions_get_a_client_secret_and_need_return_url() {
 async fn validation_errors_are_stripe_shaped() {
     let fake = FakeStripe::start().await;
     let key = Some(stripe_checkout_fake::TEST_KEY);
+    let long_key_param = format!("metadata[{}]", "k".repeat(41));
+    let long_key_body = format!("mode=setup&{long_key_param}=v");
     let cases: &[(&str, &str, Option<&str>)] = &[
         ("mode=payment&bogus=1", "bogus", Some("parameter_unknown")),
         ("mode=payment&line_items[0][price_data][unit_amount]=5&line_items[0][quantity]=1", "line_items[0][price_data][currency]", Some("parameter_missing")),
@@ -212,6 +214,7 @@ async fn validation_errors_are_stripe_shaped() {
         ("mode=payment&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=5&line_items[0][price_data][product_data][name]=x&line_items[0][price_data][recurring][interval]=month&line_items[0][quantity]=1", "line_items[0]", None),
         ("mode=setup&expires_at=1", "expires_at", None),
         ("mode=setup&return_url=https://x.test", "return_url", None),
+        (&long_key_body, &long_key_param, None),
     ];
     for (body, param, code) in cases {
         let response = raw(&fake, "POST", "/v1/checkout/sessions", body, key).await;

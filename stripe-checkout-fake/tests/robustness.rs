@@ -101,3 +101,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn oversized_and_deep_bodies_are_refused() {
+    let fake = fake();
+    runtime().block_on(async {
+        let http = reqwest::Client::new();
+        let url = format!("{}/v1/checkout/sessions", fake.base_url());
+        let big = "a".repeat(2 << 20);
+        let response = http.post(&url).bearer_auth(TEST_KEY).body(big).send().await;
+        // Either the 413 arrives or the fake closes the connection mid-upload; never a hang.
+        if let Ok(response) = response {
+            assert_eq!(response.status(), 413);
+            assert!(response.headers().contains_key("request-id"));
+        }
+        let deep = format!("metadata{}=1", "[a]".repeat(40));
+        let response = http
+            .post(&url)
+            .bearer_auth(TEST_KEY)
+            .body(deep)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+        let many = (0..5000)
+            .map(|i| format!("metadata[k{i}]=v"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let response = http
+            .post(&url)
+            .bearer_auth(TEST_KEY)
+            .body(many)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+    });
+}
