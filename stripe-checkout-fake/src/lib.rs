@@ -37,6 +37,7 @@
 //! | `line_items` required in `payment` and `subscription` mode; at most 100 in `payment` mode, 20 recurring + 20 one-time in `subscription` mode | <https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items> |
 //! | Recurring prices need `subscription` mode, which needs at least one | <https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-mode> |
 //! | `expires_at` 30 minutes to 24 hours ahead, default 24 hours | <https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-expires_at> |
+//! | `metadata`: at most 50 keys, keys ≤ 40 characters, values ≤ 500; `""` unsets a key (update) or all of it | <https://docs.stripe.com/api/metadata> |
 //! | `expire` only while `open` | <https://docs.stripe.com/api/checkout/sessions/expire> |
 //! | Lists: newest first, `limit` 1–100 (default 10), `starting_after`/`ending_before`, `has_more`; filters `created`, `status`, `customer`, `customer_details[email]`, `payment_intent`, `subscription`, `payment_link` | <https://docs.stripe.com/api/pagination>, <https://docs.stripe.com/api/checkout/sessions/list> |
 //! | `expand[]=line_items` (`data.line_items` on lists) | <https://docs.stripe.com/api/expanding_objects> |

@@ -429,7 +429,7 @@ async fn api(
         let slot = (account.clone(), key.clone());
         let live = control.idempotency.get(&slot).filter(|entry| match entry {
             Idempotent::InFlight { since, .. } | Idempotent::Done { since, .. } => {
-                now - since < DAY
+                now.saturating_sub(*since) < DAY
             }
         });
         match live {

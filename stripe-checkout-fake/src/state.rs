@@ -179,7 +179,7 @@ impl State {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
-        real + self.clock_offset
+        real.saturating_add(self.clock_offset)
     }
 
     fn next_u64(&mut self) -> u64 {
@@ -393,20 +393,20 @@ impl State {
             }
         }
         let expires_at = match p.get("expires_at").and_then(Value::as_i64) {
-            Some(at) if at < now + MIN_EXPIRY => {
+            Some(at) if at < now.saturating_add(MIN_EXPIRY) => {
                 return Err(ApiError::param(
                     "expires_at",
                     "The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.",
                 ))
             }
-            Some(at) if at > now + DAY => {
+            Some(at) if at > now.saturating_add(DAY) => {
                 return Err(ApiError::param(
                     "expires_at",
                     "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.",
                 ))
             }
             Some(at) => at,
-            None => now + DAY,
+            None => now.saturating_add(DAY),
         };
 
         let id = self.id("cs_test_a1");
@@ -426,10 +426,11 @@ impl State {
                 s.insert(key.clone(), value.clone());
             }
         }
-        let subtotal: i64 = items
+        let subtotal = items
             .iter()
             .filter_map(|it| it["amount_subtotal"].as_i64())
-            .sum();
+            .try_fold(0i64, i64::checked_add)
+            .ok_or_else(|| ApiError::param("line_items", "The total amount is too large."))?;
         let priced = mode != "setup";
         s.insert("id".into(), json!(id));
         s.insert("object".into(), json!("checkout.session"));

@@ -138,3 +138,28 @@ fn oversized_and_deep_bodies_are_refused() {
         assert_eq!(response.status(), 400);
     });
 }
+
+#[test]
+fn extreme_numbers_are_errors_not_panics() {
+    runtime().block_on(async {
+        let fake = FakeStripe::start().await;
+        let http = reqwest::Client::new();
+        let url = format!("{}/v1/checkout/sessions", fake.base_url());
+        let item = |i: usize| {
+            format!("line_items[{i}][price_data][currency]=usd&line_items[{i}][price_data][unit_amount]={}&line_items[{i}][price_data][product]=prod_1&line_items[{i}][quantity]=1", i64::MAX)
+        };
+        let body = format!("mode=payment&{}&{}", item(0), item(1));
+        let response = http.post(&url).bearer_auth(TEST_KEY).body(body).send().await.unwrap();
+        assert_eq!(response.status(), 400);
+        let advance = http
+            .post(format!("{}/_fake/clock/advance", fake.base_url()))
+            .body(format!("seconds={}", i64::MAX))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(advance.status(), 200);
+        let body = format!("mode=payment&{}", item(0).replace(&i64::MAX.to_string(), "5"));
+        let response = http.post(&url).bearer_auth(TEST_KEY).body(body).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+    });
+}
