@@ -20,6 +20,7 @@ use stripe_checkout::{
     CreateCheckoutSessionParams, List,
 };
 
+mod fake;
 mod loopback;
 
 const LINE_ITEMS: usize = 10;
@@ -37,13 +38,15 @@ fn main() -> ExitCode {
         // Only the loopback rows: they are the slowest to settle, so they get run on their own.
         ["loopback"] => run_loopback(false),
         ["--quick", "loopback"] | ["loopback", "--quick"] => run_loopback(true),
+        ["fake"] => run_fake(false),
+        ["--quick", "fake"] | ["fake", "--quick"] => run_fake(true),
         ["mem", kind, fixture] => mem_child(kind, fixture),
         // For profilers: decode one fixture in a loop for a few seconds.
         ["spin-decode", fixture] => spin_decode(fixture, false),
         ["spin-decode-list", fixture] => spin_decode(fixture, true),
         ["spin-loopback", which] => loopback::spin(which),
         _ => Err(
-            "usage: bench [--quick] [loopback] | bench mem <kind> <fixture>".to_owned(),
+            "usage: bench [--quick] [loopback|fake] | bench mem <kind> <fixture>".to_owned(),
         ),
     };
     match result {
@@ -590,6 +593,16 @@ fn run(quick: bool) -> Result<(), String> {
     mem_rows(&mut rows)?;
     eprintln!("loopback…");
     loopback::rows(quick, &mut rows)?;
+    eprintln!("stripe-checkout-fake…");
+    fake::rows(quick, &mut rows)?;
+    print_table(&rows);
+    Ok(())
+}
+
+/// Only the `stripe-checkout-fake` rows.
+fn run_fake(quick: bool) -> Result<(), String> {
+    let mut rows = Vec::new();
+    fake::rows(quick, &mut rows)?;
     print_table(&rows);
     Ok(())
 }

@@ -1,0 +1,138 @@
+//! `stripe-checkout-fake` rows: creates per second through the crate's client against the fake
+//! on loopback (goal ≥ 5,000/s on 2 cores), start-up time (goal < 20 ms) and memory per held
+//! session. `bench [--quick] fake` runs only these.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use stripe_checkout::{
+    CheckoutSessionMode, Client, CreateCheckoutSessionLineItems,
+    CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataProductData,
+    CreateCheckoutSessionParams,
+};
+use stripe_checkout_fake::FakeStripe;
+
+use crate::{median, Row};
+
+const TASKS: usize = 32;
+
+fn params() -> CreateCheckoutSessionParams {
+    let mut params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
+        crate::SUCCESS_URL,
+    );
+    params.cancel_url = Some(crate::CANCEL_URL.into());
+    let mut price_data = CreateCheckoutSessionLineItemsPriceData::new("usd");
+    price_data.unit_amount = Some(2000);
+    price_data.product_data = Some(CreateCheckoutSessionLineItemsPriceDataProductData::new("T-shirt"));
+    params.line_items = Some(vec![CreateCheckoutSessionLineItems {
+        price_data: Some(price_data),
+        quantity: Some(2),
+        ..Default::default()
+    }]);
+    params
+}
+
+/// `n` creates from `tasks` tasks; returns creates per second.
+async fn creates(client: &Client, n: usize, tasks: usize) -> Result<f64, String> {
+    let params = Arc::new(params());
+    let started = Instant::now();
+    let mut handles = Vec::new();
+    for t in 0..tasks {
+        let client = client.clone();
+        let params = Arc::clone(&params);
+        let count = n / tasks + usize::from(t < n % tasks);
+        handles.push(tokio::spawn(async move {
+            for _ in 0..count {
+                client
+                    .checkout_sessions()
+                    .create(&params)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok::<(), String>(())
+        }));
+    }
+    for handle in handles {
+        handle.await.map_err(|e| e.to_string())??;
+    }
+    Ok(n as f64 / started.elapsed().as_secs_f64())
+}
+
+fn rss_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    Some(pages * u64::try_from(page).ok()?)
+}
+
+pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        // Memory first, on a fresh heap: RSS growth while `held` sessions are held.
+        let held = if quick { 2_000 } else { 10_000 };
+        let fake = FakeStripe::start_on(0).await.map_err(|e| e.to_string())?;
+        let client = fake.client();
+        creates(&client, 200, TASKS).await?;
+        let before = rss_bytes().ok_or("no /proc/self/statm")?;
+        creates(&client, held, TASKS).await?;
+        let after = rss_bytes().ok_or("no /proc/self/statm")?;
+        let per_session = after.saturating_sub(before) as f64 / held as f64;
+        rows.push(Row {
+            what: format!("stripe-checkout-fake: memory per held session ({held} held, 1 line item)"),
+            ours: format!("{:.1} KiB", per_session / 1024.0),
+            peers: "-".to_owned(),
+            verdicts: vec![("-".to_owned(), None)],
+        });
+
+        // Creates per second through the client, 32 tasks and sequential.
+        let n = if quick { 2_000 } else { 10_000 };
+        let fake = FakeStripe::start_on(0).await.map_err(|e| e.to_string())?;
+        let client = fake.client();
+        creates(&client, n / 4, TASKS).await?;
+        let mut rates = Vec::new();
+        for _ in 0..3 {
+            rates.push(creates(&client, n, TASKS).await?);
+        }
+        let rate = median(&mut rates);
+        let sequential = creates(&client, n / 4, 1).await?;
+        rows.push(Row {
+            what: "stripe-checkout-fake: creates through the client, 32 tasks (sequential)".to_owned(),
+            ours: format!("{rate:.0} creates/s ({sequential:.0}/s)"),
+            peers: "-".to_owned(),
+            verdicts: vec![(format!("{rate:.0}/s (≥ 5000/s)"), Some(rate >= 5000.0))],
+        });
+        drop(fake);
+
+        // Start-up: `start_on(0)` until it returns, and until a first list call is answered.
+        let mut starts = Vec::new();
+        let mut firsts = Vec::new();
+        for _ in 0..if quick { 10 } else { 30 } {
+            let started = Instant::now();
+            let fake = FakeStripe::start_on(0).await.map_err(|e| e.to_string())?;
+            starts.push(started.elapsed().as_secs_f64() * 1e3);
+            fake.client()
+                .checkout_sessions()
+                .list(&Default::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            firsts.push(started.elapsed().as_secs_f64() * 1e3);
+            drop(fake);
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let start = median(&mut starts);
+        let first = median(&mut firsts);
+        rows.push(Row {
+            what: "stripe-checkout-fake: start-up (until serving; until a first list call is answered)".to_owned(),
+            ours: format!("{start:.2} ms; {first:.2} ms"),
+            peers: "-".to_owned(),
+            verdicts: vec![(format!("{first:.2} ms (< 20 ms)"), Some(first < 20.0))],
+        });
+        Ok(())
+    })
+}
