@@ -105,10 +105,10 @@ impl Fault {
 
     pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
         self.times > 0
-            && self.method.as_deref().map_or(true, |m| m == method)
+            && self.method.as_deref().is_none_or(|m| m == method)
             && self
                 .path_prefix
                 .as_deref()
-                .map_or(true, |p| path.starts_with(p))
+                .is_none_or(|p| path.starts_with(p))
     }
 }

@@ -1111,10 +1111,10 @@ fn matches_filters(s: &Session, p: &Map<String, Value>) -> bool {
         Some(Value::Number(n)) => n.as_i64() == Some(created),
         Some(Value::Object(range)) => {
             let bound = |k: &str| range.get(k).and_then(Value::as_i64);
-            bound("gt").map_or(true, |b| created > b)
-                && bound("gte").map_or(true, |b| created >= b)
-                && bound("lt").map_or(true, |b| created < b)
-                && bound("lte").map_or(true, |b| created <= b)
+            bound("gt").is_none_or(|b| created > b)
+                && bound("gte").is_none_or(|b| created >= b)
+                && bound("lt").is_none_or(|b| created < b)
+                && bound("lte").is_none_or(|b| created <= b)
         }
         _ => true,
     }

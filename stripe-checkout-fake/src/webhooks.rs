@@ -52,9 +52,9 @@ impl WebhookEndpoint {
     }
 
     fn wants(&self, event_type: &str) -> bool {
-        self.events.as_ref().map_or(true, |types| {
-            types.iter().any(|t| t == "*" || t == event_type)
-        })
+        self.events
+            .as_ref()
+            .is_none_or(|types| types.iter().any(|t| t == "*" || t == event_type))
     }
 }
 

@@ -8,7 +8,7 @@ use stripe_checkout::{
     CheckoutSessionMode, CheckoutSessionPaymentStatus, CheckoutSessionStatus, Client,
     CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
     CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionParams, Error,
-    ListCheckoutSessionLineItemsParams, ListCheckoutSessionsParams, RetrieveCheckoutSessionParams,
+    ListCheckoutSessionLineItemsParams, ListCheckoutSessionParams, RetrieveCheckoutSessionParams,
     UpdateCheckoutSessionParams, Webhook,
 };
 use stripe_checkout_fake::{Completion, FakeStripe, Fault, Price, WebhookEndpoint, WebhookOptions};
@@ -404,7 +404,7 @@ async fn lists_paginate_both_ways_filter_and_isolate_accounts() {
         );
     }
     ids.reverse(); // newest first
-    let mut params = ListCheckoutSessionsParams {
+    let mut params = ListCheckoutSessionParams {
         limit: Some(3),
         ..Default::default()
     };
@@ -428,7 +428,7 @@ async fn lists_paginate_both_ways_filter_and_isolate_accounts() {
     assert!(before.has_more);
     let all = client
         .checkout_sessions()
-        .list_auto_paging(&ListCheckoutSessionsParams {
+        .list_auto_paging(&ListCheckoutSessionParams {
             limit: Some(2),
             ..Default::default()
         })
@@ -442,7 +442,7 @@ async fn lists_paginate_both_ways_filter_and_isolate_accounts() {
         .unwrap();
     let complete = client
         .checkout_sessions()
-        .list(&ListCheckoutSessionsParams {
+        .list(&ListCheckoutSessionParams {
             status: Some(CheckoutSessionStatus::Complete),
             ..Default::default()
         })
@@ -458,7 +458,7 @@ async fn lists_paginate_both_ways_filter_and_isolate_accounts() {
         .to_owned();
     let by_pi = client
         .checkout_sessions()
-        .list(&ListCheckoutSessionsParams {
+        .list(&ListCheckoutSessionParams {
             payment_intent: Some(pi),
             ..Default::default()
         })
