@@ -496,7 +496,7 @@ async fn api(
         _ => state.list_line_items(&account, &id, &params),
     });
     let (status, body) = match result {
-        Ok(value) => (200, Bytes::from(value.to_string())),
+        Ok(json) => (200, Bytes::from(json)),
         Err(e) => (e.status, Bytes::from(e.body().to_string())),
     };
     if let Some(key) = &idem_key {

@@ -43,15 +43,96 @@ pub struct RequestContext {
     pub idempotency_key: Option<String>,
 }
 
-/// One session and what the fake keeps beside it.
+/// One session and what the fake keeps beside it. The object is kept as compact JSON (a
+/// held session costs its JSON, not a tree of maps), with the fields lists filter on beside it.
 #[derive(Debug, Clone)]
 pub(crate) struct Session {
-    pub object: Map<String, Value>,
+    json: Box<str>,
+    index: Index,
     pub account: Option<String>,
     pub seq: u64,
-    pub line_items: Vec<Value>,
+    /// Each line item as compact JSON, in order.
+    line_items: Vec<Box<str>>,
+    line_item_ids: Vec<Box<str>>,
     /// Completed with a delayed payment method, waiting for its outcome.
     pub awaiting_async: bool,
+}
+
+/// The fields of a session that lists filter and page on.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    id: String,
+    status: String,
+    created: i64,
+    expires_at: i64,
+    email: Option<String>,
+    /// `customer`, `payment_intent`, `subscription`, `payment_link`, `customer_account`.
+    ids: [Option<String>; 5],
+}
+
+const FILTERED_IDS: [&str; 5] = [
+    "customer",
+    "payment_intent",
+    "subscription",
+    "payment_link",
+    "customer_account",
+];
+
+impl Index {
+    fn of(o: &Map<String, Value>) -> Index {
+        let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_owned);
+        Index {
+            id: text("id").unwrap_or_default(),
+            status: text("status").unwrap_or_default(),
+            created: o.get("created").and_then(Value::as_i64).unwrap_or(0),
+            expires_at: o.get("expires_at").and_then(Value::as_i64).unwrap_or(0),
+            email: o
+                .get("customer_details")
+                .and_then(|d| d.get("email"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            ids: FILTERED_IDS.map(text),
+        }
+    }
+}
+
+impl Session {
+    fn new(
+        object: Map<String, Value>,
+        account: Option<String>,
+        seq: u64,
+        items: Vec<Value>,
+    ) -> Session {
+        let line_item_ids = items
+            .iter()
+            .map(|it| it["id"].as_str().unwrap_or_default().into())
+            .collect();
+        let mut session = Session {
+            json: "{}".into(),
+            index: Index::default(),
+            account,
+            seq,
+            line_items: items.iter().map(|it| it.to_string().into()).collect(),
+            line_item_ids,
+            awaiting_async: false,
+        };
+        session.store(object);
+        session
+    }
+
+    /// The object, parsed (it was written by [`Session::store`], so it parses).
+    fn object(&self) -> Map<String, Value> {
+        serde_json::from_str(&self.json).unwrap_or_default()
+    }
+
+    fn value(&self) -> Value {
+        Value::Object(self.object())
+    }
+
+    fn store(&mut self, object: Map<String, Value>) {
+        self.index = Index::of(&object);
+        self.json = Value::Object(object).to_string().into();
+    }
 }
 
 /// How a test completes a session.
@@ -281,7 +362,7 @@ impl State {
             "object": "event",
             "api_version": params::API_VERSION,
             "created": self.now(),
-            "data": { "object": Value::Object(session.object.clone()) },
+            "data": { "object": session.value() },
             "livemode": false,
             "pending_webhooks": 0,
             "request": {
@@ -321,7 +402,7 @@ impl State {
         account: &Option<String>,
         p: &Map<String, Value>,
         base_url: &str,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<String, ApiError> {
         let now = self.now();
         let mode = str_param(p, "mode").unwrap_or("payment").to_owned();
         let ui_mode = str_param(p, "ui_mode").unwrap_or("hosted_page").to_owned();
@@ -498,13 +579,7 @@ impl State {
             }
         }
         self.seq += 1;
-        let session = Session {
-            object: s,
-            account: account.clone(),
-            seq: self.seq,
-            line_items: items,
-            awaiting_async: false,
-        };
+        let session = Session::new(s, account.clone(), self.seq, items);
         let out = render(&session, expand_list(p)?)?;
         self.sessions.insert(id, session);
         Ok(out)
@@ -631,7 +706,7 @@ impl State {
         account: &Option<String>,
         id: &str,
         p: &Map<String, Value>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<String, ApiError> {
         render(self.session(account, id)?, expand_list(p)?)
     }
 
@@ -641,7 +716,7 @@ impl State {
         account: &Option<String>,
         id: &str,
         p: &Map<String, Value>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<String, ApiError> {
         let expand = expand_list(p)?;
         check_metadata(p)?;
         if p.contains_key("line_items") {
@@ -651,12 +726,13 @@ impl State {
             ));
         }
         let session = self.session_mut(account, id)?;
+        let mut o = session.object();
         match p.get("metadata") {
             Some(Value::String(_)) => {
-                session.object.insert("metadata".into(), json!({}));
+                o.insert("metadata".into(), json!({}));
             }
             Some(Value::Object(changes)) => {
-                let mut metadata = match session.object.get("metadata") {
+                let mut metadata = match o.get("metadata") {
                     Some(Value::Object(m)) => m.clone(),
                     _ => Map::new(),
                 };
@@ -667,9 +743,7 @@ impl State {
                         metadata.insert(key.clone(), value.clone());
                     }
                 }
-                session
-                    .object
-                    .insert("metadata".into(), Value::Object(metadata));
+                o.insert("metadata".into(), Value::Object(metadata));
             }
             _ => {}
         }
@@ -680,9 +754,10 @@ impl State {
                 } else {
                     value.clone()
                 };
-                session.object.insert(key.into(), value);
+                o.insert(key.into(), value);
             }
         }
+        session.store(o);
         render(session, expand)
     }
 
@@ -693,13 +768,10 @@ impl State {
         id: &str,
         p: &Map<String, Value>,
         ctx: &RequestContext,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<String, ApiError> {
         let expand = expand_list(p)?;
         let session = self.session_mut(account, id)?;
-        let status = session.object["status"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let status = session.index.status.clone();
         if status != "open" {
             return Err(ApiError::invalid(
                 None,
@@ -718,7 +790,7 @@ impl State {
         &self,
         account: &Option<String>,
         p: &Map<String, Value>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<String, ApiError> {
         let expand = expand_list(p)?;
         let expand_items = expand.iter().any(|e| e == "data.line_items");
         for e in &expand {
@@ -736,27 +808,20 @@ impl State {
             .collect();
         all.sort_by_key(|s| std::cmp::Reverse(s.seq));
         let filtered: Vec<&Session> = all.into_iter().filter(|s| matches_filters(s, p)).collect();
-        let ids: Vec<&str> = filtered
-            .iter()
-            .map(|s| s.object["id"].as_str().unwrap_or_default())
-            .collect();
+        let ids: Vec<&str> = filtered.iter().map(|s| s.index.id.as_str()).collect();
         let (start, end, has_more) = self.page(&ids, p, |id| {
             self.sessions.get(id).is_some_and(|s| &s.account == account)
         })?;
-        let mut data = Vec::new();
+        let mut data = Vec::with_capacity(end - start);
         for s in &filtered[start..end] {
-            data.push(render(
-                s,
-                if expand_items {
-                    vec!["line_items".into()]
-                } else {
-                    vec![]
-                },
-            )?);
+            let expand = if expand_items {
+                vec!["line_items".into()]
+            } else {
+                vec![]
+            };
+            data.push(render(s, expand)?);
         }
-        Ok(
-            json!({ "object": "list", "data": data, "has_more": has_more, "url": "/v1/checkout/sessions" }),
-        )
+        Ok(list_json(&data, has_more, "/v1/checkout/sessions"))
     }
 
     /// Which slice of `ids` (in list order) a page is, from `limit`, `starting_after` and
@@ -807,20 +872,15 @@ impl State {
         account: &Option<String>,
         id: &str,
         p: &Map<String, Value>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<String, ApiError> {
         let session = self.session(account, id)?;
-        let ids: Vec<&str> = session
-            .line_items
-            .iter()
-            .map(|it| it["id"].as_str().unwrap_or_default())
-            .collect();
+        let ids: Vec<&str> = session.line_item_ids.iter().map(|i| &**i).collect();
         let (start, end, has_more) = self.page(&ids, p, |x| ids.contains(&x))?;
-        Ok(json!({
-            "object": "list",
-            "data": &session.line_items[start..end],
-            "has_more": has_more,
-            "url": format!("/v1/checkout/sessions/{id}/line_items"),
-        }))
+        Ok(list_json(
+            &session.line_items[start..end],
+            has_more,
+            &format!("/v1/checkout/sessions/{id}/line_items"),
+        ))
     }
 
     /// Completes an open session as the customer paying would.
@@ -834,10 +894,7 @@ impl State {
             .sessions
             .get_mut(id)
             .ok_or_else(|| ApiError::missing("checkout.session", id, "session", 404))?;
-        let status = session.object["status"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let status = session.index.status.clone();
         if status != "open" {
             return Err(ApiError::invalid(
                 None,
@@ -845,7 +902,8 @@ impl State {
                 format!("Only Checkout Sessions with a status in [\"open\"] can be completed. This Checkout Session has a status of \"{status}\"."),
             ));
         }
-        let o = &mut session.object;
+        let mut object = session.object();
+        let o = &mut object;
         let mode = o["mode"].as_str().unwrap_or_default().to_owned();
         let free = o["payment_status"] == "no_payment_required";
         o.insert("status".into(), json!("complete"));
@@ -886,13 +944,14 @@ impl State {
             o.insert("payment_status".into(), json!(paid));
             session.awaiting_async = how.delayed;
         }
+        session.store(object);
         let snapshot = session.clone();
         self.emit(
             "checkout.session.completed",
             &snapshot,
             &RequestContext::default(),
         );
-        render(&snapshot, vec![])
+        parsed(render(&snapshot, vec![])?)
     }
 
     /// Settles a delayed payment: `checkout.session.async_payment_succeeded` or `_failed`.
@@ -910,9 +969,9 @@ impl State {
         }
         session.awaiting_async = false;
         if succeeded {
-            session
-                .object
-                .insert("payment_status".into(), json!("paid"));
+            let mut o = session.object();
+            o.insert("payment_status".into(), json!("paid"));
+            session.store(o);
         }
         let snapshot = session.clone();
         let kind = if succeeded {
@@ -921,7 +980,7 @@ impl State {
             "checkout.session.async_payment_failed"
         };
         self.emit(kind, &snapshot, &RequestContext::default());
-        render(&snapshot, vec![])
+        parsed(render(&snapshot, vec![])?)
     }
 
     /// Moves the clock forward; open sessions past `expires_at` expire (oldest first).
@@ -931,10 +990,7 @@ impl State {
         let mut due: Vec<(u64, String)> = self
             .sessions
             .iter()
-            .filter(|(_, s)| {
-                s.object["status"] == "open"
-                    && s.object["expires_at"].as_i64().is_some_and(|at| at <= now)
-            })
+            .filter(|(_, s)| s.index.status == "open" && s.index.expires_at <= now)
             .map(|(id, s)| (s.seq, id.clone()))
             .collect();
         due.sort();
@@ -953,15 +1009,45 @@ impl State {
 
     /// The session as the API returns it, whatever its account.
     pub fn peek(&self, id: &str) -> Option<Value> {
-        self.sessions
-            .get(id)
-            .map(|s| Value::Object(s.object.clone()))
+        self.sessions.get(id).map(Session::value)
     }
 }
 
 fn expire_session(session: &mut Session) {
-    session.object.insert("status".into(), json!("expired"));
-    session.object.insert("url".into(), Value::Null);
+    let mut o = session.object();
+    o.insert("status".into(), json!("expired"));
+    o.insert("url".into(), Value::Null);
+    session.store(o);
+}
+
+/// A rendered object back as a value, for the Rust API.
+fn parsed(json: String) -> Result<Value, ApiError> {
+    serde_json::from_str(&json).map_err(|e| ApiError {
+        status: 500,
+        kind: "api_error",
+        code: None,
+        param: None,
+        message: format!("stripe-checkout-fake wrote invalid JSON: {e}"),
+    })
+}
+
+/// `{"object":"list","data":[…],"has_more":…,"url":…}` from already-rendered objects.
+fn list_json<S: AsRef<str>>(data: &[S], has_more: bool, url: &str) -> String {
+    let mut out =
+        String::with_capacity(64 + data.iter().map(|d| d.as_ref().len() + 1).sum::<usize>());
+    out.push_str("{\"object\":\"list\",\"data\":[");
+    for (i, item) in data.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(item.as_ref());
+    }
+    out.push_str("],\"has_more\":");
+    out.push_str(if has_more { "true" } else { "false" });
+    out.push_str(",\"url\":");
+    out.push_str(&Value::from(url).to_string());
+    out.push('}');
+    out
 }
 
 /// Stripe's metadata limits: 50 keys, keys up to 40 characters, values up to 500.
@@ -1041,7 +1127,7 @@ fn expand_list(p: &Map<String, Value>) -> Result<Vec<String>, ApiError> {
 
 /// The session as the API returns it, with `line_items` when expanded. Other expandable
 /// fields stay ids.
-fn render(session: &Session, expand: Vec<String>) -> Result<Value, ApiError> {
+fn render(session: &Session, expand: Vec<String>) -> Result<String, ApiError> {
     const EXPANDABLE: &[&str] = &[
         "line_items",
         "customer",
@@ -1051,7 +1137,7 @@ fn render(session: &Session, expand: Vec<String>) -> Result<Value, ApiError> {
         "setup_intent",
         "subscription",
     ];
-    let mut object = session.object.clone();
+    let mut expand_items = false;
     for (i, e) in expand.iter().enumerate() {
         let field = e.strip_prefix("data.").unwrap_or(e);
         if !EXPANDABLE.contains(&field) {
@@ -1060,35 +1146,26 @@ fn render(session: &Session, expand: Vec<String>) -> Result<Value, ApiError> {
                 format!("This property cannot be expanded ({e})."),
             ));
         }
-        if field == "line_items" {
-            let id = object["id"].as_str().unwrap_or_default().to_owned();
-            let data: Vec<Value> = session.line_items.iter().take(10).cloned().collect();
-            object.insert(
-                "line_items".into(),
-                json!({
-                    "object": "list",
-                    "data": data,
-                    "has_more": session.line_items.len() > 10,
-                    "url": format!("/v1/checkout/sessions/{id}/line_items"),
-                }),
-            );
-        }
+        expand_items |= field == "line_items";
     }
-    Ok(Value::Object(object))
+    if !expand_items {
+        return Ok(session.json.to_string());
+    }
+    let mut object = session.object();
+    let first: Vec<&str> = session.line_items.iter().take(10).map(|i| &**i).collect();
+    let url = format!("/v1/checkout/sessions/{}/line_items", session.index.id);
+    let list = list_json(&first, session.line_items.len() > 10, &url);
+    object.insert("line_items".into(), parsed(list)?);
+    Ok(Value::Object(object).to_string())
 }
 
 fn matches_filters(s: &Session, p: &Map<String, Value>) -> bool {
-    let o = &s.object;
-    for key in [
-        "status",
-        "customer",
-        "payment_intent",
-        "subscription",
-        "payment_link",
-        "customer_account",
-    ] {
+    if str_param(p, "status").is_some_and(|want| want != s.index.status) {
+        return false;
+    }
+    for (key, have) in FILTERED_IDS.iter().zip(&s.index.ids) {
         if let Some(want) = str_param(p, key) {
-            if o.get(key).and_then(Value::as_str) != Some(want) {
+            if have.as_deref() != Some(want) {
                 return false;
             }
         }
@@ -1098,15 +1175,11 @@ fn matches_filters(s: &Session, p: &Map<String, Value>) -> bool {
         .and_then(|d| d.get("email"))
         .and_then(Value::as_str)
     {
-        let have = o
-            .get("customer_details")
-            .and_then(|d| d.get("email"))
-            .and_then(Value::as_str);
-        if have != Some(email) {
+        if s.index.email.as_deref() != Some(email) {
             return false;
         }
     }
-    let created = o["created"].as_i64().unwrap_or(0);
+    let created = s.index.created;
     match p.get("created") {
         Some(Value::Number(n)) => n.as_i64() == Some(created),
         Some(Value::Object(range)) => {
