@@ -82,6 +82,8 @@ proptest! {
         body in formish(),
         auth in any::<bool>(),
     ) {
+        // Arming faults on purpose is not bad input: a random body could ask for a 5xx.
+        prop_assume!(!path.starts_with("/_fake/faults"));
         let fake = fake();
         let url = format!("{}{}", fake.base_url(), path);
         let response = runtime().block_on(async {
