@@ -407,7 +407,14 @@ async fn api(
     } else {
         match read_body(req.into_body()).await {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) => return Ok(error_reply(&e, request_id)),
+            Err(e) => {
+                // The rest of the body is unread: this connection cannot carry another request.
+                let mut reply = error_reply(&e, request_id);
+                reply
+                    .headers_mut()
+                    .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+                return Ok(reply);
+            }
         }
     };
     let params = match parse_and_validate(op_id, &text) {

@@ -116,7 +116,10 @@ fn oversized_and_deep_bodies_are_refused() {
         if let Ok(response) = response {
             assert_eq!(response.status(), 413);
             assert!(response.headers().contains_key("request-id"));
+            assert_eq!(response.headers()["connection"], "close");
         }
+        // A fresh client: the refused upload's connection is closed, whatever the pool thinks.
+        let http = reqwest::Client::new();
         let deep = format!("metadata{}=1", "[a]".repeat(40));
         let response = http
             .post(&url)
