@@ -44,3 +44,26 @@ fn bad_specs_are_errors_not_panics() {
       "components":{"schemas":{"a":{"type":"object","properties":{"a":{"$ref":"#/components/schemas/a"}}}}}}"##;
     assert!(codegen::emit_fake::generate_fake(cyclic).is_err());
 }
+
+/// Truncated and line-deleted versions of the real subset give `Ok` or `Err`, never a panic.
+#[test]
+fn mutated_subsets_do_not_panic() {
+    let text = spec_text();
+    let mut cut = 0;
+    while cut < text.len() {
+        if text.is_char_boundary(cut) {
+            let _ = codegen::emit_fake::generate_fake(&text[..cut]);
+        }
+        cut += 3999;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    for skip in (0..lines.len()).step_by(211) {
+        let mutated: String = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, l)| format!("{l}\n"))
+            .collect();
+        let _ = codegen::emit_fake::generate_fake(&mutated);
+    }
+}
