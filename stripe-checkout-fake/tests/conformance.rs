@@ -1185,3 +1185,61 @@ async fn prose_rules_limits_and_line_item_pages() {
         .unwrap_err();
     assert_eq!(rule(e), (400, "expand[0]".into()));
 }
+
+#[tokio::test]
+async fn list_expansion_and_customer_filter() {
+    let fake = FakeStripe::start().await;
+    let client = fake.client();
+    let mut params = hosted(vec![inline_item(100, 2)]);
+    params.customer = Some("cus_known".into());
+    let mine = client.checkout_sessions().create(&params).await.unwrap();
+    client
+        .checkout_sessions()
+        .create(&hosted(vec![inline_item(100, 1)]))
+        .await
+        .unwrap();
+    let list = client
+        .checkout_sessions()
+        .list(&ListCheckoutSessionParams {
+            customer: Some("cus_known".into()),
+            expand: Some(vec!["data.line_items".into()]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(list.data.len(), 1);
+    assert_eq!(list.data[0].id, mine.id);
+    assert_eq!(
+        list.data[0].customer.as_ref().unwrap().id(),
+        Some("cus_known")
+    );
+    assert_eq!(
+        list.data[0].line_items.as_ref().unwrap().data[0].quantity,
+        Some(2)
+    );
+    // On a list, expansions name `data.…`.
+    let e = client
+        .checkout_sessions()
+        .list(&ListCheckoutSessionParams {
+            expand: Some(vec!["line_items".into()]),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.api_error().unwrap().error.param.as_deref(),
+        Some("expand")
+    );
+    // A cursor that names nothing is resource_missing on the cursor.
+    let e = client
+        .checkout_sessions()
+        .list(&ListCheckoutSessionParams {
+            starting_after: Some("cs_test_nope".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    let api = e.api_error().unwrap();
+    assert_eq!(api.error.code.as_deref(), Some("resource_missing"));
+    assert_eq!(api.error.param.as_deref(), Some("starting_after"));
+}
