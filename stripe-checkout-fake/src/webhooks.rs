@@ -278,3 +278,28 @@ async fn deliver(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let endpoint = WebhookEndpoint::new("http://127.0.0.1:1/hook", "whsec_very_secret")
+            .events(["checkout.session.completed"]);
+        let shown = format!("{endpoint:?}");
+        assert!(!shown.contains("very_secret"), "{shown}");
+        assert!(shown.contains("127.0.0.1:1/hook"));
+    }
+
+    #[test]
+    fn filters_match_types_and_star() {
+        let all = WebhookEndpoint::new("u", "s");
+        let some = WebhookEndpoint::new("u", "s").events(["checkout.session.expired"]);
+        let star = WebhookEndpoint::new("u", "s").events(["*"]);
+        assert!(all.wants("checkout.session.completed"));
+        assert!(!some.wants("checkout.session.completed"));
+        assert!(some.wants("checkout.session.expired"));
+        assert!(star.wants("anything"));
+    }
+}
