@@ -102,9 +102,9 @@ pub use generated::*;
 pub use method::Method;
 pub use pagination::{List, Paginator};
 pub use request::{MetaFuture, Request, RequestFuture};
-pub use response::Response;
 /// The HTTP client crate, for [`ClientBuilder::http_client`]: the version this crate uses.
 pub use reqwest;
+pub use response::Response;
 pub use unsettable::Unsettable;
 pub use webhook::{Webhook, WebhookError};
 
