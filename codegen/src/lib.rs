@@ -3,7 +3,8 @@
 //! Pipeline, one module a stage: [`spec`] (the OpenAPI document, read with serde) →
 //! [`lower`] (resolves the spec into the small [`ir`]) → [`support`] (sets aside what the
 //! runtime does not support, with the reason) → [`emit`] (Rust tokens, formatted by
-//! prettyplease). [`subset`] extracts the Checkout part of a full Stripe spec.
+//! prettyplease). [`subset`] extracts the Checkout part of a full Stripe spec; [`emit_fake`]
+//! writes `stripe-checkout-fake`'s parameter tables and object skeletons from the same spec.
 //!
 //! Every stage returns [`Error`] (with the JSON pointer of the problem) instead of panicking.
 
