@@ -1,0 +1,55 @@
+//! The README's "Testing your integration" example, compiled and run: the README shows the part
+//! between the markers word for word (checked below), so it cannot drift from what works.
+
+// README:start
+use stripe_checkout::{
+    CheckoutSessionMode, CreateCheckoutSessionLineItems, CreateCheckoutSessionParams,
+};
+use stripe_checkout_fake::{Completion, FakeStripe, Price};
+
+#[tokio::test]
+async fn a_paid_session_emits_checkout_session_completed() -> Result<(), Box<dyn std::error::Error>>
+{
+    let fake = FakeStripe::start().await; // 127.0.0.1, an ephemeral port; stops when dropped
+    fake.register_price(Price::one_time("price_tshirt", 2500, "usd"));
+    let client = fake.client(); // a real stripe_checkout::Client pointed at the fake
+
+    let mut params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
+        "https://shop.test/ok?session_id={CHECKOUT_SESSION_ID}",
+    );
+    params.line_items = Some(vec![CreateCheckoutSessionLineItems {
+        price: Some("price_tshirt".into()),
+        quantity: Some(2),
+        ..Default::default()
+    }]);
+    let session = client.checkout_sessions().create(&params).await?;
+    assert_eq!(session.amount_total, Some(5000));
+
+    // Pay on the hosted page (POST {url}/pay redirects to success_url), or directly:
+    fake.complete_session(&session.id, Completion::paid())?;
+    // Every event is recorded; with `add_webhook_endpoint` it is also POSTed, signed, to your
+    // own handler (see examples/shop.rs).
+    let events = fake.events();
+    assert_eq!(events[0]["type"], "checkout.session.completed");
+    assert_eq!(events[0]["data"]["object"]["id"], session.id.as_str());
+    assert_eq!(events[0]["data"]["object"]["payment_status"], "paid");
+    Ok(())
+}
+// README:end
+
+#[test]
+fn the_readme_shows_this_example_word_for_word() {
+    let this = include_str!("readme.rs");
+    let example = this
+        .split_once("// README:start\n")
+        .and_then(|(_, rest)| rest.split_once("// README:end"))
+        .map(|(example, _)| example)
+        .unwrap();
+    let readme = include_str!("../../README.md");
+    let block = format!("```rust,ignore\n{example}```");
+    assert!(
+        readme.contains(&block),
+        "README.md's fake example differs from stripe-checkout-fake/tests/readme.rs; copy it over"
+    );
+}
