@@ -118,7 +118,7 @@ fn emit_in_chunks(ir: &Ir, chunk: usize) -> Result<Vec<GeneratedFile>, Error> {
             if has_endpoints && module == ENDPOINTS_MODULE && last {
                 for service in &ir.services {
                     items.push(Piece::Tokens(
-                        service_def(service)?,
+                        service_def(service, ir)?,
                         service_pointer(service),
                     ));
                 }
@@ -615,16 +615,30 @@ fn struct_form_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<Tok
     for field in fields {
         let field_ident = ident(&field.name, &def.pointer)?;
         let wire = &field.wire_name;
-        writes.push(quote!(__w.field(#wire, &self.#field_ident)?;));
+        // A `None` is skipped before its key is built.
+        writes.push(if form_skips_none(field) {
+            quote! {
+                if let Some(__value) = &self.#field_ident {
+                    __w.field(#wire, __value)?;
+                }
+            }
+        } else {
+            quote!(__w.field(#wire, &self.#field_ident)?;)
+        });
     }
     Ok(quote! {
         impl crate::__private::FormValue for #name {
-            fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::FormError> {
+            fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::EncodeError> {
                 #(#writes)*
                 Ok(())
             }
         }
     })
+}
+
+/// Whether a params field is an `Option` (written only when `Some`).
+fn form_skips_none(field: &Field) -> bool {
+    field.optional || field.nullable
 }
 
 /// serde's `Deserialize` through the type's `FromJson`, so serde and the client decode alike.
@@ -863,7 +877,7 @@ fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStream, Error> {
             }
         }
         impl crate::__private::FormValue for #name {
-            fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::FormError> {
+            fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::EncodeError> {
                 __w.scalar(self.as_str())
             }
         }
@@ -900,7 +914,7 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
             }
             #serialize
             impl crate::__private::FormValue for #name {
-                fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::FormError> {
+                fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::EncodeError> {
                     #write
                 }
             }
@@ -1078,8 +1092,32 @@ fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> {
         }
     }
     let mut impls = Vec::new();
+    let listed: Vec<&str> = ir
+        .services
+        .iter()
+        .flat_map(|s| &s.operations)
+        .filter(|op| matches!(op.response, Ty::List(_)))
+        .map(|op| op.params.as_str())
+        .collect();
     for (name, pointer) in params {
         let ty = ident(name, &pointer)?;
+        if let (true, Some((after, before))) = (listed.contains(&name), cursors(ir, name)) {
+            let after = ident(after, &pointer)?;
+            let before = ident(before, &pointer)?;
+            impls.push((
+                quote! {
+                    impl crate::__private::PageParams for #ty {
+                        fn cursor(&self, backward: bool) -> Option<&str> {
+                            if backward { self.#before.as_deref() } else { self.#after.as_deref() }
+                        }
+                        fn set_cursor(&mut self, backward: bool, cursor: String) {
+                            if backward { self.#before = Some(cursor) } else { self.#after = Some(cursor) }
+                        }
+                    }
+                },
+                pointer.clone(),
+            ));
+        }
         let tokens = quote! {
             impl crate::__private::Encode for #ty {
                 #[inline(never)]
@@ -1093,6 +1131,22 @@ fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> {
     Ok(impls)
 }
 
+/// The Rust names of the `starting_after` and `ending_before` fields of a params struct, when
+/// it has both as optional text: the list endpoints a paginator can walk.
+fn cursors<'a>(ir: &'a Ir, params: &str) -> Option<(&'a str, &'a str)> {
+    let def = ir.types.iter().find(|t| t.name == params)?;
+    let TypeKind::Struct(fields) = &def.kind else {
+        return None;
+    };
+    let find = |wire: &str| {
+        fields
+            .iter()
+            .find(|f| f.wire_name == wire && f.ty == Ty::String && f.optional && !f.boxed)
+            .map(|f| f.name.as_str())
+    };
+    Some((find("starting_after")?, find("ending_before")?))
+}
+
 /// `/paths/~1v1~1checkout~1sessions/post`.
 fn operation_pointer(operation: &Operation) -> String {
     crate::error::join(
@@ -1101,7 +1155,7 @@ fn operation_pointer(operation: &Operation) -> String {
     )
 }
 
-fn service_def(service: &Service) -> Result<TokenStream, Error> {
+fn service_def(service: &Service, ir: &Ir) -> Result<TokenStream, Error> {
     let pointer = service_pointer(service);
     let name = ident(&service.name, &pointer)?;
     let accessor = ident(&service.accessor, &pointer)?;
@@ -1113,7 +1167,7 @@ fn service_def(service: &Service) -> Result<TokenStream, Error> {
     let accessor_doc = format!(" The endpoints under `{base}`.");
     let mut methods = Vec::new();
     for operation in &service.operations {
-        methods.push(operation_def(operation, &pointer)?);
+        methods.push(operation_def(operation, &pointer, ir)?);
     }
     // Methods return an owned `crate::Request` (per-call options, `Send + 'static` future), so
     // this value only needs to borrow the client while a call is built.
@@ -1135,7 +1189,7 @@ fn service_def(service: &Service) -> Result<TokenStream, Error> {
     })
 }
 
-fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Error> {
+fn operation_def(operation: &Operation, pointer: &str, ir: &Ir) -> Result<TokenStream, Error> {
     let method = ident(&operation.method_name, pointer)?;
     let params = ident(&operation.params, pointer)?;
     let response = ty_tokens(&operation.response, pointer)?;
@@ -1205,7 +1259,7 @@ fn operation_def(operation: &Operation, pointer: &str) -> Result<TokenStream, Er
             self.client.call(#http, path, params)
         }
     };
-    let Ty::List(item) = &operation.response else {
+    let (Ty::List(item), Some(_)) = (&operation.response, cursors(ir, &operation.params)) else {
         return Ok(main);
     };
     let item = ty_tokens(item, pointer)?;

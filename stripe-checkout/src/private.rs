@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use crate::decode::{DecodeResult, FromJson, Mark, Parser};
-pub use crate::form::{FormError, FormValue, FormWriter};
+pub use crate::error::EncodeError;
+pub use crate::form::{FormValue, FormWriter};
 use crate::Error;
 
 /// A JSON document that did not decode: the path of the failure (`data[0].amount_total`,
@@ -39,6 +40,42 @@ impl<T: FromJson> Decode for T {
 pub trait Encode {
     /// The form string (`a[b]=c&d=e`), ready to send as a body or query.
     fn encode(&self) -> Result<String, Error>;
+}
+
+/// The params of a list endpoint, which a [`crate::Paginator`] moves through the pages by
+/// setting their cursor (`starting_after`, or `ending_before` when paging backwards) before each
+/// request. The generator implements it for every list params type with both cursors.
+pub trait PageParams: FormValue + Send + Sync {
+    /// `ending_before` when `backward`, else `starting_after`.
+    fn cursor(&self, backward: bool) -> Option<&str>;
+    /// Sets `ending_before` when `backward`, else `starting_after`.
+    fn set_cursor(&mut self, backward: bool, cursor: String);
+}
+
+/// For [`crate::Client::paginate`] with untyped params: the cursors are members of the object
+/// (`null` becomes an object when a cursor is set).
+impl PageParams for Value {
+    fn cursor(&self, backward: bool) -> Option<&str> {
+        self.get(cursor_name(backward))?.as_str()
+    }
+
+    fn set_cursor(&mut self, backward: bool, cursor: String) {
+        if self.is_null() {
+            *self = Value::Object(serde_json::Map::new());
+        }
+        if let Value::Object(map) = self {
+            map.insert(cursor_name(backward).to_owned(), Value::String(cursor));
+        }
+    }
+}
+
+/// `ending_before` when `backward`, else `starting_after`.
+pub fn cursor_name(backward: bool) -> &'static str {
+    if backward {
+        "ending_before"
+    } else {
+        "starting_after"
+    }
 }
 
 /// Decodes a whole document as a `T`, with nothing after it; a failure names its JSON path.

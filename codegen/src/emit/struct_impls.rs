@@ -79,7 +79,7 @@ impl StructTemplates {
             Direction::Request => {
                 templates.push(Template {
                     items: parse(super::struct_form_impl(&def, &name, &fields)?)?,
-                    kind: |_, field| kind(field.optional),
+                    kind: |_, field| kind(super::form_skips_none(field)),
                 });
             }
         }

@@ -702,7 +702,7 @@ impl crate::__private::FormValue for CheckoutSessionBillingAddressCollection {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -765,7 +765,7 @@ impl crate::__private::FormValue for AlwaysOrIfRequired {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -984,7 +984,7 @@ impl crate::__private::FormValue for CheckoutSessionLocale {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1051,7 +1051,7 @@ impl crate::__private::FormValue for CheckoutSessionMode {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1114,7 +1114,7 @@ impl crate::__private::FormValue for CheckoutSessionOriginContext {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1182,7 +1182,7 @@ impl crate::__private::FormValue for CheckoutSessionPaymentStatus {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1249,7 +1249,7 @@ impl crate::__private::FormValue for CheckoutSessionRedirectOnCompletion {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1316,7 +1316,7 @@ impl crate::__private::FormValue for CheckoutSessionStatus {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1393,7 +1393,7 @@ impl crate::__private::FormValue for CheckoutSessionSubmitType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1460,7 +1460,7 @@ impl crate::__private::FormValue for CheckoutSessionUiMode {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1592,7 +1592,7 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsDefaultFor {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1659,7 +1659,7 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsPaymentSchedule {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1722,7 +1722,7 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsTransactionType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1862,7 +1862,7 @@ impl crate::__private::FormValue for CheckoutAcssDebitPaymentMethodOptionsCurren
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1935,7 +1935,7 @@ impl crate::__private::FormValue for SetupFutureUsage {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -2002,7 +2002,7 @@ impl crate::__private::FormValue for VerificationMethod {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -2118,7 +2118,7 @@ impl crate::__private::FormValue for CaptureMethod {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -2187,7 +2187,7 @@ impl crate::__private::FormValue for CheckoutEpsPaymentMethodOptionsSetupFutureU
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -2467,7 +2467,7 @@ impl crate::__private::FormValue for NoneOrOffSession {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -2991,7 +2991,7 @@ impl crate::__private::FormValue for IfAvailableOrNever {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -3058,7 +3058,7 @@ impl crate::__private::FormValue for RequestThreeDSecure {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -3262,7 +3262,7 @@ impl crate::__private::FormValue for RequestedAddressTypes {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -3374,7 +3374,7 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -3497,7 +3497,7 @@ impl crate::__private::FormValue for FundingType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -4145,7 +4145,7 @@ impl crate::__private::FormValue for AutoOrNever {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -4869,7 +4869,7 @@ impl crate::__private::FormValue for AmountIncludesIof {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -5809,7 +5809,7 @@ impl crate::__private::FormValue for AutomaticOrInstant {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -5926,7 +5926,7 @@ impl crate::__private::FormValue for ConnectAccountReferenceType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -6170,7 +6170,7 @@ impl crate::__private::FormValue for LinkedAccountOptionsCommonPermissions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -6237,7 +6237,7 @@ impl crate::__private::FormValue for LinkedAccountOptionsCommonPrefetch {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -6381,7 +6381,7 @@ impl crate::__private::FormValue for AmountType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -6468,7 +6468,7 @@ impl crate::__private::FormValue for MandateOptionsPaytoPaymentSchedule {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -6567,7 +6567,7 @@ impl crate::__private::FormValue for MandateOptionsPaytoPurpose {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -6834,7 +6834,7 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -7037,7 +7037,7 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -7199,7 +7199,7 @@ impl crate::__private::FormValue for PaymentSchedule {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -7506,7 +7506,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionAutomaticTaxStat
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -7683,7 +7683,7 @@ for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -7813,7 +7813,7 @@ for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -8165,7 +8165,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentPromotion
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -8228,7 +8228,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentTermsOfSe
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -8363,7 +8363,7 @@ impl crate::__private::FormValue for CheckoutSessionConsentCollectionPromotions 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -8428,7 +8428,7 @@ impl crate::__private::FormValue for CheckoutSessionConsentCollectionTermsOfServ
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -8664,7 +8664,7 @@ impl crate::__private::FormValue for CheckoutSessionCustomFieldsType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -8839,7 +8839,7 @@ impl crate::__private::FormValue for CheckoutSessionCustomFieldsLabelType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -9307,7 +9307,7 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -9903,7 +9903,7 @@ impl crate::__private::FormValue for PaymentMethodReuseAgreementPosition {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -10025,7 +10025,7 @@ impl crate::__private::FormValue for CheckoutSessionPermissionsUpdateShippingDet
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -10203,7 +10203,7 @@ impl crate::__private::FormValue for AlwaysOrLimitedOrUnspecified {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -10266,7 +10266,7 @@ impl crate::__private::FormValue for DisabledOrEnabled {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -11342,7 +11342,7 @@ for CheckoutSessionShippingAddressCollectionAllowedCountries {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -12055,7 +12055,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionTaxIdType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -12176,7 +12176,7 @@ impl crate::__private::FormValue for CheckoutSessionTaxIdCollectionRequired {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -12427,7 +12427,7 @@ impl crate::__private::FormValue for RestrictionsBrandsBlocked {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -12470,19 +12470,43 @@ impl crate::__private::FormValue for ListCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("created", &self.created)?;
-        __w.field("customer", &self.customer)?;
-        __w.field("customer_account", &self.customer_account)?;
-        __w.field("customer_details", &self.customer_details)?;
-        __w.field("ending_before", &self.ending_before)?;
-        __w.field("expand", &self.expand)?;
-        __w.field("limit", &self.limit)?;
-        __w.field("payment_intent", &self.payment_intent)?;
-        __w.field("payment_link", &self.payment_link)?;
-        __w.field("starting_after", &self.starting_after)?;
-        __w.field("status", &self.status)?;
-        __w.field("subscription", &self.subscription)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.created {
+            __w.field("created", __value)?;
+        }
+        if let Some(__value) = &self.customer {
+            __w.field("customer", __value)?;
+        }
+        if let Some(__value) = &self.customer_account {
+            __w.field("customer_account", __value)?;
+        }
+        if let Some(__value) = &self.customer_details {
+            __w.field("customer_details", __value)?;
+        }
+        if let Some(__value) = &self.ending_before {
+            __w.field("ending_before", __value)?;
+        }
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
+        if let Some(__value) = &self.limit {
+            __w.field("limit", __value)?;
+        }
+        if let Some(__value) = &self.payment_intent {
+            __w.field("payment_intent", __value)?;
+        }
+        if let Some(__value) = &self.payment_link {
+            __w.field("payment_link", __value)?;
+        }
+        if let Some(__value) = &self.starting_after {
+            __w.field("starting_after", __value)?;
+        }
+        if let Some(__value) = &self.status {
+            __w.field("status", __value)?;
+        }
+        if let Some(__value) = &self.subscription {
+            __w.field("subscription", __value)?;
+        }
         Ok(())
     }
 }
@@ -12531,7 +12555,7 @@ impl crate::__private::FormValue for ListCheckoutSessionCreated {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         match self {
             ListCheckoutSessionCreated::RangeQuerySpecs(value) => {
                 crate::__private::FormValue::write_form(value, __w)
@@ -12565,11 +12589,19 @@ impl crate::__private::FormValue for ListCheckoutSessionCreatedRangeQuerySpecs {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("gt", &self.gt)?;
-        __w.field("gte", &self.gte)?;
-        __w.field("lt", &self.lt)?;
-        __w.field("lte", &self.lte)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.gt {
+            __w.field("gt", __value)?;
+        }
+        if let Some(__value) = &self.gte {
+            __w.field("gte", __value)?;
+        }
+        if let Some(__value) = &self.lt {
+            __w.field("lt", __value)?;
+        }
+        if let Some(__value) = &self.lte {
+            __w.field("lte", __value)?;
+        }
         Ok(())
     }
 }
@@ -12602,7 +12634,7 @@ impl crate::__private::FormValue for ListCheckoutSessionCustomerDetails {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("email", &self.email)?;
         Ok(())
     }
@@ -12812,58 +12844,160 @@ impl crate::__private::FormValue for CreateCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("adaptive_pricing", &self.adaptive_pricing)?;
-        __w.field("after_expiration", &self.after_expiration)?;
-        __w.field("allow_promotion_codes", &self.allow_promotion_codes)?;
-        __w.field("automatic_tax", &self.automatic_tax)?;
-        __w.field("billing_address_collection", &self.billing_address_collection)?;
-        __w.field("branding_settings", &self.branding_settings)?;
-        __w.field("cancel_url", &self.cancel_url)?;
-        __w.field("client_reference_id", &self.client_reference_id)?;
-        __w.field("consent_collection", &self.consent_collection)?;
-        __w.field("currency", &self.currency)?;
-        __w.field("custom_fields", &self.custom_fields)?;
-        __w.field("custom_text", &self.custom_text)?;
-        __w.field("customer", &self.customer)?;
-        __w.field("customer_account", &self.customer_account)?;
-        __w.field("customer_creation", &self.customer_creation)?;
-        __w.field("customer_email", &self.customer_email)?;
-        __w.field("customer_update", &self.customer_update)?;
-        __w.field("discounts", &self.discounts)?;
-        __w.field("excluded_payment_method_types", &self.excluded_payment_method_types)?;
-        __w.field("expand", &self.expand)?;
-        __w.field("expires_at", &self.expires_at)?;
-        __w.field("integration_identifier", &self.integration_identifier)?;
-        __w.field("invoice_creation", &self.invoice_creation)?;
-        __w.field("line_items", &self.line_items)?;
-        __w.field("locale", &self.locale)?;
-        __w.field("managed_payments", &self.managed_payments)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("mode", &self.mode)?;
-        __w.field("name_collection", &self.name_collection)?;
-        __w.field("optional_items", &self.optional_items)?;
-        __w.field("origin_context", &self.origin_context)?;
-        __w.field("payment_intent_data", &self.payment_intent_data)?;
-        __w.field("payment_method_collection", &self.payment_method_collection)?;
-        __w.field("payment_method_configuration", &self.payment_method_configuration)?;
-        __w.field("payment_method_data", &self.payment_method_data)?;
-        __w.field("payment_method_options", &self.payment_method_options)?;
-        __w.field("payment_method_types", &self.payment_method_types)?;
-        __w.field("permissions", &self.permissions)?;
-        __w.field("phone_number_collection", &self.phone_number_collection)?;
-        __w.field("redirect_on_completion", &self.redirect_on_completion)?;
-        __w.field("return_url", &self.return_url)?;
-        __w.field("saved_payment_method_options", &self.saved_payment_method_options)?;
-        __w.field("setup_intent_data", &self.setup_intent_data)?;
-        __w.field("shipping_address_collection", &self.shipping_address_collection)?;
-        __w.field("shipping_options", &self.shipping_options)?;
-        __w.field("submit_type", &self.submit_type)?;
-        __w.field("subscription_data", &self.subscription_data)?;
-        __w.field("success_url", &self.success_url)?;
-        __w.field("tax_id_collection", &self.tax_id_collection)?;
-        __w.field("ui_mode", &self.ui_mode)?;
-        __w.field("wallet_options", &self.wallet_options)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.adaptive_pricing {
+            __w.field("adaptive_pricing", __value)?;
+        }
+        if let Some(__value) = &self.after_expiration {
+            __w.field("after_expiration", __value)?;
+        }
+        if let Some(__value) = &self.allow_promotion_codes {
+            __w.field("allow_promotion_codes", __value)?;
+        }
+        if let Some(__value) = &self.automatic_tax {
+            __w.field("automatic_tax", __value)?;
+        }
+        if let Some(__value) = &self.billing_address_collection {
+            __w.field("billing_address_collection", __value)?;
+        }
+        if let Some(__value) = &self.branding_settings {
+            __w.field("branding_settings", __value)?;
+        }
+        if let Some(__value) = &self.cancel_url {
+            __w.field("cancel_url", __value)?;
+        }
+        if let Some(__value) = &self.client_reference_id {
+            __w.field("client_reference_id", __value)?;
+        }
+        if let Some(__value) = &self.consent_collection {
+            __w.field("consent_collection", __value)?;
+        }
+        if let Some(__value) = &self.currency {
+            __w.field("currency", __value)?;
+        }
+        if let Some(__value) = &self.custom_fields {
+            __w.field("custom_fields", __value)?;
+        }
+        if let Some(__value) = &self.custom_text {
+            __w.field("custom_text", __value)?;
+        }
+        if let Some(__value) = &self.customer {
+            __w.field("customer", __value)?;
+        }
+        if let Some(__value) = &self.customer_account {
+            __w.field("customer_account", __value)?;
+        }
+        if let Some(__value) = &self.customer_creation {
+            __w.field("customer_creation", __value)?;
+        }
+        if let Some(__value) = &self.customer_email {
+            __w.field("customer_email", __value)?;
+        }
+        if let Some(__value) = &self.customer_update {
+            __w.field("customer_update", __value)?;
+        }
+        if let Some(__value) = &self.discounts {
+            __w.field("discounts", __value)?;
+        }
+        if let Some(__value) = &self.excluded_payment_method_types {
+            __w.field("excluded_payment_method_types", __value)?;
+        }
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
+        if let Some(__value) = &self.expires_at {
+            __w.field("expires_at", __value)?;
+        }
+        if let Some(__value) = &self.integration_identifier {
+            __w.field("integration_identifier", __value)?;
+        }
+        if let Some(__value) = &self.invoice_creation {
+            __w.field("invoice_creation", __value)?;
+        }
+        if let Some(__value) = &self.line_items {
+            __w.field("line_items", __value)?;
+        }
+        if let Some(__value) = &self.locale {
+            __w.field("locale", __value)?;
+        }
+        if let Some(__value) = &self.managed_payments {
+            __w.field("managed_payments", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.mode {
+            __w.field("mode", __value)?;
+        }
+        if let Some(__value) = &self.name_collection {
+            __w.field("name_collection", __value)?;
+        }
+        if let Some(__value) = &self.optional_items {
+            __w.field("optional_items", __value)?;
+        }
+        if let Some(__value) = &self.origin_context {
+            __w.field("origin_context", __value)?;
+        }
+        if let Some(__value) = &self.payment_intent_data {
+            __w.field("payment_intent_data", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_collection {
+            __w.field("payment_method_collection", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_configuration {
+            __w.field("payment_method_configuration", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_data {
+            __w.field("payment_method_data", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_options {
+            __w.field("payment_method_options", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_types {
+            __w.field("payment_method_types", __value)?;
+        }
+        if let Some(__value) = &self.permissions {
+            __w.field("permissions", __value)?;
+        }
+        if let Some(__value) = &self.phone_number_collection {
+            __w.field("phone_number_collection", __value)?;
+        }
+        if let Some(__value) = &self.redirect_on_completion {
+            __w.field("redirect_on_completion", __value)?;
+        }
+        if let Some(__value) = &self.return_url {
+            __w.field("return_url", __value)?;
+        }
+        if let Some(__value) = &self.saved_payment_method_options {
+            __w.field("saved_payment_method_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_intent_data {
+            __w.field("setup_intent_data", __value)?;
+        }
+        if let Some(__value) = &self.shipping_address_collection {
+            __w.field("shipping_address_collection", __value)?;
+        }
+        if let Some(__value) = &self.shipping_options {
+            __w.field("shipping_options", __value)?;
+        }
+        if let Some(__value) = &self.submit_type {
+            __w.field("submit_type", __value)?;
+        }
+        if let Some(__value) = &self.subscription_data {
+            __w.field("subscription_data", __value)?;
+        }
+        if let Some(__value) = &self.success_url {
+            __w.field("success_url", __value)?;
+        }
+        if let Some(__value) = &self.tax_id_collection {
+            __w.field("tax_id_collection", __value)?;
+        }
+        if let Some(__value) = &self.ui_mode {
+            __w.field("ui_mode", __value)?;
+        }
+        if let Some(__value) = &self.wallet_options {
+            __w.field("wallet_options", __value)?;
+        }
         Ok(())
     }
 }
@@ -12968,8 +13102,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionAdaptivePricing {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("enabled", &self.enabled)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.enabled {
+            __w.field("enabled", __value)?;
+        }
         Ok(())
     }
 }
@@ -13000,8 +13136,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpiration {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("recovery", &self.recovery)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.recovery {
+            __w.field("recovery", __value)?;
+        }
         Ok(())
     }
 }
@@ -13036,8 +13174,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpirationRecover
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("allow_promotion_codes", &self.allow_promotion_codes)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.allow_promotion_codes {
+            __w.field("allow_promotion_codes", __value)?;
+        }
         __w.field("enabled", &self.enabled)?;
         Ok(())
     }
@@ -13071,9 +13211,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTax {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("liability", &self.liability)?;
+        if let Some(__value) = &self.liability {
+            __w.field("liability", __value)?;
+        }
         Ok(())
     }
 }
@@ -13106,8 +13248,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTaxLiability 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("account", &self.account)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.account {
+            __w.field("account", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
@@ -13152,14 +13296,28 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettings {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("background_color", &self.background_color)?;
-        __w.field("border_style", &self.border_style)?;
-        __w.field("button_color", &self.button_color)?;
-        __w.field("display_name", &self.display_name)?;
-        __w.field("font_family", &self.font_family)?;
-        __w.field("icon", &self.icon)?;
-        __w.field("logo", &self.logo)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.background_color {
+            __w.field("background_color", __value)?;
+        }
+        if let Some(__value) = &self.border_style {
+            __w.field("border_style", __value)?;
+        }
+        if let Some(__value) = &self.button_color {
+            __w.field("button_color", __value)?;
+        }
+        if let Some(__value) = &self.display_name {
+            __w.field("display_name", __value)?;
+        }
+        if let Some(__value) = &self.font_family {
+            __w.field("font_family", __value)?;
+        }
+        if let Some(__value) = &self.icon {
+            __w.field("icon", __value)?;
+        }
+        if let Some(__value) = &self.logo {
+            __w.field("logo", __value)?;
+        }
         Ok(())
     }
 }
@@ -13254,7 +13412,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsBorder
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -13445,7 +13603,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsFontFa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -13473,10 +13631,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsIcon {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("file", &self.file)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.file {
+            __w.field("file", __value)?;
+        }
         __w.field("type", &self.type_)?;
-        __w.field("url", &self.url)?;
+        if let Some(__value) = &self.url {
+            __w.field("url", __value)?;
+        }
         Ok(())
     }
 }
@@ -13516,10 +13678,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsLogo {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("file", &self.file)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.file {
+            __w.field("file", __value)?;
+        }
         __w.field("type", &self.type_)?;
-        __w.field("url", &self.url)?;
+        if let Some(__value) = &self.url {
+            __w.field("url", __value)?;
+        }
         Ok(())
     }
 }
@@ -13558,13 +13724,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionConsentCollection {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field(
-            "payment_method_reuse_agreement",
-            &self.payment_method_reuse_agreement,
-        )?;
-        __w.field("promotions", &self.promotions)?;
-        __w.field("terms_of_service", &self.terms_of_service)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.payment_method_reuse_agreement {
+            __w.field("payment_method_reuse_agreement", __value)?;
+        }
+        if let Some(__value) = &self.promotions {
+            __w.field("promotions", __value)?;
+        }
+        if let Some(__value) = &self.terms_of_service {
+            __w.field("terms_of_service", __value)?;
+        }
         Ok(())
     }
 }
@@ -13601,7 +13770,7 @@ for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("position", &self.position)?;
         Ok(())
     }
@@ -13657,13 +13826,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFields {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("dropdown", &self.dropdown)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.dropdown {
+            __w.field("dropdown", __value)?;
+        }
         __w.field("key", &self.key)?;
         __w.field("label", &self.label)?;
-        __w.field("numeric", &self.numeric)?;
-        __w.field("optional", &self.optional)?;
-        __w.field("text", &self.text)?;
+        if let Some(__value) = &self.numeric {
+            __w.field("numeric", __value)?;
+        }
+        if let Some(__value) = &self.optional {
+            __w.field("optional", __value)?;
+        }
+        if let Some(__value) = &self.text {
+            __w.field("text", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
@@ -13705,8 +13882,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdown {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("default_value", &self.default_value)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.default_value {
+            __w.field("default_value", __value)?;
+        }
         __w.field("options", &self.options)?;
         Ok(())
     }
@@ -13743,7 +13922,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdownOp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("label", &self.label)?;
         __w.field("value", &self.value)?;
         Ok(())
@@ -13784,7 +13963,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsLabel {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("custom", &self.custom)?;
         __w.field("type", &self.type_)?;
         Ok(())
@@ -13822,10 +14001,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsNumeric {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("default_value", &self.default_value)?;
-        __w.field("maximum_length", &self.maximum_length)?;
-        __w.field("minimum_length", &self.minimum_length)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.default_value {
+            __w.field("default_value", __value)?;
+        }
+        if let Some(__value) = &self.maximum_length {
+            __w.field("maximum_length", __value)?;
+        }
+        if let Some(__value) = &self.minimum_length {
+            __w.field("minimum_length", __value)?;
+        }
         Ok(())
     }
 }
@@ -13862,10 +14047,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsText {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("default_value", &self.default_value)?;
-        __w.field("maximum_length", &self.maximum_length)?;
-        __w.field("minimum_length", &self.minimum_length)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.default_value {
+            __w.field("default_value", __value)?;
+        }
+        if let Some(__value) = &self.maximum_length {
+            __w.field("maximum_length", __value)?;
+        }
+        if let Some(__value) = &self.minimum_length {
+            __w.field("minimum_length", __value)?;
+        }
         Ok(())
     }
 }
@@ -13910,11 +14101,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomText {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("after_submit", &self.after_submit)?;
-        __w.field("shipping_address", &self.shipping_address)?;
-        __w.field("submit", &self.submit)?;
-        __w.field("terms_of_service_acceptance", &self.terms_of_service_acceptance)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.after_submit {
+            __w.field("after_submit", __value)?;
+        }
+        if let Some(__value) = &self.shipping_address {
+            __w.field("shipping_address", __value)?;
+        }
+        if let Some(__value) = &self.submit {
+            __w.field("submit", __value)?;
+        }
+        if let Some(__value) = &self.terms_of_service_acceptance {
+            __w.field("terms_of_service_acceptance", __value)?;
+        }
         Ok(())
     }
 }
@@ -13951,7 +14150,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextAfterSubmit 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("message", &self.message)?;
         Ok(())
     }
@@ -13982,7 +14181,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextShippingAddr
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("message", &self.message)?;
         Ok(())
     }
@@ -14013,7 +14212,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextSubmit {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("message", &self.message)?;
         Ok(())
     }
@@ -14045,7 +14244,7 @@ for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("message", &self.message)?;
         Ok(())
     }
@@ -14081,10 +14280,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdate {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("address", &self.address)?;
-        __w.field("name", &self.name)?;
-        __w.field("shipping", &self.shipping)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.address {
+            __w.field("address", __value)?;
+        }
+        if let Some(__value) = &self.name {
+            __w.field("name", __value)?;
+        }
+        if let Some(__value) = &self.shipping {
+            __w.field("shipping", __value)?;
+        }
         Ok(())
     }
 }
@@ -14119,9 +14324,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionDiscounts {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("coupon", &self.coupon)?;
-        __w.field("promotion_code", &self.promotion_code)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.coupon {
+            __w.field("coupon", __value)?;
+        }
+        if let Some(__value) = &self.promotion_code {
+            __w.field("promotion_code", __value)?;
+        }
         Ok(())
     }
 }
@@ -14423,7 +14632,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionExcludedPaymentMethodT
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -14448,9 +14657,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreation {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("invoice_data", &self.invoice_data)?;
+        if let Some(__value) = &self.invoice_data {
+            __w.field("invoice_data", __value)?;
+        }
         Ok(())
     }
 }
@@ -14502,14 +14713,28 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreationInvoice
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("account_tax_ids", &self.account_tax_ids)?;
-        __w.field("custom_fields", &self.custom_fields)?;
-        __w.field("description", &self.description)?;
-        __w.field("footer", &self.footer)?;
-        __w.field("issuer", &self.issuer)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("rendering_options", &self.rendering_options)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.account_tax_ids {
+            __w.field("account_tax_ids", __value)?;
+        }
+        if let Some(__value) = &self.custom_fields {
+            __w.field("custom_fields", __value)?;
+        }
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.footer {
+            __w.field("footer", __value)?;
+        }
+        if let Some(__value) = &self.issuer {
+            __w.field("issuer", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.rendering_options {
+            __w.field("rendering_options", __value)?;
+        }
         Ok(())
     }
 }
@@ -14551,7 +14776,7 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("name", &self.name)?;
         __w.field("value", &self.value)?;
         Ok(())
@@ -14587,8 +14812,10 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("account", &self.account)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.account {
+            __w.field("account", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
@@ -14626,9 +14853,13 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount_tax_display", &self.amount_tax_display)?;
-        __w.field("template", &self.template)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount_tax_display {
+            __w.field("amount_tax_display", __value)?;
+        }
+        if let Some(__value) = &self.template {
+            __w.field("template", __value)?;
+        }
         Ok(())
     }
 }
@@ -14739,7 +14970,7 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -14772,14 +15003,28 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItems {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("adjustable_quantity", &self.adjustable_quantity)?;
-        __w.field("dynamic_tax_rates", &self.dynamic_tax_rates)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("price", &self.price)?;
-        __w.field("price_data", &self.price_data)?;
-        __w.field("quantity", &self.quantity)?;
-        __w.field("tax_rates", &self.tax_rates)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.adjustable_quantity {
+            __w.field("adjustable_quantity", __value)?;
+        }
+        if let Some(__value) = &self.dynamic_tax_rates {
+            __w.field("dynamic_tax_rates", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.price {
+            __w.field("price", __value)?;
+        }
+        if let Some(__value) = &self.price_data {
+            __w.field("price_data", __value)?;
+        }
+        if let Some(__value) = &self.quantity {
+            __w.field("quantity", __value)?;
+        }
+        if let Some(__value) = &self.tax_rates {
+            __w.field("tax_rates", __value)?;
+        }
         Ok(())
     }
 }
@@ -14823,10 +15068,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsAdjustableQua
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("maximum", &self.maximum)?;
-        __w.field("minimum", &self.minimum)?;
+        if let Some(__value) = &self.maximum {
+            __w.field("maximum", __value)?;
+        }
+        if let Some(__value) = &self.minimum {
+            __w.field("minimum", __value)?;
+        }
         Ok(())
     }
 }
@@ -14878,14 +15127,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("currency", &self.currency)?;
-        __w.field("product", &self.product)?;
-        __w.field("product_data", &self.product_data)?;
-        __w.field("recurring", &self.recurring)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
-        __w.field("unit_amount", &self.unit_amount)?;
-        __w.field("unit_amount_decimal", &self.unit_amount_decimal)?;
+        if let Some(__value) = &self.product {
+            __w.field("product", __value)?;
+        }
+        if let Some(__value) = &self.product_data {
+            __w.field("product_data", __value)?;
+        }
+        if let Some(__value) = &self.recurring {
+            __w.field("recurring", __value)?;
+        }
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
+        if let Some(__value) = &self.unit_amount {
+            __w.field("unit_amount", __value)?;
+        }
+        if let Some(__value) = &self.unit_amount_decimal {
+            __w.field("unit_amount_decimal", __value)?;
+        }
         Ok(())
     }
 }
@@ -14938,13 +15199,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataProd
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("description", &self.description)?;
-        __w.field("images", &self.images)?;
-        __w.field("metadata", &self.metadata)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.images {
+            __w.field("images", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
         __w.field("name", &self.name)?;
-        __w.field("tax_code", &self.tax_code)?;
-        __w.field("unit_label", &self.unit_label)?;
+        if let Some(__value) = &self.tax_code {
+            __w.field("tax_code", __value)?;
+        }
+        if let Some(__value) = &self.unit_label {
+            __w.field("unit_label", __value)?;
+        }
         Ok(())
     }
 }
@@ -14984,9 +15255,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataRecu
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("interval", &self.interval)?;
-        __w.field("interval_count", &self.interval_count)?;
+        if let Some(__value) = &self.interval_count {
+            __w.field("interval_count", __value)?;
+        }
         Ok(())
     }
 }
@@ -15018,8 +15291,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionManagedPayments {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("enabled", &self.enabled)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.enabled {
+            __w.field("enabled", __value)?;
+        }
         Ok(())
     }
 }
@@ -15058,9 +15333,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollection {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("business", &self.business)?;
-        __w.field("individual", &self.individual)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.business {
+            __w.field("business", __value)?;
+        }
+        if let Some(__value) = &self.individual {
+            __w.field("individual", __value)?;
+        }
         Ok(())
     }
 }
@@ -15093,9 +15372,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionBusiness
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("optional", &self.optional)?;
+        if let Some(__value) = &self.optional {
+            __w.field("optional", __value)?;
+        }
         Ok(())
     }
 }
@@ -15128,9 +15409,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionIndividu
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("optional", &self.optional)?;
+        if let Some(__value) = &self.optional {
+            __w.field("optional", __value)?;
+        }
         Ok(())
     }
 }
@@ -15171,8 +15454,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionOptionalItems {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("adjustable_quantity", &self.adjustable_quantity)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.adjustable_quantity {
+            __w.field("adjustable_quantity", __value)?;
+        }
         __w.field("price", &self.price)?;
         __w.field("quantity", &self.quantity)?;
         Ok(())
@@ -15215,10 +15500,14 @@ for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("maximum", &self.maximum)?;
-        __w.field("minimum", &self.minimum)?;
+        if let Some(__value) = &self.maximum {
+            __w.field("maximum", __value)?;
+        }
+        if let Some(__value) = &self.minimum {
+            __w.field("minimum", __value)?;
+        }
         Ok(())
     }
 }
@@ -15273,19 +15562,43 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("application_fee_amount", &self.application_fee_amount)?;
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("description", &self.description)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("on_behalf_of", &self.on_behalf_of)?;
-        __w.field("receipt_email", &self.receipt_email)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("shipping", &self.shipping)?;
-        __w.field("statement_descriptor", &self.statement_descriptor)?;
-        __w.field("statement_descriptor_suffix", &self.statement_descriptor_suffix)?;
-        __w.field("transfer_data", &self.transfer_data)?;
-        __w.field("transfer_group", &self.transfer_group)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.application_fee_amount {
+            __w.field("application_fee_amount", __value)?;
+        }
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.on_behalf_of {
+            __w.field("on_behalf_of", __value)?;
+        }
+        if let Some(__value) = &self.receipt_email {
+            __w.field("receipt_email", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.shipping {
+            __w.field("shipping", __value)?;
+        }
+        if let Some(__value) = &self.statement_descriptor {
+            __w.field("statement_descriptor", __value)?;
+        }
+        if let Some(__value) = &self.statement_descriptor_suffix {
+            __w.field("statement_descriptor_suffix", __value)?;
+        }
+        if let Some(__value) = &self.transfer_data {
+            __w.field("transfer_data", __value)?;
+        }
+        if let Some(__value) = &self.transfer_group {
+            __w.field("transfer_group", __value)?;
+        }
         Ok(())
     }
 }
@@ -15387,7 +15700,7 @@ for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -15450,7 +15763,7 @@ impl crate::__private::FormValue for OffSessionOrOnSession {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -15487,12 +15800,18 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataShipp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("address", &self.address)?;
-        __w.field("carrier", &self.carrier)?;
+        if let Some(__value) = &self.carrier {
+            __w.field("carrier", __value)?;
+        }
         __w.field("name", &self.name)?;
-        __w.field("phone", &self.phone)?;
-        __w.field("tracking_number", &self.tracking_number)?;
+        if let Some(__value) = &self.phone {
+            __w.field("phone", __value)?;
+        }
+        if let Some(__value) = &self.tracking_number {
+            __w.field("tracking_number", __value)?;
+        }
         Ok(())
     }
 }
@@ -15544,13 +15863,23 @@ for CreateCheckoutSessionPaymentIntentDataShippingAddress {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("city", &self.city)?;
-        __w.field("country", &self.country)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.city {
+            __w.field("city", __value)?;
+        }
+        if let Some(__value) = &self.country {
+            __w.field("country", __value)?;
+        }
         __w.field("line1", &self.line1)?;
-        __w.field("line2", &self.line2)?;
-        __w.field("postal_code", &self.postal_code)?;
-        __w.field("state", &self.state)?;
+        if let Some(__value) = &self.line2 {
+            __w.field("line2", __value)?;
+        }
+        if let Some(__value) = &self.postal_code {
+            __w.field("postal_code", __value)?;
+        }
+        if let Some(__value) = &self.state {
+            __w.field("state", __value)?;
+        }
         Ok(())
     }
 }
@@ -15590,8 +15919,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataTrans
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount", &self.amount)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount {
+            __w.field("amount", __value)?;
+        }
         __w.field("destination", &self.destination)?;
         Ok(())
     }
@@ -15624,8 +15955,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("allow_redisplay", &self.allow_redisplay)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.allow_redisplay {
+            __w.field("allow_redisplay", __value)?;
+        }
         Ok(())
     }
 }
@@ -15754,55 +16087,151 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("acss_debit", &self.acss_debit)?;
-        __w.field("affirm", &self.affirm)?;
-        __w.field("afterpay_clearpay", &self.afterpay_clearpay)?;
-        __w.field("alipay", &self.alipay)?;
-        __w.field("alma", &self.alma)?;
-        __w.field("amazon_pay", &self.amazon_pay)?;
-        __w.field("au_becs_debit", &self.au_becs_debit)?;
-        __w.field("bacs_debit", &self.bacs_debit)?;
-        __w.field("bancontact", &self.bancontact)?;
-        __w.field("billie", &self.billie)?;
-        __w.field("boleto", &self.boleto)?;
-        __w.field("card", &self.card)?;
-        __w.field("cashapp", &self.cashapp)?;
-        __w.field("crypto", &self.crypto)?;
-        __w.field("customer_balance", &self.customer_balance)?;
-        __w.field("demo_pay", &self.demo_pay)?;
-        __w.field("eps", &self.eps)?;
-        __w.field("fpx", &self.fpx)?;
-        __w.field("giropay", &self.giropay)?;
-        __w.field("grabpay", &self.grabpay)?;
-        __w.field("ideal", &self.ideal)?;
-        __w.field("kakao_pay", &self.kakao_pay)?;
-        __w.field("klarna", &self.klarna)?;
-        __w.field("konbini", &self.konbini)?;
-        __w.field("kr_card", &self.kr_card)?;
-        __w.field("link", &self.link)?;
-        __w.field("mobilepay", &self.mobilepay)?;
-        __w.field("multibanco", &self.multibanco)?;
-        __w.field("naver_pay", &self.naver_pay)?;
-        __w.field("oxxo", &self.oxxo)?;
-        __w.field("p24", &self.p24)?;
-        __w.field("pay_by_bank", &self.pay_by_bank)?;
-        __w.field("payco", &self.payco)?;
-        __w.field("paynow", &self.paynow)?;
-        __w.field("paypal", &self.paypal)?;
-        __w.field("payto", &self.payto)?;
-        __w.field("pix", &self.pix)?;
-        __w.field("revolut_pay", &self.revolut_pay)?;
-        __w.field("samsung_pay", &self.samsung_pay)?;
-        __w.field("satispay", &self.satispay)?;
-        __w.field("scalapay", &self.scalapay)?;
-        __w.field("sepa_debit", &self.sepa_debit)?;
-        __w.field("sofort", &self.sofort)?;
-        __w.field("swish", &self.swish)?;
-        __w.field("twint", &self.twint)?;
-        __w.field("upi", &self.upi)?;
-        __w.field("us_bank_account", &self.us_bank_account)?;
-        __w.field("wechat_pay", &self.wechat_pay)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.acss_debit {
+            __w.field("acss_debit", __value)?;
+        }
+        if let Some(__value) = &self.affirm {
+            __w.field("affirm", __value)?;
+        }
+        if let Some(__value) = &self.afterpay_clearpay {
+            __w.field("afterpay_clearpay", __value)?;
+        }
+        if let Some(__value) = &self.alipay {
+            __w.field("alipay", __value)?;
+        }
+        if let Some(__value) = &self.alma {
+            __w.field("alma", __value)?;
+        }
+        if let Some(__value) = &self.amazon_pay {
+            __w.field("amazon_pay", __value)?;
+        }
+        if let Some(__value) = &self.au_becs_debit {
+            __w.field("au_becs_debit", __value)?;
+        }
+        if let Some(__value) = &self.bacs_debit {
+            __w.field("bacs_debit", __value)?;
+        }
+        if let Some(__value) = &self.bancontact {
+            __w.field("bancontact", __value)?;
+        }
+        if let Some(__value) = &self.billie {
+            __w.field("billie", __value)?;
+        }
+        if let Some(__value) = &self.boleto {
+            __w.field("boleto", __value)?;
+        }
+        if let Some(__value) = &self.card {
+            __w.field("card", __value)?;
+        }
+        if let Some(__value) = &self.cashapp {
+            __w.field("cashapp", __value)?;
+        }
+        if let Some(__value) = &self.crypto {
+            __w.field("crypto", __value)?;
+        }
+        if let Some(__value) = &self.customer_balance {
+            __w.field("customer_balance", __value)?;
+        }
+        if let Some(__value) = &self.demo_pay {
+            __w.field("demo_pay", __value)?;
+        }
+        if let Some(__value) = &self.eps {
+            __w.field("eps", __value)?;
+        }
+        if let Some(__value) = &self.fpx {
+            __w.field("fpx", __value)?;
+        }
+        if let Some(__value) = &self.giropay {
+            __w.field("giropay", __value)?;
+        }
+        if let Some(__value) = &self.grabpay {
+            __w.field("grabpay", __value)?;
+        }
+        if let Some(__value) = &self.ideal {
+            __w.field("ideal", __value)?;
+        }
+        if let Some(__value) = &self.kakao_pay {
+            __w.field("kakao_pay", __value)?;
+        }
+        if let Some(__value) = &self.klarna {
+            __w.field("klarna", __value)?;
+        }
+        if let Some(__value) = &self.konbini {
+            __w.field("konbini", __value)?;
+        }
+        if let Some(__value) = &self.kr_card {
+            __w.field("kr_card", __value)?;
+        }
+        if let Some(__value) = &self.link {
+            __w.field("link", __value)?;
+        }
+        if let Some(__value) = &self.mobilepay {
+            __w.field("mobilepay", __value)?;
+        }
+        if let Some(__value) = &self.multibanco {
+            __w.field("multibanco", __value)?;
+        }
+        if let Some(__value) = &self.naver_pay {
+            __w.field("naver_pay", __value)?;
+        }
+        if let Some(__value) = &self.oxxo {
+            __w.field("oxxo", __value)?;
+        }
+        if let Some(__value) = &self.p24 {
+            __w.field("p24", __value)?;
+        }
+        if let Some(__value) = &self.pay_by_bank {
+            __w.field("pay_by_bank", __value)?;
+        }
+        if let Some(__value) = &self.payco {
+            __w.field("payco", __value)?;
+        }
+        if let Some(__value) = &self.paynow {
+            __w.field("paynow", __value)?;
+        }
+        if let Some(__value) = &self.paypal {
+            __w.field("paypal", __value)?;
+        }
+        if let Some(__value) = &self.payto {
+            __w.field("payto", __value)?;
+        }
+        if let Some(__value) = &self.pix {
+            __w.field("pix", __value)?;
+        }
+        if let Some(__value) = &self.revolut_pay {
+            __w.field("revolut_pay", __value)?;
+        }
+        if let Some(__value) = &self.samsung_pay {
+            __w.field("samsung_pay", __value)?;
+        }
+        if let Some(__value) = &self.satispay {
+            __w.field("satispay", __value)?;
+        }
+        if let Some(__value) = &self.scalapay {
+            __w.field("scalapay", __value)?;
+        }
+        if let Some(__value) = &self.sepa_debit {
+            __w.field("sepa_debit", __value)?;
+        }
+        if let Some(__value) = &self.sofort {
+            __w.field("sofort", __value)?;
+        }
+        if let Some(__value) = &self.swish {
+            __w.field("swish", __value)?;
+        }
+        if let Some(__value) = &self.twint {
+            __w.field("twint", __value)?;
+        }
+        if let Some(__value) = &self.upi {
+            __w.field("upi", __value)?;
+        }
+        if let Some(__value) = &self.us_bank_account {
+            __w.field("us_bank_account", __value)?;
+        }
+        if let Some(__value) = &self.wechat_pay {
+            __w.field("wechat_pay", __value)?;
+        }
         Ok(())
     }
 }
@@ -15890,12 +16319,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAc
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("currency", &self.currency)?;
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("target_date", &self.target_date)?;
-        __w.field("verification_method", &self.verification_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.currency {
+            __w.field("currency", __value)?;
+        }
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.target_date {
+            __w.field("target_date", __value)?;
+        }
+        if let Some(__value) = &self.verification_method {
+            __w.field("verification_method", __value)?;
+        }
         Ok(())
     }
 }
@@ -15939,12 +16378,22 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("custom_mandate_url", &self.custom_mandate_url)?;
-        __w.field("default_for", &self.default_for)?;
-        __w.field("interval_description", &self.interval_description)?;
-        __w.field("payment_schedule", &self.payment_schedule)?;
-        __w.field("transaction_type", &self.transaction_type)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.custom_mandate_url {
+            __w.field("custom_mandate_url", __value)?;
+        }
+        if let Some(__value) = &self.default_for {
+            __w.field("default_for", __value)?;
+        }
+        if let Some(__value) = &self.interval_description {
+            __w.field("interval_description", __value)?;
+        }
+        if let Some(__value) = &self.payment_schedule {
+            __w.field("payment_schedule", __value)?;
+        }
+        if let Some(__value) = &self.transaction_type {
+            __w.field("transaction_type", __value)?;
+        }
         Ok(())
     }
 }
@@ -15982,9 +16431,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAf
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16019,9 +16472,13 @@ for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16053,8 +16510,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16085,8 +16544,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
     }
 }
@@ -16119,9 +16580,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAm
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16156,9 +16621,13 @@ for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("target_date", &self.target_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.target_date {
+            __w.field("target_date", __value)?;
+        }
         Ok(())
     }
 }
@@ -16196,10 +16665,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("target_date", &self.target_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.target_date {
+            __w.field("target_date", __value)?;
+        }
         Ok(())
     }
 }
@@ -16233,8 +16708,10 @@ for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("reference_prefix", &self.reference_prefix)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.reference_prefix {
+            __w.field("reference_prefix", __value)?;
+        }
         Ok(())
     }
 }
@@ -16267,8 +16744,10 @@ for CreateCheckoutSessionPaymentMethodOptionsBancontact {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16299,8 +16778,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBi
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
     }
 }
@@ -16333,9 +16814,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBo
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("expires_after_days", &self.expires_after_days)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.expires_after_days {
+            __w.field("expires_after_days", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16387,30 +16872,40 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("installments", &self.installments)?;
-        __w.field(
-            "request_extended_authorization",
-            &self.request_extended_authorization,
-        )?;
-        __w.field(
-            "request_incremental_authorization",
-            &self.request_incremental_authorization,
-        )?;
-        __w.field("request_multicapture", &self.request_multicapture)?;
-        __w.field("request_overcapture", &self.request_overcapture)?;
-        __w.field("request_three_d_secure", &self.request_three_d_secure)?;
-        __w.field("restrictions", &self.restrictions)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field(
-            "statement_descriptor_suffix_kana",
-            &self.statement_descriptor_suffix_kana,
-        )?;
-        __w.field(
-            "statement_descriptor_suffix_kanji",
-            &self.statement_descriptor_suffix_kanji,
-        )?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.installments {
+            __w.field("installments", __value)?;
+        }
+        if let Some(__value) = &self.request_extended_authorization {
+            __w.field("request_extended_authorization", __value)?;
+        }
+        if let Some(__value) = &self.request_incremental_authorization {
+            __w.field("request_incremental_authorization", __value)?;
+        }
+        if let Some(__value) = &self.request_multicapture {
+            __w.field("request_multicapture", __value)?;
+        }
+        if let Some(__value) = &self.request_overcapture {
+            __w.field("request_overcapture", __value)?;
+        }
+        if let Some(__value) = &self.request_three_d_secure {
+            __w.field("request_three_d_secure", __value)?;
+        }
+        if let Some(__value) = &self.restrictions {
+            __w.field("restrictions", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.statement_descriptor_suffix_kana {
+            __w.field("statement_descriptor_suffix_kana", __value)?;
+        }
+        if let Some(__value) = &self.statement_descriptor_suffix_kanji {
+            __w.field("statement_descriptor_suffix_kanji", __value)?;
+        }
         Ok(())
     }
 }
@@ -16468,8 +16963,10 @@ for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("enabled", &self.enabled)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.enabled {
+            __w.field("enabled", __value)?;
+        }
         Ok(())
     }
 }
@@ -16501,8 +16998,10 @@ for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("brands_blocked", &self.brands_blocked)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.brands_blocked {
+            __w.field("brands_blocked", __value)?;
+        }
         Ok(())
     }
 }
@@ -16535,9 +17034,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16569,8 +17072,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCr
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16608,10 +17113,16 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("bank_transfer", &self.bank_transfer)?;
-        __w.field("funding_type", &self.funding_type)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.bank_transfer {
+            __w.field("bank_transfer", __value)?;
+        }
+        if let Some(__value) = &self.funding_type {
+            __w.field("funding_type", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16656,9 +17167,13 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("eu_bank_transfer", &self.eu_bank_transfer)?;
-        __w.field("requested_address_types", &self.requested_address_types)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.eu_bank_transfer {
+            __w.field("eu_bank_transfer", __value)?;
+        }
+        if let Some(__value) = &self.requested_address_types {
+            __w.field("requested_address_types", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
@@ -16693,7 +17208,7 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTr
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("country", &self.country)?;
         Ok(())
     }
@@ -16726,8 +17241,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsDe
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16758,8 +17275,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsEp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16790,8 +17309,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsFp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16822,8 +17343,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGi
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16854,8 +17377,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGr
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16886,8 +17411,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsId
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16920,9 +17447,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -16962,10 +17493,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKl
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("subscriptions", &self.subscriptions)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.subscriptions {
+            __w.field("subscriptions", __value)?;
+        }
         Ok(())
     }
 }
@@ -17016,10 +17553,14 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("interval", &self.interval)?;
-        __w.field("interval_count", &self.interval_count)?;
-        __w.field("name", &self.name)?;
+        if let Some(__value) = &self.interval_count {
+            __w.field("interval_count", __value)?;
+        }
+        if let Some(__value) = &self.name {
+            __w.field("name", __value)?;
+        }
         __w.field("next_billing", &self.next_billing)?;
         __w.field("reference", &self.reference)?;
         Ok(())
@@ -17058,7 +17599,7 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("amount", &self.amount)?;
         __w.field("date", &self.date)?;
         Ok(())
@@ -17095,9 +17636,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKo
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("expires_after_days", &self.expires_after_days)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.expires_after_days {
+            __w.field("expires_after_days", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -17131,9 +17676,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKr
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -17167,9 +17716,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsLi
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -17203,9 +17756,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsMo
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -17238,8 +17795,10 @@ for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -17272,9 +17831,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsNa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -17308,9 +17871,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsOx
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("expires_after_days", &self.expires_after_days)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.expires_after_days {
+            __w.field("expires_after_days", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -17344,9 +17911,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsP2
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("tos_shown_and_accepted", &self.tos_shown_and_accepted)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.tos_shown_and_accepted {
+            __w.field("tos_shown_and_accepted", __value)?;
+        }
         Ok(())
     }
 }
@@ -17375,7 +17946,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         Ok(())
     }
 }
@@ -17405,8 +17976,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
     }
 }
@@ -17437,8 +18010,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -17483,12 +18058,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("preferred_locale", &self.preferred_locale)?;
-        __w.field("reference", &self.reference)?;
-        __w.field("risk_correlation_id", &self.risk_correlation_id)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.preferred_locale {
+            __w.field("preferred_locale", __value)?;
+        }
+        if let Some(__value) = &self.reference {
+            __w.field("reference", __value)?;
+        }
+        if let Some(__value) = &self.risk_correlation_id {
+            __w.field("risk_correlation_id", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -17586,7 +18171,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -17828,7 +18413,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -17922,7 +18507,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -17947,9 +18532,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -18000,14 +18589,28 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount", &self.amount)?;
-        __w.field("amount_type", &self.amount_type)?;
-        __w.field("end_date", &self.end_date)?;
-        __w.field("payment_schedule", &self.payment_schedule)?;
-        __w.field("payments_per_period", &self.payments_per_period)?;
-        __w.field("purpose", &self.purpose)?;
-        __w.field("start_date", &self.start_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount {
+            __w.field("amount", __value)?;
+        }
+        if let Some(__value) = &self.amount_type {
+            __w.field("amount_type", __value)?;
+        }
+        if let Some(__value) = &self.end_date {
+            __w.field("end_date", __value)?;
+        }
+        if let Some(__value) = &self.payment_schedule {
+            __w.field("payment_schedule", __value)?;
+        }
+        if let Some(__value) = &self.payments_per_period {
+            __w.field("payments_per_period", __value)?;
+        }
+        if let Some(__value) = &self.purpose {
+            __w.field("purpose", __value)?;
+        }
+        if let Some(__value) = &self.start_date {
+            __w.field("start_date", __value)?;
+        }
         Ok(())
     }
 }
@@ -18122,7 +18725,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -18269,7 +18872,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -18439,7 +19042,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -18468,11 +19071,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPi
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount_includes_iof", &self.amount_includes_iof)?;
-        __w.field("expires_after_seconds", &self.expires_after_seconds)?;
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount_includes_iof {
+            __w.field("amount_includes_iof", __value)?;
+        }
+        if let Some(__value) = &self.expires_after_seconds {
+            __w.field("expires_after_seconds", __value)?;
+        }
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -18521,15 +19132,31 @@ for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount", &self.amount)?;
-        __w.field("amount_includes_iof", &self.amount_includes_iof)?;
-        __w.field("amount_type", &self.amount_type)?;
-        __w.field("currency", &self.currency)?;
-        __w.field("end_date", &self.end_date)?;
-        __w.field("payment_schedule", &self.payment_schedule)?;
-        __w.field("reference", &self.reference)?;
-        __w.field("start_date", &self.start_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount {
+            __w.field("amount", __value)?;
+        }
+        if let Some(__value) = &self.amount_includes_iof {
+            __w.field("amount_includes_iof", __value)?;
+        }
+        if let Some(__value) = &self.amount_type {
+            __w.field("amount_type", __value)?;
+        }
+        if let Some(__value) = &self.currency {
+            __w.field("currency", __value)?;
+        }
+        if let Some(__value) = &self.end_date {
+            __w.field("end_date", __value)?;
+        }
+        if let Some(__value) = &self.payment_schedule {
+            __w.field("payment_schedule", __value)?;
+        }
+        if let Some(__value) = &self.reference {
+            __w.field("reference", __value)?;
+        }
+        if let Some(__value) = &self.start_date {
+            __w.field("start_date", __value)?;
+        }
         Ok(())
     }
 }
@@ -18570,9 +19197,13 @@ for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -18605,8 +19236,10 @@ for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
     }
 }
@@ -18637,8 +19270,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
     }
 }
@@ -18669,8 +19304,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSc
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
     }
 }
@@ -18707,10 +19344,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSe
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("target_date", &self.target_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.target_date {
+            __w.field("target_date", __value)?;
+        }
         Ok(())
     }
 }
@@ -18744,8 +19387,10 @@ for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("reference_prefix", &self.reference_prefix)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.reference_prefix {
+            __w.field("reference_prefix", __value)?;
+        }
         Ok(())
     }
 }
@@ -18777,8 +19422,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSo
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -18809,8 +19456,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSw
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("reference", &self.reference)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.reference {
+            __w.field("reference", __value)?;
+        }
         Ok(())
     }
 }
@@ -18841,8 +19490,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsTw
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -18879,9 +19530,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsUp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -18920,11 +19575,19 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount", &self.amount)?;
-        __w.field("amount_type", &self.amount_type)?;
-        __w.field("description", &self.description)?;
-        __w.field("end_date", &self.end_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount {
+            __w.field("amount", __value)?;
+        }
+        if let Some(__value) = &self.amount_type {
+            __w.field("amount_type", __value)?;
+        }
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.end_date {
+            __w.field("end_date", __value)?;
+        }
         Ok(())
     }
 }
@@ -19033,7 +19696,7 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -19063,11 +19726,19 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("financial_connections", &self.financial_connections)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("target_date", &self.target_date)?;
-        __w.field("verification_method", &self.verification_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.financial_connections {
+            __w.field("financial_connections", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.target_date {
+            __w.field("target_date", __value)?;
+        }
+        if let Some(__value) = &self.verification_method {
+            __w.field("verification_method", __value)?;
+        }
         Ok(())
     }
 }
@@ -19104,9 +19775,13 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("permissions", &self.permissions)?;
-        __w.field("prefetch", &self.prefetch)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.permissions {
+            __w.field("permissions", __value)?;
+        }
+        if let Some(__value) = &self.prefetch {
+            __w.field("prefetch", __value)?;
+        }
         Ok(())
     }
 }
@@ -19148,10 +19823,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsWe
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("app_id", &self.app_id)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.app_id {
+            __w.field("app_id", __value)?;
+        }
         __w.field("client", &self.client)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
     }
 }
@@ -19251,7 +19930,7 @@ for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -19530,7 +20209,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodTypes {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -19553,8 +20232,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionPermissions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("update_shipping_details", &self.update_shipping_details)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.update_shipping_details {
+            __w.field("update_shipping_details", __value)?;
+        }
         Ok(())
     }
 }
@@ -19587,7 +20268,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPhoneNumberCollection 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
         Ok(())
     }
@@ -19623,10 +20304,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionSavedPaymentMethodOpti
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("allow_redisplay_filters", &self.allow_redisplay_filters)?;
-        __w.field("payment_method_remove", &self.payment_method_remove)?;
-        __w.field("payment_method_save", &self.payment_method_save)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.allow_redisplay_filters {
+            __w.field("allow_redisplay_filters", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_remove {
+            __w.field("payment_method_remove", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_save {
+            __w.field("payment_method_save", __value)?;
+        }
         Ok(())
     }
 }
@@ -19663,10 +20350,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionSetupIntentData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("description", &self.description)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("on_behalf_of", &self.on_behalf_of)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.on_behalf_of {
+            __w.field("on_behalf_of", __value)?;
+        }
         Ok(())
     }
 }
@@ -19700,7 +20393,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingAddressCollect
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("allowed_countries", &self.allowed_countries)?;
         Ok(())
     }
@@ -19734,9 +20427,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("shipping_rate", &self.shipping_rate)?;
-        __w.field("shipping_rate_data", &self.shipping_rate_data)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.shipping_rate {
+            __w.field("shipping_rate", __value)?;
+        }
+        if let Some(__value) = &self.shipping_rate_data {
+            __w.field("shipping_rate_data", __value)?;
+        }
         Ok(())
     }
 }
@@ -19792,14 +20489,26 @@ for CreateCheckoutSessionShippingOptionsShippingRateData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("delivery_estimate", &self.delivery_estimate)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.delivery_estimate {
+            __w.field("delivery_estimate", __value)?;
+        }
         __w.field("display_name", &self.display_name)?;
-        __w.field("fixed_amount", &self.fixed_amount)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
-        __w.field("tax_code", &self.tax_code)?;
-        __w.field("type", &self.type_)?;
+        if let Some(__value) = &self.fixed_amount {
+            __w.field("fixed_amount", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
+        if let Some(__value) = &self.tax_code {
+            __w.field("tax_code", __value)?;
+        }
+        if let Some(__value) = &self.type_ {
+            __w.field("type", __value)?;
+        }
         Ok(())
     }
 }
@@ -19843,9 +20552,13 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("maximum", &self.maximum)?;
-        __w.field("minimum", &self.minimum)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.maximum {
+            __w.field("maximum", __value)?;
+        }
+        if let Some(__value) = &self.minimum {
+            __w.field("minimum", __value)?;
+        }
         Ok(())
     }
 }
@@ -19883,7 +20596,7 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("unit", &self.unit)?;
         __w.field("value", &self.value)?;
         Ok(())
@@ -20012,7 +20725,7 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -20038,7 +20751,7 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("unit", &self.unit)?;
         __w.field("value", &self.value)?;
         Ok(())
@@ -20086,10 +20799,12 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("amount", &self.amount)?;
         __w.field("currency", &self.currency)?;
-        __w.field("currency_options", &self.currency_options)?;
+        if let Some(__value) = &self.currency_options {
+            __w.field("currency_options", __value)?;
+        }
         Ok(())
     }
 }
@@ -20125,9 +20840,11 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("amount", &self.amount)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
         Ok(())
     }
 }
@@ -20207,7 +20924,7 @@ impl crate::__private::FormValue for CheckoutSessionShippingOptionsShippingRateD
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -20258,21 +20975,49 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("application_fee_percent", &self.application_fee_percent)?;
-        __w.field("billing_cycle_anchor", &self.billing_cycle_anchor)?;
-        __w.field("billing_mode", &self.billing_mode)?;
-        __w.field("default_tax_rates", &self.default_tax_rates)?;
-        __w.field("description", &self.description)?;
-        __w.field("invoice_settings", &self.invoice_settings)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("on_behalf_of", &self.on_behalf_of)?;
-        __w.field("pending_invoice_item_interval", &self.pending_invoice_item_interval)?;
-        __w.field("proration_behavior", &self.proration_behavior)?;
-        __w.field("transfer_data", &self.transfer_data)?;
-        __w.field("trial_end", &self.trial_end)?;
-        __w.field("trial_period_days", &self.trial_period_days)?;
-        __w.field("trial_settings", &self.trial_settings)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.application_fee_percent {
+            __w.field("application_fee_percent", __value)?;
+        }
+        if let Some(__value) = &self.billing_cycle_anchor {
+            __w.field("billing_cycle_anchor", __value)?;
+        }
+        if let Some(__value) = &self.billing_mode {
+            __w.field("billing_mode", __value)?;
+        }
+        if let Some(__value) = &self.default_tax_rates {
+            __w.field("default_tax_rates", __value)?;
+        }
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.invoice_settings {
+            __w.field("invoice_settings", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.on_behalf_of {
+            __w.field("on_behalf_of", __value)?;
+        }
+        if let Some(__value) = &self.pending_invoice_item_interval {
+            __w.field("pending_invoice_item_interval", __value)?;
+        }
+        if let Some(__value) = &self.proration_behavior {
+            __w.field("proration_behavior", __value)?;
+        }
+        if let Some(__value) = &self.transfer_data {
+            __w.field("transfer_data", __value)?;
+        }
+        if let Some(__value) = &self.trial_end {
+            __w.field("trial_end", __value)?;
+        }
+        if let Some(__value) = &self.trial_period_days {
+            __w.field("trial_period_days", __value)?;
+        }
+        if let Some(__value) = &self.trial_settings {
+            __w.field("trial_settings", __value)?;
+        }
         Ok(())
     }
 }
@@ -20321,8 +21066,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataBillin
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("flexible", &self.flexible)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.flexible {
+            __w.field("flexible", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
@@ -20358,8 +21105,10 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("proration_discounts", &self.proration_discounts)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.proration_discounts {
+            __w.field("proration_discounts", __value)?;
+        }
         Ok(())
     }
 }
@@ -20460,7 +21209,7 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -20530,7 +21279,7 @@ for CreateCheckoutSessionSubscriptionDataBillingModeType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -20552,8 +21301,10 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("issuer", &self.issuer)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.issuer {
+            __w.field("issuer", __value)?;
+        }
         Ok(())
     }
 }
@@ -20586,8 +21337,10 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("account", &self.account)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.account {
+            __w.field("account", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
@@ -20625,9 +21378,11 @@ for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("interval", &self.interval)?;
-        __w.field("interval_count", &self.interval_count)?;
+        if let Some(__value) = &self.interval_count {
+            __w.field("interval_count", __value)?;
+        }
         Ok(())
     }
 }
@@ -20715,7 +21470,7 @@ for CreateCheckoutSessionSubscriptionDataProrationBehavior {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -20740,8 +21495,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTransf
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount_percent", &self.amount_percent)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount_percent {
+            __w.field("amount_percent", __value)?;
+        }
         __w.field("destination", &self.destination)?;
         Ok(())
     }
@@ -20775,7 +21532,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTrialS
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("end_behavior", &self.end_behavior)?;
         Ok(())
     }
@@ -20809,7 +21566,7 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("missing_payment_method", &self.missing_payment_method)?;
         Ok(())
     }
@@ -20919,7 +21676,7 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -20941,9 +21698,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionTaxIdCollection {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("required", &self.required)?;
+        if let Some(__value) = &self.required {
+            __w.field("required", __value)?;
+        }
         Ok(())
     }
 }
@@ -20975,8 +21734,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("link", &self.link)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.link {
+            __w.field("link", __value)?;
+        }
         Ok(())
     }
 }
@@ -21007,8 +21768,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptionsLink {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("display", &self.display)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.display {
+            __w.field("display", __value)?;
+        }
         Ok(())
     }
 }
@@ -21039,8 +21802,10 @@ impl crate::__private::FormValue for RetrieveCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("expand", &self.expand)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
         Ok(())
     }
 }
@@ -21093,12 +21858,22 @@ impl crate::__private::FormValue for UpdateCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("collected_information", &self.collected_information)?;
-        __w.field("expand", &self.expand)?;
-        __w.field("line_items", &self.line_items)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("shipping_options", &self.shipping_options)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.collected_information {
+            __w.field("collected_information", __value)?;
+        }
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
+        if let Some(__value) = &self.line_items {
+            __w.field("line_items", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.shipping_options {
+            __w.field("shipping_options", __value)?;
+        }
         Ok(())
     }
 }
@@ -21135,8 +21910,10 @@ impl crate::__private::FormValue for UpdateCheckoutSessionCollectedInformation {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("shipping_details", &self.shipping_details)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.shipping_details {
+            __w.field("shipping_details", __value)?;
+        }
         Ok(())
     }
 }
@@ -21172,7 +21949,7 @@ for UpdateCheckoutSessionCollectedInformationShippingDetails {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("address", &self.address)?;
         __w.field("name", &self.name)?;
         Ok(())
@@ -21223,13 +22000,21 @@ for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("city", &self.city)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.city {
+            __w.field("city", __value)?;
+        }
         __w.field("country", &self.country)?;
         __w.field("line1", &self.line1)?;
-        __w.field("line2", &self.line2)?;
-        __w.field("postal_code", &self.postal_code)?;
-        __w.field("state", &self.state)?;
+        if let Some(__value) = &self.line2 {
+            __w.field("line2", __value)?;
+        }
+        if let Some(__value) = &self.postal_code {
+            __w.field("postal_code", __value)?;
+        }
+        if let Some(__value) = &self.state {
+            __w.field("state", __value)?;
+        }
         Ok(())
     }
 }
@@ -21283,14 +22068,28 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItems {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("adjustable_quantity", &self.adjustable_quantity)?;
-        __w.field("id", &self.id)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("price", &self.price)?;
-        __w.field("price_data", &self.price_data)?;
-        __w.field("quantity", &self.quantity)?;
-        __w.field("tax_rates", &self.tax_rates)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.adjustable_quantity {
+            __w.field("adjustable_quantity", __value)?;
+        }
+        if let Some(__value) = &self.id {
+            __w.field("id", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.price {
+            __w.field("price", __value)?;
+        }
+        if let Some(__value) = &self.price_data {
+            __w.field("price_data", __value)?;
+        }
+        if let Some(__value) = &self.quantity {
+            __w.field("quantity", __value)?;
+        }
+        if let Some(__value) = &self.tax_rates {
+            __w.field("tax_rates", __value)?;
+        }
         Ok(())
     }
 }
@@ -21334,10 +22133,14 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsAdjustableQua
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("maximum", &self.maximum)?;
-        __w.field("minimum", &self.minimum)?;
+        if let Some(__value) = &self.maximum {
+            __w.field("maximum", __value)?;
+        }
+        if let Some(__value) = &self.minimum {
+            __w.field("minimum", __value)?;
+        }
         Ok(())
     }
 }
@@ -21389,14 +22192,26 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("currency", &self.currency)?;
-        __w.field("product", &self.product)?;
-        __w.field("product_data", &self.product_data)?;
-        __w.field("recurring", &self.recurring)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
-        __w.field("unit_amount", &self.unit_amount)?;
-        __w.field("unit_amount_decimal", &self.unit_amount_decimal)?;
+        if let Some(__value) = &self.product {
+            __w.field("product", __value)?;
+        }
+        if let Some(__value) = &self.product_data {
+            __w.field("product_data", __value)?;
+        }
+        if let Some(__value) = &self.recurring {
+            __w.field("recurring", __value)?;
+        }
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
+        if let Some(__value) = &self.unit_amount {
+            __w.field("unit_amount", __value)?;
+        }
+        if let Some(__value) = &self.unit_amount_decimal {
+            __w.field("unit_amount_decimal", __value)?;
+        }
         Ok(())
     }
 }
@@ -21449,13 +22264,23 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataProd
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("description", &self.description)?;
-        __w.field("images", &self.images)?;
-        __w.field("metadata", &self.metadata)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.images {
+            __w.field("images", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
         __w.field("name", &self.name)?;
-        __w.field("tax_code", &self.tax_code)?;
-        __w.field("unit_label", &self.unit_label)?;
+        if let Some(__value) = &self.tax_code {
+            __w.field("tax_code", __value)?;
+        }
+        if let Some(__value) = &self.unit_label {
+            __w.field("unit_label", __value)?;
+        }
         Ok(())
     }
 }
@@ -21495,9 +22320,11 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataRecu
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("interval", &self.interval)?;
-        __w.field("interval_count", &self.interval_count)?;
+        if let Some(__value) = &self.interval_count {
+            __w.field("interval_count", __value)?;
+        }
         Ok(())
     }
 }
@@ -21531,9 +22358,13 @@ impl crate::__private::FormValue for UpdateCheckoutSessionShippingOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("shipping_rate", &self.shipping_rate)?;
-        __w.field("shipping_rate_data", &self.shipping_rate_data)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.shipping_rate {
+            __w.field("shipping_rate", __value)?;
+        }
+        if let Some(__value) = &self.shipping_rate_data {
+            __w.field("shipping_rate_data", __value)?;
+        }
         Ok(())
     }
 }
@@ -21589,14 +22420,26 @@ for UpdateCheckoutSessionShippingOptionsShippingRateData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("delivery_estimate", &self.delivery_estimate)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.delivery_estimate {
+            __w.field("delivery_estimate", __value)?;
+        }
         __w.field("display_name", &self.display_name)?;
-        __w.field("fixed_amount", &self.fixed_amount)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
-        __w.field("tax_code", &self.tax_code)?;
-        __w.field("type", &self.type_)?;
+        if let Some(__value) = &self.fixed_amount {
+            __w.field("fixed_amount", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
+        if let Some(__value) = &self.tax_code {
+            __w.field("tax_code", __value)?;
+        }
+        if let Some(__value) = &self.type_ {
+            __w.field("type", __value)?;
+        }
         Ok(())
     }
 }
@@ -21640,9 +22483,13 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("maximum", &self.maximum)?;
-        __w.field("minimum", &self.minimum)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.maximum {
+            __w.field("maximum", __value)?;
+        }
+        if let Some(__value) = &self.minimum {
+            __w.field("minimum", __value)?;
+        }
         Ok(())
     }
 }
@@ -21680,7 +22527,7 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("unit", &self.unit)?;
         __w.field("value", &self.value)?;
         Ok(())
@@ -21720,7 +22567,7 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("unit", &self.unit)?;
         __w.field("value", &self.value)?;
         Ok(())
@@ -21768,10 +22615,12 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("amount", &self.amount)?;
         __w.field("currency", &self.currency)?;
-        __w.field("currency_options", &self.currency_options)?;
+        if let Some(__value) = &self.currency_options {
+            __w.field("currency_options", __value)?;
+        }
         Ok(())
     }
 }
@@ -21807,9 +22656,11 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("amount", &self.amount)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
         Ok(())
     }
 }
@@ -21842,8 +22693,10 @@ impl crate::__private::FormValue for ExpireCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("expand", &self.expand)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
         Ok(())
     }
 }
@@ -21880,11 +22733,19 @@ impl crate::__private::FormValue for ListCheckoutSessionLineItemsParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("ending_before", &self.ending_before)?;
-        __w.field("expand", &self.expand)?;
-        __w.field("limit", &self.limit)?;
-        __w.field("starting_after", &self.starting_after)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.ending_before {
+            __w.field("ending_before", __value)?;
+        }
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
+        if let Some(__value) = &self.limit {
+            __w.field("limit", __value)?;
+        }
+        if let Some(__value) = &self.starting_after {
+            __w.field("starting_after", __value)?;
+        }
         Ok(())
     }
 }

@@ -117,6 +117,22 @@ impl CheckoutSessions<'_> {
         self.client.call_paginated(path, params)
     }
 }
+impl crate::__private::PageParams for ListCheckoutSessionParams {
+    fn cursor(&self, backward: bool) -> Option<&str> {
+        if backward {
+            self.ending_before.as_deref()
+        } else {
+            self.starting_after.as_deref()
+        }
+    }
+    fn set_cursor(&mut self, backward: bool, cursor: String) {
+        if backward {
+            self.ending_before = Some(cursor)
+        } else {
+            self.starting_after = Some(cursor)
+        }
+    }
+}
 impl crate::__private::Encode for ListCheckoutSessionParams {
     #[inline(never)]
     fn encode(&self) -> Result<String, crate::Error> {
@@ -145,6 +161,22 @@ impl crate::__private::Encode for ExpireCheckoutSessionParams {
     #[inline(never)]
     fn encode(&self) -> Result<String, crate::Error> {
         crate::form::encode_params(self)
+    }
+}
+impl crate::__private::PageParams for ListCheckoutSessionLineItemsParams {
+    fn cursor(&self, backward: bool) -> Option<&str> {
+        if backward {
+            self.ending_before.as_deref()
+        } else {
+            self.starting_after.as_deref()
+        }
+    }
+    fn set_cursor(&mut self, backward: bool, cursor: String) {
+        if backward {
+            self.ending_before = Some(cursor)
+        } else {
+            self.starting_after = Some(cursor)
+        }
     }
 }
 impl crate::__private::Encode for ListCheckoutSessionLineItemsParams {

@@ -374,7 +374,7 @@ impl crate::__private::FormValue for DiscountSourceType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -848,7 +848,7 @@ impl crate::__private::FormValue for LineItemsTaxAmountTaxabilityReason {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1116,7 +1116,7 @@ impl crate::__private::FormValue for PriceBillingScheme {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1179,7 +1179,7 @@ impl crate::__private::FormValue for PriceTiersMode {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1242,7 +1242,7 @@ impl crate::__private::FormValue for PriceType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1446,7 +1446,7 @@ impl crate::__private::FormValue for RecurringUsageType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1705,7 +1705,7 @@ impl crate::__private::FormValue for TaxRateJurisdictionLevel {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1768,7 +1768,7 @@ impl crate::__private::FormValue for TaxRateRateType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1879,7 +1879,7 @@ impl crate::__private::FormValue for TaxRateTaxType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -2056,7 +2056,7 @@ impl crate::__private::FormValue for TransformQuantityRound {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }

@@ -65,7 +65,7 @@ impl crate::__private::FormValue for TaxBehavior {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -136,7 +136,7 @@ impl crate::__private::FormValue for RecurringInterval {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
