@@ -16,7 +16,7 @@ use crate::ir::*;
 use crate::names::{type_name, Namer};
 use crate::spec::Spec;
 
-use boxing::mark_boxed;
+use boxing::{box_large_optionals, mark_boxed};
 use modules::assign_modules;
 
 pub use docs::clean_doc;
@@ -44,6 +44,7 @@ pub fn lower(spec: &Spec) -> Result<Ir, Error> {
     };
     crate::dedup::share_enums(&mut ir);
     mark_boxed(&mut ir.types);
+    box_large_optionals(&mut ir.types);
     Ok(ir)
 }
 

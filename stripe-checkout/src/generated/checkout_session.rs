@@ -94,9 +94,9 @@ impl serde::Serialize for Address {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSession {
     /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
-    pub adaptive_pricing: Option<PaymentPagesCheckoutSessionAdaptivePricing>,
+    pub adaptive_pricing: Option<Box<PaymentPagesCheckoutSessionAdaptivePricing>>,
     /// When set, provides configuration for actions to take if this Checkout Session expires.
-    pub after_expiration: Option<PaymentPagesCheckoutSessionAfterExpiration>,
+    pub after_expiration: Option<Box<PaymentPagesCheckoutSessionAfterExpiration>>,
     /// Enables user redeemable promotion codes.
     pub allow_promotion_codes: Option<bool>,
     /// Total of all items before discounts or taxes are applied.
@@ -108,7 +108,7 @@ pub struct CheckoutSession {
     /// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
     /// `branding_settings`: a [`PaymentPagesCheckoutSessionBrandingSettings`].
-    pub branding_settings: Option<PaymentPagesCheckoutSessionBrandingSettings>,
+    pub branding_settings: Option<Box<PaymentPagesCheckoutSessionBrandingSettings>>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website.
     pub cancel_url: Option<String>,
     /// A unique string to reference the Checkout Session. This can be a
@@ -119,17 +119,19 @@ pub struct CheckoutSession {
     /// For `ui_mode: elements`, use the client secret with [initCheckout](https://docs.stripe.com/js/custom_checkout/init) on your front end.
     pub client_secret: Option<String>,
     /// Information about the customer collected within the Checkout Session.
-    pub collected_information: Option<PaymentPagesCheckoutSessionCollectedInformation>,
+    pub collected_information: Option<
+        Box<PaymentPagesCheckoutSessionCollectedInformation>,
+    >,
     /// Results of `consent_collection` for this session.
-    pub consent: Option<PaymentPagesCheckoutSessionConsent>,
+    pub consent: Option<Box<PaymentPagesCheckoutSessionConsent>>,
     /// When set, provides configuration for the Checkout Session to gather active consent from customers.
-    pub consent_collection: Option<PaymentPagesCheckoutSessionConsentCollection>,
+    pub consent_collection: Option<Box<PaymentPagesCheckoutSessionConsentCollection>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: crate::Timestamp,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: Option<String>,
     /// Currency conversion details for [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing) sessions created before 2025-03-31.
-    pub currency_conversion: Option<PaymentPagesCheckoutSessionCurrencyConversion>,
+    pub currency_conversion: Option<Box<PaymentPagesCheckoutSessionCurrencyConversion>>,
     /// Collect additional information from your customer using custom fields. Up to 3 fields are supported. You can't set this parameter if `ui_mode` is `custom`.
     pub custom_fields: Vec<PaymentPagesCheckoutSessionCustomFields>,
     /// `custom_text`: a [`PaymentPagesCheckoutSessionCustomText`].
@@ -145,7 +147,7 @@ pub struct CheckoutSession {
     /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
     pub customer_creation: Option<AlwaysOrIfRequired>,
     /// The customer details including the customer's tax exempt status and the customer's tax IDs. Customer's address details are not present on Sessions in `setup` mode.
-    pub customer_details: Option<PaymentPagesCheckoutSessionCustomerDetails>,
+    pub customer_details: Option<Box<PaymentPagesCheckoutSessionCustomerDetails>>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
@@ -165,7 +167,7 @@ pub struct CheckoutSession {
     /// ID of the invoice created by the Checkout Session, if it exists.
     pub invoice: Option<crate::Expandable<Invoice>>,
     /// Details on the state of invoice creation for the Checkout Session.
-    pub invoice_creation: Option<PaymentPagesCheckoutSessionInvoiceCreation>,
+    pub invoice_creation: Option<Box<PaymentPagesCheckoutSessionInvoiceCreation>>,
     /// The line items purchased by the customer.
     pub line_items: Option<crate::List<Item>>,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
@@ -173,13 +175,13 @@ pub struct CheckoutSession {
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
     pub locale: Option<CheckoutSessionLocale>,
     /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](https://docs.stripe.com/api/payment_intents/object), [Invoices](https://docs.stripe.com/api/invoices/object), and [Subscriptions](https://docs.stripe.com/api/subscriptions/object).
-    pub managed_payments: Option<PaymentPagesCheckoutSessionManagedPayments>,
+    pub managed_payments: Option<Box<PaymentPagesCheckoutSessionManagedPayments>>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session.
     pub mode: CheckoutSessionMode,
     /// `name_collection`: a [`PaymentPagesCheckoutSessionNameCollection`].
-    pub name_collection: Option<PaymentPagesCheckoutSessionNameCollection>,
+    pub name_collection: Option<Box<PaymentPagesCheckoutSessionNameCollection>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The optional items presented to the customer at checkout.
@@ -194,10 +196,10 @@ pub struct CheckoutSession {
     pub payment_method_collection: Option<AlwaysOrIfRequired>,
     /// Information about the payment method configuration used for this Checkout session if using dynamic payment methods.
     pub payment_method_configuration_details: Option<
-        PaymentMethodConfigBizPaymentMethodConfigurationDetails,
+        Box<PaymentMethodConfigBizPaymentMethodConfigurationDetails>,
     >,
     /// Payment-method-specific configuration for the PaymentIntent or SetupIntent of this CheckoutSession.
-    pub payment_method_options: Option<CheckoutSessionPaymentMethodOptions>,
+    pub payment_method_options: Option<Box<CheckoutSessionPaymentMethodOptions>>,
     /// A list of the types of payment methods (e.g. card) this Checkout
     /// Session is allowed to accept.
     pub payment_method_types: Vec<String>,
@@ -207,13 +209,13 @@ pub struct CheckoutSession {
     /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object.
     ///
     /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
-    pub permissions: Option<PaymentPagesCheckoutSessionPermissions>,
+    pub permissions: Option<Box<PaymentPagesCheckoutSessionPermissions>>,
     /// `phone_number_collection`: a [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
     pub phone_number_collection: Option<
-        PaymentPagesCheckoutSessionPhoneNumberCollection,
+        Box<PaymentPagesCheckoutSessionPhoneNumberCollection>,
     >,
     /// `presentment_details`: a [`PaymentFlowsPaymentIntentPresentmentDetails`].
-    pub presentment_details: Option<PaymentFlowsPaymentIntentPresentmentDetails>,
+    pub presentment_details: Option<Box<PaymentFlowsPaymentIntentPresentmentDetails>>,
     /// The ID of the original expired Checkout Session that triggered the recovery flow.
     pub recovered_from: Option<String>,
     /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
@@ -222,16 +224,16 @@ pub struct CheckoutSession {
     pub return_url: Option<String>,
     /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
     pub saved_payment_method_options: Option<
-        PaymentPagesCheckoutSessionSavedPaymentMethodOptions,
+        Box<PaymentPagesCheckoutSessionSavedPaymentMethodOptions>,
     >,
     /// The ID of the SetupIntent for Checkout Sessions in `setup` mode. You can't confirm or cancel the SetupIntent for a Checkout Session. To cancel, [expire the Checkout Session](https://docs.stripe.com/api/checkout/sessions/expire) instead.
     pub setup_intent: Option<crate::Expandable<SetupIntent>>,
     /// When set, provides configuration for Checkout to collect a shipping address from a customer.
     pub shipping_address_collection: Option<
-        PaymentPagesCheckoutSessionShippingAddressCollection,
+        Box<PaymentPagesCheckoutSessionShippingAddressCollection>,
     >,
     /// The details of the customer cost of shipping, including the customer chosen ShippingRate.
-    pub shipping_cost: Option<PaymentPagesCheckoutSessionShippingCost>,
+    pub shipping_cost: Option<Box<PaymentPagesCheckoutSessionShippingCost>>,
     /// The shipping rate options applied to this Session.
     pub shipping_options: Vec<PaymentPagesCheckoutSessionShippingOption>,
     /// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
@@ -246,16 +248,16 @@ pub struct CheckoutSession {
     /// subscription creation is successful.
     pub success_url: Option<String>,
     /// `tax_id_collection`: a [`PaymentPagesCheckoutSessionTaxIdCollection`].
-    pub tax_id_collection: Option<PaymentPagesCheckoutSessionTaxIdCollection>,
+    pub tax_id_collection: Option<Box<PaymentPagesCheckoutSessionTaxIdCollection>>,
     /// Tax and discount details for the computed total amount.
-    pub total_details: Option<PaymentPagesCheckoutSessionTotalDetails>,
+    pub total_details: Option<Box<PaymentPagesCheckoutSessionTotalDetails>>,
     /// The UI mode of the Session. Defaults to `hosted_page`.
     pub ui_mode: Option<CheckoutSessionUiMode>,
     /// The URL to the Checkout Session. Applies to Checkout Sessions with `ui_mode: hosted_page`. Redirect customers to this URL to take them to Checkout. If you’re using [Custom Domains](https://docs.stripe.com/payments/checkout/custom-domains), the URL will use your subdomain. Otherwise, it’ll use `checkout.stripe.com.`
     /// This value is only present when the session is active.
     pub url: Option<String>,
     /// Wallet-specific configuration for this Checkout Session.
-    pub wallet_options: Option<CheckoutSessionWalletOptions>,
+    pub wallet_options: Option<Box<CheckoutSessionWalletOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -1732,7 +1734,7 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
     /// `mandate_options`: a [`CheckoutAcssDebitMandateOptions`].
-    pub mandate_options: Option<CheckoutAcssDebitMandateOptions>,
+    pub mandate_options: Option<Box<CheckoutAcssDebitMandateOptions>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -2532,7 +2534,9 @@ impl serde::Serialize for CheckoutAuBecsDebitPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutBacsDebitPaymentMethodOptions {
     /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsBacsDebit`].
-    pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsBacsDebit>,
+    pub mandate_options: Option<
+        Box<CheckoutPaymentMethodOptionsMandateOptionsBacsDebit>,
+    >,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -2798,7 +2802,7 @@ pub struct CheckoutCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
     pub capture_method: Option<CaptureMethod>,
     /// `installments`: a [`CheckoutCardInstallmentsOptions`].
-    pub installments: Option<CheckoutCardInstallmentsOptions>,
+    pub installments: Option<Box<CheckoutCardInstallmentsOptions>>,
     /// Request ability to [capture beyond the standard authorization validity window](https://docs.stripe.com/payments/extended-authorization) for this CheckoutSession.
     pub request_extended_authorization: Option<IfAvailableOrNever>,
     /// Request ability to [increment the authorization](https://docs.stripe.com/payments/incremental-authorization) for this CheckoutSession.
@@ -2811,7 +2815,7 @@ pub struct CheckoutCardPaymentMethodOptions {
     pub request_three_d_secure: RequestThreeDSecure,
     /// `restrictions`: a [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
     pub restrictions: Option<
-        PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions,
+        Box<PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions>,
     >,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3123,7 +3127,7 @@ impl serde::Serialize for CheckoutCashappPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     /// `eu_bank_transfer`: a [`PaymentMethodOptionsCustomerBalanceEuBankAccount`].
-    pub eu_bank_transfer: Option<PaymentMethodOptionsCustomerBalanceEuBankAccount>,
+    pub eu_bank_transfer: Option<Box<PaymentMethodOptionsCustomerBalanceEuBankAccount>>,
     /// List of address types that should be returned in the financial_addresses response. If not specified, all valid types will be returned.
     ///
     /// Permitted values include: `sort_code`, `zengin`, `iban`, or `spei`.
@@ -3382,7 +3386,9 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutCustomerBalancePaymentMethodOptions {
     /// `bank_transfer`: a [`CheckoutCustomerBalanceBankTransferPaymentMethodOptions`].
-    pub bank_transfer: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
+    pub bank_transfer: Option<
+        Box<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
+    >,
     /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
     pub funding_type: Option<FundingType>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -4688,7 +4694,7 @@ impl serde::Serialize for CheckoutPaypalPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutPaytoPaymentMethodOptions {
     /// `mandate_options`: a [`MandateOptionsPayto`].
-    pub mandate_options: Option<MandateOptionsPayto>,
+    pub mandate_options: Option<Box<MandateOptionsPayto>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -4749,7 +4755,7 @@ pub struct CheckoutPixPaymentMethodOptions {
     /// The number of seconds after which Pix payment will expire.
     pub expires_after_seconds: Option<i64>,
     /// `mandate_options`: a [`PaymentMethodOptionsMandateOptionsPix`].
-    pub mandate_options: Option<PaymentMethodOptionsMandateOptionsPix>,
+    pub mandate_options: Option<Box<PaymentMethodOptionsMandateOptionsPix>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -5069,7 +5075,9 @@ impl serde::Serialize for CheckoutScalapayPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSepaDebitPaymentMethodOptions {
     /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsSepaDebit`].
-    pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsSepaDebit>,
+    pub mandate_options: Option<
+        Box<CheckoutPaymentMethodOptionsMandateOptionsSepaDebit>,
+    >,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -5132,93 +5140,93 @@ impl serde::Serialize for CheckoutSepaDebitPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSessionPaymentMethodOptions {
     /// `acss_debit`: a [`CheckoutAcssDebitPaymentMethodOptions`].
-    pub acss_debit: Option<CheckoutAcssDebitPaymentMethodOptions>,
+    pub acss_debit: Option<Box<CheckoutAcssDebitPaymentMethodOptions>>,
     /// `affirm`: a [`CheckoutAffirmPaymentMethodOptions`].
-    pub affirm: Option<CheckoutAffirmPaymentMethodOptions>,
+    pub affirm: Option<Box<CheckoutAffirmPaymentMethodOptions>>,
     /// `afterpay_clearpay`: a [`CheckoutAfterpayClearpayPaymentMethodOptions`].
-    pub afterpay_clearpay: Option<CheckoutAfterpayClearpayPaymentMethodOptions>,
+    pub afterpay_clearpay: Option<Box<CheckoutAfterpayClearpayPaymentMethodOptions>>,
     /// `alipay`: a [`CheckoutAlipayPaymentMethodOptions`].
-    pub alipay: Option<CheckoutAlipayPaymentMethodOptions>,
+    pub alipay: Option<Box<CheckoutAlipayPaymentMethodOptions>>,
     /// `alma`: a [`CheckoutAlmaPaymentMethodOptions`].
-    pub alma: Option<CheckoutAlmaPaymentMethodOptions>,
+    pub alma: Option<Box<CheckoutAlmaPaymentMethodOptions>>,
     /// `amazon_pay`: a [`CheckoutAmazonPayPaymentMethodOptions`].
-    pub amazon_pay: Option<CheckoutAmazonPayPaymentMethodOptions>,
+    pub amazon_pay: Option<Box<CheckoutAmazonPayPaymentMethodOptions>>,
     /// `au_becs_debit`: a [`CheckoutAuBecsDebitPaymentMethodOptions`].
-    pub au_becs_debit: Option<CheckoutAuBecsDebitPaymentMethodOptions>,
+    pub au_becs_debit: Option<Box<CheckoutAuBecsDebitPaymentMethodOptions>>,
     /// `bacs_debit`: a [`CheckoutBacsDebitPaymentMethodOptions`].
-    pub bacs_debit: Option<CheckoutBacsDebitPaymentMethodOptions>,
+    pub bacs_debit: Option<Box<CheckoutBacsDebitPaymentMethodOptions>>,
     /// `bancontact`: a [`CheckoutBancontactPaymentMethodOptions`].
-    pub bancontact: Option<CheckoutBancontactPaymentMethodOptions>,
+    pub bancontact: Option<Box<CheckoutBancontactPaymentMethodOptions>>,
     /// `billie`: a [`CheckoutBilliePaymentMethodOptions`].
-    pub billie: Option<CheckoutBilliePaymentMethodOptions>,
+    pub billie: Option<Box<CheckoutBilliePaymentMethodOptions>>,
     /// `boleto`: a [`CheckoutBoletoPaymentMethodOptions`].
-    pub boleto: Option<CheckoutBoletoPaymentMethodOptions>,
+    pub boleto: Option<Box<CheckoutBoletoPaymentMethodOptions>>,
     /// `card`: a [`CheckoutCardPaymentMethodOptions`].
-    pub card: Option<CheckoutCardPaymentMethodOptions>,
+    pub card: Option<Box<CheckoutCardPaymentMethodOptions>>,
     /// `cashapp`: a [`CheckoutCashappPaymentMethodOptions`].
-    pub cashapp: Option<CheckoutCashappPaymentMethodOptions>,
+    pub cashapp: Option<Box<CheckoutCashappPaymentMethodOptions>>,
     /// `customer_balance`: a [`CheckoutCustomerBalancePaymentMethodOptions`].
-    pub customer_balance: Option<CheckoutCustomerBalancePaymentMethodOptions>,
+    pub customer_balance: Option<Box<CheckoutCustomerBalancePaymentMethodOptions>>,
     /// `eps`: a [`CheckoutEpsPaymentMethodOptions`].
-    pub eps: Option<CheckoutEpsPaymentMethodOptions>,
+    pub eps: Option<Box<CheckoutEpsPaymentMethodOptions>>,
     /// `fpx`: a [`CheckoutFpxPaymentMethodOptions`].
-    pub fpx: Option<CheckoutFpxPaymentMethodOptions>,
+    pub fpx: Option<Box<CheckoutFpxPaymentMethodOptions>>,
     /// `giropay`: a [`CheckoutGiropayPaymentMethodOptions`].
-    pub giropay: Option<CheckoutGiropayPaymentMethodOptions>,
+    pub giropay: Option<Box<CheckoutGiropayPaymentMethodOptions>>,
     /// `grabpay`: a [`CheckoutGrabPayPaymentMethodOptions`].
-    pub grabpay: Option<CheckoutGrabPayPaymentMethodOptions>,
+    pub grabpay: Option<Box<CheckoutGrabPayPaymentMethodOptions>>,
     /// `ideal`: a [`CheckoutIdealPaymentMethodOptions`].
-    pub ideal: Option<CheckoutIdealPaymentMethodOptions>,
+    pub ideal: Option<Box<CheckoutIdealPaymentMethodOptions>>,
     /// `kakao_pay`: a [`CheckoutKakaoPayPaymentMethodOptions`].
-    pub kakao_pay: Option<CheckoutKakaoPayPaymentMethodOptions>,
+    pub kakao_pay: Option<Box<CheckoutKakaoPayPaymentMethodOptions>>,
     /// `klarna`: a [`CheckoutKlarnaPaymentMethodOptions`].
-    pub klarna: Option<CheckoutKlarnaPaymentMethodOptions>,
+    pub klarna: Option<Box<CheckoutKlarnaPaymentMethodOptions>>,
     /// `konbini`: a [`CheckoutKonbiniPaymentMethodOptions`].
-    pub konbini: Option<CheckoutKonbiniPaymentMethodOptions>,
+    pub konbini: Option<Box<CheckoutKonbiniPaymentMethodOptions>>,
     /// `kr_card`: a [`CheckoutKrCardPaymentMethodOptions`].
-    pub kr_card: Option<CheckoutKrCardPaymentMethodOptions>,
+    pub kr_card: Option<Box<CheckoutKrCardPaymentMethodOptions>>,
     /// `link`: a [`CheckoutLinkPaymentMethodOptions`].
-    pub link: Option<CheckoutLinkPaymentMethodOptions>,
+    pub link: Option<Box<CheckoutLinkPaymentMethodOptions>>,
     /// `mobilepay`: a [`CheckoutMobilepayPaymentMethodOptions`].
-    pub mobilepay: Option<CheckoutMobilepayPaymentMethodOptions>,
+    pub mobilepay: Option<Box<CheckoutMobilepayPaymentMethodOptions>>,
     /// `multibanco`: a [`CheckoutMultibancoPaymentMethodOptions`].
-    pub multibanco: Option<CheckoutMultibancoPaymentMethodOptions>,
+    pub multibanco: Option<Box<CheckoutMultibancoPaymentMethodOptions>>,
     /// `naver_pay`: a [`CheckoutNaverPayPaymentMethodOptions`].
-    pub naver_pay: Option<CheckoutNaverPayPaymentMethodOptions>,
+    pub naver_pay: Option<Box<CheckoutNaverPayPaymentMethodOptions>>,
     /// `oxxo`: a [`CheckoutOxxoPaymentMethodOptions`].
-    pub oxxo: Option<CheckoutOxxoPaymentMethodOptions>,
+    pub oxxo: Option<Box<CheckoutOxxoPaymentMethodOptions>>,
     /// `p24`: a [`CheckoutP24PaymentMethodOptions`].
-    pub p24: Option<CheckoutP24PaymentMethodOptions>,
+    pub p24: Option<Box<CheckoutP24PaymentMethodOptions>>,
     /// `payco`: a [`CheckoutPaycoPaymentMethodOptions`].
-    pub payco: Option<CheckoutPaycoPaymentMethodOptions>,
+    pub payco: Option<Box<CheckoutPaycoPaymentMethodOptions>>,
     /// `paynow`: a [`CheckoutPaynowPaymentMethodOptions`].
-    pub paynow: Option<CheckoutPaynowPaymentMethodOptions>,
+    pub paynow: Option<Box<CheckoutPaynowPaymentMethodOptions>>,
     /// `paypal`: a [`CheckoutPaypalPaymentMethodOptions`].
-    pub paypal: Option<CheckoutPaypalPaymentMethodOptions>,
+    pub paypal: Option<Box<CheckoutPaypalPaymentMethodOptions>>,
     /// `payto`: a [`CheckoutPaytoPaymentMethodOptions`].
-    pub payto: Option<CheckoutPaytoPaymentMethodOptions>,
+    pub payto: Option<Box<CheckoutPaytoPaymentMethodOptions>>,
     /// `pix`: a [`CheckoutPixPaymentMethodOptions`].
-    pub pix: Option<CheckoutPixPaymentMethodOptions>,
+    pub pix: Option<Box<CheckoutPixPaymentMethodOptions>>,
     /// `revolut_pay`: a [`CheckoutRevolutPayPaymentMethodOptions`].
-    pub revolut_pay: Option<CheckoutRevolutPayPaymentMethodOptions>,
+    pub revolut_pay: Option<Box<CheckoutRevolutPayPaymentMethodOptions>>,
     /// `samsung_pay`: a [`CheckoutSamsungPayPaymentMethodOptions`].
-    pub samsung_pay: Option<CheckoutSamsungPayPaymentMethodOptions>,
+    pub samsung_pay: Option<Box<CheckoutSamsungPayPaymentMethodOptions>>,
     /// `satispay`: a [`CheckoutSatispayPaymentMethodOptions`].
-    pub satispay: Option<CheckoutSatispayPaymentMethodOptions>,
+    pub satispay: Option<Box<CheckoutSatispayPaymentMethodOptions>>,
     /// `scalapay`: a [`CheckoutScalapayPaymentMethodOptions`].
-    pub scalapay: Option<CheckoutScalapayPaymentMethodOptions>,
+    pub scalapay: Option<Box<CheckoutScalapayPaymentMethodOptions>>,
     /// `sepa_debit`: a [`CheckoutSepaDebitPaymentMethodOptions`].
-    pub sepa_debit: Option<CheckoutSepaDebitPaymentMethodOptions>,
+    pub sepa_debit: Option<Box<CheckoutSepaDebitPaymentMethodOptions>>,
     /// `sofort`: a [`CheckoutSofortPaymentMethodOptions`].
-    pub sofort: Option<CheckoutSofortPaymentMethodOptions>,
+    pub sofort: Option<Box<CheckoutSofortPaymentMethodOptions>>,
     /// `swish`: a [`CheckoutSwishPaymentMethodOptions`].
-    pub swish: Option<CheckoutSwishPaymentMethodOptions>,
+    pub swish: Option<Box<CheckoutSwishPaymentMethodOptions>>,
     /// `twint`: a [`CheckoutTwintPaymentMethodOptions`].
-    pub twint: Option<CheckoutTwintPaymentMethodOptions>,
+    pub twint: Option<Box<CheckoutTwintPaymentMethodOptions>>,
     /// `upi`: a [`CheckoutUpiPaymentMethodOptions`].
-    pub upi: Option<CheckoutUpiPaymentMethodOptions>,
+    pub upi: Option<Box<CheckoutUpiPaymentMethodOptions>>,
     /// `us_bank_account`: a [`CheckoutUsBankAccountPaymentMethodOptions`].
-    pub us_bank_account: Option<CheckoutUsBankAccountPaymentMethodOptions>,
+    pub us_bank_account: Option<Box<CheckoutUsBankAccountPaymentMethodOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -5435,7 +5443,7 @@ impl serde::Serialize for CheckoutSessionPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSessionWalletOptions {
     /// `link`: a [`CheckoutLinkWalletOptions`].
-    pub link: Option<CheckoutLinkWalletOptions>,
+    pub link: Option<Box<CheckoutLinkWalletOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -5627,7 +5635,7 @@ impl serde::Serialize for CheckoutTwintPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutUpiPaymentMethodOptions {
     /// `mandate_options`: a [`MandateOptionsUpi`].
-    pub mandate_options: Option<MandateOptionsUpi>,
+    pub mandate_options: Option<Box<MandateOptionsUpi>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -5684,7 +5692,7 @@ impl serde::Serialize for CheckoutUpiPaymentMethodOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutUsBankAccountPaymentMethodOptions {
     /// `financial_connections`: a [`LinkedAccountOptionsCommon`].
-    pub financial_connections: Option<LinkedAccountOptionsCommon>,
+    pub financial_connections: Option<Box<LinkedAccountOptionsCommon>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -6043,7 +6051,9 @@ impl serde::Serialize for InvoiceSettingCustomField {
 pub struct LinkedAccountOptionsCommon {
     /// `filters`: a [`PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters`].
     pub filters: Option<
-        PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters,
+        Box<
+            PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters,
+        >,
     >,
     /// The list of permissions to request. The `payment_method` permission must be included.
     pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
@@ -7256,7 +7266,7 @@ impl serde::Serialize for PaymentPagesCheckoutSessionAdaptivePricing {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionAfterExpiration {
     /// When set, configuration used to recover the Checkout Session on expiry.
-    pub recovery: Option<PaymentPagesCheckoutSessionAfterExpirationRecovery>,
+    pub recovery: Option<Box<PaymentPagesCheckoutSessionAfterExpirationRecovery>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -7377,7 +7387,7 @@ pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// Indicates whether automatic tax is enabled for the session
     pub enabled: bool,
     /// The account that's liable for tax. If set, the business address and tax registrations required to perform the tax calculation are loaded from this account. The tax transaction is returned in the report of the connected account.
-    pub liability: Option<ConnectAccountReference>,
+    pub liability: Option<Box<ConnectAccountReference>>,
     /// The tax provider powering automatic tax.
     pub provider: Option<String>,
     /// The status of the most recent automated tax calculation for this session.
@@ -7524,9 +7534,9 @@ pub struct PaymentPagesCheckoutSessionBrandingSettings {
     /// The font family for the Checkout Session. Must be one of the [supported font families](https://docs.stripe.com/payments/checkout/customization/appearance?payment-ui=stripe-hosted#font-compatibility).
     pub font_family: String,
     /// The icon for the Checkout Session. You cannot set both `logo` and `icon`.
-    pub icon: Option<PaymentPagesCheckoutSessionBrandingSettingsIcon>,
+    pub icon: Option<Box<PaymentPagesCheckoutSessionBrandingSettingsIcon>>,
     /// The logo for the Checkout Session. You cannot set both `logo` and `icon`.
-    pub logo: Option<PaymentPagesCheckoutSessionBrandingSettingsLogo>,
+    pub logo: Option<Box<PaymentPagesCheckoutSessionBrandingSettingsLogo>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -8001,7 +8011,7 @@ pub struct PaymentPagesCheckoutSessionCollectedInformation {
     /// Customer’s individual name for this Checkout Session
     pub individual_name: Option<String>,
     /// Shipping information for this Checkout Session.
-    pub shipping_details: Option<PaymentPagesCheckoutSessionCheckoutAddressDetails>,
+    pub shipping_details: Option<Box<PaymentPagesCheckoutSessionCheckoutAddressDetails>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -8237,7 +8247,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentTermsOfSe
 pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `hidden`, it will hide legal text related to the reuse of a payment method.
     pub payment_method_reuse_agreement: Option<
-        PaymentPagesCheckoutSessionPaymentMethodReuseAgreement,
+        Box<PaymentPagesCheckoutSessionPaymentMethodReuseAgreement>,
     >,
     /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
     /// Session will determine whether to display an option to opt into promotional communication
@@ -8512,17 +8522,17 @@ impl serde::Serialize for PaymentPagesCheckoutSessionCurrencyConversion {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomFields {
     /// `dropdown`: a [`PaymentPagesCheckoutSessionCustomFieldsDropdown`].
-    pub dropdown: Option<PaymentPagesCheckoutSessionCustomFieldsDropdown>,
+    pub dropdown: Option<Box<PaymentPagesCheckoutSessionCustomFieldsDropdown>>,
     /// String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters.
     pub key: String,
     /// `label`: a [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
     pub label: PaymentPagesCheckoutSessionCustomFieldsLabel,
     /// `numeric`: a [`PaymentPagesCheckoutSessionCustomFieldsNumeric`].
-    pub numeric: Option<PaymentPagesCheckoutSessionCustomFieldsNumeric>,
+    pub numeric: Option<Box<PaymentPagesCheckoutSessionCustomFieldsNumeric>>,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// `text`: a [`PaymentPagesCheckoutSessionCustomFieldsText`].
-    pub text: Option<PaymentPagesCheckoutSessionCustomFieldsText>,
+    pub text: Option<Box<PaymentPagesCheckoutSessionCustomFieldsText>>,
     /// The type of the field.
     pub type_: CheckoutSessionCustomFieldsType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
@@ -9033,14 +9043,14 @@ impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsText {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomText {
     /// Custom text that should be displayed after the payment confirmation button.
-    pub after_submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
+    pub after_submit: Option<Box<PaymentPagesCheckoutSessionCustomTextPosition>>,
     /// Custom text that should be displayed alongside shipping address collection.
-    pub shipping_address: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
+    pub shipping_address: Option<Box<PaymentPagesCheckoutSessionCustomTextPosition>>,
     /// Custom text that should be displayed alongside the payment confirmation button.
-    pub submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
+    pub submit: Option<Box<PaymentPagesCheckoutSessionCustomTextPosition>>,
     /// Custom text that should be displayed in place of the default terms of service agreement text.
     pub terms_of_service_acceptance: Option<
-        PaymentPagesCheckoutSessionCustomTextPosition,
+        Box<PaymentPagesCheckoutSessionCustomTextPosition>,
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -9153,7 +9163,7 @@ impl serde::Serialize for PaymentPagesCheckoutSessionCustomTextPosition {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer's address after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
-    pub address: Option<Address>,
+    pub address: Option<Box<Address>>,
     /// The customer's business name after a completed Checkout Session.
     pub business_name: Option<String>,
     /// The email associated with the Customer, if one exists, on the Checkout Session after a completed Checkout Session or at time of session expiry.
@@ -9490,11 +9500,11 @@ pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// Footer displayed on the invoice.
     pub footer: Option<String>,
     /// The connected account that issues the invoice. The invoice is presented with the branding and support information of the specified account.
-    pub issuer: Option<ConnectAccountReference>,
+    pub issuer: Option<Box<ConnectAccountReference>>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Options for invoice PDF rendering.
-    pub rendering_options: Option<InvoiceSettingCheckoutRenderingOptions>,
+    pub rendering_options: Option<Box<InvoiceSettingCheckoutRenderingOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -9613,9 +9623,9 @@ impl serde::Serialize for PaymentPagesCheckoutSessionManagedPayments {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentPagesCheckoutSessionNameCollection {
     /// `business`: a [`PaymentPagesCheckoutSessionBusinessName`].
-    pub business: Option<PaymentPagesCheckoutSessionBusinessName>,
+    pub business: Option<Box<PaymentPagesCheckoutSessionBusinessName>>,
     /// `individual`: a [`PaymentPagesCheckoutSessionIndividualName`].
-    pub individual: Option<PaymentPagesCheckoutSessionIndividualName>,
+    pub individual: Option<Box<PaymentPagesCheckoutSessionIndividualName>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -9666,7 +9676,7 @@ impl serde::Serialize for PaymentPagesCheckoutSessionNameCollection {
 pub struct PaymentPagesCheckoutSessionOptionalItem {
     /// `adjustable_quantity`: a [`PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity`], or `null`.
     pub adjustable_quantity: Option<
-        PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity,
+        Box<PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity>,
     >,
     /// `price`: text.
     pub price: String,
@@ -12190,7 +12200,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// This is the sum of all the tax amounts.
     pub amount_tax: i64,
     /// `breakdown`: a [`PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown`].
-    pub breakdown: Option<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>,
+    pub breakdown: Option<Box<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }

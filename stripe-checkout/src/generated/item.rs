@@ -6,7 +6,7 @@ use super::*;
 #[derive(Debug, Clone, PartialEq)]
 pub struct CurrencyOption {
     /// When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
-    pub custom_unit_amount: Option<CustomUnitAmount>,
+    pub custom_unit_amount: Option<Box<CustomUnitAmount>>,
     /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
     pub tax_behavior: Option<TaxBehavior>,
     /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
@@ -382,7 +382,7 @@ impl crate::__private::FormValue for DiscountSourceType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// `adjustable_quantity`: a [`LineItemsAdjustableQuantity`], or `null`.
-    pub adjustable_quantity: Option<LineItemsAdjustableQuantity>,
+    pub adjustable_quantity: Option<Box<LineItemsAdjustableQuantity>>,
     /// Total discount amount applied. If no discounts were applied, defaults to 0.
     pub amount_discount: i64,
     /// Total before any discounts or taxes are applied.
@@ -404,7 +404,7 @@ pub struct Item {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The price used to generate the line item.
-    pub price: Option<Price>,
+    pub price: Option<Box<Price>>,
     /// The quantity of products being purchased.
     pub quantity: Option<i64>,
     /// The taxes applied to the line item.
@@ -871,7 +871,7 @@ pub struct Price {
     /// Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
     pub currency_options: Option<std::collections::BTreeMap<String, CurrencyOption>>,
     /// When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
-    pub custom_unit_amount: Option<CustomUnitAmount>,
+    pub custom_unit_amount: Option<Box<CustomUnitAmount>>,
     /// Unique identifier for the object.
     pub id: String,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
@@ -887,7 +887,7 @@ pub struct Price {
     /// The ID of the product this price is associated with.
     pub product: crate::Expandable<ProductOrDeletedProduct>,
     /// The recurring components of a price such as `interval` and `usage_type`.
-    pub recurring: Option<Recurring>,
+    pub recurring: Option<Box<Recurring>>,
     /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
     pub tax_behavior: Option<TaxBehavior>,
     /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
@@ -895,7 +895,7 @@ pub struct Price {
     /// Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price. In `graduated` tiering, pricing can change as the quantity grows.
     pub tiers_mode: Option<PriceTiersMode>,
     /// Apply a transformation to the reported usage or set quantity before computing the amount billed. Cannot be combined with `tiers`.
-    pub transform_quantity: Option<TransformQuantity>,
+    pub transform_quantity: Option<Box<TransformQuantity>>,
     /// One of `one_time` or `recurring` depending on whether the price is for a one-time purchase or a recurring (subscription) purchase.
     pub type_: PriceType,
     /// The unit amount in cents (or local equivalent) to be charged, represented as a whole integer if possible. Only set if `billing_scheme=per_unit`.
@@ -1470,7 +1470,7 @@ pub struct TaxRate {
     /// and whether the user is registered to collect taxes in the corresponding jurisdiction.
     pub effective_percentage: Option<f64>,
     /// The amount of the tax rate when the `rate_type` is `flat_amount`. Tax rates with `rate_type` `percentage` can vary based on the transaction, resulting in this field being `null`. This field exposes the amount and currency of the flat tax rate.
-    pub flat_amount: Option<TaxRateFlatAmount>,
+    pub flat_amount: Option<Box<TaxRateFlatAmount>>,
     /// Unique identifier for the object.
     pub id: String,
     /// This specifies if the tax rate is inclusive or exclusive.
