@@ -419,10 +419,15 @@ fn ty_tokens(ty: &Ty, pointer: &str) -> Result<TokenStream, Error> {
     })
 }
 
-/// The derives of every generated struct. serde's traits are written out instead
-/// (`struct_serialize_impl`, `struct_decode_impl`), so the crate builds without a proc macro.
+/// The derives of every generated struct. Responses decode through `FromJson` and params
+/// encode through `FormValue` (both written out), so without the `serde` feature the crate
+/// builds no serde code for its types; with it, serde's derives use the wire names and produce
+/// the JSON `FromJson` reads.
 fn derives() -> TokenStream {
-    quote!(#[derive(Debug, Clone, PartialEq)])
+    quote! {
+        #[derive(Debug, Clone, PartialEq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    }
 }
 
 /// A struct, built as syntax directly (structs and their fields are most of a spec's output, and
@@ -447,7 +452,9 @@ fn struct_def(
         let field_ident = ident(&field.name, &def.pointer)?;
         let is_option = field.optional || field.nullable;
         let ty = types.field_type(&field.ty, field.boxed, is_option, &def.pointer)?;
-        let field_attrs = doc_attrs(&field_doc(def, field));
+        let mut field_attrs = doc_attrs(&field_doc(def, field));
+        let rename = (field.name != field.wire_name).then_some(field.wire_name.as_str());
+        field_attrs.extend(types.serde_field(rename, serializes_if_some(def.direction, field))?);
         named.push(syn::Field {
             attrs: field_attrs,
             vis: syn::Visibility::Public(Default::default()),
@@ -463,7 +470,11 @@ fn struct_def(
         // them silently, and write them back on serialization.
         let extra = extra_field_name(fields);
         let extra_doc = "Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.";
-        let attrs = doc_attrs(extra_doc);
+        let mut attrs = doc_attrs(extra_doc);
+        attrs.extend(types.attrs(
+            (true, true),
+            || quote!(#[cfg_attr(feature = "serde", serde(flatten))]),
+        )?);
         named.push(syn::Field {
             attrs,
             vis: syn::Visibility::Public(Default::default()),
@@ -510,7 +521,7 @@ fn decodes_nullable(field: &Field) -> bool {
     field.optional || field.nullable
 }
 
-/// Whether a field is serialized only when it is `Some`: params left out, and response fields
+/// Whether a field is serialized (with the `serde` feature) only when it is `Some`: params left out, and response fields
 /// Stripe only sometimes includes (`line_items`); nullable response fields are written as `null`.
 fn serializes_if_some(direction: Direction, field: &Field) -> bool {
     match direction {
@@ -548,7 +559,6 @@ fn struct_decode_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<T
         .map(|field| ident(&field.name, &def.pointer))
         .collect::<Result<Vec<_>, _>>()?;
     let expected = format!("struct {}", def.name);
-    let deserialize = deserialize_via_json(name);
     Ok(quote! {
         impl crate::__private::FromJson for #name {
             fn from_json(__p: &mut crate::__private::Parser<'_>) -> crate::__private::DecodeResult<Self> {
@@ -563,46 +573,6 @@ fn struct_decode_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<T
                 }
                 #(#checks)*
                 Ok(#name { #(#inits,)* #extra_ident })
-            }
-        }
-        #deserialize
-    })
-}
-
-/// serde's `Serialize`, written out rather than derived so the crate needs no proc macro (serde's
-/// derive was a few seconds of every clean build). The JSON is what Stripe sends: a response's
-/// nullable fields are written as `null` so a round trip keeps the key; fields Stripe only
-/// sometimes includes (`line_items`), params left out, and `None` params are skipped; a
-/// response's unknown fields (`extra`) are written back as they came.
-fn struct_serialize_impl(
-    def: &TypeDef,
-    name: &Ident,
-    fields: &[Field],
-) -> Result<TokenStream, Error> {
-    let mut entries = Vec::new();
-    for field in fields {
-        let field_ident = ident(&field.name, &def.pointer)?;
-        let wire = &field.wire_name;
-        entries.push(if serializes_if_some(def.direction, field) {
-            quote!(__map.entry_if_some(#wire, &self.#field_ident)?;)
-        } else {
-            quote!(__map.serialize_entry(#wire, &self.#field_ident)?;)
-        });
-    }
-    if def.direction == Direction::Response {
-        let extra = Ident::new(extra_field_name(fields), Span::call_site());
-        entries.push(quote!(__map.entries(&self.#extra)?;));
-    }
-    Ok(quote! {
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                // Unused by a struct with no optional field and no `extra`.
-                #[allow(unused_imports)]
-                use crate::__private::SerializeMapExt as _;
-                use serde::ser::SerializeMap as _;
-                let mut __map = serializer.serialize_map(None)?;
-                #(#entries)*
-                __map.end()
             }
         }
     })
@@ -644,6 +614,7 @@ fn form_skips_none(field: &Field) -> bool {
 /// serde's `Deserialize` through the type's `FromJson`, so serde and the client decode alike.
 fn deserialize_via_json(name: &Ident) -> TokenStream {
     quote! {
+        #[cfg(feature = "serde")]
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::__private::deserialize_via_json(deserializer)
@@ -693,6 +664,7 @@ struct TypeCache {
     /// By type, then `[plain, boxed, optional, boxed and optional]`.
     fields: BTreeMap<Ty, [Option<syn::Type>; 4]>,
     derives: BTreeMap<(bool, bool), Vec<syn::Attribute>>,
+    serde_fields: BTreeMap<(Option<String>, bool), Vec<syn::Attribute>>,
 }
 
 impl TypeCache {
@@ -719,6 +691,38 @@ impl TypeCache {
         })?;
         self.fields.entry(ty.clone()).or_default()[slot] = Some(parsed.clone());
         Ok(parsed)
+    }
+
+    /// `#[cfg_attr(feature = "serde", serde(…))]` for a field: its wire name when the Rust name
+    /// differs, and skipping `None` when the field is left out rather than written as `null`.
+    fn serde_field(
+        &mut self,
+        rename: Option<&str>,
+        skip_none: bool,
+    ) -> Result<Vec<syn::Attribute>, Error> {
+        let key = (rename.map(str::to_owned), skip_none);
+        if let Some(attrs) = self.serde_fields.get(&key) {
+            return Ok(attrs.clone());
+        }
+        let mut args = Vec::new();
+        if let Some(wire) = rename {
+            args.push(quote!(rename = #wire));
+        }
+        if skip_none {
+            args.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        let attrs = if args.is_empty() {
+            Vec::new()
+        } else {
+            let item: syn::ItemStruct = syn::parse2(quote!(
+                #[cfg_attr(feature = "serde", serde(#(#args),*))]
+                struct S;
+            ))
+            .map_err(|e| Error::new("", format!("serde attributes do not parse: {e}")))?;
+            item.attrs
+        };
+        self.serde_fields.insert(key, attrs.clone());
+        Ok(attrs)
     }
 
     fn derives(&mut self) -> Result<Vec<syn::Attribute>, Error> {
@@ -860,11 +864,13 @@ fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStream, Error> {
                 f.write_str(self.as_str())
             }
         }
+        #[cfg(feature = "serde")]
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
+        #[cfg(feature = "serde")]
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value: String = serde::Deserialize::deserialize(deserializer)?;
@@ -897,8 +903,8 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
         let variant_doc = format!(" {}", variant.name);
         variant_tokens.push(quote!(#[doc = #variant_doc] #variant_ident(#ty),));
     }
+    let serde_attrs = union_serde_attrs(def.direction);
     if def.direction == Direction::Request {
-        let serialize = union_serialize_impl(def, &name, variants, false)?;
         let write = delegate_match(
             def,
             &name,
@@ -909,10 +915,10 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
         return Ok(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
+            #serde_attrs
             pub enum #name {
                 #(#variant_tokens)*
             }
-            #serialize
             impl crate::__private::FormValue for #name {
                 fn write_form(&self, __w: &mut crate::__private::FormWriter) -> Result<(), crate::__private::EncodeError> {
                     #write
@@ -938,7 +944,6 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
     }
     let unknown_doc = " An object of a type this version of the crate does not know.";
     let deserialize = deserialize_via_json(&name);
-    let serialize = union_serialize_impl(def, &name, variants, true)?;
     let object_id = delegate_match(
         def,
         &name,
@@ -949,13 +954,13 @@ fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStream, Error> 
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #serde_attrs
         #[non_exhaustive]
         pub enum #name {
             #(#variant_tokens)*
             #[doc = #unknown_doc]
             Unknown(serde_json::Value),
         }
-        #serialize
         impl crate::__private::FromJson for #name {
             fn from_json(__p: &mut crate::__private::Parser<'_>) -> crate::__private::DecodeResult<Self> {
                 let (object, deleted) = __p.object_tag()?;
@@ -998,27 +1003,18 @@ fn delegate_match(
     })
 }
 
-/// serde's `Serialize` for a union: the member's own JSON.
-fn union_serialize_impl(
-    def: &TypeDef,
-    name: &Ident,
-    variants: &[Variant],
-    unknown: bool,
-) -> Result<TokenStream, Error> {
-    let body = delegate_match(
-        def,
-        name,
-        variants,
-        unknown,
-        quote!(serde::Serialize::serialize(value, serializer)),
-    )?;
-    Ok(quote! {
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #body
-            }
-        }
-    })
+/// serde's derives for a union, behind the `serde` feature: untagged, so a value is the
+/// member's own JSON (what Stripe sends). Response unions are decoded by their `FromJson`
+/// (which reads the `object` tag), so only `Serialize` is derived for them.
+fn union_serde_attrs(direction: Direction) -> TokenStream {
+    match direction {
+        Direction::Request => quote! {
+            #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(untagged))]
+        },
+        Direction::Response => quote! {
+            #[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
+        },
+    }
 }
 
 /// A response union without tags: decoded by trying each member in the IR's order (see
@@ -1054,16 +1050,16 @@ fn untagged_response_union(def: &TypeDef, variants: &[Variant]) -> Result<TokenS
     }
     let type_name = def.name.as_str();
     let deserialize = deserialize_via_json(&name);
-    let serialize = union_serialize_impl(def, &name, variants, false)?;
+    let serde_attrs = union_serde_attrs(Direction::Response);
     Ok(quote! {
         #doc
         #[doc = ""]
         #[doc = #order_doc]
         #[derive(Debug, Clone, PartialEq)]
+        #serde_attrs
         pub enum #name {
             #(#variant_tokens)*
         }
-        #serialize
         impl crate::__private::FromJson for #name {
             fn from_json(__p: &mut crate::__private::Parser<'_>) -> crate::__private::DecodeResult<Self> {
                 let start = __p.mark();

@@ -271,12 +271,9 @@ impl Client {
     where
         T: DeserializeOwned + Identified,
     {
-        Paginator::new(
-            self.clone(),
-            path,
-            Box::new(params.clone()),
-            decode_serde::<List<T>>,
-        )
+        Paginator::new(self.clone(), path, Box::new(params.clone()), |bytes| {
+            decode_serde::<crate::pagination::SerdeList<T>>(bytes).map(|page| page.0)
+        })
     }
 
     /// [`Client::paginate`] for the generated types: the paginator sets the cursor on a copy

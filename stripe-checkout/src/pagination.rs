@@ -7,6 +7,7 @@ use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 use crate::__private::{cursor_name, JsonError, PageParams};
@@ -34,6 +35,7 @@ fn list_object() -> String {
     "list".to_owned()
 }
 
+#[cfg(feature = "serde")]
 impl<T: Serialize> Serialize for List<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -47,12 +49,23 @@ impl<T: Serialize> Serialize for List<T> {
 }
 
 /// serde's `Deserialize` for any item type (the client decodes the generated ones through its
-/// own parser; this is for reading a stored list of your own types with serde).
+/// own parser; this is for reading a stored list with serde).
+#[cfg(feature = "serde")]
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        SerdeList::deserialize(deserializer).map(|list| list.0)
+    }
+}
+
+/// A page of a caller's own serde types, for [`Client::paginate`]; built with or without the
+/// `serde` feature.
+pub(crate) struct SerdeList<T>(pub(crate) List<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for SerdeList<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct ListVisitor<T>(std::marker::PhantomData<T>);
 
-        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ListVisitor<T> {
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for ListVisitor<T> {
             type Value = List<T>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -81,7 +94,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
             }
         }
 
-        deserializer.deserialize_map(ListVisitor(std::marker::PhantomData))
+        deserializer
+            .deserialize_map(ListVisitor(std::marker::PhantomData))
+            .map(SerdeList)
     }
 }
 

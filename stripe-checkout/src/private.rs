@@ -136,36 +136,11 @@ fn failure(bytes: &[u8], error: &serde_json::Error) -> JsonError {
     }
 }
 
-/// Shorthands for the generated `Serialize` impls, so each field is one statement.
-pub trait SerializeMapExt: serde::ser::SerializeMap {
-    /// Writes `key: value` unless `value` is `None`.
-    fn entry_if_some<T: serde::Serialize>(
-        &mut self,
-        key: &str,
-        value: &Option<T>,
-    ) -> Result<(), Self::Error> {
-        match value {
-            Some(value) => self.serialize_entry(key, value),
-            None => Ok(()),
-        }
-    }
-
-    /// Writes every member of `map` (a struct's `extra`).
-    fn entries(
-        &mut self,
-        map: &std::collections::BTreeMap<String, Value>,
-    ) -> Result<(), Self::Error> {
-        map.iter()
-            .try_for_each(|(key, value)| self.serialize_entry(key, value))
-    }
-}
-
-impl<M: serde::ser::SerializeMap> SerializeMapExt for M {}
-
 /// serde's `Deserialize` for a [`FromJson`] type, so `serde_json::from_str` and friends keep
 /// working on generated types: the value is buffered as JSON and decoded by the same code as
 /// the client's responses (one decoder, one behaviour). Slower than [`decode_json`]; the client
-/// never takes this path.
+/// never takes this path. With the `serde` feature only.
+#[cfg(feature = "serde")]
 pub fn deserialize_via_json<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,

@@ -218,11 +218,11 @@ async fn get_sends_params_in_the_query_string() {
         starting_after: None,
         customer_details: [("email", "a+b@example.com")].into(),
     };
-    let list: stripe_checkout::List<Value> = client
+    let list: Value = client
         .send(Method::Get, "/v1/checkout/sessions", &params)
         .await
         .unwrap();
-    assert!(list.data.is_empty());
+    assert_eq!(list["data"], json!([]));
 
     // No params, no `?`.
     let _: Value = client
@@ -523,6 +523,14 @@ struct Session {
     amount_total: Option<i64>,
 }
 
+/// A list page of the caller's own serde type.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Page {
+    data: Vec<Session>,
+    has_more: bool,
+}
+
 #[tokio::test]
 async fn undecodable_bodies_name_the_failing_path() {
     let server = MockServer::start().await;
@@ -563,7 +571,7 @@ async fn undecodable_bodies_name_the_failing_path() {
     let client = client(&server);
     for (i, (body, expected_path)) in bodies.iter().enumerate() {
         let err = client
-            .send::<_, stripe_checkout::List<Session>>(Method::Get, &format!("/v1/body/{i}"), &())
+            .send::<_, Page>(Method::Get, &format!("/v1/body/{i}"), &())
             .await
             .unwrap_err();
         let Error::Decode(decode) = &err else {

@@ -6,7 +6,7 @@ use common::{client, header};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use stripe_checkout::{Error, Identified, List, Paginator};
+use stripe_checkout::{Error, Identified, Paginator};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -281,8 +281,10 @@ async fn unencodable_params_yield_one_error_and_send_nothing() {
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn list_serde_and_default() {
+    use stripe_checkout::List;
     let list: List<Value> = serde_json::from_value(json!({
         "object": "list", "data": [{"id": "a"}], "has_more": true, "url": "/v1/x"
     }))

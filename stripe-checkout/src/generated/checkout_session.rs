@@ -4,6 +4,7 @@
 use super::*;
 /// Stripe's `/components/schemas/address` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Address {
     /// City, district, suburb, town, or village.
     pub city: Option<String>,
@@ -18,6 +19,7 @@ pub struct Address {
     /// State, county, province, or region ([ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2)).
     pub state: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for Address {
@@ -54,29 +56,6 @@ impl crate::__private::FromJson for Address {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("city", &self.city)?;
-        __map.serialize_entry("country", &self.country)?;
-        __map.serialize_entry("line1", &self.line1)?;
-        __map.serialize_entry("line2", &self.line2)?;
-        __map.serialize_entry("postal_code", &self.postal_code)?;
-        __map.serialize_entry("state", &self.state)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// A Checkout Session represents your customer's session as they pay for
 /// one-time purchases or subscriptions through [Checkout](https://docs.stripe.com/payments/checkout)
 /// or [Payment Links](https://docs.stripe.com/payments/payment-links). We recommend creating a
@@ -92,6 +71,7 @@ impl serde::Serialize for Address {
 ///
 /// Related guide: [Checkout quickstart](https://docs.stripe.com/checkout/quickstart)
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSession {
     /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
     pub adaptive_pricing: Option<Box<PaymentPagesCheckoutSessionAdaptivePricing>>,
@@ -108,6 +88,7 @@ pub struct CheckoutSession {
     /// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
     /// `branding_settings`: a [`PaymentPagesCheckoutSessionBrandingSettings`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub branding_settings: Option<Box<PaymentPagesCheckoutSessionBrandingSettings>>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website.
     pub cancel_url: Option<String>,
@@ -157,6 +138,7 @@ pub struct CheckoutSession {
     /// List of coupons and promotion codes attached to the Checkout Session.
     pub discounts: Option<Vec<PaymentPagesCheckoutSessionDiscount>>,
     /// A list of the types of payment methods (e.g., `card`) that should be excluded from this Checkout Session. This should only be used when payment methods for this Checkout Session are managed through the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub excluded_payment_method_types: Option<Vec<String>>,
     /// The timestamp at which the Checkout Session will expire.
     pub expires_at: crate::Timestamp,
@@ -169,6 +151,7 @@ pub struct CheckoutSession {
     /// Details on the state of invoice creation for the Checkout Session.
     pub invoice_creation: Option<Box<PaymentPagesCheckoutSessionInvoiceCreation>>,
     /// The line items purchased by the customer.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line_items: Option<crate::List<Item>>,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
@@ -181,6 +164,7 @@ pub struct CheckoutSession {
     /// The mode of the Checkout Session.
     pub mode: CheckoutSessionMode,
     /// `name_collection`: a [`PaymentPagesCheckoutSessionNameCollection`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name_collection: Option<Box<PaymentPagesCheckoutSessionNameCollection>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -211,16 +195,20 @@ pub struct CheckoutSession {
     /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
     pub permissions: Option<Box<PaymentPagesCheckoutSessionPermissions>>,
     /// `phone_number_collection`: a [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number_collection: Option<
         Box<PaymentPagesCheckoutSessionPhoneNumberCollection>,
     >,
     /// `presentment_details`: a [`PaymentFlowsPaymentIntentPresentmentDetails`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub presentment_details: Option<Box<PaymentFlowsPaymentIntentPresentmentDetails>>,
     /// The ID of the original expired Checkout Session that triggered the recovery flow.
     pub recovered_from: Option<String>,
     /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub redirect_on_completion: Option<CheckoutSessionRedirectOnCompletion>,
     /// Applies to Checkout Sessions with `ui_mode: embedded_page` or `ui_mode: elements`. The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub return_url: Option<String>,
     /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
     pub saved_payment_method_options: Option<
@@ -248,6 +236,7 @@ pub struct CheckoutSession {
     /// subscription creation is successful.
     pub success_url: Option<String>,
     /// `tax_id_collection`: a [`PaymentPagesCheckoutSessionTaxIdCollection`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_id_collection: Option<Box<PaymentPagesCheckoutSessionTaxIdCollection>>,
     /// Tax and discount details for the computed total amount.
     pub total_details: Option<Box<PaymentPagesCheckoutSessionTotalDetails>>,
@@ -259,6 +248,7 @@ pub struct CheckoutSession {
     /// Wallet-specific configuration for this Checkout Session.
     pub wallet_options: Option<Box<CheckoutSessionWalletOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for CheckoutSession {
@@ -536,115 +526,6 @@ impl crate::__private::FromJson for CheckoutSession {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSession {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("adaptive_pricing", &self.adaptive_pricing)?;
-        __map.serialize_entry("after_expiration", &self.after_expiration)?;
-        __map.serialize_entry("allow_promotion_codes", &self.allow_promotion_codes)?;
-        __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
-        __map.serialize_entry("amount_total", &self.amount_total)?;
-        __map.serialize_entry("automatic_tax", &self.automatic_tax)?;
-        __map
-            .serialize_entry(
-                "billing_address_collection",
-                &self.billing_address_collection,
-            )?;
-        __map.entry_if_some("branding_settings", &self.branding_settings)?;
-        __map.serialize_entry("cancel_url", &self.cancel_url)?;
-        __map.serialize_entry("client_reference_id", &self.client_reference_id)?;
-        __map.serialize_entry("client_secret", &self.client_secret)?;
-        __map.serialize_entry("collected_information", &self.collected_information)?;
-        __map.serialize_entry("consent", &self.consent)?;
-        __map.serialize_entry("consent_collection", &self.consent_collection)?;
-        __map.serialize_entry("created", &self.created)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.serialize_entry("currency_conversion", &self.currency_conversion)?;
-        __map.serialize_entry("custom_fields", &self.custom_fields)?;
-        __map.serialize_entry("custom_text", &self.custom_text)?;
-        __map.serialize_entry("customer", &self.customer)?;
-        __map.serialize_entry("customer_account", &self.customer_account)?;
-        __map.serialize_entry("customer_creation", &self.customer_creation)?;
-        __map.serialize_entry("customer_details", &self.customer_details)?;
-        __map.serialize_entry("customer_email", &self.customer_email)?;
-        __map.serialize_entry("discounts", &self.discounts)?;
-        __map
-            .entry_if_some(
-                "excluded_payment_method_types",
-                &self.excluded_payment_method_types,
-            )?;
-        __map.serialize_entry("expires_at", &self.expires_at)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("integration_identifier", &self.integration_identifier)?;
-        __map.serialize_entry("invoice", &self.invoice)?;
-        __map.serialize_entry("invoice_creation", &self.invoice_creation)?;
-        __map.entry_if_some("line_items", &self.line_items)?;
-        __map.serialize_entry("livemode", &self.livemode)?;
-        __map.serialize_entry("locale", &self.locale)?;
-        __map.serialize_entry("managed_payments", &self.managed_payments)?;
-        __map.serialize_entry("metadata", &self.metadata)?;
-        __map.serialize_entry("mode", &self.mode)?;
-        __map.entry_if_some("name_collection", &self.name_collection)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.serialize_entry("optional_items", &self.optional_items)?;
-        __map.serialize_entry("origin_context", &self.origin_context)?;
-        __map.serialize_entry("payment_intent", &self.payment_intent)?;
-        __map.serialize_entry("payment_link", &self.payment_link)?;
-        __map
-            .serialize_entry(
-                "payment_method_collection",
-                &self.payment_method_collection,
-            )?;
-        __map
-            .serialize_entry(
-                "payment_method_configuration_details",
-                &self.payment_method_configuration_details,
-            )?;
-        __map.serialize_entry("payment_method_options", &self.payment_method_options)?;
-        __map.serialize_entry("payment_method_types", &self.payment_method_types)?;
-        __map.serialize_entry("payment_status", &self.payment_status)?;
-        __map.serialize_entry("permissions", &self.permissions)?;
-        __map.entry_if_some("phone_number_collection", &self.phone_number_collection)?;
-        __map.entry_if_some("presentment_details", &self.presentment_details)?;
-        __map.serialize_entry("recovered_from", &self.recovered_from)?;
-        __map.entry_if_some("redirect_on_completion", &self.redirect_on_completion)?;
-        __map.entry_if_some("return_url", &self.return_url)?;
-        __map
-            .serialize_entry(
-                "saved_payment_method_options",
-                &self.saved_payment_method_options,
-            )?;
-        __map.serialize_entry("setup_intent", &self.setup_intent)?;
-        __map
-            .serialize_entry(
-                "shipping_address_collection",
-                &self.shipping_address_collection,
-            )?;
-        __map.serialize_entry("shipping_cost", &self.shipping_cost)?;
-        __map.serialize_entry("shipping_options", &self.shipping_options)?;
-        __map.serialize_entry("status", &self.status)?;
-        __map.serialize_entry("submit_type", &self.submit_type)?;
-        __map.serialize_entry("subscription", &self.subscription)?;
-        __map.serialize_entry("success_url", &self.success_url)?;
-        __map.entry_if_some("tax_id_collection", &self.tax_id_collection)?;
-        __map.serialize_entry("total_details", &self.total_details)?;
-        __map.serialize_entry("ui_mode", &self.ui_mode)?;
-        __map.serialize_entry("url", &self.url)?;
-        __map.serialize_entry("wallet_options", &self.wallet_options)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -680,11 +561,13 @@ impl std::fmt::Display for CheckoutSessionBillingAddressCollection {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionBillingAddressCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionBillingAddressCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -743,11 +626,13 @@ impl std::fmt::Display for AlwaysOrIfRequired {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AlwaysOrIfRequired {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AlwaysOrIfRequired {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -962,11 +847,13 @@ impl std::fmt::Display for CheckoutSessionLocale {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionLocale {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1029,11 +916,13 @@ impl std::fmt::Display for CheckoutSessionMode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1092,11 +981,13 @@ impl std::fmt::Display for CheckoutSessionOriginContext {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionOriginContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionOriginContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1160,11 +1051,13 @@ impl std::fmt::Display for CheckoutSessionPaymentStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionPaymentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1227,11 +1120,13 @@ impl std::fmt::Display for CheckoutSessionRedirectOnCompletion {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionRedirectOnCompletion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionRedirectOnCompletion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1294,11 +1189,13 @@ impl std::fmt::Display for CheckoutSessionStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1371,11 +1268,13 @@ impl std::fmt::Display for CheckoutSessionSubmitType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionSubmitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionSubmitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1438,11 +1337,13 @@ impl std::fmt::Display for CheckoutSessionUiMode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionUiMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionUiMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1468,10 +1369,13 @@ impl crate::__private::FormValue for CheckoutSessionUiMode {
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAcssDebitMandateOptions {
     /// A URL for custom mandate text
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_mandate_url: Option<String>,
     /// List of Stripe products where this mandate can be selected automatically. Returned when the Session is in `setup` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
     /// Description of the interval. Only required if the 'payment_schedule' parameter is 'interval' or 'combined'.
     pub interval_description: Option<String>,
@@ -1480,6 +1384,7 @@ pub struct CheckoutAcssDebitMandateOptions {
     /// Transaction type of the mandate.
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAcssDebitMandateOptions {
@@ -1511,28 +1416,6 @@ impl crate::__private::FromJson for CheckoutAcssDebitMandateOptions {
             transaction_type,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAcssDebitMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("custom_mandate_url", &self.custom_mandate_url)?;
-        __map.entry_if_some("default_for", &self.default_for)?;
-        __map.serialize_entry("interval_description", &self.interval_description)?;
-        __map.serialize_entry("payment_schedule", &self.payment_schedule)?;
-        __map.serialize_entry("transaction_type", &self.transaction_type)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options/properties/default_for/items` (undocumented in the spec).
@@ -1570,11 +1453,13 @@ impl std::fmt::Display for AcssDebitMandateOptionsDefaultFor {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AcssDebitMandateOptionsDefaultFor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AcssDebitMandateOptionsDefaultFor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1637,11 +1522,13 @@ impl std::fmt::Display for AcssDebitMandateOptionsPaymentSchedule {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AcssDebitMandateOptionsPaymentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AcssDebitMandateOptionsPaymentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1700,11 +1587,13 @@ impl std::fmt::Display for AcssDebitMandateOptionsTransactionType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AcssDebitMandateOptionsTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AcssDebitMandateOptionsTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1730,10 +1619,13 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsTransactionType {
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
     /// `mandate_options`: a [`CheckoutAcssDebitMandateOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<Box<CheckoutAcssDebitMandateOptions>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -1742,12 +1634,16 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verification_method: Option<VerificationMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptions {
@@ -1779,28 +1675,6 @@ impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptions {
             verification_method,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("currency", &self.currency)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entry_if_some("verification_method", &self.verification_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
@@ -1840,11 +1714,13 @@ impl std::fmt::Display for CheckoutAcssDebitPaymentMethodOptionsCurrency {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptionsCurrency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptionsCurrency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1913,11 +1789,13 @@ impl std::fmt::Display for SetupFutureUsage {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for SetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for SetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1980,11 +1858,13 @@ impl std::fmt::Display for VerificationMethod {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for VerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for VerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2010,8 +1890,10 @@ impl crate::__private::FormValue for VerificationMethod {
 }
 /// Stripe's `/components/schemas/checkout_affirm_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAffirmPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2020,8 +1902,10 @@ pub struct CheckoutAffirmPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAffirmPaymentMethodOptions {
@@ -2044,25 +1928,6 @@ impl crate::__private::FromJson for CheckoutAffirmPaymentMethodOptions {
             setup_future_usage,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAffirmPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAffirmPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Controls when the funds will be captured from the customer's account.
@@ -2096,11 +1961,13 @@ impl std::fmt::Display for CaptureMethod {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2165,11 +2032,13 @@ impl std::fmt::Display for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2195,8 +2064,10 @@ impl crate::__private::FormValue for CheckoutEpsPaymentMethodOptionsSetupFutureU
 }
 /// Stripe's `/components/schemas/checkout_afterpay_clearpay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2205,8 +2076,10 @@ pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAfterpayClearpayPaymentMethodOptions {
@@ -2232,27 +2105,9 @@ impl crate::__private::FromJson for CheckoutAfterpayClearpayPaymentMethodOptions
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutAfterpayClearpayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAfterpayClearpayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_alipay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAlipayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2261,8 +2116,10 @@ pub struct CheckoutAlipayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAlipayPaymentMethodOptions {
@@ -2284,30 +2141,15 @@ impl crate::__private::FromJson for CheckoutAlipayPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutAlipayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAlipayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_alma_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAlmaPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAlmaPaymentMethodOptions {
@@ -2329,28 +2171,12 @@ impl crate::__private::FromJson for CheckoutAlmaPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutAlmaPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAlmaPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_amazon_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAmazonPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2359,8 +2185,10 @@ pub struct CheckoutAmazonPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAmazonPayPaymentMethodOptions {
@@ -2383,25 +2211,6 @@ impl crate::__private::FromJson for CheckoutAmazonPayPaymentMethodOptions {
             setup_future_usage,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAmazonPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAmazonPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -2445,11 +2254,13 @@ impl std::fmt::Display for NoneOrOffSession {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for NoneOrOffSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for NoneOrOffSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2475,6 +2286,7 @@ impl crate::__private::FormValue for NoneOrOffSession {
 }
 /// Stripe's `/components/schemas/checkout_au_becs_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2483,10 +2295,13 @@ pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutAuBecsDebitPaymentMethodOptions {
@@ -2511,29 +2326,12 @@ impl crate::__private::FromJson for CheckoutAuBecsDebitPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutAuBecsDebitPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAuBecsDebitPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_bacs_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBacsDebitPaymentMethodOptions {
     /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsBacsDebit`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         Box<CheckoutPaymentMethodOptionsMandateOptionsBacsDebit>,
     >,
@@ -2544,10 +2342,13 @@ pub struct CheckoutBacsDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutBacsDebitPaymentMethodOptions {
@@ -2575,28 +2376,9 @@ impl crate::__private::FromJson for CheckoutBacsDebitPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutBacsDebitPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutBacsDebitPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_bancontact_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBancontactPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2605,8 +2387,10 @@ pub struct CheckoutBancontactPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutBancontactPaymentMethodOptions {
@@ -2628,30 +2412,15 @@ impl crate::__private::FromJson for CheckoutBancontactPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutBancontactPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutBancontactPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_billie_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBilliePaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutBilliePaymentMethodOptions {
@@ -2673,26 +2442,9 @@ impl crate::__private::FromJson for CheckoutBilliePaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutBilliePaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutBilliePaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_boleto_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBoletoPaymentMethodOptions {
     /// The number of calendar days before a Boleto voucher expires. For example, if you create a Boleto voucher on Monday and you set expires_after_days to 2, the Boleto voucher will expire on Wednesday at 23:59 America/Sao_Paulo time.
     pub expires_after_days: i64,
@@ -2703,8 +2455,10 @@ pub struct CheckoutBoletoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutBoletoPaymentMethodOptions {
@@ -2732,31 +2486,15 @@ impl crate::__private::FromJson for CheckoutBoletoPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutBoletoPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutBoletoPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_card_installments_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCardInstallmentsOptions {
     /// Indicates if installments are enabled
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutCardInstallmentsOptions {
@@ -2778,42 +2516,32 @@ impl crate::__private::FromJson for CheckoutCardInstallmentsOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutCardInstallmentsOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutCardInstallmentsOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("enabled", &self.enabled)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_card_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// `installments`: a [`CheckoutCardInstallmentsOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub installments: Option<Box<CheckoutCardInstallmentsOptions>>,
     /// Request ability to [capture beyond the standard authorization validity window](https://docs.stripe.com/payments/extended-authorization) for this CheckoutSession.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_extended_authorization: Option<IfAvailableOrNever>,
     /// Request ability to [increment the authorization](https://docs.stripe.com/payments/incremental-authorization) for this CheckoutSession.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_incremental_authorization: Option<IfAvailableOrNever>,
     /// Request ability to make [multiple captures](https://docs.stripe.com/payments/multicapture) for this CheckoutSession.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_multicapture: Option<IfAvailableOrNever>,
     /// Request ability to [overcapture](https://docs.stripe.com/payments/overcapture) for this CheckoutSession.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_overcapture: Option<IfAvailableOrNever>,
     /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
     pub request_three_d_secure: RequestThreeDSecure,
     /// `restrictions`: a [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restrictions: Option<
         Box<PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions>,
     >,
@@ -2824,12 +2552,16 @@ pub struct CheckoutCardPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kana prefix (shortened Kana descriptor) or Kana statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 22 characters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix_kana: Option<String>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kanji prefix (shortened Kanji descriptor) or Kanji statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 17 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 17 characters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix_kanji: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
@@ -2892,50 +2624,6 @@ impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutCardPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("installments", &self.installments)?;
-        __map
-            .entry_if_some(
-                "request_extended_authorization",
-                &self.request_extended_authorization,
-            )?;
-        __map
-            .entry_if_some(
-                "request_incremental_authorization",
-                &self.request_incremental_authorization,
-            )?;
-        __map.entry_if_some("request_multicapture", &self.request_multicapture)?;
-        __map.entry_if_some("request_overcapture", &self.request_overcapture)?;
-        __map.serialize_entry("request_three_d_secure", &self.request_three_d_secure)?;
-        __map.entry_if_some("restrictions", &self.restrictions)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map
-            .entry_if_some(
-                "statement_descriptor_suffix_kana",
-                &self.statement_descriptor_suffix_kana,
-            )?;
-        __map
-            .entry_if_some(
-                "statement_descriptor_suffix_kanji",
-                &self.statement_descriptor_suffix_kanji,
-            )?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Request ability to [capture beyond the standard authorization validity window](https://docs.stripe.com/payments/extended-authorization) for this CheckoutSession.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2971,11 +2659,13 @@ impl std::fmt::Display for IfAvailableOrNever {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for IfAvailableOrNever {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for IfAvailableOrNever {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3038,11 +2728,13 @@ impl std::fmt::Display for RequestThreeDSecure {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for RequestThreeDSecure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for RequestThreeDSecure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3068,8 +2760,10 @@ impl crate::__private::FormValue for RequestThreeDSecure {
 }
 /// Stripe's `/components/schemas/checkout_cashapp_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCashappPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3078,8 +2772,10 @@ pub struct CheckoutCashappPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
@@ -3104,37 +2800,23 @@ impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutCashappPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutCashappPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     /// `eu_bank_transfer`: a [`PaymentMethodOptionsCustomerBalanceEuBankAccount`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub eu_bank_transfer: Option<Box<PaymentMethodOptionsCustomerBalanceEuBankAccount>>,
     /// List of address types that should be returned in the financial_addresses response. If not specified, all valid types will be returned.
     ///
     /// Permitted values include: `sort_code`, `zengin`, `iban`, or `spei`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
     /// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -3164,27 +2846,6 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
             type_,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("eu_bank_transfer", &self.eu_bank_transfer)?;
-        __map.entry_if_some("requested_address_types", &self.requested_address_types)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options/properties/requested_address_types/items` (undocumented in the spec).
@@ -3242,11 +2903,13 @@ impl std::fmt::Display for RequestedAddressTypes {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for RequestedAddressTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for RequestedAddressTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3343,11 +3006,13 @@ impl std::fmt::Display for CheckoutCustomerBalanceBankTransferPaymentMethodOptio
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3384,8 +3049,10 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCustomerBalancePaymentMethodOptions {
     /// `bank_transfer`: a [`CheckoutCustomerBalanceBankTransferPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bank_transfer: Option<
         Box<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
     >,
@@ -3398,8 +3065,10 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutCustomerBalancePaymentMethodOptions {
@@ -3426,26 +3095,6 @@ impl crate::__private::FromJson for CheckoutCustomerBalancePaymentMethodOptions 
             setup_future_usage,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutCustomerBalancePaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutCustomerBalancePaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("bank_transfer", &self.bank_transfer)?;
-        __map.serialize_entry("funding_type", &self.funding_type)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
@@ -3479,11 +3128,13 @@ impl std::fmt::Display for FundingType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for FundingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for FundingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3509,6 +3160,7 @@ impl crate::__private::FormValue for FundingType {
 }
 /// Stripe's `/components/schemas/checkout_eps_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutEpsPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3517,8 +3169,10 @@ pub struct CheckoutEpsPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptions {
@@ -3540,26 +3194,9 @@ impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutEpsPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_fpx_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutFpxPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3568,8 +3205,10 @@ pub struct CheckoutFpxPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutFpxPaymentMethodOptions {
@@ -3591,26 +3230,9 @@ impl crate::__private::FromJson for CheckoutFpxPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutFpxPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutFpxPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_giropay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutGiropayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3619,8 +3241,10 @@ pub struct CheckoutGiropayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutGiropayPaymentMethodOptions {
@@ -3642,26 +3266,9 @@ impl crate::__private::FromJson for CheckoutGiropayPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutGiropayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutGiropayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_grab_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutGrabPayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3670,8 +3277,10 @@ pub struct CheckoutGrabPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutGrabPayPaymentMethodOptions {
@@ -3693,26 +3302,9 @@ impl crate::__private::FromJson for CheckoutGrabPayPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutGrabPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutGrabPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_ideal_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutIdealPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3721,8 +3313,10 @@ pub struct CheckoutIdealPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutIdealPaymentMethodOptions {
@@ -3744,28 +3338,12 @@ impl crate::__private::FromJson for CheckoutIdealPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutIdealPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutIdealPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_kakao_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKakaoPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3774,8 +3352,10 @@ pub struct CheckoutKakaoPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutKakaoPayPaymentMethodOptions {
@@ -3800,29 +3380,12 @@ impl crate::__private::FromJson for CheckoutKakaoPayPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutKakaoPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutKakaoPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_klarna_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKlarnaPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3831,8 +3394,10 @@ pub struct CheckoutKlarnaPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutKlarnaPaymentMethodOptions {
@@ -3857,27 +3422,9 @@ impl crate::__private::FromJson for CheckoutKlarnaPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutKlarnaPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutKlarnaPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_konbini_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKonbiniPaymentMethodOptions {
     /// The number of calendar days (between 1 and 60) after which Konbini payment instructions will expire. For example, if a PaymentIntent is confirmed with Konbini and `expires_after_days` set to 2 on Monday JST, the instructions will expire on Wednesday 23:59:59 JST.
     pub expires_after_days: Option<i64>,
@@ -3888,8 +3435,10 @@ pub struct CheckoutKonbiniPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutKonbiniPaymentMethodOptions {
@@ -3914,29 +3463,12 @@ impl crate::__private::FromJson for CheckoutKonbiniPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutKonbiniPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutKonbiniPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_kr_card_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKrCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3945,8 +3477,10 @@ pub struct CheckoutKrCardPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutKrCardPaymentMethodOptions {
@@ -3971,29 +3505,12 @@ impl crate::__private::FromJson for CheckoutKrCardPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutKrCardPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutKrCardPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_link_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutLinkPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4002,8 +3519,10 @@ pub struct CheckoutLinkPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
@@ -4028,31 +3547,15 @@ impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutLinkPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_link_wallet_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutLinkWalletOptions {
     /// Describes whether Checkout should display Link. Defaults to `auto`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub display: Option<AutoOrNever>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutLinkWalletOptions {
@@ -4072,24 +3575,6 @@ impl crate::__private::FromJson for CheckoutLinkWalletOptions {
             display,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutLinkWalletOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutLinkWalletOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("display", &self.display)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Describes whether Checkout should display Link. Defaults to `auto`.
@@ -4127,11 +3612,13 @@ impl std::fmt::Display for AutoOrNever {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AutoOrNever {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AutoOrNever {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4157,8 +3644,10 @@ impl crate::__private::FormValue for AutoOrNever {
 }
 /// Stripe's `/components/schemas/checkout_mobilepay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutMobilepayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4167,8 +3656,10 @@ pub struct CheckoutMobilepayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutMobilepayPaymentMethodOptions {
@@ -4193,27 +3684,9 @@ impl crate::__private::FromJson for CheckoutMobilepayPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutMobilepayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutMobilepayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_multibanco_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutMultibancoPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4222,8 +3695,10 @@ pub struct CheckoutMultibancoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutMultibancoPaymentMethodOptions {
@@ -4245,28 +3720,12 @@ impl crate::__private::FromJson for CheckoutMultibancoPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutMultibancoPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutMultibancoPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_naver_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutNaverPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4275,8 +3734,10 @@ pub struct CheckoutNaverPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutNaverPayPaymentMethodOptions {
@@ -4301,27 +3762,9 @@ impl crate::__private::FromJson for CheckoutNaverPayPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutNaverPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutNaverPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_oxxo_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutOxxoPaymentMethodOptions {
     /// The number of calendar days before an OXXO invoice expires. For example, if you create an OXXO invoice on Monday and you set expires_after_days to 2, the OXXO invoice will expire on Wednesday at 23:59 America/Mexico_City time.
     pub expires_after_days: i64,
@@ -4332,8 +3775,10 @@ pub struct CheckoutOxxoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutOxxoPaymentMethodOptions {
@@ -4361,27 +3806,9 @@ impl crate::__private::FromJson for CheckoutOxxoPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutOxxoPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutOxxoPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_p24_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutP24PaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4390,8 +3817,10 @@ pub struct CheckoutP24PaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutP24PaymentMethodOptions {
@@ -4413,30 +3842,15 @@ impl crate::__private::FromJson for CheckoutP24PaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutP24PaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutP24PaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_payco_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaycoPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaycoPaymentMethodOptions {
@@ -4458,30 +3872,15 @@ impl crate::__private::FromJson for CheckoutPaycoPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutPaycoPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaycoPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_bacs_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'DDIC' or 'STRIPE'.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
@@ -4504,31 +3903,15 @@ impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsBa
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_sepa_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'STRIPE'.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
@@ -4551,27 +3934,9 @@ impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsSe
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_paynow_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaynowPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4580,8 +3945,10 @@ pub struct CheckoutPaynowPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaynowPaymentMethodOptions {
@@ -4603,28 +3970,12 @@ impl crate::__private::FromJson for CheckoutPaynowPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutPaynowPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaynowPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_paypal_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaypalPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Preferred locale of the PayPal checkout page that the customer is redirected to.
     pub preferred_locale: Option<String>,
@@ -4637,8 +3988,10 @@ pub struct CheckoutPaypalPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaypalPaymentMethodOptions {
@@ -4669,31 +4022,12 @@ impl crate::__private::FromJson for CheckoutPaypalPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutPaypalPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaypalPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.serialize_entry("preferred_locale", &self.preferred_locale)?;
-        __map.serialize_entry("reference", &self.reference)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_payto_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaytoPaymentMethodOptions {
     /// `mandate_options`: a [`MandateOptionsPayto`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<Box<MandateOptionsPayto>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4702,8 +4036,10 @@ pub struct CheckoutPaytoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPaytoPaymentMethodOptions {
@@ -4728,33 +4064,17 @@ impl crate::__private::FromJson for CheckoutPaytoPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutPaytoPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaytoPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_pix_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPixPaymentMethodOptions {
     /// Determines if the amount includes the IOF tax.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// The number of seconds after which Pix payment will expire.
     pub expires_after_seconds: Option<i64>,
     /// `mandate_options`: a [`PaymentMethodOptionsMandateOptionsPix`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<Box<PaymentMethodOptionsMandateOptionsPix>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4763,8 +4083,10 @@ pub struct CheckoutPixPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutPixPaymentMethodOptions {
@@ -4793,27 +4115,6 @@ impl crate::__private::FromJson for CheckoutPixPaymentMethodOptions {
             setup_future_usage,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutPixPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPixPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
-        __map.serialize_entry("expires_after_seconds", &self.expires_after_seconds)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Determines if the amount includes the IOF tax.
@@ -4851,11 +4152,13 @@ impl std::fmt::Display for AmountIncludesIof {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AmountIncludesIof {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AmountIncludesIof {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4881,8 +4184,10 @@ impl crate::__private::FormValue for AmountIncludesIof {
 }
 /// Stripe's `/components/schemas/checkout_revolut_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutRevolutPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4891,8 +4196,10 @@ pub struct CheckoutRevolutPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutRevolutPayPaymentMethodOptions {
@@ -4917,31 +4224,15 @@ impl crate::__private::FromJson for CheckoutRevolutPayPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutRevolutPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutRevolutPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_samsung_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSamsungPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSamsungPayPaymentMethodOptions {
@@ -4963,30 +4254,15 @@ impl crate::__private::FromJson for CheckoutSamsungPayPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutSamsungPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSamsungPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_satispay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSatispayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSatispayPaymentMethodOptions {
@@ -5008,30 +4284,15 @@ impl crate::__private::FromJson for CheckoutSatispayPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutSatispayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSatispayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_scalapay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutScalapayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutScalapayPaymentMethodOptions {
@@ -5053,28 +4314,12 @@ impl crate::__private::FromJson for CheckoutScalapayPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutScalapayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutScalapayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_sepa_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSepaDebitPaymentMethodOptions {
     /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsSepaDebit`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         Box<CheckoutPaymentMethodOptionsMandateOptionsSepaDebit>,
     >,
@@ -5085,10 +4330,13 @@ pub struct CheckoutSepaDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSepaDebitPaymentMethodOptions {
@@ -5116,118 +4364,144 @@ impl crate::__private::FromJson for CheckoutSepaDebitPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutSepaDebitPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSepaDebitPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_session_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSessionPaymentMethodOptions {
     /// `acss_debit`: a [`CheckoutAcssDebitPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acss_debit: Option<Box<CheckoutAcssDebitPaymentMethodOptions>>,
     /// `affirm`: a [`CheckoutAffirmPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub affirm: Option<Box<CheckoutAffirmPaymentMethodOptions>>,
     /// `afterpay_clearpay`: a [`CheckoutAfterpayClearpayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub afterpay_clearpay: Option<Box<CheckoutAfterpayClearpayPaymentMethodOptions>>,
     /// `alipay`: a [`CheckoutAlipayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alipay: Option<Box<CheckoutAlipayPaymentMethodOptions>>,
     /// `alma`: a [`CheckoutAlmaPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alma: Option<Box<CheckoutAlmaPaymentMethodOptions>>,
     /// `amazon_pay`: a [`CheckoutAmazonPayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amazon_pay: Option<Box<CheckoutAmazonPayPaymentMethodOptions>>,
     /// `au_becs_debit`: a [`CheckoutAuBecsDebitPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub au_becs_debit: Option<Box<CheckoutAuBecsDebitPaymentMethodOptions>>,
     /// `bacs_debit`: a [`CheckoutBacsDebitPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bacs_debit: Option<Box<CheckoutBacsDebitPaymentMethodOptions>>,
     /// `bancontact`: a [`CheckoutBancontactPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bancontact: Option<Box<CheckoutBancontactPaymentMethodOptions>>,
     /// `billie`: a [`CheckoutBilliePaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billie: Option<Box<CheckoutBilliePaymentMethodOptions>>,
     /// `boleto`: a [`CheckoutBoletoPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub boleto: Option<Box<CheckoutBoletoPaymentMethodOptions>>,
     /// `card`: a [`CheckoutCardPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card: Option<Box<CheckoutCardPaymentMethodOptions>>,
     /// `cashapp`: a [`CheckoutCashappPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cashapp: Option<Box<CheckoutCashappPaymentMethodOptions>>,
     /// `customer_balance`: a [`CheckoutCustomerBalancePaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_balance: Option<Box<CheckoutCustomerBalancePaymentMethodOptions>>,
     /// `eps`: a [`CheckoutEpsPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub eps: Option<Box<CheckoutEpsPaymentMethodOptions>>,
     /// `fpx`: a [`CheckoutFpxPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fpx: Option<Box<CheckoutFpxPaymentMethodOptions>>,
     /// `giropay`: a [`CheckoutGiropayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub giropay: Option<Box<CheckoutGiropayPaymentMethodOptions>>,
     /// `grabpay`: a [`CheckoutGrabPayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub grabpay: Option<Box<CheckoutGrabPayPaymentMethodOptions>>,
     /// `ideal`: a [`CheckoutIdealPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ideal: Option<Box<CheckoutIdealPaymentMethodOptions>>,
     /// `kakao_pay`: a [`CheckoutKakaoPayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kakao_pay: Option<Box<CheckoutKakaoPayPaymentMethodOptions>>,
     /// `klarna`: a [`CheckoutKlarnaPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub klarna: Option<Box<CheckoutKlarnaPaymentMethodOptions>>,
     /// `konbini`: a [`CheckoutKonbiniPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub konbini: Option<Box<CheckoutKonbiniPaymentMethodOptions>>,
     /// `kr_card`: a [`CheckoutKrCardPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kr_card: Option<Box<CheckoutKrCardPaymentMethodOptions>>,
     /// `link`: a [`CheckoutLinkPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<Box<CheckoutLinkPaymentMethodOptions>>,
     /// `mobilepay`: a [`CheckoutMobilepayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mobilepay: Option<Box<CheckoutMobilepayPaymentMethodOptions>>,
     /// `multibanco`: a [`CheckoutMultibancoPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multibanco: Option<Box<CheckoutMultibancoPaymentMethodOptions>>,
     /// `naver_pay`: a [`CheckoutNaverPayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub naver_pay: Option<Box<CheckoutNaverPayPaymentMethodOptions>>,
     /// `oxxo`: a [`CheckoutOxxoPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub oxxo: Option<Box<CheckoutOxxoPaymentMethodOptions>>,
     /// `p24`: a [`CheckoutP24PaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub p24: Option<Box<CheckoutP24PaymentMethodOptions>>,
     /// `payco`: a [`CheckoutPaycoPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payco: Option<Box<CheckoutPaycoPaymentMethodOptions>>,
     /// `paynow`: a [`CheckoutPaynowPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paynow: Option<Box<CheckoutPaynowPaymentMethodOptions>>,
     /// `paypal`: a [`CheckoutPaypalPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paypal: Option<Box<CheckoutPaypalPaymentMethodOptions>>,
     /// `payto`: a [`CheckoutPaytoPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payto: Option<Box<CheckoutPaytoPaymentMethodOptions>>,
     /// `pix`: a [`CheckoutPixPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pix: Option<Box<CheckoutPixPaymentMethodOptions>>,
     /// `revolut_pay`: a [`CheckoutRevolutPayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub revolut_pay: Option<Box<CheckoutRevolutPayPaymentMethodOptions>>,
     /// `samsung_pay`: a [`CheckoutSamsungPayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub samsung_pay: Option<Box<CheckoutSamsungPayPaymentMethodOptions>>,
     /// `satispay`: a [`CheckoutSatispayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub satispay: Option<Box<CheckoutSatispayPaymentMethodOptions>>,
     /// `scalapay`: a [`CheckoutScalapayPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scalapay: Option<Box<CheckoutScalapayPaymentMethodOptions>>,
     /// `sepa_debit`: a [`CheckoutSepaDebitPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sepa_debit: Option<Box<CheckoutSepaDebitPaymentMethodOptions>>,
     /// `sofort`: a [`CheckoutSofortPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sofort: Option<Box<CheckoutSofortPaymentMethodOptions>>,
     /// `swish`: a [`CheckoutSwishPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub swish: Option<Box<CheckoutSwishPaymentMethodOptions>>,
     /// `twint`: a [`CheckoutTwintPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub twint: Option<Box<CheckoutTwintPaymentMethodOptions>>,
     /// `upi`: a [`CheckoutUpiPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub upi: Option<Box<CheckoutUpiPaymentMethodOptions>>,
     /// `us_bank_account`: a [`CheckoutUsBankAccountPaymentMethodOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub us_bank_account: Option<Box<CheckoutUsBankAccountPaymentMethodOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSessionPaymentMethodOptions {
@@ -5378,73 +4652,15 @@ impl crate::__private::FromJson for CheckoutSessionPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSessionPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("acss_debit", &self.acss_debit)?;
-        __map.entry_if_some("affirm", &self.affirm)?;
-        __map.entry_if_some("afterpay_clearpay", &self.afterpay_clearpay)?;
-        __map.entry_if_some("alipay", &self.alipay)?;
-        __map.entry_if_some("alma", &self.alma)?;
-        __map.entry_if_some("amazon_pay", &self.amazon_pay)?;
-        __map.entry_if_some("au_becs_debit", &self.au_becs_debit)?;
-        __map.entry_if_some("bacs_debit", &self.bacs_debit)?;
-        __map.entry_if_some("bancontact", &self.bancontact)?;
-        __map.entry_if_some("billie", &self.billie)?;
-        __map.entry_if_some("boleto", &self.boleto)?;
-        __map.entry_if_some("card", &self.card)?;
-        __map.entry_if_some("cashapp", &self.cashapp)?;
-        __map.entry_if_some("customer_balance", &self.customer_balance)?;
-        __map.entry_if_some("eps", &self.eps)?;
-        __map.entry_if_some("fpx", &self.fpx)?;
-        __map.entry_if_some("giropay", &self.giropay)?;
-        __map.entry_if_some("grabpay", &self.grabpay)?;
-        __map.entry_if_some("ideal", &self.ideal)?;
-        __map.entry_if_some("kakao_pay", &self.kakao_pay)?;
-        __map.entry_if_some("klarna", &self.klarna)?;
-        __map.entry_if_some("konbini", &self.konbini)?;
-        __map.entry_if_some("kr_card", &self.kr_card)?;
-        __map.entry_if_some("link", &self.link)?;
-        __map.entry_if_some("mobilepay", &self.mobilepay)?;
-        __map.entry_if_some("multibanco", &self.multibanco)?;
-        __map.entry_if_some("naver_pay", &self.naver_pay)?;
-        __map.entry_if_some("oxxo", &self.oxxo)?;
-        __map.entry_if_some("p24", &self.p24)?;
-        __map.entry_if_some("payco", &self.payco)?;
-        __map.entry_if_some("paynow", &self.paynow)?;
-        __map.entry_if_some("paypal", &self.paypal)?;
-        __map.entry_if_some("payto", &self.payto)?;
-        __map.entry_if_some("pix", &self.pix)?;
-        __map.entry_if_some("revolut_pay", &self.revolut_pay)?;
-        __map.entry_if_some("samsung_pay", &self.samsung_pay)?;
-        __map.entry_if_some("satispay", &self.satispay)?;
-        __map.entry_if_some("scalapay", &self.scalapay)?;
-        __map.entry_if_some("sepa_debit", &self.sepa_debit)?;
-        __map.entry_if_some("sofort", &self.sofort)?;
-        __map.entry_if_some("swish", &self.swish)?;
-        __map.entry_if_some("twint", &self.twint)?;
-        __map.entry_if_some("upi", &self.upi)?;
-        __map.entry_if_some("us_bank_account", &self.us_bank_account)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_session_wallet_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSessionWalletOptions {
     /// `link`: a [`CheckoutLinkWalletOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<Box<CheckoutLinkWalletOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSessionWalletOptions {
@@ -5466,26 +4682,9 @@ impl crate::__private::FromJson for CheckoutSessionWalletOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutSessionWalletOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSessionWalletOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("link", &self.link)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_sofort_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSofortPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -5494,8 +4693,10 @@ pub struct CheckoutSofortPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSofortPaymentMethodOptions {
@@ -5517,30 +4718,14 @@ impl crate::__private::FromJson for CheckoutSofortPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutSofortPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSofortPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_swish_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSwishPaymentMethodOptions {
     /// The order reference that will be displayed to customers in the Swish application. Defaults to the `id` of the Payment Intent.
     pub reference: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutSwishPaymentMethodOptions {
@@ -5562,26 +4747,9 @@ impl crate::__private::FromJson for CheckoutSwishPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutSwishPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSwishPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("reference", &self.reference)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_twint_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutTwintPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -5590,8 +4758,10 @@ pub struct CheckoutTwintPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutTwintPaymentMethodOptions {
@@ -5613,28 +4783,12 @@ impl crate::__private::FromJson for CheckoutTwintPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutTwintPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutTwintPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_upi_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutUpiPaymentMethodOptions {
     /// `mandate_options`: a [`MandateOptionsUpi`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<Box<MandateOptionsUpi>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -5643,8 +4797,10 @@ pub struct CheckoutUpiPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutUpiPaymentMethodOptions {
@@ -5669,29 +4825,12 @@ impl crate::__private::FromJson for CheckoutUpiPaymentMethodOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutUpiPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutUpiPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/checkout_us_bank_account_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutUsBankAccountPaymentMethodOptions {
     /// `financial_connections`: a [`LinkedAccountOptionsCommon`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub financial_connections: Option<Box<LinkedAccountOptionsCommon>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -5700,12 +4839,16 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verification_method: Option<AutomaticOrInstant>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
@@ -5735,27 +4878,6 @@ impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
             verification_method,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutUsBankAccountPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutUsBankAccountPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("financial_connections", &self.financial_connections)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entry_if_some("verification_method", &self.verification_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Bank account verification method. The default value is `automatic`.
@@ -5793,11 +4915,13 @@ impl std::fmt::Display for AutomaticOrInstant {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AutomaticOrInstant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AutomaticOrInstant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5823,12 +4947,16 @@ impl crate::__private::FormValue for AutomaticOrInstant {
 }
 /// Stripe's `/components/schemas/connect_account_reference` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ConnectAccountReference {
     /// The connected account being referenced when `type` is `account`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: Option<crate::Expandable<Account>>,
     /// Type of the account referenced.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for ConnectAccountReference {
@@ -5854,25 +4982,6 @@ impl crate::__private::FromJson for ConnectAccountReference {
             type_,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConnectAccountReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for ConnectAccountReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account", &self.account)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Type of the account referenced.
@@ -5910,11 +5019,13 @@ impl std::fmt::Display for ConnectAccountReferenceType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for ConnectAccountReferenceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for ConnectAccountReferenceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5940,12 +5051,14 @@ impl crate::__private::FormValue for ConnectAccountReferenceType {
 }
 /// Stripe's `/components/schemas/invoice_setting_checkout_rendering_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct InvoiceSettingCheckoutRenderingOptions {
     /// How line-item prices and amounts will be displayed with respect to tax on invoice PDFs.
     pub amount_tax_display: Option<String>,
     /// ID of the invoice rendering template to be used for the generated invoice.
     pub template: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for InvoiceSettingCheckoutRenderingOptions {
@@ -5970,33 +5083,16 @@ impl crate::__private::FromJson for InvoiceSettingCheckoutRenderingOptions {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for InvoiceSettingCheckoutRenderingOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for InvoiceSettingCheckoutRenderingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount_tax_display", &self.amount_tax_display)?;
-        __map.serialize_entry("template", &self.template)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/invoice_setting_custom_field` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct InvoiceSettingCustomField {
     /// The name of the custom field.
     pub name: String,
     /// The value of the custom field.
     pub value: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for InvoiceSettingCustomField {
@@ -6027,41 +5123,27 @@ impl crate::__private::FromJson for InvoiceSettingCustomField {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for InvoiceSettingCustomField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for InvoiceSettingCustomField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/linked_account_options_common` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LinkedAccountOptionsCommon {
     /// `filters`: a [`PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub filters: Option<
         Box<
             PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters,
         >,
     >,
     /// The list of permissions to request. The `payment_method` permission must be included.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
     /// Data features requested to be retrieved upon account creation.
     pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
     /// For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub return_url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for LinkedAccountOptionsCommon {
@@ -6090,27 +5172,6 @@ impl crate::__private::FromJson for LinkedAccountOptionsCommon {
             return_url,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for LinkedAccountOptionsCommon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("filters", &self.filters)?;
-        __map.entry_if_some("permissions", &self.permissions)?;
-        __map.serialize_entry("prefetch", &self.prefetch)?;
-        __map.entry_if_some("return_url", &self.return_url)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/linked_account_options_common/properties/permissions/items` (undocumented in the spec).
@@ -6156,11 +5217,13 @@ impl std::fmt::Display for LinkedAccountOptionsCommonPermissions {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for LinkedAccountOptionsCommonPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommonPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6223,11 +5286,13 @@ impl std::fmt::Display for LinkedAccountOptionsCommonPrefetch {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for LinkedAccountOptionsCommonPrefetch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommonPrefetch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6253,6 +5318,7 @@ impl crate::__private::FormValue for LinkedAccountOptionsCommonPrefetch {
 }
 /// Stripe's `/components/schemas/mandate_options_payto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MandateOptionsPayto {
     /// Amount that will be collected. It is required when `amount_type` is `fixed`.
     pub amount: Option<i64>,
@@ -6269,6 +5335,7 @@ pub struct MandateOptionsPayto {
     /// Date, in YYYY-MM-DD format, from which payments will be collected. Defaults to confirmation time.
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for MandateOptionsPayto {
@@ -6308,30 +5375,6 @@ impl crate::__private::FromJson for MandateOptionsPayto {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for MandateOptionsPayto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for MandateOptionsPayto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("amount_type", &self.amount_type)?;
-        __map.serialize_entry("end_date", &self.end_date)?;
-        __map.serialize_entry("payment_schedule", &self.payment_schedule)?;
-        __map.serialize_entry("payments_per_period", &self.payments_per_period)?;
-        __map.serialize_entry("purpose", &self.purpose)?;
-        __map.serialize_entry("start_date", &self.start_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// The type of amount that will be collected. The amount charged must be exact or up to the value of `amount` param for `fixed` or `maximum` type respectively. Defaults to `maximum`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6367,11 +5410,13 @@ impl std::fmt::Display for AmountType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AmountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AmountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6454,11 +5499,13 @@ impl std::fmt::Display for MandateOptionsPaytoPaymentSchedule {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for MandateOptionsPaytoPaymentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for MandateOptionsPaytoPaymentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6553,11 +5600,13 @@ impl std::fmt::Display for MandateOptionsPaytoPurpose {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for MandateOptionsPaytoPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for MandateOptionsPaytoPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6583,6 +5632,7 @@ impl crate::__private::FormValue for MandateOptionsPaytoPurpose {
 }
 /// Stripe's `/components/schemas/mandate_options_upi` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MandateOptionsUpi {
     /// Amount to be charged for future payments.
     pub amount: Option<i64>,
@@ -6593,6 +5643,7 @@ pub struct MandateOptionsUpi {
     /// End date of the mandate or subscription.
     pub end_date: Option<crate::Timestamp>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for MandateOptionsUpi {
@@ -6623,35 +5674,16 @@ impl crate::__private::FromJson for MandateOptionsUpi {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for MandateOptionsUpi {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for MandateOptionsUpi {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("amount_type", &self.amount_type)?;
-        __map.serialize_entry("description", &self.description)?;
-        __map.serialize_entry("end_date", &self.end_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_flows_payment_intent_presentment_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentFlowsPaymentIntentPresentmentDetails {
     /// Amount intended to be collected by this payment, denominated in `presentment_currency`.
     pub presentment_amount: i64,
     /// Currency presented to the customer during payment.
     pub presentment_currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentFlowsPaymentIntentPresentmentDetails {
@@ -6683,35 +5715,19 @@ impl crate::__private::FromJson for PaymentFlowsPaymentIntentPresentmentDetails 
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentFlowsPaymentIntentPresentmentDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentFlowsPaymentIntentPresentmentDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("presentment_amount", &self.presentment_amount)?;
-        __map.serialize_entry("presentment_currency", &self.presentment_currency)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
     /// The account subcategories to use to filter for possible accounts to link. Valid subcategories are `checking` and `savings`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_subcategories: Option<
         Vec<
             PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories,
         >,
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -6735,26 +5751,6 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
             account_subcategories,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize
-for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account_subcategories", &self.account_subcategories)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters/properties/account_subcategories/items` (undocumented in the spec).
@@ -6808,12 +5804,14 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6850,12 +5848,14 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
 }
 /// Stripe's `/components/schemas/payment_method_config_biz_payment_method_configuration_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     /// ID of the payment method configuration used.
     pub id: String,
     /// ID of the parent payment method configuration used.
     pub parent: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
@@ -6890,32 +5890,14 @@ for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("parent", &self.parent)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_method_options_customer_balance_eu_bank_account` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentMethodOptionsCustomerBalanceEuBankAccount {
     /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
     pub country: PaymentMethodOptionsCustomerBalanceEuBankAccountCountry,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentMethodOptionsCustomerBalanceEuBankAccount {
@@ -6939,24 +5921,6 @@ impl crate::__private::FromJson for PaymentMethodOptionsCustomerBalanceEuBankAcc
             country,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCustomerBalanceEuBankAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentMethodOptionsCustomerBalanceEuBankAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("country", &self.country)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
@@ -7016,11 +5980,13 @@ impl std::fmt::Display for PaymentMethodOptionsCustomerBalanceEuBankAccountCount
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7053,24 +6019,34 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
 }
 /// Stripe's `/components/schemas/payment_method_options_mandate_options_pix` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentMethodOptionsMandateOptionsPix {
     /// Amount to be charged for future payments.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
     /// Determines if the amount includes the IOF tax.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// Type of amount.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<AmountType>,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<String>,
     /// Date when the mandate expires and no further payments will be charged, in `YYYY-MM-DD`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_date: Option<String>,
     /// Schedule at which the future payments will be charged.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<PaymentSchedule>,
     /// Subscription name displayed to buyers in their bank app.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
     /// Start date of the mandate, in `YYYY-MM-DD`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentMethodOptionsMandateOptionsPix {
@@ -7111,31 +6087,6 @@ impl crate::__private::FromJson for PaymentMethodOptionsMandateOptionsPix {
             start_date,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsMandateOptionsPix {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentMethodOptionsMandateOptionsPix {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount", &self.amount)?;
-        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
-        __map.entry_if_some("amount_type", &self.amount_type)?;
-        __map.entry_if_some("currency", &self.currency)?;
-        __map.entry_if_some("end_date", &self.end_date)?;
-        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
-        __map.entry_if_some("reference", &self.reference)?;
-        __map.entry_if_some("start_date", &self.start_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Schedule at which the future payments will be charged.
@@ -7185,11 +6136,13 @@ impl std::fmt::Display for PaymentSchedule {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7215,10 +6168,12 @@ impl crate::__private::FormValue for PaymentSchedule {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_adaptive_pricing` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAdaptivePricing {
     /// If enabled, Adaptive Pricing is available on [eligible sessions](https://docs.stripe.com/payments/currencies/localize-prices/adaptive-pricing?payment-ui=stripe-hosted#restrictions).
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAdaptivePricing {
@@ -7244,30 +6199,14 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAdaptivePricing {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAdaptivePricing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionAdaptivePricing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAfterExpiration {
     /// When set, configuration used to recover the Checkout Session on expiry.
     pub recovery: Option<Box<PaymentPagesCheckoutSessionAfterExpirationRecovery>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpiration {
@@ -7290,26 +6229,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpiration {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAfterExpiration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionAfterExpiration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("recovery", &self.recovery)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration_recovery` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// Enables user redeemable promotion codes on the recovered Checkout Sessions. Defaults to `false`
     pub allow_promotion_codes: bool,
@@ -7322,6 +6244,7 @@ pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// URL that creates a new Checkout Session when clicked that is a copy of this expired Checkout Session
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpirationRecovery {
@@ -7359,30 +6282,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpirationRe
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionAfterExpirationRecovery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionAfterExpirationRecovery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("allow_promotion_codes", &self.allow_promotion_codes)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("expires_at", &self.expires_at)?;
-        __map.serialize_entry("url", &self.url)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_automatic_tax` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// Indicates whether automatic tax is enabled for the session
     pub enabled: bool,
@@ -7393,6 +6295,7 @@ pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// The status of the most recent automated tax calculation for this session.
     pub status: Option<PaymentPagesCheckoutSessionAutomaticTaxStatus>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTax {
@@ -7424,27 +6327,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTax {
             status,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTax {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionAutomaticTax {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("liability", &self.liability)?;
-        __map.serialize_entry("provider", &self.provider)?;
-        __map.serialize_entry("status", &self.status)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The status of the most recent automated tax calculation for this session.
@@ -7492,11 +6374,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionAutomaticTaxStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionAutomaticTaxStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTaxStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7522,6 +6406,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionAutomaticTaxStat
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBrandingSettings {
     /// A hex color value starting with `#` representing the background color for the Checkout Session.
     pub background_color: String,
@@ -7538,6 +6423,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettings {
     /// The logo for the Checkout Session. You cannot set both `logo` and `icon`.
     pub logo: Option<Box<PaymentPagesCheckoutSessionBrandingSettingsLogo>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettings {
@@ -7593,30 +6479,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettings 
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("background_color", &self.background_color)?;
-        __map.serialize_entry("border_style", &self.border_style)?;
-        __map.serialize_entry("button_color", &self.button_color)?;
-        __map.serialize_entry("display_name", &self.display_name)?;
-        __map.serialize_entry("font_family", &self.font_family)?;
-        __map.serialize_entry("icon", &self.icon)?;
-        __map.serialize_entry("logo", &self.logo)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// The border style for the Checkout Session. Must be one of `rounded`, `rectangular`, or `pill`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7666,11 +6528,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsBorderStyl
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7699,14 +6563,19 @@ for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_icon` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
     /// The ID of a [File upload](https://stripe.com/docs/api/files) representing the icon. Purpose must be `business_icon`. Required if `type` is `file` and disallowed otherwise.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// The type of image for the icon. Must be one of `file` or `url`.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsIcon {
@@ -7736,26 +6605,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsI
             url,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSettingsIcon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsIcon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("file", &self.file)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entry_if_some("url", &self.url)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The type of image for the icon. Must be one of `file` or `url`.
@@ -7797,11 +6646,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsIconType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7829,14 +6680,19 @@ for PaymentPagesCheckoutSessionBrandingSettingsIconType {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_logo` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
     /// The ID of a [File upload](https://stripe.com/docs/api/files) representing the logo. Purpose must be `business_logo`. Required if `type` is `file` and disallowed otherwise.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// The type of image for the logo. Must be one of `file` or `url`.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsLogo {
@@ -7868,34 +6724,16 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsL
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSettingsLogo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsLogo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("file", &self.file)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entry_if_some("url", &self.url)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_business_name` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBusinessName {
     /// Indicates whether business name collection is enabled for the session
     pub enabled: bool,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBusinessName {
@@ -7926,33 +6764,16 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBusinessName {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBusinessName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionBusinessName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("optional", &self.optional)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_checkout_address_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
     /// `address`: a [`Address`].
     pub address: Address,
     /// Customer name.
     pub name: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCheckoutAddressDetails {
@@ -7984,27 +6805,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCheckoutAddressDe
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCheckoutAddressDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCheckoutAddressDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("address", &self.address)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_collected_information` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCollectedInformation {
     /// Customer’s business name for this Checkout Session
     pub business_name: Option<String>,
@@ -8013,6 +6816,7 @@ pub struct PaymentPagesCheckoutSessionCollectedInformation {
     /// Shipping information for this Checkout Session.
     pub shipping_details: Option<Box<PaymentPagesCheckoutSessionCheckoutAddressDetails>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCollectedInformation {
@@ -8041,28 +6845,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCollectedInformat
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCollectedInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCollectedInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("business_name", &self.business_name)?;
-        __map.serialize_entry("individual_name", &self.individual_name)?;
-        __map.serialize_entry("shipping_details", &self.shipping_details)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionConsent {
     /// If `opt_in`, the customer consents to receiving promotional communications
     /// from the merchant about this Checkout Session.
@@ -8070,6 +6855,7 @@ pub struct PaymentPagesCheckoutSessionConsent {
     /// If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of service.
     pub terms_of_service: Option<PaymentPagesCheckoutSessionConsentTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsent {
@@ -8092,25 +6878,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsent {
             terms_of_service,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionConsent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("promotions", &self.promotions)?;
-        __map.serialize_entry("terms_of_service", &self.terms_of_service)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// If `opt_in`, the customer consents to receiving promotional communications
@@ -8151,11 +6918,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionConsentPromotions {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionConsentPromotions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentPromotions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8214,11 +6983,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionConsentTermsOfService {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionConsentTermsOfService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentTermsOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8244,6 +7015,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentTermsOfSe
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `hidden`, it will hide legal text related to the reuse of a payment method.
     pub payment_method_reuse_agreement: Option<
@@ -8256,6 +7028,7 @@ pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `required`, it requires customers to accept the terms of service before being able to pay.
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentCollection {
@@ -8284,30 +7057,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentCollection
             terms_of_service,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionConsentCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map
-            .serialize_entry(
-                "payment_method_reuse_agreement",
-                &self.payment_method_reuse_agreement,
-            )?;
-        __map.serialize_entry("promotions", &self.promotions)?;
-        __map.serialize_entry("terms_of_service", &self.terms_of_service)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
@@ -8349,11 +7098,13 @@ impl std::fmt::Display for CheckoutSessionConsentCollectionPromotions {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionConsentCollectionPromotions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionConsentCollectionPromotions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8414,11 +7165,13 @@ impl std::fmt::Display for CheckoutSessionConsentCollectionTermsOfService {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionConsentCollectionTermsOfService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionConsentCollectionTermsOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8444,6 +7197,7 @@ impl crate::__private::FormValue for CheckoutSessionConsentCollectionTermsOfServ
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_currency_conversion` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     /// Total of all items in source currency before discounts or taxes are applied.
     pub amount_subtotal: i64,
@@ -8454,6 +7208,7 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     /// Creation currency of the CheckoutSession before localization
     pub source_currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCurrencyConversion {
@@ -8497,45 +7252,30 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCurrencyConversio
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCurrencyConversion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCurrencyConversion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
-        __map.serialize_entry("amount_total", &self.amount_total)?;
-        __map.serialize_entry("fx_rate", &self.fx_rate)?;
-        __map.serialize_entry("source_currency", &self.source_currency)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFields {
     /// `dropdown`: a [`PaymentPagesCheckoutSessionCustomFieldsDropdown`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dropdown: Option<Box<PaymentPagesCheckoutSessionCustomFieldsDropdown>>,
     /// String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters.
     pub key: String,
     /// `label`: a [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
     pub label: PaymentPagesCheckoutSessionCustomFieldsLabel,
     /// `numeric`: a [`PaymentPagesCheckoutSessionCustomFieldsNumeric`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub numeric: Option<Box<PaymentPagesCheckoutSessionCustomFieldsNumeric>>,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// `text`: a [`PaymentPagesCheckoutSessionCustomFieldsText`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub text: Option<Box<PaymentPagesCheckoutSessionCustomFieldsText>>,
     /// The type of the field.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutSessionCustomFieldsType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFields {
@@ -8587,30 +7327,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFields {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFields {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("dropdown", &self.dropdown)?;
-        __map.serialize_entry("key", &self.key)?;
-        __map.serialize_entry("label", &self.label)?;
-        __map.entry_if_some("numeric", &self.numeric)?;
-        __map.serialize_entry("optional", &self.optional)?;
-        __map.entry_if_some("text", &self.text)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// The type of the field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8650,11 +7366,13 @@ impl std::fmt::Display for CheckoutSessionCustomFieldsType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionCustomFieldsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionCustomFieldsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8680,6 +7398,7 @@ impl crate::__private::FormValue for CheckoutSessionCustomFieldsType {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     /// The value that pre-fills on the payment page.
     pub default_value: Option<String>,
@@ -8688,6 +7407,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     /// The option selected by the customer. This will be the `value` for the option.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsDropdown {
@@ -8719,34 +7439,17 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsDropd
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsDropdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsDropdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("default_value", &self.default_value)?;
-        __map.serialize_entry("options", &self.options)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_label` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     /// Custom text for the label, displayed to the customer. Up to 50 characters.
     pub custom: Option<String>,
     /// The type of the label.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutSessionCustomFieldsLabelType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsLabel {
@@ -8773,25 +7476,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsLabel
             type_,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsLabel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("custom", &self.custom)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The type of the label.
@@ -8825,11 +7509,13 @@ impl std::fmt::Display for CheckoutSessionCustomFieldsLabelType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionCustomFieldsLabelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionCustomFieldsLabelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8855,6 +7541,7 @@ impl crate::__private::FormValue for CheckoutSessionCustomFieldsLabelType {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_numeric` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     /// The value that pre-fills the field on the payment page.
     pub default_value: Option<String>,
@@ -8865,6 +7552,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     /// The value entered by the customer, containing only digits.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsNumeric {
@@ -8896,35 +7584,16 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsNumer
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsNumeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsNumeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("default_value", &self.default_value)?;
-        __map.serialize_entry("maximum_length", &self.maximum_length)?;
-        __map.serialize_entry("minimum_length", &self.minimum_length)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_option` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
     /// The label for the option, displayed to the customer. Up to 100 characters.
     pub label: String,
     /// The value for this option, not displayed to the customer, used by your integration to reconcile the option selected by the customer. Must be unique to this option, alphanumeric, and up to 100 characters.
     pub value: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsOption {
@@ -8956,27 +7625,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsOptio
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("label", &self.label)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     /// The value that pre-fills the field on the payment page.
     pub default_value: Option<String>,
@@ -8987,6 +7638,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     /// The value entered by the customer.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsText {
@@ -9018,29 +7670,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsText 
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("default_value", &self.default_value)?;
-        __map.serialize_entry("maximum_length", &self.maximum_length)?;
-        __map.serialize_entry("minimum_length", &self.minimum_length)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomText {
     /// Custom text that should be displayed after the payment confirmation button.
     pub after_submit: Option<Box<PaymentPagesCheckoutSessionCustomTextPosition>>,
@@ -9053,6 +7685,7 @@ pub struct PaymentPagesCheckoutSessionCustomText {
         Box<PaymentPagesCheckoutSessionCustomTextPosition>,
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomText {
@@ -9085,37 +7718,14 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomText {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("after_submit", &self.after_submit)?;
-        __map.serialize_entry("shipping_address", &self.shipping_address)?;
-        __map.serialize_entry("submit", &self.submit)?;
-        __map
-            .serialize_entry(
-                "terms_of_service_acceptance",
-                &self.terms_of_service_acceptance,
-            )?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text_position` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomTextPosition {
     /// Text can be up to 1200 characters in length.
     pub message: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomTextPosition {
@@ -9141,26 +7751,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomTextPositio
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomTextPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomTextPosition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_customer_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer's address after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
     pub address: Option<Box<Address>>,
@@ -9180,6 +7773,7 @@ pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer’s tax IDs after a completed Checkout Session.
     pub tax_ids: Option<Vec<PaymentPagesCheckoutSessionTaxId>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetails {
@@ -9221,31 +7815,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetails {
             tax_ids,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomerDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomerDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("address", &self.address)?;
-        __map.serialize_entry("business_name", &self.business_name)?;
-        __map.serialize_entry("email", &self.email)?;
-        __map.serialize_entry("individual_name", &self.individual_name)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("phone", &self.phone)?;
-        __map.serialize_entry("tax_exempt", &self.tax_exempt)?;
-        __map.serialize_entry("tax_ids", &self.tax_ids)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The customer’s tax exempt status after a completed Checkout Session.
@@ -9291,11 +7860,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9323,12 +7894,14 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_discount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionDiscount {
     /// Coupon attached to the Checkout Session.
     pub coupon: Option<crate::Expandable<Coupon>>,
     /// Promotion code attached to the Checkout Session.
     pub promotion_code: Option<crate::Expandable<PromotionCode>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionDiscount {
@@ -9353,33 +7926,16 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionDiscount {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("coupon", &self.coupon)?;
-        __map.serialize_entry("promotion_code", &self.promotion_code)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_individual_name` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionIndividualName {
     /// Indicates whether individual name collection is enabled for the session
     pub enabled: bool,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionIndividualName {
@@ -9411,33 +7967,16 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionIndividualName {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionIndividualName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionIndividualName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("optional", &self.optional)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_creation` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     /// Indicates whether invoice creation is enabled for the Checkout Session.
     pub enabled: bool,
     /// `invoice_data`: a [`PaymentPagesCheckoutSessionInvoiceSettings`].
     pub invoice_data: PaymentPagesCheckoutSessionInvoiceSettings,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
@@ -9469,27 +8008,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionInvoiceCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionInvoiceCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("invoice_data", &self.invoice_data)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// The account tax IDs associated with the invoice.
     pub account_tax_ids: Option<Vec<crate::Expandable<TaxIdOrDeletedTaxId>>>,
@@ -9506,6 +8027,7 @@ pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// Options for invoice PDF rendering.
     pub rendering_options: Option<Box<InvoiceSettingCheckoutRenderingOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceSettings {
@@ -9546,36 +8068,14 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceSettings {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionInvoiceSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionInvoiceSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("account_tax_ids", &self.account_tax_ids)?;
-        __map.serialize_entry("custom_fields", &self.custom_fields)?;
-        __map.serialize_entry("description", &self.description)?;
-        __map.serialize_entry("footer", &self.footer)?;
-        __map.serialize_entry("issuer", &self.issuer)?;
-        __map.serialize_entry("metadata", &self.metadata)?;
-        __map.serialize_entry("rendering_options", &self.rendering_options)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_managed_payments` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionManagedPayments {
     /// Set to `true` to enable [Managed Payments](https://docs.stripe.com/payments/managed-payments), Stripe's merchant of record solution, for this session.
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionManagedPayments {
@@ -9601,32 +8101,18 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionManagedPayments {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionManagedPayments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionManagedPayments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_name_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionNameCollection {
     /// `business`: a [`PaymentPagesCheckoutSessionBusinessName`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub business: Option<Box<PaymentPagesCheckoutSessionBusinessName>>,
     /// `individual`: a [`PaymentPagesCheckoutSessionIndividualName`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub individual: Option<Box<PaymentPagesCheckoutSessionIndividualName>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionNameCollection {
@@ -9652,27 +8138,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionNameCollection {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionNameCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionNameCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("business", &self.business)?;
-        __map.entry_if_some("individual", &self.individual)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionOptionalItem {
     /// `adjustable_quantity`: a [`PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity`], or `null`.
     pub adjustable_quantity: Option<
@@ -9683,6 +8151,7 @@ pub struct PaymentPagesCheckoutSessionOptionalItem {
     /// `quantity`: an integer.
     pub quantity: i64,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionOptionalItem {
@@ -9716,28 +8185,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionOptionalItem {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionOptionalItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionOptionalItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("adjustable_quantity", &self.adjustable_quantity)?;
-        __map.serialize_entry("price", &self.price)?;
-        __map.serialize_entry("quantity", &self.quantity)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item_adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     /// Set to true if the quantity can be adjusted to any non-negative integer.
     pub enabled: bool,
@@ -9746,6 +8196,7 @@ pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     /// The minimum quantity of this item the customer must purchase, if they choose to purchase it. Because this item is optional, the customer will always be able to remove it from their order, even if the `minimum` configured here is greater than 0. By default this value is 0.
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -9778,35 +8229,16 @@ for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("maximum", &self.maximum)?;
-        __map.serialize_entry("minimum", &self.minimum)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_payment_method_reuse_agreement` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
     /// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
     ///
     /// When set to `hidden`, the payment method reuse agreement text will always be hidden in the UI.
     pub position: PaymentMethodReuseAgreementPosition,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -9831,25 +8263,6 @@ for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
             position,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("position", &self.position)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
@@ -9889,11 +8302,13 @@ impl std::fmt::Display for PaymentMethodReuseAgreementPosition {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentMethodReuseAgreementPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentMethodReuseAgreementPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9919,6 +8334,7 @@ impl crate::__private::FormValue for PaymentMethodReuseAgreementPosition {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_permissions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionPermissions {
     /// Determines which entity is allowed to update the shipping details.
     ///
@@ -9927,6 +8343,7 @@ pub struct PaymentPagesCheckoutSessionPermissions {
     /// When set to `server_only`, you must add the onShippingDetailsChange event handler when initializing the Stripe Checkout client and manually update the shipping details from your server using the Stripe API.
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionPermissions {
@@ -9948,24 +8365,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionPermissions {
             update_shipping_details,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionPermissions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionPermissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("update_shipping_details", &self.update_shipping_details)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Determines which entity is allowed to update the shipping details.
@@ -10011,11 +8410,13 @@ impl std::fmt::Display for CheckoutSessionPermissionsUpdateShippingDetails {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionPermissionsUpdateShippingDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionPermissionsUpdateShippingDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10041,10 +8442,12 @@ impl crate::__private::FormValue for CheckoutSessionPermissionsUpdateShippingDet
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_phone_number_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
     /// Indicates whether phone number collection is enabled for the session
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollection {
@@ -10070,26 +8473,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollec
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionPhoneNumberCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionPhoneNumberCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     /// Uses the `allow_redisplay` value of each saved payment method to filter the set presented to a returning customer. By default, only saved payment methods with ’allow_redisplay: ‘always’ are shown in Checkout.
     pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
@@ -10098,6 +8484,7 @@ pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     /// Enable customers to choose if they wish to save their payment method for future use. Disabled by default.
     pub payment_method_save: Option<DisabledOrEnabled>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -10127,27 +8514,6 @@ for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
             payment_method_save,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("allow_redisplay_filters", &self.allow_redisplay_filters)?;
-        __map.serialize_entry("payment_method_remove", &self.payment_method_remove)?;
-        __map.serialize_entry("payment_method_save", &self.payment_method_save)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options/properties/allow_redisplay_filters/items` (undocumented in the spec).
@@ -10189,11 +8555,13 @@ impl std::fmt::Display for AlwaysOrLimitedOrUnspecified {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AlwaysOrLimitedOrUnspecified {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AlwaysOrLimitedOrUnspecified {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10252,11 +8620,13 @@ impl std::fmt::Display for DisabledOrEnabled {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for DisabledOrEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for DisabledOrEnabled {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10282,11 +8652,13 @@ impl crate::__private::FormValue for DisabledOrEnabled {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
     /// An array of two-letter ISO country codes representing which countries Checkout should provide as options for
     /// shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SY, UM, VI`.
     pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -10311,25 +8683,6 @@ for PaymentPagesCheckoutSessionShippingAddressCollection {
             allowed_countries,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionShippingAddressCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionShippingAddressCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("allowed_countries", &self.allowed_countries)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection/properties/allowed_countries/items` (undocumented in the spec).
@@ -11317,11 +9670,13 @@ impl std::fmt::Display for CheckoutSessionShippingAddressCollectionAllowedCountr
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionShippingAddressCollectionAllowedCountries {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CheckoutSessionShippingAddressCollectionAllowedCountries {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11358,6 +9713,7 @@ for CheckoutSessionShippingAddressCollectionAllowedCountries {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_cost` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionShippingCost {
     /// Total shipping cost before any discounts or taxes are applied.
     pub amount_subtotal: i64,
@@ -11368,8 +9724,10 @@ pub struct PaymentPagesCheckoutSessionShippingCost {
     /// The ID of the ShippingRate for this order.
     pub shipping_rate: Option<crate::Expandable<ShippingRate>>,
     /// The taxes applied to the shipping rate.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingCost {
@@ -11412,36 +9770,16 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingCost {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionShippingCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionShippingCost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
-        __map.serialize_entry("amount_tax", &self.amount_tax)?;
-        __map.serialize_entry("amount_total", &self.amount_total)?;
-        __map.serialize_entry("shipping_rate", &self.shipping_rate)?;
-        __map.entry_if_some("taxes", &self.taxes)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_option` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionShippingOption {
     /// A non-negative integer in cents representing how much to charge.
     pub shipping_amount: i64,
     /// The shipping rate.
     pub shipping_rate: crate::Expandable<ShippingRate>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingOption {
@@ -11473,33 +9811,17 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingOption {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionShippingOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionShippingOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("shipping_amount", &self.shipping_amount)?;
-        __map.serialize_entry("shipping_rate", &self.shipping_rate)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTaxId {
     /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionTaxIdType,
     /// The value of the tax ID.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxId {
@@ -11525,25 +9847,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxId {
             value,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionTaxId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
@@ -12041,11 +10344,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionTaxIdType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionTaxIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12071,12 +10376,14 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionTaxIdType {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTaxIdCollection {
     /// Indicates whether tax ID collection is enabled for the session
     pub enabled: bool,
     /// Indicates whether a tax ID is required on the payment page
     pub required: CheckoutSessionTaxIdCollectionRequired,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdCollection {
@@ -12106,25 +10413,6 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdCollection {
             required,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionTaxIdCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("required", &self.required)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Indicates whether a tax ID is required on the payment page
@@ -12162,11 +10450,13 @@ impl std::fmt::Display for CheckoutSessionTaxIdCollectionRequired {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionTaxIdCollectionRequired {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionTaxIdCollectionRequired {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12192,6 +10482,7 @@ impl crate::__private::FormValue for CheckoutSessionTaxIdCollectionRequired {
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// This is the sum of all the discounts.
     pub amount_discount: i64,
@@ -12200,8 +10491,10 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// This is the sum of all the tax amounts.
     pub amount_tax: i64,
     /// `breakdown`: a [`PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub breakdown: Option<Box<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTotalDetails {
@@ -12238,35 +10531,16 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTotalDetails {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTotalDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionTotalDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount_discount", &self.amount_discount)?;
-        __map.serialize_entry("amount_shipping", &self.amount_shipping)?;
-        __map.serialize_entry("amount_tax", &self.amount_tax)?;
-        __map.entry_if_some("breakdown", &self.breakdown)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details_resource_breakdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     /// The aggregated discounts.
     pub discounts: Vec<LineItemsDiscountAmount>,
     /// The aggregated tax amounts by rate.
     pub taxes: Vec<LineItemsTaxAmount>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -12299,32 +10573,15 @@ for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("discounts", &self.discounts)?;
-        __map.serialize_entry("taxes", &self.taxes)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
     /// The card brands to block. If a customer enters or selects a card belonging to a blocked brand, they can't complete the payment.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::__private::FromJson
@@ -12348,26 +10605,6 @@ for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
             brands_blocked,
             extra,
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize
-for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("brands_blocked", &self.brands_blocked)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions/properties/brands_blocked/items` (undocumented in the spec).
@@ -12413,11 +10650,13 @@ impl std::fmt::Display for RestrictionsBrandsBlocked {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for RestrictionsBrandsBlocked {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for RestrictionsBrandsBlocked {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12443,31 +10682,44 @@ impl crate::__private::FormValue for RestrictionsBrandsBlocked {
 }
 /// Parameters for `GET /v1/checkout/sessions` (GetCheckoutSessions).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct ListCheckoutSessionParams {
     /// Only return Checkout Sessions that were created during the given date interval.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<ListCheckoutSessionCreated>,
     /// Only return the Checkout Sessions for the Customer specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<String>,
     /// Only return the Checkout Sessions for the Account specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_account: Option<String>,
     /// Only return the Checkout Sessions for the Customer details specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_details: Option<ListCheckoutSessionCustomerDetails>,
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<i64>,
     /// Only return the Checkout Session for the PaymentIntent specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<String>,
     /// Only return the Checkout Sessions for the Payment Link specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_link: Option<String>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub starting_after: Option<String>,
     /// Only return the Checkout Sessions matching the given status.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<CheckoutSessionStatus>,
     /// Only return the Checkout Session for the subscription specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscription: Option<String>,
 }
 impl ListCheckoutSessionParams {
@@ -12520,46 +10772,18 @@ impl crate::__private::FormValue for ListCheckoutSessionParams {
         Ok(())
     }
 }
-impl serde::Serialize for ListCheckoutSessionParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("created", &self.created)?;
-        __map.entry_if_some("customer", &self.customer)?;
-        __map.entry_if_some("customer_account", &self.customer_account)?;
-        __map.entry_if_some("customer_details", &self.customer_details)?;
-        __map.entry_if_some("ending_before", &self.ending_before)?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.entry_if_some("limit", &self.limit)?;
-        __map.entry_if_some("payment_intent", &self.payment_intent)?;
-        __map.entry_if_some("payment_link", &self.payment_link)?;
-        __map.entry_if_some("starting_after", &self.starting_after)?;
-        __map.entry_if_some("status", &self.status)?;
-        __map.entry_if_some("subscription", &self.subscription)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(untagged)
+)]
 pub enum ListCheckoutSessionCreated {
     /// RangeQuerySpecs
     RangeQuerySpecs(ListCheckoutSessionCreatedRangeQuerySpecs),
     /// Integer
     Integer(i64),
-}
-impl serde::Serialize for ListCheckoutSessionCreated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ListCheckoutSessionCreated::RangeQuerySpecs(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            ListCheckoutSessionCreated::Integer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
 }
 impl crate::__private::FormValue for ListCheckoutSessionCreated {
     fn write_form(
@@ -12578,15 +10802,20 @@ impl crate::__private::FormValue for ListCheckoutSessionCreated {
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct ListCheckoutSessionCreatedRangeQuerySpecs {
     /// `gt`: an integer. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gt: Option<i64>,
     /// `gte`: an integer. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gte: Option<i64>,
     /// `lt`: an integer. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lt: Option<i64>,
     /// `lte`: an integer. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lte: Option<i64>,
 }
 impl ListCheckoutSessionCreatedRangeQuerySpecs {
@@ -12615,21 +10844,9 @@ impl crate::__private::FormValue for ListCheckoutSessionCreatedRangeQuerySpecs {
         Ok(())
     }
 }
-impl serde::Serialize for ListCheckoutSessionCreatedRangeQuerySpecs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("gt", &self.gt)?;
-        __map.entry_if_some("gte", &self.gte)?;
-        __map.entry_if_some("lt", &self.lt)?;
-        __map.entry_if_some("lte", &self.lte)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/3/schema` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ListCheckoutSessionCustomerDetails {
     /// `email`: text. Required.
     pub email: String,
@@ -12649,45 +10866,48 @@ impl crate::__private::FormValue for ListCheckoutSessionCustomerDetails {
         Ok(())
     }
 }
-impl serde::Serialize for ListCheckoutSessionCustomerDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("email", &self.email)?;
-        __map.end()
-    }
-}
 /// Parameters for `POST /v1/checkout/sessions` (PostCheckoutSessions).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionParams {
     /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adaptive_pricing: Option<CreateCheckoutSessionAdaptivePricing>,
     /// Configure actions after a Checkout Session has expired. You can't set this parameter if `ui_mode` is `elements`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub after_expiration: Option<CreateCheckoutSessionAfterExpiration>,
     /// Enables user redeemable promotion codes.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_promotion_codes: Option<bool>,
     /// Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub automatic_tax: Option<CreateCheckoutSessionAutomaticTax>,
     /// Specify whether Checkout should collect the customer's billing address. Defaults to `auto`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
     /// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub branding_settings: Option<CreateCheckoutSessionBrandingSettings>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website. This parameter is not allowed if ui_mode is `embedded_page` or `elements`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cancel_url: Option<String>,
     /// A unique string to reference the Checkout Session. This can be a
     /// customer ID, a cart ID, or similar, and can be used to reconcile the
     /// session with your internal systems.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_reference_id: Option<String>,
     /// Configure fields for the Checkout Session to gather active consent from customers.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consent_collection: Option<CreateCheckoutSessionConsentCollection>,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). Required in `setup` mode when `payment_method_types` is not set.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<String>,
     /// Collect additional information from your customer using custom fields. Up to 3 fields are supported. You can't set this parameter if `ui_mode` is `custom`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_fields: Option<Vec<CreateCheckoutSessionCustomFields>>,
     /// Display additional text for your customers using custom text. You can't set this parameter if `ui_mode` is `custom`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_text: Option<CreateCheckoutSessionCustomText>,
     /// ID of an existing Customer, if one exists. In `payment` mode, the customer’s most recently saved card
     /// payment method will be used to prefill the email, name, card details, and billing address
@@ -12700,8 +10920,10 @@ pub struct CreateCheckoutSessionParams {
     /// If blank for Checkout Sessions in `subscription` mode or with `customer_creation` set as `always` in `payment` mode, Checkout will create a new Customer object based on information provided during the payment flow.
     ///
     /// You can set [`payment_intent_data.setup_future_usage`](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage) to have Checkout automatically attach the payment method to the Customer you pass in for future reuse.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<String>,
     /// ID of an existing Account, if one exists. Has the same behavior as `customer`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_account: Option<String>,
     /// Configure whether a Checkout Session creates a [Customer](https://docs.stripe.com/api/customers) during Session confirmation.
     ///
@@ -12712,42 +10934,56 @@ pub struct CreateCheckoutSessionParams {
     /// in the Dashboard. Promotion codes limited to first time customers will return invalid for these Sessions.
     ///
     /// Can only be set in `payment` and `setup` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_creation: Option<AlwaysOrIfRequired>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
     /// on file. To access information about the customer once a session is
     /// complete, use the `customer` field.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_email: Option<String>,
     /// Controls what fields on Customer can be updated by the Checkout Session. Can only be provided when `customer` is provided.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_update: Option<CreateCheckoutSessionCustomerUpdate>,
     /// The coupon or promotion code to apply to this Session. Currently, only up to one may be specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub discounts: Option<Vec<CreateCheckoutSessionDiscounts>>,
     /// A list of the types of payment methods (e.g., `card`) that should be excluded from this Checkout Session. This should only be used when payment methods for this Checkout Session are managed through the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub excluded_payment_method_types: Option<
         Vec<CreateCheckoutSessionExcludedPaymentMethodTypes>,
     >,
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
     /// The Epoch time in seconds at which the Checkout Session will expire. It can be anywhere from 30 minutes to 24 hours after Checkout Session creation. By default, this value is 24 hours from creation.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<crate::Timestamp>,
     /// The integration identifier for this Checkout Session. Multiple Checkout Sessions can have the same integration identifier.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub integration_identifier: Option<String>,
     /// Generate a post-purchase Invoice for one-time payments.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_creation: Option<CreateCheckoutSessionInvoiceCreation>,
     /// A list of items the customer is purchasing. Use this parameter to pass one-time or recurring [Prices](https://docs.stripe.com/api/prices). The parameter is required for `payment` and `subscription` mode.
     ///
     /// For `payment` mode, there is a maximum of 100 line items, however it is recommended to consolidate line items if there are more than a few dozen.
     ///
     /// For `subscription` mode, there is a maximum of 20 line items with recurring Prices and 20 line items with one-time Prices. Line items with one-time Prices will be on the initial invoice only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line_items: Option<Vec<CreateCheckoutSessionLineItems>>,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locale: Option<CheckoutSessionLocale>,
     /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](https://docs.stripe.com/api/payment_intents/object), [Invoices](https://docs.stripe.com/api/invoices/object), and [Subscriptions](https://docs.stripe.com/api/subscriptions/object).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub managed_payments: Option<CreateCheckoutSessionManagedPayments>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session. Pass `subscription` if the Checkout Session includes at least one recurring item.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mode: Option<CheckoutSessionMode>,
     /// Controls name collection settings for the session.
     ///
@@ -12756,6 +10992,7 @@ pub struct CreateCheckoutSessionParams {
     /// If a [Customer](https://docs.stripe.com/api/customers) is created or provided, the names can be saved to the Customer object as well.
     ///
     /// You can't set this parameter if `ui_mode` is `custom`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name_collection: Option<CreateCheckoutSessionNameCollection>,
     /// A list of optional items the customer can add to their order at checkout. Use this parameter to pass one-time or recurring [Prices](https://docs.stripe.com/api/prices).
     ///
@@ -12766,10 +11003,13 @@ pub struct CreateCheckoutSessionParams {
     /// For `subscription` mode, there is a maximum of 20 line items and optional items with recurring Prices and 20 line items and optional items with one-time Prices.
     ///
     /// You can't set this parameter if `ui_mode` is `custom`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional_items: Option<Vec<CreateCheckoutSessionOptionalItems>>,
     /// Where the user is coming from. This informs the optimizations that are applied to the session. You can't set this parameter if `ui_mode` is `elements`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub origin_context: Option<CheckoutSessionOriginContext>,
     /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent_data: Option<CreateCheckoutSessionPaymentIntentData>,
     /// Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.
     /// This may occur if the Checkout Session includes a free trial or a discount.
@@ -12777,12 +11017,16 @@ pub struct CreateCheckoutSessionParams {
     /// Can only be set in `subscription` mode. Defaults to `always`.
     ///
     /// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://docs.stripe.com/payments/checkout/free-trials).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_collection: Option<AlwaysOrIfRequired>,
     /// The ID of the payment method configuration to use with this Checkout session.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_configuration: Option<String>,
     /// This parameter allows you to set some attributes on the payment method created during a Checkout session.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_data: Option<CreateCheckoutSessionPaymentMethodData>,
     /// Payment-method-specific configuration.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_options: Option<CreateCheckoutSessionPaymentMethodOptions>,
     /// A list of the types of payment methods (e.g., `card`) this Checkout Session can accept.
     ///
@@ -12795,53 +11039,68 @@ pub struct CreateCheckoutSessionParams {
     /// If multiple payment methods are passed, Checkout will dynamically reorder them to
     /// prioritize the most relevant payment methods based on the customer's location and
     /// other characteristics.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_types: Option<Vec<CreateCheckoutSessionPaymentMethodTypes>>,
     /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object. Can only be set when creating `embedded` or `custom` sessions.
     ///
     /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub permissions: Option<CreateCheckoutSessionPermissions>,
     /// Controls phone number collection settings for the session.
     ///
     /// We recommend that you review your privacy policy and check with your legal contacts
     /// before using this feature. Learn more about [collecting phone numbers with Checkout](https://docs.stripe.com/payments/checkout/phone-numbers).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number_collection: Option<CreateCheckoutSessionPhoneNumberCollection>,
     /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub redirect_on_completion: Option<CheckoutSessionRedirectOnCompletion>,
     /// The URL to redirect your customer back to after they authenticate or cancel their payment on the
     /// payment method's app or site. This parameter is required if `ui_mode` is `embedded_page` or `elements`
     /// and redirect-based payment methods are enabled on the session.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub return_url: Option<String>,
     /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub saved_payment_method_options: Option<
         CreateCheckoutSessionSavedPaymentMethodOptions,
     >,
     /// A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_intent_data: Option<CreateCheckoutSessionSetupIntentData>,
     /// When set, provides configuration for Checkout to collect a shipping address from a customer.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_address_collection: Option<
         CreateCheckoutSessionShippingAddressCollection,
     >,
     /// The shipping rate options to apply to this Session. Up to a maximum of 5.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_options: Option<Vec<CreateCheckoutSessionShippingOptions>>,
     /// Describes the type of transaction being performed by Checkout in order
     /// to customize relevant text on the page, such as the submit button.
     /// `submit_type` can only be specified on Checkout Sessions in
     /// `payment` or `subscription` mode. If blank or `auto`, `pay` is used.
     /// You can't set this parameter if `ui_mode` is `elements`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub submit_type: Option<CheckoutSessionSubmitType>,
     /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscription_data: Option<CreateCheckoutSessionSubscriptionData>,
     /// The URL to which Stripe should send customers when payment or setup
     /// is complete.
     /// This parameter is not allowed if ui_mode is `embedded_page` or `elements`. If you'd like to use
     /// information from the successful Checkout Session on your page, read the
     /// guide on [customizing your success page](https://docs.stripe.com/payments/checkout/custom-success-page).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success_url: Option<String>,
     /// Controls tax ID collection during checkout.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_id_collection: Option<CreateCheckoutSessionTaxIdCollection>,
     /// The UI mode of the Session. Defaults to `hosted_page`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ui_mode: Option<CheckoutSessionUiMode>,
     /// Wallet-specific configuration.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub wallet_options: Option<CreateCheckoutSessionWalletOptions>,
 }
 impl CreateCheckoutSessionParams {
@@ -13011,95 +11270,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionParams {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("adaptive_pricing", &self.adaptive_pricing)?;
-        __map.entry_if_some("after_expiration", &self.after_expiration)?;
-        __map.entry_if_some("allow_promotion_codes", &self.allow_promotion_codes)?;
-        __map.entry_if_some("automatic_tax", &self.automatic_tax)?;
-        __map
-            .entry_if_some(
-                "billing_address_collection",
-                &self.billing_address_collection,
-            )?;
-        __map.entry_if_some("branding_settings", &self.branding_settings)?;
-        __map.entry_if_some("cancel_url", &self.cancel_url)?;
-        __map.entry_if_some("client_reference_id", &self.client_reference_id)?;
-        __map.entry_if_some("consent_collection", &self.consent_collection)?;
-        __map.entry_if_some("currency", &self.currency)?;
-        __map.entry_if_some("custom_fields", &self.custom_fields)?;
-        __map.entry_if_some("custom_text", &self.custom_text)?;
-        __map.entry_if_some("customer", &self.customer)?;
-        __map.entry_if_some("customer_account", &self.customer_account)?;
-        __map.entry_if_some("customer_creation", &self.customer_creation)?;
-        __map.entry_if_some("customer_email", &self.customer_email)?;
-        __map.entry_if_some("customer_update", &self.customer_update)?;
-        __map.entry_if_some("discounts", &self.discounts)?;
-        __map
-            .entry_if_some(
-                "excluded_payment_method_types",
-                &self.excluded_payment_method_types,
-            )?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.entry_if_some("expires_at", &self.expires_at)?;
-        __map.entry_if_some("integration_identifier", &self.integration_identifier)?;
-        __map.entry_if_some("invoice_creation", &self.invoice_creation)?;
-        __map.entry_if_some("line_items", &self.line_items)?;
-        __map.entry_if_some("locale", &self.locale)?;
-        __map.entry_if_some("managed_payments", &self.managed_payments)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("mode", &self.mode)?;
-        __map.entry_if_some("name_collection", &self.name_collection)?;
-        __map.entry_if_some("optional_items", &self.optional_items)?;
-        __map.entry_if_some("origin_context", &self.origin_context)?;
-        __map.entry_if_some("payment_intent_data", &self.payment_intent_data)?;
-        __map
-            .entry_if_some(
-                "payment_method_collection",
-                &self.payment_method_collection,
-            )?;
-        __map
-            .entry_if_some(
-                "payment_method_configuration",
-                &self.payment_method_configuration,
-            )?;
-        __map.entry_if_some("payment_method_data", &self.payment_method_data)?;
-        __map.entry_if_some("payment_method_options", &self.payment_method_options)?;
-        __map.entry_if_some("payment_method_types", &self.payment_method_types)?;
-        __map.entry_if_some("permissions", &self.permissions)?;
-        __map.entry_if_some("phone_number_collection", &self.phone_number_collection)?;
-        __map.entry_if_some("redirect_on_completion", &self.redirect_on_completion)?;
-        __map.entry_if_some("return_url", &self.return_url)?;
-        __map
-            .entry_if_some(
-                "saved_payment_method_options",
-                &self.saved_payment_method_options,
-            )?;
-        __map.entry_if_some("setup_intent_data", &self.setup_intent_data)?;
-        __map
-            .entry_if_some(
-                "shipping_address_collection",
-                &self.shipping_address_collection,
-            )?;
-        __map.entry_if_some("shipping_options", &self.shipping_options)?;
-        __map.entry_if_some("submit_type", &self.submit_type)?;
-        __map.entry_if_some("subscription_data", &self.subscription_data)?;
-        __map.entry_if_some("success_url", &self.success_url)?;
-        __map.entry_if_some("tax_id_collection", &self.tax_id_collection)?;
-        __map.entry_if_some("ui_mode", &self.ui_mode)?;
-        __map.entry_if_some("wallet_options", &self.wallet_options)?;
-        __map.end()
-    }
-}
 /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAdaptivePricing {
     /// `true` or `false`; sent as `adaptive_pricing[enabled]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
 impl CreateCheckoutSessionAdaptivePricing {
@@ -13119,21 +11296,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionAdaptivePricing {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionAdaptivePricing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("enabled", &self.enabled)?;
-        __map.end()
-    }
-}
 /// Configure actions after a Checkout Session has expired. You can't set this parameter if `ui_mode` is `elements`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAfterExpiration {
     /// A [`CreateCheckoutSessionAfterExpirationRecovery`]; sent as `after_expiration[recovery]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recovery: Option<CreateCheckoutSessionAfterExpirationRecovery>,
 }
 impl CreateCheckoutSessionAfterExpiration {
@@ -13153,20 +11322,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpiration {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionAfterExpiration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("recovery", &self.recovery)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/after_expiration/properties/recovery` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionAfterExpirationRecovery {
     /// `true` or `false`; sent as `after_expiration[recovery][allow_promotion_codes]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_promotion_codes: Option<bool>,
     /// `true` or `false`; sent as `after_expiration[recovery][enabled]`. Required.
     pub enabled: bool,
@@ -13192,23 +11353,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpirationRecover
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionAfterExpirationRecovery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("allow_promotion_codes", &self.allow_promotion_codes)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.end()
-    }
-}
 /// Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionAutomaticTax {
     /// `true` or `false`; sent as `automatic_tax[enabled]`. Required.
     pub enabled: bool,
     /// A [`CreateCheckoutSessionAutomaticTaxLiability`]; sent as `automatic_tax[liability]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub liability: Option<CreateCheckoutSessionAutomaticTaxLiability>,
 }
 impl CreateCheckoutSessionAutomaticTax {
@@ -13229,23 +11381,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTax {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionAutomaticTax {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("liability", &self.liability)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/automatic_tax/properties/liability` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionAutomaticTaxLiability {
     /// Text; sent as `automatic_tax[liability][account]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: Option<String>,
     /// A [`ConnectAccountReferenceType`]; sent as `automatic_tax[liability][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionAutomaticTaxLiability {
@@ -13266,34 +11410,31 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTaxLiability 
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionAutomaticTaxLiability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account", &self.account)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionBrandingSettings {
     /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[background_color]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub background_color: Option<crate::Unsettable<String>>,
     /// A [`CreateCheckoutSessionBrandingSettingsBorderStyle`]; sent as `branding_settings[border_style]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub border_style: Option<CreateCheckoutSessionBrandingSettingsBorderStyle>,
     /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[button_color]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub button_color: Option<crate::Unsettable<String>>,
     /// Text; sent as `branding_settings[display_name]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub display_name: Option<String>,
     /// A [`CreateCheckoutSessionBrandingSettingsFontFamily`]; sent as `branding_settings[font_family]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub font_family: Option<CreateCheckoutSessionBrandingSettingsFontFamily>,
     /// A [`CreateCheckoutSessionBrandingSettingsIcon`]; sent as `branding_settings[icon]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub icon: Option<CreateCheckoutSessionBrandingSettingsIcon>,
     /// A [`CreateCheckoutSessionBrandingSettingsLogo`]; sent as `branding_settings[logo]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub logo: Option<CreateCheckoutSessionBrandingSettingsLogo>,
 }
 impl CreateCheckoutSessionBrandingSettings {
@@ -13329,22 +11470,6 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettings {
             __w.field("logo", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionBrandingSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("background_color", &self.background_color)?;
-        __map.entry_if_some("border_style", &self.border_style)?;
-        __map.entry_if_some("button_color", &self.button_color)?;
-        __map.entry_if_some("display_name", &self.display_name)?;
-        __map.entry_if_some("font_family", &self.font_family)?;
-        __map.entry_if_some("icon", &self.icon)?;
-        __map.entry_if_some("logo", &self.logo)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/border_style` (undocumented in the spec).
@@ -13398,11 +11523,13 @@ impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsBorderStyle {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionBrandingSettingsBorderStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsBorderStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13589,11 +11716,13 @@ impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsFontFamily {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionBrandingSettingsFontFamily {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsFontFamily {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13619,12 +11748,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsFontFa
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/icon` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionBrandingSettingsIcon {
     /// Text; sent as `branding_settings[icon][file]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// A [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; sent as `branding_settings[icon][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// Text; sent as `branding_settings[icon][url]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsIcon {
@@ -13652,26 +11785,18 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsIcon {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionBrandingSettingsIcon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("file", &self.file)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entry_if_some("url", &self.url)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/logo` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionBrandingSettingsLogo {
     /// Text; sent as `branding_settings[logo][file]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// A [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; sent as `branding_settings[logo][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// Text; sent as `branding_settings[logo][url]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsLogo {
@@ -13699,29 +11824,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsLogo {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionBrandingSettingsLogo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("file", &self.file)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entry_if_some("url", &self.url)?;
-        __map.end()
-    }
-}
 /// Configure fields for the Checkout Session to gather active consent from customers.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionConsentCollection {
     /// A [`CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement`]; sent as `consent_collection[payment_method_reuse_agreement]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_reuse_agreement: Option<
         CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement,
     >,
     /// A [`CheckoutSessionConsentCollectionPromotions`]; sent as `consent_collection[promotions]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promotions: Option<CheckoutSessionConsentCollectionPromotions>,
     /// A [`CheckoutSessionConsentCollectionTermsOfService`]; sent as `consent_collection[terms_of_service]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
 }
 impl CreateCheckoutSessionConsentCollection {
@@ -13747,24 +11864,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionConsentCollection {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionConsentCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map
-            .entry_if_some(
-                "payment_method_reuse_agreement",
-                &self.payment_method_reuse_agreement,
-            )?;
-        __map.entry_if_some("promotions", &self.promotions)?;
-        __map.entry_if_some("terms_of_service", &self.terms_of_service)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/payment_method_reuse_agreement` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
     /// A [`PaymentMethodReuseAgreementPosition`]; sent as `consent_collection[payment_method_reuse_agreement][position]`. Required.
     pub position: PaymentMethodReuseAgreementPosition,
@@ -13785,33 +11887,28 @@ for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("position", &self.position)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFields {
     /// A [`CreateCheckoutSessionCustomFieldsDropdown`]; sent as `custom_fields[][dropdown]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dropdown: Option<CreateCheckoutSessionCustomFieldsDropdown>,
     /// Text; sent as `custom_fields[][key]`. Required.
     pub key: String,
     /// A [`CreateCheckoutSessionCustomFieldsLabel`]; sent as `custom_fields[][label]`. Required.
     pub label: CreateCheckoutSessionCustomFieldsLabel,
     /// A [`CreateCheckoutSessionCustomFieldsNumeric`]; sent as `custom_fields[][numeric]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub numeric: Option<CreateCheckoutSessionCustomFieldsNumeric>,
     /// `true` or `false`; sent as `custom_fields[][optional]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional: Option<bool>,
     /// A [`CreateCheckoutSessionCustomFieldsText`]; sent as `custom_fields[][text]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub text: Option<CreateCheckoutSessionCustomFieldsText>,
     /// A [`CheckoutSessionCustomFieldsType`]; sent as `custom_fields[][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutSessionCustomFieldsType,
 }
 impl CreateCheckoutSessionCustomFields {
@@ -13855,26 +11952,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFields {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("dropdown", &self.dropdown)?;
-        __map.serialize_entry("key", &self.key)?;
-        __map.serialize_entry("label", &self.label)?;
-        __map.entry_if_some("numeric", &self.numeric)?;
-        __map.entry_if_some("optional", &self.optional)?;
-        __map.entry_if_some("text", &self.text)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFieldsDropdown {
     /// Text; sent as `custom_fields[][dropdown][default_value]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
     /// A list, each item: a [`CreateCheckoutSessionCustomFieldsDropdownOptions`]; sent as `custom_fields[][dropdown][options]`. Required.
     pub options: Vec<CreateCheckoutSessionCustomFieldsDropdownOptions>,
@@ -13900,19 +11983,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdown {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsDropdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("default_value", &self.default_value)?;
-        __map.serialize_entry("options", &self.options)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown/properties/options/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFieldsDropdownOptions {
     /// Text; sent as `custom_fields[][dropdown][options][][label]`. Required.
     pub label: String,
@@ -13938,23 +12011,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdownOp
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsDropdownOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("label", &self.label)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/label` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFieldsLabel {
     /// Text; sent as `custom_fields[][label][custom]`. Required.
     pub custom: String,
     /// A [`CheckoutSessionCustomFieldsLabelType`]; sent as `custom_fields[][label][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutSessionCustomFieldsLabelType,
 }
 impl CreateCheckoutSessionCustomFieldsLabel {
@@ -13979,26 +12043,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsLabel {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsLabel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("custom", &self.custom)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/numeric` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsNumeric {
     /// Text; sent as `custom_fields[][numeric][default_value]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
     /// An integer; sent as `custom_fields[][numeric][maximum_length]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum_length: Option<i64>,
     /// An integer; sent as `custom_fields[][numeric][minimum_length]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum_length: Option<i64>,
 }
 impl CreateCheckoutSessionCustomFieldsNumeric {
@@ -14024,27 +12081,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsNumeric {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsNumeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("default_value", &self.default_value)?;
-        __map.entry_if_some("maximum_length", &self.maximum_length)?;
-        __map.entry_if_some("minimum_length", &self.minimum_length)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsText {
     /// Text; sent as `custom_fields[][text][default_value]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
     /// An integer; sent as `custom_fields[][text][maximum_length]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum_length: Option<i64>,
     /// An integer; sent as `custom_fields[][text][minimum_length]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum_length: Option<i64>,
 }
 impl CreateCheckoutSessionCustomFieldsText {
@@ -14070,33 +12119,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsText {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("default_value", &self.default_value)?;
-        __map.entry_if_some("maximum_length", &self.maximum_length)?;
-        __map.entry_if_some("minimum_length", &self.minimum_length)?;
-        __map.end()
-    }
-}
 /// Display additional text for your customers using custom text. You can't set this parameter if `ui_mode` is `custom`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomText {
     /// A [`CreateCheckoutSessionCustomTextAfterSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[after_submit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub after_submit: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextAfterSubmit>,
     >,
     /// A [`CreateCheckoutSessionCustomTextShippingAddress`], or `Unsettable::Unset` to clear it; sent as `custom_text[shipping_address]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_address: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextShippingAddress>,
     >,
     /// A [`CreateCheckoutSessionCustomTextSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[submit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub submit: Option<crate::Unsettable<CreateCheckoutSessionCustomTextSubmit>>,
     /// A [`CreateCheckoutSessionCustomTextTermsOfServiceAcceptance`], or `Unsettable::Unset` to clear it; sent as `custom_text[terms_of_service_acceptance]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub terms_of_service_acceptance: Option<
         crate::Unsettable<CreateCheckoutSessionCustomTextTermsOfServiceAcceptance>,
     >,
@@ -14127,25 +12169,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomText {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("after_submit", &self.after_submit)?;
-        __map.entry_if_some("shipping_address", &self.shipping_address)?;
-        __map.entry_if_some("submit", &self.submit)?;
-        __map
-            .entry_if_some(
-                "terms_of_service_acceptance",
-                &self.terms_of_service_acceptance,
-            )?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/after_submit/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextAfterSubmit {
     /// Text; sent as `custom_text[after_submit][message]`. Required.
     pub message: String,
@@ -14165,18 +12191,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextAfterSubmit 
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomTextAfterSubmit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/shipping_address/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextShippingAddress {
     /// Text; sent as `custom_text[shipping_address][message]`. Required.
     pub message: String,
@@ -14196,18 +12213,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextShippingAddr
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomTextShippingAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/submit/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextSubmit {
     /// Text; sent as `custom_text[submit][message]`. Required.
     pub message: String,
@@ -14227,18 +12235,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextSubmit {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomTextSubmit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/terms_of_service_acceptance/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
     /// Text; sent as `custom_text[terms_of_service_acceptance][message]`. Required.
     pub message: String,
@@ -14259,25 +12258,19 @@ for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.end()
-    }
-}
 /// Controls what fields on Customer can be updated by the Checkout Session. Can only be provided when `customer` is provided.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomerUpdate {
     /// A [`AutoOrNever`]; sent as `customer_update[address]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address: Option<AutoOrNever>,
     /// A [`AutoOrNever`]; sent as `customer_update[name]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<AutoOrNever>,
     /// A [`AutoOrNever`]; sent as `customer_update[shipping]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping: Option<AutoOrNever>,
 }
 impl CreateCheckoutSessionCustomerUpdate {
@@ -14303,25 +12296,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdate {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomerUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("address", &self.address)?;
-        __map.entry_if_some("name", &self.name)?;
-        __map.entry_if_some("shipping", &self.shipping)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/discounts/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionDiscounts {
     /// Text; sent as `discounts[][coupon]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coupon: Option<String>,
     /// Text; sent as `discounts[][promotion_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promotion_code: Option<String>,
 }
 impl CreateCheckoutSessionDiscounts {
@@ -14342,17 +12326,6 @@ impl crate::__private::FormValue for CreateCheckoutSessionDiscounts {
             __w.field("promotion_code", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionDiscounts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("coupon", &self.coupon)?;
-        __map.entry_if_some("promotion_code", &self.promotion_code)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/excluded_payment_method_types/items` (undocumented in the spec).
@@ -14618,11 +12591,13 @@ impl std::fmt::Display for CreateCheckoutSessionExcludedPaymentMethodTypes {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionExcludedPaymentMethodTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionExcludedPaymentMethodTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14648,10 +12623,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionExcludedPaymentMethodT
 }
 /// Generate a post-purchase Invoice for one-time payments.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionInvoiceCreation {
     /// `true` or `false`; sent as `invoice_creation[enabled]`. Required.
     pub enabled: bool,
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceData`]; sent as `invoice_creation[invoice_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_data: Option<CreateCheckoutSessionInvoiceCreationInvoiceData>,
 }
 impl CreateCheckoutSessionInvoiceCreation {
@@ -14675,38 +12652,35 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreation {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionInvoiceCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("invoice_data", &self.invoice_data)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
     /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][account_tax_ids]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_tax_ids: Option<crate::Unsettable<Vec<String>>>,
     /// A list, each item: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][custom_fields]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_fields: Option<
         crate::Unsettable<
             Vec<CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields>,
         >,
     >,
     /// Text; sent as `invoice_creation[invoice_data][description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Text; sent as `invoice_creation[invoice_data][footer]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub footer: Option<String>,
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer`]; sent as `invoice_creation[invoice_data][issuer]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub issuer: Option<CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer>,
     /// Keys (strings) to values: text; sent as `invoice_creation[invoice_data][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][rendering_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rendering_options: Option<
         crate::Unsettable<
             CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions,
@@ -14748,24 +12722,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreationInvoice
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account_tax_ids", &self.account_tax_ids)?;
-        __map.entry_if_some("custom_fields", &self.custom_fields)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("footer", &self.footer)?;
-        __map.entry_if_some("issuer", &self.issuer)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("rendering_options", &self.rendering_options)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/custom_fields/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
     /// Text; sent as `invoice_creation[invoice_data][custom_fields][][name]`. Required.
     pub name: String,
@@ -14792,23 +12751,15 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/issuer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
     /// Text; sent as `invoice_creation[invoice_data][issuer][account]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: Option<String>,
     /// A [`ConnectAccountReferenceType`]; sent as `invoice_creation[invoice_data][issuer][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
@@ -14830,26 +12781,18 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account", &self.account)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay`]; sent as `invoice_creation[invoice_data][rendering_options][amount_tax_display]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_tax_display: Option<
         CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay,
     >,
     /// Text; sent as `invoice_creation[invoice_data][rendering_options][template]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub template: Option<String>,
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
@@ -14871,18 +12814,6 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
             __w.field("template", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount_tax_display", &self.amount_tax_display)?;
-        __map.entry_if_some("template", &self.template)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0/properties/amount_tax_display` (undocumented in the spec).
@@ -14944,12 +12875,14 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14986,21 +12919,29 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionLineItems {
     /// A [`CreateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjustable_quantity: Option<CreateCheckoutSessionLineItemsAdjustableQuantity>,
     /// A list, each item: text; sent as `line_items[][dynamic_tax_rates]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dynamic_tax_rates: Option<Vec<String>>,
     /// Keys (strings) to values: text; sent as `line_items[][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `line_items[][price]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<String>,
     /// A [`CreateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price_data: Option<CreateCheckoutSessionLineItemsPriceData>,
     /// An integer; sent as `line_items[][quantity]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quantity: Option<i64>,
     /// A list, each item: text; sent as `line_items[][tax_rates]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_rates: Option<Vec<String>>,
 }
 impl CreateCheckoutSessionLineItems {
@@ -15038,30 +12979,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItems {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionLineItems {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("adjustable_quantity", &self.adjustable_quantity)?;
-        __map.entry_if_some("dynamic_tax_rates", &self.dynamic_tax_rates)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("price", &self.price)?;
-        __map.entry_if_some("price_data", &self.price_data)?;
-        __map.entry_if_some("quantity", &self.quantity)?;
-        __map.entry_if_some("tax_rates", &self.tax_rates)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsAdjustableQuantity {
     /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
     /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<i64>,
     /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<i64>,
 }
 impl CreateCheckoutSessionLineItemsAdjustableQuantity {
@@ -15089,34 +13017,29 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsAdjustableQua
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionLineItemsAdjustableQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("maximum", &self.maximum)?;
-        __map.entry_if_some("minimum", &self.minimum)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsPriceData {
     /// Text; sent as `line_items[][price_data][currency]`. Required.
     pub currency: String,
     /// Text; sent as `line_items[][price_data][product]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<String>,
     /// A [`CreateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_data: Option<CreateCheckoutSessionLineItemsPriceDataProductData>,
     /// A [`CreateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recurring: Option<CreateCheckoutSessionLineItemsPriceDataRecurring>,
     /// A [`TaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
     /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount: Option<i64>,
     /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount_decimal: Option<String>,
 }
 impl CreateCheckoutSessionLineItemsPriceData {
@@ -15160,36 +13083,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceData {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionLineItemsPriceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.entry_if_some("product", &self.product)?;
-        __map.entry_if_some("product_data", &self.product_data)?;
-        __map.entry_if_some("recurring", &self.recurring)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.entry_if_some("unit_amount", &self.unit_amount)?;
-        __map.entry_if_some("unit_amount_decimal", &self.unit_amount_decimal)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsPriceDataProductData {
     /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub images: Option<Vec<String>>,
     /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
     pub name: String,
     /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
     /// Text; sent as `line_items[][price_data][product_data][unit_label]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_label: Option<String>,
 }
 impl CreateCheckoutSessionLineItemsPriceDataProductData {
@@ -15229,27 +13142,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataProd
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionLineItemsPriceDataProductData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("images", &self.images)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.entry_if_some("tax_code", &self.tax_code)?;
-        __map.entry_if_some("unit_label", &self.unit_label)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsPriceDataRecurring {
     /// A [`RecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
 }
 impl CreateCheckoutSessionLineItemsPriceDataRecurring {
@@ -15273,22 +13173,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataRecu
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionLineItemsPriceDataRecurring {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("interval", &self.interval)?;
-        __map.entry_if_some("interval_count", &self.interval_count)?;
-        __map.end()
-    }
-}
 /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](https://docs.stripe.com/api/payment_intents/object), [Invoices](https://docs.stripe.com/api/invoices/object), and [Subscriptions](https://docs.stripe.com/api/subscriptions/object).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionManagedPayments {
     /// `true` or `false`; sent as `managed_payments[enabled]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
 impl CreateCheckoutSessionManagedPayments {
@@ -15308,16 +13199,6 @@ impl crate::__private::FormValue for CreateCheckoutSessionManagedPayments {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionManagedPayments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("enabled", &self.enabled)?;
-        __map.end()
-    }
-}
 /// Controls name collection settings for the session.
 ///
 /// You can configure Checkout to collect your customers' business names, individual names, or both. Each name field can be either required or optional.
@@ -15326,11 +13207,14 @@ impl serde::Serialize for CreateCheckoutSessionManagedPayments {
 ///
 /// You can't set this parameter if `ui_mode` is `custom`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionNameCollection {
     /// A [`CreateCheckoutSessionNameCollectionBusiness`]; sent as `name_collection[business]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub business: Option<CreateCheckoutSessionNameCollectionBusiness>,
     /// A [`CreateCheckoutSessionNameCollectionIndividual`]; sent as `name_collection[individual]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub individual: Option<CreateCheckoutSessionNameCollectionIndividual>,
 }
 impl CreateCheckoutSessionNameCollection {
@@ -15353,23 +13237,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollection {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionNameCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("business", &self.business)?;
-        __map.entry_if_some("individual", &self.individual)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/business` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionNameCollectionBusiness {
     /// `true` or `false`; sent as `name_collection[business][enabled]`. Required.
     pub enabled: bool,
     /// `true` or `false`; sent as `name_collection[business][optional]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional: Option<bool>,
 }
 impl CreateCheckoutSessionNameCollectionBusiness {
@@ -15390,23 +13265,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionBusiness
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionNameCollectionBusiness {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("optional", &self.optional)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/individual` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionNameCollectionIndividual {
     /// `true` or `false`; sent as `name_collection[individual][enabled]`. Required.
     pub enabled: bool,
     /// `true` or `false`; sent as `name_collection[individual][optional]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional: Option<bool>,
 }
 impl CreateCheckoutSessionNameCollectionIndividual {
@@ -15427,21 +13293,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionIndividu
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionNameCollectionIndividual {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("optional", &self.optional)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionOptionalItems {
     /// A [`CreateCheckoutSessionOptionalItemsAdjustableQuantity`]; sent as `optional_items[][adjustable_quantity]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjustable_quantity: Option<
         CreateCheckoutSessionOptionalItemsAdjustableQuantity,
     >,
@@ -15473,26 +13330,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionOptionalItems {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionOptionalItems {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("adjustable_quantity", &self.adjustable_quantity)?;
-        __map.serialize_entry("price", &self.price)?;
-        __map.serialize_entry("quantity", &self.quantity)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionOptionalItemsAdjustableQuantity {
     /// `true` or `false`; sent as `optional_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
     /// An integer; sent as `optional_items[][adjustable_quantity][maximum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<i64>,
     /// An integer; sent as `optional_items[][adjustable_quantity][minimum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<i64>,
 }
 impl CreateCheckoutSessionOptionalItemsAdjustableQuantity {
@@ -15521,45 +13369,46 @@ for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("maximum", &self.maximum)?;
-        __map.entry_if_some("minimum", &self.minimum)?;
-        __map.end()
-    }
-}
 /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentIntentData {
     /// An integer; sent as `payment_intent_data[application_fee_amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub application_fee_amount: Option<i64>,
     /// A [`CreateCheckoutSessionPaymentIntentDataCaptureMethod`]; sent as `payment_intent_data[capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CreateCheckoutSessionPaymentIntentDataCaptureMethod>,
     /// Text; sent as `payment_intent_data[description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Keys (strings) to values: text; sent as `payment_intent_data[metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `payment_intent_data[on_behalf_of]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
     /// Text; sent as `payment_intent_data[receipt_email]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub receipt_email: Option<String>,
     /// A [`OffSessionOrOnSession`]; sent as `payment_intent_data[setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<OffSessionOrOnSession>,
     /// A [`CreateCheckoutSessionPaymentIntentDataShipping`]; sent as `payment_intent_data[shipping]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping: Option<CreateCheckoutSessionPaymentIntentDataShipping>,
     /// Text; sent as `payment_intent_data[statement_descriptor]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor: Option<String>,
     /// Text; sent as `payment_intent_data[statement_descriptor_suffix]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix: Option<String>,
     /// A [`CreateCheckoutSessionPaymentIntentDataTransferData`]; sent as `payment_intent_data[transfer_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transfer_data: Option<CreateCheckoutSessionPaymentIntentDataTransferData>,
     /// Text; sent as `payment_intent_data[transfer_group]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transfer_group: Option<String>,
 }
 impl CreateCheckoutSessionPaymentIntentData {
@@ -15612,31 +13461,6 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentData {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentIntentData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("application_fee_amount", &self.application_fee_amount)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("on_behalf_of", &self.on_behalf_of)?;
-        __map.entry_if_some("receipt_email", &self.receipt_email)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("shipping", &self.shipping)?;
-        __map.entry_if_some("statement_descriptor", &self.statement_descriptor)?;
-        __map
-            .entry_if_some(
-                "statement_descriptor_suffix",
-                &self.statement_descriptor_suffix,
-            )?;
-        __map.entry_if_some("transfer_data", &self.transfer_data)?;
-        __map.entry_if_some("transfer_group", &self.transfer_group)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/capture_method` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15684,11 +13508,13 @@ impl std::fmt::Display for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15749,11 +13575,13 @@ impl std::fmt::Display for OffSessionOrOnSession {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for OffSessionOrOnSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for OffSessionOrOnSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15779,16 +13607,20 @@ impl crate::__private::FormValue for OffSessionOrOnSession {
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentIntentDataShipping {
     /// A [`CreateCheckoutSessionPaymentIntentDataShippingAddress`]; sent as `payment_intent_data[shipping][address]`. Required.
     pub address: CreateCheckoutSessionPaymentIntentDataShippingAddress,
     /// Text; sent as `payment_intent_data[shipping][carrier]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub carrier: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][name]`. Required.
     pub name: String,
     /// Text; sent as `payment_intent_data[shipping][phone]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][tracking_number]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tracking_number: Option<String>,
 }
 impl CreateCheckoutSessionPaymentIntentDataShipping {
@@ -15825,34 +13657,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataShipp
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataShipping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("address", &self.address)?;
-        __map.entry_if_some("carrier", &self.carrier)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.entry_if_some("phone", &self.phone)?;
-        __map.entry_if_some("tracking_number", &self.tracking_number)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping/properties/address` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentIntentDataShippingAddress {
     /// Text; sent as `payment_intent_data[shipping][address][city]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub city: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][country]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub country: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][line1]`. Required.
     pub line1: String,
     /// Text; sent as `payment_intent_data[shipping][address][line2]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line2: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][postal_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub postal_code: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][state]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
 }
 impl CreateCheckoutSessionPaymentIntentDataShippingAddress {
@@ -15893,25 +13717,12 @@ for CreateCheckoutSessionPaymentIntentDataShippingAddress {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataShippingAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("city", &self.city)?;
-        __map.entry_if_some("country", &self.country)?;
-        __map.serialize_entry("line1", &self.line1)?;
-        __map.entry_if_some("line2", &self.line2)?;
-        __map.entry_if_some("postal_code", &self.postal_code)?;
-        __map.entry_if_some("state", &self.state)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/transfer_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentIntentDataTransferData {
     /// An integer; sent as `payment_intent_data[transfer_data][amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
     /// Text; sent as `payment_intent_data[transfer_data][destination]`. Required.
     pub destination: String,
@@ -15937,22 +13748,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataTrans
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataTransferData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount", &self.amount)?;
-        __map.serialize_entry("destination", &self.destination)?;
-        __map.end()
-    }
-}
 /// This parameter allows you to set some attributes on the payment method created during a Checkout session.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodData {
     /// A [`AlwaysOrLimitedOrUnspecified`]; sent as `payment_method_data[allow_redisplay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_redisplay: Option<AlwaysOrLimitedOrUnspecified>,
 }
 impl CreateCheckoutSessionPaymentMethodData {
@@ -15972,119 +13774,158 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodData {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("allow_redisplay", &self.allow_redisplay)?;
-        __map.end()
-    }
-}
 /// Payment-method-specific configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptions {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebit`]; sent as `payment_method_options[acss_debit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acss_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAcssDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAffirm`]; sent as `payment_method_options[affirm]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub affirm: Option<CreateCheckoutSessionPaymentMethodOptionsAffirm>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay`]; sent as `payment_method_options[afterpay_clearpay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub afterpay_clearpay: Option<
         CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAlipay`]; sent as `payment_method_options[alipay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alipay: Option<CreateCheckoutSessionPaymentMethodOptionsAlipay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAlma`]; sent as `payment_method_options[alma]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alma: Option<CreateCheckoutSessionPaymentMethodOptionsAlma>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAmazonPay`]; sent as `payment_method_options[amazon_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amazon_pay: Option<CreateCheckoutSessionPaymentMethodOptionsAmazonPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit`]; sent as `payment_method_options[au_becs_debit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub au_becs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebit`]; sent as `payment_method_options[bacs_debit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bacs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsBacsDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBancontact`]; sent as `payment_method_options[bancontact]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bancontact: Option<CreateCheckoutSessionPaymentMethodOptionsBancontact>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBillie`]; sent as `payment_method_options[billie]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billie: Option<CreateCheckoutSessionPaymentMethodOptionsBillie>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBoleto`]; sent as `payment_method_options[boleto]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub boleto: Option<CreateCheckoutSessionPaymentMethodOptionsBoleto>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCard`]; sent as `payment_method_options[card]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card: Option<CreateCheckoutSessionPaymentMethodOptionsCard>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCashapp`]; sent as `payment_method_options[cashapp]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cashapp: Option<CreateCheckoutSessionPaymentMethodOptionsCashapp>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCrypto`]; sent as `payment_method_options[crypto]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub crypto: Option<CreateCheckoutSessionPaymentMethodOptionsCrypto>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalance`]; sent as `payment_method_options[customer_balance]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_balance: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalance,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsDemoPay`]; sent as `payment_method_options[demo_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub demo_pay: Option<CreateCheckoutSessionPaymentMethodOptionsDemoPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsEps`]; sent as `payment_method_options[eps]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub eps: Option<CreateCheckoutSessionPaymentMethodOptionsEps>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsFpx`]; sent as `payment_method_options[fpx]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fpx: Option<CreateCheckoutSessionPaymentMethodOptionsFpx>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsGiropay`]; sent as `payment_method_options[giropay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub giropay: Option<CreateCheckoutSessionPaymentMethodOptionsGiropay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsGrabpay`]; sent as `payment_method_options[grabpay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub grabpay: Option<CreateCheckoutSessionPaymentMethodOptionsGrabpay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsIdeal`]; sent as `payment_method_options[ideal]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ideal: Option<CreateCheckoutSessionPaymentMethodOptionsIdeal>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKakaoPay`]; sent as `payment_method_options[kakao_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kakao_pay: Option<CreateCheckoutSessionPaymentMethodOptionsKakaoPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarna`]; sent as `payment_method_options[klarna]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub klarna: Option<CreateCheckoutSessionPaymentMethodOptionsKlarna>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKonbini`]; sent as `payment_method_options[konbini]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub konbini: Option<CreateCheckoutSessionPaymentMethodOptionsKonbini>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKrCard`]; sent as `payment_method_options[kr_card]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kr_card: Option<CreateCheckoutSessionPaymentMethodOptionsKrCard>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsLink`]; sent as `payment_method_options[link]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<CreateCheckoutSessionPaymentMethodOptionsLink>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsMobilepay`]; sent as `payment_method_options[mobilepay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mobilepay: Option<CreateCheckoutSessionPaymentMethodOptionsMobilepay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsMultibanco`]; sent as `payment_method_options[multibanco]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multibanco: Option<CreateCheckoutSessionPaymentMethodOptionsMultibanco>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsNaverPay`]; sent as `payment_method_options[naver_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub naver_pay: Option<CreateCheckoutSessionPaymentMethodOptionsNaverPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsOxxo`]; sent as `payment_method_options[oxxo]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub oxxo: Option<CreateCheckoutSessionPaymentMethodOptionsOxxo>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsP24`]; sent as `payment_method_options[p24]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub p24: Option<CreateCheckoutSessionPaymentMethodOptionsP24>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPayByBank`]; sent as `payment_method_options[pay_by_bank]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pay_by_bank: Option<CreateCheckoutSessionPaymentMethodOptionsPayByBank>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPayco`]; sent as `payment_method_options[payco]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payco: Option<CreateCheckoutSessionPaymentMethodOptionsPayco>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaynow`]; sent as `payment_method_options[paynow]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paynow: Option<CreateCheckoutSessionPaymentMethodOptionsPaynow>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypal`]; sent as `payment_method_options[paypal]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paypal: Option<CreateCheckoutSessionPaymentMethodOptionsPaypal>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPayto`]; sent as `payment_method_options[payto]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payto: Option<CreateCheckoutSessionPaymentMethodOptionsPayto>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPix`]; sent as `payment_method_options[pix]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pix: Option<CreateCheckoutSessionPaymentMethodOptionsPix>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsRevolutPay`]; sent as `payment_method_options[revolut_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub revolut_pay: Option<CreateCheckoutSessionPaymentMethodOptionsRevolutPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSamsungPay`]; sent as `payment_method_options[samsung_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub samsung_pay: Option<CreateCheckoutSessionPaymentMethodOptionsSamsungPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSatispay`]; sent as `payment_method_options[satispay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub satispay: Option<CreateCheckoutSessionPaymentMethodOptionsSatispay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsScalapay`]; sent as `payment_method_options[scalapay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scalapay: Option<CreateCheckoutSessionPaymentMethodOptionsScalapay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebit`]; sent as `payment_method_options[sepa_debit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sepa_debit: Option<CreateCheckoutSessionPaymentMethodOptionsSepaDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSofort`]; sent as `payment_method_options[sofort]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sofort: Option<CreateCheckoutSessionPaymentMethodOptionsSofort>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSwish`]; sent as `payment_method_options[swish]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub swish: Option<CreateCheckoutSessionPaymentMethodOptionsSwish>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsTwint`]; sent as `payment_method_options[twint]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub twint: Option<CreateCheckoutSessionPaymentMethodOptionsTwint>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUpi`]; sent as `payment_method_options[upi]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub upi: Option<CreateCheckoutSessionPaymentMethodOptionsUpi>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccount`]; sent as `payment_method_options[us_bank_account]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub us_bank_account: Option<CreateCheckoutSessionPaymentMethodOptionsUsBankAccount>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPay`]; sent as `payment_method_options[wechat_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub wechat_pay: Option<CreateCheckoutSessionPaymentMethodOptionsWechatPay>,
 }
 impl CreateCheckoutSessionPaymentMethodOptions {
@@ -16245,78 +14086,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptions {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("acss_debit", &self.acss_debit)?;
-        __map.entry_if_some("affirm", &self.affirm)?;
-        __map.entry_if_some("afterpay_clearpay", &self.afterpay_clearpay)?;
-        __map.entry_if_some("alipay", &self.alipay)?;
-        __map.entry_if_some("alma", &self.alma)?;
-        __map.entry_if_some("amazon_pay", &self.amazon_pay)?;
-        __map.entry_if_some("au_becs_debit", &self.au_becs_debit)?;
-        __map.entry_if_some("bacs_debit", &self.bacs_debit)?;
-        __map.entry_if_some("bancontact", &self.bancontact)?;
-        __map.entry_if_some("billie", &self.billie)?;
-        __map.entry_if_some("boleto", &self.boleto)?;
-        __map.entry_if_some("card", &self.card)?;
-        __map.entry_if_some("cashapp", &self.cashapp)?;
-        __map.entry_if_some("crypto", &self.crypto)?;
-        __map.entry_if_some("customer_balance", &self.customer_balance)?;
-        __map.entry_if_some("demo_pay", &self.demo_pay)?;
-        __map.entry_if_some("eps", &self.eps)?;
-        __map.entry_if_some("fpx", &self.fpx)?;
-        __map.entry_if_some("giropay", &self.giropay)?;
-        __map.entry_if_some("grabpay", &self.grabpay)?;
-        __map.entry_if_some("ideal", &self.ideal)?;
-        __map.entry_if_some("kakao_pay", &self.kakao_pay)?;
-        __map.entry_if_some("klarna", &self.klarna)?;
-        __map.entry_if_some("konbini", &self.konbini)?;
-        __map.entry_if_some("kr_card", &self.kr_card)?;
-        __map.entry_if_some("link", &self.link)?;
-        __map.entry_if_some("mobilepay", &self.mobilepay)?;
-        __map.entry_if_some("multibanco", &self.multibanco)?;
-        __map.entry_if_some("naver_pay", &self.naver_pay)?;
-        __map.entry_if_some("oxxo", &self.oxxo)?;
-        __map.entry_if_some("p24", &self.p24)?;
-        __map.entry_if_some("pay_by_bank", &self.pay_by_bank)?;
-        __map.entry_if_some("payco", &self.payco)?;
-        __map.entry_if_some("paynow", &self.paynow)?;
-        __map.entry_if_some("paypal", &self.paypal)?;
-        __map.entry_if_some("payto", &self.payto)?;
-        __map.entry_if_some("pix", &self.pix)?;
-        __map.entry_if_some("revolut_pay", &self.revolut_pay)?;
-        __map.entry_if_some("samsung_pay", &self.samsung_pay)?;
-        __map.entry_if_some("satispay", &self.satispay)?;
-        __map.entry_if_some("scalapay", &self.scalapay)?;
-        __map.entry_if_some("sepa_debit", &self.sepa_debit)?;
-        __map.entry_if_some("sofort", &self.sofort)?;
-        __map.entry_if_some("swish", &self.swish)?;
-        __map.entry_if_some("twint", &self.twint)?;
-        __map.entry_if_some("upi", &self.upi)?;
-        __map.entry_if_some("us_bank_account", &self.us_bank_account)?;
-        __map.entry_if_some("wechat_pay", &self.wechat_pay)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
     /// A [`CheckoutAcssDebitPaymentMethodOptionsCurrency`]; sent as `payment_method_options[acss_debit][currency]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions`]; sent as `payment_method_options[acss_debit][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[acss_debit][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[acss_debit][target_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// A [`VerificationMethod`]; sent as `payment_method_options[acss_debit][verification_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verification_method: Option<VerificationMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
@@ -16348,33 +14138,25 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAc
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("currency", &self.currency)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entry_if_some("verification_method", &self.verification_method)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[acss_debit][mandate_options][custom_mandate_url]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_mandate_url: Option<crate::Unsettable<String>>,
     /// A list, each item: a [`AcssDebitMandateOptionsDefaultFor`]; sent as `payment_method_options[acss_debit][mandate_options][default_for]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
     /// Text; sent as `payment_method_options[acss_debit][mandate_options][interval_description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_description: Option<String>,
     /// A [`AcssDebitMandateOptionsPaymentSchedule`]; sent as `payment_method_options[acss_debit][mandate_options][payment_schedule]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<AcssDebitMandateOptionsPaymentSchedule>,
     /// A [`AcssDebitMandateOptionsTransactionType`]; sent as `payment_method_options[acss_debit][mandate_options][transaction_type]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
@@ -16407,28 +14189,16 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("custom_mandate_url", &self.custom_mandate_url)?;
-        __map.entry_if_some("default_for", &self.default_for)?;
-        __map.entry_if_some("interval_description", &self.interval_description)?;
-        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
-        __map.entry_if_some("transaction_type", &self.transaction_type)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/affirm` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAffirm {
     /// A [`CaptureMethod`]; sent as `payment_method_options[affirm][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[affirm][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAffirm {
@@ -16451,24 +14221,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAf
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAffirm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/afterpay_clearpay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[afterpay_clearpay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[afterpay_clearpay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
@@ -16492,22 +14254,13 @@ for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alipay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlipay {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[alipay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAlipay {
@@ -16527,21 +14280,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAlipay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alma` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlma {
     /// A [`CaptureMethod`]; sent as `payment_method_options[alma][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAlma {
@@ -16561,23 +14306,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAlma {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[amazon_pay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[amazon_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
@@ -16600,24 +14338,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAm
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/au_becs_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[au_becs_debit][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// Text; sent as `payment_method_options[au_becs_debit][target_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
@@ -16641,28 +14371,21 @@ for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions`]; sent as `payment_method_options[bacs_debit][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[bacs_debit][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[bacs_debit][target_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
@@ -16688,23 +14411,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBa
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[bacs_debit][mandate_options][reference_prefix]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference_prefix: Option<crate::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
@@ -16725,22 +14438,13 @@ for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bancontact` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBancontact {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[bancontact][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBancontact {
@@ -16761,21 +14465,13 @@ for CreateCheckoutSessionPaymentMethodOptionsBancontact {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBancontact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/billie` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBillie {
     /// A [`CaptureMethod`]; sent as `payment_method_options[billie][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBillie {
@@ -16795,23 +14491,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBi
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBillie {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/boleto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBoleto {
     /// An integer; sent as `payment_method_options[boleto][expires_after_days]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[boleto][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBoleto {
@@ -16834,42 +14523,43 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBo
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBoleto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
     /// A [`CaptureMethod`]; sent as `payment_method_options[card][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`]; sent as `payment_method_options[card][installments]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub installments: Option<CreateCheckoutSessionPaymentMethodOptionsCardInstallments>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_extended_authorization]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_extended_authorization: Option<IfAvailableOrNever>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_incremental_authorization]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_incremental_authorization: Option<IfAvailableOrNever>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_multicapture]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_multicapture: Option<IfAvailableOrNever>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_overcapture]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_overcapture: Option<IfAvailableOrNever>,
     /// A [`RequestThreeDSecure`]; sent as `payment_method_options[card][request_three_d_secure]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_three_d_secure: Option<RequestThreeDSecure>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCardRestrictions`]; sent as `payment_method_options[card][restrictions]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restrictions: Option<CreateCheckoutSessionPaymentMethodOptionsCardRestrictions>,
     /// A [`OffSessionOrOnSession`]; sent as `payment_method_options[card][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<OffSessionOrOnSession>,
     /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kana]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix_kana: Option<String>,
     /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kanji]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCard {
@@ -16919,47 +14609,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("installments", &self.installments)?;
-        __map
-            .entry_if_some(
-                "request_extended_authorization",
-                &self.request_extended_authorization,
-            )?;
-        __map
-            .entry_if_some(
-                "request_incremental_authorization",
-                &self.request_incremental_authorization,
-            )?;
-        __map.entry_if_some("request_multicapture", &self.request_multicapture)?;
-        __map.entry_if_some("request_overcapture", &self.request_overcapture)?;
-        __map.entry_if_some("request_three_d_secure", &self.request_three_d_secure)?;
-        __map.entry_if_some("restrictions", &self.restrictions)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map
-            .entry_if_some(
-                "statement_descriptor_suffix_kana",
-                &self.statement_descriptor_suffix_kana,
-            )?;
-        __map
-            .entry_if_some(
-                "statement_descriptor_suffix_kanji",
-                &self.statement_descriptor_suffix_kanji,
-            )?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/installments` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
     /// `true` or `false`; sent as `payment_method_options[card][installments][enabled]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
@@ -16980,21 +14636,13 @@ for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("enabled", &self.enabled)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/restrictions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
     /// A list, each item: a [`RestrictionsBrandsBlocked`]; sent as `payment_method_options[card][restrictions][brands_blocked]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
@@ -17015,23 +14663,16 @@ for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("brands_blocked", &self.brands_blocked)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/cashapp` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCashapp {
     /// A [`CaptureMethod`]; sent as `payment_method_options[cashapp][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[cashapp][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCashapp {
@@ -17054,22 +14695,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCashapp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/crypto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCrypto {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[crypto][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCrypto {
@@ -17089,27 +14721,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCr
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCrypto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer,
     >,
     /// A [`FundingType`]; sent as `payment_method_options[customer_balance][funding_type]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub funding_type: Option<FundingType>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[customer_balance][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
@@ -17136,28 +14762,20 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("bank_transfer", &self.bank_transfer)?;
-        __map.entry_if_some("funding_type", &self.funding_type)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub eu_bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
     >,
     /// A list, each item: a [`RequestedAddressTypes`]; sent as `payment_method_options[customer_balance][bank_transfer][requested_address_types]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
     /// A [`CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType`]; sent as `payment_method_options[customer_balance][bank_transfer][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
@@ -17188,21 +14806,9 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("eu_bank_transfer", &self.eu_bank_transfer)?;
-        __map.entry_if_some("requested_address_types", &self.requested_address_types)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer/properties/eu_bank_transfer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
     /// Text; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer][country]`. Required.
     pub country: String,
@@ -17223,22 +14829,13 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTr
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("country", &self.country)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/demo_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsDemoPay {
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[demo_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsDemoPay {
@@ -17258,21 +14855,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsDe
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsDemoPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/eps` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsEps {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[eps][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsEps {
@@ -17292,21 +14881,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsEp
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsEps {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/fpx` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsFpx {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[fpx][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsFpx {
@@ -17326,21 +14907,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsFp
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsFpx {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/giropay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGiropay {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[giropay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsGiropay {
@@ -17360,21 +14933,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGi
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsGiropay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/grabpay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGrabpay {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[grabpay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsGrabpay {
@@ -17394,21 +14959,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGr
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsGrabpay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/ideal` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsIdeal {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[ideal][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsIdeal {
@@ -17428,23 +14985,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsId
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsIdeal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[kakao_pay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[kakao_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
@@ -17467,26 +15017,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKa
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
     /// A [`CaptureMethod`]; sent as `payment_method_options[klarna][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[klarna][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions`], or `Unsettable::Unset` to clear it; sent as `payment_method_options[klarna][subscriptions]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscriptions: Option<
         crate::Unsettable<
             Vec<CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions>,
@@ -17516,26 +15059,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKl
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKlarna {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("subscriptions", &self.subscriptions)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
     /// A [`RecurringInterval`]; sent as `payment_method_options[klarna][subscriptions][][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `payment_method_options[klarna][subscriptions][][interval_count]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
     /// Text; sent as `payment_method_options[klarna][subscriptions][][name]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling`]; sent as `payment_method_options[klarna][subscriptions][][next_billing]`. Required.
     pub next_billing: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling,
@@ -17576,22 +15110,9 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("interval", &self.interval)?;
-        __map.entry_if_some("interval_count", &self.interval_count)?;
-        __map.entry_if_some("name", &self.name)?;
-        __map.serialize_entry("next_billing", &self.next_billing)?;
-        __map.serialize_entry("reference", &self.reference)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items/properties/next_billing` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
     /// An integer; sent as `payment_method_options[klarna][subscriptions][][next_billing][amount]`. Required.
     pub amount: i64,
@@ -17615,25 +15136,16 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("date", &self.date)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/konbini` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKonbini {
     /// An integer; sent as `payment_method_options[konbini][expires_after_days]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[konbini][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKonbini {
@@ -17656,24 +15168,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKo
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKonbini {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKrCard {
     /// A [`CaptureMethod`]; sent as `payment_method_options[kr_card][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[kr_card][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKrCard {
@@ -17696,24 +15200,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKr
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKrCard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsLink {
     /// A [`CaptureMethod`]; sent as `payment_method_options[link][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[link][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsLink {
@@ -17736,24 +15232,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsLi
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMobilepay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[mobilepay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[mobilepay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsMobilepay {
@@ -17776,22 +15264,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsMo
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsMobilepay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/multibanco` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMultibanco {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[multibanco][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsMultibanco {
@@ -17812,23 +15291,16 @@ for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsNaverPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[naver_pay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[naver_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsNaverPay {
@@ -17851,24 +15323,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsNa
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsNaverPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/oxxo` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsOxxo {
     /// An integer; sent as `payment_method_options[oxxo][expires_after_days]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[oxxo][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsOxxo {
@@ -17891,24 +15355,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsOx
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsOxxo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/p24` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsP24 {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[p24][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
     /// `true` or `false`; sent as `payment_method_options[p24][tos_shown_and_accepted]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tos_shown_and_accepted: Option<bool>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsP24 {
@@ -17931,19 +15387,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsP2
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsP24 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("tos_shown_and_accepted", &self.tos_shown_and_accepted)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pay_by_bank` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayByBank {}
 impl CreateCheckoutSessionPaymentMethodOptionsPayByBank {
@@ -17960,20 +15406,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayByBank {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payco` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayco {
     /// A [`CaptureMethod`]; sent as `payment_method_options[payco][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPayco {
@@ -17993,21 +15432,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayco {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paynow` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaynow {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[paynow][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaynow {
@@ -18027,33 +15458,29 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaynow {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaypal {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod`]; sent as `payment_method_options[paypal][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale`]; sent as `payment_method_options[paypal][preferred_locale]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_locale: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale,
     >,
     /// Text; sent as `payment_method_options[paypal][reference]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
     /// Text; sent as `payment_method_options[paypal][risk_correlation_id]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub risk_correlation_id: Option<String>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage`]; sent as `payment_method_options[paypal][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage,
     >,
@@ -18085,20 +15512,6 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
             __w.field("setup_future_usage", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaypal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("preferred_locale", &self.preferred_locale)?;
-        __map.entry_if_some("reference", &self.reference)?;
-        __map.entry_if_some("risk_correlation_id", &self.risk_correlation_id)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/capture_method` (undocumented in the spec).
@@ -18146,11 +15559,13 @@ impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptur
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18387,12 +15802,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18481,12 +15898,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18523,13 +15942,16 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayto {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions`]; sent as `payment_method_options[payto][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions,
     >,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[payto][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPayto {
@@ -18552,40 +15974,37 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<crate::Unsettable<i64>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType`]; sent as `payment_method_options[payto][mandate_options][amount_type]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType,
     >,
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][end_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_date: Option<crate::Unsettable<String>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule`]; sent as `payment_method_options[payto][mandate_options][payment_schedule]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule,
     >,
     /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][payments_per_period]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payments_per_period: Option<crate::Unsettable<i64>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose`]; sent as `payment_method_options[payto][mandate_options][purpose]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub purpose: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose,
     >,
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][start_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_date: Option<crate::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
@@ -18622,22 +16041,6 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
             __w.field("start_date", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount", &self.amount)?;
-        __map.entry_if_some("amount_type", &self.amount_type)?;
-        __map.entry_if_some("end_date", &self.end_date)?;
-        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
-        __map.entry_if_some("payments_per_period", &self.payments_per_period)?;
-        __map.entry_if_some("purpose", &self.purpose)?;
-        __map.entry_if_some("start_date", &self.start_date)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/amount_type` (undocumented in the spec).
@@ -18699,12 +16102,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18846,12 +16251,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule 
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19016,12 +16423,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19058,17 +16467,22 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
     /// A [`AmountIncludesIof`]; sent as `payment_method_options[pix][amount_includes_iof]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// An integer; sent as `payment_method_options[pix][expires_after_seconds]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_seconds: Option<i64>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions`]; sent as `payment_method_options[pix][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions,
     >,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[pix][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPix {
@@ -19097,38 +16511,34 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPi
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPix {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
-        __map.entry_if_some("expires_after_seconds", &self.expires_after_seconds)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
     /// An integer; sent as `payment_method_options[pix][mandate_options][amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
     /// A [`AmountIncludesIof`]; sent as `payment_method_options[pix][mandate_options][amount_includes_iof]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// A [`AmountType`]; sent as `payment_method_options[pix][mandate_options][amount_type]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<AmountType>,
     /// Text; sent as `payment_method_options[pix][mandate_options][currency]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<String>,
     /// Text; sent as `payment_method_options[pix][mandate_options][end_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_date: Option<String>,
     /// A [`PaymentSchedule`]; sent as `payment_method_options[pix][mandate_options][payment_schedule]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<PaymentSchedule>,
     /// Text; sent as `payment_method_options[pix][mandate_options][reference]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
     /// Text; sent as `payment_method_options[pix][mandate_options][start_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
@@ -19170,30 +16580,16 @@ for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount", &self.amount)?;
-        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
-        __map.entry_if_some("amount_type", &self.amount_type)?;
-        __map.entry_if_some("currency", &self.currency)?;
-        __map.entry_if_some("end_date", &self.end_date)?;
-        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
-        __map.entry_if_some("reference", &self.reference)?;
-        __map.entry_if_some("start_date", &self.start_date)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[revolut_pay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[revolut_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
@@ -19217,22 +16613,13 @@ for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/samsung_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[samsung_pay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
@@ -19253,21 +16640,13 @@ for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/satispay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSatispay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[satispay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSatispay {
@@ -19287,21 +16666,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSa
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSatispay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/scalapay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsScalapay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[scalapay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsScalapay {
@@ -19321,27 +16692,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSc
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsScalapay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions`]; sent as `payment_method_options[sepa_debit][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[sepa_debit][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[sepa_debit][target_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
@@ -19367,23 +16732,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSe
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[sepa_debit][mandate_options][reference_prefix]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference_prefix: Option<crate::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
@@ -19404,22 +16759,13 @@ for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sofort` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSofort {
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[sofort][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSofort {
@@ -19439,21 +16785,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSo
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSofort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/swish` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSwish {
     /// Text; sent as `payment_method_options[swish][reference]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSwish {
@@ -19473,21 +16811,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSw
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSwish {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("reference", &self.reference)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/twint` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsTwint {
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[twint][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsTwint {
@@ -19507,25 +16837,18 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsTw
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsTwint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUpi {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions`]; sent as `payment_method_options[upi][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage`]; sent as `payment_method_options[upi][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage,
     >,
@@ -19550,28 +16873,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsUp
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpi {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     /// An integer; sent as `payment_method_options[upi][mandate_options][amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
     /// A [`AmountType`]; sent as `payment_method_options[upi][mandate_options][amount_type]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<AmountType>,
     /// Text; sent as `payment_method_options[upi][mandate_options][description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// A Unix timestamp in seconds; sent as `payment_method_options[upi][mandate_options][end_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_date: Option<crate::Timestamp>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
@@ -19599,19 +16916,6 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
             __w.field("end_date", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount", &self.amount)?;
-        __map.entry_if_some("amount_type", &self.amount_type)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("end_date", &self.end_date)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/setup_future_usage` (undocumented in the spec).
@@ -19671,11 +16975,13 @@ impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutu
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19712,17 +17018,22 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections`]; sent as `payment_method_options[us_bank_account][financial_connections]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub financial_connections: Option<
         CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[us_bank_account][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[us_bank_account][target_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// A [`AutomaticOrInstant`]; sent as `payment_method_options[us_bank_account][verification_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verification_method: Option<AutomaticOrInstant>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
@@ -19752,26 +17063,16 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("financial_connections", &self.financial_connections)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entry_if_some("verification_method", &self.verification_method)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account/properties/financial_connections` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
     /// A list, each item: a [`LinkedAccountOptionsCommonPermissions`]; sent as `payment_method_options[us_bank_account][financial_connections][permissions]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
     /// A list, each item: a [`LinkedAccountOptionsCommonPrefetch`]; sent as `payment_method_options[us_bank_account][financial_connections][prefetch]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
@@ -19795,26 +17096,17 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("permissions", &self.permissions)?;
-        __map.entry_if_some("prefetch", &self.prefetch)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsWechatPay {
     /// Text; sent as `payment_method_options[wechat_pay][app_id]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub app_id: Option<String>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`]; sent as `payment_method_options[wechat_pay][client]`. Required.
     pub client: CreateCheckoutSessionPaymentMethodOptionsWechatPayClient,
     /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[wechat_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsWechatPay {
@@ -19842,18 +17134,6 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsWe
             __w.field("setup_future_usage", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsWechatPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("app_id", &self.app_id)?;
-        __map.serialize_entry("client", &self.client)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay/properties/client` (undocumented in the spec).
@@ -19905,11 +17185,13 @@ impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsWechatPayCli
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20195,11 +17477,13 @@ impl std::fmt::Display for CreateCheckoutSessionPaymentMethodTypes {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20227,9 +17511,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodTypes {
 ///
 /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPermissions {
     /// A [`CheckoutSessionPermissionsUpdateShippingDetails`]; sent as `permissions[update_shipping_details]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
 }
 impl CreateCheckoutSessionPermissions {
@@ -20249,21 +17535,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPermissions {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPermissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("update_shipping_details", &self.update_shipping_details)?;
-        __map.end()
-    }
-}
 /// Controls phone number collection settings for the session.
 ///
 /// We recommend that you review your privacy policy and check with your legal contacts
 /// before using this feature. Learn more about [collecting phone numbers with Checkout](https://docs.stripe.com/payments/checkout/phone-numbers).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPhoneNumberCollection {
     /// `true` or `false`; sent as `phone_number_collection[enabled]`. Required.
     pub enabled: bool,
@@ -20283,25 +17560,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionPhoneNumberCollection 
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPhoneNumberCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.end()
-    }
-}
 /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSavedPaymentMethodOptions {
     /// A list, each item: a [`AlwaysOrLimitedOrUnspecified`]; sent as `saved_payment_method_options[allow_redisplay_filters]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
     /// A [`DisabledOrEnabled`]; sent as `saved_payment_method_options[payment_method_remove]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_remove: Option<DisabledOrEnabled>,
     /// A [`DisabledOrEnabled`]; sent as `saved_payment_method_options[payment_method_save]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_save: Option<DisabledOrEnabled>,
 }
 impl CreateCheckoutSessionSavedPaymentMethodOptions {
@@ -20327,27 +17598,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionSavedPaymentMethodOpti
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSavedPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("allow_redisplay_filters", &self.allow_redisplay_filters)?;
-        __map.entry_if_some("payment_method_remove", &self.payment_method_remove)?;
-        __map.entry_if_some("payment_method_save", &self.payment_method_save)?;
-        __map.end()
-    }
-}
 /// A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSetupIntentData {
     /// Text; sent as `setup_intent_data[description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Keys (strings) to values: text; sent as `setup_intent_data[metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `setup_intent_data[on_behalf_of]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
 }
 impl CreateCheckoutSessionSetupIntentData {
@@ -20373,20 +17636,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionSetupIntentData {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSetupIntentData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("on_behalf_of", &self.on_behalf_of)?;
-        __map.end()
-    }
-}
 /// When set, provides configuration for Checkout to collect a shipping address from a customer.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingAddressCollection {
     /// A list, each item: a [`CheckoutSessionShippingAddressCollectionAllowedCountries`]; sent as `shipping_address_collection[allowed_countries]`. Required.
     pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
@@ -20408,23 +17660,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingAddressCollect
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionShippingAddressCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("allowed_countries", &self.allowed_countries)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptions {
     /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate: Option<String>,
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate_data: Option<CreateCheckoutSessionShippingOptionsShippingRateData>,
 }
 impl CreateCheckoutSessionShippingOptions {
@@ -20447,37 +17692,36 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingOptions {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionShippingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("shipping_rate", &self.shipping_rate)?;
-        __map.entry_if_some("shipping_rate_data", &self.shipping_rate_data)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateData {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delivery_estimate: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
     /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
     pub display_name: String,
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_amount: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
     /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A [`TaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
     /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
     /// A [`CheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: Option<CheckoutSessionShippingOptionsShippingRateDataType>,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateData {
@@ -20522,31 +17766,18 @@ for CreateCheckoutSessionShippingOptionsShippingRateData {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionShippingOptionsShippingRateData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("delivery_estimate", &self.delivery_estimate)?;
-        __map.serialize_entry("display_name", &self.display_name)?;
-        __map.entry_if_some("fixed_amount", &self.fixed_amount)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.entry_if_some("tax_code", &self.tax_code)?;
-        __map.entry_if_some("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
     >,
@@ -20572,20 +17803,9 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("maximum", &self.maximum)?;
-        __map.entry_if_some("minimum", &self.minimum)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -20610,18 +17830,6 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
         __w.field("unit", &self.unit)?;
         __w.field("value", &self.value)?;
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("unit", &self.unit)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum/properties/unit` (undocumented in the spec).
@@ -20699,12 +17907,14 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20741,6 +17951,7 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -20767,26 +17978,16 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("unit", &self.unit)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
     pub amount: i64,
     /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
     pub currency: String,
     /// Keys (strings) to values: a [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency_options: Option<
         std::collections::BTreeMap<
             String,
@@ -20818,25 +18019,14 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.entry_if_some("currency_options", &self.currency_options)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     /// `amount`: an integer. Required.
     pub amount: i64,
     /// `tax_behavior`: a [`TaxBehavior`]. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
@@ -20856,18 +18046,6 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
             __w.field("tax_behavior", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/type` (undocumented in the spec).
@@ -20909,11 +18087,13 @@ impl std::fmt::Display for CheckoutSessionShippingOptionsShippingRateDataType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionShippingOptionsShippingRateDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CheckoutSessionShippingOptionsShippingRateDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20940,39 +18120,54 @@ impl crate::__private::FormValue for CheckoutSessionShippingOptionsShippingRateD
 }
 /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionData {
     /// A number; sent as `subscription_data[application_fee_percent]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub application_fee_percent: Option<f64>,
     /// A Unix timestamp in seconds; sent as `subscription_data[billing_cycle_anchor]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_cycle_anchor: Option<crate::Timestamp>,
     /// A [`CreateCheckoutSessionSubscriptionDataBillingMode`]; sent as `subscription_data[billing_mode]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_mode: Option<CreateCheckoutSessionSubscriptionDataBillingMode>,
     /// A list, each item: text; sent as `subscription_data[default_tax_rates]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_tax_rates: Option<Vec<String>>,
     /// Text; sent as `subscription_data[description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// A [`CreateCheckoutSessionSubscriptionDataInvoiceSettings`]; sent as `subscription_data[invoice_settings]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_settings: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettings>,
     /// Keys (strings) to values: text; sent as `subscription_data[metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `subscription_data[on_behalf_of]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
     /// A [`CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval`]; sent as `subscription_data[pending_invoice_item_interval]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_invoice_item_interval: Option<
         CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval,
     >,
     /// A [`CreateCheckoutSessionSubscriptionDataProrationBehavior`]; sent as `subscription_data[proration_behavior]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub proration_behavior: Option<
         CreateCheckoutSessionSubscriptionDataProrationBehavior,
     >,
     /// A [`CreateCheckoutSessionSubscriptionDataTransferData`]; sent as `subscription_data[transfer_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transfer_data: Option<CreateCheckoutSessionSubscriptionDataTransferData>,
     /// A Unix timestamp in seconds; sent as `subscription_data[trial_end]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trial_end: Option<crate::Timestamp>,
     /// An integer; sent as `subscription_data[trial_period_days]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trial_period_days: Option<i64>,
     /// A [`CreateCheckoutSessionSubscriptionDataTrialSettings`]; sent as `subscription_data[trial_settings]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trial_settings: Option<CreateCheckoutSessionSubscriptionDataTrialSettings>,
 }
 impl CreateCheckoutSessionSubscriptionData {
@@ -21031,39 +18226,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionData {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSubscriptionData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("application_fee_percent", &self.application_fee_percent)?;
-        __map.entry_if_some("billing_cycle_anchor", &self.billing_cycle_anchor)?;
-        __map.entry_if_some("billing_mode", &self.billing_mode)?;
-        __map.entry_if_some("default_tax_rates", &self.default_tax_rates)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("invoice_settings", &self.invoice_settings)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("on_behalf_of", &self.on_behalf_of)?;
-        __map
-            .entry_if_some(
-                "pending_invoice_item_interval",
-                &self.pending_invoice_item_interval,
-            )?;
-        __map.entry_if_some("proration_behavior", &self.proration_behavior)?;
-        __map.entry_if_some("transfer_data", &self.transfer_data)?;
-        __map.entry_if_some("trial_end", &self.trial_end)?;
-        __map.entry_if_some("trial_period_days", &self.trial_period_days)?;
-        __map.entry_if_some("trial_settings", &self.trial_settings)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataBillingMode {
     /// A [`CreateCheckoutSessionSubscriptionDataBillingModeFlexible`]; sent as `subscription_data[billing_mode][flexible]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flexible: Option<CreateCheckoutSessionSubscriptionDataBillingModeFlexible>,
     /// A [`CreateCheckoutSessionSubscriptionDataBillingModeType`]; sent as `subscription_data[billing_mode][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CreateCheckoutSessionSubscriptionDataBillingModeType,
 }
 impl CreateCheckoutSessionSubscriptionDataBillingMode {
@@ -21084,22 +18255,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataBillin
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("flexible", &self.flexible)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
     /// A [`CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts`]; sent as `subscription_data[billing_mode][flexible][proration_discounts]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub proration_discounts: Option<
         CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts,
     >,
@@ -21120,16 +18282,6 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
             __w.field("proration_discounts", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("proration_discounts", &self.proration_discounts)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible/properties/proration_discounts` (undocumented in the spec).
@@ -21183,12 +18335,14 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21262,11 +18416,13 @@ impl std::fmt::Display for CreateCheckoutSessionSubscriptionDataBillingModeType 
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingModeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionSubscriptionDataBillingModeType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21295,9 +18451,11 @@ for CreateCheckoutSessionSubscriptionDataBillingModeType {
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettings {
     /// A [`CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer`]; sent as `subscription_data[invoice_settings][issuer]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub issuer: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer>,
 }
 impl CreateCheckoutSessionSubscriptionDataInvoiceSettings {
@@ -21318,22 +18476,15 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("issuer", &self.issuer)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings/properties/issuer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
     /// Text; sent as `subscription_data[invoice_settings][issuer][account]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: Option<String>,
     /// A [`ConnectAccountReferenceType`]; sent as `subscription_data[invoice_settings][issuer][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
@@ -21355,23 +18506,14 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account", &self.account)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/pending_invoice_item_interval` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
     /// A [`RecurringInterval`]; sent as `subscription_data[pending_invoice_item_interval][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `subscription_data[pending_invoice_item_interval][interval_count]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
 }
 impl CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
@@ -21394,18 +18536,6 @@ for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
             __w.field("interval_count", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("interval", &self.interval)?;
-        __map.entry_if_some("interval_count", &self.interval_count)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/proration_behavior` (undocumented in the spec).
@@ -21453,11 +18583,13 @@ impl std::fmt::Display for CreateCheckoutSessionSubscriptionDataProrationBehavio
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataProrationBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionSubscriptionDataProrationBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21486,8 +18618,10 @@ for CreateCheckoutSessionSubscriptionDataProrationBehavior {
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/transfer_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataTransferData {
     /// A number; sent as `subscription_data[transfer_data][amount_percent]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_percent: Option<f64>,
     /// Text; sent as `subscription_data[transfer_data][destination]`. Required.
     pub destination: String,
@@ -21513,19 +18647,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTransf
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTransferData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount_percent", &self.amount_percent)?;
-        __map.serialize_entry("destination", &self.destination)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettings {
     /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior`]; sent as `subscription_data[trial_settings][end_behavior]`. Required.
     pub end_behavior: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior,
@@ -21547,18 +18671,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTrialS
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTrialSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("end_behavior", &self.end_behavior)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
     /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod`]; sent as `subscription_data[trial_settings][end_behavior][missing_payment_method]`. Required.
     pub missing_payment_method: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod,
@@ -21579,16 +18694,6 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
     ) -> Result<(), crate::__private::EncodeError> {
         __w.field("missing_payment_method", &self.missing_payment_method)?;
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("missing_payment_method", &self.missing_payment_method)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior/properties/missing_payment_method` (undocumented in the spec).
@@ -21650,12 +18755,14 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -21692,10 +18799,12 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
 }
 /// Controls tax ID collection during checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionTaxIdCollection {
     /// `true` or `false`; sent as `tax_id_collection[enabled]`. Required.
     pub enabled: bool,
     /// A [`CheckoutSessionTaxIdCollectionRequired`]; sent as `tax_id_collection[required]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub required: Option<CheckoutSessionTaxIdCollectionRequired>,
 }
 impl CreateCheckoutSessionTaxIdCollection {
@@ -21716,22 +18825,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionTaxIdCollection {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionTaxIdCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("required", &self.required)?;
-        __map.end()
-    }
-}
 /// Wallet-specific configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptions {
     /// A [`CreateCheckoutSessionWalletOptionsLink`]; sent as `wallet_options[link]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<CreateCheckoutSessionWalletOptionsLink>,
 }
 impl CreateCheckoutSessionWalletOptions {
@@ -21751,21 +18851,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptions {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionWalletOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("link", &self.link)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/wallet_options/properties/link` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptionsLink {
     /// A [`AutoOrNever`]; sent as `wallet_options[link][display]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub display: Option<AutoOrNever>,
 }
 impl CreateCheckoutSessionWalletOptionsLink {
@@ -21785,21 +18877,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptionsLink {
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionWalletOptionsLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("display", &self.display)?;
-        __map.end()
-    }
-}
 /// Parameters for `GET /v1/checkout/sessions/{session}` (GetCheckoutSessionsSession).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct RetrieveCheckoutSessionParams {
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
 }
 impl RetrieveCheckoutSessionParams {
@@ -21819,23 +18903,16 @@ impl crate::__private::FormValue for RetrieveCheckoutSessionParams {
         Ok(())
     }
 }
-impl serde::Serialize for RetrieveCheckoutSessionParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.end()
-    }
-}
 /// Parameters for `POST /v1/checkout/sessions/{session}` (PostCheckoutSessionsSession).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionParams {
     /// Information about the customer collected within the Checkout Session. Can only be set when updating `embedded` or `custom` sessions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub collected_information: Option<UpdateCheckoutSessionCollectedInformation>,
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
     /// A list of items the customer is purchasing.
     ///
@@ -21850,10 +18927,13 @@ pub struct UpdateCheckoutSessionParams {
     /// To remove an existing line item, omit the line item's ID from the retransmitted array.
     ///
     /// To reorder a line item, specify it at the desired position in the retransmitted array.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line_items: Option<Vec<UpdateCheckoutSessionLineItems>>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
     /// The shipping rate options to apply to this Session. Up to a maximum of 5.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_options: Option<
         crate::Unsettable<Vec<UpdateCheckoutSessionShippingOptions>>,
     >,
@@ -21887,25 +18967,13 @@ impl crate::__private::FormValue for UpdateCheckoutSessionParams {
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("collected_information", &self.collected_information)?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.entry_if_some("line_items", &self.line_items)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("shipping_options", &self.shipping_options)?;
-        __map.end()
-    }
-}
 /// Information about the customer collected within the Checkout Session. Can only be set when updating `embedded` or `custom` sessions.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionCollectedInformation {
     /// A [`UpdateCheckoutSessionCollectedInformationShippingDetails`]; sent as `collected_information[shipping_details]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_details: Option<
         UpdateCheckoutSessionCollectedInformationShippingDetails,
     >,
@@ -21927,18 +18995,9 @@ impl crate::__private::FormValue for UpdateCheckoutSessionCollectedInformation {
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionCollectedInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("shipping_details", &self.shipping_details)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionCollectedInformationShippingDetails {
     /// A [`UpdateCheckoutSessionCollectedInformationShippingDetailsAddress`]; sent as `collected_information[shipping_details][address]`. Required.
     pub address: UpdateCheckoutSessionCollectedInformationShippingDetailsAddress,
@@ -21965,31 +19024,25 @@ for UpdateCheckoutSessionCollectedInformationShippingDetails {
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionCollectedInformationShippingDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("address", &self.address)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details/properties/address` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
     /// Text; sent as `collected_information[shipping_details][address][city]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub city: Option<String>,
     /// Text; sent as `collected_information[shipping_details][address][country]`. Required.
     pub country: String,
     /// Text; sent as `collected_information[shipping_details][address][line1]`. Required.
     pub line1: String,
     /// Text; sent as `collected_information[shipping_details][address][line2]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line2: Option<String>,
     /// Text; sent as `collected_information[shipping_details][address][postal_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub postal_code: Option<String>,
     /// Text; sent as `collected_information[shipping_details][address][state]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
 }
 impl UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
@@ -22028,39 +19081,31 @@ for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
         Ok(())
     }
 }
-impl serde::Serialize
-for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("city", &self.city)?;
-        __map.serialize_entry("country", &self.country)?;
-        __map.serialize_entry("line1", &self.line1)?;
-        __map.entry_if_some("line2", &self.line2)?;
-        __map.entry_if_some("postal_code", &self.postal_code)?;
-        __map.entry_if_some("state", &self.state)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionLineItems {
     /// A [`UpdateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjustable_quantity: Option<UpdateCheckoutSessionLineItemsAdjustableQuantity>,
     /// Text; sent as `line_items[][id]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Keys (strings) to values: text, or `Unsettable::Unset` to clear it; sent as `line_items[][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
     /// Text; sent as `line_items[][price]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<String>,
     /// A [`UpdateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price_data: Option<UpdateCheckoutSessionLineItemsPriceData>,
     /// An integer; sent as `line_items[][quantity]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quantity: Option<i64>,
     /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `line_items[][tax_rates]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_rates: Option<crate::Unsettable<Vec<String>>>,
 }
 impl UpdateCheckoutSessionLineItems {
@@ -22103,30 +19148,17 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItems {
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionLineItems {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("adjustable_quantity", &self.adjustable_quantity)?;
-        __map.entry_if_some("id", &self.id)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("price", &self.price)?;
-        __map.entry_if_some("price_data", &self.price_data)?;
-        __map.entry_if_some("quantity", &self.quantity)?;
-        __map.entry_if_some("tax_rates", &self.tax_rates)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsAdjustableQuantity {
     /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
     /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<i64>,
     /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<i64>,
 }
 impl UpdateCheckoutSessionLineItemsAdjustableQuantity {
@@ -22154,34 +19186,29 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsAdjustableQua
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionLineItemsAdjustableQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("maximum", &self.maximum)?;
-        __map.entry_if_some("minimum", &self.minimum)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsPriceData {
     /// Text; sent as `line_items[][price_data][currency]`. Required.
     pub currency: String,
     /// Text; sent as `line_items[][price_data][product]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<String>,
     /// A [`UpdateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_data: Option<UpdateCheckoutSessionLineItemsPriceDataProductData>,
     /// A [`UpdateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recurring: Option<UpdateCheckoutSessionLineItemsPriceDataRecurring>,
     /// A [`TaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
     /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount: Option<i64>,
     /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount_decimal: Option<String>,
 }
 impl UpdateCheckoutSessionLineItemsPriceData {
@@ -22225,36 +19252,26 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceData {
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.entry_if_some("product", &self.product)?;
-        __map.entry_if_some("product_data", &self.product_data)?;
-        __map.entry_if_some("recurring", &self.recurring)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.entry_if_some("unit_amount", &self.unit_amount)?;
-        __map.entry_if_some("unit_amount_decimal", &self.unit_amount_decimal)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsPriceDataProductData {
     /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub images: Option<Vec<String>>,
     /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
     pub name: String,
     /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
     /// Text; sent as `line_items[][price_data][product_data][unit_label]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_label: Option<String>,
 }
 impl UpdateCheckoutSessionLineItemsPriceDataProductData {
@@ -22294,27 +19311,14 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataProd
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataProductData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("images", &self.images)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.entry_if_some("tax_code", &self.tax_code)?;
-        __map.entry_if_some("unit_label", &self.unit_label)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsPriceDataRecurring {
     /// A [`RecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
 }
 impl UpdateCheckoutSessionLineItemsPriceDataRecurring {
@@ -22338,24 +19342,16 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataRecu
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataRecurring {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("interval", &self.interval)?;
-        __map.entry_if_some("interval_count", &self.interval_count)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionShippingOptions {
     /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate: Option<String>,
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate_data: Option<UpdateCheckoutSessionShippingOptionsShippingRateData>,
 }
 impl UpdateCheckoutSessionShippingOptions {
@@ -22378,37 +19374,36 @@ impl crate::__private::FormValue for UpdateCheckoutSessionShippingOptions {
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionShippingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("shipping_rate", &self.shipping_rate)?;
-        __map.entry_if_some("shipping_rate_data", &self.shipping_rate_data)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateData {
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delivery_estimate: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
     /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
     pub display_name: String,
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_amount: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
     /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A [`TaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
     /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
     /// A [`CheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: Option<CheckoutSessionShippingOptionsShippingRateDataType>,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateData {
@@ -22453,31 +19448,18 @@ for UpdateCheckoutSessionShippingOptionsShippingRateData {
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionShippingOptionsShippingRateData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("delivery_estimate", &self.delivery_estimate)?;
-        __map.serialize_entry("display_name", &self.display_name)?;
-        __map.entry_if_some("fixed_amount", &self.fixed_amount)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.entry_if_some("tax_code", &self.tax_code)?;
-        __map.entry_if_some("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
     >,
@@ -22503,20 +19485,9 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
         Ok(())
     }
 }
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("maximum", &self.maximum)?;
-        __map.entry_if_some("minimum", &self.minimum)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -22543,20 +19514,9 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
         Ok(())
     }
 }
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("unit", &self.unit)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -22583,26 +19543,16 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
         Ok(())
     }
 }
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("unit", &self.unit)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
     pub amount: i64,
     /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
     pub currency: String,
     /// Keys (strings) to values: a [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency_options: Option<
         std::collections::BTreeMap<
             String,
@@ -22634,25 +19584,14 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
         Ok(())
     }
 }
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.entry_if_some("currency_options", &self.currency_options)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     /// `amount`: an integer. Required.
     pub amount: i64,
     /// `tax_behavior`: a [`TaxBehavior`]. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
@@ -22674,23 +19613,13 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
         Ok(())
     }
 }
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.end()
-    }
-}
 /// Parameters for `POST /v1/checkout/sessions/{session}/expire` (PostCheckoutSessionsSessionExpire).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct ExpireCheckoutSessionParams {
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
 }
 impl ExpireCheckoutSessionParams {
@@ -22710,27 +19639,22 @@ impl crate::__private::FormValue for ExpireCheckoutSessionParams {
         Ok(())
     }
 }
-impl serde::Serialize for ExpireCheckoutSessionParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.end()
-    }
-}
 /// Parameters for `GET /v1/checkout/sessions/{session}/line_items` (GetCheckoutSessionsSessionLineItems).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct ListCheckoutSessionLineItemsParams {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<i64>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub starting_after: Option<String>,
 }
 impl ListCheckoutSessionLineItemsParams {
@@ -22757,18 +19681,5 @@ impl crate::__private::FormValue for ListCheckoutSessionLineItemsParams {
             __w.field("starting_after", __value)?;
         }
         Ok(())
-    }
-}
-impl serde::Serialize for ListCheckoutSessionLineItemsParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("ending_before", &self.ending_before)?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.entry_if_some("limit", &self.limit)?;
-        __map.entry_if_some("starting_after", &self.starting_after)?;
-        __map.end()
     }
 }

@@ -6,12 +6,14 @@ use super::*;
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Account {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Account {
@@ -43,27 +45,9 @@ impl crate::__private::FromJson for Account {
         Ok(Account { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for Account {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Account {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// One of [`Customer`], [`DeletedCustomer`], told apart by the `object` field.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum CustomerOrDeletedCustomer {
     /// Customer
@@ -72,21 +56,6 @@ pub enum CustomerOrDeletedCustomer {
     DeletedCustomer(DeletedCustomer),
     /// An object of a type this version of the crate does not know.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for CustomerOrDeletedCustomer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            CustomerOrDeletedCustomer::Customer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            CustomerOrDeletedCustomer::DeletedCustomer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            CustomerOrDeletedCustomer::Unknown(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
 }
 impl crate::__private::FromJson for CustomerOrDeletedCustomer {
     fn from_json(
@@ -104,6 +73,7 @@ impl crate::__private::FromJson for CustomerOrDeletedCustomer {
         }
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CustomerOrDeletedCustomer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -132,12 +102,14 @@ impl crate::Identified for CustomerOrDeletedCustomer {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Coupon {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Coupon {
@@ -169,36 +141,19 @@ impl crate::__private::FromJson for Coupon {
         Ok(Coupon { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for Coupon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Coupon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// This object represents a customer of your business. Use it to [create recurring charges](https://docs.stripe.com/invoicing/customer), [save payment](https://docs.stripe.com/payments/save-during-payment) and contact information,
 /// and track payments that belong to the same customer.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Customer {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Customer {
@@ -230,27 +185,9 @@ impl crate::__private::FromJson for Customer {
         Ok(Customer { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for Customer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Customer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DeletedCustomer {
     /// Always true for a deleted object
     pub deleted: bool,
@@ -259,6 +196,7 @@ pub struct DeletedCustomer {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for DeletedCustomer {
@@ -300,28 +238,9 @@ impl crate::__private::FromJson for DeletedCustomer {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for DeletedCustomer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for DeletedCustomer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("deleted", &self.deleted)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DeletedProduct {
     /// Always true for a deleted object
     pub deleted: bool,
@@ -330,6 +249,7 @@ pub struct DeletedProduct {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for DeletedProduct {
@@ -371,28 +291,9 @@ impl crate::__private::FromJson for DeletedProduct {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for DeletedProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for DeletedProduct {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("deleted", &self.deleted)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DeletedTaxId {
     /// Always true for a deleted object
     pub deleted: bool,
@@ -401,6 +302,7 @@ pub struct DeletedTaxId {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for DeletedTaxId {
@@ -442,37 +344,19 @@ impl crate::__private::FromJson for DeletedTaxId {
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for DeletedTaxId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for DeletedTaxId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("deleted", &self.deleted)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Invoices are statements of amounts owed by a customer, and are either
 /// generated one-off, or generated periodically from a subscription.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Invoice {
     /// Unique identifier for the object. For preview invoices created using the [create preview](https://stripe.com/docs/api/invoices/create_preview) endpoint, this id will be prefixed with `upcoming_in`.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Invoice {
@@ -504,25 +388,6 @@ impl crate::__private::FromJson for Invoice {
         Ok(Invoice { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for Invoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Invoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
 /// We recommend that you create exactly one PaymentIntent for each order or
 /// customer session in your system. You can reference the PaymentIntent later to
@@ -530,12 +395,14 @@ impl serde::Serialize for Invoice {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentIntent {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for PaymentIntent {
@@ -567,35 +434,18 @@ impl crate::__private::FromJson for PaymentIntent {
         Ok(PaymentIntent { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentIntent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentIntent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// A payment link is a shareable URL that will take your customers to a hosted payment page. A payment link can be shared and used multiple times.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentLink {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for PaymentLink {
@@ -627,27 +477,9 @@ impl crate::__private::FromJson for PaymentLink {
         Ok(PaymentLink { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// One of [`TaxId`], [`DeletedTaxId`], told apart by the `object` field.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum TaxIdOrDeletedTaxId {
     /// TaxId
@@ -656,21 +488,6 @@ pub enum TaxIdOrDeletedTaxId {
     DeletedTaxId(DeletedTaxId),
     /// An object of a type this version of the crate does not know.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for TaxIdOrDeletedTaxId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            TaxIdOrDeletedTaxId::TaxId(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            TaxIdOrDeletedTaxId::DeletedTaxId(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            TaxIdOrDeletedTaxId::Unknown(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
 }
 impl crate::__private::FromJson for TaxIdOrDeletedTaxId {
     fn from_json(
@@ -684,6 +501,7 @@ impl crate::__private::FromJson for TaxIdOrDeletedTaxId {
         }
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for TaxIdOrDeletedTaxId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -704,6 +522,7 @@ impl crate::Identified for TaxIdOrDeletedTaxId {
 }
 /// One of [`Product`], [`DeletedProduct`], told apart by the `object` field.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum ProductOrDeletedProduct {
     /// Product
@@ -712,21 +531,6 @@ pub enum ProductOrDeletedProduct {
     DeletedProduct(DeletedProduct),
     /// An object of a type this version of the crate does not know.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for ProductOrDeletedProduct {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ProductOrDeletedProduct::Product(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            ProductOrDeletedProduct::DeletedProduct(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            ProductOrDeletedProduct::Unknown(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
 }
 impl crate::__private::FromJson for ProductOrDeletedProduct {
     fn from_json(
@@ -744,6 +548,7 @@ impl crate::__private::FromJson for ProductOrDeletedProduct {
         }
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for ProductOrDeletedProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -772,12 +577,14 @@ impl crate::Identified for ProductOrDeletedProduct {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Product {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Product {
@@ -809,36 +616,19 @@ impl crate::__private::FromJson for Product {
         Ok(Product { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for Product {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Product {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// A Promotion Code represents a customer-redeemable code for an underlying promotion.
 /// You can create multiple codes for a single promotion.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PromotionCode {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for PromotionCode {
@@ -870,37 +660,20 @@ impl crate::__private::FromJson for PromotionCode {
         Ok(PromotionCode { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for PromotionCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PromotionCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// A SetupIntent guides you through the process of setting up and saving a customer's payment credentials for future payments.
 /// For example, you can use a SetupIntent to set up and save your customer's card without immediately collecting a payment.
 /// Later, you can use [PaymentIntents](https://api.stripe.com#payment_intents) to drive the payment flow.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SetupIntent {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for SetupIntent {
@@ -932,36 +705,19 @@ impl crate::__private::FromJson for SetupIntent {
         Ok(SetupIntent { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for SetupIntent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for SetupIntent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Shipping rates describe the price of shipping presented to your customers and
 /// applied to a purchase. For more information, see [Charge for shipping](https://docs.stripe.com/payments/during-payment/charge-shipping).
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ShippingRate {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for ShippingRate {
@@ -993,35 +749,18 @@ impl crate::__private::FromJson for ShippingRate {
         Ok(ShippingRate { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for ShippingRate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for ShippingRate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// Subscriptions allow you to charge a customer on a recurring basis.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Subscription {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for Subscription {
@@ -1053,36 +792,19 @@ impl crate::__private::FromJson for Subscription {
         Ok(Subscription { id, object, extra })
     }
 }
-impl<'de> serde::Deserialize<'de> for Subscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Subscription {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
 /// You can add one or multiple tax IDs to a [customer](https://docs.stripe.com/api/customers) or account.
 /// Customer and account tax IDs get displayed on related invoices and credit notes.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TaxId {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl crate::Identified for TaxId {
@@ -1112,24 +834,5 @@ impl crate::__private::FromJson for TaxId {
             return Err(__p.missing("object"));
         };
         Ok(TaxId { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for TaxId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for TaxId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
