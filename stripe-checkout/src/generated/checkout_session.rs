@@ -526,7 +526,9 @@ impl crate::__private::FromJson for CheckoutSession {
         })
     }
 }
-/// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
+/// `auto` or `required`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionBillingAddressCollection {
@@ -591,7 +593,9 @@ impl crate::__private::FormValue for CheckoutSessionBillingAddressCollection {
         __w.scalar(self.as_str())
     }
 }
-/// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
+/// `always` or `if_required`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlwaysOrIfRequired {
@@ -877,7 +881,9 @@ impl crate::__private::FormValue for CheckoutSessionLocale {
         __w.scalar(self.as_str())
     }
 }
-/// The mode of the Checkout Session.
+/// `payment`, `setup` or `subscription`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionMode {
@@ -946,7 +952,9 @@ impl crate::__private::FormValue for CheckoutSessionMode {
         __w.scalar(self.as_str())
     }
 }
-/// Where the user is coming from. This informs the optimizations that are applied to the session.
+/// `mobile_app` or `web`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionOriginContext {
@@ -1150,7 +1158,9 @@ impl crate::__private::FormValue for CheckoutSessionRedirectOnCompletion {
         __w.scalar(self.as_str())
     }
 }
-/// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
+/// `complete`, `expired` or `open`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionStatus {
@@ -1219,9 +1229,9 @@ impl crate::__private::FormValue for CheckoutSessionStatus {
         __w.scalar(self.as_str())
     }
 }
-/// Describes the type of transaction being performed by Checkout in order to customize
-/// relevant text on the page, such as the submit button. `submit_type` can only be
-/// specified on Checkout Sessions in `payment` mode. If blank or `auto`, `pay` is used.
+/// One of 5 values: `auto`, `book`, `donate`, `pay`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionSubmitType {
@@ -1418,7 +1428,9 @@ impl crate::__private::FromJson for CheckoutAcssDebitMandateOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_acss_debit_mandate_options/properties/default_for/items` (undocumented in the spec).
+/// `invoice` or `subscription`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AcssDebitMandateOptionsDefaultFor {
@@ -1483,7 +1495,9 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsDefaultFor {
         __w.scalar(self.as_str())
     }
 }
-/// Payment schedule for the mandate.
+/// `combined`, `interval` or `sporadic`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AcssDebitMandateOptionsPaymentSchedule {
@@ -1552,7 +1566,9 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsPaymentSchedule {
         __w.scalar(self.as_str())
     }
 }
-/// Transaction type of the mandate.
+/// `business` or `personal`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AcssDebitMandateOptionsTransactionType {
@@ -1677,7 +1693,9 @@ impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptions {
         })
     }
 }
-/// Currency supported by the bank account. Returned when the Session is in `setup` mode.
+/// `cad` or `usd`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAcssDebitPaymentMethodOptionsCurrency {
@@ -1744,13 +1762,9 @@ impl crate::__private::FormValue for CheckoutAcssDebitPaymentMethodOptionsCurren
         __w.scalar(self.as_str())
     }
 }
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+/// `none`, `off_session` or `on_session`.
 ///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetupFutureUsage {
@@ -1819,7 +1833,9 @@ impl crate::__private::FormValue for SetupFutureUsage {
         __w.scalar(self.as_str())
     }
 }
-/// Bank account verification method. The default value is `automatic`.
+/// `automatic`, `instant` or `microdeposits`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationMethod {
@@ -1903,7 +1919,7 @@ pub struct CheckoutAffirmPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1930,7 +1946,9 @@ impl crate::__private::FromJson for CheckoutAffirmPaymentMethodOptions {
         })
     }
 }
-/// Controls when the funds will be captured from the customer's account.
+/// Always `manual`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaptureMethod {
@@ -1991,70 +2009,62 @@ impl crate::__private::FormValue for CaptureMethod {
         __w.scalar(self.as_str())
     }
 }
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+/// Always `none`.
 ///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+pub enum SetupFutureUsageNone {
     /// `none`
     None,
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl SetupFutureUsageNone {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CheckoutEpsPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutEpsPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+            SetupFutureUsageNone::None => "none",
+            SetupFutureUsageNone::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl From<&str> for SetupFutureUsageNone {
     fn from(value: &str) -> Self {
         match value {
-            "none" => CheckoutEpsPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutEpsPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
+            "none" => SetupFutureUsageNone::None,
+            other => SetupFutureUsageNone::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl std::fmt::Display for SetupFutureUsageNone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl serde::Serialize for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl serde::Serialize for SetupFutureUsageNone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl<'de> serde::Deserialize<'de> for SetupFutureUsageNone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutEpsPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+        Ok(SetupFutureUsageNone::from(value.as_str()))
     }
 }
-impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl crate::__private::FromJson for SetupFutureUsageNone {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
-        Ok(CheckoutEpsPaymentMethodOptionsSetupFutureUsage::from(&*__p.string()?))
+        Ok(SetupFutureUsageNone::from(&*__p.string()?))
     }
 }
-impl crate::__private::FormValue for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl crate::__private::FormValue for SetupFutureUsageNone {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -2077,7 +2087,7 @@ pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -2117,7 +2127,7 @@ pub struct CheckoutAlipayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -2213,13 +2223,9 @@ impl crate::__private::FromJson for CheckoutAmazonPayPaymentMethodOptions {
         })
     }
 }
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+/// `none` or `off_session`.
 ///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NoneOrOffSession {
@@ -2296,7 +2302,7 @@ pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
@@ -2388,7 +2394,7 @@ pub struct CheckoutBancontactPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -2624,7 +2630,9 @@ impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
         })
     }
 }
-/// Request ability to [capture beyond the standard authorization validity window](https://docs.stripe.com/payments/extended-authorization) for this CheckoutSession.
+/// `if_available` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IfAvailableOrNever {
@@ -2689,7 +2697,9 @@ impl crate::__private::FormValue for IfAvailableOrNever {
         __w.scalar(self.as_str())
     }
 }
-/// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
+/// `any`, `automatic` or `challenge`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestThreeDSecure {
@@ -2773,7 +2783,7 @@ pub struct CheckoutCashappPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -2848,7 +2858,9 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options/properties/requested_address_types/items` (undocumented in the spec).
+/// One of 7 values: `aba`, `iban`, `sepa`, `sort_code`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestedAddressTypes {
@@ -2933,7 +2945,9 @@ impl crate::__private::FormValue for RequestedAddressTypes {
         __w.scalar(self.as_str())
     }
 }
-/// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
+/// One of 5 values: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
@@ -3066,7 +3080,7 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3097,7 +3111,9 @@ impl crate::__private::FromJson for CheckoutCustomerBalancePaymentMethodOptions 
         })
     }
 }
-/// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
+/// Always `bank_transfer`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FundingType {
@@ -3170,7 +3186,7 @@ pub struct CheckoutEpsPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3206,7 +3222,7 @@ pub struct CheckoutFpxPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3242,7 +3258,7 @@ pub struct CheckoutGiropayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3278,7 +3294,7 @@ pub struct CheckoutGrabPayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3314,7 +3330,7 @@ pub struct CheckoutIdealPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3436,7 +3452,7 @@ pub struct CheckoutKonbiniPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3577,7 +3593,9 @@ impl crate::__private::FromJson for CheckoutLinkWalletOptions {
         })
     }
 }
-/// Describes whether Checkout should display Link. Defaults to `auto`.
+/// `auto` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AutoOrNever {
@@ -3657,7 +3675,7 @@ pub struct CheckoutMobilepayPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3696,7 +3714,7 @@ pub struct CheckoutMultibancoPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3776,7 +3794,7 @@ pub struct CheckoutOxxoPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3818,7 +3836,7 @@ pub struct CheckoutP24PaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3946,7 +3964,7 @@ pub struct CheckoutPaynowPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -4117,7 +4135,9 @@ impl crate::__private::FromJson for CheckoutPixPaymentMethodOptions {
         })
     }
 }
-/// Determines if the amount includes the IOF tax.
+/// `always` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AmountIncludesIof {
@@ -4694,7 +4714,7 @@ pub struct CheckoutSofortPaymentMethodOptions {
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -4880,7 +4900,9 @@ impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
         })
     }
 }
-/// Bank account verification method. The default value is `automatic`.
+/// `automatic` or `instant`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AutomaticOrInstant {
@@ -4984,7 +5006,9 @@ impl crate::__private::FromJson for ConnectAccountReference {
         })
     }
 }
-/// Type of the account referenced.
+/// `account` or `self`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectAccountReferenceType {
@@ -5174,7 +5198,9 @@ impl crate::__private::FromJson for LinkedAccountOptionsCommon {
         })
     }
 }
-/// Stripe's `/components/schemas/linked_account_options_common/properties/permissions/items` (undocumented in the spec).
+/// `balances`, `ownership`, `payment_method` or `transactions`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LinkedAccountOptionsCommonPermissions {
@@ -5247,7 +5273,9 @@ impl crate::__private::FormValue for LinkedAccountOptionsCommonPermissions {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/linked_account_options_common/properties/prefetch/items` (undocumented in the spec).
+/// `balances`, `ownership` or `transactions`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LinkedAccountOptionsCommonPrefetch {
@@ -5375,7 +5403,9 @@ impl crate::__private::FromJson for MandateOptionsPayto {
         })
     }
 }
-/// The type of amount that will be collected. The amount charged must be exact or up to the value of `amount` param for `fixed` or `maximum` type respectively. Defaults to `maximum`.
+/// `fixed` or `maximum`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AmountType {
@@ -6089,7 +6119,9 @@ impl crate::__private::FromJson for PaymentMethodOptionsMandateOptionsPix {
         })
     }
 }
-/// Schedule at which the future payments will be charged.
+/// One of 5 values: `halfyearly`, `monthly`, `quarterly`, `weekly`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentSchedule {
@@ -6607,7 +6639,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsI
         })
     }
 }
-/// The type of image for the icon. Must be one of `file` or `url`.
+/// `file` or `url`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionBrandingSettingsIconType {
@@ -7059,9 +7093,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentCollection
         })
     }
 }
-/// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
-/// Session will determine whether to display an option to opt into promotional communication
-/// from the merchant depending on the customer's locale. Only available to US merchants and US customers.
+/// `auto` or `none`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionConsentCollectionPromotions {
@@ -7128,7 +7162,9 @@ impl crate::__private::FormValue for CheckoutSessionConsentCollectionPromotions 
         __w.scalar(self.as_str())
     }
 }
-/// If set to `required`, it requires customers to accept the terms of service before being able to pay.
+/// `none` or `required`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionConsentCollectionTermsOfService {
@@ -7327,7 +7363,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFields {
         })
     }
 }
-/// The type of the field.
+/// `dropdown`, `numeric` or `text`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionCustomFieldsType {
@@ -7478,7 +7516,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsLabel
         })
     }
 }
-/// The type of the label.
+/// Always `custom`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionCustomFieldsLabelType {
@@ -8265,9 +8305,9 @@ for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
         })
     }
 }
-/// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
+/// `auto` or `hidden`.
 ///
-/// When set to `hidden`, the payment method reuse agreement text will always be hidden in the UI.
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodReuseAgreementPosition {
@@ -8367,11 +8407,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionPermissions {
         })
     }
 }
-/// Determines which entity is allowed to update the shipping details.
+/// `client_only` or `server_only`.
 ///
-/// Default is `client_only`. Stripe Checkout client will automatically update the shipping details. If set to `server_only`, only your server is allowed to update the shipping details.
-///
-/// When set to `server_only`, you must add the onShippingDetailsChange event handler when initializing the Stripe Checkout client and manually update the shipping details from your server using the Stripe API.
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionPermissionsUpdateShippingDetails {
@@ -8516,7 +8554,9 @@ for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options/properties/allow_redisplay_filters/items` (undocumented in the spec).
+/// `always`, `limited` or `unspecified`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlwaysOrLimitedOrUnspecified {
@@ -8585,7 +8625,9 @@ impl crate::__private::FormValue for AlwaysOrLimitedOrUnspecified {
         __w.scalar(self.as_str())
     }
 }
-/// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
+/// `disabled` or `enabled`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisabledOrEnabled {
@@ -8685,7 +8727,9 @@ for PaymentPagesCheckoutSessionShippingAddressCollection {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection/properties/allowed_countries/items` (undocumented in the spec).
+/// One of 238 values: `AC`, `AD`, `AE`, `AF`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionShippingAddressCollectionAllowedCountries {
@@ -10415,7 +10459,9 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdCollection {
         })
     }
 }
-/// Indicates whether a tax ID is required on the payment page
+/// `if_supported` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionTaxIdCollectionRequired {
@@ -10607,7 +10653,9 @@ for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions/properties/brands_blocked/items` (undocumented in the spec).
+/// `american_express`, `discover_global_network`, `mastercard` or `visa`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RestrictionsBrandsBlocked {
@@ -13540,7 +13588,9 @@ for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/setup_future_usage` (undocumented in the spec).
+/// `off_session` or `on_session`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OffSessionOrOnSession {
@@ -14197,9 +14247,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsAffirm {
     /// A [`CaptureMethod`]; sent as `payment_method_options[affirm][capture_method]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[affirm][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[affirm][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAffirm {
     /// Parameters with every field left out; set the ones you need.
@@ -14229,9 +14279,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[afterpay_clearpay][capture_method]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[afterpay_clearpay][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[afterpay_clearpay][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
     /// Parameters with every field left out; set the ones you need.
@@ -14259,9 +14309,9 @@ for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlipay {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[alipay][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[alipay][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAlipay {
     /// Parameters with every field left out; set the ones you need.
@@ -14343,9 +14393,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAm
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[au_becs_debit][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[au_becs_debit][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Text; sent as `payment_method_options[au_becs_debit][target_date]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
@@ -14443,9 +14493,9 @@ for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBancontact {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[bancontact][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[bancontact][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBancontact {
     /// Parameters with every field left out; set the ones you need.
@@ -14700,9 +14750,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCrypto {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[crypto][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[crypto][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCrypto {
     /// Parameters with every field left out; set the ones you need.
@@ -14734,9 +14784,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     /// A [`FundingType`]; sent as `payment_method_options[customer_balance][funding_type]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub funding_type: Option<FundingType>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[customer_balance][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[customer_balance][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     /// Parameters with every field left out; set the ones you need.
@@ -14860,9 +14910,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsDe
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsEps {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[eps][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[eps][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsEps {
     /// Parameters with every field left out; set the ones you need.
@@ -14886,9 +14936,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsEp
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsFpx {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[fpx][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[fpx][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsFpx {
     /// Parameters with every field left out; set the ones you need.
@@ -14912,9 +14962,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsFp
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGiropay {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[giropay][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[giropay][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsGiropay {
     /// Parameters with every field left out; set the ones you need.
@@ -14938,9 +14988,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGi
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGrabpay {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[grabpay][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[grabpay][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsGrabpay {
     /// Parameters with every field left out; set the ones you need.
@@ -14964,9 +15014,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGr
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsIdeal {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[ideal][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[ideal][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsIdeal {
     /// Parameters with every field left out; set the ones you need.
@@ -15025,9 +15075,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
     /// A [`CaptureMethod`]; sent as `payment_method_options[klarna][capture_method]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[klarna][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[klarna][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions`], or `Unsettable::Unset` to clear it; sent as `payment_method_options[klarna][subscriptions]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscriptions: Option<
@@ -15144,9 +15194,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsKonbini {
     /// An integer; sent as `payment_method_options[konbini][expires_after_days]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[konbini][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[konbini][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKonbini {
     /// Parameters with every field left out; set the ones you need.
@@ -15240,9 +15290,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsMobilepay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[mobilepay][capture_method]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[mobilepay][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[mobilepay][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsMobilepay {
     /// Parameters with every field left out; set the ones you need.
@@ -15269,9 +15319,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsMo
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMultibanco {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[multibanco][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[multibanco][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsMultibanco {
     /// Parameters with every field left out; set the ones you need.
@@ -15331,9 +15381,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsOxxo {
     /// An integer; sent as `payment_method_options[oxxo][expires_after_days]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[oxxo][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[oxxo][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsOxxo {
     /// Parameters with every field left out; set the ones you need.
@@ -15360,9 +15410,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsOx
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsP24 {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[p24][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[p24][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// `true` or `false`; sent as `payment_method_options[p24][tos_shown_and_accepted]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tos_shown_and_accepted: Option<bool>,
@@ -15437,9 +15487,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaynow {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[paynow][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[paynow][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaynow {
     /// Parameters with every field left out; set the ones you need.
@@ -16764,9 +16814,9 @@ for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSofort {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[sofort][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[sofort][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSofort {
     /// Parameters with every field left out; set the ones you need.
@@ -17105,9 +17155,9 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsWechatPay {
     pub app_id: Option<String>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`]; sent as `payment_method_options[wechat_pay][client]`. Required.
     pub client: CreateCheckoutSessionPaymentMethodOptionsWechatPayClient,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[wechat_pay][setup_future_usage]`. Optional.
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[wechat_pay][setup_future_usage]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsWechatPay {
     /// Parameters with the required fields set and every optional one left out.
@@ -17832,7 +17882,9 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum/properties/unit` (undocumented in the spec).
+/// One of 5 values: `business_day`, `day`, `hour`, `month`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
@@ -18048,7 +18100,9 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/type` (undocumented in the spec).
+/// Always `fixed_amount`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionShippingOptionsShippingRateDataType {

@@ -2,7 +2,9 @@
 //! Types no endpoint returns directly.
 #[allow(unused_imports)]
 use super::*;
-/// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+/// `exclusive`, `inclusive` or `unspecified`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxBehavior {
@@ -71,7 +73,9 @@ impl crate::__private::FormValue for TaxBehavior {
         __w.scalar(self.as_str())
     }
 }
-/// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
+/// `day`, `month`, `week` or `year`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecurringInterval {
