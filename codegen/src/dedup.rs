@@ -171,7 +171,11 @@ fn shared_names(ir: &Ir, groups: &[(Vec<String>, Vec<usize>)]) -> Vec<String> {
                 let base = cands.last().cloned().unwrap_or_else(|| "Shared".to_owned());
                 (2..)
                     .map(|n| format!("{base}{n}"))
-                    .find(|c| !taken.contains(c.as_str()) && !standing.contains(c.as_str()))
+                    .find(|c| {
+                        !taken.contains(c.as_str())
+                            && !standing.contains(c.as_str())
+                            && !blocked[g].contains(c)
+                    })
                     .unwrap_or_default()
             });
             wants.entry(want).or_default().push(g);

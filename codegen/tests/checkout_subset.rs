@@ -1,5 +1,8 @@
-//! The whole committed Checkout subset through the generator: a snapshot per generated file,
-//! so a generator or spec change shows up as a reviewable diff.
+//! The whole committed Checkout subset through the generator. Its snapshot is a compact listing
+//! of the API as the IR sees it (types, fields with wire names and Rust types, enums and their
+//! values, operations and params), so a spec upgrade or generator change shows up as a short,
+//! reviewable diff of what changed for users; the generated code itself is guarded by
+//! `cargo xtask regen --check`, and each construct's code by `constructs.rs`.
 
 use std::path::Path;
 
@@ -9,16 +12,18 @@ fn spec_text() -> String {
 }
 
 #[test]
-fn checkout_subset_snapshots() {
-    let files = codegen::generate(&spec_text()).expect("the committed subset generates");
+fn checkout_subset_api_listing() {
+    let text = spec_text();
+    let files = codegen::generate(&text).expect("the committed subset generates");
     if let Ok(dir) = std::env::var("CODEGEN_DUMP_DIR") {
         for file in &files {
             std::fs::write(Path::new(&dir).join(&file.name), &file.contents).unwrap();
         }
     }
-    for file in &files {
-        insta::assert_snapshot!(file.name.clone(), file.contents);
-    }
+    let spec = codegen::spec::Spec::from_yaml(&text).unwrap();
+    let mut ir = codegen::lower::lower(&spec).unwrap();
+    codegen::support::set_aside_unsupported(&mut ir);
+    insta::assert_snapshot!("api", codegen::listing::listing(&ir));
 }
 
 #[test]
