@@ -60,3 +60,43 @@ fn accessors_avoid_every_client_method() {
         );
     }
 }
+
+/// Generated types are re-exported at the crate root beside the runtime's; the generator holds
+/// back the runtime's names, and that list must follow `lib.rs`.
+#[test]
+fn type_names_avoid_every_runtime_root_type() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../stripe-checkout/src/lib.rs");
+    let source = std::fs::read_to_string(path).unwrap();
+    let mut exported = Vec::new();
+    for statement in source.split(';') {
+        let statement = statement.trim();
+        let Some(rest) = statement.strip_prefix("pub use ") else {
+            continue;
+        };
+        let names = match rest.split_once('{') {
+            Some((_, list)) => list.trim_end_matches('}').to_owned(),
+            None => rest.rsplit("::").next().unwrap_or_default().to_owned(),
+        };
+        exported.extend(
+            names
+                .split(',')
+                .map(str::trim)
+                .filter(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+                .map(str::to_owned),
+        );
+    }
+    if let Some(line) = source.lines().find(|l| l.starts_with("pub type ")) {
+        let name: String = line["pub type ".len()..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        exported.push(name);
+    }
+    assert!(exported.len() > 20, "{exported:?}");
+    for name in &exported {
+        assert!(
+            codegen::names::RUNTIME_TYPES.contains(&name.as_str()),
+            "`{name}` is missing from codegen::names::RUNTIME_TYPES"
+        );
+    }
+}
