@@ -481,7 +481,7 @@ fn struct_def(
             mutability: syn::FieldMutability::None,
             ident: Some(Ident::new(extra, Span::call_site())),
             colon_token: Some(Default::default()),
-            ty: types.field_type(&Ty::Map(Box::new(Ty::Json)), false, false, &def.pointer)?,
+            ty: types.extra_type()?,
         });
     }
     let item = syn::Item::Struct(syn::ItemStruct {
@@ -572,7 +572,7 @@ fn struct_decode_impl(def: &TypeDef, name: &Ident, fields: &[Field]) -> Result<T
                     }
                 }
                 #(#checks)*
-                Ok(#name { #(#inits,)* #extra_ident })
+                Ok(#name { #(#inits,)* #extra_ident: #extra_ident.into() })
             }
         }
     })
@@ -665,6 +665,7 @@ struct TypeCache {
     fields: BTreeMap<Ty, [Option<syn::Type>; 4]>,
     derives: BTreeMap<(bool, bool), Vec<syn::Attribute>>,
     serde_fields: BTreeMap<(Option<String>, bool), Vec<syn::Attribute>>,
+    extra: Option<syn::Type>,
 }
 
 impl TypeCache {
@@ -723,6 +724,17 @@ impl TypeCache {
         };
         self.serde_fields.insert(key, attrs.clone());
         Ok(attrs)
+    }
+
+    /// `crate::ExtraFields`, the type of a response struct's `extra`.
+    fn extra_type(&mut self) -> Result<syn::Type, Error> {
+        if let Some(ty) = &self.extra {
+            return Ok(ty.clone());
+        }
+        let ty: syn::Type = syn::parse2(quote!(crate::ExtraFields))
+            .map_err(|e| Error::new("", format!("the extra type does not parse: {e}")))?;
+        self.extra = Some(ty.clone());
+        Ok(ty)
     }
 
     fn derives(&mut self) -> Result<Vec<syn::Attribute>, Error> {

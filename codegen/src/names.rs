@@ -49,6 +49,7 @@ pub const RUNTIME_TYPES: &[&str] = &[
     "EventRequest",
     "EventType",
     "Expandable",
+    "ExtraFields",
     "Identified",
     "List",
     "MetaFuture",

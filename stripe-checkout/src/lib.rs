@@ -74,6 +74,7 @@ mod decode;
 mod error;
 mod event;
 mod expandable;
+mod extra;
 pub mod form;
 #[rustfmt::skip] // prettyplease formats generated code; `cargo xtask regen --check` guards it.
 #[deny(warnings)] // generated code must stay warning-free
@@ -102,6 +103,7 @@ pub use error::{
 };
 pub use event::{Event, EventData, EventObject, EventRequest, EventType};
 pub use expandable::{Expandable, Identified};
+pub use extra::ExtraFields;
 pub use generated::*;
 pub use method::Method;
 pub use pagination::{List, Paginator};

@@ -42,14 +42,15 @@ pub(super) fn mark_boxed(types: &mut [TypeDef]) {
 /// A pointer: what a boxed field takes in its parent (`Option<Box<T>>` too).
 const POINTER: usize = 8;
 
-/// Optional nested types held inline take at most this many bytes (a `String`'s worth); larger
-/// ones go behind a `Box`.
-pub const INLINE_LIMIT: usize = 24;
+/// Optional nested types held inline take at most this many bytes (four words); larger ones go
+/// behind a `Box`. Smaller ones (`{enabled: bool}` and its `extra`, 16 bytes) stay inline: when
+/// present, a box would cost its pointer and the allocator's overhead on top of the value.
+pub const INLINE_LIMIT: usize = 16;
 
-/// Boxes the optional (or nullable) fields of response structs whose type is a struct or union
-/// that would take more than [`INLINE_LIMIT`] bytes inline: most of them are absent from any
-/// one object (a session has a few dozen such sub-objects, almost all `null`), and a box is one
-/// pointer whether absent or present, while an inline `Option<T>` is the whole of `T` either way.
+/// Boxes the optional (or nullable) fields of response structs whose type is a struct, union or
+/// list page that would take more than [`INLINE_LIMIT`] bytes inline: most of them are absent
+/// from any one object (a session has a few dozen such sub-objects, most of them `null`), and a
+/// box is one pointer when absent, while an inline `Option<T>` is the whole of `T` either way.
 ///
 /// Sizes are measured on the IR with a model of Rust's layout on 64-bit targets
 /// ([`inline_size`]), bottom-up, so a parent is measured with its children already boxed.
@@ -96,7 +97,7 @@ fn measure(
         }
         TypeKind::Struct(mut fields) => {
             let response = types[i].direction == Direction::Response;
-            let mut total = if response { 24 } else { 0 }; // `extra`
+            let mut total = if response { POINTER } else { 0 }; // `extra`: `ExtraFields`
             for field in &mut fields {
                 let optional = field.optional || field.nullable;
                 let mut size = if field.boxed {
@@ -108,6 +109,7 @@ fn measure(
                     Ty::Named(name) => index
                         .get(name)
                         .is_some_and(|&t| !matches!(types[t].kind, TypeKind::Enum(_))),
+                    Ty::List(_) => true,
                     _ => false,
                 };
                 if response && optional && nested && !field.boxed && size > INLINE_LIMIT {

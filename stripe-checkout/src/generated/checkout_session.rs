@@ -20,7 +20,7 @@ pub struct Address {
     pub state: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for Address {
     fn from_json(
@@ -52,7 +52,7 @@ impl crate::__private::FromJson for Address {
             line2,
             postal_code,
             state,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -74,9 +74,9 @@ impl crate::__private::FromJson for Address {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSession {
     /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
-    pub adaptive_pricing: Option<Box<PaymentPagesCheckoutSessionAdaptivePricing>>,
+    pub adaptive_pricing: Option<PaymentPagesCheckoutSessionAdaptivePricing>,
     /// When set, provides configuration for actions to take if this Checkout Session expires.
-    pub after_expiration: Option<Box<PaymentPagesCheckoutSessionAfterExpiration>>,
+    pub after_expiration: Option<PaymentPagesCheckoutSessionAfterExpiration>,
     /// Enables user redeemable promotion codes.
     pub allow_promotion_codes: Option<bool>,
     /// Total of all items before discounts or taxes are applied.
@@ -152,13 +152,13 @@ pub struct CheckoutSession {
     pub invoice_creation: Option<Box<PaymentPagesCheckoutSessionInvoiceCreation>>,
     /// The line items purchased by the customer.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line_items: Option<crate::List<Item>>,
+    pub line_items: Option<Box<crate::List<Item>>>,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
     pub locale: Option<CheckoutSessionLocale>,
     /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](https://docs.stripe.com/api/payment_intents/object), [Invoices](https://docs.stripe.com/api/invoices/object), and [Subscriptions](https://docs.stripe.com/api/subscriptions/object).
-    pub managed_payments: Option<Box<PaymentPagesCheckoutSessionManagedPayments>>,
+    pub managed_payments: Option<PaymentPagesCheckoutSessionManagedPayments>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session.
@@ -197,7 +197,7 @@ pub struct CheckoutSession {
     /// `phone_number_collection`: a [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number_collection: Option<
-        Box<PaymentPagesCheckoutSessionPhoneNumberCollection>,
+        PaymentPagesCheckoutSessionPhoneNumberCollection,
     >,
     /// `presentment_details`: a [`PaymentFlowsPaymentIntentPresentmentDetails`].
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -246,10 +246,10 @@ pub struct CheckoutSession {
     /// This value is only present when the session is active.
     pub url: Option<String>,
     /// Wallet-specific configuration for this Checkout Session.
-    pub wallet_options: Option<Box<CheckoutSessionWalletOptions>>,
+    pub wallet_options: Option<CheckoutSessionWalletOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for CheckoutSession {
     fn object_id(&self) -> Option<&str> {
@@ -522,7 +522,7 @@ impl crate::__private::FromJson for CheckoutSession {
             ui_mode,
             url,
             wallet_options,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -1395,7 +1395,7 @@ pub struct CheckoutAcssDebitMandateOptions {
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAcssDebitMandateOptions {
     fn from_json(
@@ -1424,7 +1424,7 @@ impl crate::__private::FromJson for CheckoutAcssDebitMandateOptions {
             interval_description,
             payment_schedule,
             transaction_type,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -1660,7 +1660,7 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     pub verification_method: Option<VerificationMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptions {
     fn from_json(
@@ -1689,7 +1689,7 @@ impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptions {
             setup_future_usage,
             target_date,
             verification_method,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -1922,7 +1922,7 @@ pub struct CheckoutAffirmPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAffirmPaymentMethodOptions {
     fn from_json(
@@ -1942,7 +1942,7 @@ impl crate::__private::FromJson for CheckoutAffirmPaymentMethodOptions {
         Ok(CheckoutAffirmPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2090,7 +2090,7 @@ pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAfterpayClearpayPaymentMethodOptions {
     fn from_json(
@@ -2111,7 +2111,7 @@ impl crate::__private::FromJson for CheckoutAfterpayClearpayPaymentMethodOptions
         Ok(CheckoutAfterpayClearpayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2130,7 +2130,7 @@ pub struct CheckoutAlipayPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAlipayPaymentMethodOptions {
     fn from_json(
@@ -2147,7 +2147,7 @@ impl crate::__private::FromJson for CheckoutAlipayPaymentMethodOptions {
         }
         Ok(CheckoutAlipayPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2160,7 +2160,7 @@ pub struct CheckoutAlmaPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAlmaPaymentMethodOptions {
     fn from_json(
@@ -2177,7 +2177,7 @@ impl crate::__private::FromJson for CheckoutAlmaPaymentMethodOptions {
         }
         Ok(CheckoutAlmaPaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2199,7 +2199,7 @@ pub struct CheckoutAmazonPayPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAmazonPayPaymentMethodOptions {
     fn from_json(
@@ -2219,7 +2219,7 @@ impl crate::__private::FromJson for CheckoutAmazonPayPaymentMethodOptions {
         Ok(CheckoutAmazonPayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2308,7 +2308,7 @@ pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAuBecsDebitPaymentMethodOptions {
     fn from_json(
@@ -2328,7 +2328,7 @@ impl crate::__private::FromJson for CheckoutAuBecsDebitPaymentMethodOptions {
         Ok(CheckoutAuBecsDebitPaymentMethodOptions {
             setup_future_usage,
             target_date,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2355,7 +2355,7 @@ pub struct CheckoutBacsDebitPaymentMethodOptions {
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBacsDebitPaymentMethodOptions {
     fn from_json(
@@ -2378,7 +2378,7 @@ impl crate::__private::FromJson for CheckoutBacsDebitPaymentMethodOptions {
             mandate_options,
             setup_future_usage,
             target_date,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2397,7 +2397,7 @@ pub struct CheckoutBancontactPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBancontactPaymentMethodOptions {
     fn from_json(
@@ -2414,7 +2414,7 @@ impl crate::__private::FromJson for CheckoutBancontactPaymentMethodOptions {
         }
         Ok(CheckoutBancontactPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2427,7 +2427,7 @@ pub struct CheckoutBilliePaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBilliePaymentMethodOptions {
     fn from_json(
@@ -2444,7 +2444,7 @@ impl crate::__private::FromJson for CheckoutBilliePaymentMethodOptions {
         }
         Ok(CheckoutBilliePaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2465,7 +2465,7 @@ pub struct CheckoutBoletoPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBoletoPaymentMethodOptions {
     fn from_json(
@@ -2488,7 +2488,7 @@ impl crate::__private::FromJson for CheckoutBoletoPaymentMethodOptions {
         Ok(CheckoutBoletoPaymentMethodOptions {
             expires_after_days,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2501,7 +2501,7 @@ pub struct CheckoutCardInstallmentsOptions {
     pub enabled: Option<bool>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCardInstallmentsOptions {
     fn from_json(
@@ -2518,7 +2518,7 @@ impl crate::__private::FromJson for CheckoutCardInstallmentsOptions {
         }
         Ok(CheckoutCardInstallmentsOptions {
             enabled,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2531,7 +2531,7 @@ pub struct CheckoutCardPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// `installments`: a [`CheckoutCardInstallmentsOptions`].
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub installments: Option<Box<CheckoutCardInstallmentsOptions>>,
+    pub installments: Option<CheckoutCardInstallmentsOptions>,
     /// Request ability to [capture beyond the standard authorization validity window](https://docs.stripe.com/payments/extended-authorization) for this CheckoutSession.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_extended_authorization: Option<IfAvailableOrNever>,
@@ -2568,7 +2568,7 @@ pub struct CheckoutCardPaymentMethodOptions {
     pub statement_descriptor_suffix_kanji: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
     fn from_json(
@@ -2626,7 +2626,7 @@ impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
             setup_future_usage,
             statement_descriptor_suffix_kana,
             statement_descriptor_suffix_kanji,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2786,7 +2786,7 @@ pub struct CheckoutCashappPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
     fn from_json(
@@ -2806,7 +2806,7 @@ impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
         Ok(CheckoutCashappPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -2827,7 +2827,7 @@ pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     pub type_: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson
 for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
@@ -2854,7 +2854,7 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
             eu_bank_transfer,
             requested_address_types,
             type_,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3083,7 +3083,7 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCustomerBalancePaymentMethodOptions {
     fn from_json(
@@ -3107,7 +3107,7 @@ impl crate::__private::FromJson for CheckoutCustomerBalancePaymentMethodOptions 
             bank_transfer,
             funding_type,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3189,7 +3189,7 @@ pub struct CheckoutEpsPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptions {
     fn from_json(
@@ -3206,7 +3206,7 @@ impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptions {
         }
         Ok(CheckoutEpsPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3225,7 +3225,7 @@ pub struct CheckoutFpxPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutFpxPaymentMethodOptions {
     fn from_json(
@@ -3242,7 +3242,7 @@ impl crate::__private::FromJson for CheckoutFpxPaymentMethodOptions {
         }
         Ok(CheckoutFpxPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3261,7 +3261,7 @@ pub struct CheckoutGiropayPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutGiropayPaymentMethodOptions {
     fn from_json(
@@ -3278,7 +3278,7 @@ impl crate::__private::FromJson for CheckoutGiropayPaymentMethodOptions {
         }
         Ok(CheckoutGiropayPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3297,7 +3297,7 @@ pub struct CheckoutGrabPayPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutGrabPayPaymentMethodOptions {
     fn from_json(
@@ -3314,7 +3314,7 @@ impl crate::__private::FromJson for CheckoutGrabPayPaymentMethodOptions {
         }
         Ok(CheckoutGrabPayPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3333,7 +3333,7 @@ pub struct CheckoutIdealPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutIdealPaymentMethodOptions {
     fn from_json(
@@ -3350,7 +3350,7 @@ impl crate::__private::FromJson for CheckoutIdealPaymentMethodOptions {
         }
         Ok(CheckoutIdealPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3372,7 +3372,7 @@ pub struct CheckoutKakaoPayPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKakaoPayPaymentMethodOptions {
     fn from_json(
@@ -3392,7 +3392,7 @@ impl crate::__private::FromJson for CheckoutKakaoPayPaymentMethodOptions {
         Ok(CheckoutKakaoPayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3414,7 +3414,7 @@ pub struct CheckoutKlarnaPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKlarnaPaymentMethodOptions {
     fn from_json(
@@ -3434,7 +3434,7 @@ impl crate::__private::FromJson for CheckoutKlarnaPaymentMethodOptions {
         Ok(CheckoutKlarnaPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3455,7 +3455,7 @@ pub struct CheckoutKonbiniPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKonbiniPaymentMethodOptions {
     fn from_json(
@@ -3475,7 +3475,7 @@ impl crate::__private::FromJson for CheckoutKonbiniPaymentMethodOptions {
         Ok(CheckoutKonbiniPaymentMethodOptions {
             expires_after_days,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3497,7 +3497,7 @@ pub struct CheckoutKrCardPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKrCardPaymentMethodOptions {
     fn from_json(
@@ -3517,7 +3517,7 @@ impl crate::__private::FromJson for CheckoutKrCardPaymentMethodOptions {
         Ok(CheckoutKrCardPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3539,7 +3539,7 @@ pub struct CheckoutLinkPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
     fn from_json(
@@ -3559,7 +3559,7 @@ impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
         Ok(CheckoutLinkPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3572,7 +3572,7 @@ pub struct CheckoutLinkWalletOptions {
     pub display: Option<AutoOrNever>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutLinkWalletOptions {
     fn from_json(
@@ -3589,7 +3589,7 @@ impl crate::__private::FromJson for CheckoutLinkWalletOptions {
         }
         Ok(CheckoutLinkWalletOptions {
             display,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3678,7 +3678,7 @@ pub struct CheckoutMobilepayPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutMobilepayPaymentMethodOptions {
     fn from_json(
@@ -3698,7 +3698,7 @@ impl crate::__private::FromJson for CheckoutMobilepayPaymentMethodOptions {
         Ok(CheckoutMobilepayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3717,7 +3717,7 @@ pub struct CheckoutMultibancoPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutMultibancoPaymentMethodOptions {
     fn from_json(
@@ -3734,7 +3734,7 @@ impl crate::__private::FromJson for CheckoutMultibancoPaymentMethodOptions {
         }
         Ok(CheckoutMultibancoPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3756,7 +3756,7 @@ pub struct CheckoutNaverPayPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutNaverPayPaymentMethodOptions {
     fn from_json(
@@ -3776,7 +3776,7 @@ impl crate::__private::FromJson for CheckoutNaverPayPaymentMethodOptions {
         Ok(CheckoutNaverPayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3797,7 +3797,7 @@ pub struct CheckoutOxxoPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutOxxoPaymentMethodOptions {
     fn from_json(
@@ -3820,7 +3820,7 @@ impl crate::__private::FromJson for CheckoutOxxoPaymentMethodOptions {
         Ok(CheckoutOxxoPaymentMethodOptions {
             expires_after_days,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3839,7 +3839,7 @@ pub struct CheckoutP24PaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutP24PaymentMethodOptions {
     fn from_json(
@@ -3856,7 +3856,7 @@ impl crate::__private::FromJson for CheckoutP24PaymentMethodOptions {
         }
         Ok(CheckoutP24PaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3869,7 +3869,7 @@ pub struct CheckoutPaycoPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaycoPaymentMethodOptions {
     fn from_json(
@@ -3886,7 +3886,7 @@ impl crate::__private::FromJson for CheckoutPaycoPaymentMethodOptions {
         }
         Ok(CheckoutPaycoPaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3899,7 +3899,7 @@ pub struct CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     fn from_json(
@@ -3917,7 +3917,7 @@ impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsBa
         }
         Ok(CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
             reference_prefix,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3930,7 +3930,7 @@ pub struct CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     fn from_json(
@@ -3948,7 +3948,7 @@ impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsSe
         }
         Ok(CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
             reference_prefix,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -3967,7 +3967,7 @@ pub struct CheckoutPaynowPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaynowPaymentMethodOptions {
     fn from_json(
@@ -3984,7 +3984,7 @@ impl crate::__private::FromJson for CheckoutPaynowPaymentMethodOptions {
         }
         Ok(CheckoutPaynowPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4010,7 +4010,7 @@ pub struct CheckoutPaypalPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaypalPaymentMethodOptions {
     fn from_json(
@@ -4036,7 +4036,7 @@ impl crate::__private::FromJson for CheckoutPaypalPaymentMethodOptions {
             preferred_locale,
             reference,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4058,7 +4058,7 @@ pub struct CheckoutPaytoPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaytoPaymentMethodOptions {
     fn from_json(
@@ -4078,7 +4078,7 @@ impl crate::__private::FromJson for CheckoutPaytoPaymentMethodOptions {
         Ok(CheckoutPaytoPaymentMethodOptions {
             mandate_options,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4105,7 +4105,7 @@ pub struct CheckoutPixPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPixPaymentMethodOptions {
     fn from_json(
@@ -4131,7 +4131,7 @@ impl crate::__private::FromJson for CheckoutPixPaymentMethodOptions {
             expires_after_seconds,
             mandate_options,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4220,7 +4220,7 @@ pub struct CheckoutRevolutPayPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutRevolutPayPaymentMethodOptions {
     fn from_json(
@@ -4240,7 +4240,7 @@ impl crate::__private::FromJson for CheckoutRevolutPayPaymentMethodOptions {
         Ok(CheckoutRevolutPayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4253,7 +4253,7 @@ pub struct CheckoutSamsungPayPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSamsungPayPaymentMethodOptions {
     fn from_json(
@@ -4270,7 +4270,7 @@ impl crate::__private::FromJson for CheckoutSamsungPayPaymentMethodOptions {
         }
         Ok(CheckoutSamsungPayPaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4283,7 +4283,7 @@ pub struct CheckoutSatispayPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSatispayPaymentMethodOptions {
     fn from_json(
@@ -4300,7 +4300,7 @@ impl crate::__private::FromJson for CheckoutSatispayPaymentMethodOptions {
         }
         Ok(CheckoutSatispayPaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4313,7 +4313,7 @@ pub struct CheckoutScalapayPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutScalapayPaymentMethodOptions {
     fn from_json(
@@ -4330,7 +4330,7 @@ impl crate::__private::FromJson for CheckoutScalapayPaymentMethodOptions {
         }
         Ok(CheckoutScalapayPaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4357,7 +4357,7 @@ pub struct CheckoutSepaDebitPaymentMethodOptions {
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSepaDebitPaymentMethodOptions {
     fn from_json(
@@ -4380,7 +4380,7 @@ impl crate::__private::FromJson for CheckoutSepaDebitPaymentMethodOptions {
             mandate_options,
             setup_future_usage,
             target_date,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4522,7 +4522,7 @@ pub struct CheckoutSessionPaymentMethodOptions {
     pub us_bank_account: Option<Box<CheckoutUsBankAccountPaymentMethodOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSessionPaymentMethodOptions {
     fn from_json(
@@ -4668,7 +4668,7 @@ impl crate::__private::FromJson for CheckoutSessionPaymentMethodOptions {
             twint,
             upi,
             us_bank_account,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4681,7 +4681,7 @@ pub struct CheckoutSessionWalletOptions {
     pub link: Option<Box<CheckoutLinkWalletOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSessionWalletOptions {
     fn from_json(
@@ -4698,7 +4698,7 @@ impl crate::__private::FromJson for CheckoutSessionWalletOptions {
         }
         Ok(CheckoutSessionWalletOptions {
             link,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4717,7 +4717,7 @@ pub struct CheckoutSofortPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSofortPaymentMethodOptions {
     fn from_json(
@@ -4734,7 +4734,7 @@ impl crate::__private::FromJson for CheckoutSofortPaymentMethodOptions {
         }
         Ok(CheckoutSofortPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4746,7 +4746,7 @@ pub struct CheckoutSwishPaymentMethodOptions {
     pub reference: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSwishPaymentMethodOptions {
     fn from_json(
@@ -4763,7 +4763,7 @@ impl crate::__private::FromJson for CheckoutSwishPaymentMethodOptions {
         }
         Ok(CheckoutSwishPaymentMethodOptions {
             reference,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4782,7 +4782,7 @@ pub struct CheckoutTwintPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutTwintPaymentMethodOptions {
     fn from_json(
@@ -4799,7 +4799,7 @@ impl crate::__private::FromJson for CheckoutTwintPaymentMethodOptions {
         }
         Ok(CheckoutTwintPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4821,7 +4821,7 @@ pub struct CheckoutUpiPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutUpiPaymentMethodOptions {
     fn from_json(
@@ -4841,7 +4841,7 @@ impl crate::__private::FromJson for CheckoutUpiPaymentMethodOptions {
         Ok(CheckoutUpiPaymentMethodOptions {
             mandate_options,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4869,7 +4869,7 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
     pub verification_method: Option<AutomaticOrInstant>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
     fn from_json(
@@ -4896,7 +4896,7 @@ impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
             setup_future_usage,
             target_date,
             verification_method,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -4979,7 +4979,7 @@ pub struct ConnectAccountReference {
     pub type_: ConnectAccountReferenceType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for ConnectAccountReference {
     fn from_json(
@@ -5002,7 +5002,7 @@ impl crate::__private::FromJson for ConnectAccountReference {
         Ok(ConnectAccountReference {
             account,
             type_,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -5083,7 +5083,7 @@ pub struct InvoiceSettingCheckoutRenderingOptions {
     pub template: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for InvoiceSettingCheckoutRenderingOptions {
     fn from_json(
@@ -5103,7 +5103,7 @@ impl crate::__private::FromJson for InvoiceSettingCheckoutRenderingOptions {
         Ok(InvoiceSettingCheckoutRenderingOptions {
             amount_tax_display,
             template,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -5117,7 +5117,7 @@ pub struct InvoiceSettingCustomField {
     pub value: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for InvoiceSettingCustomField {
     fn from_json(
@@ -5143,7 +5143,7 @@ impl crate::__private::FromJson for InvoiceSettingCustomField {
         Ok(InvoiceSettingCustomField {
             name,
             value,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -5168,7 +5168,7 @@ pub struct LinkedAccountOptionsCommon {
     pub return_url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for LinkedAccountOptionsCommon {
     fn from_json(
@@ -5194,7 +5194,7 @@ impl crate::__private::FromJson for LinkedAccountOptionsCommon {
             permissions,
             prefetch,
             return_url,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -5364,7 +5364,7 @@ pub struct MandateOptionsPayto {
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for MandateOptionsPayto {
     fn from_json(
@@ -5399,7 +5399,7 @@ impl crate::__private::FromJson for MandateOptionsPayto {
             payments_per_period,
             purpose,
             start_date,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -5674,7 +5674,7 @@ pub struct MandateOptionsUpi {
     pub end_date: Option<crate::Timestamp>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for MandateOptionsUpi {
     fn from_json(
@@ -5700,7 +5700,7 @@ impl crate::__private::FromJson for MandateOptionsUpi {
             amount_type,
             description,
             end_date,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -5714,7 +5714,7 @@ pub struct PaymentFlowsPaymentIntentPresentmentDetails {
     pub presentment_currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentFlowsPaymentIntentPresentmentDetails {
     fn from_json(
@@ -5741,7 +5741,7 @@ impl crate::__private::FromJson for PaymentFlowsPaymentIntentPresentmentDetails 
         Ok(PaymentFlowsPaymentIntentPresentmentDetails {
             presentment_amount,
             presentment_currency,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -5758,7 +5758,7 @@ pub struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAcco
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
@@ -5779,7 +5779,7 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
         }
         Ok(PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
             account_subcategories,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -5886,7 +5886,7 @@ pub struct PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     pub parent: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     fn object_id(&self) -> Option<&str> {
@@ -5916,7 +5916,7 @@ for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
         Ok(PaymentMethodConfigBizPaymentMethodConfigurationDetails {
             id,
             parent,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -5928,7 +5928,7 @@ pub struct PaymentMethodOptionsCustomerBalanceEuBankAccount {
     pub country: PaymentMethodOptionsCustomerBalanceEuBankAccountCountry,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentMethodOptionsCustomerBalanceEuBankAccount {
     fn from_json(
@@ -5949,7 +5949,7 @@ impl crate::__private::FromJson for PaymentMethodOptionsCustomerBalanceEuBankAcc
         };
         Ok(PaymentMethodOptionsCustomerBalanceEuBankAccount {
             country,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6077,7 +6077,7 @@ pub struct PaymentMethodOptionsMandateOptionsPix {
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentMethodOptionsMandateOptionsPix {
     fn from_json(
@@ -6115,7 +6115,7 @@ impl crate::__private::FromJson for PaymentMethodOptionsMandateOptionsPix {
             payment_schedule,
             reference,
             start_date,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6206,7 +6206,7 @@ pub struct PaymentPagesCheckoutSessionAdaptivePricing {
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAdaptivePricing {
     fn from_json(
@@ -6227,7 +6227,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAdaptivePricing {
         };
         Ok(PaymentPagesCheckoutSessionAdaptivePricing {
             enabled,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6239,7 +6239,7 @@ pub struct PaymentPagesCheckoutSessionAfterExpiration {
     pub recovery: Option<Box<PaymentPagesCheckoutSessionAfterExpirationRecovery>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpiration {
     fn from_json(
@@ -6257,7 +6257,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpiration {
         }
         Ok(PaymentPagesCheckoutSessionAfterExpiration {
             recovery,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6277,7 +6277,7 @@ pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpirationRecovery {
     fn from_json(
@@ -6310,7 +6310,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpirationRe
             enabled,
             expires_at,
             url,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6328,7 +6328,7 @@ pub struct PaymentPagesCheckoutSessionAutomaticTax {
     pub status: Option<PaymentPagesCheckoutSessionAutomaticTaxStatus>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTax {
     fn from_json(
@@ -6357,7 +6357,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTax {
             liability,
             provider,
             status,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6456,7 +6456,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettings {
     pub logo: Option<Box<PaymentPagesCheckoutSessionBrandingSettingsLogo>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettings {
     fn from_json(
@@ -6507,7 +6507,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettings 
             font_family,
             icon,
             logo,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6608,7 +6608,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsIcon {
     fn from_json(
@@ -6635,7 +6635,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsI
             file,
             type_,
             url,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6727,7 +6727,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsLogo {
     fn from_json(
@@ -6754,7 +6754,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsL
             file,
             type_,
             url,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6768,7 +6768,7 @@ pub struct PaymentPagesCheckoutSessionBusinessName {
     pub optional: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBusinessName {
     fn from_json(
@@ -6794,7 +6794,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBusinessName {
         Ok(PaymentPagesCheckoutSessionBusinessName {
             enabled,
             optional,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6808,7 +6808,7 @@ pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
     pub name: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCheckoutAddressDetails {
     fn from_json(
@@ -6835,7 +6835,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCheckoutAddressDe
         Ok(PaymentPagesCheckoutSessionCheckoutAddressDetails {
             address,
             name,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6851,7 +6851,7 @@ pub struct PaymentPagesCheckoutSessionCollectedInformation {
     pub shipping_details: Option<Box<PaymentPagesCheckoutSessionCheckoutAddressDetails>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCollectedInformation {
     fn from_json(
@@ -6875,7 +6875,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCollectedInformat
             business_name,
             individual_name,
             shipping_details,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -6890,7 +6890,7 @@ pub struct PaymentPagesCheckoutSessionConsent {
     pub terms_of_service: Option<PaymentPagesCheckoutSessionConsentTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsent {
     fn from_json(
@@ -6910,7 +6910,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsent {
         Ok(PaymentPagesCheckoutSessionConsent {
             promotions,
             terms_of_service,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7063,7 +7063,7 @@ pub struct PaymentPagesCheckoutSessionConsentCollection {
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentCollection {
     fn from_json(
@@ -7089,7 +7089,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentCollection
             payment_method_reuse_agreement,
             promotions,
             terms_of_service,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7245,7 +7245,7 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     pub source_currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCurrencyConversion {
     fn from_json(
@@ -7284,7 +7284,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCurrencyConversio
             amount_total,
             fx_rate,
             source_currency,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7312,7 +7312,7 @@ pub struct PaymentPagesCheckoutSessionCustomFields {
     pub type_: CheckoutSessionCustomFieldsType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFields {
     fn from_json(
@@ -7359,7 +7359,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFields {
             optional,
             text,
             type_,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7446,7 +7446,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsDropdown {
     fn from_json(
@@ -7473,7 +7473,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsDropd
             default_value,
             options,
             value,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7488,7 +7488,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     pub type_: CheckoutSessionCustomFieldsLabelType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsLabel {
     fn from_json(
@@ -7512,7 +7512,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsLabel
         Ok(PaymentPagesCheckoutSessionCustomFieldsLabel {
             custom,
             type_,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7593,7 +7593,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsNumeric {
     fn from_json(
@@ -7620,7 +7620,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsNumer
             maximum_length,
             minimum_length,
             value,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7634,7 +7634,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
     pub value: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsOption {
     fn from_json(
@@ -7661,7 +7661,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsOptio
         Ok(PaymentPagesCheckoutSessionCustomFieldsOption {
             label,
             value,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7679,7 +7679,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsText {
     fn from_json(
@@ -7706,7 +7706,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsText 
             maximum_length,
             minimum_length,
             value,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7726,7 +7726,7 @@ pub struct PaymentPagesCheckoutSessionCustomText {
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomText {
     fn from_json(
@@ -7754,7 +7754,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomText {
             shipping_address,
             submit,
             terms_of_service_acceptance,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7766,7 +7766,7 @@ pub struct PaymentPagesCheckoutSessionCustomTextPosition {
     pub message: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomTextPosition {
     fn from_json(
@@ -7787,7 +7787,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomTextPositio
         };
         Ok(PaymentPagesCheckoutSessionCustomTextPosition {
             message,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7814,7 +7814,7 @@ pub struct PaymentPagesCheckoutSessionCustomerDetails {
     pub tax_ids: Option<Vec<PaymentPagesCheckoutSessionTaxId>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetails {
     fn from_json(
@@ -7853,7 +7853,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetails {
             phone,
             tax_exempt,
             tax_ids,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7942,7 +7942,7 @@ pub struct PaymentPagesCheckoutSessionDiscount {
     pub promotion_code: Option<crate::Expandable<PromotionCode>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionDiscount {
     fn from_json(
@@ -7962,7 +7962,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionDiscount {
         Ok(PaymentPagesCheckoutSessionDiscount {
             coupon,
             promotion_code,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -7976,7 +7976,7 @@ pub struct PaymentPagesCheckoutSessionIndividualName {
     pub optional: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionIndividualName {
     fn from_json(
@@ -8003,7 +8003,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionIndividualName {
         Ok(PaymentPagesCheckoutSessionIndividualName {
             enabled,
             optional,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8017,7 +8017,7 @@ pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     pub invoice_data: PaymentPagesCheckoutSessionInvoiceSettings,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
     fn from_json(
@@ -8044,7 +8044,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
         Ok(PaymentPagesCheckoutSessionInvoiceCreation {
             enabled,
             invoice_data,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8068,7 +8068,7 @@ pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     pub rendering_options: Option<Box<InvoiceSettingCheckoutRenderingOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceSettings {
     fn from_json(
@@ -8104,7 +8104,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceSettings {
             issuer,
             metadata,
             rendering_options,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8116,7 +8116,7 @@ pub struct PaymentPagesCheckoutSessionManagedPayments {
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionManagedPayments {
     fn from_json(
@@ -8137,7 +8137,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionManagedPayments {
         };
         Ok(PaymentPagesCheckoutSessionManagedPayments {
             enabled,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8153,7 +8153,7 @@ pub struct PaymentPagesCheckoutSessionNameCollection {
     pub individual: Option<Box<PaymentPagesCheckoutSessionIndividualName>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionNameCollection {
     fn from_json(
@@ -8174,7 +8174,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionNameCollection {
         Ok(PaymentPagesCheckoutSessionNameCollection {
             business,
             individual,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8192,7 +8192,7 @@ pub struct PaymentPagesCheckoutSessionOptionalItem {
     pub quantity: i64,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionOptionalItem {
     fn from_json(
@@ -8221,7 +8221,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionOptionalItem {
             adjustable_quantity,
             price,
             quantity,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8237,7 +8237,7 @@ pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
@@ -8265,7 +8265,7 @@ for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
             enabled,
             maximum,
             minimum,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8279,7 +8279,7 @@ pub struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
     pub position: PaymentMethodReuseAgreementPosition,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
@@ -8301,7 +8301,7 @@ for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
         };
         Ok(PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
             position,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8384,7 +8384,7 @@ pub struct PaymentPagesCheckoutSessionPermissions {
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionPermissions {
     fn from_json(
@@ -8403,7 +8403,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionPermissions {
         }
         Ok(PaymentPagesCheckoutSessionPermissions {
             update_shipping_details,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8486,7 +8486,7 @@ pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollection {
     fn from_json(
@@ -8507,7 +8507,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollec
         };
         Ok(PaymentPagesCheckoutSessionPhoneNumberCollection {
             enabled,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8523,7 +8523,7 @@ pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     pub payment_method_save: Option<DisabledOrEnabled>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
@@ -8550,7 +8550,7 @@ for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
             allow_redisplay_filters,
             payment_method_remove,
             payment_method_save,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -8701,7 +8701,7 @@ pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
     pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionShippingAddressCollection {
@@ -8723,7 +8723,7 @@ for PaymentPagesCheckoutSessionShippingAddressCollection {
         };
         Ok(PaymentPagesCheckoutSessionShippingAddressCollection {
             allowed_countries,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -9772,7 +9772,7 @@ pub struct PaymentPagesCheckoutSessionShippingCost {
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingCost {
     fn from_json(
@@ -9810,7 +9810,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingCost {
             amount_total,
             shipping_rate,
             taxes,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -9824,7 +9824,7 @@ pub struct PaymentPagesCheckoutSessionShippingOption {
     pub shipping_rate: crate::Expandable<ShippingRate>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingOption {
     fn from_json(
@@ -9851,7 +9851,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingOption {
         Ok(PaymentPagesCheckoutSessionShippingOption {
             shipping_amount,
             shipping_rate,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -9866,7 +9866,7 @@ pub struct PaymentPagesCheckoutSessionTaxId {
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxId {
     fn from_json(
@@ -9889,7 +9889,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxId {
         Ok(PaymentPagesCheckoutSessionTaxId {
             type_,
             value,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -10428,7 +10428,7 @@ pub struct PaymentPagesCheckoutSessionTaxIdCollection {
     pub required: CheckoutSessionTaxIdCollectionRequired,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdCollection {
     fn from_json(
@@ -10455,7 +10455,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdCollection {
         Ok(PaymentPagesCheckoutSessionTaxIdCollection {
             enabled,
             required,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -10541,7 +10541,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     pub breakdown: Option<Box<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTotalDetails {
     fn from_json(
@@ -10573,7 +10573,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTotalDetails {
             amount_shipping,
             amount_tax,
             breakdown,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -10587,7 +10587,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     pub taxes: Vec<LineItemsTaxAmount>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
@@ -10615,7 +10615,7 @@ for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
         Ok(PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
             discounts,
             taxes,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -10628,7 +10628,7 @@ pub struct PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
@@ -10649,7 +10649,7 @@ for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
         }
         Ok(PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
             brands_blocked,
-            extra,
+            extra: extra.into(),
         })
     }
 }

@@ -19,7 +19,7 @@ pub struct CurrencyOption {
     pub unit_amount_decimal: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CurrencyOption {
     fn from_json(
@@ -48,7 +48,7 @@ impl crate::__private::FromJson for CurrencyOption {
             tiers,
             unit_amount,
             unit_amount_decimal,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -64,7 +64,7 @@ pub struct CustomUnitAmount {
     pub preset: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for CustomUnitAmount {
     fn from_json(
@@ -87,7 +87,7 @@ impl crate::__private::FromJson for CustomUnitAmount {
             maximum,
             minimum,
             preset,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -126,7 +126,7 @@ pub struct Discount {
     pub subscription_item: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for Discount {
     fn object_id(&self) -> Option<&str> {
@@ -196,7 +196,7 @@ impl crate::__private::FromJson for Discount {
             start,
             subscription,
             subscription_item,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -211,7 +211,7 @@ pub struct DiscountSource {
     pub type_: DiscountSourceType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for DiscountSource {
     fn from_json(
@@ -234,7 +234,7 @@ impl crate::__private::FromJson for DiscountSource {
         Ok(DiscountSource {
             coupon,
             type_,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -335,7 +335,7 @@ pub struct Item {
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for Item {
     fn object_id(&self) -> Option<&str> {
@@ -417,7 +417,7 @@ impl crate::__private::FromJson for Item {
             price,
             quantity,
             taxes,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -433,7 +433,7 @@ pub struct LineItemsAdjustableQuantity {
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for LineItemsAdjustableQuantity {
     fn from_json(
@@ -459,7 +459,7 @@ impl crate::__private::FromJson for LineItemsAdjustableQuantity {
             enabled,
             maximum,
             minimum,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -473,7 +473,7 @@ pub struct LineItemsDiscountAmount {
     pub discount: Discount,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for LineItemsDiscountAmount {
     fn from_json(
@@ -499,7 +499,7 @@ impl crate::__private::FromJson for LineItemsDiscountAmount {
         Ok(LineItemsDiscountAmount {
             amount,
             discount,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -517,7 +517,7 @@ pub struct LineItemsTaxAmount {
     pub taxable_amount: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for LineItemsTaxAmount {
     fn from_json(
@@ -549,7 +549,7 @@ impl crate::__private::FromJson for LineItemsTaxAmount {
             rate,
             taxability_reason,
             taxable_amount,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -750,7 +750,7 @@ pub struct Price {
     pub unit_amount_decimal: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for Price {
     fn object_id(&self) -> Option<&str> {
@@ -862,7 +862,7 @@ impl crate::__private::FromJson for Price {
             type_,
             unit_amount,
             unit_amount_decimal,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -1077,7 +1077,7 @@ pub struct PriceTier {
     pub up_to: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for PriceTier {
     fn from_json(
@@ -1106,7 +1106,7 @@ impl crate::__private::FromJson for PriceTier {
             unit_amount,
             unit_amount_decimal,
             up_to,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -1124,7 +1124,7 @@ pub struct Recurring {
     pub usage_type: RecurringUsageType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for Recurring {
     fn from_json(
@@ -1159,7 +1159,7 @@ impl crate::__private::FromJson for Recurring {
             interval_count,
             meter,
             usage_type,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -1274,7 +1274,7 @@ pub struct TaxRate {
     pub tax_type: Option<TaxRateTaxType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for TaxRate {
     fn object_id(&self) -> Option<&str> {
@@ -1371,7 +1371,7 @@ impl crate::__private::FromJson for TaxRate {
             rate_type,
             state,
             tax_type,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -1644,7 +1644,7 @@ pub struct TaxRateFlatAmount {
     pub currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for TaxRateFlatAmount {
     fn from_json(
@@ -1670,7 +1670,7 @@ impl crate::__private::FromJson for TaxRateFlatAmount {
         Ok(TaxRateFlatAmount {
             amount,
             currency,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -1684,7 +1684,7 @@ pub struct TransformQuantity {
     pub round: TransformQuantityRound,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::__private::FromJson for TransformQuantity {
     fn from_json(
@@ -1710,7 +1710,7 @@ impl crate::__private::FromJson for TransformQuantity {
         Ok(TransformQuantity {
             divide_by,
             round,
-            extra,
+            extra: extra.into(),
         })
     }
 }

@@ -14,7 +14,7 @@ pub struct Account {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for Account {
     fn object_id(&self) -> Option<&str> {
@@ -42,7 +42,11 @@ impl crate::__private::FromJson for Account {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Account { id, object, extra })
+        Ok(Account {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// One of [`Customer`], [`DeletedCustomer`], told apart by the `object` field.
@@ -110,7 +114,7 @@ pub struct Coupon {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for Coupon {
     fn object_id(&self) -> Option<&str> {
@@ -138,7 +142,11 @@ impl crate::__private::FromJson for Coupon {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Coupon { id, object, extra })
+        Ok(Coupon {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// This object represents a customer of your business. Use it to [create recurring charges](https://docs.stripe.com/invoicing/customer), [save payment](https://docs.stripe.com/payments/save-during-payment) and contact information,
@@ -154,7 +162,7 @@ pub struct Customer {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for Customer {
     fn object_id(&self) -> Option<&str> {
@@ -182,7 +190,11 @@ impl crate::__private::FromJson for Customer {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Customer { id, object, extra })
+        Ok(Customer {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
@@ -197,7 +209,7 @@ pub struct DeletedCustomer {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for DeletedCustomer {
     fn object_id(&self) -> Option<&str> {
@@ -234,7 +246,7 @@ impl crate::__private::FromJson for DeletedCustomer {
             deleted,
             id,
             object,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -250,7 +262,7 @@ pub struct DeletedProduct {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for DeletedProduct {
     fn object_id(&self) -> Option<&str> {
@@ -287,7 +299,7 @@ impl crate::__private::FromJson for DeletedProduct {
             deleted,
             id,
             object,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -303,7 +315,7 @@ pub struct DeletedTaxId {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for DeletedTaxId {
     fn object_id(&self) -> Option<&str> {
@@ -340,7 +352,7 @@ impl crate::__private::FromJson for DeletedTaxId {
             deleted,
             id,
             object,
-            extra,
+            extra: extra.into(),
         })
     }
 }
@@ -357,7 +369,7 @@ pub struct Invoice {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for Invoice {
     fn object_id(&self) -> Option<&str> {
@@ -385,7 +397,11 @@ impl crate::__private::FromJson for Invoice {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Invoice { id, object, extra })
+        Ok(Invoice {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
@@ -403,7 +419,7 @@ pub struct PaymentIntent {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for PaymentIntent {
     fn object_id(&self) -> Option<&str> {
@@ -431,7 +447,11 @@ impl crate::__private::FromJson for PaymentIntent {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(PaymentIntent { id, object, extra })
+        Ok(PaymentIntent {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// A payment link is a shareable URL that will take your customers to a hosted payment page. A payment link can be shared and used multiple times.
@@ -446,7 +466,7 @@ pub struct PaymentLink {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for PaymentLink {
     fn object_id(&self) -> Option<&str> {
@@ -474,7 +494,11 @@ impl crate::__private::FromJson for PaymentLink {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(PaymentLink { id, object, extra })
+        Ok(PaymentLink {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// One of [`TaxId`], [`DeletedTaxId`], told apart by the `object` field.
@@ -585,7 +609,7 @@ pub struct Product {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for Product {
     fn object_id(&self) -> Option<&str> {
@@ -613,7 +637,11 @@ impl crate::__private::FromJson for Product {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Product { id, object, extra })
+        Ok(Product {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// A Promotion Code represents a customer-redeemable code for an underlying promotion.
@@ -629,7 +657,7 @@ pub struct PromotionCode {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for PromotionCode {
     fn object_id(&self) -> Option<&str> {
@@ -657,7 +685,11 @@ impl crate::__private::FromJson for PromotionCode {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(PromotionCode { id, object, extra })
+        Ok(PromotionCode {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// A SetupIntent guides you through the process of setting up and saving a customer's payment credentials for future payments.
@@ -674,7 +706,7 @@ pub struct SetupIntent {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for SetupIntent {
     fn object_id(&self) -> Option<&str> {
@@ -702,7 +734,11 @@ impl crate::__private::FromJson for SetupIntent {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(SetupIntent { id, object, extra })
+        Ok(SetupIntent {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// Shipping rates describe the price of shipping presented to your customers and
@@ -718,7 +754,7 @@ pub struct ShippingRate {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for ShippingRate {
     fn object_id(&self) -> Option<&str> {
@@ -746,7 +782,11 @@ impl crate::__private::FromJson for ShippingRate {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(ShippingRate { id, object, extra })
+        Ok(ShippingRate {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// Subscriptions allow you to charge a customer on a recurring basis.
@@ -761,7 +801,7 @@ pub struct Subscription {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for Subscription {
     fn object_id(&self) -> Option<&str> {
@@ -789,7 +829,11 @@ impl crate::__private::FromJson for Subscription {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Subscription { id, object, extra })
+        Ok(Subscription {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// You can add one or multiple tax IDs to a [customer](https://docs.stripe.com/api/customers) or account.
@@ -805,7 +849,7 @@ pub struct TaxId {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    pub extra: crate::ExtraFields,
 }
 impl crate::Identified for TaxId {
     fn object_id(&self) -> Option<&str> {
@@ -833,6 +877,10 @@ impl crate::__private::FromJson for TaxId {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(TaxId { id, object, extra })
+        Ok(TaxId {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
