@@ -40,7 +40,7 @@ pub(super) fn field_doc(def: &TypeDef, field: &Field) -> String {
             } else {
                 "Required"
             };
-            match form_key(&def.pointer) {
+            match &def.form_key {
                 Some(parent) if !parent.is_empty() => {
                     format!("{what}; sent as `{parent}[{wire}]`. {presence}.")
                 }
@@ -87,36 +87,6 @@ pub(super) fn lower_first(text: &str) -> String {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-/// The bracketed form key of a request-body schema, from its JSON pointer:
-/// `…/schema/properties/line_items/items/properties/price_data` → `line_items[][price_data]`,
-/// `""` for the body itself. `None` when the pointer does not say (query parameters are
-/// pointed at by index, not name).
-pub(super) fn form_key(pointer: &str) -> Option<String> {
-    let (_, rest) = pointer.split_once("/requestBody/")?;
-    let (_, rest) = rest.split_once("/schema")?;
-    let mut key = String::new();
-    let mut segments = rest.split('/').filter(|s| !s.is_empty());
-    while let Some(segment) = segments.next() {
-        match segment {
-            "properties" => {
-                let name = segments.next()?.replace("~1", "/").replace("~0", "~");
-                if key.is_empty() {
-                    key = name;
-                } else {
-                    key.push_str(&format!("[{name}]"));
-                }
-            }
-            "items" => key.push_str("[]"),
-            // A union member: the key does not change.
-            "anyOf" | "oneOf" => {
-                segments.next()?;
-            }
-            _ => return None,
-        }
-    }
-    Some(key)
 }
 
 /// `#[doc = " line"]` attributes, one per line, as [`docs`] writes them.

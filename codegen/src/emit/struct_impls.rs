@@ -61,6 +61,7 @@ impl StructTemplates {
             module: String::new(),
             direction,
             kind: TypeKind::Struct(fields.to_vec()),
+            form_key: None,
         };
         let name = proc_macro2::Ident::new(NAME, Span::call_site());
         let parse = |tokens: proc_macro2::TokenStream| -> Result<Vec<syn::Item>, Error> {
