@@ -1,18 +1,24 @@
-//! Helpers the generated code calls; not part of the public API.
+//! The contract between generated code and the runtime: everything the generated code names,
+//! and only through here (`crate::__private::…`). Not part of the public API.
 //!
 //! [`Decode`] and [`Encode`] exist for build cost. Response types decode through `FromJson`
-//! (`decode.rs`), whose functions are not generic, so they are compiled once, here. serde's code
-//! for a params type is generic over the serializer, so a plain `send(&params)` would compile the
-//! form encoder again in every crate that calls an endpoint; the generator instead emits one
-//! non-generic `#[inline(never)]` [`Encode`] impl per params type.
+//! (`decode.rs`), whose functions are not generic, so they are compiled once, here; params are
+//! encoded by one non-generic `#[inline(never)]` [`Encode`] impl per params type, so calling an
+//! endpoint compiles no encoder in the caller's crate.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use crate::decode::{DecodeResult, FromJson, Mark, Parser};
 pub use crate::error::EncodeError;
-pub use crate::form::{FormValue, FormWriter};
-use crate::Error;
+pub use crate::form::{encode_params, FormValue, FormWriter};
+// Everything else generated code names, so that this module is the whole contract between the
+// generator and the runtime.
+pub use crate::client::encode_path_segment;
+pub use crate::{
+    Client, Error, Expandable, ExtraFields, Identified, List, Method, Paginator, Request,
+    Timestamp, Unsettable,
+};
 
 /// A JSON document that did not decode: the path of the failure (`data[0].amount_total`,
 /// `.` for the document itself) and what was wrong there.

@@ -177,7 +177,7 @@ pub(super) fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStre
         &name,
         variants,
         true,
-        quote!(crate::Identified::object_id(value)),
+        quote!(crate::__private::Identified::object_id(value)),
     )?;
     Ok(quote! {
         #doc
@@ -199,7 +199,7 @@ pub(super) fn union_def(def: &TypeDef, variants: &[Variant]) -> Result<TokenStre
             }
         }
         #deserialize
-        impl crate::Identified for #name {
+        impl crate::__private::Identified for #name {
             fn object_id(&self) -> Option<&str> {
                 #object_id
             }

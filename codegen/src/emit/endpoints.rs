@@ -51,8 +51,8 @@ pub(super) fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> 
         let tokens = quote! {
             impl crate::__private::Encode for #ty {
                 #[inline(never)]
-                fn encode(&self) -> Result<String, crate::Error> {
-                    crate::form::encode_params(self)
+                fn encode(&self) -> Result<String, crate::__private::Error> {
+                    crate::__private::encode_params(self)
                 }
             }
         };
@@ -105,9 +105,9 @@ pub(super) fn service_def(service: &Service, ir: &Ir) -> Result<TokenStream, Err
         #[doc = #struct_doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #name<'c> {
-            client: &'c crate::Client,
+            client: &'c crate::__private::Client,
         }
-        impl crate::Client {
+        impl crate::__private::Client {
             #[doc = #accessor_doc]
             pub fn #accessor(&self) -> #name<'_> {
                 #name { client: self }
@@ -128,9 +128,9 @@ pub(super) fn operation_def(
     let params = ident(&operation.params, pointer)?;
     let response = ty_tokens(&operation.response, pointer)?;
     let http = match operation.http_method {
-        HttpMethod::Get => quote!(crate::Method::Get),
-        HttpMethod::Post => quote!(crate::Method::Post),
-        HttpMethod::Delete => quote!(crate::Method::Delete),
+        HttpMethod::Get => quote!(crate::__private::Method::Get),
+        HttpMethod::Post => quote!(crate::__private::Method::Post),
+        HttpMethod::Delete => quote!(crate::__private::Method::Delete),
     };
     let verb = operation.http_method.verb();
 
@@ -164,7 +164,7 @@ pub(super) fn operation_def(
         quote!(let path = #template.to_owned();)
     } else {
         quote!(
-            #(let #args = crate::encode_path_segment(#args);)*
+            #(let #args = crate::__private::encode_path_segment(#args);)*
             let path = format!(#template);
         )
     };
@@ -188,7 +188,7 @@ pub(super) fn operation_def(
 
     let main = quote! {
         #doc
-        pub fn #method(&self, #(#arg_decls)* params: &#params) -> crate::Request<#response> {
+        pub fn #method(&self, #(#arg_decls)* params: &#params) -> crate::__private::Request<#response> {
             #path_expr
             self.client.call(#http, path, params)
         }
@@ -207,7 +207,7 @@ pub(super) fn operation_def(
     Ok(quote! {
         #main
         #[doc = #paging_doc]
-        pub fn #paging(&self, #(#arg_decls)* params: &#params) -> crate::Paginator<#item> {
+        pub fn #paging(&self, #(#arg_decls)* params: &#params) -> crate::__private::Paginator<#item> {
             #path_expr
             self.client.call_paginated(path, params)
         }

@@ -9,7 +9,7 @@ pub(super) fn ty_tokens(ty: &Ty, pointer: &str) -> Result<TokenStream, Error> {
         Ty::Bool => quote!(bool),
         Ty::Integer => quote!(i64),
         Ty::Number => quote!(f64),
-        Ty::Timestamp => quote!(crate::Timestamp),
+        Ty::Timestamp => quote!(crate::__private::Timestamp),
         Ty::Json => quote!(serde_json::Value),
         Ty::Named(name) => {
             let name = ident(name, pointer)?;
@@ -25,15 +25,15 @@ pub(super) fn ty_tokens(ty: &Ty, pointer: &str) -> Result<TokenStream, Error> {
         }
         Ty::Expandable(inner) => {
             let inner = ty_tokens(inner, pointer)?;
-            quote!(crate::Expandable<#inner>)
+            quote!(crate::__private::Expandable<#inner>)
         }
         Ty::Unsettable(inner) => {
             let inner = ty_tokens(inner, pointer)?;
-            quote!(crate::Unsettable<#inner>)
+            quote!(crate::__private::Unsettable<#inner>)
         }
         Ty::List(inner) => {
             let inner = ty_tokens(inner, pointer)?;
-            quote!(crate::List<#inner>)
+            quote!(crate::__private::List<#inner>)
         }
         Ty::Bytes => quote!(Vec<u8>),
     })
@@ -218,7 +218,7 @@ impl TypeCache {
         if let Some(ty) = &self.extra {
             return Ok(ty.clone());
         }
-        let ty: syn::Type = syn::parse2(quote!(crate::ExtraFields))
+        let ty: syn::Type = syn::parse2(quote!(crate::__private::ExtraFields))
             .map_err(|e| Error::new("", format!("the extra type does not parse: {e}")))?;
         self.extra = Some(ty.clone());
         Ok(ty)
@@ -302,7 +302,7 @@ pub(super) fn identified_impl(name: &Ident, fields: &[Field]) -> TokenStream {
         quote!(Some(&self.id))
     };
     quote! {
-        impl crate::Identified for #name {
+        impl crate::__private::Identified for #name {
             fn object_id(&self) -> Option<&str> {
                 #body
             }

@@ -20,7 +20,7 @@ pub struct Address {
     pub state: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for Address {
     fn from_json(
@@ -108,7 +108,7 @@ pub struct CheckoutSession {
     /// When set, provides configuration for the Checkout Session to gather active consent from customers.
     pub consent_collection: Option<Box<PaymentPagesCheckoutSessionConsentCollection>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
-    pub created: crate::Timestamp,
+    pub created: crate::__private::Timestamp,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: Option<String>,
     /// Currency conversion details for [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing) sessions created before 2025-03-31.
@@ -122,7 +122,7 @@ pub struct CheckoutSession {
     /// will create a new customer object based on information provided
     /// during the payment flow unless an existing customer was provided when
     /// the Session was created.
-    pub customer: Option<crate::Expandable<CustomerOrDeletedCustomer>>,
+    pub customer: Option<crate::__private::Expandable<CustomerOrDeletedCustomer>>,
     /// The ID of the account for this Session.
     pub customer_account: Option<String>,
     /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
@@ -141,18 +141,18 @@ pub struct CheckoutSession {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub excluded_payment_method_types: Option<Vec<String>>,
     /// The timestamp at which the Checkout Session will expire.
-    pub expires_at: crate::Timestamp,
+    pub expires_at: crate::__private::Timestamp,
     /// Unique identifier for the object.
     pub id: String,
     /// The integration identifier for this Checkout Session. Multiple Checkout Sessions can have the same integration identifier.
     pub integration_identifier: Option<String>,
     /// ID of the invoice created by the Checkout Session, if it exists.
-    pub invoice: Option<crate::Expandable<Invoice>>,
+    pub invoice: Option<crate::__private::Expandable<Invoice>>,
     /// Details on the state of invoice creation for the Checkout Session.
     pub invoice_creation: Option<Box<PaymentPagesCheckoutSessionInvoiceCreation>>,
     /// The line items purchased by the customer.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line_items: Option<Box<crate::List<Item>>>,
+    pub line_items: Option<Box<crate::__private::List<Item>>>,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
@@ -173,9 +173,9 @@ pub struct CheckoutSession {
     /// Where the user is coming from. This informs the optimizations that are applied to the session.
     pub origin_context: Option<CheckoutSessionOriginContext>,
     /// The ID of the PaymentIntent for Checkout Sessions in `payment` mode. You can't confirm or cancel the PaymentIntent for a Checkout Session. To cancel, [expire the Checkout Session](https://docs.stripe.com/api/checkout/sessions/expire) instead.
-    pub payment_intent: Option<crate::Expandable<PaymentIntent>>,
+    pub payment_intent: Option<crate::__private::Expandable<PaymentIntent>>,
     /// The ID of the Payment Link that created this Session.
-    pub payment_link: Option<crate::Expandable<PaymentLink>>,
+    pub payment_link: Option<crate::__private::Expandable<PaymentLink>>,
     /// Configure whether a Checkout Session should collect a payment method. Defaults to `always`.
     pub payment_method_collection: Option<AlwaysOrIfRequired>,
     /// Information about the payment method configuration used for this Checkout session if using dynamic payment methods.
@@ -215,7 +215,7 @@ pub struct CheckoutSession {
         Box<PaymentPagesCheckoutSessionSavedPaymentMethodOptions>,
     >,
     /// The ID of the SetupIntent for Checkout Sessions in `setup` mode. You can't confirm or cancel the SetupIntent for a Checkout Session. To cancel, [expire the Checkout Session](https://docs.stripe.com/api/checkout/sessions/expire) instead.
-    pub setup_intent: Option<crate::Expandable<SetupIntent>>,
+    pub setup_intent: Option<crate::__private::Expandable<SetupIntent>>,
     /// When set, provides configuration for Checkout to collect a shipping address from a customer.
     pub shipping_address_collection: Option<
         Box<PaymentPagesCheckoutSessionShippingAddressCollection>,
@@ -231,7 +231,7 @@ pub struct CheckoutSession {
     /// specified on Checkout Sessions in `payment` mode. If blank or `auto`, `pay` is used.
     pub submit_type: Option<CheckoutSessionSubmitType>,
     /// The ID of the [Subscription](https://docs.stripe.com/api/subscriptions) for Checkout Sessions in `subscription` mode.
-    pub subscription: Option<crate::Expandable<Subscription>>,
+    pub subscription: Option<crate::__private::Expandable<Subscription>>,
     /// The URL the customer will be directed to after the payment or
     /// subscription creation is successful.
     pub success_url: Option<String>,
@@ -249,9 +249,9 @@ pub struct CheckoutSession {
     pub wallet_options: Option<CheckoutSessionWalletOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for CheckoutSession {
+impl crate::__private::Identified for CheckoutSession {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1395,7 +1395,7 @@ pub struct CheckoutAcssDebitMandateOptions {
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAcssDebitMandateOptions {
     fn from_json(
@@ -1660,7 +1660,7 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     pub verification_method: Option<VerificationMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptions {
     fn from_json(
@@ -1922,7 +1922,7 @@ pub struct CheckoutAffirmPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAffirmPaymentMethodOptions {
     fn from_json(
@@ -2090,7 +2090,7 @@ pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAfterpayClearpayPaymentMethodOptions {
     fn from_json(
@@ -2130,7 +2130,7 @@ pub struct CheckoutAlipayPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAlipayPaymentMethodOptions {
     fn from_json(
@@ -2160,7 +2160,7 @@ pub struct CheckoutAlmaPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAlmaPaymentMethodOptions {
     fn from_json(
@@ -2199,7 +2199,7 @@ pub struct CheckoutAmazonPayPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAmazonPayPaymentMethodOptions {
     fn from_json(
@@ -2308,7 +2308,7 @@ pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAuBecsDebitPaymentMethodOptions {
     fn from_json(
@@ -2355,7 +2355,7 @@ pub struct CheckoutBacsDebitPaymentMethodOptions {
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBacsDebitPaymentMethodOptions {
     fn from_json(
@@ -2397,7 +2397,7 @@ pub struct CheckoutBancontactPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBancontactPaymentMethodOptions {
     fn from_json(
@@ -2427,7 +2427,7 @@ pub struct CheckoutBilliePaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBilliePaymentMethodOptions {
     fn from_json(
@@ -2465,7 +2465,7 @@ pub struct CheckoutBoletoPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBoletoPaymentMethodOptions {
     fn from_json(
@@ -2501,7 +2501,7 @@ pub struct CheckoutCardInstallmentsOptions {
     pub enabled: Option<bool>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCardInstallmentsOptions {
     fn from_json(
@@ -2568,7 +2568,7 @@ pub struct CheckoutCardPaymentMethodOptions {
     pub statement_descriptor_suffix_kanji: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
     fn from_json(
@@ -2786,7 +2786,7 @@ pub struct CheckoutCashappPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
     fn from_json(
@@ -2827,7 +2827,7 @@ pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     pub type_: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
@@ -3083,7 +3083,7 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCustomerBalancePaymentMethodOptions {
     fn from_json(
@@ -3189,7 +3189,7 @@ pub struct CheckoutEpsPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptions {
     fn from_json(
@@ -3225,7 +3225,7 @@ pub struct CheckoutFpxPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutFpxPaymentMethodOptions {
     fn from_json(
@@ -3261,7 +3261,7 @@ pub struct CheckoutGiropayPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutGiropayPaymentMethodOptions {
     fn from_json(
@@ -3297,7 +3297,7 @@ pub struct CheckoutGrabPayPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutGrabPayPaymentMethodOptions {
     fn from_json(
@@ -3333,7 +3333,7 @@ pub struct CheckoutIdealPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutIdealPaymentMethodOptions {
     fn from_json(
@@ -3372,7 +3372,7 @@ pub struct CheckoutKakaoPayPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKakaoPayPaymentMethodOptions {
     fn from_json(
@@ -3414,7 +3414,7 @@ pub struct CheckoutKlarnaPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKlarnaPaymentMethodOptions {
     fn from_json(
@@ -3455,7 +3455,7 @@ pub struct CheckoutKonbiniPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKonbiniPaymentMethodOptions {
     fn from_json(
@@ -3497,7 +3497,7 @@ pub struct CheckoutKrCardPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKrCardPaymentMethodOptions {
     fn from_json(
@@ -3539,7 +3539,7 @@ pub struct CheckoutLinkPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
     fn from_json(
@@ -3572,7 +3572,7 @@ pub struct CheckoutLinkWalletOptions {
     pub display: Option<AutoOrNever>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutLinkWalletOptions {
     fn from_json(
@@ -3678,7 +3678,7 @@ pub struct CheckoutMobilepayPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutMobilepayPaymentMethodOptions {
     fn from_json(
@@ -3717,7 +3717,7 @@ pub struct CheckoutMultibancoPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutMultibancoPaymentMethodOptions {
     fn from_json(
@@ -3756,7 +3756,7 @@ pub struct CheckoutNaverPayPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutNaverPayPaymentMethodOptions {
     fn from_json(
@@ -3797,7 +3797,7 @@ pub struct CheckoutOxxoPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutOxxoPaymentMethodOptions {
     fn from_json(
@@ -3839,7 +3839,7 @@ pub struct CheckoutP24PaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutP24PaymentMethodOptions {
     fn from_json(
@@ -3869,7 +3869,7 @@ pub struct CheckoutPaycoPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaycoPaymentMethodOptions {
     fn from_json(
@@ -3899,7 +3899,7 @@ pub struct CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     fn from_json(
@@ -3930,7 +3930,7 @@ pub struct CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     fn from_json(
@@ -3967,7 +3967,7 @@ pub struct CheckoutPaynowPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaynowPaymentMethodOptions {
     fn from_json(
@@ -4010,7 +4010,7 @@ pub struct CheckoutPaypalPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaypalPaymentMethodOptions {
     fn from_json(
@@ -4058,7 +4058,7 @@ pub struct CheckoutPaytoPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaytoPaymentMethodOptions {
     fn from_json(
@@ -4105,7 +4105,7 @@ pub struct CheckoutPixPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPixPaymentMethodOptions {
     fn from_json(
@@ -4220,7 +4220,7 @@ pub struct CheckoutRevolutPayPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutRevolutPayPaymentMethodOptions {
     fn from_json(
@@ -4253,7 +4253,7 @@ pub struct CheckoutSamsungPayPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSamsungPayPaymentMethodOptions {
     fn from_json(
@@ -4283,7 +4283,7 @@ pub struct CheckoutSatispayPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSatispayPaymentMethodOptions {
     fn from_json(
@@ -4313,7 +4313,7 @@ pub struct CheckoutScalapayPaymentMethodOptions {
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutScalapayPaymentMethodOptions {
     fn from_json(
@@ -4357,7 +4357,7 @@ pub struct CheckoutSepaDebitPaymentMethodOptions {
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSepaDebitPaymentMethodOptions {
     fn from_json(
@@ -4522,7 +4522,7 @@ pub struct CheckoutSessionPaymentMethodOptions {
     pub us_bank_account: Option<Box<CheckoutUsBankAccountPaymentMethodOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSessionPaymentMethodOptions {
     fn from_json(
@@ -4681,7 +4681,7 @@ pub struct CheckoutSessionWalletOptions {
     pub link: Option<Box<CheckoutLinkWalletOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSessionWalletOptions {
     fn from_json(
@@ -4717,7 +4717,7 @@ pub struct CheckoutSofortPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSofortPaymentMethodOptions {
     fn from_json(
@@ -4746,7 +4746,7 @@ pub struct CheckoutSwishPaymentMethodOptions {
     pub reference: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSwishPaymentMethodOptions {
     fn from_json(
@@ -4782,7 +4782,7 @@ pub struct CheckoutTwintPaymentMethodOptions {
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutTwintPaymentMethodOptions {
     fn from_json(
@@ -4821,7 +4821,7 @@ pub struct CheckoutUpiPaymentMethodOptions {
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutUpiPaymentMethodOptions {
     fn from_json(
@@ -4869,7 +4869,7 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
     pub verification_method: Option<AutomaticOrInstant>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
     fn from_json(
@@ -4973,13 +4973,13 @@ impl crate::__private::FormValue for AutomaticOrInstant {
 pub struct ConnectAccountReference {
     /// The connected account being referenced when `type` is `account`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account: Option<crate::Expandable<Account>>,
+    pub account: Option<crate::__private::Expandable<Account>>,
     /// Type of the account referenced.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for ConnectAccountReference {
     fn from_json(
@@ -5083,7 +5083,7 @@ pub struct InvoiceSettingCheckoutRenderingOptions {
     pub template: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for InvoiceSettingCheckoutRenderingOptions {
     fn from_json(
@@ -5117,7 +5117,7 @@ pub struct InvoiceSettingCustomField {
     pub value: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for InvoiceSettingCustomField {
     fn from_json(
@@ -5168,7 +5168,7 @@ pub struct LinkedAccountOptionsCommon {
     pub return_url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for LinkedAccountOptionsCommon {
     fn from_json(
@@ -5364,7 +5364,7 @@ pub struct MandateOptionsPayto {
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for MandateOptionsPayto {
     fn from_json(
@@ -5671,10 +5671,10 @@ pub struct MandateOptionsUpi {
     /// A description of the mandate or subscription that is meant to be displayed to the customer.
     pub description: Option<String>,
     /// End date of the mandate or subscription.
-    pub end_date: Option<crate::Timestamp>,
+    pub end_date: Option<crate::__private::Timestamp>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for MandateOptionsUpi {
     fn from_json(
@@ -5714,7 +5714,7 @@ pub struct PaymentFlowsPaymentIntentPresentmentDetails {
     pub presentment_currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentFlowsPaymentIntentPresentmentDetails {
     fn from_json(
@@ -5758,7 +5758,7 @@ pub struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAcco
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
@@ -5886,9 +5886,10 @@ pub struct PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     pub parent: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
+impl crate::__private::Identified
+for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -5928,7 +5929,7 @@ pub struct PaymentMethodOptionsCustomerBalanceEuBankAccount {
     pub country: PaymentMethodOptionsCustomerBalanceEuBankAccountCountry,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentMethodOptionsCustomerBalanceEuBankAccount {
     fn from_json(
@@ -6077,7 +6078,7 @@ pub struct PaymentMethodOptionsMandateOptionsPix {
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentMethodOptionsMandateOptionsPix {
     fn from_json(
@@ -6206,7 +6207,7 @@ pub struct PaymentPagesCheckoutSessionAdaptivePricing {
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAdaptivePricing {
     fn from_json(
@@ -6239,7 +6240,7 @@ pub struct PaymentPagesCheckoutSessionAfterExpiration {
     pub recovery: Option<Box<PaymentPagesCheckoutSessionAfterExpirationRecovery>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpiration {
     fn from_json(
@@ -6272,12 +6273,12 @@ pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// Checkout Session object upon expiration.
     pub enabled: bool,
     /// The timestamp at which the recovery URL will expire.
-    pub expires_at: Option<crate::Timestamp>,
+    pub expires_at: Option<crate::__private::Timestamp>,
     /// URL that creates a new Checkout Session when clicked that is a copy of this expired Checkout Session
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpirationRecovery {
     fn from_json(
@@ -6328,7 +6329,7 @@ pub struct PaymentPagesCheckoutSessionAutomaticTax {
     pub status: Option<PaymentPagesCheckoutSessionAutomaticTaxStatus>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTax {
     fn from_json(
@@ -6456,7 +6457,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettings {
     pub logo: Option<Box<PaymentPagesCheckoutSessionBrandingSettingsLogo>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettings {
     fn from_json(
@@ -6608,7 +6609,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsIcon {
     fn from_json(
@@ -6727,7 +6728,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsLogo {
     fn from_json(
@@ -6768,7 +6769,7 @@ pub struct PaymentPagesCheckoutSessionBusinessName {
     pub optional: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBusinessName {
     fn from_json(
@@ -6808,7 +6809,7 @@ pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
     pub name: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCheckoutAddressDetails {
     fn from_json(
@@ -6851,7 +6852,7 @@ pub struct PaymentPagesCheckoutSessionCollectedInformation {
     pub shipping_details: Option<Box<PaymentPagesCheckoutSessionCheckoutAddressDetails>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCollectedInformation {
     fn from_json(
@@ -6890,7 +6891,7 @@ pub struct PaymentPagesCheckoutSessionConsent {
     pub terms_of_service: Option<PaymentPagesCheckoutSessionConsentTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsent {
     fn from_json(
@@ -7063,7 +7064,7 @@ pub struct PaymentPagesCheckoutSessionConsentCollection {
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentCollection {
     fn from_json(
@@ -7245,7 +7246,7 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     pub source_currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCurrencyConversion {
     fn from_json(
@@ -7312,7 +7313,7 @@ pub struct PaymentPagesCheckoutSessionCustomFields {
     pub type_: CheckoutSessionCustomFieldsType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFields {
     fn from_json(
@@ -7446,7 +7447,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsDropdown {
     fn from_json(
@@ -7488,7 +7489,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     pub type_: CheckoutSessionCustomFieldsLabelType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsLabel {
     fn from_json(
@@ -7593,7 +7594,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsNumeric {
     fn from_json(
@@ -7634,7 +7635,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
     pub value: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsOption {
     fn from_json(
@@ -7679,7 +7680,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsText {
     fn from_json(
@@ -7726,7 +7727,7 @@ pub struct PaymentPagesCheckoutSessionCustomText {
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomText {
     fn from_json(
@@ -7766,7 +7767,7 @@ pub struct PaymentPagesCheckoutSessionCustomTextPosition {
     pub message: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomTextPosition {
     fn from_json(
@@ -7814,7 +7815,7 @@ pub struct PaymentPagesCheckoutSessionCustomerDetails {
     pub tax_ids: Option<Vec<PaymentPagesCheckoutSessionTaxId>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetails {
     fn from_json(
@@ -7937,12 +7938,12 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionDiscount {
     /// Coupon attached to the Checkout Session.
-    pub coupon: Option<crate::Expandable<Coupon>>,
+    pub coupon: Option<crate::__private::Expandable<Coupon>>,
     /// Promotion code attached to the Checkout Session.
-    pub promotion_code: Option<crate::Expandable<PromotionCode>>,
+    pub promotion_code: Option<crate::__private::Expandable<PromotionCode>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionDiscount {
     fn from_json(
@@ -7976,7 +7977,7 @@ pub struct PaymentPagesCheckoutSessionIndividualName {
     pub optional: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionIndividualName {
     fn from_json(
@@ -8017,7 +8018,7 @@ pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     pub invoice_data: PaymentPagesCheckoutSessionInvoiceSettings,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
     fn from_json(
@@ -8053,7 +8054,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// The account tax IDs associated with the invoice.
-    pub account_tax_ids: Option<Vec<crate::Expandable<TaxIdOrDeletedTaxId>>>,
+    pub account_tax_ids: Option<Vec<crate::__private::Expandable<TaxIdOrDeletedTaxId>>>,
     /// Custom fields displayed on the invoice.
     pub custom_fields: Option<Vec<InvoiceSettingCustomField>>,
     /// An arbitrary string attached to the object. Often useful for displaying to users.
@@ -8068,7 +8069,7 @@ pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     pub rendering_options: Option<Box<InvoiceSettingCheckoutRenderingOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceSettings {
     fn from_json(
@@ -8116,7 +8117,7 @@ pub struct PaymentPagesCheckoutSessionManagedPayments {
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionManagedPayments {
     fn from_json(
@@ -8153,7 +8154,7 @@ pub struct PaymentPagesCheckoutSessionNameCollection {
     pub individual: Option<Box<PaymentPagesCheckoutSessionIndividualName>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionNameCollection {
     fn from_json(
@@ -8192,7 +8193,7 @@ pub struct PaymentPagesCheckoutSessionOptionalItem {
     pub quantity: i64,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionOptionalItem {
     fn from_json(
@@ -8237,7 +8238,7 @@ pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
@@ -8279,7 +8280,7 @@ pub struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
     pub position: PaymentMethodReuseAgreementPosition,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
@@ -8384,7 +8385,7 @@ pub struct PaymentPagesCheckoutSessionPermissions {
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionPermissions {
     fn from_json(
@@ -8486,7 +8487,7 @@ pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollection {
     fn from_json(
@@ -8523,7 +8524,7 @@ pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     pub payment_method_save: Option<DisabledOrEnabled>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
@@ -8701,7 +8702,7 @@ pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
     pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionShippingAddressCollection {
@@ -9766,13 +9767,13 @@ pub struct PaymentPagesCheckoutSessionShippingCost {
     /// Total shipping cost after discounts and taxes are applied.
     pub amount_total: i64,
     /// The ID of the ShippingRate for this order.
-    pub shipping_rate: Option<crate::Expandable<ShippingRate>>,
+    pub shipping_rate: Option<crate::__private::Expandable<ShippingRate>>,
     /// The taxes applied to the shipping rate.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingCost {
     fn from_json(
@@ -9821,10 +9822,10 @@ pub struct PaymentPagesCheckoutSessionShippingOption {
     /// A non-negative integer in cents representing how much to charge.
     pub shipping_amount: i64,
     /// The shipping rate.
-    pub shipping_rate: crate::Expandable<ShippingRate>,
+    pub shipping_rate: crate::__private::Expandable<ShippingRate>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingOption {
     fn from_json(
@@ -9866,7 +9867,7 @@ pub struct PaymentPagesCheckoutSessionTaxId {
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxId {
     fn from_json(
@@ -10428,7 +10429,7 @@ pub struct PaymentPagesCheckoutSessionTaxIdCollection {
     pub required: CheckoutSessionTaxIdCollectionRequired,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdCollection {
     fn from_json(
@@ -10541,7 +10542,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     pub breakdown: Option<Box<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTotalDetails {
     fn from_json(
@@ -10587,7 +10588,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     pub taxes: Vec<LineItemsTaxAmount>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
@@ -10628,7 +10629,7 @@ pub struct PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
@@ -11007,7 +11008,7 @@ pub struct CreateCheckoutSessionParams {
     pub expand: Option<Vec<String>>,
     /// The Epoch time in seconds at which the Checkout Session will expire. It can be anywhere from 30 minutes to 24 hours after Checkout Session creation. By default, this value is 24 hours from creation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expires_at: Option<crate::Timestamp>,
+    pub expires_at: Option<crate::__private::Timestamp>,
     /// The integration identifier for this Checkout Session. Multiple Checkout Sessions can have the same integration identifier.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub integration_identifier: Option<String>,
@@ -11465,13 +11466,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTaxLiability 
 pub struct CreateCheckoutSessionBrandingSettings {
     /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[background_color]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub background_color: Option<crate::Unsettable<String>>,
+    pub background_color: Option<crate::__private::Unsettable<String>>,
     /// A [`CreateCheckoutSessionBrandingSettingsBorderStyle`]; sent as `branding_settings[border_style]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub border_style: Option<CreateCheckoutSessionBrandingSettingsBorderStyle>,
     /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[button_color]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub button_color: Option<crate::Unsettable<String>>,
+    pub button_color: Option<crate::__private::Unsettable<String>>,
     /// Text; sent as `branding_settings[display_name]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub display_name: Option<String>,
@@ -12175,20 +12176,24 @@ pub struct CreateCheckoutSessionCustomText {
     /// A [`CreateCheckoutSessionCustomTextAfterSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[after_submit]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub after_submit: Option<
-        crate::Unsettable<CreateCheckoutSessionCustomTextAfterSubmit>,
+        crate::__private::Unsettable<CreateCheckoutSessionCustomTextAfterSubmit>,
     >,
     /// A [`CreateCheckoutSessionCustomTextShippingAddress`], or `Unsettable::Unset` to clear it; sent as `custom_text[shipping_address]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_address: Option<
-        crate::Unsettable<CreateCheckoutSessionCustomTextShippingAddress>,
+        crate::__private::Unsettable<CreateCheckoutSessionCustomTextShippingAddress>,
     >,
     /// A [`CreateCheckoutSessionCustomTextSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[submit]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub submit: Option<crate::Unsettable<CreateCheckoutSessionCustomTextSubmit>>,
+    pub submit: Option<
+        crate::__private::Unsettable<CreateCheckoutSessionCustomTextSubmit>,
+    >,
     /// A [`CreateCheckoutSessionCustomTextTermsOfServiceAcceptance`], or `Unsettable::Unset` to clear it; sent as `custom_text[terms_of_service_acceptance]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub terms_of_service_acceptance: Option<
-        crate::Unsettable<CreateCheckoutSessionCustomTextTermsOfServiceAcceptance>,
+        crate::__private::Unsettable<
+            CreateCheckoutSessionCustomTextTermsOfServiceAcceptance,
+        >,
     >,
 }
 impl CreateCheckoutSessionCustomText {
@@ -12707,11 +12712,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreation {
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
     /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][account_tax_ids]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_tax_ids: Option<crate::Unsettable<Vec<String>>>,
+    pub account_tax_ids: Option<crate::__private::Unsettable<Vec<String>>>,
     /// A list, each item: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][custom_fields]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_fields: Option<
-        crate::Unsettable<
+        crate::__private::Unsettable<
             Vec<CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields>,
         >,
     >,
@@ -12730,7 +12735,7 @@ pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][rendering_options]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rendering_options: Option<
-        crate::Unsettable<
+        crate::__private::Unsettable<
             CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions,
         >,
     >,
@@ -14195,7 +14200,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAc
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[acss_debit][mandate_options][custom_mandate_url]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub custom_mandate_url: Option<crate::Unsettable<String>>,
+    pub custom_mandate_url: Option<crate::__private::Unsettable<String>>,
     /// A list, each item: a [`AcssDebitMandateOptionsDefaultFor`]; sent as `payment_method_options[acss_debit][mandate_options][default_for]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
@@ -14468,7 +14473,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBa
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[bacs_debit][mandate_options][reference_prefix]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reference_prefix: Option<crate::Unsettable<String>>,
+    pub reference_prefix: Option<crate::__private::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     /// Parameters with every field left out; set the ones you need.
@@ -15081,7 +15086,7 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
     /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions`], or `Unsettable::Unset` to clear it; sent as `payment_method_options[klarna][subscriptions]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscriptions: Option<
-        crate::Unsettable<
+        crate::__private::Unsettable<
             Vec<CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions>,
         >,
     >,
@@ -16031,7 +16036,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][amount]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<crate::Unsettable<i64>>,
+    pub amount: Option<crate::__private::Unsettable<i64>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType`]; sent as `payment_method_options[payto][mandate_options][amount_type]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<
@@ -16039,7 +16044,7 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     >,
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][end_date]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub end_date: Option<crate::Unsettable<String>>,
+    pub end_date: Option<crate::__private::Unsettable<String>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule`]; sent as `payment_method_options[payto][mandate_options][payment_schedule]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<
@@ -16047,7 +16052,7 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     >,
     /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][payments_per_period]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payments_per_period: Option<crate::Unsettable<i64>>,
+    pub payments_per_period: Option<crate::__private::Unsettable<i64>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose`]; sent as `payment_method_options[payto][mandate_options][purpose]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub purpose: Option<
@@ -16055,7 +16060,7 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     >,
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][start_date]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub start_date: Option<crate::Unsettable<String>>,
+    pub start_date: Option<crate::__private::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     /// Parameters with every field left out; set the ones you need.
@@ -16789,7 +16794,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSe
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[sepa_debit][mandate_options][reference_prefix]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reference_prefix: Option<crate::Unsettable<String>>,
+    pub reference_prefix: Option<crate::__private::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     /// Parameters with every field left out; set the ones you need.
@@ -16939,7 +16944,7 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     pub description: Option<String>,
     /// A Unix timestamp in seconds; sent as `payment_method_options[upi][mandate_options][end_date]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub end_date: Option<crate::Timestamp>,
+    pub end_date: Option<crate::__private::Timestamp>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     /// Parameters with every field left out; set the ones you need.
@@ -18182,7 +18187,7 @@ pub struct CreateCheckoutSessionSubscriptionData {
     pub application_fee_percent: Option<f64>,
     /// A Unix timestamp in seconds; sent as `subscription_data[billing_cycle_anchor]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub billing_cycle_anchor: Option<crate::Timestamp>,
+    pub billing_cycle_anchor: Option<crate::__private::Timestamp>,
     /// A [`CreateCheckoutSessionSubscriptionDataBillingMode`]; sent as `subscription_data[billing_mode]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_mode: Option<CreateCheckoutSessionSubscriptionDataBillingMode>,
@@ -18216,7 +18221,7 @@ pub struct CreateCheckoutSessionSubscriptionData {
     pub transfer_data: Option<CreateCheckoutSessionSubscriptionDataTransferData>,
     /// A Unix timestamp in seconds; sent as `subscription_data[trial_end]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub trial_end: Option<crate::Timestamp>,
+    pub trial_end: Option<crate::__private::Timestamp>,
     /// An integer; sent as `subscription_data[trial_period_days]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trial_period_days: Option<i64>,
@@ -18985,11 +18990,13 @@ pub struct UpdateCheckoutSessionParams {
     pub line_items: Option<Vec<UpdateCheckoutSessionLineItems>>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
+    pub metadata: Option<
+        crate::__private::Unsettable<std::collections::BTreeMap<String, String>>,
+    >,
     /// The shipping rate options to apply to this Session. Up to a maximum of 5.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_options: Option<
-        crate::Unsettable<Vec<UpdateCheckoutSessionShippingOptions>>,
+        crate::__private::Unsettable<Vec<UpdateCheckoutSessionShippingOptions>>,
     >,
 }
 impl UpdateCheckoutSessionParams {
@@ -19148,7 +19155,9 @@ pub struct UpdateCheckoutSessionLineItems {
     pub id: Option<String>,
     /// Keys (strings) to values: text, or `Unsettable::Unset` to clear it; sent as `line_items[][metadata]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
+    pub metadata: Option<
+        crate::__private::Unsettable<std::collections::BTreeMap<String, String>>,
+    >,
     /// Text; sent as `line_items[][price]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<String>,
@@ -19160,7 +19169,7 @@ pub struct UpdateCheckoutSessionLineItems {
     pub quantity: Option<i64>,
     /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `line_items[][tax_rates]`. Optional.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_rates: Option<crate::Unsettable<Vec<String>>>,
+    pub tax_rates: Option<crate::__private::Unsettable<Vec<String>>>,
 }
 impl UpdateCheckoutSessionLineItems {
     /// Parameters with every field left out; set the ones you need.
@@ -19168,7 +19177,7 @@ impl UpdateCheckoutSessionLineItems {
         Self::default()
     }
 }
-impl crate::Identified for UpdateCheckoutSessionLineItems {
+impl crate::__private::Identified for UpdateCheckoutSessionLineItems {
     fn object_id(&self) -> Option<&str> {
         self.id.as_deref()
     }

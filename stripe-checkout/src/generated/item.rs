@@ -19,7 +19,7 @@ pub struct CurrencyOption {
     pub unit_amount_decimal: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CurrencyOption {
     fn from_json(
@@ -64,7 +64,7 @@ pub struct CustomUnitAmount {
     pub preset: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CustomUnitAmount {
     fn from_json(
@@ -101,11 +101,11 @@ pub struct Discount {
     /// The Checkout session that this coupon is applied to, if it is applied to a particular session in payment mode. Not present for subscription mode.
     pub checkout_session: Option<String>,
     /// The ID of the customer associated with this discount.
-    pub customer: Option<crate::Expandable<CustomerOrDeletedCustomer>>,
+    pub customer: Option<crate::__private::Expandable<CustomerOrDeletedCustomer>>,
     /// The ID of the account representing the customer associated with this discount.
     pub customer_account: Option<String>,
     /// If the coupon has a duration of `repeating`, the date that this discount will end. If the coupon has a duration of `once` or `forever`, this attribute will be null.
-    pub end: Option<crate::Timestamp>,
+    pub end: Option<crate::__private::Timestamp>,
     /// The ID of the discount object. Discounts can't be fetched by ID. Use `expand\[\]=discounts` in API calls to expand discount IDs in an array.
     pub id: String,
     /// The invoice that the discount's coupon was applied to, if it was applied directly to a particular invoice.
@@ -115,20 +115,20 @@ pub struct Discount {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The promotion code applied to create this discount.
-    pub promotion_code: Option<crate::Expandable<PromotionCode>>,
+    pub promotion_code: Option<crate::__private::Expandable<PromotionCode>>,
     /// `source`: a [`DiscountSource`].
     pub source: DiscountSource,
     /// Date that the coupon was applied.
-    pub start: crate::Timestamp,
+    pub start: crate::__private::Timestamp,
     /// The subscription that this coupon is applied to, if it is applied to a particular subscription.
     pub subscription: Option<String>,
     /// The subscription item that this coupon is applied to, if it is applied to a particular subscription item.
     pub subscription_item: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Discount {
+impl crate::__private::Identified for Discount {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -205,13 +205,13 @@ impl crate::__private::FromJson for Discount {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DiscountSource {
     /// The coupon that was redeemed to create this discount.
-    pub coupon: Option<crate::Expandable<Coupon>>,
+    pub coupon: Option<crate::__private::Expandable<Coupon>>,
     /// The source type of the discount.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: DiscountSourceType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for DiscountSource {
     fn from_json(
@@ -335,9 +335,9 @@ pub struct Item {
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Item {
+impl crate::__private::Identified for Item {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -433,7 +433,7 @@ pub struct LineItemsAdjustableQuantity {
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for LineItemsAdjustableQuantity {
     fn from_json(
@@ -473,7 +473,7 @@ pub struct LineItemsDiscountAmount {
     pub discount: Discount,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for LineItemsDiscountAmount {
     fn from_json(
@@ -517,7 +517,7 @@ pub struct LineItemsTaxAmount {
     pub taxable_amount: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for LineItemsTaxAmount {
     fn from_json(
@@ -708,7 +708,7 @@ pub struct Price {
     /// Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
     pub billing_scheme: PriceBillingScheme,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
-    pub created: crate::Timestamp,
+    pub created: crate::__private::Timestamp,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
     /// Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
@@ -729,7 +729,7 @@ pub struct Price {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The ID of the product this price is associated with.
-    pub product: crate::Expandable<ProductOrDeletedProduct>,
+    pub product: crate::__private::Expandable<ProductOrDeletedProduct>,
     /// The recurring components of a price such as `interval` and `usage_type`.
     pub recurring: Option<Box<Recurring>>,
     /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
@@ -750,9 +750,9 @@ pub struct Price {
     pub unit_amount_decimal: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Price {
+impl crate::__private::Identified for Price {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1077,7 +1077,7 @@ pub struct PriceTier {
     pub up_to: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PriceTier {
     fn from_json(
@@ -1124,7 +1124,7 @@ pub struct Recurring {
     pub usage_type: RecurringUsageType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for Recurring {
     fn from_json(
@@ -1239,7 +1239,7 @@ pub struct TaxRate {
     /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
     pub country: Option<String>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
-    pub created: crate::Timestamp,
+    pub created: crate::__private::Timestamp,
     /// An arbitrary string attached to the tax rate for your internal use only. It will not be visible to your customers.
     pub description: Option<String>,
     /// The display name of the tax rates as it will appear to your customer on their receipt email, PDF, and the hosted invoice page.
@@ -1274,9 +1274,9 @@ pub struct TaxRate {
     pub tax_type: Option<TaxRateTaxType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for TaxRate {
+impl crate::__private::Identified for TaxRate {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1644,7 +1644,7 @@ pub struct TaxRateFlatAmount {
     pub currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for TaxRateFlatAmount {
     fn from_json(
@@ -1684,7 +1684,7 @@ pub struct TransformQuantity {
     pub round: TransformQuantityRound,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for TransformQuantity {
     fn from_json(

@@ -14,9 +14,9 @@ pub struct Account {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Account {
+impl crate::__private::Identified for Account {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -85,17 +85,17 @@ impl<'de> serde::Deserialize<'de> for CustomerOrDeletedCustomer {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
-impl crate::Identified for CustomerOrDeletedCustomer {
+impl crate::__private::Identified for CustomerOrDeletedCustomer {
     fn object_id(&self) -> Option<&str> {
         match self {
             CustomerOrDeletedCustomer::Customer(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
             CustomerOrDeletedCustomer::DeletedCustomer(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
             CustomerOrDeletedCustomer::Unknown(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
         }
     }
@@ -114,9 +114,9 @@ pub struct Coupon {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Coupon {
+impl crate::__private::Identified for Coupon {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -162,9 +162,9 @@ pub struct Customer {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Customer {
+impl crate::__private::Identified for Customer {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -209,9 +209,9 @@ pub struct DeletedCustomer {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for DeletedCustomer {
+impl crate::__private::Identified for DeletedCustomer {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -262,9 +262,9 @@ pub struct DeletedProduct {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for DeletedProduct {
+impl crate::__private::Identified for DeletedProduct {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -315,9 +315,9 @@ pub struct DeletedTaxId {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for DeletedTaxId {
+impl crate::__private::Identified for DeletedTaxId {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -369,9 +369,9 @@ pub struct Invoice {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Invoice {
+impl crate::__private::Identified for Invoice {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -419,9 +419,9 @@ pub struct PaymentIntent {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for PaymentIntent {
+impl crate::__private::Identified for PaymentIntent {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -466,9 +466,9 @@ pub struct PaymentLink {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for PaymentLink {
+impl crate::__private::Identified for PaymentLink {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -533,14 +533,18 @@ impl<'de> serde::Deserialize<'de> for TaxIdOrDeletedTaxId {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
-impl crate::Identified for TaxIdOrDeletedTaxId {
+impl crate::__private::Identified for TaxIdOrDeletedTaxId {
     fn object_id(&self) -> Option<&str> {
         match self {
-            TaxIdOrDeletedTaxId::TaxId(value) => crate::Identified::object_id(value),
-            TaxIdOrDeletedTaxId::DeletedTaxId(value) => {
-                crate::Identified::object_id(value)
+            TaxIdOrDeletedTaxId::TaxId(value) => {
+                crate::__private::Identified::object_id(value)
             }
-            TaxIdOrDeletedTaxId::Unknown(value) => crate::Identified::object_id(value),
+            TaxIdOrDeletedTaxId::DeletedTaxId(value) => {
+                crate::__private::Identified::object_id(value)
+            }
+            TaxIdOrDeletedTaxId::Unknown(value) => {
+                crate::__private::Identified::object_id(value)
+            }
         }
     }
 }
@@ -580,17 +584,17 @@ impl<'de> serde::Deserialize<'de> for ProductOrDeletedProduct {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
-impl crate::Identified for ProductOrDeletedProduct {
+impl crate::__private::Identified for ProductOrDeletedProduct {
     fn object_id(&self) -> Option<&str> {
         match self {
             ProductOrDeletedProduct::Product(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
             ProductOrDeletedProduct::DeletedProduct(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
             ProductOrDeletedProduct::Unknown(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
         }
     }
@@ -609,9 +613,9 @@ pub struct Product {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Product {
+impl crate::__private::Identified for Product {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -657,9 +661,9 @@ pub struct PromotionCode {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for PromotionCode {
+impl crate::__private::Identified for PromotionCode {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -706,9 +710,9 @@ pub struct SetupIntent {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for SetupIntent {
+impl crate::__private::Identified for SetupIntent {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -754,9 +758,9 @@ pub struct ShippingRate {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for ShippingRate {
+impl crate::__private::Identified for ShippingRate {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -801,9 +805,9 @@ pub struct Subscription {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Subscription {
+impl crate::__private::Identified for Subscription {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -849,9 +853,9 @@ pub struct TaxId {
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
-    pub extra: crate::ExtraFields,
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for TaxId {
+impl crate::__private::Identified for TaxId {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
