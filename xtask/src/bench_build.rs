@@ -68,11 +68,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 "#;
 
-fn app_manifest(crate_dir: &Path, features: &str) -> String {
+/// The app's manifest: package `bench-{name}` (its binary's name), with stripe-checkout's
+/// `features` (a TOML list's items).
+fn app_manifest(name: &str, crate_dir: &Path, features: &str) -> String {
     // `{:?}` quotes and escapes the path the way TOML basic strings expect.
     format!(
         r#"[package]
-name = "bench-app"
+name = "bench-{name}"
 version = "0.0.0"
 edition = "2021"
 publish = false
@@ -129,12 +131,12 @@ pub fn run(runs: usize) -> Result<(), String> {
         ("floor", FLOOR_MANIFEST.to_owned(), FLOOR_MAIN),
         (
             "app",
-            app_manifest(&root.join("stripe-checkout"), ""),
+            app_manifest("app", &root.join("stripe-checkout"), ""),
             APP_MAIN,
         ),
         (
             "app-serde",
-            app_manifest(&root.join("stripe-checkout"), "\"serde\""),
+            app_manifest("app-serde", &root.join("stripe-checkout"), "\"serde\""),
             APP_MAIN,
         ),
     ] {
