@@ -637,6 +637,8 @@ impl<T: FromJson> FromJson for Vec<T> {
         while array.has_next(p)? {
             items.push(T::from_json(p)?);
         }
+        // Decoded values are usually kept: no spare capacity (a one-item list would hold four).
+        items.shrink_to_fit();
         Ok(items)
     }
 }
