@@ -8,8 +8,9 @@ pub(super) fn decodes_nullable(field: &Field) -> bool {
     field.optional || field.nullable
 }
 
-/// Whether a field is serialized (with the `serde` feature) only when it is `Some`: params left out, and response fields
-/// Stripe only sometimes includes (`line_items`); nullable response fields are written as `null`.
+/// Whether a field is serialized (with the `serde` feature) only when it is `Some`: params left
+/// out, and response fields Stripe only sometimes includes (`line_items`); nullable response
+/// fields are written as `null`.
 pub(super) fn serializes_if_some(direction: Direction, field: &Field) -> bool {
     match direction {
         Direction::Response => field.optional && !field.nullable,
@@ -18,8 +19,8 @@ pub(super) fn serializes_if_some(direction: Direction, field: &Field) -> bool {
 }
 
 /// `FromJson` for a response struct: one non-generic function that matches keys and calls the
-/// field types' decoders (`decode.rs` says why not serde's derive), plus a serde `Deserialize`
-/// that goes through it, so both decoders agree.
+/// field types' decoders (`decode.rs` says why not serde's derive). serde's derive, behind the
+/// `serde` feature, reads the same JSON (`tests/roundtrip.rs` holds the two to each other).
 pub(super) fn struct_decode_impl(
     def: &TypeDef,
     name: &Ident,
@@ -69,8 +70,8 @@ pub(super) fn struct_decode_impl(
     })
 }
 
-/// `FormValue` for a params struct: its fields in order, under their wire names (the bytes
-/// serde's `Serialize` through `form::to_form_string` would give, without serde's generic code).
+/// `FormValue` for a params struct: its fields in order, under their wire names; a `None` is
+/// skipped before its key is built.
 pub(super) fn struct_form_impl(
     def: &TypeDef,
     name: &Ident,
