@@ -3,14 +3,24 @@
 //! One type per list keeps the generated code, and the build, smaller, and lets an app pass the
 //! `mode` it read from a session straight into a new params value.
 //!
-//! The shared name is the longest run of words all the copies' names end with
-//! (`CheckoutSessionLocale` and `CreateCheckoutSessionLocale` → `CheckoutSessionLocale`), when
-//! that run has at least two words and names no other type. Otherwise, when the copies at least
-//! end in the same word, a response copy's name (`CheckoutSessionStatus` over the list filter's
-//! `ListCheckoutSessionStatus`); else a list of up to three values is named by them
-//! (`[auto, never]` → `AutoOrNever`), and a longer one takes the shortest copy's name (ties:
-//! alphabetical). All depend only on the copies themselves, not on emission
-//! order, so names stay put as the spec grows elsewhere.
+//! A shared enum's name depends only on its own copies, so adding or removing an unrelated
+//! schema renames nothing:
+//!
+//! 1. a name a person chose for the list in `codegen/shared_enum_names.yaml` (the few lists the
+//!    rule below names badly or gives the same name as another list);
+//! 2. else the longest run of words all the copies' names end with (`CheckoutSessionLocale` and
+//!    `CreateCheckoutSessionLocale` → `CheckoutSessionLocale`), when it has at least two words;
+//! 3. else, when the copies at least end in the same word, a response copy's name
+//!    (`CheckoutSessionStatus` over the list filter's `ListCheckoutSessionStatus`);
+//! 4. else a list of up to three values is named by them (`[auto, never]` → `AutoOrNever`);
+//! 5. else the shortest copy's name (ties: alphabetical).
+//!
+//! A candidate is passed over when a type outside the shared lists already has that name, when it
+//! is another list's copy, or when another list wants it too (then neither gets it, whatever the
+//! order): only lists whose names collide affect each other, and step 5 is always free.
+//!
+//! A shared enum's doc is its copies' doc when they all say the same; otherwise a neutral one
+//! naming the values, so one field's text does not describe every other field's.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,53 +36,40 @@ pub fn share_enums(ir: &mut Ir) {
             groups.entry(wires).or_default().push(i);
         }
     }
-    let taken: BTreeSet<String> = ir.types.iter().map(|t| t.name.clone()).collect();
-    let mut claimed = BTreeSet::new();
+    // Keyed by value list, so the order is that of the lists, not of the spec.
+    let groups: Vec<(Vec<String>, Vec<usize>)> =
+        groups.into_iter().filter(|(_, g)| g.len() > 1).collect();
+    if groups.is_empty() {
+        return;
+    }
+    let names = shared_names(ir, &groups);
     let mut renames: BTreeMap<String, String> = BTreeMap::new();
     let mut drop = BTreeSet::new();
-    // Groups in order of their first member, so claims are deterministic.
-    let mut ordered: Vec<&Vec<usize>> = groups.values().filter(|g| g.len() > 1).collect();
-    ordered.sort_by_key(|g| g[0]);
-    for group in ordered {
-        let names: Vec<&str> = group.iter().map(|&i| ir.types[i].name.as_str()).collect();
-        let values: Vec<&str> = match &ir.types[group[0]].kind {
-            TypeKind::Enum(values) => values.iter().map(|v| v.variant.as_str()).collect(),
-            _ => Vec::new(),
-        };
-        let responses: Vec<&str> = group
-            .iter()
-            .filter(|&&i| ir.types[i].direction == Direction::Response)
-            .map(|&i| ir.types[i].name.as_str())
-            .collect();
-        let shared = shared_name(&names, &responses, &values, &taken, &claimed);
-        claimed.insert(shared.clone());
+    for ((wires, group), shared) in groups.iter().zip(names) {
         let keep = group[0];
         let modules: BTreeSet<&str> = group.iter().map(|&i| ir.types[i].module.as_str()).collect();
         let module = match modules.len() {
             1 => ir.types[keep].module.clone(),
             _ => SHARED_MODULE.to_owned(),
         };
-        let doc = common_doc(group.iter().map(|&i| ir.types[i].doc.as_deref()));
+        let doc = shared_doc(group.iter().map(|&i| ir.types[i].doc.as_deref()), wires);
         for &i in group {
             renames.insert(ir.types[i].name.clone(), shared.clone());
             if i != keep {
                 drop.insert(i);
             }
         }
+        // A type used by requests and responses needs both derives.
+        let response = group
+            .iter()
+            .any(|&i| ir.types[i].direction == Direction::Response);
         let def = &mut ir.types[keep];
         def.name = shared;
         def.module = module;
         def.doc = doc;
-        // A type used by requests and responses needs both derives.
-        if group
-            .iter()
-            .any(|&i| ir.types[i].direction == Direction::Response)
-        {
-            ir.types[keep].direction = Direction::Response;
+        if response {
+            def.direction = Direction::Response;
         }
-    }
-    if renames.is_empty() {
-        return;
     }
     let mut i = 0;
     ir.types.retain(|_| {
@@ -99,6 +96,109 @@ pub fn share_enums(ir: &mut Ir) {
     }
 }
 
+/// The names people chose for some value lists: `codegen/shared_enum_names.yaml`, name → values.
+const OVERRIDES: &str = include_str!("../shared_enum_names.yaml");
+
+fn overrides() -> BTreeMap<Vec<String>, String> {
+    let by_name: BTreeMap<String, Vec<String>> =
+        serde_yaml::from_str(OVERRIDES).unwrap_or_default();
+    by_name
+        .into_iter()
+        .map(|(name, values)| (values, name))
+        .collect()
+}
+
+/// The name of each group (value list and its copies' indices), as the module docs say.
+fn shared_names(ir: &Ir, groups: &[(Vec<String>, Vec<usize>)]) -> Vec<String> {
+    let overrides = overrides();
+    let grouped: BTreeSet<usize> = groups.iter().flat_map(|(_, g)| g.iter().copied()).collect();
+    // Names of the types that keep their own: taken for every list.
+    let standing: BTreeSet<&str> = ir
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !grouped.contains(i))
+        .map(|(_, t)| t.name.as_str())
+        .collect();
+    // Each copy's name belongs to its own list.
+    let copy_of: BTreeMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, (_, members))| members.iter().map(move |&i| (i, g)))
+        .map(|(i, g)| (ir.types[i].name.as_str(), g))
+        .collect();
+    let candidates: Vec<Vec<String>> = groups
+        .iter()
+        .map(|(wires, members)| match overrides.get(wires) {
+            Some(name) => vec![name.clone()],
+            _ => {
+                let names: Vec<&str> = members.iter().map(|&i| ir.types[i].name.as_str()).collect();
+                let responses: Vec<&str> = members
+                    .iter()
+                    .filter(|&&i| ir.types[i].direction == Direction::Response)
+                    .map(|&i| ir.types[i].name.as_str())
+                    .collect();
+                let variants: Vec<&str> = match &ir.types[members[0]].kind {
+                    TypeKind::Enum(values) => values.iter().map(|v| v.variant.as_str()).collect(),
+                    _ => Vec::new(),
+                };
+                candidate_names(&names, &responses, &variants)
+            }
+        })
+        .collect();
+    // A person's choice comes first; the rule's candidates pass over it.
+    let mut assigned: Vec<Option<String>> = groups
+        .iter()
+        .map(|(wires, _)| overrides.get(wires).cloned())
+        .collect();
+    let mut blocked: Vec<BTreeSet<String>> = vec![BTreeSet::new(); groups.len()];
+    loop {
+        let taken: BTreeSet<&str> = assigned.iter().flatten().map(String::as_str).collect();
+        let mut wants: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (g, cands) in candidates.iter().enumerate() {
+            if assigned[g].is_some() {
+                continue;
+            }
+            let want = cands.iter().find(|c| {
+                !standing.contains(c.as_str())
+                    && copy_of.get(c.as_str()).is_none_or(|&owner| owner == g)
+                    && !taken.contains(c.as_str())
+                    && !blocked[g].contains(*c)
+            });
+            // The last candidate (an own copy's name) is never blocked by the rule; numbered
+            // only if a person's override took it.
+            let want = want.cloned().unwrap_or_else(|| {
+                let base = cands.last().cloned().unwrap_or_else(|| "Shared".to_owned());
+                (2..)
+                    .map(|n| format!("{base}{n}"))
+                    .find(|c| {
+                        !taken.contains(c.as_str())
+                            && !standing.contains(c.as_str())
+                            && !blocked[g].contains(c)
+                    })
+                    .unwrap_or_default()
+            });
+            wants.entry(want).or_default().push(g);
+        }
+        if wants.is_empty() {
+            break;
+        }
+        for (name, wanting) in wants {
+            if let [g] = wanting[..] {
+                assigned[g] = Some(name);
+            } else {
+                for g in wanting {
+                    blocked[g].insert(name.clone());
+                }
+            }
+        }
+    }
+    assigned
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect()
+}
+
 fn rename(ty: &mut Ty, renames: &BTreeMap<String, String>) {
     match ty {
         Ty::Named(name) => {
@@ -116,18 +216,10 @@ fn rename(ty: &mut Ty, renames: &BTreeMap<String, String>) {
     }
 }
 
-/// The name the copies share; see the module docs.
-fn shared_name(
-    names: &[&str],
-    responses: &[&str],
-    variants: &[&str],
-    taken: &BTreeSet<String>,
-    claimed: &BTreeSet<String>,
-) -> String {
-    let own: BTreeSet<&str> = names.iter().copied().collect();
-    let free = |candidate: &str| {
-        (own.contains(candidate) || !taken.contains(candidate)) && !claimed.contains(candidate)
-    };
+/// The names a list's copies could share, best first (steps 2 to 5 of the module docs); the
+/// last is always one of the copies' own names.
+fn candidate_names(names: &[&str], responses: &[&str], variants: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
     let split: Vec<Vec<&str>> = names.iter().map(|n| camel_words(n)).collect();
     let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
     let mut common = 0;
@@ -141,39 +233,21 @@ fn shared_name(
     }
     if common >= 2 {
         let first = &split[0];
-        let suffix = first[first.len() - common..].concat();
-        if free(&suffix) {
-            return suffix;
-        }
+        out.push(first[first.len() - common..].concat());
     }
     if common == 1 {
         let mut responses = responses.to_vec();
         responses.sort_by_key(|n| (n.len(), *n));
-        if let Some(name) = responses.into_iter().find(|n| free(n)) {
-            return name.to_owned();
-        }
+        out.extend(responses.iter().map(|n| (*n).to_owned()));
     }
     if (2..=3).contains(&variants.len()) {
         let words: Vec<&str> = variants.iter().map(|v| v.trim_end_matches('_')).collect();
-        let by_values = words.join("Or");
-        if free(&by_values) {
-            return by_values;
-        }
+        out.push(words.join("Or"));
     }
     let mut by_length: Vec<&str> = names.to_vec();
     by_length.sort_by_key(|n| (n.len(), *n));
-    by_length
-        .iter()
-        .find(|n| free(n))
-        .map(|n| (*n).to_owned())
-        // Every copy's own name is free unless an earlier group took it; number the shortest.
-        .unwrap_or_else(|| {
-            let base = by_length.first().copied().unwrap_or("Shared");
-            (2..)
-                .map(|n| format!("{base}{n}"))
-                .find(|c| free(c))
-                .unwrap_or_default()
-        })
+    out.extend(by_length.iter().map(|n| (*n).to_owned()));
+    out
 }
 
 /// `CheckoutSessionLocale` → `["Checkout", "Session", "Locale"]`; digits stay with the word
@@ -191,9 +265,25 @@ fn camel_words(name: &str) -> Vec<&str> {
     words
 }
 
-/// The first copy's doc, if any has one (copies of one list describe the same thing).
-fn common_doc<'a>(mut docs: impl Iterator<Item = Option<&'a str>>) -> Option<String> {
-    docs.find_map(|d| d.map(str::to_owned))
+/// The copies' doc when they all have the same one; otherwise a doc of the list's own.
+fn shared_doc<'a>(
+    mut docs: impl Iterator<Item = Option<&'a str>>,
+    wires: &[String],
+) -> Option<String> {
+    let first = docs.next().flatten();
+    if first.is_some() && docs.all(|d| d == first) {
+        return first.map(str::to_owned);
+    }
+    let quoted: Vec<String> = wires.iter().map(|w| format!("`{w}`")).collect();
+    let values = match quoted.len() {
+        0 => String::new(),
+        1 => format!("Always {}", quoted[0]),
+        n if n <= 4 => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+        n => format!("One of {n} values: {}, …", quoted[..4].join(", ")),
+    };
+    Some(format!(
+        "{values}.\n\nOne type for every field that takes exactly these values; each field's doc says what they mean there."
+    ))
 }
 
 #[cfg(test)]
@@ -201,69 +291,64 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shared_names() {
-        let none = BTreeSet::new();
+    fn candidates_come_from_the_copies_alone() {
         assert_eq!(
-            shared_name(
+            candidate_names(
                 &["CheckoutSessionLocale", "CreateCheckoutSessionLocale"],
                 &["CheckoutSessionLocale"],
                 &["Auto", "Bg", "Cs", "Da"],
-                &none,
-                &none
-            ),
+            )[0],
             "CheckoutSessionLocale"
         );
-        let taken: BTreeSet<String> = ["LiabilityType".to_owned()].into();
         assert_eq!(
-            shared_name(
+            candidate_names(
                 &["AutomaticTaxLiabilityType", "InvoiceLiabilityType"],
                 &[],
                 &["Account", "Self_", "Platform", "Other"],
-                &taken,
-                &none
             ),
-            "InvoiceLiabilityType"
+            [
+                "LiabilityType",
+                "InvoiceLiabilityType",
+                "AutomaticTaxLiabilityType"
+            ]
         );
         assert_eq!(
-            shared_name(
-                &["IssuerType", "LiabilityType"],
-                &[],
-                &["A", "B", "C", "D"],
-                &none,
-                &none
-            ),
-            "IssuerType"
-        );
-        assert_eq!(
-            shared_name(
+            candidate_names(
                 &["CustomerUpdateName", "WalletOptionsDisplay"],
                 &["WalletOptionsDisplay"],
                 &["Auto", "Never"],
-                &none,
-                &none
-            ),
+            )[0],
             "AutoOrNever"
         );
         assert_eq!(
-            shared_name(
+            candidate_names(
                 &["CheckoutSessionStatus", "ListCheckoutSessionsStatus"],
                 &["CheckoutSessionStatus"],
                 &["Complete", "Expired", "Open"],
-                &none,
-                &none
-            ),
+            )[0],
             "CheckoutSessionStatus"
         );
         assert_eq!(
-            shared_name(
-                &["AType", "BType"],
-                &[],
-                &["Account", "Self_"],
-                &none,
-                &none
-            ),
+            candidate_names(&["AType", "BType"], &[], &["Account", "Self_"])[0],
             "AccountOrSelf"
         );
         assert_eq!(camel_words("Es419Locale"), ["Es419", "Locale"]);
+    }
+
+    #[test]
+    fn the_overrides_file_parses_and_names_distinct_lists() {
+        let by_name: BTreeMap<String, Vec<String>> = serde_yaml::from_str(OVERRIDES).unwrap();
+        assert_eq!(overrides().len(), by_name.len(), "two names for one list");
+    }
+
+    #[test]
+    fn shared_docs_are_their_own_unless_the_copies_agree() {
+        let wires = ["auto".to_owned(), "never".to_owned()];
+        assert_eq!(
+            shared_doc([Some("Same."), Some("Same.")].into_iter(), &wires).as_deref(),
+            Some("Same.")
+        );
+        let doc = shared_doc([Some("Link's text."), Some("Other.")].into_iter(), &wires).unwrap();
+        assert!(doc.starts_with("`auto` or `never`."), "{doc}");
     }
 }

@@ -39,6 +39,9 @@ pub struct TypeDef {
     pub direction: Direction,
     /// What it is.
     pub kind: TypeKind,
+    /// For a type inside a form request body, the bracketed form key it is sent under
+    /// (`line_items[][price_data]`; `""` for the body itself); `None` elsewhere.
+    pub form_key: Option<String>,
 }
 
 /// Whether a type is received from Stripe or sent to it; decides the derives.

@@ -14,6 +14,7 @@ pub mod emit;
 pub mod emit_fake;
 pub mod error;
 pub mod ir;
+pub mod listing;
 pub mod lower;
 pub mod names;
 pub mod spec;

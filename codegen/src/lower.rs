@@ -16,7 +16,7 @@ use crate::ir::*;
 use crate::names::{type_name, Namer};
 use crate::spec::Spec;
 
-use boxing::mark_boxed;
+use boxing::{box_large_optionals, mark_boxed};
 use modules::assign_modules;
 
 pub use docs::clean_doc;
@@ -44,6 +44,7 @@ pub fn lower(spec: &Spec) -> Result<Ir, Error> {
     };
     crate::dedup::share_enums(&mut ir);
     mark_boxed(&mut ir.types);
+    box_large_optionals(&mut ir.types);
     Ok(ir)
 }
 
@@ -72,6 +73,48 @@ struct Ctx<'c> {
     fixed_name: Option<String>,
     direction: Direction,
     module: &'c str,
+    /// Where this is in a form body, which gives its params' form key.
+    form_key: FormKey,
+}
+
+/// The form key of a value in a request body as lowering descends into it: the body is `""`,
+/// its property `line_items` is `line_items`, that array's items `line_items[]`, their property
+/// `price_data` `line_items[][price_data]`; a union member keeps its union's key. Anything else
+/// (query parameters, responses, components reached by `$ref`) has none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+enum FormKey {
+    #[default]
+    None,
+    /// The key of the value here.
+    At(String),
+    /// Under `properties`, before the property's name.
+    Properties(String),
+    /// Under `anyOf`/`oneOf`, before the member's index.
+    Member(String),
+}
+
+impl FormKey {
+    fn step(self, segment: &str) -> FormKey {
+        match self {
+            FormKey::None => FormKey::None,
+            FormKey::At(key) => match segment {
+                "properties" => FormKey::Properties(key),
+                "items" => FormKey::At(format!("{key}[]")),
+                "anyOf" | "oneOf" => FormKey::Member(key),
+                _ => FormKey::None,
+            },
+            FormKey::Properties(key) if key.is_empty() => FormKey::At(segment.to_owned()),
+            FormKey::Properties(key) => FormKey::At(format!("{key}[{segment}]")),
+            FormKey::Member(key) => FormKey::At(key),
+        }
+    }
+
+    fn key(&self) -> Option<String> {
+        match self {
+            FormKey::At(key) => Some(key.clone()),
+            _ => None,
+        }
+    }
 }
 
 impl<'c> Ctx<'c> {
@@ -82,13 +125,16 @@ impl<'c> Ctx<'c> {
             fixed_name: None,
             direction: self.direction,
             module: self.module,
+            form_key: self.form_key.clone().step(segment),
         }
     }
 
     fn at(&self, path: &[&str]) -> Ctx<'c> {
         let mut pointer = self.pointer.clone();
+        let mut form_key = self.form_key.clone();
         for segment in path {
             pointer = join(&pointer, segment);
+            form_key = form_key.step(segment);
         }
         Ctx {
             pointer,
@@ -96,6 +142,7 @@ impl<'c> Ctx<'c> {
             fixed_name: self.fixed_name.clone(),
             direction: self.direction,
             module: self.module,
+            form_key,
         }
     }
 }

@@ -30,6 +30,43 @@ pub const PRELUDE_TYPES: &[&str] = &[
     "String", "Vec",
 ];
 
+/// The runtime's own types at the crate root (`stripe-checkout/src/lib.rs`), where every
+/// generated type is re-exported too: a generated type of the same name would be shadowed there
+/// (unreachable, and dead code in a spec that never refers to it, like the whole spec's `error`).
+pub const RUNTIME_TYPES: &[&str] = &[
+    "ApiError",
+    "ApiErrorObject",
+    "ApiErrorType",
+    "Client",
+    "ClientBuilder",
+    "ConfigError",
+    "DecodeError",
+    "EncodeError",
+    "Error",
+    "Event",
+    "EventData",
+    "EventObject",
+    "EventRequest",
+    "EventType",
+    "Expandable",
+    "ExtraFields",
+    "Identified",
+    "List",
+    "MetaFuture",
+    "Method",
+    "PaginationError",
+    "Paginator",
+    "Request",
+    "RequestFuture",
+    "Response",
+    "Timestamp",
+    "TooLargeError",
+    "TransportError",
+    "Unsettable",
+    "Webhook",
+    "WebhookError",
+];
+
 /// Module names the generated code uses as path roots (`std::`, `serde::`, …), which a
 /// generated module of the same name would shadow.
 pub const PATH_ROOTS: &[&str] = &["alloc", "core", "serde", "serde_json", "std"];
@@ -89,9 +126,13 @@ impl Namer {
         }
     }
 
-    /// A namer for type names: [`PRELUDE_TYPES`] are taken.
+    /// A namer for type names: [`PRELUDE_TYPES`] and [`RUNTIME_TYPES`] are taken.
     pub fn for_types() -> Self {
-        Self::with_reserved(PRELUDE_TYPES)
+        let mut namer = Self::with_reserved(PRELUDE_TYPES);
+        namer
+            .taken
+            .extend(RUNTIME_TYPES.iter().map(|name| (*name).to_owned()));
+        namer
     }
 
     /// Claims `name`, else `name` + `suffix`, else as [`Namer::claim`] would.

@@ -8,11 +8,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 
-use crate::__private::{decode_serde, Decode, Encode};
+use crate::__private::{decode_serde, Decode, Encode, PageParams};
 use crate::error::TransportError;
 use crate::form;
+use crate::form::FormValue;
 use crate::method::Method;
 use crate::pagination::Paginator;
 use crate::request::{Options, Request};
@@ -232,13 +232,13 @@ impl Client {
     /// One API request for any params and response types; `path` must already have its ids
     /// encoded with [`encode_path_segment`].
     ///
-    /// GET and DELETE params go in the query string, POST params in a form body. The generated
-    /// endpoint methods use [`Client::call`], which does the same without compiling serde code
-    /// into the caller's crate.
+    /// GET and DELETE params go in the query string, POST params in a form body, both written by
+    /// the crate's one form writer ([`crate::form::FormValue`]: a `serde_json::Value`, `()` or a
+    /// type of your own). The generated endpoint methods use [`Client::call`].
     #[doc(hidden)]
     pub fn send<P, R>(&self, method: Method, path: &str, params: &P) -> Request<R>
     where
-        P: Serialize + ?Sized,
+        P: FormValue + ?Sized,
         R: DeserializeOwned,
     {
         // Encoded now, so the request owns everything and does not borrow `params`.
@@ -264,28 +264,33 @@ impl Client {
     }
 
     /// Streams every item of a list endpoint, following `starting_after`/`ending_before`
-    /// cursors. See [`Paginator`] for the exact rules.
+    /// cursors, for untyped params (a `serde_json::Value` object). See [`Paginator`] for the
+    /// exact rules.
     #[doc(hidden)]
-    pub fn paginate<P, T>(&self, path: String, params: &P) -> Paginator<T>
+    pub fn paginate<T>(&self, path: String, params: &serde_json::Value) -> Paginator<T>
     where
-        P: Serialize + ?Sized,
         T: DeserializeOwned + Identified,
     {
-        let pairs = form::to_pairs(params);
-        Paginator::new(self.clone(), path, pairs, decode_serde::<List<T>>)
+        Paginator::new(self.clone(), path, Box::new(params.clone()), |bytes| {
+            decode_serde::<crate::pagination::SerdeList<T>>(bytes).map(|page| page.0)
+        })
     }
 
-    /// [`Client::paginate`] for the generated types, through their non-generic impls.
+    /// [`Client::paginate`] for the generated types: the paginator sets the cursor on a copy
+    /// of the typed params.
     #[doc(hidden)]
     pub fn call_paginated<P, T>(&self, path: String, params: &P) -> Paginator<T>
     where
-        P: Encode + ?Sized,
+        P: PageParams + Clone + 'static,
         T: Identified,
         List<T>: Decode,
     {
-        // The paginator edits the cursor pair, so it keeps pairs; this runs once per walk.
-        let pairs = params.encode().map(|form| form::parse_pairs(&form));
-        Paginator::new(self.clone(), path, pairs, List::<T>::decode)
+        Paginator::new(
+            self.clone(),
+            path,
+            Box::new(params.clone()),
+            List::<T>::decode,
+        )
     }
 
     /// One request with retries; `encoded` is the form string (query or body). Not generic, so

@@ -21,9 +21,10 @@ use serde_json::{Map, Value};
 /// the stack.
 const MAX_DEPTH: u32 = 128;
 
-/// A decode failure: what went wrong and the byte offset where it was found.
+/// Where and why the parser stopped: the byte offset and what was wrong. Internal: the client
+/// turns it into a JSON path and reports it as [`crate::DecodeError`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
+pub struct ParseError {
     /// Byte offset into the document.
     pub offset: usize,
     /// What was wrong, in serde_json's wording where it has one.
@@ -31,7 +32,7 @@ pub struct DecodeError {
 }
 
 /// The result of a decoding step.
-pub type DecodeResult<T> = Result<T, DecodeError>;
+pub type DecodeResult<T> = Result<T, ParseError>;
 
 /// A type that can be decoded from JSON by this module's parser.
 pub trait FromJson: Sized {
@@ -47,7 +48,7 @@ pub struct Parser<'a> {
     depth: u32,
     /// A field decoder's failure, reported by the next [`Object::next_key`] (see
     /// [`Parser::set`]).
-    failure: Option<DecodeError>,
+    failure: Option<ParseError>,
 }
 
 /// A saved parser position, to decode a value twice (tag lookups, untagged unions).
@@ -148,7 +149,7 @@ impl<'a> Parser<'a> {
     /// setters stay small.
     #[cold]
     #[inline(never)]
-    fn fail(&mut self, e: DecodeError) {
+    fn fail(&mut self, e: ParseError) {
         self.failure = Some(e);
     }
 
@@ -167,8 +168,8 @@ impl<'a> Parser<'a> {
     /// where `json_path` finds the object's path).
     #[cold]
     #[inline(never)]
-    pub fn missing(&self, name: &str) -> DecodeError {
-        DecodeError {
+    pub fn missing(&self, name: &str) -> ParseError {
+        ParseError {
             offset: self.pos.saturating_sub(1),
             message: format!("missing field `{name}`"),
         }
@@ -176,8 +177,8 @@ impl<'a> Parser<'a> {
 
     /// An error at the current position.
     #[cold]
-    pub fn error_here(&self, message: impl Into<String>) -> DecodeError {
-        DecodeError {
+    pub fn error_here(&self, message: impl Into<String>) -> ParseError {
+        ParseError {
             offset: self.pos,
             message: message.into(),
         }
@@ -198,7 +199,7 @@ impl<'a> Parser<'a> {
 
     /// An "invalid type" error for the value at the current position (serde's wording).
     #[cold]
-    fn invalid_type(&mut self, expected: &str) -> DecodeError {
+    fn invalid_type(&mut self, expected: &str) -> ParseError {
         let start = self.pos;
         let found = match self.bytes.get(self.pos) {
             None => return self.error_here("EOF while parsing a value"),
@@ -221,7 +222,7 @@ impl<'a> Parser<'a> {
             },
             Some(_) => return self.error_here("expected value"),
         };
-        DecodeError {
+        ParseError {
             offset: start,
             message: format!("invalid type: {found}, expected {expected}"),
         }
@@ -446,7 +447,7 @@ impl<'a> Parser<'a> {
         }
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Number::Float(f)),
-            _ => Err(DecodeError {
+            _ => Err(ParseError {
                 offset: start,
                 message: "number out of range".to_owned(),
             }),
@@ -585,12 +586,12 @@ impl FromJson for i64 {
         let start = p.pos;
         match p.number()? {
             Number::Int(n) => Ok(n),
-            Number::UInt(n) => i64::try_from(n).map_err(|_| DecodeError {
+            Number::UInt(n) => i64::try_from(n).map_err(|_| ParseError {
                 offset: start,
                 message: format!("invalid value: integer `{n}`, expected i64"),
             }),
             Number::Float(f) if f.to_bits() == (-0.0f64).to_bits() => Ok(0),
-            Number::Float(f) => Err(DecodeError {
+            Number::Float(f) => Err(ParseError {
                 offset: start,
                 message: format!("invalid type: floating point `{f}`, expected i64"),
             }),
@@ -636,6 +637,8 @@ impl<T: FromJson> FromJson for Vec<T> {
         while array.has_next(p)? {
             items.push(T::from_json(p)?);
         }
+        // Decoded values are usually kept: no spare capacity (a one-item list would hold four).
+        items.shrink_to_fit();
         Ok(items)
     }
 }

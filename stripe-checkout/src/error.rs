@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::decode::{DecodeResult, FromJson, Parser};
@@ -311,6 +312,7 @@ impl FromJson for ApiErrorObject {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for ApiErrorObject {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -344,6 +346,7 @@ impl Serialize for ApiErrorObject {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for ApiErrorObject {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
@@ -401,6 +404,7 @@ impl From<&str> for ApiErrorType {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for ApiErrorType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -413,6 +417,7 @@ impl FromJson for ApiErrorType {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for ApiErrorType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "serde")]
 use serde::de::{self, Deserialize, Deserializer};
+#[cfg(feature = "serde")]
 use serde::{Serialize, Serializer};
 
 use crate::__private::{decode_json, Decode, JsonError};
@@ -89,6 +91,7 @@ impl fmt::Display for EventType {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for EventType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -101,6 +104,7 @@ impl FromJson for EventType {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for EventType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
@@ -129,6 +133,7 @@ impl EventObject {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for EventObject {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -153,6 +158,7 @@ pub struct EventData {
     pub raw_object: serde_json::Value,
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for EventData {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -177,6 +183,7 @@ pub struct EventRequest {
     pub idempotency_key: Option<String>,
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for EventRequest {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -205,6 +212,7 @@ impl FromJson for EventRequest {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for EventRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json(deserializer)
@@ -217,10 +225,11 @@ impl<'de> Deserialize<'de> for EventRequest {
 /// signature first. Unknown fields are ignored at every level; the `data.object` of the four
 /// Checkout Session events is typed, every other event's object stays raw JSON.
 ///
-/// `Event` also implements `Deserialize`, for events that were verified earlier (e.g. stored in a
-/// queue) or fetched from the API.
+/// With the `serde` feature, `Event` also implements `Deserialize`, for events that were verified
+/// earlier (e.g. stored in a queue) or fetched from the API.
 ///
 /// ```
+/// # #[cfg(feature = "serde")] {
 /// use stripe_checkout::{Event, EventObject, EventType};
 /// let event: Event = serde_json::from_str(r#"{
 ///     "id": "evt_1", "object": "event", "type": "invoice.paid", "created": 1700000000,
@@ -230,6 +239,7 @@ impl<'de> Deserialize<'de> for EventRequest {
 /// }"#).unwrap();
 /// assert_eq!(event.type_, EventType::Unknown("invoice.paid".into()));
 /// assert!(matches!(event.data.object, EventObject::Other(_)));
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -256,6 +266,7 @@ pub struct Event {
     pub account: Option<String>,
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -411,6 +422,7 @@ impl RawEvent {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::__private::deserialize_via_json::<D, RawEvent>(deserializer)?

@@ -1,8 +1,11 @@
 //! Fields Stripe can return either as an id or, when requested with `expand`, as the full object.
 
+#[cfg(feature = "serde")]
 use std::fmt;
 
+#[cfg(feature = "serde")]
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+#[cfg(feature = "serde")]
 use serde::{Serialize, Serializer};
 
 use crate::decode::{DecodeResult, FromJson, Parser};
@@ -12,7 +15,7 @@ use crate::decode::{DecodeResult, FromJson, Parser};
 ///
 /// ```
 /// use stripe_checkout::Expandable;
-/// let id: Expandable<serde_json::Value> = serde_json::from_str(r#""cus_123""#).unwrap();
+/// let id: Expandable<serde_json::Value> = Expandable::Id("cus_123".into());
 /// assert_eq!(id.id(), Some("cus_123"));
 /// assert!(id.as_object().is_none());
 /// ```
@@ -69,6 +72,7 @@ impl<T: Identified> Expandable<T> {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<T: Serialize> Serialize for Expandable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -78,6 +82,7 @@ impl<T: Serialize> Serialize for Expandable<T> {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Expandable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // A string is an id, a map is the object; decided on the first token, without buffering,
@@ -120,7 +125,7 @@ impl<T: FromJson> FromJson for Expandable<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
 

@@ -279,16 +279,6 @@ mod session_tests {
                     err.message,
                     err.path
                 );
-                // serde's `Deserialize` goes through the same decoder and says where too.
-                let serde_err = serde_json::from_str::<CheckoutSession>(&text).unwrap_err();
-                if err.path != "." {
-                    assert!(
-                        serde_err
-                            .to_string()
-                            .contains(&format!("at `{}`", err.path)),
-                        "{serde_err}"
-                    );
-                }
                 checked += 1;
             }
         }

@@ -61,6 +61,10 @@
 //! - `rustls` (default): TLS with rustls and ring. `native-tls`: the platform's TLS instead.
 //! - `tracing` (off): one `stripe.request` span per call, with `method`, `path`, `status`,
 //!   `request_id` and `attempt` (retries make several attempts).
+//! - `serde` (off): serde's `Serialize`/`Deserialize` for every generated type (derived, with
+//!   Stripe's wire names; the JSON the client's own decoder reads) and for [`Expandable`],
+//!   [`Unsettable`], [`List`], [`Event`] and the error types, to store a session or read params
+//!   from configuration. The client itself needs none of it.
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 #![warn(rust_2018_idioms)]
@@ -70,6 +74,7 @@ mod decode;
 mod error;
 mod event;
 mod expandable;
+mod extra;
 pub mod form;
 #[rustfmt::skip] // prettyplease formats generated code; `cargo xtask regen --check` guards it.
 #[deny(warnings)] // generated code must stay warning-free
@@ -98,6 +103,7 @@ pub use error::{
 };
 pub use event::{Event, EventData, EventObject, EventRequest, EventType};
 pub use expandable::{Expandable, Identified};
+pub use extra::ExtraFields;
 pub use generated::*;
 pub use method::Method;
 pub use pagination::{List, Paginator};

@@ -7,9 +7,10 @@ use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
-use crate::__private::JsonError;
+use crate::__private::{cursor_name, JsonError, PageParams};
 use crate::client::Client;
 use crate::decode::{DecodeResult, FromJson, Parser};
 use crate::error::PaginationError;
@@ -34,6 +35,7 @@ fn list_object() -> String {
     "list".to_owned()
 }
 
+#[cfg(feature = "serde")]
 impl<T: Serialize> Serialize for List<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -47,12 +49,23 @@ impl<T: Serialize> Serialize for List<T> {
 }
 
 /// serde's `Deserialize` for any item type (the client decodes the generated ones through its
-/// own parser; this is for reading a stored list of your own types with serde).
+/// own parser; this is for reading a stored list with serde).
+#[cfg(feature = "serde")]
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        SerdeList::deserialize(deserializer).map(|list| list.0)
+    }
+}
+
+/// A page of a caller's own serde types, for [`Client::paginate`]; built with or without the
+/// `serde` feature.
+pub(crate) struct SerdeList<T>(pub(crate) List<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for SerdeList<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct ListVisitor<T>(std::marker::PhantomData<T>);
 
-        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ListVisitor<T> {
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for ListVisitor<T> {
             type Value = List<T>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -81,7 +94,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
             }
         }
 
-        deserializer.deserialize_map(ListVisitor(std::marker::PhantomData))
+        deserializer
+            .deserialize_map(ListVisitor(std::marker::PhantomData))
+            .map(SerdeList)
     }
 }
 
@@ -168,7 +183,8 @@ impl<T> IntoIterator for List<T> {
 pub struct Paginator<T> {
     client: Client,
     path: String,
-    pairs: Vec<(String, String)>,
+    /// The caller's params; the cursor is set on them before each page.
+    params: Box<dyn PageParams>,
     options: Options,
     backward: bool,
     buffer: VecDeque<T>,
@@ -198,44 +214,32 @@ enum Next {
     Done,
 }
 
-const STARTING_AFTER: &str = "starting_after";
-const ENDING_BEFORE: &str = "ending_before";
-
 /// Decodes one page; a plain function so the paginator itself is not tied to serde.
 pub(crate) type DecodePage<T> = fn(&[u8]) -> Result<List<T>, JsonError>;
 
 impl<T: Identified> Paginator<T> {
-    /// `pairs` are the caller's params already flattened by [`crate::form`]; an encoding error is
-    /// passed as `Err` and yielded as the stream's only item.
+    /// `params` are the caller's own (a copy): the paginator sets their cursor page by page.
     pub(crate) fn new(
         client: Client,
         path: String,
-        pairs: Result<Vec<(String, String)>, Error>,
+        params: Box<dyn PageParams>,
         decode: DecodePage<T>,
     ) -> Self {
-        let (pairs, next) = match pairs {
-            Ok(pairs) => (pairs, Next::Fetch),
-            Err(e) => (Vec::new(), Next::Fail(e)),
-        };
-        let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
-        let backward = value(ENDING_BEFORE).is_some() && value(STARTING_AFTER).is_none();
+        let backward = params.cursor(true).is_some() && params.cursor(false).is_none();
         // The caller's own cursor counts as used: a page that ends there again is a loop.
-        let cursors = value(if backward {
-            ENDING_BEFORE
-        } else {
-            STARTING_AFTER
-        })
-        .cloned()
-        .into_iter()
-        .collect();
+        let cursors = params
+            .cursor(backward)
+            .map(str::to_owned)
+            .into_iter()
+            .collect();
         Paginator {
             client,
             path,
-            pairs,
+            params,
             options: Options::default(),
             backward,
             buffer: VecDeque::new(),
-            next,
+            next: Next::Fetch,
             in_flight: None,
             cursors,
             decode,
@@ -296,7 +300,7 @@ impl<T: Identified> Paginator<T> {
                         client: self.client.clone(),
                         method: Method::Get,
                         path: self.path.clone(),
-                        form: Ok(crate::form::encode_pairs(&self.pairs)),
+                        form: crate::form::encode_params(&*self.params),
                         options: self.options.clone(),
                     };
                     self.in_flight = Some(call.start());
@@ -307,10 +311,10 @@ impl<T: Identified> Paginator<T> {
 
     /// Buffers a page's items and decides what comes next.
     fn take_page(&mut self, page: List<T>) {
-        let (cursor_name, cursor_item) = if self.backward {
-            (ENDING_BEFORE, page.data.first())
+        let cursor_item = if self.backward {
+            page.data.first()
         } else {
-            (STARTING_AFTER, page.data.last())
+            page.data.last()
         };
         // An empty page has no cursor item, so it also ends the walk here.
         let cursor = cursor_item
@@ -321,14 +325,13 @@ impl<T: Identified> Paginator<T> {
                 // This page was seen before: its items would be repeats.
                 self.next = Next::Fail(Error::Pagination(PaginationError {
                     path: self.path.clone(),
-                    cursor_param: cursor_name,
+                    cursor_param: cursor_name(self.backward),
                     repeated_cursor: cursor,
                 }));
                 return;
             }
             self.cursors.insert(cursor.clone());
-            self.pairs.retain(|(k, _)| k != cursor_name);
-            self.pairs.push((cursor_name.to_owned(), cursor));
+            self.params.set_cursor(self.backward, cursor);
             self.next = Next::Fetch;
         }
         if self.backward {

@@ -1,17 +1,24 @@
-//! Helpers the generated code calls; not part of the public API.
+//! The contract between generated code and the runtime: everything the generated code names,
+//! and only through here (`crate::__private::…`). Not part of the public API.
 //!
 //! [`Decode`] and [`Encode`] exist for build cost. Response types decode through `FromJson`
-//! (`decode.rs`), whose functions are not generic, so they are compiled once, here. serde's code
-//! for a params type is generic over the serializer, so a plain `send(&params)` would compile the
-//! form encoder again in every crate that calls an endpoint; the generator instead emits one
-//! non-generic `#[inline(never)]` [`Encode`] impl per params type.
+//! (`decode.rs`), whose functions are not generic, so they are compiled once, here; params are
+//! encoded by one non-generic `#[inline(never)]` [`Encode`] impl per params type, so calling an
+//! endpoint compiles no encoder in the caller's crate.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use crate::decode::{DecodeResult, FromJson, Mark, Parser};
-pub use crate::form::{FormError, FormValue, FormWriter};
-use crate::Error;
+pub use crate::error::EncodeError;
+pub use crate::form::{encode_params, FormValue, FormWriter};
+// Everything else generated code names, so that this module is the whole contract between the
+// generator and the runtime.
+pub use crate::client::encode_path_segment;
+pub use crate::{
+    Client, Error, Expandable, ExtraFields, Identified, List, Method, Paginator, Request,
+    Timestamp, Unsettable,
+};
 
 /// A JSON document that did not decode: the path of the failure (`data[0].amount_total`,
 /// `.` for the document itself) and what was wrong there.
@@ -39,6 +46,42 @@ impl<T: FromJson> Decode for T {
 pub trait Encode {
     /// The form string (`a[b]=c&d=e`), ready to send as a body or query.
     fn encode(&self) -> Result<String, Error>;
+}
+
+/// The params of a list endpoint, which a [`crate::Paginator`] moves through the pages by
+/// setting their cursor (`starting_after`, or `ending_before` when paging backwards) before each
+/// request. The generator implements it for every list params type with both cursors.
+pub trait PageParams: FormValue + Send + Sync {
+    /// `ending_before` when `backward`, else `starting_after`.
+    fn cursor(&self, backward: bool) -> Option<&str>;
+    /// Sets `ending_before` when `backward`, else `starting_after`.
+    fn set_cursor(&mut self, backward: bool, cursor: String);
+}
+
+/// For [`crate::Client::paginate`] with untyped params: the cursors are members of the object
+/// (`null` becomes an object when a cursor is set).
+impl PageParams for Value {
+    fn cursor(&self, backward: bool) -> Option<&str> {
+        self.get(cursor_name(backward))?.as_str()
+    }
+
+    fn set_cursor(&mut self, backward: bool, cursor: String) {
+        if self.is_null() {
+            *self = Value::Object(serde_json::Map::new());
+        }
+        if let Value::Object(map) = self {
+            map.insert(cursor_name(backward).to_owned(), Value::String(cursor));
+        }
+    }
+}
+
+/// `ending_before` when `backward`, else `starting_after`.
+pub fn cursor_name(backward: bool) -> &'static str {
+    if backward {
+        "ending_before"
+    } else {
+        "starting_after"
+    }
 }
 
 /// Decodes a whole document as a `T`, with nothing after it; a failure names its JSON path.
@@ -99,36 +142,11 @@ fn failure(bytes: &[u8], error: &serde_json::Error) -> JsonError {
     }
 }
 
-/// Shorthands for the generated `Serialize` impls, so each field is one statement.
-pub trait SerializeMapExt: serde::ser::SerializeMap {
-    /// Writes `key: value` unless `value` is `None`.
-    fn entry_if_some<T: serde::Serialize>(
-        &mut self,
-        key: &str,
-        value: &Option<T>,
-    ) -> Result<(), Self::Error> {
-        match value {
-            Some(value) => self.serialize_entry(key, value),
-            None => Ok(()),
-        }
-    }
-
-    /// Writes every member of `map` (a struct's `extra`).
-    fn entries(
-        &mut self,
-        map: &std::collections::BTreeMap<String, Value>,
-    ) -> Result<(), Self::Error> {
-        map.iter()
-            .try_for_each(|(key, value)| self.serialize_entry(key, value))
-    }
-}
-
-impl<M: serde::ser::SerializeMap> SerializeMapExt for M {}
-
 /// serde's `Deserialize` for a [`FromJson`] type, so `serde_json::from_str` and friends keep
 /// working on generated types: the value is buffered as JSON and decoded by the same code as
 /// the client's responses (one decoder, one behaviour). Slower than [`decode_json`]; the client
-/// never takes this path.
+/// never takes this path. With the `serde` feature only.
+#[cfg(feature = "serde")]
 pub fn deserialize_via_json<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,

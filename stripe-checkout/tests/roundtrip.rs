@@ -5,10 +5,18 @@
 //! - Older payloads (Stripe's 2023 fixtures, the API reference's examples, events rendered with
 //!   2023-08-16) decode without error and lose nothing: every key comes back with its value,
 //!   and the only additions are `null`s for fields the newer API added.
+//! - The two codecs agree: serde's derived `Deserialize` reads the same value as the client's
+//!   `FromJson` decoder, and what serde's `Serialize` writes, `FromJson` reads back unchanged.
+//!
+//! serde support is the `serde` feature: `cargo test -p stripe-checkout --features serde`.
+#![cfg(feature = "serde")]
+
+use std::fmt::Debug;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use stripe_checkout::__private::Decode;
 use stripe_checkout::{CheckoutSession, Event, EventType, Item, List};
 
 fn fixture(name: &str) -> Value {
@@ -22,6 +30,23 @@ fn round_trip<T: DeserializeOwned + Serialize>(original: &Value) -> (T, Value) {
     let typed: T = serde_path_to_error::deserialize(original)
         .unwrap_or_else(|e| panic!("does not deserialize at {}: {}", e.path(), e.inner()));
     let back = serde_json::to_value(&typed).unwrap();
+    (typed, back)
+}
+
+/// [`round_trip`] for a type the client decodes, holding serde to `FromJson`: both read
+/// `original` to the same value, and `FromJson` reads serde's output back to it.
+fn round_trip_typed<T>(original: &Value) -> (T, Value)
+where
+    T: Decode + DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    let bytes = serde_json::to_vec_pretty(original).unwrap();
+    let decoded =
+        T::decode(&bytes).unwrap_or_else(|e| panic!("FromJson: {} at {}", e.message, e.path));
+    let (typed, back) = round_trip::<T>(original);
+    assert_eq!(typed, decoded, "serde and FromJson read different values");
+    let again = T::decode(&serde_json::to_vec(&back).unwrap())
+        .unwrap_or_else(|e| panic!("FromJson of serde's output: {} at {}", e.message, e.path));
+    assert_eq!(again, decoded, "FromJson reads serde's output differently");
     (typed, back)
 }
 
@@ -88,7 +113,7 @@ fn assert_nothing_lost(original: &Value, back: &Value) {
 #[test]
 fn session_2026_fixture_round_trips_exactly() {
     let original = fixture("session_2026-08.json");
-    let (session, back) = round_trip::<CheckoutSession>(&original);
+    let (session, back) = round_trip_typed::<CheckoutSession>(&original);
     assert!(session.id.starts_with("cs_"));
     // Fields only the current API has are typed, not just carried along: the shipping address
     // now lives in `collected_information`.
@@ -106,7 +131,7 @@ fn session_2026_fixture_round_trips_exactly() {
 #[test]
 fn item_2026_fixture_round_trips_exactly() {
     let original = fixture("item_2026-08.json");
-    let (item, back) = round_trip::<Item>(&original);
+    let (item, back) = round_trip_typed::<Item>(&original);
     assert_eq!(item.object, "item");
     assert_exact(&original, &back);
     // The fixture is newer than the spec: `recurring.trial_period_days` has no field, so it is
@@ -157,7 +182,7 @@ fn checkout_events_2026_round_trip_exactly() {
 #[test]
 fn session_2023_fixture_decodes_with_nothing_lost() {
     let original = fixture("session_2023-08.json");
-    let (session, back) = round_trip::<CheckoutSession>(&original);
+    let (session, back) = round_trip_typed::<CheckoutSession>(&original);
     assert_eq!(session.object, "checkout.session");
     assert_nothing_lost(&original, &back);
     // `shipping_details` left the session in the current API; it is kept, not dropped.
@@ -167,7 +192,7 @@ fn session_2023_fixture_decodes_with_nothing_lost() {
 #[test]
 fn item_2023_fixture_decodes_with_nothing_lost() {
     let original = fixture("item_2023-08.json");
-    let (item, back) = round_trip::<Item>(&original);
+    let (item, back) = round_trip_typed::<Item>(&original);
     assert_eq!(item.object, "item");
     assert_nothing_lost(&original, &back);
 }
@@ -175,7 +200,7 @@ fn item_2023_fixture_decodes_with_nothing_lost() {
 #[test]
 fn seed_session_and_line_items_decode_with_nothing_lost() {
     let original = fixture("seed_session.json");
-    let (session, back) = round_trip::<CheckoutSession>(&original);
+    let (session, back) = round_trip_typed::<CheckoutSession>(&original);
     assert_eq!(session.amount_total, Some(2198));
     assert_eq!(
         session
@@ -193,7 +218,7 @@ fn seed_session_and_line_items_decode_with_nothing_lost() {
     );
 
     let original = fixture("seed_line_items.json");
-    let (items, back) = round_trip::<List<Item>>(&original);
+    let (items, back) = round_trip_typed::<List<Item>>(&original);
     assert_eq!(items.data.len(), 1);
     assert_eq!(items.data[0].quantity, Some(2));
     let price = items.data[0].price.as_ref().unwrap();
@@ -261,7 +286,7 @@ fn unknown_enum_values_are_kept() {
     let mut original = fixture("session_2026-08.json");
     original["mode"] = Value::String("some_future_mode".into());
     original["status"] = Value::String("paused".into());
-    let (session, back) = round_trip::<CheckoutSession>(&original);
+    let (session, back) = round_trip_typed::<CheckoutSession>(&original);
     assert_eq!(
         session.mode,
         stripe_checkout::CheckoutSessionMode::Unknown("some_future_mode".into())

@@ -4,7 +4,9 @@
 //!
 //! - `floor`: reqwest (rustls + ring) + serde_json + tokio, POSTing a form to create a Checkout
 //!   Session by hand — the least any Rust app calling Stripe can build;
-//! - `app`: the same request through `stripe-checkout` (a path dependency on this workspace).
+//! - `app`: the same request through `stripe-checkout` (a path dependency on this workspace);
+//! - `app-serde`: the same app with stripe-checkout's `serde` feature (serde's derives for
+//!   every generated type), which the budget also covers.
 //!
 //! Each run measures, per app, a clean `cargo build`, a clean `cargo build --release` and the
 //! size of the stripped release binary, then prints medians, app/floor ratios and the targets
@@ -66,17 +68,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 "#;
 
-fn app_manifest(crate_dir: &Path) -> String {
+/// The app's manifest: package `bench-{name}` (its binary's name), with stripe-checkout's
+/// `features` (a TOML list's items).
+fn app_manifest(name: &str, crate_dir: &Path, features: &str) -> String {
     // `{:?}` quotes and escapes the path the way TOML basic strings expect.
     format!(
         r#"[package]
-name = "bench-app"
+name = "bench-{name}"
 version = "0.0.0"
 edition = "2021"
 publish = false
 
 [dependencies]
-stripe-checkout = {{ path = {:?} }}
+stripe-checkout = {{ path = {:?}, features = [{features}] }}
 tokio = {{ version = "1", features = ["rt", "macros"] }}
 
 # Not part of the surrounding workspace.
@@ -125,7 +129,16 @@ pub fn run(runs: usize) -> Result<(), String> {
     let mut benches = Vec::new();
     for (name, manifest, main) in [
         ("floor", FLOOR_MANIFEST.to_owned(), FLOOR_MAIN),
-        ("app", app_manifest(&root.join("stripe-checkout")), APP_MAIN),
+        (
+            "app",
+            app_manifest("app", &root.join("stripe-checkout"), ""),
+            APP_MAIN,
+        ),
+        (
+            "app-serde",
+            app_manifest("app-serde", &root.join("stripe-checkout"), "\"serde\""),
+            APP_MAIN,
+        ),
     ] {
         let dir = bench_root.join(name);
         ensure_file_contents(&dir.join("Cargo.toml"), &manifest)?;
@@ -152,7 +165,7 @@ pub fn run(runs: usize) -> Result<(), String> {
             for ((bench, sample), cpu) in benches.iter().zip(&mut samples).zip(&mut cpu) {
                 let (seconds, cpu_seconds) = clean_build(bench, profile)?;
                 println!(
-                    "  {:<6} {profile:<8} {seconds:>7.1} s  ({cpu_seconds:.1} CPU s)",
+                    "  {:<9} {profile:<8} {seconds:>7.1} s  ({cpu_seconds:.1} CPU s)",
                     bench.name
                 );
                 sample[metric] = seconds;
@@ -165,12 +178,14 @@ pub fn run(runs: usize) -> Result<(), String> {
         for (bench, sample) in benches.iter_mut().zip(samples) {
             let mut sample = sample;
             sample[2] = stripped_size(bench)? as f64;
-            println!("  {:<6} stripped {:>7.2} MiB", bench.name, sample[2] / MIB);
+            println!("  {:<9} stripped {:>7.2} MiB", bench.name, sample[2] / MIB);
             bench.samples.push(sample);
         }
     }
 
-    print_table(&benches[0], &benches[1], runs);
+    for app in &benches[1..] {
+        print_table(&benches[0], app, runs);
+    }
     Ok(())
 }
 
@@ -305,10 +320,10 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 fn print_table(floor: &Bench, app: &Bench, runs: usize) {
-    println!("\nmedian of {runs} run(s), {} cores", cores());
+    println!("\n{}: median of {runs} run(s), {} cores", app.name, cores());
     println!(
         "{:<24} {:>10} {:>10} {:>7} {:>7}  verdict",
-        "metric", "floor", "app", "ratio", "target"
+        "metric", "floor", app.name, "ratio", "target"
     );
     for (metric, (label, target)) in TARGETS.into_iter().enumerate() {
         let column = |bench: &Bench| median(bench.samples.iter().map(|s| s[metric]).collect());

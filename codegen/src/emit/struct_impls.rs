@@ -1,4 +1,4 @@
-//! The trait impls of structs (`FromJson`, `Deserialize`, `Serialize`, `FormValue`) without a
+//! The trait impls of structs (`FromJson` for responses, `FormValue` for params) without a
 //! token round trip per struct. They have a statement or arm per field, so for a subset of a few
 //! hundred structs quoting then re-parsing them cost more than the rest of emitting together.
 //!
@@ -61,6 +61,7 @@ impl StructTemplates {
             module: String::new(),
             direction,
             kind: TypeKind::Struct(fields.to_vec()),
+            form_key: None,
         };
         let name = proc_macro2::Ident::new(NAME, Span::call_site());
         let parse = |tokens: proc_macro2::TokenStream| -> Result<Vec<syn::Item>, Error> {
@@ -79,14 +80,10 @@ impl StructTemplates {
             Direction::Request => {
                 templates.push(Template {
                     items: parse(super::struct_form_impl(&def, &name, &fields)?)?,
-                    kind: |_, field| kind(field.optional),
+                    kind: |_, field| kind(super::form_skips_none(field)),
                 });
             }
         }
-        templates.push(Template {
-            items: parse(super::struct_serialize_impl(&def, &name, &fields)?)?,
-            kind: |direction, field| kind(super::serializes_if_some(direction, field)),
-        });
         Ok(StructTemplates { templates })
     }
 
@@ -311,12 +308,11 @@ mod tests {
                     .collect();
                 let templated = templates[usize::from(def.direction == Direction::Request)]
                     .render(def, fields, &idents);
-                let mut quoted = match def.direction {
+                let quoted = match def.direction {
                     Direction::Response => super::super::struct_decode_impl(def, &name, fields),
                     Direction::Request => super::super::struct_form_impl(def, &name, fields),
                 }
                 .unwrap();
-                quoted.extend(super::super::struct_serialize_impl(def, &name, fields).unwrap());
                 let quoted: syn::File = syn::parse2(quoted).unwrap();
                 let render = |items: &[syn::Item]| {
                     items

@@ -30,6 +30,7 @@ impl EnumTemplate {
             module: String::new(),
             direction: Direction::Response,
             kind: TypeKind::Enum(Vec::new()),
+            form_key: None,
         };
         let value = EnumValue {
             variant: VARIANT.to_owned(),

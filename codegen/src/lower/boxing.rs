@@ -1,4 +1,5 @@
-//! Boxing: struct fields that would make a type contain itself by value.
+//! Boxing: struct fields that would make a type contain itself by value, and optional nested
+//! response structs whose inline space would be wasted whenever they are absent.
 
 use std::collections::BTreeMap;
 
@@ -36,6 +37,124 @@ pub(super) fn mark_boxed(types: &mut [TypeDef]) {
             }
         }
     }
+}
+
+/// A pointer: what a boxed field takes in its parent (`Option<Box<T>>` too).
+const POINTER: usize = 8;
+
+/// Optional nested types held inline take at most this many bytes (four words); larger ones go
+/// behind a `Box`. Smaller ones (`{enabled: bool}` and its `extra`, 16 bytes) stay inline: when
+/// present, a box would cost its pointer and the allocator's overhead on top of the value.
+pub const INLINE_LIMIT: usize = 16;
+
+/// Boxes the optional (or nullable) fields of response structs whose type is a struct, union or
+/// list page that would take more than [`INLINE_LIMIT`] bytes inline: most of them are absent
+/// from any one object (a session has a few dozen such sub-objects, most of them `null`), and a
+/// box is one pointer when absent, while an inline `Option<T>` is the whole of `T` either way.
+///
+/// Sizes are measured on the IR with a model of Rust's layout on 64-bit targets
+/// ([`inline_size`]), bottom-up, so a parent is measured with its children already boxed.
+/// Request params are left as they are: they are built by hand, where a `Box` would be in the
+/// way, and one is alive per call.
+pub(super) fn box_large_optionals(types: &mut [TypeDef]) {
+    let index: BTreeMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let mut sizes: Vec<Option<usize>> = vec![None; types.len()];
+    for i in 0..types.len() {
+        measure(types, &index, &mut sizes, i, &mut Vec::new());
+    }
+}
+
+/// The inline size of `types[i]`, boxing its large optional fields first (memoised; `stack`
+/// guards against by-value cycles, which `mark_boxed` has already broken).
+fn measure(
+    types: &mut [TypeDef],
+    index: &BTreeMap<String, usize>,
+    sizes: &mut Vec<Option<usize>>,
+    i: usize,
+    stack: &mut Vec<usize>,
+) -> usize {
+    if let Some(size) = sizes[i] {
+        return size;
+    }
+    if stack.contains(&i) {
+        return POINTER;
+    }
+    stack.push(i);
+    let size = match types[i].kind.clone() {
+        TypeKind::Enum(_) => 24,
+        TypeKind::Union(variants) => {
+            let largest = variants
+                .iter()
+                .map(|v| ty_size(types, index, sizes, &v.ty, stack))
+                .max()
+                .unwrap_or(0);
+            // The tag, and `Unknown(serde_json::Value)` for response unions.
+            largest.max(32) + 8
+        }
+        TypeKind::Struct(mut fields) => {
+            let response = types[i].direction == Direction::Response;
+            let mut total = if response { POINTER } else { 0 }; // `extra`: `ExtraFields`
+            for field in &mut fields {
+                let optional = field.optional || field.nullable;
+                let mut size = if field.boxed {
+                    POINTER
+                } else {
+                    ty_size(types, index, sizes, &field.ty, stack)
+                };
+                let nested = match &field.ty {
+                    Ty::Named(name) => index
+                        .get(name)
+                        .is_some_and(|&t| !matches!(types[t].kind, TypeKind::Enum(_))),
+                    Ty::List(_) => true,
+                    _ => false,
+                };
+                if response && optional && nested && !field.boxed && size > INLINE_LIMIT {
+                    field.boxed = true;
+                    size = POINTER;
+                }
+                if optional && !has_niche(&field.ty, field.boxed) {
+                    size += 8;
+                }
+                total += size;
+            }
+            types[i].kind = TypeKind::Struct(fields);
+            total
+        }
+    };
+    stack.pop();
+    sizes[i] = Some(size);
+    size
+}
+
+/// The inline size of a field type (before any `Option`), rounded to 8 bytes.
+fn ty_size(
+    types: &mut [TypeDef],
+    index: &BTreeMap<String, usize>,
+    sizes: &mut Vec<Option<usize>>,
+    ty: &Ty,
+    stack: &mut Vec<usize>,
+) -> usize {
+    match ty {
+        Ty::String | Ty::Array(_) | Ty::Map(_) | Ty::Bytes | Ty::Expandable(_) => 24,
+        Ty::Bool => 8,
+        Ty::Integer | Ty::Number | Ty::Timestamp => 8,
+        Ty::Json => 32,
+        Ty::List(_) => 80,
+        Ty::Unsettable(inner) => ty_size(types, index, sizes, inner, stack),
+        Ty::Named(name) => match index.get(name) {
+            Some(&t) => measure(types, index, sizes, t, stack),
+            None => POINTER,
+        },
+    }
+}
+
+/// Whether `Option` of this type needs no extra tag (a pointer, a `String`, a `bool` inside).
+fn has_niche(ty: &Ty, boxed: bool) -> bool {
+    boxed || !matches!(ty, Ty::Integer | Ty::Number | Ty::Timestamp | Ty::Map(_))
 }
 
 fn by_value_targets(kind: &TypeKind, f: &mut dyn FnMut(&str)) {

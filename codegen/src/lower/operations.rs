@@ -6,7 +6,7 @@ use heck::ToUpperCamelCase;
 
 use super::modules::resource_of;
 use super::types::is_list_page;
-use super::{clean_doc, Ctx, Lowerer, SCHEMA_PREFIX, SHARED_MODULE};
+use super::{clean_doc, Ctx, FormKey, Lowerer, SCHEMA_PREFIX, SHARED_MODULE};
 use crate::error::{join, Error};
 use crate::ir::*;
 use crate::names::{field_name, module_name, type_name, Namer};
@@ -194,6 +194,7 @@ impl<'a> Lowerer<'a> {
             fixed_name: None,
             direction: Direction::Request,
             module,
+            form_key: FormKey::None,
         };
 
         let slot = self.reserve();
@@ -250,7 +251,11 @@ impl<'a> Lowerer<'a> {
                 .find(|(media, _)| *media == FORM)
                 .or_else(|| request_body.content.iter().next());
             if let Some((media, content)) = chosen {
-                let at = ctx.at(&["requestBody", "content", media, "schema"]);
+                // The body's properties are the top-level form keys.
+                let at = Ctx {
+                    form_key: FormKey::At(String::new()),
+                    ..ctx.at(&["requestBody", "content", media, "schema"])
+                };
                 body = match media.as_str() {
                     // GETs carry an empty form body in Stripe's spec; their params stay in the query.
                     FORM if method != HttpMethod::Post => BodyEncoding::Query,
@@ -297,6 +302,8 @@ impl<'a> Lowerer<'a> {
                 module: module.to_owned(),
                 direction: Direction::Request,
                 kind: TypeKind::Struct(fields),
+                // Its fields are the body's and the query's top-level keys.
+                form_key: None,
             },
         );
         Ok(Operation {
@@ -357,6 +364,7 @@ impl<'a> Lowerer<'a> {
             fixed_name: None,
             direction: Direction::Response,
             module: &module,
+            form_key: FormKey::None,
         };
         Ok((self.ty(schema, &ctx)?, ResponseEncoding::Json))
     }

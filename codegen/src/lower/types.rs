@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{clean_doc, Ctx, Lowerer, SCHEMA_PREFIX, SHARED_MODULE};
+use super::{clean_doc, Ctx, FormKey, Lowerer, SCHEMA_PREFIX, SHARED_MODULE};
 use crate::error::{join, Error};
 use crate::ir::*;
 use crate::names::{field_name, type_name, Namer};
@@ -31,6 +31,7 @@ impl<'a> Lowerer<'a> {
             fixed_name: Some(type_name),
             direction: Direction::Response,
             module: &module,
+            form_key: FormKey::None,
         };
         self.ty(schema, &ctx).map(drop)
     }
@@ -115,6 +116,7 @@ impl<'a> Lowerer<'a> {
             fixed_name: None,
             direction: ctx.direction,
             module: ctx.module,
+            form_key: FormKey::None,
         };
         let ty = self.ty(schema, &inline);
         self.inlining.pop();
@@ -184,6 +186,7 @@ impl<'a> Lowerer<'a> {
                         module: ctx.module.to_owned(),
                         direction: ctx.direction,
                         kind: TypeKind::Struct(fields),
+                        form_key: ctx.form_key.key(),
                     },
                 );
                 Ok(Ty::Named(name))
@@ -241,6 +244,7 @@ impl<'a> Lowerer<'a> {
             module: ctx.module.to_owned(),
             direction: ctx.direction,
             kind: TypeKind::Enum(values),
+            form_key: ctx.form_key.key(),
         });
         Ok(Ty::Named(name))
     }

@@ -158,6 +158,7 @@ impl<'a> Lowerer<'a> {
             module,
             direction: Direction::Response,
             kind: TypeKind::Union(variants),
+            form_key: None,
         });
         Ok(Ty::Named(name))
     }
@@ -246,6 +247,7 @@ impl<'a> Lowerer<'a> {
                 module: ctx.module.to_owned(),
                 direction: ctx.direction,
                 kind: TypeKind::Union(variants),
+                form_key: ctx.form_key.key(),
             },
         );
         Ok(Ty::Named(name))

@@ -4,6 +4,7 @@
 use super::*;
 /// Stripe's `/components/schemas/address` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Address {
     /// City, district, suburb, town, or village.
     pub city: Option<String>,
@@ -18,7 +19,8 @@ pub struct Address {
     /// State, county, province, or region ([ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2)).
     pub state: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for Address {
     fn from_json(
@@ -50,31 +52,8 @@ impl crate::__private::FromJson for Address {
             line2,
             postal_code,
             state,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("city", &self.city)?;
-        __map.serialize_entry("country", &self.country)?;
-        __map.serialize_entry("line1", &self.line1)?;
-        __map.serialize_entry("line2", &self.line2)?;
-        __map.serialize_entry("postal_code", &self.postal_code)?;
-        __map.serialize_entry("state", &self.state)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// A Checkout Session represents your customer's session as they pay for
@@ -92,6 +71,7 @@ impl serde::Serialize for Address {
 ///
 /// Related guide: [Checkout quickstart](https://docs.stripe.com/checkout/quickstart)
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSession {
     /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
     pub adaptive_pricing: Option<PaymentPagesCheckoutSessionAdaptivePricing>,
@@ -108,7 +88,8 @@ pub struct CheckoutSession {
     /// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
     /// `branding_settings`: a [`PaymentPagesCheckoutSessionBrandingSettings`].
-    pub branding_settings: Option<PaymentPagesCheckoutSessionBrandingSettings>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub branding_settings: Option<Box<PaymentPagesCheckoutSessionBrandingSettings>>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website.
     pub cancel_url: Option<String>,
     /// A unique string to reference the Checkout Session. This can be a
@@ -119,17 +100,19 @@ pub struct CheckoutSession {
     /// For `ui_mode: elements`, use the client secret with [initCheckout](https://docs.stripe.com/js/custom_checkout/init) on your front end.
     pub client_secret: Option<String>,
     /// Information about the customer collected within the Checkout Session.
-    pub collected_information: Option<PaymentPagesCheckoutSessionCollectedInformation>,
+    pub collected_information: Option<
+        Box<PaymentPagesCheckoutSessionCollectedInformation>,
+    >,
     /// Results of `consent_collection` for this session.
-    pub consent: Option<PaymentPagesCheckoutSessionConsent>,
+    pub consent: Option<Box<PaymentPagesCheckoutSessionConsent>>,
     /// When set, provides configuration for the Checkout Session to gather active consent from customers.
-    pub consent_collection: Option<PaymentPagesCheckoutSessionConsentCollection>,
+    pub consent_collection: Option<Box<PaymentPagesCheckoutSessionConsentCollection>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
-    pub created: crate::Timestamp,
+    pub created: crate::__private::Timestamp,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: Option<String>,
     /// Currency conversion details for [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing) sessions created before 2025-03-31.
-    pub currency_conversion: Option<PaymentPagesCheckoutSessionCurrencyConversion>,
+    pub currency_conversion: Option<Box<PaymentPagesCheckoutSessionCurrencyConversion>>,
     /// Collect additional information from your customer using custom fields. Up to 3 fields are supported. You can't set this parameter if `ui_mode` is `custom`.
     pub custom_fields: Vec<PaymentPagesCheckoutSessionCustomFields>,
     /// `custom_text`: a [`PaymentPagesCheckoutSessionCustomText`].
@@ -139,13 +122,13 @@ pub struct CheckoutSession {
     /// will create a new customer object based on information provided
     /// during the payment flow unless an existing customer was provided when
     /// the Session was created.
-    pub customer: Option<crate::Expandable<CustomerOrDeletedCustomer>>,
+    pub customer: Option<crate::__private::Expandable<CustomerOrDeletedCustomer>>,
     /// The ID of the account for this Session.
     pub customer_account: Option<String>,
     /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
     pub customer_creation: Option<AlwaysOrIfRequired>,
     /// The customer details including the customer's tax exempt status and the customer's tax IDs. Customer's address details are not present on Sessions in `setup` mode.
-    pub customer_details: Option<PaymentPagesCheckoutSessionCustomerDetails>,
+    pub customer_details: Option<Box<PaymentPagesCheckoutSessionCustomerDetails>>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
@@ -155,19 +138,21 @@ pub struct CheckoutSession {
     /// List of coupons and promotion codes attached to the Checkout Session.
     pub discounts: Option<Vec<PaymentPagesCheckoutSessionDiscount>>,
     /// A list of the types of payment methods (e.g., `card`) that should be excluded from this Checkout Session. This should only be used when payment methods for this Checkout Session are managed through the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub excluded_payment_method_types: Option<Vec<String>>,
     /// The timestamp at which the Checkout Session will expire.
-    pub expires_at: crate::Timestamp,
+    pub expires_at: crate::__private::Timestamp,
     /// Unique identifier for the object.
     pub id: String,
     /// The integration identifier for this Checkout Session. Multiple Checkout Sessions can have the same integration identifier.
     pub integration_identifier: Option<String>,
     /// ID of the invoice created by the Checkout Session, if it exists.
-    pub invoice: Option<crate::Expandable<Invoice>>,
+    pub invoice: Option<crate::__private::Expandable<Invoice>>,
     /// Details on the state of invoice creation for the Checkout Session.
-    pub invoice_creation: Option<PaymentPagesCheckoutSessionInvoiceCreation>,
+    pub invoice_creation: Option<Box<PaymentPagesCheckoutSessionInvoiceCreation>>,
     /// The line items purchased by the customer.
-    pub line_items: Option<crate::List<Item>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub line_items: Option<Box<crate::__private::List<Item>>>,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
@@ -179,7 +164,8 @@ pub struct CheckoutSession {
     /// The mode of the Checkout Session.
     pub mode: CheckoutSessionMode,
     /// `name_collection`: a [`PaymentPagesCheckoutSessionNameCollection`].
-    pub name_collection: Option<PaymentPagesCheckoutSessionNameCollection>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub name_collection: Option<Box<PaymentPagesCheckoutSessionNameCollection>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The optional items presented to the customer at checkout.
@@ -187,17 +173,17 @@ pub struct CheckoutSession {
     /// Where the user is coming from. This informs the optimizations that are applied to the session.
     pub origin_context: Option<CheckoutSessionOriginContext>,
     /// The ID of the PaymentIntent for Checkout Sessions in `payment` mode. You can't confirm or cancel the PaymentIntent for a Checkout Session. To cancel, [expire the Checkout Session](https://docs.stripe.com/api/checkout/sessions/expire) instead.
-    pub payment_intent: Option<crate::Expandable<PaymentIntent>>,
+    pub payment_intent: Option<crate::__private::Expandable<PaymentIntent>>,
     /// The ID of the Payment Link that created this Session.
-    pub payment_link: Option<crate::Expandable<PaymentLink>>,
+    pub payment_link: Option<crate::__private::Expandable<PaymentLink>>,
     /// Configure whether a Checkout Session should collect a payment method. Defaults to `always`.
     pub payment_method_collection: Option<AlwaysOrIfRequired>,
     /// Information about the payment method configuration used for this Checkout session if using dynamic payment methods.
     pub payment_method_configuration_details: Option<
-        PaymentMethodConfigBizPaymentMethodConfigurationDetails,
+        Box<PaymentMethodConfigBizPaymentMethodConfigurationDetails>,
     >,
     /// Payment-method-specific configuration for the PaymentIntent or SetupIntent of this CheckoutSession.
-    pub payment_method_options: Option<CheckoutSessionPaymentMethodOptions>,
+    pub payment_method_options: Option<Box<CheckoutSessionPaymentMethodOptions>>,
     /// A list of the types of payment methods (e.g. card) this Checkout
     /// Session is allowed to accept.
     pub payment_method_types: Vec<String>,
@@ -207,31 +193,35 @@ pub struct CheckoutSession {
     /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object.
     ///
     /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
-    pub permissions: Option<PaymentPagesCheckoutSessionPermissions>,
+    pub permissions: Option<Box<PaymentPagesCheckoutSessionPermissions>>,
     /// `phone_number_collection`: a [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number_collection: Option<
         PaymentPagesCheckoutSessionPhoneNumberCollection,
     >,
     /// `presentment_details`: a [`PaymentFlowsPaymentIntentPresentmentDetails`].
-    pub presentment_details: Option<PaymentFlowsPaymentIntentPresentmentDetails>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub presentment_details: Option<Box<PaymentFlowsPaymentIntentPresentmentDetails>>,
     /// The ID of the original expired Checkout Session that triggered the recovery flow.
     pub recovered_from: Option<String>,
     /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub redirect_on_completion: Option<CheckoutSessionRedirectOnCompletion>,
     /// Applies to Checkout Sessions with `ui_mode: embedded_page` or `ui_mode: elements`. The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub return_url: Option<String>,
     /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
     pub saved_payment_method_options: Option<
-        PaymentPagesCheckoutSessionSavedPaymentMethodOptions,
+        Box<PaymentPagesCheckoutSessionSavedPaymentMethodOptions>,
     >,
     /// The ID of the SetupIntent for Checkout Sessions in `setup` mode. You can't confirm or cancel the SetupIntent for a Checkout Session. To cancel, [expire the Checkout Session](https://docs.stripe.com/api/checkout/sessions/expire) instead.
-    pub setup_intent: Option<crate::Expandable<SetupIntent>>,
+    pub setup_intent: Option<crate::__private::Expandable<SetupIntent>>,
     /// When set, provides configuration for Checkout to collect a shipping address from a customer.
     pub shipping_address_collection: Option<
-        PaymentPagesCheckoutSessionShippingAddressCollection,
+        Box<PaymentPagesCheckoutSessionShippingAddressCollection>,
     >,
     /// The details of the customer cost of shipping, including the customer chosen ShippingRate.
-    pub shipping_cost: Option<PaymentPagesCheckoutSessionShippingCost>,
+    pub shipping_cost: Option<Box<PaymentPagesCheckoutSessionShippingCost>>,
     /// The shipping rate options applied to this Session.
     pub shipping_options: Vec<PaymentPagesCheckoutSessionShippingOption>,
     /// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
@@ -241,14 +231,15 @@ pub struct CheckoutSession {
     /// specified on Checkout Sessions in `payment` mode. If blank or `auto`, `pay` is used.
     pub submit_type: Option<CheckoutSessionSubmitType>,
     /// The ID of the [Subscription](https://docs.stripe.com/api/subscriptions) for Checkout Sessions in `subscription` mode.
-    pub subscription: Option<crate::Expandable<Subscription>>,
+    pub subscription: Option<crate::__private::Expandable<Subscription>>,
     /// The URL the customer will be directed to after the payment or
     /// subscription creation is successful.
     pub success_url: Option<String>,
     /// `tax_id_collection`: a [`PaymentPagesCheckoutSessionTaxIdCollection`].
-    pub tax_id_collection: Option<PaymentPagesCheckoutSessionTaxIdCollection>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub tax_id_collection: Option<Box<PaymentPagesCheckoutSessionTaxIdCollection>>,
     /// Tax and discount details for the computed total amount.
-    pub total_details: Option<PaymentPagesCheckoutSessionTotalDetails>,
+    pub total_details: Option<Box<PaymentPagesCheckoutSessionTotalDetails>>,
     /// The UI mode of the Session. Defaults to `hosted_page`.
     pub ui_mode: Option<CheckoutSessionUiMode>,
     /// The URL to the Checkout Session. Applies to Checkout Sessions with `ui_mode: hosted_page`. Redirect customers to this URL to take them to Checkout. If you’re using [Custom Domains](https://docs.stripe.com/payments/checkout/custom-domains), the URL will use your subdomain. Otherwise, it’ll use `checkout.stripe.com.`
@@ -257,9 +248,10 @@ pub struct CheckoutSession {
     /// Wallet-specific configuration for this Checkout Session.
     pub wallet_options: Option<CheckoutSessionWalletOptions>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for CheckoutSession {
+impl crate::__private::Identified for CheckoutSession {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -530,120 +522,13 @@ impl crate::__private::FromJson for CheckoutSession {
             ui_mode,
             url,
             wallet_options,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSession {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("adaptive_pricing", &self.adaptive_pricing)?;
-        __map.serialize_entry("after_expiration", &self.after_expiration)?;
-        __map.serialize_entry("allow_promotion_codes", &self.allow_promotion_codes)?;
-        __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
-        __map.serialize_entry("amount_total", &self.amount_total)?;
-        __map.serialize_entry("automatic_tax", &self.automatic_tax)?;
-        __map
-            .serialize_entry(
-                "billing_address_collection",
-                &self.billing_address_collection,
-            )?;
-        __map.entry_if_some("branding_settings", &self.branding_settings)?;
-        __map.serialize_entry("cancel_url", &self.cancel_url)?;
-        __map.serialize_entry("client_reference_id", &self.client_reference_id)?;
-        __map.serialize_entry("client_secret", &self.client_secret)?;
-        __map.serialize_entry("collected_information", &self.collected_information)?;
-        __map.serialize_entry("consent", &self.consent)?;
-        __map.serialize_entry("consent_collection", &self.consent_collection)?;
-        __map.serialize_entry("created", &self.created)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.serialize_entry("currency_conversion", &self.currency_conversion)?;
-        __map.serialize_entry("custom_fields", &self.custom_fields)?;
-        __map.serialize_entry("custom_text", &self.custom_text)?;
-        __map.serialize_entry("customer", &self.customer)?;
-        __map.serialize_entry("customer_account", &self.customer_account)?;
-        __map.serialize_entry("customer_creation", &self.customer_creation)?;
-        __map.serialize_entry("customer_details", &self.customer_details)?;
-        __map.serialize_entry("customer_email", &self.customer_email)?;
-        __map.serialize_entry("discounts", &self.discounts)?;
-        __map
-            .entry_if_some(
-                "excluded_payment_method_types",
-                &self.excluded_payment_method_types,
-            )?;
-        __map.serialize_entry("expires_at", &self.expires_at)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("integration_identifier", &self.integration_identifier)?;
-        __map.serialize_entry("invoice", &self.invoice)?;
-        __map.serialize_entry("invoice_creation", &self.invoice_creation)?;
-        __map.entry_if_some("line_items", &self.line_items)?;
-        __map.serialize_entry("livemode", &self.livemode)?;
-        __map.serialize_entry("locale", &self.locale)?;
-        __map.serialize_entry("managed_payments", &self.managed_payments)?;
-        __map.serialize_entry("metadata", &self.metadata)?;
-        __map.serialize_entry("mode", &self.mode)?;
-        __map.entry_if_some("name_collection", &self.name_collection)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.serialize_entry("optional_items", &self.optional_items)?;
-        __map.serialize_entry("origin_context", &self.origin_context)?;
-        __map.serialize_entry("payment_intent", &self.payment_intent)?;
-        __map.serialize_entry("payment_link", &self.payment_link)?;
-        __map
-            .serialize_entry(
-                "payment_method_collection",
-                &self.payment_method_collection,
-            )?;
-        __map
-            .serialize_entry(
-                "payment_method_configuration_details",
-                &self.payment_method_configuration_details,
-            )?;
-        __map.serialize_entry("payment_method_options", &self.payment_method_options)?;
-        __map.serialize_entry("payment_method_types", &self.payment_method_types)?;
-        __map.serialize_entry("payment_status", &self.payment_status)?;
-        __map.serialize_entry("permissions", &self.permissions)?;
-        __map.entry_if_some("phone_number_collection", &self.phone_number_collection)?;
-        __map.entry_if_some("presentment_details", &self.presentment_details)?;
-        __map.serialize_entry("recovered_from", &self.recovered_from)?;
-        __map.entry_if_some("redirect_on_completion", &self.redirect_on_completion)?;
-        __map.entry_if_some("return_url", &self.return_url)?;
-        __map
-            .serialize_entry(
-                "saved_payment_method_options",
-                &self.saved_payment_method_options,
-            )?;
-        __map.serialize_entry("setup_intent", &self.setup_intent)?;
-        __map
-            .serialize_entry(
-                "shipping_address_collection",
-                &self.shipping_address_collection,
-            )?;
-        __map.serialize_entry("shipping_cost", &self.shipping_cost)?;
-        __map.serialize_entry("shipping_options", &self.shipping_options)?;
-        __map.serialize_entry("status", &self.status)?;
-        __map.serialize_entry("submit_type", &self.submit_type)?;
-        __map.serialize_entry("subscription", &self.subscription)?;
-        __map.serialize_entry("success_url", &self.success_url)?;
-        __map.entry_if_some("tax_id_collection", &self.tax_id_collection)?;
-        __map.serialize_entry("total_details", &self.total_details)?;
-        __map.serialize_entry("ui_mode", &self.ui_mode)?;
-        __map.serialize_entry("url", &self.url)?;
-        __map.serialize_entry("wallet_options", &self.wallet_options)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Describes whether Checkout should collect the customer's billing address. Defaults to `auto`.
+/// `auto` or `required`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionBillingAddressCollection {
@@ -678,11 +563,13 @@ impl std::fmt::Display for CheckoutSessionBillingAddressCollection {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionBillingAddressCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionBillingAddressCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -702,11 +589,13 @@ impl crate::__private::FormValue for CheckoutSessionBillingAddressCollection {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
+/// `always` or `if_required`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlwaysOrIfRequired {
@@ -741,11 +630,13 @@ impl std::fmt::Display for AlwaysOrIfRequired {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AlwaysOrIfRequired {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AlwaysOrIfRequired {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -765,7 +656,7 @@ impl crate::__private::FormValue for AlwaysOrIfRequired {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -960,11 +851,13 @@ impl std::fmt::Display for CheckoutSessionLocale {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionLocale {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -984,11 +877,13 @@ impl crate::__private::FormValue for CheckoutSessionLocale {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// The mode of the Checkout Session.
+/// `payment`, `setup` or `subscription`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionMode {
@@ -1027,11 +922,13 @@ impl std::fmt::Display for CheckoutSessionMode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1051,11 +948,13 @@ impl crate::__private::FormValue for CheckoutSessionMode {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Where the user is coming from. This informs the optimizations that are applied to the session.
+/// `mobile_app` or `web`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionOriginContext {
@@ -1090,11 +989,13 @@ impl std::fmt::Display for CheckoutSessionOriginContext {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionOriginContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionOriginContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1114,7 +1015,7 @@ impl crate::__private::FormValue for CheckoutSessionOriginContext {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1158,11 +1059,13 @@ impl std::fmt::Display for CheckoutSessionPaymentStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionPaymentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1182,7 +1085,7 @@ impl crate::__private::FormValue for CheckoutSessionPaymentStatus {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1225,11 +1128,13 @@ impl std::fmt::Display for CheckoutSessionRedirectOnCompletion {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionRedirectOnCompletion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionRedirectOnCompletion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1249,11 +1154,13 @@ impl crate::__private::FormValue for CheckoutSessionRedirectOnCompletion {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
+/// `complete`, `expired` or `open`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionStatus {
@@ -1292,11 +1199,13 @@ impl std::fmt::Display for CheckoutSessionStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1316,13 +1225,13 @@ impl crate::__private::FormValue for CheckoutSessionStatus {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Describes the type of transaction being performed by Checkout in order to customize
-/// relevant text on the page, such as the submit button. `submit_type` can only be
-/// specified on Checkout Sessions in `payment` mode. If blank or `auto`, `pay` is used.
+/// One of 5 values: `auto`, `book`, `donate`, `pay`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionSubmitType {
@@ -1369,11 +1278,13 @@ impl std::fmt::Display for CheckoutSessionSubmitType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionSubmitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionSubmitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1393,7 +1304,7 @@ impl crate::__private::FormValue for CheckoutSessionSubmitType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1436,11 +1347,13 @@ impl std::fmt::Display for CheckoutSessionUiMode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionUiMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionUiMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1460,16 +1373,19 @@ impl crate::__private::FormValue for CheckoutSessionUiMode {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAcssDebitMandateOptions {
     /// A URL for custom mandate text
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_mandate_url: Option<String>,
     /// List of Stripe products where this mandate can be selected automatically. Returned when the Session is in `setup` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
     /// Description of the interval. Only required if the 'payment_schedule' parameter is 'interval' or 'combined'.
     pub interval_description: Option<String>,
@@ -1478,7 +1394,8 @@ pub struct CheckoutAcssDebitMandateOptions {
     /// Transaction type of the mandate.
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAcssDebitMandateOptions {
     fn from_json(
@@ -1507,33 +1424,13 @@ impl crate::__private::FromJson for CheckoutAcssDebitMandateOptions {
             interval_description,
             payment_schedule,
             transaction_type,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAcssDebitMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("custom_mandate_url", &self.custom_mandate_url)?;
-        __map.entry_if_some("default_for", &self.default_for)?;
-        __map.serialize_entry("interval_description", &self.interval_description)?;
-        __map.serialize_entry("payment_schedule", &self.payment_schedule)?;
-        __map.serialize_entry("transaction_type", &self.transaction_type)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Stripe's `/components/schemas/checkout_acss_debit_mandate_options/properties/default_for/items` (undocumented in the spec).
+/// `invoice` or `subscription`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AcssDebitMandateOptionsDefaultFor {
@@ -1568,11 +1465,13 @@ impl std::fmt::Display for AcssDebitMandateOptionsDefaultFor {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AcssDebitMandateOptionsDefaultFor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AcssDebitMandateOptionsDefaultFor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1592,11 +1491,13 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsDefaultFor {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Payment schedule for the mandate.
+/// `combined`, `interval` or `sporadic`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AcssDebitMandateOptionsPaymentSchedule {
@@ -1635,11 +1536,13 @@ impl std::fmt::Display for AcssDebitMandateOptionsPaymentSchedule {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AcssDebitMandateOptionsPaymentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AcssDebitMandateOptionsPaymentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1659,11 +1562,13 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsPaymentSchedule {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Transaction type of the mandate.
+/// `business` or `personal`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AcssDebitMandateOptionsTransactionType {
@@ -1698,11 +1603,13 @@ impl std::fmt::Display for AcssDebitMandateOptionsTransactionType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AcssDebitMandateOptionsTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AcssDebitMandateOptionsTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1722,17 +1629,20 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsTransactionType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_acss_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
     /// `mandate_options`: a [`CheckoutAcssDebitMandateOptions`].
-    pub mandate_options: Option<CheckoutAcssDebitMandateOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mandate_options: Option<Box<CheckoutAcssDebitMandateOptions>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -1740,13 +1650,17 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verification_method: Option<VerificationMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptions {
     fn from_json(
@@ -1775,33 +1689,13 @@ impl crate::__private::FromJson for CheckoutAcssDebitPaymentMethodOptions {
             setup_future_usage,
             target_date,
             verification_method,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("currency", &self.currency)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entry_if_some("verification_method", &self.verification_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Currency supported by the bank account. Returned when the Session is in `setup` mode.
+/// `cad` or `usd`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAcssDebitPaymentMethodOptionsCurrency {
@@ -1838,11 +1732,13 @@ impl std::fmt::Display for CheckoutAcssDebitPaymentMethodOptionsCurrency {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptionsCurrency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptionsCurrency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1862,17 +1758,13 @@ impl crate::__private::FormValue for CheckoutAcssDebitPaymentMethodOptionsCurren
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+/// `none`, `off_session` or `on_session`.
 ///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetupFutureUsage {
@@ -1911,11 +1803,13 @@ impl std::fmt::Display for SetupFutureUsage {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for SetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for SetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1935,11 +1829,13 @@ impl crate::__private::FormValue for SetupFutureUsage {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Bank account verification method. The default value is `automatic`.
+/// `automatic`, `instant` or `microdeposits`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationMethod {
@@ -1978,11 +1874,13 @@ impl std::fmt::Display for VerificationMethod {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for VerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for VerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2002,14 +1900,16 @@ impl crate::__private::FormValue for VerificationMethod {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_affirm_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAffirmPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2018,9 +1918,11 @@ pub struct CheckoutAffirmPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAffirmPaymentMethodOptions {
     fn from_json(
@@ -2040,30 +1942,13 @@ impl crate::__private::FromJson for CheckoutAffirmPaymentMethodOptions {
         Ok(CheckoutAffirmPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutAffirmPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAffirmPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Controls when the funds will be captured from the customer's account.
+/// Always `manual`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaptureMethod {
@@ -2094,11 +1979,13 @@ impl std::fmt::Display for CaptureMethod {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2118,83 +2005,79 @@ impl crate::__private::FormValue for CaptureMethod {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+/// Always `none`.
 ///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+pub enum SetupFutureUsageNone {
     /// `none`
     None,
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(String),
 }
-impl CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl SetupFutureUsageNone {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CheckoutEpsPaymentMethodOptionsSetupFutureUsage::None => "none",
-            CheckoutEpsPaymentMethodOptionsSetupFutureUsage::Unknown(value) => value,
+            SetupFutureUsageNone::None => "none",
+            SetupFutureUsageNone::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl From<&str> for SetupFutureUsageNone {
     fn from(value: &str) -> Self {
         match value {
-            "none" => CheckoutEpsPaymentMethodOptionsSetupFutureUsage::None,
-            other => {
-                CheckoutEpsPaymentMethodOptionsSetupFutureUsage::Unknown(
-                    other.to_owned(),
-                )
-            }
+            "none" => SetupFutureUsageNone::None,
+            other => SetupFutureUsageNone::Unknown(other.to_owned()),
         }
     }
 }
-impl std::fmt::Display for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl std::fmt::Display for SetupFutureUsageNone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+#[cfg(feature = "serde")]
+impl serde::Serialize for SetupFutureUsageNone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for SetupFutureUsageNone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CheckoutEpsPaymentMethodOptionsSetupFutureUsage::from(value.as_str()))
+        Ok(SetupFutureUsageNone::from(value.as_str()))
     }
 }
-impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl crate::__private::FromJson for SetupFutureUsageNone {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
-        Ok(CheckoutEpsPaymentMethodOptionsSetupFutureUsage::from(&*__p.string()?))
+        Ok(SetupFutureUsageNone::from(&*__p.string()?))
     }
 }
-impl crate::__private::FormValue for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
+impl crate::__private::FormValue for SetupFutureUsageNone {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_afterpay_clearpay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2203,9 +2086,11 @@ pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAfterpayClearpayPaymentMethodOptions {
     fn from_json(
@@ -2226,31 +2111,13 @@ impl crate::__private::FromJson for CheckoutAfterpayClearpayPaymentMethodOptions
         Ok(CheckoutAfterpayClearpayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAfterpayClearpayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAfterpayClearpayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_alipay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAlipayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2259,9 +2126,11 @@ pub struct CheckoutAlipayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAlipayPaymentMethodOptions {
     fn from_json(
@@ -2278,35 +2147,20 @@ impl crate::__private::FromJson for CheckoutAlipayPaymentMethodOptions {
         }
         Ok(CheckoutAlipayPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAlipayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAlipayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_alma_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAlmaPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAlmaPaymentMethodOptions {
     fn from_json(
@@ -2323,32 +2177,16 @@ impl crate::__private::FromJson for CheckoutAlmaPaymentMethodOptions {
         }
         Ok(CheckoutAlmaPaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAlmaPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAlmaPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_amazon_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAmazonPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2357,9 +2195,11 @@ pub struct CheckoutAmazonPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAmazonPayPaymentMethodOptions {
     fn from_json(
@@ -2379,36 +2219,13 @@ impl crate::__private::FromJson for CheckoutAmazonPayPaymentMethodOptions {
         Ok(CheckoutAmazonPayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutAmazonPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAmazonPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Indicates that you intend to make future payments with this PaymentIntent's payment method.
+/// `none` or `off_session`.
 ///
-/// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
-///
-/// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
-///
-/// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NoneOrOffSession {
@@ -2443,11 +2260,13 @@ impl std::fmt::Display for NoneOrOffSession {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for NoneOrOffSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for NoneOrOffSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2467,12 +2286,13 @@ impl crate::__private::FormValue for NoneOrOffSession {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_au_becs_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2481,11 +2301,14 @@ pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutAuBecsDebitPaymentMethodOptions {
     fn from_json(
@@ -2505,34 +2328,19 @@ impl crate::__private::FromJson for CheckoutAuBecsDebitPaymentMethodOptions {
         Ok(CheckoutAuBecsDebitPaymentMethodOptions {
             setup_future_usage,
             target_date,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutAuBecsDebitPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutAuBecsDebitPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_bacs_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBacsDebitPaymentMethodOptions {
     /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsBacsDebit`].
-    pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsBacsDebit>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mandate_options: Option<
+        Box<CheckoutPaymentMethodOptionsMandateOptionsBacsDebit>,
+    >,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -2540,11 +2348,14 @@ pub struct CheckoutBacsDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBacsDebitPaymentMethodOptions {
     fn from_json(
@@ -2567,32 +2378,13 @@ impl crate::__private::FromJson for CheckoutBacsDebitPaymentMethodOptions {
             mandate_options,
             setup_future_usage,
             target_date,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutBacsDebitPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutBacsDebitPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_bancontact_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBancontactPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2601,9 +2393,11 @@ pub struct CheckoutBancontactPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBancontactPaymentMethodOptions {
     fn from_json(
@@ -2620,35 +2414,20 @@ impl crate::__private::FromJson for CheckoutBancontactPaymentMethodOptions {
         }
         Ok(CheckoutBancontactPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutBancontactPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutBancontactPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_billie_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBilliePaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBilliePaymentMethodOptions {
     fn from_json(
@@ -2665,30 +2444,13 @@ impl crate::__private::FromJson for CheckoutBilliePaymentMethodOptions {
         }
         Ok(CheckoutBilliePaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutBilliePaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutBilliePaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_boleto_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBoletoPaymentMethodOptions {
     /// The number of calendar days before a Boleto voucher expires. For example, if you create a Boleto voucher on Monday and you set expires_after_days to 2, the Boleto voucher will expire on Wednesday at 23:59 America/Sao_Paulo time.
     pub expires_after_days: i64,
@@ -2699,9 +2461,11 @@ pub struct CheckoutBoletoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutBoletoPaymentMethodOptions {
     fn from_json(
@@ -2724,36 +2488,20 @@ impl crate::__private::FromJson for CheckoutBoletoPaymentMethodOptions {
         Ok(CheckoutBoletoPaymentMethodOptions {
             expires_after_days,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutBoletoPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutBoletoPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_card_installments_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCardInstallmentsOptions {
     /// Indicates if installments are enabled
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCardInstallmentsOptions {
     fn from_json(
@@ -2770,48 +2518,38 @@ impl crate::__private::FromJson for CheckoutCardInstallmentsOptions {
         }
         Ok(CheckoutCardInstallmentsOptions {
             enabled,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutCardInstallmentsOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutCardInstallmentsOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("enabled", &self.enabled)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_card_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// `installments`: a [`CheckoutCardInstallmentsOptions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub installments: Option<CheckoutCardInstallmentsOptions>,
     /// Request ability to [capture beyond the standard authorization validity window](https://docs.stripe.com/payments/extended-authorization) for this CheckoutSession.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_extended_authorization: Option<IfAvailableOrNever>,
     /// Request ability to [increment the authorization](https://docs.stripe.com/payments/incremental-authorization) for this CheckoutSession.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_incremental_authorization: Option<IfAvailableOrNever>,
     /// Request ability to make [multiple captures](https://docs.stripe.com/payments/multicapture) for this CheckoutSession.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_multicapture: Option<IfAvailableOrNever>,
     /// Request ability to [overcapture](https://docs.stripe.com/payments/overcapture) for this CheckoutSession.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_overcapture: Option<IfAvailableOrNever>,
     /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
     pub request_three_d_secure: RequestThreeDSecure,
     /// `restrictions`: a [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restrictions: Option<
-        PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions,
+        Box<PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions>,
     >,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -2820,13 +2558,17 @@ pub struct CheckoutCardPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kana prefix (shortened Kana descriptor) or Kana statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 22 characters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix_kana: Option<String>,
     /// Provides information about a card payment that customers see on their statements. Concatenated with the Kanji prefix (shortened Kanji descriptor) or Kanji statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 17 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 17 characters.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix_kanji: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
     fn from_json(
@@ -2884,55 +2626,13 @@ impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
             setup_future_usage,
             statement_descriptor_suffix_kana,
             statement_descriptor_suffix_kanji,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutCardPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("installments", &self.installments)?;
-        __map
-            .entry_if_some(
-                "request_extended_authorization",
-                &self.request_extended_authorization,
-            )?;
-        __map
-            .entry_if_some(
-                "request_incremental_authorization",
-                &self.request_incremental_authorization,
-            )?;
-        __map.entry_if_some("request_multicapture", &self.request_multicapture)?;
-        __map.entry_if_some("request_overcapture", &self.request_overcapture)?;
-        __map.serialize_entry("request_three_d_secure", &self.request_three_d_secure)?;
-        __map.entry_if_some("restrictions", &self.restrictions)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map
-            .entry_if_some(
-                "statement_descriptor_suffix_kana",
-                &self.statement_descriptor_suffix_kana,
-            )?;
-        __map
-            .entry_if_some(
-                "statement_descriptor_suffix_kanji",
-                &self.statement_descriptor_suffix_kanji,
-            )?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Request ability to [capture beyond the standard authorization validity window](https://docs.stripe.com/payments/extended-authorization) for this CheckoutSession.
+/// `if_available` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IfAvailableOrNever {
@@ -2967,11 +2667,13 @@ impl std::fmt::Display for IfAvailableOrNever {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for IfAvailableOrNever {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for IfAvailableOrNever {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2991,11 +2693,13 @@ impl crate::__private::FormValue for IfAvailableOrNever {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
+/// `any`, `automatic` or `challenge`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestThreeDSecure {
@@ -3034,11 +2738,13 @@ impl std::fmt::Display for RequestThreeDSecure {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for RequestThreeDSecure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for RequestThreeDSecure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3058,14 +2764,16 @@ impl crate::__private::FormValue for RequestThreeDSecure {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_cashapp_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCashappPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3074,9 +2782,11 @@ pub struct CheckoutCashappPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
     fn from_json(
@@ -3096,42 +2806,28 @@ impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
         Ok(CheckoutCashappPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutCashappPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutCashappPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     /// `eu_bank_transfer`: a [`PaymentMethodOptionsCustomerBalanceEuBankAccount`].
-    pub eu_bank_transfer: Option<PaymentMethodOptionsCustomerBalanceEuBankAccount>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub eu_bank_transfer: Option<Box<PaymentMethodOptionsCustomerBalanceEuBankAccount>>,
     /// List of address types that should be returned in the financial_addresses response. If not specified, all valid types will be returned.
     ///
     /// Permitted values include: `sort_code`, `zengin`, `iban`, or `spei`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
     /// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
@@ -3158,32 +2854,13 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
             eu_bank_transfer,
             requested_address_types,
             type_,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("eu_bank_transfer", &self.eu_bank_transfer)?;
-        __map.entry_if_some("requested_address_types", &self.requested_address_types)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options/properties/requested_address_types/items` (undocumented in the spec).
+/// One of 7 values: `aba`, `iban`, `sepa`, `sort_code`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestedAddressTypes {
@@ -3238,11 +2915,13 @@ impl std::fmt::Display for RequestedAddressTypes {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for RequestedAddressTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for RequestedAddressTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3262,11 +2941,13 @@ impl crate::__private::FormValue for RequestedAddressTypes {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or `us_bank_transfer`.
+/// One of 5 values: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
@@ -3339,11 +3020,13 @@ impl std::fmt::Display for CheckoutCustomerBalanceBankTransferPaymentMethodOptio
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3374,15 +3057,19 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_customer_balance_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCustomerBalancePaymentMethodOptions {
     /// `bank_transfer`: a [`CheckoutCustomerBalanceBankTransferPaymentMethodOptions`].
-    pub bank_transfer: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub bank_transfer: Option<
+        Box<CheckoutCustomerBalanceBankTransferPaymentMethodOptions>,
+    >,
     /// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
     pub funding_type: Option<FundingType>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -3392,9 +3079,11 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutCustomerBalancePaymentMethodOptions {
     fn from_json(
@@ -3418,31 +3107,13 @@ impl crate::__private::FromJson for CheckoutCustomerBalancePaymentMethodOptions 
             bank_transfer,
             funding_type,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutCustomerBalancePaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutCustomerBalancePaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("bank_transfer", &self.bank_transfer)?;
-        __map.serialize_entry("funding_type", &self.funding_type)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`.
+/// Always `bank_transfer`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FundingType {
@@ -3473,11 +3144,13 @@ impl std::fmt::Display for FundingType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for FundingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for FundingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3497,12 +3170,13 @@ impl crate::__private::FormValue for FundingType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_eps_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutEpsPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3511,9 +3185,11 @@ pub struct CheckoutEpsPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptions {
     fn from_json(
@@ -3530,30 +3206,13 @@ impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptions {
         }
         Ok(CheckoutEpsPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutEpsPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_fpx_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutFpxPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3562,9 +3221,11 @@ pub struct CheckoutFpxPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutFpxPaymentMethodOptions {
     fn from_json(
@@ -3581,30 +3242,13 @@ impl crate::__private::FromJson for CheckoutFpxPaymentMethodOptions {
         }
         Ok(CheckoutFpxPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutFpxPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutFpxPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_giropay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutGiropayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3613,9 +3257,11 @@ pub struct CheckoutGiropayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutGiropayPaymentMethodOptions {
     fn from_json(
@@ -3632,30 +3278,13 @@ impl crate::__private::FromJson for CheckoutGiropayPaymentMethodOptions {
         }
         Ok(CheckoutGiropayPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutGiropayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutGiropayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_grab_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutGrabPayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3664,9 +3293,11 @@ pub struct CheckoutGrabPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutGrabPayPaymentMethodOptions {
     fn from_json(
@@ -3683,30 +3314,13 @@ impl crate::__private::FromJson for CheckoutGrabPayPaymentMethodOptions {
         }
         Ok(CheckoutGrabPayPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutGrabPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutGrabPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_ideal_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutIdealPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3715,9 +3329,11 @@ pub struct CheckoutIdealPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutIdealPaymentMethodOptions {
     fn from_json(
@@ -3734,32 +3350,16 @@ impl crate::__private::FromJson for CheckoutIdealPaymentMethodOptions {
         }
         Ok(CheckoutIdealPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutIdealPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutIdealPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_kakao_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKakaoPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3768,9 +3368,11 @@ pub struct CheckoutKakaoPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKakaoPayPaymentMethodOptions {
     fn from_json(
@@ -3790,33 +3392,16 @@ impl crate::__private::FromJson for CheckoutKakaoPayPaymentMethodOptions {
         Ok(CheckoutKakaoPayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutKakaoPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutKakaoPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_klarna_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKlarnaPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3825,9 +3410,11 @@ pub struct CheckoutKlarnaPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKlarnaPaymentMethodOptions {
     fn from_json(
@@ -3847,31 +3434,13 @@ impl crate::__private::FromJson for CheckoutKlarnaPaymentMethodOptions {
         Ok(CheckoutKlarnaPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutKlarnaPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutKlarnaPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_konbini_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKonbiniPaymentMethodOptions {
     /// The number of calendar days (between 1 and 60) after which Konbini payment instructions will expire. For example, if a PaymentIntent is confirmed with Konbini and `expires_after_days` set to 2 on Monday JST, the instructions will expire on Wednesday 23:59:59 JST.
     pub expires_after_days: Option<i64>,
@@ -3882,9 +3451,11 @@ pub struct CheckoutKonbiniPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKonbiniPaymentMethodOptions {
     fn from_json(
@@ -3904,33 +3475,16 @@ impl crate::__private::FromJson for CheckoutKonbiniPaymentMethodOptions {
         Ok(CheckoutKonbiniPaymentMethodOptions {
             expires_after_days,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutKonbiniPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutKonbiniPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_kr_card_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKrCardPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3939,9 +3493,11 @@ pub struct CheckoutKrCardPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutKrCardPaymentMethodOptions {
     fn from_json(
@@ -3961,33 +3517,16 @@ impl crate::__private::FromJson for CheckoutKrCardPaymentMethodOptions {
         Ok(CheckoutKrCardPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutKrCardPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutKrCardPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_link_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutLinkPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -3996,9 +3535,11 @@ pub struct CheckoutLinkPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
     fn from_json(
@@ -4018,36 +3559,20 @@ impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
         Ok(CheckoutLinkPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutLinkPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_link_wallet_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutLinkWalletOptions {
     /// Describes whether Checkout should display Link. Defaults to `auto`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub display: Option<AutoOrNever>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutLinkWalletOptions {
     fn from_json(
@@ -4064,29 +3589,13 @@ impl crate::__private::FromJson for CheckoutLinkWalletOptions {
         }
         Ok(CheckoutLinkWalletOptions {
             display,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutLinkWalletOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutLinkWalletOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("display", &self.display)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Describes whether Checkout should display Link. Defaults to `auto`.
+/// `auto` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AutoOrNever {
@@ -4121,11 +3630,13 @@ impl std::fmt::Display for AutoOrNever {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AutoOrNever {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AutoOrNever {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4145,14 +3656,16 @@ impl crate::__private::FormValue for AutoOrNever {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_mobilepay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutMobilepayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4161,9 +3674,11 @@ pub struct CheckoutMobilepayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutMobilepayPaymentMethodOptions {
     fn from_json(
@@ -4183,31 +3698,13 @@ impl crate::__private::FromJson for CheckoutMobilepayPaymentMethodOptions {
         Ok(CheckoutMobilepayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutMobilepayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutMobilepayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_multibanco_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutMultibancoPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4216,9 +3713,11 @@ pub struct CheckoutMultibancoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutMultibancoPaymentMethodOptions {
     fn from_json(
@@ -4235,32 +3734,16 @@ impl crate::__private::FromJson for CheckoutMultibancoPaymentMethodOptions {
         }
         Ok(CheckoutMultibancoPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutMultibancoPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutMultibancoPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_naver_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutNaverPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4269,9 +3752,11 @@ pub struct CheckoutNaverPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutNaverPayPaymentMethodOptions {
     fn from_json(
@@ -4291,31 +3776,13 @@ impl crate::__private::FromJson for CheckoutNaverPayPaymentMethodOptions {
         Ok(CheckoutNaverPayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutNaverPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutNaverPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_oxxo_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutOxxoPaymentMethodOptions {
     /// The number of calendar days before an OXXO invoice expires. For example, if you create an OXXO invoice on Monday and you set expires_after_days to 2, the OXXO invoice will expire on Wednesday at 23:59 America/Mexico_City time.
     pub expires_after_days: i64,
@@ -4326,9 +3793,11 @@ pub struct CheckoutOxxoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutOxxoPaymentMethodOptions {
     fn from_json(
@@ -4351,31 +3820,13 @@ impl crate::__private::FromJson for CheckoutOxxoPaymentMethodOptions {
         Ok(CheckoutOxxoPaymentMethodOptions {
             expires_after_days,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutOxxoPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutOxxoPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_p24_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutP24PaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4384,9 +3835,11 @@ pub struct CheckoutP24PaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutP24PaymentMethodOptions {
     fn from_json(
@@ -4403,35 +3856,20 @@ impl crate::__private::FromJson for CheckoutP24PaymentMethodOptions {
         }
         Ok(CheckoutP24PaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutP24PaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutP24PaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_payco_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaycoPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaycoPaymentMethodOptions {
     fn from_json(
@@ -4448,35 +3886,20 @@ impl crate::__private::FromJson for CheckoutPaycoPaymentMethodOptions {
         }
         Ok(CheckoutPaycoPaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutPaycoPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaycoPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_bacs_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'DDIC' or 'STRIPE'.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
     fn from_json(
@@ -4494,36 +3917,20 @@ impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsBa
         }
         Ok(CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
             reference_prefix,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_sepa_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     /// Prefix used to generate the Mandate reference. Must be at most 12 characters long. Must consist of only uppercase letters, numbers, spaces, or the following special characters: '/', '_', '-', '&', '.'. Cannot begin with 'STRIPE'.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference_prefix: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
     fn from_json(
@@ -4541,31 +3948,13 @@ impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsSe
         }
         Ok(CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
             reference_prefix,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_paynow_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaynowPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4574,9 +3963,11 @@ pub struct CheckoutPaynowPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaynowPaymentMethodOptions {
     fn from_json(
@@ -4593,32 +3984,16 @@ impl crate::__private::FromJson for CheckoutPaynowPaymentMethodOptions {
         }
         Ok(CheckoutPaynowPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutPaynowPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaynowPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_paypal_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaypalPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Preferred locale of the PayPal checkout page that the customer is redirected to.
     pub preferred_locale: Option<String>,
@@ -4631,9 +4006,11 @@ pub struct CheckoutPaypalPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaypalPaymentMethodOptions {
     fn from_json(
@@ -4659,36 +4036,17 @@ impl crate::__private::FromJson for CheckoutPaypalPaymentMethodOptions {
             preferred_locale,
             reference,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutPaypalPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaypalPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.serialize_entry("preferred_locale", &self.preferred_locale)?;
-        __map.serialize_entry("reference", &self.reference)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_payto_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaytoPaymentMethodOptions {
     /// `mandate_options`: a [`MandateOptionsPayto`].
-    pub mandate_options: Option<MandateOptionsPayto>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mandate_options: Option<Box<MandateOptionsPayto>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -4696,9 +4054,11 @@ pub struct CheckoutPaytoPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPaytoPaymentMethodOptions {
     fn from_json(
@@ -4718,38 +4078,22 @@ impl crate::__private::FromJson for CheckoutPaytoPaymentMethodOptions {
         Ok(CheckoutPaytoPaymentMethodOptions {
             mandate_options,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutPaytoPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPaytoPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_pix_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPixPaymentMethodOptions {
     /// Determines if the amount includes the IOF tax.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// The number of seconds after which Pix payment will expire.
     pub expires_after_seconds: Option<i64>,
     /// `mandate_options`: a [`PaymentMethodOptionsMandateOptionsPix`].
-    pub mandate_options: Option<PaymentMethodOptionsMandateOptionsPix>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mandate_options: Option<Box<PaymentMethodOptionsMandateOptionsPix>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -4757,9 +4101,11 @@ pub struct CheckoutPixPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutPixPaymentMethodOptions {
     fn from_json(
@@ -4785,32 +4131,13 @@ impl crate::__private::FromJson for CheckoutPixPaymentMethodOptions {
             expires_after_seconds,
             mandate_options,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutPixPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutPixPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
-        __map.serialize_entry("expires_after_seconds", &self.expires_after_seconds)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Determines if the amount includes the IOF tax.
+/// `always` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AmountIncludesIof {
@@ -4845,11 +4172,13 @@ impl std::fmt::Display for AmountIncludesIof {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AmountIncludesIof {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AmountIncludesIof {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4869,14 +4198,16 @@ impl crate::__private::FormValue for AmountIncludesIof {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/checkout_revolut_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutRevolutPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -4885,9 +4216,11 @@ pub struct CheckoutRevolutPayPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutRevolutPayPaymentMethodOptions {
     fn from_json(
@@ -4907,36 +4240,20 @@ impl crate::__private::FromJson for CheckoutRevolutPayPaymentMethodOptions {
         Ok(CheckoutRevolutPayPaymentMethodOptions {
             capture_method,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutRevolutPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutRevolutPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_samsung_pay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSamsungPayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSamsungPayPaymentMethodOptions {
     fn from_json(
@@ -4953,35 +4270,20 @@ impl crate::__private::FromJson for CheckoutSamsungPayPaymentMethodOptions {
         }
         Ok(CheckoutSamsungPayPaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSamsungPayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSamsungPayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_satispay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSatispayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSatispayPaymentMethodOptions {
     fn from_json(
@@ -4998,35 +4300,20 @@ impl crate::__private::FromJson for CheckoutSatispayPaymentMethodOptions {
         }
         Ok(CheckoutSatispayPaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSatispayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSatispayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_scalapay_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutScalapayPaymentMethodOptions {
     /// Controls when the funds will be captured from the customer's account.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutScalapayPaymentMethodOptions {
     fn from_json(
@@ -5043,33 +4330,19 @@ impl crate::__private::FromJson for CheckoutScalapayPaymentMethodOptions {
         }
         Ok(CheckoutScalapayPaymentMethodOptions {
             capture_method,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutScalapayPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutScalapayPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_sepa_debit_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSepaDebitPaymentMethodOptions {
     /// `mandate_options`: a [`CheckoutPaymentMethodOptionsMandateOptionsSepaDebit`].
-    pub mandate_options: Option<CheckoutPaymentMethodOptionsMandateOptionsSepaDebit>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mandate_options: Option<
+        Box<CheckoutPaymentMethodOptionsMandateOptionsSepaDebit>,
+    >,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -5077,11 +4350,14 @@ pub struct CheckoutSepaDebitPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSepaDebitPaymentMethodOptions {
     fn from_json(
@@ -5104,123 +4380,149 @@ impl crate::__private::FromJson for CheckoutSepaDebitPaymentMethodOptions {
             mandate_options,
             setup_future_usage,
             target_date,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSepaDebitPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSepaDebitPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_session_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSessionPaymentMethodOptions {
     /// `acss_debit`: a [`CheckoutAcssDebitPaymentMethodOptions`].
-    pub acss_debit: Option<CheckoutAcssDebitPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub acss_debit: Option<Box<CheckoutAcssDebitPaymentMethodOptions>>,
     /// `affirm`: a [`CheckoutAffirmPaymentMethodOptions`].
-    pub affirm: Option<CheckoutAffirmPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub affirm: Option<Box<CheckoutAffirmPaymentMethodOptions>>,
     /// `afterpay_clearpay`: a [`CheckoutAfterpayClearpayPaymentMethodOptions`].
-    pub afterpay_clearpay: Option<CheckoutAfterpayClearpayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub afterpay_clearpay: Option<Box<CheckoutAfterpayClearpayPaymentMethodOptions>>,
     /// `alipay`: a [`CheckoutAlipayPaymentMethodOptions`].
-    pub alipay: Option<CheckoutAlipayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub alipay: Option<Box<CheckoutAlipayPaymentMethodOptions>>,
     /// `alma`: a [`CheckoutAlmaPaymentMethodOptions`].
-    pub alma: Option<CheckoutAlmaPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub alma: Option<Box<CheckoutAlmaPaymentMethodOptions>>,
     /// `amazon_pay`: a [`CheckoutAmazonPayPaymentMethodOptions`].
-    pub amazon_pay: Option<CheckoutAmazonPayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub amazon_pay: Option<Box<CheckoutAmazonPayPaymentMethodOptions>>,
     /// `au_becs_debit`: a [`CheckoutAuBecsDebitPaymentMethodOptions`].
-    pub au_becs_debit: Option<CheckoutAuBecsDebitPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub au_becs_debit: Option<Box<CheckoutAuBecsDebitPaymentMethodOptions>>,
     /// `bacs_debit`: a [`CheckoutBacsDebitPaymentMethodOptions`].
-    pub bacs_debit: Option<CheckoutBacsDebitPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub bacs_debit: Option<Box<CheckoutBacsDebitPaymentMethodOptions>>,
     /// `bancontact`: a [`CheckoutBancontactPaymentMethodOptions`].
-    pub bancontact: Option<CheckoutBancontactPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub bancontact: Option<Box<CheckoutBancontactPaymentMethodOptions>>,
     /// `billie`: a [`CheckoutBilliePaymentMethodOptions`].
-    pub billie: Option<CheckoutBilliePaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub billie: Option<Box<CheckoutBilliePaymentMethodOptions>>,
     /// `boleto`: a [`CheckoutBoletoPaymentMethodOptions`].
-    pub boleto: Option<CheckoutBoletoPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub boleto: Option<Box<CheckoutBoletoPaymentMethodOptions>>,
     /// `card`: a [`CheckoutCardPaymentMethodOptions`].
-    pub card: Option<CheckoutCardPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub card: Option<Box<CheckoutCardPaymentMethodOptions>>,
     /// `cashapp`: a [`CheckoutCashappPaymentMethodOptions`].
-    pub cashapp: Option<CheckoutCashappPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub cashapp: Option<Box<CheckoutCashappPaymentMethodOptions>>,
     /// `customer_balance`: a [`CheckoutCustomerBalancePaymentMethodOptions`].
-    pub customer_balance: Option<CheckoutCustomerBalancePaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub customer_balance: Option<Box<CheckoutCustomerBalancePaymentMethodOptions>>,
     /// `eps`: a [`CheckoutEpsPaymentMethodOptions`].
-    pub eps: Option<CheckoutEpsPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub eps: Option<Box<CheckoutEpsPaymentMethodOptions>>,
     /// `fpx`: a [`CheckoutFpxPaymentMethodOptions`].
-    pub fpx: Option<CheckoutFpxPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fpx: Option<Box<CheckoutFpxPaymentMethodOptions>>,
     /// `giropay`: a [`CheckoutGiropayPaymentMethodOptions`].
-    pub giropay: Option<CheckoutGiropayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub giropay: Option<Box<CheckoutGiropayPaymentMethodOptions>>,
     /// `grabpay`: a [`CheckoutGrabPayPaymentMethodOptions`].
-    pub grabpay: Option<CheckoutGrabPayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub grabpay: Option<Box<CheckoutGrabPayPaymentMethodOptions>>,
     /// `ideal`: a [`CheckoutIdealPaymentMethodOptions`].
-    pub ideal: Option<CheckoutIdealPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub ideal: Option<Box<CheckoutIdealPaymentMethodOptions>>,
     /// `kakao_pay`: a [`CheckoutKakaoPayPaymentMethodOptions`].
-    pub kakao_pay: Option<CheckoutKakaoPayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub kakao_pay: Option<Box<CheckoutKakaoPayPaymentMethodOptions>>,
     /// `klarna`: a [`CheckoutKlarnaPaymentMethodOptions`].
-    pub klarna: Option<CheckoutKlarnaPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub klarna: Option<Box<CheckoutKlarnaPaymentMethodOptions>>,
     /// `konbini`: a [`CheckoutKonbiniPaymentMethodOptions`].
-    pub konbini: Option<CheckoutKonbiniPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub konbini: Option<Box<CheckoutKonbiniPaymentMethodOptions>>,
     /// `kr_card`: a [`CheckoutKrCardPaymentMethodOptions`].
-    pub kr_card: Option<CheckoutKrCardPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub kr_card: Option<Box<CheckoutKrCardPaymentMethodOptions>>,
     /// `link`: a [`CheckoutLinkPaymentMethodOptions`].
-    pub link: Option<CheckoutLinkPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub link: Option<Box<CheckoutLinkPaymentMethodOptions>>,
     /// `mobilepay`: a [`CheckoutMobilepayPaymentMethodOptions`].
-    pub mobilepay: Option<CheckoutMobilepayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mobilepay: Option<Box<CheckoutMobilepayPaymentMethodOptions>>,
     /// `multibanco`: a [`CheckoutMultibancoPaymentMethodOptions`].
-    pub multibanco: Option<CheckoutMultibancoPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub multibanco: Option<Box<CheckoutMultibancoPaymentMethodOptions>>,
     /// `naver_pay`: a [`CheckoutNaverPayPaymentMethodOptions`].
-    pub naver_pay: Option<CheckoutNaverPayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub naver_pay: Option<Box<CheckoutNaverPayPaymentMethodOptions>>,
     /// `oxxo`: a [`CheckoutOxxoPaymentMethodOptions`].
-    pub oxxo: Option<CheckoutOxxoPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub oxxo: Option<Box<CheckoutOxxoPaymentMethodOptions>>,
     /// `p24`: a [`CheckoutP24PaymentMethodOptions`].
-    pub p24: Option<CheckoutP24PaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub p24: Option<Box<CheckoutP24PaymentMethodOptions>>,
     /// `payco`: a [`CheckoutPaycoPaymentMethodOptions`].
-    pub payco: Option<CheckoutPaycoPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub payco: Option<Box<CheckoutPaycoPaymentMethodOptions>>,
     /// `paynow`: a [`CheckoutPaynowPaymentMethodOptions`].
-    pub paynow: Option<CheckoutPaynowPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub paynow: Option<Box<CheckoutPaynowPaymentMethodOptions>>,
     /// `paypal`: a [`CheckoutPaypalPaymentMethodOptions`].
-    pub paypal: Option<CheckoutPaypalPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub paypal: Option<Box<CheckoutPaypalPaymentMethodOptions>>,
     /// `payto`: a [`CheckoutPaytoPaymentMethodOptions`].
-    pub payto: Option<CheckoutPaytoPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub payto: Option<Box<CheckoutPaytoPaymentMethodOptions>>,
     /// `pix`: a [`CheckoutPixPaymentMethodOptions`].
-    pub pix: Option<CheckoutPixPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub pix: Option<Box<CheckoutPixPaymentMethodOptions>>,
     /// `revolut_pay`: a [`CheckoutRevolutPayPaymentMethodOptions`].
-    pub revolut_pay: Option<CheckoutRevolutPayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub revolut_pay: Option<Box<CheckoutRevolutPayPaymentMethodOptions>>,
     /// `samsung_pay`: a [`CheckoutSamsungPayPaymentMethodOptions`].
-    pub samsung_pay: Option<CheckoutSamsungPayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub samsung_pay: Option<Box<CheckoutSamsungPayPaymentMethodOptions>>,
     /// `satispay`: a [`CheckoutSatispayPaymentMethodOptions`].
-    pub satispay: Option<CheckoutSatispayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub satispay: Option<Box<CheckoutSatispayPaymentMethodOptions>>,
     /// `scalapay`: a [`CheckoutScalapayPaymentMethodOptions`].
-    pub scalapay: Option<CheckoutScalapayPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub scalapay: Option<Box<CheckoutScalapayPaymentMethodOptions>>,
     /// `sepa_debit`: a [`CheckoutSepaDebitPaymentMethodOptions`].
-    pub sepa_debit: Option<CheckoutSepaDebitPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub sepa_debit: Option<Box<CheckoutSepaDebitPaymentMethodOptions>>,
     /// `sofort`: a [`CheckoutSofortPaymentMethodOptions`].
-    pub sofort: Option<CheckoutSofortPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub sofort: Option<Box<CheckoutSofortPaymentMethodOptions>>,
     /// `swish`: a [`CheckoutSwishPaymentMethodOptions`].
-    pub swish: Option<CheckoutSwishPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub swish: Option<Box<CheckoutSwishPaymentMethodOptions>>,
     /// `twint`: a [`CheckoutTwintPaymentMethodOptions`].
-    pub twint: Option<CheckoutTwintPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub twint: Option<Box<CheckoutTwintPaymentMethodOptions>>,
     /// `upi`: a [`CheckoutUpiPaymentMethodOptions`].
-    pub upi: Option<CheckoutUpiPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub upi: Option<Box<CheckoutUpiPaymentMethodOptions>>,
     /// `us_bank_account`: a [`CheckoutUsBankAccountPaymentMethodOptions`].
-    pub us_bank_account: Option<CheckoutUsBankAccountPaymentMethodOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub us_bank_account: Option<Box<CheckoutUsBankAccountPaymentMethodOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSessionPaymentMethodOptions {
     fn from_json(
@@ -5366,78 +4668,20 @@ impl crate::__private::FromJson for CheckoutSessionPaymentMethodOptions {
             twint,
             upi,
             us_bank_account,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSessionPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("acss_debit", &self.acss_debit)?;
-        __map.entry_if_some("affirm", &self.affirm)?;
-        __map.entry_if_some("afterpay_clearpay", &self.afterpay_clearpay)?;
-        __map.entry_if_some("alipay", &self.alipay)?;
-        __map.entry_if_some("alma", &self.alma)?;
-        __map.entry_if_some("amazon_pay", &self.amazon_pay)?;
-        __map.entry_if_some("au_becs_debit", &self.au_becs_debit)?;
-        __map.entry_if_some("bacs_debit", &self.bacs_debit)?;
-        __map.entry_if_some("bancontact", &self.bancontact)?;
-        __map.entry_if_some("billie", &self.billie)?;
-        __map.entry_if_some("boleto", &self.boleto)?;
-        __map.entry_if_some("card", &self.card)?;
-        __map.entry_if_some("cashapp", &self.cashapp)?;
-        __map.entry_if_some("customer_balance", &self.customer_balance)?;
-        __map.entry_if_some("eps", &self.eps)?;
-        __map.entry_if_some("fpx", &self.fpx)?;
-        __map.entry_if_some("giropay", &self.giropay)?;
-        __map.entry_if_some("grabpay", &self.grabpay)?;
-        __map.entry_if_some("ideal", &self.ideal)?;
-        __map.entry_if_some("kakao_pay", &self.kakao_pay)?;
-        __map.entry_if_some("klarna", &self.klarna)?;
-        __map.entry_if_some("konbini", &self.konbini)?;
-        __map.entry_if_some("kr_card", &self.kr_card)?;
-        __map.entry_if_some("link", &self.link)?;
-        __map.entry_if_some("mobilepay", &self.mobilepay)?;
-        __map.entry_if_some("multibanco", &self.multibanco)?;
-        __map.entry_if_some("naver_pay", &self.naver_pay)?;
-        __map.entry_if_some("oxxo", &self.oxxo)?;
-        __map.entry_if_some("p24", &self.p24)?;
-        __map.entry_if_some("payco", &self.payco)?;
-        __map.entry_if_some("paynow", &self.paynow)?;
-        __map.entry_if_some("paypal", &self.paypal)?;
-        __map.entry_if_some("payto", &self.payto)?;
-        __map.entry_if_some("pix", &self.pix)?;
-        __map.entry_if_some("revolut_pay", &self.revolut_pay)?;
-        __map.entry_if_some("samsung_pay", &self.samsung_pay)?;
-        __map.entry_if_some("satispay", &self.satispay)?;
-        __map.entry_if_some("scalapay", &self.scalapay)?;
-        __map.entry_if_some("sepa_debit", &self.sepa_debit)?;
-        __map.entry_if_some("sofort", &self.sofort)?;
-        __map.entry_if_some("swish", &self.swish)?;
-        __map.entry_if_some("twint", &self.twint)?;
-        __map.entry_if_some("upi", &self.upi)?;
-        __map.entry_if_some("us_bank_account", &self.us_bank_account)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_session_wallet_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSessionWalletOptions {
     /// `link`: a [`CheckoutLinkWalletOptions`].
-    pub link: Option<CheckoutLinkWalletOptions>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub link: Option<Box<CheckoutLinkWalletOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSessionWalletOptions {
     fn from_json(
@@ -5454,30 +4698,13 @@ impl crate::__private::FromJson for CheckoutSessionWalletOptions {
         }
         Ok(CheckoutSessionWalletOptions {
             link,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSessionWalletOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSessionWalletOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("link", &self.link)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_sofort_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSofortPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -5486,9 +4713,11 @@ pub struct CheckoutSofortPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSofortPaymentMethodOptions {
     fn from_json(
@@ -5505,35 +4734,19 @@ impl crate::__private::FromJson for CheckoutSofortPaymentMethodOptions {
         }
         Ok(CheckoutSofortPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSofortPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSofortPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_swish_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSwishPaymentMethodOptions {
     /// The order reference that will be displayed to customers in the Swish application. Defaults to the `id` of the Payment Intent.
     pub reference: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutSwishPaymentMethodOptions {
     fn from_json(
@@ -5550,30 +4763,13 @@ impl crate::__private::FromJson for CheckoutSwishPaymentMethodOptions {
         }
         Ok(CheckoutSwishPaymentMethodOptions {
             reference,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutSwishPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutSwishPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("reference", &self.reference)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_twint_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutTwintPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
@@ -5582,9 +4778,11 @@ pub struct CheckoutTwintPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutTwintPaymentMethodOptions {
     fn from_json(
@@ -5601,33 +4799,17 @@ impl crate::__private::FromJson for CheckoutTwintPaymentMethodOptions {
         }
         Ok(CheckoutTwintPaymentMethodOptions {
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutTwintPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutTwintPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_upi_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutUpiPaymentMethodOptions {
     /// `mandate_options`: a [`MandateOptionsUpi`].
-    pub mandate_options: Option<MandateOptionsUpi>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mandate_options: Option<Box<MandateOptionsUpi>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -5635,9 +4817,11 @@ pub struct CheckoutUpiPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutUpiPaymentMethodOptions {
     fn from_json(
@@ -5657,34 +4841,17 @@ impl crate::__private::FromJson for CheckoutUpiPaymentMethodOptions {
         Ok(CheckoutUpiPaymentMethodOptions {
             mandate_options,
             setup_future_usage,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckoutUpiPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutUpiPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/checkout_us_bank_account_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutUsBankAccountPaymentMethodOptions {
     /// `financial_connections`: a [`LinkedAccountOptionsCommon`].
-    pub financial_connections: Option<LinkedAccountOptionsCommon>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub financial_connections: Option<Box<LinkedAccountOptionsCommon>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// If you provide a Customer with the PaymentIntent, you can use this parameter to [attach the payment method](https://docs.stripe.com/payments/save-during-payment) to the Customer after the PaymentIntent is confirmed and the customer completes any required actions. If you don't provide a Customer, you can still [attach](https://docs.stripe.com/api/payment_methods/attach) the payment method to a Customer after the transaction completes.
@@ -5692,13 +4859,17 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
     /// If the payment method is `card_present` and isn't a digital wallet, Stripe creates and attaches a [generated_card](https://docs.stripe.com/api/charges/object#charge_object-payment_method_details-card_present-generated_card) payment method representing the card to the Customer instead.
     ///
     /// When processing card payments, Stripe uses `setup_future_usage` to help you comply with regional legislation and network rules, such as [SCA](https://docs.stripe.com/strong-customer-authentication).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Controls when Stripe will attempt to debit the funds from the customer's account. The date must be a string in YYYY-MM-DD format. The date must be in the future and between 3 and 15 calendar days from now.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verification_method: Option<AutomaticOrInstant>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
     fn from_json(
@@ -5725,32 +4896,13 @@ impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
             setup_future_usage,
             target_date,
             verification_method,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckoutUsBankAccountPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CheckoutUsBankAccountPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("financial_connections", &self.financial_connections)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entry_if_some("verification_method", &self.verification_method)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Bank account verification method. The default value is `automatic`.
+/// `automatic` or `instant`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AutomaticOrInstant {
@@ -5785,11 +4937,13 @@ impl std::fmt::Display for AutomaticOrInstant {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AutomaticOrInstant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AutomaticOrInstant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5809,19 +4963,23 @@ impl crate::__private::FormValue for AutomaticOrInstant {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/connect_account_reference` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ConnectAccountReference {
     /// The connected account being referenced when `type` is `account`.
-    pub account: Option<crate::Expandable<Account>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub account: Option<crate::__private::Expandable<Account>>,
     /// Type of the account referenced.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for ConnectAccountReference {
     fn from_json(
@@ -5844,30 +5002,13 @@ impl crate::__private::FromJson for ConnectAccountReference {
         Ok(ConnectAccountReference {
             account,
             type_,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for ConnectAccountReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for ConnectAccountReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account", &self.account)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Type of the account referenced.
+/// `account` or `self`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectAccountReferenceType {
@@ -5902,11 +5043,13 @@ impl std::fmt::Display for ConnectAccountReferenceType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for ConnectAccountReferenceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for ConnectAccountReferenceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5926,19 +5069,21 @@ impl crate::__private::FormValue for ConnectAccountReferenceType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/invoice_setting_checkout_rendering_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct InvoiceSettingCheckoutRenderingOptions {
     /// How line-item prices and amounts will be displayed with respect to tax on invoice PDFs.
     pub amount_tax_display: Option<String>,
     /// ID of the invoice rendering template to be used for the generated invoice.
     pub template: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for InvoiceSettingCheckoutRenderingOptions {
     fn from_json(
@@ -5958,38 +5103,21 @@ impl crate::__private::FromJson for InvoiceSettingCheckoutRenderingOptions {
         Ok(InvoiceSettingCheckoutRenderingOptions {
             amount_tax_display,
             template,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for InvoiceSettingCheckoutRenderingOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for InvoiceSettingCheckoutRenderingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount_tax_display", &self.amount_tax_display)?;
-        __map.serialize_entry("template", &self.template)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/invoice_setting_custom_field` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct InvoiceSettingCustomField {
     /// The name of the custom field.
     pub name: String,
     /// The value of the custom field.
     pub value: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for InvoiceSettingCustomField {
     fn from_json(
@@ -6015,44 +5143,32 @@ impl crate::__private::FromJson for InvoiceSettingCustomField {
         Ok(InvoiceSettingCustomField {
             name,
             value,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for InvoiceSettingCustomField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for InvoiceSettingCustomField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/linked_account_options_common` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LinkedAccountOptionsCommon {
     /// `filters`: a [`PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub filters: Option<
-        PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters,
+        Box<
+            PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters,
+        >,
     >,
     /// The list of permissions to request. The `payment_method` permission must be included.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
     /// Data features requested to be retrieved upon account creation.
     pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
     /// For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub return_url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for LinkedAccountOptionsCommon {
     fn from_json(
@@ -6078,32 +5194,13 @@ impl crate::__private::FromJson for LinkedAccountOptionsCommon {
             permissions,
             prefetch,
             return_url,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for LinkedAccountOptionsCommon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("filters", &self.filters)?;
-        __map.entry_if_some("permissions", &self.permissions)?;
-        __map.serialize_entry("prefetch", &self.prefetch)?;
-        __map.entry_if_some("return_url", &self.return_url)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Stripe's `/components/schemas/linked_account_options_common/properties/permissions/items` (undocumented in the spec).
+/// `balances`, `ownership`, `payment_method` or `transactions`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LinkedAccountOptionsCommonPermissions {
@@ -6146,11 +5243,13 @@ impl std::fmt::Display for LinkedAccountOptionsCommonPermissions {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for LinkedAccountOptionsCommonPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommonPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6170,11 +5269,13 @@ impl crate::__private::FormValue for LinkedAccountOptionsCommonPermissions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/linked_account_options_common/properties/prefetch/items` (undocumented in the spec).
+/// `balances`, `ownership` or `transactions`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LinkedAccountOptionsCommonPrefetch {
@@ -6213,11 +5314,13 @@ impl std::fmt::Display for LinkedAccountOptionsCommonPrefetch {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for LinkedAccountOptionsCommonPrefetch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsCommonPrefetch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6237,12 +5340,13 @@ impl crate::__private::FormValue for LinkedAccountOptionsCommonPrefetch {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/mandate_options_payto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MandateOptionsPayto {
     /// Amount that will be collected. It is required when `amount_type` is `fixed`.
     pub amount: Option<i64>,
@@ -6259,7 +5363,8 @@ pub struct MandateOptionsPayto {
     /// Date, in YYYY-MM-DD format, from which payments will be collected. Defaults to confirmation time.
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for MandateOptionsPayto {
     fn from_json(
@@ -6294,35 +5399,13 @@ impl crate::__private::FromJson for MandateOptionsPayto {
             payments_per_period,
             purpose,
             start_date,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for MandateOptionsPayto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for MandateOptionsPayto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("amount_type", &self.amount_type)?;
-        __map.serialize_entry("end_date", &self.end_date)?;
-        __map.serialize_entry("payment_schedule", &self.payment_schedule)?;
-        __map.serialize_entry("payments_per_period", &self.payments_per_period)?;
-        __map.serialize_entry("purpose", &self.purpose)?;
-        __map.serialize_entry("start_date", &self.start_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// The type of amount that will be collected. The amount charged must be exact or up to the value of `amount` param for `fixed` or `maximum` type respectively. Defaults to `maximum`.
+/// `fixed` or `maximum`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AmountType {
@@ -6357,11 +5440,13 @@ impl std::fmt::Display for AmountType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AmountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AmountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6381,7 +5466,7 @@ impl crate::__private::FormValue for AmountType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -6444,11 +5529,13 @@ impl std::fmt::Display for MandateOptionsPaytoPaymentSchedule {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for MandateOptionsPaytoPaymentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for MandateOptionsPaytoPaymentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6468,7 +5555,7 @@ impl crate::__private::FormValue for MandateOptionsPaytoPaymentSchedule {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -6543,11 +5630,13 @@ impl std::fmt::Display for MandateOptionsPaytoPurpose {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for MandateOptionsPaytoPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for MandateOptionsPaytoPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6567,12 +5656,13 @@ impl crate::__private::FormValue for MandateOptionsPaytoPurpose {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/mandate_options_upi` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MandateOptionsUpi {
     /// Amount to be charged for future payments.
     pub amount: Option<i64>,
@@ -6581,9 +5671,10 @@ pub struct MandateOptionsUpi {
     /// A description of the mandate or subscription that is meant to be displayed to the customer.
     pub description: Option<String>,
     /// End date of the mandate or subscription.
-    pub end_date: Option<crate::Timestamp>,
+    pub end_date: Option<crate::__private::Timestamp>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for MandateOptionsUpi {
     fn from_json(
@@ -6609,40 +5700,21 @@ impl crate::__private::FromJson for MandateOptionsUpi {
             amount_type,
             description,
             end_date,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MandateOptionsUpi {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for MandateOptionsUpi {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("amount_type", &self.amount_type)?;
-        __map.serialize_entry("description", &self.description)?;
-        __map.serialize_entry("end_date", &self.end_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_flows_payment_intent_presentment_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentFlowsPaymentIntentPresentmentDetails {
     /// Amount intended to be collected by this payment, denominated in `presentment_currency`.
     pub presentment_amount: i64,
     /// Currency presented to the customer during payment.
     pub presentment_currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentFlowsPaymentIntentPresentmentDetails {
     fn from_json(
@@ -6669,40 +5741,24 @@ impl crate::__private::FromJson for PaymentFlowsPaymentIntentPresentmentDetails 
         Ok(PaymentFlowsPaymentIntentPresentmentDetails {
             presentment_amount,
             presentment_currency,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentFlowsPaymentIntentPresentmentDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentFlowsPaymentIntentPresentmentDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("presentment_amount", &self.presentment_amount)?;
-        __map.serialize_entry("presentment_currency", &self.presentment_currency)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
     /// The account subcategories to use to filter for possible accounts to link. Valid subcategories are `checking` and `savings`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_subcategories: Option<
         Vec<
             PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories,
         >,
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
@@ -6723,28 +5779,8 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
         }
         Ok(PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
             account_subcategories,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize
-for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account_subcategories", &self.account_subcategories)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters/properties/account_subcategories/items` (undocumented in the spec).
@@ -6798,12 +5834,14 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6834,21 +5872,24 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_method_config_biz_payment_method_configuration_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     /// ID of the payment method configuration used.
     pub id: String,
     /// ID of the parent payment method configuration used.
     pub parent: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
+impl crate::__private::Identified
+for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -6876,37 +5917,19 @@ for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
         Ok(PaymentMethodConfigBizPaymentMethodConfigurationDetails {
             id,
             parent,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("parent", &self.parent)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_method_options_customer_balance_eu_bank_account` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentMethodOptionsCustomerBalanceEuBankAccount {
     /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
     pub country: PaymentMethodOptionsCustomerBalanceEuBankAccountCountry,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentMethodOptionsCustomerBalanceEuBankAccount {
     fn from_json(
@@ -6927,26 +5950,8 @@ impl crate::__private::FromJson for PaymentMethodOptionsCustomerBalanceEuBankAcc
         };
         Ok(PaymentMethodOptionsCustomerBalanceEuBankAccount {
             country,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCustomerBalanceEuBankAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentMethodOptionsCustomerBalanceEuBankAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("country", &self.country)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The desired country code of the bank account information. Permitted values include: `DE`, `FR`, `IE`, or `NL`.
@@ -7006,11 +6011,13 @@ impl std::fmt::Display for PaymentMethodOptionsCustomerBalanceEuBankAccountCount
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7037,31 +6044,41 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_method_options_mandate_options_pix` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentMethodOptionsMandateOptionsPix {
     /// Amount to be charged for future payments.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
     /// Determines if the amount includes the IOF tax.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// Type of amount.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<AmountType>,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<String>,
     /// Date when the mandate expires and no further payments will be charged, in `YYYY-MM-DD`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_date: Option<String>,
     /// Schedule at which the future payments will be charged.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<PaymentSchedule>,
     /// Subscription name displayed to buyers in their bank app.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
     /// Start date of the mandate, in `YYYY-MM-DD`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_date: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentMethodOptionsMandateOptionsPix {
     fn from_json(
@@ -7099,36 +6116,13 @@ impl crate::__private::FromJson for PaymentMethodOptionsMandateOptionsPix {
             payment_schedule,
             reference,
             start_date,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsMandateOptionsPix {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentMethodOptionsMandateOptionsPix {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount", &self.amount)?;
-        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
-        __map.entry_if_some("amount_type", &self.amount_type)?;
-        __map.entry_if_some("currency", &self.currency)?;
-        __map.entry_if_some("end_date", &self.end_date)?;
-        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
-        __map.entry_if_some("reference", &self.reference)?;
-        __map.entry_if_some("start_date", &self.start_date)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Schedule at which the future payments will be charged.
+/// One of 5 values: `halfyearly`, `monthly`, `quarterly`, `weekly`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentSchedule {
@@ -7175,11 +6169,13 @@ impl std::fmt::Display for PaymentSchedule {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7199,17 +6195,19 @@ impl crate::__private::FormValue for PaymentSchedule {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_adaptive_pricing` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAdaptivePricing {
     /// If enabled, Adaptive Pricing is available on [eligible sessions](https://docs.stripe.com/payments/currencies/localize-prices/adaptive-pricing?payment-ui=stripe-hosted#restrictions).
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAdaptivePricing {
     fn from_json(
@@ -7230,35 +6228,19 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAdaptivePricing {
         };
         Ok(PaymentPagesCheckoutSessionAdaptivePricing {
             enabled,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAdaptivePricing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionAdaptivePricing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAfterExpiration {
     /// When set, configuration used to recover the Checkout Session on expiry.
-    pub recovery: Option<PaymentPagesCheckoutSessionAfterExpirationRecovery>,
+    pub recovery: Option<Box<PaymentPagesCheckoutSessionAfterExpirationRecovery>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpiration {
     fn from_json(
@@ -7276,30 +6258,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpiration {
         }
         Ok(PaymentPagesCheckoutSessionAfterExpiration {
             recovery,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAfterExpiration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionAfterExpiration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("recovery", &self.recovery)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration_recovery` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// Enables user redeemable promotion codes on the recovered Checkout Sessions. Defaults to `false`
     pub allow_promotion_codes: bool,
@@ -7308,11 +6273,12 @@ pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// Checkout Session object upon expiration.
     pub enabled: bool,
     /// The timestamp at which the recovery URL will expire.
-    pub expires_at: Option<crate::Timestamp>,
+    pub expires_at: Option<crate::__private::Timestamp>,
     /// URL that creates a new Checkout Session when clicked that is a copy of this expired Checkout Session
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpirationRecovery {
     fn from_json(
@@ -7345,45 +6311,25 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpirationRe
             enabled,
             expires_at,
             url,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionAfterExpirationRecovery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionAfterExpirationRecovery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("allow_promotion_codes", &self.allow_promotion_codes)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("expires_at", &self.expires_at)?;
-        __map.serialize_entry("url", &self.url)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_automatic_tax` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// Indicates whether automatic tax is enabled for the session
     pub enabled: bool,
     /// The account that's liable for tax. If set, the business address and tax registrations required to perform the tax calculation are loaded from this account. The tax transaction is returned in the report of the connected account.
-    pub liability: Option<ConnectAccountReference>,
+    pub liability: Option<Box<ConnectAccountReference>>,
     /// The tax provider powering automatic tax.
     pub provider: Option<String>,
     /// The status of the most recent automated tax calculation for this session.
     pub status: Option<PaymentPagesCheckoutSessionAutomaticTaxStatus>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTax {
     fn from_json(
@@ -7412,29 +6358,8 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAutomaticTax {
             liability,
             provider,
             status,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTax {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionAutomaticTax {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("liability", &self.liability)?;
-        __map.serialize_entry("provider", &self.provider)?;
-        __map.serialize_entry("status", &self.status)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The status of the most recent automated tax calculation for this session.
@@ -7482,11 +6407,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionAutomaticTaxStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionAutomaticTaxStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTaxStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7506,12 +6433,13 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionAutomaticTaxStat
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBrandingSettings {
     /// A hex color value starting with `#` representing the background color for the Checkout Session.
     pub background_color: String,
@@ -7524,11 +6452,12 @@ pub struct PaymentPagesCheckoutSessionBrandingSettings {
     /// The font family for the Checkout Session. Must be one of the [supported font families](https://docs.stripe.com/payments/checkout/customization/appearance?payment-ui=stripe-hosted#font-compatibility).
     pub font_family: String,
     /// The icon for the Checkout Session. You cannot set both `logo` and `icon`.
-    pub icon: Option<PaymentPagesCheckoutSessionBrandingSettingsIcon>,
+    pub icon: Option<Box<PaymentPagesCheckoutSessionBrandingSettingsIcon>>,
     /// The logo for the Checkout Session. You cannot set both `logo` and `icon`.
-    pub logo: Option<PaymentPagesCheckoutSessionBrandingSettingsLogo>,
+    pub logo: Option<Box<PaymentPagesCheckoutSessionBrandingSettingsLogo>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettings {
     fn from_json(
@@ -7579,32 +6508,8 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettings 
             font_family,
             icon,
             logo,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("background_color", &self.background_color)?;
-        __map.serialize_entry("border_style", &self.border_style)?;
-        __map.serialize_entry("button_color", &self.button_color)?;
-        __map.serialize_entry("display_name", &self.display_name)?;
-        __map.serialize_entry("font_family", &self.font_family)?;
-        __map.serialize_entry("icon", &self.icon)?;
-        __map.serialize_entry("logo", &self.logo)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The border style for the Checkout Session. Must be one of `rounded`, `rectangular`, or `pill`.
@@ -7656,11 +6561,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsBorderStyl
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7683,21 +6590,26 @@ for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_icon` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
     /// The ID of a [File upload](https://stripe.com/docs/api/files) representing the icon. Purpose must be `business_icon`. Required if `type` is `file` and disallowed otherwise.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// The type of image for the icon. Must be one of `file` or `url`.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsIcon {
     fn from_json(
@@ -7724,31 +6636,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsI
             file,
             type_,
             url,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSettingsIcon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsIcon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("file", &self.file)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entry_if_some("url", &self.url)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// The type of image for the icon. Must be one of `file` or `url`.
+/// `file` or `url`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionBrandingSettingsIconType {
@@ -7787,11 +6681,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsIconType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7813,21 +6709,26 @@ for PaymentPagesCheckoutSessionBrandingSettingsIconType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_logo` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
     /// The ID of a [File upload](https://stripe.com/docs/api/files) representing the logo. Purpose must be `business_logo`. Required if `type` is `file` and disallowed otherwise.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// The type of image for the logo. Must be one of `file` or `url`.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// The URL of the image. Present when `type` is `url`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsLogo {
     fn from_json(
@@ -7854,39 +6755,21 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsL
             file,
             type_,
             url,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBrandingSettingsLogo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsLogo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("file", &self.file)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entry_if_some("url", &self.url)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_business_name` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBusinessName {
     /// Indicates whether business name collection is enabled for the session
     pub enabled: bool,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionBusinessName {
     fn from_json(
@@ -7912,38 +6795,21 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBusinessName {
         Ok(PaymentPagesCheckoutSessionBusinessName {
             enabled,
             optional,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionBusinessName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionBusinessName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("optional", &self.optional)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_checkout_address_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
     /// `address`: a [`Address`].
     pub address: Address,
     /// Customer name.
     pub name: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCheckoutAddressDetails {
     fn from_json(
@@ -7970,40 +6836,23 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCheckoutAddressDe
         Ok(PaymentPagesCheckoutSessionCheckoutAddressDetails {
             address,
             name,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCheckoutAddressDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCheckoutAddressDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("address", &self.address)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_collected_information` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCollectedInformation {
     /// Customer’s business name for this Checkout Session
     pub business_name: Option<String>,
     /// Customer’s individual name for this Checkout Session
     pub individual_name: Option<String>,
     /// Shipping information for this Checkout Session.
-    pub shipping_details: Option<PaymentPagesCheckoutSessionCheckoutAddressDetails>,
+    pub shipping_details: Option<Box<PaymentPagesCheckoutSessionCheckoutAddressDetails>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCollectedInformation {
     fn from_json(
@@ -8027,32 +6876,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCollectedInformat
             business_name,
             individual_name,
             shipping_details,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCollectedInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCollectedInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("business_name", &self.business_name)?;
-        __map.serialize_entry("individual_name", &self.individual_name)?;
-        __map.serialize_entry("shipping_details", &self.shipping_details)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionConsent {
     /// If `opt_in`, the customer consents to receiving promotional communications
     /// from the merchant about this Checkout Session.
@@ -8060,7 +6890,8 @@ pub struct PaymentPagesCheckoutSessionConsent {
     /// If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of service.
     pub terms_of_service: Option<PaymentPagesCheckoutSessionConsentTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsent {
     fn from_json(
@@ -8080,27 +6911,8 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsent {
         Ok(PaymentPagesCheckoutSessionConsent {
             promotions,
             terms_of_service,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionConsent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("promotions", &self.promotions)?;
-        __map.serialize_entry("terms_of_service", &self.terms_of_service)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// If `opt_in`, the customer consents to receiving promotional communications
@@ -8141,11 +6953,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionConsentPromotions {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionConsentPromotions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentPromotions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8165,7 +6979,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentPromotion
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -8204,11 +7018,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionConsentTermsOfService {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionConsentTermsOfService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentTermsOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8228,16 +7044,17 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentTermsOfSe
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_consent_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `hidden`, it will hide legal text related to the reuse of a payment method.
     pub payment_method_reuse_agreement: Option<
-        PaymentPagesCheckoutSessionPaymentMethodReuseAgreement,
+        Box<PaymentPagesCheckoutSessionPaymentMethodReuseAgreement>,
     >,
     /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
     /// Session will determine whether to display an option to opt into promotional communication
@@ -8246,7 +7063,8 @@ pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `required`, it requires customers to accept the terms of service before being able to pay.
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentCollection {
     fn from_json(
@@ -8272,37 +7090,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionConsentCollection
             payment_method_reuse_agreement,
             promotions,
             terms_of_service,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionConsentCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map
-            .serialize_entry(
-                "payment_method_reuse_agreement",
-                &self.payment_method_reuse_agreement,
-            )?;
-        __map.serialize_entry("promotions", &self.promotions)?;
-        __map.serialize_entry("terms_of_service", &self.terms_of_service)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
-/// Session will determine whether to display an option to opt into promotional communication
-/// from the merchant depending on the customer's locale. Only available to US merchants and US customers.
+/// `auto` or `none`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionConsentCollectionPromotions {
@@ -8339,11 +7133,13 @@ impl std::fmt::Display for CheckoutSessionConsentCollectionPromotions {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionConsentCollectionPromotions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionConsentCollectionPromotions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8363,11 +7159,13 @@ impl crate::__private::FormValue for CheckoutSessionConsentCollectionPromotions 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// If set to `required`, it requires customers to accept the terms of service before being able to pay.
+/// `none` or `required`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionConsentCollectionTermsOfService {
@@ -8404,11 +7202,13 @@ impl std::fmt::Display for CheckoutSessionConsentCollectionTermsOfService {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionConsentCollectionTermsOfService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionConsentCollectionTermsOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8428,12 +7228,13 @@ impl crate::__private::FormValue for CheckoutSessionConsentCollectionTermsOfServ
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_currency_conversion` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     /// Total of all items in source currency before discounts or taxes are applied.
     pub amount_subtotal: i64,
@@ -8444,7 +7245,8 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     /// Creation currency of the CheckoutSession before localization
     pub source_currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCurrencyConversion {
     fn from_json(
@@ -8483,50 +7285,35 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCurrencyConversio
             amount_total,
             fx_rate,
             source_currency,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCurrencyConversion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCurrencyConversion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
-        __map.serialize_entry("amount_total", &self.amount_total)?;
-        __map.serialize_entry("fx_rate", &self.fx_rate)?;
-        __map.serialize_entry("source_currency", &self.source_currency)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFields {
     /// `dropdown`: a [`PaymentPagesCheckoutSessionCustomFieldsDropdown`].
-    pub dropdown: Option<PaymentPagesCheckoutSessionCustomFieldsDropdown>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub dropdown: Option<Box<PaymentPagesCheckoutSessionCustomFieldsDropdown>>,
     /// String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters.
     pub key: String,
     /// `label`: a [`PaymentPagesCheckoutSessionCustomFieldsLabel`].
     pub label: PaymentPagesCheckoutSessionCustomFieldsLabel,
     /// `numeric`: a [`PaymentPagesCheckoutSessionCustomFieldsNumeric`].
-    pub numeric: Option<PaymentPagesCheckoutSessionCustomFieldsNumeric>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub numeric: Option<Box<PaymentPagesCheckoutSessionCustomFieldsNumeric>>,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// `text`: a [`PaymentPagesCheckoutSessionCustomFieldsText`].
-    pub text: Option<PaymentPagesCheckoutSessionCustomFieldsText>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub text: Option<Box<PaymentPagesCheckoutSessionCustomFieldsText>>,
     /// The type of the field.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutSessionCustomFieldsType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFields {
     fn from_json(
@@ -8573,35 +7360,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFields {
             optional,
             text,
             type_,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFields {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("dropdown", &self.dropdown)?;
-        __map.serialize_entry("key", &self.key)?;
-        __map.serialize_entry("label", &self.label)?;
-        __map.entry_if_some("numeric", &self.numeric)?;
-        __map.serialize_entry("optional", &self.optional)?;
-        __map.entry_if_some("text", &self.text)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// The type of the field.
+/// `dropdown`, `numeric` or `text`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionCustomFieldsType {
@@ -8640,11 +7405,13 @@ impl std::fmt::Display for CheckoutSessionCustomFieldsType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionCustomFieldsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionCustomFieldsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8664,12 +7431,13 @@ impl crate::__private::FormValue for CheckoutSessionCustomFieldsType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     /// The value that pre-fills on the payment page.
     pub default_value: Option<String>,
@@ -8678,7 +7446,8 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     /// The option selected by the customer. This will be the `value` for the option.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsDropdown {
     fn from_json(
@@ -8705,39 +7474,22 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsDropd
             default_value,
             options,
             value,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsDropdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsDropdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("default_value", &self.default_value)?;
-        __map.serialize_entry("options", &self.options)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_label` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     /// Custom text for the label, displayed to the customer. Up to 50 characters.
     pub custom: Option<String>,
     /// The type of the label.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutSessionCustomFieldsLabelType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsLabel {
     fn from_json(
@@ -8761,30 +7513,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsLabel
         Ok(PaymentPagesCheckoutSessionCustomFieldsLabel {
             custom,
             type_,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsLabel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("custom", &self.custom)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// The type of the label.
+/// Always `custom`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionCustomFieldsLabelType {
@@ -8815,11 +7550,13 @@ impl std::fmt::Display for CheckoutSessionCustomFieldsLabelType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionCustomFieldsLabelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionCustomFieldsLabelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8839,12 +7576,13 @@ impl crate::__private::FormValue for CheckoutSessionCustomFieldsLabelType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_numeric` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     /// The value that pre-fills the field on the payment page.
     pub default_value: Option<String>,
@@ -8855,7 +7593,8 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     /// The value entered by the customer, containing only digits.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsNumeric {
     fn from_json(
@@ -8882,40 +7621,21 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsNumer
             maximum_length,
             minimum_length,
             value,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsNumeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsNumeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("default_value", &self.default_value)?;
-        __map.serialize_entry("maximum_length", &self.maximum_length)?;
-        __map.serialize_entry("minimum_length", &self.minimum_length)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_option` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
     /// The label for the option, displayed to the customer. Up to 100 characters.
     pub label: String,
     /// The value for this option, not displayed to the customer, used by your integration to reconcile the option selected by the customer. Must be unique to this option, alphanumeric, and up to 100 characters.
     pub value: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsOption {
     fn from_json(
@@ -8942,31 +7662,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsOptio
         Ok(PaymentPagesCheckoutSessionCustomFieldsOption {
             label,
             value,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("label", &self.label)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     /// The value that pre-fills the field on the payment page.
     pub default_value: Option<String>,
@@ -8977,7 +7679,8 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     /// The value entered by the customer.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsText {
     fn from_json(
@@ -9004,46 +7707,27 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsText 
             maximum_length,
             minimum_length,
             value,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("default_value", &self.default_value)?;
-        __map.serialize_entry("maximum_length", &self.maximum_length)?;
-        __map.serialize_entry("minimum_length", &self.minimum_length)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomText {
     /// Custom text that should be displayed after the payment confirmation button.
-    pub after_submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
+    pub after_submit: Option<Box<PaymentPagesCheckoutSessionCustomTextPosition>>,
     /// Custom text that should be displayed alongside shipping address collection.
-    pub shipping_address: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
+    pub shipping_address: Option<Box<PaymentPagesCheckoutSessionCustomTextPosition>>,
     /// Custom text that should be displayed alongside the payment confirmation button.
-    pub submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
+    pub submit: Option<Box<PaymentPagesCheckoutSessionCustomTextPosition>>,
     /// Custom text that should be displayed in place of the default terms of service agreement text.
     pub terms_of_service_acceptance: Option<
-        PaymentPagesCheckoutSessionCustomTextPosition,
+        Box<PaymentPagesCheckoutSessionCustomTextPosition>,
     >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomText {
     fn from_json(
@@ -9071,42 +7755,19 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomText {
             shipping_address,
             submit,
             terms_of_service_acceptance,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("after_submit", &self.after_submit)?;
-        __map.serialize_entry("shipping_address", &self.shipping_address)?;
-        __map.serialize_entry("submit", &self.submit)?;
-        __map
-            .serialize_entry(
-                "terms_of_service_acceptance",
-                &self.terms_of_service_acceptance,
-            )?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text_position` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomTextPosition {
     /// Text can be up to 1200 characters in length.
     pub message: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomTextPosition {
     fn from_json(
@@ -9127,33 +7788,16 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomTextPositio
         };
         Ok(PaymentPagesCheckoutSessionCustomTextPosition {
             message,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomTextPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomTextPosition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_customer_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer's address after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
-    pub address: Option<Address>,
+    pub address: Option<Box<Address>>,
     /// The customer's business name after a completed Checkout Session.
     pub business_name: Option<String>,
     /// The email associated with the Customer, if one exists, on the Checkout Session after a completed Checkout Session or at time of session expiry.
@@ -9170,7 +7814,8 @@ pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer’s tax IDs after a completed Checkout Session.
     pub tax_ids: Option<Vec<PaymentPagesCheckoutSessionTaxId>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetails {
     fn from_json(
@@ -9209,33 +7854,8 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomerDetails {
             phone,
             tax_exempt,
             tax_ids,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomerDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionCustomerDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("address", &self.address)?;
-        __map.serialize_entry("business_name", &self.business_name)?;
-        __map.serialize_entry("email", &self.email)?;
-        __map.serialize_entry("individual_name", &self.individual_name)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("phone", &self.phone)?;
-        __map.serialize_entry("tax_exempt", &self.tax_exempt)?;
-        __map.serialize_entry("tax_ids", &self.tax_ids)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The customer’s tax exempt status after a completed Checkout Session.
@@ -9281,11 +7901,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9307,19 +7929,21 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_discount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionDiscount {
     /// Coupon attached to the Checkout Session.
-    pub coupon: Option<crate::Expandable<Coupon>>,
+    pub coupon: Option<crate::__private::Expandable<Coupon>>,
     /// Promotion code attached to the Checkout Session.
-    pub promotion_code: Option<crate::Expandable<PromotionCode>>,
+    pub promotion_code: Option<crate::__private::Expandable<PromotionCode>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionDiscount {
     fn from_json(
@@ -9339,38 +7963,21 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionDiscount {
         Ok(PaymentPagesCheckoutSessionDiscount {
             coupon,
             promotion_code,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("coupon", &self.coupon)?;
-        __map.serialize_entry("promotion_code", &self.promotion_code)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_individual_name` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionIndividualName {
     /// Indicates whether individual name collection is enabled for the session
     pub enabled: bool,
     /// Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`.
     pub optional: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionIndividualName {
     fn from_json(
@@ -9397,38 +8004,21 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionIndividualName {
         Ok(PaymentPagesCheckoutSessionIndividualName {
             enabled,
             optional,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionIndividualName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionIndividualName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("optional", &self.optional)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_creation` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     /// Indicates whether invoice creation is enabled for the Checkout Session.
     pub enabled: bool,
     /// `invoice_data`: a [`PaymentPagesCheckoutSessionInvoiceSettings`].
     pub invoice_data: PaymentPagesCheckoutSessionInvoiceSettings,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
     fn from_json(
@@ -9455,34 +8045,16 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
         Ok(PaymentPagesCheckoutSessionInvoiceCreation {
             enabled,
             invoice_data,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionInvoiceCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionInvoiceCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("invoice_data", &self.invoice_data)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// The account tax IDs associated with the invoice.
-    pub account_tax_ids: Option<Vec<crate::Expandable<TaxIdOrDeletedTaxId>>>,
+    pub account_tax_ids: Option<Vec<crate::__private::Expandable<TaxIdOrDeletedTaxId>>>,
     /// Custom fields displayed on the invoice.
     pub custom_fields: Option<Vec<InvoiceSettingCustomField>>,
     /// An arbitrary string attached to the object. Often useful for displaying to users.
@@ -9490,13 +8062,14 @@ pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// Footer displayed on the invoice.
     pub footer: Option<String>,
     /// The connected account that issues the invoice. The invoice is presented with the branding and support information of the specified account.
-    pub issuer: Option<ConnectAccountReference>,
+    pub issuer: Option<Box<ConnectAccountReference>>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Options for invoice PDF rendering.
-    pub rendering_options: Option<InvoiceSettingCheckoutRenderingOptions>,
+    pub rendering_options: Option<Box<InvoiceSettingCheckoutRenderingOptions>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceSettings {
     fn from_json(
@@ -9532,41 +8105,19 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceSettings {
             issuer,
             metadata,
             rendering_options,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionInvoiceSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionInvoiceSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("account_tax_ids", &self.account_tax_ids)?;
-        __map.serialize_entry("custom_fields", &self.custom_fields)?;
-        __map.serialize_entry("description", &self.description)?;
-        __map.serialize_entry("footer", &self.footer)?;
-        __map.serialize_entry("issuer", &self.issuer)?;
-        __map.serialize_entry("metadata", &self.metadata)?;
-        __map.serialize_entry("rendering_options", &self.rendering_options)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_managed_payments` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionManagedPayments {
     /// Set to `true` to enable [Managed Payments](https://docs.stripe.com/payments/managed-payments), Stripe's merchant of record solution, for this session.
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionManagedPayments {
     fn from_json(
@@ -9587,37 +8138,23 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionManagedPayments {
         };
         Ok(PaymentPagesCheckoutSessionManagedPayments {
             enabled,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionManagedPayments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionManagedPayments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_name_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionNameCollection {
     /// `business`: a [`PaymentPagesCheckoutSessionBusinessName`].
-    pub business: Option<PaymentPagesCheckoutSessionBusinessName>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub business: Option<Box<PaymentPagesCheckoutSessionBusinessName>>,
     /// `individual`: a [`PaymentPagesCheckoutSessionIndividualName`].
-    pub individual: Option<PaymentPagesCheckoutSessionIndividualName>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub individual: Option<Box<PaymentPagesCheckoutSessionIndividualName>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionNameCollection {
     fn from_json(
@@ -9638,42 +8175,25 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionNameCollection {
         Ok(PaymentPagesCheckoutSessionNameCollection {
             business,
             individual,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionNameCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionNameCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("business", &self.business)?;
-        __map.entry_if_some("individual", &self.individual)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionOptionalItem {
     /// `adjustable_quantity`: a [`PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity`], or `null`.
     pub adjustable_quantity: Option<
-        PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity,
+        Box<PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity>,
     >,
     /// `price`: text.
     pub price: String,
     /// `quantity`: an integer.
     pub quantity: i64,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionOptionalItem {
     fn from_json(
@@ -9702,32 +8222,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionOptionalItem {
             adjustable_quantity,
             price,
             quantity,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionOptionalItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionOptionalItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("adjustable_quantity", &self.adjustable_quantity)?;
-        __map.serialize_entry("price", &self.price)?;
-        __map.serialize_entry("quantity", &self.quantity)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item_adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     /// Set to true if the quantity can be adjusted to any non-negative integer.
     pub enabled: bool,
@@ -9736,7 +8237,8 @@ pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
     /// The minimum quantity of this item the customer must purchase, if they choose to purchase it. Because this item is optional, the customer will always be able to remove it from their order, even if the `minimum` configured here is greater than 0. By default this value is 0.
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
@@ -9764,40 +8266,21 @@ for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
             enabled,
             maximum,
             minimum,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("maximum", &self.maximum)?;
-        __map.serialize_entry("minimum", &self.minimum)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_payment_method_reuse_agreement` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
     /// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
     ///
     /// When set to `hidden`, the payment method reuse agreement text will always be hidden in the UI.
     pub position: PaymentMethodReuseAgreementPosition,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
@@ -9819,32 +8302,13 @@ for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
         };
         Ok(PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
             position,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("position", &self.position)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Determines the position and visibility of the payment method reuse agreement in the UI. When set to `auto`, Stripe's defaults will be used.
+/// `auto` or `hidden`.
 ///
-/// When set to `hidden`, the payment method reuse agreement text will always be hidden in the UI.
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodReuseAgreementPosition {
@@ -9879,11 +8343,13 @@ impl std::fmt::Display for PaymentMethodReuseAgreementPosition {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentMethodReuseAgreementPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentMethodReuseAgreementPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9903,12 +8369,13 @@ impl crate::__private::FormValue for PaymentMethodReuseAgreementPosition {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_permissions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionPermissions {
     /// Determines which entity is allowed to update the shipping details.
     ///
@@ -9917,7 +8384,8 @@ pub struct PaymentPagesCheckoutSessionPermissions {
     /// When set to `server_only`, you must add the onShippingDetailsChange event handler when initializing the Stripe Checkout client and manually update the shipping details from your server using the Stripe API.
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionPermissions {
     fn from_json(
@@ -9936,33 +8404,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionPermissions {
         }
         Ok(PaymentPagesCheckoutSessionPermissions {
             update_shipping_details,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionPermissions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionPermissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("update_shipping_details", &self.update_shipping_details)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Determines which entity is allowed to update the shipping details.
+/// `client_only` or `server_only`.
 ///
-/// Default is `client_only`. Stripe Checkout client will automatically update the shipping details. If set to `server_only`, only your server is allowed to update the shipping details.
-///
-/// When set to `server_only`, you must add the onShippingDetailsChange event handler when initializing the Stripe Checkout client and manually update the shipping details from your server using the Stripe API.
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionPermissionsUpdateShippingDetails {
@@ -10001,11 +8449,13 @@ impl std::fmt::Display for CheckoutSessionPermissionsUpdateShippingDetails {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionPermissionsUpdateShippingDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionPermissionsUpdateShippingDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10025,17 +8475,19 @@ impl crate::__private::FormValue for CheckoutSessionPermissionsUpdateShippingDet
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_phone_number_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
     /// Indicates whether phone number collection is enabled for the session
     pub enabled: bool,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollection {
     fn from_json(
@@ -10056,30 +8508,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollec
         };
         Ok(PaymentPagesCheckoutSessionPhoneNumberCollection {
             enabled,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionPhoneNumberCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionPhoneNumberCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     /// Uses the `allow_redisplay` value of each saved payment method to filter the set presented to a returning customer. By default, only saved payment methods with ’allow_redisplay: ‘always’ are shown in Checkout.
     pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
@@ -10088,7 +8523,8 @@ pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     /// Enable customers to choose if they wish to save their payment method for future use. Disabled by default.
     pub payment_method_save: Option<DisabledOrEnabled>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
@@ -10115,32 +8551,13 @@ for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
             allow_redisplay_filters,
             payment_method_remove,
             payment_method_save,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("allow_redisplay_filters", &self.allow_redisplay_filters)?;
-        __map.serialize_entry("payment_method_remove", &self.payment_method_remove)?;
-        __map.serialize_entry("payment_method_save", &self.payment_method_save)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options/properties/allow_redisplay_filters/items` (undocumented in the spec).
+/// `always`, `limited` or `unspecified`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlwaysOrLimitedOrUnspecified {
@@ -10179,11 +8596,13 @@ impl std::fmt::Display for AlwaysOrLimitedOrUnspecified {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for AlwaysOrLimitedOrUnspecified {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AlwaysOrLimitedOrUnspecified {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10203,11 +8622,13 @@ impl crate::__private::FormValue for AlwaysOrLimitedOrUnspecified {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
+/// `disabled` or `enabled`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisabledOrEnabled {
@@ -10242,11 +8663,13 @@ impl std::fmt::Display for DisabledOrEnabled {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for DisabledOrEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for DisabledOrEnabled {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10266,18 +8689,20 @@ impl crate::__private::FormValue for DisabledOrEnabled {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
     /// An array of two-letter ISO country codes representing which countries Checkout should provide as options for
     /// shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SY, UM, VI`.
     pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionShippingAddressCollection {
@@ -10299,30 +8724,13 @@ for PaymentPagesCheckoutSessionShippingAddressCollection {
         };
         Ok(PaymentPagesCheckoutSessionShippingAddressCollection {
             allowed_countries,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionShippingAddressCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionShippingAddressCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("allowed_countries", &self.allowed_countries)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection/properties/allowed_countries/items` (undocumented in the spec).
+/// One of 238 values: `AC`, `AD`, `AE`, `AF`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionShippingAddressCollectionAllowedCountries {
@@ -11307,11 +9715,13 @@ impl std::fmt::Display for CheckoutSessionShippingAddressCollectionAllowedCountr
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionShippingAddressCollectionAllowedCountries {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CheckoutSessionShippingAddressCollectionAllowedCountries {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11342,12 +9752,13 @@ for CheckoutSessionShippingAddressCollectionAllowedCountries {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_cost` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionShippingCost {
     /// Total shipping cost before any discounts or taxes are applied.
     pub amount_subtotal: i64,
@@ -11356,11 +9767,13 @@ pub struct PaymentPagesCheckoutSessionShippingCost {
     /// Total shipping cost after discounts and taxes are applied.
     pub amount_total: i64,
     /// The ID of the ShippingRate for this order.
-    pub shipping_rate: Option<crate::Expandable<ShippingRate>>,
+    pub shipping_rate: Option<crate::__private::Expandable<ShippingRate>>,
     /// The taxes applied to the shipping rate.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingCost {
     fn from_json(
@@ -11398,41 +9811,21 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingCost {
             amount_total,
             shipping_rate,
             taxes,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionShippingCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionShippingCost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
-        __map.serialize_entry("amount_tax", &self.amount_tax)?;
-        __map.serialize_entry("amount_total", &self.amount_total)?;
-        __map.serialize_entry("shipping_rate", &self.shipping_rate)?;
-        __map.entry_if_some("taxes", &self.taxes)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_option` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionShippingOption {
     /// A non-negative integer in cents representing how much to charge.
     pub shipping_amount: i64,
     /// The shipping rate.
-    pub shipping_rate: crate::Expandable<ShippingRate>,
+    pub shipping_rate: crate::__private::Expandable<ShippingRate>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingOption {
     fn from_json(
@@ -11459,38 +9852,22 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingOption {
         Ok(PaymentPagesCheckoutSessionShippingOption {
             shipping_amount,
             shipping_rate,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionShippingOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionShippingOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("shipping_amount", &self.shipping_amount)?;
-        __map.serialize_entry("shipping_rate", &self.shipping_rate)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTaxId {
     /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionTaxIdType,
     /// The value of the tax ID.
     pub value: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxId {
     fn from_json(
@@ -11513,27 +9890,8 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxId {
         Ok(PaymentPagesCheckoutSessionTaxId {
             type_,
             value,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionTaxId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `hr_oib`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `no_voec`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `pl_nip`, `it_cf`, `fo_vat`, `gi_tin`, `py_ruc`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `li_vat`, `lk_vat`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, `al_tin`, `bh_vat`, `kz_bin`, `ng_tin`, `om_vat`, `de_stn`, `ch_uid`, `tz_vat`, `uz_vat`, `uz_tin`, `md_vat`, `ma_vat`, `by_tin`, `ao_tin`, `bs_tin`, `bb_tin`, `cd_nif`, `mr_nif`, `me_pib`, `zw_tin`, `ba_tin`, `gn_nif`, `mk_vat`, `sr_fin`, `sn_ninea`, `am_tin`, `np_pan`, `tj_tin`, `ug_tin`, `zm_tin`, `kh_tin`, `aw_tin`, `az_tin`, `bd_bin`, `bj_ifu`, `et_tin`, `kg_tin`, `la_tin`, `cm_niu`, `cv_nif`, `bf_ifu`, or `unknown`
@@ -12031,11 +10389,13 @@ impl std::fmt::Display for PaymentPagesCheckoutSessionTaxIdType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPagesCheckoutSessionTaxIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12055,19 +10415,21 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionTaxIdType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id_collection` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTaxIdCollection {
     /// Indicates whether tax ID collection is enabled for the session
     pub enabled: bool,
     /// Indicates whether a tax ID is required on the payment page
     pub required: CheckoutSessionTaxIdCollectionRequired,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdCollection {
     fn from_json(
@@ -12094,30 +10456,13 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTaxIdCollection {
         Ok(PaymentPagesCheckoutSessionTaxIdCollection {
             enabled,
             required,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionTaxIdCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("required", &self.required)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Indicates whether a tax ID is required on the payment page
+/// `if_supported` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionTaxIdCollectionRequired {
@@ -12152,11 +10497,13 @@ impl std::fmt::Display for CheckoutSessionTaxIdCollectionRequired {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionTaxIdCollectionRequired {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionTaxIdCollectionRequired {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12176,12 +10523,13 @@ impl crate::__private::FormValue for CheckoutSessionTaxIdCollectionRequired {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// This is the sum of all the discounts.
     pub amount_discount: i64,
@@ -12190,9 +10538,11 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// This is the sum of all the tax amounts.
     pub amount_tax: i64,
     /// `breakdown`: a [`PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown`].
-    pub breakdown: Option<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub breakdown: Option<Box<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PaymentPagesCheckoutSessionTotalDetails {
     fn from_json(
@@ -12224,40 +10574,21 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTotalDetails {
             amount_shipping,
             amount_tax,
             breakdown,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTotalDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionTotalDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount_discount", &self.amount_discount)?;
-        __map.serialize_entry("amount_shipping", &self.amount_shipping)?;
-        __map.serialize_entry("amount_tax", &self.amount_tax)?;
-        __map.entry_if_some("breakdown", &self.breakdown)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_checkout_session_total_details_resource_breakdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     /// The aggregated discounts.
     pub discounts: Vec<LineItemsDiscountAmount>,
     /// The aggregated tax amounts by rate.
     pub taxes: Vec<LineItemsTaxAmount>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
@@ -12285,37 +10616,20 @@ for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
         Ok(PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
             discounts,
             taxes,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("discounts", &self.discounts)?;
-        __map.serialize_entry("taxes", &self.taxes)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
     /// The card brands to block. If a customer enters or selects a card belonging to a blocked brand, they can't complete the payment.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson
 for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
@@ -12336,31 +10650,13 @@ for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
         }
         Ok(PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
             brands_blocked,
-            extra,
+            extra: extra.into(),
         })
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize
-for PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("brands_blocked", &self.brands_blocked)?;
-        __map.entries(&self.extra)?;
-        __map.end()
-    }
-}
-/// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions/properties/brands_blocked/items` (undocumented in the spec).
+/// `american_express`, `discover_global_network`, `mastercard` or `visa`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RestrictionsBrandsBlocked {
@@ -12403,11 +10699,13 @@ impl std::fmt::Display for RestrictionsBrandsBlocked {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for RestrictionsBrandsBlocked {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for RestrictionsBrandsBlocked {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12427,37 +10725,50 @@ impl crate::__private::FormValue for RestrictionsBrandsBlocked {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Parameters for `GET /v1/checkout/sessions` (GetCheckoutSessions).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct ListCheckoutSessionParams {
     /// Only return Checkout Sessions that were created during the given date interval.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created: Option<ListCheckoutSessionCreated>,
     /// Only return the Checkout Sessions for the Customer specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<String>,
     /// Only return the Checkout Sessions for the Account specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_account: Option<String>,
     /// Only return the Checkout Sessions for the Customer details specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_details: Option<ListCheckoutSessionCustomerDetails>,
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<i64>,
     /// Only return the Checkout Session for the PaymentIntent specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<String>,
     /// Only return the Checkout Sessions for the Payment Link specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_link: Option<String>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub starting_after: Option<String>,
     /// Only return the Checkout Sessions matching the given status.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<CheckoutSessionStatus>,
     /// Only return the Checkout Session for the subscription specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscription: Option<String>,
 }
 impl ListCheckoutSessionParams {
@@ -12470,68 +10781,64 @@ impl crate::__private::FormValue for ListCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("created", &self.created)?;
-        __w.field("customer", &self.customer)?;
-        __w.field("customer_account", &self.customer_account)?;
-        __w.field("customer_details", &self.customer_details)?;
-        __w.field("ending_before", &self.ending_before)?;
-        __w.field("expand", &self.expand)?;
-        __w.field("limit", &self.limit)?;
-        __w.field("payment_intent", &self.payment_intent)?;
-        __w.field("payment_link", &self.payment_link)?;
-        __w.field("starting_after", &self.starting_after)?;
-        __w.field("status", &self.status)?;
-        __w.field("subscription", &self.subscription)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.created {
+            __w.field("created", __value)?;
+        }
+        if let Some(__value) = &self.customer {
+            __w.field("customer", __value)?;
+        }
+        if let Some(__value) = &self.customer_account {
+            __w.field("customer_account", __value)?;
+        }
+        if let Some(__value) = &self.customer_details {
+            __w.field("customer_details", __value)?;
+        }
+        if let Some(__value) = &self.ending_before {
+            __w.field("ending_before", __value)?;
+        }
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
+        if let Some(__value) = &self.limit {
+            __w.field("limit", __value)?;
+        }
+        if let Some(__value) = &self.payment_intent {
+            __w.field("payment_intent", __value)?;
+        }
+        if let Some(__value) = &self.payment_link {
+            __w.field("payment_link", __value)?;
+        }
+        if let Some(__value) = &self.starting_after {
+            __w.field("starting_after", __value)?;
+        }
+        if let Some(__value) = &self.status {
+            __w.field("status", __value)?;
+        }
+        if let Some(__value) = &self.subscription {
+            __w.field("subscription", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for ListCheckoutSessionParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("created", &self.created)?;
-        __map.entry_if_some("customer", &self.customer)?;
-        __map.entry_if_some("customer_account", &self.customer_account)?;
-        __map.entry_if_some("customer_details", &self.customer_details)?;
-        __map.entry_if_some("ending_before", &self.ending_before)?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.entry_if_some("limit", &self.limit)?;
-        __map.entry_if_some("payment_intent", &self.payment_intent)?;
-        __map.entry_if_some("payment_link", &self.payment_link)?;
-        __map.entry_if_some("starting_after", &self.starting_after)?;
-        __map.entry_if_some("status", &self.status)?;
-        __map.entry_if_some("subscription", &self.subscription)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(untagged)
+)]
 pub enum ListCheckoutSessionCreated {
     /// RangeQuerySpecs
     RangeQuerySpecs(ListCheckoutSessionCreatedRangeQuerySpecs),
     /// Integer
     Integer(i64),
 }
-impl serde::Serialize for ListCheckoutSessionCreated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ListCheckoutSessionCreated::RangeQuerySpecs(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            ListCheckoutSessionCreated::Integer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
-}
 impl crate::__private::FormValue for ListCheckoutSessionCreated {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         match self {
             ListCheckoutSessionCreated::RangeQuerySpecs(value) => {
                 crate::__private::FormValue::write_form(value, __w)
@@ -12544,15 +10851,20 @@ impl crate::__private::FormValue for ListCheckoutSessionCreated {
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct ListCheckoutSessionCreatedRangeQuerySpecs {
     /// `gt`: an integer. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gt: Option<i64>,
     /// `gte`: an integer. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gte: Option<i64>,
     /// `lt`: an integer. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lt: Option<i64>,
     /// `lte`: an integer. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lte: Option<i64>,
 }
 impl ListCheckoutSessionCreatedRangeQuerySpecs {
@@ -12565,29 +10877,25 @@ impl crate::__private::FormValue for ListCheckoutSessionCreatedRangeQuerySpecs {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("gt", &self.gt)?;
-        __w.field("gte", &self.gte)?;
-        __w.field("lt", &self.lt)?;
-        __w.field("lte", &self.lte)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.gt {
+            __w.field("gt", __value)?;
+        }
+        if let Some(__value) = &self.gte {
+            __w.field("gte", __value)?;
+        }
+        if let Some(__value) = &self.lt {
+            __w.field("lt", __value)?;
+        }
+        if let Some(__value) = &self.lte {
+            __w.field("lte", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for ListCheckoutSessionCreatedRangeQuerySpecs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("gt", &self.gt)?;
-        __map.entry_if_some("gte", &self.gte)?;
-        __map.entry_if_some("lt", &self.lt)?;
-        __map.entry_if_some("lte", &self.lte)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/3/schema` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ListCheckoutSessionCustomerDetails {
     /// `email`: text. Required.
     pub email: String,
@@ -12602,50 +10910,53 @@ impl crate::__private::FormValue for ListCheckoutSessionCustomerDetails {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("email", &self.email)?;
         Ok(())
     }
 }
-impl serde::Serialize for ListCheckoutSessionCustomerDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("email", &self.email)?;
-        __map.end()
-    }
-}
 /// Parameters for `POST /v1/checkout/sessions` (PostCheckoutSessions).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionParams {
     /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adaptive_pricing: Option<CreateCheckoutSessionAdaptivePricing>,
     /// Configure actions after a Checkout Session has expired. You can't set this parameter if `ui_mode` is `elements`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub after_expiration: Option<CreateCheckoutSessionAfterExpiration>,
     /// Enables user redeemable promotion codes.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_promotion_codes: Option<bool>,
     /// Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub automatic_tax: Option<CreateCheckoutSessionAutomaticTax>,
     /// Specify whether Checkout should collect the customer's billing address. Defaults to `auto`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_address_collection: Option<CheckoutSessionBillingAddressCollection>,
     /// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub branding_settings: Option<CreateCheckoutSessionBrandingSettings>,
     /// If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website. This parameter is not allowed if ui_mode is `embedded_page` or `elements`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cancel_url: Option<String>,
     /// A unique string to reference the Checkout Session. This can be a
     /// customer ID, a cart ID, or similar, and can be used to reconcile the
     /// session with your internal systems.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_reference_id: Option<String>,
     /// Configure fields for the Checkout Session to gather active consent from customers.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consent_collection: Option<CreateCheckoutSessionConsentCollection>,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). Required in `setup` mode when `payment_method_types` is not set.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<String>,
     /// Collect additional information from your customer using custom fields. Up to 3 fields are supported. You can't set this parameter if `ui_mode` is `custom`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_fields: Option<Vec<CreateCheckoutSessionCustomFields>>,
     /// Display additional text for your customers using custom text. You can't set this parameter if `ui_mode` is `custom`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_text: Option<CreateCheckoutSessionCustomText>,
     /// ID of an existing Customer, if one exists. In `payment` mode, the customer’s most recently saved card
     /// payment method will be used to prefill the email, name, card details, and billing address
@@ -12658,8 +10969,10 @@ pub struct CreateCheckoutSessionParams {
     /// If blank for Checkout Sessions in `subscription` mode or with `customer_creation` set as `always` in `payment` mode, Checkout will create a new Customer object based on information provided during the payment flow.
     ///
     /// You can set [`payment_intent_data.setup_future_usage`](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage) to have Checkout automatically attach the payment method to the Customer you pass in for future reuse.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<String>,
     /// ID of an existing Account, if one exists. Has the same behavior as `customer`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_account: Option<String>,
     /// Configure whether a Checkout Session creates a [Customer](https://docs.stripe.com/api/customers) during Session confirmation.
     ///
@@ -12670,42 +10983,56 @@ pub struct CreateCheckoutSessionParams {
     /// in the Dashboard. Promotion codes limited to first time customers will return invalid for these Sessions.
     ///
     /// Can only be set in `payment` and `setup` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_creation: Option<AlwaysOrIfRequired>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
     /// on file. To access information about the customer once a session is
     /// complete, use the `customer` field.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_email: Option<String>,
     /// Controls what fields on Customer can be updated by the Checkout Session. Can only be provided when `customer` is provided.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_update: Option<CreateCheckoutSessionCustomerUpdate>,
     /// The coupon or promotion code to apply to this Session. Currently, only up to one may be specified.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub discounts: Option<Vec<CreateCheckoutSessionDiscounts>>,
     /// A list of the types of payment methods (e.g., `card`) that should be excluded from this Checkout Session. This should only be used when payment methods for this Checkout Session are managed through the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub excluded_payment_method_types: Option<
         Vec<CreateCheckoutSessionExcludedPaymentMethodTypes>,
     >,
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
     /// The Epoch time in seconds at which the Checkout Session will expire. It can be anywhere from 30 minutes to 24 hours after Checkout Session creation. By default, this value is 24 hours from creation.
-    pub expires_at: Option<crate::Timestamp>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub expires_at: Option<crate::__private::Timestamp>,
     /// The integration identifier for this Checkout Session. Multiple Checkout Sessions can have the same integration identifier.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub integration_identifier: Option<String>,
     /// Generate a post-purchase Invoice for one-time payments.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_creation: Option<CreateCheckoutSessionInvoiceCreation>,
     /// A list of items the customer is purchasing. Use this parameter to pass one-time or recurring [Prices](https://docs.stripe.com/api/prices). The parameter is required for `payment` and `subscription` mode.
     ///
     /// For `payment` mode, there is a maximum of 100 line items, however it is recommended to consolidate line items if there are more than a few dozen.
     ///
     /// For `subscription` mode, there is a maximum of 20 line items with recurring Prices and 20 line items with one-time Prices. Line items with one-time Prices will be on the initial invoice only.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line_items: Option<Vec<CreateCheckoutSessionLineItems>>,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locale: Option<CheckoutSessionLocale>,
     /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](https://docs.stripe.com/api/payment_intents/object), [Invoices](https://docs.stripe.com/api/invoices/object), and [Subscriptions](https://docs.stripe.com/api/subscriptions/object).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub managed_payments: Option<CreateCheckoutSessionManagedPayments>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The mode of the Checkout Session. Pass `subscription` if the Checkout Session includes at least one recurring item.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mode: Option<CheckoutSessionMode>,
     /// Controls name collection settings for the session.
     ///
@@ -12714,6 +11041,7 @@ pub struct CreateCheckoutSessionParams {
     /// If a [Customer](https://docs.stripe.com/api/customers) is created or provided, the names can be saved to the Customer object as well.
     ///
     /// You can't set this parameter if `ui_mode` is `custom`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name_collection: Option<CreateCheckoutSessionNameCollection>,
     /// A list of optional items the customer can add to their order at checkout. Use this parameter to pass one-time or recurring [Prices](https://docs.stripe.com/api/prices).
     ///
@@ -12724,10 +11052,13 @@ pub struct CreateCheckoutSessionParams {
     /// For `subscription` mode, there is a maximum of 20 line items and optional items with recurring Prices and 20 line items and optional items with one-time Prices.
     ///
     /// You can't set this parameter if `ui_mode` is `custom`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional_items: Option<Vec<CreateCheckoutSessionOptionalItems>>,
     /// Where the user is coming from. This informs the optimizations that are applied to the session. You can't set this parameter if `ui_mode` is `elements`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub origin_context: Option<CheckoutSessionOriginContext>,
     /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent_data: Option<CreateCheckoutSessionPaymentIntentData>,
     /// Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.
     /// This may occur if the Checkout Session includes a free trial or a discount.
@@ -12735,12 +11066,16 @@ pub struct CreateCheckoutSessionParams {
     /// Can only be set in `subscription` mode. Defaults to `always`.
     ///
     /// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://docs.stripe.com/payments/checkout/free-trials).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_collection: Option<AlwaysOrIfRequired>,
     /// The ID of the payment method configuration to use with this Checkout session.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_configuration: Option<String>,
     /// This parameter allows you to set some attributes on the payment method created during a Checkout session.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_data: Option<CreateCheckoutSessionPaymentMethodData>,
     /// Payment-method-specific configuration.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_options: Option<CreateCheckoutSessionPaymentMethodOptions>,
     /// A list of the types of payment methods (e.g., `card`) this Checkout Session can accept.
     ///
@@ -12753,53 +11088,68 @@ pub struct CreateCheckoutSessionParams {
     /// If multiple payment methods are passed, Checkout will dynamically reorder them to
     /// prioritize the most relevant payment methods based on the customer's location and
     /// other characteristics.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_types: Option<Vec<CreateCheckoutSessionPaymentMethodTypes>>,
     /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object. Can only be set when creating `embedded` or `custom` sessions.
     ///
     /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub permissions: Option<CreateCheckoutSessionPermissions>,
     /// Controls phone number collection settings for the session.
     ///
     /// We recommend that you review your privacy policy and check with your legal contacts
     /// before using this feature. Learn more about [collecting phone numbers with Checkout](https://docs.stripe.com/payments/checkout/phone-numbers).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number_collection: Option<CreateCheckoutSessionPhoneNumberCollection>,
     /// This parameter applies to `ui_mode: embedded_page`. Learn more about the [redirect behavior](https://docs.stripe.com/payments/checkout/custom-success-page?payment-ui=embedded-form) of embedded sessions. Defaults to `always`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub redirect_on_completion: Option<CheckoutSessionRedirectOnCompletion>,
     /// The URL to redirect your customer back to after they authenticate or cancel their payment on the
     /// payment method's app or site. This parameter is required if `ui_mode` is `embedded_page` or `elements`
     /// and redirect-based payment methods are enabled on the session.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub return_url: Option<String>,
     /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub saved_payment_method_options: Option<
         CreateCheckoutSessionSavedPaymentMethodOptions,
     >,
     /// A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_intent_data: Option<CreateCheckoutSessionSetupIntentData>,
     /// When set, provides configuration for Checkout to collect a shipping address from a customer.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_address_collection: Option<
         CreateCheckoutSessionShippingAddressCollection,
     >,
     /// The shipping rate options to apply to this Session. Up to a maximum of 5.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_options: Option<Vec<CreateCheckoutSessionShippingOptions>>,
     /// Describes the type of transaction being performed by Checkout in order
     /// to customize relevant text on the page, such as the submit button.
     /// `submit_type` can only be specified on Checkout Sessions in
     /// `payment` or `subscription` mode. If blank or `auto`, `pay` is used.
     /// You can't set this parameter if `ui_mode` is `elements`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub submit_type: Option<CheckoutSessionSubmitType>,
     /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscription_data: Option<CreateCheckoutSessionSubscriptionData>,
     /// The URL to which Stripe should send customers when payment or setup
     /// is complete.
     /// This parameter is not allowed if ui_mode is `embedded_page` or `elements`. If you'd like to use
     /// information from the successful Checkout Session on your page, read the
     /// guide on [customizing your success page](https://docs.stripe.com/payments/checkout/custom-success-page).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success_url: Option<String>,
     /// Controls tax ID collection during checkout.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_id_collection: Option<CreateCheckoutSessionTaxIdCollection>,
     /// The UI mode of the Session. Defaults to `hosted_page`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ui_mode: Option<CheckoutSessionUiMode>,
     /// Wallet-specific configuration.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub wallet_options: Option<CreateCheckoutSessionWalletOptions>,
 }
 impl CreateCheckoutSessionParams {
@@ -12812,150 +11162,170 @@ impl crate::__private::FormValue for CreateCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("adaptive_pricing", &self.adaptive_pricing)?;
-        __w.field("after_expiration", &self.after_expiration)?;
-        __w.field("allow_promotion_codes", &self.allow_promotion_codes)?;
-        __w.field("automatic_tax", &self.automatic_tax)?;
-        __w.field("billing_address_collection", &self.billing_address_collection)?;
-        __w.field("branding_settings", &self.branding_settings)?;
-        __w.field("cancel_url", &self.cancel_url)?;
-        __w.field("client_reference_id", &self.client_reference_id)?;
-        __w.field("consent_collection", &self.consent_collection)?;
-        __w.field("currency", &self.currency)?;
-        __w.field("custom_fields", &self.custom_fields)?;
-        __w.field("custom_text", &self.custom_text)?;
-        __w.field("customer", &self.customer)?;
-        __w.field("customer_account", &self.customer_account)?;
-        __w.field("customer_creation", &self.customer_creation)?;
-        __w.field("customer_email", &self.customer_email)?;
-        __w.field("customer_update", &self.customer_update)?;
-        __w.field("discounts", &self.discounts)?;
-        __w.field("excluded_payment_method_types", &self.excluded_payment_method_types)?;
-        __w.field("expand", &self.expand)?;
-        __w.field("expires_at", &self.expires_at)?;
-        __w.field("integration_identifier", &self.integration_identifier)?;
-        __w.field("invoice_creation", &self.invoice_creation)?;
-        __w.field("line_items", &self.line_items)?;
-        __w.field("locale", &self.locale)?;
-        __w.field("managed_payments", &self.managed_payments)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("mode", &self.mode)?;
-        __w.field("name_collection", &self.name_collection)?;
-        __w.field("optional_items", &self.optional_items)?;
-        __w.field("origin_context", &self.origin_context)?;
-        __w.field("payment_intent_data", &self.payment_intent_data)?;
-        __w.field("payment_method_collection", &self.payment_method_collection)?;
-        __w.field("payment_method_configuration", &self.payment_method_configuration)?;
-        __w.field("payment_method_data", &self.payment_method_data)?;
-        __w.field("payment_method_options", &self.payment_method_options)?;
-        __w.field("payment_method_types", &self.payment_method_types)?;
-        __w.field("permissions", &self.permissions)?;
-        __w.field("phone_number_collection", &self.phone_number_collection)?;
-        __w.field("redirect_on_completion", &self.redirect_on_completion)?;
-        __w.field("return_url", &self.return_url)?;
-        __w.field("saved_payment_method_options", &self.saved_payment_method_options)?;
-        __w.field("setup_intent_data", &self.setup_intent_data)?;
-        __w.field("shipping_address_collection", &self.shipping_address_collection)?;
-        __w.field("shipping_options", &self.shipping_options)?;
-        __w.field("submit_type", &self.submit_type)?;
-        __w.field("subscription_data", &self.subscription_data)?;
-        __w.field("success_url", &self.success_url)?;
-        __w.field("tax_id_collection", &self.tax_id_collection)?;
-        __w.field("ui_mode", &self.ui_mode)?;
-        __w.field("wallet_options", &self.wallet_options)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.adaptive_pricing {
+            __w.field("adaptive_pricing", __value)?;
+        }
+        if let Some(__value) = &self.after_expiration {
+            __w.field("after_expiration", __value)?;
+        }
+        if let Some(__value) = &self.allow_promotion_codes {
+            __w.field("allow_promotion_codes", __value)?;
+        }
+        if let Some(__value) = &self.automatic_tax {
+            __w.field("automatic_tax", __value)?;
+        }
+        if let Some(__value) = &self.billing_address_collection {
+            __w.field("billing_address_collection", __value)?;
+        }
+        if let Some(__value) = &self.branding_settings {
+            __w.field("branding_settings", __value)?;
+        }
+        if let Some(__value) = &self.cancel_url {
+            __w.field("cancel_url", __value)?;
+        }
+        if let Some(__value) = &self.client_reference_id {
+            __w.field("client_reference_id", __value)?;
+        }
+        if let Some(__value) = &self.consent_collection {
+            __w.field("consent_collection", __value)?;
+        }
+        if let Some(__value) = &self.currency {
+            __w.field("currency", __value)?;
+        }
+        if let Some(__value) = &self.custom_fields {
+            __w.field("custom_fields", __value)?;
+        }
+        if let Some(__value) = &self.custom_text {
+            __w.field("custom_text", __value)?;
+        }
+        if let Some(__value) = &self.customer {
+            __w.field("customer", __value)?;
+        }
+        if let Some(__value) = &self.customer_account {
+            __w.field("customer_account", __value)?;
+        }
+        if let Some(__value) = &self.customer_creation {
+            __w.field("customer_creation", __value)?;
+        }
+        if let Some(__value) = &self.customer_email {
+            __w.field("customer_email", __value)?;
+        }
+        if let Some(__value) = &self.customer_update {
+            __w.field("customer_update", __value)?;
+        }
+        if let Some(__value) = &self.discounts {
+            __w.field("discounts", __value)?;
+        }
+        if let Some(__value) = &self.excluded_payment_method_types {
+            __w.field("excluded_payment_method_types", __value)?;
+        }
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
+        if let Some(__value) = &self.expires_at {
+            __w.field("expires_at", __value)?;
+        }
+        if let Some(__value) = &self.integration_identifier {
+            __w.field("integration_identifier", __value)?;
+        }
+        if let Some(__value) = &self.invoice_creation {
+            __w.field("invoice_creation", __value)?;
+        }
+        if let Some(__value) = &self.line_items {
+            __w.field("line_items", __value)?;
+        }
+        if let Some(__value) = &self.locale {
+            __w.field("locale", __value)?;
+        }
+        if let Some(__value) = &self.managed_payments {
+            __w.field("managed_payments", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.mode {
+            __w.field("mode", __value)?;
+        }
+        if let Some(__value) = &self.name_collection {
+            __w.field("name_collection", __value)?;
+        }
+        if let Some(__value) = &self.optional_items {
+            __w.field("optional_items", __value)?;
+        }
+        if let Some(__value) = &self.origin_context {
+            __w.field("origin_context", __value)?;
+        }
+        if let Some(__value) = &self.payment_intent_data {
+            __w.field("payment_intent_data", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_collection {
+            __w.field("payment_method_collection", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_configuration {
+            __w.field("payment_method_configuration", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_data {
+            __w.field("payment_method_data", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_options {
+            __w.field("payment_method_options", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_types {
+            __w.field("payment_method_types", __value)?;
+        }
+        if let Some(__value) = &self.permissions {
+            __w.field("permissions", __value)?;
+        }
+        if let Some(__value) = &self.phone_number_collection {
+            __w.field("phone_number_collection", __value)?;
+        }
+        if let Some(__value) = &self.redirect_on_completion {
+            __w.field("redirect_on_completion", __value)?;
+        }
+        if let Some(__value) = &self.return_url {
+            __w.field("return_url", __value)?;
+        }
+        if let Some(__value) = &self.saved_payment_method_options {
+            __w.field("saved_payment_method_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_intent_data {
+            __w.field("setup_intent_data", __value)?;
+        }
+        if let Some(__value) = &self.shipping_address_collection {
+            __w.field("shipping_address_collection", __value)?;
+        }
+        if let Some(__value) = &self.shipping_options {
+            __w.field("shipping_options", __value)?;
+        }
+        if let Some(__value) = &self.submit_type {
+            __w.field("submit_type", __value)?;
+        }
+        if let Some(__value) = &self.subscription_data {
+            __w.field("subscription_data", __value)?;
+        }
+        if let Some(__value) = &self.success_url {
+            __w.field("success_url", __value)?;
+        }
+        if let Some(__value) = &self.tax_id_collection {
+            __w.field("tax_id_collection", __value)?;
+        }
+        if let Some(__value) = &self.ui_mode {
+            __w.field("ui_mode", __value)?;
+        }
+        if let Some(__value) = &self.wallet_options {
+            __w.field("wallet_options", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("adaptive_pricing", &self.adaptive_pricing)?;
-        __map.entry_if_some("after_expiration", &self.after_expiration)?;
-        __map.entry_if_some("allow_promotion_codes", &self.allow_promotion_codes)?;
-        __map.entry_if_some("automatic_tax", &self.automatic_tax)?;
-        __map
-            .entry_if_some(
-                "billing_address_collection",
-                &self.billing_address_collection,
-            )?;
-        __map.entry_if_some("branding_settings", &self.branding_settings)?;
-        __map.entry_if_some("cancel_url", &self.cancel_url)?;
-        __map.entry_if_some("client_reference_id", &self.client_reference_id)?;
-        __map.entry_if_some("consent_collection", &self.consent_collection)?;
-        __map.entry_if_some("currency", &self.currency)?;
-        __map.entry_if_some("custom_fields", &self.custom_fields)?;
-        __map.entry_if_some("custom_text", &self.custom_text)?;
-        __map.entry_if_some("customer", &self.customer)?;
-        __map.entry_if_some("customer_account", &self.customer_account)?;
-        __map.entry_if_some("customer_creation", &self.customer_creation)?;
-        __map.entry_if_some("customer_email", &self.customer_email)?;
-        __map.entry_if_some("customer_update", &self.customer_update)?;
-        __map.entry_if_some("discounts", &self.discounts)?;
-        __map
-            .entry_if_some(
-                "excluded_payment_method_types",
-                &self.excluded_payment_method_types,
-            )?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.entry_if_some("expires_at", &self.expires_at)?;
-        __map.entry_if_some("integration_identifier", &self.integration_identifier)?;
-        __map.entry_if_some("invoice_creation", &self.invoice_creation)?;
-        __map.entry_if_some("line_items", &self.line_items)?;
-        __map.entry_if_some("locale", &self.locale)?;
-        __map.entry_if_some("managed_payments", &self.managed_payments)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("mode", &self.mode)?;
-        __map.entry_if_some("name_collection", &self.name_collection)?;
-        __map.entry_if_some("optional_items", &self.optional_items)?;
-        __map.entry_if_some("origin_context", &self.origin_context)?;
-        __map.entry_if_some("payment_intent_data", &self.payment_intent_data)?;
-        __map
-            .entry_if_some(
-                "payment_method_collection",
-                &self.payment_method_collection,
-            )?;
-        __map
-            .entry_if_some(
-                "payment_method_configuration",
-                &self.payment_method_configuration,
-            )?;
-        __map.entry_if_some("payment_method_data", &self.payment_method_data)?;
-        __map.entry_if_some("payment_method_options", &self.payment_method_options)?;
-        __map.entry_if_some("payment_method_types", &self.payment_method_types)?;
-        __map.entry_if_some("permissions", &self.permissions)?;
-        __map.entry_if_some("phone_number_collection", &self.phone_number_collection)?;
-        __map.entry_if_some("redirect_on_completion", &self.redirect_on_completion)?;
-        __map.entry_if_some("return_url", &self.return_url)?;
-        __map
-            .entry_if_some(
-                "saved_payment_method_options",
-                &self.saved_payment_method_options,
-            )?;
-        __map.entry_if_some("setup_intent_data", &self.setup_intent_data)?;
-        __map
-            .entry_if_some(
-                "shipping_address_collection",
-                &self.shipping_address_collection,
-            )?;
-        __map.entry_if_some("shipping_options", &self.shipping_options)?;
-        __map.entry_if_some("submit_type", &self.submit_type)?;
-        __map.entry_if_some("subscription_data", &self.subscription_data)?;
-        __map.entry_if_some("success_url", &self.success_url)?;
-        __map.entry_if_some("tax_id_collection", &self.tax_id_collection)?;
-        __map.entry_if_some("ui_mode", &self.ui_mode)?;
-        __map.entry_if_some("wallet_options", &self.wallet_options)?;
-        __map.end()
     }
 }
 /// Settings for price localization with [Adaptive Pricing](https://docs.stripe.com/payments/checkout/adaptive-pricing).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAdaptivePricing {
     /// `true` or `false`; sent as `adaptive_pricing[enabled]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
 impl CreateCheckoutSessionAdaptivePricing {
@@ -12968,26 +11338,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionAdaptivePricing {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("enabled", &self.enabled)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.enabled {
+            __w.field("enabled", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionAdaptivePricing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("enabled", &self.enabled)?;
-        __map.end()
     }
 }
 /// Configure actions after a Checkout Session has expired. You can't set this parameter if `ui_mode` is `elements`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAfterExpiration {
     /// A [`CreateCheckoutSessionAfterExpirationRecovery`]; sent as `after_expiration[recovery]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recovery: Option<CreateCheckoutSessionAfterExpirationRecovery>,
 }
 impl CreateCheckoutSessionAfterExpiration {
@@ -13000,25 +11364,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpiration {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("recovery", &self.recovery)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.recovery {
+            __w.field("recovery", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionAfterExpiration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("recovery", &self.recovery)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/after_expiration/properties/recovery` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionAfterExpirationRecovery {
     /// `true` or `false`; sent as `after_expiration[recovery][allow_promotion_codes]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_promotion_codes: Option<bool>,
     /// `true` or `false`; sent as `after_expiration[recovery][enabled]`. Required.
     pub enabled: bool,
@@ -13036,29 +11394,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpirationRecover
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("allow_promotion_codes", &self.allow_promotion_codes)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.allow_promotion_codes {
+            __w.field("allow_promotion_codes", __value)?;
+        }
         __w.field("enabled", &self.enabled)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionAfterExpirationRecovery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("allow_promotion_codes", &self.allow_promotion_codes)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.end()
-    }
-}
 /// Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionAutomaticTax {
     /// `true` or `false`; sent as `automatic_tax[enabled]`. Required.
     pub enabled: bool,
     /// A [`CreateCheckoutSessionAutomaticTaxLiability`]; sent as `automatic_tax[liability]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub liability: Option<CreateCheckoutSessionAutomaticTaxLiability>,
 }
 impl CreateCheckoutSessionAutomaticTax {
@@ -13071,29 +11422,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTax {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("liability", &self.liability)?;
+        if let Some(__value) = &self.liability {
+            __w.field("liability", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionAutomaticTax {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("liability", &self.liability)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/automatic_tax/properties/liability` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionAutomaticTaxLiability {
     /// Text; sent as `automatic_tax[liability][account]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: Option<String>,
     /// A [`ConnectAccountReferenceType`]; sent as `automatic_tax[liability][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionAutomaticTaxLiability {
@@ -13106,40 +11451,39 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTaxLiability 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("account", &self.account)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.account {
+            __w.field("account", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionAutomaticTaxLiability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account", &self.account)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// The branding settings for the Checkout Session. This parameter is not allowed if ui_mode is `elements`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionBrandingSettings {
     /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[background_color]`. Optional.
-    pub background_color: Option<crate::Unsettable<String>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub background_color: Option<crate::__private::Unsettable<String>>,
     /// A [`CreateCheckoutSessionBrandingSettingsBorderStyle`]; sent as `branding_settings[border_style]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub border_style: Option<CreateCheckoutSessionBrandingSettingsBorderStyle>,
     /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[button_color]`. Optional.
-    pub button_color: Option<crate::Unsettable<String>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub button_color: Option<crate::__private::Unsettable<String>>,
     /// Text; sent as `branding_settings[display_name]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub display_name: Option<String>,
     /// A [`CreateCheckoutSessionBrandingSettingsFontFamily`]; sent as `branding_settings[font_family]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub font_family: Option<CreateCheckoutSessionBrandingSettingsFontFamily>,
     /// A [`CreateCheckoutSessionBrandingSettingsIcon`]; sent as `branding_settings[icon]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub icon: Option<CreateCheckoutSessionBrandingSettingsIcon>,
     /// A [`CreateCheckoutSessionBrandingSettingsLogo`]; sent as `branding_settings[logo]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub logo: Option<CreateCheckoutSessionBrandingSettingsLogo>,
 }
 impl CreateCheckoutSessionBrandingSettings {
@@ -13152,31 +11496,29 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettings {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("background_color", &self.background_color)?;
-        __w.field("border_style", &self.border_style)?;
-        __w.field("button_color", &self.button_color)?;
-        __w.field("display_name", &self.display_name)?;
-        __w.field("font_family", &self.font_family)?;
-        __w.field("icon", &self.icon)?;
-        __w.field("logo", &self.logo)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.background_color {
+            __w.field("background_color", __value)?;
+        }
+        if let Some(__value) = &self.border_style {
+            __w.field("border_style", __value)?;
+        }
+        if let Some(__value) = &self.button_color {
+            __w.field("button_color", __value)?;
+        }
+        if let Some(__value) = &self.display_name {
+            __w.field("display_name", __value)?;
+        }
+        if let Some(__value) = &self.font_family {
+            __w.field("font_family", __value)?;
+        }
+        if let Some(__value) = &self.icon {
+            __w.field("icon", __value)?;
+        }
+        if let Some(__value) = &self.logo {
+            __w.field("logo", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionBrandingSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("background_color", &self.background_color)?;
-        __map.entry_if_some("border_style", &self.border_style)?;
-        __map.entry_if_some("button_color", &self.button_color)?;
-        __map.entry_if_some("display_name", &self.display_name)?;
-        __map.entry_if_some("font_family", &self.font_family)?;
-        __map.entry_if_some("icon", &self.icon)?;
-        __map.entry_if_some("logo", &self.logo)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/border_style` (undocumented in the spec).
@@ -13230,11 +11572,13 @@ impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsBorderStyle {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionBrandingSettingsBorderStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsBorderStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13254,7 +11598,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsBorder
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -13421,11 +11765,13 @@ impl std::fmt::Display for CreateCheckoutSessionBrandingSettingsFontFamily {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionBrandingSettingsFontFamily {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionBrandingSettingsFontFamily {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13445,18 +11791,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsFontFa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/icon` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionBrandingSettingsIcon {
     /// Text; sent as `branding_settings[icon][file]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// A [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; sent as `branding_settings[icon][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// Text; sent as `branding_settings[icon][url]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsIcon {
@@ -13473,33 +11823,29 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsIcon {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("file", &self.file)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.file {
+            __w.field("file", __value)?;
+        }
         __w.field("type", &self.type_)?;
-        __w.field("url", &self.url)?;
+        if let Some(__value) = &self.url {
+            __w.field("url", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionBrandingSettingsIcon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("file", &self.file)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entry_if_some("url", &self.url)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/logo` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionBrandingSettingsLogo {
     /// Text; sent as `branding_settings[logo][file]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// A [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; sent as `branding_settings[logo][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
     /// Text; sent as `branding_settings[logo][url]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsLogo {
@@ -13516,36 +11862,32 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsLogo {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("file", &self.file)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.file {
+            __w.field("file", __value)?;
+        }
         __w.field("type", &self.type_)?;
-        __w.field("url", &self.url)?;
+        if let Some(__value) = &self.url {
+            __w.field("url", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionBrandingSettingsLogo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("file", &self.file)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entry_if_some("url", &self.url)?;
-        __map.end()
     }
 }
 /// Configure fields for the Checkout Session to gather active consent from customers.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionConsentCollection {
     /// A [`CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement`]; sent as `consent_collection[payment_method_reuse_agreement]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_reuse_agreement: Option<
         CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement,
     >,
     /// A [`CheckoutSessionConsentCollectionPromotions`]; sent as `consent_collection[promotions]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promotions: Option<CheckoutSessionConsentCollectionPromotions>,
     /// A [`CheckoutSessionConsentCollectionTermsOfService`]; sent as `consent_collection[terms_of_service]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
 }
 impl CreateCheckoutSessionConsentCollection {
@@ -13558,34 +11900,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionConsentCollection {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field(
-            "payment_method_reuse_agreement",
-            &self.payment_method_reuse_agreement,
-        )?;
-        __w.field("promotions", &self.promotions)?;
-        __w.field("terms_of_service", &self.terms_of_service)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.payment_method_reuse_agreement {
+            __w.field("payment_method_reuse_agreement", __value)?;
+        }
+        if let Some(__value) = &self.promotions {
+            __w.field("promotions", __value)?;
+        }
+        if let Some(__value) = &self.terms_of_service {
+            __w.field("terms_of_service", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionConsentCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map
-            .entry_if_some(
-                "payment_method_reuse_agreement",
-                &self.payment_method_reuse_agreement,
-            )?;
-        __map.entry_if_some("promotions", &self.promotions)?;
-        __map.entry_if_some("terms_of_service", &self.terms_of_service)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/payment_method_reuse_agreement` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
     /// A [`PaymentMethodReuseAgreementPosition`]; sent as `consent_collection[payment_method_reuse_agreement][position]`. Required.
     pub position: PaymentMethodReuseAgreementPosition,
@@ -13601,38 +11931,33 @@ for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("position", &self.position)?;
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("position", &self.position)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFields {
     /// A [`CreateCheckoutSessionCustomFieldsDropdown`]; sent as `custom_fields[][dropdown]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dropdown: Option<CreateCheckoutSessionCustomFieldsDropdown>,
     /// Text; sent as `custom_fields[][key]`. Required.
     pub key: String,
     /// A [`CreateCheckoutSessionCustomFieldsLabel`]; sent as `custom_fields[][label]`. Required.
     pub label: CreateCheckoutSessionCustomFieldsLabel,
     /// A [`CreateCheckoutSessionCustomFieldsNumeric`]; sent as `custom_fields[][numeric]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub numeric: Option<CreateCheckoutSessionCustomFieldsNumeric>,
     /// `true` or `false`; sent as `custom_fields[][optional]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional: Option<bool>,
     /// A [`CreateCheckoutSessionCustomFieldsText`]; sent as `custom_fields[][text]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub text: Option<CreateCheckoutSessionCustomFieldsText>,
     /// A [`CheckoutSessionCustomFieldsType`]; sent as `custom_fields[][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutSessionCustomFieldsType,
 }
 impl CreateCheckoutSessionCustomFields {
@@ -13657,37 +11982,31 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFields {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("dropdown", &self.dropdown)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.dropdown {
+            __w.field("dropdown", __value)?;
+        }
         __w.field("key", &self.key)?;
         __w.field("label", &self.label)?;
-        __w.field("numeric", &self.numeric)?;
-        __w.field("optional", &self.optional)?;
-        __w.field("text", &self.text)?;
+        if let Some(__value) = &self.numeric {
+            __w.field("numeric", __value)?;
+        }
+        if let Some(__value) = &self.optional {
+            __w.field("optional", __value)?;
+        }
+        if let Some(__value) = &self.text {
+            __w.field("text", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("dropdown", &self.dropdown)?;
-        __map.serialize_entry("key", &self.key)?;
-        __map.serialize_entry("label", &self.label)?;
-        __map.entry_if_some("numeric", &self.numeric)?;
-        __map.entry_if_some("optional", &self.optional)?;
-        __map.entry_if_some("text", &self.text)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFieldsDropdown {
     /// Text; sent as `custom_fields[][dropdown][default_value]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
     /// A list, each item: a [`CreateCheckoutSessionCustomFieldsDropdownOptions`]; sent as `custom_fields[][dropdown][options]`. Required.
     pub options: Vec<CreateCheckoutSessionCustomFieldsDropdownOptions>,
@@ -13705,25 +12024,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdown {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("default_value", &self.default_value)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.default_value {
+            __w.field("default_value", __value)?;
+        }
         __w.field("options", &self.options)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsDropdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("default_value", &self.default_value)?;
-        __map.serialize_entry("options", &self.options)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown/properties/options/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFieldsDropdownOptions {
     /// Text; sent as `custom_fields[][dropdown][options][][label]`. Required.
     pub label: String,
@@ -13743,29 +12054,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdownOp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("label", &self.label)?;
         __w.field("value", &self.value)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsDropdownOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("label", &self.label)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/label` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFieldsLabel {
     /// Text; sent as `custom_fields[][label][custom]`. Required.
     pub custom: String,
     /// A [`CheckoutSessionCustomFieldsLabelType`]; sent as `custom_fields[][label][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutSessionCustomFieldsLabelType,
 }
 impl CreateCheckoutSessionCustomFieldsLabel {
@@ -13784,32 +12086,25 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsLabel {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("custom", &self.custom)?;
         __w.field("type", &self.type_)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsLabel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("custom", &self.custom)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/numeric` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsNumeric {
     /// Text; sent as `custom_fields[][numeric][default_value]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
     /// An integer; sent as `custom_fields[][numeric][maximum_length]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum_length: Option<i64>,
     /// An integer; sent as `custom_fields[][numeric][minimum_length]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum_length: Option<i64>,
 }
 impl CreateCheckoutSessionCustomFieldsNumeric {
@@ -13822,34 +12117,32 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsNumeric {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("default_value", &self.default_value)?;
-        __w.field("maximum_length", &self.maximum_length)?;
-        __w.field("minimum_length", &self.minimum_length)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.default_value {
+            __w.field("default_value", __value)?;
+        }
+        if let Some(__value) = &self.maximum_length {
+            __w.field("maximum_length", __value)?;
+        }
+        if let Some(__value) = &self.minimum_length {
+            __w.field("minimum_length", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsNumeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("default_value", &self.default_value)?;
-        __map.entry_if_some("maximum_length", &self.maximum_length)?;
-        __map.entry_if_some("minimum_length", &self.minimum_length)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/text` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsText {
     /// Text; sent as `custom_fields[][text][default_value]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
     /// An integer; sent as `custom_fields[][text][maximum_length]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum_length: Option<i64>,
     /// An integer; sent as `custom_fields[][text][minimum_length]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum_length: Option<i64>,
 }
 impl CreateCheckoutSessionCustomFieldsText {
@@ -13862,42 +12155,45 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsText {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("default_value", &self.default_value)?;
-        __w.field("maximum_length", &self.maximum_length)?;
-        __w.field("minimum_length", &self.minimum_length)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.default_value {
+            __w.field("default_value", __value)?;
+        }
+        if let Some(__value) = &self.maximum_length {
+            __w.field("maximum_length", __value)?;
+        }
+        if let Some(__value) = &self.minimum_length {
+            __w.field("minimum_length", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionCustomFieldsText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("default_value", &self.default_value)?;
-        __map.entry_if_some("maximum_length", &self.maximum_length)?;
-        __map.entry_if_some("minimum_length", &self.minimum_length)?;
-        __map.end()
     }
 }
 /// Display additional text for your customers using custom text. You can't set this parameter if `ui_mode` is `custom`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomText {
     /// A [`CreateCheckoutSessionCustomTextAfterSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[after_submit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub after_submit: Option<
-        crate::Unsettable<CreateCheckoutSessionCustomTextAfterSubmit>,
+        crate::__private::Unsettable<CreateCheckoutSessionCustomTextAfterSubmit>,
     >,
     /// A [`CreateCheckoutSessionCustomTextShippingAddress`], or `Unsettable::Unset` to clear it; sent as `custom_text[shipping_address]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_address: Option<
-        crate::Unsettable<CreateCheckoutSessionCustomTextShippingAddress>,
+        crate::__private::Unsettable<CreateCheckoutSessionCustomTextShippingAddress>,
     >,
     /// A [`CreateCheckoutSessionCustomTextSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[submit]`. Optional.
-    pub submit: Option<crate::Unsettable<CreateCheckoutSessionCustomTextSubmit>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub submit: Option<
+        crate::__private::Unsettable<CreateCheckoutSessionCustomTextSubmit>,
+    >,
     /// A [`CreateCheckoutSessionCustomTextTermsOfServiceAcceptance`], or `Unsettable::Unset` to clear it; sent as `custom_text[terms_of_service_acceptance]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub terms_of_service_acceptance: Option<
-        crate::Unsettable<CreateCheckoutSessionCustomTextTermsOfServiceAcceptance>,
+        crate::__private::Unsettable<
+            CreateCheckoutSessionCustomTextTermsOfServiceAcceptance,
+        >,
     >,
 }
 impl CreateCheckoutSessionCustomText {
@@ -13910,33 +12206,25 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomText {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("after_submit", &self.after_submit)?;
-        __w.field("shipping_address", &self.shipping_address)?;
-        __w.field("submit", &self.submit)?;
-        __w.field("terms_of_service_acceptance", &self.terms_of_service_acceptance)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.after_submit {
+            __w.field("after_submit", __value)?;
+        }
+        if let Some(__value) = &self.shipping_address {
+            __w.field("shipping_address", __value)?;
+        }
+        if let Some(__value) = &self.submit {
+            __w.field("submit", __value)?;
+        }
+        if let Some(__value) = &self.terms_of_service_acceptance {
+            __w.field("terms_of_service_acceptance", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionCustomText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("after_submit", &self.after_submit)?;
-        __map.entry_if_some("shipping_address", &self.shipping_address)?;
-        __map.entry_if_some("submit", &self.submit)?;
-        __map
-            .entry_if_some(
-                "terms_of_service_acceptance",
-                &self.terms_of_service_acceptance,
-            )?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/after_submit/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextAfterSubmit {
     /// Text; sent as `custom_text[after_submit][message]`. Required.
     pub message: String,
@@ -13951,23 +12239,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextAfterSubmit 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("message", &self.message)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomTextAfterSubmit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/shipping_address/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextShippingAddress {
     /// Text; sent as `custom_text[shipping_address][message]`. Required.
     pub message: String,
@@ -13982,23 +12261,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextShippingAddr
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("message", &self.message)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomTextShippingAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/submit/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextSubmit {
     /// Text; sent as `custom_text[submit][message]`. Required.
     pub message: String,
@@ -14013,23 +12283,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextSubmit {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("message", &self.message)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomTextSubmit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/terms_of_service_acceptance/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
     /// Text; sent as `custom_text[terms_of_service_acceptance][message]`. Required.
     pub message: String,
@@ -14045,30 +12306,24 @@ for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("message", &self.message)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.end()
-    }
-}
 /// Controls what fields on Customer can be updated by the Checkout Session. Can only be provided when `customer` is provided.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomerUpdate {
     /// A [`AutoOrNever`]; sent as `customer_update[address]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address: Option<AutoOrNever>,
     /// A [`AutoOrNever`]; sent as `customer_update[name]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<AutoOrNever>,
     /// A [`AutoOrNever`]; sent as `customer_update[shipping]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping: Option<AutoOrNever>,
 }
 impl CreateCheckoutSessionCustomerUpdate {
@@ -14081,32 +12336,29 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdate {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("address", &self.address)?;
-        __w.field("name", &self.name)?;
-        __w.field("shipping", &self.shipping)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.address {
+            __w.field("address", __value)?;
+        }
+        if let Some(__value) = &self.name {
+            __w.field("name", __value)?;
+        }
+        if let Some(__value) = &self.shipping {
+            __w.field("shipping", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionCustomerUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("address", &self.address)?;
-        __map.entry_if_some("name", &self.name)?;
-        __map.entry_if_some("shipping", &self.shipping)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/discounts/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionDiscounts {
     /// Text; sent as `discounts[][coupon]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coupon: Option<String>,
     /// Text; sent as `discounts[][promotion_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promotion_code: Option<String>,
 }
 impl CreateCheckoutSessionDiscounts {
@@ -14119,21 +12371,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionDiscounts {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("coupon", &self.coupon)?;
-        __w.field("promotion_code", &self.promotion_code)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.coupon {
+            __w.field("coupon", __value)?;
+        }
+        if let Some(__value) = &self.promotion_code {
+            __w.field("promotion_code", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionDiscounts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("coupon", &self.coupon)?;
-        __map.entry_if_some("promotion_code", &self.promotion_code)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/excluded_payment_method_types/items` (undocumented in the spec).
@@ -14399,11 +12644,13 @@ impl std::fmt::Display for CreateCheckoutSessionExcludedPaymentMethodTypes {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionExcludedPaymentMethodTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionExcludedPaymentMethodTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14423,16 +12670,18 @@ impl crate::__private::FormValue for CreateCheckoutSessionExcludedPaymentMethodT
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Generate a post-purchase Invoice for one-time payments.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionInvoiceCreation {
     /// `true` or `false`; sent as `invoice_creation[enabled]`. Required.
     pub enabled: bool,
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceData`]; sent as `invoice_creation[invoice_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_data: Option<CreateCheckoutSessionInvoiceCreationInvoiceData>,
 }
 impl CreateCheckoutSessionInvoiceCreation {
@@ -14448,46 +12697,45 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreation {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("invoice_data", &self.invoice_data)?;
+        if let Some(__value) = &self.invoice_data {
+            __w.field("invoice_data", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionInvoiceCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("invoice_data", &self.invoice_data)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
     /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][account_tax_ids]`. Optional.
-    pub account_tax_ids: Option<crate::Unsettable<Vec<String>>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub account_tax_ids: Option<crate::__private::Unsettable<Vec<String>>>,
     /// A list, each item: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][custom_fields]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_fields: Option<
-        crate::Unsettable<
+        crate::__private::Unsettable<
             Vec<CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields>,
         >,
     >,
     /// Text; sent as `invoice_creation[invoice_data][description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Text; sent as `invoice_creation[invoice_data][footer]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub footer: Option<String>,
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer`]; sent as `invoice_creation[invoice_data][issuer]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub issuer: Option<CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer>,
     /// Keys (strings) to values: text; sent as `invoice_creation[invoice_data][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][rendering_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rendering_options: Option<
-        crate::Unsettable<
+        crate::__private::Unsettable<
             CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions,
         >,
     >,
@@ -14502,35 +12750,34 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreationInvoice
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("account_tax_ids", &self.account_tax_ids)?;
-        __w.field("custom_fields", &self.custom_fields)?;
-        __w.field("description", &self.description)?;
-        __w.field("footer", &self.footer)?;
-        __w.field("issuer", &self.issuer)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("rendering_options", &self.rendering_options)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.account_tax_ids {
+            __w.field("account_tax_ids", __value)?;
+        }
+        if let Some(__value) = &self.custom_fields {
+            __w.field("custom_fields", __value)?;
+        }
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.footer {
+            __w.field("footer", __value)?;
+        }
+        if let Some(__value) = &self.issuer {
+            __w.field("issuer", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.rendering_options {
+            __w.field("rendering_options", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account_tax_ids", &self.account_tax_ids)?;
-        __map.entry_if_some("custom_fields", &self.custom_fields)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("footer", &self.footer)?;
-        __map.entry_if_some("issuer", &self.issuer)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("rendering_options", &self.rendering_options)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/custom_fields/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
     /// Text; sent as `invoice_creation[invoice_data][custom_fields][][name]`. Required.
     pub name: String,
@@ -14551,29 +12798,21 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("name", &self.name)?;
         __w.field("value", &self.value)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/issuer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
     /// Text; sent as `invoice_creation[invoice_data][issuer][account]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: Option<String>,
     /// A [`ConnectAccountReferenceType`]; sent as `invoice_creation[invoice_data][issuer][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
@@ -14587,32 +12826,26 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("account", &self.account)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.account {
+            __w.field("account", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account", &self.account)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
     /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay`]; sent as `invoice_creation[invoice_data][rendering_options][amount_tax_display]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_tax_display: Option<
         CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay,
     >,
     /// Text; sent as `invoice_creation[invoice_data][rendering_options][template]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub template: Option<String>,
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
@@ -14626,22 +12859,14 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount_tax_display", &self.amount_tax_display)?;
-        __w.field("template", &self.template)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount_tax_display {
+            __w.field("amount_tax_display", __value)?;
+        }
+        if let Some(__value) = &self.template {
+            __w.field("template", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount_tax_display", &self.amount_tax_display)?;
-        __map.entry_if_some("template", &self.template)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0/properties/amount_tax_display` (undocumented in the spec).
@@ -14703,12 +12928,14 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14739,27 +12966,35 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionLineItems {
     /// A [`CreateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjustable_quantity: Option<CreateCheckoutSessionLineItemsAdjustableQuantity>,
     /// A list, each item: text; sent as `line_items[][dynamic_tax_rates]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dynamic_tax_rates: Option<Vec<String>>,
     /// Keys (strings) to values: text; sent as `line_items[][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `line_items[][price]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<String>,
     /// A [`CreateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price_data: Option<CreateCheckoutSessionLineItemsPriceData>,
     /// An integer; sent as `line_items[][quantity]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quantity: Option<i64>,
     /// A list, each item: text; sent as `line_items[][tax_rates]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_rates: Option<Vec<String>>,
 }
 impl CreateCheckoutSessionLineItems {
@@ -14772,41 +13007,42 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItems {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("adjustable_quantity", &self.adjustable_quantity)?;
-        __w.field("dynamic_tax_rates", &self.dynamic_tax_rates)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("price", &self.price)?;
-        __w.field("price_data", &self.price_data)?;
-        __w.field("quantity", &self.quantity)?;
-        __w.field("tax_rates", &self.tax_rates)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.adjustable_quantity {
+            __w.field("adjustable_quantity", __value)?;
+        }
+        if let Some(__value) = &self.dynamic_tax_rates {
+            __w.field("dynamic_tax_rates", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.price {
+            __w.field("price", __value)?;
+        }
+        if let Some(__value) = &self.price_data {
+            __w.field("price_data", __value)?;
+        }
+        if let Some(__value) = &self.quantity {
+            __w.field("quantity", __value)?;
+        }
+        if let Some(__value) = &self.tax_rates {
+            __w.field("tax_rates", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionLineItems {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("adjustable_quantity", &self.adjustable_quantity)?;
-        __map.entry_if_some("dynamic_tax_rates", &self.dynamic_tax_rates)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("price", &self.price)?;
-        __map.entry_if_some("price_data", &self.price_data)?;
-        __map.entry_if_some("quantity", &self.quantity)?;
-        __map.entry_if_some("tax_rates", &self.tax_rates)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsAdjustableQuantity {
     /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
     /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<i64>,
     /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<i64>,
 }
 impl CreateCheckoutSessionLineItemsAdjustableQuantity {
@@ -14823,41 +13059,40 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsAdjustableQua
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("maximum", &self.maximum)?;
-        __w.field("minimum", &self.minimum)?;
+        if let Some(__value) = &self.maximum {
+            __w.field("maximum", __value)?;
+        }
+        if let Some(__value) = &self.minimum {
+            __w.field("minimum", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionLineItemsAdjustableQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("maximum", &self.maximum)?;
-        __map.entry_if_some("minimum", &self.minimum)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsPriceData {
     /// Text; sent as `line_items[][price_data][currency]`. Required.
     pub currency: String,
     /// Text; sent as `line_items[][price_data][product]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<String>,
     /// A [`CreateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_data: Option<CreateCheckoutSessionLineItemsPriceDataProductData>,
     /// A [`CreateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recurring: Option<CreateCheckoutSessionLineItemsPriceDataRecurring>,
     /// A [`TaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
     /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount: Option<i64>,
     /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount_decimal: Option<String>,
 }
 impl CreateCheckoutSessionLineItemsPriceData {
@@ -14878,47 +13113,49 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("currency", &self.currency)?;
-        __w.field("product", &self.product)?;
-        __w.field("product_data", &self.product_data)?;
-        __w.field("recurring", &self.recurring)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
-        __w.field("unit_amount", &self.unit_amount)?;
-        __w.field("unit_amount_decimal", &self.unit_amount_decimal)?;
+        if let Some(__value) = &self.product {
+            __w.field("product", __value)?;
+        }
+        if let Some(__value) = &self.product_data {
+            __w.field("product_data", __value)?;
+        }
+        if let Some(__value) = &self.recurring {
+            __w.field("recurring", __value)?;
+        }
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
+        if let Some(__value) = &self.unit_amount {
+            __w.field("unit_amount", __value)?;
+        }
+        if let Some(__value) = &self.unit_amount_decimal {
+            __w.field("unit_amount_decimal", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionLineItemsPriceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.entry_if_some("product", &self.product)?;
-        __map.entry_if_some("product_data", &self.product_data)?;
-        __map.entry_if_some("recurring", &self.recurring)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.entry_if_some("unit_amount", &self.unit_amount)?;
-        __map.entry_if_some("unit_amount_decimal", &self.unit_amount_decimal)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsPriceDataProductData {
     /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub images: Option<Vec<String>>,
     /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
     pub name: String,
     /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
     /// Text; sent as `line_items[][price_data][product_data][unit_label]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_label: Option<String>,
 }
 impl CreateCheckoutSessionLineItemsPriceDataProductData {
@@ -14938,37 +13175,34 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataProd
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("description", &self.description)?;
-        __w.field("images", &self.images)?;
-        __w.field("metadata", &self.metadata)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.images {
+            __w.field("images", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
         __w.field("name", &self.name)?;
-        __w.field("tax_code", &self.tax_code)?;
-        __w.field("unit_label", &self.unit_label)?;
+        if let Some(__value) = &self.tax_code {
+            __w.field("tax_code", __value)?;
+        }
+        if let Some(__value) = &self.unit_label {
+            __w.field("unit_label", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionLineItemsPriceDataProductData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("images", &self.images)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.entry_if_some("tax_code", &self.tax_code)?;
-        __map.entry_if_some("unit_label", &self.unit_label)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsPriceDataRecurring {
     /// A [`RecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
 }
 impl CreateCheckoutSessionLineItemsPriceDataRecurring {
@@ -14984,28 +13218,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataRecu
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("interval", &self.interval)?;
-        __w.field("interval_count", &self.interval_count)?;
+        if let Some(__value) = &self.interval_count {
+            __w.field("interval_count", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionLineItemsPriceDataRecurring {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("interval", &self.interval)?;
-        __map.entry_if_some("interval_count", &self.interval_count)?;
-        __map.end()
     }
 }
 /// Settings for Managed Payments for this Checkout Session and resulting [PaymentIntents](https://docs.stripe.com/api/payment_intents/object), [Invoices](https://docs.stripe.com/api/invoices/object), and [Subscriptions](https://docs.stripe.com/api/subscriptions/object).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionManagedPayments {
     /// `true` or `false`; sent as `managed_payments[enabled]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
 impl CreateCheckoutSessionManagedPayments {
@@ -15018,19 +13245,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionManagedPayments {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("enabled", &self.enabled)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.enabled {
+            __w.field("enabled", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionManagedPayments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("enabled", &self.enabled)?;
-        __map.end()
     }
 }
 /// Controls name collection settings for the session.
@@ -15041,11 +13260,14 @@ impl serde::Serialize for CreateCheckoutSessionManagedPayments {
 ///
 /// You can't set this parameter if `ui_mode` is `custom`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionNameCollection {
     /// A [`CreateCheckoutSessionNameCollectionBusiness`]; sent as `name_collection[business]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub business: Option<CreateCheckoutSessionNameCollectionBusiness>,
     /// A [`CreateCheckoutSessionNameCollectionIndividual`]; sent as `name_collection[individual]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub individual: Option<CreateCheckoutSessionNameCollectionIndividual>,
 }
 impl CreateCheckoutSessionNameCollection {
@@ -15058,29 +13280,24 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollection {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("business", &self.business)?;
-        __w.field("individual", &self.individual)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.business {
+            __w.field("business", __value)?;
+        }
+        if let Some(__value) = &self.individual {
+            __w.field("individual", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionNameCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("business", &self.business)?;
-        __map.entry_if_some("individual", &self.individual)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/business` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionNameCollectionBusiness {
     /// `true` or `false`; sent as `name_collection[business][enabled]`. Required.
     pub enabled: bool,
     /// `true` or `false`; sent as `name_collection[business][optional]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional: Option<bool>,
 }
 impl CreateCheckoutSessionNameCollectionBusiness {
@@ -15093,29 +13310,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionBusiness
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("optional", &self.optional)?;
+        if let Some(__value) = &self.optional {
+            __w.field("optional", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionNameCollectionBusiness {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("optional", &self.optional)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/individual` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionNameCollectionIndividual {
     /// `true` or `false`; sent as `name_collection[individual][enabled]`. Required.
     pub enabled: bool,
     /// `true` or `false`; sent as `name_collection[individual][optional]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional: Option<bool>,
 }
 impl CreateCheckoutSessionNameCollectionIndividual {
@@ -15128,27 +13338,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionIndividu
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("optional", &self.optional)?;
+        if let Some(__value) = &self.optional {
+            __w.field("optional", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionNameCollectionIndividual {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("optional", &self.optional)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionOptionalItems {
     /// A [`CreateCheckoutSessionOptionalItemsAdjustableQuantity`]; sent as `optional_items[][adjustable_quantity]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjustable_quantity: Option<
         CreateCheckoutSessionOptionalItemsAdjustableQuantity,
     >,
@@ -15171,33 +13374,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionOptionalItems {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("adjustable_quantity", &self.adjustable_quantity)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.adjustable_quantity {
+            __w.field("adjustable_quantity", __value)?;
+        }
         __w.field("price", &self.price)?;
         __w.field("quantity", &self.quantity)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionOptionalItems {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("adjustable_quantity", &self.adjustable_quantity)?;
-        __map.serialize_entry("price", &self.price)?;
-        __map.serialize_entry("quantity", &self.quantity)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionOptionalItemsAdjustableQuantity {
     /// `true` or `false`; sent as `optional_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
     /// An integer; sent as `optional_items[][adjustable_quantity][maximum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<i64>,
     /// An integer; sent as `optional_items[][adjustable_quantity][minimum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<i64>,
 }
 impl CreateCheckoutSessionOptionalItemsAdjustableQuantity {
@@ -15215,52 +13411,57 @@ for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("maximum", &self.maximum)?;
-        __w.field("minimum", &self.minimum)?;
+        if let Some(__value) = &self.maximum {
+            __w.field("maximum", __value)?;
+        }
+        if let Some(__value) = &self.minimum {
+            __w.field("minimum", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("maximum", &self.maximum)?;
-        __map.entry_if_some("minimum", &self.minimum)?;
-        __map.end()
     }
 }
 /// A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentIntentData {
     /// An integer; sent as `payment_intent_data[application_fee_amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub application_fee_amount: Option<i64>,
     /// A [`CreateCheckoutSessionPaymentIntentDataCaptureMethod`]; sent as `payment_intent_data[capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CreateCheckoutSessionPaymentIntentDataCaptureMethod>,
     /// Text; sent as `payment_intent_data[description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Keys (strings) to values: text; sent as `payment_intent_data[metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `payment_intent_data[on_behalf_of]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
     /// Text; sent as `payment_intent_data[receipt_email]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub receipt_email: Option<String>,
     /// A [`OffSessionOrOnSession`]; sent as `payment_intent_data[setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<OffSessionOrOnSession>,
     /// A [`CreateCheckoutSessionPaymentIntentDataShipping`]; sent as `payment_intent_data[shipping]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping: Option<CreateCheckoutSessionPaymentIntentDataShipping>,
     /// Text; sent as `payment_intent_data[statement_descriptor]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor: Option<String>,
     /// Text; sent as `payment_intent_data[statement_descriptor_suffix]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix: Option<String>,
     /// A [`CreateCheckoutSessionPaymentIntentDataTransferData`]; sent as `payment_intent_data[transfer_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transfer_data: Option<CreateCheckoutSessionPaymentIntentDataTransferData>,
     /// Text; sent as `payment_intent_data[transfer_group]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transfer_group: Option<String>,
 }
 impl CreateCheckoutSessionPaymentIntentData {
@@ -15273,45 +13474,44 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("application_fee_amount", &self.application_fee_amount)?;
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("description", &self.description)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("on_behalf_of", &self.on_behalf_of)?;
-        __w.field("receipt_email", &self.receipt_email)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("shipping", &self.shipping)?;
-        __w.field("statement_descriptor", &self.statement_descriptor)?;
-        __w.field("statement_descriptor_suffix", &self.statement_descriptor_suffix)?;
-        __w.field("transfer_data", &self.transfer_data)?;
-        __w.field("transfer_group", &self.transfer_group)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.application_fee_amount {
+            __w.field("application_fee_amount", __value)?;
+        }
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.on_behalf_of {
+            __w.field("on_behalf_of", __value)?;
+        }
+        if let Some(__value) = &self.receipt_email {
+            __w.field("receipt_email", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.shipping {
+            __w.field("shipping", __value)?;
+        }
+        if let Some(__value) = &self.statement_descriptor {
+            __w.field("statement_descriptor", __value)?;
+        }
+        if let Some(__value) = &self.statement_descriptor_suffix {
+            __w.field("statement_descriptor_suffix", __value)?;
+        }
+        if let Some(__value) = &self.transfer_data {
+            __w.field("transfer_data", __value)?;
+        }
+        if let Some(__value) = &self.transfer_group {
+            __w.field("transfer_group", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentIntentData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("application_fee_amount", &self.application_fee_amount)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("on_behalf_of", &self.on_behalf_of)?;
-        __map.entry_if_some("receipt_email", &self.receipt_email)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("shipping", &self.shipping)?;
-        __map.entry_if_some("statement_descriptor", &self.statement_descriptor)?;
-        __map
-            .entry_if_some(
-                "statement_descriptor_suffix",
-                &self.statement_descriptor_suffix,
-            )?;
-        __map.entry_if_some("transfer_data", &self.transfer_data)?;
-        __map.entry_if_some("transfer_group", &self.transfer_group)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/capture_method` (undocumented in the spec).
@@ -15361,11 +13561,13 @@ impl std::fmt::Display for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15387,11 +13589,13 @@ for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/setup_future_usage` (undocumented in the spec).
+/// `off_session` or `on_session`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OffSessionOrOnSession {
@@ -15426,11 +13630,13 @@ impl std::fmt::Display for OffSessionOrOnSession {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for OffSessionOrOnSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for OffSessionOrOnSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15450,22 +13656,26 @@ impl crate::__private::FormValue for OffSessionOrOnSession {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentIntentDataShipping {
     /// A [`CreateCheckoutSessionPaymentIntentDataShippingAddress`]; sent as `payment_intent_data[shipping][address]`. Required.
     pub address: CreateCheckoutSessionPaymentIntentDataShippingAddress,
     /// Text; sent as `payment_intent_data[shipping][carrier]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub carrier: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][name]`. Required.
     pub name: String,
     /// Text; sent as `payment_intent_data[shipping][phone]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][tracking_number]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tracking_number: Option<String>,
 }
 impl CreateCheckoutSessionPaymentIntentDataShipping {
@@ -15487,43 +13697,41 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataShipp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("address", &self.address)?;
-        __w.field("carrier", &self.carrier)?;
+        if let Some(__value) = &self.carrier {
+            __w.field("carrier", __value)?;
+        }
         __w.field("name", &self.name)?;
-        __w.field("phone", &self.phone)?;
-        __w.field("tracking_number", &self.tracking_number)?;
+        if let Some(__value) = &self.phone {
+            __w.field("phone", __value)?;
+        }
+        if let Some(__value) = &self.tracking_number {
+            __w.field("tracking_number", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataShipping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("address", &self.address)?;
-        __map.entry_if_some("carrier", &self.carrier)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.entry_if_some("phone", &self.phone)?;
-        __map.entry_if_some("tracking_number", &self.tracking_number)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping/properties/address` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentIntentDataShippingAddress {
     /// Text; sent as `payment_intent_data[shipping][address][city]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub city: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][country]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub country: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][line1]`. Required.
     pub line1: String,
     /// Text; sent as `payment_intent_data[shipping][address][line2]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line2: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][postal_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub postal_code: Option<String>,
     /// Text; sent as `payment_intent_data[shipping][address][state]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
 }
 impl CreateCheckoutSessionPaymentIntentDataShippingAddress {
@@ -15544,35 +13752,32 @@ for CreateCheckoutSessionPaymentIntentDataShippingAddress {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("city", &self.city)?;
-        __w.field("country", &self.country)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.city {
+            __w.field("city", __value)?;
+        }
+        if let Some(__value) = &self.country {
+            __w.field("country", __value)?;
+        }
         __w.field("line1", &self.line1)?;
-        __w.field("line2", &self.line2)?;
-        __w.field("postal_code", &self.postal_code)?;
-        __w.field("state", &self.state)?;
+        if let Some(__value) = &self.line2 {
+            __w.field("line2", __value)?;
+        }
+        if let Some(__value) = &self.postal_code {
+            __w.field("postal_code", __value)?;
+        }
+        if let Some(__value) = &self.state {
+            __w.field("state", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataShippingAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("city", &self.city)?;
-        __map.entry_if_some("country", &self.country)?;
-        __map.serialize_entry("line1", &self.line1)?;
-        __map.entry_if_some("line2", &self.line2)?;
-        __map.entry_if_some("postal_code", &self.postal_code)?;
-        __map.entry_if_some("state", &self.state)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/transfer_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentIntentDataTransferData {
     /// An integer; sent as `payment_intent_data[transfer_data][amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
     /// Text; sent as `payment_intent_data[transfer_data][destination]`. Required.
     pub destination: String,
@@ -15590,28 +13795,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataTrans
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount", &self.amount)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount {
+            __w.field("amount", __value)?;
+        }
         __w.field("destination", &self.destination)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentIntentDataTransferData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount", &self.amount)?;
-        __map.serialize_entry("destination", &self.destination)?;
-        __map.end()
-    }
-}
 /// This parameter allows you to set some attributes on the payment method created during a Checkout session.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodData {
     /// A [`AlwaysOrLimitedOrUnspecified`]; sent as `payment_method_data[allow_redisplay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_redisplay: Option<AlwaysOrLimitedOrUnspecified>,
 }
 impl CreateCheckoutSessionPaymentMethodData {
@@ -15624,124 +13822,165 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("allow_redisplay", &self.allow_redisplay)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.allow_redisplay {
+            __w.field("allow_redisplay", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("allow_redisplay", &self.allow_redisplay)?;
-        __map.end()
     }
 }
 /// Payment-method-specific configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptions {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebit`]; sent as `payment_method_options[acss_debit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acss_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAcssDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAffirm`]; sent as `payment_method_options[affirm]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub affirm: Option<CreateCheckoutSessionPaymentMethodOptionsAffirm>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay`]; sent as `payment_method_options[afterpay_clearpay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub afterpay_clearpay: Option<
         CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAlipay`]; sent as `payment_method_options[alipay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alipay: Option<CreateCheckoutSessionPaymentMethodOptionsAlipay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAlma`]; sent as `payment_method_options[alma]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alma: Option<CreateCheckoutSessionPaymentMethodOptionsAlma>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAmazonPay`]; sent as `payment_method_options[amazon_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amazon_pay: Option<CreateCheckoutSessionPaymentMethodOptionsAmazonPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit`]; sent as `payment_method_options[au_becs_debit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub au_becs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebit`]; sent as `payment_method_options[bacs_debit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bacs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsBacsDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBancontact`]; sent as `payment_method_options[bancontact]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bancontact: Option<CreateCheckoutSessionPaymentMethodOptionsBancontact>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBillie`]; sent as `payment_method_options[billie]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billie: Option<CreateCheckoutSessionPaymentMethodOptionsBillie>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBoleto`]; sent as `payment_method_options[boleto]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub boleto: Option<CreateCheckoutSessionPaymentMethodOptionsBoleto>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCard`]; sent as `payment_method_options[card]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card: Option<CreateCheckoutSessionPaymentMethodOptionsCard>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCashapp`]; sent as `payment_method_options[cashapp]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cashapp: Option<CreateCheckoutSessionPaymentMethodOptionsCashapp>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCrypto`]; sent as `payment_method_options[crypto]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub crypto: Option<CreateCheckoutSessionPaymentMethodOptionsCrypto>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalance`]; sent as `payment_method_options[customer_balance]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_balance: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalance,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsDemoPay`]; sent as `payment_method_options[demo_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub demo_pay: Option<CreateCheckoutSessionPaymentMethodOptionsDemoPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsEps`]; sent as `payment_method_options[eps]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub eps: Option<CreateCheckoutSessionPaymentMethodOptionsEps>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsFpx`]; sent as `payment_method_options[fpx]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fpx: Option<CreateCheckoutSessionPaymentMethodOptionsFpx>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsGiropay`]; sent as `payment_method_options[giropay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub giropay: Option<CreateCheckoutSessionPaymentMethodOptionsGiropay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsGrabpay`]; sent as `payment_method_options[grabpay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub grabpay: Option<CreateCheckoutSessionPaymentMethodOptionsGrabpay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsIdeal`]; sent as `payment_method_options[ideal]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ideal: Option<CreateCheckoutSessionPaymentMethodOptionsIdeal>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKakaoPay`]; sent as `payment_method_options[kakao_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kakao_pay: Option<CreateCheckoutSessionPaymentMethodOptionsKakaoPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarna`]; sent as `payment_method_options[klarna]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub klarna: Option<CreateCheckoutSessionPaymentMethodOptionsKlarna>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKonbini`]; sent as `payment_method_options[konbini]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub konbini: Option<CreateCheckoutSessionPaymentMethodOptionsKonbini>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKrCard`]; sent as `payment_method_options[kr_card]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kr_card: Option<CreateCheckoutSessionPaymentMethodOptionsKrCard>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsLink`]; sent as `payment_method_options[link]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<CreateCheckoutSessionPaymentMethodOptionsLink>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsMobilepay`]; sent as `payment_method_options[mobilepay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mobilepay: Option<CreateCheckoutSessionPaymentMethodOptionsMobilepay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsMultibanco`]; sent as `payment_method_options[multibanco]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multibanco: Option<CreateCheckoutSessionPaymentMethodOptionsMultibanco>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsNaverPay`]; sent as `payment_method_options[naver_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub naver_pay: Option<CreateCheckoutSessionPaymentMethodOptionsNaverPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsOxxo`]; sent as `payment_method_options[oxxo]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub oxxo: Option<CreateCheckoutSessionPaymentMethodOptionsOxxo>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsP24`]; sent as `payment_method_options[p24]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub p24: Option<CreateCheckoutSessionPaymentMethodOptionsP24>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPayByBank`]; sent as `payment_method_options[pay_by_bank]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pay_by_bank: Option<CreateCheckoutSessionPaymentMethodOptionsPayByBank>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPayco`]; sent as `payment_method_options[payco]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payco: Option<CreateCheckoutSessionPaymentMethodOptionsPayco>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaynow`]; sent as `payment_method_options[paynow]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paynow: Option<CreateCheckoutSessionPaymentMethodOptionsPaynow>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypal`]; sent as `payment_method_options[paypal]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paypal: Option<CreateCheckoutSessionPaymentMethodOptionsPaypal>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPayto`]; sent as `payment_method_options[payto]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payto: Option<CreateCheckoutSessionPaymentMethodOptionsPayto>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPix`]; sent as `payment_method_options[pix]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pix: Option<CreateCheckoutSessionPaymentMethodOptionsPix>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsRevolutPay`]; sent as `payment_method_options[revolut_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub revolut_pay: Option<CreateCheckoutSessionPaymentMethodOptionsRevolutPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSamsungPay`]; sent as `payment_method_options[samsung_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub samsung_pay: Option<CreateCheckoutSessionPaymentMethodOptionsSamsungPay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSatispay`]; sent as `payment_method_options[satispay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub satispay: Option<CreateCheckoutSessionPaymentMethodOptionsSatispay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsScalapay`]; sent as `payment_method_options[scalapay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scalapay: Option<CreateCheckoutSessionPaymentMethodOptionsScalapay>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebit`]; sent as `payment_method_options[sepa_debit]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sepa_debit: Option<CreateCheckoutSessionPaymentMethodOptionsSepaDebit>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSofort`]; sent as `payment_method_options[sofort]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sofort: Option<CreateCheckoutSessionPaymentMethodOptionsSofort>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSwish`]; sent as `payment_method_options[swish]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub swish: Option<CreateCheckoutSessionPaymentMethodOptionsSwish>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsTwint`]; sent as `payment_method_options[twint]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub twint: Option<CreateCheckoutSessionPaymentMethodOptionsTwint>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUpi`]; sent as `payment_method_options[upi]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub upi: Option<CreateCheckoutSessionPaymentMethodOptionsUpi>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccount`]; sent as `payment_method_options[us_bank_account]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub us_bank_account: Option<CreateCheckoutSessionPaymentMethodOptionsUsBankAccount>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPay`]; sent as `payment_method_options[wechat_pay]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub wechat_pay: Option<CreateCheckoutSessionPaymentMethodOptionsWechatPay>,
 }
 impl CreateCheckoutSessionPaymentMethodOptions {
@@ -15754,130 +13993,175 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("acss_debit", &self.acss_debit)?;
-        __w.field("affirm", &self.affirm)?;
-        __w.field("afterpay_clearpay", &self.afterpay_clearpay)?;
-        __w.field("alipay", &self.alipay)?;
-        __w.field("alma", &self.alma)?;
-        __w.field("amazon_pay", &self.amazon_pay)?;
-        __w.field("au_becs_debit", &self.au_becs_debit)?;
-        __w.field("bacs_debit", &self.bacs_debit)?;
-        __w.field("bancontact", &self.bancontact)?;
-        __w.field("billie", &self.billie)?;
-        __w.field("boleto", &self.boleto)?;
-        __w.field("card", &self.card)?;
-        __w.field("cashapp", &self.cashapp)?;
-        __w.field("crypto", &self.crypto)?;
-        __w.field("customer_balance", &self.customer_balance)?;
-        __w.field("demo_pay", &self.demo_pay)?;
-        __w.field("eps", &self.eps)?;
-        __w.field("fpx", &self.fpx)?;
-        __w.field("giropay", &self.giropay)?;
-        __w.field("grabpay", &self.grabpay)?;
-        __w.field("ideal", &self.ideal)?;
-        __w.field("kakao_pay", &self.kakao_pay)?;
-        __w.field("klarna", &self.klarna)?;
-        __w.field("konbini", &self.konbini)?;
-        __w.field("kr_card", &self.kr_card)?;
-        __w.field("link", &self.link)?;
-        __w.field("mobilepay", &self.mobilepay)?;
-        __w.field("multibanco", &self.multibanco)?;
-        __w.field("naver_pay", &self.naver_pay)?;
-        __w.field("oxxo", &self.oxxo)?;
-        __w.field("p24", &self.p24)?;
-        __w.field("pay_by_bank", &self.pay_by_bank)?;
-        __w.field("payco", &self.payco)?;
-        __w.field("paynow", &self.paynow)?;
-        __w.field("paypal", &self.paypal)?;
-        __w.field("payto", &self.payto)?;
-        __w.field("pix", &self.pix)?;
-        __w.field("revolut_pay", &self.revolut_pay)?;
-        __w.field("samsung_pay", &self.samsung_pay)?;
-        __w.field("satispay", &self.satispay)?;
-        __w.field("scalapay", &self.scalapay)?;
-        __w.field("sepa_debit", &self.sepa_debit)?;
-        __w.field("sofort", &self.sofort)?;
-        __w.field("swish", &self.swish)?;
-        __w.field("twint", &self.twint)?;
-        __w.field("upi", &self.upi)?;
-        __w.field("us_bank_account", &self.us_bank_account)?;
-        __w.field("wechat_pay", &self.wechat_pay)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.acss_debit {
+            __w.field("acss_debit", __value)?;
+        }
+        if let Some(__value) = &self.affirm {
+            __w.field("affirm", __value)?;
+        }
+        if let Some(__value) = &self.afterpay_clearpay {
+            __w.field("afterpay_clearpay", __value)?;
+        }
+        if let Some(__value) = &self.alipay {
+            __w.field("alipay", __value)?;
+        }
+        if let Some(__value) = &self.alma {
+            __w.field("alma", __value)?;
+        }
+        if let Some(__value) = &self.amazon_pay {
+            __w.field("amazon_pay", __value)?;
+        }
+        if let Some(__value) = &self.au_becs_debit {
+            __w.field("au_becs_debit", __value)?;
+        }
+        if let Some(__value) = &self.bacs_debit {
+            __w.field("bacs_debit", __value)?;
+        }
+        if let Some(__value) = &self.bancontact {
+            __w.field("bancontact", __value)?;
+        }
+        if let Some(__value) = &self.billie {
+            __w.field("billie", __value)?;
+        }
+        if let Some(__value) = &self.boleto {
+            __w.field("boleto", __value)?;
+        }
+        if let Some(__value) = &self.card {
+            __w.field("card", __value)?;
+        }
+        if let Some(__value) = &self.cashapp {
+            __w.field("cashapp", __value)?;
+        }
+        if let Some(__value) = &self.crypto {
+            __w.field("crypto", __value)?;
+        }
+        if let Some(__value) = &self.customer_balance {
+            __w.field("customer_balance", __value)?;
+        }
+        if let Some(__value) = &self.demo_pay {
+            __w.field("demo_pay", __value)?;
+        }
+        if let Some(__value) = &self.eps {
+            __w.field("eps", __value)?;
+        }
+        if let Some(__value) = &self.fpx {
+            __w.field("fpx", __value)?;
+        }
+        if let Some(__value) = &self.giropay {
+            __w.field("giropay", __value)?;
+        }
+        if let Some(__value) = &self.grabpay {
+            __w.field("grabpay", __value)?;
+        }
+        if let Some(__value) = &self.ideal {
+            __w.field("ideal", __value)?;
+        }
+        if let Some(__value) = &self.kakao_pay {
+            __w.field("kakao_pay", __value)?;
+        }
+        if let Some(__value) = &self.klarna {
+            __w.field("klarna", __value)?;
+        }
+        if let Some(__value) = &self.konbini {
+            __w.field("konbini", __value)?;
+        }
+        if let Some(__value) = &self.kr_card {
+            __w.field("kr_card", __value)?;
+        }
+        if let Some(__value) = &self.link {
+            __w.field("link", __value)?;
+        }
+        if let Some(__value) = &self.mobilepay {
+            __w.field("mobilepay", __value)?;
+        }
+        if let Some(__value) = &self.multibanco {
+            __w.field("multibanco", __value)?;
+        }
+        if let Some(__value) = &self.naver_pay {
+            __w.field("naver_pay", __value)?;
+        }
+        if let Some(__value) = &self.oxxo {
+            __w.field("oxxo", __value)?;
+        }
+        if let Some(__value) = &self.p24 {
+            __w.field("p24", __value)?;
+        }
+        if let Some(__value) = &self.pay_by_bank {
+            __w.field("pay_by_bank", __value)?;
+        }
+        if let Some(__value) = &self.payco {
+            __w.field("payco", __value)?;
+        }
+        if let Some(__value) = &self.paynow {
+            __w.field("paynow", __value)?;
+        }
+        if let Some(__value) = &self.paypal {
+            __w.field("paypal", __value)?;
+        }
+        if let Some(__value) = &self.payto {
+            __w.field("payto", __value)?;
+        }
+        if let Some(__value) = &self.pix {
+            __w.field("pix", __value)?;
+        }
+        if let Some(__value) = &self.revolut_pay {
+            __w.field("revolut_pay", __value)?;
+        }
+        if let Some(__value) = &self.samsung_pay {
+            __w.field("samsung_pay", __value)?;
+        }
+        if let Some(__value) = &self.satispay {
+            __w.field("satispay", __value)?;
+        }
+        if let Some(__value) = &self.scalapay {
+            __w.field("scalapay", __value)?;
+        }
+        if let Some(__value) = &self.sepa_debit {
+            __w.field("sepa_debit", __value)?;
+        }
+        if let Some(__value) = &self.sofort {
+            __w.field("sofort", __value)?;
+        }
+        if let Some(__value) = &self.swish {
+            __w.field("swish", __value)?;
+        }
+        if let Some(__value) = &self.twint {
+            __w.field("twint", __value)?;
+        }
+        if let Some(__value) = &self.upi {
+            __w.field("upi", __value)?;
+        }
+        if let Some(__value) = &self.us_bank_account {
+            __w.field("us_bank_account", __value)?;
+        }
+        if let Some(__value) = &self.wechat_pay {
+            __w.field("wechat_pay", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("acss_debit", &self.acss_debit)?;
-        __map.entry_if_some("affirm", &self.affirm)?;
-        __map.entry_if_some("afterpay_clearpay", &self.afterpay_clearpay)?;
-        __map.entry_if_some("alipay", &self.alipay)?;
-        __map.entry_if_some("alma", &self.alma)?;
-        __map.entry_if_some("amazon_pay", &self.amazon_pay)?;
-        __map.entry_if_some("au_becs_debit", &self.au_becs_debit)?;
-        __map.entry_if_some("bacs_debit", &self.bacs_debit)?;
-        __map.entry_if_some("bancontact", &self.bancontact)?;
-        __map.entry_if_some("billie", &self.billie)?;
-        __map.entry_if_some("boleto", &self.boleto)?;
-        __map.entry_if_some("card", &self.card)?;
-        __map.entry_if_some("cashapp", &self.cashapp)?;
-        __map.entry_if_some("crypto", &self.crypto)?;
-        __map.entry_if_some("customer_balance", &self.customer_balance)?;
-        __map.entry_if_some("demo_pay", &self.demo_pay)?;
-        __map.entry_if_some("eps", &self.eps)?;
-        __map.entry_if_some("fpx", &self.fpx)?;
-        __map.entry_if_some("giropay", &self.giropay)?;
-        __map.entry_if_some("grabpay", &self.grabpay)?;
-        __map.entry_if_some("ideal", &self.ideal)?;
-        __map.entry_if_some("kakao_pay", &self.kakao_pay)?;
-        __map.entry_if_some("klarna", &self.klarna)?;
-        __map.entry_if_some("konbini", &self.konbini)?;
-        __map.entry_if_some("kr_card", &self.kr_card)?;
-        __map.entry_if_some("link", &self.link)?;
-        __map.entry_if_some("mobilepay", &self.mobilepay)?;
-        __map.entry_if_some("multibanco", &self.multibanco)?;
-        __map.entry_if_some("naver_pay", &self.naver_pay)?;
-        __map.entry_if_some("oxxo", &self.oxxo)?;
-        __map.entry_if_some("p24", &self.p24)?;
-        __map.entry_if_some("pay_by_bank", &self.pay_by_bank)?;
-        __map.entry_if_some("payco", &self.payco)?;
-        __map.entry_if_some("paynow", &self.paynow)?;
-        __map.entry_if_some("paypal", &self.paypal)?;
-        __map.entry_if_some("payto", &self.payto)?;
-        __map.entry_if_some("pix", &self.pix)?;
-        __map.entry_if_some("revolut_pay", &self.revolut_pay)?;
-        __map.entry_if_some("samsung_pay", &self.samsung_pay)?;
-        __map.entry_if_some("satispay", &self.satispay)?;
-        __map.entry_if_some("scalapay", &self.scalapay)?;
-        __map.entry_if_some("sepa_debit", &self.sepa_debit)?;
-        __map.entry_if_some("sofort", &self.sofort)?;
-        __map.entry_if_some("swish", &self.swish)?;
-        __map.entry_if_some("twint", &self.twint)?;
-        __map.entry_if_some("upi", &self.upi)?;
-        __map.entry_if_some("us_bank_account", &self.us_bank_account)?;
-        __map.entry_if_some("wechat_pay", &self.wechat_pay)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
     /// A [`CheckoutAcssDebitPaymentMethodOptionsCurrency`]; sent as `payment_method_options[acss_debit][currency]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions`]; sent as `payment_method_options[acss_debit][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[acss_debit][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[acss_debit][target_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// A [`VerificationMethod`]; sent as `payment_method_options[acss_debit][verification_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verification_method: Option<VerificationMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
@@ -15890,42 +14174,44 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAc
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("currency", &self.currency)?;
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("target_date", &self.target_date)?;
-        __w.field("verification_method", &self.verification_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.currency {
+            __w.field("currency", __value)?;
+        }
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.target_date {
+            __w.field("target_date", __value)?;
+        }
+        if let Some(__value) = &self.verification_method {
+            __w.field("verification_method", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("currency", &self.currency)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entry_if_some("verification_method", &self.verification_method)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[acss_debit][mandate_options][custom_mandate_url]`. Optional.
-    pub custom_mandate_url: Option<crate::Unsettable<String>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub custom_mandate_url: Option<crate::__private::Unsettable<String>>,
     /// A list, each item: a [`AcssDebitMandateOptionsDefaultFor`]; sent as `payment_method_options[acss_debit][mandate_options][default_for]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
     /// Text; sent as `payment_method_options[acss_debit][mandate_options][interval_description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_description: Option<String>,
     /// A [`AcssDebitMandateOptionsPaymentSchedule`]; sent as `payment_method_options[acss_debit][mandate_options][payment_schedule]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<AcssDebitMandateOptionsPaymentSchedule>,
     /// A [`AcssDebitMandateOptionsTransactionType`]; sent as `payment_method_options[acss_debit][mandate_options][transaction_type]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
@@ -15939,38 +14225,36 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("custom_mandate_url", &self.custom_mandate_url)?;
-        __w.field("default_for", &self.default_for)?;
-        __w.field("interval_description", &self.interval_description)?;
-        __w.field("payment_schedule", &self.payment_schedule)?;
-        __w.field("transaction_type", &self.transaction_type)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.custom_mandate_url {
+            __w.field("custom_mandate_url", __value)?;
+        }
+        if let Some(__value) = &self.default_for {
+            __w.field("default_for", __value)?;
+        }
+        if let Some(__value) = &self.interval_description {
+            __w.field("interval_description", __value)?;
+        }
+        if let Some(__value) = &self.payment_schedule {
+            __w.field("payment_schedule", __value)?;
+        }
+        if let Some(__value) = &self.transaction_type {
+            __w.field("transaction_type", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("custom_mandate_url", &self.custom_mandate_url)?;
-        __map.entry_if_some("default_for", &self.default_for)?;
-        __map.entry_if_some("interval_description", &self.interval_description)?;
-        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
-        __map.entry_if_some("transaction_type", &self.transaction_type)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/affirm` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAffirm {
     /// A [`CaptureMethod`]; sent as `payment_method_options[affirm][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[affirm][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[affirm][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAffirm {
     /// Parameters with every field left out; set the ones you need.
@@ -15982,31 +14266,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAf
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAffirm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/afterpay_clearpay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[afterpay_clearpay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[afterpay_clearpay][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[afterpay_clearpay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
     /// Parameters with every field left out; set the ones you need.
@@ -16019,29 +14299,24 @@ for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alipay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlipay {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[alipay][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[alipay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAlipay {
     /// Parameters with every field left out; set the ones you need.
@@ -16053,26 +14328,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAlipay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alma` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlma {
     /// A [`CaptureMethod`]; sent as `payment_method_options[alma][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAlma {
@@ -16085,28 +14354,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAlma {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[amazon_pay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[amazon_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
@@ -16119,30 +14383,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAm
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/au_becs_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[au_becs_debit][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[au_becs_debit][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// Text; sent as `payment_method_options[au_becs_debit][target_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
@@ -16156,34 +14416,31 @@ for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("target_date", &self.target_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.target_date {
+            __w.field("target_date", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions`]; sent as `payment_method_options[bacs_debit][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[bacs_debit][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[bacs_debit][target_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
@@ -16196,31 +14453,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("target_date", &self.target_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.target_date {
+            __w.field("target_date", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[bacs_debit][mandate_options][reference_prefix]`. Optional.
-    pub reference_prefix: Option<crate::Unsettable<String>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub reference_prefix: Option<crate::__private::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     /// Parameters with every field left out; set the ones you need.
@@ -16233,28 +14486,21 @@ for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("reference_prefix", &self.reference_prefix)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.reference_prefix {
+            __w.field("reference_prefix", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bancontact` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBancontact {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[bancontact][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[bancontact][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBancontact {
     /// Parameters with every field left out; set the ones you need.
@@ -16267,26 +14513,20 @@ for CreateCheckoutSessionPaymentMethodOptionsBancontact {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBancontact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/billie` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBillie {
     /// A [`CaptureMethod`]; sent as `payment_method_options[billie][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBillie {
@@ -16299,28 +14539,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBi
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBillie {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/boleto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBoleto {
     /// An integer; sent as `payment_method_options[boleto][expires_after_days]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[boleto][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsBoleto {
@@ -16333,48 +14568,53 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBo
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("expires_after_days", &self.expires_after_days)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.expires_after_days {
+            __w.field("expires_after_days", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsBoleto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
     /// A [`CaptureMethod`]; sent as `payment_method_options[card][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`]; sent as `payment_method_options[card][installments]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub installments: Option<CreateCheckoutSessionPaymentMethodOptionsCardInstallments>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_extended_authorization]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_extended_authorization: Option<IfAvailableOrNever>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_incremental_authorization]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_incremental_authorization: Option<IfAvailableOrNever>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_multicapture]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_multicapture: Option<IfAvailableOrNever>,
     /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_overcapture]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_overcapture: Option<IfAvailableOrNever>,
     /// A [`RequestThreeDSecure`]; sent as `payment_method_options[card][request_three_d_secure]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_three_d_secure: Option<RequestThreeDSecure>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCardRestrictions`]; sent as `payment_method_options[card][restrictions]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restrictions: Option<CreateCheckoutSessionPaymentMethodOptionsCardRestrictions>,
     /// A [`OffSessionOrOnSession`]; sent as `payment_method_options[card][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<OffSessionOrOnSession>,
     /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kana]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix_kana: Option<String>,
     /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kanji]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCard {
@@ -16387,74 +14627,50 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("installments", &self.installments)?;
-        __w.field(
-            "request_extended_authorization",
-            &self.request_extended_authorization,
-        )?;
-        __w.field(
-            "request_incremental_authorization",
-            &self.request_incremental_authorization,
-        )?;
-        __w.field("request_multicapture", &self.request_multicapture)?;
-        __w.field("request_overcapture", &self.request_overcapture)?;
-        __w.field("request_three_d_secure", &self.request_three_d_secure)?;
-        __w.field("restrictions", &self.restrictions)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field(
-            "statement_descriptor_suffix_kana",
-            &self.statement_descriptor_suffix_kana,
-        )?;
-        __w.field(
-            "statement_descriptor_suffix_kanji",
-            &self.statement_descriptor_suffix_kanji,
-        )?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.installments {
+            __w.field("installments", __value)?;
+        }
+        if let Some(__value) = &self.request_extended_authorization {
+            __w.field("request_extended_authorization", __value)?;
+        }
+        if let Some(__value) = &self.request_incremental_authorization {
+            __w.field("request_incremental_authorization", __value)?;
+        }
+        if let Some(__value) = &self.request_multicapture {
+            __w.field("request_multicapture", __value)?;
+        }
+        if let Some(__value) = &self.request_overcapture {
+            __w.field("request_overcapture", __value)?;
+        }
+        if let Some(__value) = &self.request_three_d_secure {
+            __w.field("request_three_d_secure", __value)?;
+        }
+        if let Some(__value) = &self.restrictions {
+            __w.field("restrictions", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.statement_descriptor_suffix_kana {
+            __w.field("statement_descriptor_suffix_kana", __value)?;
+        }
+        if let Some(__value) = &self.statement_descriptor_suffix_kanji {
+            __w.field("statement_descriptor_suffix_kanji", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("installments", &self.installments)?;
-        __map
-            .entry_if_some(
-                "request_extended_authorization",
-                &self.request_extended_authorization,
-            )?;
-        __map
-            .entry_if_some(
-                "request_incremental_authorization",
-                &self.request_incremental_authorization,
-            )?;
-        __map.entry_if_some("request_multicapture", &self.request_multicapture)?;
-        __map.entry_if_some("request_overcapture", &self.request_overcapture)?;
-        __map.entry_if_some("request_three_d_secure", &self.request_three_d_secure)?;
-        __map.entry_if_some("restrictions", &self.restrictions)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map
-            .entry_if_some(
-                "statement_descriptor_suffix_kana",
-                &self.statement_descriptor_suffix_kana,
-            )?;
-        __map
-            .entry_if_some(
-                "statement_descriptor_suffix_kanji",
-                &self.statement_descriptor_suffix_kanji,
-            )?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/installments` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
     /// `true` or `false`; sent as `payment_method_options[card][installments][enabled]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
@@ -16468,26 +14684,20 @@ for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("enabled", &self.enabled)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.enabled {
+            __w.field("enabled", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("enabled", &self.enabled)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/restrictions` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
     /// A list, each item: a [`RestrictionsBrandsBlocked`]; sent as `payment_method_options[card][restrictions][brands_blocked]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
@@ -16501,28 +14711,23 @@ for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("brands_blocked", &self.brands_blocked)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.brands_blocked {
+            __w.field("brands_blocked", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("brands_blocked", &self.brands_blocked)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/cashapp` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCashapp {
     /// A [`CaptureMethod`]; sent as `payment_method_options[cashapp][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[cashapp][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCashapp {
@@ -16535,29 +14740,24 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCashapp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/crypto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCrypto {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[crypto][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[crypto][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCrypto {
     /// Parameters with every field left out; set the ones you need.
@@ -16569,33 +14769,29 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCr
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCrypto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer,
     >,
     /// A [`FundingType`]; sent as `payment_method_options[customer_balance][funding_type]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub funding_type: Option<FundingType>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[customer_balance][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[customer_balance][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     /// Parameters with every field left out; set the ones you need.
@@ -16608,35 +14804,33 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("bank_transfer", &self.bank_transfer)?;
-        __w.field("funding_type", &self.funding_type)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.bank_transfer {
+            __w.field("bank_transfer", __value)?;
+        }
+        if let Some(__value) = &self.funding_type {
+            __w.field("funding_type", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("bank_transfer", &self.bank_transfer)?;
-        __map.entry_if_some("funding_type", &self.funding_type)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub eu_bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
     >,
     /// A list, each item: a [`RequestedAddressTypes`]; sent as `payment_method_options[customer_balance][bank_transfer][requested_address_types]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
     /// A [`CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType`]; sent as `payment_method_options[customer_balance][bank_transfer][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
@@ -16656,28 +14850,20 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("eu_bank_transfer", &self.eu_bank_transfer)?;
-        __w.field("requested_address_types", &self.requested_address_types)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.eu_bank_transfer {
+            __w.field("eu_bank_transfer", __value)?;
+        }
+        if let Some(__value) = &self.requested_address_types {
+            __w.field("requested_address_types", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("eu_bank_transfer", &self.eu_bank_transfer)?;
-        __map.entry_if_some("requested_address_types", &self.requested_address_types)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer/properties/eu_bank_transfer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
     /// Text; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer][country]`. Required.
     pub country: String,
@@ -16693,27 +14879,18 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTr
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("country", &self.country)?;
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("country", &self.country)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/demo_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsDemoPay {
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[demo_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsDemoPay {
@@ -16726,27 +14903,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsDe
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsDemoPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/eps` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsEps {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[eps][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[eps][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsEps {
     /// Parameters with every field left out; set the ones you need.
@@ -16758,27 +14929,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsEp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsEps {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/fpx` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsFpx {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[fpx][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[fpx][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsFpx {
     /// Parameters with every field left out; set the ones you need.
@@ -16790,27 +14955,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsFp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsFpx {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/giropay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGiropay {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[giropay][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[giropay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsGiropay {
     /// Parameters with every field left out; set the ones you need.
@@ -16822,27 +14981,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGi
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsGiropay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/grabpay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGrabpay {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[grabpay][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[grabpay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsGrabpay {
     /// Parameters with every field left out; set the ones you need.
@@ -16854,27 +15007,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGr
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsGrabpay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/ideal` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsIdeal {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[ideal][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[ideal][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsIdeal {
     /// Parameters with every field left out; set the ones you need.
@@ -16886,28 +15033,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsId
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsIdeal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[kakao_pay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[kakao_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
@@ -16920,34 +15062,31 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
     /// A [`CaptureMethod`]; sent as `payment_method_options[klarna][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[klarna][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[klarna][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions`], or `Unsettable::Unset` to clear it; sent as `payment_method_options[klarna][subscriptions]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscriptions: Option<
-        crate::Unsettable<
+        crate::__private::Unsettable<
             Vec<CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions>,
         >,
     >,
@@ -16962,33 +15101,30 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKl
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("subscriptions", &self.subscriptions)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.subscriptions {
+            __w.field("subscriptions", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKlarna {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("subscriptions", &self.subscriptions)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
     /// A [`RecurringInterval`]; sent as `payment_method_options[klarna][subscriptions][][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `payment_method_options[klarna][subscriptions][][interval_count]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
     /// Text; sent as `payment_method_options[klarna][subscriptions][][name]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling`]; sent as `payment_method_options[klarna][subscriptions][][next_billing]`. Required.
     pub next_billing: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling,
@@ -17016,31 +15152,22 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("interval", &self.interval)?;
-        __w.field("interval_count", &self.interval_count)?;
-        __w.field("name", &self.name)?;
+        if let Some(__value) = &self.interval_count {
+            __w.field("interval_count", __value)?;
+        }
+        if let Some(__value) = &self.name {
+            __w.field("name", __value)?;
+        }
         __w.field("next_billing", &self.next_billing)?;
         __w.field("reference", &self.reference)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("interval", &self.interval)?;
-        __map.entry_if_some("interval_count", &self.interval_count)?;
-        __map.entry_if_some("name", &self.name)?;
-        __map.serialize_entry("next_billing", &self.next_billing)?;
-        __map.serialize_entry("reference", &self.reference)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items/properties/next_billing` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
     /// An integer; sent as `payment_method_options[klarna][subscriptions][][next_billing][amount]`. Required.
     pub amount: i64,
@@ -17058,32 +15185,23 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("amount", &self.amount)?;
         __w.field("date", &self.date)?;
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("date", &self.date)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/konbini` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKonbini {
     /// An integer; sent as `payment_method_options[konbini][expires_after_days]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[konbini][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[konbini][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKonbini {
     /// Parameters with every field left out; set the ones you need.
@@ -17095,30 +15213,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKo
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("expires_after_days", &self.expires_after_days)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.expires_after_days {
+            __w.field("expires_after_days", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKonbini {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKrCard {
     /// A [`CaptureMethod`]; sent as `payment_method_options[kr_card][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[kr_card][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKrCard {
@@ -17131,30 +15245,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKr
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsKrCard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsLink {
     /// A [`CaptureMethod`]; sent as `payment_method_options[link][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[link][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsLink {
@@ -17167,31 +15277,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsLi
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMobilepay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[mobilepay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[mobilepay][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[mobilepay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsMobilepay {
     /// Parameters with every field left out; set the ones you need.
@@ -17203,29 +15309,24 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsMo
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsMobilepay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/multibanco` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMultibanco {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[multibanco][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[multibanco][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsMultibanco {
     /// Parameters with every field left out; set the ones you need.
@@ -17238,28 +15339,23 @@ for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsNaverPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[naver_pay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[naver_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsNaverPay {
@@ -17272,31 +15368,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsNa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsNaverPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/oxxo` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsOxxo {
     /// An integer; sent as `payment_method_options[oxxo][expires_after_days]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[oxxo][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[oxxo][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsOxxo {
     /// Parameters with every field left out; set the ones you need.
@@ -17308,30 +15400,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsOx
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("expires_after_days", &self.expires_after_days)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.expires_after_days {
+            __w.field("expires_after_days", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsOxxo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("expires_after_days", &self.expires_after_days)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/p24` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsP24 {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[p24][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[p24][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
     /// `true` or `false`; sent as `payment_method_options[p24][tos_shown_and_accepted]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tos_shown_and_accepted: Option<bool>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsP24 {
@@ -17344,25 +15432,19 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsP2
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("tos_shown_and_accepted", &self.tos_shown_and_accepted)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.tos_shown_and_accepted {
+            __w.field("tos_shown_and_accepted", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsP24 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("tos_shown_and_accepted", &self.tos_shown_and_accepted)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pay_by_bank` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayByBank {}
 impl CreateCheckoutSessionPaymentMethodOptionsPayByBank {
@@ -17375,24 +15457,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayByBank {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payco` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayco {
     /// A [`CaptureMethod`]; sent as `payment_method_options[payco][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPayco {
@@ -17405,27 +15480,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayco {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paynow` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaynow {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[paynow][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[paynow][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaynow {
     /// Parameters with every field left out; set the ones you need.
@@ -17437,38 +15506,36 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaynow {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaypal {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod`]; sent as `payment_method_options[paypal][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale`]; sent as `payment_method_options[paypal][preferred_locale]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_locale: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale,
     >,
     /// Text; sent as `payment_method_options[paypal][reference]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
     /// Text; sent as `payment_method_options[paypal][risk_correlation_id]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub risk_correlation_id: Option<String>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage`]; sent as `payment_method_options[paypal][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage,
     >,
@@ -17483,27 +15550,23 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("preferred_locale", &self.preferred_locale)?;
-        __w.field("reference", &self.reference)?;
-        __w.field("risk_correlation_id", &self.risk_correlation_id)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.preferred_locale {
+            __w.field("preferred_locale", __value)?;
+        }
+        if let Some(__value) = &self.reference {
+            __w.field("reference", __value)?;
+        }
+        if let Some(__value) = &self.risk_correlation_id {
+            __w.field("risk_correlation_id", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaypal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("preferred_locale", &self.preferred_locale)?;
-        __map.entry_if_some("reference", &self.reference)?;
-        __map.entry_if_some("risk_correlation_id", &self.risk_correlation_id)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/capture_method` (undocumented in the spec).
@@ -17551,11 +15614,13 @@ impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptur
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17586,7 +15651,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -17792,12 +15857,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17828,7 +15895,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -17886,12 +15953,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -17922,19 +15991,22 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayto {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions`]; sent as `payment_method_options[payto][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions,
     >,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[payto][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPayto {
@@ -17947,47 +16019,48 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPayto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][amount]`. Optional.
-    pub amount: Option<crate::Unsettable<i64>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub amount: Option<crate::__private::Unsettable<i64>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType`]; sent as `payment_method_options[payto][mandate_options][amount_type]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType,
     >,
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][end_date]`. Optional.
-    pub end_date: Option<crate::Unsettable<String>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub end_date: Option<crate::__private::Unsettable<String>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule`]; sent as `payment_method_options[payto][mandate_options][payment_schedule]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule,
     >,
     /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][payments_per_period]`. Optional.
-    pub payments_per_period: Option<crate::Unsettable<i64>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub payments_per_period: Option<crate::__private::Unsettable<i64>>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose`]; sent as `payment_method_options[payto][mandate_options][purpose]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub purpose: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose,
     >,
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][start_date]`. Optional.
-    pub start_date: Option<crate::Unsettable<String>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub start_date: Option<crate::__private::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     /// Parameters with every field left out; set the ones you need.
@@ -18000,31 +16073,29 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount", &self.amount)?;
-        __w.field("amount_type", &self.amount_type)?;
-        __w.field("end_date", &self.end_date)?;
-        __w.field("payment_schedule", &self.payment_schedule)?;
-        __w.field("payments_per_period", &self.payments_per_period)?;
-        __w.field("purpose", &self.purpose)?;
-        __w.field("start_date", &self.start_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount {
+            __w.field("amount", __value)?;
+        }
+        if let Some(__value) = &self.amount_type {
+            __w.field("amount_type", __value)?;
+        }
+        if let Some(__value) = &self.end_date {
+            __w.field("end_date", __value)?;
+        }
+        if let Some(__value) = &self.payment_schedule {
+            __w.field("payment_schedule", __value)?;
+        }
+        if let Some(__value) = &self.payments_per_period {
+            __w.field("payments_per_period", __value)?;
+        }
+        if let Some(__value) = &self.purpose {
+            __w.field("purpose", __value)?;
+        }
+        if let Some(__value) = &self.start_date {
+            __w.field("start_date", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount", &self.amount)?;
-        __map.entry_if_some("amount_type", &self.amount_type)?;
-        __map.entry_if_some("end_date", &self.end_date)?;
-        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
-        __map.entry_if_some("payments_per_period", &self.payments_per_period)?;
-        __map.entry_if_some("purpose", &self.purpose)?;
-        __map.entry_if_some("start_date", &self.start_date)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/amount_type` (undocumented in the spec).
@@ -18086,12 +16157,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18122,7 +16195,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -18233,12 +16306,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule 
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18269,7 +16344,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -18403,12 +16478,14 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18439,23 +16516,28 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
     /// A [`AmountIncludesIof`]; sent as `payment_method_options[pix][amount_includes_iof]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// An integer; sent as `payment_method_options[pix][expires_after_seconds]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_seconds: Option<i64>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions`]; sent as `payment_method_options[pix][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions,
     >,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[pix][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPix {
@@ -18468,46 +16550,50 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPi
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount_includes_iof", &self.amount_includes_iof)?;
-        __w.field("expires_after_seconds", &self.expires_after_seconds)?;
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount_includes_iof {
+            __w.field("amount_includes_iof", __value)?;
+        }
+        if let Some(__value) = &self.expires_after_seconds {
+            __w.field("expires_after_seconds", __value)?;
+        }
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPix {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
-        __map.entry_if_some("expires_after_seconds", &self.expires_after_seconds)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
     /// An integer; sent as `payment_method_options[pix][mandate_options][amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
     /// A [`AmountIncludesIof`]; sent as `payment_method_options[pix][mandate_options][amount_includes_iof]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_includes_iof: Option<AmountIncludesIof>,
     /// A [`AmountType`]; sent as `payment_method_options[pix][mandate_options][amount_type]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<AmountType>,
     /// Text; sent as `payment_method_options[pix][mandate_options][currency]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<String>,
     /// Text; sent as `payment_method_options[pix][mandate_options][end_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_date: Option<String>,
     /// A [`PaymentSchedule`]; sent as `payment_method_options[pix][mandate_options][payment_schedule]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<PaymentSchedule>,
     /// Text; sent as `payment_method_options[pix][mandate_options][reference]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
     /// Text; sent as `payment_method_options[pix][mandate_options][start_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
@@ -18521,42 +16607,44 @@ for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount", &self.amount)?;
-        __w.field("amount_includes_iof", &self.amount_includes_iof)?;
-        __w.field("amount_type", &self.amount_type)?;
-        __w.field("currency", &self.currency)?;
-        __w.field("end_date", &self.end_date)?;
-        __w.field("payment_schedule", &self.payment_schedule)?;
-        __w.field("reference", &self.reference)?;
-        __w.field("start_date", &self.start_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount {
+            __w.field("amount", __value)?;
+        }
+        if let Some(__value) = &self.amount_includes_iof {
+            __w.field("amount_includes_iof", __value)?;
+        }
+        if let Some(__value) = &self.amount_type {
+            __w.field("amount_type", __value)?;
+        }
+        if let Some(__value) = &self.currency {
+            __w.field("currency", __value)?;
+        }
+        if let Some(__value) = &self.end_date {
+            __w.field("end_date", __value)?;
+        }
+        if let Some(__value) = &self.payment_schedule {
+            __w.field("payment_schedule", __value)?;
+        }
+        if let Some(__value) = &self.reference {
+            __w.field("reference", __value)?;
+        }
+        if let Some(__value) = &self.start_date {
+            __w.field("start_date", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount", &self.amount)?;
-        __map.entry_if_some("amount_includes_iof", &self.amount_includes_iof)?;
-        __map.entry_if_some("amount_type", &self.amount_type)?;
-        __map.entry_if_some("currency", &self.currency)?;
-        __map.entry_if_some("end_date", &self.end_date)?;
-        __map.entry_if_some("payment_schedule", &self.payment_schedule)?;
-        __map.entry_if_some("reference", &self.reference)?;
-        __map.entry_if_some("start_date", &self.start_date)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[revolut_pay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[revolut_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
@@ -18570,28 +16658,23 @@ for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/samsung_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[samsung_pay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
@@ -18605,26 +16688,20 @@ for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/satispay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSatispay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[satispay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSatispay {
@@ -18637,26 +16714,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSa
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSatispay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/scalapay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsScalapay {
     /// A [`CaptureMethod`]; sent as `payment_method_options[scalapay][capture_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsScalapay {
@@ -18669,32 +16740,28 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSc
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("capture_method", &self.capture_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.capture_method {
+            __w.field("capture_method", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsScalapay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("capture_method", &self.capture_method)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions`]; sent as `payment_method_options[sepa_debit][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[sepa_debit][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[sepa_debit][target_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
@@ -18707,31 +16774,27 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSe
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("target_date", &self.target_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.target_date {
+            __w.field("target_date", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[sepa_debit][mandate_options][reference_prefix]`. Optional.
-    pub reference_prefix: Option<crate::Unsettable<String>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub reference_prefix: Option<crate::__private::Unsettable<String>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     /// Parameters with every field left out; set the ones you need.
@@ -18744,28 +16807,21 @@ for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("reference_prefix", &self.reference_prefix)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.reference_prefix {
+            __w.field("reference_prefix", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("reference_prefix", &self.reference_prefix)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sofort` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSofort {
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[sofort][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[sofort][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSofort {
     /// Parameters with every field left out; set the ones you need.
@@ -18777,26 +16833,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSo
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSofort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/swish` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSwish {
     /// Text; sent as `payment_method_options[swish][reference]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsSwish {
@@ -18809,26 +16859,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSw
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("reference", &self.reference)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.reference {
+            __w.field("reference", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsSwish {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("reference", &self.reference)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/twint` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsTwint {
     /// A [`NoneOrOffSession`]; sent as `payment_method_options[twint][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsTwint {
@@ -18841,30 +16885,25 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsTw
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsTwint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUpi {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions`]; sent as `payment_method_options[upi][mandate_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions,
     >,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage`]; sent as `payment_method_options[upi][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage,
     >,
@@ -18879,35 +16918,33 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsUp
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("mandate_options", &self.mandate_options)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.mandate_options {
+            __w.field("mandate_options", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpi {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("mandate_options", &self.mandate_options)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/mandate_options` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     /// An integer; sent as `payment_method_options[upi][mandate_options][amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
     /// A [`AmountType`]; sent as `payment_method_options[upi][mandate_options][amount_type]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<AmountType>,
     /// Text; sent as `payment_method_options[upi][mandate_options][description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// A Unix timestamp in seconds; sent as `payment_method_options[upi][mandate_options][end_date]`. Optional.
-    pub end_date: Option<crate::Timestamp>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub end_date: Option<crate::__private::Timestamp>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     /// Parameters with every field left out; set the ones you need.
@@ -18920,25 +16957,20 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount", &self.amount)?;
-        __w.field("amount_type", &self.amount_type)?;
-        __w.field("description", &self.description)?;
-        __w.field("end_date", &self.end_date)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount {
+            __w.field("amount", __value)?;
+        }
+        if let Some(__value) = &self.amount_type {
+            __w.field("amount_type", __value)?;
+        }
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.end_date {
+            __w.field("end_date", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount", &self.amount)?;
-        __map.entry_if_some("amount_type", &self.amount_type)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("end_date", &self.end_date)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/setup_future_usage` (undocumented in the spec).
@@ -18998,11 +17030,13 @@ impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutu
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19033,23 +17067,28 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections`]; sent as `payment_method_options[us_bank_account][financial_connections]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub financial_connections: Option<
         CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections,
     >,
     /// A [`SetupFutureUsage`]; sent as `payment_method_options[us_bank_account][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
     /// Text; sent as `payment_method_options[us_bank_account][target_date]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
     /// A [`AutomaticOrInstant`]; sent as `payment_method_options[us_bank_account][verification_method]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verification_method: Option<AutomaticOrInstant>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
@@ -19063,34 +17102,32 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("financial_connections", &self.financial_connections)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
-        __w.field("target_date", &self.target_date)?;
-        __w.field("verification_method", &self.verification_method)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.financial_connections {
+            __w.field("financial_connections", __value)?;
+        }
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
+        if let Some(__value) = &self.target_date {
+            __w.field("target_date", __value)?;
+        }
+        if let Some(__value) = &self.verification_method {
+            __w.field("verification_method", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("financial_connections", &self.financial_connections)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.entry_if_some("target_date", &self.target_date)?;
-        __map.entry_if_some("verification_method", &self.verification_method)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account/properties/financial_connections` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
     /// A list, each item: a [`LinkedAccountOptionsCommonPermissions`]; sent as `payment_method_options[us_bank_account][financial_connections][permissions]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
     /// A list, each item: a [`LinkedAccountOptionsCommonPrefetch`]; sent as `payment_method_options[us_bank_account][financial_connections][prefetch]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
@@ -19104,33 +17141,28 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("permissions", &self.permissions)?;
-        __w.field("prefetch", &self.prefetch)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.permissions {
+            __w.field("permissions", __value)?;
+        }
+        if let Some(__value) = &self.prefetch {
+            __w.field("prefetch", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("permissions", &self.permissions)?;
-        __map.entry_if_some("prefetch", &self.prefetch)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsWechatPay {
     /// Text; sent as `payment_method_options[wechat_pay][app_id]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub app_id: Option<String>,
     /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`]; sent as `payment_method_options[wechat_pay][client]`. Required.
     pub client: CreateCheckoutSessionPaymentMethodOptionsWechatPayClient,
-    /// A [`CheckoutEpsPaymentMethodOptionsSetupFutureUsage`]; sent as `payment_method_options[wechat_pay][setup_future_usage]`. Optional.
-    pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
+    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[wechat_pay][setup_future_usage]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsWechatPay {
     /// Parameters with the required fields set and every optional one left out.
@@ -19148,23 +17180,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsWe
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("app_id", &self.app_id)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.app_id {
+            __w.field("app_id", __value)?;
+        }
         __w.field("client", &self.client)?;
-        __w.field("setup_future_usage", &self.setup_future_usage)?;
+        if let Some(__value) = &self.setup_future_usage {
+            __w.field("setup_future_usage", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsWechatPay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("app_id", &self.app_id)?;
-        __map.serialize_entry("client", &self.client)?;
-        __map.entry_if_some("setup_future_usage", &self.setup_future_usage)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay/properties/client` (undocumented in the spec).
@@ -19216,11 +17240,13 @@ impl std::fmt::Display for CreateCheckoutSessionPaymentMethodOptionsWechatPayCli
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -19251,7 +17277,7 @@ for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -19506,11 +17532,13 @@ impl std::fmt::Display for CreateCheckoutSessionPaymentMethodTypes {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionPaymentMethodTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionPaymentMethodTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19530,7 +17558,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodTypes {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -19538,9 +17566,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodTypes {
 ///
 /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPermissions {
     /// A [`CheckoutSessionPermissionsUpdateShippingDetails`]; sent as `permissions[update_shipping_details]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
 }
 impl CreateCheckoutSessionPermissions {
@@ -19553,19 +17583,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionPermissions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("update_shipping_details", &self.update_shipping_details)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.update_shipping_details {
+            __w.field("update_shipping_details", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionPermissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("update_shipping_details", &self.update_shipping_details)?;
-        __map.end()
     }
 }
 /// Controls phone number collection settings for the session.
@@ -19573,6 +17595,7 @@ impl serde::Serialize for CreateCheckoutSessionPermissions {
 /// We recommend that you review your privacy policy and check with your legal contacts
 /// before using this feature. Learn more about [collecting phone numbers with Checkout](https://docs.stripe.com/payments/checkout/phone-numbers).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPhoneNumberCollection {
     /// `true` or `false`; sent as `phone_number_collection[enabled]`. Required.
     pub enabled: bool,
@@ -19587,30 +17610,24 @@ impl crate::__private::FormValue for CreateCheckoutSessionPhoneNumberCollection 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionPhoneNumberCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.end()
-    }
-}
 /// Controls saved payment method settings for the session. Only available in `payment` and `subscription` mode.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSavedPaymentMethodOptions {
     /// A list, each item: a [`AlwaysOrLimitedOrUnspecified`]; sent as `saved_payment_method_options[allow_redisplay_filters]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
     /// A [`DisabledOrEnabled`]; sent as `saved_payment_method_options[payment_method_remove]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_remove: Option<DisabledOrEnabled>,
     /// A [`DisabledOrEnabled`]; sent as `saved_payment_method_options[payment_method_save]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_save: Option<DisabledOrEnabled>,
 }
 impl CreateCheckoutSessionSavedPaymentMethodOptions {
@@ -19623,34 +17640,32 @@ impl crate::__private::FormValue for CreateCheckoutSessionSavedPaymentMethodOpti
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("allow_redisplay_filters", &self.allow_redisplay_filters)?;
-        __w.field("payment_method_remove", &self.payment_method_remove)?;
-        __w.field("payment_method_save", &self.payment_method_save)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.allow_redisplay_filters {
+            __w.field("allow_redisplay_filters", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_remove {
+            __w.field("payment_method_remove", __value)?;
+        }
+        if let Some(__value) = &self.payment_method_save {
+            __w.field("payment_method_save", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionSavedPaymentMethodOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("allow_redisplay_filters", &self.allow_redisplay_filters)?;
-        __map.entry_if_some("payment_method_remove", &self.payment_method_remove)?;
-        __map.entry_if_some("payment_method_save", &self.payment_method_save)?;
-        __map.end()
     }
 }
 /// A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSetupIntentData {
     /// Text; sent as `setup_intent_data[description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Keys (strings) to values: text; sent as `setup_intent_data[metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `setup_intent_data[on_behalf_of]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
 }
 impl CreateCheckoutSessionSetupIntentData {
@@ -19663,27 +17678,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionSetupIntentData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("description", &self.description)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("on_behalf_of", &self.on_behalf_of)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.on_behalf_of {
+            __w.field("on_behalf_of", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionSetupIntentData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("on_behalf_of", &self.on_behalf_of)?;
-        __map.end()
     }
 }
 /// When set, provides configuration for Checkout to collect a shipping address from a customer.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingAddressCollection {
     /// A list, each item: a [`CheckoutSessionShippingAddressCollectionAllowedCountries`]; sent as `shipping_address_collection[allowed_countries]`. Required.
     pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
@@ -19700,28 +17710,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingAddressCollect
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("allowed_countries", &self.allowed_countries)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionShippingAddressCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("allowed_countries", &self.allowed_countries)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptions {
     /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate: Option<String>,
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate_data: Option<CreateCheckoutSessionShippingOptionsShippingRateData>,
 }
 impl CreateCheckoutSessionShippingOptions {
@@ -19734,43 +17737,46 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("shipping_rate", &self.shipping_rate)?;
-        __w.field("shipping_rate_data", &self.shipping_rate_data)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.shipping_rate {
+            __w.field("shipping_rate", __value)?;
+        }
+        if let Some(__value) = &self.shipping_rate_data {
+            __w.field("shipping_rate_data", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionShippingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("shipping_rate", &self.shipping_rate)?;
-        __map.entry_if_some("shipping_rate_data", &self.shipping_rate_data)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateData {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delivery_estimate: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
     /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
     pub display_name: String,
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_amount: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
     /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A [`TaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
     /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
     /// A [`CheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: Option<CheckoutSessionShippingOptionsShippingRateDataType>,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateData {
@@ -19792,42 +17798,41 @@ for CreateCheckoutSessionShippingOptionsShippingRateData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("delivery_estimate", &self.delivery_estimate)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.delivery_estimate {
+            __w.field("delivery_estimate", __value)?;
+        }
         __w.field("display_name", &self.display_name)?;
-        __w.field("fixed_amount", &self.fixed_amount)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
-        __w.field("tax_code", &self.tax_code)?;
-        __w.field("type", &self.type_)?;
+        if let Some(__value) = &self.fixed_amount {
+            __w.field("fixed_amount", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
+        if let Some(__value) = &self.tax_code {
+            __w.field("tax_code", __value)?;
+        }
+        if let Some(__value) = &self.type_ {
+            __w.field("type", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionShippingOptionsShippingRateData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("delivery_estimate", &self.delivery_estimate)?;
-        __map.serialize_entry("display_name", &self.display_name)?;
-        __map.entry_if_some("fixed_amount", &self.fixed_amount)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.entry_if_some("tax_code", &self.tax_code)?;
-        __map.entry_if_some("type", &self.type_)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
     >,
@@ -19843,26 +17848,19 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("maximum", &self.maximum)?;
-        __w.field("minimum", &self.minimum)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.maximum {
+            __w.field("maximum", __value)?;
+        }
+        if let Some(__value) = &self.minimum {
+            __w.field("minimum", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("maximum", &self.maximum)?;
-        __map.entry_if_some("minimum", &self.minimum)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -19883,25 +17881,15 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("unit", &self.unit)?;
         __w.field("value", &self.value)?;
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("unit", &self.unit)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum/properties/unit` (undocumented in the spec).
+/// One of 5 values: `business_day`, `day`, `hour`, `month`, ….
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
@@ -19976,12 +17964,14 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20012,12 +18002,13 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -20038,32 +18029,22 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("unit", &self.unit)?;
         __w.field("value", &self.value)?;
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("unit", &self.unit)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
     pub amount: i64,
     /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
     pub currency: String,
     /// Keys (strings) to values: a [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency_options: Option<
         std::collections::BTreeMap<
             String,
@@ -20086,32 +18067,23 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("amount", &self.amount)?;
         __w.field("currency", &self.currency)?;
-        __w.field("currency_options", &self.currency_options)?;
+        if let Some(__value) = &self.currency_options {
+            __w.field("currency_options", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.entry_if_some("currency_options", &self.currency_options)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     /// `amount`: an integer. Required.
     pub amount: i64,
     /// `tax_behavior`: a [`TaxBehavior`]. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
@@ -20125,25 +18097,17 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("amount", &self.amount)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
         Ok(())
     }
 }
-impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.end()
-    }
-}
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/type` (undocumented in the spec).
+/// Always `fixed_amount`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSessionShippingOptionsShippingRateDataType {
@@ -20182,11 +18146,13 @@ impl std::fmt::Display for CheckoutSessionShippingOptionsShippingRateDataType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CheckoutSessionShippingOptionsShippingRateDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CheckoutSessionShippingOptionsShippingRateDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20207,45 +18173,60 @@ impl crate::__private::FormValue for CheckoutSessionShippingOptionsShippingRateD
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionData {
     /// A number; sent as `subscription_data[application_fee_percent]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub application_fee_percent: Option<f64>,
     /// A Unix timestamp in seconds; sent as `subscription_data[billing_cycle_anchor]`. Optional.
-    pub billing_cycle_anchor: Option<crate::Timestamp>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub billing_cycle_anchor: Option<crate::__private::Timestamp>,
     /// A [`CreateCheckoutSessionSubscriptionDataBillingMode`]; sent as `subscription_data[billing_mode]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_mode: Option<CreateCheckoutSessionSubscriptionDataBillingMode>,
     /// A list, each item: text; sent as `subscription_data[default_tax_rates]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_tax_rates: Option<Vec<String>>,
     /// Text; sent as `subscription_data[description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// A [`CreateCheckoutSessionSubscriptionDataInvoiceSettings`]; sent as `subscription_data[invoice_settings]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_settings: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettings>,
     /// Keys (strings) to values: text; sent as `subscription_data[metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `subscription_data[on_behalf_of]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
     /// A [`CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval`]; sent as `subscription_data[pending_invoice_item_interval]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_invoice_item_interval: Option<
         CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval,
     >,
     /// A [`CreateCheckoutSessionSubscriptionDataProrationBehavior`]; sent as `subscription_data[proration_behavior]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub proration_behavior: Option<
         CreateCheckoutSessionSubscriptionDataProrationBehavior,
     >,
     /// A [`CreateCheckoutSessionSubscriptionDataTransferData`]; sent as `subscription_data[transfer_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transfer_data: Option<CreateCheckoutSessionSubscriptionDataTransferData>,
     /// A Unix timestamp in seconds; sent as `subscription_data[trial_end]`. Optional.
-    pub trial_end: Option<crate::Timestamp>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub trial_end: Option<crate::__private::Timestamp>,
     /// An integer; sent as `subscription_data[trial_period_days]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trial_period_days: Option<i64>,
     /// A [`CreateCheckoutSessionSubscriptionDataTrialSettings`]; sent as `subscription_data[trial_settings]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trial_settings: Option<CreateCheckoutSessionSubscriptionDataTrialSettings>,
 }
 impl CreateCheckoutSessionSubscriptionData {
@@ -20258,57 +18239,61 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("application_fee_percent", &self.application_fee_percent)?;
-        __w.field("billing_cycle_anchor", &self.billing_cycle_anchor)?;
-        __w.field("billing_mode", &self.billing_mode)?;
-        __w.field("default_tax_rates", &self.default_tax_rates)?;
-        __w.field("description", &self.description)?;
-        __w.field("invoice_settings", &self.invoice_settings)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("on_behalf_of", &self.on_behalf_of)?;
-        __w.field("pending_invoice_item_interval", &self.pending_invoice_item_interval)?;
-        __w.field("proration_behavior", &self.proration_behavior)?;
-        __w.field("transfer_data", &self.transfer_data)?;
-        __w.field("trial_end", &self.trial_end)?;
-        __w.field("trial_period_days", &self.trial_period_days)?;
-        __w.field("trial_settings", &self.trial_settings)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.application_fee_percent {
+            __w.field("application_fee_percent", __value)?;
+        }
+        if let Some(__value) = &self.billing_cycle_anchor {
+            __w.field("billing_cycle_anchor", __value)?;
+        }
+        if let Some(__value) = &self.billing_mode {
+            __w.field("billing_mode", __value)?;
+        }
+        if let Some(__value) = &self.default_tax_rates {
+            __w.field("default_tax_rates", __value)?;
+        }
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.invoice_settings {
+            __w.field("invoice_settings", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.on_behalf_of {
+            __w.field("on_behalf_of", __value)?;
+        }
+        if let Some(__value) = &self.pending_invoice_item_interval {
+            __w.field("pending_invoice_item_interval", __value)?;
+        }
+        if let Some(__value) = &self.proration_behavior {
+            __w.field("proration_behavior", __value)?;
+        }
+        if let Some(__value) = &self.transfer_data {
+            __w.field("transfer_data", __value)?;
+        }
+        if let Some(__value) = &self.trial_end {
+            __w.field("trial_end", __value)?;
+        }
+        if let Some(__value) = &self.trial_period_days {
+            __w.field("trial_period_days", __value)?;
+        }
+        if let Some(__value) = &self.trial_settings {
+            __w.field("trial_settings", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionSubscriptionData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("application_fee_percent", &self.application_fee_percent)?;
-        __map.entry_if_some("billing_cycle_anchor", &self.billing_cycle_anchor)?;
-        __map.entry_if_some("billing_mode", &self.billing_mode)?;
-        __map.entry_if_some("default_tax_rates", &self.default_tax_rates)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("invoice_settings", &self.invoice_settings)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("on_behalf_of", &self.on_behalf_of)?;
-        __map
-            .entry_if_some(
-                "pending_invoice_item_interval",
-                &self.pending_invoice_item_interval,
-            )?;
-        __map.entry_if_some("proration_behavior", &self.proration_behavior)?;
-        __map.entry_if_some("transfer_data", &self.transfer_data)?;
-        __map.entry_if_some("trial_end", &self.trial_end)?;
-        __map.entry_if_some("trial_period_days", &self.trial_period_days)?;
-        __map.entry_if_some("trial_settings", &self.trial_settings)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataBillingMode {
     /// A [`CreateCheckoutSessionSubscriptionDataBillingModeFlexible`]; sent as `subscription_data[billing_mode][flexible]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flexible: Option<CreateCheckoutSessionSubscriptionDataBillingModeFlexible>,
     /// A [`CreateCheckoutSessionSubscriptionDataBillingModeType`]; sent as `subscription_data[billing_mode][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CreateCheckoutSessionSubscriptionDataBillingModeType,
 }
 impl CreateCheckoutSessionSubscriptionDataBillingMode {
@@ -20321,28 +18306,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataBillin
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("flexible", &self.flexible)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.flexible {
+            __w.field("flexible", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("flexible", &self.flexible)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
     /// A [`CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts`]; sent as `subscription_data[billing_mode][flexible][proration_discounts]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub proration_discounts: Option<
         CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts,
     >,
@@ -20358,19 +18336,11 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("proration_discounts", &self.proration_discounts)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.proration_discounts {
+            __w.field("proration_discounts", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("proration_discounts", &self.proration_discounts)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible/properties/proration_discounts` (undocumented in the spec).
@@ -20424,12 +18394,14 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20460,7 +18432,7 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -20503,11 +18475,13 @@ impl std::fmt::Display for CreateCheckoutSessionSubscriptionDataBillingModeType 
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataBillingModeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionSubscriptionDataBillingModeType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20530,15 +18504,17 @@ for CreateCheckoutSessionSubscriptionDataBillingModeType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettings {
     /// A [`CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer`]; sent as `subscription_data[invoice_settings][issuer]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub issuer: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer>,
 }
 impl CreateCheckoutSessionSubscriptionDataInvoiceSettings {
@@ -20552,27 +18528,22 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("issuer", &self.issuer)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.issuer {
+            __w.field("issuer", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("issuer", &self.issuer)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings/properties/issuer` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
     /// Text; sent as `subscription_data[invoice_settings][issuer][account]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: Option<String>,
     /// A [`ConnectAccountReferenceType`]; sent as `subscription_data[invoice_settings][issuer][type]`. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
 }
 impl CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
@@ -20586,29 +18557,22 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("account", &self.account)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.account {
+            __w.field("account", __value)?;
+        }
         __w.field("type", &self.type_)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("account", &self.account)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/pending_invoice_item_interval` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
     /// A [`RecurringInterval`]; sent as `subscription_data[pending_invoice_item_interval][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `subscription_data[pending_invoice_item_interval][interval_count]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
 }
 impl CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
@@ -20625,22 +18589,12 @@ for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("interval", &self.interval)?;
-        __w.field("interval_count", &self.interval_count)?;
+        if let Some(__value) = &self.interval_count {
+            __w.field("interval_count", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("interval", &self.interval)?;
-        __map.entry_if_some("interval_count", &self.interval_count)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/proration_behavior` (undocumented in the spec).
@@ -20688,11 +18642,13 @@ impl std::fmt::Display for CreateCheckoutSessionSubscriptionDataProrationBehavio
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CreateCheckoutSessionSubscriptionDataProrationBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionSubscriptionDataProrationBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20715,14 +18671,16 @@ for CreateCheckoutSessionSubscriptionDataProrationBehavior {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/transfer_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataTransferData {
     /// A number; sent as `subscription_data[transfer_data][amount_percent]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_percent: Option<f64>,
     /// Text; sent as `subscription_data[transfer_data][destination]`. Required.
     pub destination: String,
@@ -20740,25 +18698,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTransf
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("amount_percent", &self.amount_percent)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.amount_percent {
+            __w.field("amount_percent", __value)?;
+        }
         __w.field("destination", &self.destination)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTransferData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("amount_percent", &self.amount_percent)?;
-        __map.serialize_entry("destination", &self.destination)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettings {
     /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior`]; sent as `subscription_data[trial_settings][end_behavior]`. Required.
     pub end_behavior: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior,
@@ -20775,23 +18725,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTrialS
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("end_behavior", &self.end_behavior)?;
         Ok(())
     }
 }
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTrialSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("end_behavior", &self.end_behavior)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
     /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod`]; sent as `subscription_data[trial_settings][end_behavior][missing_payment_method]`. Required.
     pub missing_payment_method: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod,
@@ -20809,19 +18750,9 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("missing_payment_method", &self.missing_payment_method)?;
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("missing_payment_method", &self.missing_payment_method)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior/properties/missing_payment_method` (undocumented in the spec).
@@ -20883,12 +18814,14 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize
 for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -20919,16 +18852,18 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Controls tax ID collection during checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionTaxIdCollection {
     /// `true` or `false`; sent as `tax_id_collection[enabled]`. Required.
     pub enabled: bool,
     /// A [`CheckoutSessionTaxIdCollectionRequired`]; sent as `tax_id_collection[required]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub required: Option<CheckoutSessionTaxIdCollectionRequired>,
 }
 impl CreateCheckoutSessionTaxIdCollection {
@@ -20941,28 +18876,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionTaxIdCollection {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("required", &self.required)?;
+        if let Some(__value) = &self.required {
+            __w.field("required", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionTaxIdCollection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("required", &self.required)?;
-        __map.end()
     }
 }
 /// Wallet-specific configuration.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptions {
     /// A [`CreateCheckoutSessionWalletOptionsLink`]; sent as `wallet_options[link]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<CreateCheckoutSessionWalletOptionsLink>,
 }
 impl CreateCheckoutSessionWalletOptions {
@@ -20975,26 +18903,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("link", &self.link)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.link {
+            __w.field("link", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionWalletOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("link", &self.link)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/wallet_options/properties/link` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptionsLink {
     /// A [`AutoOrNever`]; sent as `wallet_options[link][display]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub display: Option<AutoOrNever>,
 }
 impl CreateCheckoutSessionWalletOptionsLink {
@@ -21007,26 +18929,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptionsLink {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("display", &self.display)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.display {
+            __w.field("display", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for CreateCheckoutSessionWalletOptionsLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("display", &self.display)?;
-        __map.end()
     }
 }
 /// Parameters for `GET /v1/checkout/sessions/{session}` (GetCheckoutSessionsSession).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct RetrieveCheckoutSessionParams {
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
 }
 impl RetrieveCheckoutSessionParams {
@@ -21039,28 +18955,23 @@ impl crate::__private::FormValue for RetrieveCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("expand", &self.expand)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for RetrieveCheckoutSessionParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.end()
     }
 }
 /// Parameters for `POST /v1/checkout/sessions/{session}` (PostCheckoutSessionsSession).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionParams {
     /// Information about the customer collected within the Checkout Session. Can only be set when updating `embedded` or `custom` sessions.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub collected_information: Option<UpdateCheckoutSessionCollectedInformation>,
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
     /// A list of items the customer is purchasing.
     ///
@@ -21075,12 +18986,17 @@ pub struct UpdateCheckoutSessionParams {
     /// To remove an existing line item, omit the line item's ID from the retransmitted array.
     ///
     /// To reorder a line item, specify it at the desired position in the retransmitted array.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line_items: Option<Vec<UpdateCheckoutSessionLineItems>>,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub metadata: Option<
+        crate::__private::Unsettable<std::collections::BTreeMap<String, String>>,
+    >,
     /// The shipping rate options to apply to this Session. Up to a maximum of 5.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_options: Option<
-        crate::Unsettable<Vec<UpdateCheckoutSessionShippingOptions>>,
+        crate::__private::Unsettable<Vec<UpdateCheckoutSessionShippingOptions>>,
     >,
 }
 impl UpdateCheckoutSessionParams {
@@ -21093,34 +19009,32 @@ impl crate::__private::FormValue for UpdateCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("collected_information", &self.collected_information)?;
-        __w.field("expand", &self.expand)?;
-        __w.field("line_items", &self.line_items)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("shipping_options", &self.shipping_options)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.collected_information {
+            __w.field("collected_information", __value)?;
+        }
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
+        if let Some(__value) = &self.line_items {
+            __w.field("line_items", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.shipping_options {
+            __w.field("shipping_options", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("collected_information", &self.collected_information)?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.entry_if_some("line_items", &self.line_items)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("shipping_options", &self.shipping_options)?;
-        __map.end()
     }
 }
 /// Information about the customer collected within the Checkout Session. Can only be set when updating `embedded` or `custom` sessions.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionCollectedInformation {
     /// A [`UpdateCheckoutSessionCollectedInformationShippingDetails`]; sent as `collected_information[shipping_details]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_details: Option<
         UpdateCheckoutSessionCollectedInformationShippingDetails,
     >,
@@ -21135,23 +19049,16 @@ impl crate::__private::FormValue for UpdateCheckoutSessionCollectedInformation {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("shipping_details", &self.shipping_details)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.shipping_details {
+            __w.field("shipping_details", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionCollectedInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("shipping_details", &self.shipping_details)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionCollectedInformationShippingDetails {
     /// A [`UpdateCheckoutSessionCollectedInformationShippingDetailsAddress`]; sent as `collected_information[shipping_details][address]`. Required.
     pub address: UpdateCheckoutSessionCollectedInformationShippingDetailsAddress,
@@ -21172,37 +19079,31 @@ for UpdateCheckoutSessionCollectedInformationShippingDetails {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("address", &self.address)?;
         __w.field("name", &self.name)?;
         Ok(())
     }
 }
-impl serde::Serialize for UpdateCheckoutSessionCollectedInformationShippingDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("address", &self.address)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details/properties/address` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
     /// Text; sent as `collected_information[shipping_details][address][city]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub city: Option<String>,
     /// Text; sent as `collected_information[shipping_details][address][country]`. Required.
     pub country: String,
     /// Text; sent as `collected_information[shipping_details][address][line1]`. Required.
     pub line1: String,
     /// Text; sent as `collected_information[shipping_details][address][line2]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line2: Option<String>,
     /// Text; sent as `collected_information[shipping_details][address][postal_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub postal_code: Option<String>,
     /// Text; sent as `collected_information[shipping_details][address][state]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
 }
 impl UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
@@ -21223,50 +19124,52 @@ for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("city", &self.city)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.city {
+            __w.field("city", __value)?;
+        }
         __w.field("country", &self.country)?;
         __w.field("line1", &self.line1)?;
-        __w.field("line2", &self.line2)?;
-        __w.field("postal_code", &self.postal_code)?;
-        __w.field("state", &self.state)?;
+        if let Some(__value) = &self.line2 {
+            __w.field("line2", __value)?;
+        }
+        if let Some(__value) = &self.postal_code {
+            __w.field("postal_code", __value)?;
+        }
+        if let Some(__value) = &self.state {
+            __w.field("state", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("city", &self.city)?;
-        __map.serialize_entry("country", &self.country)?;
-        __map.serialize_entry("line1", &self.line1)?;
-        __map.entry_if_some("line2", &self.line2)?;
-        __map.entry_if_some("postal_code", &self.postal_code)?;
-        __map.entry_if_some("state", &self.state)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionLineItems {
     /// A [`UpdateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjustable_quantity: Option<UpdateCheckoutSessionLineItemsAdjustableQuantity>,
     /// Text; sent as `line_items[][id]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Keys (strings) to values: text, or `Unsettable::Unset` to clear it; sent as `line_items[][metadata]`. Optional.
-    pub metadata: Option<crate::Unsettable<std::collections::BTreeMap<String, String>>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub metadata: Option<
+        crate::__private::Unsettable<std::collections::BTreeMap<String, String>>,
+    >,
     /// Text; sent as `line_items[][price]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<String>,
     /// A [`UpdateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price_data: Option<UpdateCheckoutSessionLineItemsPriceData>,
     /// An integer; sent as `line_items[][quantity]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quantity: Option<i64>,
     /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `line_items[][tax_rates]`. Optional.
-    pub tax_rates: Option<crate::Unsettable<Vec<String>>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub tax_rates: Option<crate::__private::Unsettable<Vec<String>>>,
 }
 impl UpdateCheckoutSessionLineItems {
     /// Parameters with every field left out; set the ones you need.
@@ -21274,7 +19177,7 @@ impl UpdateCheckoutSessionLineItems {
         Self::default()
     }
 }
-impl crate::Identified for UpdateCheckoutSessionLineItems {
+impl crate::__private::Identified for UpdateCheckoutSessionLineItems {
     fn object_id(&self) -> Option<&str> {
         self.id.as_deref()
     }
@@ -21283,41 +19186,42 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItems {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("adjustable_quantity", &self.adjustable_quantity)?;
-        __w.field("id", &self.id)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("price", &self.price)?;
-        __w.field("price_data", &self.price_data)?;
-        __w.field("quantity", &self.quantity)?;
-        __w.field("tax_rates", &self.tax_rates)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.adjustable_quantity {
+            __w.field("adjustable_quantity", __value)?;
+        }
+        if let Some(__value) = &self.id {
+            __w.field("id", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.price {
+            __w.field("price", __value)?;
+        }
+        if let Some(__value) = &self.price_data {
+            __w.field("price_data", __value)?;
+        }
+        if let Some(__value) = &self.quantity {
+            __w.field("quantity", __value)?;
+        }
+        if let Some(__value) = &self.tax_rates {
+            __w.field("tax_rates", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionLineItems {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("adjustable_quantity", &self.adjustable_quantity)?;
-        __map.entry_if_some("id", &self.id)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("price", &self.price)?;
-        __map.entry_if_some("price_data", &self.price_data)?;
-        __map.entry_if_some("quantity", &self.quantity)?;
-        __map.entry_if_some("tax_rates", &self.tax_rates)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsAdjustableQuantity {
     /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
     pub enabled: bool,
     /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<i64>,
     /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<i64>,
 }
 impl UpdateCheckoutSessionLineItemsAdjustableQuantity {
@@ -21334,41 +19238,40 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsAdjustableQua
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("enabled", &self.enabled)?;
-        __w.field("maximum", &self.maximum)?;
-        __w.field("minimum", &self.minimum)?;
+        if let Some(__value) = &self.maximum {
+            __w.field("maximum", __value)?;
+        }
+        if let Some(__value) = &self.minimum {
+            __w.field("minimum", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionLineItemsAdjustableQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.entry_if_some("maximum", &self.maximum)?;
-        __map.entry_if_some("minimum", &self.minimum)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsPriceData {
     /// Text; sent as `line_items[][price_data][currency]`. Required.
     pub currency: String,
     /// Text; sent as `line_items[][price_data][product]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<String>,
     /// A [`UpdateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_data: Option<UpdateCheckoutSessionLineItemsPriceDataProductData>,
     /// A [`UpdateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recurring: Option<UpdateCheckoutSessionLineItemsPriceDataRecurring>,
     /// A [`TaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
     /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount: Option<i64>,
     /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount_decimal: Option<String>,
 }
 impl UpdateCheckoutSessionLineItemsPriceData {
@@ -21389,47 +19292,49 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("currency", &self.currency)?;
-        __w.field("product", &self.product)?;
-        __w.field("product_data", &self.product_data)?;
-        __w.field("recurring", &self.recurring)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
-        __w.field("unit_amount", &self.unit_amount)?;
-        __w.field("unit_amount_decimal", &self.unit_amount_decimal)?;
+        if let Some(__value) = &self.product {
+            __w.field("product", __value)?;
+        }
+        if let Some(__value) = &self.product_data {
+            __w.field("product_data", __value)?;
+        }
+        if let Some(__value) = &self.recurring {
+            __w.field("recurring", __value)?;
+        }
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
+        if let Some(__value) = &self.unit_amount {
+            __w.field("unit_amount", __value)?;
+        }
+        if let Some(__value) = &self.unit_amount_decimal {
+            __w.field("unit_amount_decimal", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.entry_if_some("product", &self.product)?;
-        __map.entry_if_some("product_data", &self.product_data)?;
-        __map.entry_if_some("recurring", &self.recurring)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.entry_if_some("unit_amount", &self.unit_amount)?;
-        __map.entry_if_some("unit_amount_decimal", &self.unit_amount_decimal)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsPriceDataProductData {
     /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub images: Option<Vec<String>>,
     /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
     pub name: String,
     /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
     /// Text; sent as `line_items[][price_data][product_data][unit_label]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_label: Option<String>,
 }
 impl UpdateCheckoutSessionLineItemsPriceDataProductData {
@@ -21449,37 +19354,34 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataProd
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("description", &self.description)?;
-        __w.field("images", &self.images)?;
-        __w.field("metadata", &self.metadata)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.description {
+            __w.field("description", __value)?;
+        }
+        if let Some(__value) = &self.images {
+            __w.field("images", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
         __w.field("name", &self.name)?;
-        __w.field("tax_code", &self.tax_code)?;
-        __w.field("unit_label", &self.unit_label)?;
+        if let Some(__value) = &self.tax_code {
+            __w.field("tax_code", __value)?;
+        }
+        if let Some(__value) = &self.unit_label {
+            __w.field("unit_label", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataProductData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("description", &self.description)?;
-        __map.entry_if_some("images", &self.images)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.entry_if_some("tax_code", &self.tax_code)?;
-        __map.entry_if_some("unit_label", &self.unit_label)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsPriceDataRecurring {
     /// A [`RecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
     pub interval: RecurringInterval,
     /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
 }
 impl UpdateCheckoutSessionLineItemsPriceDataRecurring {
@@ -21495,30 +19397,24 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataRecu
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("interval", &self.interval)?;
-        __w.field("interval_count", &self.interval_count)?;
+        if let Some(__value) = &self.interval_count {
+            __w.field("interval_count", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionLineItemsPriceDataRecurring {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("interval", &self.interval)?;
-        __map.entry_if_some("interval_count", &self.interval_count)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionShippingOptions {
     /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate: Option<String>,
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate_data: Option<UpdateCheckoutSessionShippingOptionsShippingRateData>,
 }
 impl UpdateCheckoutSessionShippingOptions {
@@ -21531,43 +19427,46 @@ impl crate::__private::FormValue for UpdateCheckoutSessionShippingOptions {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("shipping_rate", &self.shipping_rate)?;
-        __w.field("shipping_rate_data", &self.shipping_rate_data)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.shipping_rate {
+            __w.field("shipping_rate", __value)?;
+        }
+        if let Some(__value) = &self.shipping_rate_data {
+            __w.field("shipping_rate_data", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionShippingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("shipping_rate", &self.shipping_rate)?;
-        __map.entry_if_some("shipping_rate_data", &self.shipping_rate_data)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateData {
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delivery_estimate: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
     /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
     pub display_name: String,
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_amount: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
     /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// A [`TaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
     /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
     /// A [`CheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: Option<CheckoutSessionShippingOptionsShippingRateDataType>,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateData {
@@ -21589,42 +19488,41 @@ for UpdateCheckoutSessionShippingOptionsShippingRateData {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("delivery_estimate", &self.delivery_estimate)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.delivery_estimate {
+            __w.field("delivery_estimate", __value)?;
+        }
         __w.field("display_name", &self.display_name)?;
-        __w.field("fixed_amount", &self.fixed_amount)?;
-        __w.field("metadata", &self.metadata)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
-        __w.field("tax_code", &self.tax_code)?;
-        __w.field("type", &self.type_)?;
+        if let Some(__value) = &self.fixed_amount {
+            __w.field("fixed_amount", __value)?;
+        }
+        if let Some(__value) = &self.metadata {
+            __w.field("metadata", __value)?;
+        }
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
+        if let Some(__value) = &self.tax_code {
+            __w.field("tax_code", __value)?;
+        }
+        if let Some(__value) = &self.type_ {
+            __w.field("type", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for UpdateCheckoutSessionShippingOptionsShippingRateData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("delivery_estimate", &self.delivery_estimate)?;
-        __map.serialize_entry("display_name", &self.display_name)?;
-        __map.entry_if_some("fixed_amount", &self.fixed_amount)?;
-        __map.entry_if_some("metadata", &self.metadata)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.entry_if_some("tax_code", &self.tax_code)?;
-        __map.entry_if_some("type", &self.type_)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
     /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
     >,
@@ -21640,26 +19538,19 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("maximum", &self.maximum)?;
-        __w.field("minimum", &self.minimum)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.maximum {
+            __w.field("maximum", __value)?;
+        }
+        if let Some(__value) = &self.minimum {
+            __w.field("minimum", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("maximum", &self.maximum)?;
-        __map.entry_if_some("minimum", &self.minimum)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -21680,26 +19571,15 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("unit", &self.unit)?;
         __w.field("value", &self.value)?;
         Ok(())
     }
 }
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("unit", &self.unit)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
@@ -21720,32 +19600,22 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("unit", &self.unit)?;
         __w.field("value", &self.value)?;
         Ok(())
     }
 }
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("unit", &self.unit)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
-    }
-}
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
     pub amount: i64,
     /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
     pub currency: String,
     /// Keys (strings) to values: a [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency_options: Option<
         std::collections::BTreeMap<
             String,
@@ -21768,32 +19638,23 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("amount", &self.amount)?;
         __w.field("currency", &self.currency)?;
-        __w.field("currency_options", &self.currency_options)?;
+        if let Some(__value) = &self.currency_options {
+            __w.field("currency_options", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.entry_if_some("currency_options", &self.currency_options)?;
-        __map.end()
     }
 }
 /// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
     /// `amount`: an integer. Required.
     pub amount: i64,
     /// `tax_behavior`: a [`TaxBehavior`]. Optional.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
@@ -21807,29 +19668,21 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptio
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.field("amount", &self.amount)?;
-        __w.field("tax_behavior", &self.tax_behavior)?;
+        if let Some(__value) = &self.tax_behavior {
+            __w.field("tax_behavior", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize
-for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.entry_if_some("tax_behavior", &self.tax_behavior)?;
-        __map.end()
     }
 }
 /// Parameters for `POST /v1/checkout/sessions/{session}/expire` (PostCheckoutSessionsSessionExpire).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct ExpireCheckoutSessionParams {
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
 }
 impl ExpireCheckoutSessionParams {
@@ -21842,32 +19695,29 @@ impl crate::__private::FormValue for ExpireCheckoutSessionParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("expand", &self.expand)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for ExpireCheckoutSessionParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.end()
     }
 }
 /// Parameters for `GET /v1/checkout/sessions/{session}/line_items` (GetCheckoutSessionsSessionLineItems).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct ListCheckoutSessionLineItemsParams {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<i64>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub starting_after: Option<String>,
 }
 impl ListCheckoutSessionLineItemsParams {
@@ -21880,24 +19730,19 @@ impl crate::__private::FormValue for ListCheckoutSessionLineItemsParams {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
-        __w.field("ending_before", &self.ending_before)?;
-        __w.field("expand", &self.expand)?;
-        __w.field("limit", &self.limit)?;
-        __w.field("starting_after", &self.starting_after)?;
+    ) -> Result<(), crate::__private::EncodeError> {
+        if let Some(__value) = &self.ending_before {
+            __w.field("ending_before", __value)?;
+        }
+        if let Some(__value) = &self.expand {
+            __w.field("expand", __value)?;
+        }
+        if let Some(__value) = &self.limit {
+            __w.field("limit", __value)?;
+        }
+        if let Some(__value) = &self.starting_after {
+            __w.field("starting_after", __value)?;
+        }
         Ok(())
-    }
-}
-impl serde::Serialize for ListCheckoutSessionLineItemsParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.entry_if_some("ending_before", &self.ending_before)?;
-        __map.entry_if_some("expand", &self.expand)?;
-        __map.entry_if_some("limit", &self.limit)?;
-        __map.entry_if_some("starting_after", &self.starting_after)?;
-        __map.end()
     }
 }

@@ -5,9 +5,9 @@ use super::*;
 /// The endpoints under `/v1/checkout/sessions`. Get one from [`crate::Client::checkout_sessions`].
 #[derive(Debug, Clone, Copy)]
 pub struct CheckoutSessions<'c> {
-    client: &'c crate::Client,
+    client: &'c crate::__private::Client,
 }
-impl crate::Client {
+impl crate::__private::Client {
     /// The endpoints under `/v1/checkout/sessions`.
     pub fn checkout_sessions(&self) -> CheckoutSessions<'_> {
         CheckoutSessions { client: self }
@@ -22,15 +22,15 @@ impl CheckoutSessions<'_> {
     pub fn list(
         &self,
         params: &ListCheckoutSessionParams,
-    ) -> crate::Request<crate::List<CheckoutSession>> {
+    ) -> crate::__private::Request<crate::__private::List<CheckoutSession>> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.call(crate::Method::Get, path, params)
+        self.client.call(crate::__private::Method::Get, path, params)
     }
     /// Every item of [`Self::list`], fetching further pages as the stream is polled (following `starting_after`, or `ending_before` when the params set it).
     pub fn list_auto_paging(
         &self,
         params: &ListCheckoutSessionParams,
-    ) -> crate::Paginator<CheckoutSession> {
+    ) -> crate::__private::Paginator<CheckoutSession> {
         let path = "/v1/checkout/sessions".to_owned();
         self.client.call_paginated(path, params)
     }
@@ -42,9 +42,9 @@ impl CheckoutSessions<'_> {
     pub fn create(
         &self,
         params: &CreateCheckoutSessionParams,
-    ) -> crate::Request<CheckoutSession> {
+    ) -> crate::__private::Request<CheckoutSession> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.call(crate::Method::Post, path, params)
+        self.client.call(crate::__private::Method::Post, path, params)
     }
     /// Retrieves a Checkout Session object.
     ///
@@ -55,10 +55,10 @@ impl CheckoutSessions<'_> {
         &self,
         session: &str,
         params: &RetrieveCheckoutSessionParams,
-    ) -> crate::Request<CheckoutSession> {
-        let session = crate::encode_path_segment(session);
+    ) -> crate::__private::Request<CheckoutSession> {
+        let session = crate::__private::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}");
-        self.client.call(crate::Method::Get, path, params)
+        self.client.call(crate::__private::Method::Get, path, params)
     }
     /// Updates a Checkout Session object.
     ///
@@ -71,10 +71,10 @@ impl CheckoutSessions<'_> {
         &self,
         session: &str,
         params: &UpdateCheckoutSessionParams,
-    ) -> crate::Request<CheckoutSession> {
-        let session = crate::encode_path_segment(session);
+    ) -> crate::__private::Request<CheckoutSession> {
+        let session = crate::__private::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}");
-        self.client.call(crate::Method::Post, path, params)
+        self.client.call(crate::__private::Method::Post, path, params)
     }
     /// A Checkout Session can be expired when it is in one of these statuses: `open`
     ///
@@ -87,10 +87,10 @@ impl CheckoutSessions<'_> {
         &self,
         session: &str,
         params: &ExpireCheckoutSessionParams,
-    ) -> crate::Request<CheckoutSession> {
-        let session = crate::encode_path_segment(session);
+    ) -> crate::__private::Request<CheckoutSession> {
+        let session = crate::__private::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/expire");
-        self.client.call(crate::Method::Post, path, params)
+        self.client.call(crate::__private::Method::Post, path, params)
     }
     /// When retrieving a Checkout Session, there is an includable **line_items** property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.
     ///
@@ -101,55 +101,87 @@ impl CheckoutSessions<'_> {
         &self,
         session: &str,
         params: &ListCheckoutSessionLineItemsParams,
-    ) -> crate::Request<crate::List<Item>> {
-        let session = crate::encode_path_segment(session);
+    ) -> crate::__private::Request<crate::__private::List<Item>> {
+        let session = crate::__private::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/line_items");
-        self.client.call(crate::Method::Get, path, params)
+        self.client.call(crate::__private::Method::Get, path, params)
     }
     /// Every item of [`Self::list_line_items`], fetching further pages as the stream is polled (following `starting_after`, or `ending_before` when the params set it).
     pub fn list_line_items_auto_paging(
         &self,
         session: &str,
         params: &ListCheckoutSessionLineItemsParams,
-    ) -> crate::Paginator<Item> {
-        let session = crate::encode_path_segment(session);
+    ) -> crate::__private::Paginator<Item> {
+        let session = crate::__private::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/line_items");
         self.client.call_paginated(path, params)
     }
 }
+impl crate::__private::PageParams for ListCheckoutSessionParams {
+    fn cursor(&self, backward: bool) -> Option<&str> {
+        if backward {
+            self.ending_before.as_deref()
+        } else {
+            self.starting_after.as_deref()
+        }
+    }
+    fn set_cursor(&mut self, backward: bool, cursor: String) {
+        if backward {
+            self.ending_before = Some(cursor)
+        } else {
+            self.starting_after = Some(cursor)
+        }
+    }
+}
 impl crate::__private::Encode for ListCheckoutSessionParams {
     #[inline(never)]
-    fn encode(&self) -> Result<String, crate::Error> {
-        crate::form::encode_params(self)
+    fn encode(&self) -> Result<String, crate::__private::Error> {
+        crate::__private::encode_params(self)
     }
 }
 impl crate::__private::Encode for CreateCheckoutSessionParams {
     #[inline(never)]
-    fn encode(&self) -> Result<String, crate::Error> {
-        crate::form::encode_params(self)
+    fn encode(&self) -> Result<String, crate::__private::Error> {
+        crate::__private::encode_params(self)
     }
 }
 impl crate::__private::Encode for RetrieveCheckoutSessionParams {
     #[inline(never)]
-    fn encode(&self) -> Result<String, crate::Error> {
-        crate::form::encode_params(self)
+    fn encode(&self) -> Result<String, crate::__private::Error> {
+        crate::__private::encode_params(self)
     }
 }
 impl crate::__private::Encode for UpdateCheckoutSessionParams {
     #[inline(never)]
-    fn encode(&self) -> Result<String, crate::Error> {
-        crate::form::encode_params(self)
+    fn encode(&self) -> Result<String, crate::__private::Error> {
+        crate::__private::encode_params(self)
     }
 }
 impl crate::__private::Encode for ExpireCheckoutSessionParams {
     #[inline(never)]
-    fn encode(&self) -> Result<String, crate::Error> {
-        crate::form::encode_params(self)
+    fn encode(&self) -> Result<String, crate::__private::Error> {
+        crate::__private::encode_params(self)
+    }
+}
+impl crate::__private::PageParams for ListCheckoutSessionLineItemsParams {
+    fn cursor(&self, backward: bool) -> Option<&str> {
+        if backward {
+            self.ending_before.as_deref()
+        } else {
+            self.starting_after.as_deref()
+        }
+    }
+    fn set_cursor(&mut self, backward: bool, cursor: String) {
+        if backward {
+            self.ending_before = Some(cursor)
+        } else {
+            self.starting_after = Some(cursor)
+        }
     }
 }
 impl crate::__private::Encode for ListCheckoutSessionLineItemsParams {
     #[inline(never)]
-    fn encode(&self) -> Result<String, crate::Error> {
-        crate::form::encode_params(self)
+    fn encode(&self) -> Result<String, crate::__private::Error> {
+        crate::__private::encode_params(self)
     }
 }

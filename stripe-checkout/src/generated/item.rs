@@ -4,19 +4,22 @@
 use super::*;
 /// Stripe's `/components/schemas/currency_option` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CurrencyOption {
     /// When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
-    pub custom_unit_amount: Option<CustomUnitAmount>,
+    pub custom_unit_amount: Option<Box<CustomUnitAmount>>,
     /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
     pub tax_behavior: Option<TaxBehavior>,
     /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tiers: Option<Vec<PriceTier>>,
     /// The unit amount in cents (or local equivalent) to be charged, represented as a whole integer if possible. Only set if `billing_scheme=per_unit`.
     pub unit_amount: Option<i64>,
     /// The unit amount in cents (or local equivalent) to be charged, represented as a decimal string with at most 12 decimal places. Only set if `billing_scheme=per_unit`.
     pub unit_amount_decimal: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CurrencyOption {
     fn from_json(
@@ -45,34 +48,13 @@ impl crate::__private::FromJson for CurrencyOption {
             tiers,
             unit_amount,
             unit_amount_decimal,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CurrencyOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CurrencyOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("custom_unit_amount", &self.custom_unit_amount)?;
-        __map.serialize_entry("tax_behavior", &self.tax_behavior)?;
-        __map.entry_if_some("tiers", &self.tiers)?;
-        __map.serialize_entry("unit_amount", &self.unit_amount)?;
-        __map.serialize_entry("unit_amount_decimal", &self.unit_amount_decimal)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/custom_unit_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CustomUnitAmount {
     /// The maximum unit amount the customer can specify for this item.
     pub maximum: Option<i64>,
@@ -81,7 +63,8 @@ pub struct CustomUnitAmount {
     /// The starting unit amount which can be updated by the customer.
     pub preset: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for CustomUnitAmount {
     fn from_json(
@@ -104,28 +87,8 @@ impl crate::__private::FromJson for CustomUnitAmount {
             maximum,
             minimum,
             preset,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomUnitAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for CustomUnitAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("maximum", &self.maximum)?;
-        __map.serialize_entry("minimum", &self.minimum)?;
-        __map.serialize_entry("preset", &self.preset)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// A discount represents the actual application of a [coupon](https://api.stripe.com#coupons) or [promotion code](https://api.stripe.com#promotion_codes).
@@ -133,15 +96,16 @@ impl serde::Serialize for CustomUnitAmount {
 ///
 /// Related guide: [Applying discounts to subscriptions](https://docs.stripe.com/billing/subscriptions/discounts)
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Discount {
     /// The Checkout session that this coupon is applied to, if it is applied to a particular session in payment mode. Not present for subscription mode.
     pub checkout_session: Option<String>,
     /// The ID of the customer associated with this discount.
-    pub customer: Option<crate::Expandable<CustomerOrDeletedCustomer>>,
+    pub customer: Option<crate::__private::Expandable<CustomerOrDeletedCustomer>>,
     /// The ID of the account representing the customer associated with this discount.
     pub customer_account: Option<String>,
     /// If the coupon has a duration of `repeating`, the date that this discount will end. If the coupon has a duration of `once` or `forever`, this attribute will be null.
-    pub end: Option<crate::Timestamp>,
+    pub end: Option<crate::__private::Timestamp>,
     /// The ID of the discount object. Discounts can't be fetched by ID. Use `expand\[\]=discounts` in API calls to expand discount IDs in an array.
     pub id: String,
     /// The invoice that the discount's coupon was applied to, if it was applied directly to a particular invoice.
@@ -151,19 +115,20 @@ pub struct Discount {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The promotion code applied to create this discount.
-    pub promotion_code: Option<crate::Expandable<PromotionCode>>,
+    pub promotion_code: Option<crate::__private::Expandable<PromotionCode>>,
     /// `source`: a [`DiscountSource`].
     pub source: DiscountSource,
     /// Date that the coupon was applied.
-    pub start: crate::Timestamp,
+    pub start: crate::__private::Timestamp,
     /// The subscription that this coupon is applied to, if it is applied to a particular subscription.
     pub subscription: Option<String>,
     /// The subscription item that this coupon is applied to, if it is applied to a particular subscription item.
     pub subscription_item: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Discount {
+impl crate::__private::Identified for Discount {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -231,49 +196,22 @@ impl crate::__private::FromJson for Discount {
             start,
             subscription,
             subscription_item,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Discount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Discount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("checkout_session", &self.checkout_session)?;
-        __map.serialize_entry("customer", &self.customer)?;
-        __map.serialize_entry("customer_account", &self.customer_account)?;
-        __map.serialize_entry("end", &self.end)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("invoice", &self.invoice)?;
-        __map.serialize_entry("invoice_item", &self.invoice_item)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.serialize_entry("promotion_code", &self.promotion_code)?;
-        __map.serialize_entry("source", &self.source)?;
-        __map.serialize_entry("start", &self.start)?;
-        __map.serialize_entry("subscription", &self.subscription)?;
-        __map.serialize_entry("subscription_item", &self.subscription_item)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/discount_source` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DiscountSource {
     /// The coupon that was redeemed to create this discount.
-    pub coupon: Option<crate::Expandable<Coupon>>,
+    pub coupon: Option<crate::__private::Expandable<Coupon>>,
     /// The source type of the discount.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: DiscountSourceType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for DiscountSource {
     fn from_json(
@@ -296,27 +234,8 @@ impl crate::__private::FromJson for DiscountSource {
         Ok(DiscountSource {
             coupon,
             type_,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DiscountSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for DiscountSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("coupon", &self.coupon)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The source type of the discount.
@@ -350,11 +269,13 @@ impl std::fmt::Display for DiscountSourceType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for DiscountSourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for DiscountSourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -374,15 +295,16 @@ impl crate::__private::FormValue for DiscountSourceType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// A line item.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Item {
     /// `adjustable_quantity`: a [`LineItemsAdjustableQuantity`], or `null`.
-    pub adjustable_quantity: Option<LineItemsAdjustableQuantity>,
+    pub adjustable_quantity: Option<Box<LineItemsAdjustableQuantity>>,
     /// Total discount amount applied. If no discounts were applied, defaults to 0.
     pub amount_discount: i64,
     /// Total before any discounts or taxes are applied.
@@ -396,6 +318,7 @@ pub struct Item {
     /// An arbitrary string attached to the object. Often useful for displaying to users. Defaults to product name.
     pub description: Option<String>,
     /// The discounts applied to the line item.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub discounts: Option<Vec<LineItemsDiscountAmount>>,
     /// Unique identifier for the object.
     pub id: String,
@@ -404,15 +327,17 @@ pub struct Item {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The price used to generate the line item.
-    pub price: Option<Price>,
+    pub price: Option<Box<Price>>,
     /// The quantity of products being purchased.
     pub quantity: Option<i64>,
     /// The taxes applied to the line item.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Item {
+impl crate::__private::Identified for Item {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -492,43 +417,13 @@ impl crate::__private::FromJson for Item {
             price,
             quantity,
             taxes,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Item {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("adjustable_quantity", &self.adjustable_quantity)?;
-        __map.serialize_entry("amount_discount", &self.amount_discount)?;
-        __map.serialize_entry("amount_subtotal", &self.amount_subtotal)?;
-        __map.serialize_entry("amount_tax", &self.amount_tax)?;
-        __map.serialize_entry("amount_total", &self.amount_total)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.serialize_entry("description", &self.description)?;
-        __map.entry_if_some("discounts", &self.discounts)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("metadata", &self.metadata)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.serialize_entry("price", &self.price)?;
-        __map.serialize_entry("quantity", &self.quantity)?;
-        __map.entry_if_some("taxes", &self.taxes)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/line_items_adjustable_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LineItemsAdjustableQuantity {
     /// `enabled`: `true` or `false`.
     pub enabled: bool,
@@ -537,7 +432,8 @@ pub struct LineItemsAdjustableQuantity {
     /// `minimum`: an integer, or `null`.
     pub minimum: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for LineItemsAdjustableQuantity {
     fn from_json(
@@ -563,39 +459,21 @@ impl crate::__private::FromJson for LineItemsAdjustableQuantity {
             enabled,
             maximum,
             minimum,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LineItemsAdjustableQuantity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for LineItemsAdjustableQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("maximum", &self.maximum)?;
-        __map.serialize_entry("minimum", &self.minimum)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/line_items_discount_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LineItemsDiscountAmount {
     /// The amount discounted.
     pub amount: i64,
     /// `discount`: a [`Discount`].
     pub discount: Discount,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for LineItemsDiscountAmount {
     fn from_json(
@@ -621,31 +499,13 @@ impl crate::__private::FromJson for LineItemsDiscountAmount {
         Ok(LineItemsDiscountAmount {
             amount,
             discount,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LineItemsDiscountAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for LineItemsDiscountAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("discount", &self.discount)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/line_items_tax_amount` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LineItemsTaxAmount {
     /// Amount of tax applied for this rate.
     pub amount: i64,
@@ -656,7 +516,8 @@ pub struct LineItemsTaxAmount {
     /// The amount on which tax is calculated, in cents (or local equivalent).
     pub taxable_amount: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for LineItemsTaxAmount {
     fn from_json(
@@ -688,29 +549,8 @@ impl crate::__private::FromJson for LineItemsTaxAmount {
             rate,
             taxability_reason,
             taxable_amount,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LineItemsTaxAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for LineItemsTaxAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("rate", &self.rate)?;
-        __map.serialize_entry("taxability_reason", &self.taxability_reason)?;
-        __map.serialize_entry("taxable_amount", &self.taxable_amount)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The reasoning behind this tax, for example, if the product is tax exempt. The possible values for this field may be extended as new tax rules are supported.
@@ -824,11 +664,13 @@ impl std::fmt::Display for LineItemsTaxAmountTaxabilityReason {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for LineItemsTaxAmountTaxabilityReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LineItemsTaxAmountTaxabilityReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -848,7 +690,7 @@ impl crate::__private::FormValue for LineItemsTaxAmountTaxabilityReason {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -859,19 +701,21 @@ impl crate::__private::FormValue for LineItemsTaxAmountTaxabilityReason {
 ///
 /// Related guides: [Set up a subscription](https://docs.stripe.com/billing/subscriptions/set-up-subscription), [create an invoice](https://docs.stripe.com/billing/invoices/create), and more about [products and prices](https://docs.stripe.com/products-prices/overview).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Price {
     /// Whether the price can be used for new purchases.
     pub active: bool,
     /// Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
     pub billing_scheme: PriceBillingScheme,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
-    pub created: crate::Timestamp,
+    pub created: crate::__private::Timestamp,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
     /// Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency_options: Option<std::collections::BTreeMap<String, CurrencyOption>>,
     /// When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
-    pub custom_unit_amount: Option<CustomUnitAmount>,
+    pub custom_unit_amount: Option<Box<CustomUnitAmount>>,
     /// Unique identifier for the object.
     pub id: String,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
@@ -885,27 +729,30 @@ pub struct Price {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The ID of the product this price is associated with.
-    pub product: crate::Expandable<ProductOrDeletedProduct>,
+    pub product: crate::__private::Expandable<ProductOrDeletedProduct>,
     /// The recurring components of a price such as `interval` and `usage_type`.
-    pub recurring: Option<Recurring>,
+    pub recurring: Option<Box<Recurring>>,
     /// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
     pub tax_behavior: Option<TaxBehavior>,
     /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tiers: Option<Vec<PriceTier>>,
     /// Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price. In `graduated` tiering, pricing can change as the quantity grows.
     pub tiers_mode: Option<PriceTiersMode>,
     /// Apply a transformation to the reported usage or set quantity before computing the amount billed. Cannot be combined with `tiers`.
-    pub transform_quantity: Option<TransformQuantity>,
+    pub transform_quantity: Option<Box<TransformQuantity>>,
     /// One of `one_time` or `recurring` depending on whether the price is for a one-time purchase or a recurring (subscription) purchase.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PriceType,
     /// The unit amount in cents (or local equivalent) to be charged, represented as a whole integer if possible. Only set if `billing_scheme=per_unit`.
     pub unit_amount: Option<i64>,
     /// The unit amount in cents (or local equivalent) to be charged, represented as a decimal string with at most 12 decimal places. Only set if `billing_scheme=per_unit`.
     pub unit_amount_decimal: Option<String>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Price {
+impl crate::__private::Identified for Price {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1015,46 +862,8 @@ impl crate::__private::FromJson for Price {
             type_,
             unit_amount,
             unit_amount_decimal,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Price {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Price {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("active", &self.active)?;
-        __map.serialize_entry("billing_scheme", &self.billing_scheme)?;
-        __map.serialize_entry("created", &self.created)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.entry_if_some("currency_options", &self.currency_options)?;
-        __map.serialize_entry("custom_unit_amount", &self.custom_unit_amount)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("livemode", &self.livemode)?;
-        __map.serialize_entry("lookup_key", &self.lookup_key)?;
-        __map.serialize_entry("metadata", &self.metadata)?;
-        __map.serialize_entry("nickname", &self.nickname)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.serialize_entry("product", &self.product)?;
-        __map.serialize_entry("recurring", &self.recurring)?;
-        __map.serialize_entry("tax_behavior", &self.tax_behavior)?;
-        __map.entry_if_some("tiers", &self.tiers)?;
-        __map.serialize_entry("tiers_mode", &self.tiers_mode)?;
-        __map.serialize_entry("transform_quantity", &self.transform_quantity)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("unit_amount", &self.unit_amount)?;
-        __map.serialize_entry("unit_amount_decimal", &self.unit_amount_decimal)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
@@ -1092,11 +901,13 @@ impl std::fmt::Display for PriceBillingScheme {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PriceBillingScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PriceBillingScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1116,7 +927,7 @@ impl crate::__private::FormValue for PriceBillingScheme {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1155,11 +966,13 @@ impl std::fmt::Display for PriceTiersMode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PriceTiersMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PriceTiersMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1179,7 +992,7 @@ impl crate::__private::FormValue for PriceTiersMode {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1218,11 +1031,13 @@ impl std::fmt::Display for PriceType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for PriceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PriceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1242,12 +1057,13 @@ impl crate::__private::FormValue for PriceType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// Stripe's `/components/schemas/price_tier` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PriceTier {
     /// Price for the entire tier.
     pub flat_amount: Option<i64>,
@@ -1260,7 +1076,8 @@ pub struct PriceTier {
     /// Up to and including to this quantity will be contained in the tier.
     pub up_to: Option<i64>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for PriceTier {
     fn from_json(
@@ -1289,34 +1106,13 @@ impl crate::__private::FromJson for PriceTier {
             unit_amount,
             unit_amount_decimal,
             up_to,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PriceTier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PriceTier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("flat_amount", &self.flat_amount)?;
-        __map.serialize_entry("flat_amount_decimal", &self.flat_amount_decimal)?;
-        __map.serialize_entry("unit_amount", &self.unit_amount)?;
-        __map.serialize_entry("unit_amount_decimal", &self.unit_amount_decimal)?;
-        __map.serialize_entry("up_to", &self.up_to)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/recurring` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Recurring {
     /// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
     pub interval: RecurringInterval,
@@ -1327,7 +1123,8 @@ pub struct Recurring {
     /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
     pub usage_type: RecurringUsageType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for Recurring {
     fn from_json(
@@ -1362,29 +1159,8 @@ impl crate::__private::FromJson for Recurring {
             interval_count,
             meter,
             usage_type,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Recurring {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Recurring {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("interval", &self.interval)?;
-        __map.serialize_entry("interval_count", &self.interval_count)?;
-        __map.serialize_entry("meter", &self.meter)?;
-        __map.serialize_entry("usage_type", &self.usage_type)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
@@ -1422,11 +1198,13 @@ impl std::fmt::Display for RecurringUsageType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for RecurringUsageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for RecurringUsageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1446,7 +1224,7 @@ impl crate::__private::FormValue for RecurringUsageType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1454,13 +1232,14 @@ impl crate::__private::FormValue for RecurringUsageType {
 ///
 /// Related guide: [Tax rates](https://docs.stripe.com/billing/taxes/tax-rates)
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TaxRate {
     /// Defaults to `true`. When set to `false`, this tax rate cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.
     pub active: bool,
     /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
     pub country: Option<String>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
-    pub created: crate::Timestamp,
+    pub created: crate::__private::Timestamp,
     /// An arbitrary string attached to the tax rate for your internal use only. It will not be visible to your customers.
     pub description: Option<String>,
     /// The display name of the tax rates as it will appear to your customer on their receipt email, PDF, and the hosted invoice page.
@@ -1470,7 +1249,7 @@ pub struct TaxRate {
     /// and whether the user is registered to collect taxes in the corresponding jurisdiction.
     pub effective_percentage: Option<f64>,
     /// The amount of the tax rate when the `rate_type` is `flat_amount`. Tax rates with `rate_type` `percentage` can vary based on the transaction, resulting in this field being `null`. This field exposes the amount and currency of the flat tax rate.
-    pub flat_amount: Option<TaxRateFlatAmount>,
+    pub flat_amount: Option<Box<TaxRateFlatAmount>>,
     /// Unique identifier for the object.
     pub id: String,
     /// This specifies if the tax rate is inclusive or exclusive.
@@ -1494,9 +1273,10 @@ pub struct TaxRate {
     /// The high-level tax type, such as `vat` or `sales_tax`.
     pub tax_type: Option<TaxRateTaxType>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for TaxRate {
+impl crate::__private::Identified for TaxRate {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1591,43 +1371,8 @@ impl crate::__private::FromJson for TaxRate {
             rate_type,
             state,
             tax_type,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for TaxRate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for TaxRate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("active", &self.active)?;
-        __map.serialize_entry("country", &self.country)?;
-        __map.serialize_entry("created", &self.created)?;
-        __map.serialize_entry("description", &self.description)?;
-        __map.serialize_entry("display_name", &self.display_name)?;
-        __map.serialize_entry("effective_percentage", &self.effective_percentage)?;
-        __map.serialize_entry("flat_amount", &self.flat_amount)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("inclusive", &self.inclusive)?;
-        __map.serialize_entry("jurisdiction", &self.jurisdiction)?;
-        __map.serialize_entry("jurisdiction_level", &self.jurisdiction_level)?;
-        __map.serialize_entry("livemode", &self.livemode)?;
-        __map.serialize_entry("metadata", &self.metadata)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.serialize_entry("percentage", &self.percentage)?;
-        __map.serialize_entry("rate_type", &self.rate_type)?;
-        __map.serialize_entry("state", &self.state)?;
-        __map.serialize_entry("tax_type", &self.tax_type)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// The level of the jurisdiction that imposes this tax rate. Will be `null` for manually defined tax rates.
@@ -1681,11 +1426,13 @@ impl std::fmt::Display for TaxRateJurisdictionLevel {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for TaxRateJurisdictionLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for TaxRateJurisdictionLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1705,7 +1452,7 @@ impl crate::__private::FormValue for TaxRateJurisdictionLevel {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1744,11 +1491,13 @@ impl std::fmt::Display for TaxRateRateType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for TaxRateRateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for TaxRateRateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1768,7 +1517,7 @@ impl crate::__private::FormValue for TaxRateRateType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
@@ -1855,11 +1604,13 @@ impl std::fmt::Display for TaxRateTaxType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for TaxRateTaxType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for TaxRateTaxType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1879,19 +1630,21 @@ impl crate::__private::FormValue for TaxRateTaxType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
 /// The amount of the tax rate when the `rate_type`` is `flat_amount`. Tax rates with `rate_type` `percentage` can vary based on the transaction, resulting in this field being `null`. This field exposes the amount and currency of the flat tax rate.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TaxRateFlatAmount {
     /// Amount of the tax when the `rate_type` is `flat_amount`. This positive integer represents how much to charge in the smallest currency unit (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
     pub amount: i64,
     /// Three-letter ISO currency code, in lowercase.
     pub currency: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for TaxRateFlatAmount {
     fn from_json(
@@ -1917,38 +1670,21 @@ impl crate::__private::FromJson for TaxRateFlatAmount {
         Ok(TaxRateFlatAmount {
             amount,
             currency,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for TaxRateFlatAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for TaxRateFlatAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("amount", &self.amount)?;
-        __map.serialize_entry("currency", &self.currency)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Stripe's `/components/schemas/transform_quantity` (undocumented in the spec).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TransformQuantity {
     /// Divide usage by this number.
     pub divide_by: i64,
     /// After division, either round the result `up` or `down`.
     pub round: TransformQuantityRound,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
 impl crate::__private::FromJson for TransformQuantity {
     fn from_json(
@@ -1974,27 +1710,8 @@ impl crate::__private::FromJson for TransformQuantity {
         Ok(TransformQuantity {
             divide_by,
             round,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for TransformQuantity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for TransformQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("divide_by", &self.divide_by)?;
-        __map.serialize_entry("round", &self.round)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// After division, either round the result `up` or `down`.
@@ -2032,11 +1749,13 @@ impl std::fmt::Display for TransformQuantityRound {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for TransformQuantityRound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for TransformQuantityRound {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2056,7 +1775,7 @@ impl crate::__private::FormValue for TransformQuantityRound {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }

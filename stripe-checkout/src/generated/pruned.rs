@@ -6,15 +6,17 @@ use super::*;
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Account {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Account {
+impl crate::__private::Identified for Account {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -40,30 +42,16 @@ impl crate::__private::FromJson for Account {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Account { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Account {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Account {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(Account {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// One of [`Customer`], [`DeletedCustomer`], told apart by the `object` field.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum CustomerOrDeletedCustomer {
     /// Customer
@@ -72,21 +60,6 @@ pub enum CustomerOrDeletedCustomer {
     DeletedCustomer(DeletedCustomer),
     /// An object of a type this version of the crate does not know.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for CustomerOrDeletedCustomer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            CustomerOrDeletedCustomer::Customer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            CustomerOrDeletedCustomer::DeletedCustomer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            CustomerOrDeletedCustomer::Unknown(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
 }
 impl crate::__private::FromJson for CustomerOrDeletedCustomer {
     fn from_json(
@@ -104,6 +77,7 @@ impl crate::__private::FromJson for CustomerOrDeletedCustomer {
         }
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CustomerOrDeletedCustomer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -111,17 +85,17 @@ impl<'de> serde::Deserialize<'de> for CustomerOrDeletedCustomer {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
-impl crate::Identified for CustomerOrDeletedCustomer {
+impl crate::__private::Identified for CustomerOrDeletedCustomer {
     fn object_id(&self) -> Option<&str> {
         match self {
             CustomerOrDeletedCustomer::Customer(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
             CustomerOrDeletedCustomer::DeletedCustomer(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
             CustomerOrDeletedCustomer::Unknown(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
         }
     }
@@ -132,15 +106,17 @@ impl crate::Identified for CustomerOrDeletedCustomer {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Coupon {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Coupon {
+impl crate::__private::Identified for Coupon {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -166,26 +142,11 @@ impl crate::__private::FromJson for Coupon {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Coupon { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Coupon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Coupon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(Coupon {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// This object represents a customer of your business. Use it to [create recurring charges](https://docs.stripe.com/invoicing/customer), [save payment](https://docs.stripe.com/payments/save-during-payment) and contact information,
@@ -193,15 +154,17 @@ impl serde::Serialize for Coupon {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Customer {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Customer {
+impl crate::__private::Identified for Customer {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -227,30 +190,16 @@ impl crate::__private::FromJson for Customer {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Customer { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Customer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Customer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(Customer {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DeletedCustomer {
     /// Always true for a deleted object
     pub deleted: bool,
@@ -259,9 +208,10 @@ pub struct DeletedCustomer {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for DeletedCustomer {
+impl crate::__private::Identified for DeletedCustomer {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -296,32 +246,13 @@ impl crate::__private::FromJson for DeletedCustomer {
             deleted,
             id,
             object,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedCustomer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for DeletedCustomer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("deleted", &self.deleted)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DeletedProduct {
     /// Always true for a deleted object
     pub deleted: bool,
@@ -330,9 +261,10 @@ pub struct DeletedProduct {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for DeletedProduct {
+impl crate::__private::Identified for DeletedProduct {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -367,32 +299,13 @@ impl crate::__private::FromJson for DeletedProduct {
             deleted,
             id,
             object,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for DeletedProduct {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("deleted", &self.deleted)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DeletedTaxId {
     /// Always true for a deleted object
     pub deleted: bool,
@@ -401,9 +314,10 @@ pub struct DeletedTaxId {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for DeletedTaxId {
+impl crate::__private::Identified for DeletedTaxId {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -438,28 +352,8 @@ impl crate::__private::FromJson for DeletedTaxId {
             deleted,
             id,
             object,
-            extra,
+            extra: extra.into(),
         })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedTaxId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for DeletedTaxId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("deleted", &self.deleted)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
     }
 }
 /// Invoices are statements of amounts owed by a customer, and are either
@@ -467,15 +361,17 @@ impl serde::Serialize for DeletedTaxId {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Invoice {
     /// Unique identifier for the object. For preview invoices created using the [create preview](https://stripe.com/docs/api/invoices/create_preview) endpoint, this id will be prefixed with `upcoming_in`.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Invoice {
+impl crate::__private::Identified for Invoice {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -501,26 +397,11 @@ impl crate::__private::FromJson for Invoice {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Invoice { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Invoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Invoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(Invoice {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
@@ -530,15 +411,17 @@ impl serde::Serialize for Invoice {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentIntent {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for PaymentIntent {
+impl crate::__private::Identified for PaymentIntent {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -564,41 +447,28 @@ impl crate::__private::FromJson for PaymentIntent {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(PaymentIntent { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentIntent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentIntent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(PaymentIntent {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// A payment link is a shareable URL that will take your customers to a hosted payment page. A payment link can be shared and used multiple times.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentLink {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for PaymentLink {
+impl crate::__private::Identified for PaymentLink {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -624,30 +494,16 @@ impl crate::__private::FromJson for PaymentLink {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(PaymentLink { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PaymentLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(PaymentLink {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// One of [`TaxId`], [`DeletedTaxId`], told apart by the `object` field.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum TaxIdOrDeletedTaxId {
     /// TaxId
@@ -656,21 +512,6 @@ pub enum TaxIdOrDeletedTaxId {
     DeletedTaxId(DeletedTaxId),
     /// An object of a type this version of the crate does not know.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for TaxIdOrDeletedTaxId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            TaxIdOrDeletedTaxId::TaxId(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            TaxIdOrDeletedTaxId::DeletedTaxId(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            TaxIdOrDeletedTaxId::Unknown(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
 }
 impl crate::__private::FromJson for TaxIdOrDeletedTaxId {
     fn from_json(
@@ -684,6 +525,7 @@ impl crate::__private::FromJson for TaxIdOrDeletedTaxId {
         }
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for TaxIdOrDeletedTaxId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -691,19 +533,24 @@ impl<'de> serde::Deserialize<'de> for TaxIdOrDeletedTaxId {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
-impl crate::Identified for TaxIdOrDeletedTaxId {
+impl crate::__private::Identified for TaxIdOrDeletedTaxId {
     fn object_id(&self) -> Option<&str> {
         match self {
-            TaxIdOrDeletedTaxId::TaxId(value) => crate::Identified::object_id(value),
-            TaxIdOrDeletedTaxId::DeletedTaxId(value) => {
-                crate::Identified::object_id(value)
+            TaxIdOrDeletedTaxId::TaxId(value) => {
+                crate::__private::Identified::object_id(value)
             }
-            TaxIdOrDeletedTaxId::Unknown(value) => crate::Identified::object_id(value),
+            TaxIdOrDeletedTaxId::DeletedTaxId(value) => {
+                crate::__private::Identified::object_id(value)
+            }
+            TaxIdOrDeletedTaxId::Unknown(value) => {
+                crate::__private::Identified::object_id(value)
+            }
         }
     }
 }
 /// One of [`Product`], [`DeletedProduct`], told apart by the `object` field.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum ProductOrDeletedProduct {
     /// Product
@@ -712,21 +559,6 @@ pub enum ProductOrDeletedProduct {
     DeletedProduct(DeletedProduct),
     /// An object of a type this version of the crate does not know.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for ProductOrDeletedProduct {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ProductOrDeletedProduct::Product(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            ProductOrDeletedProduct::DeletedProduct(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            ProductOrDeletedProduct::Unknown(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
 }
 impl crate::__private::FromJson for ProductOrDeletedProduct {
     fn from_json(
@@ -744,6 +576,7 @@ impl crate::__private::FromJson for ProductOrDeletedProduct {
         }
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for ProductOrDeletedProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -751,17 +584,17 @@ impl<'de> serde::Deserialize<'de> for ProductOrDeletedProduct {
         crate::__private::deserialize_via_json(deserializer)
     }
 }
-impl crate::Identified for ProductOrDeletedProduct {
+impl crate::__private::Identified for ProductOrDeletedProduct {
     fn object_id(&self) -> Option<&str> {
         match self {
             ProductOrDeletedProduct::Product(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
             ProductOrDeletedProduct::DeletedProduct(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
             ProductOrDeletedProduct::Unknown(value) => {
-                crate::Identified::object_id(value)
+                crate::__private::Identified::object_id(value)
             }
         }
     }
@@ -772,15 +605,17 @@ impl crate::Identified for ProductOrDeletedProduct {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Product {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Product {
+impl crate::__private::Identified for Product {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -806,26 +641,11 @@ impl crate::__private::FromJson for Product {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Product { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Product {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Product {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(Product {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// A Promotion Code represents a customer-redeemable code for an underlying promotion.
@@ -833,15 +653,17 @@ impl serde::Serialize for Product {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PromotionCode {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for PromotionCode {
+impl crate::__private::Identified for PromotionCode {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -867,26 +689,11 @@ impl crate::__private::FromJson for PromotionCode {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(PromotionCode { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PromotionCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for PromotionCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(PromotionCode {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// A SetupIntent guides you through the process of setting up and saving a customer's payment credentials for future payments.
@@ -895,15 +702,17 @@ impl serde::Serialize for PromotionCode {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SetupIntent {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for SetupIntent {
+impl crate::__private::Identified for SetupIntent {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -929,26 +738,11 @@ impl crate::__private::FromJson for SetupIntent {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(SetupIntent { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for SetupIntent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for SetupIntent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(SetupIntent {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// Shipping rates describe the price of shipping presented to your customers and
@@ -956,15 +750,17 @@ impl serde::Serialize for SetupIntent {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ShippingRate {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for ShippingRate {
+impl crate::__private::Identified for ShippingRate {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -990,41 +786,28 @@ impl crate::__private::FromJson for ShippingRate {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(ShippingRate { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ShippingRate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for ShippingRate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(ShippingRate {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// Subscriptions allow you to charge a customer on a recurring basis.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Subscription {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for Subscription {
+impl crate::__private::Identified for Subscription {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1050,26 +833,11 @@ impl crate::__private::FromJson for Subscription {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(Subscription { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Subscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for Subscription {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(Subscription {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }
 /// You can add one or multiple tax IDs to a [customer](https://docs.stripe.com/api/customers) or account.
@@ -1077,15 +845,17 @@ impl serde::Serialize for Subscription {
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TaxId {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub extra: crate::__private::ExtraFields,
 }
-impl crate::Identified for TaxId {
+impl crate::__private::Identified for TaxId {
     fn object_id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1111,25 +881,10 @@ impl crate::__private::FromJson for TaxId {
         let Some(object) = object else {
             return Err(__p.missing("object"));
         };
-        Ok(TaxId { id, object, extra })
-    }
-}
-impl<'de> serde::Deserialize<'de> for TaxId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
-    }
-}
-impl serde::Serialize for TaxId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[allow(unused_imports)]
-        use crate::__private::SerializeMapExt as _;
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("object", &self.object)?;
-        __map.entries(&self.extra)?;
-        __map.end()
+        Ok(TaxId {
+            id,
+            object,
+            extra: extra.into(),
+        })
     }
 }

@@ -2,7 +2,9 @@
 //! Types no endpoint returns directly.
 #[allow(unused_imports)]
 use super::*;
-/// Only required if a [default tax behavior](https://docs.stripe.com/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+/// `exclusive`, `inclusive` or `unspecified`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxBehavior {
@@ -41,11 +43,13 @@ impl std::fmt::Display for TaxBehavior {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for TaxBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for TaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -65,11 +69,13 @@ impl crate::__private::FormValue for TaxBehavior {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
-/// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
+/// `day`, `month`, `week` or `year`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecurringInterval {
@@ -112,11 +118,13 @@ impl std::fmt::Display for RecurringInterval {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for RecurringInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for RecurringInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -136,7 +144,7 @@ impl crate::__private::FormValue for RecurringInterval {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::FormError> {
+    ) -> Result<(), crate::__private::EncodeError> {
         __w.scalar(self.as_str())
     }
 }
