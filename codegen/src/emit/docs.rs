@@ -95,7 +95,7 @@ pub(super) fn describe_key(key: &str) -> String {
         }
         // `[]` (an entry of a list) or `[*]` (a value of a map) right after this segment.
         match segments.get(i + 1) {
-            Some(next) if next.is_empty() => words.push_str("each entry of "),
+            Some(&"") => words.push_str("each entry of "),
             Some(&"*") => words.push_str("each value of "),
             _ => {}
         }
