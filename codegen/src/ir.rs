@@ -42,6 +42,10 @@ pub struct TypeDef {
     /// For a type inside a form request body, the bracketed form key it is sent under
     /// (`line_items[][price_data]`; `""` for the body itself); `None` elsewhere.
     pub form_key: Option<String>,
+    /// For a request param type, its entry in Stripe's API reference, e.g.
+    /// `https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data`;
+    /// a field's entry adds `-<field>`.
+    pub reference: Option<String>,
 }
 
 /// Whether a type is received from Stripe or sent to it; decides the derives.

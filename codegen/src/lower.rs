@@ -75,6 +75,34 @@ struct Ctx<'c> {
     module: &'c str,
     /// Where this is in a form body, which gives its params' form key.
     form_key: FormKey,
+    /// The operation whose params these are, for links to Stripe's API reference.
+    reference: Option<OpReference>,
+}
+
+/// An operation's entry in Stripe's API reference: its page and the anchor its parameters'
+/// anchors start with (`create_checkout_session`, then `-line_items-price_data`).
+#[derive(Clone, Debug)]
+struct OpReference {
+    page: String,
+    anchor: String,
+}
+
+impl Ctx<'_> {
+    /// This param's entry in Stripe's API reference, when it is a param with a form key.
+    fn reference(&self) -> Option<String> {
+        let op = self.reference.as_ref()?;
+        let key = self.form_key.key()?;
+        // `line_items[][price_data]` → `line_items-price_data`.
+        let path: Vec<&str> = key
+            .split(['[', ']'])
+            .filter(|segment| !segment.is_empty() && *segment != "*")
+            .collect();
+        Some(if path.is_empty() {
+            format!("{}#{}", op.page, op.anchor)
+        } else {
+            format!("{}#{}-{}", op.page, op.anchor, path.join("-"))
+        })
+    }
 }
 
 /// The form key of a value in a request body as lowering descends into it: the body is `""`,
@@ -100,6 +128,8 @@ impl FormKey {
             FormKey::At(key) => match segment {
                 "properties" => FormKey::Properties(key),
                 "items" => FormKey::At(format!("{key}[]")),
+                // A map's values: any key, written `[*]` here (`currency_options[*]`).
+                "additionalProperties" => FormKey::At(format!("{key}[*]")),
                 "anyOf" | "oneOf" => FormKey::Member(key),
                 _ => FormKey::None,
             },
@@ -126,6 +156,7 @@ impl<'c> Ctx<'c> {
             direction: self.direction,
             module: self.module,
             form_key: self.form_key.clone().step(segment),
+            reference: self.reference.clone(),
         }
     }
 
@@ -143,6 +174,7 @@ impl<'c> Ctx<'c> {
             direction: self.direction,
             module: self.module,
             form_key,
+            reference: self.reference.clone(),
         }
     }
 }

@@ -166,11 +166,33 @@ fn undocumented_nested_params_fields_say_what_they_are() {
         .unwrap()
         .contents;
     for doc in [
-        "/// `true` or `false`; sent as `after_expiration[recovery][enabled]`. Required.",
-        "/// Text; sent as `custom_fields[][key]`. Required.",
-        "/// `email`: text. Required.",
+        "/// `enabled` in `recovery` of `after_expiration`: `true` or `false`; required. See \
+         [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create\
+         #create_checkout_session-after_expiration-recovery-enabled).",
+        "/// `key` in each entry of `custom_fields`: text; required. See [Stripe's API \
+         reference](https://docs.stripe.com/api/checkout/sessions/create\
+         #create_checkout_session-custom_fields-key).",
+        "/// `email` in `customer_details`: text; required. See [Stripe's API \
+         reference](https://docs.stripe.com/api/checkout/sessions/list\
+         #list_checkout_sessions-customer_details-email).",
+        "/// `price_data` of each entry of `line_items`, a request parameter: see [Stripe's API \
+         reference](https://docs.stripe.com/api/checkout/sessions/create\
+         #create_checkout_session-line_items-price_data).",
+        "/// Stripe's `address` object.",
     ] {
         assert!(params.contains(doc), "missing {doc:?}");
+    }
+    // Every type and field says what it is in words: no JSON pointers, no "undocumented".
+    for file in &files {
+        for line in file.contents.lines().map(str::trim) {
+            if line.starts_with("///") {
+                assert!(!line.contains("undocumented in the spec"), "{line}");
+                assert!(
+                    !line.contains("`/components/") && !line.contains("`/paths/"),
+                    "{line}"
+                );
+            }
+        }
     }
     for line in params.lines().map(str::trim) {
         // A bare wire name (`/// `foo`.`) is not a doc.

@@ -62,6 +62,7 @@ impl StructTemplates {
             direction,
             kind: TypeKind::Struct(fields.to_vec()),
             form_key: None,
+            reference: None,
         };
         let name = proc_macro2::Ident::new(NAME, Span::call_site());
         let parse = |tokens: proc_macro2::TokenStream| -> Result<Vec<syn::Item>, Error> {

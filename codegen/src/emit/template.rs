@@ -31,6 +31,7 @@ impl EnumTemplate {
             direction: Direction::Response,
             kind: TypeKind::Enum(Vec::new()),
             form_key: None,
+            reference: None,
         };
         let value = EnumValue {
             variant: VARIANT.to_owned(),

@@ -6,7 +6,7 @@ use heck::ToUpperCamelCase;
 
 use super::modules::resource_of;
 use super::types::is_list_page;
-use super::{clean_doc, Ctx, FormKey, Lowerer, SCHEMA_PREFIX, SHARED_MODULE};
+use super::{clean_doc, Ctx, FormKey, Lowerer, OpReference, SCHEMA_PREFIX, SHARED_MODULE};
 use crate::error::{join, Error};
 use crate::ir::*;
 use crate::names::{field_name, module_name, type_name, Namer};
@@ -195,6 +195,7 @@ impl<'a> Lowerer<'a> {
             direction: Direction::Request,
             module,
             form_key: FormKey::None,
+            reference: Some(op_reference(base, &method_name)),
         };
 
         let slot = self.reserve();
@@ -212,6 +213,8 @@ impl<'a> Lowerer<'a> {
                 "query" => {
                     let child = Ctx {
                         hint: format!("{}{}", ctx.hint, type_name(&parameter.name)),
+                        // Query strings use the same bracketed keys as form bodies.
+                        form_key: FormKey::At(parameter.name.clone()),
                         ..at.at(&["schema"])
                     };
                     let ty = self.ty(&parameter.schema, &child)?;
@@ -304,6 +307,7 @@ impl<'a> Lowerer<'a> {
                 kind: TypeKind::Struct(fields),
                 // Its fields are the body's and the query's top-level keys.
                 form_key: None,
+                reference: None,
             },
         );
         Ok(Operation {
@@ -365,6 +369,7 @@ impl<'a> Lowerer<'a> {
             direction: Direction::Response,
             module: &module,
             form_key: FormKey::None,
+            reference: None,
         };
         Ok((self.ty(schema, &ctx)?, ResponseEncoding::Json))
     }
@@ -495,6 +500,26 @@ fn method_name(shape: &Shape<'_>, siblings: &[Shape<'_>]) -> String {
         }
     };
     field_name(&name)
+}
+
+/// Where Stripe's API reference documents an operation: the page
+/// (`https://docs.stripe.com/api/checkout/sessions/create`) and its parameters' anchor prefix
+/// (`create_checkout_session`), following the reference's naming: the page is the method, less a
+/// `list_` before a sub-list; the anchor is the method and the object, plural for `list`.
+fn op_reference(base: &str, method_name: &str) -> OpReference {
+    let resource = resource_words(base);
+    let object = if method_name == "list" {
+        resource.clone()
+    } else {
+        singular(&resource)
+    };
+    let page_name = method_name.strip_prefix("list_").unwrap_or(method_name);
+    let trimmed = base.trim_start_matches('/');
+    let section = trimmed.strip_prefix("v1/").unwrap_or(trimmed);
+    OpReference {
+        page: format!("https://docs.stripe.com/api/{section}/{page_name}"),
+        anchor: format!("{method_name}_{object}"),
+    }
 }
 
 /// `/v1/checkout/sessions` → `checkout_sessions`.

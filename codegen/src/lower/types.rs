@@ -32,6 +32,7 @@ impl<'a> Lowerer<'a> {
             direction: Direction::Response,
             module: &module,
             form_key: FormKey::None,
+            reference: None,
         };
         self.ty(schema, &ctx).map(drop)
     }
@@ -117,6 +118,7 @@ impl<'a> Lowerer<'a> {
             direction: ctx.direction,
             module: ctx.module,
             form_key: FormKey::None,
+            reference: None,
         };
         let ty = self.ty(schema, &inline);
         self.inlining.pop();
@@ -187,6 +189,7 @@ impl<'a> Lowerer<'a> {
                         direction: ctx.direction,
                         kind: TypeKind::Struct(fields),
                         form_key: ctx.form_key.key(),
+                        reference: ctx.reference(),
                     },
                 );
                 Ok(Ty::Named(name))
@@ -245,6 +248,7 @@ impl<'a> Lowerer<'a> {
             direction: ctx.direction,
             kind: TypeKind::Enum(values),
             form_key: ctx.form_key.key(),
+            reference: ctx.reference(),
         });
         Ok(Ty::Named(name))
     }

@@ -159,6 +159,7 @@ impl<'a> Lowerer<'a> {
             direction: Direction::Response,
             kind: TypeKind::Union(variants),
             form_key: None,
+            reference: None,
         });
         Ok(Ty::Named(name))
     }
@@ -248,6 +249,7 @@ impl<'a> Lowerer<'a> {
                 direction: ctx.direction,
                 kind: TypeKind::Union(variants),
                 form_key: ctx.form_key.key(),
+                reference: ctx.reference(),
             },
         );
         Ok(Ty::Named(name))

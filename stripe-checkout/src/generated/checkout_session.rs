@@ -2,7 +2,7 @@
 //! The `checkout_session` resource, the types it embeds and the params of the endpoints returning it.
 #[allow(unused_imports)]
 use super::*;
-/// Stripe's `/components/schemas/address` (undocumented in the spec).
+/// Stripe's `address` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Address {
@@ -1377,7 +1377,7 @@ impl crate::__private::FormValue for CheckoutSessionUiMode {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/checkout_acss_debit_mandate_options` (undocumented in the spec).
+/// Stripe's `checkout_acss_debit_mandate_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAcssDebitMandateOptions {
@@ -1633,7 +1633,7 @@ impl crate::__private::FormValue for AcssDebitMandateOptionsTransactionType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/checkout_acss_debit_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_acss_debit_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAcssDebitPaymentMethodOptions {
@@ -1904,7 +1904,7 @@ impl crate::__private::FormValue for VerificationMethod {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/checkout_affirm_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_affirm_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAffirmPaymentMethodOptions {
@@ -2072,7 +2072,7 @@ impl crate::__private::FormValue for SetupFutureUsageNone {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/checkout_afterpay_clearpay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_afterpay_clearpay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
@@ -2115,7 +2115,7 @@ impl crate::__private::FromJson for CheckoutAfterpayClearpayPaymentMethodOptions
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_alipay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_alipay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAlipayPaymentMethodOptions {
@@ -2151,7 +2151,7 @@ impl crate::__private::FromJson for CheckoutAlipayPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_alma_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_alma_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAlmaPaymentMethodOptions {
@@ -2181,7 +2181,7 @@ impl crate::__private::FromJson for CheckoutAlmaPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_amazon_pay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_amazon_pay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAmazonPayPaymentMethodOptions {
@@ -2290,7 +2290,7 @@ impl crate::__private::FormValue for NoneOrOffSession {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/checkout_au_becs_debit_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_au_becs_debit_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutAuBecsDebitPaymentMethodOptions {
@@ -2332,7 +2332,7 @@ impl crate::__private::FromJson for CheckoutAuBecsDebitPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_bacs_debit_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_bacs_debit_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBacsDebitPaymentMethodOptions {
@@ -2382,7 +2382,7 @@ impl crate::__private::FromJson for CheckoutBacsDebitPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_bancontact_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_bancontact_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBancontactPaymentMethodOptions {
@@ -2418,7 +2418,7 @@ impl crate::__private::FromJson for CheckoutBancontactPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_billie_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_billie_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBilliePaymentMethodOptions {
@@ -2448,7 +2448,7 @@ impl crate::__private::FromJson for CheckoutBilliePaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_boleto_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_boleto_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutBoletoPaymentMethodOptions {
@@ -2492,7 +2492,7 @@ impl crate::__private::FromJson for CheckoutBoletoPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_card_installments_options` (undocumented in the spec).
+/// Stripe's `checkout_card_installments_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCardInstallmentsOptions {
@@ -2522,7 +2522,7 @@ impl crate::__private::FromJson for CheckoutCardInstallmentsOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_card_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_card_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCardPaymentMethodOptions {
@@ -2768,7 +2768,7 @@ impl crate::__private::FormValue for RequestThreeDSecure {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/checkout_cashapp_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_cashapp_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCashappPaymentMethodOptions {
@@ -2810,7 +2810,7 @@ impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_customer_balance_bank_transfer_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_customer_balance_bank_transfer_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
@@ -3061,7 +3061,7 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/checkout_customer_balance_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_customer_balance_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutCustomerBalancePaymentMethodOptions {
@@ -3174,7 +3174,7 @@ impl crate::__private::FormValue for FundingType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/checkout_eps_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_eps_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutEpsPaymentMethodOptions {
@@ -3210,7 +3210,7 @@ impl crate::__private::FromJson for CheckoutEpsPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_fpx_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_fpx_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutFpxPaymentMethodOptions {
@@ -3246,7 +3246,7 @@ impl crate::__private::FromJson for CheckoutFpxPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_giropay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_giropay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutGiropayPaymentMethodOptions {
@@ -3282,7 +3282,7 @@ impl crate::__private::FromJson for CheckoutGiropayPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_grab_pay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_grab_pay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutGrabPayPaymentMethodOptions {
@@ -3318,7 +3318,7 @@ impl crate::__private::FromJson for CheckoutGrabPayPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_ideal_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_ideal_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutIdealPaymentMethodOptions {
@@ -3354,7 +3354,7 @@ impl crate::__private::FromJson for CheckoutIdealPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_kakao_pay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_kakao_pay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKakaoPayPaymentMethodOptions {
@@ -3396,7 +3396,7 @@ impl crate::__private::FromJson for CheckoutKakaoPayPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_klarna_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_klarna_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKlarnaPaymentMethodOptions {
@@ -3438,7 +3438,7 @@ impl crate::__private::FromJson for CheckoutKlarnaPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_konbini_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_konbini_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKonbiniPaymentMethodOptions {
@@ -3479,7 +3479,7 @@ impl crate::__private::FromJson for CheckoutKonbiniPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_kr_card_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_kr_card_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutKrCardPaymentMethodOptions {
@@ -3521,7 +3521,7 @@ impl crate::__private::FromJson for CheckoutKrCardPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_link_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_link_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutLinkPaymentMethodOptions {
@@ -3563,7 +3563,7 @@ impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_link_wallet_options` (undocumented in the spec).
+/// Stripe's `checkout_link_wallet_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutLinkWalletOptions {
@@ -3660,7 +3660,7 @@ impl crate::__private::FormValue for AutoOrNever {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/checkout_mobilepay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_mobilepay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutMobilepayPaymentMethodOptions {
@@ -3702,7 +3702,7 @@ impl crate::__private::FromJson for CheckoutMobilepayPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_multibanco_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_multibanco_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutMultibancoPaymentMethodOptions {
@@ -3738,7 +3738,7 @@ impl crate::__private::FromJson for CheckoutMultibancoPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_naver_pay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_naver_pay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutNaverPayPaymentMethodOptions {
@@ -3780,7 +3780,7 @@ impl crate::__private::FromJson for CheckoutNaverPayPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_oxxo_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_oxxo_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutOxxoPaymentMethodOptions {
@@ -3824,7 +3824,7 @@ impl crate::__private::FromJson for CheckoutOxxoPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_p24_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_p24_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutP24PaymentMethodOptions {
@@ -3860,7 +3860,7 @@ impl crate::__private::FromJson for CheckoutP24PaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_payco_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_payco_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaycoPaymentMethodOptions {
@@ -3890,7 +3890,7 @@ impl crate::__private::FromJson for CheckoutPaycoPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_bacs_debit` (undocumented in the spec).
+/// Stripe's `checkout_payment_method_options_mandate_options_bacs_debit` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaymentMethodOptionsMandateOptionsBacsDebit {
@@ -3921,7 +3921,7 @@ impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsBa
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_payment_method_options_mandate_options_sepa_debit` (undocumented in the spec).
+/// Stripe's `checkout_payment_method_options_mandate_options_sepa_debit` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaymentMethodOptionsMandateOptionsSepaDebit {
@@ -3952,7 +3952,7 @@ impl crate::__private::FromJson for CheckoutPaymentMethodOptionsMandateOptionsSe
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_paynow_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_paynow_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaynowPaymentMethodOptions {
@@ -3988,7 +3988,7 @@ impl crate::__private::FromJson for CheckoutPaynowPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_paypal_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_paypal_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaypalPaymentMethodOptions {
@@ -4040,7 +4040,7 @@ impl crate::__private::FromJson for CheckoutPaypalPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_payto_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_payto_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPaytoPaymentMethodOptions {
@@ -4082,7 +4082,7 @@ impl crate::__private::FromJson for CheckoutPaytoPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_pix_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_pix_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutPixPaymentMethodOptions {
@@ -4202,7 +4202,7 @@ impl crate::__private::FormValue for AmountIncludesIof {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/checkout_revolut_pay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_revolut_pay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutRevolutPayPaymentMethodOptions {
@@ -4244,7 +4244,7 @@ impl crate::__private::FromJson for CheckoutRevolutPayPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_samsung_pay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_samsung_pay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSamsungPayPaymentMethodOptions {
@@ -4274,7 +4274,7 @@ impl crate::__private::FromJson for CheckoutSamsungPayPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_satispay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_satispay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSatispayPaymentMethodOptions {
@@ -4304,7 +4304,7 @@ impl crate::__private::FromJson for CheckoutSatispayPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_scalapay_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_scalapay_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutScalapayPaymentMethodOptions {
@@ -4334,7 +4334,7 @@ impl crate::__private::FromJson for CheckoutScalapayPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_sepa_debit_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_sepa_debit_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSepaDebitPaymentMethodOptions {
@@ -4384,7 +4384,7 @@ impl crate::__private::FromJson for CheckoutSepaDebitPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_session_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_session_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSessionPaymentMethodOptions {
@@ -4672,7 +4672,7 @@ impl crate::__private::FromJson for CheckoutSessionPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_session_wallet_options` (undocumented in the spec).
+/// Stripe's `checkout_session_wallet_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSessionWalletOptions {
@@ -4702,7 +4702,7 @@ impl crate::__private::FromJson for CheckoutSessionWalletOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_sofort_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_sofort_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSofortPaymentMethodOptions {
@@ -4738,7 +4738,7 @@ impl crate::__private::FromJson for CheckoutSofortPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_swish_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_swish_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutSwishPaymentMethodOptions {
@@ -4767,7 +4767,7 @@ impl crate::__private::FromJson for CheckoutSwishPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_twint_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_twint_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutTwintPaymentMethodOptions {
@@ -4803,7 +4803,7 @@ impl crate::__private::FromJson for CheckoutTwintPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_upi_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_upi_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutUpiPaymentMethodOptions {
@@ -4845,7 +4845,7 @@ impl crate::__private::FromJson for CheckoutUpiPaymentMethodOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/checkout_us_bank_account_payment_method_options` (undocumented in the spec).
+/// Stripe's `checkout_us_bank_account_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CheckoutUsBankAccountPaymentMethodOptions {
@@ -4967,7 +4967,7 @@ impl crate::__private::FormValue for AutomaticOrInstant {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/connect_account_reference` (undocumented in the spec).
+/// Stripe's `connect_account_reference` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ConnectAccountReference {
@@ -5073,7 +5073,7 @@ impl crate::__private::FormValue for ConnectAccountReferenceType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/invoice_setting_checkout_rendering_options` (undocumented in the spec).
+/// Stripe's `invoice_setting_checkout_rendering_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct InvoiceSettingCheckoutRenderingOptions {
@@ -5107,7 +5107,7 @@ impl crate::__private::FromJson for InvoiceSettingCheckoutRenderingOptions {
         })
     }
 }
-/// Stripe's `/components/schemas/invoice_setting_custom_field` (undocumented in the spec).
+/// Stripe's `invoice_setting_custom_field` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct InvoiceSettingCustomField {
@@ -5147,7 +5147,7 @@ impl crate::__private::FromJson for InvoiceSettingCustomField {
         })
     }
 }
-/// Stripe's `/components/schemas/linked_account_options_common` (undocumented in the spec).
+/// Stripe's `linked_account_options_common` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LinkedAccountOptionsCommon {
@@ -5344,7 +5344,7 @@ impl crate::__private::FormValue for LinkedAccountOptionsCommonPrefetch {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/mandate_options_payto` (undocumented in the spec).
+/// Stripe's `mandate_options_payto` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MandateOptionsPayto {
@@ -5660,7 +5660,7 @@ impl crate::__private::FormValue for MandateOptionsPaytoPurpose {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/mandate_options_upi` (undocumented in the spec).
+/// Stripe's `mandate_options_upi` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MandateOptionsUpi {
@@ -5704,7 +5704,7 @@ impl crate::__private::FromJson for MandateOptionsUpi {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_flows_payment_intent_presentment_details` (undocumented in the spec).
+/// Stripe's `payment_flows_payment_intent_presentment_details` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentFlowsPaymentIntentPresentmentDetails {
@@ -5745,7 +5745,7 @@ impl crate::__private::FromJson for PaymentFlowsPaymentIntentPresentmentDetails 
         })
     }
 }
-/// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters` (undocumented in the spec).
+/// Stripe's `payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFilters {
@@ -5783,7 +5783,7 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
         })
     }
 }
-/// Stripe's `/components/schemas/payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters/properties/account_subcategories/items` (undocumented in the spec).
+/// An entry of `account_subcategories` in Stripe's `payment_flows_private_payment_methods_financial_connections_common_linked_account_options_filters` object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
@@ -5876,7 +5876,7 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_method_config_biz_payment_method_configuration_details` (undocumented in the spec).
+/// Stripe's `payment_method_config_biz_payment_method_configuration_details` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentMethodConfigBizPaymentMethodConfigurationDetails {
@@ -5921,7 +5921,7 @@ for PaymentMethodConfigBizPaymentMethodConfigurationDetails {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_method_options_customer_balance_eu_bank_account` (undocumented in the spec).
+/// Stripe's `payment_method_options_customer_balance_eu_bank_account` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentMethodOptionsCustomerBalanceEuBankAccount {
@@ -6048,7 +6048,7 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_method_options_mandate_options_pix` (undocumented in the spec).
+/// Stripe's `payment_method_options_mandate_options_pix` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentMethodOptionsMandateOptionsPix {
@@ -6199,7 +6199,7 @@ impl crate::__private::FormValue for PaymentSchedule {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_adaptive_pricing` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_adaptive_pricing` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAdaptivePricing {
@@ -6232,7 +6232,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAdaptivePricing {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_after_expiration` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAfterExpiration {
@@ -6262,7 +6262,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpiration {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_after_expiration_recovery` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_after_expiration_recovery` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
@@ -6315,7 +6315,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionAfterExpirationRe
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_automatic_tax` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_automatic_tax` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionAutomaticTax {
@@ -6437,7 +6437,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionAutomaticTaxStat
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_branding_settings` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBrandingSettings {
@@ -6594,7 +6594,7 @@ for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_icon` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_branding_settings_icon` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
@@ -6713,7 +6713,7 @@ for PaymentPagesCheckoutSessionBrandingSettingsIconType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_branding_settings_logo` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_branding_settings_logo` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
@@ -6759,7 +6759,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsL
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_business_name` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_business_name` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionBusinessName {
@@ -6799,7 +6799,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBusinessName {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_checkout_address_details` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_checkout_address_details` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCheckoutAddressDetails {
@@ -6840,7 +6840,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCheckoutAddressDe
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_collected_information` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_collected_information` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCollectedInformation {
@@ -6880,7 +6880,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCollectedInformat
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_consent` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_consent` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionConsent {
@@ -7048,7 +7048,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentTermsOfSe
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_consent_collection` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_consent_collection` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionConsentCollection {
@@ -7232,7 +7232,7 @@ impl crate::__private::FormValue for CheckoutSessionConsentCollectionTermsOfServ
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_currency_conversion` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_currency_conversion` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCurrencyConversion {
@@ -7289,7 +7289,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCurrencyConversio
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_custom_fields` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFields {
@@ -7435,7 +7435,7 @@ impl crate::__private::FormValue for CheckoutSessionCustomFieldsType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_dropdown` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_custom_fields_dropdown` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
@@ -7478,7 +7478,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsDropd
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_label` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_custom_fields_label` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
@@ -7580,7 +7580,7 @@ impl crate::__private::FormValue for CheckoutSessionCustomFieldsLabelType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_numeric` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_custom_fields_numeric` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
@@ -7625,7 +7625,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsNumer
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_option` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_custom_fields_option` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
@@ -7666,7 +7666,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsOptio
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_custom_fields_text` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_custom_fields_text` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomFieldsText {
@@ -7711,7 +7711,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomFieldsText 
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_custom_text` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomText {
@@ -7759,7 +7759,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomText {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_custom_text_position` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_custom_text_position` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomTextPosition {
@@ -7792,7 +7792,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionCustomTextPositio
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_customer_details` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_customer_details` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionCustomerDetails {
@@ -7933,7 +7933,7 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_discount` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_discount` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionDiscount {
@@ -7967,7 +7967,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionDiscount {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_individual_name` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_individual_name` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionIndividualName {
@@ -8008,7 +8008,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionIndividualName {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_creation` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_invoice_creation` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionInvoiceCreation {
@@ -8049,7 +8049,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceCreation {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_invoice_settings` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_invoice_settings` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionInvoiceSettings {
@@ -8109,7 +8109,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionInvoiceSettings {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_managed_payments` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_managed_payments` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionManagedPayments {
@@ -8142,7 +8142,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionManagedPayments {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_name_collection` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_name_collection` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionNameCollection {
@@ -8179,7 +8179,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionNameCollection {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_optional_item` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionOptionalItem {
@@ -8226,7 +8226,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionOptionalItem {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_optional_item_adjustable_quantity` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_optional_item_adjustable_quantity` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
@@ -8270,7 +8270,7 @@ for PaymentPagesCheckoutSessionOptionalItemAdjustableQuantity {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_payment_method_reuse_agreement` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_payment_method_reuse_agreement` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionPaymentMethodReuseAgreement {
@@ -8373,7 +8373,7 @@ impl crate::__private::FormValue for PaymentMethodReuseAgreementPosition {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_permissions` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_permissions` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionPermissions {
@@ -8479,7 +8479,7 @@ impl crate::__private::FormValue for CheckoutSessionPermissionsUpdateShippingDet
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_phone_number_collection` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_phone_number_collection` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
@@ -8512,7 +8512,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollec
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_saved_payment_method_options` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_saved_payment_method_options` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
@@ -8693,7 +8693,7 @@ impl crate::__private::FormValue for DisabledOrEnabled {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_address_collection` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_shipping_address_collection` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
@@ -9756,7 +9756,7 @@ for CheckoutSessionShippingAddressCollectionAllowedCountries {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_cost` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_shipping_cost` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionShippingCost {
@@ -9815,7 +9815,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingCost {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_shipping_option` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_shipping_option` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionShippingOption {
@@ -9856,7 +9856,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionShippingOption {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_tax_id` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTaxId {
@@ -10419,7 +10419,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionTaxIdType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_tax_id_collection` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_tax_id_collection` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTaxIdCollection {
@@ -10527,7 +10527,7 @@ impl crate::__private::FormValue for CheckoutSessionTaxIdCollectionRequired {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_total_details` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_total_details` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTotalDetails {
@@ -10578,7 +10578,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionTotalDetails {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_checkout_session_total_details_resource_breakdown` (undocumented in the spec).
+/// Stripe's `payment_pages_checkout_session_total_details_resource_breakdown` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
@@ -10620,7 +10620,7 @@ for PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
         })
     }
 }
-/// Stripe's `/components/schemas/payment_pages_private_card_payment_method_options_resource_restrictions` (undocumented in the spec).
+/// Stripe's `payment_pages_private_card_payment_method_options_resource_restrictions` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions {
@@ -10821,7 +10821,7 @@ impl crate::__private::FormValue for ListCheckoutSessionParams {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf` (undocumented in the spec).
+/// `created`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/list#list_checkout_sessions-created).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "serde",
@@ -10849,21 +10849,21 @@ impl crate::__private::FormValue for ListCheckoutSessionCreated {
         }
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/0/schema/anyOf/0` (undocumented in the spec).
+/// `created`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/list#list_checkout_sessions-created).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct ListCheckoutSessionCreatedRangeQuerySpecs {
-    /// `gt`: an integer. Optional.
+    /// `gt` in `created`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/list#list_checkout_sessions-created-gt).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gt: Option<i64>,
-    /// `gte`: an integer. Optional.
+    /// `gte` in `created`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/list#list_checkout_sessions-created-gte).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gte: Option<i64>,
-    /// `lt`: an integer. Optional.
+    /// `lt` in `created`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/list#list_checkout_sessions-created-lt).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lt: Option<i64>,
-    /// `lte`: an integer. Optional.
+    /// `lte` in `created`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/list#list_checkout_sessions-created-lte).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub lte: Option<i64>,
 }
@@ -10893,11 +10893,11 @@ impl crate::__private::FormValue for ListCheckoutSessionCreatedRangeQuerySpecs {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/get/parameters/3/schema` (undocumented in the spec).
+/// `customer_details`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/list#list_checkout_sessions-customer_details).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ListCheckoutSessionCustomerDetails {
-    /// `email`: text. Required.
+    /// `email` in `customer_details`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/list#list_checkout_sessions-customer_details-email).
     pub email: String,
 }
 impl ListCheckoutSessionCustomerDetails {
@@ -11324,7 +11324,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionParams {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAdaptivePricing {
-    /// `true` or `false`; sent as `adaptive_pricing[enabled]`. Optional.
+    /// `enabled` in `adaptive_pricing`: `true` or `false`; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-adaptive_pricing-enabled).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
@@ -11350,7 +11350,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionAdaptivePricing {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionAfterExpiration {
-    /// A [`CreateCheckoutSessionAfterExpirationRecovery`]; sent as `after_expiration[recovery]`. Optional.
+    /// `recovery` in `after_expiration`: a [`CreateCheckoutSessionAfterExpirationRecovery`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-after_expiration-recovery).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recovery: Option<CreateCheckoutSessionAfterExpirationRecovery>,
 }
@@ -11371,14 +11371,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpiration {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/after_expiration/properties/recovery` (undocumented in the spec).
+/// `recovery` of `after_expiration`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-after_expiration-recovery).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionAfterExpirationRecovery {
-    /// `true` or `false`; sent as `after_expiration[recovery][allow_promotion_codes]`. Optional.
+    /// `allow_promotion_codes` in `recovery` of `after_expiration`: `true` or `false`; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-after_expiration-recovery-allow_promotion_codes).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_promotion_codes: Option<bool>,
-    /// `true` or `false`; sent as `after_expiration[recovery][enabled]`. Required.
+    /// `enabled` in `recovery` of `after_expiration`: `true` or `false`; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-after_expiration-recovery-enabled).
     pub enabled: bool,
 }
 impl CreateCheckoutSessionAfterExpirationRecovery {
@@ -11406,9 +11406,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionAfterExpirationRecover
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionAutomaticTax {
-    /// `true` or `false`; sent as `automatic_tax[enabled]`. Required.
+    /// `enabled` in `automatic_tax`: `true` or `false`; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-automatic_tax-enabled).
     pub enabled: bool,
-    /// A [`CreateCheckoutSessionAutomaticTaxLiability`]; sent as `automatic_tax[liability]`. Optional.
+    /// `liability` in `automatic_tax`: a [`CreateCheckoutSessionAutomaticTaxLiability`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-automatic_tax-liability).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub liability: Option<CreateCheckoutSessionAutomaticTaxLiability>,
 }
@@ -11430,14 +11430,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTax {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/automatic_tax/properties/liability` (undocumented in the spec).
+/// `liability` of `automatic_tax`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-automatic_tax-liability).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionAutomaticTaxLiability {
-    /// Text; sent as `automatic_tax[liability][account]`. Optional.
+    /// `account` in `liability` of `automatic_tax`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-automatic_tax-liability-account).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: Option<String>,
-    /// A [`ConnectAccountReferenceType`]; sent as `automatic_tax[liability][type]`. Required.
+    /// `type` in `liability` of `automatic_tax`: a [`ConnectAccountReferenceType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-automatic_tax-liability-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
 }
@@ -11464,25 +11464,25 @@ impl crate::__private::FormValue for CreateCheckoutSessionAutomaticTaxLiability 
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionBrandingSettings {
-    /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[background_color]`. Optional.
+    /// `background_color` in `branding_settings`: text, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-background_color).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub background_color: Option<crate::__private::Unsettable<String>>,
-    /// A [`CreateCheckoutSessionBrandingSettingsBorderStyle`]; sent as `branding_settings[border_style]`. Optional.
+    /// `border_style` in `branding_settings`: a [`CreateCheckoutSessionBrandingSettingsBorderStyle`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-border_style).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub border_style: Option<CreateCheckoutSessionBrandingSettingsBorderStyle>,
-    /// Text, or `Unsettable::Unset` to clear it; sent as `branding_settings[button_color]`. Optional.
+    /// `button_color` in `branding_settings`: text, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-button_color).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub button_color: Option<crate::__private::Unsettable<String>>,
-    /// Text; sent as `branding_settings[display_name]`. Optional.
+    /// `display_name` in `branding_settings`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-display_name).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub display_name: Option<String>,
-    /// A [`CreateCheckoutSessionBrandingSettingsFontFamily`]; sent as `branding_settings[font_family]`. Optional.
+    /// `font_family` in `branding_settings`: a [`CreateCheckoutSessionBrandingSettingsFontFamily`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-font_family).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub font_family: Option<CreateCheckoutSessionBrandingSettingsFontFamily>,
-    /// A [`CreateCheckoutSessionBrandingSettingsIcon`]; sent as `branding_settings[icon]`. Optional.
+    /// `icon` in `branding_settings`: a [`CreateCheckoutSessionBrandingSettingsIcon`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-icon).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub icon: Option<CreateCheckoutSessionBrandingSettingsIcon>,
-    /// A [`CreateCheckoutSessionBrandingSettingsLogo`]; sent as `branding_settings[logo]`. Optional.
+    /// `logo` in `branding_settings`: a [`CreateCheckoutSessionBrandingSettingsLogo`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-logo).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub logo: Option<CreateCheckoutSessionBrandingSettingsLogo>,
 }
@@ -11521,7 +11521,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettings {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/border_style` (undocumented in the spec).
+/// `border_style` of `branding_settings`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-border_style).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionBrandingSettingsBorderStyle {
@@ -11602,7 +11602,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsBorder
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/font_family` (undocumented in the spec).
+/// `font_family` of `branding_settings`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-font_family).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionBrandingSettingsFontFamily {
@@ -11795,17 +11795,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsFontFa
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/icon` (undocumented in the spec).
+/// `icon` of `branding_settings`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-icon).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionBrandingSettingsIcon {
-    /// Text; sent as `branding_settings[icon][file]`. Optional.
+    /// `file` in `icon` of `branding_settings`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-icon-file).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
-    /// A [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; sent as `branding_settings[icon][type]`. Required.
+    /// `type` in `icon` of `branding_settings`: a [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-icon-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
-    /// Text; sent as `branding_settings[icon][url]`. Optional.
+    /// `url` in `icon` of `branding_settings`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-icon-url).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
@@ -11834,17 +11834,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsIcon {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/branding_settings/properties/logo` (undocumented in the spec).
+/// `logo` of `branding_settings`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-logo).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionBrandingSettingsLogo {
-    /// Text; sent as `branding_settings[logo][file]`. Optional.
+    /// `file` in `logo` of `branding_settings`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-logo-file).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
-    /// A [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; sent as `branding_settings[logo][type]`. Required.
+    /// `type` in `logo` of `branding_settings`: a [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-logo-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
-    /// Text; sent as `branding_settings[logo][url]`. Optional.
+    /// `url` in `logo` of `branding_settings`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-logo-url).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
@@ -11878,15 +11878,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionBrandingSettingsLogo {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionConsentCollection {
-    /// A [`CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement`]; sent as `consent_collection[payment_method_reuse_agreement]`. Optional.
+    /// `payment_method_reuse_agreement` in `consent_collection`: a [`CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-consent_collection-payment_method_reuse_agreement).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_reuse_agreement: Option<
         CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement,
     >,
-    /// A [`CheckoutSessionConsentCollectionPromotions`]; sent as `consent_collection[promotions]`. Optional.
+    /// `promotions` in `consent_collection`: a [`CheckoutSessionConsentCollectionPromotions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-consent_collection-promotions).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promotions: Option<CheckoutSessionConsentCollectionPromotions>,
-    /// A [`CheckoutSessionConsentCollectionTermsOfService`]; sent as `consent_collection[terms_of_service]`. Optional.
+    /// `terms_of_service` in `consent_collection`: a [`CheckoutSessionConsentCollectionTermsOfService`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-consent_collection-terms_of_service).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub terms_of_service: Option<CheckoutSessionConsentCollectionTermsOfService>,
 }
@@ -11913,11 +11913,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionConsentCollection {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/consent_collection/properties/payment_method_reuse_agreement` (undocumented in the spec).
+/// `payment_method_reuse_agreement` of `consent_collection`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-consent_collection-payment_method_reuse_agreement).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
-    /// A [`PaymentMethodReuseAgreementPosition`]; sent as `consent_collection[payment_method_reuse_agreement][position]`. Required.
+    /// `position` in `payment_method_reuse_agreement` of `consent_collection`: a [`PaymentMethodReuseAgreementPosition`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-consent_collection-payment_method_reuse_agreement-position).
     pub position: PaymentMethodReuseAgreementPosition,
 }
 impl CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
@@ -11936,27 +11936,27 @@ for CreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreement {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items` (undocumented in the spec).
+/// Each entry of `custom_fields`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFields {
-    /// A [`CreateCheckoutSessionCustomFieldsDropdown`]; sent as `custom_fields[][dropdown]`. Optional.
+    /// `dropdown` in each entry of `custom_fields`: a [`CreateCheckoutSessionCustomFieldsDropdown`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-dropdown).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dropdown: Option<CreateCheckoutSessionCustomFieldsDropdown>,
-    /// Text; sent as `custom_fields[][key]`. Required.
+    /// `key` in each entry of `custom_fields`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-key).
     pub key: String,
-    /// A [`CreateCheckoutSessionCustomFieldsLabel`]; sent as `custom_fields[][label]`. Required.
+    /// `label` in each entry of `custom_fields`: a [`CreateCheckoutSessionCustomFieldsLabel`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-label).
     pub label: CreateCheckoutSessionCustomFieldsLabel,
-    /// A [`CreateCheckoutSessionCustomFieldsNumeric`]; sent as `custom_fields[][numeric]`. Optional.
+    /// `numeric` in each entry of `custom_fields`: a [`CreateCheckoutSessionCustomFieldsNumeric`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-numeric).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub numeric: Option<CreateCheckoutSessionCustomFieldsNumeric>,
-    /// `true` or `false`; sent as `custom_fields[][optional]`. Optional.
+    /// `optional` in each entry of `custom_fields`: `true` or `false`; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-optional).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional: Option<bool>,
-    /// A [`CreateCheckoutSessionCustomFieldsText`]; sent as `custom_fields[][text]`. Optional.
+    /// `text` in each entry of `custom_fields`: a [`CreateCheckoutSessionCustomFieldsText`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-text).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub text: Option<CreateCheckoutSessionCustomFieldsText>,
-    /// A [`CheckoutSessionCustomFieldsType`]; sent as `custom_fields[][type]`. Required.
+    /// `type` in each entry of `custom_fields`: a [`CheckoutSessionCustomFieldsType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutSessionCustomFieldsType,
 }
@@ -12001,14 +12001,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFields {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown` (undocumented in the spec).
+/// `dropdown` of each entry of `custom_fields`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-dropdown).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFieldsDropdown {
-    /// Text; sent as `custom_fields[][dropdown][default_value]`. Optional.
+    /// `default_value` in `dropdown` of each entry of `custom_fields`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-dropdown-default_value).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
-    /// A list, each item: a [`CreateCheckoutSessionCustomFieldsDropdownOptions`]; sent as `custom_fields[][dropdown][options]`. Required.
+    /// `options` in `dropdown` of each entry of `custom_fields`: a list, each item: a [`CreateCheckoutSessionCustomFieldsDropdownOptions`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-dropdown-options).
     pub options: Vec<CreateCheckoutSessionCustomFieldsDropdownOptions>,
 }
 impl CreateCheckoutSessionCustomFieldsDropdown {
@@ -12032,13 +12032,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdown {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/dropdown/properties/options/items` (undocumented in the spec).
+/// Each entry of `options` of `dropdown` of each entry of `custom_fields`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-dropdown-options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFieldsDropdownOptions {
-    /// Text; sent as `custom_fields[][dropdown][options][][label]`. Required.
+    /// `label` in each entry of `options` of `dropdown` of each entry of `custom_fields`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-dropdown-options-label).
     pub label: String,
-    /// Text; sent as `custom_fields[][dropdown][options][][value]`. Required.
+    /// `value` in each entry of `options` of `dropdown` of each entry of `custom_fields`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-dropdown-options-value).
     pub value: String,
 }
 impl CreateCheckoutSessionCustomFieldsDropdownOptions {
@@ -12060,13 +12060,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsDropdownOp
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/label` (undocumented in the spec).
+/// `label` of each entry of `custom_fields`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-label).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomFieldsLabel {
-    /// Text; sent as `custom_fields[][label][custom]`. Required.
+    /// `custom` in `label` of each entry of `custom_fields`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-label-custom).
     pub custom: String,
-    /// A [`CheckoutSessionCustomFieldsLabelType`]; sent as `custom_fields[][label][type]`. Required.
+    /// `type` in `label` of each entry of `custom_fields`: a [`CheckoutSessionCustomFieldsLabelType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-label-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutSessionCustomFieldsLabelType,
 }
@@ -12092,18 +12092,18 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsLabel {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/numeric` (undocumented in the spec).
+/// `numeric` of each entry of `custom_fields`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-numeric).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsNumeric {
-    /// Text; sent as `custom_fields[][numeric][default_value]`. Optional.
+    /// `default_value` in `numeric` of each entry of `custom_fields`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-numeric-default_value).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
-    /// An integer; sent as `custom_fields[][numeric][maximum_length]`. Optional.
+    /// `maximum_length` in `numeric` of each entry of `custom_fields`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-numeric-maximum_length).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum_length: Option<i64>,
-    /// An integer; sent as `custom_fields[][numeric][minimum_length]`. Optional.
+    /// `minimum_length` in `numeric` of each entry of `custom_fields`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-numeric-minimum_length).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum_length: Option<i64>,
 }
@@ -12130,18 +12130,18 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsNumeric {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_fields/items/properties/text` (undocumented in the spec).
+/// `text` of each entry of `custom_fields`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-text).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomFieldsText {
-    /// Text; sent as `custom_fields[][text][default_value]`. Optional.
+    /// `default_value` in `text` of each entry of `custom_fields`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-text-default_value).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_value: Option<String>,
-    /// An integer; sent as `custom_fields[][text][maximum_length]`. Optional.
+    /// `maximum_length` in `text` of each entry of `custom_fields`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-text-maximum_length).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum_length: Option<i64>,
-    /// An integer; sent as `custom_fields[][text][minimum_length]`. Optional.
+    /// `minimum_length` in `text` of each entry of `custom_fields`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_fields-text-minimum_length).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum_length: Option<i64>,
 }
@@ -12173,22 +12173,22 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomFieldsText {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomText {
-    /// A [`CreateCheckoutSessionCustomTextAfterSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[after_submit]`. Optional.
+    /// `after_submit` in `custom_text`: a [`CreateCheckoutSessionCustomTextAfterSubmit`], or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-after_submit).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub after_submit: Option<
         crate::__private::Unsettable<CreateCheckoutSessionCustomTextAfterSubmit>,
     >,
-    /// A [`CreateCheckoutSessionCustomTextShippingAddress`], or `Unsettable::Unset` to clear it; sent as `custom_text[shipping_address]`. Optional.
+    /// `shipping_address` in `custom_text`: a [`CreateCheckoutSessionCustomTextShippingAddress`], or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-shipping_address).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_address: Option<
         crate::__private::Unsettable<CreateCheckoutSessionCustomTextShippingAddress>,
     >,
-    /// A [`CreateCheckoutSessionCustomTextSubmit`], or `Unsettable::Unset` to clear it; sent as `custom_text[submit]`. Optional.
+    /// `submit` in `custom_text`: a [`CreateCheckoutSessionCustomTextSubmit`], or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-submit).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub submit: Option<
         crate::__private::Unsettable<CreateCheckoutSessionCustomTextSubmit>,
     >,
-    /// A [`CreateCheckoutSessionCustomTextTermsOfServiceAcceptance`], or `Unsettable::Unset` to clear it; sent as `custom_text[terms_of_service_acceptance]`. Optional.
+    /// `terms_of_service_acceptance` in `custom_text`: a [`CreateCheckoutSessionCustomTextTermsOfServiceAcceptance`], or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-terms_of_service_acceptance).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub terms_of_service_acceptance: Option<
         crate::__private::Unsettable<
@@ -12222,11 +12222,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomText {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/after_submit/anyOf/0` (undocumented in the spec).
+/// `after_submit` of `custom_text`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-after_submit).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextAfterSubmit {
-    /// Text; sent as `custom_text[after_submit][message]`. Required.
+    /// `message` in `after_submit` of `custom_text`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-after_submit-message).
     pub message: String,
 }
 impl CreateCheckoutSessionCustomTextAfterSubmit {
@@ -12244,11 +12244,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextAfterSubmit 
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/shipping_address/anyOf/0` (undocumented in the spec).
+/// `shipping_address` of `custom_text`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-shipping_address).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextShippingAddress {
-    /// Text; sent as `custom_text[shipping_address][message]`. Required.
+    /// `message` in `shipping_address` of `custom_text`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-shipping_address-message).
     pub message: String,
 }
 impl CreateCheckoutSessionCustomTextShippingAddress {
@@ -12266,11 +12266,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextShippingAddr
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/submit/anyOf/0` (undocumented in the spec).
+/// `submit` of `custom_text`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-submit).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextSubmit {
-    /// Text; sent as `custom_text[submit][message]`. Required.
+    /// `message` in `submit` of `custom_text`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-submit-message).
     pub message: String,
 }
 impl CreateCheckoutSessionCustomTextSubmit {
@@ -12288,11 +12288,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomTextSubmit {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/custom_text/properties/terms_of_service_acceptance/anyOf/0` (undocumented in the spec).
+/// `terms_of_service_acceptance` of `custom_text`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-terms_of_service_acceptance).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
-    /// Text; sent as `custom_text[terms_of_service_acceptance][message]`. Required.
+    /// `message` in `terms_of_service_acceptance` of `custom_text`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-custom_text-terms_of_service_acceptance-message).
     pub message: String,
 }
 impl CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
@@ -12316,13 +12316,13 @@ for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomerUpdate {
-    /// A [`AutoOrNever`]; sent as `customer_update[address]`. Optional.
+    /// `address` in `customer_update`: a [`AutoOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-address).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address: Option<AutoOrNever>,
-    /// A [`AutoOrNever`]; sent as `customer_update[name]`. Optional.
+    /// `name` in `customer_update`: a [`AutoOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-name).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<AutoOrNever>,
-    /// A [`AutoOrNever`]; sent as `customer_update[shipping]`. Optional.
+    /// `shipping` in `customer_update`: a [`AutoOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-shipping).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping: Option<AutoOrNever>,
 }
@@ -12349,15 +12349,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdate {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/discounts/items` (undocumented in the spec).
+/// Each entry of `discounts`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-discounts).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionDiscounts {
-    /// Text; sent as `discounts[][coupon]`. Optional.
+    /// `coupon` in each entry of `discounts`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-discounts-coupon).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub coupon: Option<String>,
-    /// Text; sent as `discounts[][promotion_code]`. Optional.
+    /// `promotion_code` in each entry of `discounts`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-discounts-promotion_code).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promotion_code: Option<String>,
 }
@@ -12381,7 +12381,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionDiscounts {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/excluded_payment_method_types/items` (undocumented in the spec).
+/// Each entry of `excluded_payment_method_types`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-excluded_payment_method_types).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionExcludedPaymentMethodTypes {
@@ -12678,9 +12678,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionExcludedPaymentMethodT
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionInvoiceCreation {
-    /// `true` or `false`; sent as `invoice_creation[enabled]`. Required.
+    /// `enabled` in `invoice_creation`: `true` or `false`; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-enabled).
     pub enabled: bool,
-    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceData`]; sent as `invoice_creation[invoice_data]`. Optional.
+    /// `invoice_data` in `invoice_creation`: a [`CreateCheckoutSessionInvoiceCreationInvoiceData`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_data: Option<CreateCheckoutSessionInvoiceCreationInvoiceData>,
 }
@@ -12705,34 +12705,34 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreation {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data` (undocumented in the spec).
+/// `invoice_data` of `invoice_creation`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceData {
-    /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][account_tax_ids]`. Optional.
+    /// `account_tax_ids` in `invoice_data` of `invoice_creation`: a list, each item: text, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-account_tax_ids).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account_tax_ids: Option<crate::__private::Unsettable<Vec<String>>>,
-    /// A list, each item: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][custom_fields]`. Optional.
+    /// `custom_fields` in `invoice_data` of `invoice_creation`: a list, each item: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields`], or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-custom_fields).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_fields: Option<
         crate::__private::Unsettable<
             Vec<CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields>,
         >,
     >,
-    /// Text; sent as `invoice_creation[invoice_data][description]`. Optional.
+    /// `description` in `invoice_data` of `invoice_creation`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-description).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
-    /// Text; sent as `invoice_creation[invoice_data][footer]`. Optional.
+    /// `footer` in `invoice_data` of `invoice_creation`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-footer).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub footer: Option<String>,
-    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer`]; sent as `invoice_creation[invoice_data][issuer]`. Optional.
+    /// `issuer` in `invoice_data` of `invoice_creation`: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-issuer).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub issuer: Option<CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer>,
-    /// Keys (strings) to values: text; sent as `invoice_creation[invoice_data][metadata]`. Optional.
+    /// `metadata` in `invoice_data` of `invoice_creation`: keys (strings) to values: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-metadata).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions`], or `Unsettable::Unset` to clear it; sent as `invoice_creation[invoice_data][rendering_options]`. Optional.
+    /// `rendering_options` in `invoice_data` of `invoice_creation`: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions`], or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-rendering_options).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub rendering_options: Option<
         crate::__private::Unsettable<
@@ -12775,13 +12775,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionInvoiceCreationInvoice
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/custom_fields/anyOf/0/items` (undocumented in the spec).
+/// Each entry of `custom_fields` of `invoice_data` of `invoice_creation`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-custom_fields).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
-    /// Text; sent as `invoice_creation[invoice_data][custom_fields][][name]`. Required.
+    /// `name` in each entry of `custom_fields` of `invoice_data` of `invoice_creation`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-custom_fields-name).
     pub name: String,
-    /// Text; sent as `invoice_creation[invoice_data][custom_fields][][value]`. Required.
+    /// `value` in each entry of `custom_fields` of `invoice_data` of `invoice_creation`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-custom_fields-value).
     pub value: String,
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
@@ -12804,14 +12804,14 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataCustomFields {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/issuer` (undocumented in the spec).
+/// `issuer` of `invoice_data` of `invoice_creation`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-issuer).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
-    /// Text; sent as `invoice_creation[invoice_data][issuer][account]`. Optional.
+    /// `account` in `issuer` of `invoice_data` of `invoice_creation`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-issuer-account).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: Option<String>,
-    /// A [`ConnectAccountReferenceType`]; sent as `invoice_creation[invoice_data][issuer][type]`. Required.
+    /// `type` in `issuer` of `invoice_data` of `invoice_creation`: a [`ConnectAccountReferenceType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-issuer-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
 }
@@ -12834,17 +12834,17 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataIssuer {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0` (undocumented in the spec).
+/// `rendering_options` of `invoice_data` of `invoice_creation`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-rendering_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
-    /// A [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay`]; sent as `invoice_creation[invoice_data][rendering_options][amount_tax_display]`. Optional.
+    /// `amount_tax_display` in `rendering_options` of `invoice_data` of `invoice_creation`: a [`CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-rendering_options-amount_tax_display).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_tax_display: Option<
         CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay,
     >,
-    /// Text; sent as `invoice_creation[invoice_data][rendering_options][template]`. Optional.
+    /// `template` in `rendering_options` of `invoice_data` of `invoice_creation`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-rendering_options-template).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub template: Option<String>,
 }
@@ -12869,7 +12869,7 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/invoice_creation/properties/invoice_data/properties/rendering_options/anyOf/0/properties/amount_tax_display` (undocumented in the spec).
+/// `amount_tax_display` of `rendering_options` of `invoice_data` of `invoice_creation`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-invoice_creation-invoice_data-rendering_options-amount_tax_display).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay {
@@ -12970,30 +12970,30 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
+/// Each entry of `line_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionLineItems {
-    /// A [`CreateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
+    /// `adjustable_quantity` in each entry of `line_items`: a [`CreateCheckoutSessionLineItemsAdjustableQuantity`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-adjustable_quantity).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjustable_quantity: Option<CreateCheckoutSessionLineItemsAdjustableQuantity>,
-    /// A list, each item: text; sent as `line_items[][dynamic_tax_rates]`. Optional.
+    /// `dynamic_tax_rates` in each entry of `line_items`: a list, each item: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-dynamic_tax_rates).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dynamic_tax_rates: Option<Vec<String>>,
-    /// Keys (strings) to values: text; sent as `line_items[][metadata]`. Optional.
+    /// `metadata` in each entry of `line_items`: keys (strings) to values: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-metadata).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Text; sent as `line_items[][price]`. Optional.
+    /// `price` in each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<String>,
-    /// A [`CreateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
+    /// `price_data` in each entry of `line_items`: a [`CreateCheckoutSessionLineItemsPriceData`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price_data: Option<CreateCheckoutSessionLineItemsPriceData>,
-    /// An integer; sent as `line_items[][quantity]`. Optional.
+    /// `quantity` in each entry of `line_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-quantity).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quantity: Option<i64>,
-    /// A list, each item: text; sent as `line_items[][tax_rates]`. Optional.
+    /// `tax_rates` in each entry of `line_items`: a list, each item: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-tax_rates).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_rates: Option<Vec<String>>,
 }
@@ -13032,16 +13032,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItems {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
+/// `adjustable_quantity` of each entry of `line_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-adjustable_quantity).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsAdjustableQuantity {
-    /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
+    /// `enabled` in `adjustable_quantity` of each entry of `line_items`: `true` or `false`; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-adjustable_quantity-enabled).
     pub enabled: bool,
-    /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
+    /// `maximum` in `adjustable_quantity` of each entry of `line_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-adjustable_quantity-maximum).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<i64>,
-    /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
+    /// `minimum` in `adjustable_quantity` of each entry of `line_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-adjustable_quantity-minimum).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<i64>,
 }
@@ -13070,28 +13070,28 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsAdjustableQua
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
+/// `price_data` of each entry of `line_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsPriceData {
-    /// Text; sent as `line_items[][price_data][currency]`. Required.
+    /// `currency` in `price_data` of each entry of `line_items`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-currency).
     pub currency: String,
-    /// Text; sent as `line_items[][price_data][product]`. Optional.
+    /// `product` in `price_data` of each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-product).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<String>,
-    /// A [`CreateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
+    /// `product_data` in `price_data` of each entry of `line_items`: a [`CreateCheckoutSessionLineItemsPriceDataProductData`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-product_data).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_data: Option<CreateCheckoutSessionLineItemsPriceDataProductData>,
-    /// A [`CreateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
+    /// `recurring` in `price_data` of each entry of `line_items`: a [`CreateCheckoutSessionLineItemsPriceDataRecurring`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-recurring).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recurring: Option<CreateCheckoutSessionLineItemsPriceDataRecurring>,
-    /// A [`TaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
+    /// `tax_behavior` in `price_data` of each entry of `line_items`: a [`TaxBehavior`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-tax_behavior).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
-    /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
+    /// `unit_amount` in `price_data` of each entry of `line_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-unit_amount).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount: Option<i64>,
-    /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
+    /// `unit_amount_decimal` in `price_data` of each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-unit_amount_decimal).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount_decimal: Option<String>,
 }
@@ -13136,25 +13136,25 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceData {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
+/// `product_data` of `price_data` of each entry of `line_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-product_data).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsPriceDataProductData {
-    /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
+    /// `description` in `product_data` of `price_data` of each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-product_data-description).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
-    /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
+    /// `images` in `product_data` of `price_data` of each entry of `line_items`: a list, each item: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-product_data-images).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub images: Option<Vec<String>>,
-    /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
+    /// `metadata` in `product_data` of `price_data` of each entry of `line_items`: keys (strings) to values: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-product_data-metadata).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
+    /// `name` in `product_data` of `price_data` of each entry of `line_items`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-product_data-name).
     pub name: String,
-    /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
+    /// `tax_code` in `product_data` of `price_data` of each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-product_data-tax_code).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
-    /// Text; sent as `line_items[][price_data][product_data][unit_label]`. Optional.
+    /// `unit_label` in `product_data` of `price_data` of each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-product_data-unit_label).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_label: Option<String>,
 }
@@ -13195,13 +13195,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataProd
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
+/// `recurring` of `price_data` of each entry of `line_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-recurring).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionLineItemsPriceDataRecurring {
-    /// A [`RecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
+    /// `interval` in `recurring` of `price_data` of each entry of `line_items`: a [`RecurringInterval`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-recurring-interval).
     pub interval: RecurringInterval,
-    /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
+    /// `interval_count` in `recurring` of `price_data` of each entry of `line_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price_data-recurring-interval_count).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
 }
@@ -13231,7 +13231,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionLineItemsPriceDataRecu
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionManagedPayments {
-    /// `true` or `false`; sent as `managed_payments[enabled]`. Optional.
+    /// `enabled` in `managed_payments`: `true` or `false`; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-managed_payments-enabled).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
@@ -13263,10 +13263,10 @@ impl crate::__private::FormValue for CreateCheckoutSessionManagedPayments {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionNameCollection {
-    /// A [`CreateCheckoutSessionNameCollectionBusiness`]; sent as `name_collection[business]`. Optional.
+    /// `business` in `name_collection`: a [`CreateCheckoutSessionNameCollectionBusiness`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-name_collection-business).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub business: Option<CreateCheckoutSessionNameCollectionBusiness>,
-    /// A [`CreateCheckoutSessionNameCollectionIndividual`]; sent as `name_collection[individual]`. Optional.
+    /// `individual` in `name_collection`: a [`CreateCheckoutSessionNameCollectionIndividual`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-name_collection-individual).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub individual: Option<CreateCheckoutSessionNameCollectionIndividual>,
 }
@@ -13290,13 +13290,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollection {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/business` (undocumented in the spec).
+/// `business` of `name_collection`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-name_collection-business).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionNameCollectionBusiness {
-    /// `true` or `false`; sent as `name_collection[business][enabled]`. Required.
+    /// `enabled` in `business` of `name_collection`: `true` or `false`; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-name_collection-business-enabled).
     pub enabled: bool,
-    /// `true` or `false`; sent as `name_collection[business][optional]`. Optional.
+    /// `optional` in `business` of `name_collection`: `true` or `false`; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-name_collection-business-optional).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional: Option<bool>,
 }
@@ -13318,13 +13318,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionBusiness
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/name_collection/properties/individual` (undocumented in the spec).
+/// `individual` of `name_collection`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-name_collection-individual).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionNameCollectionIndividual {
-    /// `true` or `false`; sent as `name_collection[individual][enabled]`. Required.
+    /// `enabled` in `individual` of `name_collection`: `true` or `false`; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-name_collection-individual-enabled).
     pub enabled: bool,
-    /// `true` or `false`; sent as `name_collection[individual][optional]`. Optional.
+    /// `optional` in `individual` of `name_collection`: `true` or `false`; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-name_collection-individual-optional).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optional: Option<bool>,
 }
@@ -13346,18 +13346,18 @@ impl crate::__private::FormValue for CreateCheckoutSessionNameCollectionIndividu
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items` (undocumented in the spec).
+/// Each entry of `optional_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-optional_items).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionOptionalItems {
-    /// A [`CreateCheckoutSessionOptionalItemsAdjustableQuantity`]; sent as `optional_items[][adjustable_quantity]`. Optional.
+    /// `adjustable_quantity` in each entry of `optional_items`: a [`CreateCheckoutSessionOptionalItemsAdjustableQuantity`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-optional_items-adjustable_quantity).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjustable_quantity: Option<
         CreateCheckoutSessionOptionalItemsAdjustableQuantity,
     >,
-    /// Text; sent as `optional_items[][price]`. Required.
+    /// `price` in each entry of `optional_items`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-optional_items-price).
     pub price: String,
-    /// An integer; sent as `optional_items[][quantity]`. Required.
+    /// `quantity` in each entry of `optional_items`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-optional_items-quantity).
     pub quantity: i64,
 }
 impl CreateCheckoutSessionOptionalItems {
@@ -13383,16 +13383,16 @@ impl crate::__private::FormValue for CreateCheckoutSessionOptionalItems {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/optional_items/items/properties/adjustable_quantity` (undocumented in the spec).
+/// `adjustable_quantity` of each entry of `optional_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-optional_items-adjustable_quantity).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionOptionalItemsAdjustableQuantity {
-    /// `true` or `false`; sent as `optional_items[][adjustable_quantity][enabled]`. Required.
+    /// `enabled` in `adjustable_quantity` of each entry of `optional_items`: `true` or `false`; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-optional_items-adjustable_quantity-enabled).
     pub enabled: bool,
-    /// An integer; sent as `optional_items[][adjustable_quantity][maximum]`. Optional.
+    /// `maximum` in `adjustable_quantity` of each entry of `optional_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-optional_items-adjustable_quantity-maximum).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<i64>,
-    /// An integer; sent as `optional_items[][adjustable_quantity][minimum]`. Optional.
+    /// `minimum` in `adjustable_quantity` of each entry of `optional_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-optional_items-adjustable_quantity-minimum).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<i64>,
 }
@@ -13427,40 +13427,40 @@ for CreateCheckoutSessionOptionalItemsAdjustableQuantity {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentIntentData {
-    /// An integer; sent as `payment_intent_data[application_fee_amount]`. Optional.
+    /// `application_fee_amount` in `payment_intent_data`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-application_fee_amount).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub application_fee_amount: Option<i64>,
-    /// A [`CreateCheckoutSessionPaymentIntentDataCaptureMethod`]; sent as `payment_intent_data[capture_method]`. Optional.
+    /// `capture_method` in `payment_intent_data`: a [`CreateCheckoutSessionPaymentIntentDataCaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CreateCheckoutSessionPaymentIntentDataCaptureMethod>,
-    /// Text; sent as `payment_intent_data[description]`. Optional.
+    /// `description` in `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-description).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
-    /// Keys (strings) to values: text; sent as `payment_intent_data[metadata]`. Optional.
+    /// `metadata` in `payment_intent_data`: keys (strings) to values: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-metadata).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Text; sent as `payment_intent_data[on_behalf_of]`. Optional.
+    /// `on_behalf_of` in `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-on_behalf_of).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
-    /// Text; sent as `payment_intent_data[receipt_email]`. Optional.
+    /// `receipt_email` in `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-receipt_email).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub receipt_email: Option<String>,
-    /// A [`OffSessionOrOnSession`]; sent as `payment_intent_data[setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `payment_intent_data`: a [`OffSessionOrOnSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<OffSessionOrOnSession>,
-    /// A [`CreateCheckoutSessionPaymentIntentDataShipping`]; sent as `payment_intent_data[shipping]`. Optional.
+    /// `shipping` in `payment_intent_data`: a [`CreateCheckoutSessionPaymentIntentDataShipping`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping: Option<CreateCheckoutSessionPaymentIntentDataShipping>,
-    /// Text; sent as `payment_intent_data[statement_descriptor]`. Optional.
+    /// `statement_descriptor` in `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-statement_descriptor).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor: Option<String>,
-    /// Text; sent as `payment_intent_data[statement_descriptor_suffix]`. Optional.
+    /// `statement_descriptor_suffix` in `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-statement_descriptor_suffix).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix: Option<String>,
-    /// A [`CreateCheckoutSessionPaymentIntentDataTransferData`]; sent as `payment_intent_data[transfer_data]`. Optional.
+    /// `transfer_data` in `payment_intent_data`: a [`CreateCheckoutSessionPaymentIntentDataTransferData`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-transfer_data).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transfer_data: Option<CreateCheckoutSessionPaymentIntentDataTransferData>,
-    /// Text; sent as `payment_intent_data[transfer_group]`. Optional.
+    /// `transfer_group` in `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-transfer_group).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transfer_group: Option<String>,
 }
@@ -13514,7 +13514,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentData {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/capture_method` (undocumented in the spec).
+/// `capture_method` of `payment_intent_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-capture_method).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentIntentDataCaptureMethod {
@@ -13660,21 +13660,21 @@ impl crate::__private::FormValue for OffSessionOrOnSession {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping` (undocumented in the spec).
+/// `shipping` of `payment_intent_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentIntentDataShipping {
-    /// A [`CreateCheckoutSessionPaymentIntentDataShippingAddress`]; sent as `payment_intent_data[shipping][address]`. Required.
+    /// `address` in `shipping` of `payment_intent_data`: a [`CreateCheckoutSessionPaymentIntentDataShippingAddress`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-address).
     pub address: CreateCheckoutSessionPaymentIntentDataShippingAddress,
-    /// Text; sent as `payment_intent_data[shipping][carrier]`. Optional.
+    /// `carrier` in `shipping` of `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-carrier).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub carrier: Option<String>,
-    /// Text; sent as `payment_intent_data[shipping][name]`. Required.
+    /// `name` in `shipping` of `payment_intent_data`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-name).
     pub name: String,
-    /// Text; sent as `payment_intent_data[shipping][phone]`. Optional.
+    /// `phone` in `shipping` of `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-phone).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone: Option<String>,
-    /// Text; sent as `payment_intent_data[shipping][tracking_number]`. Optional.
+    /// `tracking_number` in `shipping` of `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-tracking_number).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tracking_number: Option<String>,
 }
@@ -13712,25 +13712,25 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataShipp
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/shipping/properties/address` (undocumented in the spec).
+/// `address` of `shipping` of `payment_intent_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-address).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentIntentDataShippingAddress {
-    /// Text; sent as `payment_intent_data[shipping][address][city]`. Optional.
+    /// `city` in `address` of `shipping` of `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-address-city).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub city: Option<String>,
-    /// Text; sent as `payment_intent_data[shipping][address][country]`. Optional.
+    /// `country` in `address` of `shipping` of `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-address-country).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub country: Option<String>,
-    /// Text; sent as `payment_intent_data[shipping][address][line1]`. Required.
+    /// `line1` in `address` of `shipping` of `payment_intent_data`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-address-line1).
     pub line1: String,
-    /// Text; sent as `payment_intent_data[shipping][address][line2]`. Optional.
+    /// `line2` in `address` of `shipping` of `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-address-line2).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line2: Option<String>,
-    /// Text; sent as `payment_intent_data[shipping][address][postal_code]`. Optional.
+    /// `postal_code` in `address` of `shipping` of `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-address-postal_code).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub postal_code: Option<String>,
-    /// Text; sent as `payment_intent_data[shipping][address][state]`. Optional.
+    /// `state` in `address` of `shipping` of `payment_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-shipping-address-state).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
 }
@@ -13772,14 +13772,14 @@ for CreateCheckoutSessionPaymentIntentDataShippingAddress {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_intent_data/properties/transfer_data` (undocumented in the spec).
+/// `transfer_data` of `payment_intent_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-transfer_data).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentIntentDataTransferData {
-    /// An integer; sent as `payment_intent_data[transfer_data][amount]`. Optional.
+    /// `amount` in `transfer_data` of `payment_intent_data`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-transfer_data-amount).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
-    /// Text; sent as `payment_intent_data[transfer_data][destination]`. Required.
+    /// `destination` in `transfer_data` of `payment_intent_data`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-transfer_data-destination).
     pub destination: String,
 }
 impl CreateCheckoutSessionPaymentIntentDataTransferData {
@@ -13808,7 +13808,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataTrans
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodData {
-    /// A [`AlwaysOrLimitedOrUnspecified`]; sent as `payment_method_data[allow_redisplay]`. Optional.
+    /// `allow_redisplay` in `payment_method_data`: a [`AlwaysOrLimitedOrUnspecified`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_data-allow_redisplay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_redisplay: Option<AlwaysOrLimitedOrUnspecified>,
 }
@@ -13834,152 +13834,152 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodData {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptions {
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebit`]; sent as `payment_method_options[acss_debit]`. Optional.
+    /// `acss_debit` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsAcssDebit`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acss_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAcssDebit>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsAffirm`]; sent as `payment_method_options[affirm]`. Optional.
+    /// `affirm` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsAffirm`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-affirm).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub affirm: Option<CreateCheckoutSessionPaymentMethodOptionsAffirm>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay`]; sent as `payment_method_options[afterpay_clearpay]`. Optional.
+    /// `afterpay_clearpay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-afterpay_clearpay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub afterpay_clearpay: Option<
         CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay,
     >,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsAlipay`]; sent as `payment_method_options[alipay]`. Optional.
+    /// `alipay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsAlipay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-alipay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alipay: Option<CreateCheckoutSessionPaymentMethodOptionsAlipay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsAlma`]; sent as `payment_method_options[alma]`. Optional.
+    /// `alma` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsAlma`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-alma).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alma: Option<CreateCheckoutSessionPaymentMethodOptionsAlma>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsAmazonPay`]; sent as `payment_method_options[amazon_pay]`. Optional.
+    /// `amazon_pay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsAmazonPay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-amazon_pay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amazon_pay: Option<CreateCheckoutSessionPaymentMethodOptionsAmazonPay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit`]; sent as `payment_method_options[au_becs_debit]`. Optional.
+    /// `au_becs_debit` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-au_becs_debit).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub au_becs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebit`]; sent as `payment_method_options[bacs_debit]`. Optional.
+    /// `bacs_debit` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsBacsDebit`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-bacs_debit).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bacs_debit: Option<CreateCheckoutSessionPaymentMethodOptionsBacsDebit>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsBancontact`]; sent as `payment_method_options[bancontact]`. Optional.
+    /// `bancontact` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsBancontact`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-bancontact).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bancontact: Option<CreateCheckoutSessionPaymentMethodOptionsBancontact>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsBillie`]; sent as `payment_method_options[billie]`. Optional.
+    /// `billie` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsBillie`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-billie).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billie: Option<CreateCheckoutSessionPaymentMethodOptionsBillie>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsBoleto`]; sent as `payment_method_options[boleto]`. Optional.
+    /// `boleto` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsBoleto`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-boleto).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub boleto: Option<CreateCheckoutSessionPaymentMethodOptionsBoleto>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsCard`]; sent as `payment_method_options[card]`. Optional.
+    /// `card` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsCard`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card: Option<CreateCheckoutSessionPaymentMethodOptionsCard>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsCashapp`]; sent as `payment_method_options[cashapp]`. Optional.
+    /// `cashapp` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsCashapp`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-cashapp).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cashapp: Option<CreateCheckoutSessionPaymentMethodOptionsCashapp>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsCrypto`]; sent as `payment_method_options[crypto]`. Optional.
+    /// `crypto` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsCrypto`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-crypto).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub crypto: Option<CreateCheckoutSessionPaymentMethodOptionsCrypto>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalance`]; sent as `payment_method_options[customer_balance]`. Optional.
+    /// `customer_balance` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalance`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_balance: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalance,
     >,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsDemoPay`]; sent as `payment_method_options[demo_pay]`. Optional.
+    /// `demo_pay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsDemoPay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-demo_pay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub demo_pay: Option<CreateCheckoutSessionPaymentMethodOptionsDemoPay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsEps`]; sent as `payment_method_options[eps]`. Optional.
+    /// `eps` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsEps`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-eps).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub eps: Option<CreateCheckoutSessionPaymentMethodOptionsEps>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsFpx`]; sent as `payment_method_options[fpx]`. Optional.
+    /// `fpx` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsFpx`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-fpx).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fpx: Option<CreateCheckoutSessionPaymentMethodOptionsFpx>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsGiropay`]; sent as `payment_method_options[giropay]`. Optional.
+    /// `giropay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsGiropay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-giropay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub giropay: Option<CreateCheckoutSessionPaymentMethodOptionsGiropay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsGrabpay`]; sent as `payment_method_options[grabpay]`. Optional.
+    /// `grabpay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsGrabpay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-grabpay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub grabpay: Option<CreateCheckoutSessionPaymentMethodOptionsGrabpay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsIdeal`]; sent as `payment_method_options[ideal]`. Optional.
+    /// `ideal` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsIdeal`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-ideal).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ideal: Option<CreateCheckoutSessionPaymentMethodOptionsIdeal>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsKakaoPay`]; sent as `payment_method_options[kakao_pay]`. Optional.
+    /// `kakao_pay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsKakaoPay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-kakao_pay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kakao_pay: Option<CreateCheckoutSessionPaymentMethodOptionsKakaoPay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarna`]; sent as `payment_method_options[klarna]`. Optional.
+    /// `klarna` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsKlarna`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub klarna: Option<CreateCheckoutSessionPaymentMethodOptionsKlarna>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsKonbini`]; sent as `payment_method_options[konbini]`. Optional.
+    /// `konbini` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsKonbini`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-konbini).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub konbini: Option<CreateCheckoutSessionPaymentMethodOptionsKonbini>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsKrCard`]; sent as `payment_method_options[kr_card]`. Optional.
+    /// `kr_card` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsKrCard`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-kr_card).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kr_card: Option<CreateCheckoutSessionPaymentMethodOptionsKrCard>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsLink`]; sent as `payment_method_options[link]`. Optional.
+    /// `link` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsLink`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-link).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<CreateCheckoutSessionPaymentMethodOptionsLink>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsMobilepay`]; sent as `payment_method_options[mobilepay]`. Optional.
+    /// `mobilepay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsMobilepay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-mobilepay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mobilepay: Option<CreateCheckoutSessionPaymentMethodOptionsMobilepay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsMultibanco`]; sent as `payment_method_options[multibanco]`. Optional.
+    /// `multibanco` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsMultibanco`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-multibanco).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multibanco: Option<CreateCheckoutSessionPaymentMethodOptionsMultibanco>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsNaverPay`]; sent as `payment_method_options[naver_pay]`. Optional.
+    /// `naver_pay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsNaverPay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-naver_pay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub naver_pay: Option<CreateCheckoutSessionPaymentMethodOptionsNaverPay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsOxxo`]; sent as `payment_method_options[oxxo]`. Optional.
+    /// `oxxo` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsOxxo`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-oxxo).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub oxxo: Option<CreateCheckoutSessionPaymentMethodOptionsOxxo>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsP24`]; sent as `payment_method_options[p24]`. Optional.
+    /// `p24` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsP24`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-p24).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub p24: Option<CreateCheckoutSessionPaymentMethodOptionsP24>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPayByBank`]; sent as `payment_method_options[pay_by_bank]`. Optional.
+    /// `pay_by_bank` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPayByBank`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pay_by_bank).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pay_by_bank: Option<CreateCheckoutSessionPaymentMethodOptionsPayByBank>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPayco`]; sent as `payment_method_options[payco]`. Optional.
+    /// `payco` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPayco`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payco).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payco: Option<CreateCheckoutSessionPaymentMethodOptionsPayco>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaynow`]; sent as `payment_method_options[paynow]`. Optional.
+    /// `paynow` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPaynow`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paynow).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paynow: Option<CreateCheckoutSessionPaymentMethodOptionsPaynow>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypal`]; sent as `payment_method_options[paypal]`. Optional.
+    /// `paypal` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPaypal`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paypal).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paypal: Option<CreateCheckoutSessionPaymentMethodOptionsPaypal>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPayto`]; sent as `payment_method_options[payto]`. Optional.
+    /// `payto` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPayto`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payto: Option<CreateCheckoutSessionPaymentMethodOptionsPayto>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPix`]; sent as `payment_method_options[pix]`. Optional.
+    /// `pix` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPix`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pix: Option<CreateCheckoutSessionPaymentMethodOptionsPix>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsRevolutPay`]; sent as `payment_method_options[revolut_pay]`. Optional.
+    /// `revolut_pay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsRevolutPay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-revolut_pay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub revolut_pay: Option<CreateCheckoutSessionPaymentMethodOptionsRevolutPay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsSamsungPay`]; sent as `payment_method_options[samsung_pay]`. Optional.
+    /// `samsung_pay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsSamsungPay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-samsung_pay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub samsung_pay: Option<CreateCheckoutSessionPaymentMethodOptionsSamsungPay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsSatispay`]; sent as `payment_method_options[satispay]`. Optional.
+    /// `satispay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsSatispay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-satispay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub satispay: Option<CreateCheckoutSessionPaymentMethodOptionsSatispay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsScalapay`]; sent as `payment_method_options[scalapay]`. Optional.
+    /// `scalapay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsScalapay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-scalapay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scalapay: Option<CreateCheckoutSessionPaymentMethodOptionsScalapay>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebit`]; sent as `payment_method_options[sepa_debit]`. Optional.
+    /// `sepa_debit` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsSepaDebit`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-sepa_debit).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sepa_debit: Option<CreateCheckoutSessionPaymentMethodOptionsSepaDebit>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsSofort`]; sent as `payment_method_options[sofort]`. Optional.
+    /// `sofort` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsSofort`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-sofort).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sofort: Option<CreateCheckoutSessionPaymentMethodOptionsSofort>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsSwish`]; sent as `payment_method_options[swish]`. Optional.
+    /// `swish` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsSwish`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-swish).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub swish: Option<CreateCheckoutSessionPaymentMethodOptionsSwish>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsTwint`]; sent as `payment_method_options[twint]`. Optional.
+    /// `twint` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsTwint`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-twint).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub twint: Option<CreateCheckoutSessionPaymentMethodOptionsTwint>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsUpi`]; sent as `payment_method_options[upi]`. Optional.
+    /// `upi` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsUpi`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-upi).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub upi: Option<CreateCheckoutSessionPaymentMethodOptionsUpi>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccount`]; sent as `payment_method_options[us_bank_account]`. Optional.
+    /// `us_bank_account` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccount`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub us_bank_account: Option<CreateCheckoutSessionPaymentMethodOptionsUsBankAccount>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPay`]; sent as `payment_method_options[wechat_pay]`. Optional.
+    /// `wechat_pay` in `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsWechatPay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-wechat_pay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub wechat_pay: Option<CreateCheckoutSessionPaymentMethodOptionsWechatPay>,
 }
@@ -14141,26 +14141,26 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit` (undocumented in the spec).
+/// `acss_debit` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
-    /// A [`CheckoutAcssDebitPaymentMethodOptionsCurrency`]; sent as `payment_method_options[acss_debit][currency]`. Optional.
+    /// `currency` in `acss_debit` of `payment_method_options`: a [`CheckoutAcssDebitPaymentMethodOptionsCurrency`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-currency).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<CheckoutAcssDebitPaymentMethodOptionsCurrency>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions`]; sent as `payment_method_options[acss_debit][mandate_options]`. Optional.
+    /// `mandate_options` in `acss_debit` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-mandate_options).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions,
     >,
-    /// A [`SetupFutureUsage`]; sent as `payment_method_options[acss_debit][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `acss_debit` of `payment_method_options`: a [`SetupFutureUsage`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
-    /// Text; sent as `payment_method_options[acss_debit][target_date]`. Optional.
+    /// `target_date` in `acss_debit` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-target_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
-    /// A [`VerificationMethod`]; sent as `payment_method_options[acss_debit][verification_method]`. Optional.
+    /// `verification_method` in `acss_debit` of `payment_method_options`: a [`VerificationMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-verification_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verification_method: Option<VerificationMethod>,
 }
@@ -14193,24 +14193,24 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAc
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/acss_debit/properties/mandate_options` (undocumented in the spec).
+/// `mandate_options` of `acss_debit` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-mandate_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
-    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[acss_debit][mandate_options][custom_mandate_url]`. Optional.
+    /// `custom_mandate_url` in `mandate_options` of `acss_debit` of `payment_method_options`: text, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-mandate_options-custom_mandate_url).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_mandate_url: Option<crate::__private::Unsettable<String>>,
-    /// A list, each item: a [`AcssDebitMandateOptionsDefaultFor`]; sent as `payment_method_options[acss_debit][mandate_options][default_for]`. Optional.
+    /// `default_for` in `mandate_options` of `acss_debit` of `payment_method_options`: a list, each item: a [`AcssDebitMandateOptionsDefaultFor`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-mandate_options-default_for).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_for: Option<Vec<AcssDebitMandateOptionsDefaultFor>>,
-    /// Text; sent as `payment_method_options[acss_debit][mandate_options][interval_description]`. Optional.
+    /// `interval_description` in `mandate_options` of `acss_debit` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-mandate_options-interval_description).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_description: Option<String>,
-    /// A [`AcssDebitMandateOptionsPaymentSchedule`]; sent as `payment_method_options[acss_debit][mandate_options][payment_schedule]`. Optional.
+    /// `payment_schedule` in `mandate_options` of `acss_debit` of `payment_method_options`: a [`AcssDebitMandateOptionsPaymentSchedule`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-mandate_options-payment_schedule).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<AcssDebitMandateOptionsPaymentSchedule>,
-    /// A [`AcssDebitMandateOptionsTransactionType`]; sent as `payment_method_options[acss_debit][mandate_options][transaction_type]`. Optional.
+    /// `transaction_type` in `mandate_options` of `acss_debit` of `payment_method_options`: a [`AcssDebitMandateOptionsTransactionType`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-mandate_options-transaction_type).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transaction_type: Option<AcssDebitMandateOptionsTransactionType>,
 }
@@ -14244,15 +14244,15 @@ for CreateCheckoutSessionPaymentMethodOptionsAcssDebitMandateOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/affirm` (undocumented in the spec).
+/// `affirm` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-affirm).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAffirm {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[affirm][capture_method]`. Optional.
+    /// `capture_method` in `affirm` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-affirm-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[affirm][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `affirm` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-affirm-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -14276,15 +14276,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAf
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/afterpay_clearpay` (undocumented in the spec).
+/// `afterpay_clearpay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-afterpay_clearpay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[afterpay_clearpay][capture_method]`. Optional.
+    /// `capture_method` in `afterpay_clearpay` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-afterpay_clearpay-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[afterpay_clearpay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `afterpay_clearpay` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-afterpay_clearpay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -14309,12 +14309,12 @@ for CreateCheckoutSessionPaymentMethodOptionsAfterpayClearpay {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alipay` (undocumented in the spec).
+/// `alipay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-alipay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlipay {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[alipay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `alipay` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-alipay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -14335,12 +14335,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/alma` (undocumented in the spec).
+/// `alma` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-alma).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAlma {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[alma][capture_method]`. Optional.
+    /// `capture_method` in `alma` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-alma-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -14361,15 +14361,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAl
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/amazon_pay` (undocumented in the spec).
+/// `amazon_pay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-amazon_pay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAmazonPay {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[amazon_pay][capture_method]`. Optional.
+    /// `capture_method` in `amazon_pay` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-amazon_pay-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`NoneOrOffSession`]; sent as `payment_method_options[amazon_pay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `amazon_pay` of `payment_method_options`: a [`NoneOrOffSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-amazon_pay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -14393,15 +14393,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsAm
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/au_becs_debit` (undocumented in the spec).
+/// `au_becs_debit` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-au_becs_debit).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[au_becs_debit][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `au_becs_debit` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-au_becs_debit-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
-    /// Text; sent as `payment_method_options[au_becs_debit][target_date]`. Optional.
+    /// `target_date` in `au_becs_debit` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-au_becs_debit-target_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
 }
@@ -14426,20 +14426,20 @@ for CreateCheckoutSessionPaymentMethodOptionsAuBecsDebit {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit` (undocumented in the spec).
+/// `bacs_debit` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-bacs_debit).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebit {
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions`]; sent as `payment_method_options[bacs_debit][mandate_options]`. Optional.
+    /// `mandate_options` in `bacs_debit` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-bacs_debit-mandate_options).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions,
     >,
-    /// A [`SetupFutureUsage`]; sent as `payment_method_options[bacs_debit][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `bacs_debit` of `payment_method_options`: a [`SetupFutureUsage`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-bacs_debit-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
-    /// Text; sent as `payment_method_options[bacs_debit][target_date]`. Optional.
+    /// `target_date` in `bacs_debit` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-bacs_debit-target_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
 }
@@ -14466,12 +14466,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bacs_debit/properties/mandate_options` (undocumented in the spec).
+/// `mandate_options` of `bacs_debit` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-bacs_debit-mandate_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
-    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[bacs_debit][mandate_options][reference_prefix]`. Optional.
+    /// `reference_prefix` in `mandate_options` of `bacs_debit` of `payment_method_options`: text, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-bacs_debit-mandate_options-reference_prefix).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference_prefix: Option<crate::__private::Unsettable<String>>,
 }
@@ -14493,12 +14493,12 @@ for CreateCheckoutSessionPaymentMethodOptionsBacsDebitMandateOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/bancontact` (undocumented in the spec).
+/// `bancontact` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-bancontact).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBancontact {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[bancontact][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `bancontact` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-bancontact-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -14520,12 +14520,12 @@ for CreateCheckoutSessionPaymentMethodOptionsBancontact {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/billie` (undocumented in the spec).
+/// `billie` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-billie).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBillie {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[billie][capture_method]`. Optional.
+    /// `capture_method` in `billie` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-billie-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -14546,15 +14546,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBi
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/boleto` (undocumented in the spec).
+/// `boleto` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-boleto).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsBoleto {
-    /// An integer; sent as `payment_method_options[boleto][expires_after_days]`. Optional.
+    /// `expires_after_days` in `boleto` of `payment_method_options`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-boleto-expires_after_days).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
-    /// A [`SetupFutureUsage`]; sent as `payment_method_options[boleto][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `boleto` of `payment_method_options`: a [`SetupFutureUsage`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-boleto-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
 }
@@ -14578,42 +14578,42 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsBo
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card` (undocumented in the spec).
+/// `card` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[card][capture_method]`. Optional.
+    /// `capture_method` in `card` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`]; sent as `payment_method_options[card][installments]`. Optional.
+    /// `installments` in `card` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-installments).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub installments: Option<CreateCheckoutSessionPaymentMethodOptionsCardInstallments>,
-    /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_extended_authorization]`. Optional.
+    /// `request_extended_authorization` in `card` of `payment_method_options`: a [`IfAvailableOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_extended_authorization).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_extended_authorization: Option<IfAvailableOrNever>,
-    /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_incremental_authorization]`. Optional.
+    /// `request_incremental_authorization` in `card` of `payment_method_options`: a [`IfAvailableOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_incremental_authorization).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_incremental_authorization: Option<IfAvailableOrNever>,
-    /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_multicapture]`. Optional.
+    /// `request_multicapture` in `card` of `payment_method_options`: a [`IfAvailableOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_multicapture).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_multicapture: Option<IfAvailableOrNever>,
-    /// A [`IfAvailableOrNever`]; sent as `payment_method_options[card][request_overcapture]`. Optional.
+    /// `request_overcapture` in `card` of `payment_method_options`: a [`IfAvailableOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_overcapture).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_overcapture: Option<IfAvailableOrNever>,
-    /// A [`RequestThreeDSecure`]; sent as `payment_method_options[card][request_three_d_secure]`. Optional.
+    /// `request_three_d_secure` in `card` of `payment_method_options`: a [`RequestThreeDSecure`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_three_d_secure).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_three_d_secure: Option<RequestThreeDSecure>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsCardRestrictions`]; sent as `payment_method_options[card][restrictions]`. Optional.
+    /// `restrictions` in `card` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsCardRestrictions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-restrictions).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub restrictions: Option<CreateCheckoutSessionPaymentMethodOptionsCardRestrictions>,
-    /// A [`OffSessionOrOnSession`]; sent as `payment_method_options[card][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `card` of `payment_method_options`: a [`OffSessionOrOnSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<OffSessionOrOnSession>,
-    /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kana]`. Optional.
+    /// `statement_descriptor_suffix_kana` in `card` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-statement_descriptor_suffix_kana).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix_kana: Option<String>,
-    /// Text; sent as `payment_method_options[card][statement_descriptor_suffix_kanji]`. Optional.
+    /// `statement_descriptor_suffix_kanji` in `card` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-statement_descriptor_suffix_kanji).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
@@ -14664,12 +14664,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/installments` (undocumented in the spec).
+/// `installments` of `card` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-installments).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
-    /// `true` or `false`; sent as `payment_method_options[card][installments][enabled]`. Optional.
+    /// `enabled` in `installments` of `card` of `payment_method_options`: `true` or `false`; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-installments-enabled).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
@@ -14691,12 +14691,12 @@ for CreateCheckoutSessionPaymentMethodOptionsCardInstallments {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/card/properties/restrictions` (undocumented in the spec).
+/// `restrictions` of `card` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-restrictions).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
-    /// A list, each item: a [`RestrictionsBrandsBlocked`]; sent as `payment_method_options[card][restrictions][brands_blocked]`. Optional.
+    /// `brands_blocked` in `restrictions` of `card` of `payment_method_options`: a list, each item: a [`RestrictionsBrandsBlocked`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-restrictions-brands_blocked).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub brands_blocked: Option<Vec<RestrictionsBrandsBlocked>>,
 }
@@ -14718,15 +14718,15 @@ for CreateCheckoutSessionPaymentMethodOptionsCardRestrictions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/cashapp` (undocumented in the spec).
+/// `cashapp` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-cashapp).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCashapp {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[cashapp][capture_method]`. Optional.
+    /// `capture_method` in `cashapp` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-cashapp-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`SetupFutureUsage`]; sent as `payment_method_options[cashapp][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `cashapp` of `payment_method_options`: a [`SetupFutureUsage`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-cashapp-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
 }
@@ -14750,12 +14750,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/crypto` (undocumented in the spec).
+/// `crypto` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-crypto).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCrypto {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[crypto][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `crypto` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-crypto-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -14776,20 +14776,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsCr
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance` (undocumented in the spec).
+/// `customer_balance` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer]`. Optional.
+    /// `bank_transfer` in `customer_balance` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance-bank_transfer).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer,
     >,
-    /// A [`FundingType`]; sent as `payment_method_options[customer_balance][funding_type]`. Optional.
+    /// `funding_type` in `customer_balance` of `payment_method_options`: a [`FundingType`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance-funding_type).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub funding_type: Option<FundingType>,
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[customer_balance][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `customer_balance` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -14817,19 +14817,19 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalance {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer` (undocumented in the spec).
+/// `bank_transfer` of `customer_balance` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance-bank_transfer).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer`]; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer]`. Optional.
+    /// `eu_bank_transfer` in `bank_transfer` of `customer_balance` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance-bank_transfer-eu_bank_transfer).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub eu_bank_transfer: Option<
         CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
     >,
-    /// A list, each item: a [`RequestedAddressTypes`]; sent as `payment_method_options[customer_balance][bank_transfer][requested_address_types]`. Optional.
+    /// `requested_address_types` in `bank_transfer` of `customer_balance` of `payment_method_options`: a list, each item: a [`RequestedAddressTypes`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance-bank_transfer-requested_address_types).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub requested_address_types: Option<Vec<RequestedAddressTypes>>,
-    /// A [`CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType`]; sent as `payment_method_options[customer_balance][bank_transfer][type]`. Required.
+    /// `type` in `bank_transfer` of `customer_balance` of `payment_method_options`: a [`CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance-bank_transfer-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType,
 }
@@ -14861,11 +14861,11 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransfer {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/customer_balance/properties/bank_transfer/properties/eu_bank_transfer` (undocumented in the spec).
+/// `eu_bank_transfer` of `bank_transfer` of `customer_balance` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance-bank_transfer-eu_bank_transfer).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
-    /// Text; sent as `payment_method_options[customer_balance][bank_transfer][eu_bank_transfer][country]`. Required.
+    /// `country` in `eu_bank_transfer` of `bank_transfer` of `customer_balance` of `payment_method_options`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-customer_balance-bank_transfer-eu_bank_transfer-country).
     pub country: String,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
@@ -14884,12 +14884,12 @@ for CreateCheckoutSessionPaymentMethodOptionsCustomerBalanceBankTransferEuBankTr
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/demo_pay` (undocumented in the spec).
+/// `demo_pay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-demo_pay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsDemoPay {
-    /// A [`NoneOrOffSession`]; sent as `payment_method_options[demo_pay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `demo_pay` of `payment_method_options`: a [`NoneOrOffSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-demo_pay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -14910,12 +14910,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsDe
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/eps` (undocumented in the spec).
+/// `eps` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-eps).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsEps {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[eps][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `eps` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-eps-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -14936,12 +14936,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsEp
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/fpx` (undocumented in the spec).
+/// `fpx` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-fpx).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsFpx {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[fpx][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `fpx` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-fpx-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -14962,12 +14962,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsFp
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/giropay` (undocumented in the spec).
+/// `giropay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-giropay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGiropay {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[giropay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `giropay` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-giropay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -14988,12 +14988,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGi
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/grabpay` (undocumented in the spec).
+/// `grabpay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-grabpay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsGrabpay {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[grabpay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `grabpay` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-grabpay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -15014,12 +15014,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsGr
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/ideal` (undocumented in the spec).
+/// `ideal` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-ideal).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsIdeal {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[ideal][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `ideal` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-ideal-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -15040,15 +15040,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsId
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kakao_pay` (undocumented in the spec).
+/// `kakao_pay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-kakao_pay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKakaoPay {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[kakao_pay][capture_method]`. Optional.
+    /// `capture_method` in `kakao_pay` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-kakao_pay-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`NoneOrOffSession`]; sent as `payment_method_options[kakao_pay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `kakao_pay` of `payment_method_options`: a [`NoneOrOffSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-kakao_pay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -15072,18 +15072,18 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna` (undocumented in the spec).
+/// `klarna` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarna {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[klarna][capture_method]`. Optional.
+    /// `capture_method` in `klarna` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[klarna][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `klarna` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
-    /// A list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions`], or `Unsettable::Unset` to clear it; sent as `payment_method_options[klarna][subscriptions]`. Optional.
+    /// `subscriptions` in `klarna` of `payment_method_options`: a list, each item: a [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions`], or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-subscriptions).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscriptions: Option<
         crate::__private::Unsettable<
@@ -15114,21 +15114,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKl
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items` (undocumented in the spec).
+/// Each entry of `subscriptions` of `klarna` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-subscriptions).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
-    /// A [`RecurringInterval`]; sent as `payment_method_options[klarna][subscriptions][][interval]`. Required.
+    /// `interval` in each entry of `subscriptions` of `klarna` of `payment_method_options`: a [`RecurringInterval`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-subscriptions-interval).
     pub interval: RecurringInterval,
-    /// An integer; sent as `payment_method_options[klarna][subscriptions][][interval_count]`. Optional.
+    /// `interval_count` in each entry of `subscriptions` of `klarna` of `payment_method_options`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-subscriptions-interval_count).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
-    /// Text; sent as `payment_method_options[klarna][subscriptions][][name]`. Optional.
+    /// `name` in each entry of `subscriptions` of `klarna` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-subscriptions-name).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling`]; sent as `payment_method_options[klarna][subscriptions][][next_billing]`. Required.
+    /// `next_billing` in each entry of `subscriptions` of `klarna` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-subscriptions-next_billing).
     pub next_billing: CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling,
-    /// Text; sent as `payment_method_options[klarna][subscriptions][][reference]`. Required.
+    /// `reference` in each entry of `subscriptions` of `klarna` of `payment_method_options`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-subscriptions-reference).
     pub reference: String,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
@@ -15165,13 +15165,13 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/klarna/properties/subscriptions/anyOf/0/items/properties/next_billing` (undocumented in the spec).
+/// `next_billing` of each entry of `subscriptions` of `klarna` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-subscriptions-next_billing).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
-    /// An integer; sent as `payment_method_options[klarna][subscriptions][][next_billing][amount]`. Required.
+    /// `amount` in `next_billing` of each entry of `subscriptions` of `klarna` of `payment_method_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-subscriptions-next_billing-amount).
     pub amount: i64,
-    /// Text; sent as `payment_method_options[klarna][subscriptions][][next_billing][date]`. Required.
+    /// `date` in `next_billing` of each entry of `subscriptions` of `klarna` of `payment_method_options`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-klarna-subscriptions-next_billing-date).
     pub date: String,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
@@ -15191,15 +15191,15 @@ for CreateCheckoutSessionPaymentMethodOptionsKlarnaSubscriptionsNextBilling {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/konbini` (undocumented in the spec).
+/// `konbini` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-konbini).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKonbini {
-    /// An integer; sent as `payment_method_options[konbini][expires_after_days]`. Optional.
+    /// `expires_after_days` in `konbini` of `payment_method_options`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-konbini-expires_after_days).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[konbini][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `konbini` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-konbini-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -15223,15 +15223,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKo
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/kr_card` (undocumented in the spec).
+/// `kr_card` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-kr_card).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsKrCard {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[kr_card][capture_method]`. Optional.
+    /// `capture_method` in `kr_card` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-kr_card-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`NoneOrOffSession`]; sent as `payment_method_options[kr_card][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `kr_card` of `payment_method_options`: a [`NoneOrOffSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-kr_card-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -15255,15 +15255,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsKr
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/link` (undocumented in the spec).
+/// `link` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-link).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsLink {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[link][capture_method]`. Optional.
+    /// `capture_method` in `link` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-link-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`NoneOrOffSession`]; sent as `payment_method_options[link][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `link` of `payment_method_options`: a [`NoneOrOffSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-link-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -15287,15 +15287,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsLi
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/mobilepay` (undocumented in the spec).
+/// `mobilepay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-mobilepay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMobilepay {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[mobilepay][capture_method]`. Optional.
+    /// `capture_method` in `mobilepay` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-mobilepay-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[mobilepay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `mobilepay` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-mobilepay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -15319,12 +15319,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsMo
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/multibanco` (undocumented in the spec).
+/// `multibanco` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-multibanco).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsMultibanco {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[multibanco][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `multibanco` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-multibanco-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -15346,15 +15346,15 @@ for CreateCheckoutSessionPaymentMethodOptionsMultibanco {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/naver_pay` (undocumented in the spec).
+/// `naver_pay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-naver_pay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsNaverPay {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[naver_pay][capture_method]`. Optional.
+    /// `capture_method` in `naver_pay` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-naver_pay-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`NoneOrOffSession`]; sent as `payment_method_options[naver_pay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `naver_pay` of `payment_method_options`: a [`NoneOrOffSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-naver_pay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -15378,15 +15378,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsNa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/oxxo` (undocumented in the spec).
+/// `oxxo` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-oxxo).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsOxxo {
-    /// An integer; sent as `payment_method_options[oxxo][expires_after_days]`. Optional.
+    /// `expires_after_days` in `oxxo` of `payment_method_options`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-oxxo-expires_after_days).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_days: Option<i64>,
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[oxxo][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `oxxo` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-oxxo-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -15410,15 +15410,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsOx
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/p24` (undocumented in the spec).
+/// `p24` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-p24).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsP24 {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[p24][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `p24` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-p24-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
-    /// `true` or `false`; sent as `payment_method_options[p24][tos_shown_and_accepted]`. Optional.
+    /// `tos_shown_and_accepted` in `p24` of `payment_method_options`: `true` or `false`; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-p24-tos_shown_and_accepted).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tos_shown_and_accepted: Option<bool>,
 }
@@ -15442,7 +15442,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsP2
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pay_by_bank` (undocumented in the spec).
+/// `pay_by_bank` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pay_by_bank).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
@@ -15461,12 +15461,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payco` (undocumented in the spec).
+/// `payco` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payco).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayco {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[payco][capture_method]`. Optional.
+    /// `capture_method` in `payco` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payco-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -15487,12 +15487,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paynow` (undocumented in the spec).
+/// `paynow` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paynow).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaynow {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[paynow][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `paynow` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paynow-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -15513,28 +15513,28 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal` (undocumented in the spec).
+/// `paypal` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paypal).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaypal {
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod`]; sent as `payment_method_options[paypal][capture_method]`. Optional.
+    /// `capture_method` in `paypal` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paypal-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod,
     >,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale`]; sent as `payment_method_options[paypal][preferred_locale]`. Optional.
+    /// `preferred_locale` in `paypal` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paypal-preferred_locale).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_locale: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale,
     >,
-    /// Text; sent as `payment_method_options[paypal][reference]`. Optional.
+    /// `reference` in `paypal` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paypal-reference).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
-    /// Text; sent as `payment_method_options[paypal][risk_correlation_id]`. Optional.
+    /// `risk_correlation_id` in `paypal` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paypal-risk_correlation_id).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub risk_correlation_id: Option<String>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage`]; sent as `payment_method_options[paypal][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `paypal` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paypal-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage,
@@ -15569,7 +15569,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/capture_method` (undocumented in the spec).
+/// `capture_method` of `paypal` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paypal-capture_method).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
@@ -15655,7 +15655,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/preferred_locale` (undocumented in the spec).
+/// `preferred_locale` of `paypal` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paypal-preferred_locale).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
@@ -15899,7 +15899,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/paypal/properties/setup_future_usage` (undocumented in the spec).
+/// `setup_future_usage` of `paypal` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-paypal-setup_future_usage).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
@@ -15995,17 +15995,17 @@ for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto` (undocumented in the spec).
+/// `payto` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPayto {
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions`]; sent as `payment_method_options[payto][mandate_options]`. Optional.
+    /// `mandate_options` in `payto` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions,
     >,
-    /// A [`NoneOrOffSession`]; sent as `payment_method_options[payto][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `payto` of `payment_method_options`: a [`NoneOrOffSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -16029,36 +16029,36 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options` (undocumented in the spec).
+/// `mandate_options` of `payto` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
-    /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][amount]`. Optional.
+    /// `amount` in `mandate_options` of `payto` of `payment_method_options`: an integer, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options-amount).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<crate::__private::Unsettable<i64>>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType`]; sent as `payment_method_options[payto][mandate_options][amount_type]`. Optional.
+    /// `amount_type` in `mandate_options` of `payto` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options-amount_type).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType,
     >,
-    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][end_date]`. Optional.
+    /// `end_date` in `mandate_options` of `payto` of `payment_method_options`: text, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options-end_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_date: Option<crate::__private::Unsettable<String>>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule`]; sent as `payment_method_options[payto][mandate_options][payment_schedule]`. Optional.
+    /// `payment_schedule` in `mandate_options` of `payto` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options-payment_schedule).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule,
     >,
-    /// An integer, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][payments_per_period]`. Optional.
+    /// `payments_per_period` in `mandate_options` of `payto` of `payment_method_options`: an integer, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options-payments_per_period).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payments_per_period: Option<crate::__private::Unsettable<i64>>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose`]; sent as `payment_method_options[payto][mandate_options][purpose]`. Optional.
+    /// `purpose` in `mandate_options` of `payto` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options-purpose).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub purpose: Option<
         CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose,
     >,
-    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[payto][mandate_options][start_date]`. Optional.
+    /// `start_date` in `mandate_options` of `payto` of `payment_method_options`: text, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options-start_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_date: Option<crate::__private::Unsettable<String>>,
 }
@@ -16098,7 +16098,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/amount_type` (undocumented in the spec).
+/// `amount_type` of `mandate_options` of `payto` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options-amount_type).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
@@ -16199,7 +16199,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/payment_schedule` (undocumented in the spec).
+/// `payment_schedule` of `mandate_options` of `payto` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options-payment_schedule).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
@@ -16348,7 +16348,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule 
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/payto/properties/mandate_options/properties/purpose` (undocumented in the spec).
+/// `purpose` of `mandate_options` of `payto` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-payto-mandate_options-purpose).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
@@ -16520,23 +16520,23 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix` (undocumented in the spec).
+/// `pix` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPix {
-    /// A [`AmountIncludesIof`]; sent as `payment_method_options[pix][amount_includes_iof]`. Optional.
+    /// `amount_includes_iof` in `pix` of `payment_method_options`: a [`AmountIncludesIof`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-amount_includes_iof).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_includes_iof: Option<AmountIncludesIof>,
-    /// An integer; sent as `payment_method_options[pix][expires_after_seconds]`. Optional.
+    /// `expires_after_seconds` in `pix` of `payment_method_options`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-expires_after_seconds).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_after_seconds: Option<i64>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions`]; sent as `payment_method_options[pix][mandate_options]`. Optional.
+    /// `mandate_options` in `pix` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-mandate_options).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions,
     >,
-    /// A [`NoneOrOffSession`]; sent as `payment_method_options[pix][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `pix` of `payment_method_options`: a [`NoneOrOffSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -16566,33 +16566,33 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsPi
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/pix/properties/mandate_options` (undocumented in the spec).
+/// `mandate_options` of `pix` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-mandate_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
-    /// An integer; sent as `payment_method_options[pix][mandate_options][amount]`. Optional.
+    /// `amount` in `mandate_options` of `pix` of `payment_method_options`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-mandate_options-amount).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
-    /// A [`AmountIncludesIof`]; sent as `payment_method_options[pix][mandate_options][amount_includes_iof]`. Optional.
+    /// `amount_includes_iof` in `mandate_options` of `pix` of `payment_method_options`: a [`AmountIncludesIof`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-mandate_options-amount_includes_iof).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_includes_iof: Option<AmountIncludesIof>,
-    /// A [`AmountType`]; sent as `payment_method_options[pix][mandate_options][amount_type]`. Optional.
+    /// `amount_type` in `mandate_options` of `pix` of `payment_method_options`: a [`AmountType`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-mandate_options-amount_type).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<AmountType>,
-    /// Text; sent as `payment_method_options[pix][mandate_options][currency]`. Optional.
+    /// `currency` in `mandate_options` of `pix` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-mandate_options-currency).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency: Option<String>,
-    /// Text; sent as `payment_method_options[pix][mandate_options][end_date]`. Optional.
+    /// `end_date` in `mandate_options` of `pix` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-mandate_options-end_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_date: Option<String>,
-    /// A [`PaymentSchedule`]; sent as `payment_method_options[pix][mandate_options][payment_schedule]`. Optional.
+    /// `payment_schedule` in `mandate_options` of `pix` of `payment_method_options`: a [`PaymentSchedule`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-mandate_options-payment_schedule).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_schedule: Option<PaymentSchedule>,
-    /// Text; sent as `payment_method_options[pix][mandate_options][reference]`. Optional.
+    /// `reference` in `mandate_options` of `pix` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-mandate_options-reference).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
-    /// Text; sent as `payment_method_options[pix][mandate_options][start_date]`. Optional.
+    /// `start_date` in `mandate_options` of `pix` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-pix-mandate_options-start_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_date: Option<String>,
 }
@@ -16635,15 +16635,15 @@ for CreateCheckoutSessionPaymentMethodOptionsPixMandateOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/revolut_pay` (undocumented in the spec).
+/// `revolut_pay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-revolut_pay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[revolut_pay][capture_method]`. Optional.
+    /// `capture_method` in `revolut_pay` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-revolut_pay-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
-    /// A [`NoneOrOffSession`]; sent as `payment_method_options[revolut_pay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `revolut_pay` of `payment_method_options`: a [`NoneOrOffSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-revolut_pay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -16668,12 +16668,12 @@ for CreateCheckoutSessionPaymentMethodOptionsRevolutPay {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/samsung_pay` (undocumented in the spec).
+/// `samsung_pay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-samsung_pay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[samsung_pay][capture_method]`. Optional.
+    /// `capture_method` in `samsung_pay` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-samsung_pay-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -16695,12 +16695,12 @@ for CreateCheckoutSessionPaymentMethodOptionsSamsungPay {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/satispay` (undocumented in the spec).
+/// `satispay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-satispay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSatispay {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[satispay][capture_method]`. Optional.
+    /// `capture_method` in `satispay` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-satispay-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -16721,12 +16721,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSa
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/scalapay` (undocumented in the spec).
+/// `scalapay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-scalapay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsScalapay {
-    /// A [`CaptureMethod`]; sent as `payment_method_options[scalapay][capture_method]`. Optional.
+    /// `capture_method` in `scalapay` of `payment_method_options`: a [`CaptureMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-scalapay-capture_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub capture_method: Option<CaptureMethod>,
 }
@@ -16747,20 +16747,20 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSc
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit` (undocumented in the spec).
+/// `sepa_debit` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-sepa_debit).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebit {
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions`]; sent as `payment_method_options[sepa_debit][mandate_options]`. Optional.
+    /// `mandate_options` in `sepa_debit` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-sepa_debit-mandate_options).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions,
     >,
-    /// A [`SetupFutureUsage`]; sent as `payment_method_options[sepa_debit][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `sepa_debit` of `payment_method_options`: a [`SetupFutureUsage`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-sepa_debit-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
-    /// Text; sent as `payment_method_options[sepa_debit][target_date]`. Optional.
+    /// `target_date` in `sepa_debit` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-sepa_debit-target_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
 }
@@ -16787,12 +16787,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSe
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sepa_debit/properties/mandate_options` (undocumented in the spec).
+/// `mandate_options` of `sepa_debit` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-sepa_debit-mandate_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
-    /// Text, or `Unsettable::Unset` to clear it; sent as `payment_method_options[sepa_debit][mandate_options][reference_prefix]`. Optional.
+    /// `reference_prefix` in `mandate_options` of `sepa_debit` of `payment_method_options`: text, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-sepa_debit-mandate_options-reference_prefix).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference_prefix: Option<crate::__private::Unsettable<String>>,
 }
@@ -16814,12 +16814,12 @@ for CreateCheckoutSessionPaymentMethodOptionsSepaDebitMandateOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/sofort` (undocumented in the spec).
+/// `sofort` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-sofort).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSofort {
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[sofort][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `sofort` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-sofort-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -16840,12 +16840,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSo
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/swish` (undocumented in the spec).
+/// `swish` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-swish).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsSwish {
-    /// Text; sent as `payment_method_options[swish][reference]`. Optional.
+    /// `reference` in `swish` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-swish-reference).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reference: Option<String>,
 }
@@ -16866,12 +16866,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsSw
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/twint` (undocumented in the spec).
+/// `twint` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-twint).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsTwint {
-    /// A [`NoneOrOffSession`]; sent as `payment_method_options[twint][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `twint` of `payment_method_options`: a [`NoneOrOffSession`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-twint-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<NoneOrOffSession>,
 }
@@ -16892,17 +16892,17 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsTw
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi` (undocumented in the spec).
+/// `upi` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-upi).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUpi {
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions`]; sent as `payment_method_options[upi][mandate_options]`. Optional.
+    /// `mandate_options` in `upi` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-upi-mandate_options).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mandate_options: Option<
         CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions,
     >,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage`]; sent as `payment_method_options[upi][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `upi` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-upi-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<
         CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage,
@@ -16928,21 +16928,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsUp
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/mandate_options` (undocumented in the spec).
+/// `mandate_options` of `upi` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-upi-mandate_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
-    /// An integer; sent as `payment_method_options[upi][mandate_options][amount]`. Optional.
+    /// `amount` in `mandate_options` of `upi` of `payment_method_options`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-upi-mandate_options-amount).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
-    /// A [`AmountType`]; sent as `payment_method_options[upi][mandate_options][amount_type]`. Optional.
+    /// `amount_type` in `mandate_options` of `upi` of `payment_method_options`: a [`AmountType`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-upi-mandate_options-amount_type).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_type: Option<AmountType>,
-    /// Text; sent as `payment_method_options[upi][mandate_options][description]`. Optional.
+    /// `description` in `mandate_options` of `upi` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-upi-mandate_options-description).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
-    /// A Unix timestamp in seconds; sent as `payment_method_options[upi][mandate_options][end_date]`. Optional.
+    /// `end_date` in `mandate_options` of `upi` of `payment_method_options`: a Unix timestamp in seconds; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-upi-mandate_options-end_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_date: Option<crate::__private::Timestamp>,
 }
@@ -16973,7 +16973,7 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiMandateOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/upi/properties/setup_future_usage` (undocumented in the spec).
+/// `setup_future_usage` of `upi` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-upi-setup_future_usage).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
@@ -17071,23 +17071,23 @@ for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account` (undocumented in the spec).
+/// `us_bank_account` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections`]; sent as `payment_method_options[us_bank_account][financial_connections]`. Optional.
+    /// `financial_connections` in `us_bank_account` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account-financial_connections).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub financial_connections: Option<
         CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections,
     >,
-    /// A [`SetupFutureUsage`]; sent as `payment_method_options[us_bank_account][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `us_bank_account` of `payment_method_options`: a [`SetupFutureUsage`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsage>,
-    /// Text; sent as `payment_method_options[us_bank_account][target_date]`. Optional.
+    /// `target_date` in `us_bank_account` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account-target_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
-    /// A [`AutomaticOrInstant`]; sent as `payment_method_options[us_bank_account][verification_method]`. Optional.
+    /// `verification_method` in `us_bank_account` of `payment_method_options`: a [`AutomaticOrInstant`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account-verification_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verification_method: Option<AutomaticOrInstant>,
 }
@@ -17118,15 +17118,15 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/us_bank_account/properties/financial_connections` (undocumented in the spec).
+/// `financial_connections` of `us_bank_account` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account-financial_connections).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
-    /// A list, each item: a [`LinkedAccountOptionsCommonPermissions`]; sent as `payment_method_options[us_bank_account][financial_connections][permissions]`. Optional.
+    /// `permissions` in `financial_connections` of `us_bank_account` of `payment_method_options`: a list, each item: a [`LinkedAccountOptionsCommonPermissions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account-financial_connections-permissions).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub permissions: Option<Vec<LinkedAccountOptionsCommonPermissions>>,
-    /// A list, each item: a [`LinkedAccountOptionsCommonPrefetch`]; sent as `payment_method_options[us_bank_account][financial_connections][prefetch]`. Optional.
+    /// `prefetch` in `financial_connections` of `us_bank_account` of `payment_method_options`: a list, each item: a [`LinkedAccountOptionsCommonPrefetch`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account-financial_connections-prefetch).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub prefetch: Option<Vec<LinkedAccountOptionsCommonPrefetch>>,
 }
@@ -17151,16 +17151,16 @@ for CreateCheckoutSessionPaymentMethodOptionsUsBankAccountFinancialConnections {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay` (undocumented in the spec).
+/// `wechat_pay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-wechat_pay).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPaymentMethodOptionsWechatPay {
-    /// Text; sent as `payment_method_options[wechat_pay][app_id]`. Optional.
+    /// `app_id` in `wechat_pay` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-wechat_pay-app_id).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub app_id: Option<String>,
-    /// A [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`]; sent as `payment_method_options[wechat_pay][client]`. Required.
+    /// `client` in `wechat_pay` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsWechatPayClient`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-wechat_pay-client).
     pub client: CreateCheckoutSessionPaymentMethodOptionsWechatPayClient,
-    /// A [`SetupFutureUsageNone`]; sent as `payment_method_options[wechat_pay][setup_future_usage]`. Optional.
+    /// `setup_future_usage` in `wechat_pay` of `payment_method_options`: a [`SetupFutureUsageNone`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-wechat_pay-setup_future_usage).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<SetupFutureUsageNone>,
 }
@@ -17191,7 +17191,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodOptionsWe
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_options/properties/wechat_pay/properties/client` (undocumented in the spec).
+/// `client` of `wechat_pay` of `payment_method_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-wechat_pay-client).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
@@ -17281,7 +17281,7 @@ for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/payment_method_types/items` (undocumented in the spec).
+/// Each entry of `payment_method_types`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_types).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionPaymentMethodTypes {
@@ -17569,7 +17569,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodTypes {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPermissions {
-    /// A [`CheckoutSessionPermissionsUpdateShippingDetails`]; sent as `permissions[update_shipping_details]`. Optional.
+    /// `update_shipping_details` in `permissions`: a [`CheckoutSessionPermissionsUpdateShippingDetails`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-permissions-update_shipping_details).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub update_shipping_details: Option<CheckoutSessionPermissionsUpdateShippingDetails>,
 }
@@ -17597,7 +17597,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionPermissions {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionPhoneNumberCollection {
-    /// `true` or `false`; sent as `phone_number_collection[enabled]`. Required.
+    /// `enabled` in `phone_number_collection`: `true` or `false`; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-phone_number_collection-enabled).
     pub enabled: bool,
 }
 impl CreateCheckoutSessionPhoneNumberCollection {
@@ -17620,13 +17620,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionPhoneNumberCollection 
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSavedPaymentMethodOptions {
-    /// A list, each item: a [`AlwaysOrLimitedOrUnspecified`]; sent as `saved_payment_method_options[allow_redisplay_filters]`. Optional.
+    /// `allow_redisplay_filters` in `saved_payment_method_options`: a list, each item: a [`AlwaysOrLimitedOrUnspecified`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-saved_payment_method_options-allow_redisplay_filters).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
-    /// A [`DisabledOrEnabled`]; sent as `saved_payment_method_options[payment_method_remove]`. Optional.
+    /// `payment_method_remove` in `saved_payment_method_options`: a [`DisabledOrEnabled`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-saved_payment_method_options-payment_method_remove).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_remove: Option<DisabledOrEnabled>,
-    /// A [`DisabledOrEnabled`]; sent as `saved_payment_method_options[payment_method_save]`. Optional.
+    /// `payment_method_save` in `saved_payment_method_options`: a [`DisabledOrEnabled`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-saved_payment_method_options-payment_method_save).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_save: Option<DisabledOrEnabled>,
 }
@@ -17658,13 +17658,13 @@ impl crate::__private::FormValue for CreateCheckoutSessionSavedPaymentMethodOpti
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSetupIntentData {
-    /// Text; sent as `setup_intent_data[description]`. Optional.
+    /// `description` in `setup_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-setup_intent_data-description).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
-    /// Keys (strings) to values: text; sent as `setup_intent_data[metadata]`. Optional.
+    /// `metadata` in `setup_intent_data`: keys (strings) to values: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-setup_intent_data-metadata).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Text; sent as `setup_intent_data[on_behalf_of]`. Optional.
+    /// `on_behalf_of` in `setup_intent_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-setup_intent_data-on_behalf_of).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
 }
@@ -17695,7 +17695,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionSetupIntentData {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingAddressCollection {
-    /// A list, each item: a [`CheckoutSessionShippingAddressCollectionAllowedCountries`]; sent as `shipping_address_collection[allowed_countries]`. Required.
+    /// `allowed_countries` in `shipping_address_collection`: a list, each item: a [`CheckoutSessionShippingAddressCollectionAllowedCountries`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_address_collection-allowed_countries).
     pub allowed_countries: Vec<CheckoutSessionShippingAddressCollectionAllowedCountries>,
 }
 impl CreateCheckoutSessionShippingAddressCollection {
@@ -17715,15 +17715,15 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingAddressCollect
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items` (undocumented in the spec).
+/// Each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptions {
-    /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
+    /// `shipping_rate` in each entry of `shipping_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate: Option<String>,
-    /// A [`CreateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
+    /// `shipping_rate_data` in each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateData`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate_data: Option<CreateCheckoutSessionShippingOptionsShippingRateData>,
 }
@@ -17747,32 +17747,32 @@ impl crate::__private::FormValue for CreateCheckoutSessionShippingOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data` (undocumented in the spec).
+/// `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateData {
-    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
+    /// `delivery_estimate` in `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delivery_estimate: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
-    /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
+    /// `display_name` in `shipping_rate_data` of each entry of `shipping_options`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-display_name).
     pub display_name: String,
-    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
+    /// `fixed_amount` in `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-fixed_amount).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_amount: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
-    /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
+    /// `metadata` in `shipping_rate_data` of each entry of `shipping_options`: keys (strings) to values: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-metadata).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// A [`TaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
+    /// `tax_behavior` in `shipping_rate_data` of each entry of `shipping_options`: a [`TaxBehavior`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-tax_behavior).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
-    /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
+    /// `tax_code` in `shipping_rate_data` of each entry of `shipping_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-tax_code).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
-    /// A [`CheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
+    /// `type` in `shipping_rate_data` of each entry of `shipping_options`: a [`CheckoutSessionShippingOptionsShippingRateDataType`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-type).
     #[cfg_attr(
         feature = "serde",
         serde(rename = "type", skip_serializing_if = "Option::is_none")
@@ -17821,17 +17821,17 @@ for CreateCheckoutSessionShippingOptionsShippingRateData {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
+/// `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
-    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
+    /// `maximum` in `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
-    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
+    /// `minimum` in `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<
         CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
@@ -17858,13 +17858,13 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
+/// `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
+    /// `unit` in `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum-unit).
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
-    /// An integer; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][value]`. Required.
+    /// `value` in `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum-value).
     pub value: i64,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
@@ -18006,13 +18006,13 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
+/// `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
+    /// `unit` in `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum-unit).
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
-    /// An integer; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][value]`. Required.
+    /// `value` in `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum-value).
     pub value: i64,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
@@ -18035,15 +18035,15 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
+/// `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-fixed_amount).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
-    /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
+    /// `amount` in `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-fixed_amount-amount).
     pub amount: i64,
-    /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
+    /// `currency` in `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-fixed_amount-currency).
     pub currency: String,
-    /// Keys (strings) to values: a [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
+    /// `currency_options` in `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`: keys (strings) to values: a [`CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-fixed_amount-currency_options).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency_options: Option<
         std::collections::BTreeMap<
@@ -18076,13 +18076,13 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
+/// Each value of `currency_options` of `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-fixed_amount-currency_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
-    /// `amount`: an integer. Required.
+    /// `amount` in each value of `currency_options` of `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-fixed_amount-currency_options-amount).
     pub amount: i64,
-    /// `tax_behavior`: a [`TaxBehavior`]. Optional.
+    /// `tax_behavior` in each value of `currency_options` of `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`: a [`TaxBehavior`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-fixed_amount-currency_options-tax_behavior).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
 }
@@ -18182,50 +18182,50 @@ impl crate::__private::FormValue for CheckoutSessionShippingOptionsShippingRateD
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionData {
-    /// A number; sent as `subscription_data[application_fee_percent]`. Optional.
+    /// `application_fee_percent` in `subscription_data`: a number; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-application_fee_percent).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub application_fee_percent: Option<f64>,
-    /// A Unix timestamp in seconds; sent as `subscription_data[billing_cycle_anchor]`. Optional.
+    /// `billing_cycle_anchor` in `subscription_data`: a Unix timestamp in seconds; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-billing_cycle_anchor).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_cycle_anchor: Option<crate::__private::Timestamp>,
-    /// A [`CreateCheckoutSessionSubscriptionDataBillingMode`]; sent as `subscription_data[billing_mode]`. Optional.
+    /// `billing_mode` in `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataBillingMode`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-billing_mode).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_mode: Option<CreateCheckoutSessionSubscriptionDataBillingMode>,
-    /// A list, each item: text; sent as `subscription_data[default_tax_rates]`. Optional.
+    /// `default_tax_rates` in `subscription_data`: a list, each item: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-default_tax_rates).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_tax_rates: Option<Vec<String>>,
-    /// Text; sent as `subscription_data[description]`. Optional.
+    /// `description` in `subscription_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-description).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
-    /// A [`CreateCheckoutSessionSubscriptionDataInvoiceSettings`]; sent as `subscription_data[invoice_settings]`. Optional.
+    /// `invoice_settings` in `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataInvoiceSettings`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-invoice_settings).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_settings: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettings>,
-    /// Keys (strings) to values: text; sent as `subscription_data[metadata]`. Optional.
+    /// `metadata` in `subscription_data`: keys (strings) to values: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-metadata).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Text; sent as `subscription_data[on_behalf_of]`. Optional.
+    /// `on_behalf_of` in `subscription_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-on_behalf_of).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
-    /// A [`CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval`]; sent as `subscription_data[pending_invoice_item_interval]`. Optional.
+    /// `pending_invoice_item_interval` in `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-pending_invoice_item_interval).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_invoice_item_interval: Option<
         CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval,
     >,
-    /// A [`CreateCheckoutSessionSubscriptionDataProrationBehavior`]; sent as `subscription_data[proration_behavior]`. Optional.
+    /// `proration_behavior` in `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataProrationBehavior`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-proration_behavior).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub proration_behavior: Option<
         CreateCheckoutSessionSubscriptionDataProrationBehavior,
     >,
-    /// A [`CreateCheckoutSessionSubscriptionDataTransferData`]; sent as `subscription_data[transfer_data]`. Optional.
+    /// `transfer_data` in `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataTransferData`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-transfer_data).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub transfer_data: Option<CreateCheckoutSessionSubscriptionDataTransferData>,
-    /// A Unix timestamp in seconds; sent as `subscription_data[trial_end]`. Optional.
+    /// `trial_end` in `subscription_data`: a Unix timestamp in seconds; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-trial_end).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trial_end: Option<crate::__private::Timestamp>,
-    /// An integer; sent as `subscription_data[trial_period_days]`. Optional.
+    /// `trial_period_days` in `subscription_data`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-trial_period_days).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trial_period_days: Option<i64>,
-    /// A [`CreateCheckoutSessionSubscriptionDataTrialSettings`]; sent as `subscription_data[trial_settings]`. Optional.
+    /// `trial_settings` in `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataTrialSettings`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-trial_settings).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trial_settings: Option<CreateCheckoutSessionSubscriptionDataTrialSettings>,
 }
@@ -18285,14 +18285,14 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionData {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode` (undocumented in the spec).
+/// `billing_mode` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-billing_mode).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataBillingMode {
-    /// A [`CreateCheckoutSessionSubscriptionDataBillingModeFlexible`]; sent as `subscription_data[billing_mode][flexible]`. Optional.
+    /// `flexible` in `billing_mode` of `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataBillingModeFlexible`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-billing_mode-flexible).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flexible: Option<CreateCheckoutSessionSubscriptionDataBillingModeFlexible>,
-    /// A [`CreateCheckoutSessionSubscriptionDataBillingModeType`]; sent as `subscription_data[billing_mode][type]`. Required.
+    /// `type` in `billing_mode` of `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataBillingModeType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-billing_mode-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CreateCheckoutSessionSubscriptionDataBillingModeType,
 }
@@ -18314,12 +18314,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataBillin
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible` (undocumented in the spec).
+/// `flexible` of `billing_mode` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-billing_mode-flexible).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
-    /// A [`CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts`]; sent as `subscription_data[billing_mode][flexible][proration_discounts]`. Optional.
+    /// `proration_discounts` in `flexible` of `billing_mode` of `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-billing_mode-flexible-proration_discounts).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub proration_discounts: Option<
         CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts,
@@ -18343,7 +18343,7 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexible {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/flexible/properties/proration_discounts` (undocumented in the spec).
+/// `proration_discounts` of `flexible` of `billing_mode` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-billing_mode-flexible-proration_discounts).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
@@ -18436,7 +18436,7 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/billing_mode/properties/type` (undocumented in the spec).
+/// `type` of `billing_mode` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-billing_mode-type).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionSubscriptionDataBillingModeType {
@@ -18508,12 +18508,12 @@ for CreateCheckoutSessionSubscriptionDataBillingModeType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings` (undocumented in the spec).
+/// `invoice_settings` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-invoice_settings).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettings {
-    /// A [`CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer`]; sent as `subscription_data[invoice_settings][issuer]`. Optional.
+    /// `issuer` in `invoice_settings` of `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-invoice_settings-issuer).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub issuer: Option<CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer>,
 }
@@ -18535,14 +18535,14 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettings {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/invoice_settings/properties/issuer` (undocumented in the spec).
+/// `issuer` of `invoice_settings` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-invoice_settings-issuer).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
-    /// Text; sent as `subscription_data[invoice_settings][issuer][account]`. Optional.
+    /// `account` in `issuer` of `invoice_settings` of `subscription_data`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-invoice_settings-issuer-account).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub account: Option<String>,
-    /// A [`ConnectAccountReferenceType`]; sent as `subscription_data[invoice_settings][issuer][type]`. Required.
+    /// `type` in `issuer` of `invoice_settings` of `subscription_data`: a [`ConnectAccountReferenceType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-invoice_settings-issuer-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: ConnectAccountReferenceType,
 }
@@ -18565,13 +18565,13 @@ for CreateCheckoutSessionSubscriptionDataInvoiceSettingsIssuer {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/pending_invoice_item_interval` (undocumented in the spec).
+/// `pending_invoice_item_interval` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-pending_invoice_item_interval).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
-    /// A [`RecurringInterval`]; sent as `subscription_data[pending_invoice_item_interval][interval]`. Required.
+    /// `interval` in `pending_invoice_item_interval` of `subscription_data`: a [`RecurringInterval`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-pending_invoice_item_interval-interval).
     pub interval: RecurringInterval,
-    /// An integer; sent as `subscription_data[pending_invoice_item_interval][interval_count]`. Optional.
+    /// `interval_count` in `pending_invoice_item_interval` of `subscription_data`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-pending_invoice_item_interval-interval_count).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
 }
@@ -18597,7 +18597,7 @@ for CreateCheckoutSessionSubscriptionDataPendingInvoiceItemInterval {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/proration_behavior` (undocumented in the spec).
+/// `proration_behavior` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-proration_behavior).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionSubscriptionDataProrationBehavior {
@@ -18675,14 +18675,14 @@ for CreateCheckoutSessionSubscriptionDataProrationBehavior {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/transfer_data` (undocumented in the spec).
+/// `transfer_data` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-transfer_data).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataTransferData {
-    /// A number; sent as `subscription_data[transfer_data][amount_percent]`. Optional.
+    /// `amount_percent` in `transfer_data` of `subscription_data`: a number; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-transfer_data-amount_percent).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_percent: Option<f64>,
-    /// Text; sent as `subscription_data[transfer_data][destination]`. Required.
+    /// `destination` in `transfer_data` of `subscription_data`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-transfer_data-destination).
     pub destination: String,
 }
 impl CreateCheckoutSessionSubscriptionDataTransferData {
@@ -18706,11 +18706,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTransf
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings` (undocumented in the spec).
+/// `trial_settings` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-trial_settings).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettings {
-    /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior`]; sent as `subscription_data[trial_settings][end_behavior]`. Required.
+    /// `end_behavior` in `trial_settings` of `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-trial_settings-end_behavior).
     pub end_behavior: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior,
 }
 impl CreateCheckoutSessionSubscriptionDataTrialSettings {
@@ -18730,11 +18730,11 @@ impl crate::__private::FormValue for CreateCheckoutSessionSubscriptionDataTrialS
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior` (undocumented in the spec).
+/// `end_behavior` of `trial_settings` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-trial_settings-end_behavior).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
-    /// A [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod`]; sent as `subscription_data[trial_settings][end_behavior][missing_payment_method]`. Required.
+    /// `missing_payment_method` in `end_behavior` of `trial_settings` of `subscription_data`: a [`CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-trial_settings-end_behavior-missing_payment_method).
     pub missing_payment_method: CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod,
 }
 impl CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
@@ -18755,7 +18755,7 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehavior {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/subscription_data/properties/trial_settings/properties/end_behavior/properties/missing_payment_method` (undocumented in the spec).
+/// `missing_payment_method` of `end_behavior` of `trial_settings` of `subscription_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-subscription_data-trial_settings-end_behavior-missing_payment_method).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod {
@@ -18860,9 +18860,9 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionTaxIdCollection {
-    /// `true` or `false`; sent as `tax_id_collection[enabled]`. Required.
+    /// `enabled` in `tax_id_collection`: `true` or `false`; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-tax_id_collection-enabled).
     pub enabled: bool,
-    /// A [`CheckoutSessionTaxIdCollectionRequired`]; sent as `tax_id_collection[required]`. Optional.
+    /// `required` in `tax_id_collection`: a [`CheckoutSessionTaxIdCollectionRequired`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-tax_id_collection-required).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub required: Option<CheckoutSessionTaxIdCollectionRequired>,
 }
@@ -18889,7 +18889,7 @@ impl crate::__private::FormValue for CreateCheckoutSessionTaxIdCollection {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptions {
-    /// A [`CreateCheckoutSessionWalletOptionsLink`]; sent as `wallet_options[link]`. Optional.
+    /// `link` in `wallet_options`: a [`CreateCheckoutSessionWalletOptionsLink`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-wallet_options-link).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<CreateCheckoutSessionWalletOptionsLink>,
 }
@@ -18910,12 +18910,12 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/wallet_options/properties/link` (undocumented in the spec).
+/// `link` of `wallet_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-wallet_options-link).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptionsLink {
-    /// A [`AutoOrNever`]; sent as `wallet_options[link][display]`. Optional.
+    /// `display` in `link` of `wallet_options`: a [`AutoOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-wallet_options-link-display).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub display: Option<AutoOrNever>,
 }
@@ -19033,7 +19033,7 @@ impl crate::__private::FormValue for UpdateCheckoutSessionParams {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionCollectedInformation {
-    /// A [`UpdateCheckoutSessionCollectedInformationShippingDetails`]; sent as `collected_information[shipping_details]`. Optional.
+    /// `shipping_details` in `collected_information`: a [`UpdateCheckoutSessionCollectedInformationShippingDetails`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_details: Option<
         UpdateCheckoutSessionCollectedInformationShippingDetails,
@@ -19056,13 +19056,13 @@ impl crate::__private::FormValue for UpdateCheckoutSessionCollectedInformation {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details` (undocumented in the spec).
+/// `shipping_details` of `collected_information`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionCollectedInformationShippingDetails {
-    /// A [`UpdateCheckoutSessionCollectedInformationShippingDetailsAddress`]; sent as `collected_information[shipping_details][address]`. Required.
+    /// `address` in `shipping_details` of `collected_information`: a [`UpdateCheckoutSessionCollectedInformationShippingDetailsAddress`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details-address).
     pub address: UpdateCheckoutSessionCollectedInformationShippingDetailsAddress,
-    /// Text; sent as `collected_information[shipping_details][name]`. Required.
+    /// `name` in `shipping_details` of `collected_information`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details-name).
     pub name: String,
 }
 impl UpdateCheckoutSessionCollectedInformationShippingDetails {
@@ -19085,24 +19085,24 @@ for UpdateCheckoutSessionCollectedInformationShippingDetails {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/collected_information/properties/shipping_details/properties/address` (undocumented in the spec).
+/// `address` of `shipping_details` of `collected_information`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details-address).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
-    /// Text; sent as `collected_information[shipping_details][address][city]`. Optional.
+    /// `city` in `address` of `shipping_details` of `collected_information`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details-address-city).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub city: Option<String>,
-    /// Text; sent as `collected_information[shipping_details][address][country]`. Required.
+    /// `country` in `address` of `shipping_details` of `collected_information`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details-address-country).
     pub country: String,
-    /// Text; sent as `collected_information[shipping_details][address][line1]`. Required.
+    /// `line1` in `address` of `shipping_details` of `collected_information`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details-address-line1).
     pub line1: String,
-    /// Text; sent as `collected_information[shipping_details][address][line2]`. Optional.
+    /// `line2` in `address` of `shipping_details` of `collected_information`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details-address-line2).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line2: Option<String>,
-    /// Text; sent as `collected_information[shipping_details][address][postal_code]`. Optional.
+    /// `postal_code` in `address` of `shipping_details` of `collected_information`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details-address-postal_code).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub postal_code: Option<String>,
-    /// Text; sent as `collected_information[shipping_details][address][state]`. Optional.
+    /// `state` in `address` of `shipping_details` of `collected_information`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-collected_information-shipping_details-address-state).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,
 }
@@ -19142,32 +19142,32 @@ for UpdateCheckoutSessionCollectedInformationShippingDetailsAddress {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items` (undocumented in the spec).
+/// Each entry of `line_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionLineItems {
-    /// A [`UpdateCheckoutSessionLineItemsAdjustableQuantity`]; sent as `line_items[][adjustable_quantity]`. Optional.
+    /// `adjustable_quantity` in each entry of `line_items`: a [`UpdateCheckoutSessionLineItemsAdjustableQuantity`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-adjustable_quantity).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjustable_quantity: Option<UpdateCheckoutSessionLineItemsAdjustableQuantity>,
-    /// Text; sent as `line_items[][id]`. Optional.
+    /// `id` in each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-id).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
-    /// Keys (strings) to values: text, or `Unsettable::Unset` to clear it; sent as `line_items[][metadata]`. Optional.
+    /// `metadata` in each entry of `line_items`: keys (strings) to values: text, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-metadata).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<
         crate::__private::Unsettable<std::collections::BTreeMap<String, String>>,
     >,
-    /// Text; sent as `line_items[][price]`. Optional.
+    /// `price` in each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<String>,
-    /// A [`UpdateCheckoutSessionLineItemsPriceData`]; sent as `line_items[][price_data]`. Optional.
+    /// `price_data` in each entry of `line_items`: a [`UpdateCheckoutSessionLineItemsPriceData`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price_data: Option<UpdateCheckoutSessionLineItemsPriceData>,
-    /// An integer; sent as `line_items[][quantity]`. Optional.
+    /// `quantity` in each entry of `line_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-quantity).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quantity: Option<i64>,
-    /// A list, each item: text, or `Unsettable::Unset` to clear it; sent as `line_items[][tax_rates]`. Optional.
+    /// `tax_rates` in each entry of `line_items`: a list, each item: text, or `Unsettable::Unset` to clear it; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-tax_rates).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_rates: Option<crate::__private::Unsettable<Vec<String>>>,
 }
@@ -19211,16 +19211,16 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItems {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/adjustable_quantity` (undocumented in the spec).
+/// `adjustable_quantity` of each entry of `line_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-adjustable_quantity).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsAdjustableQuantity {
-    /// `true` or `false`; sent as `line_items[][adjustable_quantity][enabled]`. Required.
+    /// `enabled` in `adjustable_quantity` of each entry of `line_items`: `true` or `false`; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-adjustable_quantity-enabled).
     pub enabled: bool,
-    /// An integer; sent as `line_items[][adjustable_quantity][maximum]`. Optional.
+    /// `maximum` in `adjustable_quantity` of each entry of `line_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-adjustable_quantity-maximum).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<i64>,
-    /// An integer; sent as `line_items[][adjustable_quantity][minimum]`. Optional.
+    /// `minimum` in `adjustable_quantity` of each entry of `line_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-adjustable_quantity-minimum).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<i64>,
 }
@@ -19249,28 +19249,28 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsAdjustableQua
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data` (undocumented in the spec).
+/// `price_data` of each entry of `line_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsPriceData {
-    /// Text; sent as `line_items[][price_data][currency]`. Required.
+    /// `currency` in `price_data` of each entry of `line_items`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-currency).
     pub currency: String,
-    /// Text; sent as `line_items[][price_data][product]`. Optional.
+    /// `product` in `price_data` of each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-product).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<String>,
-    /// A [`UpdateCheckoutSessionLineItemsPriceDataProductData`]; sent as `line_items[][price_data][product_data]`. Optional.
+    /// `product_data` in `price_data` of each entry of `line_items`: a [`UpdateCheckoutSessionLineItemsPriceDataProductData`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-product_data).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product_data: Option<UpdateCheckoutSessionLineItemsPriceDataProductData>,
-    /// A [`UpdateCheckoutSessionLineItemsPriceDataRecurring`]; sent as `line_items[][price_data][recurring]`. Optional.
+    /// `recurring` in `price_data` of each entry of `line_items`: a [`UpdateCheckoutSessionLineItemsPriceDataRecurring`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-recurring).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recurring: Option<UpdateCheckoutSessionLineItemsPriceDataRecurring>,
-    /// A [`TaxBehavior`]; sent as `line_items[][price_data][tax_behavior]`. Optional.
+    /// `tax_behavior` in `price_data` of each entry of `line_items`: a [`TaxBehavior`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-tax_behavior).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
-    /// An integer; sent as `line_items[][price_data][unit_amount]`. Optional.
+    /// `unit_amount` in `price_data` of each entry of `line_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-unit_amount).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount: Option<i64>,
-    /// Text; sent as `line_items[][price_data][unit_amount_decimal]`. Optional.
+    /// `unit_amount_decimal` in `price_data` of each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-unit_amount_decimal).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_amount_decimal: Option<String>,
 }
@@ -19315,25 +19315,25 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceData {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/product_data` (undocumented in the spec).
+/// `product_data` of `price_data` of each entry of `line_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-product_data).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsPriceDataProductData {
-    /// Text; sent as `line_items[][price_data][product_data][description]`. Optional.
+    /// `description` in `product_data` of `price_data` of each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-product_data-description).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
-    /// A list, each item: text; sent as `line_items[][price_data][product_data][images]`. Optional.
+    /// `images` in `product_data` of `price_data` of each entry of `line_items`: a list, each item: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-product_data-images).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub images: Option<Vec<String>>,
-    /// Keys (strings) to values: text; sent as `line_items[][price_data][product_data][metadata]`. Optional.
+    /// `metadata` in `product_data` of `price_data` of each entry of `line_items`: keys (strings) to values: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-product_data-metadata).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Text; sent as `line_items[][price_data][product_data][name]`. Required.
+    /// `name` in `product_data` of `price_data` of each entry of `line_items`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-product_data-name).
     pub name: String,
-    /// Text; sent as `line_items[][price_data][product_data][tax_code]`. Optional.
+    /// `tax_code` in `product_data` of `price_data` of each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-product_data-tax_code).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
-    /// Text; sent as `line_items[][price_data][product_data][unit_label]`. Optional.
+    /// `unit_label` in `product_data` of `price_data` of each entry of `line_items`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-product_data-unit_label).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit_label: Option<String>,
 }
@@ -19374,13 +19374,13 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataProd
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/line_items/items/properties/price_data/properties/recurring` (undocumented in the spec).
+/// `recurring` of `price_data` of each entry of `line_items`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-recurring).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionLineItemsPriceDataRecurring {
-    /// A [`RecurringInterval`]; sent as `line_items[][price_data][recurring][interval]`. Required.
+    /// `interval` in `recurring` of `price_data` of each entry of `line_items`: a [`RecurringInterval`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-recurring-interval).
     pub interval: RecurringInterval,
-    /// An integer; sent as `line_items[][price_data][recurring][interval_count]`. Optional.
+    /// `interval_count` in `recurring` of `price_data` of each entry of `line_items`: an integer; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-line_items-price_data-recurring-interval_count).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interval_count: Option<i64>,
 }
@@ -19405,15 +19405,15 @@ impl crate::__private::FormValue for UpdateCheckoutSessionLineItemsPriceDataRecu
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items` (undocumented in the spec).
+/// Each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionShippingOptions {
-    /// Text; sent as `shipping_options[][shipping_rate]`. Optional.
+    /// `shipping_rate` in each entry of `shipping_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate: Option<String>,
-    /// A [`UpdateCheckoutSessionShippingOptionsShippingRateData`]; sent as `shipping_options[][shipping_rate_data]`. Optional.
+    /// `shipping_rate_data` in each entry of `shipping_options`: a [`UpdateCheckoutSessionShippingOptionsShippingRateData`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_rate_data: Option<UpdateCheckoutSessionShippingOptionsShippingRateData>,
 }
@@ -19437,32 +19437,32 @@ impl crate::__private::FormValue for UpdateCheckoutSessionShippingOptions {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data` (undocumented in the spec).
+/// `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateData {
-    /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate]`. Optional.
+    /// `delivery_estimate` in `shipping_rate_data` of each entry of `shipping_options`: a [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delivery_estimate: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate,
     >,
-    /// Text; sent as `shipping_options[][shipping_rate_data][display_name]`. Required.
+    /// `display_name` in `shipping_rate_data` of each entry of `shipping_options`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-display_name).
     pub display_name: String,
-    /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; sent as `shipping_options[][shipping_rate_data][fixed_amount]`. Optional.
+    /// `fixed_amount` in `shipping_rate_data` of each entry of `shipping_options`: a [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-fixed_amount).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_amount: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount,
     >,
-    /// Keys (strings) to values: text; sent as `shipping_options[][shipping_rate_data][metadata]`. Optional.
+    /// `metadata` in `shipping_rate_data` of each entry of `shipping_options`: keys (strings) to values: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-metadata).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// A [`TaxBehavior`]; sent as `shipping_options[][shipping_rate_data][tax_behavior]`. Optional.
+    /// `tax_behavior` in `shipping_rate_data` of each entry of `shipping_options`: a [`TaxBehavior`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-tax_behavior).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
-    /// Text; sent as `shipping_options[][shipping_rate_data][tax_code]`. Optional.
+    /// `tax_code` in `shipping_rate_data` of each entry of `shipping_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-tax_code).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_code: Option<String>,
-    /// A [`CheckoutSessionShippingOptionsShippingRateDataType`]; sent as `shipping_options[][shipping_rate_data][type]`. Optional.
+    /// `type` in `shipping_rate_data` of each entry of `shipping_options`: a [`CheckoutSessionShippingOptionsShippingRateDataType`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-type).
     #[cfg_attr(
         feature = "serde",
         serde(rename = "type", skip_serializing_if = "Option::is_none")
@@ -19511,17 +19511,17 @@ for UpdateCheckoutSessionShippingOptionsShippingRateData {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate` (undocumented in the spec).
+/// `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
-    /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum]`. Optional.
+    /// `maximum` in `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum,
     >,
-    /// A [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum]`. Optional.
+    /// `minimum` in `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub minimum: Option<
         UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum,
@@ -19548,13 +19548,13 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/maximum` (undocumented in the spec).
+/// `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][unit]`. Required.
+    /// `unit` in `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum-unit).
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
-    /// An integer; sent as `shipping_options[][shipping_rate_data][delivery_estimate][maximum][value]`. Required.
+    /// `value` in `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum-value).
     pub value: i64,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
@@ -19577,13 +19577,13 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/delivery_estimate/properties/minimum` (undocumented in the spec).
+/// `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    /// A [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][unit]`. Required.
+    /// `unit` in `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum-unit).
     pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
-    /// An integer; sent as `shipping_options[][shipping_rate_data][delivery_estimate][minimum][value]`. Required.
+    /// `value` in `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum-value).
     pub value: i64,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
@@ -19606,15 +19606,15 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum 
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount` (undocumented in the spec).
+/// `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-fixed_amount).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
-    /// An integer; sent as `shipping_options[][shipping_rate_data][fixed_amount][amount]`. Required.
+    /// `amount` in `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-fixed_amount-amount).
     pub amount: i64,
-    /// Text; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency]`. Required.
+    /// `currency` in `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`: text; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-fixed_amount-currency).
     pub currency: String,
-    /// Keys (strings) to values: a [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; sent as `shipping_options[][shipping_rate_data][fixed_amount][currency_options]`. Optional.
+    /// `currency_options` in `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`: keys (strings) to values: a [`UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-fixed_amount-currency_options).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub currency_options: Option<
         std::collections::BTreeMap<
@@ -19647,13 +19647,13 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmount {
         Ok(())
     }
 }
-/// Stripe's `/paths/~1v1~1checkout~1sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/shipping_options/anyOf/0/items/properties/shipping_rate_data/properties/fixed_amount/properties/currency_options/additionalProperties` (undocumented in the spec).
+/// Each value of `currency_options` of `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-fixed_amount-currency_options).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataFixedAmountCurrencyOptions {
-    /// `amount`: an integer. Required.
+    /// `amount` in each value of `currency_options` of `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-fixed_amount-currency_options-amount).
     pub amount: i64,
-    /// `tax_behavior`: a [`TaxBehavior`]. Optional.
+    /// `tax_behavior` in each value of `currency_options` of `fixed_amount` of `shipping_rate_data` of each entry of `shipping_options`: a [`TaxBehavior`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-fixed_amount-currency_options-tax_behavior).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<TaxBehavior>,
 }

@@ -2,7 +2,7 @@
 //! The `item` resource, the types it embeds and the params of the endpoints returning it.
 #[allow(unused_imports)]
 use super::*;
-/// Stripe's `/components/schemas/currency_option` (undocumented in the spec).
+/// Stripe's `currency_option` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CurrencyOption {
@@ -52,7 +52,7 @@ impl crate::__private::FromJson for CurrencyOption {
         })
     }
 }
-/// Stripe's `/components/schemas/custom_unit_amount` (undocumented in the spec).
+/// Stripe's `custom_unit_amount` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CustomUnitAmount {
@@ -200,7 +200,7 @@ impl crate::__private::FromJson for Discount {
         })
     }
 }
-/// Stripe's `/components/schemas/discount_source` (undocumented in the spec).
+/// Stripe's `discount_source` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DiscountSource {
@@ -421,7 +421,7 @@ impl crate::__private::FromJson for Item {
         })
     }
 }
-/// Stripe's `/components/schemas/line_items_adjustable_quantity` (undocumented in the spec).
+/// Stripe's `line_items_adjustable_quantity` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LineItemsAdjustableQuantity {
@@ -463,7 +463,7 @@ impl crate::__private::FromJson for LineItemsAdjustableQuantity {
         })
     }
 }
-/// Stripe's `/components/schemas/line_items_discount_amount` (undocumented in the spec).
+/// Stripe's `line_items_discount_amount` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LineItemsDiscountAmount {
@@ -503,7 +503,7 @@ impl crate::__private::FromJson for LineItemsDiscountAmount {
         })
     }
 }
-/// Stripe's `/components/schemas/line_items_tax_amount` (undocumented in the spec).
+/// Stripe's `line_items_tax_amount` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LineItemsTaxAmount {
@@ -1061,7 +1061,7 @@ impl crate::__private::FormValue for PriceType {
         __w.scalar(self.as_str())
     }
 }
-/// Stripe's `/components/schemas/price_tier` (undocumented in the spec).
+/// Stripe's `price_tier` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PriceTier {
@@ -1110,7 +1110,7 @@ impl crate::__private::FromJson for PriceTier {
         })
     }
 }
-/// Stripe's `/components/schemas/recurring` (undocumented in the spec).
+/// Stripe's `recurring` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Recurring {
@@ -1674,7 +1674,7 @@ impl crate::__private::FromJson for TaxRateFlatAmount {
         })
     }
 }
-/// Stripe's `/components/schemas/transform_quantity` (undocumented in the spec).
+/// Stripe's `transform_quantity` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TransformQuantity {
