@@ -19,13 +19,7 @@ fn api_error_body() -> Value {
 }
 
 async fn post(client: &stripe_checkout::Client) -> Result<Value, Error> {
-    client
-        .send(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &json!({"mode": "payment"}),
-        )
-        .await
+    post_request(client).await
 }
 
 /// Asserts `n` requests arrived, all POSTs with the same generated idempotency key and body.
@@ -331,32 +325,43 @@ async fn the_total_timeout_bounds_attempts_and_waits_together() {
     assert_attempts(&server, 1).await;
 }
 
+/// Answers every POST with `status` and `Retry-After: retry_after` (plus
+/// `Stripe-Should-Retry: true` for a 429, which is retried only then).
+async fn mount_retry_after(server: &MockServer, status: u16, retry_after: &str) {
+    let mut response = ResponseTemplate::new(status)
+        .insert_header("retry-after", retry_after)
+        .set_body_json(api_error_body());
+    if status == 429 {
+        response = response.insert_header("stripe-should-retry", "true");
+    }
+    Mock::given(method("POST"))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// A create call (`mode=payment`), as a `Request` to set per-call options on.
+fn post_request(client: &stripe_checkout::Client) -> stripe_checkout::Request<Value> {
+    client.send(
+        Method::Post,
+        "/v1/checkout/sessions",
+        &json!({"mode": "payment"}),
+    )
+}
+
 #[tokio::test]
 async fn a_retry_after_longer_than_the_time_left_is_not_waited_for() {
     // The case: 5 s per attempt, one retry, Retry-After: 3600. Without a total the
     // client would wait up to `max_retry_after`; with one, it answers at once.
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("stripe-should-retry", "true")
-                .insert_header("retry-after", "3600")
-                .set_body_json(api_error_body()),
-        )
-        .mount(&server)
-        .await;
+    mount_retry_after(&server, 429, "3600").await;
     let client = common::builder(&server)
         .max_retry_after(Duration::from_secs(60))
         .max_retries(1)
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client
-        .send::<_, Value>(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &json!({"mode": "payment"}),
-        )
+    let err = post_request(&client)
         .timeout(Duration::from_secs(5))
         .total_timeout(Duration::from_secs(10))
         .await
@@ -375,14 +380,7 @@ async fn a_retry_after_longer_than_the_time_left_is_not_waited_for() {
 async fn without_a_total_timeout_retries_wait_as_before() {
     // Per-call options override the client's total timeout; without one, waits are taken.
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(503)
-                .insert_header("retry-after", "0.2")
-                .set_body_json(api_error_body()),
-        )
-        .mount(&server)
-        .await;
+    mount_retry_after(&server, 503, "0.2").await;
     let client = common::builder(&server)
         .max_retry_after(Duration::from_secs(1))
         .total_timeout(Duration::from_millis(50))
@@ -392,22 +390,10 @@ async fn without_a_total_timeout_retries_wait_as_before() {
     assert!(post(&client).await.is_err());
     assert_attempts(&server, 1).await;
     server.reset().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(503)
-                .insert_header("retry-after", "0.2")
-                .set_body_json(api_error_body()),
-        )
-        .mount(&server)
-        .await;
+    mount_retry_after(&server, 503, "0.2").await;
     // ...a call's own, longer total does.
     let started = Instant::now();
-    let err = client
-        .send::<_, Value>(
-            Method::Post,
-            "/v1/checkout/sessions",
-            &json!({"mode": "payment"}),
-        )
+    let err = post_request(&client)
         .total_timeout(Duration::from_secs(5))
         .await
         .unwrap_err();
