@@ -82,8 +82,8 @@ fn operations(old: &Ir, new: &Ir, out: &mut Vec<Change>) {
                         text: format!(
                             "`{service}::{}` returns `{}` instead of `{}`",
                             op.method_name,
-                            rust_ty(&op.response),
-                            rust_ty(&old_op.response)
+                            op.response.rust_name(),
+                            old_op.response.rust_name()
                         ),
                     });
                 }
@@ -354,29 +354,11 @@ fn enum_name(ty: &Ty) -> Option<&str> {
 
 /// The field's type as the generated code spells it.
 fn rust_field_ty(field: &Field) -> String {
-    let ty = rust_ty(&field.ty);
+    let ty = field.ty.rust_name();
     if field.optional || field.nullable {
         format!("Option<{ty}>")
     } else {
         ty
-    }
-}
-
-fn rust_ty(ty: &Ty) -> String {
-    match ty {
-        Ty::String => "String".into(),
-        Ty::Bool => "bool".into(),
-        Ty::Integer => "i64".into(),
-        Ty::Number => "f64".into(),
-        Ty::Timestamp => "Timestamp".into(),
-        Ty::Json => "Value".into(),
-        Ty::Named(name) => name.clone(),
-        Ty::Array(inner) => format!("Vec<{}>", rust_ty(inner)),
-        Ty::Map(inner) => format!("BTreeMap<String, {}>", rust_ty(inner)),
-        Ty::Expandable(inner) => format!("Expandable<{}>", rust_ty(inner)),
-        Ty::Unsettable(inner) => format!("Unsettable<{}>", rust_ty(inner)),
-        Ty::List(inner) => format!("List<{}>", rust_ty(inner)),
-        Ty::Bytes => "Vec<u8>".into(),
     }
 }
 

@@ -148,6 +148,28 @@ pub enum Ty {
     Bytes,
 }
 
+impl Ty {
+    /// The Rust type as a reader writes it, without crate paths (`Vec<Expandable<Customer>>`):
+    /// for the API listing and the api-diff report.
+    pub fn rust_name(&self) -> String {
+        match self {
+            Ty::String => "String".to_owned(),
+            Ty::Bool => "bool".to_owned(),
+            Ty::Integer => "i64".to_owned(),
+            Ty::Number => "f64".to_owned(),
+            Ty::Timestamp => "Timestamp".to_owned(),
+            Ty::Json => "Value".to_owned(),
+            Ty::Named(name) => name.clone(),
+            Ty::Array(inner) => format!("Vec<{}>", inner.rust_name()),
+            Ty::Map(inner) => format!("BTreeMap<String, {}>", inner.rust_name()),
+            Ty::Expandable(inner) => format!("Expandable<{}>", inner.rust_name()),
+            Ty::Unsettable(inner) => format!("Unsettable<{}>", inner.rust_name()),
+            Ty::List(inner) => format!("List<{}>", inner.rust_name()),
+            Ty::Bytes => "Vec<u8>".to_owned(),
+        }
+    }
+}
+
 /// The operations under one resource path, e.g. `/v1/checkout/sessions`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {

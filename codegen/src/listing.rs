@@ -20,7 +20,7 @@ pub fn listing(ir: &Ir) -> String {
             TypeKind::Struct(fields) => {
                 let _ = writeln!(out, "\nstruct {} ({}, {direction})", def.name, def.module);
                 for field in fields {
-                    let mut ty = rust_type(&field.ty);
+                    let mut ty = field.ty.rust_name();
                     if field.boxed {
                         ty = format!("Box<{ty}>");
                     }
@@ -64,7 +64,7 @@ pub fn listing(ir: &Ir) -> String {
                         Some(tag) => format!("  (object `{}`)", tag.object),
                         None => String::new(),
                     };
-                    let _ = writeln!(out, "  {}({}){tag}", variant.name, rust_type(&variant.ty));
+                    let _ = writeln!(out, "  {}({}){tag}", variant.name, variant.ty.rust_name());
                 }
             }
         }
@@ -90,7 +90,7 @@ pub fn listing(ir: &Ir) -> String {
                 op.http_method.verb(),
                 op.path,
                 op.params,
-                rust_type(&op.response)
+                op.response.rust_name()
             );
         }
     }
@@ -101,23 +101,4 @@ pub fn listing(ir: &Ir) -> String {
         }
     }
     out
-}
-
-/// The Rust type a field of this type has (without its `Option`/`Box`).
-fn rust_type(ty: &Ty) -> String {
-    match ty {
-        Ty::String => "String".to_owned(),
-        Ty::Bool => "bool".to_owned(),
-        Ty::Integer => "i64".to_owned(),
-        Ty::Number => "f64".to_owned(),
-        Ty::Timestamp => "Timestamp".to_owned(),
-        Ty::Json => "Value".to_owned(),
-        Ty::Named(name) => name.clone(),
-        Ty::Array(inner) => format!("Vec<{}>", rust_type(inner)),
-        Ty::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner)),
-        Ty::Expandable(inner) => format!("Expandable<{}>", rust_type(inner)),
-        Ty::Unsettable(inner) => format!("Unsettable<{}>", rust_type(inner)),
-        Ty::List(inner) => format!("List<{}>", rust_type(inner)),
-        Ty::Bytes => "Vec<u8>".to_owned(),
-    }
 }
