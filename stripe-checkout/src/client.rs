@@ -415,13 +415,10 @@ impl Client {
                 }
                 Err(ReadError::Transport(e)) => {
                     maybe_sent |= !e.is_connect();
-                    if retries < inner.retry.max_retries {
-                        let delay = inner.backoff(retries + 1, None);
-                        if fits(deadline, delay) {
-                            retries += 1;
-                            tokio::time::sleep(delay).await;
-                            continue;
-                        }
+                    if let Some(delay) = inner.retry_delay(retries, None, deadline) {
+                        retries += 1;
+                        tokio::time::sleep(delay).await;
+                        continue;
                     }
                     let limit = match (cut_by_total, total_timeout) {
                         (true, Some(total)) => TimeLimit::Total(total),
@@ -457,11 +454,8 @@ impl Client {
             }
 
             let mut api = response::api_error(raw);
-            if retries < inner.retry.max_retries && api.is_retryable() {
-                let delay = inner.backoff(retries + 1, api.retry_after);
-                // A wait that would outlast the call's total timeout is not started: the
-                // caller gets this answer now instead of a timeout later.
-                if fits(deadline, delay) {
+            if api.is_retryable() {
+                if let Some(delay) = inner.retry_delay(retries, api.retry_after, deadline) {
                     retries += 1;
                     tokio::time::sleep(delay).await;
                     continue;
@@ -472,11 +466,6 @@ impl Client {
             return Err(Error::Api(Box::new(api)));
         }
     }
-}
-
-/// Whether waiting `delay` still leaves time before `deadline` for another attempt.
-fn fits(deadline: Option<Instant>, delay: Duration) -> bool {
-    deadline.is_none_or(|deadline| Instant::now() + delay < deadline)
 }
 
 /// The error for a response that a caller's `reqwest::Client` reached by following a redirect.
@@ -603,14 +592,27 @@ impl Inner {
         out
     }
 
-    /// Delay before retry number `retry` (1-based).
-    fn backoff(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+    /// How long to wait before retrying a failure that may be retried, after `retries` retries
+    /// so far; `None` when none is left, or when the wait would outlast the call's `deadline`
+    /// (the caller then gets this failure now instead of a timeout later).
+    fn retry_delay(
+        &self,
+        retries: u32,
+        retry_after: Option<Duration>,
+        deadline: Option<Instant>,
+    ) -> Option<Duration> {
+        if retries >= self.retry.max_retries {
+            return None;
+        }
         let mut unit = [0u8; 4];
         let unit = match self.rng.fill(&mut unit) {
             Ok(()) => f64::from(u32::from_be_bytes(unit)) / (f64::from(u32::MAX) + 1.0),
             Err(_) => 0.5,
         };
-        self.retry.delay(retry, retry_after, unit)
+        let delay = self.retry.delay(retries + 1, retry_after, unit);
+        deadline
+            .is_none_or(|deadline| Instant::now() + delay < deadline)
+            .then_some(delay)
     }
 }
 
