@@ -514,19 +514,24 @@ fn op_reference(base: &str, method_name: &str) -> OpReference {
         singular(&resource)
     };
     let page_name = method_name.strip_prefix("list_").unwrap_or(method_name);
-    let trimmed = base.trim_start_matches('/');
-    let section = trimmed.strip_prefix("v1/").unwrap_or(trimmed);
     OpReference {
-        page: format!("https://docs.stripe.com/api/{section}/{page_name}"),
+        page: format!(
+            "https://docs.stripe.com/api/{}/{page_name}",
+            api_section(base)
+        ),
         anchor: format!("{method_name}_{object}"),
     }
 }
 
+/// `/v1/checkout/sessions` → `checkout/sessions`.
+fn api_section(base: &str) -> &str {
+    let trimmed = base.trim_start_matches('/');
+    trimmed.strip_prefix("v1/").unwrap_or(trimmed)
+}
+
 /// `/v1/checkout/sessions` → `checkout_sessions`.
 pub(super) fn resource_words(base: &str) -> String {
-    let trimmed = base.trim_start_matches('/');
-    let trimmed = trimmed.strip_prefix("v1/").unwrap_or(trimmed);
-    trimmed.replace('/', "_")
+    api_section(base).replace('/', "_")
 }
 
 /// `checkout_sessions` → `checkout_session`, `line_entries` → `line_entry`.
