@@ -70,6 +70,15 @@ async fn raw(
     req.send().await.unwrap()
 }
 
+/// A GET with the test key, its body as JSON.
+async fn get_json(fake: &FakeStripe, path: &str) -> Value {
+    raw(fake, "GET", path, "", Some(stripe_checkout_fake::TEST_KEY))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn create_computes_amounts_and_fills_every_property() {
     let fake = FakeStripe::start().await;
@@ -465,42 +474,24 @@ async fn lists_paginate_both_ways_filter_and_isolate_accounts() {
         .await
         .unwrap();
     assert_eq!(by_pi.data[0].id, ids[0]);
-    let by_email = raw(
+    let by_email = get_json(
         &fake,
-        "GET",
         "/v1/checkout/sessions?customer_details[email]=a@example.com",
-        "",
-        Some(stripe_checkout_fake::TEST_KEY),
     )
-    .await
-    .json::<Value>()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(by_email["data"].as_array().unwrap().len(), 1);
     let created = complete.data[0].created;
-    let in_range = raw(
+    let in_range = get_json(
         &fake,
-        "GET",
         &format!("/v1/checkout/sessions?created[gte]={created}&created[lte]={created}"),
-        "",
-        Some(stripe_checkout_fake::TEST_KEY),
     )
-    .await
-    .json::<Value>()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(in_range["data"].as_array().unwrap().len(), 7);
-    let none = raw(
+    let none = get_json(
         &fake,
-        "GET",
         &format!("/v1/checkout/sessions?created[gt]={created}"),
-        "",
-        Some(stripe_checkout_fake::TEST_KEY),
     )
-    .await
-    .json::<Value>()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(none["data"].as_array().unwrap().len(), 0);
 
     // A connected account sees only its own sessions.
