@@ -62,6 +62,7 @@ pub const RUNTIME_TYPES: &[&str] = &[
     "Timestamp",
     "TooLargeError",
     "TransportError",
+    "UnknownValue",
     "Unsettable",
     "Webhook",
     "WebhookError",

@@ -124,7 +124,11 @@ fn every_enum_has_the_unknown_fallback() {
         .count();
     let all: String = files.iter().map(|f| f.contents.as_str()).collect();
     assert!(enums > 80, "{enums} enums");
-    assert_eq!(all.matches("    Unknown(String),\n").count(), enums);
+    assert_eq!(
+        all.matches("    Unknown(crate::__private::UnknownValue),\n")
+            .count(),
+        enums
+    );
 }
 
 #[test]

@@ -91,6 +91,7 @@ mod retry;
 mod session_params;
 #[allow(deprecated)] // the old names, kept as aliases
 pub use session_params::*;
+mod unknown;
 mod unsettable;
 pub mod webhook;
 
@@ -111,6 +112,7 @@ pub use request::{MetaFuture, Request, RequestFuture};
 /// The HTTP client crate, for [`ClientBuilder::http_client`]: the version this crate uses.
 pub use reqwest;
 pub use response::Response;
+pub use unknown::UnknownValue;
 pub use unsettable::Unsettable;
 pub use webhook::{Webhook, WebhookError};
 

@@ -17,7 +17,7 @@ pub use crate::form::{encode_params, FormValue, FormWriter};
 pub use crate::client::encode_path_segment;
 pub use crate::{
     Client, Error, Expandable, ExtraFields, Identified, List, Method, Paginator, Request,
-    Timestamp, Unsettable,
+    Timestamp, UnknownValue, Unsettable,
 };
 
 /// A JSON document that did not decode: the path of the failure (`data[0].amount_total`,

@@ -10,14 +10,14 @@ use common::{builder, client, header, KEY};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use stripe_checkout::{
-    ApiErrorType, CheckoutSession, CheckoutSessionMode, CheckoutSessionStatus,
-    CheckoutSessionUiMode, CreateCheckoutSessionCustomText, CreateCheckoutSessionCustomTextSubmit,
-    CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
-    CreateCheckoutSessionLineItemsPriceDataProductData, CreateCheckoutSessionParams,
-    CreateCheckoutSessionPaymentMethodTypes, CustomerOrDeletedCustomer, Error, Expandable,
-    ExpireCheckoutSessionParams, Item, ListCheckoutSessionCustomerDetails,
-    ListCheckoutSessionLineItemsParams, ListCheckoutSessionParams, RetrieveCheckoutSessionParams,
-    Unsettable, API_VERSION,
+    ApiErrorType, CheckoutSession, CheckoutSessionMode, CheckoutSessionObject,
+    CheckoutSessionStatus, CheckoutSessionUiMode, CreateCheckoutSessionCustomText,
+    CreateCheckoutSessionCustomTextSubmit, CreateCheckoutSessionLineItems,
+    CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataProductData,
+    CreateCheckoutSessionParams, CreateCheckoutSessionPaymentMethodTypes, CustomerObject,
+    CustomerOrDeletedCustomer, Error, Expandable, ExpireCheckoutSessionParams, Item,
+    ListCheckoutSessionCustomerDetails, ListCheckoutSessionLineItemsParams,
+    ListCheckoutSessionParams, RetrieveCheckoutSessionParams, Unsettable, API_VERSION,
 };
 use wiremock::matchers::{any, method, path, path_regex, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -232,7 +232,7 @@ async fn create_sends_the_exact_form_body_and_decodes_the_session() {
     Expected::post(SESSIONS, PAYMENT_SESSION_BODY).check(&requests[0]);
 
     assert_eq!(session.id, SESSION_ID);
-    assert_eq!(session.object, "checkout.session");
+    assert_eq!(session.object, CheckoutSessionObject::CheckoutSession);
     assert_eq!(session.amount_total, Some(2198));
     assert_eq!(session.mode, CheckoutSessionMode::Payment);
     assert_eq!(session.status, Some(CheckoutSessionStatus::Open));
@@ -349,7 +349,9 @@ async fn retrieve_with_and_without_expand() {
     assert!(customer.is_object());
     assert_eq!(customer.id(), Some("cus_NppuCQ8BD1GSpX"));
     match customer.as_object() {
-        Some(CustomerOrDeletedCustomer::Customer(c)) => assert_eq!(c.object, "customer"),
+        Some(CustomerOrDeletedCustomer::Customer(c)) => {
+            assert_eq!(c.object, CustomerObject::Customer)
+        }
         other => panic!("expected a Customer, got {other:?}"),
     }
     let payment_intent = session.payment_intent.as_ref().unwrap();

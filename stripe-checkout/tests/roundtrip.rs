@@ -132,7 +132,7 @@ fn session_2026_fixture_round_trips_exactly() {
 fn item_2026_fixture_round_trips_exactly() {
     let original = fixture("item_2026-08.json");
     let (item, back) = round_trip_typed::<Item>(&original);
-    assert_eq!(item.object, "item");
+    assert_eq!(item.object, stripe_checkout::ItemObject::Item);
     assert_exact(&original, &back);
     // The fixture is newer than the spec: `recurring.trial_period_days` has no field, so it is
     // kept in `extra` rather than dropped.
@@ -183,7 +183,10 @@ fn checkout_events_2026_round_trip_exactly() {
 fn session_2023_fixture_decodes_with_nothing_lost() {
     let original = fixture("session_2023-08.json");
     let (session, back) = round_trip_typed::<CheckoutSession>(&original);
-    assert_eq!(session.object, "checkout.session");
+    assert_eq!(
+        session.object,
+        stripe_checkout::CheckoutSessionObject::CheckoutSession
+    );
     assert_nothing_lost(&original, &back);
     // `shipping_details` left the session in the current API; it is kept, not dropped.
     assert!(session.extra.contains_key("shipping_details"));
@@ -193,7 +196,7 @@ fn session_2023_fixture_decodes_with_nothing_lost() {
 fn item_2023_fixture_decodes_with_nothing_lost() {
     let original = fixture("item_2023-08.json");
     let (item, back) = round_trip_typed::<Item>(&original);
-    assert_eq!(item.object, "item");
+    assert_eq!(item.object, stripe_checkout::ItemObject::Item);
     assert_nothing_lost(&original, &back);
 }
 

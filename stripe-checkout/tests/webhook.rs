@@ -5,7 +5,8 @@ use std::time::Duration;
 use proptest::prelude::*;
 use stripe_checkout::webhook::{self, sign_payload, WebhookError, MAX_HEADER_LEN};
 use stripe_checkout::{
-    CheckoutSessionPaymentStatus, CheckoutSessionStatus, Event, EventObject, EventType, Webhook,
+    CheckoutSessionObject, CheckoutSessionPaymentStatus, CheckoutSessionStatus, Event, EventObject,
+    EventType, Webhook,
 };
 
 const SECRET: &str = "whsec_test_secret";
@@ -529,7 +530,7 @@ fn checkout_session_completed() {
         session.id,
         "cs_test_a11YYufWQzNY63zpQ6QSNRQhkUpVph4WRmzW0zWJO2znZKdVujZ0N0S22u"
     );
-    assert_eq!(session.object, "checkout.session");
+    assert_eq!(session.object, CheckoutSessionObject::CheckoutSession);
     assert_eq!(session.payment_status, CheckoutSessionPaymentStatus::Paid);
     assert_eq!(session.status, Some(CheckoutSessionStatus::Complete));
     assert_eq!(session.amount_total, Some(2198));
@@ -572,7 +573,11 @@ fn checkout_session_async_events_and_expired() {
         let EventObject::CheckoutSession(session) = &event.data.object else {
             panic!("{name}: not a session: {:?}", event.data.object)
         };
-        assert_eq!(session.object, "checkout.session", "{name}");
+        assert_eq!(
+            session.object,
+            CheckoutSessionObject::CheckoutSession,
+            "{name}"
+        );
         assert_eq!(session.payment_status, payment_status, "{name}");
         assert_eq!(session.status, Some(status), "{name}");
     }

@@ -193,7 +193,7 @@ pub(super) fn lower_first(text: &str) -> String {
     }
 }
 
-/// `#[doc = " line"]` attributes, one per line, as [`docs`] writes them.
+/// `#[doc = " line"]` attributes, one per line, as [`docs()`] writes them.
 pub(super) fn doc_attrs(doc: &str) -> Vec<syn::Attribute> {
     doc.lines()
         .map(|line| {

@@ -334,7 +334,7 @@ pub(super) fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStrea
         pub enum #name {
             #(#variants)*
             #[doc = #unknown_doc]
-            Unknown(String),
+            Unknown(crate::__private::UnknownValue),
         }
         impl #name {
             #[doc = #as_str_doc]
@@ -349,7 +349,7 @@ pub(super) fn enum_def(def: &TypeDef, values: &[EnumValue]) -> Result<TokenStrea
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
-                    other => #name::Unknown(other.to_owned()),
+                    other => #name::Unknown(other.into()),
                 }
             }
         }

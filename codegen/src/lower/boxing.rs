@@ -42,18 +42,27 @@ pub(super) fn mark_boxed(types: &mut [TypeDef]) {
 /// A pointer: what a boxed field takes in its parent (`Option<Box<T>>` too).
 const POINTER: usize = 8;
 
-/// Optional nested types held inline take at most this many bytes (four words); larger ones go
-/// behind a `Box`. Smaller ones (`{enabled: bool}` and its `extra`, 16 bytes) stay inline: when
-/// present, a box would cost its pointer and the allocator's overhead on top of the value.
-pub const INLINE_LIMIT: usize = 16;
+/// An optional nested value (`Option<T>`, its tag included) held inline takes at most this many
+/// bytes (three words); a larger one goes behind a `Box`.
+///
+/// Why three: a box costs its pointer when the value is absent, and the pointer plus the
+/// allocation (the value and glibc's 8-byte header, in 16-byte steps, 32 at least) when present.
+/// At even odds of presence that is a loss up to 16 bytes, a tie at 24 and 32, and a gain from 40
+/// on. Stripe sends many sub-objects on every session, most of them full of `null`s, so ties stay
+/// inline. Measured (`cargo xtask bench`, peak RSS per held session) against 16 and 32 on the
+/// 2026, 2023 and API-reference sessions, 24 is the best or within 1% on each.
+pub const INLINE_LIMIT: usize = 24;
 
 /// Boxes the optional (or nullable) fields of response structs whose type is a struct, union or
-/// list page that would take more than [`INLINE_LIMIT`] bytes inline: most of them are absent
-/// from any one object (a session has a few dozen such sub-objects, most of them `null`), and a
-/// box is one pointer when absent, while an inline `Option<T>` is the whole of `T` either way.
+/// list page that would take more than [`INLINE_LIMIT`] bytes inline, so an object holds a
+/// pointer, not the whole of `T`, for each sub-object it lacks.
+///
+/// A struct made only of optional sub-objects is a table of alternatives, of which an object
+/// holds few (`payment_method_options` has one entry per payment method, and usually `{}`):
+/// all its fields are boxed, whatever their size.
 ///
 /// Sizes are measured on the IR with a model of Rust's layout on 64-bit targets
-/// ([`inline_size`]), bottom-up, so a parent is measured with its children already boxed.
+/// ([`Layout`]), bottom-up, so a parent is measured with its children already boxed.
 /// Request params are left as they are: they are built by hand, where a `Box` would be in the
 /// way, and one is alive per call.
 pub(super) fn box_large_optionals(types: &mut [TypeDef]) {
@@ -62,99 +71,146 @@ pub(super) fn box_large_optionals(types: &mut [TypeDef]) {
         .enumerate()
         .map(|(i, t)| (t.name.clone(), i))
         .collect();
-    let mut sizes: Vec<Option<usize>> = vec![None; types.len()];
+    let mut sizes: Vec<Option<Layout>> = vec![None; types.len()];
     for i in 0..types.len() {
         measure(types, &index, &mut sizes, i, &mut Vec::new());
     }
 }
 
-/// The inline size of `types[i]`, boxing its large optional fields first (memoised; `stack`
+/// What the model knows of a type's layout: its size, and how many spare bit patterns (niches)
+/// it has for `Option` to use for `None` instead of adding a tag.
+#[derive(Clone, Copy)]
+struct Layout {
+    size: usize,
+    spare: Spare,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Spare {
+    /// Every bit pattern is a value (`i64`, `Option<Box<T>>`, `ExtraFields`).
+    None,
+    /// Exactly one (the null of a `Box`).
+    One,
+    /// Plenty (a `String`'s capacity above `isize::MAX`, a `bool`, an enum's tag).
+    Many,
+}
+
+impl Layout {
+    const fn new(size: usize, spare: Spare) -> Self {
+        Layout { size, spare }
+    }
+
+    /// The layout of `Option<Self>`.
+    fn optional(self) -> Self {
+        match self.spare {
+            Spare::None => Layout::new(self.size + 8, Spare::Many),
+            Spare::One => Layout::new(self.size, Spare::None),
+            Spare::Many => self,
+        }
+    }
+}
+
+/// What a boxed field takes in its parent.
+const BOXED: Layout = Layout::new(POINTER, Spare::One);
+
+/// The layout of `types[i]`, boxing its large optional fields first (memoised; `stack`
 /// guards against by-value cycles, which `mark_boxed` has already broken).
 fn measure(
     types: &mut [TypeDef],
     index: &BTreeMap<String, usize>,
-    sizes: &mut Vec<Option<usize>>,
+    sizes: &mut Vec<Option<Layout>>,
     i: usize,
     stack: &mut Vec<usize>,
-) -> usize {
-    if let Some(size) = sizes[i] {
-        return size;
+) -> Layout {
+    if let Some(layout) = sizes[i] {
+        return layout;
     }
     if stack.contains(&i) {
-        return POINTER;
+        return BOXED;
     }
     stack.push(i);
-    let size = match types[i].kind.clone() {
-        TypeKind::Enum(_) => 24,
+    let layout = match types[i].kind.clone() {
+        // A tag and `Unknown(Box<String>)`.
+        TypeKind::Enum(_) => Layout::new(16, Spare::Many),
         TypeKind::Union(variants) => {
             let largest = variants
                 .iter()
-                .map(|v| ty_size(types, index, sizes, &v.ty, stack))
+                .map(|v| ty_layout(types, index, sizes, &v.ty, stack).size)
                 .max()
                 .unwrap_or(0);
             // The tag, and `Unknown(serde_json::Value)` for response unions.
-            largest.max(32) + 8
+            Layout::new(largest.max(32) + 8, Spare::Many)
         }
         TypeKind::Struct(mut fields) => {
             let response = types[i].direction == Direction::Response;
-            let mut total = if response { POINTER } else { 0 }; // `extra`: `ExtraFields`
+            // `extra`: `ExtraFields`.
+            let mut total = Layout::new(if response { POINTER } else { 0 }, Spare::None);
+            // A table of alternatives (see `box_large_optionals`).
+            let table = fields
+                .iter()
+                .all(|f| (f.optional || f.nullable) && is_nested(types, index, &f.ty));
+            let limit = if table { 0 } else { INLINE_LIMIT };
             for field in &mut fields {
                 let optional = field.optional || field.nullable;
-                let mut size = if field.boxed {
-                    POINTER
+                let mut layout = if field.boxed {
+                    BOXED
                 } else {
-                    ty_size(types, index, sizes, &field.ty, stack)
+                    ty_layout(types, index, sizes, &field.ty, stack)
                 };
-                let nested = match &field.ty {
-                    Ty::Named(name) => index
-                        .get(name)
-                        .is_some_and(|&t| !matches!(types[t].kind, TypeKind::Enum(_))),
-                    Ty::List(_) => true,
-                    _ => false,
-                };
-                if response && optional && nested && !field.boxed && size > INLINE_LIMIT {
+                let nested = is_nested(types, index, &field.ty);
+                if optional {
+                    layout = layout.optional();
+                }
+                if response && optional && nested && !field.boxed && layout.size > limit {
                     field.boxed = true;
-                    size = POINTER;
+                    layout = BOXED.optional();
                 }
-                if optional && !has_niche(&field.ty, field.boxed) {
-                    size += 8;
-                }
-                total += size;
+                // Rust stores `None` of the struct in its field with the most spare patterns.
+                total = Layout::new(total.size + layout.size, total.spare.max(layout.spare));
             }
             types[i].kind = TypeKind::Struct(fields);
             total
         }
     };
     stack.pop();
-    sizes[i] = Some(size);
-    size
+    sizes[i] = Some(layout);
+    layout
 }
 
-/// The inline size of a field type (before any `Option`), rounded to 8 bytes.
-fn ty_size(
-    types: &mut [TypeDef],
-    index: &BTreeMap<String, usize>,
-    sizes: &mut Vec<Option<usize>>,
-    ty: &Ty,
-    stack: &mut Vec<usize>,
-) -> usize {
+/// Whether values of `ty` are nested objects (a struct, union or list page), as opposed to
+/// scalars, enums and plain lists.
+fn is_nested(types: &[TypeDef], index: &BTreeMap<String, usize>, ty: &Ty) -> bool {
     match ty {
-        Ty::String | Ty::Array(_) | Ty::Map(_) | Ty::Bytes | Ty::Expandable(_) => 24,
-        Ty::Bool => 8,
-        Ty::Integer | Ty::Number | Ty::Timestamp => 8,
-        Ty::Json => 32,
-        Ty::List(_) => 80,
-        Ty::Unsettable(inner) => ty_size(types, index, sizes, inner, stack),
-        Ty::Named(name) => match index.get(name) {
-            Some(&t) => measure(types, index, sizes, t, stack),
-            None => POINTER,
-        },
+        Ty::Named(name) => index
+            .get(name)
+            .is_some_and(|&t| !matches!(types[t].kind, TypeKind::Enum(_))),
+        Ty::List(_) => true,
+        _ => false,
     }
 }
 
-/// Whether `Option` of this type needs no extra tag (a pointer, a `String`, a `bool` inside).
-fn has_niche(ty: &Ty, boxed: bool) -> bool {
-    boxed || !matches!(ty, Ty::Integer | Ty::Number | Ty::Timestamp | Ty::Map(_))
+/// The inline layout of a field type (before any `Option`), sizes rounded to 8 bytes.
+fn ty_layout(
+    types: &mut [TypeDef],
+    index: &BTreeMap<String, usize>,
+    sizes: &mut Vec<Option<Layout>>,
+    ty: &Ty,
+    stack: &mut Vec<usize>,
+) -> Layout {
+    match ty {
+        Ty::String | Ty::Array(_) | Ty::Bytes | Ty::Expandable(_) => Layout::new(24, Spare::Many),
+        // A `BTreeMap`'s root pointer already holds the empty map in its null.
+        Ty::Map(_) => Layout::new(24, Spare::None),
+        Ty::Bool => Layout::new(8, Spare::Many),
+        Ty::Integer | Ty::Number | Ty::Timestamp => Layout::new(8, Spare::None),
+        Ty::Json => Layout::new(32, Spare::Many),
+        Ty::List(_) => Layout::new(80, Spare::Many),
+        Ty::Unsettable(inner) => ty_layout(types, index, sizes, inner, stack),
+        Ty::Named(name) => match index.get(name) {
+            Some(&t) => measure(types, index, sizes, t, stack),
+            None => BOXED,
+        },
+    }
 }
 
 fn by_value_targets(kind: &TypeKind, f: &mut dyn FnMut(&str)) {

@@ -155,12 +155,7 @@ impl<'a> Lowerer<'a> {
                     let child = ctx
                         .child("properties", format!("{}{}", name, type_name(wire)))
                         .at(&[wire]);
-                    let ty = if wire == "object" && is_single_string(property) {
-                        // `object` always holds the one value; an enum of one variant adds nothing.
-                        Ty::String
-                    } else {
-                        self.ty(property, &child)?
-                    };
+                    let ty = self.ty(property, &child)?;
                     fields.push(Field {
                         name: field_names.claim(field_name(wire)),
                         wire_name: wire.clone(),
@@ -286,11 +281,6 @@ pub(super) fn is_list_page(schema: &Schema) -> bool {
             .is_some_and(|d| d.kind.as_deref() == Some("array"))
         && properties.contains_key("has_more")
         && properties.contains_key("url")
-}
-
-pub(super) fn is_single_string(schema: &Schema) -> bool {
-    schema.kind.as_deref() == Some("string")
-        && schema.enumeration.as_ref().is_some_and(|v| v.len() == 1)
 }
 
 pub(super) fn is_empty_string(schema: &Schema) -> bool {

@@ -167,7 +167,7 @@ pub struct CheckoutSession {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name_collection: Option<Box<PaymentPagesCheckoutSessionNameCollection>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: CheckoutSessionObject,
     /// The optional items presented to the customer at checkout.
     pub optional_items: Option<Vec<PaymentPagesCheckoutSessionOptionalItem>>,
     /// Where the user is coming from. This informs the optimizations that are applied to the session.
@@ -193,7 +193,7 @@ pub struct CheckoutSession {
     /// This property is used to set up permissions for various actions (e.g., update) on the CheckoutSession object.
     ///
     /// For specific permissions, please refer to their dedicated subsections, such as `permissions.update_shipping_details`.
-    pub permissions: Option<Box<PaymentPagesCheckoutSessionPermissions>>,
+    pub permissions: Option<PaymentPagesCheckoutSessionPermissions>,
     /// `phone_number_collection`: a [`PaymentPagesCheckoutSessionPhoneNumberCollection`].
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number_collection: Option<
@@ -537,7 +537,7 @@ pub enum CheckoutSessionBillingAddressCollection {
     /// `required`
     Required,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionBillingAddressCollection {
     /// The value as Stripe spells it.
@@ -554,7 +554,7 @@ impl From<&str> for CheckoutSessionBillingAddressCollection {
         match value {
             "auto" => CheckoutSessionBillingAddressCollection::Auto,
             "required" => CheckoutSessionBillingAddressCollection::Required,
-            other => CheckoutSessionBillingAddressCollection::Unknown(other.to_owned()),
+            other => CheckoutSessionBillingAddressCollection::Unknown(other.into()),
         }
     }
 }
@@ -604,7 +604,7 @@ pub enum AlwaysOrIfRequired {
     /// `if_required`
     IfRequired,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl AlwaysOrIfRequired {
     /// The value as Stripe spells it.
@@ -621,7 +621,7 @@ impl From<&str> for AlwaysOrIfRequired {
         match value {
             "always" => AlwaysOrIfRequired::Always,
             "if_required" => AlwaysOrIfRequired::IfRequired,
-            other => AlwaysOrIfRequired::Unknown(other.to_owned()),
+            other => AlwaysOrIfRequired::Unknown(other.into()),
         }
     }
 }
@@ -747,7 +747,7 @@ pub enum CheckoutSessionLocale {
     /// `zh-TW`
     ZhTw,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionLocale {
     /// The value as Stripe spells it.
@@ -842,7 +842,7 @@ impl From<&str> for CheckoutSessionLocale {
             "zh" => CheckoutSessionLocale::Zh,
             "zh-HK" => CheckoutSessionLocale::ZhHk,
             "zh-TW" => CheckoutSessionLocale::ZhTw,
-            other => CheckoutSessionLocale::Unknown(other.to_owned()),
+            other => CheckoutSessionLocale::Unknown(other.into()),
         }
     }
 }
@@ -894,7 +894,7 @@ pub enum CheckoutSessionMode {
     /// `subscription`
     Subscription,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionMode {
     /// The value as Stripe spells it.
@@ -913,7 +913,7 @@ impl From<&str> for CheckoutSessionMode {
             "payment" => CheckoutSessionMode::Payment,
             "setup" => CheckoutSessionMode::Setup,
             "subscription" => CheckoutSessionMode::Subscription,
-            other => CheckoutSessionMode::Unknown(other.to_owned()),
+            other => CheckoutSessionMode::Unknown(other.into()),
         }
     }
 }
@@ -952,6 +952,67 @@ impl crate::__private::FormValue for CheckoutSessionMode {
         __w.scalar(self.as_str())
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutSessionObject {
+    /// `checkout.session`
+    CheckoutSession,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl CheckoutSessionObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutSessionObject::CheckoutSession => "checkout.session",
+            CheckoutSessionObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutSessionObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "checkout.session" => CheckoutSessionObject::CheckoutSession,
+            other => CheckoutSessionObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for CheckoutSessionObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for CheckoutSessionObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CheckoutSessionObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CheckoutSessionObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CheckoutSessionObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// `mobile_app` or `web`.
 ///
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.
@@ -963,7 +1024,7 @@ pub enum CheckoutSessionOriginContext {
     /// `web`
     Web,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionOriginContext {
     /// The value as Stripe spells it.
@@ -980,7 +1041,7 @@ impl From<&str> for CheckoutSessionOriginContext {
         match value {
             "mobile_app" => CheckoutSessionOriginContext::MobileApp,
             "web" => CheckoutSessionOriginContext::Web,
-            other => CheckoutSessionOriginContext::Unknown(other.to_owned()),
+            other => CheckoutSessionOriginContext::Unknown(other.into()),
         }
     }
 }
@@ -1031,7 +1092,7 @@ pub enum CheckoutSessionPaymentStatus {
     /// `unpaid`
     Unpaid,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionPaymentStatus {
     /// The value as Stripe spells it.
@@ -1050,7 +1111,7 @@ impl From<&str> for CheckoutSessionPaymentStatus {
             "no_payment_required" => CheckoutSessionPaymentStatus::NoPaymentRequired,
             "paid" => CheckoutSessionPaymentStatus::Paid,
             "unpaid" => CheckoutSessionPaymentStatus::Unpaid,
-            other => CheckoutSessionPaymentStatus::Unknown(other.to_owned()),
+            other => CheckoutSessionPaymentStatus::Unknown(other.into()),
         }
     }
 }
@@ -1100,7 +1161,7 @@ pub enum CheckoutSessionRedirectOnCompletion {
     /// `never`
     Never,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionRedirectOnCompletion {
     /// The value as Stripe spells it.
@@ -1119,7 +1180,7 @@ impl From<&str> for CheckoutSessionRedirectOnCompletion {
             "always" => CheckoutSessionRedirectOnCompletion::Always,
             "if_required" => CheckoutSessionRedirectOnCompletion::IfRequired,
             "never" => CheckoutSessionRedirectOnCompletion::Never,
-            other => CheckoutSessionRedirectOnCompletion::Unknown(other.to_owned()),
+            other => CheckoutSessionRedirectOnCompletion::Unknown(other.into()),
         }
     }
 }
@@ -1171,7 +1232,7 @@ pub enum CheckoutSessionStatus {
     /// `open`
     Open,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionStatus {
     /// The value as Stripe spells it.
@@ -1190,7 +1251,7 @@ impl From<&str> for CheckoutSessionStatus {
             "complete" => CheckoutSessionStatus::Complete,
             "expired" => CheckoutSessionStatus::Expired,
             "open" => CheckoutSessionStatus::Open,
-            other => CheckoutSessionStatus::Unknown(other.to_owned()),
+            other => CheckoutSessionStatus::Unknown(other.into()),
         }
     }
 }
@@ -1246,7 +1307,7 @@ pub enum CheckoutSessionSubmitType {
     /// `subscribe`
     Subscribe,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionSubmitType {
     /// The value as Stripe spells it.
@@ -1269,7 +1330,7 @@ impl From<&str> for CheckoutSessionSubmitType {
             "donate" => CheckoutSessionSubmitType::Donate,
             "pay" => CheckoutSessionSubmitType::Pay,
             "subscribe" => CheckoutSessionSubmitType::Subscribe,
-            other => CheckoutSessionSubmitType::Unknown(other.to_owned()),
+            other => CheckoutSessionSubmitType::Unknown(other.into()),
         }
     }
 }
@@ -1319,7 +1380,7 @@ pub enum CheckoutSessionUiMode {
     /// `hosted_page`
     HostedPage,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionUiMode {
     /// The value as Stripe spells it.
@@ -1338,7 +1399,7 @@ impl From<&str> for CheckoutSessionUiMode {
             "elements" => CheckoutSessionUiMode::Elements,
             "embedded_page" => CheckoutSessionUiMode::EmbeddedPage,
             "hosted_page" => CheckoutSessionUiMode::HostedPage,
-            other => CheckoutSessionUiMode::Unknown(other.to_owned()),
+            other => CheckoutSessionUiMode::Unknown(other.into()),
         }
     }
 }
@@ -1439,7 +1500,7 @@ pub enum AcssDebitMandateOptionsDefaultFor {
     /// `subscription`
     Subscription,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl AcssDebitMandateOptionsDefaultFor {
     /// The value as Stripe spells it.
@@ -1456,7 +1517,7 @@ impl From<&str> for AcssDebitMandateOptionsDefaultFor {
         match value {
             "invoice" => AcssDebitMandateOptionsDefaultFor::Invoice,
             "subscription" => AcssDebitMandateOptionsDefaultFor::Subscription,
-            other => AcssDebitMandateOptionsDefaultFor::Unknown(other.to_owned()),
+            other => AcssDebitMandateOptionsDefaultFor::Unknown(other.into()),
         }
     }
 }
@@ -1508,7 +1569,7 @@ pub enum AcssDebitMandateOptionsPaymentSchedule {
     /// `sporadic`
     Sporadic,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl AcssDebitMandateOptionsPaymentSchedule {
     /// The value as Stripe spells it.
@@ -1527,7 +1588,7 @@ impl From<&str> for AcssDebitMandateOptionsPaymentSchedule {
             "combined" => AcssDebitMandateOptionsPaymentSchedule::Combined,
             "interval" => AcssDebitMandateOptionsPaymentSchedule::Interval,
             "sporadic" => AcssDebitMandateOptionsPaymentSchedule::Sporadic,
-            other => AcssDebitMandateOptionsPaymentSchedule::Unknown(other.to_owned()),
+            other => AcssDebitMandateOptionsPaymentSchedule::Unknown(other.into()),
         }
     }
 }
@@ -1577,7 +1638,7 @@ pub enum AcssDebitMandateOptionsTransactionType {
     /// `personal`
     Personal,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl AcssDebitMandateOptionsTransactionType {
     /// The value as Stripe spells it.
@@ -1594,7 +1655,7 @@ impl From<&str> for AcssDebitMandateOptionsTransactionType {
         match value {
             "business" => AcssDebitMandateOptionsTransactionType::Business,
             "personal" => AcssDebitMandateOptionsTransactionType::Personal,
-            other => AcssDebitMandateOptionsTransactionType::Unknown(other.to_owned()),
+            other => AcssDebitMandateOptionsTransactionType::Unknown(other.into()),
         }
     }
 }
@@ -1704,7 +1765,7 @@ pub enum CheckoutAcssDebitPaymentMethodOptionsCurrency {
     /// `usd`
     Usd,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutAcssDebitPaymentMethodOptionsCurrency {
     /// The value as Stripe spells it.
@@ -1721,9 +1782,7 @@ impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsCurrency {
         match value {
             "cad" => CheckoutAcssDebitPaymentMethodOptionsCurrency::Cad,
             "usd" => CheckoutAcssDebitPaymentMethodOptionsCurrency::Usd,
-            other => {
-                CheckoutAcssDebitPaymentMethodOptionsCurrency::Unknown(other.to_owned())
-            }
+            other => CheckoutAcssDebitPaymentMethodOptionsCurrency::Unknown(other.into()),
         }
     }
 }
@@ -1775,7 +1834,7 @@ pub enum SetupFutureUsage {
     /// `on_session`
     OnSession,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl SetupFutureUsage {
     /// The value as Stripe spells it.
@@ -1794,7 +1853,7 @@ impl From<&str> for SetupFutureUsage {
             "none" => SetupFutureUsage::None,
             "off_session" => SetupFutureUsage::OffSession,
             "on_session" => SetupFutureUsage::OnSession,
-            other => SetupFutureUsage::Unknown(other.to_owned()),
+            other => SetupFutureUsage::Unknown(other.into()),
         }
     }
 }
@@ -1846,7 +1905,7 @@ pub enum VerificationMethod {
     /// `microdeposits`
     Microdeposits,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl VerificationMethod {
     /// The value as Stripe spells it.
@@ -1865,7 +1924,7 @@ impl From<&str> for VerificationMethod {
             "automatic" => VerificationMethod::Automatic,
             "instant" => VerificationMethod::Instant,
             "microdeposits" => VerificationMethod::Microdeposits,
-            other => VerificationMethod::Unknown(other.to_owned()),
+            other => VerificationMethod::Unknown(other.into()),
         }
     }
 }
@@ -1955,7 +2014,7 @@ pub enum CaptureMethod {
     /// `manual`
     Manual,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CaptureMethod {
     /// The value as Stripe spells it.
@@ -1970,7 +2029,7 @@ impl From<&str> for CaptureMethod {
     fn from(value: &str) -> Self {
         match value {
             "manual" => CaptureMethod::Manual,
-            other => CaptureMethod::Unknown(other.to_owned()),
+            other => CaptureMethod::Unknown(other.into()),
         }
     }
 }
@@ -2018,7 +2077,7 @@ pub enum SetupFutureUsageNone {
     /// `none`
     None,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl SetupFutureUsageNone {
     /// The value as Stripe spells it.
@@ -2033,7 +2092,7 @@ impl From<&str> for SetupFutureUsageNone {
     fn from(value: &str) -> Self {
         match value {
             "none" => SetupFutureUsageNone::None,
-            other => SetupFutureUsageNone::Unknown(other.to_owned()),
+            other => SetupFutureUsageNone::Unknown(other.into()),
         }
     }
 }
@@ -2234,7 +2293,7 @@ pub enum NoneOrOffSession {
     /// `off_session`
     OffSession,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl NoneOrOffSession {
     /// The value as Stripe spells it.
@@ -2251,7 +2310,7 @@ impl From<&str> for NoneOrOffSession {
         match value {
             "none" => NoneOrOffSession::None,
             "off_session" => NoneOrOffSession::OffSession,
-            other => NoneOrOffSession::Unknown(other.to_owned()),
+            other => NoneOrOffSession::Unknown(other.into()),
         }
     }
 }
@@ -2641,7 +2700,7 @@ pub enum IfAvailableOrNever {
     /// `never`
     Never,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl IfAvailableOrNever {
     /// The value as Stripe spells it.
@@ -2658,7 +2717,7 @@ impl From<&str> for IfAvailableOrNever {
         match value {
             "if_available" => IfAvailableOrNever::IfAvailable,
             "never" => IfAvailableOrNever::Never,
-            other => IfAvailableOrNever::Unknown(other.to_owned()),
+            other => IfAvailableOrNever::Unknown(other.into()),
         }
     }
 }
@@ -2710,7 +2769,7 @@ pub enum RequestThreeDSecure {
     /// `challenge`
     Challenge,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl RequestThreeDSecure {
     /// The value as Stripe spells it.
@@ -2729,7 +2788,7 @@ impl From<&str> for RequestThreeDSecure {
             "any" => RequestThreeDSecure::Any,
             "automatic" => RequestThreeDSecure::Automatic,
             "challenge" => RequestThreeDSecure::Challenge,
-            other => RequestThreeDSecure::Unknown(other.to_owned()),
+            other => RequestThreeDSecure::Unknown(other.into()),
         }
     }
 }
@@ -2816,7 +2875,7 @@ impl crate::__private::FromJson for CheckoutCashappPaymentMethodOptions {
 pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     /// `eu_bank_transfer`: a [`PaymentMethodOptionsCustomerBalanceEuBankAccount`].
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub eu_bank_transfer: Option<Box<PaymentMethodOptionsCustomerBalanceEuBankAccount>>,
+    pub eu_bank_transfer: Option<PaymentMethodOptionsCustomerBalanceEuBankAccount>,
     /// List of address types that should be returned in the financial_addresses response. If not specified, all valid types will be returned.
     ///
     /// Permitted values include: `sort_code`, `zengin`, `iban`, or `spei`.
@@ -2879,7 +2938,7 @@ pub enum RequestedAddressTypes {
     /// `zengin`
     Zengin,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl RequestedAddressTypes {
     /// The value as Stripe spells it.
@@ -2906,7 +2965,7 @@ impl From<&str> for RequestedAddressTypes {
             "spei" => RequestedAddressTypes::Spei,
             "swift" => RequestedAddressTypes::Swift,
             "zengin" => RequestedAddressTypes::Zengin,
-            other => RequestedAddressTypes::Unknown(other.to_owned()),
+            other => RequestedAddressTypes::Unknown(other.into()),
         }
     }
 }
@@ -2962,7 +3021,7 @@ pub enum CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     /// `us_bank_transfer`
     UsBankTransfer,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     /// The value as Stripe spells it.
@@ -3009,7 +3068,7 @@ impl From<&str> for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType 
             }
             other => {
                 CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -3120,7 +3179,7 @@ pub enum FundingType {
     /// `bank_transfer`
     BankTransfer,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl FundingType {
     /// The value as Stripe spells it.
@@ -3135,7 +3194,7 @@ impl From<&str> for FundingType {
     fn from(value: &str) -> Self {
         match value {
             "bank_transfer" => FundingType::BankTransfer,
-            other => FundingType::Unknown(other.to_owned()),
+            other => FundingType::Unknown(other.into()),
         }
     }
 }
@@ -3604,7 +3663,7 @@ pub enum AutoOrNever {
     /// `never`
     Never,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl AutoOrNever {
     /// The value as Stripe spells it.
@@ -3621,7 +3680,7 @@ impl From<&str> for AutoOrNever {
         match value {
             "auto" => AutoOrNever::Auto,
             "never" => AutoOrNever::Never,
-            other => AutoOrNever::Unknown(other.to_owned()),
+            other => AutoOrNever::Unknown(other.into()),
         }
     }
 }
@@ -4146,7 +4205,7 @@ pub enum AmountIncludesIof {
     /// `never`
     Never,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl AmountIncludesIof {
     /// The value as Stripe spells it.
@@ -4163,7 +4222,7 @@ impl From<&str> for AmountIncludesIof {
         match value {
             "always" => AmountIncludesIof::Always,
             "never" => AmountIncludesIof::Never,
-            other => AmountIncludesIof::Unknown(other.to_owned()),
+            other => AmountIncludesIof::Unknown(other.into()),
         }
     }
 }
@@ -4911,7 +4970,7 @@ pub enum AutomaticOrInstant {
     /// `instant`
     Instant,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl AutomaticOrInstant {
     /// The value as Stripe spells it.
@@ -4928,7 +4987,7 @@ impl From<&str> for AutomaticOrInstant {
         match value {
             "automatic" => AutomaticOrInstant::Automatic,
             "instant" => AutomaticOrInstant::Instant,
-            other => AutomaticOrInstant::Unknown(other.to_owned()),
+            other => AutomaticOrInstant::Unknown(other.into()),
         }
     }
 }
@@ -5017,7 +5076,7 @@ pub enum ConnectAccountReferenceType {
     /// `self`
     Self_,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl ConnectAccountReferenceType {
     /// The value as Stripe spells it.
@@ -5034,7 +5093,7 @@ impl From<&str> for ConnectAccountReferenceType {
         match value {
             "account" => ConnectAccountReferenceType::Account,
             "self" => ConnectAccountReferenceType::Self_,
-            other => ConnectAccountReferenceType::Unknown(other.to_owned()),
+            other => ConnectAccountReferenceType::Unknown(other.into()),
         }
     }
 }
@@ -5213,7 +5272,7 @@ pub enum LinkedAccountOptionsCommonPermissions {
     /// `transactions`
     Transactions,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl LinkedAccountOptionsCommonPermissions {
     /// The value as Stripe spells it.
@@ -5234,7 +5293,7 @@ impl From<&str> for LinkedAccountOptionsCommonPermissions {
             "ownership" => LinkedAccountOptionsCommonPermissions::Ownership,
             "payment_method" => LinkedAccountOptionsCommonPermissions::PaymentMethod,
             "transactions" => LinkedAccountOptionsCommonPermissions::Transactions,
-            other => LinkedAccountOptionsCommonPermissions::Unknown(other.to_owned()),
+            other => LinkedAccountOptionsCommonPermissions::Unknown(other.into()),
         }
     }
 }
@@ -5286,7 +5345,7 @@ pub enum LinkedAccountOptionsCommonPrefetch {
     /// `transactions`
     Transactions,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl LinkedAccountOptionsCommonPrefetch {
     /// The value as Stripe spells it.
@@ -5305,7 +5364,7 @@ impl From<&str> for LinkedAccountOptionsCommonPrefetch {
             "balances" => LinkedAccountOptionsCommonPrefetch::Balances,
             "ownership" => LinkedAccountOptionsCommonPrefetch::Ownership,
             "transactions" => LinkedAccountOptionsCommonPrefetch::Transactions,
-            other => LinkedAccountOptionsCommonPrefetch::Unknown(other.to_owned()),
+            other => LinkedAccountOptionsCommonPrefetch::Unknown(other.into()),
         }
     }
 }
@@ -5414,7 +5473,7 @@ pub enum AmountType {
     /// `maximum`
     Maximum,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl AmountType {
     /// The value as Stripe spells it.
@@ -5431,7 +5490,7 @@ impl From<&str> for AmountType {
         match value {
             "fixed" => AmountType::Fixed,
             "maximum" => AmountType::Maximum,
-            other => AmountType::Unknown(other.to_owned()),
+            other => AmountType::Unknown(other.into()),
         }
     }
 }
@@ -5491,7 +5550,7 @@ pub enum MandateOptionsPaytoPaymentSchedule {
     /// `weekly`
     Weekly,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl MandateOptionsPaytoPaymentSchedule {
     /// The value as Stripe spells it.
@@ -5520,7 +5579,7 @@ impl From<&str> for MandateOptionsPaytoPaymentSchedule {
             "quarterly" => MandateOptionsPaytoPaymentSchedule::Quarterly,
             "semi_annual" => MandateOptionsPaytoPaymentSchedule::SemiAnnual,
             "weekly" => MandateOptionsPaytoPaymentSchedule::Weekly,
-            other => MandateOptionsPaytoPaymentSchedule::Unknown(other.to_owned()),
+            other => MandateOptionsPaytoPaymentSchedule::Unknown(other.into()),
         }
     }
 }
@@ -5586,7 +5645,7 @@ pub enum MandateOptionsPaytoPurpose {
     /// `utility`
     Utility,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl MandateOptionsPaytoPurpose {
     /// The value as Stripe spells it.
@@ -5621,7 +5680,7 @@ impl From<&str> for MandateOptionsPaytoPurpose {
             "salary" => MandateOptionsPaytoPurpose::Salary,
             "tax" => MandateOptionsPaytoPurpose::Tax,
             "utility" => MandateOptionsPaytoPurpose::Utility,
-            other => MandateOptionsPaytoPurpose::Unknown(other.to_owned()),
+            other => MandateOptionsPaytoPurpose::Unknown(other.into()),
         }
     }
 }
@@ -5792,7 +5851,7 @@ pub enum PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccoun
     /// `savings`
     Savings,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories {
     /// The value as Stripe spells it.
@@ -5822,7 +5881,7 @@ for PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOpti
             }
             other => {
                 PaymentFlowsPrivatePaymentMethodsFinancialConnectionsCommonLinkedAccountOptionsFiltersAccountSubcategories::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -5971,7 +6030,7 @@ pub enum PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     /// `NL`
     Nl,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     /// The value as Stripe spells it.
@@ -6000,7 +6059,7 @@ impl From<&str> for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
             "NL" => PaymentMethodOptionsCustomerBalanceEuBankAccountCountry::Nl,
             other => {
                 PaymentMethodOptionsCustomerBalanceEuBankAccountCountry::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -6137,7 +6196,7 @@ pub enum PaymentSchedule {
     /// `yearly`
     Yearly,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentSchedule {
     /// The value as Stripe spells it.
@@ -6160,7 +6219,7 @@ impl From<&str> for PaymentSchedule {
             "quarterly" => PaymentSchedule::Quarterly,
             "weekly" => PaymentSchedule::Weekly,
             "yearly" => PaymentSchedule::Yearly,
-            other => PaymentSchedule::Unknown(other.to_owned()),
+            other => PaymentSchedule::Unknown(other.into()),
         }
     }
 }
@@ -6373,7 +6432,7 @@ pub enum PaymentPagesCheckoutSessionAutomaticTaxStatus {
     /// `requires_location_inputs`
     RequiresLocationInputs,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentPagesCheckoutSessionAutomaticTaxStatus {
     /// The value as Stripe spells it.
@@ -6396,9 +6455,7 @@ impl From<&str> for PaymentPagesCheckoutSessionAutomaticTaxStatus {
             "requires_location_inputs" => {
                 PaymentPagesCheckoutSessionAutomaticTaxStatus::RequiresLocationInputs
             }
-            other => {
-                PaymentPagesCheckoutSessionAutomaticTaxStatus::Unknown(other.to_owned())
-            }
+            other => PaymentPagesCheckoutSessionAutomaticTaxStatus::Unknown(other.into()),
         }
     }
 }
@@ -6523,7 +6580,7 @@ pub enum PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
     /// `rounded`
     Rounded,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
     /// The value as Stripe spells it.
@@ -6550,7 +6607,7 @@ impl From<&str> for PaymentPagesCheckoutSessionBrandingSettingsBorderStyle {
             "rounded" => PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::Rounded,
             other => {
                 PaymentPagesCheckoutSessionBrandingSettingsBorderStyle::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -6651,7 +6708,7 @@ pub enum PaymentPagesCheckoutSessionBrandingSettingsIconType {
     /// `url`
     Url,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentPagesCheckoutSessionBrandingSettingsIconType {
     /// The value as Stripe spells it.
@@ -6670,7 +6727,7 @@ impl From<&str> for PaymentPagesCheckoutSessionBrandingSettingsIconType {
             "url" => PaymentPagesCheckoutSessionBrandingSettingsIconType::Url,
             other => {
                 PaymentPagesCheckoutSessionBrandingSettingsIconType::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -6925,7 +6982,7 @@ pub enum PaymentPagesCheckoutSessionConsentPromotions {
     /// `opt_out`
     OptOut,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentPagesCheckoutSessionConsentPromotions {
     /// The value as Stripe spells it.
@@ -6942,9 +6999,7 @@ impl From<&str> for PaymentPagesCheckoutSessionConsentPromotions {
         match value {
             "opt_in" => PaymentPagesCheckoutSessionConsentPromotions::OptIn,
             "opt_out" => PaymentPagesCheckoutSessionConsentPromotions::OptOut,
-            other => {
-                PaymentPagesCheckoutSessionConsentPromotions::Unknown(other.to_owned())
-            }
+            other => PaymentPagesCheckoutSessionConsentPromotions::Unknown(other.into()),
         }
     }
 }
@@ -6990,7 +7045,7 @@ pub enum PaymentPagesCheckoutSessionConsentTermsOfService {
     /// `accepted`
     Accepted,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentPagesCheckoutSessionConsentTermsOfService {
     /// The value as Stripe spells it.
@@ -7006,9 +7061,7 @@ impl From<&str> for PaymentPagesCheckoutSessionConsentTermsOfService {
         match value {
             "accepted" => PaymentPagesCheckoutSessionConsentTermsOfService::Accepted,
             other => {
-                PaymentPagesCheckoutSessionConsentTermsOfService::Unknown(
-                    other.to_owned(),
-                )
+                PaymentPagesCheckoutSessionConsentTermsOfService::Unknown(other.into())
             }
         }
     }
@@ -7054,7 +7107,7 @@ impl crate::__private::FormValue for PaymentPagesCheckoutSessionConsentTermsOfSe
 pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `hidden`, it will hide legal text related to the reuse of a payment method.
     pub payment_method_reuse_agreement: Option<
-        Box<PaymentPagesCheckoutSessionPaymentMethodReuseAgreement>,
+        PaymentPagesCheckoutSessionPaymentMethodReuseAgreement,
     >,
     /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
     /// Session will determine whether to display an option to opt into promotional communication
@@ -7105,7 +7158,7 @@ pub enum CheckoutSessionConsentCollectionPromotions {
     /// `none`
     None,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionConsentCollectionPromotions {
     /// The value as Stripe spells it.
@@ -7122,9 +7175,7 @@ impl From<&str> for CheckoutSessionConsentCollectionPromotions {
         match value {
             "auto" => CheckoutSessionConsentCollectionPromotions::Auto,
             "none" => CheckoutSessionConsentCollectionPromotions::None,
-            other => {
-                CheckoutSessionConsentCollectionPromotions::Unknown(other.to_owned())
-            }
+            other => CheckoutSessionConsentCollectionPromotions::Unknown(other.into()),
         }
     }
 }
@@ -7174,7 +7225,7 @@ pub enum CheckoutSessionConsentCollectionTermsOfService {
     /// `required`
     Required,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionConsentCollectionTermsOfService {
     /// The value as Stripe spells it.
@@ -7192,7 +7243,7 @@ impl From<&str> for CheckoutSessionConsentCollectionTermsOfService {
             "none" => CheckoutSessionConsentCollectionTermsOfService::None,
             "required" => CheckoutSessionConsentCollectionTermsOfService::Required,
             other => {
-                CheckoutSessionConsentCollectionTermsOfService::Unknown(other.to_owned())
+                CheckoutSessionConsentCollectionTermsOfService::Unknown(other.into())
             }
         }
     }
@@ -7377,7 +7428,7 @@ pub enum CheckoutSessionCustomFieldsType {
     /// `text`
     Text,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionCustomFieldsType {
     /// The value as Stripe spells it.
@@ -7396,7 +7447,7 @@ impl From<&str> for CheckoutSessionCustomFieldsType {
             "dropdown" => CheckoutSessionCustomFieldsType::Dropdown,
             "numeric" => CheckoutSessionCustomFieldsType::Numeric,
             "text" => CheckoutSessionCustomFieldsType::Text,
-            other => CheckoutSessionCustomFieldsType::Unknown(other.to_owned()),
+            other => CheckoutSessionCustomFieldsType::Unknown(other.into()),
         }
     }
 }
@@ -7526,7 +7577,7 @@ pub enum CheckoutSessionCustomFieldsLabelType {
     /// `custom`
     Custom,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionCustomFieldsLabelType {
     /// The value as Stripe spells it.
@@ -7541,7 +7592,7 @@ impl From<&str> for CheckoutSessionCustomFieldsLabelType {
     fn from(value: &str) -> Self {
         match value {
             "custom" => CheckoutSessionCustomFieldsLabelType::Custom,
-            other => CheckoutSessionCustomFieldsLabelType::Unknown(other.to_owned()),
+            other => CheckoutSessionCustomFieldsLabelType::Unknown(other.into()),
         }
     }
 }
@@ -7869,7 +7920,7 @@ pub enum PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     /// `reverse`
     Reverse,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     /// The value as Stripe spells it.
@@ -7890,7 +7941,7 @@ impl From<&str> for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
             "reverse" => PaymentPagesCheckoutSessionCustomerDetailsTaxExempt::Reverse,
             other => {
                 PaymentPagesCheckoutSessionCustomerDetailsTaxExempt::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -8317,7 +8368,7 @@ pub enum PaymentMethodReuseAgreementPosition {
     /// `hidden`
     Hidden,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentMethodReuseAgreementPosition {
     /// The value as Stripe spells it.
@@ -8334,7 +8385,7 @@ impl From<&str> for PaymentMethodReuseAgreementPosition {
         match value {
             "auto" => PaymentMethodReuseAgreementPosition::Auto,
             "hidden" => PaymentMethodReuseAgreementPosition::Hidden,
-            other => PaymentMethodReuseAgreementPosition::Unknown(other.to_owned()),
+            other => PaymentMethodReuseAgreementPosition::Unknown(other.into()),
         }
     }
 }
@@ -8419,7 +8470,7 @@ pub enum CheckoutSessionPermissionsUpdateShippingDetails {
     /// `server_only`
     ServerOnly,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionPermissionsUpdateShippingDetails {
     /// The value as Stripe spells it.
@@ -8437,9 +8488,7 @@ impl From<&str> for CheckoutSessionPermissionsUpdateShippingDetails {
             "client_only" => CheckoutSessionPermissionsUpdateShippingDetails::ClientOnly,
             "server_only" => CheckoutSessionPermissionsUpdateShippingDetails::ServerOnly,
             other => {
-                CheckoutSessionPermissionsUpdateShippingDetails::Unknown(
-                    other.to_owned(),
-                )
+                CheckoutSessionPermissionsUpdateShippingDetails::Unknown(other.into())
             }
         }
     }
@@ -8568,7 +8617,7 @@ pub enum AlwaysOrLimitedOrUnspecified {
     /// `unspecified`
     Unspecified,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl AlwaysOrLimitedOrUnspecified {
     /// The value as Stripe spells it.
@@ -8587,7 +8636,7 @@ impl From<&str> for AlwaysOrLimitedOrUnspecified {
             "always" => AlwaysOrLimitedOrUnspecified::Always,
             "limited" => AlwaysOrLimitedOrUnspecified::Limited,
             "unspecified" => AlwaysOrLimitedOrUnspecified::Unspecified,
-            other => AlwaysOrLimitedOrUnspecified::Unknown(other.to_owned()),
+            other => AlwaysOrLimitedOrUnspecified::Unknown(other.into()),
         }
     }
 }
@@ -8637,7 +8686,7 @@ pub enum DisabledOrEnabled {
     /// `enabled`
     Enabled,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl DisabledOrEnabled {
     /// The value as Stripe spells it.
@@ -8654,7 +8703,7 @@ impl From<&str> for DisabledOrEnabled {
         match value {
             "disabled" => DisabledOrEnabled::Disabled,
             "enabled" => DisabledOrEnabled::Enabled,
-            other => DisabledOrEnabled::Unknown(other.to_owned()),
+            other => DisabledOrEnabled::Unknown(other.into()),
         }
     }
 }
@@ -9211,7 +9260,7 @@ pub enum CheckoutSessionShippingAddressCollectionAllowedCountries {
     /// `ZZ`
     Zz,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionShippingAddressCollectionAllowedCountries {
     /// The value as Stripe spells it.
@@ -9704,7 +9753,7 @@ impl From<&str> for CheckoutSessionShippingAddressCollectionAllowedCountries {
             "ZZ" => CheckoutSessionShippingAddressCollectionAllowedCountries::Zz,
             other => {
                 CheckoutSessionShippingAddressCollectionAllowedCountries::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -10133,7 +10182,7 @@ pub enum PaymentPagesCheckoutSessionTaxIdType {
     /// `zw_tin`
     ZwTin,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PaymentPagesCheckoutSessionTaxIdType {
     /// The value as Stripe spells it.
@@ -10380,7 +10429,7 @@ impl From<&str> for PaymentPagesCheckoutSessionTaxIdType {
             "za_vat" => PaymentPagesCheckoutSessionTaxIdType::ZaVat,
             "zm_tin" => PaymentPagesCheckoutSessionTaxIdType::ZmTin,
             "zw_tin" => PaymentPagesCheckoutSessionTaxIdType::ZwTin,
-            other => PaymentPagesCheckoutSessionTaxIdType::Unknown(other.to_owned()),
+            other => PaymentPagesCheckoutSessionTaxIdType::Unknown(other.into()),
         }
     }
 }
@@ -10471,7 +10520,7 @@ pub enum CheckoutSessionTaxIdCollectionRequired {
     /// `never`
     Never,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionTaxIdCollectionRequired {
     /// The value as Stripe spells it.
@@ -10488,7 +10537,7 @@ impl From<&str> for CheckoutSessionTaxIdCollectionRequired {
         match value {
             "if_supported" => CheckoutSessionTaxIdCollectionRequired::IfSupported,
             "never" => CheckoutSessionTaxIdCollectionRequired::Never,
-            other => CheckoutSessionTaxIdCollectionRequired::Unknown(other.to_owned()),
+            other => CheckoutSessionTaxIdCollectionRequired::Unknown(other.into()),
         }
     }
 }
@@ -10669,7 +10718,7 @@ pub enum RestrictionsBrandsBlocked {
     /// `visa`
     Visa,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl RestrictionsBrandsBlocked {
     /// The value as Stripe spells it.
@@ -10690,7 +10739,7 @@ impl From<&str> for RestrictionsBrandsBlocked {
             "discover_global_network" => RestrictionsBrandsBlocked::DiscoverGlobalNetwork,
             "mastercard" => RestrictionsBrandsBlocked::Mastercard,
             "visa" => RestrictionsBrandsBlocked::Visa,
-            other => RestrictionsBrandsBlocked::Unknown(other.to_owned()),
+            other => RestrictionsBrandsBlocked::Unknown(other.into()),
         }
     }
 }
@@ -11534,7 +11583,7 @@ pub enum CreateCheckoutSessionBrandingSettingsBorderStyle {
     /// `rounded`
     Rounded,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionBrandingSettingsBorderStyle {
     /// The value as Stripe spells it.
@@ -11560,9 +11609,7 @@ impl From<&str> for CreateCheckoutSessionBrandingSettingsBorderStyle {
             }
             "rounded" => CreateCheckoutSessionBrandingSettingsBorderStyle::Rounded,
             other => {
-                CreateCheckoutSessionBrandingSettingsBorderStyle::Unknown(
-                    other.to_owned(),
-                )
+                CreateCheckoutSessionBrandingSettingsBorderStyle::Unknown(other.into())
             }
         }
     }
@@ -11661,7 +11708,7 @@ pub enum CreateCheckoutSessionBrandingSettingsFontFamily {
     /// `zen_maru_gothic`
     ZenMaruGothic,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionBrandingSettingsFontFamily {
     /// The value as Stripe spells it.
@@ -11753,9 +11800,7 @@ impl From<&str> for CreateCheckoutSessionBrandingSettingsFontFamily {
                 CreateCheckoutSessionBrandingSettingsFontFamily::ZenMaruGothic
             }
             other => {
-                CreateCheckoutSessionBrandingSettingsFontFamily::Unknown(
-                    other.to_owned(),
-                )
+                CreateCheckoutSessionBrandingSettingsFontFamily::Unknown(other.into())
             }
         }
     }
@@ -12492,7 +12537,7 @@ pub enum CreateCheckoutSessionExcludedPaymentMethodTypes {
     /// `zip`
     Zip,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionExcludedPaymentMethodTypes {
     /// The value as Stripe spells it.
@@ -12632,9 +12677,7 @@ impl From<&str> for CreateCheckoutSessionExcludedPaymentMethodTypes {
             "wechat_pay" => CreateCheckoutSessionExcludedPaymentMethodTypes::WechatPay,
             "zip" => CreateCheckoutSessionExcludedPaymentMethodTypes::Zip,
             other => {
-                CreateCheckoutSessionExcludedPaymentMethodTypes::Unknown(
-                    other.to_owned(),
-                )
+                CreateCheckoutSessionExcludedPaymentMethodTypes::Unknown(other.into())
             }
         }
     }
@@ -12880,7 +12923,7 @@ pub enum CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTa
     /// `include_inclusive_tax`
     IncludeInclusiveTax,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay {
     /// The value as Stripe spells it.
@@ -12916,7 +12959,7 @@ for CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisp
             }
             other => {
                 CreateCheckoutSessionInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -13525,7 +13568,7 @@ pub enum CreateCheckoutSessionPaymentIntentDataCaptureMethod {
     /// `manual`
     Manual,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionPaymentIntentDataCaptureMethod {
     /// The value as Stripe spells it.
@@ -13550,7 +13593,7 @@ impl From<&str> for CreateCheckoutSessionPaymentIntentDataCaptureMethod {
             "manual" => CreateCheckoutSessionPaymentIntentDataCaptureMethod::Manual,
             other => {
                 CreateCheckoutSessionPaymentIntentDataCaptureMethod::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -13604,7 +13647,7 @@ pub enum OffSessionOrOnSession {
     /// `on_session`
     OnSession,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl OffSessionOrOnSession {
     /// The value as Stripe spells it.
@@ -13621,7 +13664,7 @@ impl From<&str> for OffSessionOrOnSession {
         match value {
             "off_session" => OffSessionOrOnSession::OffSession,
             "on_session" => OffSessionOrOnSession::OnSession,
-            other => OffSessionOrOnSession::Unknown(other.to_owned()),
+            other => OffSessionOrOnSession::Unknown(other.into()),
         }
     }
 }
@@ -15578,7 +15621,7 @@ pub enum CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
     /// `manual`
     Manual,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod {
     /// The value as Stripe spells it.
@@ -15603,7 +15646,7 @@ impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod
             }
             other => {
                 CreateCheckoutSessionPaymentMethodOptionsPaypalCaptureMethod::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -15702,7 +15745,7 @@ pub enum CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
     /// `sv-SE`
     SvSe,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale {
     /// The value as Stripe spells it.
@@ -15845,7 +15888,7 @@ impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLoca
             }
             other => {
                 CreateCheckoutSessionPaymentMethodOptionsPaypalPreferredLocale::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -15910,7 +15953,7 @@ pub enum CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
     /// `off_session`
     OffSession,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage {
     /// The value as Stripe spells it.
@@ -15941,7 +15984,7 @@ impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUs
             }
             other => {
                 CreateCheckoutSessionPaymentMethodOptionsPaypalSetupFutureUsage::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -16109,7 +16152,7 @@ pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType 
     /// `maximum`
     Maximum,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
     /// The value as Stripe spells it.
@@ -16145,7 +16188,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType {
             }
             other => {
                 CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsAmountType::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -16222,7 +16265,7 @@ pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSche
     /// `weekly`
     Weekly,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule {
     /// The value as Stripe spells it.
@@ -16294,7 +16337,7 @@ for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule 
             }
             other => {
                 CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPaymentSchedule::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -16377,7 +16420,7 @@ pub enum CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
     /// `utility`
     Utility,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose {
     /// The value as Stripe spells it.
@@ -16466,7 +16509,7 @@ impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptions
             }
             other => {
                 CreateCheckoutSessionPaymentMethodOptionsPaytoMandateOptionsPurpose::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -16986,7 +17029,7 @@ pub enum CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
     /// `on_session`
     OnSession,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage {
     /// The value as Stripe spells it.
@@ -17019,7 +17062,7 @@ impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage
             }
             other => {
                 CreateCheckoutSessionPaymentMethodOptionsUpiSetupFutureUsage::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -17202,7 +17245,7 @@ pub enum CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
     /// `web`
     Web,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
     /// The value as Stripe spells it.
@@ -17229,7 +17272,7 @@ impl From<&str> for CreateCheckoutSessionPaymentMethodOptionsWechatPayClient {
             "web" => CreateCheckoutSessionPaymentMethodOptionsWechatPayClient::Web,
             other => {
                 CreateCheckoutSessionPaymentMethodOptionsWechatPayClient::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -17394,7 +17437,7 @@ pub enum CreateCheckoutSessionPaymentMethodTypes {
     /// `zip`
     Zip,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionPaymentMethodTypes {
     /// The value as Stripe spells it.
@@ -17523,7 +17566,7 @@ impl From<&str> for CreateCheckoutSessionPaymentMethodTypes {
             "us_bank_account" => CreateCheckoutSessionPaymentMethodTypes::UsBankAccount,
             "wechat_pay" => CreateCheckoutSessionPaymentMethodTypes::WechatPay,
             "zip" => CreateCheckoutSessionPaymentMethodTypes::Zip,
-            other => CreateCheckoutSessionPaymentMethodTypes::Unknown(other.to_owned()),
+            other => CreateCheckoutSessionPaymentMethodTypes::Unknown(other.into()),
         }
     }
 }
@@ -17904,7 +17947,7 @@ pub enum CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMax
     /// `week`
     Week,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
     /// The value as Stripe spells it.
@@ -17952,7 +17995,7 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
             }
             other => {
                 CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -18114,7 +18157,7 @@ pub enum CheckoutSessionShippingOptionsShippingRateDataType {
     /// `fixed_amount`
     FixedAmount,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CheckoutSessionShippingOptionsShippingRateDataType {
     /// The value as Stripe spells it.
@@ -18134,9 +18177,7 @@ impl From<&str> for CheckoutSessionShippingOptionsShippingRateDataType {
                 CheckoutSessionShippingOptionsShippingRateDataType::FixedAmount
             }
             other => {
-                CheckoutSessionShippingOptionsShippingRateDataType::Unknown(
-                    other.to_owned(),
-                )
+                CheckoutSessionShippingOptionsShippingRateDataType::Unknown(other.into())
             }
         }
     }
@@ -18352,7 +18393,7 @@ pub enum CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscou
     /// `itemized`
     Itemized,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
     /// The value as Stripe spells it.
@@ -18382,7 +18423,7 @@ for CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts {
             }
             other => {
                 CreateCheckoutSessionSubscriptionDataBillingModeFlexibleProrationDiscounts::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -18445,7 +18486,7 @@ pub enum CreateCheckoutSessionSubscriptionDataBillingModeType {
     /// `flexible`
     Flexible,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionSubscriptionDataBillingModeType {
     /// The value as Stripe spells it.
@@ -18464,7 +18505,7 @@ impl From<&str> for CreateCheckoutSessionSubscriptionDataBillingModeType {
             "flexible" => CreateCheckoutSessionSubscriptionDataBillingModeType::Flexible,
             other => {
                 CreateCheckoutSessionSubscriptionDataBillingModeType::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -18606,7 +18647,7 @@ pub enum CreateCheckoutSessionSubscriptionDataProrationBehavior {
     /// `none`
     None,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionSubscriptionDataProrationBehavior {
     /// The value as Stripe spells it.
@@ -18631,7 +18672,7 @@ impl From<&str> for CreateCheckoutSessionSubscriptionDataProrationBehavior {
             "none" => CreateCheckoutSessionSubscriptionDataProrationBehavior::None,
             other => {
                 CreateCheckoutSessionSubscriptionDataProrationBehavior::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }
@@ -18766,7 +18807,7 @@ pub enum CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPay
     /// `pause`
     Pause,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod {
     /// The value as Stripe spells it.
@@ -18802,7 +18843,7 @@ for CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentM
             }
             other => {
                 CreateCheckoutSessionSubscriptionDataTrialSettingsEndBehaviorMissingPaymentMethod::Unknown(
-                    other.to_owned(),
+                    other.into(),
                 )
             }
         }

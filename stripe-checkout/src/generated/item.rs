@@ -113,7 +113,7 @@ pub struct Discount {
     /// The invoice item `id` (or invoice line item `id` for invoice line items of type='subscription') that the discount's coupon was applied to, if it was applied directly to a particular invoice item or invoice line item.
     pub invoice_item: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: DiscountObject,
     /// The promotion code applied to create this discount.
     pub promotion_code: Option<crate::__private::Expandable<PromotionCode>>,
     /// `source`: a [`DiscountSource`].
@@ -200,6 +200,67 @@ impl crate::__private::FromJson for Discount {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiscountObject {
+    /// `discount`
+    Discount,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl DiscountObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiscountObject::Discount => "discount",
+            DiscountObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DiscountObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "discount" => DiscountObject::Discount,
+            other => DiscountObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for DiscountObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for DiscountObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for DiscountObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(DiscountObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for DiscountObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(DiscountObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for DiscountObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Stripe's `discount_source` object.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -208,7 +269,7 @@ pub struct DiscountSource {
     pub coupon: Option<crate::__private::Expandable<Coupon>>,
     /// The source type of the discount.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: DiscountSourceType,
+    pub type_: CouponObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -238,67 +299,6 @@ impl crate::__private::FromJson for DiscountSource {
         })
     }
 }
-/// The source type of the discount.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DiscountSourceType {
-    /// `coupon`
-    Coupon,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
-}
-impl DiscountSourceType {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            DiscountSourceType::Coupon => "coupon",
-            DiscountSourceType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DiscountSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "coupon" => DiscountSourceType::Coupon,
-            other => DiscountSourceType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DiscountSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "serde")]
-impl serde::Serialize for DiscountSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for DiscountSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(DiscountSourceType::from(value.as_str()))
-    }
-}
-impl crate::__private::FromJson for DiscountSourceType {
-    fn from_json(
-        __p: &mut crate::__private::Parser<'_>,
-    ) -> crate::__private::DecodeResult<Self> {
-        Ok(DiscountSourceType::from(&*__p.string()?))
-    }
-}
-impl crate::__private::FormValue for DiscountSourceType {
-    fn write_form(
-        &self,
-        __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::EncodeError> {
-        __w.scalar(self.as_str())
-    }
-}
 /// A line item.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -325,7 +325,7 @@ pub struct Item {
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: ItemObject,
     /// The price used to generate the line item.
     pub price: Option<Box<Price>>,
     /// The quantity of products being purchased.
@@ -419,6 +419,67 @@ impl crate::__private::FromJson for Item {
             taxes,
             extra: extra.into(),
         })
+    }
+}
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ItemObject {
+    /// `item`
+    Item,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl ItemObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ItemObject::Item => "item",
+            ItemObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ItemObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "item" => ItemObject::Item,
+            other => ItemObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for ItemObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for ItemObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ItemObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(ItemObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for ItemObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(ItemObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for ItemObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Stripe's `line_items_adjustable_quantity` object.
@@ -588,7 +649,7 @@ pub enum LineItemsTaxAmountTaxabilityReason {
     /// `zero_rated`
     ZeroRated,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl LineItemsTaxAmountTaxabilityReason {
     /// The value as Stripe spells it.
@@ -655,7 +716,7 @@ impl From<&str> for LineItemsTaxAmountTaxabilityReason {
                 LineItemsTaxAmountTaxabilityReason::TaxableBasisReduced
             }
             "zero_rated" => LineItemsTaxAmountTaxabilityReason::ZeroRated,
-            other => LineItemsTaxAmountTaxabilityReason::Unknown(other.to_owned()),
+            other => LineItemsTaxAmountTaxabilityReason::Unknown(other.into()),
         }
     }
 }
@@ -727,7 +788,7 @@ pub struct Price {
     /// A brief description of the price, hidden from customers.
     pub nickname: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: PriceObject,
     /// The ID of the product this price is associated with.
     pub product: crate::__private::Expandable<ProductOrDeletedProduct>,
     /// The recurring components of a price such as `interval` and `usage_type`.
@@ -875,7 +936,7 @@ pub enum PriceBillingScheme {
     /// `tiered`
     Tiered,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PriceBillingScheme {
     /// The value as Stripe spells it.
@@ -892,7 +953,7 @@ impl From<&str> for PriceBillingScheme {
         match value {
             "per_unit" => PriceBillingScheme::PerUnit,
             "tiered" => PriceBillingScheme::Tiered,
-            other => PriceBillingScheme::Unknown(other.to_owned()),
+            other => PriceBillingScheme::Unknown(other.into()),
         }
     }
 }
@@ -931,6 +992,67 @@ impl crate::__private::FormValue for PriceBillingScheme {
         __w.scalar(self.as_str())
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceObject {
+    /// `price`
+    Price,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl PriceObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PriceObject::Price => "price",
+            PriceObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PriceObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "price" => PriceObject::Price,
+            other => PriceObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for PriceObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for PriceObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for PriceObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PriceObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for PriceObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PriceObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for PriceObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price. In `graduated` tiering, pricing can change as the quantity grows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -940,7 +1062,7 @@ pub enum PriceTiersMode {
     /// `volume`
     Volume,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PriceTiersMode {
     /// The value as Stripe spells it.
@@ -957,7 +1079,7 @@ impl From<&str> for PriceTiersMode {
         match value {
             "graduated" => PriceTiersMode::Graduated,
             "volume" => PriceTiersMode::Volume,
-            other => PriceTiersMode::Unknown(other.to_owned()),
+            other => PriceTiersMode::Unknown(other.into()),
         }
     }
 }
@@ -1005,7 +1127,7 @@ pub enum PriceType {
     /// `recurring`
     Recurring,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl PriceType {
     /// The value as Stripe spells it.
@@ -1022,7 +1144,7 @@ impl From<&str> for PriceType {
         match value {
             "one_time" => PriceType::OneTime,
             "recurring" => PriceType::Recurring,
-            other => PriceType::Unknown(other.to_owned()),
+            other => PriceType::Unknown(other.into()),
         }
     }
 }
@@ -1172,7 +1294,7 @@ pub enum RecurringUsageType {
     /// `metered`
     Metered,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl RecurringUsageType {
     /// The value as Stripe spells it.
@@ -1189,7 +1311,7 @@ impl From<&str> for RecurringUsageType {
         match value {
             "licensed" => RecurringUsageType::Licensed,
             "metered" => RecurringUsageType::Metered,
-            other => RecurringUsageType::Unknown(other.to_owned()),
+            other => RecurringUsageType::Unknown(other.into()),
         }
     }
 }
@@ -1263,7 +1385,7 @@ pub struct TaxRate {
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: TaxRateObject,
     /// Tax rate percentage out of 100. For tax calculations with automatic_tax\[enabled\]=true, this percentage includes the statutory tax rate of non-taxable jurisdictions.
     pub percentage: f64,
     /// Indicates the type of tax rate applied to the taxable amount. This value can be `null` when no tax applies to the location. This field is only present for TaxRates created by Stripe Tax.
@@ -1392,7 +1514,7 @@ pub enum TaxRateJurisdictionLevel {
     /// `state`
     State,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl TaxRateJurisdictionLevel {
     /// The value as Stripe spells it.
@@ -1417,7 +1539,7 @@ impl From<&str> for TaxRateJurisdictionLevel {
             "district" => TaxRateJurisdictionLevel::District,
             "multiple" => TaxRateJurisdictionLevel::Multiple,
             "state" => TaxRateJurisdictionLevel::State,
-            other => TaxRateJurisdictionLevel::Unknown(other.to_owned()),
+            other => TaxRateJurisdictionLevel::Unknown(other.into()),
         }
     }
 }
@@ -1456,6 +1578,67 @@ impl crate::__private::FormValue for TaxRateJurisdictionLevel {
         __w.scalar(self.as_str())
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxRateObject {
+    /// `tax_rate`
+    TaxRate,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl TaxRateObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaxRateObject::TaxRate => "tax_rate",
+            TaxRateObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TaxRateObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "tax_rate" => TaxRateObject::TaxRate,
+            other => TaxRateObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for TaxRateObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for TaxRateObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for TaxRateObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(TaxRateObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for TaxRateObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(TaxRateObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for TaxRateObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Indicates the type of tax rate applied to the taxable amount. This value can be `null` when no tax applies to the location. This field is only present for TaxRates created by Stripe Tax.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1465,7 +1648,7 @@ pub enum TaxRateRateType {
     /// `percentage`
     Percentage,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl TaxRateRateType {
     /// The value as Stripe spells it.
@@ -1482,7 +1665,7 @@ impl From<&str> for TaxRateRateType {
         match value {
             "flat_amount" => TaxRateRateType::FlatAmount,
             "percentage" => TaxRateRateType::Percentage,
-            other => TaxRateRateType::Unknown(other.to_owned()),
+            other => TaxRateRateType::Unknown(other.into()),
         }
     }
 }
@@ -1554,7 +1737,7 @@ pub enum TaxRateTaxType {
     /// `vat`
     Vat,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl TaxRateTaxType {
     /// The value as Stripe spells it.
@@ -1595,7 +1778,7 @@ impl From<&str> for TaxRateTaxType {
             "sales_tax" => TaxRateTaxType::SalesTax,
             "service_tax" => TaxRateTaxType::ServiceTax,
             "vat" => TaxRateTaxType::Vat,
-            other => TaxRateTaxType::Unknown(other.to_owned()),
+            other => TaxRateTaxType::Unknown(other.into()),
         }
     }
 }
@@ -1723,7 +1906,7 @@ pub enum TransformQuantityRound {
     /// `up`
     Up,
     /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(String),
+    Unknown(crate::__private::UnknownValue),
 }
 impl TransformQuantityRound {
     /// The value as Stripe spells it.
@@ -1740,7 +1923,7 @@ impl From<&str> for TransformQuantityRound {
         match value {
             "down" => TransformQuantityRound::Down,
             "up" => TransformQuantityRound::Up,
-            other => TransformQuantityRound::Unknown(other.to_owned()),
+            other => TransformQuantityRound::Unknown(other.into()),
         }
     }
 }

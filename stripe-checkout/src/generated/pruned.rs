@@ -11,7 +11,7 @@ pub struct Account {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: AccountObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -47,6 +47,67 @@ impl crate::__private::FromJson for Account {
             object,
             extra: extra.into(),
         })
+    }
+}
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AccountObject {
+    /// `account`
+    Account,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl AccountObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AccountObject::Account => "account",
+            AccountObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for AccountObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "account" => AccountObject::Account,
+            other => AccountObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for AccountObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for AccountObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for AccountObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(AccountObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for AccountObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(AccountObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for AccountObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
     }
 }
 /// One of [`Customer`], [`DeletedCustomer`], told apart by the `object` field.
@@ -111,7 +172,7 @@ pub struct Coupon {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: CouponObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -159,7 +220,7 @@ pub struct Customer {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: CustomerObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -197,6 +258,67 @@ impl crate::__private::FromJson for Customer {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerObject {
+    /// `customer`
+    Customer,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl CustomerObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CustomerObject::Customer => "customer",
+            CustomerObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CustomerObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "customer" => CustomerObject::Customer,
+            other => CustomerObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for CustomerObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for CustomerObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CustomerObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CustomerObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CustomerObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CustomerObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CustomerObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -206,7 +328,7 @@ pub struct DeletedCustomer {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: CustomerObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -259,7 +381,7 @@ pub struct DeletedProduct {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: ProductObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -303,6 +425,67 @@ impl crate::__private::FromJson for DeletedProduct {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProductObject {
+    /// `product`
+    Product,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl ProductObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProductObject::Product => "product",
+            ProductObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ProductObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "product" => ProductObject::Product,
+            other => ProductObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for ProductObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for ProductObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ProductObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(ProductObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for ProductObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(ProductObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for ProductObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -312,7 +495,7 @@ pub struct DeletedTaxId {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: TaxIdObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -356,6 +539,67 @@ impl crate::__private::FromJson for DeletedTaxId {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxIdObject {
+    /// `tax_id`
+    TaxId,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl TaxIdObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaxIdObject::TaxId => "tax_id",
+            TaxIdObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TaxIdObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "tax_id" => TaxIdObject::TaxId,
+            other => TaxIdObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for TaxIdObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for TaxIdObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for TaxIdObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(TaxIdObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for TaxIdObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(TaxIdObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for TaxIdObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Invoices are statements of amounts owed by a customer, and are either
 /// generated one-off, or generated periodically from a subscription.
 ///
@@ -366,7 +610,7 @@ pub struct Invoice {
     /// Unique identifier for the object. For preview invoices created using the [create preview](https://stripe.com/docs/api/invoices/create_preview) endpoint, this id will be prefixed with `upcoming_in`.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: InvoiceObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -404,6 +648,67 @@ impl crate::__private::FromJson for Invoice {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InvoiceObject {
+    /// `invoice`
+    Invoice,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl InvoiceObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InvoiceObject::Invoice => "invoice",
+            InvoiceObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for InvoiceObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "invoice" => InvoiceObject::Invoice,
+            other => InvoiceObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for InvoiceObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for InvoiceObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for InvoiceObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(InvoiceObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for InvoiceObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(InvoiceObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for InvoiceObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
 /// We recommend that you create exactly one PaymentIntent for each order or
 /// customer session in your system. You can reference the PaymentIntent later to
@@ -416,7 +721,7 @@ pub struct PaymentIntent {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: PaymentIntentObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -454,6 +759,67 @@ impl crate::__private::FromJson for PaymentIntent {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentIntentObject {
+    /// `payment_intent`
+    PaymentIntent,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl PaymentIntentObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentIntentObject::PaymentIntent => "payment_intent",
+            PaymentIntentObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PaymentIntentObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "payment_intent" => PaymentIntentObject::PaymentIntent,
+            other => PaymentIntentObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for PaymentIntentObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for PaymentIntentObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for PaymentIntentObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentIntentObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for PaymentIntentObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentIntentObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for PaymentIntentObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// A payment link is a shareable URL that will take your customers to a hosted payment page. A payment link can be shared and used multiple times.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
@@ -463,7 +829,7 @@ pub struct PaymentLink {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: PaymentLinkObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -499,6 +865,67 @@ impl crate::__private::FromJson for PaymentLink {
             object,
             extra: extra.into(),
         })
+    }
+}
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentLinkObject {
+    /// `payment_link`
+    PaymentLink,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl PaymentLinkObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentLinkObject::PaymentLink => "payment_link",
+            PaymentLinkObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PaymentLinkObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "payment_link" => PaymentLinkObject::PaymentLink,
+            other => PaymentLinkObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for PaymentLinkObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for PaymentLinkObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for PaymentLinkObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PaymentLinkObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for PaymentLinkObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PaymentLinkObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for PaymentLinkObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
     }
 }
 /// One of [`TaxId`], [`DeletedTaxId`], told apart by the `object` field.
@@ -610,7 +1037,7 @@ pub struct Product {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: ProductObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -658,7 +1085,7 @@ pub struct PromotionCode {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: PromotionCodeObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -696,6 +1123,67 @@ impl crate::__private::FromJson for PromotionCode {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PromotionCodeObject {
+    /// `promotion_code`
+    PromotionCode,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl PromotionCodeObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PromotionCodeObject::PromotionCode => "promotion_code",
+            PromotionCodeObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PromotionCodeObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "promotion_code" => PromotionCodeObject::PromotionCode,
+            other => PromotionCodeObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for PromotionCodeObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for PromotionCodeObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for PromotionCodeObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(PromotionCodeObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for PromotionCodeObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(PromotionCodeObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for PromotionCodeObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// A SetupIntent guides you through the process of setting up and saving a customer's payment credentials for future payments.
 /// For example, you can use a SetupIntent to set up and save your customer's card without immediately collecting a payment.
 /// Later, you can use [PaymentIntents](https://api.stripe.com#payment_intents) to drive the payment flow.
@@ -707,7 +1195,7 @@ pub struct SetupIntent {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: SetupIntentObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -745,6 +1233,67 @@ impl crate::__private::FromJson for SetupIntent {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SetupIntentObject {
+    /// `setup_intent`
+    SetupIntent,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl SetupIntentObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SetupIntentObject::SetupIntent => "setup_intent",
+            SetupIntentObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SetupIntentObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "setup_intent" => SetupIntentObject::SetupIntent,
+            other => SetupIntentObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for SetupIntentObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for SetupIntentObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for SetupIntentObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(SetupIntentObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for SetupIntentObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(SetupIntentObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for SetupIntentObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Shipping rates describe the price of shipping presented to your customers and
 /// applied to a purchase. For more information, see [Charge for shipping](https://docs.stripe.com/payments/during-payment/charge-shipping).
 ///
@@ -755,7 +1304,7 @@ pub struct ShippingRate {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: ShippingRateObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -793,6 +1342,67 @@ impl crate::__private::FromJson for ShippingRate {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingRateObject {
+    /// `shipping_rate`
+    ShippingRate,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl ShippingRateObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ShippingRateObject::ShippingRate => "shipping_rate",
+            ShippingRateObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ShippingRateObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "shipping_rate" => ShippingRateObject::ShippingRate,
+            other => ShippingRateObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for ShippingRateObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for ShippingRateObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ShippingRateObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(ShippingRateObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for ShippingRateObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(ShippingRateObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for ShippingRateObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// Subscriptions allow you to charge a customer on a recurring basis.
 ///
 /// Pruned from the Checkout subset: only the identity fields are typed; the full object is outside Checkout.
@@ -802,7 +1412,7 @@ pub struct Subscription {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: SubscriptionObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -840,6 +1450,67 @@ impl crate::__private::FromJson for Subscription {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionObject {
+    /// `subscription`
+    Subscription,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl SubscriptionObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SubscriptionObject::Subscription => "subscription",
+            SubscriptionObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SubscriptionObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "subscription" => SubscriptionObject::Subscription,
+            other => SubscriptionObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for SubscriptionObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for SubscriptionObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for SubscriptionObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(SubscriptionObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for SubscriptionObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(SubscriptionObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for SubscriptionObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// You can add one or multiple tax IDs to a [customer](https://docs.stripe.com/api/customers) or account.
 /// Customer and account tax IDs get displayed on related invoices and credit notes.
 ///
@@ -850,7 +1521,7 @@ pub struct TaxId {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: TaxIdObject,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,

@@ -62,11 +62,14 @@ fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../stripe-checkout/tests/fixtures")
 }
 
-/// Stripe's example sessions: (label, pretty-printed JSON as the API sends it).
+/// Stripe's example sessions: (label, pretty-printed JSON as the API sends it). `2023` and `2026`
+/// are the fixtures of Stripe's OpenAPI repository; `reference` is the session of the API
+/// reference, the shape a real session has (most sub-objects `null`).
 fn fixtures() -> Result<Vec<(&'static str, String)>, String> {
     [
         ("2023", "session_2023-08.json"),
         ("2026", "session_2026-08.json"),
+        ("reference", "seed_session.json"),
     ]
     .into_iter()
     .map(|(label, file)| {
@@ -607,7 +610,7 @@ fn mib(kib: u64) -> String {
 
 fn mem_rows(rows: &mut Vec<Row>) -> Result<(), String> {
     let per_session = |kib: u64| kib as f64 * 1024.0 / HELD_SESSIONS as f64 / 1000.0;
-    for fixture in ["2023", "2026"] {
+    for fixture in ["2023", "2026", "reference"] {
         let (ours_peak, ours) = mem_run("ours", fixture)?;
         let (value_peak, value) = mem_run("value", fixture)?;
         let theirs = mem_run("async-stripe", fixture).ok().map(|(_, grown)| grown);
