@@ -219,8 +219,33 @@ fn emit_in_chunks(ir: &Ir, chunk: usize) -> Result<Vec<GeneratedFile>, Error> {
         name: "mod.rs".to_owned(),
         contents: format!("{HEADER}{}", render(root, Vec::new(), "mod")?),
     });
+    files.push(exports(ir)?);
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
+}
+
+/// `exports.rs`, which the crate root `include!`s: every public generated name re-exported one
+/// by one. Beside the runtime's own `pub use`s, a generated name equal to one of them is then a
+/// compile error (E0252, defined multiple times), where a glob would silently lose it.
+fn exports(ir: &Ir) -> Result<GeneratedFile, Error> {
+    let mut names = vec![ident("API_VERSION", "/info/version")?];
+    for def in &ir.types {
+        names.push(ident(&def.name, &def.pointer)?);
+    }
+    for service in &ir.services {
+        names.push(ident(&service.name, &service_pointer(service))?);
+    }
+    names.sort_by_key(|name| name.to_string());
+    let file = syn::parse2::<syn::File>(quote! {
+        pub use crate::generated::{#(#names),*};
+    })
+    .map_err(|e| Error::new("", format!("generated re-exports do not parse: {e}")))?;
+    let note = "// Included by `lib.rs`: each generated name re-exported at the crate root by itself, so one that\n\
+                // equals a runtime name is a compile error (E0252) instead of being hidden by a glob.\n";
+    Ok(GeneratedFile {
+        name: "exports.rs".to_owned(),
+        contents: format!("{HEADER}{note}{}", prettyplease::unparse(&file)),
+    })
 }
 
 fn module_doc(module: &str) -> String {

@@ -26,13 +26,52 @@ fn words(raw: &str) -> String {
 /// or `Option` would silently change the meaning of every other type. [`Namer::for_types`]
 /// holds these back, so a schema named `string` becomes `String2`.
 pub const PRELUDE_TYPES: &[&str] = &[
-    "Box", "Default", "Err", "From", "Into", "None", "Ok", "Option", "Result", "Self", "Some",
-    "String", "Vec",
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Self",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
 ];
 
-/// The runtime's own types at the crate root (`stripe-checkout/src/lib.rs`), where every
-/// generated type is re-exported too: a generated type of the same name would be shadowed there
-/// (unreachable, and dead code in a spec that never refers to it, like the whole spec's `error`).
+/// The runtime's own names at the crate root (`stripe-checkout/src/lib.rs`), where every
+/// generated type is re-exported too, each by name (`generated/exports.rs`). A generated type of
+/// the same name would not compile there (E0252), so the generator gives it another name (the
+/// whole spec's `error` schema becomes `Error2`). The compiler keeps this list honest: a runtime
+/// name missing from it fails the build as soon as the spec has a type of that name.
 pub const RUNTIME_TYPES: &[&str] = &[
     "ApiError",
     "ApiErrorObject",
@@ -52,6 +91,10 @@ pub const RUNTIME_TYPES: &[&str] = &[
     "ExtraFields",
     "Identified",
     "List",
+    "ListCheckoutSessionsCreated",
+    "ListCheckoutSessionsCreatedRangeQuerySpecs",
+    "ListCheckoutSessionsCustomerDetails",
+    "ListCheckoutSessionsParams",
     "MetaFuture",
     "Method",
     "PaginationError",
@@ -203,6 +246,9 @@ mod tests {
         assert_eq!(namer.claim(type_name("string")), "String2");
         assert_eq!(namer.claim(type_name("option")), "Option2");
         assert_eq!(namer.claim(type_name("self")), "Self_");
+        assert_eq!(namer.claim(type_name("send")), "Send2");
+        assert_eq!(namer.claim(type_name("client")), "Client2");
+        assert_eq!(namer.claim(type_name("unknown_value")), "UnknownValue2");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::DeserializeOwned;
 
-use crate::__private::{decode_serde, Decode, Encode, PageParams};
+use crate::__private::decode_serde;
 use crate::error::TransportError;
 use crate::form;
 use crate::form::FormValue;
@@ -18,7 +18,7 @@ use crate::pagination::Paginator;
 use crate::request::{Options, Request};
 use crate::response::{self, header_str, ReadError, Success};
 use crate::retry::RetryPolicy;
-use crate::{Error, Identified, List};
+use crate::{Error, Identified};
 
 const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
 const USER_AGENT: &str = concat!("stripe-checkout-rust/", env!("CARGO_PKG_VERSION"));
@@ -234,7 +234,7 @@ impl Client {
     ///
     /// GET and DELETE params go in the query string, POST params in a form body, both written by
     /// the crate's one form writer ([`crate::form::FormValue`]: a `serde_json::Value`, `()` or a
-    /// type of your own). The generated endpoint methods use [`Client::call`].
+    /// type of your own). The generated endpoint methods use `__private::call` instead.
     #[doc(hidden)]
     pub fn send<P, R>(&self, method: Method, path: &str, params: &P) -> Request<R>
     where
@@ -252,17 +252,6 @@ impl Client {
         )
     }
 
-    /// [`Client::send`] for the generated params and response types, through their
-    /// non-generic [`Encode`]/[`Decode`] impls.
-    #[doc(hidden)]
-    pub fn call<P, R>(&self, method: Method, path: String, params: &P) -> Request<R>
-    where
-        P: Encode + ?Sized,
-        R: Decode,
-    {
-        Request::new(self.clone(), method, path, params.encode(), R::decode)
-    }
-
     /// Streams every item of a list endpoint, following `starting_after`/`ending_before`
     /// cursors, for untyped params (a `serde_json::Value` object). See [`Paginator`] for the
     /// exact rules.
@@ -275,196 +264,178 @@ impl Client {
             decode_serde::<crate::pagination::SerdeList<T>>(bytes).map(|page| page.0)
         })
     }
+}
 
-    /// [`Client::paginate`] for the generated types: the paginator sets the cursor on a copy
-    /// of the typed params.
-    #[doc(hidden)]
-    pub fn call_paginated<P, T>(&self, path: String, params: &P) -> Paginator<T>
-    where
-        P: PageParams + Clone + 'static,
-        T: Identified,
-        List<T>: Decode,
+/// One request with retries; `encoded` is the form string (query or body). Not generic, so
+/// the retry loop is compiled once whatever the endpoint.
+pub(crate) async fn execute(
+    client: &Client,
+    method: Method,
+    path: &str,
+    encoded: String,
+    options: &Options,
+) -> Result<Success, Error> {
+    #[cfg(feature = "tracing")]
     {
-        Paginator::new(
-            self.clone(),
+        let span = tracing::info_span!(
+            "stripe.request",
+            method = method.as_str(),
             path,
-            Box::new(params.clone()),
-            List::<T>::decode,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+        );
+        let result = tracing::Instrument::instrument(
+            execute_inner(client, method, path, encoded, options, &span),
+            span.clone(),
         )
-    }
-
-    /// One request with retries; `encoded` is the form string (query or body). Not generic, so
-    /// the retry loop is compiled once whatever the endpoint.
-    pub(crate) async fn execute(
-        &self,
-        method: Method,
-        path: &str,
-        encoded: String,
-        options: &Options,
-    ) -> Result<Success, Error> {
-        #[cfg(feature = "tracing")]
-        {
-            let span = tracing::info_span!(
-                "stripe.request",
-                method = method.as_str(),
-                path,
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-                attempt = tracing::field::Empty,
-            );
-            let result = tracing::Instrument::instrument(
-                self.execute_inner(method, path, encoded, options, &span),
-                span.clone(),
-            )
-            .await;
-            if let Err(e) = &result {
-                span.in_scope(|| tracing::debug!(error = %e, "stripe request failed"));
-            }
-            result
+        .await;
+        if let Err(e) = &result {
+            span.in_scope(|| tracing::debug!(error = %e, "stripe request failed"));
         }
-        #[cfg(not(feature = "tracing"))]
-        self.execute_inner(method, path, encoded, options, &())
-            .await
+        result
     }
+    #[cfg(not(feature = "tracing"))]
+    execute_inner(client, method, path, encoded, options, &()).await
+}
 
-    async fn execute_inner(
-        &self,
-        method: Method,
-        path: &str,
-        encoded: String,
-        options: &Options,
-        _span: &Span,
-    ) -> Result<Success, Error> {
-        let inner = &*self.inner;
-        let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
-        // The whole call, retries and backoff included, ends by this instant.
-        let total_timeout = options.total_timeout.or(inner.total_timeout);
-        let deadline = total_timeout.map(|total| Instant::now() + total);
+async fn execute_inner(
+    client: &Client,
+    method: Method,
+    path: &str,
+    encoded: String,
+    options: &Options,
+    _span: &Span,
+) -> Result<Success, Error> {
+    let inner = &*client.inner;
+    let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
+    // The whole call, retries and backoff included, ends by this instant.
+    let total_timeout = options.total_timeout.or(inner.total_timeout);
+    let deadline = total_timeout.map(|total| Instant::now() + total);
 
-        let (query, body) = match method {
-            // Shared by every attempt, not copied for each.
-            Method::Post => (String::new(), Some(bytes::Bytes::from(encoded))),
-            Method::Get | Method::Delete => (encoded, None),
+    let (query, body) = match method {
+        // Shared by every attempt, not copied for each.
+        Method::Post => (String::new(), Some(bytes::Bytes::from(encoded))),
+        Method::Get | Method::Delete => (encoded, None),
+    };
+    // Every POST gets a key so a retry (ours or the caller's) cannot apply it twice; it is
+    // chosen once, so every attempt sends the same key. Stripe ignores keys on GET, so none
+    // is sent there even when given.
+    let idempotency_key = match method {
+        Method::Post => Some(
+            options
+                .idempotency_key
+                .clone()
+                .unwrap_or_else(|| inner.uuid_v4()),
+        ),
+        Method::Delete => options.idempotency_key.clone(),
+        Method::Get => None,
+    };
+    let attempt_timeout = options.timeout.unwrap_or(inner.timeout);
+    let limit = inner.max_response_bytes;
+
+    let mut retries = 0;
+    // Whether any attempt may have reached Stripe: a request whose every attempt failed to
+    // connect was never sent, so it cannot have been applied.
+    let mut maybe_sent = false;
+    loop {
+        #[cfg(feature = "tracing")]
+        _span.record("attempt", retries + 1);
+        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        let cut_by_total = remaining.is_some_and(|left| left < attempt_timeout);
+        let this_timeout = remaining.map_or(attempt_timeout, |left| left.min(attempt_timeout));
+        // A client built here already applies `inner.timeout`; setting it again per request
+        // would only cost reqwest an allocation.
+        let request_timeout = match options.timeout {
+            None if inner.http_has_timeout && !cut_by_total => None,
+            _ => Some(this_timeout),
         };
-        // Every POST gets a key so a retry (ours or the caller's) cannot apply it twice; it is
-        // chosen once, so every attempt sends the same key. Stripe ignores keys on GET, so none
-        // is sent there even when given.
-        let idempotency_key = match method {
-            Method::Post => Some(
-                options
-                    .idempotency_key
-                    .clone()
-                    .unwrap_or_else(|| inner.uuid_v4()),
-            ),
-            Method::Delete => options.idempotency_key.clone(),
-            Method::Get => None,
+        // Built for each attempt rather than built once and cloned: most calls make one
+        // attempt, and reqwest takes the URL and headers by value. Building cannot fail on
+        // a retry if it did not on the first attempt (same inputs).
+        let url = inner.url(path, &query)?;
+        let sent_url = inner.custom_http.then(|| url.clone());
+        let mut request = reqwest::Request::new(method.to_reqwest(), url);
+        *request.headers_mut() = inner.headers(method, options, idempotency_key.as_deref())?;
+        *request.timeout_mut() = request_timeout;
+        if let Some(body) = &body {
+            *request.body_mut() = Some(body.clone().into());
+        }
+        let outcome = match http.execute(request).await {
+            Ok(response) => match &sent_url {
+                Some(sent) if response.url() != sent => {
+                    return Err(followed_redirect(response.url()));
+                }
+                _ => response::read_bounded(response, limit).await,
+            },
+            Err(e) => Err(ReadError::Transport(e)),
         };
-        let attempt_timeout = options.timeout.unwrap_or(inner.timeout);
-        let limit = inner.max_response_bytes;
 
-        let mut retries = 0;
-        // Whether any attempt may have reached Stripe: a request whose every attempt failed to
-        // connect was never sent, so it cannot have been applied.
-        let mut maybe_sent = false;
-        loop {
-            #[cfg(feature = "tracing")]
-            _span.record("attempt", retries + 1);
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            let cut_by_total = remaining.is_some_and(|left| left < attempt_timeout);
-            let this_timeout = remaining.map_or(attempt_timeout, |left| left.min(attempt_timeout));
-            // A client built here already applies `inner.timeout`; setting it again per request
-            // would only cost reqwest an allocation.
-            let request_timeout = match options.timeout {
-                None if inner.http_has_timeout && !cut_by_total => None,
-                _ => Some(this_timeout),
-            };
-            // Built for each attempt rather than built once and cloned: most calls make one
-            // attempt, and reqwest takes the URL and headers by value. Building cannot fail on
-            // a retry if it did not on the first attempt (same inputs).
-            let url = inner.url(path, &query)?;
-            let sent_url = inner.custom_http.then(|| url.clone());
-            let mut request = reqwest::Request::new(method.to_reqwest(), url);
-            *request.headers_mut() = inner.headers(method, options, idempotency_key.as_deref())?;
-            *request.timeout_mut() = request_timeout;
-            if let Some(body) = &body {
-                *request.body_mut() = Some(body.clone().into());
-            }
-            let outcome = match http.execute(request).await {
-                Ok(response) => match &sent_url {
-                    Some(sent) if response.url() != sent => {
-                        return Err(followed_redirect(response.url()));
-                    }
-                    _ => response::read_bounded(response, limit).await,
-                },
-                Err(e) => Err(ReadError::Transport(e)),
-            };
-
-            let raw = match outcome {
-                Ok(raw) => raw,
-                Err(ReadError::TooLarge { status, headers }) => {
-                    // Never retried: the next attempt would most likely be as large.
-                    #[cfg(feature = "tracing")]
-                    record_response(_span, status, &headers);
-                    return Err(response::too_large(
-                        status,
-                        &headers,
-                        limit,
-                        method,
-                        idempotency_key,
-                    ));
-                }
-                Err(ReadError::Transport(e)) => {
-                    maybe_sent |= !e.is_connect();
-                    if let Some(delay) = inner.retry_delay(retries, None, deadline) {
-                        retries += 1;
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                    let limit = match (cut_by_total, total_timeout) {
-                        (true, Some(total)) => TimeLimit::Total(total),
-                        _ => TimeLimit::Attempt(this_timeout),
-                    };
-                    return Err(transport_error(
-                        e,
-                        Attempts {
-                            method,
-                            path,
-                            retries,
-                            maybe_sent,
-                            idempotency_key,
-                        },
-                        limit,
-                    ));
-                }
-            };
-            #[cfg(feature = "tracing")]
-            record_response(_span, raw.status, &raw.headers);
-
-            if (200..300).contains(&raw.status) {
-                return Ok(Success {
-                    status: raw.status,
-                    // A cheap clone (shared bytes); only a decode error turns it into text.
-                    content_type: raw.headers.get(reqwest::header::CONTENT_TYPE).cloned(),
-                    request_id: header_str(&raw.headers, "request-id").map(str::to_owned),
+        let raw = match outcome {
+            Ok(raw) => raw,
+            Err(ReadError::TooLarge { status, headers }) => {
+                // Never retried: the next attempt would most likely be as large.
+                #[cfg(feature = "tracing")]
+                record_response(_span, status, &headers);
+                return Err(response::too_large(
+                    status,
+                    &headers,
+                    limit,
                     method,
                     idempotency_key,
-                    retries,
-                    bytes: raw.bytes,
-                });
+                ));
             }
-
-            let mut api = response::api_error(raw);
-            if api.is_retryable() {
-                if let Some(delay) = inner.retry_delay(retries, api.retry_after, deadline) {
+            Err(ReadError::Transport(e)) => {
+                maybe_sent |= !e.is_connect();
+                if let Some(delay) = inner.retry_delay(retries, None, deadline) {
                     retries += 1;
                     tokio::time::sleep(delay).await;
                     continue;
                 }
+                let limit = match (cut_by_total, total_timeout) {
+                    (true, Some(total)) => TimeLimit::Total(total),
+                    _ => TimeLimit::Attempt(this_timeout),
+                };
+                return Err(transport_error(
+                    e,
+                    Attempts {
+                        method,
+                        path,
+                        retries,
+                        maybe_sent,
+                        idempotency_key,
+                    },
+                    limit,
+                ));
             }
-            api.retries = retries;
-            api.idempotency_key = idempotency_key;
-            return Err(Error::Api(Box::new(api)));
+        };
+        #[cfg(feature = "tracing")]
+        record_response(_span, raw.status, &raw.headers);
+
+        if (200..300).contains(&raw.status) {
+            return Ok(Success {
+                status: raw.status,
+                // A cheap clone (shared bytes); only a decode error turns it into text.
+                content_type: raw.headers.get(reqwest::header::CONTENT_TYPE).cloned(),
+                request_id: header_str(&raw.headers, "request-id").map(str::to_owned),
+                method,
+                idempotency_key,
+                retries,
+                bytes: raw.bytes,
+            });
         }
+
+        let mut api = response::api_error(raw);
+        if api.is_retryable() {
+            if let Some(delay) = inner.retry_delay(retries, api.retry_after, deadline) {
+                retries += 1;
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+        }
+        api.retries = retries;
+        api.idempotency_key = idempotency_key;
+        return Err(Error::Api(Box::new(api)));
     }
 }
 

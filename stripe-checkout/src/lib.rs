@@ -90,7 +90,10 @@ mod response;
 mod retry;
 mod session_params;
 #[allow(deprecated)] // the old names, kept as aliases
-pub use session_params::*;
+pub use session_params::{
+    ListCheckoutSessionsCreated, ListCheckoutSessionsCreatedRangeQuerySpecs,
+    ListCheckoutSessionsCustomerDetails, ListCheckoutSessionsParams,
+};
 mod unknown;
 mod unsettable;
 pub mod webhook;
@@ -105,7 +108,8 @@ pub use error::{
 pub use event::{Event, EventData, EventObject, EventRequest, EventType};
 pub use expandable::{Expandable, Identified};
 pub use extra::ExtraFields;
-pub use generated::*;
+// Every generated name, one by one (a clash with a name above is then a compile error).
+include!("generated/exports.rs");
 pub use method::Method;
 pub use pagination::{List, Paginator};
 pub use request::{MetaFuture, Request, RequestFuture};

@@ -42,6 +42,38 @@ impl<T: FromJson> Decode for T {
     }
 }
 
+/// One API request of a generated endpoint method, through the params' non-generic [`Encode`]
+/// and the response's [`Decode`]; `path` has its ids encoded already
+/// ([`encode_path_segment`]). The hand-written counterpart for other types is
+/// [`Client::send`].
+///
+/// A function here rather than a method, so that `Client`'s methods are its public API alone
+/// and the generated accessors (`client.checkout_sessions()`) can only clash with those (which
+/// the compiler reports as duplicate definitions).
+pub fn call<P, R>(client: &Client, method: Method, path: String, params: &P) -> Request<R>
+where
+    P: Encode + ?Sized,
+    R: Decode,
+{
+    Request::new(client.clone(), method, path, params.encode(), R::decode)
+}
+
+/// The [`Paginator`] of a generated `*_auto_paging` method: it sets the cursor on its own copy
+/// of the typed params for each page ([`PageParams`]).
+pub fn call_paginated<P, T>(client: &Client, path: String, params: &P) -> Paginator<T>
+where
+    P: PageParams + Clone + 'static,
+    T: Identified,
+    List<T>: Decode,
+{
+    Paginator::new(
+        client.clone(),
+        path,
+        Box::new(params.clone()),
+        List::<T>::decode,
+    )
+}
+
 /// A params type encoded as a Stripe form by a non-generic function.
 pub trait Encode {
     /// The form string (`a[b]=c&d=e`), ready to send as a body or query.

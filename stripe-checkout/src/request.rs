@@ -45,9 +45,7 @@ impl Call {
     pub(crate) fn start(self) -> SendFuture {
         Box::pin(async move {
             let form = self.form?;
-            self.client
-                .execute(self.method, &self.path, form, &self.options)
-                .await
+            crate::client::execute(&self.client, self.method, &self.path, form, &self.options).await
         })
     }
 }

@@ -190,7 +190,7 @@ pub(super) fn operation_def(
         #doc
         pub fn #method(&self, #(#arg_decls)* params: &#params) -> crate::__private::Request<#response> {
             #path_expr
-            self.client.call(#http, path, params)
+            crate::__private::call(self.client, #http, path, params)
         }
     };
     let (Ty::List(item), Some(_)) = (&operation.response, cursors(ir, &operation.params)) else {
@@ -209,7 +209,7 @@ pub(super) fn operation_def(
         #[doc = #paging_doc]
         pub fn #paging(&self, #(#arg_decls)* params: &#params) -> crate::__private::Paginator<#item> {
             #path_expr
-            self.client.call_paginated(path, params)
+            crate::__private::call_paginated(self.client, path, params)
         }
     })
 }

@@ -24,7 +24,7 @@ impl CheckoutSessions<'_> {
         params: &ListCheckoutSessionParams,
     ) -> crate::__private::Request<crate::__private::List<CheckoutSession>> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.call(crate::__private::Method::Get, path, params)
+        crate::__private::call(self.client, crate::__private::Method::Get, path, params)
     }
     /// Every item of [`Self::list`], fetching further pages as the stream is polled (following `starting_after`, or `ending_before` when the params set it).
     pub fn list_auto_paging(
@@ -32,7 +32,7 @@ impl CheckoutSessions<'_> {
         params: &ListCheckoutSessionParams,
     ) -> crate::__private::Paginator<CheckoutSession> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.call_paginated(path, params)
+        crate::__private::call_paginated(self.client, path, params)
     }
     /// Creates a Checkout Session object.
     ///
@@ -44,7 +44,7 @@ impl CheckoutSessions<'_> {
         params: &CreateCheckoutSessionParams,
     ) -> crate::__private::Request<CheckoutSession> {
         let path = "/v1/checkout/sessions".to_owned();
-        self.client.call(crate::__private::Method::Post, path, params)
+        crate::__private::call(self.client, crate::__private::Method::Post, path, params)
     }
     /// Retrieves a Checkout Session object.
     ///
@@ -58,7 +58,7 @@ impl CheckoutSessions<'_> {
     ) -> crate::__private::Request<CheckoutSession> {
         let session = crate::__private::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}");
-        self.client.call(crate::__private::Method::Get, path, params)
+        crate::__private::call(self.client, crate::__private::Method::Get, path, params)
     }
     /// Updates a Checkout Session object.
     ///
@@ -74,7 +74,7 @@ impl CheckoutSessions<'_> {
     ) -> crate::__private::Request<CheckoutSession> {
         let session = crate::__private::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}");
-        self.client.call(crate::__private::Method::Post, path, params)
+        crate::__private::call(self.client, crate::__private::Method::Post, path, params)
     }
     /// A Checkout Session can be expired when it is in one of these statuses: `open`
     ///
@@ -90,7 +90,7 @@ impl CheckoutSessions<'_> {
     ) -> crate::__private::Request<CheckoutSession> {
         let session = crate::__private::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/expire");
-        self.client.call(crate::__private::Method::Post, path, params)
+        crate::__private::call(self.client, crate::__private::Method::Post, path, params)
     }
     /// When retrieving a Checkout Session, there is an includable **line_items** property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.
     ///
@@ -104,7 +104,7 @@ impl CheckoutSessions<'_> {
     ) -> crate::__private::Request<crate::__private::List<Item>> {
         let session = crate::__private::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/line_items");
-        self.client.call(crate::__private::Method::Get, path, params)
+        crate::__private::call(self.client, crate::__private::Method::Get, path, params)
     }
     /// Every item of [`Self::list_line_items`], fetching further pages as the stream is polled (following `starting_after`, or `ending_before` when the params set it).
     pub fn list_line_items_auto_paging(
@@ -114,7 +114,7 @@ impl CheckoutSessions<'_> {
     ) -> crate::__private::Paginator<Item> {
         let session = crate::__private::encode_path_segment(session);
         let path = format!("/v1/checkout/sessions/{session}/line_items");
-        self.client.call_paginated(path, params)
+        crate::__private::call_paginated(self.client, path, params)
     }
 }
 impl crate::__private::PageParams for ListCheckoutSessionParams {
