@@ -203,8 +203,14 @@ fn lib_rs(root: &Path) -> String {
     let mut out = String::from(
         "// Written by `cargo xtask whole-spec` from stripe-checkout/src/lib.rs; do not edit.\n",
     );
+    // Inside a multi-line `pub use` being left out, until its `;`.
+    let mut skipping = false;
     for line in text.lines() {
         let trimmed = line.trim();
+        if skipping {
+            skipping = !trimmed.ends_with(';');
+            continue;
+        }
         // The shipped crate's documentation requirements are about its own API, not this copy.
         if trimmed.starts_with("#![deny(missing_docs)]") || trimmed.starts_with("#![deny(rustdoc") {
             continue;
@@ -229,6 +235,7 @@ fn lib_rs(root: &Path) -> String {
             .and_then(|rest| rest.split_once("::"))
             .map(|(name, _)| name);
         if reexported.is_some_and(|name| VERSION_SPECIFIC.contains(&name)) {
+            skipping = !trimmed.ends_with(';');
             continue;
         }
         match module {
