@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 
 use crate::__private::{decode_json, Decode, JsonError};
 use crate::decode::{DecodeResult, FromJson, Parser};
-use crate::Timestamp;
+use crate::{Timestamp, UnknownValue};
 
 /// The type that `data.object` of a `checkout.session.*` event deserializes into.
 type Session = crate::CheckoutSession;
@@ -40,7 +40,7 @@ pub enum EventType {
     CheckoutSessionExpired,
     /// Any other event type, kept verbatim. New variants may be added for types that are
     /// currently reported here, so match on [`EventType::as_str`] if you depend on one.
-    Unknown(String),
+    Unknown(UnknownValue),
 }
 
 impl EventType {
@@ -72,7 +72,7 @@ impl From<&str> for EventType {
             }
             "checkout.session.async_payment_failed" => EventType::CheckoutSessionAsyncPaymentFailed,
             "checkout.session.expired" => EventType::CheckoutSessionExpired,
-            other => EventType::Unknown(other.to_owned()),
+            other => EventType::Unknown(other.into()),
         }
     }
 }

@@ -603,7 +603,7 @@ fn event_types_round_trip_as_strings() {
             EventType::CheckoutSessionExpired,
         ),
         ("invoice.paid", EventType::Unknown("invoice.paid".into())),
-        ("", EventType::Unknown(String::new())),
+        ("", EventType::Unknown("".into())),
     ] {
         assert_eq!(EventType::from(s), ty);
         assert_eq!(ty.as_str(), s);
