@@ -206,3 +206,38 @@ fn undocumented_nested_params_fields_say_what_they_are() {
         assert!(!bare, "undescriptive doc: {line}");
     }
 }
+
+/// The boxing rule (`lower/boxing.rs`) on the session: large optional sub-objects are boxed,
+/// ones of up to three words stay inline, required ones are never boxed, and
+/// `payment_method_options` (only optional sub-objects, one per payment method) boxes them all.
+#[test]
+fn sub_objects_are_boxed_by_size_and_tables_entirely() {
+    let (_, ir) = ir();
+    let (_, fields) = session(&ir);
+    let boxed = |wire: &str| fields.iter().find(|f| f.wire_name == wire).unwrap().boxed;
+    assert!(boxed("customer_details"), "176 bytes, nullable");
+    assert!(boxed("payment_method_options"));
+    assert!(
+        !boxed("phone_number_collection"),
+        "{{enabled: bool}} and extra"
+    );
+    assert!(!boxed("automatic_tax"), "required");
+    assert!(!boxed("custom_text"), "required");
+    let options = ir
+        .types
+        .iter()
+        .find(|t| t.name == "CheckoutSessionPaymentMethodOptions")
+        .unwrap();
+    let TypeKind::Struct(options) = &options.kind else {
+        panic!("a struct")
+    };
+    assert!(options.len() > 30, "{} payment methods", options.len());
+    assert!(options.iter().all(|f| f.boxed && f.optional));
+    // Some of them would stay inline by size alone: `{setup_future_usage}` and `extra`.
+    assert!(options.iter().any(|f| {
+        let Ty::Named(name) = &f.ty else { return false };
+        ir.types.iter().any(|t| {
+            &t.name == name && matches!(&t.kind, TypeKind::Struct(inner) if inner.len() == 1)
+        })
+    }));
+}

@@ -28,7 +28,7 @@
 //! | Params | [`CreateCheckoutSessionParams`] (line items: [`CreateCheckoutSessionLineItems`], inline prices: [`CreateCheckoutSessionLineItemsPriceData`]), [`RetrieveCheckoutSessionParams`], [`UpdateCheckoutSessionParams`] (clear a field with [`Unsettable::Unset`]), [`ListCheckoutSessionParams`], [`ListCheckoutSessionLineItemsParams`], [`ExpireCheckoutSessionParams`] |
 //! | Objects | [`CheckoutSession`] (with [`CheckoutSessionStatus`], [`CheckoutSessionPaymentStatus`], [`CheckoutSessionMode`]), line items: [`Item`] |
 //! | Lists | [`List`] (one page), [`Paginator`] (every item, page by page) |
-//! | Fields | [`Expandable`] (id or expanded object), [`Unsettable`] (clear a field), [`Timestamp`] |
+//! | Fields | [`Expandable`] (id or expanded object), [`Unsettable`] (clear a field), [`Timestamp`], [`UnknownValue`] (an enum value Stripe added after this version: every enum's `Unknown`), [`ExtraFields`] (fields this version has no type for) |
 //! | Errors | [`Error`], with [`ApiError`] / [`ApiErrorObject`] for Stripe's answers |
 //! | Webhooks | [`Webhook`] (verify + parse), [`Event`], [`EventType`], [`WebhookError`]; [`webhook::sign_payload`] for tests |
 //!

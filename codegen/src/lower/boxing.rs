@@ -50,7 +50,8 @@ const POINTER: usize = 8;
 /// At even odds of presence that is a loss up to 16 bytes, a tie at 24 and 32, and a gain from 40
 /// on. Stripe sends many sub-objects on every session, most of them full of `null`s, so ties stay
 /// inline. Measured (`cargo xtask bench`, peak RSS per held session) against 16 and 32 on the
-/// 2026, 2023 and API-reference sessions, 24 is the best or within 1% on each.
+/// 2026, 2023 and API-reference sessions, 24 is the best on the first and within 1.5% of the
+/// best on the others.
 pub const INLINE_LIMIT: usize = 24;
 
 /// Boxes the optional (or nullable) fields of response structs whose type is a struct, union or
@@ -130,7 +131,7 @@ fn measure(
     }
     stack.push(i);
     let layout = match types[i].kind.clone() {
-        // A tag and `Unknown(Box<String>)`.
+        // A tag, and `Unknown(UnknownValue)`: one pointer.
         TypeKind::Enum(_) => Layout::new(16, Spare::Many),
         TypeKind::Union(variants) => {
             let largest = variants
