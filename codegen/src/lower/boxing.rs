@@ -146,19 +146,23 @@ fn measure(
             let response = types[i].direction == Direction::Response;
             // `extra`: `ExtraFields`.
             let mut total = Layout::new(if response { POINTER } else { 0 }, Spare::None);
+            let nested: Vec<bool> = fields
+                .iter()
+                .map(|f| is_nested(types, index, &f.ty))
+                .collect();
             // A table of alternatives (see `box_large_optionals`).
             let table = fields
                 .iter()
-                .all(|f| (f.optional || f.nullable) && is_nested(types, index, &f.ty));
+                .zip(&nested)
+                .all(|(f, &nested)| (f.optional || f.nullable) && nested);
             let limit = if table { 0 } else { INLINE_LIMIT };
-            for field in &mut fields {
+            for (field, &nested) in fields.iter_mut().zip(&nested) {
                 let optional = field.optional || field.nullable;
                 let mut layout = if field.boxed {
                     BOXED
                 } else {
                     ty_layout(types, index, sizes, &field.ty, stack)
                 };
-                let nested = is_nested(types, index, &field.ty);
                 if optional {
                     layout = layout.optional();
                 }
