@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use codegen::subset::{extract, render, CHECKOUT_PATHS};
+use codegen::subset::{extract, render, render_titled, CHECKOUT_PATHS, FAKE_PATHS};
 use serde_json::{json, Value};
 
 fn spec_with(schemas: Value) -> Value {
@@ -148,6 +148,33 @@ fn committed_subset_is_what_the_tool_extracts_from_the_current_spec() {
     assert!(
         render(&subset).unwrap() == committed,
         "spec/ drifted from the tool's output: rerun `cargo xtask subset`"
+    );
+}
+
+/// `spec/fake_resources.yaml` (the catalogue objects the fake serves) comes from the same tool and
+/// spec, so the fake validates them exactly as the current API declares them.
+#[test]
+fn committed_fake_subset_is_what_the_tool_extracts_from_the_current_spec() {
+    let committed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fake_resources.yaml"),
+    )
+    .unwrap();
+    let current = shared_spec("spec3.2026-05-27.json");
+    if !current.exists() {
+        eprintln!("skipped: {} not found", current.display());
+        return;
+    }
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(current).unwrap()).unwrap();
+    let subset = extract(&json, &FAKE_PATHS).unwrap();
+    assert!(subset.kept.iter().any(|s| s == "promotion_code"));
+    assert!(
+        render_titled(
+            &subset,
+            "the objects stripe-checkout-fake serves beside Checkout Sessions"
+        )
+        .unwrap()
+            == committed,
+        "spec/fake_resources.yaml drifted from the tool's output: rerun `cargo xtask subset`"
     );
 }
 

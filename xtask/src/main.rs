@@ -18,7 +18,8 @@ mod whole_spec;
 const USAGE: &str = "\
 usage:
   cargo xtask subset --from <stripe spec3.json|yaml> [--out <file>]
-                                                       extract spec/checkout_session.yaml (or <file>)
+                                                       extract spec/checkout_session.yaml and
+                                                       spec/fake_resources.yaml (or only <file>)
   cargo xtask regen [--check]                          regenerate stripe-checkout/src/generated
                                                        (--check: fail if committed files differ)
   cargo xtask api-diff <old spec> <new spec>           Markdown report of what an upgrade changes
