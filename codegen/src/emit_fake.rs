@@ -54,7 +54,9 @@ pub fn emit_fake(spec: &Spec) -> Result<GeneratedFile, Error> {
         spec.info.version
     );
 
-    out.push_str("/// The operations, in path then method order.\npub static OPERATIONS: &[Operation] = &[\n");
+    let mut ids: Vec<(String, &str, &str)> = Vec::new();
+    let mut table = String::new();
+    table.push_str("/// The operations, in path then method order.\npub static OPERATIONS: &[Operation] = &[\n");
     for (path, item) in &spec.paths {
         let methods = [
             ("GET", &item.get),
@@ -65,18 +67,34 @@ pub fn emit_fake(spec: &Spec) -> Result<GeneratedFile, Error> {
             let Some(op) = op else { continue };
             let pointer = join(&join("/paths", path), &method.to_ascii_lowercase());
             let params = operation_params(spec, op, method, &pointer)?;
-            let id = op.operation_id.as_deref().unwrap_or_default();
+            let id = operation_variant(op, &pointer)?;
+            if ids.iter().any(|(seen, _, _)| seen == id) {
+                return Err(Error::new(
+                    &join(&pointer, "operationId"),
+                    format!("operationId `{id}` is used twice"),
+                ));
+            }
+            ids.push((id.to_owned(), method, path));
             let _ = writeln!(
-                out,
-                "    Operation {{ id: {id:?}, method: {method:?}, path: {path:?}, params: &["
+                table,
+                "    Operation {{ id: {id:?}, op: OpId::{id}, method: {method:?}, path: {path:?}, params: &["
             );
             for param in &params {
-                param.render(&mut out, 2);
+                param.render(&mut table, 2);
             }
-            out.push_str("    ] },\n");
+            table.push_str("    ] },\n");
         }
     }
-    out.push_str("];\n");
+    table.push_str("];\n");
+
+    // One variant per operation, so the fake's dispatch is an exhaustive `match`: an operation
+    // added to the spec without a handler is a compile error.
+    out.push_str("/// Every operation, named by its `operationId`.\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub enum OpId {\n");
+    for (id, method, path) in &ids {
+        let _ = writeln!(out, "    /// `{method} {path}`.\n    {id},");
+    }
+    out.push_str("}\n\n");
+    out.push_str(&table);
 
     for (schema_name, constant) in SKELETONS {
         let pointer = join("/components/schemas", schema_name);
@@ -97,6 +115,25 @@ pub fn emit_fake(spec: &Spec) -> Result<GeneratedFile, Error> {
         name: FILE_NAME.to_owned(),
         contents: out,
     })
+}
+
+/// An operation's `operationId`, checked to be usable as an enum variant (Stripe writes them
+/// UpperCamel, e.g. `PostCheckoutSessionsSessionExpire`).
+fn operation_variant<'a>(op: &'a Operation, pointer: &str) -> Result<&'a str, Error> {
+    let pointer = join(pointer, "operationId");
+    let id = op
+        .operation_id
+        .as_deref()
+        .ok_or_else(|| Error::new(&pointer, "the fake needs an operationId"))?;
+    let mut chars = id.chars();
+    let starts_upper = chars.next().is_some_and(|c| c.is_ascii_uppercase());
+    if !starts_upper || !chars.all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Error::new(
+            &pointer,
+            format!("operationId `{id}` is not an UpperCamel identifier"),
+        ));
+    }
+    Ok(id)
 }
 
 /// One parameter, ready to render.

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 /// An error the fake answers with, as Stripe would.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
+pub struct FakeError {
     /// HTTP status.
     pub status: u16,
     /// `type`: `invalid_request_error`, `idempotency_error`, `api_error`, …
@@ -20,7 +20,7 @@ pub struct ApiError {
     pub message: String,
 }
 
-impl std::fmt::Display for ApiError {
+impl std::fmt::Display for FakeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} ({}", self.message, self.kind)?;
         if let Some(code) = self.code {
@@ -33,12 +33,12 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-impl std::error::Error for ApiError {}
+impl std::error::Error for FakeError {}
 
-impl ApiError {
+impl FakeError {
     /// A 400 `invalid_request_error`.
     pub fn invalid(code: Option<&'static str>, param: Option<String>, message: String) -> Self {
-        ApiError {
+        FakeError {
             status: 400,
             kind: "invalid_request_error",
             code,
@@ -49,12 +49,12 @@ impl ApiError {
 
     /// A 400 `invalid_request_error` on a parameter, without a code.
     pub fn param(param: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::invalid(None, Some(param.into()), message.into())
+        FakeError::invalid(None, Some(param.into()), message.into())
     }
 
     /// 404 `resource_missing`: `No such <object>: '<id>'`.
     pub fn missing(object: &str, id: &str, param: &str, status: u16) -> Self {
-        ApiError {
+        FakeError {
             status,
             kind: "invalid_request_error",
             code: Some("resource_missing"),
@@ -65,7 +65,7 @@ impl ApiError {
 
     /// `Missing required param: <param>.` (`parameter_missing`).
     pub fn missing_param(param: &str) -> Self {
-        ApiError::invalid(
+        FakeError::invalid(
             Some("parameter_missing"),
             Some(param.to_owned()),
             format!("Missing required param: {param}."),

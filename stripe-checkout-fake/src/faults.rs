@@ -3,7 +3,13 @@
 //! Stripe's rate limits: <https://docs.stripe.com/rate-limits>; `Stripe-Should-Retry` and
 //! retries: <https://docs.stripe.com/error-low-level#idempotency>.
 
+use std::fmt;
 use std::time::Duration;
+
+use hyper::header::HeaderValue;
+
+use crate::error::FakeError;
+use crate::reply::{error_reply, Reply};
 
 /// What a faulted request gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,4 +117,69 @@ impl Fault {
                 .as_deref()
                 .is_none_or(|p| path.starts_with(p))
     }
+}
+
+/// One use of the first armed fault matching this request, if any.
+pub(crate) fn take(faults: &mut [Fault], method: &str, path: &str) -> Option<FaultKind> {
+    let found = faults.iter_mut().find(|f| f.matches(method, path));
+    found.map(|f| {
+        f.times -= 1;
+        f.kind.clone()
+    })
+}
+
+/// The service's error: the connection is dropped without a response.
+#[derive(Debug)]
+pub(crate) struct DropConnection;
+
+impl fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped by a fault")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+/// The answer to a [`FaultKind::Status`]: Stripe's error body for the status, with
+/// `Retry-After` and `Stripe-Should-Retry` when set.
+pub(crate) fn status_reply(
+    status: u16,
+    retry_after: Option<u64>,
+    should_retry: Option<bool>,
+    request_id: &str,
+) -> Reply {
+    let error = FakeError {
+        status,
+        kind: if status == 429 {
+            "rate_limit_error"
+        } else if status >= 500 {
+            "api_error"
+        } else {
+            "invalid_request_error"
+        },
+        code: if status == 429 {
+            Some("rate_limit")
+        } else {
+            None
+        },
+        param: None,
+        message: if status == 429 {
+            "Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.".to_owned()
+        } else {
+            "An unknown error occurred (injected by stripe-checkout-fake).".to_owned()
+        },
+    };
+    let mut reply = error_reply(&error, request_id);
+    if let Some(seconds) = retry_after {
+        reply
+            .headers_mut()
+            .insert("retry-after", HeaderValue::from(seconds));
+    }
+    if let Some(retry) = should_retry {
+        reply.headers_mut().insert(
+            "stripe-should-retry",
+            HeaderValue::from_static(if retry { "true" } else { "false" }),
+        );
+    }
+    reply
 }

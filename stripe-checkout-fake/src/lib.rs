@@ -82,15 +82,38 @@
 
 #![warn(missing_docs)]
 
+// HTTP: the accept loop, then one module per kind of request.
+mod api;
+mod auth;
+mod control;
+mod hosted;
+mod idempotency;
+mod reply;
+mod request;
+mod routing;
+mod server;
+mod shared;
+mod template;
+
+// The state and its operations, with no I/O.
+mod catalogue;
+mod events;
+mod lifecycle;
+mod lists;
+mod money;
+mod rules;
+mod sessions;
+mod skeletons;
+mod state;
+
+// Shared pieces.
 mod error;
 mod faults;
-pub mod form;
+mod form;
 #[rustfmt::skip] // generated; `cargo xtask regen --check` guards it
 #[path = "generated/params.rs"]
 mod params;
-pub mod schema;
-mod server;
-mod state;
+mod schema;
 mod webhooks;
 
 use std::net::SocketAddr;
@@ -101,13 +124,13 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use error::ApiError;
+pub use catalogue::Price;
+pub use error::FakeError;
 pub use faults::{Fault, FaultKind};
-pub use server::parse_and_validate;
-pub use state::{Completion, Price};
+pub use lifecycle::Completion;
 pub use webhooks::{Delivery, WebhookEndpoint, WebhookOptions};
 
-use server::{lock, Shared};
+use shared::{lock, Shared};
 
 /// The API key [`FakeStripe::client`] uses.
 pub const TEST_KEY: &str = "sk_test_stripe_checkout_fake";
@@ -195,18 +218,18 @@ impl FakeStripe {
 
     /// Completes an open session as a customer paying would, emitting
     /// `checkout.session.completed`. Returns the session.
-    pub fn complete_session(&self, id: &str, how: Completion) -> Result<Value, ApiError> {
+    pub fn complete_session(&self, id: &str, how: Completion) -> Result<Value, FakeError> {
         self.shared.with_state(|s| s.complete(id, &how))
     }
 
     /// The delayed payment of a session completed with [`Completion::delayed`] succeeded:
     /// `payment_status` becomes `paid`; emits `checkout.session.async_payment_succeeded`.
-    pub fn succeed_async_payment(&self, id: &str) -> Result<Value, ApiError> {
+    pub fn succeed_async_payment(&self, id: &str) -> Result<Value, FakeError> {
         self.shared.with_state(|s| s.settle_async(id, true))
     }
 
     /// The delayed payment failed: emits `checkout.session.async_payment_failed`.
-    pub fn fail_async_payment(&self, id: &str) -> Result<Value, ApiError> {
+    pub fn fail_async_payment(&self, id: &str) -> Result<Value, FakeError> {
         self.shared.with_state(|s| s.settle_async(id, false))
     }
 

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::ApiError;
+use crate::error::FakeError;
 use crate::form::Node;
 
 /// What a parameter holds.
@@ -50,7 +50,11 @@ pub struct Param {
 /// One API operation.
 #[derive(Debug)]
 pub struct Operation {
-    /// Stripe's operation id, e.g. `PostCheckoutSessions`.
+    /// Which operation this is, for the exhaustive dispatch in `api.rs`.
+    pub op: crate::params::OpId,
+    /// Stripe's operation id as the spec writes it, e.g. `PostCheckoutSessions` (for `Debug`
+    /// output and tests; code matches on `op`).
+    #[allow(dead_code)]
     pub id: &'static str,
     /// `GET` or `POST`.
     pub method: &'static str,
@@ -60,13 +64,30 @@ pub struct Operation {
     pub params: &'static [Param],
 }
 
-/// The generated operation with this id.
-pub fn operation(id: &str) -> Option<&'static Operation> {
-    crate::params::OPERATIONS.iter().find(|op| op.id == id)
+/// The generated description of an operation.
+#[cfg(test)]
+pub fn operation(op: crate::params::OpId) -> Option<&'static Operation> {
+    crate::params::OPERATIONS.iter().find(|o| o.op == op)
+}
+
+/// Parses a form and validates it against an operation's parameters.
+pub fn parse_and_validate(op: &Operation, text: &str) -> Result<Map<String, Value>, FakeError> {
+    let tree = crate::form::parse(text).map_err(|e| {
+        FakeError::invalid(None, Some(e.param).filter(|p| !p.is_empty()), e.message)
+    })?;
+    validate(op.params, &tree)
+}
+
+/// A validated string parameter, unless absent or `""`.
+pub fn str_param<'a>(p: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    p.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
 /// Validates a parsed form against an operation's parameters.
-pub fn validate(params: &[Param], form: &[(String, Node)]) -> Result<Map<String, Value>, ApiError> {
+pub fn validate(
+    params: &[Param],
+    form: &[(String, Node)],
+) -> Result<Map<String, Value>, FakeError> {
     let mut out = Map::new();
     for (key, node) in form {
         let Some(param) = params.iter().find(|p| p.name == key) else {
@@ -76,27 +97,27 @@ pub fn validate(params: &[Param], form: &[(String, Node)]) -> Result<Map<String,
     }
     for param in params {
         if param.required && !out.contains_key(param.name) {
-            return Err(ApiError::missing_param(param.name));
+            return Err(FakeError::missing_param(param.name));
         }
     }
     Ok(out)
 }
 
-fn unknown(path: &str) -> ApiError {
-    ApiError::invalid(
+fn unknown(path: &str) -> FakeError {
+    FakeError::invalid(
         Some("parameter_unknown"),
         Some(path.to_owned()),
         format!("Received unknown parameter: {path}"),
     )
 }
 
-fn value(param: &Param, node: &Node, path: &str) -> Result<Value, ApiError> {
+fn value(param: &Param, node: &Node, path: &str) -> Result<Value, FakeError> {
     if matches!(node, Node::Leaf(s) if s.is_empty()) {
         // Stripe reads `""` as "unset this", allowed only where the spec lists `""`.
         if param.empty_ok {
             return Ok(Value::String(String::new()));
         }
-        return Err(ApiError::invalid(
+        return Err(FakeError::invalid(
             Some("parameter_invalid_empty"),
             Some(path.to_owned()),
             format!(
@@ -107,14 +128,14 @@ fn value(param: &Param, node: &Node, path: &str) -> Result<Value, ApiError> {
     match (param.kind, node) {
         (Kind::String, Node::Leaf(s)) => {
             if !param.values.is_empty() && !param.values.contains(&s.as_str()) {
-                return Err(ApiError::param(
+                return Err(FakeError::param(
                     path,
                     format!("Invalid {path}: must be one of {}", one_of(param.values)),
                 ));
             }
             if let Some(max) = param.max_length {
                 if s.chars().count() > max as usize {
-                    return Err(ApiError::param(
+                    return Err(FakeError::param(
                         path,
                         format!(
                             "Invalid string: {}...; must be at most {max} characters",
@@ -126,7 +147,7 @@ fn value(param: &Param, node: &Node, path: &str) -> Result<Value, ApiError> {
             Ok(Value::String(s.clone()))
         }
         (Kind::Integer, Node::Leaf(s)) => s.parse::<i64>().map(Value::from).map_err(|_| {
-            ApiError::invalid(
+            FakeError::invalid(
                 Some("parameter_invalid_integer"),
                 Some(path.to_owned()),
                 format!("Invalid integer: {}", shorten(s)),
@@ -134,7 +155,7 @@ fn value(param: &Param, node: &Node, path: &str) -> Result<Value, ApiError> {
         }),
         (Kind::Number, Node::Leaf(s)) => match s.parse::<f64>() {
             Ok(n) if n.is_finite() => Ok(Value::String(s.clone())),
-            _ => Err(ApiError::param(
+            _ => Err(FakeError::param(
                 path,
                 format!("Invalid decimal: {}", shorten(s)),
             )),
@@ -142,7 +163,7 @@ fn value(param: &Param, node: &Node, path: &str) -> Result<Value, ApiError> {
         (Kind::Boolean, Node::Leaf(s)) => match s.as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(ApiError::param(
+            _ => Err(FakeError::param(
                 path,
                 format!("Invalid boolean: {}", shorten(s)),
             )),
@@ -158,7 +179,7 @@ fn value(param: &Param, node: &Node, path: &str) -> Result<Value, ApiError> {
             }
             for spec in param.children {
                 if spec.required && !out.contains_key(spec.name) {
-                    return Err(ApiError::missing_param(&format!("{path}[{}]", spec.name)));
+                    return Err(FakeError::missing_param(&format!("{path}[{}]", spec.name)));
                 }
             }
             Ok(Value::Object(out))
@@ -166,7 +187,7 @@ fn value(param: &Param, node: &Node, path: &str) -> Result<Value, ApiError> {
         (Kind::Map, Node::Tree(children)) => {
             let mut out = Map::new();
             let Some(spec) = param.children.first() else {
-                return Err(ApiError::param(path, format!("Invalid hash: {path}")));
+                return Err(FakeError::param(path, format!("Invalid hash: {path}")));
             };
             for (key, child) in children {
                 let child_path = format!("{path}[{key}]");
@@ -181,12 +202,12 @@ fn value(param: &Param, node: &Node, path: &str) -> Result<Value, ApiError> {
         }
         (Kind::Array, Node::Tree(children)) => {
             let Some(spec) = param.children.first() else {
-                return Err(ApiError::param(path, format!("Invalid array: {path}")));
+                return Err(FakeError::param(path, format!("Invalid array: {path}")));
             };
             let mut indexed = Vec::with_capacity(children.len());
             for (key, child) in children {
                 let Ok(index) = key.parse::<u32>() else {
-                    return Err(ApiError::param(
+                    return Err(FakeError::param(
                         format!("{path}[{key}]"),
                         format!("Invalid array: {path} has a non-integer index `{key}`"),
                     ));
@@ -209,18 +230,18 @@ fn value(param: &Param, node: &Node, path: &str) -> Result<Value, ApiError> {
                 .or(param.children.first());
             match member {
                 Some(member) => value(member, node, path),
-                None => Err(ApiError::param(path, format!("Invalid value for {path}"))),
+                None => Err(FakeError::param(path, format!("Invalid value for {path}"))),
             }
         }
-        (Kind::Object | Kind::Map, Node::Leaf(_)) => Err(ApiError::param(
+        (Kind::Object | Kind::Map, Node::Leaf(_)) => Err(FakeError::param(
             path,
             format!("Invalid object: {path} must be a hash (e.g. {path}[key]=value)"),
         )),
-        (Kind::Array, Node::Leaf(_)) => Err(ApiError::param(
+        (Kind::Array, Node::Leaf(_)) => Err(FakeError::param(
             path,
             format!("Invalid array: {path} must be a list (e.g. {path}[0]=value)"),
         )),
-        (_, Node::Tree(_)) => Err(ApiError::param(
+        (_, Node::Tree(_)) => Err(FakeError::param(
             path,
             format!(
                 "Invalid {}: {path} must be a single value, not a hash",
@@ -262,8 +283,8 @@ mod tests {
     use super::*;
     use crate::form::parse;
 
-    fn create(body: &str) -> Result<Map<String, Value>, ApiError> {
-        let op = operation("PostCheckoutSessions").unwrap();
+    fn create(body: &str) -> Result<Map<String, Value>, FakeError> {
+        let op = operation(crate::params::OpId::PostCheckoutSessions).unwrap();
         validate(op.params, &parse(body).unwrap())
     }
 
@@ -295,5 +316,51 @@ mod tests {
         );
         let e = create("mode=").unwrap_err();
         assert_eq!(e.code, Some("parameter_invalid_empty"));
+    }
+
+    /// Text that looks like Stripe's form encoding often enough to get past the parser.
+    fn formish() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let key = prop::sample::select(vec![
+            "mode",
+            "line_items",
+            "metadata",
+            "expand",
+            "limit",
+            "created",
+            "ui_mode",
+            "expires_at",
+            "customer_details",
+            "price_data",
+            "quantity",
+            "0",
+            "",
+            "[",
+            "]",
+            "%5B",
+            "x",
+        ]);
+        let piece = prop_oneof![
+            key.prop_map(str::to_owned),
+            "[a-z0-9_\\[\\]%=&+]{0,12}",
+            any::<String>(),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|parts| parts.join(""))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        /// Bad input never hurts the parser or the validator: any text gives a value or a 400.
+        #[test]
+        fn parser_and_validator_never_panic(text in formish()) {
+            let _ = parse(&text);
+            for op in crate::params::OPERATIONS {
+                match parse_and_validate(op, &text) {
+                    Ok(_) => {}
+                    Err(e) => proptest::prop_assert!(e.status == 400 && !e.message.is_empty()),
+                }
+            }
+        }
     }
 }

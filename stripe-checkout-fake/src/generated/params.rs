@@ -6,9 +6,26 @@ use crate::schema::{Kind, Operation, Param};
 /// The API version of the spec (`info.version`).
 pub const API_VERSION: &str = "2026-05-27.dahlia";
 
+/// Every operation, named by its `operationId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpId {
+    /// `GET /v1/checkout/sessions`.
+    GetCheckoutSessions,
+    /// `POST /v1/checkout/sessions`.
+    PostCheckoutSessions,
+    /// `GET /v1/checkout/sessions/{session}`.
+    GetCheckoutSessionsSession,
+    /// `POST /v1/checkout/sessions/{session}`.
+    PostCheckoutSessionsSession,
+    /// `POST /v1/checkout/sessions/{session}/expire`.
+    PostCheckoutSessionsSessionExpire,
+    /// `GET /v1/checkout/sessions/{session}/line_items`.
+    GetCheckoutSessionsSessionLineItems,
+}
+
 /// The operations, in path then method order.
 pub static OPERATIONS: &[Operation] = &[
-    Operation { id: "GetCheckoutSessions", method: "GET", path: "/v1/checkout/sessions", params: &[
+    Operation { id: "GetCheckoutSessions", op: OpId::GetCheckoutSessions, method: "GET", path: "/v1/checkout/sessions", params: &[
         Param { name: "created", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
             Param { name: "created", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
                 Param { name: "gt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
@@ -34,7 +51,7 @@ pub static OPERATIONS: &[Operation] = &[
         Param { name: "status", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["complete", "expired", "open"], children: &[] },
         Param { name: "subscription", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
     ] },
-    Operation { id: "PostCheckoutSessions", method: "POST", path: "/v1/checkout/sessions", params: &[
+    Operation { id: "PostCheckoutSessions", op: OpId::PostCheckoutSessions, method: "POST", path: "/v1/checkout/sessions", params: &[
         Param { name: "adaptive_pricing", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
             Param { name: "enabled", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
         ] },
@@ -662,12 +679,12 @@ pub static OPERATIONS: &[Operation] = &[
             ] },
         ] },
     ] },
-    Operation { id: "GetCheckoutSessionsSession", method: "GET", path: "/v1/checkout/sessions/{session}", params: &[
+    Operation { id: "GetCheckoutSessionsSession", op: OpId::GetCheckoutSessionsSession, method: "GET", path: "/v1/checkout/sessions/{session}", params: &[
         Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
             Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
         ] },
     ] },
-    Operation { id: "PostCheckoutSessionsSession", method: "POST", path: "/v1/checkout/sessions/{session}", params: &[
+    Operation { id: "PostCheckoutSessionsSession", op: OpId::PostCheckoutSessionsSession, method: "POST", path: "/v1/checkout/sessions/{session}", params: &[
         Param { name: "collected_information", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
             Param { name: "shipping_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
                 Param { name: "address", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
@@ -763,12 +780,12 @@ pub static OPERATIONS: &[Operation] = &[
             ] },
         ] },
     ] },
-    Operation { id: "PostCheckoutSessionsSessionExpire", method: "POST", path: "/v1/checkout/sessions/{session}/expire", params: &[
+    Operation { id: "PostCheckoutSessionsSessionExpire", op: OpId::PostCheckoutSessionsSessionExpire, method: "POST", path: "/v1/checkout/sessions/{session}/expire", params: &[
         Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
             Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
         ] },
     ] },
-    Operation { id: "GetCheckoutSessionsSessionLineItems", method: "GET", path: "/v1/checkout/sessions/{session}/line_items", params: &[
+    Operation { id: "GetCheckoutSessionsSessionLineItems", op: OpId::GetCheckoutSessionsSessionLineItems, method: "GET", path: "/v1/checkout/sessions/{session}/line_items", params: &[
         Param { name: "ending_before", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
         Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
             Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },

@@ -1,0 +1,177 @@
+//! The `/v1/` request pipeline: authenticate → route → injected faults → read the body →
+//! validate against the spec → idempotency → dispatch to the operation → reply.
+//!
+//! The order follows what Stripe records: auth, unknown URLs, rate limits and validation errors
+//! are answered before anything executes, so they are never stored under an idempotency key
+//! (<https://docs.stripe.com/api/idempotent_requests>). `Stripe-Account` scopes every
+//! operation to a connected account (<https://docs.stripe.com/connect/authentication>).
+
+use bytes::Bytes;
+use hyper::body::Incoming;
+use hyper::header::HeaderValue;
+use hyper::Request;
+use serde_json::{Map, Value};
+
+use crate::auth::authenticate;
+use crate::error::FakeError;
+use crate::faults::{self, DropConnection, FaultKind};
+use crate::idempotency::{self, Begin};
+use crate::params::OpId;
+use crate::reply::{error_reply, json_reply, Reply};
+use crate::request::{header, read_body};
+use crate::routing::{route, Route};
+use crate::schema::parse_and_validate;
+use crate::shared::{lock, Shared};
+use crate::state::{RequestContext, State};
+
+/// Answers one `/v1/` request.
+pub(crate) async fn handle(
+    shared: &Shared,
+    req: Request<Incoming>,
+    path: &str,
+    request_id: &str,
+) -> Result<Reply, DropConnection> {
+    if let Err(e) = authenticate(&req) {
+        return Ok(error_reply(&e, request_id));
+    }
+    let method = req.method().as_str().to_owned();
+    let Some(route) = route(&method, path) else {
+        return Ok(error_reply(&unrecognized(&method, path), request_id));
+    };
+    let account = header(&req, "stripe-account")
+        .map(str::to_owned)
+        .filter(|a| !a.is_empty());
+    let idempotency_key = header(&req, "idempotency-key")
+        .map(str::to_owned)
+        .filter(|k| !k.is_empty());
+
+    // Faults come before anything is executed (and so before idempotency is recorded).
+    let fault = faults::take(&mut lock(&shared.control).faults, &method, path);
+    let mut delay = None;
+    match fault {
+        Some(FaultKind::Status {
+            status,
+            retry_after,
+            should_retry,
+        }) => {
+            return Ok(faults::status_reply(
+                status,
+                retry_after,
+                should_retry,
+                request_id,
+            ))
+        }
+        Some(FaultKind::DropConnection) => return Err(DropConnection),
+        Some(FaultKind::Delay(d)) => delay = Some(d),
+        None => {}
+    }
+
+    let query = req.uri().query().unwrap_or_default().to_owned();
+    let text = if method == "GET" {
+        query
+    } else {
+        match read_body(req.into_body()).await {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => {
+                // The rest of the body is unread: this connection cannot carry another request.
+                let mut reply = error_reply(&e, request_id);
+                reply
+                    .headers_mut()
+                    .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+                return Ok(reply);
+            }
+        }
+    };
+    let params = match parse_and_validate(route.operation, &text) {
+        Ok(p) => p,
+        Err(e) => return Ok(error_reply(&e, request_id)),
+    };
+
+    // Idempotency: POSTs only; validation errors are not recorded.
+    let idem_key = if method == "POST" {
+        idempotency_key
+    } else {
+        None
+    };
+    let fingerprint = idempotency::fingerprint(&method, path, &text);
+    if let Some(key) = &idem_key {
+        let now = lock(&shared.state).now();
+        let begun = lock(&shared.control)
+            .idempotency
+            .begin(&account, key, &fingerprint, now);
+        match begun {
+            Begin::Execute => {}
+            Begin::Replay { status, body } => {
+                return Ok(idempotency::replay_reply(status, body, key, request_id))
+            }
+            Begin::Refuse(e) => return Ok(error_reply(&e, request_id)),
+        }
+    }
+
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
+    let ctx = RequestContext {
+        request_id: Some(request_id.to_owned()),
+        idempotency_key: idem_key.clone(),
+    };
+    let result = shared
+        .with_state(|state| dispatch(state, &route, &account, &params, &ctx, &shared.base_url));
+    let (status, body) = match result {
+        Ok(json) => (200, Bytes::from(json)),
+        Err(e) => (e.status, Bytes::from(e.body().to_string())),
+    };
+    if let Some(key) = &idem_key {
+        let now = lock(&shared.state).now();
+        lock(&shared.control).idempotency.finish(
+            account,
+            key.clone(),
+            fingerprint,
+            now,
+            status,
+            body.clone(),
+        );
+    }
+    let mut reply = json_reply(status, body, request_id);
+    if let Some(key) = &idem_key {
+        idempotency::echo_key(&mut reply, key);
+    }
+    Ok(reply)
+}
+
+/// Runs the operation. Exhaustive over [`OpId`]: an operation added to the spec without a
+/// handler here does not compile.
+fn dispatch(
+    state: &mut State,
+    route: &Route,
+    account: &Option<String>,
+    params: &Map<String, Value>,
+    ctx: &RequestContext,
+    base_url: &str,
+) -> Result<String, FakeError> {
+    let session = || route.param("session").unwrap_or_default();
+    match route.operation.op {
+        OpId::PostCheckoutSessions => state.create(account, params, base_url),
+        OpId::GetCheckoutSessions => state.list(account, params),
+        OpId::GetCheckoutSessionsSession => state.retrieve(account, session(), params),
+        OpId::PostCheckoutSessionsSession => state.update(account, session(), params),
+        OpId::PostCheckoutSessionsSessionExpire => state.expire(account, session(), params, ctx),
+        OpId::GetCheckoutSessionsSessionLineItems => {
+            state.list_line_items(account, session(), params)
+        }
+    }
+}
+
+/// 404 for a method and path that name no operation, in Stripe's words.
+fn unrecognized(method: &str, path: &str) -> FakeError {
+    FakeError {
+        status: 404,
+        kind: "invalid_request_error",
+        code: None,
+        param: None,
+        message: format!(
+            "Unrecognized request URL ({method}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
+            path.chars().take(200).collect::<String>()
+        ),
+    }
+}

@@ -1,0 +1,203 @@
+//! A session's life after creation: completion by the customer (filling `customer_details`,
+//! creating the payment intent, subscription + invoice or setup intent), the outcome of a
+//! delayed payment, expiry through the API or when the fake clock passes `expires_at` — each
+//! emitting its event.
+//!
+//! <https://docs.stripe.com/api/checkout/sessions/object>,
+//! <https://docs.stripe.com/upgrades#2022-08-01>,
+//! <https://docs.stripe.com/payments/checkout/fulfill-orders>,
+//! <https://docs.stripe.com/payments/checkout/fulfill-orders#delayed-notification>,
+//! <https://docs.stripe.com/api/checkout/sessions/expire>.
+
+use serde_json::{json, Map, Value};
+
+use crate::error::FakeError;
+use crate::rules;
+use crate::sessions::{expand_list, parsed, render, Session};
+use crate::state::{RequestContext, State};
+
+/// How a test completes a session.
+#[derive(Debug, Clone)]
+pub struct Completion {
+    /// `true`: a delayed payment method (e.g. a bank debit): the session completes `unpaid`
+    /// and waits for [`crate::FakeStripe::succeed_async_payment`] or `fail_async_payment`.
+    pub delayed: bool,
+    /// The customer's email (`customer_details.email`).
+    pub email: String,
+    /// The customer's name (`customer_details.name`).
+    pub name: Option<String>,
+}
+
+impl Default for Completion {
+    fn default() -> Self {
+        Completion {
+            delayed: false,
+            email: "jenny.rosen@example.com".to_owned(),
+            name: Some("Jenny Rosen".to_owned()),
+        }
+    }
+}
+
+impl Completion {
+    /// Paid at once (a card).
+    pub fn paid() -> Self {
+        Completion::default()
+    }
+
+    /// With a delayed payment method: `complete` and `unpaid` until the outcome is known.
+    pub fn delayed() -> Self {
+        Completion {
+            delayed: true,
+            ..Completion::default()
+        }
+    }
+
+    /// Sets the customer's email.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = email.into();
+        self
+    }
+}
+
+impl State {
+    /// Completes an open session as the customer paying would.
+    pub fn complete(&mut self, id: &str, how: &Completion) -> Result<Value, FakeError> {
+        let customer_id = self.id("cus_");
+        let payment_intent = self.id("pi_");
+        let subscription = self.id("sub_");
+        let invoice = self.id("in_");
+        let setup_intent = self.id("seti_");
+        let session = self
+            .sessions
+            .get_mut(id)
+            .ok_or_else(|| FakeError::missing("checkout.session", id, "session", 404))?;
+        rules::only_open_sessions(&session.index.status, "completed")?;
+        let mut object = session.object();
+        let o = &mut object;
+        let mode = o["mode"].as_str().unwrap_or_default().to_owned();
+        let free = o["payment_status"] == "no_payment_required";
+        o.insert("status".into(), json!("complete"));
+        o.insert("url".into(), Value::Null);
+        o.insert(
+            "customer_details".into(),
+            json!({
+                "address": null,
+                "business_name": null,
+                "email": how.email,
+                "individual_name": null,
+                "name": how.name,
+                "phone": null,
+                "tax_exempt": "none",
+                "tax_ids": [],
+            }),
+        );
+        let wants_customer =
+            mode == "subscription" || o.get("customer_creation") == Some(&json!("always"));
+        if o["customer"].is_null() && wants_customer {
+            o.insert("customer".into(), json!(customer_id));
+        }
+        match mode.as_str() {
+            "payment" if !free => {
+                o.insert("payment_intent".into(), json!(payment_intent));
+            }
+            "subscription" => {
+                o.insert("subscription".into(), json!(subscription));
+                o.insert("invoice".into(), json!(invoice));
+            }
+            "setup" => {
+                o.insert("setup_intent".into(), json!(setup_intent));
+            }
+            _ => {}
+        }
+        if !free {
+            let paid = if how.delayed { "unpaid" } else { "paid" };
+            o.insert("payment_status".into(), json!(paid));
+            session.awaiting_async = how.delayed;
+        }
+        session.store(object);
+        let snapshot = session.clone();
+        self.emit(
+            "checkout.session.completed",
+            &snapshot,
+            &RequestContext::default(),
+        );
+        parsed(render(&snapshot, vec![])?)
+    }
+
+    /// Settles a delayed payment: `checkout.session.async_payment_succeeded` or `_failed`.
+    pub fn settle_async(&mut self, id: &str, succeeded: bool) -> Result<Value, FakeError> {
+        let session = self
+            .sessions
+            .get_mut(id)
+            .ok_or_else(|| FakeError::missing("checkout.session", id, "session", 404))?;
+        if !session.awaiting_async {
+            return Err(FakeError::invalid(
+                None,
+                None,
+                format!("Checkout Session {id} has no delayed payment waiting: complete it with a delayed payment method first."),
+            ));
+        }
+        session.awaiting_async = false;
+        if succeeded {
+            let mut o = session.object();
+            o.insert("payment_status".into(), json!("paid"));
+            session.store(o);
+        }
+        let snapshot = session.clone();
+        let kind = if succeeded {
+            "checkout.session.async_payment_succeeded"
+        } else {
+            "checkout.session.async_payment_failed"
+        };
+        self.emit(kind, &snapshot, &RequestContext::default());
+        parsed(render(&snapshot, vec![])?)
+    }
+
+    /// `POST /v1/checkout/sessions/{session}/expire`.
+    pub fn expire(
+        &mut self,
+        account: &Option<String>,
+        id: &str,
+        p: &Map<String, Value>,
+        ctx: &RequestContext,
+    ) -> Result<String, FakeError> {
+        let expand = expand_list(p);
+        let session = self.session_mut(account, id)?;
+        rules::only_open_sessions(&session.index.status, "expired")?;
+        expire_session(session);
+        let snapshot = session.clone();
+        self.emit("checkout.session.expired", &snapshot, ctx);
+        render(&snapshot, expand)
+    }
+
+    /// Moves the clock forward; open sessions past `expires_at` expire (oldest first).
+    pub fn advance(&mut self, seconds: i64) {
+        self.clock_offset = self.clock_offset.saturating_add(seconds.max(0));
+        let now = self.now();
+        let mut due: Vec<(u64, String)> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.index.status == "open" && s.index.expires_at <= now)
+            .map(|(id, s)| (s.seq, id.clone()))
+            .collect();
+        due.sort();
+        for (_, id) in due {
+            if let Some(session) = self.sessions.get_mut(&id) {
+                expire_session(session);
+                let snapshot = session.clone();
+                self.emit(
+                    "checkout.session.expired",
+                    &snapshot,
+                    &RequestContext::default(),
+                );
+            }
+        }
+    }
+}
+
+fn expire_session(session: &mut Session) {
+    let mut o = session.object();
+    o.insert("status".into(), json!("expired"));
+    o.insert("url".into(), Value::Null);
+    session.store(o);
+}
