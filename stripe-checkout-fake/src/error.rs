@@ -72,6 +72,19 @@ impl FakeError {
         )
     }
 
+    /// The same error about a parameter nested under `parent` (`currency` under
+    /// `fixed_amount` becomes `fixed_amount[currency]`).
+    pub(crate) fn nested(mut self, parent: &str) -> Self {
+        self.param = Some(match self.param.take() {
+            Some(inner) => match inner.split_once('[') {
+                Some((head, rest)) => format!("{parent}[{head}][{rest}"),
+                None => format!("{parent}[{inner}]"),
+            },
+            None => parent.to_owned(),
+        });
+        self
+    }
+
     /// The JSON body.
     pub fn body(&self) -> Value {
         let mut error = Map::new();

@@ -69,18 +69,23 @@ impl Index {
                 return false;
             }
         }
-        let created = self.created;
-        match p.get("created") {
-            Some(Value::Number(n)) => n.as_i64() == Some(created),
-            Some(Value::Object(range)) => {
-                let bound = |k: &str| range.get(k).and_then(Value::as_i64);
-                bound("gt").is_none_or(|b| created > b)
-                    && bound("gte").is_none_or(|b| created >= b)
-                    && bound("lt").is_none_or(|b| created < b)
-                    && bound("lte").is_none_or(|b| created <= b)
-            }
-            _ => true,
+        created_matches(self.created, p.get("created").unwrap_or(&Value::Null))
+    }
+}
+
+/// Whether `created` passes a list's `created` filter: a timestamp, or a range of `gt`, `gte`,
+/// `lt`, `lte` (anything else passes).
+pub(crate) fn created_matches(created: i64, filter: &Value) -> bool {
+    match filter {
+        Value::Number(n) => n.as_i64() == Some(created),
+        Value::Object(range) => {
+            let bound = |k: &str| range.get(k).and_then(Value::as_i64);
+            bound("gt").is_none_or(|b| created > b)
+                && bound("gte").is_none_or(|b| created >= b)
+                && bound("lt").is_none_or(|b| created < b)
+                && bound("lte").is_none_or(|b| created <= b)
         }
+        _ => true,
     }
 }
 

@@ -1113,7 +1113,27 @@ pub fn compute(
 // Tests
 // ---------------------------------------------------------------------------
 
-// The session-level wrappers below are what `sessions.rs` calls today.
+// The request-level wrappers below turn params into the checks above.
+
+/// The currency in `p[key]`, lowercased, if Stripe supports it; else Stripe's invalid-currency
+/// error on `key`. <https://docs.stripe.com/currencies>
+pub(crate) fn currency_param(
+    p: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Result<String, crate::error::FakeError> {
+    let given = p.get(key).and_then(serde_json::Value::as_str).unwrap_or_default();
+    match currency(given) {
+        Some(c) => Ok(c.code.to_owned()),
+        None => Err(crate::error::FakeError::param(
+            key,
+            format!(
+                "Invalid currency: {}. Stripe currently supports these currencies: {}",
+                given.to_ascii_lowercase(),
+                currencies().map(|c| c.code).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
 
 use serde_json::{json, Value};
 

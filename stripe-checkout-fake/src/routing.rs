@@ -24,6 +24,14 @@ impl Route {
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.as_str())
     }
+
+    /// The path's one parameter, for operations on one object (`/v1/prices/{price}`).
+    pub fn only_param(&self) -> Option<&str> {
+        match self.params.as_slice() {
+            [(_, value)] => Some(value),
+            _ => None,
+        }
+    }
 }
 
 /// The operation `method` and `path` name, if any.

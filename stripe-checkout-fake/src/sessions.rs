@@ -114,7 +114,7 @@ impl State {
         let mut items = Vec::with_capacity(raw_items.len());
         let mut recurring = 0;
         for (i, raw) in raw_items.iter().enumerate() {
-            let (item, is_recurring) = self.line_item(i, raw, now)?;
+            let (item, is_recurring) = self.line_item(account, i, raw, now)?;
             if is_recurring {
                 recurring += 1;
                 rules::recurring_price_not_in_payment_mode(&mode, i)?;
@@ -226,13 +226,19 @@ impl State {
     }
 
     /// One `line_items[i]`: the item object and whether its price is recurring.
-    fn line_item(&mut self, i: usize, raw: &Value, now: i64) -> Result<(Value, bool), FakeError> {
+    fn line_item(
+        &mut self,
+        account: &Option<String>,
+        i: usize,
+        raw: &Value,
+        now: i64,
+    ) -> Result<(Value, bool), FakeError> {
         let quantity = raw["quantity"].as_i64();
         let (price, name) = match (
             raw.get("price").and_then(Value::as_str),
             raw.get("price_data"),
         ) {
-            (Some(id), None) => match self.registered_price(id) {
+            (Some(id), None) => match self.registered_price(account, id) {
                 Some(found) => found,
                 None => {
                     return Err(FakeError::missing(

@@ -8,6 +8,7 @@ use std::hash::{BuildHasher, Hasher};
 
 use serde_json::Value;
 
+use crate::catalogue::Catalogue;
 use crate::sessions::Session;
 
 /// 24 hours: the latest (and default) `expires_at` of a session, and how long idempotency keys
@@ -32,8 +33,8 @@ pub(crate) struct State {
     pub seq: u64,
     rng: u64,
     pub sessions: HashMap<String, Session>,
-    /// Registered prices by id: `{"price": <price object>, "name": <product name>}`.
-    pub prices: HashMap<String, Value>,
+    /// Products, prices, coupons, promotion codes, shipping rates and tax rates.
+    pub catalogue: Catalogue,
     /// Events emitted, oldest first.
     pub events: Vec<Value>,
     /// Events emitted since the last `take_pending`.
@@ -50,7 +51,7 @@ impl Default for State {
             seq: 0,
             rng: seed | 1,
             sessions: HashMap::new(),
-            prices: HashMap::new(),
+            catalogue: Catalogue::default(),
             events: Vec::new(),
             pending: Vec::new(),
         }

@@ -1,4 +1,5 @@
-//! `cargo xtask regen [--check]`: generates `stripe-checkout/src/generated/` from `spec/`.
+//! `cargo xtask regen [--check]`: generates `stripe-checkout/src/generated/` from
+//! `spec/checkout_session.yaml`, and the fake's tables from it and `spec/fake_resources.yaml`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -7,6 +8,8 @@ use crate::{ensure_file_contents, project_root};
 
 /// The spec subset the crate is generated from.
 pub const SPEC: &str = "spec/checkout_session.yaml";
+/// The other objects the fake serves (its catalogue), beside Checkout's.
+pub const FAKE_SPEC: &str = crate::subset::FAKE_SPEC;
 /// Where the generated files live.
 pub const OUT_DIR: &str = "stripe-checkout/src/generated";
 /// Where the fake's generated parameter tables and object skeletons live.
@@ -18,7 +21,13 @@ pub fn run(check: bool) -> Result<(), String> {
     let text =
         std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("reading {SPEC}: {e}"))?;
     let files = codegen::generate(&text).map_err(|e| format!("{SPEC}: {e}"))?;
-    let fake = codegen::emit_fake::generate_fake(&text).map_err(|e| format!("{SPEC}: {e}"))?;
+    let fake_text = std::fs::read_to_string(root.join(FAKE_SPEC))
+        .map_err(|e| format!("reading {FAKE_SPEC}: {e}"))?;
+    let specs = [
+        codegen::spec::Spec::from_yaml(&text).map_err(|e| format!("{SPEC}: {e}"))?,
+        codegen::spec::Spec::from_yaml(&fake_text).map_err(|e| format!("{FAKE_SPEC}: {e}"))?,
+    ];
+    let fake = codegen::emit_fake::emit_fake(&specs).map_err(|e| format!("{SPEC}, {FAKE_SPEC}: {e}"))?;
     let elapsed = started.elapsed();
 
     let mut drifted = Vec::new();
