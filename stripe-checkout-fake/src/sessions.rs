@@ -98,6 +98,9 @@ impl State {
         p: &Map<String, Value>,
         base_url: &str,
     ) -> Result<String, FakeError> {
+        // Stripe's rules on the params alone (rules.rs), before anything is looked up.
+        rules::check_create(p)?;
+
         let now = self.now();
         let mode = str_param(p, "mode").unwrap_or("payment").to_owned();
         let ui_mode = str_param(p, "ui_mode").unwrap_or("hosted_page").to_owned();
