@@ -1,14 +1,17 @@
 //! The hosted Checkout page at the session's `url`: `GET /c/pay/{id}` shows the amount with
 //! Pay and Cancel buttons; `POST /c/pay/{id}/pay` completes the session and redirects to
 //! `success_url` with `{CHECKOUT_SESSION_ID}` replaced, `POST /c/pay/{id}/cancel` redirects to
-//! `cancel_url`. Markup lives in `templates/`.
+//! `cancel_url`. `GET /c/recover/{token}`, an expired session's `after_expiration.recovery.url`,
+//! opens a copy of it and redirects there ([`recover`]). Markup lives in `templates/`.
 //!
-//! <https://docs.stripe.com/payments/checkout/custom-success-page>.
+//! <https://docs.stripe.com/payments/checkout/custom-success-page>,
+//! <https://docs.stripe.com/payments/checkout/abandoned-carts>.
 
 use hyper::body::Incoming;
 use hyper::Request;
 use percent_encoding::percent_decode_str;
 
+use crate::lifecycle::recovery::RecoveryRefused;
 use crate::lifecycle::Completion;
 use crate::reply::{html_reply, redirect, Reply};
 use crate::shared::{lock, Shared};
@@ -20,6 +23,23 @@ const GONE: &str = include_str!("../templates/gone.html");
 const ERROR: &str = include_str!("../templates/error.html");
 const THANKS: &str = include_str!("../templates/thanks.html");
 const METHOD_NOT_ALLOWED: &str = include_str!("../templates/method_not_allowed.html");
+const RECOVERY_GONE: &str = include_str!("../templates/recovery_gone.html");
+
+/// Answers `/c/recover/{token}`: `GET` creates the recovered session and redirects (303) to
+/// its page; a link used already or past its `expires_at` is 410, an unknown one 404.
+pub(crate) fn recover(shared: &Shared, method: &str, raw_token: &str, request_id: &str) -> Reply {
+    if method != "GET" {
+        return html_reply(405, METHOD_NOT_ALLOWED.to_owned(), request_id);
+    }
+    let token = percent_decode_str(raw_token).decode_utf8_lossy();
+    match shared.with_state(|s| s.recover(&token)) {
+        Ok(url) => redirect(&url, request_id),
+        Err(RecoveryRefused::NoLongerValid) => {
+            html_reply(410, RECOVERY_GONE.to_owned(), request_id)
+        }
+        Err(RecoveryRefused::Unknown) => html_reply(404, NOT_FOUND.to_owned(), request_id),
+    }
+}
 
 /// Answers `/c/pay/{rest}`.
 pub(crate) async fn handle(

@@ -1,7 +1,8 @@
 //! A session's life after creation: completion by the customer (filling `customer_details`,
 //! creating the payment intent, subscription + invoice or setup intent), the outcome of a
 //! delayed payment, expiry through the API or when the fake clock passes `expires_at` — each
-//! emitting its event.
+//! emitting its event. An expiring session with recovery enabled gets its recovery URL
+//! ([`recovery`]).
 //!
 //! <https://docs.stripe.com/api/checkout/sessions/object>,
 //! <https://docs.stripe.com/upgrades#2022-08-01>,
@@ -10,6 +11,8 @@
 //! <https://docs.stripe.com/api/checkout/sessions/expire>.
 
 use serde_json::{json, Map, Value};
+
+pub(crate) mod recovery;
 
 use crate::error::FakeError;
 use crate::rules;
@@ -164,8 +167,9 @@ impl State {
         let expand = expand_list(p);
         let session = self.session_mut(account, id)?;
         rules::only_open_sessions(&session.index.status, "expired")?;
-        expire_session(session);
-        let snapshot = session.clone();
+        let snapshot = self
+            .expire_session(id)
+            .ok_or_else(|| FakeError::missing("checkout.session", id, "session", 404))?;
         self.emit("checkout.session.expired", &snapshot, ctx);
         render(&snapshot, expand)
     }
@@ -182,9 +186,7 @@ impl State {
             .collect();
         due.sort();
         for (_, id) in due {
-            if let Some(session) = self.sessions.get_mut(&id) {
-                expire_session(session);
-                let snapshot = session.clone();
+            if let Some(snapshot) = self.expire_session(&id) {
                 self.emit(
                     "checkout.session.expired",
                     &snapshot,
@@ -193,11 +195,16 @@ impl State {
             }
         }
     }
-}
 
-fn expire_session(session: &mut Session) {
-    let mut o = session.object();
-    o.insert("status".into(), json!("expired"));
-    o.insert("url".into(), Value::Null);
-    session.store(o);
+    /// Marks the session `id` expired (and hands out its recovery URL, when enabled); returns
+    /// it as stored.
+    fn expire_session(&mut self, id: &str) -> Option<Session> {
+        let mut o = self.sessions.get(id)?.object();
+        o.insert("status".into(), json!("expired"));
+        o.insert("url".into(), Value::Null);
+        self.recovery_on_expiry(id, &mut o);
+        let session = self.sessions.get_mut(id)?;
+        session.store(o);
+        Some(session.clone())
+    }
 }

@@ -1,6 +1,6 @@
 //! The accept loop (hyper, HTTP/1.1 on 127.0.0.1) and the top-level dispatch by path prefix:
-//! `/v1/…` to the API ([`crate::api`]), `/c/pay/…` to the hosted page ([`crate::hosted`]),
-//! `/_fake/…` to the control endpoints ([`crate::control`]).
+//! `/v1/…` to the API ([`crate::api`]), `/c/pay/…` and `/c/recover/…` to the hosted page
+//! ([`crate::hosted`]), `/_fake/…` to the control endpoints ([`crate::control`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,6 +60,14 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Result<Reply, DropCo
     }
     if let Some(rest) = path.strip_prefix("/c/pay/") {
         return Ok(hosted::handle(shared, req, rest, &request_id).await);
+    }
+    if let Some(token) = path.strip_prefix("/c/recover/") {
+        return Ok(hosted::recover(
+            shared,
+            req.method().as_str(),
+            token,
+            &request_id,
+        ));
     }
     api::handle(shared, req, &path, &request_id).await
 }

@@ -221,6 +221,9 @@ impl State {
                 s.insert("return_url".into(), json!(url));
             }
         }
+        // `after_expiration[recovery]` (lifecycle/recovery.rs).
+        self.after_expiration(p, &id, base_url, &mut s);
+
         self.seq += 1;
         let session = Session::new(s, account.clone(), self.seq, items);
         let out = render(&session, expand_list(p))?;

@@ -9,6 +9,7 @@ use std::hash::{BuildHasher, Hasher};
 use serde_json::Value;
 
 use crate::catalogue::Catalogue;
+use crate::lifecycle::recovery::Recoveries;
 use crate::sessions::Session;
 
 /// 24 hours: the latest (and default) `expires_at` of a session, and how long idempotency keys
@@ -39,6 +40,8 @@ pub(crate) struct State {
     pub events: Vec<Value>,
     /// Events emitted since the last `take_pending`.
     pub pending: Vec<Value>,
+    /// Abandoned-cart recovery links ([`crate::lifecycle::recovery`]).
+    pub recoveries: Recoveries,
 }
 
 impl Default for State {
@@ -54,6 +57,7 @@ impl Default for State {
             catalogue: Catalogue::default(),
             events: Vec::new(),
             pending: Vec::new(),
+            recoveries: Recoveries::default(),
         }
     }
 }

@@ -1,16 +1,21 @@
 //! Stripe's own rejections of a session create (src/rules.rs), through the crate's client and
-//! through raw form bodies.
+//! through raw form bodies, and abandoned-cart recovery (src/lifecycle/recovery.rs) end to end.
+
+use std::time::Duration;
 
 use serde_json::Value;
 use stripe_checkout::{
-    AlwaysOrIfRequired, CheckoutSessionMode, CreateCheckoutSessionDiscounts,
-    CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
-    CreateCheckoutSessionLineItemsPriceDataProductData,
+    AlwaysOrIfRequired, CheckoutSessionMode, CheckoutSessionStatus, Client,
+    CreateCheckoutSessionAfterExpiration, CreateCheckoutSessionAfterExpirationRecovery,
+    CreateCheckoutSessionDiscounts, CreateCheckoutSessionLineItems,
+    CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataProductData,
     CreateCheckoutSessionLineItemsPriceDataRecurring, CreateCheckoutSessionParams,
     CreateCheckoutSessionPaymentIntentData, CreateCheckoutSessionSubscriptionData, Error,
-    RecurringInterval,
+    ListCheckoutSessionLineItemsParams, RecurringInterval,
 };
 use stripe_checkout_fake::{FakeStripe, TEST_KEY};
+
+const DAY: i64 = 24 * 60 * 60;
 
 fn item(currency: &str, amount: i64, quantity: i64) -> CreateCheckoutSessionLineItems {
     let mut price_data = CreateCheckoutSessionLineItemsPriceData::new(currency);
@@ -311,4 +316,191 @@ async fn rules_reject_raw_form_bodies() {
 
     let (status, json) = post_form(&fake, &ok).await;
     assert_eq!(status, 200, "{json}");
+}
+
+/// The session as `GET /v1/checkout/sessions/{id}` returns it.
+async fn session_json(fake: &FakeStripe, id: &str) -> Value {
+    reqwest::Client::new()
+        .get(format!("{}/v1/checkout/sessions/{id}", fake.base_url()))
+        .bearer_auth(TEST_KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn with_recovery(
+    mut params: CreateCheckoutSessionParams,
+    allow_promotion_codes: bool,
+) -> CreateCheckoutSessionParams {
+    let mut recovery = CreateCheckoutSessionAfterExpirationRecovery::new(true);
+    recovery.allow_promotion_codes = Some(allow_promotion_codes);
+    params.after_expiration = Some(CreateCheckoutSessionAfterExpiration {
+        recovery: Some(recovery),
+    });
+    params
+}
+
+/// A session's line items as `(description, quantity, amount_total)`.
+async fn lines(client: &Client, id: &str) -> Vec<(Option<String>, Option<i64>, i64)> {
+    client
+        .checkout_sessions()
+        .list_line_items(id, &ListCheckoutSessionLineItemsParams::default())
+        .await
+        .unwrap()
+        .data
+        .into_iter()
+        .map(|i| (i.description, i.quantity, i.amount_total))
+        .collect()
+}
+
+#[tokio::test]
+async fn expired_session_recovers_once() {
+    let fake = FakeStripe::start().await;
+    let client = fake.client();
+    let mut params = with_recovery(
+        hosted(vec![item("usd", 1500, 2), item("usd", 250, 1)]),
+        true,
+    );
+    params.metadata = Some([("order_id".to_owned(), "6735".to_owned())].into());
+    params.client_reference_id = Some("cart_9".into());
+    params.customer = Some("cus_123".into());
+    let old = client.checkout_sessions().create(&params).await.unwrap();
+
+    // Create echoes the recovery settings, with no URL yet.
+    let raw = session_json(&fake, &old.id).await;
+    assert_eq!(
+        raw["after_expiration"],
+        serde_json::json!({"recovery": {"allow_promotion_codes": true, "enabled": true,
+            "expires_at": null, "url": null}})
+    );
+
+    // Expiring (the endpoint) hands out the URL, valid for 30 days.
+    let expired = client
+        .checkout_sessions()
+        .expire(&old.id, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(expired.status, Some(CheckoutSessionStatus::Expired));
+    let recovery = expired
+        .after_expiration
+        .and_then(|a| a.recovery)
+        .expect("recovery");
+    assert!(recovery.enabled && recovery.allow_promotion_codes);
+    let url = recovery.url.expect("recovery url");
+    assert!(
+        url.starts_with(&format!("{}/c/recover/", fake.base_url())),
+        "{url}"
+    );
+    let expires_at = recovery.expires_at.expect("recovery expires_at");
+    assert!(
+        (expires_at - (fake.now() + 30 * DAY)).abs() <= 5,
+        "{expires_at}"
+    );
+
+    // Opening it creates a copy and redirects to its page.
+    let http = no_redirects();
+    let opened = http.get(&url).send().await.unwrap();
+    assert_eq!(opened.status(), 303);
+    let location = opened.headers()["location"].to_str().unwrap().to_owned();
+    let new_id = location
+        .strip_prefix(&format!("{}/c/pay/", fake.base_url()))
+        .expect("a hosted page")
+        .to_owned();
+    assert_ne!(new_id, old.id);
+    let new = client
+        .checkout_sessions()
+        .retrieve(&new_id, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(new.recovered_from.as_deref(), Some(old.id.as_str()));
+    assert_eq!(new.status, Some(CheckoutSessionStatus::Open));
+    assert_eq!(new.url.as_deref(), Some(location.as_str()));
+    assert_eq!(new.amount_total, Some(3250));
+    assert_eq!(new.amount_total, old.amount_total);
+    assert_eq!(new.mode, old.mode);
+    assert_eq!(new.success_url, old.success_url);
+    assert_eq!(new.cancel_url, old.cancel_url);
+    assert_eq!(new.metadata, old.metadata);
+    assert_eq!(new.client_reference_id.as_deref(), Some("cart_9"));
+    assert_eq!(new.customer, old.customer);
+    assert_eq!(new.allow_promotion_codes, Some(true));
+    assert!(new.expires_at > new.created);
+    let old_lines = lines(&client, &old.id).await;
+    assert_eq!(old_lines.len(), 2);
+    assert_eq!(lines(&client, &new_id).await, old_lines);
+    // Its hosted page is open.
+    assert_eq!(http.get(&location).send().await.unwrap().status(), 200);
+
+    // A second visit: no longer valid, and no third session.
+    let again = http.get(&url).send().await.unwrap();
+    assert_eq!(again.status(), 410);
+    assert!(again.text().await.unwrap().contains("no longer valid"));
+    let listed = client
+        .checkout_sessions()
+        .list(&Default::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.data.len(), 2);
+
+    // Unknown tokens are 404; other methods 405.
+    let unknown = format!("{}/c/recover/nope", fake.base_url());
+    assert_eq!(http.get(&unknown).send().await.unwrap().status(), 404);
+    assert_eq!(http.post(&url).send().await.unwrap().status(), 405);
+}
+
+#[tokio::test]
+async fn recovery_by_the_clock_and_link_expiry() {
+    let fake = FakeStripe::start().await;
+    let client = fake.client();
+    let old = client
+        .checkout_sessions()
+        .create(&with_recovery(hosted(vec![item("usd", 700, 1)]), false))
+        .await
+        .unwrap();
+    // Not expired yet: no URL.
+    let before = session_json(&fake, &old.id).await;
+    assert!(before["after_expiration"]["recovery"]["url"].is_null());
+
+    fake.advance_clock(Duration::from_secs(24 * 3600));
+    let expired = session_json(&fake, &old.id).await;
+    assert_eq!(expired["status"], "expired");
+    let recovery = &expired["after_expiration"]["recovery"];
+    assert_eq!(recovery["allow_promotion_codes"], false);
+    let url = recovery["url"].as_str().expect("url").to_owned();
+    let expires_at = recovery["expires_at"].as_i64().expect("expires_at");
+    assert!((expires_at - (fake.now() + 30 * DAY)).abs() <= 5);
+
+    // 30 days later the link is no longer valid.
+    fake.advance_clock(Duration::from_secs(30 * 24 * 3600));
+    let http = no_redirects();
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 410);
+    let listed = client
+        .checkout_sessions()
+        .list(&Default::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.data.len(), 1);
+
+    // Without recovery, expiry leaves `after_expiration` null.
+    let plain = client
+        .checkout_sessions()
+        .create(&hosted(vec![item("usd", 700, 1)]))
+        .await
+        .unwrap();
+    let expired = client
+        .checkout_sessions()
+        .expire(&plain.id, &Default::default())
+        .await
+        .unwrap();
+    assert!(expired.after_expiration.is_none());
 }
