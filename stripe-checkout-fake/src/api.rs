@@ -18,7 +18,7 @@ use crate::faults::{self, DropConnection, FaultKind};
 use crate::idempotency::{self, Begin};
 use crate::params::OpId;
 use crate::reply::{error_reply, json_reply, Reply};
-use crate::request::{header, read_body};
+use crate::request::{check_form_utf8, form_text, header, read_body, warn_on_other_version};
 use crate::routing::{route, Route};
 use crate::schema::parse_and_validate;
 use crate::shared::{lock, Shared};
@@ -34,6 +34,7 @@ pub(crate) async fn handle(
     if let Err(e) = authenticate(&req) {
         return Ok(error_reply(&e, request_id));
     }
+    warn_on_other_version(&req);
     let method = req.method().as_str().to_owned();
     let Some(route) = route(&method, path) else {
         return Ok(error_reply(&unrecognized(&method, path), request_id));
@@ -68,10 +69,16 @@ pub(crate) async fn handle(
 
     let query = req.uri().query().unwrap_or_default().to_owned();
     let text = if method == "GET" {
+        if let Err(e) = check_form_utf8(&query) {
+            return Ok(error_reply(&e, request_id));
+        }
         query
     } else {
         match read_body(req.into_body()).await {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Ok(bytes) => match form_text(bytes) {
+                Ok(text) => text,
+                Err(e) => return Ok(error_reply(&e, request_id)),
+            },
             Err(e) => {
                 // The rest of the body is unread: this connection cannot carry another request.
                 let mut reply = error_reply(&e, request_id);

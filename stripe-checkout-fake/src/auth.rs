@@ -38,24 +38,16 @@ pub(crate) fn authenticate(req: &Request<Incoming>) -> Result<(), FakeError> {
     )))
 }
 
-/// The key as Stripe shows it in errors: its prefix and last four characters.
+/// The most of a bad key an error message shows.
+const SHOWN_PREFIX: usize = 12;
+
+/// A bad key as the error shows it: a short prefix (at most [`SHOWN_PREFIX`] characters and at
+/// most half of the key, so a short key is never shown whole), then `…`. Enough to tell which
+/// key was sent, not enough to use it (Stripe itself shows only a few characters).
 fn shown(key: &str) -> String {
-    let shown = if key.len() > 4 {
-        let tail: String = key
-            .chars()
-            .rev()
-            .take(4)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        format!(
-            "{}****{tail}",
-            key.split('_').take(2).collect::<Vec<_>>().join("_")
-        )
-    } else {
-        "****".to_owned()
-    };
+    let count = key.chars().count();
+    let prefix: String = key.chars().take(SHOWN_PREFIX.min(count / 2)).collect();
+    let shown = format!("{prefix}…");
     if key.starts_with("sk_live_") || key.starts_with("rk_live_") {
         format!("{shown} (stripe-checkout-fake accepts only test keys: sk_test_… or rk_test_…)")
     } else {
@@ -99,5 +91,20 @@ mod tests {
             Some("sk_test_123")
         );
         assert_eq!(decode_basic_user("not base64!"), None);
+    }
+
+    #[test]
+    fn errors_show_a_short_prefix_of_a_bad_key_only() {
+        let key = "sk_live_51Habcdefghijklmnopqrstuvwxyz0123456789";
+        let text = shown(key);
+        assert!(
+            text.starts_with("sk_live_51Ha… (stripe-checkout-fake accepts only test keys"),
+            "{text}"
+        );
+        assert!(!text.contains("bcdefghij"), "{text}");
+        assert_eq!(shown("pk_test_abcdef"), "pk_test…");
+        assert_eq!(shown("abc"), "a…");
+        assert_eq!(shown(""), "…");
+        assert_eq!(shown("éééééé"), "ééé…");
     }
 }

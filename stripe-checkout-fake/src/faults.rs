@@ -1,12 +1,15 @@
 //! Faults on demand: the next N matching API requests fail the way Stripe or the network can.
 //!
-//! Stripe's rate limits: <https://docs.stripe.com/rate-limits>; `Stripe-Should-Retry` and
-//! retries: <https://docs.stripe.com/error-low-level#idempotency>.
+//! Stripe's rate limits: <https://docs.stripe.com/rate-limits> (a 429 is an
+//! `invalid_request_error` with `code: rate_limit`; the spec's error `type` has no
+//! `rate_limit_error`, and the official SDKs raise their `RateLimitError` on the status or the
+//! code); `Stripe-Should-Retry` and retries: <https://docs.stripe.com/error-low-level#idempotency>.
 
 use std::fmt;
 use std::time::Duration;
 
 use hyper::header::HeaderValue;
+use serde_json::{json, Value};
 
 use crate::error::FakeError;
 use crate::reply::{error_reply, Reply};
@@ -50,13 +53,14 @@ impl Fault {
         }
     }
 
-    /// 429 `rate_limit_error`, without `Retry-After` or `Stripe-Should-Retry` (add them with
+    /// 429 `invalid_request_error` with `code: rate_limit`, as Stripe sends it, without `Retry-After` or `Stripe-Should-Retry` (add them with
     /// [`retry_after`](Self::retry_after) and [`should_retry`](Self::should_retry)).
     pub fn rate_limit() -> Self {
         Fault::status(429)
     }
 
-    /// This status with Stripe's error body (`api_error` for 5xx, `rate_limit_error` for 429).
+    /// This status with Stripe's error body: `api_error` for 5xx, `invalid_request_error` for
+    /// 4xx (with `code: rate_limit` for 429).
     pub fn status(status: u16) -> Self {
         Fault::new(FaultKind::Status {
             status,
@@ -109,6 +113,38 @@ impl Fault {
         self
     }
 
+    /// The fault as the control endpoint `POST /_fake/faults` answers it: the parameters that
+    /// make it, by the names of the methods above.
+    pub(crate) fn to_json(&self) -> Value {
+        let mut fault = json!({
+            "object": "fake_fault",
+            "times": self.times,
+            "method": self.method,
+            "path_prefix": self.path_prefix,
+        });
+        let details = match &self.kind {
+            FaultKind::Status {
+                status,
+                retry_after,
+                should_retry,
+            } => json!({
+                "kind": if *status == 429 { "rate_limit" } else { "status" },
+                "status": status,
+                "retry_after": retry_after,
+                "should_retry": should_retry,
+            }),
+            FaultKind::Delay(delay) => json!({
+                "kind": "delay",
+                "delay_ms": u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            }),
+            FaultKind::DropConnection => json!({ "kind": "drop_connection" }),
+        };
+        if let (Some(fault), Value::Object(details)) = (fault.as_object_mut(), details) {
+            fault.extend(details);
+        }
+        fault
+    }
+
     pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
         self.times > 0
             && self.method.as_deref().is_none_or(|m| m == method)
@@ -150,9 +186,7 @@ pub(crate) fn status_reply(
 ) -> Reply {
     let error = FakeError {
         status,
-        kind: if status == 429 {
-            "rate_limit_error"
-        } else if status >= 500 {
+        kind: if status >= 500 {
             "api_error"
         } else {
             "invalid_request_error"
@@ -182,4 +216,66 @@ pub(crate) fn status_reply(
         );
     }
     reply
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_429_is_an_invalid_request_error_with_code_rate_limit() {
+        let error = |status| {
+            let reply = status_reply(status, Some(2), Some(true), "req_1");
+            assert_eq!(reply.status().as_u16(), status);
+            reply
+        };
+        let reply = error(429);
+        assert_eq!(reply.headers()["retry-after"], "2");
+        assert_eq!(reply.headers()["stripe-should-retry"], "true");
+        let body = body_of(reply);
+        assert_eq!(body["error"]["type"], "invalid_request_error");
+        assert_eq!(body["error"]["code"], "rate_limit");
+        assert_eq!(body_of(error(503))["error"]["type"], "api_error");
+        assert_eq!(
+            body_of(error(418))["error"]["type"],
+            "invalid_request_error"
+        );
+    }
+
+    fn body_of(reply: Reply) -> Value {
+        use http_body_util::BodyExt;
+        let bytes = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(reply.into_body().collect())
+            .unwrap()
+            .to_bytes();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn to_json_names_the_builder_methods() {
+        let fault = Fault::rate_limit()
+            .retry_after(1)
+            .should_retry(true)
+            .times(2)
+            .method("post")
+            .path_prefix("/v1/checkout/sessions");
+        assert_eq!(
+            fault.to_json(),
+            json!({
+                "object": "fake_fault", "kind": "rate_limit", "status": 429, "retry_after": 1,
+                "should_retry": true, "times": 2, "method": "POST",
+                "path_prefix": "/v1/checkout/sessions",
+            })
+        );
+        assert_eq!(
+            Fault::delay(Duration::from_millis(250)).to_json()["delay_ms"],
+            250
+        );
+        assert_eq!(
+            Fault::drop_connection().to_json()["kind"],
+            "drop_connection"
+        );
+    }
 }
