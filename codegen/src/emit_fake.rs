@@ -58,9 +58,7 @@ pub fn emit_fake(specs: &[Spec]) -> Result<GeneratedFile, Error> {
         .ok_or_else(|| Error::new("", "the fake needs at least one spec"))?;
     let mut out = String::new();
     out.push_str(HEADER);
-    out.push_str(
-        "//! Every operation's parameters as the spec declares them, and JSON\n",
-    );
+    out.push_str("//! Every operation's parameters as the spec declares them, and JSON\n");
     out.push_str("//! skeletons of the objects the fake serves (every property present, nullable ones null).\n");
     out.push_str("use crate::schema::{Kind, Operation, Param};\n\n");
     let _ = writeln!(
@@ -72,10 +70,11 @@ pub fn emit_fake(specs: &[Spec]) -> Result<GeneratedFile, Error> {
     let mut ids: Vec<(String, &str, &str)> = Vec::new();
     let mut table = String::new();
     table.push_str("/// The operations, in path then method order.\npub static OPERATIONS: &[Operation] = &[\n");
-    for (path, item, spec) in specs
-        .iter()
-        .flat_map(|spec| spec.paths.iter().map(move |(path, item)| (path, item, spec)))
-    {
+    for (path, item, spec) in specs.iter().flat_map(|spec| {
+        spec.paths
+            .iter()
+            .map(move |(path, item)| (path, item, spec))
+    }) {
         let methods = [
             ("GET", &item.get),
             ("POST", &item.post),

@@ -48,8 +48,9 @@ fn fake_tables_follow_the_spec() {
 
 #[test]
 fn bad_specs_are_errors_not_panics() {
-    let err = codegen::emit_fake::generate_fake(&["openapi: 3.0.0\ninfo: {version: x}\npaths: {}\n"])
-        .unwrap_err();
+    let err =
+        codegen::emit_fake::generate_fake(&["openapi: 3.0.0\ninfo: {version: x}\npaths: {}\n"])
+            .unwrap_err();
     assert!(err.message.contains("the fake needs this schema"), "{err}");
     let cyclic = r##"{"info":{"version":"x"},"paths":{"/v1/a":{"post":{"requestBody":{"content":{"application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/a"}}}}}}},
       "components":{"schemas":{"a":{"type":"object","properties":{"a":{"$ref":"#/components/schemas/a"}}}}}}"##;

@@ -13,6 +13,7 @@ use hyper::Request;
 use serde_json::{Map, Value};
 
 use crate::auth::authenticate;
+use crate::catalogue::Kind;
 use crate::error::FakeError;
 use crate::faults::{self, DropConnection, FaultKind};
 use crate::idempotency::{self, Begin};
@@ -157,6 +158,10 @@ fn dispatch(
     base_url: &str,
 ) -> Result<String, FakeError> {
     let session = || route.param("session").unwrap_or_default();
+    // Catalogue paths hold one id parameter (`{price}`, `{id}`, …) after the collection.
+    let kind = || Kind::of_path(route.operation.path);
+    let id = || route.only_param().unwrap_or_default();
+    let object = |o: Map<String, Value>| Value::Object(o).to_string();
     match route.operation.op {
         OpId::PostCheckoutSessions => state.create(account, params, base_url),
         OpId::GetCheckoutSessions => state.list(account, params),
@@ -165,6 +170,37 @@ fn dispatch(
         OpId::PostCheckoutSessionsSessionExpire => state.expire(account, session(), params, ctx),
         OpId::GetCheckoutSessionsSessionLineItems => {
             state.list_line_items(account, session(), params)
+        }
+        OpId::GetCoupons
+        | OpId::GetPrices
+        | OpId::GetProducts
+        | OpId::GetPromotionCodes
+        | OpId::GetShippingRates
+        | OpId::GetTaxRates => state.list_objects(kind()?, account, params),
+        OpId::PostCoupons
+        | OpId::PostPrices
+        | OpId::PostProducts
+        | OpId::PostPromotionCodes
+        | OpId::PostShippingRates
+        | OpId::PostTaxRates => state.create_object(kind()?, account, params).map(object),
+        OpId::GetCouponsCoupon
+        | OpId::GetPricesPrice
+        | OpId::GetProductsId
+        | OpId::GetPromotionCodesPromotionCode
+        | OpId::GetShippingRatesShippingRateToken
+        | OpId::GetTaxRatesTaxRate => state
+            .retrieve_object(kind()?, account, id(), params)
+            .map(object),
+        OpId::PostCouponsCoupon
+        | OpId::PostPricesPrice
+        | OpId::PostProductsId
+        | OpId::PostPromotionCodesPromotionCode
+        | OpId::PostShippingRatesShippingRateToken
+        | OpId::PostTaxRatesTaxRate => state
+            .update_object(kind()?, account, id(), params)
+            .map(object),
+        OpId::DeleteCouponsCoupon | OpId::DeleteProductsId => {
+            state.delete_object(kind()?, account, id()).map(object)
         }
     }
 }

@@ -102,6 +102,7 @@ mod lifecycle;
 mod lists;
 #[allow(dead_code)] // Wired in piece by piece: discounts, tax and shipping come next.
 mod money;
+mod pricing;
 mod rules;
 mod sessions;
 mod skeletons;

@@ -119,6 +119,11 @@ impl State {
         }
         session.store(object);
         let snapshot = session.clone();
+        // The coupon and promotion code count one redemption when the session completes
+        // (<https://docs.stripe.com/api/coupons/object#coupon_object-times_redeemed>).
+        for (kind, id) in &snapshot.redeems {
+            self.catalogue.redeem(*kind, &snapshot.account, id);
+        }
         self.emit(
             "checkout.session.completed",
             &snapshot,

@@ -1121,7 +1121,10 @@ pub(crate) fn currency_param(
     p: &serde_json::Map<String, serde_json::Value>,
     key: &str,
 ) -> Result<String, crate::error::FakeError> {
-    let given = p.get(key).and_then(serde_json::Value::as_str).unwrap_or_default();
+    let given = p
+        .get(key)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
     match currency(given) {
         Some(c) => Ok(c.code.to_owned()),
         None => Err(crate::error::FakeError::param(

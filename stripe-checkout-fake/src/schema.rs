@@ -154,7 +154,10 @@ fn value(param: &Param, node: &Node, path: &str) -> Result<Value, FakeError> {
             )
         }),
         (Kind::Number, Node::Leaf(s)) => match s.parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(Value::String(s.clone())),
+            // A JSON number, as Stripe echoes it (`"percent_off": 25.5`).
+            Ok(n) if n.is_finite() => Ok(serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .unwrap_or_else(|| Value::String(s.clone()))),
             _ => Err(FakeError::param(
                 path,
                 format!("Invalid decimal: {}", shorten(s)),

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::FakeError;
 use crate::lists::{list_json, page, Index};
+use crate::pricing::Basket;
 use crate::schema::str_param;
 use crate::skeletons::{item_skeleton, session_skeleton};
 use crate::state::State;
@@ -27,6 +28,10 @@ pub(crate) struct Session {
     line_item_ids: Vec<Box<str>>,
     /// Completed with a delayed payment method, waiting for its outcome.
     pub awaiting_async: bool,
+    /// `total_details.breakdown`, rendered only when expanded.
+    breakdown: Option<Box<str>>,
+    /// The coupon and promotion code completion redeems.
+    pub redeems: Vec<(crate::catalogue::Kind, String)>,
 }
 
 impl Session {
@@ -48,6 +53,8 @@ impl Session {
             line_items: items.iter().map(|it| it.to_string().into()).collect(),
             line_item_ids,
             awaiting_async: false,
+            breakdown: None,
+            redeems: Vec::new(),
         };
         session.store(object);
         session
@@ -61,6 +68,14 @@ impl Session {
     /// The object as the API returns it (without expansions).
     pub fn value(&self) -> Value {
         Value::Object(self.object())
+    }
+
+    /// Whether this session is `customer`'s and was paid (for promotion codes'
+    /// `first_time_transaction`).
+    pub fn paid_by(&self, customer: &str) -> bool {
+        self.index.status == "complete"
+            && self.json.contains("\"payment_status\":\"paid\"")
+            && self.object().get("customer").and_then(Value::as_str) == Some(customer)
     }
 
     /// Replaces the object (and its index).
@@ -141,6 +156,19 @@ impl State {
         let expires_at = rules::expires_at_within_30_minutes_to_24_hours(p, now)?;
 
         let id = self.id("cs_test_a1");
+        let pricing = match (&currency, mode != "setup") {
+            (Some(currency), true) => {
+                let basket = Basket {
+                    account,
+                    session_id: &id,
+                    currency,
+                    customer: str_param(p, "customer"),
+                    raw_items,
+                };
+                Some(self.price_session(&basket, p, &mut items)?)
+            }
+            _ => None,
+        };
         let mut s = match session_skeleton() {
             Value::Object(map) => map.clone(),
             _ => Map::new(),
@@ -157,7 +185,11 @@ impl State {
                 s.insert(key.clone(), value.clone());
             }
         }
-        let subtotal = money::subtotal(&items)?;
+        let total = pricing
+            .as_ref()
+            .and_then(|p| p.fields.get("amount_total"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
         let priced = mode != "setup";
         s.insert("id".into(), json!(id));
         s.insert("object".into(), json!("checkout.session"));
@@ -169,18 +201,20 @@ impl State {
         s.insert("status".into(), json!("open"));
         s.insert(
             "payment_status".into(),
-            json!(if priced && subtotal > 0 {
+            json!(if priced && total > 0 {
                 "unpaid"
             } else {
                 "no_payment_required"
             }),
         );
         s.insert("currency".into(), json!(currency));
-        if priced {
-            s.insert("amount_subtotal".into(), json!(subtotal));
-            s.insert("amount_total".into(), json!(money::total(subtotal)));
-            s.insert("total_details".into(), money::total_details());
-        }
+        let (breakdown, redeems) = match pricing {
+            Some(priced) => {
+                s.extend(priced.fields);
+                (Some(priced.breakdown.to_string().into()), priced.redeems)
+            }
+            None => (None, Vec::new()),
+        };
         s.insert(
             "metadata".into(),
             match p.get("metadata") {
@@ -225,7 +259,9 @@ impl State {
         self.after_expiration(p, &id, base_url, &mut s);
 
         self.seq += 1;
-        let session = Session::new(s, account.clone(), self.seq, items);
+        let mut session = Session::new(s, account.clone(), self.seq, items);
+        session.breakdown = breakdown;
+        session.redeems = redeems;
         let out = render(&session, expand_list(p))?;
         self.sessions.insert(id, session);
         Ok(out)
@@ -471,8 +507,10 @@ pub(crate) fn render(session: &Session, expand: Vec<String>) -> Result<String, F
         "payment_link",
         "setup_intent",
         "subscription",
+        "total_details.breakdown",
     ];
     let mut expand_items = false;
+    let mut expand_breakdown = false;
     for (i, e) in expand.iter().enumerate() {
         let field = e.strip_prefix("data.").unwrap_or(e);
         if !EXPANDABLE.contains(&field) {
@@ -482,11 +520,22 @@ pub(crate) fn render(session: &Session, expand: Vec<String>) -> Result<String, F
             ));
         }
         expand_items |= field == "line_items";
+        expand_breakdown |= field == "total_details.breakdown";
     }
-    if !expand_items {
+    if !expand_items && !expand_breakdown {
         return Ok(session.json.to_string());
     }
     let mut object = session.object();
+    if let (true, Some(breakdown), Some(Value::Object(details))) = (
+        expand_breakdown,
+        &session.breakdown,
+        object.get_mut("total_details"),
+    ) {
+        details.insert("breakdown".into(), parsed(breakdown.to_string())?);
+    }
+    if !expand_items {
+        return Ok(Value::Object(object).to_string());
+    }
     let first: Vec<&str> = session.line_items.iter().take(10).map(|i| &**i).collect();
     let url = format!("/v1/checkout/sessions/{}/line_items", session.index.id);
     let list = list_json(&first, session.line_items.len() > 10, &url);

@@ -302,6 +302,10 @@ impl State {
             ));
         }
         let mut o = self.new_object(Kind::Coupon, id, p);
+        // `applies_to` is left out unless the coupon is restricted to products.
+        if !p.contains_key("applies_to") {
+            o.remove("applies_to");
+        }
         o.insert("duration".into(), json!(duration));
         o.insert("times_redeemed".into(), json!(0));
         o.insert("valid".into(), json!(true));
