@@ -21,7 +21,7 @@ use stripe_checkout::{
     CheckoutSessionMode, CheckoutSessionPaymentStatus, CreateCheckoutSessionLineItems,
     CreateCheckoutSessionParams, EventType, Webhook,
 };
-use stripe_checkout_fake::{FakeStripe, Price, WebhookEndpoint, WebhookOptions};
+use stripe_checkout_fake::{FakePrice, FakeStripe, WebhookEndpoint, WebhookOptions};
 
 const WEBHOOK_SECRET: &str = "whsec_shop_test";
 
@@ -98,14 +98,14 @@ pub async fn run() -> Result<Report, Box<dyn std::error::Error>> {
 
     // Stripe, faked: a price, the shop's endpoint, every event delivered twice.
     let fake = FakeStripe::start().await;
-    fake.register_price(Price::one_time("price_tshirt", 2500, "usd").product_name("T-shirt"));
+    fake.register_price(FakePrice::one_time("price_tshirt", 2500, "usd").product_name("T-shirt"));
     fake.set_webhook_options(WebhookOptions {
         deliver_twice: true,
         ..WebhookOptions::default()
     });
     fake.add_webhook_endpoint(
         WebhookEndpoint::new(format!("{shop_url}/webhook"), WEBHOOK_SECRET)
-            .events(["checkout.session.completed"]),
+            .enabled_events(["checkout.session.completed"]),
     );
 
     // The shop creates the session with the real client.

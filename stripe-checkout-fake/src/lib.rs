@@ -2,13 +2,13 @@
 //! integration end to end without the network.
 //!
 //! ```
-//! use stripe_checkout::{CheckoutSessionMode, CreateCheckoutSessionLineItems, CreateCheckoutSessionParams};
-//! use stripe_checkout_fake::{Completion, FakeStripe, Price};
+//! use stripe_checkout::{CheckoutSessionMode, CheckoutSessionPaymentStatus, CreateCheckoutSessionLineItems, CreateCheckoutSessionParams, EventType};
+//! use stripe_checkout_fake::{Completion, FakePrice, FakeStripe};
 //!
 //! # #[tokio::main]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let fake = FakeStripe::start().await; // 127.0.0.1, an ephemeral port; stops when dropped
-//! fake.register_price(Price::one_time("price_tshirt", 2000, "usd"));
+//! fake.register_price(FakePrice::one_time("price_tshirt", 2000, "usd"));
 //! let client = fake.client(); // a real stripe_checkout::Client pointed at the fake
 //!
 //! let mut params = CreateCheckoutSessionParams::hosted(CheckoutSessionMode::Payment, "https://shop.test/ok?id={CHECKOUT_SESSION_ID}");
@@ -20,8 +20,11 @@
 //! let session = client.checkout_sessions().create(&params).await?;
 //! assert_eq!(session.amount_total, Some(4000));
 //!
-//! fake.complete_session(&session.id, Completion::paid())?; // emits checkout.session.completed
-//! assert_eq!(fake.events()[0]["type"], "checkout.session.completed");
+//! let paid = fake.complete_session(&session.id, Completion::paid())?; // emits checkout.session.completed
+//! assert_eq!(paid.payment_status, CheckoutSessionPaymentStatus::Paid);
+//! let events = fake.events(); // typed, as a webhook handler gets them
+//! assert_eq!(events[0].type_, EventType::CheckoutSessionCompleted);
+//! assert_eq!(events[0].checkout_session().map(|s| s.id.as_str()), Some(session.id.as_str()));
 //! # Ok(()) }
 //! ```
 //!
@@ -46,22 +49,30 @@
 //! | Events `checkout.session.completed`, `.async_payment_succeeded`, `.async_payment_failed`, `.expired`, with `api_version`, `data.object` and `request.idempotency_key` | <https://docs.stripe.com/api/events/types>, <https://docs.stripe.com/payments/checkout/fulfill-orders#delayed-notification> |
 //! | Deliveries signed (`Stripe-Signature`), retried on non-2xx, possibly twice and out of order | <https://docs.stripe.com/webhooks#verify-events>, <https://docs.stripe.com/webhooks#retries>, <https://docs.stripe.com/webhooks#handle-duplicate-events>, <https://docs.stripe.com/webhooks#event-ordering> |
 //! | Idempotency: replays answer the stored status and body with `Idempotent-Replayed: true`; the same key with other params is 400 `idempotency_error`; a key still executing is 409; only requests that started executing are stored (not auth, validation or rate-limit errors); keys expire after 24 hours; GETs ignore them | <https://docs.stripe.com/api/idempotent_requests>, <https://docs.stripe.com/error-low-level#idempotency> |
-//! | 429 `rate_limit_error` with `Stripe-Should-Retry`/`Retry-After`; 500/503 `api_error` | <https://docs.stripe.com/rate-limits>, <https://docs.stripe.com/error-low-level> |
+//! | 429 `invalid_request_error` with `code: rate_limit` (the spec's error `type` has no `rate_limit_error`; SDKs map the status or code to their rate-limit error), with `Stripe-Should-Retry`/`Retry-After`; 500/503 `api_error` | <https://docs.stripe.com/rate-limits>, <https://docs.stripe.com/error-low-level> |
+//! | `Stripe-Version`: requests asking for another version are answered with the fake's (in the response's `Stripe-Version`), with one warning on stderr per distinct version asked for | <https://docs.stripe.com/api/versioning> |
+//! | Bodies must be UTF-8 form encoding (else 400); a bad key is echoed as a short prefix only | <https://docs.stripe.com/api/authentication> |
 //! | The hosted page redirects to `success_url` with `{CHECKOUT_SESSION_ID}` replaced, or to `cancel_url` | <https://docs.stripe.com/payments/checkout/custom-success-page> |
 //!
 //! # Control over HTTP (for the binary and other SDKs)
 //!
-//! No key needed; form-encoded bodies; answers are JSON.
+//! No key needed; form-encoded bodies (the query for `GET`s); answers are JSON. Parameters have
+//! the Rust API's names and are checked as strictly as `/v1/`: an unknown one is 400
+//! `parameter_unknown`, a missing one `parameter_missing`, a bad value 400
+//! `invalid_request_error`, each naming its `param`. Unknown control paths are 404.
 //!
-//! | endpoint | what |
-//! |---|---|
-//! | `POST /_fake/sessions/{id}/complete` (`delayed=true`, `email=…`, `name=…`) | [`FakeStripe::complete_session`] |
-//! | `POST /_fake/sessions/{id}/async_payment_succeeded` / `…/async_payment_failed` | [`FakeStripe::succeed_async_payment`] / [`FakeStripe::fail_async_payment`] |
-//! | `POST /_fake/clock/advance` (`seconds=N`), `GET /_fake/clock` | [`FakeStripe::advance_clock`] |
-//! | `POST /_fake/prices` (`id`, `unit_amount`, `currency`, optional `interval`, `product_name`) | [`FakeStripe::register_price`] |
-//! | `POST /_fake/webhook_endpoints` (`url`, `secret`, optional `enabled_events[]`) | [`FakeStripe::add_webhook_endpoint`] |
-//! | `POST /_fake/faults` (`kind=status\|delay\|drop`, `status`, `times`, `retry_after`, `should_retry`, `delay_ms`, `method`, `path`) | [`FakeStripe::inject_fault`] |
-//! | `GET /_fake/events`, `GET /_fake/deliveries` | [`FakeStripe::events`], [`FakeStripe::deliveries`] |
+//! | endpoint | params | returns | Rust |
+//! |---|---|---|---|
+//! | `POST /_fake/sessions/{id}/complete` | `delayed` (`true`/`false`), `email` (`a@b`), `name` (non-empty text) | the session | [`FakeStripe::complete_session`] with [`Completion`] |
+//! | `POST /_fake/sessions/{id}/async_payment_succeeded` | none | the session | [`FakeStripe::succeed_async_payment`] |
+//! | `POST /_fake/sessions/{id}/async_payment_failed` | none | the session | [`FakeStripe::fail_async_payment`] |
+//! | `POST /_fake/clock/advance` | `seconds` (required integer, 0 to 315360000, 10 years) | `{"now": unix seconds}` | [`FakeStripe::advance_clock`] |
+//! | `GET /_fake/clock` | none | `{"now": unix seconds}` | [`FakeStripe::now`] |
+//! | `POST /_fake/prices` | `id` (required, 1–255 characters, no spaces or `/`), `unit_amount` (required integer ≥ 0), `currency` (required, three letters), `interval` (`day`, `week`, `month`, `year`: a recurring price), `product_name` (non-empty text) | the `price` object | [`FakeStripe::register_price`] with [`FakePrice::one_time`] / [`FakePrice::recurring`], [`FakePrice::product_name`] |
+//! | `POST /_fake/webhook_endpoints` | `url` (required, absolute `http(s)://` with a host), `secret` (required, no spaces), `enabled_events[]` (`*` or `checkout.session.completed`, `.async_payment_succeeded`, `.async_payment_failed`, `.expired`; default every event) | a `webhook_endpoint` object (`we_…`, without the secret) | [`FakeStripe::add_webhook_endpoint`] with [`WebhookEndpoint::new`], [`WebhookEndpoint::enabled_events`] |
+//! | `POST /_fake/faults` | `kind` (required: `status`, `rate_limit`, `delay`, `drop_connection`), `status` (kind `status`: 400–599), `retry_after` (seconds, 0–86400) and `should_retry` (`true`/`false`) (kinds `status`, `rate_limit`), `delay_ms` (kind `delay`, required, 0–60000), `times` (1–1000000, default 1), `method` (`GET`, `POST`, … as served), `path_prefix` (the start of a path the fake serves, e.g. `/v1/checkout/sessions`) | the fault (`{"object": "fake_fault", "kind", …}`) | [`FakeStripe::inject_fault`] with [`Fault`]'s builder methods of the same names |
+//! | `GET /_fake/events` | none | `{"object": "list", "data": [events…]}` (raw JSON) | [`FakeStripe::events`] |
+//! | `GET /_fake/deliveries` | none | `{"object": "list", "data": [{endpoint, event_id, event_type, attempt, status, error}…]}` | [`FakeStripe::deliveries`] |
 //!
 //! The hosted page is `GET /c/pay/{id}` (the session's `url`), with forms posting to
 //! `/c/pay/{id}/pay` and `/c/pay/{id}/cancel`.
@@ -122,11 +133,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
+use stripe_checkout::{CheckoutSession, Event};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use catalogue::Price;
+/// Named `FakePrice` here: `stripe_checkout` has its own `Price` (the API's price object), and
+/// both crates are often glob-imported together in tests.
+pub use catalogue::Price as FakePrice;
 pub use error::FakeError;
 pub use faults::{Fault, FaultKind};
 pub use lifecycle::Completion;
@@ -214,25 +227,32 @@ impl FakeStripe {
     }
 
     /// Makes `price.id` usable as `line_items[][price]`.
-    pub fn register_price(&self, price: Price) {
+    pub fn register_price(&self, price: FakePrice) {
         lock(&self.shared.state).register_price(&price);
     }
 
     /// Completes an open session as a customer paying would, emitting
-    /// `checkout.session.completed`. Returns the session.
-    pub fn complete_session(&self, id: &str, how: Completion) -> Result<Value, FakeError> {
-        self.shared.with_state(|s| s.complete(id, &how))
+    /// `checkout.session.completed`. Returns the session; 404 `resource_missing` for an unknown
+    /// id, 400 for a session that is not `open`.
+    pub fn complete_session(
+        &self,
+        id: &str,
+        how: Completion,
+    ) -> Result<CheckoutSession, FakeError> {
+        typed_session(&self.shared.with_state(|s| s.complete(id, &how))?)
     }
 
     /// The delayed payment of a session completed with [`Completion::delayed`] succeeded:
     /// `payment_status` becomes `paid`; emits `checkout.session.async_payment_succeeded`.
-    pub fn succeed_async_payment(&self, id: &str) -> Result<Value, FakeError> {
-        self.shared.with_state(|s| s.settle_async(id, true))
+    /// Returns the session.
+    pub fn succeed_async_payment(&self, id: &str) -> Result<CheckoutSession, FakeError> {
+        typed_session(&self.shared.with_state(|s| s.settle_async(id, true))?)
     }
 
-    /// The delayed payment failed: emits `checkout.session.async_payment_failed`.
-    pub fn fail_async_payment(&self, id: &str) -> Result<Value, FakeError> {
-        self.shared.with_state(|s| s.settle_async(id, false))
+    /// The delayed payment failed: emits `checkout.session.async_payment_failed`. Returns the
+    /// session.
+    pub fn fail_async_payment(&self, id: &str) -> Result<CheckoutSession, FakeError> {
+        typed_session(&self.shared.with_state(|s| s.settle_async(id, false))?)
     }
 
     /// Moves the fake's clock forward: open sessions past `expires_at` expire (emitting
@@ -247,14 +267,44 @@ impl FakeStripe {
         lock(&self.shared.state).now()
     }
 
-    /// A session as the API would return it (any account), for assertions.
-    pub fn session(&self, id: &str) -> Option<Value> {
+    /// A session as the API would return it (any account), decoded by `stripe_checkout`, for
+    /// assertions; `None` for an unknown id.
+    ///
+    /// # Panics
+    ///
+    /// When the fake renders a session `stripe_checkout` cannot decode (a bug in the fake).
+    pub fn session(&self, id: &str) -> Option<CheckoutSession> {
+        let json = self.session_json(id)?;
+        match typed_session(&json) {
+            Ok(session) => Some(session),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// A session as raw JSON, exactly as the API would send it: for tests about the wire
+    /// format itself (every property present, `null`s), which the typed
+    /// [`session`](Self::session) cannot show.
+    pub fn session_json(&self, id: &str) -> Option<serde_json::Value> {
         lock(&self.shared.state).peek(id)
     }
 
-    /// Every event emitted so far, oldest first (also without any webhook endpoint).
-    pub fn events(&self) -> Vec<Value> {
-        lock(&self.shared.state).events.clone()
+    /// Every event emitted so far, oldest first (also without any webhook endpoint), decoded
+    /// as a webhook handler decodes a delivery (`data.object` of a `checkout.session.*` event
+    /// is a [`CheckoutSession`]: [`Event::checkout_session`]). `GET /_fake/events` has the raw
+    /// JSON.
+    ///
+    /// # Panics
+    ///
+    /// When the fake emits an event `stripe_checkout` cannot decode (a bug in the fake).
+    pub fn events(&self) -> Vec<Event> {
+        let events = lock(&self.shared.state).events.clone();
+        events
+            .iter()
+            .map(|event| match typed_event(event) {
+                Ok(event) => event,
+                Err(e) => panic!("{e}"),
+            })
+            .collect()
     }
 
     /// Delivers events to `endpoint` from now on.
@@ -308,6 +358,40 @@ impl FakeStripe {
     /// Stops serving (also done on drop).
     pub fn stop(&self) {
         self.shutdown.send_replace(true);
+    }
+}
+
+/// The secret [`typed_event`] signs with: events are decoded by the same code as a webhook
+/// delivery, which verifies a signature first. Not a secret of anything.
+const DECODE_SECRET: &str = "whsec_stripe_checkout_fake_decode";
+
+/// An event decoded by `stripe_checkout` exactly as [`stripe_checkout::Webhook`] decodes a
+/// delivery (its only public decoder for events without the `serde` feature).
+fn typed_event(event: &serde_json::Value) -> Result<Event, FakeError> {
+    let payload = event.to_string();
+    let signature = stripe_checkout::webhook::sign_payload(&payload, DECODE_SECRET, 0);
+    stripe_checkout::Webhook::new(DECODE_SECRET)
+        .without_timestamp_check()
+        .construct(&payload, &signature)
+        .map_err(|e| undecodable("an event", &e.to_string()))
+}
+
+/// A session decoded by `stripe_checkout`'s own decoder (the one its client uses for responses).
+fn typed_session(session: &serde_json::Value) -> Result<CheckoutSession, FakeError> {
+    use stripe_checkout::__private::Decode;
+    CheckoutSession::decode(session.to_string().as_bytes())
+        .map_err(|e| undecodable("a session", &format!("{} at {}", e.message, e.path)))
+}
+
+fn undecodable(what: &str, why: &str) -> FakeError {
+    FakeError {
+        status: 500,
+        kind: "api_error",
+        code: None,
+        param: None,
+        message: format!(
+            "stripe-checkout-fake rendered {what} that stripe_checkout cannot decode ({why}): a bug in the fake"
+        ),
     }
 }
 

@@ -1,26 +1,84 @@
 //! `stripe-checkout-fake [--port N]`: serves the fake on 127.0.0.1 until the process is stopped
-//! (Ctrl-C).
+//! (Ctrl-C). `--help` lists the control endpoints.
 //! Point any Stripe SDK at the printed URL with an `sk_test_…` key; the `/_fake/` control
-//! endpoints are listed in the crate docs.
+//! endpoints are documented in the crate docs and the README ("Testing your integration").
 
 use std::process::ExitCode;
+
+/// The port when none is given (stripe-mock's is 12111 too, so SDK test setups carry over).
+const DEFAULT_PORT: u16 = 12111;
+
+fn usage() -> String {
+    format!(
+        "\
+stripe-checkout-fake: a stateful, spec-validating fake of Stripe's Checkout Session API
+(Stripe-Version {version}) with signed webhooks, for testing integrations without the network.
+
+Usage: stripe-checkout-fake [--port N]
+
+Options:
+  --port N    listen on 127.0.0.1:N (default {DEFAULT_PORT}; 0 picks a free port)
+  -h, --help  print this help
+
+It prints `stripe-checkout-fake listening on http://127.0.0.1:PORT`, then serves until stopped.
+Point a Stripe SDK at that URL with any sk_test_… key. Control endpoints (no key, form-encoded,
+JSON answers, Stripe-shaped 400s naming the bad `param`):
+  POST /_fake/sessions/{{id}}/complete                 delayed=true|false, email, name
+  POST /_fake/sessions/{{id}}/async_payment_succeeded  (no params)
+  POST /_fake/sessions/{{id}}/async_payment_failed     (no params)
+  POST /_fake/clock/advance                          seconds (0..315360000)
+  GET  /_fake/clock
+  POST /_fake/prices                                 id, unit_amount, currency, interval, product_name
+  POST /_fake/webhook_endpoints                      url, secret, enabled_events[]
+  POST /_fake/faults                                 kind=status|rate_limit|delay|drop_connection,
+                                                     status, retry_after, should_retry, delay_ms,
+                                                     times, method, path_prefix
+  GET  /_fake/events
+  GET  /_fake/deliveries
+Parameters, types and answers: README.md, \"Testing your integration\".
+",
+        version = stripe_checkout::API_VERSION,
+    )
+}
+
+/// What the command line asks for.
+enum Command {
+    Serve(u16),
+    Help,
+}
+
+fn parse(args: &[String]) -> Result<Command, String> {
+    let mut port = DEFAULT_PORT;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let value = match arg.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--port" => rest
+                .next()
+                .ok_or_else(|| "--port expects a port number".to_owned())?,
+            other => match other.strip_prefix("--port=") {
+                Some(value) => value,
+                None => return Err(format!("unknown argument `{other}`")),
+            },
+        };
+        port = value
+            .parse()
+            .map_err(|_| format!("--port expects a port number (0-65535), got `{value}`"))?;
+    }
+    Ok(Command::Serve(port))
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = match args.as_slice() {
-        [] => 12111,
-        [flag, n] if flag == "--port" => match n.parse::<u16>() {
-            Ok(port) => port,
-            Err(_) => {
-                eprintln!("--port expects a port number, got `{n}`");
-                return ExitCode::from(2);
-            }
-        },
-        _ => {
-            eprintln!(
-                "usage: stripe-checkout-fake [--port N]   (default 12111; 0 picks a free port)"
-            );
+    let port = match parse(&args) {
+        Ok(Command::Serve(port)) => port,
+        Ok(Command::Help) => {
+            print!("{}", usage());
+            return ExitCode::SUCCESS;
+        }
+        Err(problem) => {
+            eprintln!("stripe-checkout-fake: {problem}\n\n{}", usage());
             return ExitCode::from(2);
         }
     };

@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch, Notify};
 
 /// A webhook endpoint to deliver events to.
@@ -41,8 +41,10 @@ impl WebhookEndpoint {
         }
     }
 
-    /// Only these event types (`checkout.session.completed`, …; `*` is every type).
-    pub fn events<I, S>(mut self, types: I) -> Self
+    /// Only these event types (`checkout.session.completed`, …; `*` is every type), as
+    /// Stripe's `enabled_events`. The types the fake emits are the four `checkout.session.*`
+    /// events of [`stripe_checkout::EventType`].
+    pub fn enabled_events<I, S>(mut self, types: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -51,11 +53,35 @@ impl WebhookEndpoint {
         self
     }
 
+    /// The endpoint as Stripe's `webhook_endpoint` object, without its `secret` (Stripe shows
+    /// it once, at creation; the caller chose it here, so it is not echoed back).
+    pub(crate) fn to_json(&self, id: &str, created: i64) -> Value {
+        json!({
+            "id": id,
+            "object": "webhook_endpoint",
+            "api_version": crate::params::API_VERSION,
+            "application": null,
+            "created": created,
+            "description": null,
+            "enabled_events": self.events.clone().unwrap_or_else(|| vec!["*".to_owned()]),
+            "livemode": false,
+            "metadata": {},
+            "status": "enabled",
+            "url": self.url,
+        })
+    }
+
     fn wants(&self, event_type: &str) -> bool {
         self.events
             .as_ref()
             .is_none_or(|types| types.iter().any(|t| t == "*" || t == event_type))
     }
+}
+
+/// Whether `enabled_events` may name `event_type`: `*` or an event the fake emits (the
+/// `checkout.session.*` types of [`stripe_checkout::EventType`]).
+pub(crate) fn is_known_event_type(event_type: &str) -> bool {
+    event_type == "*" || stripe_checkout::EventType::from(event_type).is_checkout_session()
 }
 
 /// How deliveries behave.
@@ -286,7 +312,7 @@ mod tests {
     #[test]
     fn debug_hides_the_secret() {
         let endpoint = WebhookEndpoint::new("http://127.0.0.1:1/hook", "whsec_very_secret")
-            .events(["checkout.session.completed"]);
+            .enabled_events(["checkout.session.completed"]);
         let shown = format!("{endpoint:?}");
         assert!(!shown.contains("very_secret"), "{shown}");
         assert!(shown.contains("127.0.0.1:1/hook"));
@@ -295,11 +321,41 @@ mod tests {
     #[test]
     fn filters_match_types_and_star() {
         let all = WebhookEndpoint::new("u", "s");
-        let some = WebhookEndpoint::new("u", "s").events(["checkout.session.expired"]);
-        let star = WebhookEndpoint::new("u", "s").events(["*"]);
+        let some = WebhookEndpoint::new("u", "s").enabled_events(["checkout.session.expired"]);
+        let star = WebhookEndpoint::new("u", "s").enabled_events(["*"]);
         assert!(all.wants("checkout.session.completed"));
         assert!(!some.wants("checkout.session.completed"));
         assert!(some.wants("checkout.session.expired"));
         assert!(star.wants("anything"));
+    }
+
+    #[test]
+    fn known_event_types_are_the_emitted_ones_and_star() {
+        for t in [
+            "*",
+            "checkout.session.completed",
+            "checkout.session.async_payment_succeeded",
+            "checkout.session.async_payment_failed",
+            "checkout.session.expired",
+        ] {
+            assert!(is_known_event_type(t), "{t}");
+        }
+        for t in [
+            "checkout.session.*",
+            "invoice.paid",
+            "",
+            "checkout.session.completed ",
+        ] {
+            assert!(!is_known_event_type(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn json_has_no_secret() {
+        let endpoint = WebhookEndpoint::new("http://127.0.0.1:1/hook", "whsec_very_secret");
+        let json = endpoint.to_json("we_1", 7);
+        assert!(!json.to_string().contains("very_secret"), "{json}");
+        assert_eq!(json["enabled_events"], json!(["*"]));
+        assert_eq!(json["object"], "webhook_endpoint");
     }
 }

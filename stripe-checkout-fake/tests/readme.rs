@@ -3,15 +3,16 @@
 
 // README:start
 use stripe_checkout::{
-    CheckoutSessionMode, CreateCheckoutSessionLineItems, CreateCheckoutSessionParams,
+    CheckoutSessionMode, CheckoutSessionPaymentStatus, CreateCheckoutSessionLineItems,
+    CreateCheckoutSessionParams, EventType,
 };
-use stripe_checkout_fake::{Completion, FakeStripe, Price};
+use stripe_checkout_fake::{Completion, FakePrice, FakeStripe};
 
 #[tokio::test]
 async fn a_paid_session_emits_checkout_session_completed() -> Result<(), Box<dyn std::error::Error>>
 {
     let fake = FakeStripe::start().await; // 127.0.0.1, an ephemeral port; stops when dropped
-    fake.register_price(Price::one_time("price_tshirt", 2500, "usd"));
+    fake.register_price(FakePrice::one_time("price_tshirt", 2500, "usd"));
     let client = fake.client(); // a real stripe_checkout::Client pointed at the fake
 
     let mut params = CreateCheckoutSessionParams::hosted(
@@ -27,13 +28,15 @@ async fn a_paid_session_emits_checkout_session_completed() -> Result<(), Box<dyn
     assert_eq!(session.amount_total, Some(5000));
 
     // Pay on the hosted page (POST {url}/pay redirects to success_url), or directly:
-    fake.complete_session(&session.id, Completion::paid())?;
-    // Every event is recorded; with `add_webhook_endpoint` it is also POSTed, signed, to your
-    // own handler (see examples/shop.rs).
+    let paid = fake.complete_session(&session.id, Completion::paid())?;
+    assert_eq!(paid.payment_status, CheckoutSessionPaymentStatus::Paid);
+    // Every event is recorded, typed as your webhook handler gets it; with
+    // `add_webhook_endpoint` it is also POSTed, signed, to that handler (see examples/shop.rs).
     let events = fake.events();
-    assert_eq!(events[0]["type"], "checkout.session.completed");
-    assert_eq!(events[0]["data"]["object"]["id"], session.id.as_str());
-    assert_eq!(events[0]["data"]["object"]["payment_status"], "paid");
+    assert_eq!(events[0].type_, EventType::CheckoutSessionCompleted);
+    let completed = events[0].checkout_session().ok_or("a session event")?;
+    assert_eq!(completed.id, session.id);
+    assert_eq!(completed.payment_status, CheckoutSessionPaymentStatus::Paid);
     Ok(())
 }
 // README:end

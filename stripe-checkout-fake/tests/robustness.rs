@@ -140,6 +140,14 @@ fn extreme_numbers_are_errors_not_panics() {
             .send()
             .await
             .unwrap();
+        // Past the 10-year cap: refused, not saturated; the cap itself is fine.
+        assert_eq!(advance.status(), 400);
+        let advance = http
+            .post(format!("{}/_fake/clock/advance", fake.base_url()))
+            .body("seconds=315360000")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(advance.status(), 200);
         let body = format!("mode=payment&{}", item(0).replace(&i64::MAX.to_string(), "5"));
         let response = http.post(&url).bearer_auth(TEST_KEY).body(body).send().await.unwrap();
