@@ -281,6 +281,14 @@ impl State {
             raw.get("price_data"),
         ) {
             (Some(id), None) => match self.registered_price(account, id) {
+                // <https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-line_items-price>:
+                // only active prices can be sold.
+                Some((price, _)) if price["active"] != json!(true) => {
+                    return Err(FakeError::param(
+                        format!("line_items[{i}][price]"),
+                        "The price specified is inactive. This field only accepts active prices.",
+                    ))
+                }
                 Some(found) => found,
                 None => {
                     return Err(FakeError::missing(

@@ -213,7 +213,7 @@ async fn validation_errors_are_stripe_shaped() {
     let long_key_body = format!("mode=setup&{long_key_param}=v");
     let cases: &[(&str, &str, Option<&str>)] = &[
         ("mode=payment&bogus=1", "bogus", Some("parameter_unknown")),
-        ("mode=payment&line_items[0][price_data][unit_amount]=5&line_items[0][quantity]=1", "line_items[0][price_data][currency]", Some("parameter_missing")),
+        ("mode=payment&line_items[0][price_data][unit_amount]=500&line_items[0][quantity]=1", "line_items[0][price_data][currency]", Some("parameter_missing")),
         ("mode=payment&line_items[0][price]=p&line_items[0][quantity]=x", "line_items[0][quantity]", Some("parameter_invalid_integer")),
         ("mode=payment&client_reference_id=", "client_reference_id", Some("parameter_invalid_empty")),
         ("mode=nope", "mode", None),
@@ -222,7 +222,7 @@ async fn validation_errors_are_stripe_shaped() {
         ("mode=payment&line_items[0][bogus]=1", "line_items[0][bogus]", Some("parameter_unknown")),
         ("mode=payment", "line_items", Some("parameter_missing")),
         ("mode=payment&line_items[0][price]=price_nope&line_items[0][quantity]=1", "line_items[0][price]", Some("resource_missing")),
-        ("mode=payment&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=5&line_items[0][price_data][product_data][name]=x&line_items[0][price_data][recurring][interval]=month&line_items[0][quantity]=1", "line_items[0]", None),
+        ("mode=payment&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=500&line_items[0][price_data][product_data][name]=x&line_items[0][price_data][recurring][interval]=month&line_items[0][quantity]=1", "line_items[0]", None),
         ("mode=setup&expires_at=1", "expires_at", None),
         ("mode=setup&return_url=https://x.test", "return_url", None),
         (&long_key_body, &long_key_param, None),
@@ -245,7 +245,7 @@ async fn validation_errors_are_stripe_shaped() {
         }
     }
     // Subscription mode needs a recurring price; setup mode takes no line items.
-    let body = "mode=subscription&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=5&line_items[0][price_data][product_data][name]=x&line_items[0][quantity]=1";
+    let body = "mode=subscription&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=500&line_items[0][price_data][product_data][name]=x&line_items[0][quantity]=1";
     assert_eq!(
         raw(&fake, "POST", "/v1/checkout/sessions", body, key)
             .await
@@ -732,12 +732,12 @@ async fn idempotency_as_stripe_does_it() {
         send("mode=payment&bogus=1", "k3").await.unwrap().status(),
         400
     );
-    let fine = "mode=payment&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=5&line_items[0][price_data][product]=prod_1&line_items[0][quantity]=1";
+    let fine = "mode=payment&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=500&line_items[0][price_data][product]=prod_1&line_items[0][quantity]=1";
     let ok = send(fine, "k3").await.unwrap();
     assert_eq!(ok.status(), 200);
     assert!(!ok.headers().contains_key("idempotent-replayed"));
     // Same key, other params: 400 idempotency_error.
-    let other = send("mode=payment&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=6&line_items[0][price_data][product]=prod_1&line_items[0][quantity]=1", "k3").await.unwrap();
+    let other = send("mode=payment&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=600&line_items[0][price_data][product]=prod_1&line_items[0][quantity]=1", "k3").await.unwrap();
     assert_eq!(other.status(), 400);
     assert_eq!(
         other.json::<Value>().await.unwrap()["error"]["type"],
@@ -943,7 +943,7 @@ async fn webhooks_are_signed_retried_and_recorded() {
         .expire(
             &client
                 .checkout_sessions()
-                .create(&hosted(vec![inline_item(1, 1)]))
+                .create(&hosted(vec![inline_item(100, 1)]))
                 .await
                 .unwrap()
                 .id,
@@ -1120,16 +1120,16 @@ async fn prose_rules_limits_and_line_item_pages() {
         .unwrap_err();
     assert_eq!(rule(e), (400, "line_items".into()));
     // One currency.
-    let mut eur = inline_item(1, 1);
+    let mut eur = inline_item(100, 1);
     eur.price_data.as_mut().unwrap().currency = "eur".into();
     let e = client
         .checkout_sessions()
-        .create(&hosted(vec![inline_item(1, 1), eur]))
+        .create(&hosted(vec![inline_item(100, 1), eur]))
         .await
         .unwrap_err();
     assert_eq!(rule(e), (400, "line_items[1]".into()));
     // expires_at at most 24 h ahead, at least 30 min.
-    let mut late = hosted(vec![inline_item(1, 1)]);
+    let mut late = hosted(vec![inline_item(100, 1)]);
     late.expires_at = Some(fake.now() + 25 * 3600);
     assert_eq!(
         rule(client.checkout_sessions().create(&late).await.unwrap_err()),

@@ -149,7 +149,7 @@ fn extreme_numbers_are_errors_not_panics() {
             .await
             .unwrap();
         assert_eq!(advance.status(), 200);
-        let body = format!("mode=payment&{}", item(0).replace(&i64::MAX.to_string(), "5"));
+        let body = format!("mode=payment&{}", item(0).replace(&i64::MAX.to_string(), "500"));
         let response = http.post(&url).bearer_auth(TEST_KEY).body(body).send().await.unwrap();
         assert_eq!(response.status(), 200);
     });
