@@ -20,7 +20,7 @@ use crate::catalogue::Price;
 use crate::error::FakeError;
 use crate::faults::Fault;
 use crate::form::{self, Node};
-use crate::lifecycle::Completion;
+use crate::lifecycle::{Completion, PostalAddress};
 use crate::params::OPERATIONS;
 use crate::reply::{error_reply, json_reply, Reply};
 use crate::request::{check_form_utf8, form_text, read_body};
@@ -73,7 +73,7 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
     let parts: Vec<&str> = rest.split('/').collect();
     match (method, parts.as_slice()) {
         ("POST", ["sessions", id, "complete"]) if !id.is_empty() => {
-            form.only(&["delayed", "email", "name"])?;
+            form.only(&["delayed", "email", "name", "address"])?;
             let mut how = match form.boolean("delayed")? {
                 Some(true) => Completion::delayed(),
                 _ => Completion::paid(),
@@ -83,6 +83,25 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
             }
             if let Some(name) = form.text("name")? {
                 how.name = Some(non_empty("name", name)?);
+            }
+            if let Some(parts) = form.hash(
+                "address",
+                &["city", "country", "line1", "line2", "postal_code", "state"],
+            )? {
+                let part = |k: &str| {
+                    parts
+                        .iter()
+                        .find(|(key, _)| key == k)
+                        .map(|(_, v)| v.clone())
+                };
+                how = how.address(PostalAddress {
+                    country: part("country").map(|c| c.to_ascii_uppercase()),
+                    state: part("state"),
+                    city: part("city"),
+                    line1: part("line1"),
+                    line2: part("line2"),
+                    postal_code: part("postal_code"),
+                });
             }
             shared.with_state(|s| s.complete(id, &how))
         }
@@ -107,6 +126,31 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
             Ok(json!({ "now": lock(&shared.state).now() }))
         }
         ("POST", ["prices"]) => register_price(shared, form),
+        ("POST", ["automatic_tax_rates"]) => {
+            form.only(&["country", "percentage"])?;
+            let country = form.required_text("country")?;
+            if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
+                return Err(FakeError::param(
+                    "country",
+                    format!("Invalid country: {}; must be a two-letter code such as DE", shorten(&country)),
+                ));
+            }
+            let percentage = form.required_text("percentage")?;
+            let percentage = match percentage.parse::<f64>() {
+                Ok(p) if (0.0..=100.0).contains(&p) => p,
+                _ => {
+                    return Err(FakeError::param(
+                        "percentage",
+                        format!("Invalid percentage: {}; must be a number from 0 to 100", shorten(&percentage)),
+                    ))
+                }
+            };
+            let country = country.to_ascii_uppercase();
+            lock(&shared.state)
+                .automatic_tax_rates
+                .insert(country.clone(), percentage);
+            Ok(json!({ "object": "fake_automatic_tax_rate", "country": country, "percentage": percentage }))
+        }
         ("POST", ["webhook_endpoints"]) => add_webhook_endpoint(shared, form),
         ("POST", ["faults"]) => {
             let fault = fault(form)?;
@@ -470,6 +514,44 @@ impl Form {
                 ))
             }
             None => Ok(()),
+        }
+    }
+
+    /// A hash of text values (`name[key]=…`) with keys from `allowed`, if given.
+    fn hash(
+        &self,
+        name: &str,
+        allowed: &[&str],
+    ) -> Result<Option<Vec<(String, String)>>, FakeError> {
+        match self.pairs.iter().find(|(k, _)| k == name) {
+            None => Ok(None),
+            Some((_, Node::Leaf(_))) => Err(FakeError::param(
+                name,
+                format!("Invalid {name}: must be a hash ({name}[key]=…)"),
+            )),
+            Some((_, Node::Tree(children))) => {
+                let mut out = Vec::new();
+                for (key, node) in children {
+                    let param = format!("{name}[{key}]");
+                    if !allowed.contains(&key.as_str()) {
+                        return Err(FakeError::invalid(
+                            Some("parameter_unknown"),
+                            Some(param.clone()),
+                            format!("Received unknown parameter: {param}"),
+                        ));
+                    }
+                    match node {
+                        Node::Leaf(v) => out.push((key.clone(), v.clone())),
+                        Node::Tree(_) => {
+                            return Err(FakeError::param(
+                                param.clone(),
+                                format!("Invalid {param}: must be a single value"),
+                            ))
+                        }
+                    }
+                }
+                Ok(Some(out))
+            }
         }
     }
 

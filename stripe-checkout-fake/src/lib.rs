@@ -111,7 +111,6 @@ mod catalogue;
 mod events;
 mod lifecycle;
 mod lists;
-#[allow(dead_code)] // Wired in piece by piece: discounts, tax and shipping come next.
 mod money;
 mod pricing;
 mod rules;
@@ -142,7 +141,7 @@ use tokio::sync::watch;
 pub use catalogue::Price as FakePrice;
 pub use error::FakeError;
 pub use faults::{Fault, FaultKind};
-pub use lifecycle::Completion;
+pub use lifecycle::{Completion, PostalAddress};
 pub use webhooks::{Delivery, WebhookEndpoint, WebhookOptions};
 
 use shared::{lock, Shared};
@@ -253,6 +252,16 @@ impl FakeStripe {
     /// session.
     pub fn fail_async_payment(&self, id: &str) -> Result<CheckoutSession, FakeError> {
         typed_session(&self.shared.with_state(|s| s.settle_async(id, false))?)
+    }
+
+    /// Sets the fake's stand-in for Stripe Tax: sessions with `automatic_tax[enabled]=true` are
+    /// taxed `percentage` % (exclusive) when completed with an address in `country` (a
+    /// two-letter code). Without any rate, such sessions are refused at creation, as Stripe
+    /// refuses automatic tax before Stripe Tax is set up (<https://docs.stripe.com/tax/set-up>).
+    pub fn set_automatic_tax_rate(&self, country: &str, percentage: f64) {
+        lock(&self.shared.state)
+            .automatic_tax_rates
+            .insert(country.to_ascii_uppercase(), percentage);
     }
 
     /// Moves the fake's clock forward: open sessions past `expires_at` expire (emitting

@@ -29,6 +29,9 @@ pub struct Completion {
     pub email: String,
     /// The customer's name (`customer_details.name`).
     pub name: Option<String>,
+    /// The customer's address (`customer_details.address`); sessions that tax by location
+    /// (`dynamic_tax_rates`, `automatic_tax`) need at least its country.
+    pub address: Option<PostalAddress>,
 }
 
 impl Default for Completion {
@@ -37,7 +40,40 @@ impl Default for Completion {
             delayed: false,
             email: "jenny.rosen@example.com".to_owned(),
             name: Some("Jenny Rosen".to_owned()),
+            address: None,
         }
+    }
+}
+
+/// A postal address as Stripe's objects carry it (`customer_details.address`); every part
+/// optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostalAddress {
+    /// Two-letter country code (`DE`, `US`).
+    pub country: Option<String>,
+    /// State, county, province or region.
+    pub state: Option<String>,
+    /// City, district, suburb, town or village.
+    pub city: Option<String>,
+    /// Address line 1 (street, PO box or company name).
+    pub line1: Option<String>,
+    /// Address line 2 (apartment, suite, unit or building).
+    pub line2: Option<String>,
+    /// ZIP or postal code.
+    pub postal_code: Option<String>,
+}
+
+impl PostalAddress {
+    /// Stripe's `address` hash.
+    pub(crate) fn to_json(&self) -> Value {
+        json!({
+            "city": self.city,
+            "country": self.country,
+            "line1": self.line1,
+            "line2": self.line2,
+            "postal_code": self.postal_code,
+            "state": self.state,
+        })
     }
 }
 
@@ -53,6 +89,20 @@ impl Completion {
             delayed: true,
             ..Completion::default()
         }
+    }
+
+    /// Sets the customer's address (`customer_details.address`).
+    pub fn address(mut self, address: PostalAddress) -> Self {
+        self.address = Some(address);
+        self
+    }
+
+    /// Sets an address known only by its country (`"DE"`): enough for taxes by location.
+    pub fn country(self, country: impl Into<String>) -> Self {
+        self.address(PostalAddress {
+            country: Some(country.into()),
+            ..PostalAddress::default()
+        })
     }
 
     /// Sets the customer's email.
@@ -72,10 +122,37 @@ impl State {
         let setup_intent = self.id("seti_");
         let session = self
             .sessions
-            .get_mut(id)
+            .get(id)
             .ok_or_else(|| FakeError::missing("checkout.session", id, "session", 404))?;
         rules::only_open_sessions(&session.index.status, "completed")?;
+        // Taxes by location are computed once the address is known, as on Checkout's page
+        // (<https://docs.stripe.com/payments/checkout/taxes>).
+        let repriced = match session.by_location.clone() {
+            Some(tax) => {
+                let Some(country) = how.address.as_ref().and_then(|a| a.country.clone()) else {
+                    return Err(FakeError::invalid(
+                        None,
+                        Some("address[country]".to_owned()),
+                        "This session computes tax from the customer's address (dynamic_tax_rates or automatic_tax): complete it with an address, e.g. Completion::paid().country(\"DE\"), or address[country]=DE on the control endpoint.".to_owned(),
+                    ));
+                };
+                let state = how.address.as_ref().and_then(|a| a.state.clone());
+                let mut items = session.line_item_values();
+                let priced =
+                    self.price_by_location(&tax, &mut items, &country, state.as_deref())?;
+                Some((items, priced))
+            }
+            None => None,
+        };
+        let session = self
+            .sessions
+            .get_mut(id)
+            .ok_or_else(|| FakeError::missing("checkout.session", id, "session", 404))?;
         let mut object = session.object();
+        if let Some((items, priced)) = repriced {
+            session.reprice(&items, &priced.breakdown);
+            object.extend(priced.fields);
+        }
         let o = &mut object;
         let mode = o["mode"].as_str().unwrap_or_default().to_owned();
         let free = o["payment_status"] == "no_payment_required";
@@ -84,7 +161,7 @@ impl State {
         o.insert(
             "customer_details".into(),
             json!({
-                "address": null,
+                "address": how.address.as_ref().map(PostalAddress::to_json),
                 "business_name": null,
                 "email": how.email,
                 "individual_name": null,

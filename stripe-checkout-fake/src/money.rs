@@ -1138,8 +1138,6 @@ pub(crate) fn currency_param(
     }
 }
 
-use serde_json::{json, Value};
-
 use crate::error::FakeError;
 
 /// `price_data[unit_amount_decimal]` rounded to a whole minor unit (0 when it is not a number).
@@ -1158,25 +1156,6 @@ pub(crate) fn line_amount(i: usize, unit: i64, quantity: i64) -> Result<i64, Fak
             "The amount is too large.",
         )
     })
-}
-
-/// The sum of the line items' `amount_subtotal`, or an error when it overflows.
-pub(crate) fn subtotal(items: &[Value]) -> Result<i64, FakeError> {
-    items
-        .iter()
-        .filter_map(|it| it["amount_subtotal"].as_i64())
-        .try_fold(0i64, i64::checked_add)
-        .ok_or_else(|| FakeError::param("line_items", "The total amount is too large."))
-}
-
-/// The session's `amount_total` for a subtotal.
-pub(crate) fn total(subtotal: i64) -> i64 {
-    subtotal
-}
-
-/// `total_details`: no discount, shipping or tax.
-pub(crate) fn total_details() -> Value {
-    json!({ "amount_discount": 0, "amount_shipping": 0, "amount_tax": 0 })
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub(crate) struct Priced {
     pub breakdown: Value,
     /// The coupon and promotion code a completed session redeems.
     pub redeems: Vec<(Kind, String)>,
+    /// Taxes that wait for the customer's address, if any.
+    pub by_location: Option<Box<LocationTax>>,
 }
 
 /// Who is asking and for what, as pricing needs it.
@@ -53,6 +55,9 @@ fn inactive(param: String, what: &str, id: &str) -> FakeError {
 
 impl State {
     /// Prices `items` (line item objects, updated in place) for the session being created.
+    /// Taxes that depend on where the customer is (`dynamic_tax_rates`, `automatic_tax`) are
+    /// left out until completion gives an address: [`Priced::by_location`] keeps what that
+    /// needs. <https://docs.stripe.com/payments/checkout/taxes>
     pub(crate) fn price_session(
         &mut self,
         basket: &Basket<'_>,
@@ -62,38 +67,26 @@ impl State {
         let now = self.now();
         let mut lines = Vec::with_capacity(items.len());
         let mut rate_objects: Vec<Map<String, Value>> = Vec::new();
+        let mut dynamic = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let mut line = money::LineItem::new(
                 item["price"]["unit_amount"].as_i64().unwrap_or(0),
                 item["quantity"].as_i64().unwrap_or(1),
             );
             line.product = item["price"]["product"].as_str().map(str::to_owned);
-            let ids = basket
-                .raw_items
-                .get(i)
-                .and_then(|raw| raw.get("tax_rates"))
-                .and_then(Value::as_array);
-            for (j, id) in ids.into_iter().flatten().enumerate() {
-                let id = id.as_str().unwrap_or_default();
-                let param = format!("line_items[{i}][tax_rates][{j}]");
-                let rate =
-                    self.catalogue
-                        .require(Kind::TaxRate, basket.account, id, &param, 400)?;
-                if rate.get("active") != Some(&json!(true)) {
-                    return Err(inactive(param, "tax rate", id));
-                }
-                line.tax_rates.push(money::TaxRate::new(
-                    id,
-                    rate.get("percentage")
-                        .and_then(Value::as_f64)
-                        .unwrap_or(0.0),
-                    rate.get("inclusive") == Some(&json!(true)),
-                ));
-                if !rate_objects.iter().any(|r| text(r, "id") == id) {
-                    rate_objects.push(rate.clone());
-                }
-            }
+            let raw = basket.raw_items.get(i);
+            line.tax_rates = self.tax_rates(basket, raw, i, "tax_rates", &mut rate_objects)?;
+            dynamic.push(self.tax_rates(basket, raw, i, "dynamic_tax_rates", &mut rate_objects)?);
             lines.push(line);
+        }
+        let automatic = p.get("automatic_tax").and_then(|a| a.get("enabled")) == Some(&json!(true));
+        if automatic && self.automatic_tax_rates.is_empty() {
+            // Stripe refuses automatic tax until the account has set up Stripe Tax
+            // (<https://docs.stripe.com/tax/set-up>); the fake's equivalent is its rate table.
+            return Err(FakeError::param(
+                "automatic_tax[enabled]",
+                "Automatic tax needs Stripe Tax set up. On stripe-checkout-fake, give it a rate per country first: FakeStripe::set_automatic_tax_rate(country, percentage) or POST /_fake/automatic_tax_rates (country, percentage).",
+            ));
         }
 
         let subtotal = lines
@@ -105,66 +98,18 @@ impl State {
             self.resolve_discount(basket, p, subtotal, now)?;
         let shipping = self.resolve_shipping(basket, p)?;
 
-        let discounts: Vec<money::Discount> = discount.iter().map(|(d, _)| d.clone()).collect();
-        let totals = money::compute(
-            basket.currency,
-            &lines,
-            &discounts,
-            shipping.first().map(|(rate, _)| rate),
-        )
-        .map_err(money_error)?;
-        if totals.amount_total > 0 {
-            money::check_amount(basket.currency, totals.amount_total).map_err(money_error)?;
-        }
-
-        // Line items: amounts, and the discount and tax objects behind them.
-        for (item, line) in items.iter_mut().zip(&totals.lines) {
-            let Some(it) = item.as_object_mut() else {
-                continue;
-            };
-            it.insert("amount_discount".into(), json!(line.amount_discount));
-            it.insert("amount_tax".into(), json!(line.amount_tax));
-            it.insert("amount_total".into(), json!(line.amount_total));
-            let discount_objects: Vec<Value> = line
-                .discounts
-                .iter()
-                .filter(|d| d.amount > 0)
-                .filter_map(|d| {
-                    let (_, object) = discount.as_ref()?;
-                    Some(json!({ "amount": d.amount, "discount": object }))
-                })
-                .collect();
-            it.insert("discounts".into(), Value::Array(discount_objects));
-            let taxes: Vec<Value> = line
-                .taxes
-                .iter()
-                .map(|t| tax_json(t, &rate_objects))
-                .collect();
-            it.insert("taxes".into(), Value::Array(taxes));
-        }
-
-        let mut fields = Map::new();
-        fields.insert("amount_subtotal".into(), json!(totals.amount_subtotal));
-        fields.insert("amount_total".into(), json!(totals.amount_total));
-        let details = &totals.total_details;
-        fields.insert(
-            "total_details".into(),
-            json!({
-                "amount_discount": details.amount_discount,
-                "amount_shipping": details.amount_shipping,
-                "amount_tax": details.amount_tax,
-            }),
-        );
-        let breakdown = json!({
-            "discounts": details.breakdown.discounts.iter().filter_map(|d| {
-                let (_, object) = discount.as_ref()?;
-                Some(json!({ "amount": d.amount, "discount": object }))
-            }).collect::<Vec<_>>(),
-            "taxes": details.breakdown.taxes.iter().map(|t| tax_json(t, &rate_objects)).collect::<Vec<_>>(),
-        });
+        let inputs = PriceInputs {
+            currency: basket.currency.to_owned(),
+            lines,
+            discount,
+            shipping: shipping.first().map(|(rate, _)| rate.clone()),
+            rate_objects,
+        };
+        let mut priced = apply(&inputs, items)?;
+        priced.redeems = redeems;
         // `discounts` stays `null` without one, as Stripe returns it.
         if let Some(entry) = session_discount {
-            fields.insert("discounts".into(), json!([entry]));
+            priced.fields.insert("discounts".into(), json!([entry]));
         }
         if !shipping.is_empty() {
             let options: Vec<Value> = shipping
@@ -176,25 +121,128 @@ impl State {
                     })
                 })
                 .collect();
-            fields.insert("shipping_options".into(), Value::Array(options));
+            priced
+                .fields
+                .insert("shipping_options".into(), Value::Array(options));
         }
-        if let Some(cost) = &totals.shipping_cost {
-            fields.insert(
-                "shipping_cost".into(),
+        if automatic {
+            priced.fields.insert(
+                "automatic_tax".into(),
                 json!({
-                    "amount_subtotal": cost.amount_subtotal,
-                    "amount_tax": cost.amount_tax,
-                    "amount_total": cost.amount_total,
-                    "shipping_rate": cost.shipping_rate,
-                    "taxes": [],
+                    "enabled": true,
+                    "liability": { "account": null, "type": "self" },
+                    "provider": "stripe",
+                    "status": "requires_location_inputs",
                 }),
             );
         }
-        Ok(Priced {
-            fields,
-            breakdown,
-            redeems,
-        })
+        if automatic || dynamic.iter().any(|d| !d.is_empty()) {
+            priced.by_location = Some(Box::new(LocationTax {
+                inputs,
+                dynamic,
+                automatic,
+            }));
+        }
+        Ok(priced)
+    }
+
+    /// `line_items[i][<key>][]`: tax rate ids, each existing and active.
+    fn tax_rates(
+        &self,
+        basket: &Basket<'_>,
+        raw: Option<&Value>,
+        i: usize,
+        key: &str,
+        objects: &mut Vec<Map<String, Value>>,
+    ) -> Result<Vec<money::TaxRate>, FakeError> {
+        let ids = raw.and_then(|raw| raw.get(key)).and_then(Value::as_array);
+        let mut rates = Vec::new();
+        for (j, id) in ids.into_iter().flatten().enumerate() {
+            let id = id.as_str().unwrap_or_default();
+            let param = format!("line_items[{i}][{key}][{j}]");
+            let rate = self
+                .catalogue
+                .require(Kind::TaxRate, basket.account, id, &param, 400)?;
+            if rate.get("active") != Some(&json!(true)) {
+                return Err(inactive(param, "tax rate", id));
+            }
+            let mut tax = money::TaxRate::new(
+                id,
+                rate.get("percentage")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0),
+                rate.get("inclusive") == Some(&json!(true)),
+            );
+            tax.country = rate
+                .get("country")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            tax.state = rate.get("state").and_then(Value::as_str).map(str::to_owned);
+            if !objects.iter().any(|r| text(r, "id") == id) {
+                objects.push(rate.clone());
+            }
+            rates.push(tax);
+        }
+        Ok(rates)
+    }
+
+    /// Applies the taxes that waited for the customer's address: each line's first
+    /// `dynamic_tax_rates` entry matching `country`/`state`, or the automatic-tax rate of
+    /// `country`. Returns the new amounts, or why the address is not enough.
+    pub(crate) fn price_by_location(
+        &mut self,
+        tax: &LocationTax,
+        items: &mut [Value],
+        country: &str,
+        state: Option<&str>,
+    ) -> Result<Priced, FakeError> {
+        let mut inputs = tax.inputs.clone();
+        if tax.automatic {
+            let Some(percentage) = self.automatic_tax_rates.get(&country.to_ascii_uppercase())
+            else {
+                return Err(FakeError::invalid(
+                    None,
+                    Some("address[country]".to_owned()),
+                    format!("stripe-checkout-fake has no automatic tax rate for {country}: set one with FakeStripe::set_automatic_tax_rate or POST /_fake/automatic_tax_rates."),
+                ));
+            };
+            let mut object = crate::skeletons::object("tax_rate");
+            let id = format!("txr_auto_{}", country.to_ascii_lowercase());
+            object.insert("id".into(), json!(id));
+            object.insert("object".into(), json!("tax_rate"));
+            object.insert("active".into(), json!(true));
+            object.insert("country".into(), json!(country.to_ascii_uppercase()));
+            object.insert("display_name".into(), json!("Tax"));
+            object.insert("percentage".into(), json!(percentage));
+            object.insert("effective_percentage".into(), json!(percentage));
+            object.insert("inclusive".into(), json!(false));
+            object.insert("rate_type".into(), json!("percentage"));
+            object.insert("metadata".into(), json!({}));
+            for line in &mut inputs.lines {
+                line.tax_rates
+                    .push(money::TaxRate::new(id.clone(), *percentage, false));
+            }
+            inputs.rate_objects.push(object);
+        } else {
+            for (line, candidates) in inputs.lines.iter_mut().zip(&tax.dynamic) {
+                if let Some(rate) = money::match_dynamic_tax_rate(candidates, country, state) {
+                    line.tax_rates.push(rate.clone());
+                }
+            }
+        }
+        let mut priced = apply(&inputs, items)?;
+        if tax.automatic {
+            priced.fields.insert(
+                "automatic_tax".into(),
+                json!({
+                    "enabled": true,
+                    "liability": { "account": null, "type": "self" },
+                    "provider": "stripe",
+                    "status": "complete",
+                }),
+            );
+        }
+        Ok(priced)
     }
 
     /// `discounts[0]`: a coupon or a promotion code, checked as Stripe checks them at session
@@ -468,6 +516,100 @@ impl State {
             .values()
             .any(|s| &s.account == account && s.paid_by(customer))
     }
+}
+
+/// What pricing needs, resolved from the request (kept for taxes applied at completion).
+#[derive(Debug, Clone)]
+pub(crate) struct PriceInputs {
+    currency: String,
+    lines: Vec<money::LineItem>,
+    discount: Option<(money::Discount, Value)>,
+    shipping: Option<money::ShippingRate>,
+    rate_objects: Vec<Map<String, Value>>,
+}
+
+/// Taxes waiting for the customer's address.
+#[derive(Debug, Clone)]
+pub(crate) struct LocationTax {
+    inputs: PriceInputs,
+    /// Each line's `dynamic_tax_rates`.
+    dynamic: Vec<Vec<money::TaxRate>>,
+    automatic: bool,
+}
+
+/// Computes the amounts and writes them on `items`; the session's fields in the result.
+fn apply(inputs: &PriceInputs, items: &mut [Value]) -> Result<Priced, FakeError> {
+    let currency = inputs.currency.as_str();
+    let discounts: Vec<money::Discount> = inputs.discount.iter().map(|(d, _)| d.clone()).collect();
+    let totals = money::compute(
+        currency,
+        &inputs.lines,
+        &discounts,
+        inputs.shipping.as_ref(),
+    )
+    .map_err(money_error)?;
+    if totals.amount_total > 0 {
+        money::check_amount(currency, totals.amount_total).map_err(money_error)?;
+    }
+    let discount_object = inputs.discount.as_ref().map(|(_, object)| object);
+    let rate_objects = &inputs.rate_objects;
+    for (item, line) in items.iter_mut().zip(&totals.lines) {
+        let Some(it) = item.as_object_mut() else {
+            continue;
+        };
+        it.insert("amount_discount".into(), json!(line.amount_discount));
+        it.insert("amount_tax".into(), json!(line.amount_tax));
+        it.insert("amount_total".into(), json!(line.amount_total));
+        let discounts: Vec<Value> = line
+            .discounts
+            .iter()
+            .filter(|d| d.amount > 0)
+            .filter_map(|d| Some(json!({ "amount": d.amount, "discount": discount_object? })))
+            .collect();
+        it.insert("discounts".into(), Value::Array(discounts));
+        let taxes: Vec<Value> = line
+            .taxes
+            .iter()
+            .map(|t| tax_json(t, rate_objects))
+            .collect();
+        it.insert("taxes".into(), Value::Array(taxes));
+    }
+    let mut fields = Map::new();
+    fields.insert("amount_subtotal".into(), json!(totals.amount_subtotal));
+    fields.insert("amount_total".into(), json!(totals.amount_total));
+    let details = &totals.total_details;
+    fields.insert(
+        "total_details".into(),
+        json!({
+            "amount_discount": details.amount_discount,
+            "amount_shipping": details.amount_shipping,
+            "amount_tax": details.amount_tax,
+        }),
+    );
+    let breakdown = json!({
+        "discounts": details.breakdown.discounts.iter().filter_map(|d| {
+            Some(json!({ "amount": d.amount, "discount": discount_object? }))
+        }).collect::<Vec<_>>(),
+        "taxes": details.breakdown.taxes.iter().map(|t| tax_json(t, rate_objects)).collect::<Vec<_>>(),
+    });
+    if let Some(cost) = &totals.shipping_cost {
+        fields.insert(
+            "shipping_cost".into(),
+            json!({
+                "amount_subtotal": cost.amount_subtotal,
+                "amount_tax": cost.amount_tax,
+                "amount_total": cost.amount_total,
+                "shipping_rate": cost.shipping_rate,
+                "taxes": [],
+            }),
+        );
+    }
+    Ok(Priced {
+        fields,
+        breakdown,
+        redeems: Vec::new(),
+        by_location: None,
+    })
 }
 
 /// A line item's or breakdown's `taxes[]` entry, with the tax rate object.

@@ -32,6 +32,8 @@ pub(crate) struct Session {
     breakdown: Option<Box<str>>,
     /// The coupon and promotion code completion redeems.
     pub redeems: Vec<(crate::catalogue::Kind, String)>,
+    /// Taxes that wait for the customer's address (`dynamic_tax_rates`, `automatic_tax`).
+    pub by_location: Option<Box<crate::pricing::LocationTax>>,
 }
 
 impl Session {
@@ -55,6 +57,7 @@ impl Session {
             awaiting_async: false,
             breakdown: None,
             redeems: Vec::new(),
+            by_location: None,
         };
         session.store(object);
         session
@@ -76,6 +79,20 @@ impl Session {
         self.index.status == "complete"
             && self.json.contains("\"payment_status\":\"paid\"")
             && self.object().get("customer").and_then(Value::as_str) == Some(customer)
+    }
+
+    /// The line items as objects.
+    pub fn line_item_values(&self) -> Vec<Value> {
+        self.line_items
+            .iter()
+            .map(|it| serde_json::from_str(it).unwrap_or(Value::Null))
+            .collect()
+    }
+
+    /// Replaces the line items (same ids, new amounts) and the breakdown after repricing.
+    pub fn reprice(&mut self, items: &[Value], breakdown: &Value) {
+        self.line_items = items.iter().map(|it| it.to_string().into()).collect();
+        self.breakdown = Some(breakdown.to_string().into());
     }
 
     /// Replaces the object (and its index).
@@ -147,7 +164,7 @@ impl State {
         )?;
         let currency = match (items.first(), str_param(p, "currency")) {
             (Some(first), _) => Some(first["currency"].as_str().unwrap_or_default().to_owned()),
-            (None, Some(c)) => Some(c.to_owned()),
+            (None, Some(c)) => Some(c.to_ascii_lowercase()),
             (None, None) => None,
         };
         if let Some(currency) = &currency {
@@ -208,12 +225,16 @@ impl State {
             }),
         );
         s.insert("currency".into(), json!(currency));
-        let (breakdown, redeems) = match pricing {
+        let (breakdown, redeems, by_location) = match pricing {
             Some(priced) => {
                 s.extend(priced.fields);
-                (Some(priced.breakdown.to_string().into()), priced.redeems)
+                (
+                    Some(priced.breakdown.to_string().into()),
+                    priced.redeems,
+                    priced.by_location,
+                )
             }
-            None => (None, Vec::new()),
+            None => (None, Vec::new(), None),
         };
         s.insert(
             "metadata".into(),
@@ -262,6 +283,7 @@ impl State {
         let mut session = Session::new(s, account.clone(), self.seq, items);
         session.breakdown = breakdown;
         session.redeems = redeems;
+        session.by_location = by_location;
         let out = render(&session, expand_list(p))?;
         self.sessions.insert(id, session);
         Ok(out)
@@ -300,7 +322,10 @@ impl State {
                 }
             },
             (None, Some(data)) => {
-                let currency = data["currency"].as_str().unwrap_or_default().to_owned();
+                let currency = data["currency"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
                 let unit_amount = match (
                     data["unit_amount"].as_i64(),
                     data["unit_amount_decimal"].as_str(),

@@ -36,6 +36,9 @@ pub(crate) struct State {
     pub sessions: HashMap<String, Session>,
     /// Products, prices, coupons, promotion codes, shipping rates and tax rates.
     pub catalogue: Catalogue,
+    /// The fake's stand-in for Stripe Tax: a percentage per country (upper-case ISO code),
+    /// used by sessions with `automatic_tax[enabled]=true`.
+    pub automatic_tax_rates: HashMap<String, f64>,
     /// Events emitted, oldest first.
     pub events: Vec<Value>,
     /// Events emitted since the last `take_pending`.
@@ -55,6 +58,7 @@ impl Default for State {
             rng: seed | 1,
             sessions: HashMap::new(),
             catalogue: Catalogue::default(),
+            automatic_tax_rates: HashMap::new(),
             events: Vec::new(),
             pending: Vec::new(),
             recoveries: Recoveries::default(),

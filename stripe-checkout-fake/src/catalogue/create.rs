@@ -260,6 +260,14 @@ impl State {
             _ => {}
         }
         let duration = str_param(p, "duration").unwrap_or("once");
+        // The spec lets any string through (`x-stripeBypassValidation`); the API reference
+        // lists three values.
+        if !matches!(duration, "once" | "forever" | "repeating") {
+            return Err(FakeError::param(
+                "duration",
+                format!("Invalid duration: must be one of forever, once, or repeating (got `{duration}`)."),
+            ));
+        }
         match (
             duration,
             p.get("duration_in_months").and_then(Value::as_i64),
