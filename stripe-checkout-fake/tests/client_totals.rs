@@ -93,8 +93,10 @@ async fn the_typed_session_carries_stripes_totals() {
     assert!(matches!(&cost.shipping_rate, Some(Expandable::Id(id)) if *id == ground));
 
     // The breakdown, when expanded, names the tax rate and the discount's coupon.
-    let mut retrieve = RetrieveCheckoutSessionParams::default();
-    retrieve.expand = Some(vec!["total_details.breakdown".into()]);
+    let retrieve = RetrieveCheckoutSessionParams {
+        expand: Some(vec!["total_details.breakdown".into()]),
+        ..Default::default()
+    };
     let again = client
         .checkout_sessions()
         .retrieve(&session.id, &retrieve)
