@@ -95,7 +95,6 @@ async fn the_typed_session_carries_stripes_totals() {
     // The breakdown, when expanded, names the tax rate and the discount's coupon.
     let retrieve = RetrieveCheckoutSessionParams {
         expand: Some(vec!["total_details.breakdown".into()]),
-        ..Default::default()
     };
     let again = client
         .checkout_sessions()
