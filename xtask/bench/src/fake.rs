@@ -1,6 +1,10 @@
 //! `stripe-checkout-fake` rows: creates per second through the crate's client against the fake
 //! on loopback (goal ≥ 5,000/s on 2 cores), start-up time (goal < 20 ms) and memory per held
 //! session. `bench [--quick] fake` runs only these.
+//!
+//! The creates-per-second row sends a shop's request: a catalogue price ×2 with a tax rate, a
+//! coupon and a shipping rate, all created first over raw HTTP on `/v1`, so each create goes
+//! through the fake's catalogue look-ups and pricing (checked once: `amount_total` 4340).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,7 +12,7 @@ use std::time::{Duration, Instant};
 use stripe_checkout::{
     CheckoutSessionMode, Client, CreateCheckoutSessionLineItems,
     CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataProductData,
-    CreateCheckoutSessionParams,
+    CreateCheckoutSessionDiscounts, CreateCheckoutSessionParams, CreateCheckoutSessionShippingOptions,
 };
 use stripe_checkout_fake::FakeStripe;
 
@@ -33,9 +37,129 @@ fn params() -> CreateCheckoutSessionParams {
     params
 }
 
-/// `n` creates from `tasks` tasks; returns creates per second.
-async fn creates(client: &Client, n: usize, tasks: usize) -> Result<f64, String> {
-    let params = Arc::new(params());
+/// Catalogue ids for [`shop_params`], created on the fake over raw HTTP.
+struct Catalogue {
+    price: String,
+    coupon: String,
+    tax_rate: String,
+    shipping_rate: String,
+}
+
+/// `POST {base}/v1/{path}` with a form body; the created object's `id`.
+async fn post_object(
+    http: &reqwest::Client,
+    base: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Result<String, String> {
+    fn encode(text: &str) -> String {
+        let mut out = String::new();
+        for byte in text.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+                out.push(char::from(byte));
+            } else {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        out
+    }
+    let body = form
+        .iter()
+        .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let response = http
+        .post(format!("{base}/v1/{path}"))
+        .header(reqwest::header::AUTHORIZATION, "Bearer sk_test_bench")
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| format!("POST /v1/{path}: {e}"))?;
+    let status = response.status();
+    let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+    if !status.is_success() {
+        return Err(format!(
+            "POST /v1/{path}: {status}: {}",
+            String::from_utf8_lossy(&bytes)
+        ));
+    }
+    let object: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    object["id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("POST /v1/{path}: no id in {object}"))
+}
+
+async fn catalogue(fake: &FakeStripe) -> Result<Catalogue, String> {
+    let http = reqwest::Client::new();
+    let base = fake.base_url();
+    Ok(Catalogue {
+        price: post_object(
+            &http,
+            &base,
+            "prices",
+            &[("currency", "usd"), ("unit_amount", "2000"), ("product_data[name]", "T-shirt")],
+        )
+        .await?,
+        coupon: post_object(&http, &base, "coupons", &[("percent_off", "20"), ("duration", "once")])
+            .await?,
+        tax_rate: post_object(
+            &http,
+            &base,
+            "tax_rates",
+            &[("display_name", "VAT"), ("percentage", "20"), ("inclusive", "false")],
+        )
+        .await?,
+        shipping_rate: post_object(
+            &http,
+            &base,
+            "shipping_rates",
+            &[
+                ("display_name", "Ground"),
+                ("fixed_amount[amount]", "500"),
+                ("fixed_amount[currency]", "usd"),
+            ],
+        )
+        .await?,
+    })
+}
+
+/// A shop's request: the catalogue price ×2 with the tax rate, the coupon, the shipping rate.
+/// Stripe's total: 4000 − 800 (20 % off) + 640 (20 % VAT on 3200) + 500 shipping = 4340.
+fn shop_params(catalogue: &Catalogue) -> CreateCheckoutSessionParams {
+    let mut params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Payment,
+        crate::SUCCESS_URL,
+    );
+    params.cancel_url = Some(crate::CANCEL_URL.into());
+    params.line_items = Some(vec![CreateCheckoutSessionLineItems {
+        price: Some(catalogue.price.clone()),
+        quantity: Some(2),
+        tax_rates: Some(vec![catalogue.tax_rate.clone()]),
+        ..Default::default()
+    }]);
+    params.discounts = Some(vec![CreateCheckoutSessionDiscounts {
+        coupon: Some(catalogue.coupon.clone()),
+        ..Default::default()
+    }]);
+    params.shipping_options = Some(vec![CreateCheckoutSessionShippingOptions {
+        shipping_rate: Some(catalogue.shipping_rate.clone()),
+        ..Default::default()
+    }]);
+    params
+}
+
+const SHOP_TOTAL: i64 = 4000 - 800 + 640 + 500;
+
+/// `n` creates of `params` from `tasks` tasks; returns creates per second.
+async fn creates(
+    client: &Client,
+    params: &CreateCheckoutSessionParams,
+    n: usize,
+    tasks: usize,
+) -> Result<f64, String> {
+    let params = Arc::new(params.clone());
     let started = Instant::now();
     let mut handles = Vec::new();
     for t in 0..tasks {
@@ -78,9 +202,10 @@ pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
         let held = if quick { 2_000 } else { 10_000 };
         let fake = FakeStripe::start_on(0).await.map_err(|e| e.to_string())?;
         let client = fake.client();
-        creates(&client, 200, TASKS).await?;
+        let plain = params();
+        creates(&client, &plain, 200, TASKS).await?;
         let before = rss_bytes().ok_or("no /proc/self/statm")?;
-        creates(&client, held, TASKS).await?;
+        creates(&client, &plain, held, TASKS).await?;
         let after = rss_bytes().ok_or("no /proc/self/statm")?;
         let per_session = after.saturating_sub(before) as f64 / held as f64;
         rows.push(Row {
@@ -90,19 +215,35 @@ pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
             verdicts: vec![("-".to_owned(), None)],
         });
 
-        // Creates per second through the client, 32 tasks and sequential.
+        // Creates per second through the client, 32 tasks and sequential, of a shop's request
+        // (catalogue price with a tax rate, a coupon, a shipping rate).
         let n = if quick { 2_000 } else { 10_000 };
         let fake = FakeStripe::start_on(0).await.map_err(|e| e.to_string())?;
         let client = fake.client();
-        creates(&client, n / 4, TASKS).await?;
+        let shop = shop_params(&catalogue(&fake).await?);
+        let session = client
+            .checkout_sessions()
+            .create(&shop)
+            .await
+            .map_err(|e| e.to_string())?;
+        if session.amount_total != Some(SHOP_TOTAL) {
+            return Err(format!(
+                "the shop request priced {:?}, not {SHOP_TOTAL}: the bench would not measure \
+                 discount, tax and shipping",
+                session.amount_total
+            ));
+        }
+        creates(&client, &shop, n / 4, TASKS).await?;
         let mut rates = Vec::new();
         for _ in 0..3 {
-            rates.push(creates(&client, n, TASKS).await?);
+            rates.push(creates(&client, &shop, n, TASKS).await?);
         }
         let rate = median(&mut rates);
-        let sequential = creates(&client, n / 4, 1).await?;
+        let sequential = creates(&client, &shop, n / 4, 1).await?;
         rows.push(Row {
-            what: "stripe-checkout-fake: creates through the client, 32 tasks (sequential)".to_owned(),
+            what: "stripe-checkout-fake: creates through the client, 32 tasks (sequential); \
+                   catalogue price ×2 with a discount, tax and shipping"
+                .to_owned(),
             ours: format!("{rate:.0} creates/s ({sequential:.0}/s)"),
             peers: "-".to_owned(),
             verdicts: vec![(format!("{rate:.0}/s (≥ 5000/s)"), Some(rate >= 5000.0))],
