@@ -371,71 +371,59 @@ async fn execute_inner(
             Err(e) => Err(ReadError::Transport(e)),
         };
 
-        let raw = match outcome {
-            Ok(raw) => raw,
+        let error = match outcome {
+            Ok(raw) => {
+                #[cfg(feature = "tracing")]
+                record_response(_span, raw.status, &raw.headers);
+                if (200..300).contains(&raw.status) {
+                    return Ok(Success {
+                        status: raw.status,
+                        // A cheap clone (shared bytes); only a decode error turns it into text.
+                        content_type: raw.headers.get(reqwest::header::CONTENT_TYPE).cloned(),
+                        request_id: header_str(&raw.headers, "request-id").map(str::to_owned),
+                        method,
+                        idempotency_key,
+                        retries,
+                        bytes: raw.bytes,
+                    });
+                }
+                let mut api = response::api_error(raw);
+                api.retries = retries;
+                api.idempotency_key = idempotency_key.clone();
+                Error::Api(Box::new(api))
+            }
             Err(ReadError::TooLarge { status, headers }) => {
-                // Never retried: the next attempt would most likely be as large.
                 #[cfg(feature = "tracing")]
                 record_response(_span, status, &headers);
-                return Err(response::too_large(
-                    status,
-                    &headers,
-                    limit,
-                    method,
-                    idempotency_key,
-                ));
+                response::too_large(status, &headers, limit, method, idempotency_key.clone())
             }
             Err(ReadError::Transport(e)) => {
                 maybe_sent |= !e.is_connect();
-                if let Some(delay) = inner.retry_delay(retries, None, deadline) {
-                    retries += 1;
-                    tokio::time::sleep(delay).await;
-                    continue;
-                }
-                let limit = match (cut_by_total, total_timeout) {
+                let time_limit = match (cut_by_total, total_timeout) {
                     (true, Some(total)) => TimeLimit::Total(total),
                     _ => TimeLimit::Attempt(this_timeout),
                 };
-                return Err(transport_error(
-                    e,
-                    Attempts {
-                        method,
-                        path,
-                        retries,
-                        maybe_sent,
-                        idempotency_key,
-                    },
-                    limit,
-                ));
+                let attempts = Attempts {
+                    method,
+                    path,
+                    retries,
+                    maybe_sent,
+                    idempotency_key: idempotency_key.clone(),
+                };
+                transport_error(e, attempts, time_limit)
             }
         };
-        #[cfg(feature = "tracing")]
-        record_response(_span, raw.status, &raw.headers);
-
-        if (200..300).contains(&raw.status) {
-            return Ok(Success {
-                status: raw.status,
-                // A cheap clone (shared bytes); only a decode error turns it into text.
-                content_type: raw.headers.get(reqwest::header::CONTENT_TYPE).cloned(),
-                request_id: header_str(&raw.headers, "request-id").map(str::to_owned),
-                method,
-                idempotency_key,
-                retries,
-                bytes: raw.bytes,
-            });
-        }
-
-        let mut api = response::api_error(raw);
-        if api.is_retryable() {
-            if let Some(delay) = inner.retry_delay(retries, api.retry_after, deadline) {
-                retries += 1;
-                tokio::time::sleep(delay).await;
-                continue;
-            }
-        }
-        api.retries = retries;
-        api.idempotency_key = idempotency_key;
-        return Err(Error::Api(Box::new(api)));
+        // Which failures are retried is decided in one place, the rule callers see too.
+        let retry_after = error.api_error().and_then(|api| api.retry_after);
+        let delay = match error.is_retryable() {
+            true => inner.retry_delay(retries, retry_after, deadline),
+            false => None,
+        };
+        let Some(delay) = delay else {
+            return Err(error);
+        };
+        retries += 1;
+        tokio::time::sleep(delay).await;
     }
 }
 
@@ -863,9 +851,7 @@ impl ClientBuilder {
 
     /// How many times a failed request is retried (so `max_retries + 1` attempts). Default 2.
     ///
-    /// Retried: connection failures, timeouts, and responses Stripe marks with
-    /// `Stripe-Should-Retry: true`; without that header, 409 and 5xx. Never retried:
-    /// `Stripe-Should-Retry: false`, and any other status (including 429 without the header).
+    /// Which failures are retried: those [`Error::is_retryable`] says may succeed when sent again.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.retry.max_retries = retries;
         self

@@ -107,14 +107,21 @@ impl Error {
 
     /// Whether sending the same request again (with the same idempotency key) may succeed.
     ///
-    /// This is the rule the client's automatic retries use, mirroring Stripe's official SDKs:
-    /// connection failures and timeouts are retryable; for API errors Stripe's
-    /// `Stripe-Should-Retry` header decides when present, otherwise 409 and 5xx are retryable.
+    /// This is the rule the client's automatic retries use (the retry loop asks this function),
+    /// mirroring Stripe's official SDKs: connection failures and timeouts are retryable; for
+    /// API errors Stripe's `Stripe-Should-Retry` header decides when present, otherwise 409 and
+    /// 5xx are retryable ([`ApiError::is_retryable`]). Nothing else is: a body over the size
+    /// limit would most likely be as large again, a 2xx that did not decode was applied, and the
+    /// other errors happen before anything is sent.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Connection(_) | Error::Timeout(_) => true,
             Error::Api(e) => e.is_retryable(),
-            _ => false,
+            Error::Decode(_)
+            | Error::ResponseTooLarge(_)
+            | Error::Pagination(_)
+            | Error::Encode(_)
+            | Error::Config(_) => false,
         }
     }
 
