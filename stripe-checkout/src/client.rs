@@ -9,7 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::DeserializeOwned;
 
-use crate::__private::decode_serde;
+use crate::decode::decode_serde;
 use crate::error::TransportError;
 use crate::form;
 use crate::form::FormValue;

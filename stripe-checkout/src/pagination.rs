@@ -10,9 +10,9 @@ use futures_core::Stream;
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
-use crate::__private::{cursor_name, JsonError, PageParams};
+use crate::__private::{cursor_name, PageParams};
 use crate::client::Client;
-use crate::decode::{DecodeResult, FromJson, Parser};
+use crate::decode::{DecodeResult, FromJson, ParseError, Parser};
 use crate::error::PaginationError;
 use crate::method::Method;
 use crate::request::{Call, Options, SendFuture};
@@ -215,7 +215,7 @@ enum Next {
 }
 
 /// Decodes one page; a plain function so the paginator itself is not tied to serde.
-pub(crate) type DecodePage<T> = fn(&[u8]) -> Result<List<T>, JsonError>;
+pub(crate) type DecodePage<T> = fn(&[u8]) -> Result<List<T>, ParseError>;
 
 impl<T: Identified> Paginator<T> {
     /// `params` are the caller's own (a copy): the paginator sets their cursor page by page.

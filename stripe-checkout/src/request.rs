@@ -11,8 +11,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use crate::__private::JsonError;
 use crate::client::Client;
+use crate::decode::ParseError;
 use crate::method::Method;
 use crate::response::{Response, Success};
 use crate::Error;
@@ -80,7 +80,7 @@ impl Call {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Request<T> {
     call: Call,
-    decode: fn(&[u8]) -> Result<T, JsonError>,
+    decode: fn(&[u8]) -> Result<T, ParseError>,
 }
 
 impl<T> fmt::Debug for Request<T> {
@@ -100,7 +100,7 @@ impl<T> Request<T> {
         method: Method,
         path: String,
         form: Result<String, Error>,
-        decode: fn(&[u8]) -> Result<T, JsonError>,
+        decode: fn(&[u8]) -> Result<T, ParseError>,
     ) -> Self {
         Request {
             call: Call {
@@ -203,7 +203,7 @@ impl<T> IntoFuture for Request<T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct RequestFuture<T> {
     inner: SendFuture,
-    decode: fn(&[u8]) -> Result<T, JsonError>,
+    decode: fn(&[u8]) -> Result<T, ParseError>,
 }
 
 impl<T> fmt::Debug for RequestFuture<T> {
@@ -233,7 +233,7 @@ impl<T> Future for RequestFuture<T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct MetaFuture<T> {
     inner: SendFuture,
-    decode: fn(&[u8]) -> Result<T, JsonError>,
+    decode: fn(&[u8]) -> Result<T, ParseError>,
 }
 
 impl<T> fmt::Debug for MetaFuture<T> {
