@@ -116,6 +116,18 @@ pub fn encode_params<P: FormValue + ?Sized>(params: &P) -> Result<String, crate:
     Ok(w.finish())
 }
 
+/// A params type encoded as a Stripe form by a non-generic function: the contract of generated
+/// endpoint methods (`__private::call`) with their params.
+///
+/// It exists for build cost: the generator implements it with one non-generic
+/// `#[inline(never)]` function per params type, so calling an endpoint compiles no encoder in
+/// the caller's crate.
+#[doc(hidden)]
+pub trait Encode {
+    /// The form string (`a[b]=c&d=e`), ready to send as a body or query.
+    fn encode(&self) -> Result<String, crate::Error>;
+}
+
 /// A value that writes itself as Stripe form pairs.
 ///
 /// Every generated params type implements it (one non-generic `write_form` per type, emitted by

@@ -69,6 +69,9 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![warn(rust_2018_idioms)]
 
+// Generated code names the runtime through here only; it only re-exports.
+#[doc(hidden)]
+pub mod __private;
 mod client;
 mod decode;
 mod error;
@@ -79,9 +82,6 @@ pub mod form;
 #[rustfmt::skip] // prettyplease formats generated code; `cargo xtask regen --check` guards it.
 #[deny(warnings)] // generated code must stay warning-free
 mod generated; // everything in it is re-exported at the root, the one documented path
-#[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
 mod json_path;
 mod method;
 mod pagination;
@@ -94,6 +94,7 @@ pub use session_params::{
     ListCheckoutSessionsCreated, ListCheckoutSessionsCreatedRangeQuerySpecs,
     ListCheckoutSessionsCustomerDetails, ListCheckoutSessionsParams,
 };
+mod transport;
 mod unknown;
 mod unsettable;
 pub mod webhook;
