@@ -14,7 +14,7 @@ use crate::unknown::UnknownValue;
 use crate::Timestamp;
 
 /// The type that `data.object` of a `checkout.session.*` event deserializes into.
-type Session = crate::CheckoutSession;
+type Session = crate::generated::CheckoutSession;
 
 /// The `type` of an [`Event`]: the four Checkout Session events, or any other type as its string.
 ///
@@ -447,7 +447,7 @@ impl<'de> Deserialize<'de> for Event {
 /// Says which versions disagree when a session in an event does not decode: the endpoint's
 /// API version decides the shape Stripe renders `data.object` in, and it is set per endpoint.
 fn version_advice(message: String, event_version: Option<&str>) -> String {
-    let ours = crate::API_VERSION;
+    let ours = crate::generated::API_VERSION;
     match event_version {
         Some(theirs) if theirs != ours => format!(
             "{message}; this event's `checkout.session` was rendered with API version {theirs}, \

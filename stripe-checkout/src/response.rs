@@ -5,11 +5,11 @@ use reqwest::header::HeaderMap;
 
 use crate::decode::{decode_json, DecodeResult, FromJson, ParseError, Parser};
 use crate::error::{
-    describe_body, looks_like_json, ApiError, ApiErrorObject, Body, DecodeError, TooLargeError,
+    describe_body, looks_like_json, ApiError, ApiErrorObject, Body, DecodeError, Error,
+    TooLargeError,
 };
 use crate::method::Method;
 use crate::retry::RetryHeaders;
-use crate::Error;
 
 /// A whole response, body included.
 pub(crate) struct Raw {
