@@ -5,7 +5,6 @@
 //! request and paginator holds to send with: so `request.rs` and `pagination.rs` need nothing
 //! from `client.rs`.
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,17 +40,6 @@ pub(crate) struct Call {
     /// call is awaited.
     pub(crate) form: Result<String, Error>,
     pub(crate) options: Options,
-}
-
-impl fmt::Debug for Call {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The transport holds the key: only what this call adds is shown.
-        f.debug_struct("Call")
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
-    }
 }
 
 impl Call {
