@@ -301,8 +301,11 @@ fn typed_event(event: &serde_json::Value) -> Result<Event, FakeError> {
 /// A session decoded by `stripe_checkout`'s own decoder (the one its client uses for responses).
 fn typed_session(session: &serde_json::Value) -> Result<CheckoutSession, FakeError> {
     use stripe_checkout::__private::Decode;
-    CheckoutSession::decode(session.to_string().as_bytes())
-        .map_err(|e| undecodable("a session", &format!("{} at {}", e.message, e.path)))
+    let bytes = session.to_string();
+    CheckoutSession::decode(bytes.as_bytes()).map_err(|e| {
+        let path = e.path(bytes.as_bytes());
+        undecodable("a session", &format!("{} at {path}", e.message))
+    })
 }
 
 fn undecodable(what: &str, why: &str) -> FakeError {

@@ -1,24 +1,24 @@
-//! The HTTP client: authentication headers, form encoding, retries and response decoding.
+//! The client: [`Client`] and its builder, and the calls it starts ([`Request`], [`Paginator`],
+//! and [`call`]/[`call_paginated`] for generated endpoint methods). Sending them is
+//! `transport.rs`.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use ring::rand::{SecureRandom, SystemRandom};
+use ring::rand::SystemRandom;
 use serde::de::DeserializeOwned;
 
-use crate::__private::decode_serde;
-use crate::error::TransportError;
-use crate::form;
-use crate::form::FormValue;
+use crate::decode::{decode_serde, Decode};
+use crate::error::Error;
+use crate::expandable::Identified;
+use crate::form::{self, Encode, FormValue};
 use crate::method::Method;
-use crate::pagination::Paginator;
-use crate::request::{Options, Request};
-use crate::response::{self, header_str, ReadError, Success};
+use crate::pagination::{List, PageParams, Paginator, SerdeList};
+use crate::request::Request;
 use crate::retry::RetryPolicy;
-use crate::{Error, Identified};
+use crate::transport::{describe_chain, RandomPool, Transport};
 
 const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
 const USER_AGENT: &str = concat!("stripe-checkout-rust/", env!("CARGO_PKG_VERSION"));
@@ -99,70 +99,7 @@ const SECRET_KEY_VAR: &str = "STRIPE_SECRET_KEY";
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    /// `Err` holds why the client could not be built; every request returns it as
-    /// [`Error::Config`] (only reachable through [`Client::new`], which must not fail).
-    http: Result<reqwest::Client, String>,
-    /// `true` when `http` was built here with `timeout` as its own total timeout, so a request
-    /// without a per-call timeout need not set one (which costs reqwest an allocation).
-    http_has_timeout: bool,
-    /// `true` when `http` is the caller's ([`ClientBuilder::http_client`]): it may follow
-    /// redirects, so each response's URL is checked against the request's.
-    custom_http: bool,
-    /// The headers every request starts from (`Authorization`, `Stripe-Version`, `User-Agent`,
-    /// `X-Stripe-Client-User-Agent`, `Accept`), built once: cloning them is cheaper than
-    /// building them again on every request.
-    base_headers: HeaderMap,
-    /// Normalised by URL parsing, without a trailing `/`.
-    base_url: String,
-    /// `base_url` parsed, without query or fragment; each request's URL starts from a clone.
-    base: reqwest::Url,
-    /// The path part of `base_url` (`""` for an origin).
-    base_path: String,
-    stripe_account: Option<String>,
-    retry: RetryPolicy,
-    timeout: Duration,
-    /// The limit for a whole call, retries and backoff included.
-    total_timeout: Option<Duration>,
-    max_response_bytes: usize,
-    rng: SystemRandom,
-    /// Random bytes for idempotency keys, fetched from the OS in batches.
-    key_bytes: Mutex<RandomPool>,
-}
-
-/// Bytes from [`SystemRandom`], handed out 16 at a time: one `getrandom` call serves
-/// [`RandomPool::KEYS`] idempotency keys instead of one.
-struct RandomPool {
-    bytes: [u8; 16 * RandomPool::KEYS],
-    /// How many of `bytes` were handed out already.
-    used: usize,
-}
-
-impl RandomPool {
-    const KEYS: usize = 32;
-
-    fn new() -> Mutex<RandomPool> {
-        Mutex::new(RandomPool {
-            bytes: [0; 16 * RandomPool::KEYS],
-            // Empty: the first key fills it.
-            used: 16 * RandomPool::KEYS,
-        })
-    }
-
-    /// 16 fresh random bytes; `None` when the OS randomness fails.
-    fn take16(&mut self, rng: &SystemRandom) -> Option<[u8; 16]> {
-        if self.used + 16 > self.bytes.len() {
-            rng.fill(&mut self.bytes).ok()?;
-            self.used = 0;
-        }
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&self.bytes[self.used..self.used + 16]);
-        self.used += 16;
-        Some(out)
-    }
+    inner: Arc<Transport>,
 }
 
 impl fmt::Debug for Client {
@@ -244,7 +181,7 @@ impl Client {
         // Encoded now, so the request owns everything and does not borrow `params`.
         let form = form::to_form_string(params);
         Request::new(
-            self.clone(),
+            self.inner.clone(),
             method,
             path.to_owned(),
             form,
@@ -260,339 +197,52 @@ impl Client {
     where
         T: DeserializeOwned + Identified,
     {
-        Paginator::new(self.clone(), path, Box::new(params.clone()), |bytes| {
-            decode_serde::<crate::pagination::SerdeList<T>>(bytes).map(|page| page.0)
-        })
-    }
-}
-
-/// One request with retries; `encoded` is the form string (query or body). Not generic, so
-/// the retry loop is compiled once whatever the endpoint.
-pub(crate) async fn execute(
-    client: &Client,
-    method: Method,
-    path: &str,
-    encoded: String,
-    options: &Options,
-) -> Result<Success, Error> {
-    #[cfg(feature = "tracing")]
-    {
-        let span = tracing::info_span!(
-            "stripe.request",
-            method = method.as_str(),
+        Paginator::new(
+            self.inner.clone(),
             path,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-        );
-        let result = tracing::Instrument::instrument(
-            execute_inner(client, method, path, encoded, options, &span),
-            span.clone(),
+            Box::new(params.clone()),
+            |bytes| decode_serde::<SerdeList<T>>(bytes).map(|page| page.0),
         )
-        .await;
-        if let Err(e) = &result {
-            span.in_scope(|| tracing::debug!(error = %e, "stripe request failed"));
-        }
-        result
-    }
-    #[cfg(not(feature = "tracing"))]
-    execute_inner(client, method, path, encoded, options, &()).await
-}
-
-async fn execute_inner(
-    client: &Client,
-    method: Method,
-    path: &str,
-    encoded: String,
-    options: &Options,
-    _span: &Span,
-) -> Result<Success, Error> {
-    let inner = &*client.inner;
-    let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
-    // The whole call, retries and backoff included, ends by this instant.
-    let total_timeout = options.total_timeout.or(inner.total_timeout);
-    let deadline = total_timeout.map(|total| Instant::now() + total);
-
-    let (query, body) = match method {
-        // Shared by every attempt, not copied for each.
-        Method::Post => (String::new(), Some(bytes::Bytes::from(encoded))),
-        Method::Get | Method::Delete => (encoded, None),
-    };
-    // Every POST gets a key so a retry (ours or the caller's) cannot apply it twice; it is
-    // chosen once, so every attempt sends the same key. Stripe ignores keys on GET, so none
-    // is sent there even when given.
-    let idempotency_key = match method {
-        Method::Post => Some(
-            options
-                .idempotency_key
-                .clone()
-                .unwrap_or_else(|| inner.uuid_v4()),
-        ),
-        Method::Delete => options.idempotency_key.clone(),
-        Method::Get => None,
-    };
-    let attempt_timeout = options.timeout.unwrap_or(inner.timeout);
-    let limit = inner.max_response_bytes;
-
-    let mut retries = 0;
-    // Whether any attempt may have reached Stripe: a request whose every attempt failed to
-    // connect was never sent, so it cannot have been applied.
-    let mut maybe_sent = false;
-    loop {
-        #[cfg(feature = "tracing")]
-        _span.record("attempt", retries + 1);
-        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        let cut_by_total = remaining.is_some_and(|left| left < attempt_timeout);
-        let this_timeout = remaining.map_or(attempt_timeout, |left| left.min(attempt_timeout));
-        // A client built here already applies `inner.timeout`; setting it again per request
-        // would only cost reqwest an allocation.
-        let request_timeout = match options.timeout {
-            None if inner.http_has_timeout && !cut_by_total => None,
-            _ => Some(this_timeout),
-        };
-        // Built for each attempt rather than built once and cloned: most calls make one
-        // attempt, and reqwest takes the URL and headers by value. Building cannot fail on
-        // a retry if it did not on the first attempt (same inputs).
-        let url = inner.url(path, &query)?;
-        let sent_url = inner.custom_http.then(|| url.clone());
-        let mut request = reqwest::Request::new(method.to_reqwest(), url);
-        *request.headers_mut() = inner.headers(method, options, idempotency_key.as_deref())?;
-        *request.timeout_mut() = request_timeout;
-        if let Some(body) = &body {
-            *request.body_mut() = Some(body.clone().into());
-        }
-        let outcome = match http.execute(request).await {
-            Ok(response) => match &sent_url {
-                Some(sent) if response.url() != sent => {
-                    return Err(followed_redirect(response.url()));
-                }
-                _ => response::read_bounded(response, limit).await,
-            },
-            Err(e) => Err(ReadError::Transport(e)),
-        };
-
-        let raw = match outcome {
-            Ok(raw) => raw,
-            Err(ReadError::TooLarge { status, headers }) => {
-                // Never retried: the next attempt would most likely be as large.
-                #[cfg(feature = "tracing")]
-                record_response(_span, status, &headers);
-                return Err(response::too_large(
-                    status,
-                    &headers,
-                    limit,
-                    method,
-                    idempotency_key,
-                ));
-            }
-            Err(ReadError::Transport(e)) => {
-                maybe_sent |= !e.is_connect();
-                if let Some(delay) = inner.retry_delay(retries, None, deadline) {
-                    retries += 1;
-                    tokio::time::sleep(delay).await;
-                    continue;
-                }
-                let limit = match (cut_by_total, total_timeout) {
-                    (true, Some(total)) => TimeLimit::Total(total),
-                    _ => TimeLimit::Attempt(this_timeout),
-                };
-                return Err(transport_error(
-                    e,
-                    Attempts {
-                        method,
-                        path,
-                        retries,
-                        maybe_sent,
-                        idempotency_key,
-                    },
-                    limit,
-                ));
-            }
-        };
-        #[cfg(feature = "tracing")]
-        record_response(_span, raw.status, &raw.headers);
-
-        if (200..300).contains(&raw.status) {
-            return Ok(Success {
-                status: raw.status,
-                // A cheap clone (shared bytes); only a decode error turns it into text.
-                content_type: raw.headers.get(reqwest::header::CONTENT_TYPE).cloned(),
-                request_id: header_str(&raw.headers, "request-id").map(str::to_owned),
-                method,
-                idempotency_key,
-                retries,
-                bytes: raw.bytes,
-            });
-        }
-
-        let mut api = response::api_error(raw);
-        if api.is_retryable() {
-            if let Some(delay) = inner.retry_delay(retries, api.retry_after, deadline) {
-                retries += 1;
-                tokio::time::sleep(delay).await;
-                continue;
-            }
-        }
-        api.retries = retries;
-        api.idempotency_key = idempotency_key;
-        return Err(Error::Api(Box::new(api)));
     }
 }
 
-/// The error for a response that a caller's `reqwest::Client` reached by following a redirect.
-fn followed_redirect(to: &reqwest::Url) -> Error {
-    Error::config(format!(
-        "the reqwest::Client given to ClientBuilder::http_client followed a redirect to {}; \
-         Stripe never redirects: build that client with \
-         .redirect(reqwest::redirect::Policy::none())",
-        response::url_without_query(to)
-    ))
+/// One API request of a generated endpoint method, through the params' non-generic [`Encode`]
+/// and the response's [`Decode`]; `path` has its ids encoded already
+/// ([`encode_path_segment`]). The hand-written counterpart for other types is
+/// [`Client::send`]. Generated code names it as `__private::call`.
+///
+/// A function rather than a method, so that `Client`'s methods are its public API alone and the
+/// generated accessors (`client.checkout_sessions()`) can only clash with those (which the
+/// compiler reports as duplicate definitions).
+pub fn call<P, R>(client: &Client, method: Method, path: String, params: &P) -> Request<R>
+where
+    P: Encode + ?Sized,
+    R: Decode,
+{
+    Request::new(
+        client.inner.clone(),
+        method,
+        path,
+        params.encode(),
+        R::decode,
+    )
 }
 
-// The span of a request; nothing without the `tracing` feature.
-#[cfg(feature = "tracing")]
-type Span = tracing::Span;
-#[cfg(not(feature = "tracing"))]
-type Span = ();
-
-#[cfg(feature = "tracing")]
-fn record_response(span: &Span, status: u16, headers: &HeaderMap) {
-    span.record("status", status);
-    if let Some(id) = header_str(headers, "request-id") {
-        span.record("request_id", id);
-    }
-}
-
-impl Inner {
-    /// Joins base URL, path and query, refusing anything that would not reach exactly `path`.
-    fn url(&self, path: &str, query: &str) -> Result<reqwest::Url, Error> {
-        // Empty ids give `//` or a trailing `/`, which would address a different endpoint.
-        if !path.starts_with('/')
-            || path.ends_with('/')
-            || path.contains("//")
-            || path.contains(['?', '#'])
-        {
-            return Err(Error::encode(format!(
-                "invalid request path {path:?} (empty id or unencoded characters)"
-            )));
-        }
-        // Starting from the parsed base skips parsing (and IDNA-checking) the host again on
-        // every request; only the path and query are parsed.
-        let mut url = self.base.clone();
-        if self.base_path.is_empty() {
-            url.set_path(path);
-        } else {
-            url.set_path(&format!("{}{}", self.base_path, path));
-        }
-        if !query.is_empty() {
-            url.set_query(Some(query));
-        }
-        // URL parsing resolves `.`/`..` segments (including `%2E%2E`); an id that is only dots
-        // cannot be addressed, so refuse rather than hit another endpoint.
-        if url.path().strip_prefix(self.base_path.as_str()) != Some(path) {
-            return Err(Error::encode(format!(
-                "request path {path:?} would not be sent as given \
-                 (a `.`/`..` segment or unencoded characters)"
-            )));
-        }
-        Ok(url)
-    }
-
-    fn headers(
-        &self,
-        method: Method,
-        options: &Options,
-        idempotency_key: Option<&str>,
-    ) -> Result<HeaderMap, Error> {
-        let mut headers = self.base_headers.clone();
-        let account = options
-            .stripe_account
-            .as_deref()
-            .or(self.stripe_account.as_deref());
-        if let Some(account) = account {
-            headers.insert(
-                HeaderName::from_static("stripe-account"),
-                header_value("Stripe-Account", account)?,
-            );
-        }
-        if let Some(key) = idempotency_key {
-            headers.insert(
-                HeaderName::from_static("idempotency-key"),
-                header_value("Idempotency-Key", key)?,
-            );
-        }
-        if method == Method::Post {
-            headers.insert(
-                reqwest::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
-            );
-        }
-        Ok(headers)
-    }
-
-    fn uuid_v4(&self) -> String {
-        let random = self
-            .key_bytes
-            .lock()
-            // The pool is only bytes: a panic elsewhere cannot leave it inconsistent.
-            .unwrap_or_else(PoisonError::into_inner)
-            .take16(&self.rng);
-        let mut b = random.unwrap_or_default();
-        if random.is_none() {
-            // The key only has to be unique, not secret: fall back to time + counter.
-            static COUNTER: AtomicU64 = AtomicU64::new(0);
-            let nanos = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
-            b[..8].copy_from_slice(&(nanos as u64).to_be_bytes());
-            b[8..].copy_from_slice(&COUNTER.fetch_add(1, Ordering::Relaxed).to_be_bytes());
-        }
-        b[6] = (b[6] & 0x0f) | 0x40; // version 4
-        b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-                                     // 8-4-4-4-12 hex digits, written in one allocation (this runs on every POST).
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(36);
-        for (i, x) in b.iter().enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                out.push('-');
-            }
-            out.push(char::from(HEX[usize::from(x >> 4)]));
-            out.push(char::from(HEX[usize::from(x & 15)]));
-        }
-        out
-    }
-
-    /// How long to wait before retrying a failure that may be retried, after `retries` retries
-    /// so far; `None` when none is left, or when the wait would outlast the call's `deadline`
-    /// (the caller then gets this failure now instead of a timeout later).
-    fn retry_delay(
-        &self,
-        retries: u32,
-        retry_after: Option<Duration>,
-        deadline: Option<Instant>,
-    ) -> Option<Duration> {
-        if retries >= self.retry.max_retries {
-            return None;
-        }
-        let mut unit = [0u8; 4];
-        let unit = match self.rng.fill(&mut unit) {
-            Ok(()) => f64::from(u32::from_be_bytes(unit)) / (f64::from(u32::MAX) + 1.0),
-            Err(_) => 0.5,
-        };
-        let delay = self.retry.delay(retries + 1, retry_after, unit);
-        deadline
-            .is_none_or(|deadline| Instant::now() + delay < deadline)
-            .then_some(delay)
-    }
-}
-
-fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(value).map_err(|_| {
-        Error::encode(format!(
-            "{name} contains characters not allowed in a header"
-        ))
-    })
+/// The [`Paginator`] of a generated `*_auto_paging` method: it sets the cursor on its own copy
+/// of the typed params for each page ([`PageParams`]). Generated code names it as
+/// `__private::call_paginated`.
+pub fn call_paginated<P, T>(client: &Client, path: String, params: &P) -> Paginator<T>
+where
+    P: PageParams + Clone + 'static,
+    T: Identified,
+    List<T>: Decode,
+{
+    Paginator::new(
+        client.inner.clone(),
+        path,
+        Box::new(params.clone()),
+        List::<T>::decode,
+    )
 }
 
 /// `https://api.stripe.com` parsed, for the client that cannot send anything.
@@ -638,79 +288,6 @@ fn client_user_agent() -> HeaderValue {
         std::env::consts::ARCH
     );
     HeaderValue::from_str(&json).unwrap_or_else(|_| HeaderValue::from_static("{}"))
-}
-
-/// What a call's attempts amounted to, for its error.
-struct Attempts<'a> {
-    method: Method,
-    path: &'a str,
-    retries: u32,
-    /// Whether any attempt got past connecting, so the request may have reached Stripe.
-    maybe_sent: bool,
-    idempotency_key: Option<String>,
-}
-
-/// The time limit that ended the last attempt.
-enum TimeLimit {
-    /// The per-attempt timeout ([`ClientBuilder::timeout`], [`Request::timeout`]).
-    Attempt(Duration),
-    /// The call's total timeout ([`ClientBuilder::total_timeout`], [`Request::total_timeout`]).
-    Total(Duration),
-}
-
-fn transport_error(e: reqwest::Error, attempts: Attempts<'_>, limit: TimeLimit) -> Error {
-    // reqwest's Display names the URL, query string included (a customer's email, say): it is
-    // dropped, and the method and path (ids only) said instead.
-    let e = e.without_url();
-    let Attempts {
-        method,
-        path,
-        retries,
-        maybe_sent,
-        idempotency_key,
-    } = attempts;
-    let mut error = TransportError {
-        message: String::new(),
-        retries,
-        method: Some(method),
-        idempotency_key,
-        may_have_been_sent: maybe_sent,
-    };
-    let method = method.as_str();
-    if e.is_timeout() {
-        error.message = match limit {
-            _ if e.is_connect() => format!("{method} {path}: could not connect in time"),
-            TimeLimit::Attempt(timeout) => {
-                format!("{method} {path}: no complete response within {timeout:?}")
-            }
-            TimeLimit::Total(total) => format!(
-                "{method} {path}: no complete response within the call's total timeout of \
-                 {total:?}"
-            ),
-        };
-        Error::Timeout(error)
-    } else {
-        error.message = format!("{method} {path}: {}", describe_chain(&e));
-        Error::Connection(error)
-    }
-}
-
-/// reqwest's top-level message is generic ("error sending request"); the causes say what broke.
-/// A cause that repeats its parent's text is skipped.
-fn describe_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut message = e.to_string();
-    let mut last = message.clone();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !last.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        last = text;
-        source = cause.source();
-    }
-    message
 }
 
 /// Percent-encodes an id so it is exactly one path segment: everything except `A-Za-z0-9-._~`
@@ -863,9 +440,7 @@ impl ClientBuilder {
 
     /// How many times a failed request is retried (so `max_retries + 1` attempts). Default 2.
     ///
-    /// Retried: connection failures, timeouts, and responses Stripe marks with
-    /// `Stripe-Should-Retry: true`; without that header, 409 and 5xx. Never retried:
-    /// `Stripe-Should-Retry: false`, and any other status (including 429 without the header).
+    /// Which failures are retried: those [`Error::is_retryable`] says may succeed when sent again.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.retry.max_retries = retries;
         self
@@ -914,8 +489,8 @@ impl ClientBuilder {
 
     /// The client's state; when something is unusable, `http` holds why and every request
     /// fails with it (the rule [`Client::new`] needs, as it cannot return an error).
-    fn build_inner(self) -> Inner {
-        let unusable = |message: String| Inner {
+    fn build_inner(self) -> Transport {
+        let unusable = |message: String| Transport {
             http: Err(message),
             http_has_timeout: false,
             custom_http: false,
@@ -971,7 +546,7 @@ impl ClientBuilder {
                 }
             }
         };
-        Inner {
+        Transport {
             http: Ok(http),
             http_has_timeout: !custom_http,
             custom_http,

@@ -15,20 +15,36 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+use crate::json_path;
 
 /// Nesting deeper than this is refused, as serde_json does, so hostile input cannot overflow
 /// the stack.
 const MAX_DEPTH: u32 = 128;
 
-/// Where and why the parser stopped: the byte offset and what was wrong. Internal: the client
-/// turns it into a JSON path and reports it as [`crate::DecodeError`].
+/// Where and why decoding a document stopped: the byte offset and what was wrong. The one
+/// failure of this module; whoever holds the document names the place with [`ParseError::path`]
+/// (the client in [`crate::DecodeError`], webhooks in
+/// [`WebhookError::InvalidPayload`](crate::WebhookError::InvalidPayload)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     /// Byte offset into the document.
     pub offset: usize,
     /// What was wrong, in serde_json's wording where it has one.
     pub message: String,
+}
+
+impl ParseError {
+    /// The JSON path of the failure in `document`, the bytes that were decoded:
+    /// `data[0].amount_total`, `.` for the document itself. Found by an untyped scan of the
+    /// bytes up to the offset, only when something failed.
+    #[cold]
+    #[inline(never)]
+    pub fn path(&self, document: &[u8]) -> String {
+        json_path::path_at_offset(document, self.offset)
+    }
 }
 
 /// The result of a decoding step.
@@ -694,9 +710,142 @@ impl FromJson for Value {
     }
 }
 
+/// A response document decoded from JSON bytes: every [`FromJson`] type. The contract of
+/// generated endpoint methods (`__private::call`) with their response types.
+///
+/// It exists for build cost: a type's decoder is its one non-generic `FromJson::from_json`,
+/// compiled once in this crate, never in the caller's.
+pub trait Decode: Sized {
+    /// Decodes one JSON document.
+    fn decode(bytes: &[u8]) -> Result<Self, ParseError>;
+}
+
+impl<T: FromJson> Decode for T {
+    fn decode(bytes: &[u8]) -> Result<Self, ParseError> {
+        decode_json(bytes)
+    }
+}
+
+/// Decodes a whole document as a `T`, with nothing after it.
+///
+/// The body's UTF-8 is checked once up front, so strings are slices of it.
+pub fn decode_json<T: FromJson>(bytes: &[u8]) -> Result<T, ParseError> {
+    Parser::new(utf8(bytes)?).document()
+}
+
+/// Decodes a hand-written serde type (a caller's own types for `Client::send`) the same way as
+/// [`decode_json`]: the whole document, and a failure's offset.
+pub fn decode_serde<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
+    let text = utf8(bytes)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = T::deserialize(&mut de).and_then(|value| de.end().map(|()| value));
+    result.map_err(|e| serde_failure(bytes, &e))
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
+    std::str::from_utf8(bytes).map_err(|e| ParseError {
+        offset: e.valid_up_to(),
+        message: format!(
+            "the body is not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ),
+    })
+}
+
+/// serde_json's failure as an offset. Kept out of line: it is the cold path, and not generic.
+#[cold]
+#[inline(never)]
+fn serde_failure(bytes: &[u8], error: &serde_json::Error) -> ParseError {
+    let offset = match error.classify() {
+        // Cut short: where the document stops.
+        serde_json::error::Category::Eof => bytes.len(),
+        _ => json_path::offset_of(bytes, error.line(), error.column()),
+    };
+    ParseError {
+        offset,
+        message: error.to_string(),
+    }
+}
+
+/// serde's `Deserialize` for a [`FromJson`] type, so `serde_json::from_str` and friends keep
+/// working on generated types: the value is buffered as JSON and decoded by the same code as
+/// the client's responses (one decoder, one behaviour). Slower than [`decode_json`]; the client
+/// never takes this path. With the `serde` feature only.
+#[cfg(feature = "serde")]
+pub fn deserialize_via_json<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: FromJson,
+{
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    let text = value.to_string();
+    decode_json(text.as_bytes()).map_err(|e| {
+        let path = e.path(text.as_bytes());
+        let message = if path == "." {
+            e.message
+        } else {
+            format!("{} at `{path}`", e.message)
+        };
+        <D::Error as serde::de::Error>::custom(message)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    type Page = crate::List<BTreeMap<String, i64>>;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct SerdePage {
+        data: Vec<BTreeMap<String, i64>>,
+    }
+
+    /// The message and path of a failure to decode `bytes` as `T`.
+    fn failure<T: FromJson + std::fmt::Debug>(bytes: &[u8]) -> (String, String) {
+        let err = decode_json::<T>(bytes).unwrap_err();
+        (err.path(bytes), err.message)
+    }
+
+    #[test]
+    fn decode_succeeds_without_tracking_and_failures_still_name_the_path() {
+        let page: Page = decode_json(br#"{"data":[{"amount":1},{"amount":2}]}"#).unwrap();
+        assert_eq!(page.data.len(), 2);
+
+        let (path, message) = failure::<Page>(br#"{"data":[{"amount":1},{"amount":"x"}]}"#);
+        assert_eq!(path, "data[1].amount");
+        assert!(message.contains("invalid type"), "{message}");
+
+        let (path, message) = failure::<Page>(br#"{"data":[]} trailing"#);
+        assert_eq!(path, ".");
+        assert!(message.contains("trailing"), "{message}");
+
+        assert_eq!(failure::<Page>(b"").0, ".");
+
+        assert_eq!(
+            failure::<Page>(br#"{"has_more":true}"#),
+            (".".to_owned(), "missing field `data`".to_owned())
+        );
+
+        // Not UTF-8 inside a string: the path says where.
+        assert_eq!(
+            failure::<Page>(b"{\"data\":[{\"amount\":\"\xff\"}]}").0,
+            "data[0].amount"
+        );
+    }
+
+    #[test]
+    fn hand_written_serde_types_decode_with_paths_too() {
+        let page: SerdePage = decode_serde(br#"{"data":[{"amount":1}]}"#).unwrap();
+        assert_eq!(page.data[0]["amount"], 1);
+        let bytes = br#"{"data":[{"amount":1},{"amount":"x"}]}"#;
+        let err = decode_serde::<SerdePage>(bytes).unwrap_err();
+        assert_eq!(err.path(bytes), "data[1].amount");
+        // Cut short: the path of the value being read when the document ended.
+        let bytes = br#"{"data":[{"amount":1"#;
+        let err = decode_serde::<SerdePage>(bytes).unwrap_err();
+        assert_eq!(err.path(bytes), "data[0].amount");
+    }
 
     fn parse<T: FromJson>(text: &str) -> DecodeResult<T> {
         Parser::new(text).document()

@@ -1,5 +1,5 @@
-//! The crate's error type: API errors returned by Stripe, transport failures and (de)serialization
-//! failures.
+//! The crate's error types: [`Error`] for a call (API errors returned by Stripe, transport
+//! failures, decoding and encoding failures) and [`WebhookError`] for a webhook delivery.
 
 use std::fmt;
 use std::time::Duration;
@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::decode::{DecodeResult, FromJson, Parser};
 use crate::method::Method;
 use crate::retry;
+use crate::Timestamp;
 
 /// Everything that can go wrong sending a request to Stripe.
 ///
@@ -107,14 +108,21 @@ impl Error {
 
     /// Whether sending the same request again (with the same idempotency key) may succeed.
     ///
-    /// This is the rule the client's automatic retries use, mirroring Stripe's official SDKs:
-    /// connection failures and timeouts are retryable; for API errors Stripe's
-    /// `Stripe-Should-Retry` header decides when present, otherwise 409 and 5xx are retryable.
+    /// This is the rule the client's automatic retries use (the retry loop asks this function),
+    /// mirroring Stripe's official SDKs: connection failures and timeouts are retryable; for
+    /// API errors Stripe's `Stripe-Should-Retry` header decides when present, otherwise 409 and
+    /// 5xx are retryable ([`ApiError::is_retryable`]). Nothing else is: a body over the size
+    /// limit would most likely be as large again, a 2xx that did not decode was applied, and the
+    /// other errors happen before anything is sent.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Connection(_) | Error::Timeout(_) => true,
             Error::Api(e) => e.is_retryable(),
-            _ => false,
+            Error::Decode(_)
+            | Error::ResponseTooLarge(_)
+            | Error::Pagination(_)
+            | Error::Encode(_)
+            | Error::Config(_) => false,
         }
     }
 
@@ -349,7 +357,7 @@ impl Serialize for ApiErrorObject {
 #[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for ApiErrorObject {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
+        crate::decode::deserialize_via_json(deserializer)
     }
 }
 
@@ -456,13 +464,16 @@ impl fmt::Display for TransportError {
     }
 }
 
-/// A 2xx response whose body did not deserialize into the expected type.
+/// A 2xx response whose body did not decode into the expected type: where (the JSON path) and
+/// what was wrong there, with the response it came in.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DecodeError {
-    /// Where in the body deserialization failed, e.g. `data[0].amount_total` (`.` for the root).
+    /// The JSON path of the value that did not decode, e.g. `data[0].amount_total`; `.` is the
+    /// body itself (a missing field of the top-level object, a body that is not JSON).
     pub path: String,
-    /// serde's message, including line and column.
+    /// What was wrong at `path`, in serde_json's wording: e.g.
+    /// ``invalid type: string "x", expected i64`` or ``missing field `id` ``.
     pub message: String,
     /// HTTP status code.
     pub status: u16,
@@ -480,25 +491,18 @@ pub struct DecodeError {
 
 impl DecodeError {
     /// Where the failure is, in words: ``at `data[0].amount_total` ``, or
-    /// `at the top level of the body` (serde's path `.`, or `?` for a key it could not read).
+    /// `at the top level of the body` (the path `.`).
     pub fn location(&self) -> String {
-        describe_path(&self.path)
+        match self.path.as_str() {
+            "" | "." => "at the top level of the body".to_owned(),
+            path => format!("at `{path}`"),
+        }
     }
 
     /// The whole response body as received. Neither `Display` nor `Debug` shows any of it (it
     /// can hold client secrets and customer data); log it only where that is acceptable.
     pub fn body(&self) -> &[u8] {
         &self.body.0
-    }
-}
-
-pub(crate) fn describe_path(path: &str) -> String {
-    // serde_path_to_error renders the root as `.` and a key it could not read as `?`.
-    match path.strip_suffix('?') {
-        _ if path.is_empty() || path == "." => "at the top level of the body".to_owned(),
-        Some("") => "in a key at the top level of the body".to_owned(),
-        Some(parent) => format!("in a key inside `{}`", parent.trim_end_matches('.')),
-        None => format!("at `{path}`"),
     }
 }
 
@@ -633,3 +637,86 @@ impl fmt::Display for ConfigError {
         write!(f, "invalid Stripe client configuration: {}", self.message)
     }
 }
+
+/// Why a webhook delivery was rejected.
+///
+/// Messages never contain the signing secret. Respond with HTTP 400 to any of these; Stripe
+/// retries deliveries that fail.
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The endpoint signing secret is empty or only whitespace (an unset
+    /// `STRIPE_WEBHOOK_SECRET=` in a deployment, say). Every delivery is rejected with this
+    /// rather than checked against the empty key, which anyone could sign with. Respond with
+    /// HTTP 500: the endpoint is misconfigured, not the request.
+    EmptySecret,
+    /// The `Stripe-Signature` header was empty (or only whitespace). Pass a missing header as
+    /// `""`.
+    MissingHeader,
+    /// The header could not be parsed: no `t=`, several `t=`, a non-numeric `t=`, or longer than
+    /// [`MAX_HEADER_LEN`](crate::webhook::MAX_HEADER_LEN) bytes.
+    MalformedHeader {
+        /// What was wrong, e.g. `"no timestamp (t=)"`.
+        reason: &'static str,
+    },
+    /// The header carried no `v1` signature (for example only the legacy `v0` scheme).
+    NoV1Signature,
+    /// No `v1` signature matched the payload: wrong secret, modified body (did a framework
+    /// re-encode it?), or a forged request.
+    NoMatchingSignature,
+    /// The signature is valid but its timestamp is more than `tolerance` older than `now`: a
+    /// possible replay.
+    TimestampTooOld {
+        /// The header's `t=` value (Unix seconds).
+        timestamp: Timestamp,
+        /// The time it was checked against (Unix seconds).
+        now: Timestamp,
+        /// The allowed difference.
+        tolerance: Duration,
+    },
+    /// The payload is authentic but is not JSON, or not a Stripe event.
+    InvalidPayload {
+        /// The JSON path of the problem, e.g. `created` or `data.object.amount_total`; `.` is the
+        /// payload itself.
+        path: String,
+        /// What was wrong there, in serde_json's wording (e.g. ``missing field `created` ``).
+        message: String,
+    },
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookError::EmptySecret => f.write_str(
+                "the webhook signing secret is empty: set the endpoint's whsec_… secret",
+            ),
+            WebhookError::MissingHeader => f.write_str("missing Stripe-Signature header"),
+            WebhookError::MalformedHeader { reason } => {
+                write!(f, "malformed Stripe-Signature header: {reason}")
+            }
+            WebhookError::NoV1Signature => {
+                f.write_str("no v1 signature in the Stripe-Signature header")
+            }
+            WebhookError::NoMatchingSignature => {
+                f.write_str("no v1 signature matches the payload (wrong secret or modified body?)")
+            }
+            WebhookError::TimestampTooOld {
+                timestamp,
+                now,
+                tolerance,
+            } => write!(
+                f,
+                "webhook timestamp {timestamp} is more than {}s older than now ({now})",
+                tolerance.as_secs()
+            ),
+            WebhookError::InvalidPayload { path, message } => {
+                write!(
+                    f,
+                    "webhook payload is not a valid event at {path}: {message}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {}

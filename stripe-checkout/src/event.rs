@@ -8,12 +8,13 @@ use serde::de::{self, Deserialize, Deserializer};
 #[cfg(feature = "serde")]
 use serde::{Serialize, Serializer};
 
-use crate::__private::{decode_json, Decode, JsonError};
-use crate::decode::{DecodeResult, FromJson, Parser};
-use crate::{Timestamp, UnknownValue};
+use crate::decode::{decode_json, DecodeResult, FromJson, Parser};
+use crate::error::WebhookError;
+use crate::unknown::UnknownValue;
+use crate::Timestamp;
 
 /// The type that `data.object` of a `checkout.session.*` event deserializes into.
-type Session = crate::CheckoutSession;
+type Session = crate::generated::CheckoutSession;
 
 /// The `type` of an [`Event`]: the four Checkout Session events, or any other type as its string.
 ///
@@ -215,7 +216,7 @@ impl FromJson for EventRequest {
 #[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for EventRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json(deserializer)
+        crate::decode::deserialize_via_json(deserializer)
     }
 }
 
@@ -293,13 +294,17 @@ impl Event {
         self.data.object.as_checkout_session()
     }
 
-    /// Parses an event from JSON bytes, reporting the JSON path of the first problem.
+    /// Parses an event from JSON bytes; a failure is [`WebhookError::InvalidPayload`], with the
+    /// JSON path of the first problem.
     ///
     /// `data.object` is buffered as JSON first because `type` (which decides its Rust type) may
     /// come after `data` in the payload; its path is then prefixed so errors read
     /// `data.object.amount_total`, not `amount_total`.
-    pub(crate) fn from_slice_with_path(payload: &[u8]) -> Result<Event, JsonError> {
-        let raw: RawEvent = decode_json(payload)?;
+    pub(crate) fn from_slice_with_path(payload: &[u8]) -> Result<Event, WebhookError> {
+        let raw: RawEvent = decode_json(payload).map_err(|e| WebhookError::InvalidPayload {
+            path: e.path(payload),
+            message: e.message,
+        })?;
         raw.into_event()
     }
 }
@@ -386,19 +391,22 @@ impl FromJson for RawEventData {
 
 impl RawEvent {
     /// Types `data.object` by the event's `type`; errors name the path from the event's root.
-    fn into_event(self) -> Result<Event, JsonError> {
+    fn into_event(self) -> Result<Event, WebhookError> {
         let object = if self.type_.is_checkout_session() {
             // Re-encoding the buffered object costs microseconds; decoding it through the
-            // session's own `Decode` impl keeps one copy of the session parser in the binary
+            // session's own `FromJson` impl keeps one copy of the session parser in the binary
             // instead of a second one specialised for `serde_json::Value`.
-            let bytes = serde_json::to_vec(&self.data.object).map_err(|e| JsonError {
-                path: "data.object".to_owned(),
-                message: e.to_string(),
+            let bytes = serde_json::to_vec(&self.data.object).map_err(|e| {
+                WebhookError::InvalidPayload {
+                    path: "data.object".to_owned(),
+                    message: e.to_string(),
+                }
             })?;
-            let session = Session::decode(&bytes).map_err(|e| JsonError {
-                path: object_path(&e.path),
-                message: version_advice(e.message, self.api_version.as_deref()),
-            })?;
+            let session =
+                decode_json::<Session>(&bytes).map_err(|e| WebhookError::InvalidPayload {
+                    path: object_path(&e.path(&bytes)),
+                    message: version_advice(e.message, self.api_version.as_deref()),
+                })?;
             EventObject::CheckoutSession(Box::new(session))
         } else {
             EventObject::Other(self.data.object.clone())
@@ -425,16 +433,21 @@ impl RawEvent {
 #[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::__private::deserialize_via_json::<D, RawEvent>(deserializer)?
+        crate::decode::deserialize_via_json::<D, RawEvent>(deserializer)?
             .into_event()
-            .map_err(|e| de::Error::custom(format_args!("{}: {}", e.path, e.message)))
+            .map_err(|e| match e {
+                WebhookError::InvalidPayload { path, message } => {
+                    de::Error::custom(format_args!("{path}: {message}"))
+                }
+                other => de::Error::custom(other),
+            })
     }
 }
 
 /// Says which versions disagree when a session in an event does not decode: the endpoint's
 /// API version decides the shape Stripe renders `data.object` in, and it is set per endpoint.
 fn version_advice(message: String, event_version: Option<&str>) -> String {
-    let ours = crate::API_VERSION;
+    let ours = crate::generated::API_VERSION;
     match event_version {
         Some(theirs) if theirs != ours => format!(
             "{message}; this event's `checkout.session` was rendered with API version {theirs}, \

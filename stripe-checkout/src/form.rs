@@ -26,7 +26,8 @@
 
 use std::fmt::Display;
 
-use crate::error::EncodeError;
+use crate::error::{EncodeError, Error};
+use crate::unsettable::Unsettable;
 
 /// Whether a byte is an RFC 3986 unreserved character (`A-Za-z0-9-._~`), the only bytes sent
 /// as they are in form values, key segments and path segments.
@@ -104,16 +105,28 @@ fn ascii_string(bytes: Vec<u8>) -> String {
 ///      &success_url=https%3A%2F%2Fexample.com%2Fsuccess",
 /// );
 /// ```
-pub fn to_form_string<P: FormValue + ?Sized>(params: &P) -> Result<String, crate::Error> {
+pub fn to_form_string<P: FormValue + ?Sized>(params: &P) -> Result<String, Error> {
     encode_params(params)
 }
 
 /// [`to_form_string`], as the generated `Encode` impls call it.
 #[doc(hidden)]
-pub fn encode_params<P: FormValue + ?Sized>(params: &P) -> Result<String, crate::Error> {
+pub fn encode_params<P: FormValue + ?Sized>(params: &P) -> Result<String, Error> {
     let mut w = FormWriter::new();
-    params.write_form(&mut w).map_err(crate::Error::Encode)?;
+    params.write_form(&mut w).map_err(Error::Encode)?;
     Ok(w.finish())
+}
+
+/// A params type encoded as a Stripe form by a non-generic function: the contract of generated
+/// endpoint methods (`__private::call`) with their params.
+///
+/// It exists for build cost: the generator implements it with one non-generic
+/// `#[inline(never)]` function per params type, so calling an endpoint compiles no encoder in
+/// the caller's crate.
+#[doc(hidden)]
+pub trait Encode {
+    /// The form string (`a[b]=c&d=e`), ready to send as a body or query.
+    fn encode(&self) -> Result<String, Error>;
 }
 
 /// A value that writes itself as Stripe form pairs.
@@ -342,11 +355,11 @@ impl<K: AsRef<str>, T: FormValue> FormValue for std::collections::BTreeMap<K, T>
     }
 }
 
-impl<T: FormValue> FormValue for crate::Unsettable<T> {
+impl<T: FormValue> FormValue for Unsettable<T> {
     fn write_form(&self, w: &mut FormWriter) -> Result<(), EncodeError> {
         match self {
-            crate::Unsettable::Set(value) => value.write_form(w),
-            crate::Unsettable::Unset => w.scalar(""),
+            Unsettable::Set(value) => value.write_form(w),
+            Unsettable::Unset => w.scalar(""),
         }
     }
 }

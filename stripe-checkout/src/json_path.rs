@@ -2,16 +2,10 @@
 //!
 //! Decoding tracks no path (tracking costs time on every response). A failure of the crate's
 //! own decoder (`decode.rs`) knows its byte offset, and a failure of serde_json (the
-//! hand-written serde types) its line and column; this module walks the document's structure up
-//! to that point, with no typing at all, and names the value there the way
-//! `serde_path_to_error` would: `data[0].amount_total`, `.` for the document itself.
-
-/// The path of the innermost value open at `line`/`column` (1-based, as serde_json reports
-/// them). Malformed input yields the path as far as it could be followed.
-pub(crate) fn path_at(bytes: &[u8], line: usize, column: usize) -> String {
-    let offset = offset_of(bytes, line, column);
-    render(&walk(bytes, offset))
-}
+//! hand-written serde types) its line and column, which [`offset_of`] turns into one; this
+//! module walks the document's structure up to that offset, with no typing at all, and names
+//! the value there the way `serde_path_to_error` would: `data[0].amount_total`, `.` for the
+//! document itself.
 
 /// One step of a path.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,13 +21,15 @@ enum Frame {
     Array(usize),
 }
 
-/// The path of the innermost value open at byte `offset`.
+/// The path of the innermost value open at byte `offset`. Malformed input yields the path as
+/// far as it could be followed.
 pub(crate) fn path_at_offset(bytes: &[u8], offset: usize) -> String {
     render(&walk(bytes, offset.min(bytes.len())))
 }
 
-/// The byte offset of a 1-based line and column, clamped to the document.
-fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+/// The byte offset of a 1-based line and column (as serde_json reports them), clamped to the
+/// document.
+pub(crate) fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
     let mut current = 1;
     let mut start = 0;
     for (i, b) in bytes.iter().enumerate() {
@@ -155,6 +151,11 @@ fn render(path: &[Segment]) -> String {
 mod tests {
     use super::*;
 
+    /// The path at a 1-based line and column.
+    fn path_at(bytes: &[u8], line: usize, column: usize) -> String {
+        path_at_offset(bytes, offset_of(bytes, line, column))
+    }
+
     /// Where serde_json stops on `text` when decoding `T`, as a path.
     fn failing_path<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) -> String {
         let err = serde_json::from_str::<T>(text).unwrap_err();
@@ -232,7 +233,7 @@ mod tests {
 mod session_tests {
     use serde_json::Value;
 
-    use crate::__private::decode_json;
+    use crate::decode::decode_json;
     use crate::CheckoutSession;
 
     /// Every leaf of a real session replaced by a value of the wrong type, and every member
@@ -271,13 +272,13 @@ mod session_tests {
                 let Err(err) = decode_json::<CheckoutSession>(text.as_bytes()) else {
                     continue;
                 };
+                let path = err.path(text.as_bytes());
                 // An object put where a scalar was may fail inside itself (`metadata.x`).
-                let inside = want == "." || err.path.starts_with(&format!("{want}."));
+                let inside = want == "." || path.starts_with(&format!("{want}."));
                 assert!(
-                    err.path == *want || (inside && wrong.as_ref().is_some_and(Value::is_object)),
-                    "{pointer} -> {wrong:?}: {} at {}",
+                    path == *want || (inside && wrong.as_ref().is_some_and(Value::is_object)),
+                    "{pointer} -> {wrong:?}: {} at {path}",
                     err.message,
-                    err.path
                 );
                 checked += 1;
             }

@@ -56,6 +56,29 @@
 //! encoding), [`Error`], [`List`]/[`Paginator`] (pagination), [`Expandable`] (expansion) and
 //! [`webhook`].
 //!
+//! # Layers
+//!
+//! The hand-written runtime is built in layers: a module uses only modules of lower layers, so
+//! no two of them import each other, directly or around a circle. `tests/layers.rs` reads this
+//! table and checks every `crate::` path in the runtime's code against it.
+//!
+//! | Layer | Modules | What |
+//! |---|---|---|
+//! | 9 | `webhook` | signature check, then an [`Event`] |
+//! | 8 | `event`, `session_params` | webhook events typed by the generated session; shortcuts on generated params |
+//! | 7 | `generated` | types and endpoint methods from the spec, naming the runtime only through `__private` |
+//! | 6 | `client` | [`Client`], its builder, the calls it starts |
+//! | 5 | `request`, `pagination` | one call as a value ([`Request`]); pages and [`Paginator`] |
+//! | 4 | `transport` | a client's shared state, each attempt, the retry loop |
+//! | 3 | `form`, `response` | encoding params; reading a response and Stripe's error body |
+//! | 2 | `error`, `expandable` | every error type; [`Expandable`] |
+//! | 1 | `decode` | the JSON parser behind every response type, and its one failure |
+//! | 0 | `method`, `unknown`, `extra`, `unsettable`, `json_path`, `retry` | nothing from the crate |
+//!
+//! Outside the layers: `lib.rs` (re-exports, and [`Timestamp`], which counts as layer 0, as does
+//! the spec's `API_VERSION` constant) and `__private` (re-exports for generated code, which
+//! nothing in the runtime imports).
+//!
 //! # Features
 //!
 //! - `rustls` (default): TLS with rustls and ring. `native-tls`: the platform's TLS instead.
@@ -69,6 +92,9 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![warn(rust_2018_idioms)]
 
+// Generated code names the runtime through here only; it only re-exports.
+#[doc(hidden)]
+pub mod __private;
 mod client;
 mod decode;
 mod error;
@@ -79,9 +105,6 @@ pub mod form;
 #[rustfmt::skip] // prettyplease formats generated code; `cargo xtask regen --check` guards it.
 #[deny(warnings)] // generated code must stay warning-free
 mod generated; // everything in it is re-exported at the root, the one documented path
-#[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
 mod json_path;
 mod method;
 mod pagination;
@@ -94,6 +117,7 @@ pub use session_params::{
     ListCheckoutSessionsCreated, ListCheckoutSessionsCreatedRangeQuerySpecs,
     ListCheckoutSessionsCustomerDetails, ListCheckoutSessionsParams,
 };
+mod transport;
 mod unknown;
 mod unsettable;
 pub mod webhook;

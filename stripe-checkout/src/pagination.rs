@@ -9,14 +9,16 @@ use std::time::Duration;
 use futures_core::Stream;
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::__private::{cursor_name, JsonError, PageParams};
-use crate::client::Client;
-use crate::decode::{DecodeResult, FromJson, Parser};
-use crate::error::PaginationError;
+use std::sync::Arc;
+
+use crate::decode::{DecodeResult, FromJson, ParseError, Parser};
+use crate::error::{Error, PaginationError};
+use crate::expandable::Identified;
+use crate::form::FormValue;
 use crate::method::Method;
-use crate::request::{Call, Options, SendFuture};
-use crate::{Error, Identified};
+use crate::transport::{Call, Options, SendFuture, Transport};
 
 /// One page of a Stripe list endpoint (`"object": "list"`).
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +59,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     }
 }
 
-/// A page of a caller's own serde types, for [`Client::paginate`]; built with or without the
+/// A page of a caller's own serde types, for [`Client::paginate`](crate::Client::paginate); built with or without the
 /// `serde` feature.
 pub(crate) struct SerdeList<T>(pub(crate) List<T>);
 
@@ -181,7 +183,7 @@ impl<T> IntoIterator for List<T> {
 /// It is also a `futures` [`Stream`], for `StreamExt` combinators.
 #[must_use = "streams do nothing unless polled"]
 pub struct Paginator<T> {
-    client: Client,
+    transport: Arc<Transport>,
     path: String,
     /// The caller's params; the cursor is set on them before each page.
     params: Box<dyn PageParams>,
@@ -215,12 +217,12 @@ enum Next {
 }
 
 /// Decodes one page; a plain function so the paginator itself is not tied to serde.
-pub(crate) type DecodePage<T> = fn(&[u8]) -> Result<List<T>, JsonError>;
+pub(crate) type DecodePage<T> = fn(&[u8]) -> Result<List<T>, ParseError>;
 
 impl<T: Identified> Paginator<T> {
     /// `params` are the caller's own (a copy): the paginator sets their cursor page by page.
     pub(crate) fn new(
-        client: Client,
+        transport: Arc<Transport>,
         path: String,
         params: Box<dyn PageParams>,
         decode: DecodePage<T>,
@@ -233,7 +235,7 @@ impl<T: Identified> Paginator<T> {
             .into_iter()
             .collect();
         Paginator {
-            client,
+            transport,
             path,
             params,
             options: Options::default(),
@@ -297,7 +299,7 @@ impl<T: Identified> Paginator<T> {
                 Next::Fail(e) => return Poll::Ready(Some(Err(e))),
                 Next::Fetch => {
                     let call = Call {
-                        client: self.client.clone(),
+                        transport: self.transport.clone(),
                         method: Method::Get,
                         path: self.path.clone(),
                         form: crate::form::encode_params(&*self.params),
@@ -347,5 +349,41 @@ impl<T: Identified> Stream for Paginator<T> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.get_mut().poll_item(cx)
+    }
+}
+
+/// The params of a list endpoint, which a [`Paginator`] moves through the pages by setting their
+/// cursor (`starting_after`, or `ending_before` when paging backwards) before each request. The
+/// generator implements it for every list params type with both cursors.
+pub trait PageParams: FormValue + Send + Sync {
+    /// `ending_before` when `backward`, else `starting_after`.
+    fn cursor(&self, backward: bool) -> Option<&str>;
+    /// Sets `ending_before` when `backward`, else `starting_after`.
+    fn set_cursor(&mut self, backward: bool, cursor: String);
+}
+
+/// For [`Client::paginate`](crate::Client::paginate) with untyped params: the cursors are
+/// members of the object (`null` becomes an object when a cursor is set).
+impl PageParams for Value {
+    fn cursor(&self, backward: bool) -> Option<&str> {
+        self.get(cursor_name(backward))?.as_str()
+    }
+
+    fn set_cursor(&mut self, backward: bool, cursor: String) {
+        if self.is_null() {
+            *self = Value::Object(serde_json::Map::new());
+        }
+        if let Value::Object(map) = self {
+            map.insert(cursor_name(backward).to_owned(), Value::String(cursor));
+        }
+    }
+}
+
+/// `ending_before` when `backward`, else `starting_after`.
+fn cursor_name(backward: bool) -> &'static str {
+    if backward {
+        "ending_before"
+    } else {
+        "starting_after"
     }
 }

@@ -2,8 +2,8 @@
 //! the futures that send it.
 //!
 //! Endpoint methods return a [`Request`] that already owns everything it needs (a handle on the
-//! client, the path, the encoded params), so it can be kept, moved into `tokio::spawn`, or raced
-//! in `select!`, and options set on it apply to this call only.
+//! client's transport, the path, the encoded params), so it can be kept, moved into
+//! `tokio::spawn`, or raced in `select!`, and options set on it apply to this call only.
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -11,44 +11,13 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use crate::__private::JsonError;
-use crate::client::Client;
+use std::sync::Arc;
+
+use crate::decode::ParseError;
+use crate::error::Error;
 use crate::method::Method;
-use crate::response::{Response, Success};
-use crate::Error;
-
-/// The non-generic future every call runs: the retry loop, before decoding.
-pub(crate) type SendFuture = Pin<Box<dyn Future<Output = Result<Success, Error>> + Send + 'static>>;
-
-/// Options of one call.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Options {
-    pub(crate) idempotency_key: Option<String>,
-    pub(crate) stripe_account: Option<String>,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) total_timeout: Option<Duration>,
-}
-
-/// What is sent, minus the decoding: kept non-generic so the sending code is compiled once.
-#[derive(Debug)]
-pub(crate) struct Call {
-    pub(crate) client: Client,
-    pub(crate) method: Method,
-    pub(crate) path: String,
-    /// The params already encoded as a form string; an encoding error is returned when the
-    /// call is awaited.
-    pub(crate) form: Result<String, Error>,
-    pub(crate) options: Options,
-}
-
-impl Call {
-    pub(crate) fn start(self) -> SendFuture {
-        Box::pin(async move {
-            let form = self.form?;
-            crate::client::execute(&self.client, self.method, &self.path, form, &self.options).await
-        })
-    }
-}
+use crate::response::Response;
+use crate::transport::{Call, Options, SendFuture, Transport};
 
 /// One API call, ready to send: `.await` it for the decoded value.
 ///
@@ -80,12 +49,12 @@ impl Call {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Request<T> {
     call: Call,
-    decode: fn(&[u8]) -> Result<T, JsonError>,
+    decode: fn(&[u8]) -> Result<T, ParseError>,
 }
 
 impl<T> fmt::Debug for Request<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The client's Debug redacts the key; options hold no secret.
+        // Not the transport, which holds the key; options hold no secret.
         f.debug_struct("Request")
             .field("method", &self.call.method)
             .field("path", &self.call.path)
@@ -96,15 +65,15 @@ impl<T> fmt::Debug for Request<T> {
 
 impl<T> Request<T> {
     pub(crate) fn new(
-        client: Client,
+        transport: Arc<Transport>,
         method: Method,
         path: String,
         form: Result<String, Error>,
-        decode: fn(&[u8]) -> Result<T, JsonError>,
+        decode: fn(&[u8]) -> Result<T, ParseError>,
     ) -> Self {
         Request {
             call: Call {
-                client,
+                transport,
                 method,
                 path,
                 form,
@@ -203,7 +172,7 @@ impl<T> IntoFuture for Request<T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct RequestFuture<T> {
     inner: SendFuture,
-    decode: fn(&[u8]) -> Result<T, JsonError>,
+    decode: fn(&[u8]) -> Result<T, ParseError>,
 }
 
 impl<T> fmt::Debug for RequestFuture<T> {
@@ -233,7 +202,7 @@ impl<T> Future for RequestFuture<T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct MetaFuture<T> {
     inner: SendFuture,
-    decode: fn(&[u8]) -> Result<T, JsonError>,
+    decode: fn(&[u8]) -> Result<T, ParseError>,
 }
 
 impl<T> fmt::Debug for MetaFuture<T> {

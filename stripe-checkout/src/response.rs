@@ -3,14 +3,13 @@
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
-use crate::__private::JsonError;
-use crate::decode::{DecodeResult, FromJson, Parser};
+use crate::decode::{decode_json, DecodeResult, FromJson, ParseError, Parser};
 use crate::error::{
-    describe_body, looks_like_json, ApiError, ApiErrorObject, Body, DecodeError, TooLargeError,
+    describe_body, looks_like_json, ApiError, ApiErrorObject, Body, DecodeError, Error,
+    TooLargeError,
 };
 use crate::method::Method;
 use crate::retry::RetryHeaders;
-use crate::Error;
 
 /// A whole response, body included.
 pub(crate) struct Raw {
@@ -130,10 +129,10 @@ pub(crate) struct Success {
 }
 
 impl Success {
-    /// Decodes the body, turning a failure into [`Error::Decode`] with the JSON path.
+    /// Decodes the body; a failure is [`Error::Decode`], with the JSON path and this response.
     pub(crate) fn decode_with<R>(
         self,
-        decode: fn(&[u8]) -> Result<R, JsonError>,
+        decode: fn(&[u8]) -> Result<R, ParseError>,
     ) -> Result<R, Error> {
         match decode(&self.bytes) {
             Ok(value) => Ok(value),
@@ -144,7 +143,7 @@ impl Success {
     /// [`Success::decode_with`], keeping the response's metadata.
     pub(crate) fn decode_meta<R>(
         self,
-        decode: fn(&[u8]) -> Result<R, JsonError>,
+        decode: fn(&[u8]) -> Result<R, ParseError>,
     ) -> Result<Response<R>, Error> {
         match decode(&self.bytes) {
             Ok(value) => Ok(Response {
@@ -159,13 +158,15 @@ impl Success {
     }
 
     // Not generic: built once whatever the response type.
-    fn decode_error(self, failure: JsonError) -> Error {
+    #[cold]
+    #[inline(never)]
+    fn decode_error(self, failure: ParseError) -> Error {
         Error::Decode(Box::new(DecodeError {
             content_type: self
                 .content_type
                 .and_then(|v| v.to_str().ok().map(str::to_owned)),
+            path: failure.path(&self.bytes),
             body: Body(self.bytes),
-            path: failure.path,
             message: failure.message,
             status: self.status,
             request_id: self.request_id,
@@ -183,7 +184,7 @@ impl Success {
 pub(crate) fn api_error(raw: Raw) -> ApiError {
     let headers = &raw.headers;
     let content_type = header_str(headers, "content-type").map(str::to_owned);
-    let error = match crate::__private::decode_json::<ErrorBody>(&raw.bytes) {
+    let error = match decode_json::<ErrorBody>(&raw.bytes) {
         Ok(ErrorBody(error)) => error,
         Err(_) => {
             let mut message = String::new();

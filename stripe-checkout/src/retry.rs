@@ -1,6 +1,8 @@
-//! When a failed request is tried again, and after how long: one policy that both the client's
-//! retry loop and [`Error::is_retryable`](crate::Error::is_retryable) ask, following Stripe's
-//! official SDKs (stripe-node's `_shouldRetry` and backoff, stripe-python's `MAX_RETRY_AFTER`).
+//! How often and after how long a failed request is tried again, and which statuses may be,
+//! following Stripe's official SDKs (stripe-node's `_shouldRetry` and backoff, stripe-python's
+//! `MAX_RETRY_AFTER`). Which failures are retried is
+//! [`Error::is_retryable`](crate::Error::is_retryable), which the client's retry loop asks; for
+//! a response it asks [`status_is_retryable`].
 
 use std::time::Duration;
 

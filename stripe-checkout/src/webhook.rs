@@ -45,7 +45,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ring::hmac;
 
-use crate::{Event, Timestamp};
+pub use crate::error::WebhookError;
+use crate::event::Event;
+use crate::Timestamp;
 
 /// Headers longer than this many bytes are rejected as [`WebhookError::MalformedHeader`].
 ///
@@ -55,89 +57,6 @@ pub const MAX_HEADER_LEN: usize = 8 * 1024;
 
 /// The tolerance [`Webhook::construct_event`] uses: 300 seconds, as in Stripe's libraries.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
-
-/// Why a webhook delivery was rejected.
-///
-/// Messages never contain the signing secret. Respond with HTTP 400 to any of these; Stripe
-/// retries deliveries that fail.
-#[derive(Debug, PartialEq)]
-#[non_exhaustive]
-pub enum WebhookError {
-    /// The endpoint signing secret is empty or only whitespace (an unset
-    /// `STRIPE_WEBHOOK_SECRET=` in a deployment, say). Every delivery is rejected with this
-    /// rather than checked against the empty key, which anyone could sign with. Respond with
-    /// HTTP 500: the endpoint is misconfigured, not the request.
-    EmptySecret,
-    /// The `Stripe-Signature` header was empty (or only whitespace). Pass a missing header as
-    /// `""`.
-    MissingHeader,
-    /// The header could not be parsed: no `t=`, several `t=`, a non-numeric `t=`, or longer than
-    /// [`MAX_HEADER_LEN`] bytes.
-    MalformedHeader {
-        /// What was wrong, e.g. `"no timestamp (t=)"`.
-        reason: &'static str,
-    },
-    /// The header carried no `v1` signature (for example only the legacy `v0` scheme).
-    NoV1Signature,
-    /// No `v1` signature matched the payload: wrong secret, modified body (did a framework
-    /// re-encode it?), or a forged request.
-    NoMatchingSignature,
-    /// The signature is valid but its timestamp is more than `tolerance` older than `now`: a
-    /// possible replay.
-    TimestampTooOld {
-        /// The header's `t=` value (Unix seconds).
-        timestamp: Timestamp,
-        /// The time it was checked against (Unix seconds).
-        now: Timestamp,
-        /// The allowed difference.
-        tolerance: Duration,
-    },
-    /// The payload is authentic but is not JSON, or not a Stripe event.
-    InvalidPayload {
-        /// The JSON path of the problem, e.g. `created` or `data.object.amount_total`; `.` is the
-        /// root, and a `?` segment is a key that a syntax error kept from being read.
-        path: String,
-        /// What serde_json reported there.
-        message: String,
-    },
-}
-
-impl fmt::Display for WebhookError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WebhookError::EmptySecret => f.write_str(
-                "the webhook signing secret is empty: set the endpoint's whsec_… secret",
-            ),
-            WebhookError::MissingHeader => f.write_str("missing Stripe-Signature header"),
-            WebhookError::MalformedHeader { reason } => {
-                write!(f, "malformed Stripe-Signature header: {reason}")
-            }
-            WebhookError::NoV1Signature => {
-                f.write_str("no v1 signature in the Stripe-Signature header")
-            }
-            WebhookError::NoMatchingSignature => {
-                f.write_str("no v1 signature matches the payload (wrong secret or modified body?)")
-            }
-            WebhookError::TimestampTooOld {
-                timestamp,
-                now,
-                tolerance,
-            } => write!(
-                f,
-                "webhook timestamp {timestamp} is more than {}s older than now ({now})",
-                tolerance.as_secs()
-            ),
-            WebhookError::InvalidPayload { path, message } => {
-                write!(
-                    f,
-                    "webhook payload is not a valid event at {path}: {message}"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for WebhookError {}
 
 /// Verifies webhook signatures with one signing secret and parses events.
 ///
@@ -258,10 +177,7 @@ impl Webhook {
     ) -> Result<Event, WebhookError> {
         let payload = payload.as_ref();
         self.verify(payload, signature_header)?;
-        Event::from_slice_with_path(payload).map_err(|e| WebhookError::InvalidPayload {
-            path: e.path,
-            message: e.message,
-        })
+        Event::from_slice_with_path(payload)
     }
 
     /// Only verifies the signature and timestamp, e.g. to enqueue the raw body for later

@@ -40,12 +40,18 @@ where
     T: Decode + DeserializeOwned + Serialize + PartialEq + Debug,
 {
     let bytes = serde_json::to_vec_pretty(original).unwrap();
-    let decoded =
-        T::decode(&bytes).unwrap_or_else(|e| panic!("FromJson: {} at {}", e.message, e.path));
+    let decoded = T::decode(&bytes)
+        .unwrap_or_else(|e| panic!("FromJson: {} at {}", e.message, e.path(&bytes)));
     let (typed, back) = round_trip::<T>(original);
     assert_eq!(typed, decoded, "serde and FromJson read different values");
-    let again = T::decode(&serde_json::to_vec(&back).unwrap())
-        .unwrap_or_else(|e| panic!("FromJson of serde's output: {} at {}", e.message, e.path));
+    let bytes = serde_json::to_vec(&back).unwrap();
+    let again = T::decode(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "FromJson of serde's output: {} at {}",
+            e.message,
+            e.path(&bytes)
+        )
+    });
     assert_eq!(again, decoded, "FromJson reads serde's output differently");
     (typed, back)
 }

@@ -242,7 +242,7 @@ fn lib_rs(root: &Path) -> String {
             // Hand-written shortcuts on the Checkout params of the shipped API version
             // (`ui_mode`, `return_url`, …); another spec version need not have those fields.
             Some(name) if VERSION_SPECIFIC.contains(&name) => continue,
-            Some(name) if name != "generated" && name != "__private" => {
+            Some(name) if name != "generated" => {
                 out.push_str(&format!(
                     "#[path = {:?}]\n",
                     src.join(format!("{name}.rs")).display().to_string()
