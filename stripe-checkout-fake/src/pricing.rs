@@ -418,9 +418,10 @@ impl State {
         object.insert("checkout_session".into(), json!(basket.session_id));
         object.insert("customer".into(), json!(basket.customer));
         object.insert("promotion_code".into(), json!(promotion_code));
+        // `source.coupon` is an expandable id (<https://docs.stripe.com/api/discounts/object>).
         object.insert(
             "source".into(),
-            json!({ "coupon": coupon, "type": "coupon" }),
+            json!({ "coupon": coupon_id, "type": "coupon" }),
         );
         object.insert("start".into(), json!(now));
         let discount = money::Discount {
