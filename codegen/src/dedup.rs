@@ -25,10 +25,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
-use crate::lower::SHARED_MODULE;
 
 /// Merges enum types with identical values (in order) into one, rewriting every reference.
-pub fn share_enums(ir: &mut Ir) {
+pub fn share_enums(mut ir: Ir) -> Ir {
+    share_enums_in(&mut ir);
+    ir
+}
+
+fn share_enums_in(ir: &mut Ir) {
     let mut groups: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
     for (i, def) in ir.types.iter().enumerate() {
         if let TypeKind::Enum(values) = &def.kind {

@@ -312,7 +312,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(root.join("../spec/checkout_session.yaml")).unwrap();
         let spec = crate::spec::Spec::from_yaml(&text).unwrap();
-        let ir = crate::lower::lower(&spec).unwrap();
+        let ir = crate::ir(&spec).unwrap();
         let default = emit(&ir).unwrap();
         assert_eq!(emit_in_chunks(&ir, 1).unwrap(), default);
         assert_eq!(emit_in_chunks(&ir, usize::MAX).unwrap(), default);

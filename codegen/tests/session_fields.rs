@@ -8,7 +8,7 @@ use codegen::ir::{Field, Ir, Ty, TypeDef, TypeKind};
 fn ir() -> (codegen::spec::Spec, codegen::ir::Ir) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/checkout_session.yaml");
     let spec = codegen::spec::Spec::from_yaml(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let ir = codegen::lower::lower(&spec).unwrap();
+    let ir = codegen::ir(&spec).unwrap();
     (spec, ir)
 }
 
@@ -207,7 +207,7 @@ fn undocumented_nested_params_fields_say_what_they_are() {
     }
 }
 
-/// The boxing rule (`lower/boxing.rs`) on the session: large optional sub-objects are boxed,
+/// The boxing rule (`boxing.rs`) on the session: large optional sub-objects are boxed,
 /// ones of up to three words stay inline, required ones are never boxed, and
 /// `payment_method_options` (only optional sub-objects, one per payment method) boxes them all.
 #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 fn public_names(spec_text: &str) -> BTreeSet<String> {
     let spec = codegen::spec::Spec::from_yaml(spec_text).unwrap();
-    let ir = codegen::lower::lower(&spec).unwrap();
+    let ir = codegen::ir(&spec).unwrap();
     let mut names: BTreeSet<String> = ir.types.iter().map(|t| t.name.clone()).collect();
     names.extend(ir.services.iter().map(|s| s.name.clone()));
     names

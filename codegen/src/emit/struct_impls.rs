@@ -293,7 +293,7 @@ mod tests {
         ] {
             let text = std::fs::read_to_string(root.join(path)).unwrap();
             let spec = crate::spec::Spec::from_yaml(&text).unwrap();
-            let ir = crate::lower::lower(&spec).unwrap();
+            let ir = crate::ir(&spec).unwrap();
             let templates = [
                 StructTemplates::new(Direction::Response).unwrap(),
                 StructTemplates::new(Direction::Request).unwrap(),
