@@ -4,8 +4,7 @@
 //! This file schedules the work (modules rendered in chunks on all cores) and renders files;
 //! the items come from its modules, one concern each: `types` (structs, enums, Rust types),
 //! `codecs` (`FromJson`, `FormValue`, serde's derives), `endpoints` (resource structs and
-//! their methods, `Encode`/`PageParams` impls), `docs` (doc text), and the syntax templates
-//! that make structs and enums cheap to emit (`struct_impls`, `template`).
+//! their methods, `Encode`/`PageParams` impls) and `docs` (doc text).
 
 use std::collections::BTreeMap;
 
@@ -24,9 +23,6 @@ use codecs::*;
 use docs::*;
 use endpoints::*;
 use types::*;
-
-mod struct_impls;
-mod template;
 
 /// One item of a module: tokens still to parse (with the spec pointer to blame if they do not),
 /// or syntax built directly.
@@ -97,33 +93,17 @@ fn emit_in_chunks(ir: &Ir, chunk: usize) -> Result<Vec<GeneratedFile>, Error> {
             // Each item keeps the pointer of the spec location it came from, so output that does
             // not parse is reported against the schema or operation that produced it.
             let mut items = Vec::new();
-            let mut enum_template = None;
-            let mut struct_templates: [Option<struct_impls::StructTemplates>; 2] = [None, None];
             let mut types = TypeCache::default();
             for def in defs {
                 match &def.kind {
                     TypeKind::Struct(fields) => {
                         let (item, impls) = struct_def(def, fields, &mut types)?;
                         items.push(Piece::Items(vec![item]));
-                        items.push(Piece::Tokens(impls, def.pointer.clone()));
-                        let slot =
-                            &mut struct_templates[usize::from(def.direction == Direction::Request)];
-                        let templates = match slot {
-                            Some(templates) => templates,
-                            None => slot.insert(struct_impls::StructTemplates::new(def.direction)?),
-                        };
-                        let idents = fields
-                            .iter()
-                            .map(|f| ident(&f.name, &def.pointer))
-                            .collect::<Result<Vec<_>, _>>()?;
-                        items.push(Piece::Items(templates.render(def, fields, &idents)));
+                        let codec = struct_codec_impl(def, fields)?;
+                        items.push(Piece::Tokens(quote!(#impls #codec), def.pointer.clone()));
                     }
                     TypeKind::Enum(values) => {
-                        let template = match &mut enum_template {
-                            Some(template) => template,
-                            None => enum_template.insert(template::EnumTemplate::new()?),
-                        };
-                        items.push(Piece::Items(template.render(def, values)));
+                        items.push(Piece::Tokens(enum_def(def, values)?, def.pointer.clone()))
                     }
                     TypeKind::Union(variants) => items.push(Piece::Tokens(
                         union_def(def, variants)?,

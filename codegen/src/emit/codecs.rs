@@ -18,6 +18,15 @@ pub(super) fn serializes_if_some(direction: Direction, field: &Field) -> bool {
     }
 }
 
+/// A struct's codec: `FromJson` for a response, `FormValue` for params.
+pub(super) fn struct_codec_impl(def: &TypeDef, fields: &[Field]) -> Result<TokenStream, Error> {
+    let name = ident(&def.name, &def.pointer)?;
+    match def.direction {
+        Direction::Response => struct_decode_impl(def, &name, fields),
+        Direction::Request => struct_form_impl(def, &name, fields),
+    }
+}
+
 /// `FromJson` for a response struct: one non-generic function that matches keys and calls the
 /// field types' decoders (`decode.rs` says why not serde's derive). serde's derive, behind the
 /// `serde` feature, reads the same JSON (`tests/roundtrip.rs` holds the two to each other).
