@@ -11,11 +11,12 @@
 //! | boxing | [`boxing::box_fields`] | IR → IR with `Field::boxed` set (cycles, large optional sub-objects) |
 //! | support | [`support::set_aside_unsupported`] | IR → IR without the operations the runtime does not speak, each with its reason |
 //! | emit (client) | [`emit::emit`] | IR → `stripe-checkout/src/generated/*.rs` |
-//! | emit (fake) | [`emit_fake::emit_fake`] | spec models → `stripe-checkout-fake/src/generated/params.rs` |
+//! | emit (fake) | [`emit::fake::emit_fake`] | spec models → `stripe-checkout-fake/src/generated/params.rs` |
 //!
 //! [`ir()`] runs spec model → boxing (the IR the API listing and `api-diff` read); [`generate`]
 //! runs them all for the client. The fake's emitter reads the spec model, not the IR (it needs
-//! what lowering drops: `maxLength`, the `""` member of an `anyOf`). Beside the pipeline: [`subset`] extracts the Checkout part of a full
+//! what lowering drops: `maxLength`, the `""` member of an `anyOf`). Both emitters write code
+//! one way, behind the same `@generated` header ([`emit::syntax`]). Beside the pipeline: [`subset`] extracts the Checkout part of a full
 //! Stripe spec, [`diff`] compares two specs' IRs for `api-diff`, [`listing`] prints an IR.
 //!
 //! Every stage returns [`Error`] (with the JSON pointer of the problem) instead of panicking.
@@ -24,7 +25,6 @@ pub mod boxing;
 pub mod dedup;
 pub mod diff;
 pub mod emit;
-pub mod emit_fake;
 pub mod error;
 pub mod ir;
 pub mod listing;
