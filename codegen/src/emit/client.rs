@@ -148,6 +148,12 @@ fn emit_in_chunks(ir: &Ir, chunk: usize) -> Result<Vec<GeneratedFile>, Error> {
         }
     }
 
+    let aliases = renamed(ir);
+    if !aliases.is_empty() {
+        files.push(deprecated(&aliases)?);
+        names.push(DEPRECATED_MODULE);
+        names.sort_unstable();
+    }
     let mut mod_items = Vec::new();
     for module in &names {
         let ident = ident(module, "/paths")?;
@@ -170,7 +176,7 @@ fn emit_in_chunks(ir: &Ir, chunk: usize) -> Result<Vec<GeneratedFile>, Error> {
         name: "mod.rs".to_owned(),
         contents: format!("{HEADER}{}", render(root, Vec::new(), "mod")?),
     });
-    files.push(exports(ir)?);
+    files.push(exports(ir, &aliases)?);
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
 }
@@ -178,7 +184,7 @@ fn emit_in_chunks(ir: &Ir, chunk: usize) -> Result<Vec<GeneratedFile>, Error> {
 /// `exports.rs`, which the crate root `include!`s: every public generated name re-exported one
 /// by one. Beside the runtime's own `pub use`s, a generated name equal to one of them is then a
 /// compile error (E0252, defined multiple times), where a glob would silently lose it.
-fn exports(ir: &Ir) -> Result<GeneratedFile, Error> {
+fn exports(ir: &Ir, aliases: &[Renamed]) -> Result<GeneratedFile, Error> {
     let mut names = vec![ident("API_VERSION", "/info/version")?];
     for def in &ir.types {
         names.push(ident(&def.name, &def.pointer)?);
@@ -187,8 +193,19 @@ fn exports(ir: &Ir) -> Result<GeneratedFile, Error> {
         names.push(ident(&service.name, &service_pointer(service))?);
     }
     names.sort_by_key(|name| name.to_string());
+    let old = aliases
+        .iter()
+        .map(|a| ident(&a.old, "/components/schemas"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let deprecated = (!old.is_empty()).then(|| {
+        quote! {
+            #[allow(deprecated)]
+            pub use crate::generated::{#(#old),*};
+        }
+    });
     let file = syn::parse2::<syn::File>(quote! {
         pub use crate::generated::{#(#names),*};
+        #deprecated
     })
     .map_err(|e| Error::new("", format!("generated re-exports do not parse: {e}")))?;
     let note = "// Included by `lib.rs`: each generated name re-exported at the crate root by itself, so one that\n\
@@ -199,11 +216,69 @@ fn exports(ir: &Ir) -> Result<GeneratedFile, Error> {
     })
 }
 
+/// The module of the deprecated aliases.
+const DEPRECATED_MODULE: &str = "deprecated";
+
+/// Old names of generated types and their new ones: `codegen/renamed_types.yaml`.
+const RENAMED: &str = include_str!("../../renamed_types.yaml");
+
+/// An old name kept as a deprecated alias.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+struct Renamed {
+    #[serde(skip)]
+    old: String,
+    to: String,
+    since: String,
+}
+
+/// The aliases of `RENAMED` that apply to this IR: the new name is generated, the old one is not.
+fn renamed(ir: &Ir) -> Vec<Renamed> {
+    let by_old: BTreeMap<String, Renamed> = serde_yaml::from_str(RENAMED).unwrap_or_default();
+    let generated: std::collections::BTreeSet<&str> =
+        ir.types.iter().map(|t| t.name.as_str()).collect();
+    by_old
+        .into_iter()
+        .filter(|(old, r)| generated.contains(r.to.as_str()) && !generated.contains(old.as_str()))
+        .map(|(old, r)| Renamed { old, ..r })
+        .collect()
+}
+
+/// `deprecated.rs`: one `#[deprecated]` type alias per old name.
+fn deprecated(aliases: &[Renamed]) -> Result<GeneratedFile, Error> {
+    let mut items = Vec::new();
+    for alias in aliases {
+        let old = ident(&alias.old, "/components/schemas")?;
+        let new = ident(&alias.to, "/components/schemas")?;
+        let doc = format!(" Old name of [`{}`].", alias.to);
+        let note = format!("renamed to `{}`", alias.to);
+        let since = &alias.since;
+        items.push(Piece::Tokens(
+            quote! {
+                #[doc = #doc]
+                #[deprecated(since = #since, note = #note)]
+                pub type #old = #new;
+            },
+            String::new(),
+        ));
+    }
+    let doc = module_doc(DEPRECATED_MODULE);
+    let head = quote! {
+        #![doc = #doc]
+        #[allow(unused_imports)]
+        use super::*;
+    };
+    Ok(GeneratedFile {
+        name: format!("{DEPRECATED_MODULE}.rs"),
+        contents: format!("{HEADER}{}", render(head, items, DEPRECATED_MODULE)?),
+    })
+}
+
 fn module_doc(module: &str) -> String {
     match module {
         "endpoints" => " Endpoint methods, grouped by resource.".to_owned(),
         "pruned" => " Identity stubs of expansion targets outside Checkout: only `id` (and `object`, `deleted`) are typed.".to_owned(),
         "shared" => " Types no endpoint returns directly.".to_owned(),
+        "deprecated" => " Old names of renamed types, kept as deprecated aliases (`codegen/renamed_types.yaml`).".to_owned(),
         other => format!(" The `{other}` resource, the types it embeds and the params of the endpoints returning it."),
     }
 }
