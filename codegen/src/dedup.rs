@@ -3,21 +3,38 @@
 //! One type per list keeps the generated code, and the build, smaller, and lets an app pass the
 //! `mode` it read from a session straight into a new params value.
 //!
-//! A shared enum's name depends only on its own copies, so adding or removing an unrelated
-//! schema renames nothing:
+//! Which copies are shared: those that list the same values (in order) **for fields of the same
+//! name**, as async-stripe does. `coupon.object` and `discount.source.type` both list `[coupon]`,
+//! but a tag of one field says nothing about the other, so each keeps a type of its own; the 41
+//! `locale`s of a session and of its create params are one type.
 //!
-//! 1. a name a person chose for the list in `codegen/shared_enum_names.yaml` (the few lists the
-//!    rule below names badly or gives the same name as another list);
-//! 2. else the longest run of words all the copies' names end with (`CheckoutSessionLocale` and
-//!    `CreateCheckoutSessionLocale` → `CheckoutSessionLocale`), when it has at least two words;
-//! 3. else, when the copies at least end in the same word, a response copy's name
-//!    (`CheckoutSessionStatus` over the list filter's `ListCheckoutSessionStatus`);
-//! 4. else a list of up to three values is named by them (`[auto, never]` → `AutoOrNever`);
-//! 5. else the shortest copy's name (ties: alphabetical).
+//! A shared enum's name fits every field it types and depends only on its own copies, so adding
+//! or removing an unrelated schema renames nothing, and neither does a new list with the same
+//! values under another field name (it never joins an existing group). The first that applies:
+//!
+//! 1. a name a person chose for the field's list in `codegen/shared_enum_names.yaml` (the few
+//!    lists the rule below names after one copy);
+//! 2. the longest run of words all the copies' names end with, when it has at least two words:
+//!    a parent's name and the field's (`CheckoutSessionLocale` and `CreateCheckoutSessionLocale`
+//!    → `CheckoutSessionLocale`), or the field's name alone when no other list of that field
+//!    wants it (`TaxBehavior`; the two `verification_method` lists both want
+//!    `VerificationMethod`, so neither has it);
+//! 3. when exactly one copy is in a response, its name: the params mirror that object
+//!    (`CheckoutSessionStatus` over the list filter's `ListCheckoutSessionsStatus`);
+//! 4. the field's name after its nearest common parent: each copy's name without the field's
+//!    words is its parent's, and the words those parents' own parents end with in common come
+//!    first (`…BrandingSettingsIconType` and `…BrandingSettingsLogoType` →
+//!    `CheckoutSessionBrandingSettingsType`);
+//! 5. for a component enum typing fields of several names, a list of two or three values is
+//!    named by them (`[auto, never]` → `AutoOrNever`); never for one field's copies, as another
+//!    field's list of the same values would want the name too, and take it away;
+//! 6. the shortest copy's name (ties: alphabetical).
 //!
 //! A candidate is passed over when a type outside the shared lists already has that name, when it
 //! is another list's copy, or when another list wants it too (then neither gets it, whatever the
-//! order): only lists whose names collide affect each other, and step 5 is always free.
+//! order): only lists whose names collide affect each other, and step 6 is always free. What this
+//! does not promise: a new copy of the *same* field and values joins the list, and can change
+//! which step names it (a second response copy passes step 3 by).
 //!
 //! A shared enum's doc is its copies' doc when they all say the same; otherwise a neutral one
 //! naming the values, so one field's text does not describe every other field's.
@@ -25,27 +42,50 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
-use crate::lower::SHARED_MODULE;
+use crate::names::type_name;
 
-/// Merges enum types with identical values (in order) into one, rewriting every reference.
-pub fn share_enums(ir: &mut Ir) {
-    let mut groups: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+/// Merges the enum types of fields of one name that list the same values (in order) into one,
+/// rewriting every reference.
+pub fn share_enums(mut ir: Ir) -> Ir {
+    share_enums_in(&mut ir);
+    ir
+}
+
+fn share_enums_in(ir: &mut Ir) {
+    let fields = field_names(ir);
+    let mut groups: BTreeMap<(Vec<String>, String), Vec<usize>> = BTreeMap::new();
     for (i, def) in ir.types.iter().enumerate() {
         if let TypeKind::Enum(values) = &def.kind {
             let wires = values.iter().map(|v| v.wire.clone()).collect();
-            groups.entry(wires).or_default().push(i);
+            let field = fields.get(def.name.as_str()).cloned().unwrap_or_default();
+            groups.entry((wires, field)).or_default().push(i);
         }
     }
-    // Keyed by value list, so the order is that of the lists, not of the spec.
-    let groups: Vec<(Vec<String>, Vec<usize>)> =
-        groups.into_iter().filter(|(_, g)| g.len() > 1).collect();
+    // Keyed by value list and field, so the order is that of the lists, not of the spec.
+    let groups: Vec<Group> = groups
+        .into_iter()
+        .filter(|(_, g)| g.len() > 1)
+        .map(|((wires, field), members)| Group {
+            wires,
+            field,
+            members,
+        })
+        .collect();
     if groups.is_empty() {
         return;
     }
     let names = shared_names(ir, &groups);
     let mut renames: BTreeMap<String, String> = BTreeMap::new();
     let mut drop = BTreeSet::new();
-    for ((wires, group), shared) in groups.iter().zip(names) {
+    for (
+        Group {
+            wires,
+            members: group,
+            ..
+        },
+        shared,
+    ) in groups.iter().zip(names)
+    {
         let keep = group[0];
         let modules: BTreeSet<&str> = group.iter().map(|&i| ir.types[i].module.as_str()).collect();
         let module = match modules.len() {
@@ -96,22 +136,74 @@ pub fn share_enums(ir: &mut Ir) {
     }
 }
 
+/// Copies of one list of values for fields of one name.
+struct Group {
+    wires: Vec<String>,
+    /// The wire name of the fields the copies type (names joined by `,` for an enum that types
+    /// fields of several names, which lowering gives only to component enums).
+    field: String,
+    /// Indices of the copies in `ir.types`, in the IR's order.
+    members: Vec<usize>,
+}
+
+/// The wire name of the fields each enum types, by enum name.
+fn field_names(ir: &Ir) -> BTreeMap<&str, String> {
+    let mut names: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for def in &ir.types {
+        if let TypeKind::Struct(fields) = &def.kind {
+            for field in fields {
+                if let Some(name) = named(&field.ty) {
+                    names.entry(name).or_default().insert(&field.wire_name);
+                }
+            }
+        }
+    }
+    names
+        .into_iter()
+        .map(|(ty, fields)| (ty, fields.into_iter().collect::<Vec<_>>().join(",")))
+        .collect()
+}
+
+/// The named type a field holds, through arrays, maps and the runtime's wrappers.
+fn named(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Named(name) => Some(name),
+        Ty::Array(inner)
+        | Ty::Map(inner)
+        | Ty::Expandable(inner)
+        | Ty::Unsettable(inner)
+        | Ty::List(inner) => named(inner),
+        _ => None,
+    }
+}
+
 /// The names people chose for some value lists: `codegen/shared_enum_names.yaml`, name → values.
 const OVERRIDES: &str = include_str!("../shared_enum_names.yaml");
 
-fn overrides() -> BTreeMap<Vec<String>, String> {
-    let by_name: BTreeMap<String, Vec<String>> =
-        serde_yaml::from_str(OVERRIDES).unwrap_or_default();
+/// One entry of the overrides file.
+#[derive(serde::Deserialize)]
+struct Override {
+    field: String,
+    values: Vec<String>,
+}
+
+/// The overrides, by field and value list.
+fn overrides() -> BTreeMap<(Vec<String>, String), String> {
+    let by_name: BTreeMap<String, Override> = serde_yaml::from_str(OVERRIDES).unwrap_or_default();
     by_name
         .into_iter()
-        .map(|(name, values)| (values, name))
+        .map(|(name, o)| ((o.values, o.field), name))
         .collect()
 }
 
 /// The name of each group (value list and its copies' indices), as the module docs say.
-fn shared_names(ir: &Ir, groups: &[(Vec<String>, Vec<usize>)]) -> Vec<String> {
+fn shared_names(ir: &Ir, groups: &[Group]) -> Vec<String> {
     let overrides = overrides();
-    let grouped: BTreeSet<usize> = groups.iter().flat_map(|(_, g)| g.iter().copied()).collect();
+    let chosen = |g: &Group| overrides.get(&(g.wires.clone(), g.field.clone())).cloned();
+    let grouped: BTreeSet<usize> = groups
+        .iter()
+        .flat_map(|g| g.members.iter().copied())
+        .collect();
     // Names of the types that keep their own: taken for every list.
     let standing: BTreeSet<&str> = ir
         .types
@@ -124,33 +216,44 @@ fn shared_names(ir: &Ir, groups: &[(Vec<String>, Vec<usize>)]) -> Vec<String> {
     let copy_of: BTreeMap<&str, usize> = groups
         .iter()
         .enumerate()
-        .flat_map(|(g, (_, members))| members.iter().map(move |&i| (i, g)))
+        .flat_map(|(g, group)| group.members.iter().map(move |&i| (i, g)))
         .map(|(i, g)| (ir.types[i].name.as_str(), g))
         .collect();
     let candidates: Vec<Vec<String>> = groups
         .iter()
-        .map(|(wires, members)| match overrides.get(wires) {
-            Some(name) => vec![name.clone()],
-            _ => {
-                let names: Vec<&str> = members.iter().map(|&i| ir.types[i].name.as_str()).collect();
-                let responses: Vec<&str> = members
-                    .iter()
-                    .filter(|&&i| ir.types[i].direction == Direction::Response)
-                    .map(|&i| ir.types[i].name.as_str())
-                    .collect();
-                let variants: Vec<&str> = match &ir.types[members[0]].kind {
-                    TypeKind::Enum(values) => values.iter().map(|v| v.variant.as_str()).collect(),
-                    _ => Vec::new(),
-                };
-                candidate_names(&names, &responses, &variants)
-            }
-        })
+        .map(
+            |Group {
+                 wires,
+                 field,
+                 members,
+             }| match overrides.get(&(wires.clone(), field.clone())) {
+                Some(name) => vec![name.clone()],
+                _ => {
+                    let names: Vec<&str> =
+                        members.iter().map(|&i| ir.types[i].name.as_str()).collect();
+                    let responses: Vec<&str> = members
+                        .iter()
+                        .filter(|&&i| ir.types[i].direction == Direction::Response)
+                        .map(|&i| ir.types[i].name.as_str())
+                        .collect();
+                    let variants: Vec<&str> = match &ir.types[members[0]].kind {
+                        TypeKind::Enum(values) => {
+                            values.iter().map(|v| v.variant.as_str()).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    let field = if field.contains(',') {
+                        String::new()
+                    } else {
+                        type_name(field)
+                    };
+                    candidate_names(&names, &responses, &variants, &field)
+                }
+            },
+        )
         .collect();
     // A person's choice comes first; the rule's candidates pass over it.
-    let mut assigned: Vec<Option<String>> = groups
-        .iter()
-        .map(|(wires, _)| overrides.get(wires).cloned())
-        .collect();
+    let mut assigned: Vec<Option<String>> = groups.iter().map(chosen).collect();
     let mut blocked: Vec<BTreeSet<String>> = vec![BTreeSet::new(); groups.len()];
     loop {
         let taken: BTreeSet<&str> = assigned.iter().flatten().map(String::as_str).collect();
@@ -216,11 +319,55 @@ fn rename(ty: &mut Ty, renames: &BTreeMap<String, String>) {
     }
 }
 
-/// The names a list's copies could share, best first (steps 2 to 5 of the module docs); the
-/// last is always one of the copies' own names.
-fn candidate_names(names: &[&str], responses: &[&str], variants: &[&str]) -> Vec<String> {
+/// The names a list's copies could share, best first (steps 2 to 6 of the module docs); the
+/// last is always one of the copies' own names. `field` is the fields' name in UpperCamel
+/// (empty when the copies type fields of several names).
+fn candidate_names(
+    names: &[&str],
+    responses: &[&str],
+    variants: &[&str],
+    field: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
+    let field_words = camel_words(field)
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .count();
     let split: Vec<Vec<&str>> = names.iter().map(|n| camel_words(n)).collect();
+    let common = common_suffix(&split);
+    if common >= 2 {
+        let first = &split[0];
+        out.push(first[first.len() - common..].concat());
+    }
+    if let [response] = responses {
+        out.push((*response).to_owned());
+    }
+    if field_words > 0 && split.iter().all(|w| w.len() > field_words + 1) {
+        // Each copy's parent's parent: the name without the field's words and one more.
+        let grandparents: Vec<Vec<&str>> = split
+            .iter()
+            .map(|w| w[..w.len() - field_words - 1].to_vec())
+            .collect();
+        let common = common_suffix(&grandparents);
+        if common > 0 {
+            let first = &grandparents[0];
+            out.push(format!("{}{field}", first[first.len() - common..].concat()));
+        }
+    }
+    // Values say nothing of the field: another field's list of the same values would want the
+    // same name, and take it away. Only an enum typing fields of several names is named by them.
+    if field_words == 0 && (2..=3).contains(&variants.len()) {
+        let words: Vec<&str> = variants.iter().map(|v| v.trim_end_matches('_')).collect();
+        out.push(words.join("Or"));
+    }
+    let mut by_length: Vec<&str> = names.to_vec();
+    by_length.sort_by_key(|n| (n.len(), *n));
+    out.extend(by_length.iter().map(|n| (*n).to_owned()));
+    out
+}
+
+/// How many words all the word lists end with in common.
+fn common_suffix(split: &[Vec<&str>]) -> usize {
     let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
     let mut common = 0;
     while common < shortest {
@@ -231,23 +378,7 @@ fn candidate_names(names: &[&str], responses: &[&str], variants: &[&str]) -> Vec
             break;
         }
     }
-    if common >= 2 {
-        let first = &split[0];
-        out.push(first[first.len() - common..].concat());
-    }
-    if common == 1 {
-        let mut responses = responses.to_vec();
-        responses.sort_by_key(|n| (n.len(), *n));
-        out.extend(responses.iter().map(|n| (*n).to_owned()));
-    }
-    if (2..=3).contains(&variants.len()) {
-        let words: Vec<&str> = variants.iter().map(|v| v.trim_end_matches('_')).collect();
-        out.push(words.join("Or"));
-    }
-    let mut by_length: Vec<&str> = names.to_vec();
-    by_length.sort_by_key(|n| (n.len(), *n));
-    out.extend(by_length.iter().map(|n| (*n).to_owned()));
-    out
+    common
 }
 
 /// `CheckoutSessionLocale` → `["Checkout", "Session", "Locale"]`; digits stay with the word
@@ -297,6 +428,7 @@ mod tests {
                 &["CheckoutSessionLocale", "CreateCheckoutSessionLocale"],
                 &["CheckoutSessionLocale"],
                 &["Auto", "Bg", "Cs", "Da"],
+                "Locale",
             )[0],
             "CheckoutSessionLocale"
         );
@@ -305,6 +437,7 @@ mod tests {
                 &["AutomaticTaxLiabilityType", "InvoiceLiabilityType"],
                 &[],
                 &["Account", "Self_", "Platform", "Other"],
+                "Type",
             ),
             [
                 "LiabilityType",
@@ -317,7 +450,8 @@ mod tests {
                 &["CustomerUpdateName", "WalletOptionsDisplay"],
                 &["WalletOptionsDisplay"],
                 &["Auto", "Never"],
-            )[0],
+                "",
+            )[1],
             "AutoOrNever"
         );
         assert_eq!(
@@ -325,11 +459,34 @@ mod tests {
                 &["CheckoutSessionStatus", "ListCheckoutSessionsStatus"],
                 &["CheckoutSessionStatus"],
                 &["Complete", "Expired", "Open"],
+                "Status",
             )[0],
             "CheckoutSessionStatus"
         );
+        // Two responses: named from the field and the parents' common parent, not from one.
         assert_eq!(
-            candidate_names(&["AType", "BType"], &[], &["Account", "Self_"])[0],
+            candidate_names(
+                &[
+                    "PaymentPagesCheckoutSessionBrandingSettingsIconType",
+                    "PaymentPagesCheckoutSessionBrandingSettingsLogoType",
+                    "CreateCheckoutSessionBrandingSettingsIconType",
+                ],
+                &[
+                    "PaymentPagesCheckoutSessionBrandingSettingsIconType",
+                    "PaymentPagesCheckoutSessionBrandingSettingsLogoType",
+                ],
+                &["File", "Url"],
+                "Type",
+            )[0],
+            "CheckoutSessionBrandingSettingsType"
+        );
+        // Values name only a component enum typing fields of several names.
+        assert_eq!(
+            candidate_names(&["AType", "BType"], &[], &["Account", "Self_"], "Type"),
+            ["AType", "BType"]
+        );
+        assert_eq!(
+            candidate_names(&["AType", "BKind"], &[], &["Account", "Self_"], "")[0],
             "AccountOrSelf"
         );
         assert_eq!(camel_words("Es419Locale"), ["Es419", "Locale"]);
@@ -337,7 +494,7 @@ mod tests {
 
     #[test]
     fn the_overrides_file_parses_and_names_distinct_lists() {
-        let by_name: BTreeMap<String, Vec<String>> = serde_yaml::from_str(OVERRIDES).unwrap();
+        let by_name: BTreeMap<String, Override> = serde_yaml::from_str(OVERRIDES).unwrap();
         assert_eq!(overrides().len(), by_name.len(), "two names for one list");
     }
 

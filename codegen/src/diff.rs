@@ -386,5 +386,5 @@ fn lower_document(document: &serde_json::Value) -> Result<Ir, crate::Error> {
         document.clone()
     };
     let spec = crate::spec::Spec::from_value(document)?;
-    crate::lower::lower(&spec)
+    crate::ir(&spec)
 }

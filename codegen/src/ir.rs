@@ -1,6 +1,12 @@
 //! The generator's intermediate representation: named types and operations, already resolved,
 //! named and checked, so emitting is a plain walk.
 
+/// The generated module for identity stubs of pruned expansion targets.
+pub const PRUNED_MODULE: &str = "pruned";
+/// The generated module for component schemas no operation returns, and for shared enums whose
+/// copies sit in different modules.
+pub const SHARED_MODULE: &str = "shared";
+
 /// Everything to emit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ir {

@@ -1,8 +1,10 @@
 //! Lowers the spec model to the IR: resolves `$ref`s, names inline types, recognises Stripe's
 //! conventions (expandable fields, unsettable params, list pages, timestamps) and rejects what it
 //! cannot represent faithfully, naming the JSON pointer.
+//!
+//! Each inline type it creates is its own, named from where it sits; sharing the copies
+//! ([`crate::dedup`]) and boxing ([`crate::boxing`]) are the stages after this one.
 
-mod boxing;
 mod docs;
 mod modules;
 mod operations;
@@ -16,17 +18,12 @@ use crate::ir::*;
 use crate::names::{type_name, Namer};
 use crate::spec::Spec;
 
-use boxing::{box_large_optionals, mark_boxed};
 use modules::assign_modules;
 
 pub use docs::clean_doc;
 pub use operations::CLIENT_METHODS;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
-/// The generated module for identity stubs of pruned expansion targets.
-pub const PRUNED_MODULE: &str = "pruned";
-/// The generated module for component schemas no operation returns.
-pub const SHARED_MODULE: &str = "shared";
 
 /// Lowers a parsed spec to the IR.
 pub fn lower(spec: &Spec) -> Result<Ir, Error> {
@@ -36,16 +33,12 @@ pub fn lower(spec: &Spec) -> Result<Ir, Error> {
     }
     let services = lowerer.services()?;
     let types = lowerer.types.into_iter().flatten().collect::<Vec<_>>();
-    let mut ir = Ir {
+    Ok(Ir {
         api_version: spec.info.version.clone(),
         types,
         services,
         skipped: Vec::new(),
-    };
-    crate::dedup::share_enums(&mut ir);
-    mark_boxed(&mut ir.types);
-    box_large_optionals(&mut ir.types);
-    Ok(ir)
+    })
 }
 
 struct Lowerer<'a> {

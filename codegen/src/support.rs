@@ -8,7 +8,7 @@ use crate::ir::*;
 
 /// Moves unsupported operations out of the services into `ir.skipped`, and drops services left
 /// with no operations.
-pub fn set_aside_unsupported(ir: &mut Ir) {
+pub fn set_aside_unsupported(mut ir: Ir) -> Ir {
     for service in &mut ir.services {
         let operations = std::mem::take(&mut service.operations);
         for operation in operations {
@@ -25,6 +25,7 @@ pub fn set_aside_unsupported(ir: &mut Ir) {
         }
     }
     ir.services.retain(|s| !s.operations.is_empty());
+    ir
 }
 
 /// Why the runtime cannot call this operation, if it cannot.

@@ -21,7 +21,7 @@ fn every_kind_of_change_is_reported_and_classified() {
 fn classification() {
     let lower = |name: &str| {
         let spec = codegen::spec::Spec::from_value(fixture(name)).unwrap();
-        codegen::lower::lower(&spec).unwrap()
+        codegen::ir(&spec).unwrap()
     };
     let changes = codegen::diff::diff(&lower("old.yaml"), &lower("new.yaml"));
     let breaking = |needle: &str| {

@@ -21,8 +21,7 @@ fn checkout_subset_api_listing() {
         }
     }
     let spec = codegen::spec::Spec::from_yaml(&text).unwrap();
-    let mut ir = codegen::lower::lower(&spec).unwrap();
-    codegen::support::set_aside_unsupported(&mut ir);
+    let ir = codegen::support::set_aside_unsupported(codegen::ir(&spec).unwrap());
     insta::assert_snapshot!("api", codegen::listing::listing(&ir));
 }
 

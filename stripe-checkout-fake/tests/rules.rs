@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use stripe_checkout::{
-    AlwaysOrIfRequired, CheckoutSessionMode, CheckoutSessionStatus, Client,
+    CheckoutSessionCustomerCreation, CheckoutSessionMode, CheckoutSessionStatus, Client,
     CreateCheckoutSessionAfterExpiration, CreateCheckoutSessionAfterExpirationRecovery,
     CreateCheckoutSessionDiscounts, CreateCheckoutSessionLineItems,
     CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataProductData,
@@ -152,7 +152,7 @@ async fn each_rule_rejects_through_the_client() {
     ));
 
     let mut p = subscription();
-    p.customer_creation = Some(AlwaysOrIfRequired::Always);
+    p.customer_creation = Some(CheckoutSessionCustomerCreation::Always);
     cases.push((
         "customer_creation in subscription mode",
         p,

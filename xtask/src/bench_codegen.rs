@@ -29,11 +29,9 @@ pub fn run(runs: usize, spec: Option<&str>) -> Result<(), String> {
     })?;
     let spec = codegen::spec::Spec::from_yaml(&text).map_err(|e| e.to_string())?;
     let lower = median(runs, || {
-        codegen::lower::lower(&spec)
-            .map(drop)
-            .map_err(|e| e.to_string())
+        codegen::ir(&spec).map(drop).map_err(|e| e.to_string())
     })?;
-    let ir = codegen::lower::lower(&spec).map_err(|e| e.to_string())?;
+    let ir = codegen::ir(&spec).map_err(|e| e.to_string())?;
     let emit = median(runs, || {
         codegen::emit::emit(&ir)
             .map(drop)
@@ -63,7 +61,7 @@ pub fn run(runs: usize, spec: Option<&str>) -> Result<(), String> {
     for (name, time) in [
         ("baseline: text → serde_json::Value", baseline),
         ("parse: text → spec model", parse),
-        ("lower: spec model → IR", lower),
+        ("lower, dedup, boxing: spec → IR", lower),
         ("emit: IR → formatted Rust", emit),
         ("generate (all of the above)", total),
     ] {

@@ -28,7 +28,7 @@ pub fn run(check: bool) -> Result<(), String> {
         codegen::spec::Spec::from_yaml(&fake_text).map_err(|e| format!("{FAKE_SPEC}: {e}"))?,
     ];
     let fake =
-        codegen::emit_fake::emit_fake(&specs).map_err(|e| format!("{SPEC}, {FAKE_SPEC}: {e}"))?;
+        codegen::emit::fake::emit_fake(&specs).map_err(|e| format!("{SPEC}, {FAKE_SPEC}: {e}"))?;
     let elapsed = started.elapsed();
 
     let mut drifted = Vec::new();

@@ -1,20 +1,26 @@
 //! The two codecs of generated types: `FromJson` for responses and `FormValue` for params (and
 //! serde's derives behind the `serde` feature), for structs and unions.
 
-use super::*;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs::{docs, type_doc};
+use super::syntax::ident;
+use super::types::{extra_field_name, ty_tokens};
+use crate::error::Error;
+use crate::ir::{Direction, Field, TypeDef, Variant};
 
 /// Whether a response field decodes with `set_nullable` (absent or `null` is `None`).
-pub(super) fn decodes_nullable(field: &Field) -> bool {
+fn decodes_nullable(field: &Field) -> bool {
     field.optional || field.nullable
 }
 
-/// Whether a field is serialized (with the `serde` feature) only when it is `Some`: params left
-/// out, and response fields Stripe only sometimes includes (`line_items`); nullable response
-/// fields are written as `null`.
-pub(super) fn serializes_if_some(direction: Direction, field: &Field) -> bool {
-    match direction {
-        Direction::Response => field.optional && !field.nullable,
-        Direction::Request => field.optional || field.nullable,
+/// A struct's codec: `FromJson` for a response, `FormValue` for params.
+pub(super) fn struct_codec_impl(def: &TypeDef, fields: &[Field]) -> Result<TokenStream, Error> {
+    let name = ident(&def.name, &def.pointer)?;
+    match def.direction {
+        Direction::Response => struct_decode_impl(def, &name, fields),
+        Direction::Request => struct_form_impl(def, &name, fields),
     }
 }
 
@@ -103,7 +109,7 @@ pub(super) fn struct_form_impl(
 }
 
 /// Whether a params field is an `Option` (written only when `Some`).
-pub(super) fn form_skips_none(field: &Field) -> bool {
+fn form_skips_none(field: &Field) -> bool {
     field.optional || field.nullable
 }
 

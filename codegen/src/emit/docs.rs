@@ -1,7 +1,10 @@
 //! Doc text of generated items: the spec's descriptions, and words for what the spec leaves
 //! undocumented (a field's kind of value, its form key, whether it is required).
 
-use super::*;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Direction, Field, Ty, TypeDef};
 
 pub(super) fn docs(doc: Option<&str>) -> TokenStream {
     let Some(doc) = doc else {

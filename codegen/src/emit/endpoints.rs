@@ -1,7 +1,14 @@
 //! Endpoints: one struct per resource with a method per operation, the `Encode` impl of each
 //! params type and the `PageParams` impl of each list's params.
 
-use super::*;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::docs;
+use super::syntax::ident;
+use super::types::ty_tokens;
+use crate::error::Error;
+use crate::ir::{HttpMethod, Ir, Operation, Service, Ty, TypeKind};
 
 pub(super) fn service_pointer(service: &Service) -> String {
     format!(

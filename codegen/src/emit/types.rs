@@ -1,7 +1,15 @@
 //! Type definitions: Rust types for IR types, the structs (built as syntax), their constructors
 //! and `Identified` impls, and string enums.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs::{doc_attrs, docs, field_doc, type_doc, variant_doc};
+use super::syntax::ident;
+use crate::error::Error;
+use crate::ir::{Direction, EnumValue, Field, Ty, TypeDef};
 
 pub(super) fn ty_tokens(ty: &Ty, pointer: &str) -> Result<TokenStream, Error> {
     Ok(match ty {
@@ -134,6 +142,16 @@ pub(super) fn struct_def(
     };
     let identified = identified_impl(&name, fields);
     Ok((item, quote!(#constructor #identified)))
+}
+
+/// Whether a field is serialized (with the `serde` feature) only when it is `Some`: params left
+/// out, and response fields Stripe only sometimes includes (`line_items`); nullable response
+/// fields are written as `null`.
+pub(super) fn serializes_if_some(direction: Direction, field: &Field) -> bool {
+    match direction {
+        Direction::Response => field.optional && !field.nullable,
+        Direction::Request => field.optional || field.nullable,
+    }
 }
 
 /// The name of the field that keeps unknown keys: `extra`, unless the spec has an `extra`.

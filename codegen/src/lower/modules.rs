@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::types::is_list_page;
-use super::{PRUNED_MODULE, SCHEMA_PREFIX, SHARED_MODULE};
+use super::SCHEMA_PREFIX;
+use crate::ir::{PRUNED_MODULE, SHARED_MODULE};
 use crate::names::module_name;
 use crate::spec::{AdditionalProperties, Schema, Spec};
 

@@ -6,7 +6,7 @@ use heck::ToUpperCamelCase;
 
 use super::modules::resource_of;
 use super::types::is_list_page;
-use super::{clean_doc, Ctx, FormKey, Lowerer, OpReference, SCHEMA_PREFIX, SHARED_MODULE};
+use super::{clean_doc, Ctx, FormKey, Lowerer, OpReference, SCHEMA_PREFIX};
 use crate::error::{join, Error};
 use crate::ir::*;
 use crate::names::{field_name, module_name, type_name, Namer};

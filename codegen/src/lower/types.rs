@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{clean_doc, Ctx, FormKey, Lowerer, SCHEMA_PREFIX, SHARED_MODULE};
+use super::{clean_doc, Ctx, FormKey, Lowerer, SCHEMA_PREFIX};
 use crate::error::{join, Error};
 use crate::ir::*;
 use crate::names::{field_name, type_name, Namer};

@@ -126,7 +126,7 @@ pub struct CheckoutSession {
     /// The ID of the account for this Session.
     pub customer_account: Option<String>,
     /// Configure whether a Checkout Session creates a Customer when the Checkout Session completes.
-    pub customer_creation: Option<AlwaysOrIfRequired>,
+    pub customer_creation: Option<CheckoutSessionCustomerCreation>,
     /// The customer details including the customer's tax exempt status and the customer's tax IDs. Customer's address details are not present on Sessions in `setup` mode.
     pub customer_details: Option<Box<PaymentPagesCheckoutSessionCustomerDetails>>,
     /// If provided, this value will be used when the Customer object is created.
@@ -177,7 +177,7 @@ pub struct CheckoutSession {
     /// The ID of the Payment Link that created this Session.
     pub payment_link: Option<crate::__private::Expandable<PaymentLink>>,
     /// Configure whether a Checkout Session should collect a payment method. Defaults to `always`.
-    pub payment_method_collection: Option<AlwaysOrIfRequired>,
+    pub payment_method_collection: Option<CheckoutSessionPaymentMethodCollection>,
     /// Information about the payment method configuration used for this Checkout session if using dynamic payment methods.
     pub payment_method_configuration_details: Option<
         Box<PaymentMethodConfigBizPaymentMethodConfigurationDetails>,
@@ -598,7 +598,7 @@ impl crate::__private::FormValue for CheckoutSessionBillingAddressCollection {
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AlwaysOrIfRequired {
+pub enum CheckoutSessionCustomerCreation {
     /// `always`
     Always,
     /// `if_required`
@@ -606,53 +606,53 @@ pub enum AlwaysOrIfRequired {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(crate::__private::UnknownValue),
 }
-impl AlwaysOrIfRequired {
+impl CheckoutSessionCustomerCreation {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            AlwaysOrIfRequired::Always => "always",
-            AlwaysOrIfRequired::IfRequired => "if_required",
-            AlwaysOrIfRequired::Unknown(value) => value,
+            CheckoutSessionCustomerCreation::Always => "always",
+            CheckoutSessionCustomerCreation::IfRequired => "if_required",
+            CheckoutSessionCustomerCreation::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for AlwaysOrIfRequired {
+impl From<&str> for CheckoutSessionCustomerCreation {
     fn from(value: &str) -> Self {
         match value {
-            "always" => AlwaysOrIfRequired::Always,
-            "if_required" => AlwaysOrIfRequired::IfRequired,
-            other => AlwaysOrIfRequired::Unknown(other.into()),
+            "always" => CheckoutSessionCustomerCreation::Always,
+            "if_required" => CheckoutSessionCustomerCreation::IfRequired,
+            other => CheckoutSessionCustomerCreation::Unknown(other.into()),
         }
     }
 }
-impl std::fmt::Display for AlwaysOrIfRequired {
+impl std::fmt::Display for CheckoutSessionCustomerCreation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl serde::Serialize for AlwaysOrIfRequired {
+impl serde::Serialize for CheckoutSessionCustomerCreation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for AlwaysOrIfRequired {
+impl<'de> serde::Deserialize<'de> for CheckoutSessionCustomerCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(AlwaysOrIfRequired::from(value.as_str()))
+        Ok(CheckoutSessionCustomerCreation::from(value.as_str()))
     }
 }
-impl crate::__private::FromJson for AlwaysOrIfRequired {
+impl crate::__private::FromJson for CheckoutSessionCustomerCreation {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
-        Ok(AlwaysOrIfRequired::from(&*__p.string()?))
+        Ok(CheckoutSessionCustomerCreation::from(&*__p.string()?))
     }
 }
-impl crate::__private::FormValue for AlwaysOrIfRequired {
+impl crate::__private::FormValue for CheckoutSessionCustomerCreation {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -1073,6 +1073,73 @@ impl crate::__private::FromJson for CheckoutSessionOriginContext {
     }
 }
 impl crate::__private::FormValue for CheckoutSessionOriginContext {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
+/// `always` or `if_required`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutSessionPaymentMethodCollection {
+    /// `always`
+    Always,
+    /// `if_required`
+    IfRequired,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl CheckoutSessionPaymentMethodCollection {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutSessionPaymentMethodCollection::Always => "always",
+            CheckoutSessionPaymentMethodCollection::IfRequired => "if_required",
+            CheckoutSessionPaymentMethodCollection::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CheckoutSessionPaymentMethodCollection {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => CheckoutSessionPaymentMethodCollection::Always,
+            "if_required" => CheckoutSessionPaymentMethodCollection::IfRequired,
+            other => CheckoutSessionPaymentMethodCollection::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for CheckoutSessionPaymentMethodCollection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for CheckoutSessionPaymentMethodCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentMethodCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CheckoutSessionPaymentMethodCollection::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CheckoutSessionPaymentMethodCollection {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CheckoutSessionPaymentMethodCollection::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CheckoutSessionPaymentMethodCollection {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -1718,7 +1785,9 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub verification_method: Option<VerificationMethod>,
+    pub verification_method: Option<
+        CheckoutAcssDebitPaymentMethodOptionsVerificationMethod,
+    >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -1897,7 +1966,7 @@ impl crate::__private::FormValue for SetupFutureUsage {
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VerificationMethod {
+pub enum CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     /// `automatic`
     Automatic,
     /// `instant`
@@ -1907,55 +1976,76 @@ pub enum VerificationMethod {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(crate::__private::UnknownValue),
 }
-impl VerificationMethod {
+impl CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            VerificationMethod::Automatic => "automatic",
-            VerificationMethod::Instant => "instant",
-            VerificationMethod::Microdeposits => "microdeposits",
-            VerificationMethod::Unknown(value) => value,
+            CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Automatic => {
+                "automatic"
+            }
+            CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Instant => "instant",
+            CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Microdeposits => {
+                "microdeposits"
+            }
+            CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Unknown(value) => {
+                value
+            }
         }
     }
 }
-impl From<&str> for VerificationMethod {
+impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn from(value: &str) -> Self {
         match value {
-            "automatic" => VerificationMethod::Automatic,
-            "instant" => VerificationMethod::Instant,
-            "microdeposits" => VerificationMethod::Microdeposits,
-            other => VerificationMethod::Unknown(other.into()),
+            "automatic" => {
+                CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Automatic
+            }
+            "instant" => CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Instant,
+            "microdeposits" => {
+                CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Microdeposits
+            }
+            other => {
+                CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::Unknown(
+                    other.into(),
+                )
+            }
         }
     }
 }
-impl std::fmt::Display for VerificationMethod {
+impl std::fmt::Display for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl serde::Serialize for VerificationMethod {
+impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for VerificationMethod {
+impl<'de> serde::Deserialize<'de>
+for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(VerificationMethod::from(value.as_str()))
+        Ok(CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::from(value.as_str()))
     }
 }
-impl crate::__private::FromJson for VerificationMethod {
+impl crate::__private::FromJson
+for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
-        Ok(VerificationMethod::from(&*__p.string()?))
+        Ok(
+            CheckoutAcssDebitPaymentMethodOptionsVerificationMethod::from(
+                &*__p.string()?,
+            ),
+        )
     }
 }
-impl crate::__private::FormValue for VerificationMethod {
+impl crate::__private::FormValue
+for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -2593,16 +2683,16 @@ pub struct CheckoutCardPaymentMethodOptions {
     pub installments: Option<CheckoutCardInstallmentsOptions>,
     /// Request ability to [capture beyond the standard authorization validity window](https://docs.stripe.com/payments/extended-authorization) for this CheckoutSession.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_extended_authorization: Option<IfAvailableOrNever>,
+    pub request_extended_authorization: Option<RequestExtendedAuthorization>,
     /// Request ability to [increment the authorization](https://docs.stripe.com/payments/incremental-authorization) for this CheckoutSession.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_incremental_authorization: Option<IfAvailableOrNever>,
+    pub request_incremental_authorization: Option<RequestIncrementalAuthorization>,
     /// Request ability to make [multiple captures](https://docs.stripe.com/payments/multicapture) for this CheckoutSession.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_multicapture: Option<IfAvailableOrNever>,
+    pub request_multicapture: Option<RequestMulticapture>,
     /// Request ability to [overcapture](https://docs.stripe.com/payments/overcapture) for this CheckoutSession.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_overcapture: Option<IfAvailableOrNever>,
+    pub request_overcapture: Option<RequestOvercapture>,
     /// We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://docs.stripe.com/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. If not provided, this value defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://docs.stripe.com/payments/3d-secure/authentication-flow#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine.
     pub request_three_d_secure: RequestThreeDSecure,
     /// `restrictions`: a [`PaymentPagesPrivateCardPaymentMethodOptionsResourceRestrictions`].
@@ -2694,7 +2784,7 @@ impl crate::__private::FromJson for CheckoutCardPaymentMethodOptions {
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IfAvailableOrNever {
+pub enum RequestExtendedAuthorization {
     /// `if_available`
     IfAvailable,
     /// `never`
@@ -2702,53 +2792,254 @@ pub enum IfAvailableOrNever {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(crate::__private::UnknownValue),
 }
-impl IfAvailableOrNever {
+impl RequestExtendedAuthorization {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            IfAvailableOrNever::IfAvailable => "if_available",
-            IfAvailableOrNever::Never => "never",
-            IfAvailableOrNever::Unknown(value) => value,
+            RequestExtendedAuthorization::IfAvailable => "if_available",
+            RequestExtendedAuthorization::Never => "never",
+            RequestExtendedAuthorization::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for IfAvailableOrNever {
+impl From<&str> for RequestExtendedAuthorization {
     fn from(value: &str) -> Self {
         match value {
-            "if_available" => IfAvailableOrNever::IfAvailable,
-            "never" => IfAvailableOrNever::Never,
-            other => IfAvailableOrNever::Unknown(other.into()),
+            "if_available" => RequestExtendedAuthorization::IfAvailable,
+            "never" => RequestExtendedAuthorization::Never,
+            other => RequestExtendedAuthorization::Unknown(other.into()),
         }
     }
 }
-impl std::fmt::Display for IfAvailableOrNever {
+impl std::fmt::Display for RequestExtendedAuthorization {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl serde::Serialize for IfAvailableOrNever {
+impl serde::Serialize for RequestExtendedAuthorization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for IfAvailableOrNever {
+impl<'de> serde::Deserialize<'de> for RequestExtendedAuthorization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(IfAvailableOrNever::from(value.as_str()))
+        Ok(RequestExtendedAuthorization::from(value.as_str()))
     }
 }
-impl crate::__private::FromJson for IfAvailableOrNever {
+impl crate::__private::FromJson for RequestExtendedAuthorization {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
-        Ok(IfAvailableOrNever::from(&*__p.string()?))
+        Ok(RequestExtendedAuthorization::from(&*__p.string()?))
     }
 }
-impl crate::__private::FormValue for IfAvailableOrNever {
+impl crate::__private::FormValue for RequestExtendedAuthorization {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
+/// `if_available` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestIncrementalAuthorization {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl RequestIncrementalAuthorization {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RequestIncrementalAuthorization::IfAvailable => "if_available",
+            RequestIncrementalAuthorization::Never => "never",
+            RequestIncrementalAuthorization::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RequestIncrementalAuthorization {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => RequestIncrementalAuthorization::IfAvailable,
+            "never" => RequestIncrementalAuthorization::Never,
+            other => RequestIncrementalAuthorization::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for RequestIncrementalAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for RequestIncrementalAuthorization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for RequestIncrementalAuthorization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(RequestIncrementalAuthorization::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for RequestIncrementalAuthorization {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(RequestIncrementalAuthorization::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for RequestIncrementalAuthorization {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
+/// `if_available` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestMulticapture {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl RequestMulticapture {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RequestMulticapture::IfAvailable => "if_available",
+            RequestMulticapture::Never => "never",
+            RequestMulticapture::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RequestMulticapture {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => RequestMulticapture::IfAvailable,
+            "never" => RequestMulticapture::Never,
+            other => RequestMulticapture::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for RequestMulticapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for RequestMulticapture {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for RequestMulticapture {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(RequestMulticapture::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for RequestMulticapture {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(RequestMulticapture::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for RequestMulticapture {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
+/// `if_available` or `never`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestOvercapture {
+    /// `if_available`
+    IfAvailable,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl RequestOvercapture {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RequestOvercapture::IfAvailable => "if_available",
+            RequestOvercapture::Never => "never",
+            RequestOvercapture::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RequestOvercapture {
+    fn from(value: &str) -> Self {
+        match value {
+            "if_available" => RequestOvercapture::IfAvailable,
+            "never" => RequestOvercapture::Never,
+            other => RequestOvercapture::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for RequestOvercapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for RequestOvercapture {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for RequestOvercapture {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(RequestOvercapture::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for RequestOvercapture {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(RequestOvercapture::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for RequestOvercapture {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -3628,7 +3919,7 @@ impl crate::__private::FromJson for CheckoutLinkPaymentMethodOptions {
 pub struct CheckoutLinkWalletOptions {
     /// Describes whether Checkout should display Link. Defaults to `auto`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub display: Option<AutoOrNever>,
+    pub display: Option<CheckoutLinkWalletOptionsDisplay>,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -3657,7 +3948,7 @@ impl crate::__private::FromJson for CheckoutLinkWalletOptions {
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AutoOrNever {
+pub enum CheckoutLinkWalletOptionsDisplay {
     /// `auto`
     Auto,
     /// `never`
@@ -3665,53 +3956,53 @@ pub enum AutoOrNever {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(crate::__private::UnknownValue),
 }
-impl AutoOrNever {
+impl CheckoutLinkWalletOptionsDisplay {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            AutoOrNever::Auto => "auto",
-            AutoOrNever::Never => "never",
-            AutoOrNever::Unknown(value) => value,
+            CheckoutLinkWalletOptionsDisplay::Auto => "auto",
+            CheckoutLinkWalletOptionsDisplay::Never => "never",
+            CheckoutLinkWalletOptionsDisplay::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for AutoOrNever {
+impl From<&str> for CheckoutLinkWalletOptionsDisplay {
     fn from(value: &str) -> Self {
         match value {
-            "auto" => AutoOrNever::Auto,
-            "never" => AutoOrNever::Never,
-            other => AutoOrNever::Unknown(other.into()),
+            "auto" => CheckoutLinkWalletOptionsDisplay::Auto,
+            "never" => CheckoutLinkWalletOptionsDisplay::Never,
+            other => CheckoutLinkWalletOptionsDisplay::Unknown(other.into()),
         }
     }
 }
-impl std::fmt::Display for AutoOrNever {
+impl std::fmt::Display for CheckoutLinkWalletOptionsDisplay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl serde::Serialize for AutoOrNever {
+impl serde::Serialize for CheckoutLinkWalletOptionsDisplay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for AutoOrNever {
+impl<'de> serde::Deserialize<'de> for CheckoutLinkWalletOptionsDisplay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(AutoOrNever::from(value.as_str()))
+        Ok(CheckoutLinkWalletOptionsDisplay::from(value.as_str()))
     }
 }
-impl crate::__private::FromJson for AutoOrNever {
+impl crate::__private::FromJson for CheckoutLinkWalletOptionsDisplay {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
-        Ok(AutoOrNever::from(&*__p.string()?))
+        Ok(CheckoutLinkWalletOptionsDisplay::from(&*__p.string()?))
     }
 }
-impl crate::__private::FormValue for AutoOrNever {
+impl crate::__private::FormValue for CheckoutLinkWalletOptionsDisplay {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -4925,7 +5216,9 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
     pub target_date: Option<String>,
     /// Bank account verification method. The default value is `automatic`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub verification_method: Option<AutomaticOrInstant>,
+    pub verification_method: Option<
+        CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod,
+    >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -4964,7 +5257,7 @@ impl crate::__private::FromJson for CheckoutUsBankAccountPaymentMethodOptions {
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AutomaticOrInstant {
+pub enum CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     /// `automatic`
     Automatic,
     /// `instant`
@@ -4972,53 +5265,78 @@ pub enum AutomaticOrInstant {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(crate::__private::UnknownValue),
 }
-impl AutomaticOrInstant {
+impl CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            AutomaticOrInstant::Automatic => "automatic",
-            AutomaticOrInstant::Instant => "instant",
-            AutomaticOrInstant::Unknown(value) => value,
+            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Automatic => {
+                "automatic"
+            }
+            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Instant => {
+                "instant"
+            }
+            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Unknown(
+                value,
+            ) => value,
         }
     }
 }
-impl From<&str> for AutomaticOrInstant {
+impl From<&str> for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn from(value: &str) -> Self {
         match value {
-            "automatic" => AutomaticOrInstant::Automatic,
-            "instant" => AutomaticOrInstant::Instant,
-            other => AutomaticOrInstant::Unknown(other.into()),
+            "automatic" => {
+                CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Automatic
+            }
+            "instant" => {
+                CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Instant
+            }
+            other => {
+                CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::Unknown(
+                    other.into(),
+                )
+            }
         }
     }
 }
-impl std::fmt::Display for AutomaticOrInstant {
+impl std::fmt::Display for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl serde::Serialize for AutomaticOrInstant {
+impl serde::Serialize for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for AutomaticOrInstant {
+impl<'de> serde::Deserialize<'de>
+for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(AutomaticOrInstant::from(value.as_str()))
+        Ok(
+            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::from(
+                value.as_str(),
+            ),
+        )
     }
 }
-impl crate::__private::FromJson for AutomaticOrInstant {
+impl crate::__private::FromJson
+for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
-        Ok(AutomaticOrInstant::from(&*__p.string()?))
+        Ok(
+            CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod::from(
+                &*__p.string()?,
+            ),
+        )
     }
 }
-impl crate::__private::FormValue for AutomaticOrInstant {
+impl crate::__private::FormValue
+for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -6660,7 +6978,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettingsIcon {
     pub file: Option<String>,
     /// The type of image for the icon. Must be one of `file` or `url`.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
+    pub type_: CheckoutSessionBrandingSettingsType,
     /// The URL of the image. Present when `type` is `url`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
@@ -6702,7 +7020,7 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsI
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum PaymentPagesCheckoutSessionBrandingSettingsIconType {
+pub enum CheckoutSessionBrandingSettingsType {
     /// `file`
     File,
     /// `url`
@@ -6710,59 +7028,53 @@ pub enum PaymentPagesCheckoutSessionBrandingSettingsIconType {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(crate::__private::UnknownValue),
 }
-impl PaymentPagesCheckoutSessionBrandingSettingsIconType {
+impl CheckoutSessionBrandingSettingsType {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            PaymentPagesCheckoutSessionBrandingSettingsIconType::File => "file",
-            PaymentPagesCheckoutSessionBrandingSettingsIconType::Url => "url",
-            PaymentPagesCheckoutSessionBrandingSettingsIconType::Unknown(value) => value,
+            CheckoutSessionBrandingSettingsType::File => "file",
+            CheckoutSessionBrandingSettingsType::Url => "url",
+            CheckoutSessionBrandingSettingsType::Unknown(value) => value,
         }
     }
 }
-impl From<&str> for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+impl From<&str> for CheckoutSessionBrandingSettingsType {
     fn from(value: &str) -> Self {
         match value {
-            "file" => PaymentPagesCheckoutSessionBrandingSettingsIconType::File,
-            "url" => PaymentPagesCheckoutSessionBrandingSettingsIconType::Url,
-            other => {
-                PaymentPagesCheckoutSessionBrandingSettingsIconType::Unknown(
-                    other.into(),
-                )
-            }
+            "file" => CheckoutSessionBrandingSettingsType::File,
+            "url" => CheckoutSessionBrandingSettingsType::Url,
+            other => CheckoutSessionBrandingSettingsType::Unknown(other.into()),
         }
     }
 }
-impl std::fmt::Display for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+impl std::fmt::Display for CheckoutSessionBrandingSettingsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl serde::Serialize for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+impl serde::Serialize for CheckoutSessionBrandingSettingsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de>
-for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+impl<'de> serde::Deserialize<'de> for CheckoutSessionBrandingSettingsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(PaymentPagesCheckoutSessionBrandingSettingsIconType::from(value.as_str()))
+        Ok(CheckoutSessionBrandingSettingsType::from(value.as_str()))
     }
 }
-impl crate::__private::FromJson for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+impl crate::__private::FromJson for CheckoutSessionBrandingSettingsType {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
-        Ok(PaymentPagesCheckoutSessionBrandingSettingsIconType::from(&*__p.string()?))
+        Ok(CheckoutSessionBrandingSettingsType::from(&*__p.string()?))
     }
 }
-impl crate::__private::FormValue
-for PaymentPagesCheckoutSessionBrandingSettingsIconType {
+impl crate::__private::FormValue for CheckoutSessionBrandingSettingsType {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -6779,7 +7091,7 @@ pub struct PaymentPagesCheckoutSessionBrandingSettingsLogo {
     pub file: Option<String>,
     /// The type of image for the logo. Must be one of `file` or `url`.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
+    pub type_: CheckoutSessionBrandingSettingsType,
     /// The URL of the image. Present when `type` is `url`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
@@ -8566,11 +8878,17 @@ impl crate::__private::FromJson for PaymentPagesCheckoutSessionPhoneNumberCollec
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
     /// Uses the `allow_redisplay` value of each saved payment method to filter the set presented to a returning customer. By default, only saved payment methods with ’allow_redisplay: ‘always’ are shown in Checkout.
-    pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
+    pub allow_redisplay_filters: Option<
+        Vec<CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters>,
+    >,
     /// Enable customers to choose if they wish to remove their saved payment methods. Disabled by default.
-    pub payment_method_remove: Option<DisabledOrEnabled>,
+    pub payment_method_remove: Option<
+        CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove,
+    >,
     /// Enable customers to choose if they wish to save their payment method for future use. Disabled by default.
-    pub payment_method_save: Option<DisabledOrEnabled>,
+    pub payment_method_save: Option<
+        CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
+    >,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -8609,7 +8927,7 @@ for PaymentPagesCheckoutSessionSavedPaymentMethodOptions {
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AlwaysOrLimitedOrUnspecified {
+pub enum CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
     /// `always`
     Always,
     /// `limited`
@@ -8619,55 +8937,85 @@ pub enum AlwaysOrLimitedOrUnspecified {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(crate::__private::UnknownValue),
 }
-impl AlwaysOrLimitedOrUnspecified {
+impl CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            AlwaysOrLimitedOrUnspecified::Always => "always",
-            AlwaysOrLimitedOrUnspecified::Limited => "limited",
-            AlwaysOrLimitedOrUnspecified::Unspecified => "unspecified",
-            AlwaysOrLimitedOrUnspecified::Unknown(value) => value,
+            CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Always => {
+                "always"
+            }
+            CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Limited => {
+                "limited"
+            }
+            CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unspecified => {
+                "unspecified"
+            }
+            CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unknown(
+                value,
+            ) => value,
         }
     }
 }
-impl From<&str> for AlwaysOrLimitedOrUnspecified {
+impl From<&str> for CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
     fn from(value: &str) -> Self {
         match value {
-            "always" => AlwaysOrLimitedOrUnspecified::Always,
-            "limited" => AlwaysOrLimitedOrUnspecified::Limited,
-            "unspecified" => AlwaysOrLimitedOrUnspecified::Unspecified,
-            other => AlwaysOrLimitedOrUnspecified::Unknown(other.into()),
+            "always" => {
+                CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Always
+            }
+            "limited" => {
+                CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Limited
+            }
+            "unspecified" => {
+                CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unspecified
+            }
+            other => {
+                CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::Unknown(
+                    other.into(),
+                )
+            }
         }
     }
 }
-impl std::fmt::Display for AlwaysOrLimitedOrUnspecified {
+impl std::fmt::Display
+for CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl serde::Serialize for AlwaysOrLimitedOrUnspecified {
+impl serde::Serialize for CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for AlwaysOrLimitedOrUnspecified {
+impl<'de> serde::Deserialize<'de>
+for CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(AlwaysOrLimitedOrUnspecified::from(value.as_str()))
+        Ok(
+            CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::from(
+                value.as_str(),
+            ),
+        )
     }
 }
-impl crate::__private::FromJson for AlwaysOrLimitedOrUnspecified {
+impl crate::__private::FromJson
+for CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
-        Ok(AlwaysOrLimitedOrUnspecified::from(&*__p.string()?))
+        Ok(
+            CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters::from(
+                &*__p.string()?,
+            ),
+        )
     }
 }
-impl crate::__private::FormValue for AlwaysOrLimitedOrUnspecified {
+impl crate::__private::FormValue
+for CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -8680,7 +9028,7 @@ impl crate::__private::FormValue for AlwaysOrLimitedOrUnspecified {
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DisabledOrEnabled {
+pub enum CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
     /// `disabled`
     Disabled,
     /// `enabled`
@@ -8688,53 +9036,170 @@ pub enum DisabledOrEnabled {
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(crate::__private::UnknownValue),
 }
-impl DisabledOrEnabled {
+impl CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            DisabledOrEnabled::Disabled => "disabled",
-            DisabledOrEnabled::Enabled => "enabled",
-            DisabledOrEnabled::Unknown(value) => value,
+            CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Disabled => {
+                "disabled"
+            }
+            CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Enabled => {
+                "enabled"
+            }
+            CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Unknown(
+                value,
+            ) => value,
         }
     }
 }
-impl From<&str> for DisabledOrEnabled {
+impl From<&str> for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
     fn from(value: &str) -> Self {
         match value {
-            "disabled" => DisabledOrEnabled::Disabled,
-            "enabled" => DisabledOrEnabled::Enabled,
-            other => DisabledOrEnabled::Unknown(other.into()),
+            "disabled" => {
+                CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Disabled
+            }
+            "enabled" => {
+                CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Enabled
+            }
+            other => {
+                CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::Unknown(
+                    other.into(),
+                )
+            }
         }
     }
 }
-impl std::fmt::Display for DisabledOrEnabled {
+impl std::fmt::Display for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl serde::Serialize for DisabledOrEnabled {
+impl serde::Serialize for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for DisabledOrEnabled {
+impl<'de> serde::Deserialize<'de>
+for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(DisabledOrEnabled::from(value.as_str()))
+        Ok(
+            CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::from(
+                value.as_str(),
+            ),
+        )
     }
 }
-impl crate::__private::FromJson for DisabledOrEnabled {
+impl crate::__private::FromJson
+for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
-        Ok(DisabledOrEnabled::from(&*__p.string()?))
+        Ok(
+            CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove::from(
+                &*__p.string()?,
+            ),
+        )
     }
 }
-impl crate::__private::FormValue for DisabledOrEnabled {
+impl crate::__private::FormValue
+for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
+/// `disabled` or `enabled`.
+///
+/// One type for every field that takes exactly these values; each field's doc says what they mean there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    /// `disabled`
+    Disabled,
+    /// `enabled`
+    Enabled,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled => {
+                "disabled"
+            }
+            CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled => {
+                "enabled"
+            }
+            CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(value) => {
+                value
+            }
+        }
+    }
+}
+impl From<&str> for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn from(value: &str) -> Self {
+        match value {
+            "disabled" => {
+                CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Disabled
+            }
+            "enabled" => {
+                CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled
+            }
+            other => {
+                CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Unknown(
+                    other.into(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de>
+for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(
+            CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::from(
+                value.as_str(),
+            ),
+        )
+    }
+}
+impl crate::__private::FromJson
+for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(
+            CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::from(
+                &*__p.string()?,
+            ),
+        )
+    }
+}
+impl crate::__private::FormValue
+for CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -11033,7 +11498,7 @@ pub struct CreateCheckoutSessionParams {
     ///
     /// Can only be set in `payment` and `setup` mode.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_creation: Option<AlwaysOrIfRequired>,
+    pub customer_creation: Option<CheckoutSessionCustomerCreation>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
@@ -11116,7 +11581,7 @@ pub struct CreateCheckoutSessionParams {
     ///
     /// If you'd like information on how to collect a payment method outside of Checkout, read the guide on configuring [subscriptions with a free trial](https://docs.stripe.com/payments/checkout/free-trials).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_method_collection: Option<AlwaysOrIfRequired>,
+    pub payment_method_collection: Option<CheckoutSessionPaymentMethodCollection>,
     /// The ID of the payment method configuration to use with this Checkout session.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_configuration: Option<String>,
@@ -11847,16 +12312,16 @@ pub struct CreateCheckoutSessionBrandingSettingsIcon {
     /// `file` in `icon` of `branding_settings`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-icon-file).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
-    /// `type` in `icon` of `branding_settings`: a [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-icon-type).
+    /// `type` in `icon` of `branding_settings`: a [`CheckoutSessionBrandingSettingsType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-icon-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
+    pub type_: CheckoutSessionBrandingSettingsType,
     /// `url` in `icon` of `branding_settings`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-icon-url).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsIcon {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(type_: PaymentPagesCheckoutSessionBrandingSettingsIconType) -> Self {
+    pub fn new(type_: CheckoutSessionBrandingSettingsType) -> Self {
         Self {
             file: None,
             type_,
@@ -11886,16 +12351,16 @@ pub struct CreateCheckoutSessionBrandingSettingsLogo {
     /// `file` in `logo` of `branding_settings`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-logo-file).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
-    /// `type` in `logo` of `branding_settings`: a [`PaymentPagesCheckoutSessionBrandingSettingsIconType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-logo-type).
+    /// `type` in `logo` of `branding_settings`: a [`CheckoutSessionBrandingSettingsType`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-logo-type).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: PaymentPagesCheckoutSessionBrandingSettingsIconType,
+    pub type_: CheckoutSessionBrandingSettingsType,
     /// `url` in `logo` of `branding_settings`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-branding_settings-logo-url).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 impl CreateCheckoutSessionBrandingSettingsLogo {
     /// Parameters with the required fields set and every optional one left out.
-    pub fn new(type_: PaymentPagesCheckoutSessionBrandingSettingsIconType) -> Self {
+    pub fn new(type_: CheckoutSessionBrandingSettingsType) -> Self {
         Self {
             file: None,
             type_,
@@ -12361,15 +12826,15 @@ for CreateCheckoutSessionCustomTextTermsOfServiceAcceptance {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionCustomerUpdate {
-    /// `address` in `customer_update`: a [`AutoOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-address).
+    /// `address` in `customer_update`: a [`CreateCheckoutSessionCustomerUpdateAddress`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-address).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address: Option<AutoOrNever>,
-    /// `name` in `customer_update`: a [`AutoOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-name).
+    pub address: Option<CreateCheckoutSessionCustomerUpdateAddress>,
+    /// `name` in `customer_update`: a [`CreateCheckoutSessionCustomerUpdateName`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-name).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: Option<AutoOrNever>,
-    /// `shipping` in `customer_update`: a [`AutoOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-shipping).
+    pub name: Option<CreateCheckoutSessionCustomerUpdateName>,
+    /// `shipping` in `customer_update`: a [`CreateCheckoutSessionCustomerUpdateShipping`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-shipping).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping: Option<AutoOrNever>,
+    pub shipping: Option<CreateCheckoutSessionCustomerUpdateShipping>,
 }
 impl CreateCheckoutSessionCustomerUpdate {
     /// Parameters with every field left out; set the ones you need.
@@ -12392,6 +12857,201 @@ impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdate {
             __w.field("shipping", __value)?;
         }
         Ok(())
+    }
+}
+/// `address` of `customer_update`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-address).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionCustomerUpdateAddress {
+    /// `auto`
+    Auto,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl CreateCheckoutSessionCustomerUpdateAddress {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionCustomerUpdateAddress::Auto => "auto",
+            CreateCheckoutSessionCustomerUpdateAddress::Never => "never",
+            CreateCheckoutSessionCustomerUpdateAddress::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionCustomerUpdateAddress {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => CreateCheckoutSessionCustomerUpdateAddress::Auto,
+            "never" => CreateCheckoutSessionCustomerUpdateAddress::Never,
+            other => CreateCheckoutSessionCustomerUpdateAddress::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionCustomerUpdateAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for CreateCheckoutSessionCustomerUpdateAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerUpdateAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionCustomerUpdateAddress::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CreateCheckoutSessionCustomerUpdateAddress {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionCustomerUpdateAddress::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdateAddress {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
+/// `name` of `customer_update`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-name).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionCustomerUpdateName {
+    /// `auto`
+    Auto,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl CreateCheckoutSessionCustomerUpdateName {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionCustomerUpdateName::Auto => "auto",
+            CreateCheckoutSessionCustomerUpdateName::Never => "never",
+            CreateCheckoutSessionCustomerUpdateName::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionCustomerUpdateName {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => CreateCheckoutSessionCustomerUpdateName::Auto,
+            "never" => CreateCheckoutSessionCustomerUpdateName::Never,
+            other => CreateCheckoutSessionCustomerUpdateName::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionCustomerUpdateName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for CreateCheckoutSessionCustomerUpdateName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerUpdateName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionCustomerUpdateName::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CreateCheckoutSessionCustomerUpdateName {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionCustomerUpdateName::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdateName {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
+/// `shipping` of `customer_update`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_update-shipping).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionCustomerUpdateShipping {
+    /// `auto`
+    Auto,
+    /// `never`
+    Never,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl CreateCheckoutSessionCustomerUpdateShipping {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionCustomerUpdateShipping::Auto => "auto",
+            CreateCheckoutSessionCustomerUpdateShipping::Never => "never",
+            CreateCheckoutSessionCustomerUpdateShipping::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionCustomerUpdateShipping {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => CreateCheckoutSessionCustomerUpdateShipping::Auto,
+            "never" => CreateCheckoutSessionCustomerUpdateShipping::Never,
+            other => CreateCheckoutSessionCustomerUpdateShipping::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionCustomerUpdateShipping {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for CreateCheckoutSessionCustomerUpdateShipping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CreateCheckoutSessionCustomerUpdateShipping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionCustomerUpdateShipping::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CreateCheckoutSessionCustomerUpdateShipping {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionCustomerUpdateShipping::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CreateCheckoutSessionCustomerUpdateShipping {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Each entry of `discounts`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-discounts).
@@ -13851,9 +14511,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentIntentDataTrans
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionPaymentMethodData {
-    /// `allow_redisplay` in `payment_method_data`: a [`AlwaysOrLimitedOrUnspecified`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_data-allow_redisplay).
+    /// `allow_redisplay` in `payment_method_data`: a [`CreateCheckoutSessionPaymentMethodDataAllowRedisplay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_data-allow_redisplay).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub allow_redisplay: Option<AlwaysOrLimitedOrUnspecified>,
+    pub allow_redisplay: Option<CreateCheckoutSessionPaymentMethodDataAllowRedisplay>,
 }
 impl CreateCheckoutSessionPaymentMethodData {
     /// Parameters with every field left out; set the ones you need.
@@ -13870,6 +14530,86 @@ impl crate::__private::FormValue for CreateCheckoutSessionPaymentMethodData {
             __w.field("allow_redisplay", __value)?;
         }
         Ok(())
+    }
+}
+/// `allow_redisplay` of `payment_method_data`, a request parameter: see [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_data-allow_redisplay).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    /// `always`
+    Always,
+    /// `limited`
+    Limited,
+    /// `unspecified`
+    Unspecified,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Always => "always",
+            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Limited => "limited",
+            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unspecified => {
+                "unspecified"
+            }
+            CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Always,
+            "limited" => CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Limited,
+            "unspecified" => {
+                CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unspecified
+            }
+            other => {
+                CreateCheckoutSessionPaymentMethodDataAllowRedisplay::Unknown(
+                    other.into(),
+                )
+            }
+        }
+    }
+}
+impl std::fmt::Display for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de>
+for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CreateCheckoutSessionPaymentMethodDataAllowRedisplay::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson
+for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CreateCheckoutSessionPaymentMethodDataAllowRedisplay::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue
+for CreateCheckoutSessionPaymentMethodDataAllowRedisplay {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
     }
 }
 /// Payment-method-specific configuration.
@@ -14203,9 +14943,11 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
     /// `target_date` in `acss_debit` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-target_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
-    /// `verification_method` in `acss_debit` of `payment_method_options`: a [`VerificationMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-verification_method).
+    /// `verification_method` in `acss_debit` of `payment_method_options`: a [`CheckoutAcssDebitPaymentMethodOptionsVerificationMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-acss_debit-verification_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub verification_method: Option<VerificationMethod>,
+    pub verification_method: Option<
+        CheckoutAcssDebitPaymentMethodOptionsVerificationMethod,
+    >,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsAcssDebit {
     /// Parameters with every field left out; set the ones you need.
@@ -14632,18 +15374,18 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsCard {
     /// `installments` in `card` of `payment_method_options`: a [`CreateCheckoutSessionPaymentMethodOptionsCardInstallments`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-installments).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub installments: Option<CreateCheckoutSessionPaymentMethodOptionsCardInstallments>,
-    /// `request_extended_authorization` in `card` of `payment_method_options`: a [`IfAvailableOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_extended_authorization).
+    /// `request_extended_authorization` in `card` of `payment_method_options`: a [`RequestExtendedAuthorization`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_extended_authorization).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_extended_authorization: Option<IfAvailableOrNever>,
-    /// `request_incremental_authorization` in `card` of `payment_method_options`: a [`IfAvailableOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_incremental_authorization).
+    pub request_extended_authorization: Option<RequestExtendedAuthorization>,
+    /// `request_incremental_authorization` in `card` of `payment_method_options`: a [`RequestIncrementalAuthorization`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_incremental_authorization).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_incremental_authorization: Option<IfAvailableOrNever>,
-    /// `request_multicapture` in `card` of `payment_method_options`: a [`IfAvailableOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_multicapture).
+    pub request_incremental_authorization: Option<RequestIncrementalAuthorization>,
+    /// `request_multicapture` in `card` of `payment_method_options`: a [`RequestMulticapture`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_multicapture).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_multicapture: Option<IfAvailableOrNever>,
-    /// `request_overcapture` in `card` of `payment_method_options`: a [`IfAvailableOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_overcapture).
+    pub request_multicapture: Option<RequestMulticapture>,
+    /// `request_overcapture` in `card` of `payment_method_options`: a [`RequestOvercapture`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_overcapture).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub request_overcapture: Option<IfAvailableOrNever>,
+    pub request_overcapture: Option<RequestOvercapture>,
     /// `request_three_d_secure` in `card` of `payment_method_options`: a [`RequestThreeDSecure`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-card-request_three_d_secure).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_three_d_secure: Option<RequestThreeDSecure>,
@@ -17130,9 +17872,11 @@ pub struct CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     /// `target_date` in `us_bank_account` of `payment_method_options`: text; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account-target_date).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_date: Option<String>,
-    /// `verification_method` in `us_bank_account` of `payment_method_options`: a [`AutomaticOrInstant`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account-verification_method).
+    /// `verification_method` in `us_bank_account` of `payment_method_options`: a [`CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_method_options-us_bank_account-verification_method).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub verification_method: Option<AutomaticOrInstant>,
+    pub verification_method: Option<
+        CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod,
+    >,
 }
 impl CreateCheckoutSessionPaymentMethodOptionsUsBankAccount {
     /// Parameters with every field left out; set the ones you need.
@@ -17663,15 +18407,21 @@ impl crate::__private::FormValue for CreateCheckoutSessionPhoneNumberCollection 
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionSavedPaymentMethodOptions {
-    /// `allow_redisplay_filters` in `saved_payment_method_options`: a list, each item: a [`AlwaysOrLimitedOrUnspecified`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-saved_payment_method_options-allow_redisplay_filters).
+    /// `allow_redisplay_filters` in `saved_payment_method_options`: a list, each item: a [`CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-saved_payment_method_options-allow_redisplay_filters).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub allow_redisplay_filters: Option<Vec<AlwaysOrLimitedOrUnspecified>>,
-    /// `payment_method_remove` in `saved_payment_method_options`: a [`DisabledOrEnabled`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-saved_payment_method_options-payment_method_remove).
+    pub allow_redisplay_filters: Option<
+        Vec<CheckoutSessionSavedPaymentMethodOptionsAllowRedisplayFilters>,
+    >,
+    /// `payment_method_remove` in `saved_payment_method_options`: a [`CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-saved_payment_method_options-payment_method_remove).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_method_remove: Option<DisabledOrEnabled>,
-    /// `payment_method_save` in `saved_payment_method_options`: a [`DisabledOrEnabled`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-saved_payment_method_options-payment_method_save).
+    pub payment_method_remove: Option<
+        CheckoutSessionSavedPaymentMethodOptionsPaymentMethodRemove,
+    >,
+    /// `payment_method_save` in `saved_payment_method_options`: a [`CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-saved_payment_method_options-payment_method_save).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_method_save: Option<DisabledOrEnabled>,
+    pub payment_method_save: Option<
+        CheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave,
+    >,
 }
 impl CreateCheckoutSessionSavedPaymentMethodOptions {
     /// Parameters with every field left out; set the ones you need.
@@ -17905,15 +18655,15 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    /// `unit` in `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum-unit).
-    pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+    /// `unit` in `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum-unit).
+    pub unit: CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit,
     /// `value` in `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum-value).
     pub value: i64,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
-        unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+        unit: CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit,
         value: i64,
     ) -> Self {
         Self { unit, value }
@@ -17935,7 +18685,7 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+pub enum CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit {
     /// `business_day`
     BusinessDay,
     /// `day`
@@ -17949,52 +18699,51 @@ pub enum CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMax
     /// A value this version of the crate does not know; Stripe adds values over time.
     Unknown(crate::__private::UnknownValue),
 }
-impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+impl CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit {
     /// The value as Stripe spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::BusinessDay => {
+            CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::BusinessDay => {
                 "business_day"
             }
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Day => {
+            CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::Day => {
                 "day"
             }
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Hour => {
+            CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::Hour => {
                 "hour"
             }
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Month => {
+            CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::Month => {
                 "month"
             }
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Week => {
+            CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::Week => {
                 "week"
             }
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Unknown(
+            CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::Unknown(
                 value,
             ) => value,
         }
     }
 }
-impl From<&str>
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+impl From<&str> for CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit {
     fn from(value: &str) -> Self {
         match value {
             "business_day" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::BusinessDay
+                CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::BusinessDay
             }
             "day" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Day
+                CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::Day
             }
             "hour" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Hour
+                CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::Hour
             }
             "month" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Month
+                CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::Month
             }
             "week" => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Week
+                CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::Week
             }
             other => {
-                CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::Unknown(
+                CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::Unknown(
                     other.into(),
                 )
             }
@@ -18002,46 +18751,46 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
     }
 }
 impl std::fmt::Display
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+for CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
 impl serde::Serialize
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+for CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de>
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+for CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value: String = serde::Deserialize::deserialize(deserializer)?;
         Ok(
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::from(
+            CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::from(
                 value.as_str(),
             ),
         )
     }
 }
 impl crate::__private::FromJson
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+for CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit {
     fn from_json(
         __p: &mut crate::__private::Parser<'_>,
     ) -> crate::__private::DecodeResult<Self> {
         Ok(
-            CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit::from(
+            CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit::from(
                 &*__p.string()?,
             ),
         )
     }
 }
 impl crate::__private::FormValue
-for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit {
+for CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit {
     fn write_form(
         &self,
         __w: &mut crate::__private::FormWriter,
@@ -18053,15 +18802,15 @@ for CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumU
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    /// `unit` in `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum-unit).
-    pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+    /// `unit` in `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum-unit).
+    pub unit: CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit,
     /// `value` in `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum-value).
     pub value: i64,
 }
 impl CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
-        unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+        unit: CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit,
         value: i64,
     ) -> Self {
         Self { unit, value }
@@ -18956,9 +19705,9 @@ impl crate::__private::FormValue for CreateCheckoutSessionWalletOptions {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Default)]
 pub struct CreateCheckoutSessionWalletOptionsLink {
-    /// `display` in `link` of `wallet_options`: a [`AutoOrNever`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-wallet_options-link-display).
+    /// `display` in `link` of `wallet_options`: a [`CheckoutLinkWalletOptionsDisplay`]; optional. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-wallet_options-link-display).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub display: Option<AutoOrNever>,
+    pub display: Option<CheckoutLinkWalletOptionsDisplay>,
 }
 impl CreateCheckoutSessionWalletOptionsLink {
     /// Parameters with every field left out; set the ones you need.
@@ -19593,15 +20342,15 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimate {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
-    /// `unit` in `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum-unit).
-    pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+    /// `unit` in `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum-unit).
+    pub unit: CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit,
     /// `value` in `maximum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-maximum-value).
     pub value: i64,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
-        unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+        unit: CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit,
         value: i64,
     ) -> Self {
         Self { unit, value }
@@ -19622,15 +20371,15 @@ for UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximum 
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
-    /// `unit` in `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum-unit).
-    pub unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+    /// `unit` in `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: a [`CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit`]; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum-unit).
+    pub unit: CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit,
     /// `value` in `minimum` of `delivery_estimate` of `shipping_rate_data` of each entry of `shipping_options`: an integer; required. See [Stripe's API reference](https://docs.stripe.com/api/checkout/sessions/update#update_checkout_session-shipping_options-shipping_rate_data-delivery_estimate-minimum-value).
     pub value: i64,
 }
 impl UpdateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMinimum {
     /// Parameters with the required fields set and every optional one left out.
     pub fn new(
-        unit: CreateCheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateMaximumUnit,
+        unit: CheckoutSessionShippingOptionsShippingRateDataDeliveryEstimateUnit,
         value: i64,
     ) -> Self {
         Self { unit, value }

@@ -269,7 +269,7 @@ pub struct DiscountSource {
     pub coupon: Option<crate::__private::Expandable<Coupon>>,
     /// The source type of the discount.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: CouponObject,
+    pub type_: DiscountSourceType,
     /// Fields this version of the crate has no type for (from an older or newer API version), kept as JSON so nothing is lost.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: crate::__private::ExtraFields,
@@ -297,6 +297,67 @@ impl crate::__private::FromJson for DiscountSource {
             type_,
             extra: extra.into(),
         })
+    }
+}
+/// The source type of the discount.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiscountSourceType {
+    /// `coupon`
+    Coupon,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl DiscountSourceType {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiscountSourceType::Coupon => "coupon",
+            DiscountSourceType::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DiscountSourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "coupon" => DiscountSourceType::Coupon,
+            other => DiscountSourceType::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for DiscountSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for DiscountSourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for DiscountSourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(DiscountSourceType::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for DiscountSourceType {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(DiscountSourceType::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for DiscountSourceType {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
     }
 }
 /// A line item.

@@ -4,6 +4,8 @@
 pub const API_VERSION: &str = "2026-05-27.dahlia";
 mod checkout_session;
 pub use checkout_session::*;
+mod deprecated;
+pub use deprecated::*;
 mod endpoints;
 pub use endpoints::*;
 mod item;

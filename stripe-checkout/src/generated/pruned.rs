@@ -210,6 +210,67 @@ impl crate::__private::FromJson for Coupon {
         })
     }
 }
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CouponObject {
+    /// `coupon`
+    Coupon,
+    /// A value this version of the crate does not know; Stripe adds values over time.
+    Unknown(crate::__private::UnknownValue),
+}
+impl CouponObject {
+    /// The value as Stripe spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CouponObject::Coupon => "coupon",
+            CouponObject::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CouponObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "coupon" => CouponObject::Coupon,
+            other => CouponObject::Unknown(other.into()),
+        }
+    }
+}
+impl std::fmt::Display for CouponObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for CouponObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CouponObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: String = serde::Deserialize::deserialize(deserializer)?;
+        Ok(CouponObject::from(value.as_str()))
+    }
+}
+impl crate::__private::FromJson for CouponObject {
+    fn from_json(
+        __p: &mut crate::__private::Parser<'_>,
+    ) -> crate::__private::DecodeResult<Self> {
+        Ok(CouponObject::from(&*__p.string()?))
+    }
+}
+impl crate::__private::FormValue for CouponObject {
+    fn write_form(
+        &self,
+        __w: &mut crate::__private::FormWriter,
+    ) -> Result<(), crate::__private::EncodeError> {
+        __w.scalar(self.as_str())
+    }
+}
 /// This object represents a customer of your business. Use it to [create recurring charges](https://docs.stripe.com/invoicing/customer), [save payment](https://docs.stripe.com/payments/save-during-payment) and contact information,
 /// and track payments that belong to the same customer.
 ///

@@ -2,69 +2,6 @@
 //! Types no endpoint returns directly.
 #[allow(unused_imports)]
 use super::*;
-/// Always `coupon`.
-///
-/// One type for every field that takes exactly these values; each field's doc says what they mean there.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CouponObject {
-    /// `coupon`
-    Coupon,
-    /// A value this version of the crate does not know; Stripe adds values over time.
-    Unknown(crate::__private::UnknownValue),
-}
-impl CouponObject {
-    /// The value as Stripe spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CouponObject::Coupon => "coupon",
-            CouponObject::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CouponObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "coupon" => CouponObject::Coupon,
-            other => CouponObject::Unknown(other.into()),
-        }
-    }
-}
-impl std::fmt::Display for CouponObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "serde")]
-impl serde::Serialize for CouponObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for CouponObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(CouponObject::from(value.as_str()))
-    }
-}
-impl crate::__private::FromJson for CouponObject {
-    fn from_json(
-        __p: &mut crate::__private::Parser<'_>,
-    ) -> crate::__private::DecodeResult<Self> {
-        Ok(CouponObject::from(&*__p.string()?))
-    }
-}
-impl crate::__private::FormValue for CouponObject {
-    fn write_form(
-        &self,
-        __w: &mut crate::__private::FormWriter,
-    ) -> Result<(), crate::__private::EncodeError> {
-        __w.scalar(self.as_str())
-    }
-}
 /// `exclusive`, `inclusive` or `unspecified`.
 ///
 /// One type for every field that takes exactly these values; each field's doc says what they mean there.

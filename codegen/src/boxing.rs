@@ -1,15 +1,24 @@
-//! Boxing: struct fields that would make a type contain itself by value, and optional nested
-//! response structs whose inline space would be wasted whenever they are absent.
+//! Boxing, the stage after [`crate::dedup`]: struct fields that would make a type contain itself
+//! by value, and optional nested response structs whose inline space would be wasted whenever
+//! they are absent. It runs on the shared types, so a shared enum is measured once.
 
 use std::collections::BTreeMap;
 
 use crate::ir::*;
 
+/// Sets [`Field::boxed`] on every struct field: first to break by-value cycles
+/// ([`mark_boxed`]), then for large optional sub-objects ([`box_large_optionals`]).
+pub fn box_fields(mut ir: Ir) -> Ir {
+    mark_boxed(&mut ir.types);
+    box_large_optionals(&mut ir.types);
+    ir
+}
+
 /// Boxes struct fields whose type contains the struct again by value, which Rust cannot size.
 /// A field of `Owner` holding `T` by value closes such a cycle exactly when `T` reaches `Owner`
 /// back, i.e. when both sit in one strongly connected component of the by-value graph; the
 /// components are computed once (Tarjan), so this is linear in the number of fields.
-pub(super) fn mark_boxed(types: &mut [TypeDef]) {
+fn mark_boxed(types: &mut [TypeDef]) {
     let index: BTreeMap<String, usize> = types
         .iter()
         .enumerate()
@@ -66,7 +75,7 @@ pub const INLINE_LIMIT: usize = 24;
 /// ([`Layout`]), bottom-up, so a parent is measured with its children already boxed.
 /// Request params are left as they are: they are built by hand, where a `Box` would be in the
 /// way, and one is alive per call.
-pub(super) fn box_large_optionals(types: &mut [TypeDef]) {
+fn box_large_optionals(types: &mut [TypeDef]) {
     let index: BTreeMap<String, usize> = types
         .iter()
         .enumerate()
