@@ -20,7 +20,7 @@ fn catalogue_operations_and_skeletons_come_from_the_second_spec() {
     assert_eq!(file.name, "params.rs");
     assert!(file.contents.starts_with(codegen::emit_fake::HEADER));
     let text = &file.contents;
-    assert_eq!(text.matches("    Operation { id: ").count(), 6 + 26);
+    assert_eq!(text.matches("    Operation { id: ").count(), 6 + 53);
     assert!(text.contains(r#"Operation { id: "PostCoupons", op: OpId::PostCoupons, method: "POST", path: "/v1/coupons""#));
     // Skeletons of whole schemas, never of the Checkout subset's identity stubs.
     let product = text
@@ -29,6 +29,31 @@ fn catalogue_operations_and_skeletons_come_from_the_second_spec() {
         .expect("a product skeleton");
     assert!(product.contains(r#""default_price":null"#), "{product}");
     assert!(text.contains(r#"    ("promotion_code", "#));
+    // What a completed session leaves behind: whole objects, never stubs.
+    for name in [
+        "customer",
+        "payment_intent",
+        "subscription",
+        "subscription_item",
+        "invoice",
+        "line_item",
+        "setup_intent",
+        "charge",
+        "payment_method",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("    ({name:?}, ")))
+            .unwrap_or_else(|| panic!("a {name} skeleton"));
+        assert!(
+            line.len() > 200,
+            "{name} is more than an identity stub: {line}"
+        );
+    }
+    assert!(text.contains(r#"Operation { id: "DeleteSubscriptionsSubscriptionExposedId", op: OpId::DeleteSubscriptionsSubscriptionExposedId, method: "DELETE", path: "/v1/subscriptions/{subscription_exposed_id}""#));
+    assert!(text.contains(
+        r#"Operation { id: "GetEvents", op: OpId::GetEvents, method: "GET", path: "/v1/events""#
+    ));
 }
 
 #[test]

@@ -12,7 +12,9 @@
 
 use serde_json::{json, Map, Value};
 
+mod fulfilment;
 pub(crate) mod recovery;
+mod renewals;
 
 use crate::error::FakeError;
 use crate::rules;
@@ -171,10 +173,27 @@ impl State {
                 "tax_ids": [],
             }),
         );
+        // Checkout creates a customer in subscription mode, and in payment mode only with
+        // `customer_creation=always`
+        // (<https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_creation>).
         let wants_customer =
             mode == "subscription" || o.get("customer_creation") == Some(&json!("always"));
-        if o["customer"].is_null() && wants_customer {
+        let new_customer = o["customer"].is_null() && wants_customer;
+        if new_customer {
             o.insert("customer".into(), json!(customer_id));
+        }
+        // A trial defers the first payment: nothing is paid now
+        // (<https://docs.stripe.com/api/checkout/sessions/object#checkout_session_object-payment_status>:
+        // "The payment is delayed to a future date").
+        let handoff = session.handoff();
+        let trial = mode == "subscription"
+            && (handoff["subscription_data"]["trial_period_days"]
+                .as_i64()
+                .is_some_and(|d| d > 0)
+                || handoff["subscription_data"]["trial_end"].is_i64());
+        let free = free || trial;
+        if trial {
+            o.insert("payment_status".into(), json!("no_payment_required"));
         }
         match mode.as_str() {
             "payment" if !free => {
@@ -201,6 +220,9 @@ impl State {
         for (kind, id) in &snapshot.redeems {
             self.catalogue.redeem(*kind, &snapshot.account, id);
         }
+        // The customer, payment intent, subscription and invoice, or setup intent, with their
+        // events, before the session's own (lifecycle/fulfilment.rs).
+        self.fulfil(&snapshot, new_customer, how.delayed && !free);
         self.emit(
             "checkout.session.completed",
             &snapshot,
@@ -229,6 +251,7 @@ impl State {
             session.store(o);
         }
         let snapshot = session.clone();
+        self.settle_fulfilment(&snapshot, succeeded);
         let kind = if succeeded {
             "checkout.session.async_payment_succeeded"
         } else {
@@ -253,10 +276,11 @@ impl State {
             .expire_session(id)
             .ok_or_else(|| FakeError::missing("checkout.session", id, "session", 404))?;
         self.emit("checkout.session.expired", &snapshot, ctx);
-        render(&snapshot, expand)
+        self.render_session(&snapshot, expand)
     }
 
-    /// Moves the clock forward; open sessions past `expires_at` expire (oldest first).
+    /// Moves the clock forward; open sessions past `expires_at` expire (oldest first), then
+    /// subscriptions past their period end renew or end (lifecycle/renewals.rs).
     pub fn advance(&mut self, seconds: i64) {
         self.clock_offset = self.clock_offset.saturating_add(seconds.max(0));
         let now = self.now();
@@ -276,6 +300,7 @@ impl State {
                 );
             }
         }
+        self.renew_due();
     }
 
     /// Marks the session `id` expired (and hands out its recovery URL, when enabled); returns

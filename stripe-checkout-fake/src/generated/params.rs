@@ -21,6 +21,10 @@ pub enum OpId {
     PostCheckoutSessionsSessionExpire,
     /// `GET /v1/checkout/sessions/{session}/line_items`.
     GetCheckoutSessionsSessionLineItems,
+    /// `GET /v1/charges/{charge}`.
+    GetChargesCharge,
+    /// `POST /v1/charges/{charge}`.
+    PostChargesCharge,
     /// `GET /v1/coupons`.
     GetCoupons,
     /// `POST /v1/coupons`.
@@ -31,6 +35,42 @@ pub enum OpId {
     PostCouponsCoupon,
     /// `DELETE /v1/coupons/{coupon}`.
     DeleteCouponsCoupon,
+    /// `GET /v1/customers`.
+    GetCustomers,
+    /// `POST /v1/customers`.
+    PostCustomers,
+    /// `GET /v1/customers/{customer}`.
+    GetCustomersCustomer,
+    /// `POST /v1/customers/{customer}`.
+    PostCustomersCustomer,
+    /// `DELETE /v1/customers/{customer}`.
+    DeleteCustomersCustomer,
+    /// `GET /v1/events`.
+    GetEvents,
+    /// `GET /v1/events/{id}`.
+    GetEventsId,
+    /// `GET /v1/invoices`.
+    GetInvoices,
+    /// `POST /v1/invoices`.
+    PostInvoices,
+    /// `GET /v1/invoices/{invoice}`.
+    GetInvoicesInvoice,
+    /// `POST /v1/invoices/{invoice}`.
+    PostInvoicesInvoice,
+    /// `DELETE /v1/invoices/{invoice}`.
+    DeleteInvoicesInvoice,
+    /// `GET /v1/payment_intents`.
+    GetPaymentIntents,
+    /// `POST /v1/payment_intents`.
+    PostPaymentIntents,
+    /// `GET /v1/payment_intents/{intent}`.
+    GetPaymentIntentsIntent,
+    /// `POST /v1/payment_intents/{intent}`.
+    PostPaymentIntentsIntent,
+    /// `GET /v1/payment_methods/{payment_method}`.
+    GetPaymentMethodsPaymentMethod,
+    /// `POST /v1/payment_methods/{payment_method}`.
+    PostPaymentMethodsPaymentMethod,
     /// `GET /v1/prices`.
     GetPrices,
     /// `POST /v1/prices`.
@@ -57,6 +97,10 @@ pub enum OpId {
     GetPromotionCodesPromotionCode,
     /// `POST /v1/promotion_codes/{promotion_code}`.
     PostPromotionCodesPromotionCode,
+    /// `GET /v1/setup_intents/{intent}`.
+    GetSetupIntentsIntent,
+    /// `POST /v1/setup_intents/{intent}`.
+    PostSetupIntentsIntent,
     /// `GET /v1/shipping_rates`.
     GetShippingRates,
     /// `POST /v1/shipping_rates`.
@@ -65,6 +109,16 @@ pub enum OpId {
     GetShippingRatesShippingRateToken,
     /// `POST /v1/shipping_rates/{shipping_rate_token}`.
     PostShippingRatesShippingRateToken,
+    /// `GET /v1/subscriptions`.
+    GetSubscriptions,
+    /// `POST /v1/subscriptions`.
+    PostSubscriptions,
+    /// `GET /v1/subscriptions/{subscription_exposed_id}`.
+    GetSubscriptionsSubscriptionExposedId,
+    /// `POST /v1/subscriptions/{subscription_exposed_id}`.
+    PostSubscriptionsSubscriptionExposedId,
+    /// `DELETE /v1/subscriptions/{subscription_exposed_id}`.
+    DeleteSubscriptionsSubscriptionExposedId,
     /// `GET /v1/tax_rates`.
     GetTaxRates,
     /// `POST /v1/tax_rates`.
@@ -845,6 +899,40 @@ pub static OPERATIONS: &[Operation] = &[
         Param { name: "limit", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
         Param { name: "starting_after", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
     ] },
+    Operation { id: "GetChargesCharge", op: OpId::GetChargesCharge, method: "GET", path: "/v1/charges/{charge}", params: &[
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "PostChargesCharge", op: OpId::PostChargesCharge, method: "POST", path: "/v1/charges/{charge}", params: &[
+        Param { name: "customer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(40000), values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "fraud_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "user_report", kind: Kind::String, required: true, empty_ok: true, max_length: Some(5000), values: &["fraudulent", "safe"], children: &[] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "receipt_email", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "shipping", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "address", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "carrier", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "phone", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "tracking_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "transfer_group", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+    ] },
     Operation { id: "GetCoupons", op: OpId::GetCoupons, method: "GET", path: "/v1/coupons", params: &[
         Param { name: "created", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
             Param { name: "created", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
@@ -909,6 +997,1918 @@ pub static OPERATIONS: &[Operation] = &[
         Param { name: "name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(40), values: &[], children: &[] },
     ] },
     Operation { id: "DeleteCouponsCoupon", op: OpId::DeleteCouponsCoupon, method: "DELETE", path: "/v1/coupons/{coupon}", params: &[
+    ] },
+    Operation { id: "GetCustomers", op: OpId::GetCustomers, method: "GET", path: "/v1/customers", params: &[
+        Param { name: "created", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "created", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "gt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "gte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "created", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "email", kind: Kind::String, required: false, empty_ok: false, max_length: Some(512), values: &[], children: &[] },
+        Param { name: "ending_before", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "limit", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "starting_after", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "test_clock", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+    ] },
+    Operation { id: "PostCustomers", op: OpId::PostCustomers, method: "POST", path: "/v1/customers", params: &[
+        Param { name: "address", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "balance", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "business_name", kind: Kind::String, required: false, empty_ok: true, max_length: Some(150), values: &[], children: &[] },
+        Param { name: "cash_balance", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "reconciliation_mode", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["automatic", "manual", "merchant_default"], children: &[] },
+            ] },
+        ] },
+        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "email", kind: Kind::String, required: false, empty_ok: false, max_length: Some(512), values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "individual_name", kind: Kind::String, required: false, empty_ok: true, max_length: Some(150), values: &[], children: &[] },
+        Param { name: "invoice_prefix", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "invoice_settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "custom_fields", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(40), values: &[], children: &[] },
+                    Param { name: "value", kind: Kind::String, required: true, empty_ok: false, max_length: Some(140), values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "default_payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "footer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "rendering_options", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "amount_tax_display", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["exclude_tax", "include_inclusive_tax"], children: &[] },
+                Param { name: "template", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(256), values: &[], children: &[] },
+        Param { name: "next_invoice_sequence", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "phone", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+        Param { name: "preferred_locales", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "shipping", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "address", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "phone", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "source", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "ip_address", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "validate_location", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["deferred", "immediately"], children: &[] },
+        ] },
+        Param { name: "tax_exempt", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["exempt", "none", "reverse"], children: &[] },
+        Param { name: "tax_id_data", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "value", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "test_clock", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+    ] },
+    Operation { id: "GetCustomersCustomer", op: OpId::GetCustomersCustomer, method: "GET", path: "/v1/customers/{customer}", params: &[
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "PostCustomersCustomer", op: OpId::PostCustomersCustomer, method: "POST", path: "/v1/customers/{customer}", params: &[
+        Param { name: "address", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "balance", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "bank_account", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "bank_account", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_holder_name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "account_holder_type", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["company", "individual"], children: &[] },
+                Param { name: "account_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "country", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "currency", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "object", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["bank_account"], children: &[] },
+                Param { name: "routing_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bank_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "business_name", kind: Kind::String, required: false, empty_ok: true, max_length: Some(150), values: &[], children: &[] },
+        Param { name: "card", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "card", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "address_city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "address_country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "address_line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "address_line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "address_state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "address_zip", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "cvc", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "exp_month", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "exp_year", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "object", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["card"], children: &[] },
+            ] },
+            Param { name: "card", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "cash_balance", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "reconciliation_mode", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["automatic", "manual", "merchant_default"], children: &[] },
+            ] },
+        ] },
+        Param { name: "default_alipay_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(500), values: &[], children: &[] },
+        Param { name: "default_bank_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(500), values: &[], children: &[] },
+        Param { name: "default_card", kind: Kind::String, required: false, empty_ok: false, max_length: Some(500), values: &[], children: &[] },
+        Param { name: "default_source", kind: Kind::String, required: false, empty_ok: false, max_length: Some(500), values: &[], children: &[] },
+        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "email", kind: Kind::String, required: false, empty_ok: false, max_length: Some(512), values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "individual_name", kind: Kind::String, required: false, empty_ok: true, max_length: Some(150), values: &[], children: &[] },
+        Param { name: "invoice_prefix", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "invoice_settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "custom_fields", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(40), values: &[], children: &[] },
+                    Param { name: "value", kind: Kind::String, required: true, empty_ok: false, max_length: Some(140), values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "default_payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "footer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "rendering_options", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "amount_tax_display", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["exclude_tax", "include_inclusive_tax"], children: &[] },
+                Param { name: "template", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(256), values: &[], children: &[] },
+        Param { name: "next_invoice_sequence", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "phone", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+        Param { name: "preferred_locales", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "shipping", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "address", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "phone", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "source", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "ip_address", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "validate_location", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["auto", "deferred", "immediately"], children: &[] },
+        ] },
+        Param { name: "tax_exempt", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["exempt", "none", "reverse"], children: &[] },
+    ] },
+    Operation { id: "DeleteCustomersCustomer", op: OpId::DeleteCustomersCustomer, method: "DELETE", path: "/v1/customers/{customer}", params: &[
+    ] },
+    Operation { id: "GetEvents", op: OpId::GetEvents, method: "GET", path: "/v1/events", params: &[
+        Param { name: "created", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "created", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "gt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "gte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "created", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "delivery_success", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "ending_before", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "limit", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "starting_after", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "type", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "types", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "GetEventsId", op: OpId::GetEventsId, method: "GET", path: "/v1/events/{id}", params: &[
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "GetInvoices", op: OpId::GetInvoices, method: "GET", path: "/v1/invoices", params: &[
+        Param { name: "collection_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["charge_automatically", "send_invoice"], children: &[] },
+        Param { name: "created", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "created", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "gt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "gte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "created", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "customer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "customer_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "due_date", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "due_date", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "gt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "gte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "due_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "ending_before", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "limit", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "starting_after", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "status", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["draft", "open", "paid", "uncollectible", "void"], children: &[] },
+        Param { name: "subscription", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+    ] },
+    Operation { id: "PostInvoices", op: OpId::PostInvoices, method: "POST", path: "/v1/invoices", params: &[
+        Param { name: "account_tax_ids", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "application_fee_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "auto_advance", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "automatic_tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "enabled", kind: Kind::Boolean, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "liability", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "automatically_finalizes_at", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "collection_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["charge_automatically", "send_invoice"], children: &[] },
+        Param { name: "currency", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "custom_fields", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(40), values: &[], children: &[] },
+                Param { name: "value", kind: Kind::String, required: true, empty_ok: false, max_length: Some(140), values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "customer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "customer_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "days_until_due", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "default_payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "default_source", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "default_tax_rates", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(1500), values: &[], children: &[] },
+        Param { name: "discounts", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "coupon", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "discount", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "promotion_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "due_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "effective_at", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "footer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "from_invoice", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "action", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &["revision"], children: &[] },
+            Param { name: "invoice", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "issuer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "account", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(26), values: &[], children: &[] },
+        Param { name: "on_behalf_of", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "payment_settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "default_mandate", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "payment_method_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "acss_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "transaction_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["business", "personal"], children: &[] },
+                    ] },
+                    Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "bancontact", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "preferred_language", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["de", "en", "fr", "nl"], children: &[] },
+                ] },
+                Param { name: "card", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "installments", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "enabled", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "plan", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                            Param { name: "count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                            Param { name: "interval", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["month"], children: &[] },
+                            Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["bonus", "fixed_count", "revolving"], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "request_three_d_secure", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["any", "automatic", "challenge"], children: &[] },
+                ] },
+                Param { name: "customer_balance", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "eu_bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "country", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "funding_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "konbini", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "payto", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "purpose", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "pix", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "amount_includes_iof", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "never"], children: &[] },
+                    Param { name: "expires_after_seconds", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "sepa_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "upi", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+                        Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "financial_connections", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "filters", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "account_subcategories", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["checking", "savings"], children: &[] },
+                            ] },
+                        ] },
+                        Param { name: "permissions", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "prefetch", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "payment_method_types", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "pending_invoice_items_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "rendering", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "amount_tax_display", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["exclude_tax", "include_inclusive_tax"], children: &[] },
+            Param { name: "pdf", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "page_size", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["a4", "auto", "letter"], children: &[] },
+            ] },
+            Param { name: "template", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "template_version", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "shipping_cost", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "shipping_rate", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "shipping_rate_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "delivery_estimate", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "maximum", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "unit", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["business_day", "day", "hour", "month", "week"], children: &[] },
+                        Param { name: "value", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "minimum", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "unit", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["business_day", "day", "hour", "month", "week"], children: &[] },
+                        Param { name: "value", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "display_name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(100), values: &[], children: &[] },
+                Param { name: "fixed_amount", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "currency", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "currency_options", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                            Param { name: "tax_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["exclusive", "inclusive", "unspecified"], children: &[] },
+                        ] },
+                    ] },
+                ] },
+                Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "tax_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["exclusive", "inclusive", "unspecified"], children: &[] },
+                Param { name: "tax_code", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed_amount"], children: &[] },
+            ] },
+        ] },
+        Param { name: "shipping_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "address", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "phone", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "statement_descriptor", kind: Kind::String, required: false, empty_ok: false, max_length: Some(22), values: &[], children: &[] },
+        Param { name: "subscription", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "transfer_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "destination", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "GetInvoicesInvoice", op: OpId::GetInvoicesInvoice, method: "GET", path: "/v1/invoices/{invoice}", params: &[
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "PostInvoicesInvoice", op: OpId::PostInvoicesInvoice, method: "POST", path: "/v1/invoices/{invoice}", params: &[
+        Param { name: "account_tax_ids", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "application_fee_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "auto_advance", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "automatic_tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "enabled", kind: Kind::Boolean, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "liability", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "automatically_finalizes_at", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "collection_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["charge_automatically", "send_invoice"], children: &[] },
+        Param { name: "custom_fields", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(40), values: &[], children: &[] },
+                Param { name: "value", kind: Kind::String, required: true, empty_ok: false, max_length: Some(140), values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "days_until_due", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "default_payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "default_source", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "default_tax_rates", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(1500), values: &[], children: &[] },
+        Param { name: "discounts", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "coupon", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "discount", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "promotion_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "due_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "effective_at", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "footer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "issuer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "account", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "number", kind: Kind::String, required: false, empty_ok: true, max_length: Some(26), values: &[], children: &[] },
+        Param { name: "on_behalf_of", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+        Param { name: "payment_settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "default_mandate", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "payment_method_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "acss_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "transaction_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["business", "personal"], children: &[] },
+                    ] },
+                    Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "bancontact", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "preferred_language", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["de", "en", "fr", "nl"], children: &[] },
+                ] },
+                Param { name: "card", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "installments", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "enabled", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "plan", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                            Param { name: "count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                            Param { name: "interval", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["month"], children: &[] },
+                            Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["bonus", "fixed_count", "revolving"], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "request_three_d_secure", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["any", "automatic", "challenge"], children: &[] },
+                ] },
+                Param { name: "customer_balance", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "eu_bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "country", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "funding_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "konbini", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "payto", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "purpose", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "pix", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "amount_includes_iof", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "never"], children: &[] },
+                    Param { name: "expires_after_seconds", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "sepa_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "upi", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+                        Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "financial_connections", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "filters", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "account_subcategories", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["checking", "savings"], children: &[] },
+                            ] },
+                        ] },
+                        Param { name: "permissions", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "prefetch", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "payment_method_types", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "rendering", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "amount_tax_display", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["exclude_tax", "include_inclusive_tax"], children: &[] },
+            Param { name: "pdf", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "page_size", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["a4", "auto", "letter"], children: &[] },
+            ] },
+            Param { name: "template", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "template_version", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "shipping_cost", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "shipping_rate", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "shipping_rate_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "delivery_estimate", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "maximum", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "unit", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["business_day", "day", "hour", "month", "week"], children: &[] },
+                        Param { name: "value", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "minimum", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "unit", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["business_day", "day", "hour", "month", "week"], children: &[] },
+                        Param { name: "value", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "display_name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(100), values: &[], children: &[] },
+                Param { name: "fixed_amount", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "currency", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "currency_options", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                            Param { name: "tax_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["exclusive", "inclusive", "unspecified"], children: &[] },
+                        ] },
+                    ] },
+                ] },
+                Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "tax_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["exclusive", "inclusive", "unspecified"], children: &[] },
+                Param { name: "tax_code", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed_amount"], children: &[] },
+            ] },
+        ] },
+        Param { name: "shipping_details", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "address", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "phone", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "statement_descriptor", kind: Kind::String, required: false, empty_ok: false, max_length: Some(22), values: &[], children: &[] },
+        Param { name: "transfer_data", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "destination", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "DeleteInvoicesInvoice", op: OpId::DeleteInvoicesInvoice, method: "DELETE", path: "/v1/invoices/{invoice}", params: &[
+    ] },
+    Operation { id: "GetPaymentIntents", op: OpId::GetPaymentIntents, method: "GET", path: "/v1/payment_intents", params: &[
+        Param { name: "created", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "created", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "gt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "gte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "created", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "customer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "customer_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "ending_before", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "limit", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "starting_after", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+    ] },
+    Operation { id: "PostPaymentIntents", op: OpId::PostPaymentIntents, method: "POST", path: "/v1/payment_intents", params: &[
+        Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "amount_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "discount_amount", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "enforce_arithmetic_validation", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "line_items", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "discount_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "payment_method_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "card", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "commodity_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(12), values: &[], children: &[] },
+                        ] },
+                        Param { name: "card_present", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "commodity_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(12), values: &[], children: &[] },
+                        ] },
+                        Param { name: "klarna", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "image_url", kind: Kind::String, required: false, empty_ok: false, max_length: Some(4096), values: &[], children: &[] },
+                            Param { name: "product_url", kind: Kind::String, required: false, empty_ok: false, max_length: Some(4096), values: &[], children: &[] },
+                            Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(255), values: &[], children: &[] },
+                            Param { name: "subscription_reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(255), values: &[], children: &[] },
+                        ] },
+                        Param { name: "paypal", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "category", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["digital_goods", "donation", "physical_goods"], children: &[] },
+                            Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(127), values: &[], children: &[] },
+                            Param { name: "sold_by", kind: Kind::String, required: false, empty_ok: false, max_length: Some(127), values: &[], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "product_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(12), values: &[], children: &[] },
+                    Param { name: "product_name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(1024), values: &[], children: &[] },
+                    Param { name: "quantity", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "total_tax_amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "unit_cost", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "unit_of_measure", kind: Kind::String, required: false, empty_ok: false, max_length: Some(12), values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "shipping", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "from_postal_code", kind: Kind::String, required: false, empty_ok: true, max_length: Some(10), values: &[], children: &[] },
+                Param { name: "to_postal_code", kind: Kind::String, required: false, empty_ok: true, max_length: Some(10), values: &[], children: &[] },
+            ] },
+            Param { name: "tax", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "total_tax_amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "application_fee_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "automatic_payment_methods", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "allow_redirects", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "never"], children: &[] },
+            Param { name: "enabled", kind: Kind::Boolean, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["automatic", "automatic_async", "manual"], children: &[] },
+        Param { name: "confirm", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "confirmation_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["automatic", "manual"], children: &[] },
+        Param { name: "confirmation_token", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "currency", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "customer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "customer_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(1000), values: &[], children: &[] },
+        Param { name: "error_on_requires_action", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "excluded_payment_method_types", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "hooks", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "inputs", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "calculation", kind: Kind::String, required: true, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+            ] },
+        ] },
+        Param { name: "mandate", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "mandate_data", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "customer_acceptance", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "accepted_at", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "offline", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "online", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "ip_address", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "user_agent", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+                Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &["offline", "online"], children: &[] },
+            ] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "off_session", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "off_session", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "off_session", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["one_off", "recurring"], children: &[] },
+        ] },
+        Param { name: "on_behalf_of", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "payment_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "customer_reference", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "order_reference", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "payment_method_configuration", kind: Kind::String, required: false, empty_ok: false, max_length: Some(100), values: &[], children: &[] },
+        Param { name: "payment_method_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "acss_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "institution_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "transit_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "affirm", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "afterpay_clearpay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "alipay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "allow_redisplay", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "limited", "unspecified"], children: &[] },
+            Param { name: "alma", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "amazon_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "au_becs_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "bsb_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bacs_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "sort_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bancontact", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "billie", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "billing_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "address", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+                Param { name: "email", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "name", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "phone", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "tax_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bizum", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "blik", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "boleto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "tax_id", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "cashapp", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "crypto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "customer_balance", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "eps", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["arzte_und_apotheker_bank", "austrian_anadi_bank_ag", "bank_austria", "bankhaus_carl_spangler", "bankhaus_schelhammer_und_schattera_ag", "bawag_psk_ag", "bks_bank_ag", "brull_kallmus_bank_ag", "btv_vier_lander_bank", "capital_bank_grawe_gruppe_ag", "deutsche_bank_ag", "dolomitenbank", "easybank_ag", "erste_bank_und_sparkassen", "hypo_alpeadriabank_international_ag", "hypo_bank_burgenland_aktiengesellschaft", "hypo_noe_lb_fur_niederosterreich_u_wien", "hypo_oberosterreich_salzburg_steiermark", "hypo_tirol_bank_ag", "hypo_vorarlberg_bank_ag", "marchfelder_bank", "oberbank_ag", "raiffeisen_bankengruppe_osterreich", "schoellerbank_ag", "sparda_bank_wien", "volksbank_gruppe", "volkskreditbank_ag", "vr_bank_braunau"], children: &[] },
+            ] },
+            Param { name: "fpx", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "giropay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "grabpay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "ideal", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["abn_amro", "adyen", "asn_bank", "bunq", "buut", "finom", "handelsbanken", "ing", "knab", "mollie", "moneyou", "n26", "nn", "rabobank", "regiobank", "revolut", "sns_bank", "triodos_bank", "van_lanschot", "yoursafe"], children: &[] },
+            ] },
+            Param { name: "interac_present", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "kakao_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "klarna", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "dob", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "day", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "month", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "year", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "konbini", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "kr_card", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "link", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "mb_way", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "mobilepay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "multibanco", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "naver_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "funding", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "nz_bank_account", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_holder_name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "account_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "bank_code", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "branch_code", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(128), values: &[], children: &[] },
+                Param { name: "suffix", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "oxxo", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "p24", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "pay_by_bank", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "payco", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "paynow", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "paypal", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "payto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "bsb_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "pay_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "pix", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "promptpay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "radar_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "session", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "revolut_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "samsung_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "satispay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "scalapay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "sepa_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "iban", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "sofort", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "country", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["AT", "BE", "DE", "ES", "IT", "NL"], children: &[] },
+            ] },
+            Param { name: "sunbit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "swish", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "twint", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "upi", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_holder_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["company", "individual"], children: &[] },
+                Param { name: "account_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "account_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["checking", "savings"], children: &[] },
+                Param { name: "financial_connections_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "routing_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "wechat_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "zip", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "payment_method_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "acss_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "custom_mandate_url", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                    Param { name: "interval_description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(500), values: &[], children: &[] },
+                    Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["combined", "interval", "sporadic"], children: &[] },
+                    Param { name: "transaction_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["business", "personal"], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "affirm", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "preferred_locale", kind: Kind::String, required: false, empty_ok: false, max_length: Some(30), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "afterpay_clearpay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(128), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "alipay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "alma", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "amazon_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "au_becs_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bacs_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "reference_prefix", kind: Kind::String, required: false, empty_ok: true, max_length: Some(12), values: &[], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bancontact", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "preferred_language", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["de", "en", "fr", "nl"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "billie", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "bizum", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "blik", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "boleto", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "expires_after_days", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+            ] },
+            Param { name: "card", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "cvc_token", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "installments", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "enabled", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "plan", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                        Param { name: "count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "interval", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["month"], children: &[] },
+                        Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["bonus", "fixed_count", "revolving"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(200), values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "sporadic", "week", "year"], children: &[] },
+                    Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "reference", kind: Kind::String, required: true, empty_ok: false, max_length: Some(80), values: &[], children: &[] },
+                    Param { name: "start_date", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "supported_types", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["india"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "network", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "request_extended_authorization", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["if_available", "never"], children: &[] },
+                Param { name: "request_incremental_authorization", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["if_available", "never"], children: &[] },
+                Param { name: "request_multicapture", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["if_available", "never"], children: &[] },
+                Param { name: "request_overcapture", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["if_available", "never"], children: &[] },
+                Param { name: "request_three_d_secure", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "require_cvc_recollection", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "statement_descriptor_suffix_kana", kind: Kind::String, required: false, empty_ok: true, max_length: Some(22), values: &[], children: &[] },
+                Param { name: "statement_descriptor_suffix_kanji", kind: Kind::String, required: false, empty_ok: true, max_length: Some(17), values: &[], children: &[] },
+                Param { name: "three_d_secure", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "ares_trans_status", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["A", "C", "I", "N", "R", "U", "Y"], children: &[] },
+                    Param { name: "cryptogram", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "electronic_commerce_indicator", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "exemption_indicator", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["low_risk", "none"], children: &[] },
+                    Param { name: "network_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "cartes_bancaires", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "cb_avalgo", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["0", "1", "2", "3", "4", "A"], children: &[] },
+                            Param { name: "cb_exemption", kind: Kind::String, required: false, empty_ok: false, max_length: Some(4), values: &[], children: &[] },
+                            Param { name: "cb_score", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "requestor_challenge_indicator", kind: Kind::String, required: false, empty_ok: false, max_length: Some(2), values: &[], children: &[] },
+                    Param { name: "transaction_id", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "version", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "card_present", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "request_extended_authorization", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "request_incremental_authorization_support", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "routing", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "requested_priority", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["domestic", "international"], children: &[] },
+                ] },
+            ] },
+            Param { name: "cashapp", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+            ] },
+            Param { name: "crypto", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "customer_balance", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "eu_bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "country", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    ] },
+                    Param { name: "requested_address_types", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "funding_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["bank_transfer"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "eps", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "fpx", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "giropay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "grabpay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "ideal", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "interac_present", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "kakao_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "klarna", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "on_demand", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "average_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "maximum_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "minimum_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "purchase_interval", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+                    Param { name: "purchase_interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "preferred_locale", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "subscriptions", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+                        Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(255), values: &[], children: &[] },
+                        Param { name: "next_billing", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                            Param { name: "date", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "reference", kind: Kind::String, required: true, empty_ok: false, max_length: Some(255), values: &[], children: &[] },
+                    ] },
+                ] },
+            ] },
+            Param { name: "konbini", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "confirmation_number", kind: Kind::String, required: false, empty_ok: true, max_length: Some(11), values: &[], children: &[] },
+                Param { name: "expires_after_days", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "expires_at", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "product_description", kind: Kind::String, required: false, empty_ok: true, max_length: Some(22), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "kr_card", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "link", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "mb_way", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "mobilepay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "multibanco", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "naver_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "nz_bank_account", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "oxxo", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "expires_after_days", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "p24", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+                Param { name: "tos_shown_and_accepted", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "pay_by_bank", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "payco", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "paynow", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "paypal", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "preferred_locale", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(127), values: &[], children: &[] },
+                Param { name: "risk_correlation_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(32), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "payto", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "end_date", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"], children: &[] },
+                    Param { name: "payments_per_period", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                    Param { name: "purpose", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "pix", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "amount_includes_iof", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "never"], children: &[] },
+                Param { name: "expires_after_seconds", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "expires_at", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_includes_iof", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "never"], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "currency", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["halfyearly", "monthly", "quarterly", "weekly", "yearly"], children: &[] },
+                    Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(35), values: &[], children: &[] },
+                    Param { name: "start_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "promptpay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "revolut_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "samsung_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "satispay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "scalapay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "sepa_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "reference_prefix", kind: Kind::String, required: false, empty_ok: true, max_length: Some(12), values: &[], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "sofort", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "preferred_language", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["de", "en", "es", "fr", "it", "nl", "pl"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "swish", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "reference", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "twint", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "upi", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+            ] },
+            Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "financial_connections", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "filters", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "account_subcategories", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["checking", "savings"], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "permissions", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    ] },
+                    Param { name: "prefetch", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "return_url", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "collection_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "networks", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "requested", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["ach", "us_domestic_wire"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "transaction_purpose", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["goods", "other", "services", "unspecified"], children: &[] },
+                Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "wechat_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "app_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "client", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "zip", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+        ] },
+        Param { name: "payment_method_types", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "radar_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "session", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "receipt_email", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "return_url", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["off_session", "on_session"], children: &[] },
+        Param { name: "shipping", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "address", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "carrier", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "phone", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "tracking_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "statement_descriptor", kind: Kind::String, required: false, empty_ok: false, max_length: Some(22), values: &[], children: &[] },
+        Param { name: "statement_descriptor_suffix", kind: Kind::String, required: false, empty_ok: false, max_length: Some(22), values: &[], children: &[] },
+        Param { name: "transfer_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "destination", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "payment_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+        ] },
+        Param { name: "transfer_group", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "use_stripe_sdk", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+    ] },
+    Operation { id: "GetPaymentIntentsIntent", op: OpId::GetPaymentIntentsIntent, method: "GET", path: "/v1/payment_intents/{intent}", params: &[
+        Param { name: "client_secret", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "PostPaymentIntentsIntent", op: OpId::PostPaymentIntentsIntent, method: "POST", path: "/v1/payment_intents/{intent}", params: &[
+        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "amount_details", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "discount_amount", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "enforce_arithmetic_validation", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "line_items", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "discount_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "payment_method_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "card", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "commodity_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(12), values: &[], children: &[] },
+                        ] },
+                        Param { name: "card_present", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "commodity_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(12), values: &[], children: &[] },
+                        ] },
+                        Param { name: "klarna", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "image_url", kind: Kind::String, required: false, empty_ok: false, max_length: Some(4096), values: &[], children: &[] },
+                            Param { name: "product_url", kind: Kind::String, required: false, empty_ok: false, max_length: Some(4096), values: &[], children: &[] },
+                            Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(255), values: &[], children: &[] },
+                            Param { name: "subscription_reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(255), values: &[], children: &[] },
+                        ] },
+                        Param { name: "paypal", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "category", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["digital_goods", "donation", "physical_goods"], children: &[] },
+                            Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(127), values: &[], children: &[] },
+                            Param { name: "sold_by", kind: Kind::String, required: false, empty_ok: false, max_length: Some(127), values: &[], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "product_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(12), values: &[], children: &[] },
+                    Param { name: "product_name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(1024), values: &[], children: &[] },
+                    Param { name: "quantity", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "total_tax_amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "unit_cost", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "unit_of_measure", kind: Kind::String, required: false, empty_ok: false, max_length: Some(12), values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "shipping", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "from_postal_code", kind: Kind::String, required: false, empty_ok: true, max_length: Some(10), values: &[], children: &[] },
+                Param { name: "to_postal_code", kind: Kind::String, required: false, empty_ok: true, max_length: Some(10), values: &[], children: &[] },
+            ] },
+            Param { name: "tax", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "total_tax_amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "application_fee_amount", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+        Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["automatic", "automatic_async", "manual"], children: &[] },
+        Param { name: "currency", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "customer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "customer_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(1000), values: &[], children: &[] },
+        Param { name: "excluded_payment_method_types", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "hooks", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "inputs", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "calculation", kind: Kind::String, required: true, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+            ] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "payment_details", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "customer_reference", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "order_reference", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "payment_method_configuration", kind: Kind::String, required: false, empty_ok: false, max_length: Some(100), values: &[], children: &[] },
+        Param { name: "payment_method_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "acss_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "institution_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "transit_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "affirm", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "afterpay_clearpay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "alipay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "allow_redisplay", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "limited", "unspecified"], children: &[] },
+            Param { name: "alma", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "amazon_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "au_becs_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "bsb_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bacs_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "sort_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bancontact", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "billie", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "billing_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "address", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+                Param { name: "email", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "name", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "phone", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "tax_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bizum", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "blik", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "boleto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "tax_id", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "cashapp", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "crypto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "customer_balance", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "eps", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["arzte_und_apotheker_bank", "austrian_anadi_bank_ag", "bank_austria", "bankhaus_carl_spangler", "bankhaus_schelhammer_und_schattera_ag", "bawag_psk_ag", "bks_bank_ag", "brull_kallmus_bank_ag", "btv_vier_lander_bank", "capital_bank_grawe_gruppe_ag", "deutsche_bank_ag", "dolomitenbank", "easybank_ag", "erste_bank_und_sparkassen", "hypo_alpeadriabank_international_ag", "hypo_bank_burgenland_aktiengesellschaft", "hypo_noe_lb_fur_niederosterreich_u_wien", "hypo_oberosterreich_salzburg_steiermark", "hypo_tirol_bank_ag", "hypo_vorarlberg_bank_ag", "marchfelder_bank", "oberbank_ag", "raiffeisen_bankengruppe_osterreich", "schoellerbank_ag", "sparda_bank_wien", "volksbank_gruppe", "volkskreditbank_ag", "vr_bank_braunau"], children: &[] },
+            ] },
+            Param { name: "fpx", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "giropay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "grabpay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "ideal", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["abn_amro", "adyen", "asn_bank", "bunq", "buut", "finom", "handelsbanken", "ing", "knab", "mollie", "moneyou", "n26", "nn", "rabobank", "regiobank", "revolut", "sns_bank", "triodos_bank", "van_lanschot", "yoursafe"], children: &[] },
+            ] },
+            Param { name: "interac_present", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "kakao_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "klarna", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "dob", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "day", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "month", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "year", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "konbini", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "kr_card", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "link", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "mb_way", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "mobilepay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "multibanco", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "naver_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "funding", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "nz_bank_account", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_holder_name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "account_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "bank_code", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "branch_code", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(128), values: &[], children: &[] },
+                Param { name: "suffix", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "oxxo", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "p24", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "pay_by_bank", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "payco", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "paynow", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "paypal", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "payto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "bsb_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "pay_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "pix", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "promptpay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "radar_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "session", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "revolut_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "samsung_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "satispay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "scalapay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "sepa_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "iban", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "sofort", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "country", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["AT", "BE", "DE", "ES", "IT", "NL"], children: &[] },
+            ] },
+            Param { name: "sunbit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "swish", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "twint", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "upi", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_holder_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["company", "individual"], children: &[] },
+                Param { name: "account_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "account_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["checking", "savings"], children: &[] },
+                Param { name: "financial_connections_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "routing_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "wechat_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "zip", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "payment_method_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "acss_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "custom_mandate_url", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                    Param { name: "interval_description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(500), values: &[], children: &[] },
+                    Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["combined", "interval", "sporadic"], children: &[] },
+                    Param { name: "transaction_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["business", "personal"], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "affirm", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "preferred_locale", kind: Kind::String, required: false, empty_ok: false, max_length: Some(30), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "afterpay_clearpay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(128), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "alipay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "alma", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "amazon_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "au_becs_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bacs_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "reference_prefix", kind: Kind::String, required: false, empty_ok: true, max_length: Some(12), values: &[], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bancontact", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "preferred_language", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["de", "en", "fr", "nl"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "billie", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "bizum", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "blik", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "boleto", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "expires_after_days", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+            ] },
+            Param { name: "card", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "cvc_token", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "installments", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "enabled", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "plan", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                        Param { name: "count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "interval", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["month"], children: &[] },
+                        Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["bonus", "fixed_count", "revolving"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(200), values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "sporadic", "week", "year"], children: &[] },
+                    Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "reference", kind: Kind::String, required: true, empty_ok: false, max_length: Some(80), values: &[], children: &[] },
+                    Param { name: "start_date", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "supported_types", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["india"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "network", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "request_extended_authorization", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["if_available", "never"], children: &[] },
+                Param { name: "request_incremental_authorization", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["if_available", "never"], children: &[] },
+                Param { name: "request_multicapture", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["if_available", "never"], children: &[] },
+                Param { name: "request_overcapture", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["if_available", "never"], children: &[] },
+                Param { name: "request_three_d_secure", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "require_cvc_recollection", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "statement_descriptor_suffix_kana", kind: Kind::String, required: false, empty_ok: true, max_length: Some(22), values: &[], children: &[] },
+                Param { name: "statement_descriptor_suffix_kanji", kind: Kind::String, required: false, empty_ok: true, max_length: Some(17), values: &[], children: &[] },
+                Param { name: "three_d_secure", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "ares_trans_status", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["A", "C", "I", "N", "R", "U", "Y"], children: &[] },
+                    Param { name: "cryptogram", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "electronic_commerce_indicator", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "exemption_indicator", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["low_risk", "none"], children: &[] },
+                    Param { name: "network_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "cartes_bancaires", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "cb_avalgo", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["0", "1", "2", "3", "4", "A"], children: &[] },
+                            Param { name: "cb_exemption", kind: Kind::String, required: false, empty_ok: false, max_length: Some(4), values: &[], children: &[] },
+                            Param { name: "cb_score", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "requestor_challenge_indicator", kind: Kind::String, required: false, empty_ok: false, max_length: Some(2), values: &[], children: &[] },
+                    Param { name: "transaction_id", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "version", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "card_present", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "request_extended_authorization", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "request_incremental_authorization_support", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "routing", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "requested_priority", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["domestic", "international"], children: &[] },
+                ] },
+            ] },
+            Param { name: "cashapp", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+            ] },
+            Param { name: "crypto", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "customer_balance", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "eu_bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "country", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    ] },
+                    Param { name: "requested_address_types", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "funding_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["bank_transfer"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "eps", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "fpx", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "giropay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "grabpay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "ideal", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "interac_present", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "kakao_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "klarna", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "on_demand", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "average_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "maximum_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "minimum_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "purchase_interval", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+                    Param { name: "purchase_interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "preferred_locale", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "subscriptions", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+                        Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(255), values: &[], children: &[] },
+                        Param { name: "next_billing", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                            Param { name: "date", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "reference", kind: Kind::String, required: true, empty_ok: false, max_length: Some(255), values: &[], children: &[] },
+                    ] },
+                ] },
+            ] },
+            Param { name: "konbini", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "confirmation_number", kind: Kind::String, required: false, empty_ok: true, max_length: Some(11), values: &[], children: &[] },
+                Param { name: "expires_after_days", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "expires_at", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "product_description", kind: Kind::String, required: false, empty_ok: true, max_length: Some(22), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "kr_card", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "link", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "mb_way", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "mobilepay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "multibanco", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "naver_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "nz_bank_account", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "oxxo", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "expires_after_days", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "p24", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+                Param { name: "tos_shown_and_accepted", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "pay_by_bank", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "payco", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "paynow", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "paypal", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "preferred_locale", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(127), values: &[], children: &[] },
+                Param { name: "risk_correlation_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(32), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "payto", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "end_date", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"], children: &[] },
+                    Param { name: "payments_per_period", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                    Param { name: "purpose", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "pix", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "amount_includes_iof", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "never"], children: &[] },
+                Param { name: "expires_after_seconds", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "expires_at", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_includes_iof", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "never"], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "currency", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["halfyearly", "monthly", "quarterly", "weekly", "yearly"], children: &[] },
+                    Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(35), values: &[], children: &[] },
+                    Param { name: "start_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "promptpay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "revolut_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "samsung_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "satispay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "scalapay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "capture_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["manual"], children: &[] },
+            ] },
+            Param { name: "sepa_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "reference_prefix", kind: Kind::String, required: false, empty_ok: true, max_length: Some(12), values: &[], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "sofort", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "preferred_language", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["de", "en", "es", "fr", "it", "nl", "pl"], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "swish", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "reference", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+            Param { name: "twint", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none", "off_session"], children: &[] },
+            ] },
+            Param { name: "upi", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+            ] },
+            Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "financial_connections", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "filters", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "account_subcategories", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["checking", "savings"], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "permissions", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    ] },
+                    Param { name: "prefetch", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "return_url", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "collection_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "networks", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "requested", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["ach", "us_domestic_wire"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+                Param { name: "target_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "transaction_purpose", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["goods", "other", "services", "unspecified"], children: &[] },
+                Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "wechat_pay", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "app_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "client", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "zip", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["none"], children: &[] },
+            ] },
+        ] },
+        Param { name: "payment_method_types", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "receipt_email", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+        Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["off_session", "on_session"], children: &[] },
+        Param { name: "shipping", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "address", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "carrier", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "name", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "phone", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "tracking_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "statement_descriptor", kind: Kind::String, required: false, empty_ok: false, max_length: Some(22), values: &[], children: &[] },
+        Param { name: "statement_descriptor_suffix", kind: Kind::String, required: false, empty_ok: false, max_length: Some(22), values: &[], children: &[] },
+        Param { name: "transfer_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "payment_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+        ] },
+        Param { name: "transfer_group", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+    ] },
+    Operation { id: "GetPaymentMethodsPaymentMethod", op: OpId::GetPaymentMethodsPaymentMethod, method: "GET", path: "/v1/payment_methods/{payment_method}", params: &[
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "PostPaymentMethodsPaymentMethod", op: OpId::PostPaymentMethodsPaymentMethod, method: "POST", path: "/v1/payment_methods/{payment_method}", params: &[
+        Param { name: "allow_redisplay", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "limited", "unspecified"], children: &[] },
+        Param { name: "billing_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "address", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "email", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+            Param { name: "name", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "phone", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "tax_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "card", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "exp_month", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "exp_year", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "networks", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "preferred", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["cartes_bancaires", "mastercard", "visa"], children: &[] },
+            ] },
+        ] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "payto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "account_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "bsb_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "pay_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "account_holder_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["company", "individual"], children: &[] },
+            Param { name: "account_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["checking", "savings"], children: &[] },
+        ] },
     ] },
     Operation { id: "GetPrices", op: OpId::GetPrices, method: "GET", path: "/v1/prices", params: &[
         Param { name: "active", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
@@ -1272,6 +3272,314 @@ pub static OPERATIONS: &[Operation] = &[
             ] },
         ] },
     ] },
+    Operation { id: "GetSetupIntentsIntent", op: OpId::GetSetupIntentsIntent, method: "GET", path: "/v1/setup_intents/{intent}", params: &[
+        Param { name: "client_secret", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "PostSetupIntentsIntent", op: OpId::PostSetupIntentsIntent, method: "POST", path: "/v1/setup_intents/{intent}", params: &[
+        Param { name: "attach_to_self", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "customer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "customer_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(1000), values: &[], children: &[] },
+        Param { name: "excluded_payment_method_types", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "flow_directions", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["inbound", "outbound"], children: &[] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "payment_method_configuration", kind: Kind::String, required: false, empty_ok: false, max_length: Some(100), values: &[], children: &[] },
+        Param { name: "payment_method_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "acss_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "institution_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "transit_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "affirm", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "afterpay_clearpay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "alipay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "allow_redisplay", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "limited", "unspecified"], children: &[] },
+            Param { name: "alma", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "amazon_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "au_becs_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "bsb_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bacs_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "sort_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bancontact", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "billie", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "billing_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "address", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "city", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "country", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "line1", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "line2", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "postal_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "state", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+                Param { name: "email", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "name", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "phone", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "tax_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "bizum", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "blik", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "boleto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "tax_id", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "cashapp", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "crypto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "customer_balance", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "eps", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["arzte_und_apotheker_bank", "austrian_anadi_bank_ag", "bank_austria", "bankhaus_carl_spangler", "bankhaus_schelhammer_und_schattera_ag", "bawag_psk_ag", "bks_bank_ag", "brull_kallmus_bank_ag", "btv_vier_lander_bank", "capital_bank_grawe_gruppe_ag", "deutsche_bank_ag", "dolomitenbank", "easybank_ag", "erste_bank_und_sparkassen", "hypo_alpeadriabank_international_ag", "hypo_bank_burgenland_aktiengesellschaft", "hypo_noe_lb_fur_niederosterreich_u_wien", "hypo_oberosterreich_salzburg_steiermark", "hypo_tirol_bank_ag", "hypo_vorarlberg_bank_ag", "marchfelder_bank", "oberbank_ag", "raiffeisen_bankengruppe_osterreich", "schoellerbank_ag", "sparda_bank_wien", "volksbank_gruppe", "volkskreditbank_ag", "vr_bank_braunau"], children: &[] },
+            ] },
+            Param { name: "fpx", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "giropay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "grabpay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "ideal", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["abn_amro", "adyen", "asn_bank", "bunq", "buut", "finom", "handelsbanken", "ing", "knab", "mollie", "moneyou", "n26", "nn", "rabobank", "regiobank", "revolut", "sns_bank", "triodos_bank", "van_lanschot", "yoursafe"], children: &[] },
+            ] },
+            Param { name: "interac_present", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "kakao_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "klarna", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "dob", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "day", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "month", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "year", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "konbini", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "kr_card", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "link", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "mb_way", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "mobilepay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "multibanco", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "naver_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "funding", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "nz_bank_account", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_holder_name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "account_number", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "bank_code", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "branch_code", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(128), values: &[], children: &[] },
+                Param { name: "suffix", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "oxxo", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "p24", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "bank", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "pay_by_bank", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "payco", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "paynow", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "paypal", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "payto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "bsb_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "pay_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "pix", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "promptpay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "radar_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "session", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "revolut_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "samsung_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "satispay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "scalapay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "sepa_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "iban", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "sofort", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "country", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["AT", "BE", "DE", "ES", "IT", "NL"], children: &[] },
+            ] },
+            Param { name: "sunbit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "swish", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "twint", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "upi", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account_holder_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["company", "individual"], children: &[] },
+                Param { name: "account_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "account_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["checking", "savings"], children: &[] },
+                Param { name: "financial_connections_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "routing_number", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "wechat_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "zip", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "payment_method_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "acss_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "currency", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["cad", "usd"], children: &[] },
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "custom_mandate_url", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                    Param { name: "default_for", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["invoice", "subscription"], children: &[] },
+                    ] },
+                    Param { name: "interval_description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(500), values: &[], children: &[] },
+                    Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["combined", "interval", "sporadic"], children: &[] },
+                    Param { name: "transaction_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["business", "personal"], children: &[] },
+                ] },
+                Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "amazon_pay", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "bacs_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "reference_prefix", kind: Kind::String, required: false, empty_ok: true, max_length: Some(12), values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "bizum", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "card", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "currency", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(200), values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "sporadic", "week", "year"], children: &[] },
+                    Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "reference", kind: Kind::String, required: true, empty_ok: false, max_length: Some(80), values: &[], children: &[] },
+                    Param { name: "start_date", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "supported_types", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["india"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "network", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "request_three_d_secure", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "three_d_secure", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "ares_trans_status", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["A", "C", "I", "N", "R", "U", "Y"], children: &[] },
+                    Param { name: "cryptogram", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "electronic_commerce_indicator", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "network_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "cartes_bancaires", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "cb_avalgo", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["0", "1", "2", "3", "4", "A"], children: &[] },
+                            Param { name: "cb_exemption", kind: Kind::String, required: false, empty_ok: false, max_length: Some(4), values: &[], children: &[] },
+                            Param { name: "cb_score", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "requestor_challenge_indicator", kind: Kind::String, required: false, empty_ok: false, max_length: Some(2), values: &[], children: &[] },
+                    Param { name: "transaction_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "version", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "card_present", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "klarna", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "currency", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "on_demand", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "average_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "maximum_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "minimum_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "purchase_interval", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+                    Param { name: "purchase_interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "preferred_locale", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "subscriptions", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+                        Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "name", kind: Kind::String, required: false, empty_ok: false, max_length: Some(255), values: &[], children: &[] },
+                        Param { name: "next_billing", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "amount", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                            Param { name: "date", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "reference", kind: Kind::String, required: true, empty_ok: false, max_length: Some(255), values: &[], children: &[] },
+                    ] },
+                ] },
+            ] },
+            Param { name: "link", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "paypal", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "billing_agreement_id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "payto", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "end_date", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["adhoc", "annual", "daily", "fortnightly", "monthly", "quarterly", "semi_annual", "weekly"], children: &[] },
+                    Param { name: "payments_per_period", kind: Kind::Integer, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                    Param { name: "purpose", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"], children: &[] },
+                    Param { name: "start_date", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "pix", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_includes_iof", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "never"], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "currency", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["halfyearly", "monthly", "quarterly", "weekly", "yearly"], children: &[] },
+                    Param { name: "reference", kind: Kind::String, required: false, empty_ok: false, max_length: Some(35), values: &[], children: &[] },
+                    Param { name: "start_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "sepa_debit", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "reference_prefix", kind: Kind::String, required: false, empty_ok: true, max_length: Some(12), values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "upi", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                    Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+                    Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "setup_future_usage", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["none", "off_session", "on_session"], children: &[] },
+            ] },
+            Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "financial_connections", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "filters", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "account_subcategories", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["checking", "savings"], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "permissions", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    ] },
+                    Param { name: "prefetch", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "return_url", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+                Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "collection_method", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "networks", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "requested", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["ach", "us_domestic_wire"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "payment_method_types", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+    ] },
     Operation { id: "GetShippingRates", op: OpId::GetShippingRates, method: "GET", path: "/v1/shipping_rates", params: &[
         Param { name: "active", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
         Param { name: "created", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
@@ -1346,6 +3654,561 @@ pub static OPERATIONS: &[Operation] = &[
         ] },
         Param { name: "tax_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["exclusive", "inclusive", "unspecified"], children: &[] },
     ] },
+    Operation { id: "GetSubscriptions", op: OpId::GetSubscriptions, method: "GET", path: "/v1/subscriptions", params: &[
+        Param { name: "automatic_tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "enabled", kind: Kind::Boolean, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "collection_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["charge_automatically", "send_invoice"], children: &[] },
+        Param { name: "created", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "created", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "gt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "gte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "created", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "current_period_end", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "current_period_end", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "gt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "gte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "current_period_end", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "current_period_start", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "current_period_start", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "gt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "gte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lt", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "lte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "current_period_start", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "customer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "customer_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "ending_before", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "limit", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "price", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "starting_after", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "status", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"], children: &[] },
+        Param { name: "test_clock", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+    ] },
+    Operation { id: "PostSubscriptions", op: OpId::PostSubscriptions, method: "POST", path: "/v1/subscriptions", params: &[
+        Param { name: "add_invoice_items", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "discountable", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "discounts", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "coupon", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "discount", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "promotion_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "period", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "end", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "timestamp", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "start", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "timestamp", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "price", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "price_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "currency", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "product", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "tax_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["exclusive", "inclusive", "unspecified"], children: &[] },
+                    Param { name: "unit_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "unit_amount_decimal", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "quantity", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "tax_rates", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+            ] },
+        ] },
+        Param { name: "application_fee_percent", kind: Kind::Number, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+        Param { name: "automatic_tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "enabled", kind: Kind::Boolean, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "liability", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "backdate_start_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "billing_cycle_anchor", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "billing_cycle_anchor_config", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "day_of_month", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "hour", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "minute", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "month", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "second", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "billing_mode", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "flexible", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "proration_discounts", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["included", "itemized"], children: &[] },
+            ] },
+            Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["classic", "flexible"], children: &[] },
+        ] },
+        Param { name: "billing_schedules", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "applies_to", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "price", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["price"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "bill_until", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "duration", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+                        Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "timestamp", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["duration", "timestamp"], children: &[] },
+                ] },
+                Param { name: "key", kind: Kind::String, required: false, empty_ok: false, max_length: Some(200), values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "billing_thresholds", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "amount_gte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "reset_billing_cycle_anchor", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "cancel_at", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "cancel_at", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "cancel_at", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["max_billed_until", "max_period_end", "min_period_end"], children: &[] },
+        ] },
+        Param { name: "cancel_at_period_end", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "collection_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["charge_automatically", "send_invoice"], children: &[] },
+        Param { name: "currency", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "customer", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "customer_account", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "days_until_due", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "default_payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "default_source", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "default_tax_rates", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(500), values: &[], children: &[] },
+        Param { name: "discounts", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "coupon", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "discount", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "promotion_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "invoice_settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "account_tax_ids", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "issuer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "items", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "billing_thresholds", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "usage_gte", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "discounts", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "coupon", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "discount", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "promotion_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "price", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "price_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "currency", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "product", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "recurring", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+                        Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "tax_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["exclusive", "inclusive", "unspecified"], children: &[] },
+                    Param { name: "unit_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "unit_amount_decimal", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "quantity", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "tax_rates", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+            ] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "off_session", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "on_behalf_of", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+        Param { name: "payment_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"], children: &[] },
+        Param { name: "payment_settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "payment_method_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "acss_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "transaction_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["business", "personal"], children: &[] },
+                    ] },
+                    Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "bancontact", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "preferred_language", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["de", "en", "fr", "nl"], children: &[] },
+                ] },
+                Param { name: "card", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(200), values: &[], children: &[] },
+                    ] },
+                    Param { name: "network", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "request_three_d_secure", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["any", "automatic", "challenge"], children: &[] },
+                ] },
+                Param { name: "customer_balance", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "eu_bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "country", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "funding_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "konbini", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "payto", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "purpose", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "pix", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "expires_after_seconds", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "amount_includes_iof", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "never"], children: &[] },
+                        Param { name: "end_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["halfyearly", "monthly", "quarterly", "weekly", "yearly"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "sepa_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "upi", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+                        Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "financial_connections", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "filters", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "account_subcategories", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["checking", "savings"], children: &[] },
+                            ] },
+                        ] },
+                        Param { name: "permissions", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "prefetch", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "payment_method_types", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "save_default_payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["off", "on_subscription"], children: &[] },
+        ] },
+        Param { name: "pending_invoice_item_interval", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+            Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "proration_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always_invoice", "create_prorations", "none"], children: &[] },
+        Param { name: "transfer_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "amount_percent", kind: Kind::Number, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "destination", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "trial_end", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "trial_end", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["now"], children: &[] },
+            Param { name: "trial_end", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "trial_from_plan", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "trial_period_days", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "trial_settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "end_behavior", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "missing_payment_method", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["cancel", "create_invoice", "pause"], children: &[] },
+            ] },
+        ] },
+    ] },
+    Operation { id: "GetSubscriptionsSubscriptionExposedId", op: OpId::GetSubscriptionsSubscriptionExposedId, method: "GET", path: "/v1/subscriptions/{subscription_exposed_id}", params: &[
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+    ] },
+    Operation { id: "PostSubscriptionsSubscriptionExposedId", op: OpId::PostSubscriptionsSubscriptionExposedId, method: "POST", path: "/v1/subscriptions/{subscription_exposed_id}", params: &[
+        Param { name: "add_invoice_items", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "discountable", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "discounts", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "coupon", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "discount", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "promotion_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "period", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "end", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "timestamp", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "start", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "timestamp", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "price", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "price_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "currency", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "product", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "tax_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["exclusive", "inclusive", "unspecified"], children: &[] },
+                    Param { name: "unit_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "unit_amount_decimal", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "quantity", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "tax_rates", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+            ] },
+        ] },
+        Param { name: "application_fee_percent", kind: Kind::Number, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+        Param { name: "automatic_tax", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "enabled", kind: Kind::Boolean, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "liability", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "billing_cycle_anchor", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "billing_schedules", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "applies_to", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "price", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["price"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "bill_until", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "duration", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+                        Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "timestamp", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["duration", "timestamp"], children: &[] },
+                ] },
+                Param { name: "key", kind: Kind::String, required: false, empty_ok: false, max_length: Some(200), values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "billing_thresholds", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "amount_gte", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "reset_billing_cycle_anchor", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "cancel_at", kind: Kind::AnyOf, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "cancel_at", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "cancel_at", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["max_billed_until", "max_period_end", "min_period_end"], children: &[] },
+        ] },
+        Param { name: "cancel_at_period_end", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "cancellation_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "comment", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "feedback", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["customer_service", "low_quality", "missing_features", "other", "switched_service", "too_complex", "too_expensive", "unused"], children: &[] },
+        ] },
+        Param { name: "collection_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["charge_automatically", "send_invoice"], children: &[] },
+        Param { name: "days_until_due", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "default_payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "default_source", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+        Param { name: "default_tax_rates", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "description", kind: Kind::String, required: false, empty_ok: true, max_length: Some(500), values: &[], children: &[] },
+        Param { name: "discounts", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "coupon", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "discount", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "promotion_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "invoice_settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "account_tax_ids", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+            ] },
+            Param { name: "issuer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "account", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "type", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+        ] },
+        Param { name: "items", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "billing_thresholds", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "usage_gte", kind: Kind::Integer, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "clear_usage", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "deleted", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "discounts", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "coupon", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "discount", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "promotion_code", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "id", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "price", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                Param { name: "price_data", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                    Param { name: "currency", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "product", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "recurring", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+                        Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "tax_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["exclusive", "inclusive", "unspecified"], children: &[] },
+                    Param { name: "unit_amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "unit_amount_decimal", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "quantity", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                Param { name: "tax_rates", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                ] },
+            ] },
+        ] },
+        Param { name: "metadata", kind: Kind::Map, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "off_session", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "on_behalf_of", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+        Param { name: "pause_collection", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "behavior", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["keep_as_draft", "mark_uncollectible", "void"], children: &[] },
+            Param { name: "resumes_at", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "payment_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"], children: &[] },
+        Param { name: "payment_settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "payment_method_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "acss_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "transaction_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["business", "personal"], children: &[] },
+                    ] },
+                    Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "bancontact", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "preferred_language", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["de", "en", "fr", "nl"], children: &[] },
+                ] },
+                Param { name: "card", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(200), values: &[], children: &[] },
+                    ] },
+                    Param { name: "network", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                    Param { name: "request_three_d_secure", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["any", "automatic", "challenge"], children: &[] },
+                ] },
+                Param { name: "customer_balance", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "eu_bank_transfer", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "country", kind: Kind::String, required: true, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                    Param { name: "funding_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+                Param { name: "konbini", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "payto", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "purpose", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["dependant_support", "government", "loan", "mortgage", "other", "pension", "personal", "retail", "salary", "tax", "utility"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "pix", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "expires_after_seconds", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "amount_includes_iof", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always", "never"], children: &[] },
+                        Param { name: "end_date", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        Param { name: "payment_schedule", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["halfyearly", "monthly", "quarterly", "weekly", "yearly"], children: &[] },
+                    ] },
+                ] },
+                Param { name: "sepa_debit", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[] },
+                Param { name: "upi", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "mandate_options", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "amount", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        Param { name: "amount_type", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["fixed", "maximum"], children: &[] },
+                        Param { name: "description", kind: Kind::String, required: false, empty_ok: false, max_length: Some(20), values: &[], children: &[] },
+                        Param { name: "end_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                    ] },
+                ] },
+                Param { name: "us_bank_account", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                    Param { name: "financial_connections", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                        Param { name: "filters", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "account_subcategories", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["checking", "savings"], children: &[] },
+                            ] },
+                        ] },
+                        Param { name: "permissions", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+                        ] },
+                        Param { name: "prefetch", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+                            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                        ] },
+                    ] },
+                    Param { name: "verification_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+                ] },
+            ] },
+            Param { name: "payment_method_types", kind: Kind::Array, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+                Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            ] },
+            Param { name: "save_default_payment_method", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["off", "on_subscription"], children: &[] },
+        ] },
+        Param { name: "pending_invoice_item_interval", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "interval", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["day", "month", "week", "year"], children: &[] },
+            Param { name: "interval_count", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "proration_behavior", kind: Kind::String, required: false, empty_ok: false, max_length: None, values: &["always_invoice", "create_prorations", "none"], children: &[] },
+        Param { name: "proration_date", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "transfer_data", kind: Kind::Object, required: false, empty_ok: true, max_length: None, values: &[], children: &[
+            Param { name: "amount_percent", kind: Kind::Number, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+            Param { name: "destination", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "trial_end", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "trial_end", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &["now"], children: &[] },
+            Param { name: "trial_end", kind: Kind::Integer, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        ] },
+        Param { name: "trial_from_plan", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "trial_settings", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "end_behavior", kind: Kind::Object, required: true, empty_ok: false, max_length: None, values: &[], children: &[
+                Param { name: "missing_payment_method", kind: Kind::String, required: true, empty_ok: false, max_length: None, values: &["cancel", "create_invoice", "pause"], children: &[] },
+            ] },
+        ] },
+    ] },
+    Operation { id: "DeleteSubscriptionsSubscriptionExposedId", op: OpId::DeleteSubscriptionsSubscriptionExposedId, method: "DELETE", path: "/v1/subscriptions/{subscription_exposed_id}", params: &[
+    ] },
     Operation { id: "GetTaxRates", op: OpId::GetTaxRates, method: "GET", path: "/v1/tax_rates", params: &[
         Param { name: "active", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
         Param { name: "created", kind: Kind::AnyOf, required: false, empty_ok: false, max_length: None, values: &[], children: &[
@@ -1407,13 +4270,24 @@ pub static OPERATIONS: &[Operation] = &[
 /// Each object the fake serves, by `object` name, with every property: nullable ones
 /// `null`, the rest a default the fake overwrites.
 pub static SKELETONS: &[(&str, &str)] = &[
+    ("charge", r###"{"amount":0,"amount_captured":0,"amount_refunded":0,"application":null,"application_fee":null,"application_fee_amount":null,"balance_transaction":null,"billing_details":{"address":null,"email":null,"name":null,"phone":null,"tax_id":null},"calculated_statement_descriptor":null,"captured":false,"created":0,"currency":"","customer":null,"description":null,"disputed":false,"failure_balance_transaction":null,"failure_code":null,"failure_message":null,"fraud_details":null,"id":"","livemode":false,"metadata":{},"object":"charge","on_behalf_of":null,"outcome":null,"paid":false,"payment_intent":null,"payment_method":null,"payment_method_details":null,"presentment_details":{"presentment_amount":0,"presentment_currency":""},"radar_options":{},"receipt_email":null,"receipt_number":null,"receipt_url":null,"refunded":false,"refunds":null,"review":null,"shipping":null,"source_transfer":null,"statement_descriptor":null,"statement_descriptor_suffix":null,"status":"failed","transfer_data":null,"transfer_group":null}"###),
     ("checkout.session", r###"{"adaptive_pricing":null,"after_expiration":null,"allow_promotion_codes":null,"amount_subtotal":null,"amount_total":null,"automatic_tax":{"enabled":false,"liability":null,"provider":null,"status":null},"billing_address_collection":null,"branding_settings":{"background_color":"","border_style":"pill","button_color":"","display_name":"","font_family":"","icon":null,"logo":null},"cancel_url":null,"client_reference_id":null,"client_secret":null,"collected_information":null,"consent":null,"consent_collection":null,"created":0,"currency":null,"currency_conversion":null,"custom_fields":[],"custom_text":{"after_submit":null,"shipping_address":null,"submit":null,"terms_of_service_acceptance":null},"customer":null,"customer_account":null,"customer_creation":null,"customer_details":null,"customer_email":null,"discounts":null,"excluded_payment_method_types":[],"expires_at":0,"id":"","integration_identifier":null,"invoice":null,"invoice_creation":null,"livemode":false,"locale":null,"managed_payments":null,"metadata":null,"mode":"payment","name_collection":{"business":{"enabled":false,"optional":false},"individual":{"enabled":false,"optional":false}},"object":"checkout.session","optional_items":null,"origin_context":null,"payment_intent":null,"payment_link":null,"payment_method_collection":null,"payment_method_configuration_details":null,"payment_method_options":null,"payment_method_types":[],"payment_status":"no_payment_required","permissions":null,"phone_number_collection":{"enabled":false},"presentment_details":{"presentment_amount":0,"presentment_currency":""},"recovered_from":null,"saved_payment_method_options":null,"setup_intent":null,"shipping_address_collection":null,"shipping_cost":null,"shipping_options":[],"status":null,"submit_type":null,"subscription":null,"success_url":null,"tax_id_collection":{"enabled":false,"required":"if_supported"},"total_details":null,"ui_mode":null,"url":null,"wallet_options":null}"###),
     ("coupon", r###"{"amount_off":null,"applies_to":{"products":[]},"created":0,"currency":null,"duration":"forever","duration_in_months":null,"id":"","livemode":false,"max_redemptions":null,"metadata":null,"name":null,"object":"coupon","percent_off":null,"redeem_by":null,"times_redeemed":0,"valid":false}"###),
+    ("customer", r###"{"address":null,"cash_balance":null,"created":0,"currency":null,"customer_account":null,"default_source":null,"delinquent":null,"description":null,"discount":null,"email":null,"id":"","invoice_prefix":null,"invoice_settings":{"custom_fields":null,"default_payment_method":null,"footer":null,"rendering_options":null},"livemode":false,"name":null,"object":"customer","phone":null,"preferred_locales":null,"shipping":null,"tax":{"automatic_tax":"failed","ip_address":null,"location":null,"provider":"anrok"},"tax_exempt":null,"test_clock":null}"###),
     ("discount", r###"{"checkout_session":null,"customer":null,"customer_account":null,"end":null,"id":"","invoice":null,"invoice_item":null,"object":"discount","promotion_code":null,"source":{"coupon":null,"type":"coupon"},"start":0,"subscription":null,"subscription_item":null}"###),
+    ("event", r###"{"api_version":null,"created":0,"data":{"object":{}},"id":"","livemode":false,"object":"event","pending_webhooks":0,"request":null,"type":""}"###),
+    ("invoice", r###"{"account_country":null,"account_name":null,"account_tax_ids":null,"amount_due":0,"amount_overpaid":0,"amount_paid":0,"amount_paid_off_stripe":0,"amount_remaining":0,"amount_shipping":0,"application":null,"attempt_count":0,"attempted":false,"auto_advance":false,"automatic_tax":{"disabled_reason":null,"enabled":false,"liability":null,"provider":null,"status":null},"automatically_finalizes_at":null,"billing_reason":null,"collection_method":"charge_automatically","confirmation_secret":null,"created":0,"currency":"","custom_fields":null,"customer":"","customer_account":null,"customer_address":null,"customer_email":null,"customer_name":null,"customer_phone":null,"customer_shipping":null,"customer_tax_exempt":null,"customer_tax_ids":null,"default_payment_method":null,"default_source":null,"default_tax_rates":[],"description":null,"discounts":[],"due_date":null,"effective_at":null,"ending_balance":null,"footer":null,"from_invoice":null,"hosted_invoice_url":null,"id":"","invoice_pdf":null,"issuer":{"type":"account"},"last_finalization_error":null,"latest_revision":null,"lines":{"data":[],"has_more":false,"object":"list","url":""},"livemode":false,"metadata":null,"next_payment_attempt":null,"number":null,"object":"invoice","on_behalf_of":null,"parent":null,"payment_settings":{"default_mandate":null,"payment_method_options":null,"payment_method_types":null},"period_end":0,"period_start":0,"post_payment_credit_notes_amount":0,"pre_payment_credit_notes_amount":0,"receipt_number":null,"rendering":null,"shipping_cost":null,"shipping_details":null,"starting_balance":0,"statement_descriptor":null,"status":null,"status_transitions":{"finalized_at":null,"marked_uncollectible_at":null,"paid_at":null,"voided_at":null},"subtotal":0,"subtotal_excluding_tax":null,"test_clock":null,"threshold_reason":{"amount_gte":null,"item_reasons":[]},"total":0,"total_discount_amounts":null,"total_excluding_tax":null,"total_pretax_credit_amounts":null,"total_taxes":null,"webhooks_delivered_at":null}"###),
+    ("invoice_payment", r###"{"amount_paid":null,"amount_requested":0,"created":0,"currency":"","id":"","invoice":"","is_default":false,"livemode":false,"object":"invoice_payment","payment":{"type":"charge"},"status":"","status_transitions":{"canceled_at":null,"paid_at":null}}"###),
     ("item", r###"{"adjustable_quantity":null,"amount_discount":0,"amount_subtotal":0,"amount_tax":0,"amount_total":0,"currency":"","description":null,"discounts":[],"id":"","metadata":null,"object":"item","price":null,"quantity":null,"taxes":[]}"###),
+    ("line_item", r###"{"amount":0,"currency":"","description":null,"discount_amounts":null,"discountable":false,"discounts":[],"id":"","invoice":null,"livemode":false,"metadata":{},"object":"line_item","parent":null,"period":{"end":0,"start":0},"pretax_credit_amounts":null,"pricing":null,"quantity":null,"quantity_decimal":null,"subscription":null,"subtotal":0,"taxes":null}"###),
+    ("payment_intent", r###"{"application":null,"application_fee_amount":null,"automatic_payment_methods":null,"canceled_at":null,"cancellation_reason":null,"client_secret":null,"created":0,"customer":null,"customer_account":null,"description":null,"excluded_payment_method_types":null,"hooks":{"inputs":{"tax":{"calculation":""}}},"id":"","last_payment_error":null,"latest_charge":null,"livemode":false,"managed_payments":null,"next_action":null,"object":"payment_intent","on_behalf_of":null,"payment_details":{"customer_reference":null,"order_reference":null},"payment_method":null,"payment_method_configuration_details":null,"payment_method_options":null,"payment_method_types":[],"presentment_details":{"presentment_amount":0,"presentment_currency":""},"processing":null,"receipt_email":null,"review":null,"setup_future_usage":null,"shipping":null,"statement_descriptor":null,"statement_descriptor_suffix":null,"status":"canceled","transfer_data":null,"transfer_group":null}"###),
+    ("payment_method", r###"{"acss_debit":{"bank_name":null,"fingerprint":null,"institution_number":null,"last4":null,"transit_number":null},"affirm":{},"afterpay_clearpay":{},"alipay":{},"alma":{},"amazon_pay":{},"au_becs_debit":{"bsb_number":null,"fingerprint":null,"last4":null},"bacs_debit":{"fingerprint":null,"last4":null,"sort_code":null},"bancontact":{},"billie":{},"billing_details":{"address":null,"email":null,"name":null,"phone":null,"tax_id":null},"bizum":{},"blik":{},"boleto":{"tax_id":""},"card":{"brand":"","checks":null,"country":null,"display_brand":null,"exp_month":0,"exp_year":0,"fingerprint":null,"funding":"","generated_from":null,"last4":"","networks":null,"regulated_status":null,"three_d_secure_usage":null,"wallet":null},"card_present":{"brand":null,"brand_product":null,"cardholder_name":null,"country":null,"description":null,"exp_month":0,"exp_year":0,"fingerprint":null,"funding":null,"issuer":null,"last4":null,"networks":null,"offline":null,"preferred_locales":null,"read_method":null,"wallet":{"type":"apple_pay"}},"cashapp":{"buyer_id":null,"cashtag":null},"created":0,"crypto":{},"custom":{"display_name":null,"logo":null,"type":""},"customer":null,"customer_account":null,"customer_balance":{},"eps":{"bank":null},"fpx":{"bank":"affin_bank"},"giropay":{},"grabpay":{},"id":"","ideal":{"bank":null,"bic":null},"interac_present":{"brand":null,"cardholder_name":null,"country":null,"description":null,"exp_month":0,"exp_year":0,"fingerprint":null,"funding":null,"issuer":null,"last4":null,"networks":null,"preferred_locales":null,"read_method":null},"kakao_pay":{},"klarna":{"dob":null},"konbini":{},"kr_card":{"brand":null,"last4":null},"link":{"email":null},"livemode":false,"mb_way":{},"metadata":null,"mobilepay":{},"multibanco":{},"naver_pay":{"buyer_id":null,"funding":"card"},"nz_bank_account":{"account_holder_name":null,"bank_code":"","bank_name":"","branch_code":"","last4":"","suffix":null},"object":"payment_method","oxxo":{},"p24":{"bank":null},"pay_by_bank":{},"payco":{},"paynow":{},"paypal":{"country":null,"payer_email":null,"payer_id":null},"payto":{"bsb_number":null,"last4":null,"pay_id":null},"pix":{},"promptpay":{},"radar_options":{},"revolut_pay":{},"samsung_pay":{},"satispay":{},"scalapay":{},"sepa_debit":{"bank_code":null,"branch_code":null,"country":null,"fingerprint":null,"generated_from":null,"last4":null},"sofort":{"country":null},"sunbit":{},"swish":{},"twint":{},"type":"acss_debit","upi":{"vpa":null},"us_bank_account":{"account_holder_type":null,"account_type":null,"bank_name":null,"financial_connections_account":null,"fingerprint":null,"last4":null,"networks":null,"routing_number":null,"status_details":null},"wechat_pay":{},"zip":{}}"###),
     ("price", r###"{"active":false,"billing_scheme":"per_unit","created":0,"currency":"","custom_unit_amount":null,"id":"","livemode":false,"lookup_key":null,"metadata":{},"nickname":null,"object":"price","product":"","recurring":null,"tax_behavior":null,"tiers":[],"tiers_mode":null,"transform_quantity":null,"type":"one_time","unit_amount":null,"unit_amount_decimal":null}"###),
     ("product", r###"{"active":false,"created":0,"default_price":null,"description":null,"id":"","images":[],"livemode":false,"marketing_features":[],"metadata":{},"name":"","object":"product","package_dimensions":null,"shippable":null,"statement_descriptor":null,"tax_code":null,"unit_label":null,"updated":0,"url":null}"###),
     ("promotion_code", r###"{"active":false,"code":"","created":0,"customer":null,"customer_account":null,"expires_at":null,"id":"","livemode":false,"max_redemptions":null,"metadata":null,"object":"promotion_code","promotion":{"coupon":null,"type":"coupon"},"restrictions":{"first_time_transaction":false,"minimum_amount":null,"minimum_amount_currency":null},"times_redeemed":0}"###),
+    ("setup_intent", r###"{"application":null,"automatic_payment_methods":null,"cancellation_reason":null,"client_secret":null,"created":0,"customer":null,"customer_account":null,"description":null,"excluded_payment_method_types":null,"flow_directions":null,"id":"","last_setup_error":null,"latest_attempt":null,"livemode":false,"managed_payments":null,"mandate":null,"metadata":null,"next_action":null,"object":"setup_intent","on_behalf_of":null,"payment_method":null,"payment_method_configuration_details":null,"payment_method_options":null,"payment_method_types":[],"single_use_mandate":null,"status":"canceled","usage":""}"###),
     ("shipping_rate", r###"{"active":false,"created":0,"delivery_estimate":null,"display_name":null,"fixed_amount":{"amount":0,"currency":""},"id":"","livemode":false,"metadata":{},"object":"shipping_rate","tax_behavior":null,"tax_code":null,"type":"fixed_amount"}"###),
+    ("subscription", r###"{"application":null,"application_fee_percent":null,"automatic_tax":{"disabled_reason":null,"enabled":false,"liability":null},"billing_cycle_anchor":0,"billing_cycle_anchor_config":null,"billing_mode":{"flexible":null,"type":"classic"},"billing_schedules":[],"billing_thresholds":null,"cancel_at":null,"cancel_at_period_end":false,"canceled_at":null,"cancellation_details":null,"collection_method":"charge_automatically","created":0,"currency":"","customer":"","customer_account":null,"days_until_due":null,"default_payment_method":null,"default_source":null,"default_tax_rates":null,"description":null,"discounts":[],"ended_at":null,"id":"","invoice_settings":{"account_tax_ids":null,"issuer":{"type":"account"}},"items":{"data":[],"has_more":false,"object":"list","url":""},"latest_invoice":null,"livemode":false,"managed_payments":null,"metadata":{},"next_pending_invoice_item_invoice":null,"object":"subscription","on_behalf_of":null,"pause_collection":null,"payment_settings":null,"pending_invoice_item_interval":null,"pending_setup_intent":null,"pending_update":null,"presentment_details":{"presentment_currency":""},"schedule":null,"start_date":0,"status":"active","test_clock":null,"transfer_data":null,"trial_end":null,"trial_settings":null,"trial_start":null}"###),
+    ("subscription_item", r###"{"billing_thresholds":null,"created":0,"current_period_end":0,"current_period_start":0,"discounts":[],"id":"","metadata":{},"object":"subscription_item","price":{"active":false,"billing_scheme":"per_unit","created":0,"currency":"","custom_unit_amount":null,"id":"","livemode":false,"lookup_key":null,"metadata":{},"nickname":null,"object":"price","product":"","recurring":null,"tax_behavior":null,"tiers":[],"tiers_mode":null,"transform_quantity":null,"type":"one_time","unit_amount":null,"unit_amount_decimal":null},"subscription":"","tax_rates":null}"###),
     ("tax_rate", r###"{"active":false,"country":null,"created":0,"description":null,"display_name":"","effective_percentage":null,"flat_amount":null,"id":"","inclusive":false,"jurisdiction":null,"jurisdiction_level":null,"livemode":false,"metadata":null,"object":"tax_rate","percentage":0,"rate_type":null,"state":null,"tax_type":null}"###),
 ];
