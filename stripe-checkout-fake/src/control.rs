@@ -75,7 +75,7 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
     let parts: Vec<&str> = rest.split('/').collect();
     match (method, parts.as_slice()) {
         ("POST", ["sessions", id, "complete"]) if !id.is_empty() => {
-            form.only(&["delayed", "email", "name", "address"])?;
+            form.only(&["delayed", "email", "name", "address", "phone"])?;
             let mut how = match form.boolean("delayed")? {
                 Some(true) => Completion::delayed(),
                 _ => Completion::paid(),
@@ -85,6 +85,9 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
             }
             if let Some(name) = form.text("name")? {
                 how.name = Some(non_empty("name", name)?);
+            }
+            if let Some(phone) = form.text("phone")? {
+                how = how.phone(non_empty("phone", phone)?);
             }
             if let Some(parts) = form.hash(
                 "address",

@@ -64,10 +64,11 @@
 //!
 //! | endpoint | params | returns | Rust |
 //! |---|---|---|---|
-//! | `POST /_fake/sessions/{id}/complete` | `delayed` (`true`/`false`), `email` (`a@b`), `name` (non-empty text) | the session | [`FakeStripe::complete_session`] with [`Completion`] |
+//! | `POST /_fake/sessions/{id}/complete` | `delayed` (`true`/`false`), `email` (`a@b`), `name`, `phone` (non-empty text), `address[country\|state\|city\|line1\|line2\|postal_code]` | the session | [`FakeStripe::complete_session`] with [`Completion`] |
 //! | `POST /_fake/sessions/{id}/async_payment_succeeded` | none | the session | [`FakeStripe::succeed_async_payment`] |
 //! | `POST /_fake/sessions/{id}/async_payment_failed` | none | the session | [`FakeStripe::fail_async_payment`] |
 //! | `POST /_fake/clock/advance` | `seconds` (required integer, 0 to 315360000, 10 years) | `{"now": unix seconds}` | [`FakeStripe::advance_clock`] |
+//! | `POST /_fake/subscriptions/{id}/fail_next_renewal` | none | the subscription | [`FakeStripe::fail_next_renewal`] |
 //! | `GET /_fake/clock` | none | `{"now": unix seconds}` | [`FakeStripe::now`] |
 //! | `POST /_fake/prices` | `id` (required, 1–255 characters, no spaces or `/`), `unit_amount` (required integer ≥ 0), `currency` (required, three letters), `interval` (`day`, `week`, `month`, `year`: a recurring price), `product_name` (non-empty text) | the `price` object | [`FakeStripe::register_price`] with [`FakePrice::one_time`] / [`FakePrice::recurring`], [`FakePrice::product_name`] |
 //! | `POST /_fake/webhook_endpoints` | `url` (required, absolute `http(s)://` with a host), `secret` (required, no spaces), `enabled_events[]` (`*` or `checkout.session.completed`, `.async_payment_succeeded`, `.async_payment_failed`, `.expired`; default every event) | a `webhook_endpoint` object (`we_…`, without the secret) | [`FakeStripe::add_webhook_endpoint`] with [`WebhookEndpoint::new`], [`WebhookEndpoint::enabled_events`] |

@@ -34,6 +34,8 @@ pub struct Completion {
     /// The customer's address (`customer_details.address`); sessions that tax by location
     /// (`dynamic_tax_rates`, `automatic_tax`) need at least its country.
     pub address: Option<PostalAddress>,
+    /// The customer's phone number (`customer_details.phone`).
+    pub phone: Option<String>,
 }
 
 impl Default for Completion {
@@ -43,6 +45,7 @@ impl Default for Completion {
             email: "jenny.rosen@example.com".to_owned(),
             name: Some("Jenny Rosen".to_owned()),
             address: None,
+            phone: None,
         }
     }
 }
@@ -107,6 +110,12 @@ impl Completion {
         })
     }
 
+    /// Sets the customer's phone number.
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+
     /// Sets the customer's email.
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = email.into();
@@ -168,7 +177,7 @@ impl State {
                 "email": how.email,
                 "individual_name": null,
                 "name": how.name,
-                "phone": null,
+                "phone": how.phone,
                 "tax_exempt": "none",
                 "tax_ids": [],
             }),

@@ -4208,6 +4208,15 @@ pub static OPERATIONS: &[Operation] = &[
         ] },
     ] },
     Operation { id: "DeleteSubscriptionsSubscriptionExposedId", op: OpId::DeleteSubscriptionsSubscriptionExposedId, method: "DELETE", path: "/v1/subscriptions/{subscription_exposed_id}", params: &[
+        Param { name: "cancellation_details", kind: Kind::Object, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "comment", kind: Kind::String, required: false, empty_ok: true, max_length: Some(5000), values: &[], children: &[] },
+            Param { name: "feedback", kind: Kind::String, required: false, empty_ok: true, max_length: None, values: &["customer_service", "low_quality", "missing_features", "other", "switched_service", "too_complex", "too_expensive", "unused"], children: &[] },
+        ] },
+        Param { name: "expand", kind: Kind::Array, required: false, empty_ok: false, max_length: None, values: &[], children: &[
+            Param { name: "", kind: Kind::String, required: false, empty_ok: false, max_length: Some(5000), values: &[], children: &[] },
+        ] },
+        Param { name: "invoice_now", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
+        Param { name: "prorate", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
     ] },
     Operation { id: "GetTaxRates", op: OpId::GetTaxRates, method: "GET", path: "/v1/tax_rates", params: &[
         Param { name: "active", kind: Kind::Boolean, required: false, empty_ok: false, max_length: None, values: &[], children: &[] },
