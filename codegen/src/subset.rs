@@ -27,18 +27,33 @@ pub const CHECKOUT_PATHS: [&str; 4] = [
 
 /// The paths the fake serves beside Checkout's (`spec/fake_resources.yaml`): the catalogue objects
 /// a shop sets up before it creates sessions (products, prices, coupons, promotion codes,
-/// shipping rates, tax rates). The client crate is not generated from them.
-pub const FAKE_PATHS: [&str; 12] = [
+/// shipping rates, tax rates), and what a completed session leaves behind for its handler to
+/// fetch (customers, payment intents and their charges, subscriptions, invoices, setup intents
+/// and their payment methods, events). The client crate is not generated from them.
+pub const FAKE_PATHS: [&str; 25] = [
+    "/v1/charges/{charge}",
     "/v1/coupons",
     "/v1/coupons/{coupon}",
+    "/v1/customers",
+    "/v1/customers/{customer}",
+    "/v1/events",
+    "/v1/events/{id}",
+    "/v1/invoices",
+    "/v1/invoices/{invoice}",
+    "/v1/payment_intents",
+    "/v1/payment_intents/{intent}",
+    "/v1/payment_methods/{payment_method}",
     "/v1/prices",
     "/v1/prices/{price}",
     "/v1/products",
     "/v1/products/{id}",
     "/v1/promotion_codes",
     "/v1/promotion_codes/{promotion_code}",
+    "/v1/setup_intents/{intent}",
     "/v1/shipping_rates",
     "/v1/shipping_rates/{shipping_rate_token}",
+    "/v1/subscriptions",
+    "/v1/subscriptions/{subscription_exposed_id}",
     "/v1/tax_rates",
     "/v1/tax_rates/{tax_rate}",
 ];

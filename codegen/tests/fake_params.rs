@@ -31,7 +31,7 @@ fn catalogue_operations_and_skeletons_come_from_the_second_spec() {
     assert_eq!(file.name, "params.rs");
     assert!(file.contents.starts_with(codegen::emit::FAKE_HEADER));
     let text = squash(&file.contents);
-    assert_eq!(text.matches("Operation{id:").count(), 6 + 26);
+    assert_eq!(text.matches("Operation{id:").count(), 6 + 53);
     assert!(text.contains(&squash(
         r#"Operation { id: "PostCoupons", op: OpId::PostCoupons, method: "POST", path: "/v1/coupons""#
     )));
@@ -43,6 +43,33 @@ fn catalogue_operations_and_skeletons_come_from_the_second_spec() {
         .expect("a product skeleton");
     assert!(product.contains(r#""default_price":null"#), "{product}");
     assert!(text.contains(r####"("promotion_code",r###""####));
+    // What a completed session leaves behind: whole objects, never stubs.
+    for name in [
+        "customer",
+        "payment_intent",
+        "subscription",
+        "subscription_item",
+        "invoice",
+        "line_item",
+        "setup_intent",
+        "charge",
+        "payment_method",
+    ] {
+        let start = text
+            .find(&format!("({name:?},r###\""))
+            .unwrap_or_else(|| panic!("a {name} skeleton"));
+        let skeleton = &text[start..];
+        let end = skeleton.find("\"###)").unwrap_or(skeleton.len());
+        assert!(
+            end > 200,
+            "{name} is more than an identity stub: {}",
+            &skeleton[..end]
+        );
+    }
+    assert!(text.contains(&squash(r#"Operation { id: "DeleteSubscriptionsSubscriptionExposedId", op: OpId::DeleteSubscriptionsSubscriptionExposedId, method: "DELETE", path: "/v1/subscriptions/{subscription_exposed_id}""#)));
+    assert!(text.contains(&squash(
+        r#"Operation { id: "GetEvents", op: OpId::GetEvents, method: "GET", path: "/v1/events""#
+    )));
 }
 
 #[test]

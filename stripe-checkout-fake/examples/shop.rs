@@ -6,6 +6,12 @@
 //!    redirected to the shop's success page;
 //! 3. the fake delivers the signed event, twice (Stripe may), and the order ships once.
 //!
+//! Then a subscription shop ([`run_subscription`]): the customer subscribes through Checkout;
+//! the shop's handler fetches the subscription on `checkout.session.completed` (expanded from
+//! the session) and grants access until its period end; the fake clock renews it once
+//! (`invoice.paid`, `customer.subscription.updated`), then the next renewal fails
+//! (`invoice.payment_failed`, `past_due`) and the shop revokes access.
+//!
 //! `cargo run -p stripe-checkout-fake --example shop`; `tests/shop_example.rs` runs it as a test.
 
 use std::collections::HashSet;
@@ -18,10 +24,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
 use stripe_checkout::{
-    CheckoutSessionMode, CheckoutSessionPaymentStatus, CreateCheckoutSessionLineItems,
-    CreateCheckoutSessionParams, EventType, Webhook,
+    CheckoutSessionMode, CheckoutSessionPaymentStatus, Client, CreateCheckoutSessionLineItems,
+    CreateCheckoutSessionParams, EventObject, EventType, Expandable, RetrieveCheckoutSessionParams,
+    Webhook,
 };
-use stripe_checkout_fake::{FakePrice, FakeStripe, WebhookEndpoint, WebhookOptions};
+use stripe_checkout_fake::{Completion, FakePrice, FakeStripe, WebhookEndpoint, WebhookOptions};
 
 const WEBHOOK_SECRET: &str = "whsec_shop_test";
 
@@ -145,9 +152,196 @@ pub async fn run() -> Result<Report, Box<dyn std::error::Error>> {
     })
 }
 
+/// What the subscription shop knows of its one subscriber.
+#[derive(Debug, Default, Clone)]
+pub struct Membership {
+    /// The subscription (`sub_…`), from the session it was created by.
+    pub subscription: Option<String>,
+    /// Its status as last seen (`active`, `past_due`, …).
+    pub status: String,
+    /// Access is granted until then (the current period's end).
+    pub paid_until: i64,
+    /// Invoices paid (`invoice.paid`), in order.
+    pub paid_invoices: Vec<String>,
+    /// Invoices whose payment failed (`invoice.payment_failed`).
+    pub failed_invoices: Vec<String>,
+    /// Every event type the handler got, in order of arrival.
+    pub seen: Vec<String>,
+}
+
+#[derive(Clone)]
+struct SubscriptionApp {
+    membership: Arc<Mutex<Membership>>,
+    webhook: Arc<Webhook>,
+    client: Client,
+}
+
+/// The current period's end of a subscription object (on its items since API 2025-03-31).
+fn period_end(subscription: &serde_json::Value) -> i64 {
+    subscription["items"]["data"][0]["current_period_end"]
+        .as_i64()
+        .unwrap_or(0)
+}
+
+/// `POST /subscription-webhook`: keeps the membership in step with Stripe's events.
+async fn subscription_webhook(
+    State(app): State<SubscriptionApp>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let signature = headers
+        .get("stripe-signature")
+        .map(|v| v.as_bytes())
+        .unwrap_or(b"");
+    let Ok(event) = app.webhook.construct(&body, signature) else {
+        return StatusCode::BAD_REQUEST;
+    };
+    app.membership
+        .lock()
+        .unwrap()
+        .seen
+        .push(event.type_.as_str().to_owned());
+    match (&event.type_, &event.data.object) {
+        (EventType::CheckoutSessionCompleted, EventObject::CheckoutSession(session)) => {
+            // Fetch the subscription with the session, as handlers do.
+            let params = RetrieveCheckoutSessionParams {
+                expand: Some(vec!["subscription".into()]),
+            };
+            let Ok(session) = app
+                .client
+                .checkout_sessions()
+                .retrieve(&session.id, &params)
+                .await
+            else {
+                return StatusCode::INTERNAL_SERVER_ERROR; // Stripe retries
+            };
+            if let Some(Expandable::Object(subscription)) = session.subscription {
+                let json = serde_json::Value::Object(
+                    subscription
+                        .extra
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                );
+                let mut m = app.membership.lock().unwrap();
+                m.subscription = Some(subscription.id.clone());
+                m.status = json["status"].as_str().unwrap_or_default().to_owned();
+                m.paid_until = period_end(&json);
+            }
+        }
+        (EventType::Unknown(kind), EventObject::Other(object)) => {
+            let mut m = app.membership.lock().unwrap();
+            let id = object["id"].as_str().unwrap_or_default().to_owned();
+            match kind.as_ref() {
+                "invoice.paid" => m.paid_invoices.push(id),
+                "invoice.payment_failed" => m.failed_invoices.push(id),
+                "customer.subscription.updated" | "customer.subscription.deleted" => {
+                    m.status = object["status"].as_str().unwrap_or_default().to_owned();
+                    if m.status == "active" {
+                        m.paid_until = period_end(object);
+                    }
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    StatusCode::OK
+}
+
+/// What the subscription flow saw at each step.
+#[derive(Debug)]
+pub struct SubscriptionReport {
+    /// After Checkout completed.
+    pub subscribed: Membership,
+    /// After the clock passed the first period end.
+    pub renewed: Membership,
+    /// After the next renewal failed.
+    pub failed: Membership,
+    /// The subscription as the fake holds it at the end.
+    pub final_status: String,
+}
+
+/// Subscribes through Checkout, renews once on the fake clock, then fails the next renewal.
+pub async fn run_subscription() -> Result<SubscriptionReport, Box<dyn std::error::Error>> {
+    let fake = FakeStripe::start().await;
+    fake.register_price(
+        FakePrice::recurring("price_pro", 1500, "usd", "month").product_name("Pro"),
+    );
+    let membership = Arc::new(Mutex::new(Membership::default()));
+    let app = SubscriptionApp {
+        membership: Arc::clone(&membership),
+        webhook: Arc::new(Webhook::new(WEBHOOK_SECRET)),
+        client: fake.client(),
+    };
+    let router = Router::new()
+        .route("/subscription-webhook", post(subscription_webhook))
+        .with_state(app);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let shop_url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    fake.add_webhook_endpoint(
+        WebhookEndpoint::new(format!("{shop_url}/subscription-webhook"), WEBHOOK_SECRET)
+            .enabled_events([
+                "checkout.session.completed",
+                "invoice.paid",
+                "invoice.payment_failed",
+                "customer.subscription.updated",
+            ]),
+    );
+
+    let mut params = CreateCheckoutSessionParams::hosted(
+        CheckoutSessionMode::Subscription,
+        format!("{shop_url}/welcome?session_id={{CHECKOUT_SESSION_ID}}"),
+    );
+    params.line_items = Some(vec![CreateCheckoutSessionLineItems {
+        price: Some("price_pro".into()),
+        quantity: Some(1),
+        ..Default::default()
+    }]);
+    let session = fake.client().checkout_sessions().create(&params).await?;
+    fake.complete_session(&session.id, Completion::paid())?;
+    // checkout.session.completed and the first invoice.paid.
+    fake.wait_for_deliveries(2, Duration::from_secs(5)).await;
+    let subscribed = membership.lock().unwrap().clone();
+    let id = subscribed
+        .subscription
+        .clone()
+        .ok_or("the handler stored the subscription")?;
+
+    // A month later: renewed (invoice.paid, customer.subscription.updated).
+    let step = |until: i64| Duration::from_secs(u64::try_from(until - fake.now() + 1).unwrap_or(0));
+    fake.advance_clock(step(subscribed.paid_until));
+    fake.wait_for_deliveries(4, Duration::from_secs(5)).await;
+    let renewed = membership.lock().unwrap().clone();
+
+    // The next renewal's payment fails: past_due.
+    fake.fail_next_renewal(&id)?;
+    fake.advance_clock(step(renewed.paid_until));
+    fake.wait_for_deliveries(6, Duration::from_secs(5)).await;
+    let failed = membership.lock().unwrap().clone();
+    let final_status = fake
+        .subscription(&id)
+        .and_then(|s| {
+            s.extra
+                .get("status")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    Ok(SubscriptionReport {
+        subscribed,
+        renewed,
+        failed,
+        final_status,
+    })
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = run().await?;
     println!("{report:#?}");
+    let subscription = run_subscription().await?;
+    println!("{subscription:#?}");
     Ok(())
 }

@@ -17,6 +17,7 @@ use crate::catalogue::Kind;
 use crate::error::FakeError;
 use crate::faults::{self, DropConnection, FaultKind};
 use crate::idempotency::{self, Begin};
+use crate::objects::{not_supported, ObjectKind};
 use crate::params::OpId;
 use crate::reply::{error_reply, json_reply, Reply};
 use crate::request::{check_form_utf8, form_text, header, read_body, warn_on_other_version};
@@ -69,7 +70,8 @@ pub(crate) async fn handle(
     }
 
     let query = req.uri().query().unwrap_or_default().to_owned();
-    let text = if method == "GET" {
+    // GET and DELETE read the query string (the SDKs send DELETE's parameters there).
+    let text = if method == "GET" || (method == "DELETE" && !query.is_empty()) {
         if let Err(e) = check_form_utf8(&query) {
             return Ok(error_reply(&e, request_id));
         }
@@ -202,6 +204,66 @@ fn dispatch(
         OpId::DeleteCouponsCoupon | OpId::DeleteProductsId => {
             state.delete_object(kind()?, account, id()).map(object)
         }
+
+        // What completed sessions made (objects/).
+        OpId::GetCustomers => state.list_customers(account, params),
+        OpId::PostCustomers => state.create_customer(account, params, ctx),
+        OpId::GetCustomersCustomer => {
+            state.retrieve_made(ObjectKind::Customer, account, id(), params)
+        }
+        OpId::PostCustomersCustomer => state.update_customer(account, id(), params, ctx),
+        OpId::DeleteCustomersCustomer => state.delete_customer(account, id(), ctx),
+        OpId::GetPaymentIntents => state.list_payment_intents(account, params),
+        OpId::GetPaymentIntentsIntent => {
+            state.retrieve_made(ObjectKind::PaymentIntent, account, id(), params)
+        }
+        OpId::GetChargesCharge => state.retrieve_made(ObjectKind::Charge, account, id(), params),
+        OpId::GetPaymentMethodsPaymentMethod => {
+            state.retrieve_made(ObjectKind::PaymentMethod, account, id(), params)
+        }
+        OpId::GetSetupIntentsIntent => {
+            state.retrieve_made(ObjectKind::SetupIntent, account, id(), params)
+        }
+        OpId::GetSubscriptions => state.list_subscriptions(account, params),
+        OpId::PostSubscriptions => state.create_subscription(),
+        OpId::GetSubscriptionsSubscriptionExposedId => {
+            state.retrieve_made(ObjectKind::Subscription, account, id(), params)
+        }
+        OpId::PostSubscriptionsSubscriptionExposedId => {
+            state.update_subscription(account, id(), params, ctx)
+        }
+        OpId::DeleteSubscriptionsSubscriptionExposedId => {
+            state.cancel_subscription(account, id(), params, ctx)
+        }
+        OpId::GetInvoices => state.list_invoices(account, params),
+        OpId::PostInvoices => state.create_invoice(),
+        OpId::GetInvoicesInvoice => state.retrieve_made(ObjectKind::Invoice, account, id(), params),
+        OpId::PostInvoicesInvoice => state.update_invoice(account, id(), params, ctx),
+        OpId::DeleteInvoicesInvoice => state.delete_invoice(account, id()),
+        OpId::GetEvents => state.list_events(account, params),
+        OpId::GetEventsId => state.retrieve_event(account, id()),
+        // Stripe's spec puts these beside the paths above; the fake makes these objects only
+        // by completing sessions.
+        OpId::PostPaymentIntents | OpId::PostPaymentIntentsIntent => Err(not_supported(
+            "POST",
+            route.operation.path,
+            "its payment intents are made by completing a payment-mode Checkout Session",
+        )),
+        OpId::PostChargesCharge => Err(not_supported(
+            "POST",
+            route.operation.path,
+            "its charges are made by completing a payment-mode Checkout Session",
+        )),
+        OpId::PostPaymentMethodsPaymentMethod => Err(not_supported(
+            "POST",
+            route.operation.path,
+            "its payment methods are the ones customers enter in Checkout",
+        )),
+        OpId::PostSetupIntentsIntent => Err(not_supported(
+            "POST",
+            route.operation.path,
+            "its setup intents are made by completing a setup-mode Checkout Session",
+        )),
     }
 }
 

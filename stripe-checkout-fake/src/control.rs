@@ -36,7 +36,9 @@ pub(crate) const MAX_TIMES: i64 = 1_000_000;
 /// The largest `Retry-After` a fault may send (a day).
 pub(crate) const MAX_RETRY_AFTER: i64 = 86_400;
 /// Webhook endpoint event types the fake knows, for messages.
-const EVENT_TYPES: &str = "*, checkout.session.completed, checkout.session.async_payment_succeeded, checkout.session.async_payment_failed, or checkout.session.expired";
+fn event_types() -> String {
+    format!("*, {}", crate::webhooks::EVENT_TYPES.join(", "))
+}
 
 /// Answers one `/_fake/…` request.
 pub(crate) async fn handle(
@@ -73,7 +75,7 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
     let parts: Vec<&str> = rest.split('/').collect();
     match (method, parts.as_slice()) {
         ("POST", ["sessions", id, "complete"]) if !id.is_empty() => {
-            form.only(&["delayed", "email", "name", "address"])?;
+            form.only(&["delayed", "email", "name", "address", "phone"])?;
             let mut how = match form.boolean("delayed")? {
                 Some(true) => Completion::delayed(),
                 _ => Completion::paid(),
@@ -83,6 +85,9 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
             }
             if let Some(name) = form.text("name")? {
                 how.name = Some(non_empty("name", name)?);
+            }
+            if let Some(phone) = form.text("phone")? {
+                how = how.phone(non_empty("phone", phone)?);
             }
             if let Some(parts) = form.hash(
                 "address",
@@ -112,6 +117,10 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
         ("POST", ["sessions", id, "async_payment_failed"]) if !id.is_empty() => {
             form.only(&[])?;
             shared.with_state(|s| s.settle_async(id, false))
+        }
+        ("POST", ["subscriptions", id, "fail_next_renewal"]) if !id.is_empty() => {
+            form.only(&[])?;
+            shared.with_state(|s| s.fail_next_renewal(id))
         }
         ("POST", ["clock", "advance"]) => {
             form.only(&["seconds"])?;
@@ -160,7 +169,12 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
         }
         ("GET", ["events"]) => {
             form.only(&[])?;
-            Ok(json!({ "object": "list", "data": lock(&shared.state).events }))
+            let events: Vec<Value> = lock(&shared.state)
+                .events
+                .iter()
+                .map(crate::events::StoredEvent::value)
+                .collect();
+            Ok(json!({ "object": "list", "data": events }))
         }
         ("GET", ["deliveries"]) => {
             form.only(&[])?;
@@ -270,8 +284,9 @@ fn add_webhook_endpoint(shared: &Shared, form: &Form) -> Result<Value, FakeError
                 return Err(FakeError::param(
                     format!("enabled_events[{i}]"),
                     format!(
-                        "Invalid enabled_events[{i}]: {}; must be one of {EVENT_TYPES}",
-                        shorten(event)
+                        "Invalid enabled_events[{i}]: {}; must be one of {}",
+                        shorten(event),
+                        event_types()
                     ),
                 ));
             }

@@ -21,10 +21,12 @@ mod template;
 
 // The state and its operations, with no I/O.
 mod catalogue;
+mod event_api;
 mod events;
 mod lifecycle;
 mod lists;
 mod money;
+mod objects;
 mod pricing;
 mod rules;
 mod sessions;
@@ -219,7 +221,11 @@ impl FakeStripe {
     ///
     /// When the fake emits an event `stripe_checkout` cannot decode (a bug in the fake).
     pub fn events(&self) -> Vec<Event> {
-        let events = lock(&self.shared.state).events.clone();
+        let events: Vec<serde_json::Value> = lock(&self.shared.state)
+            .events
+            .iter()
+            .map(events::StoredEvent::value)
+            .collect();
         events
             .iter()
             .map(|event| match typed_event(event) {
@@ -227,6 +233,94 @@ impl FakeStripe {
                 Err(e) => panic!("{e}"),
             })
             .collect()
+    }
+
+    /// The customer `id` (made by a completed session or `POST /v1/customers`), as
+    /// `stripe_checkout` decodes it; `None` for an unknown id.
+    ///
+    /// These objects come back as the client crate's own types (the ones its `Expandable`
+    /// fields hold: `session.customer`, `.payment_intent`, `.subscription`, `.invoice`,
+    /// `.setup_intent`), decoded by its decoder, so what a test reads is what a handler that
+    /// expands them gets. The crate types only their identity (`id`, `object`); every other
+    /// property of the 2026-05-27 object is in `extra` as JSON
+    /// (`subscription.extra["status"]`, `invoice.extra["amount_paid"]`).
+    /// [`object_json`](Self::object_json) has the object as the API sends it.
+    ///
+    /// # Panics
+    ///
+    /// When the fake renders an object `stripe_checkout` cannot decode (a bug in the fake).
+    pub fn customer(&self, id: &str) -> Option<stripe_checkout::Customer> {
+        self.made(objects::ObjectKind::Customer, id)
+    }
+
+    /// The payment intent `id` of a completed `payment`-mode session (see
+    /// [`customer`](Self::customer) for the type).
+    pub fn payment_intent(&self, id: &str) -> Option<stripe_checkout::PaymentIntent> {
+        self.made(objects::ObjectKind::PaymentIntent, id)
+    }
+
+    /// The subscription `id` of a completed `subscription`-mode session (see
+    /// [`customer`](Self::customer) for the type): `extra["status"]`,
+    /// `extra["items"]["data"][0]["current_period_end"]`, `extra["latest_invoice"]`, …
+    pub fn subscription(&self, id: &str) -> Option<stripe_checkout::Subscription> {
+        self.made(objects::ObjectKind::Subscription, id)
+    }
+
+    /// The invoice `id`: a subscription's first invoice or a renewal's (see
+    /// [`customer`](Self::customer) for the type).
+    pub fn invoice(&self, id: &str) -> Option<stripe_checkout::Invoice> {
+        self.made(objects::ObjectKind::Invoice, id)
+    }
+
+    /// The setup intent `id` of a completed `setup`-mode session (see
+    /// [`customer`](Self::customer) for the type).
+    pub fn setup_intent(&self, id: &str) -> Option<stripe_checkout::SetupIntent> {
+        self.made(objects::ObjectKind::SetupIntent, id)
+    }
+
+    /// Any object a completed session made (customer, payment intent, charge, payment method,
+    /// subscription, invoice, setup intent), by id, as raw JSON exactly as the API sends it.
+    pub fn object_json(&self, id: &str) -> Option<serde_json::Value> {
+        use objects::ObjectKind::*;
+        let state = lock(&self.shared.state);
+        [
+            Customer,
+            PaymentIntent,
+            Charge,
+            PaymentMethod,
+            Subscription,
+            Invoice,
+            SetupIntent,
+        ]
+        .into_iter()
+        .find_map(|kind| state.objects.get_any(kind, id))
+        .map(|(object, _)| serde_json::Value::Object(object))
+    }
+
+    /// Makes the next renewal of subscription `id` fail when the clock passes its period end
+    /// ([`advance_clock`](Self::advance_clock)): its invoice stays `open`
+    /// (`invoice.payment_failed`) and the subscription becomes `past_due`, as when a renewal's
+    /// payment is declined (<https://docs.stripe.com/billing/subscriptions/overview#failed-payments>).
+    /// Returns the subscription; 404 `resource_missing` for an unknown id, 400 for one that does
+    /// not renew (canceled).
+    pub fn fail_next_renewal(&self, id: &str) -> Result<stripe_checkout::Subscription, FakeError> {
+        let json = self.shared.with_state(|s| s.fail_next_renewal(id))?;
+        decode("a subscription", &json)
+    }
+
+    fn made<T: stripe_checkout::__private::Decode>(
+        &self,
+        kind: objects::ObjectKind,
+        id: &str,
+    ) -> Option<T> {
+        let json = lock(&self.shared.state)
+            .objects
+            .get_any(kind, id)
+            .map(|(object, _)| serde_json::Value::Object(object))?;
+        match decode(kind.object(), &json) {
+            Ok(object) => Some(object),
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// Delivers events to `endpoint` from now on.
@@ -296,6 +390,18 @@ fn typed_event(event: &serde_json::Value) -> Result<Event, FakeError> {
         .without_timestamp_check()
         .construct(&payload, &signature)
         .map_err(|e| undecodable("an event", &e.to_string()))
+}
+
+/// An object decoded by `stripe_checkout`'s own decoder.
+fn decode<T: stripe_checkout::__private::Decode>(
+    what: &str,
+    json: &serde_json::Value,
+) -> Result<T, FakeError> {
+    let bytes = json.to_string();
+    T::decode(bytes.as_bytes()).map_err(|e| {
+        let at = e.path(bytes.as_bytes());
+        undecodable(what, &format!("{} at {at}", e.message))
+    })
 }
 
 /// A session decoded by `stripe_checkout`'s own decoder (the one its client uses for responses).

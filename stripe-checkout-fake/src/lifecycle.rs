@@ -12,7 +12,9 @@
 
 use serde_json::{json, Map, Value};
 
+mod fulfilment;
 pub(crate) mod recovery;
+mod renewals;
 
 use crate::error::FakeError;
 use crate::rules;
@@ -32,6 +34,8 @@ pub struct Completion {
     /// The customer's address (`customer_details.address`); sessions that tax by location
     /// (`dynamic_tax_rates`, `automatic_tax`) need at least its country.
     pub address: Option<PostalAddress>,
+    /// The customer's phone number (`customer_details.phone`).
+    pub phone: Option<String>,
 }
 
 impl Default for Completion {
@@ -41,6 +45,7 @@ impl Default for Completion {
             email: "jenny.rosen@example.com".to_owned(),
             name: Some("Jenny Rosen".to_owned()),
             address: None,
+            phone: None,
         }
     }
 }
@@ -105,6 +110,12 @@ impl Completion {
         })
     }
 
+    /// Sets the customer's phone number.
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+
     /// Sets the customer's email.
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = email.into();
@@ -166,15 +177,32 @@ impl State {
                 "email": how.email,
                 "individual_name": null,
                 "name": how.name,
-                "phone": null,
+                "phone": how.phone,
                 "tax_exempt": "none",
                 "tax_ids": [],
             }),
         );
+        // Checkout creates a customer in subscription mode, and in payment mode only with
+        // `customer_creation=always`
+        // (<https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_creation>).
         let wants_customer =
             mode == "subscription" || o.get("customer_creation") == Some(&json!("always"));
-        if o["customer"].is_null() && wants_customer {
+        let new_customer = o["customer"].is_null() && wants_customer;
+        if new_customer {
             o.insert("customer".into(), json!(customer_id));
+        }
+        // A trial defers the first payment: nothing is paid now
+        // (<https://docs.stripe.com/api/checkout/sessions/object#checkout_session_object-payment_status>:
+        // "The payment is delayed to a future date").
+        let handoff = session.handoff();
+        let trial = mode == "subscription"
+            && (handoff["subscription_data"]["trial_period_days"]
+                .as_i64()
+                .is_some_and(|d| d > 0)
+                || handoff["subscription_data"]["trial_end"].is_i64());
+        let free = free || trial;
+        if trial {
+            o.insert("payment_status".into(), json!("no_payment_required"));
         }
         match mode.as_str() {
             "payment" if !free => {
@@ -201,6 +229,9 @@ impl State {
         for (kind, id) in &snapshot.redeems {
             self.catalogue.redeem(*kind, &snapshot.account, id);
         }
+        // The customer, payment intent, subscription and invoice, or setup intent, with their
+        // events, before the session's own (lifecycle/fulfilment.rs).
+        self.fulfil(&snapshot, new_customer, how.delayed && !free);
         self.emit(
             "checkout.session.completed",
             &snapshot,
@@ -229,6 +260,7 @@ impl State {
             session.store(o);
         }
         let snapshot = session.clone();
+        self.settle_fulfilment(&snapshot, succeeded);
         let kind = if succeeded {
             "checkout.session.async_payment_succeeded"
         } else {
@@ -253,10 +285,11 @@ impl State {
             .expire_session(id)
             .ok_or_else(|| FakeError::missing("checkout.session", id, "session", 404))?;
         self.emit("checkout.session.expired", &snapshot, ctx);
-        render(&snapshot, expand)
+        self.render_session(&snapshot, expand)
     }
 
-    /// Moves the clock forward; open sessions past `expires_at` expire (oldest first).
+    /// Moves the clock forward; open sessions past `expires_at` expire (oldest first), then
+    /// subscriptions past their period end renew or end (lifecycle/renewals.rs).
     pub fn advance(&mut self, seconds: i64) {
         self.clock_offset = self.clock_offset.saturating_add(seconds.max(0));
         let now = self.now();
@@ -276,6 +309,7 @@ impl State {
                 );
             }
         }
+        self.renew_due();
     }
 
     /// Marks the session `id` expired (and hands out its recovery URL, when enabled); returns

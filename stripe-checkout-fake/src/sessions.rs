@@ -34,6 +34,9 @@ pub(crate) struct Session {
     pub redeems: Vec<(crate::catalogue::Kind, String)>,
     /// Taxes that wait for the customer's address (`dynamic_tax_rates`, `automatic_tax`).
     pub by_location: Option<Box<crate::pricing::LocationTax>>,
+    /// What completion hands to the objects it makes, as given at creation:
+    /// `payment_intent_data`, `subscription_data`, `setup_intent_data` (compact JSON).
+    handoff: Option<Box<str>>,
 }
 
 impl Session {
@@ -58,6 +61,7 @@ impl Session {
             breakdown: None,
             redeems: Vec::new(),
             by_location: None,
+            handoff: None,
         };
         session.store(object);
         session
@@ -79,6 +83,15 @@ impl Session {
         self.index.status == "complete"
             && self.json.contains("\"payment_status\":\"paid\"")
             && self.object().get("customer").and_then(Value::as_str) == Some(customer)
+    }
+
+    /// `{"payment_intent_data": …, "subscription_data": …, "setup_intent_data": …}` as given
+    /// at creation (absent ones missing; `null` when none was given).
+    pub fn handoff(&self) -> Value {
+        self.handoff
+            .as_deref()
+            .and_then(|h| serde_json::from_str(h).ok())
+            .unwrap_or(Value::Null)
     }
 
     /// The line items as objects.
@@ -284,7 +297,18 @@ impl State {
         session.breakdown = breakdown;
         session.redeems = redeems;
         session.by_location = by_location;
-        let out = render(&session, expand_list(p))?;
+        let handoff: Map<String, Value> = [
+            "payment_intent_data",
+            "subscription_data",
+            "setup_intent_data",
+        ]
+        .into_iter()
+        .filter_map(|k| Some((k.to_owned(), p.get(k)?.clone())))
+        .collect();
+        if !handoff.is_empty() {
+            session.handoff = Some(Value::Object(handoff).to_string().into());
+        }
+        let out = self.render_session(&session, expand_list(p))?;
         self.sessions.insert(id, session);
         Ok(out)
     }
@@ -402,7 +426,7 @@ impl State {
         id: &str,
         p: &Map<String, Value>,
     ) -> Result<String, FakeError> {
-        render(self.session(account, id)?, expand_list(p))
+        self.render_session(self.session(account, id)?, expand_list(p))
     }
 
     /// `POST /v1/checkout/sessions/{session}`.
@@ -453,7 +477,8 @@ impl State {
             }
         }
         session.store(o);
-        render(session, expand)
+        let snapshot = session.clone();
+        self.render_session(&snapshot, expand)
     }
 
     /// `GET /v1/checkout/sessions`.
@@ -463,7 +488,6 @@ impl State {
         p: &Map<String, Value>,
     ) -> Result<String, FakeError> {
         let expand = expand_list(p);
-        let expand_items = expand.iter().any(|e| e == "data.line_items");
         for e in &expand {
             if !e.starts_with("data.") {
                 return Err(FakeError::param(
@@ -484,13 +508,12 @@ impl State {
             self.sessions.get(id).is_some_and(|s| &s.account == account)
         })?;
         let mut data = Vec::with_capacity(end - start);
+        let each: Vec<String> = expand
+            .iter()
+            .filter_map(|e| e.strip_prefix("data.").map(str::to_owned))
+            .collect();
         for s in &filtered[start..end] {
-            let expand = if expand_items {
-                vec!["line_items".into()]
-            } else {
-                vec![]
-            };
-            data.push(render(s, expand)?);
+            data.push(self.render_session(s, each.clone())?);
         }
         Ok(list_json(&data, has_more, "/v1/checkout/sessions"))
     }
@@ -529,19 +552,50 @@ pub(crate) fn expand_list(p: &Map<String, Value>) -> Vec<String> {
     }
 }
 
-/// The session as the API returns it, with `line_items` when expanded. Other expandable
-/// fields stay ids.
+/// The session's expandable fields that name an object a completed session made (expanded,
+/// also nested such as `subscription.latest_invoice`, by [`State::render_session`]).
+const OBJECT_FIELDS: &[&str] = &[
+    "customer",
+    "invoice",
+    "payment_intent",
+    "setup_intent",
+    "subscription",
+];
+
+impl State {
+    /// The session as the API returns it with `expand[]` applied: `line_items`,
+    /// `total_details.breakdown`, and the objects completion made (`customer`,
+    /// `payment_intent`, `subscription`, `invoice`, `setup_intent`, and paths below them such
+    /// as `subscription.latest_invoice`). <https://docs.stripe.com/api/expanding_objects>
+    pub(crate) fn render_session(
+        &self,
+        session: &Session,
+        expand: Vec<String>,
+    ) -> Result<String, FakeError> {
+        let objects: Vec<String> = expand
+            .iter()
+            .filter(|e| OBJECT_FIELDS.contains(&e.split('.').next().unwrap_or_default()))
+            .cloned()
+            .collect();
+        let own: Vec<String> = expand
+            .into_iter()
+            .filter(|e| !objects.contains(e))
+            .collect();
+        let json = render(session, own)?;
+        if objects.is_empty() {
+            return Ok(json);
+        }
+        let mut value = parsed(json)?;
+        self.expand(&session.account, &mut value, &objects, "")?;
+        Ok(value.to_string())
+    }
+}
+
+/// The session as the API returns it, with `line_items` and `total_details.breakdown` when
+/// expanded. The objects completion made are expanded by [`State::render_session`];
+/// `payment_link` stays an id.
 pub(crate) fn render(session: &Session, expand: Vec<String>) -> Result<String, FakeError> {
-    const EXPANDABLE: &[&str] = &[
-        "line_items",
-        "customer",
-        "invoice",
-        "payment_intent",
-        "payment_link",
-        "setup_intent",
-        "subscription",
-        "total_details.breakdown",
-    ];
+    const EXPANDABLE: &[&str] = &["line_items", "payment_link", "total_details.breakdown"];
     let mut expand_items = false;
     let mut expand_breakdown = false;
     for (i, e) in expand.iter().enumerate() {

@@ -1,15 +1,17 @@
 //! The fake's data and its most basic services, with no I/O: the [`State`] struct (sessions,
-//! prices, events), the fake clock, and Stripe-looking ids. The operations on it live beside
+//! prices, objects, events), the fake clock, and Stripe-looking ids. The operations on it live beside
 //! their concern: [`crate::sessions`], [`crate::catalogue`], [`crate::lifecycle`],
 //! [`crate::events`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
 
 use serde_json::Value;
 
 use crate::catalogue::Catalogue;
+use crate::events::StoredEvent;
 use crate::lifecycle::recovery::Recoveries;
+use crate::objects::Objects;
 use crate::sessions::Session;
 
 /// 24 hours: the latest (and default) `expires_at` of a session, and how long idempotency keys
@@ -39,8 +41,12 @@ pub(crate) struct State {
     /// The fake's stand-in for Stripe Tax: a percentage per country (upper-case ISO code),
     /// used by sessions with `automatic_tax[enabled]=true`.
     pub automatic_tax_rates: HashMap<String, f64>,
+    /// What completed sessions made: customers, payment intents, subscriptions, invoices, …
+    pub objects: Objects,
+    /// Subscriptions whose next renewal fails ([`crate::FakeStripe::fail_next_renewal`]).
+    pub failing_renewals: HashSet<String>,
     /// Events emitted, oldest first.
-    pub events: Vec<Value>,
+    pub events: Vec<StoredEvent>,
     /// Events emitted since the last `take_pending`.
     pub pending: Vec<Value>,
     /// Abandoned-cart recovery links ([`crate::lifecycle::recovery`]).
@@ -59,6 +65,8 @@ impl Default for State {
             sessions: HashMap::new(),
             catalogue: Catalogue::default(),
             automatic_tax_rates: HashMap::new(),
+            objects: Objects::default(),
+            failing_renewals: HashSet::new(),
             events: Vec::new(),
             pending: Vec::new(),
             recoveries: Recoveries::default(),

@@ -41,9 +41,13 @@ impl WebhookEndpoint {
         }
     }
 
-    /// Only these event types (`checkout.session.completed`, …; `*` is every type), as
-    /// Stripe's `enabled_events`. The types the fake emits are the four `checkout.session.*`
-    /// events of [`stripe_checkout::EventType`].
+    /// Only these event types (`checkout.session.completed`, `invoice.paid`, …; `*` is every
+    /// type), as Stripe's `enabled_events`. The fake emits the four `checkout.session.*` events
+    /// and those of the objects completion makes: `customer.created`/`.updated`/`.deleted`,
+    /// `customer.subscription.created`/`.updated`/`.deleted`, `invoice.paid`,
+    /// `.payment_succeeded`, `.payment_failed`, `.updated`, `payment_intent.succeeded`,
+    /// `.processing`, `.payment_failed`, `.amount_capturable_updated`,
+    /// `setup_intent.succeeded`.
     pub fn enabled_events<I, S>(mut self, types: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -78,10 +82,33 @@ impl WebhookEndpoint {
     }
 }
 
-/// Whether `enabled_events` may name `event_type`: `*` or an event the fake emits (the
-/// `checkout.session.*` types of [`stripe_checkout::EventType`]).
+/// Every event type the fake emits (<https://docs.stripe.com/api/events/types>).
+pub(crate) const EVENT_TYPES: &[&str] = &[
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+    "customer.created",
+    "customer.updated",
+    "customer.deleted",
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+    "invoice.paid",
+    "invoice.payment_succeeded",
+    "invoice.payment_failed",
+    "invoice.updated",
+    "payment_intent.succeeded",
+    "payment_intent.processing",
+    "payment_intent.payment_failed",
+    "payment_intent.amount_capturable_updated",
+    "setup_intent.succeeded",
+];
+
+/// Whether `enabled_events` may name `event_type`: `*` or an event the fake emits
+/// ([`EVENT_TYPES`]).
 pub(crate) fn is_known_event_type(event_type: &str) -> bool {
-    event_type == "*" || stripe_checkout::EventType::from(event_type).is_checkout_session()
+    event_type == "*" || EVENT_TYPES.contains(&event_type)
 }
 
 /// How deliveries behave.
@@ -342,7 +369,7 @@ mod tests {
         }
         for t in [
             "checkout.session.*",
-            "invoice.paid",
+            "invoice.created",
             "",
             "checkout.session.completed ",
         ] {

@@ -673,7 +673,12 @@ async fn lifecycle_paid_delayed_setup_free_and_expiry() {
     ] {
         assert!(types.contains(&t.to_owned()), "{t} in {types:?}");
     }
-    let event = &fake.events()[0];
+    // The payment intent's event comes first (tests/objects.rs), then the session's.
+    let events = fake.events();
+    let event = events
+        .iter()
+        .find(|e| e.type_.is_checkout_session())
+        .unwrap();
     assert_eq!(
         event.api_version.as_deref(),
         Some(stripe_checkout::API_VERSION)
@@ -965,8 +970,13 @@ async fn webhooks_are_signed_retried_and_recorded() {
         received.lock().unwrap()[1],
         (200, "checkout.session.completed".to_owned())
     );
-    // Both events are recorded anyway, and the expire's carries its request's idempotency key.
-    let events = fake.events();
+    // Both session events are recorded anyway (beside the payment intent's), and the expire's
+    // carries its request's idempotency key.
+    let events: Vec<_> = fake
+        .events()
+        .into_iter()
+        .filter(|e| e.type_.is_checkout_session())
+        .collect();
     assert_eq!(events.len(), 2);
     assert!(events[1]
         .request
@@ -1001,10 +1011,12 @@ async fn out_of_order_and_twice() {
         }),
     );
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    fake.add_webhook_endpoint(WebhookEndpoint::new(
-        format!("http://{addr}/hook"),
-        "whsec_x",
-    ));
+    fake.add_webhook_endpoint(
+        WebhookEndpoint::new(format!("http://{addr}/hook"), "whsec_x").enabled_events([
+            "checkout.session.completed",
+            "checkout.session.async_payment_succeeded",
+        ]),
+    );
     let client = fake.client();
     let s = client
         .checkout_sessions()
@@ -1076,7 +1088,8 @@ async fn control_endpoints_drive_the_fake_over_http() {
         .json()
         .await
         .unwrap();
-    assert_eq!(events["data"][0]["type"], "checkout.session.completed");
+    assert_eq!(events["data"][0]["type"], "payment_intent.succeeded");
+    assert_eq!(events["data"][1]["type"], "checkout.session.completed");
     assert_eq!(
         post("/_fake/faults", "kind=status&status=503&times=1")
             .await

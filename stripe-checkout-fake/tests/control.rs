@@ -306,9 +306,9 @@ async fn webhook_endpoints_need_http_urls_and_known_events() {
         "Invalid secret",
     );
     rejected(
-        post(&fake, path, "url=http://127.0.0.1:9/hook&secret=whsec_x&enabled_events[]=checkout.session.completed&enabled_events[]=invoice.paid").await,
+        post(&fake, path, "url=http://127.0.0.1:9/hook&secret=whsec_x&enabled_events[]=invoice.paid&enabled_events[]=invoice.created").await,
         "enabled_events[1]",
-        "Invalid enabled_events[1]: invoice.paid; must be one of *, checkout.session.completed",
+        "Invalid enabled_events[1]: invoice.created; must be one of *, checkout.session.completed",
     );
     rejected(
         post(

@@ -32,9 +32,9 @@ async fn a_paid_session_emits_checkout_session_completed() -> Result<(), Box<dyn
     assert_eq!(paid.payment_status, CheckoutSessionPaymentStatus::Paid);
     // Every event is recorded, typed as your webhook handler gets it; with
     // `add_webhook_endpoint` it is also POSTed, signed, to that handler (see examples/shop.rs).
-    let events = fake.events();
-    assert_eq!(events[0].type_, EventType::CheckoutSessionCompleted);
-    let completed = events[0].checkout_session().ok_or("a session event")?;
+    let events = fake.events(); // payment_intent.succeeded, then checkout.session.completed
+    assert_eq!(events[1].type_, EventType::CheckoutSessionCompleted);
+    let completed = events[1].checkout_session().ok_or("a session event")?;
     assert_eq!(completed.id, session.id);
     assert_eq!(completed.payment_status, CheckoutSessionPaymentStatus::Paid);
     Ok(())

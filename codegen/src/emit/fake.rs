@@ -26,14 +26,25 @@ pub const FILE_NAME: &str = "params.rs";
 
 /// The response objects a skeleton is emitted for (schema names).
 const SKELETONS: &[&str] = &[
+    "charge",
     "checkout.session",
     "coupon",
+    "customer",
     "discount",
+    "event",
+    "invoice",
+    "invoice_payment",
     "item",
+    "line_item",
+    "payment_intent",
+    "payment_method",
     "price",
     "product",
     "promotion_code",
+    "setup_intent",
     "shipping_rate",
+    "subscription",
+    "subscription_item",
     "tax_rate",
 ];
 
@@ -203,7 +214,9 @@ impl Param {
     }
 }
 
-/// The parameters of an operation: query parameters for GET/DELETE, form properties for POST.
+/// The parameters of an operation: query parameters for GET, form properties for POST, both
+/// for DELETE (Stripe's spec gives DELETE's parameters, e.g. a subscription's `invoice_now`, as a
+/// form body; the SDKs send them in the query string).
 fn operation_params(
     spec: &Spec,
     op: &Operation,
@@ -211,7 +224,7 @@ fn operation_params(
     pointer: &str,
 ) -> Result<Vec<Param>, Error> {
     let mut params = Vec::new();
-    if method == "POST" {
+    if method == "POST" || method == "DELETE" {
         let body = op
             .request_body
             .as_ref()
@@ -229,7 +242,8 @@ fn operation_params(
                 params.push(param(spec, name, schema, required.contains(name), &p, 0)?);
             }
         }
-    } else {
+    }
+    if method != "POST" {
         for (i, parameter) in op.parameters.iter().enumerate() {
             if parameter.location != "query" {
                 continue;

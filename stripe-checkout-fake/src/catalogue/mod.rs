@@ -92,7 +92,7 @@ impl Kind {
     }
 
     /// The kind an expandable field names (`price.product`, `promotion.coupon`, …).
-    pub(super) fn of_field(field: &str) -> Option<Kind> {
+    pub(crate) fn of_field(field: &str) -> Option<Kind> {
         Some(match field {
             "product" => Kind::Product,
             "price" | "default_price" => Kind::Price,

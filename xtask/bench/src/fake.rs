@@ -1,6 +1,6 @@
 //! `stripe-checkout-fake` rows: creates per second through the crate's client against the fake
-//! on loopback (goal ≥ 5,000/s on 2 cores), start-up time (goal < 20 ms) and memory per held
-//! session. `bench [--quick] fake` runs only these.
+//! on loopback (goal ≥ 5,000/s on 2 cores), start-up time (goal < 20 ms), memory per held
+//! session and per completed subscription session. `bench [--quick] fake` runs only these.
 //!
 //! The creates-per-second row sends a shop's request: a catalogue price ×2 with a tax rate, a
 //! coupon and a shipping rate, all created first over raw HTTP on `/v1`, so each create goes
@@ -14,7 +14,7 @@ use stripe_checkout::{
     CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataProductData,
     CreateCheckoutSessionDiscounts, CreateCheckoutSessionParams, CreateCheckoutSessionShippingOptions,
 };
-use stripe_checkout_fake::FakeStripe;
+use stripe_checkout_fake::{Completion, FakePrice, FakeStripe};
 
 use crate::{median, Row};
 
@@ -214,6 +214,41 @@ pub fn rows(quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
             peers: "-".to_owned(),
             verdicts: vec![("-".to_owned(), None)],
         });
+
+        // Memory per completed subscription session: the session and what completion leaves
+        // behind (customer, payment method, subscription, first invoice, five events).
+        let completed = if quick { 500 } else { 2_000 };
+        let fake = FakeStripe::start_on(0).await.map_err(|e| e.to_string())?;
+        fake.register_price(FakePrice::recurring("price_pro", 1500, "usd", "month"));
+        let client = fake.client();
+        let mut params = CreateCheckoutSessionParams::hosted(CheckoutSessionMode::Subscription, crate::SUCCESS_URL);
+        params.line_items = Some(vec![CreateCheckoutSessionLineItems {
+            price: Some("price_pro".into()),
+            quantity: Some(1),
+            ..Default::default()
+        }]);
+        let subscribe = |n: usize| {
+            let (client, params, fake) = (&client, &params, &fake);
+            async move {
+                for _ in 0..n {
+                    let session = client.checkout_sessions().create(params).await.map_err(|e| e.to_string())?;
+                    fake.complete_session(&session.id, Completion::paid()).map_err(|e| e.to_string())?;
+                }
+                Ok::<(), String>(())
+            }
+        };
+        subscribe(50).await?;
+        let before = rss_bytes().ok_or("no /proc/self/statm")?;
+        subscribe(completed).await?;
+        let after = rss_bytes().ok_or("no /proc/self/statm")?;
+        let per_completed = after.saturating_sub(before) as f64 / completed as f64;
+        rows.push(Row {
+            what: format!("stripe-checkout-fake: memory per completed subscription session ({completed} held: session, customer, payment method, subscription, invoice, 5 events)"),
+            ours: format!("{:.1} KiB", per_completed / 1024.0),
+            peers: "-".to_owned(),
+            verdicts: vec![("-".to_owned(), None)],
+        });
+        drop(fake);
 
         // Creates per second through the client, 32 tasks and sequential, of a shop's request
         // (catalogue price with a tax rate, a coupon, a shipping rate).
