@@ -98,7 +98,7 @@ pub fn emit_fake(specs: &[Spec]) -> Result<GeneratedFile, Error> {
             let id = operation_variant(op, &pointer)?;
             if ids.iter().any(|(seen, _, _)| seen == id) {
                 return Err(Error::new(
-                    &join(&pointer, "operationId"),
+                    join(&pointer, "operationId"),
                     format!("operationId `{id}` is used twice"),
                 ));
             }
