@@ -23,10 +23,11 @@ Options:
 It prints `stripe-checkout-fake listening on http://127.0.0.1:PORT`, then serves until stopped.
 Point a Stripe SDK at that URL with any sk_test_… key. Control endpoints (no key, form-encoded,
 JSON answers, Stripe-shaped 400s naming the bad `param`):
-  POST /_fake/sessions/{{id}}/complete                 delayed=true|false, email, name
+  POST /_fake/sessions/{{id}}/complete                 delayed=true|false, email, name, phone, address[...]
   POST /_fake/sessions/{{id}}/async_payment_succeeded  (no params)
   POST /_fake/sessions/{{id}}/async_payment_failed     (no params)
-  POST /_fake/clock/advance                          seconds (0..315360000)
+  POST /_fake/subscriptions/{{id}}/fail_next_renewal   (no params)
+  POST /_fake/clock/advance                          seconds (0..315360000; renews subscriptions)
   GET  /_fake/clock
   POST /_fake/prices                                 id, unit_amount, currency, interval, product_name
   POST /_fake/webhook_endpoints                      url, secret, enabled_events[]

@@ -119,7 +119,9 @@ impl State {
                 }
             })
             .collect();
-        let total: i64 = lines.iter().map(|l| l.amount).sum();
+        let total = lines
+            .iter()
+            .fold(0i64, |sum, l| sum.saturating_add(l.amount));
         let invoice = self.make_invoice(Draft {
             id: &invoice_id,
             account,

@@ -163,7 +163,10 @@ impl State {
         o.insert("subtotal".into(), json!(t.subtotal));
         o.insert("subtotal_excluding_tax".into(), json!(t.subtotal));
         o.insert("total".into(), json!(t.total));
-        o.insert("total_excluding_tax".into(), json!(t.total - t.tax));
+        o.insert(
+            "total_excluding_tax".into(),
+            json!(t.total.saturating_sub(t.tax)),
+        );
         o.insert(
             "total_discount_amounts".into(),
             if t.discount > 0 {

@@ -138,7 +138,7 @@ impl State {
             data["trial_period_days"].as_i64(),
         ) {
             (Some(end), _) => Some(end),
-            (None, Some(days)) if days > 0 => Some(now + days * DAY),
+            (None, Some(days)) if days > 0 => Some(now.saturating_add(days.saturating_mul(DAY))),
             _ => None,
         };
         let status = match (trial_end.is_some(), signup.delayed) {
