@@ -190,7 +190,12 @@ pub(crate) async fn handle_embedded(
         .unwrap_or_default()
         .to_owned();
     let known = lock(&shared.state).sessions.get(&id).is_some_and(|s| {
-        s.object().get("client_secret").and_then(Value::as_str) == Some(secret.as_str())
+        let o = s.object();
+        o.get("client_secret").and_then(Value::as_str) == Some(secret.as_str())
+            && matches!(
+                o.get("ui_mode").and_then(Value::as_str),
+                Some("embedded_page" | "embedded")
+            )
     });
     if !known || !secret.contains("_secret_") {
         return not_found(request_id);
