@@ -31,7 +31,9 @@ async fn browser() -> Option<Browser> {
             if std::env::var("STRIPE_CHECKOUT_FAKE_REQUIRE_BROWSER").as_deref() == Ok("1") {
                 panic!("STRIPE_CHECKOUT_FAKE_REQUIRE_BROWSER=1, but {why}");
             }
-            eprintln!("skipped: {why}");
+            // Straight to stderr, past the test harness's capture, so the skip is seen.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "skipped: {why}");
             None
         }
     }

@@ -49,11 +49,21 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium with a fresh profile, or says what is
     /// missing.
     pub async fn start() -> Result<Browser, Missing> {
-        let chromium = find_program(&["/usr/bin/chromium", "chromium", "chromium-browser"])
-            .ok_or_else(|| {
-                Missing("no Chromium (apt-get install chromium chromium-driver)".into())
-            })?;
-        let driver = find_program(&["/usr/bin/chromedriver", "chromedriver"]).ok_or_else(|| {
+        // STRIPE_CHECKOUT_FAKE_CHROMIUM / _CHROMEDRIVER name other binaries (or a missing one,
+        // to see the skip).
+        let chosen = |var: &str| std::env::var(var).ok();
+        let chromium_names = chosen("STRIPE_CHECKOUT_FAKE_CHROMIUM");
+        let driver_names = chosen("STRIPE_CHECKOUT_FAKE_CHROMEDRIVER");
+        let chromium = match &chromium_names {
+            Some(path) => find_program(&[path.as_str()]),
+            None => find_program(&["/usr/bin/chromium", "chromium", "chromium-browser"]),
+        }
+        .ok_or_else(|| Missing("no Chromium (apt-get install chromium chromium-driver)".into()))?;
+        let driver = match &driver_names {
+            Some(path) => find_program(&[path.as_str()]),
+            None => find_program(&["/usr/bin/chromedriver", "chromedriver"]),
+        }
+        .ok_or_else(|| {
             Missing("no chromedriver (apt-get install chromium chromium-driver)".into())
         })?;
         let port = TcpListener::bind("127.0.0.1:0")
