@@ -63,7 +63,8 @@
 //!
 //! | endpoint | params | returns | Rust |
 //! |---|---|---|---|
-//! | `POST /_fake/sessions/{id}/complete` | `delayed` (`true`/`false`), `email` (`a@b`), `name` (non-empty text) | the session | [`FakeStripe::complete_session`] with [`Completion`] |
+//! | `POST /_fake/sessions/{id}/complete` | `delayed` (`true`/`false`), `email` (`a@b`), `name` (non-empty text), `address[…]`, `phone`, `shipping[name]` and `shipping[address][…]`, `custom_fields[key]`, `terms_of_service=accepted`, `shipping_rate` | the session | [`FakeStripe::complete_session`] with [`Completion`] |
+//! | `POST /_fake/business_name` | `name` (1–100 characters) | `{"object": "fake_business", "name"}` | [`FakeStripe::set_business_name`] |
 //! | `POST /_fake/sessions/{id}/async_payment_succeeded` | none | the session | [`FakeStripe::succeed_async_payment`] |
 //! | `POST /_fake/sessions/{id}/async_payment_failed` | none | the session | [`FakeStripe::fail_async_payment`] |
 //! | `POST /_fake/clock/advance` | `seconds` (required integer, 0 to 315360000, 10 years) | `{"now": unix seconds}` | [`FakeStripe::advance_clock`] |
@@ -74,8 +75,12 @@
 //! | `GET /_fake/events` | none | `{"object": "list", "data": [events…]}` (raw JSON) | [`FakeStripe::events`] |
 //! | `GET /_fake/deliveries` | none | `{"object": "list", "data": [{endpoint, event_id, event_type, attempt, status, error}…]}` | [`FakeStripe::deliveries`] |
 //!
-//! The hosted page is `GET /c/pay/{id}` (the session's `url`), with forms posting to
-//! `/c/pay/{id}/pay` and `/c/pay/{id}/cancel`.
+//! The Checkout page is `GET /c/pay/{id}` (the session's `url`; `/c/embedded/{client_secret}`
+//! in the iframe of the Stripe.js stand-in served at `/v3/`), with forms posting to
+//! `/c/pay/{id}/pay`, `/update`, `/promotion_code`, `/authenticate` and `/cancel`. Stripe's test
+//! cards decide the outcome (<https://docs.stripe.com/testing>): `4242 4242 4242 4242` pays,
+//! `4000 0000 0000 0002`/`…9995`/`…0069`/`…0127` are declined with Stripe's messages,
+//! `4000 0025 0000 3155` asks for 3D Secure, other valid numbers are refused as live cards.
 //!
 //! # What differs from real Stripe
 //!
