@@ -240,7 +240,7 @@ async fn dispatch(
         ) => {
             let submission = match read_form(req).await {
                 Ok(s) => s,
-                Err(message) => return error_page(400, &message, request_id),
+                Err((status, message)) => return error_page(status, &message, request_id),
             };
             match action {
                 "pay" => pay(shared, target, submission, request_id),
@@ -257,11 +257,13 @@ async fn dispatch(
     }
 }
 
-/// The posted form, or why it cannot be read.
-async fn read_form(req: Request<Incoming>) -> Result<Submission, String> {
-    let bytes = read_body(req.into_body()).await.map_err(|e| e.message)?;
-    let text = form_text(bytes).map_err(|e| e.message)?;
-    Submission::parse(&text).map_err(|e| e.0)
+/// The posted form, or why it cannot be read (413 past the body limit, else 400).
+async fn read_form(req: Request<Incoming>) -> Result<Submission, (u16, String)> {
+    let bytes = read_body(req.into_body())
+        .await
+        .map_err(|e| (e.status, e.message))?;
+    let text = form_text(bytes).map_err(|e| (e.status, e.message))?;
+    Submission::parse(&text).map_err(|e| (400, e.0))
 }
 
 /// The session's object, if it still exists.

@@ -100,7 +100,9 @@ async fn hostile_forms_get_a_clear_error_never_a_panic() {
     let (status, html) = post(&format!("{url}/pay"), format!("email={}", "x".repeat(6000))).await;
     assert_eq!((status, html.contains("too long")), (400, true));
     let (status, _) = post(&format!("{url}/pay"), "a=1&".repeat(300_000)).await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 413, "past the 1 MiB body limit");
+    let (status, html) = post(&format!("{url}/pay"), "a=1&".repeat(5000)).await;
+    assert_eq!((status, html.contains("Too many parameters")), (400, true));
     let (status, html) = post(&format!("{url}/pay"), "").await;
     assert_eq!(
         (status, html.contains("This field is incomplete.")),
@@ -138,6 +140,43 @@ async fn a_bank_debit_completes_unpaid_and_settles_later() {
     let (status, html) = post(&format!("{}/pay", s["url"].as_str().unwrap()), CARD).await;
     assert_eq!(status, 409);
     assert!(html.contains("takes no second payment"));
+}
+
+#[tokio::test]
+async fn subscriptions_say_subscribe_and_setup_sessions_save() {
+    let fake = FakeStripe::start().await;
+    let (status, s) = api(
+        &fake,
+        "/v1/checkout/sessions",
+        "mode=subscription&success_url=https://shop.test/ok&line_items[0][price_data][currency]=eur&line_items[0][price_data][unit_amount]=900&line_items[0][price_data][recurring][interval]=month&line_items[0][price_data][product_data][name]=Tea+club&line_items[0][quantity]=1",
+    )
+    .await;
+    assert_eq!(status, 200, "{s}");
+    let html = reqwest::get(s["url"].as_str().unwrap())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(">Subscribe</button>") && html.contains("Subscribe to Tea club"));
+    assert!(
+        html.contains("€9.00 / month") && html.contains("Total due today"),
+        "{html}"
+    );
+    let (status, s) = api(
+        &fake,
+        "/v1/checkout/sessions",
+        "mode=setup&currency=usd&success_url=https://shop.test/ok",
+    )
+    .await;
+    assert_eq!(status, 200, "{s}");
+    let html = reqwest::get(s["url"].as_str().unwrap())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(">Save</button>"));
 }
 
 #[tokio::test]
