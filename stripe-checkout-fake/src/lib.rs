@@ -94,6 +94,8 @@
 //!   boolean and `maxLength` errors is left out.
 //! - Webhook signatures use the real clock (so receivers' tolerance checks pass), while
 //!   `created` and `expires_at` use the fake clock.
+//! - The Checkout page is a stand-in: English text (the `locale` sets `lang` only), card and
+//!   "US bank account" only, the fake's own 3D Secure step, quantities never below 1.
 //! - Everything is in memory and per instance; nothing is persisted.
 
 #![warn(missing_docs)]
