@@ -138,7 +138,12 @@ impl Browser {
         Ok(browser)
     }
 
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    async fn try_call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
         let url = format!("{}{path}", self.url);
         let req = match method {
             "GET" => self.http.get(&url),
@@ -151,15 +156,21 @@ impl Browser {
         let response = req
             .send()
             .await
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+            .map_err(|e| format!("{method} {path}: {e}"))?;
         let value: Value = response
             .json()
             .await
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+            .map_err(|e| format!("{method} {path}: {e}"))?;
         if value["value"]["error"].is_string() {
-            panic!("{method} {path}: {}", value["value"]);
+            return Err(format!("{method} {path}: {}", value["value"]));
         }
-        value["value"].clone()
+        Ok(value["value"].clone())
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Opens `url` and waits for it to load.
@@ -226,14 +237,22 @@ impl Browser {
             .await;
     }
 
-    /// The visible text of the page (what a person reads).
+    /// The visible text of the page (what a person reads); read again when the page changed
+    /// under the request (a navigation in progress).
     pub async fn text(&self) -> String {
-        let body = self.find("body").await;
-        self.call("GET", &format!("/element/{body}/text"), None)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        let mut last = String::new();
+        for _ in 0..50 {
+            let body = self.find("body").await;
+            match self
+                .try_call("GET", &format!("/element/{body}/text"), None)
+                .await
+            {
+                Ok(text) => return text.as_str().unwrap_or_default().to_owned(),
+                Err(e) => last = e,
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page's text could not be read: {last}");
     }
 
     /// Waits up to 10 s for the visible text to contain `wanted`; returns the text.
