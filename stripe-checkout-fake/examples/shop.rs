@@ -138,7 +138,13 @@ pub async fn run() -> Result<Report, Box<dyn std::error::Error>> {
     let browser = reqwest::Client::new();
     let page = browser.get(&url).send().await?.text().await?;
     assert!(page.contains("Pay"), "the hosted page has a Pay button");
-    let landed = browser.post(format!("{url}/pay")).send().await?;
+    // Stripe's test card 4242 4242 4242 4242 pays (any future expiry, any CVC).
+    let landed = browser
+        .post(format!("{url}/pay"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=jenny%40example.com&card_number=4242424242424242&card_expiry=12%2F34&card_cvc=123&cardholder_name=Jenny+Rosen&billing%5Bcountry%5D=US")
+        .send()
+        .await?;
     let redirected_to = landed.url().to_string();
 
     // Both deliveries arrive; the order ships once.

@@ -75,7 +75,17 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
     let parts: Vec<&str> = rest.split('/').collect();
     match (method, parts.as_slice()) {
         ("POST", ["sessions", id, "complete"]) if !id.is_empty() => {
-            form.only(&["delayed", "email", "name", "address", "phone"])?;
+            form.only(&[
+                "delayed",
+                "email",
+                "name",
+                "address",
+                "phone",
+                "shipping",
+                "custom_fields",
+                "terms_of_service",
+                "shipping_rate",
+            ])?;
             let mut how = match form.boolean("delayed")? {
                 Some(true) => Completion::delayed(),
                 _ => Completion::paid(),
@@ -86,27 +96,36 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
             if let Some(name) = form.text("name")? {
                 how.name = Some(non_empty("name", name)?);
             }
+            if let Some(parts) = form.hash("address", ADDRESS_PARTS)? {
+                how = how.address(postal_address(&parts));
+            }
             if let Some(phone) = form.text("phone")? {
                 how = how.phone(non_empty("phone", phone)?);
             }
-            if let Some(parts) = form.hash(
-                "address",
-                &["city", "country", "line1", "line2", "postal_code", "state"],
-            )? {
-                let part = |k: &str| {
-                    parts
-                        .iter()
-                        .find(|(key, _)| key == k)
-                        .map(|(_, v)| v.clone())
-                };
-                how = how.address(PostalAddress {
-                    country: part("country").map(|c| c.to_ascii_uppercase()),
-                    state: part("state"),
-                    city: part("city"),
-                    line1: part("line1"),
-                    line2: part("line2"),
-                    postal_code: part("postal_code"),
-                });
+            if let Some(shipping) = form.nested("shipping", &["name", "address"])? {
+                let name = shipping.text("name")?.unwrap_or_default();
+                let parts = shipping
+                    .hash("address", ADDRESS_PARTS)?
+                    .ok_or_else(|| FakeError::missing_param("shipping[address]"))?;
+                how = how.shipping(non_empty("shipping[name]", name)?, postal_address(&parts));
+            }
+            if let Some(fields) = form.hash_any("custom_fields")? {
+                for (key, value) in fields {
+                    how = how.custom_field(key, value);
+                }
+            }
+            match form.text("terms_of_service")?.as_deref() {
+                None => {}
+                Some("accepted") => how = how.accept_terms_of_service(),
+                Some(other) => {
+                    return Err(FakeError::param(
+                        "terms_of_service",
+                        format!("Invalid terms_of_service: {}; must be accepted", shorten(other)),
+                    ))
+                }
+            }
+            if let Some(rate) = form.text("shipping_rate")? {
+                how = how.shipping_rate(rate);
             }
             shared.with_state(|s| s.complete(id, &how))
         }
@@ -160,6 +179,15 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
                 .insert(country.clone(), percentage);
             Ok(json!({ "object": "fake_automatic_tax_rate", "country": country, "percentage": percentage }))
         }
+        ("POST", ["business_name"]) => {
+            form.only(&["name"])?;
+            let name = non_empty("name", form.required_text("name")?)?;
+            if name.chars().count() > 100 {
+                return Err(FakeError::param("name", "Invalid name: at most 100 characters"));
+            }
+            lock(&shared.hosted).business_name = name.clone();
+            Ok(json!({ "object": "fake_business", "name": name }))
+        }
         ("POST", ["webhook_endpoints"]) => add_webhook_endpoint(shared, form),
         ("POST", ["faults"]) => {
             let fault = fault(form)?;
@@ -196,6 +224,27 @@ fn answer(shared: &Shared, method: &str, path: &str, form: &Form) -> Result<Valu
                 path.chars().take(200).collect::<String>()
             ),
         }),
+    }
+}
+
+/// The parts of an `address[...]` hash, as Stripe's `address` object names them.
+const ADDRESS_PARTS: &[&str] = &["city", "country", "line1", "line2", "postal_code", "state"];
+
+/// A [`PostalAddress`] from `address[...]` parts (country upper-cased).
+fn postal_address(parts: &[(String, String)]) -> PostalAddress {
+    let part = |k: &str| {
+        parts
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    PostalAddress {
+        country: part("country").map(|c| c.to_ascii_uppercase()),
+        state: part("state"),
+        city: part("city"),
+        line1: part("line1"),
+        line2: part("line2"),
+        postal_code: part("postal_code"),
     }
 }
 
@@ -566,6 +615,44 @@ impl Form {
                     }
                 }
                 Ok(Some(out))
+            }
+        }
+    }
+
+    /// A hash with any keys, each a single value (`custom_fields[key]=…`).
+    fn hash_any(&self, name: &str) -> Result<Option<Vec<(String, String)>>, FakeError> {
+        match self.pairs.iter().find(|(k, _)| k == name) {
+            None => Ok(None),
+            Some((_, Node::Tree(children))) => {
+                let keys: Vec<&str> = children.iter().map(|(k, _)| k.as_str()).collect();
+                self.hash(name, &keys)
+            }
+            Some((_, Node::Leaf(_))) => self.hash(name, &[]),
+        }
+    }
+
+    /// A nested hash (`shipping[name]=…&shipping[address][city]=…`) as a form of its own, with
+    /// keys from `allowed`.
+    fn nested(&self, name: &str, allowed: &[&str]) -> Result<Option<Form>, FakeError> {
+        match self.pairs.iter().find(|(k, _)| k == name) {
+            None => Ok(None),
+            Some((_, Node::Leaf(_))) => Err(FakeError::param(
+                name,
+                format!("Invalid {name}: must be a hash ({name}[key]=…)"),
+            )),
+            Some((_, Node::Tree(children))) => {
+                let inner = Form {
+                    pairs: children.clone(),
+                };
+                inner.only(allowed).map_err(|e| {
+                    let param = format!("{name}[{}]", e.param.unwrap_or_default());
+                    FakeError::invalid(
+                        Some("parameter_unknown"),
+                        Some(param.clone()),
+                        format!("Received unknown parameter: {param}"),
+                    )
+                })?;
+                Ok(Some(inner))
             }
         }
     }

@@ -56,7 +56,7 @@ use tokio::sync::watch;
 pub use catalogue::Price as FakePrice;
 pub use error::FakeError;
 pub use faults::{Fault, FaultKind};
-pub use lifecycle::{Completion, PostalAddress};
+pub use lifecycle::{Completion, PostalAddress, ShippingDetails};
 pub use webhooks::{Delivery, WebhookEndpoint, WebhookOptions};
 
 use shared::{lock, Shared};
@@ -177,6 +177,12 @@ impl FakeStripe {
         lock(&self.shared.state)
             .automatic_tax_rates
             .insert(country.to_ascii_uppercase(), percentage);
+    }
+
+    /// Sets the business name the Checkout page shows (default "Test shop"), as Stripe shows
+    /// the account's public business name (<https://docs.stripe.com/payments/checkout/customization/appearance>).
+    pub fn set_business_name(&self, name: impl Into<String>) {
+        lock(&self.shared.hosted).business_name = name.into();
     }
 
     /// Moves the fake's clock forward: open sessions past `expires_at` expire (emitting

@@ -12,6 +12,8 @@
 
 use serde_json::{json, Map, Value};
 
+pub(crate) mod adjust;
+pub(crate) mod collected;
 mod fulfilment;
 pub(crate) mod recovery;
 mod renewals;
@@ -31,11 +33,25 @@ pub struct Completion {
     pub email: String,
     /// The customer's name (`customer_details.name`).
     pub name: Option<String>,
-    /// The customer's address (`customer_details.address`); sessions that tax by location
-    /// (`dynamic_tax_rates`, `automatic_tax`) need at least its country.
+    /// The customer's (billing) address (`customer_details.address`); sessions that tax by
+    /// location (`dynamic_tax_rates`, `automatic_tax`) need at least its country (or a
+    /// shipping address), sessions with `billing_address_collection=required` a whole one.
     pub address: Option<PostalAddress>,
-    /// The customer's phone number (`customer_details.phone`).
+    /// The customer's phone number (`customer_details.phone`): required by sessions with
+    /// `phone_number_collection[enabled]=true`.
     pub phone: Option<String>,
+    /// The shipping address (`collected_information.shipping_details`): required by sessions
+    /// with `shipping_address_collection`, in one of its `allowed_countries`.
+    pub shipping: Option<ShippingDetails>,
+    /// Custom field values by `key` (`custom_fields[].text|numeric|dropdown.value`): every
+    /// field that is not `optional` needs one.
+    pub custom_fields: Vec<(String, String)>,
+    /// The customer accepted the terms of service (`consent.terms_of_service=accepted`):
+    /// required by sessions with `consent_collection[terms_of_service]=required`.
+    pub terms_of_service_accepted: bool,
+    /// The shipping rate chosen among the session's `shipping_options` (by id); the session
+    /// is repriced with it (`shipping_cost`, totals). `None` keeps the first.
+    pub shipping_rate: Option<String>,
 }
 
 impl Default for Completion {
@@ -46,8 +62,22 @@ impl Default for Completion {
             name: Some("Jenny Rosen".to_owned()),
             address: None,
             phone: None,
+            shipping: None,
+            custom_fields: Vec::new(),
+            terms_of_service_accepted: false,
+            shipping_rate: None,
         }
     }
+}
+
+/// A shipping address with the recipient's name, as `collected_information.shipping_details`
+/// carries it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShippingDetails {
+    /// The recipient.
+    pub name: String,
+    /// Where to ship.
+    pub address: PostalAddress,
 }
 
 /// A postal address as Stripe's objects carry it (`customer_details.address`); every part
@@ -110,15 +140,48 @@ impl Completion {
         })
     }
 
-    /// Sets the customer's phone number.
+    /// Sets the customer's email.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = email.into();
+        self
+    }
+
+    /// Sets the customer's name (`customer_details.name`).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the customer's phone number (`customer_details.phone`).
     pub fn phone(mut self, phone: impl Into<String>) -> Self {
         self.phone = Some(phone.into());
         self
     }
 
-    /// Sets the customer's email.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = email.into();
+    /// Sets the shipping address (`collected_information.shipping_details`).
+    pub fn shipping(mut self, name: impl Into<String>, address: PostalAddress) -> Self {
+        self.shipping = Some(ShippingDetails {
+            name: name.into(),
+            address,
+        });
+        self
+    }
+
+    /// Fills the custom field `key` (text, digits, or a dropdown option's `value`).
+    pub fn custom_field(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.custom_fields.push((key.into(), value.into()));
+        self
+    }
+
+    /// Accepts the terms of service (`consent.terms_of_service=accepted`).
+    pub fn accept_terms_of_service(mut self) -> Self {
+        self.terms_of_service_accepted = true;
+        self
+    }
+
+    /// Chooses the shipping rate `id` among the session's `shipping_options`.
+    pub fn shipping_rate(mut self, id: impl Into<String>) -> Self {
+        self.shipping_rate = Some(id.into());
         self
     }
 }
@@ -136,18 +199,41 @@ impl State {
             .get(id)
             .ok_or_else(|| FakeError::missing("checkout.session", id, "session", 404))?;
         rules::only_open_sessions(&session.index.status, "completed")?;
+        // What the customer entered, checked against what the session asks for before
+        // anything changes (collected.rs).
+        let collected = collected::collected_fields(&session.object(), how)?;
+        if let Some(rate) = &how.shipping_rate {
+            self.adjust(
+                id,
+                &adjust::Adjustment {
+                    shipping_rate: Some(rate.clone()),
+                    ..adjust::Adjustment::default()
+                },
+            )?;
+        }
+        let session = self
+            .sessions
+            .get(id)
+            .ok_or_else(|| FakeError::missing("checkout.session", id, "session", 404))?;
         // Taxes by location are computed once the address is known, as on Checkout's page
         // (<https://docs.stripe.com/payments/checkout/taxes>).
         let repriced = match session.by_location.clone() {
             Some(tax) => {
-                let Some(country) = how.address.as_ref().and_then(|a| a.country.clone()) else {
+                // The shipping address when there is one, else the billing address
+                // (<https://docs.stripe.com/tax/customer-locations>).
+                let located = how
+                    .shipping
+                    .as_ref()
+                    .map(|s| &s.address)
+                    .or(how.address.as_ref());
+                let Some(country) = located.and_then(|a| a.country.clone()) else {
                     return Err(FakeError::invalid(
                         None,
                         Some("address[country]".to_owned()),
                         "This session computes tax from the customer's address (dynamic_tax_rates or automatic_tax): complete it with an address, e.g. Completion::paid().country(\"DE\"), or address[country]=DE on the control endpoint.".to_owned(),
                     ));
                 };
-                let state = how.address.as_ref().and_then(|a| a.state.clone());
+                let state = located.and_then(|a| a.state.clone());
                 let mut items = session.line_item_values();
                 let priced =
                     self.price_by_location(&tax, &mut items, &country, state.as_deref())?;
@@ -182,6 +268,7 @@ impl State {
                 "tax_ids": [],
             }),
         );
+        o.extend(collected);
         // Checkout creates a customer in subscription mode, and in payment mode only with
         // `customer_creation=always`
         // (<https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-customer_creation>).

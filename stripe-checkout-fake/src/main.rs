@@ -23,7 +23,11 @@ Options:
 It prints `stripe-checkout-fake listening on http://127.0.0.1:PORT`, then serves until stopped.
 Point a Stripe SDK at that URL with any sk_test_… key. Control endpoints (no key, form-encoded,
 JSON answers, Stripe-shaped 400s naming the bad `param`):
-  POST /_fake/sessions/{{id}}/complete                 delayed=true|false, email, name, phone, address[...]
+  POST /_fake/sessions/{{id}}/complete                 delayed=true|false, email, name, address[...],
+                                                     phone, shipping[name], shipping[address][...],
+                                                     custom_fields[key], terms_of_service=accepted,
+                                                     shipping_rate
+  POST /_fake/business_name                          name (shown on the Checkout page)
   POST /_fake/sessions/{{id}}/async_payment_succeeded  (no params)
   POST /_fake/sessions/{{id}}/async_payment_failed     (no params)
   POST /_fake/subscriptions/{{id}}/fail_next_renewal   (no params)

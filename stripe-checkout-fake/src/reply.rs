@@ -54,6 +54,20 @@ pub(crate) fn html_reply(status: u16, html: String, request_id: &str) -> Reply {
     response
 }
 
+/// A text body of `content_type` (the Stripe.js stand-in), not cached.
+pub(crate) fn text_reply(
+    status: u16,
+    content_type: &'static str,
+    body: String,
+    request_id: &str,
+) -> Reply {
+    let mut response = html_reply(status, body, request_id);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert("cache-control", HeaderValue::from_static("no-store"));
+    response
+}
+
 /// `303 See Other` to `location`.
 pub(crate) fn redirect(location: &str, request_id: &str) -> Reply {
     let mut response = html_reply(303, String::new(), request_id);

@@ -1,6 +1,7 @@
 //! The accept loop (hyper, HTTP/1.1 on 127.0.0.1) and the top-level dispatch by path prefix:
-//! `/v1/…` to the API ([`crate::api`]), `/c/pay/…` and `/c/recover/…` to the hosted page
-//! ([`crate::hosted`]), `/_fake/…` to the control endpoints ([`crate::control`]).
+//! `/v1/…` to the API ([`crate::api`]), `/c/pay/…`, `/c/embedded/…` and `/c/recover/…` to the
+//! Checkout page and `/v3/` to the Stripe.js stand-in ([`crate::hosted`]), `/_fake/…` to the
+//! control endpoints ([`crate::control`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,6 +61,16 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Result<Reply, DropCo
     }
     if let Some(rest) = path.strip_prefix("/c/pay/") {
         return Ok(hosted::handle(shared, req, rest, &request_id).await);
+    }
+    if let Some(rest) = path.strip_prefix("/c/embedded/") {
+        return Ok(hosted::handle_embedded(shared, req, rest, &request_id).await);
+    }
+    if path == "/v3/" || path == "/v3" {
+        return Ok(hosted::stripe_js(
+            shared,
+            req.method().as_str(),
+            &request_id,
+        ));
     }
     if let Some(token) = path.strip_prefix("/c/recover/") {
         return Ok(hosted::recover(

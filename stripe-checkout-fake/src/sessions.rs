@@ -37,6 +37,9 @@ pub(crate) struct Session {
     /// What completion hands to the objects it makes, as given at creation:
     /// `payment_intent_data`, `subscription_data`, `setup_intent_data` (compact JSON).
     handoff: Option<Box<str>>,
+    /// What pricing read from the create request, for repricing when the customer changes
+    /// the basket on the page ([`crate::lifecycle::adjust`]); `None` in setup mode.
+    pricing_params: Option<Box<str>>,
 }
 
 impl Session {
@@ -62,6 +65,7 @@ impl Session {
             redeems: Vec::new(),
             by_location: None,
             handoff: None,
+            pricing_params: None,
         };
         session.store(object);
         session
@@ -106,6 +110,16 @@ impl Session {
     pub fn reprice(&mut self, items: &[Value], breakdown: &Value) {
         self.line_items = items.iter().map(|it| it.to_string().into()).collect();
         self.breakdown = Some(breakdown.to_string().into());
+    }
+
+    /// What pricing read from the create request (as changed since on the page).
+    pub fn pricing_params(&self) -> Option<Map<String, Value>> {
+        serde_json::from_str(self.pricing_params.as_deref()?).ok()
+    }
+
+    /// Keeps what pricing reads, for the next repricing.
+    pub fn set_pricing_params(&mut self, params: &Map<String, Value>) {
+        self.pricing_params = Some(Value::Object(params.clone()).to_string().into());
     }
 
     /// Replaces the object (and its index).
@@ -238,17 +252,21 @@ impl State {
             }),
         );
         s.insert("currency".into(), json!(currency));
-        let (breakdown, redeems, by_location) = match pricing {
+        let (breakdown, redeems, by_location, pricing_params) = match pricing {
             Some(priced) => {
+                let kept = crate::lifecycle::adjust::pricing_params(p, &priced.fields);
                 s.extend(priced.fields);
                 (
                     Some(priced.breakdown.to_string().into()),
                     priced.redeems,
                     priced.by_location,
+                    Some(kept.to_string().into()),
                 )
             }
-            None => (None, Vec::new(), None),
+            None => (None, Vec::new(), None, None),
         };
+        // What the page collects (lifecycle/collected.rs).
+        crate::lifecycle::collected::echo_on_create(p, &mut s);
         s.insert(
             "metadata".into(),
             match p.get("metadata") {
@@ -308,6 +326,7 @@ impl State {
         if !handoff.is_empty() {
             session.handoff = Some(Value::Object(handoff).to_string().into());
         }
+        session.pricing_params = pricing_params;
         let out = self.render_session(&session, expand_list(p))?;
         self.sessions.insert(id, session);
         Ok(out)
@@ -413,6 +432,17 @@ impl State {
             it.insert("quantity".into(), json!(quantity));
             if let Some(metadata) = raw.get("metadata") {
                 it.insert("metadata".into(), metadata.clone());
+            }
+            // <https://docs.stripe.com/payments/checkout/adjustable-quantity>
+            if let Some(Value::Object(adjustable)) = raw.get("adjustable_quantity") {
+                it.insert(
+                    "adjustable_quantity".into(),
+                    json!({
+                        "enabled": adjustable.get("enabled") == Some(&json!(true)),
+                        "maximum": adjustable.get("maximum").cloned().unwrap_or(Value::Null),
+                        "minimum": adjustable.get("minimum").cloned().unwrap_or(Value::Null),
+                    }),
+                );
             }
             it.insert("price".into(), price);
         }

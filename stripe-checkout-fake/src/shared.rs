@@ -16,6 +16,8 @@ use crate::webhooks::Hub;
 pub(crate) struct Shared {
     pub state: Mutex<State>,
     pub control: Mutex<Control>,
+    /// The hosted page's business name and payments waiting for 3D Secure.
+    pub hosted: Mutex<crate::hosted::HostedState>,
     pub hooks: Hub,
     pub base_url: String,
     pub runtime: tokio::runtime::Handle,
@@ -46,6 +48,7 @@ impl Shared {
         Shared {
             state: Mutex::new(state),
             control: Mutex::new(Control::default()),
+            hosted: Mutex::new(crate::hosted::HostedState::default()),
             hooks: Hub::new(shutdown),
             base_url,
             runtime,

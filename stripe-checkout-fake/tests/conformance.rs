@@ -868,12 +868,26 @@ async fn hosted_page_redirects() {
     let page = http.get(&url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    assert!(html.contains("Pay") && html.contains("Cancel") && html.contains("1500 USD"));
+    assert!(html.contains("Pay") && html.contains("Cancel") && html.contains("$15.00"));
 
     let cancel = http.post(format!("{url}/cancel")).send().await.unwrap();
     assert_eq!(cancel.status(), 303);
     assert_eq!(cancel.headers()["location"], "https://shop.test/cancel");
-    let pay = http.post(format!("{url}/pay")).send().await.unwrap();
+    // An empty form is refused beside each field; Stripe's test card pays.
+    let empty = http.post(format!("{url}/pay")).send().await.unwrap();
+    assert_eq!(empty.status(), 400);
+    assert!(empty
+        .text()
+        .await
+        .unwrap()
+        .contains("This field is incomplete."));
+    let pay = http
+        .post(format!("{url}/pay"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=jenny%40example.com&card_number=4242424242424242&card_expiry=12%2F34&card_cvc=123&cardholder_name=Jenny+Rosen&billing%5Bcountry%5D=US")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(pay.status(), 303);
     assert_eq!(
         pay.headers()["location"].to_str().unwrap(),
@@ -883,7 +897,16 @@ async fn hosted_page_redirects() {
         fake.session(&s.id).unwrap().status,
         Some(CheckoutSessionStatus::Complete)
     );
-    assert_eq!(http.get(&url).send().await.unwrap().status(), 410);
+    // A paid session's page says so and takes no second payment.
+    let paid = http.get(&url).send().await.unwrap();
+    assert_eq!(paid.status(), 200);
+    assert!(paid
+        .text()
+        .await
+        .unwrap()
+        .contains("Thanks for your payment"));
+    let again = http.post(format!("{url}/cancel")).send().await.unwrap();
+    assert_eq!(again.status(), 409);
 }
 
 #[tokio::test]

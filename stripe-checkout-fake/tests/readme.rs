@@ -27,7 +27,7 @@ async fn a_paid_session_emits_checkout_session_completed() -> Result<(), Box<dyn
     let session = client.checkout_sessions().create(&params).await?;
     assert_eq!(session.amount_total, Some(5000));
 
-    // Pay on the hosted page (POST {url}/pay redirects to success_url), or directly:
+    // Pay on the hosted page (a browser fills it with Stripe's test card 4242…), or directly:
     let paid = fake.complete_session(&session.id, Completion::paid())?;
     assert_eq!(paid.payment_status, CheckoutSessionPaymentStatus::Paid);
     // Every event is recorded, typed as your webhook handler gets it; with

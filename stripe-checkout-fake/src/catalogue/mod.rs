@@ -134,6 +134,18 @@ impl Catalogue {
             .map(|s| &s.object)
     }
 
+    /// Every object of `kind` that `account` can see, with its creation order.
+    pub(crate) fn all<'a>(
+        &'a self,
+        kind: Kind,
+        account: &'a Option<String>,
+    ) -> impl Iterator<Item = (&'a Map<String, Value>, u64)> + 'a {
+        self.objects
+            .iter()
+            .filter(move |((k, _), s)| *k == kind && &s.account == account)
+            .map(|(_, s)| (&s.object, s.seq))
+    }
+
     pub(super) fn get_mut(
         &mut self,
         kind: Kind,
