@@ -219,6 +219,8 @@ fn ty_layout(
         Ty::Integer | Ty::Number | Ty::Timestamp => Layout::new(8, Spare::None),
         Ty::Json => Layout::new(32, Spare::Many),
         Ty::List(_) => Layout::new(80, Spare::Many),
+        // Two `String`s and a `Vec<u8>`.
+        Ty::File => Layout::new(72, Spare::Many),
         Ty::Unsettable(inner) => ty_layout(types, index, sizes, inner, stack),
         Ty::Named(name) => match index.get(name) {
             Some(&t) => measure(types, index, sizes, t, stack),

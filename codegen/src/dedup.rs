@@ -314,8 +314,14 @@ fn rename(ty: &mut Ty, renames: &BTreeMap<String, String>) {
         | Ty::Expandable(inner)
         | Ty::Unsettable(inner)
         | Ty::List(inner) => rename(inner, renames),
-        Ty::String | Ty::Bool | Ty::Integer | Ty::Number | Ty::Timestamp | Ty::Json | Ty::Bytes => {
-        }
+        Ty::String
+        | Ty::Bool
+        | Ty::Integer
+        | Ty::Number
+        | Ty::Timestamp
+        | Ty::Json
+        | Ty::Bytes
+        | Ty::File => {}
     }
 }
 

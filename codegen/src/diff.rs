@@ -60,8 +60,16 @@ fn operations(old: &Ir, new: &Ir, out: &mut Vec<Change>) {
                 breaking: false,
                 subject: subject.clone(),
                 text: format!(
-                    "added `{service}::{}` (`{} {}`, params `{}`)",
-                    op.method_name, key.1, key.0, op.params
+                    "added `{service}::{}` (`{} {}`, params `{}` as {}{})",
+                    op.method_name,
+                    key.1,
+                    key.0,
+                    op.params,
+                    op.body.label(),
+                    match &op.response_encoding {
+                        ResponseEncoding::Binary(media) => format!(", answers {media}"),
+                        ResponseEncoding::Json => String::new(),
+                    }
                 ),
             }),
             Some((old_service, old_op)) => {
@@ -84,6 +92,31 @@ fn operations(old: &Ir, new: &Ir, out: &mut Vec<Change>) {
                             op.method_name,
                             op.response.rust_name(),
                             old_op.response.rust_name()
+                        ),
+                    });
+                }
+                // The wire changes; the Rust call does not.
+                if old_op.body != op.body {
+                    out.push(Change {
+                        breaking: false,
+                        subject: subject.clone(),
+                        text: format!(
+                            "`{service}::{}` sends its params as {} instead of {}",
+                            op.method_name,
+                            op.body.label(),
+                            old_op.body.label()
+                        ),
+                    });
+                }
+                if old_op.server != op.server {
+                    out.push(Change {
+                        breaking: false,
+                        subject: subject.clone(),
+                        text: format!(
+                            "`{service}::{}` is served from {} instead of {}",
+                            op.method_name,
+                            op.server.as_deref().unwrap_or("the API's origin"),
+                            old_op.server.as_deref().unwrap_or("the API's origin")
                         ),
                     });
                 }

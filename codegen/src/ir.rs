@@ -150,8 +150,12 @@ pub enum Ty {
     Unsettable(Box<Ty>),
     /// `crate::List<T>`: one page of a list.
     List(Box<Ty>),
-    /// `Vec<u8>`: a binary (non-JSON) response body, e.g. a PDF.
+    /// `crate::BinaryResponse`: a binary (non-JSON) response body, e.g. a PDF, with its content
+    /// type.
     Bytes,
+    /// `crate::FileUpload`: a file sent as a part of a `multipart/form-data` body (a request
+    /// schema `type: string, format: binary`).
+    File,
 }
 
 impl Ty {
@@ -171,7 +175,8 @@ impl Ty {
             Ty::Expandable(inner) => format!("Expandable<{}>", inner.rust_name()),
             Ty::Unsettable(inner) => format!("Unsettable<{}>", inner.rust_name()),
             Ty::List(inner) => format!("List<{}>", inner.rust_name()),
-            Ty::Bytes => "Vec<u8>".to_owned(),
+            Ty::Bytes => "BinaryResponse".to_owned(),
+            Ty::File => "FileUpload".to_owned(),
         }
     }
 }
@@ -214,6 +219,9 @@ pub struct Operation {
     pub body: BodyEncoding,
     /// How the success response is encoded.
     pub response_encoding: ResponseEncoding,
+    /// The origin the spec serves this operation from when it is not the API's own
+    /// (`https://files.stripe.com` for uploads and PDFs), without a trailing `/`.
+    pub server: Option<String>,
 }
 
 /// How an operation's params are sent.
@@ -229,6 +237,20 @@ pub enum BodyEncoding {
     Multipart,
     /// Any other media type, as the spec names it.
     Other(String),
+}
+
+impl BodyEncoding {
+    /// How the listing and the api-diff report name it: `query`, `form`, `json`, `multipart`,
+    /// or the media type.
+    pub fn label(&self) -> &str {
+        match self {
+            BodyEncoding::Query => "query",
+            BodyEncoding::Form => "form",
+            BodyEncoding::Json => "json",
+            BodyEncoding::Multipart => "multipart",
+            BodyEncoding::Other(media) => media,
+        }
+    }
 }
 
 /// How an operation's success response is encoded.

@@ -76,20 +76,20 @@ pub fn listing(ir: &Ir) -> String {
             service.name, service.accessor, service.base_path
         );
         for op in &service.operations {
-            let body = match &op.body {
-                BodyEncoding::Query => "query".to_owned(),
-                BodyEncoding::Form => "form".to_owned(),
-                BodyEncoding::Json => "json".to_owned(),
-                BodyEncoding::Multipart => "multipart".to_owned(),
-                BodyEncoding::Other(media) => media.clone(),
-            };
+            let mut notes = vec![op.params.clone(), op.body.label().to_owned()];
+            if let ResponseEncoding::Binary(media) = &op.response_encoding {
+                notes.push(format!("answers {media}"));
+            }
+            if let Some(server) = &op.server {
+                notes.push(format!("on {server}"));
+            }
             let _ = writeln!(
                 out,
-                "  {}: {} {} ({}, {body}) -> {}",
+                "  {}: {} {} ({}) -> {}",
                 op.method_name,
                 op.http_method.verb(),
                 op.path,
-                op.params,
+                notes.join(", "),
                 op.response.rust_name()
             );
         }

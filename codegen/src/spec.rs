@@ -21,6 +21,16 @@ pub struct Spec {
     /// Reusable schemas.
     #[serde(default)]
     pub components: Components,
+    /// Where the API is served (`https://api.stripe.com/`).
+    #[serde(default)]
+    pub servers: Vec<Server>,
+}
+
+/// An entry of `servers`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Server {
+    /// The origin, e.g. `https://files.stripe.com/`.
+    pub url: String,
 }
 
 /// `info`.
@@ -65,6 +75,10 @@ pub struct Operation {
     /// Responses by status code, and `default`.
     #[serde(default)]
     pub responses: BTreeMap<String, Response>,
+    /// Where this operation is served when not where the rest of the API is
+    /// (`https://files.stripe.com/` for uploads).
+    #[serde(default)]
+    pub servers: Vec<Server>,
 }
 
 /// A path or query parameter.

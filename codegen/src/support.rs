@@ -28,28 +28,20 @@ pub fn set_aside_unsupported(mut ir: Ir) -> Ir {
     ir
 }
 
-/// Why the runtime cannot call this operation, if it cannot.
+/// Why the runtime cannot call this operation, if it cannot. It sends query strings, form,
+/// JSON (v2) and multipart bodies, and reads JSON or, as bytes, any other response; what is left
+/// is a request media type it has no encoder for, or a document answering a JSON or multipart
+/// request (no Stripe endpoint has either).
 pub fn unsupported(operation: &Operation) -> Option<String> {
-    let body = match &operation.body {
-        BodyEncoding::Query | BodyEncoding::Form => None,
-        // The runtime is a v1 client: v2 endpoints also differ in errors, pagination and
-        // idempotency, so a JSON body alone would not make them work.
-        BodyEncoding::Json => Some(
-            "`application/json` request body (API v2); the runtime sends v1 form bodies only"
-                .to_owned(),
-        ),
-        BodyEncoding::Multipart => Some(
-            "`multipart/form-data` file upload (served by files.stripe.com); the runtime sends form bodies only"
-                .to_owned(),
-        ),
-        BodyEncoding::Other(media) => Some(format!(
-            "`{media}` request body; the runtime sends form bodies only"
+    match (&operation.body, &operation.response_encoding) {
+        (BodyEncoding::Other(media), _) => Some(format!(
+            "`{media}` request body; the runtime sends query strings, forms, JSON and multipart only"
         )),
-    };
-    body.or_else(|| match &operation.response_encoding {
-        ResponseEncoding::Json => None,
-        ResponseEncoding::Binary(media) => Some(format!(
-            "`{media}` response (a document, not JSON; served by files.stripe.com); the runtime decodes JSON only"
-        )),
-    })
+        (BodyEncoding::Json | BodyEncoding::Multipart, ResponseEncoding::Binary(media)) => {
+            Some(format!(
+                "`{media}` response to a JSON or multipart request; the runtime reads documents only after a query or form request"
+            ))
+        }
+        _ => None,
+    }
 }

@@ -52,3 +52,14 @@ construct!(
     encodings,
     endpoint_group_names,
 );
+
+/// The IR listing of the encodings fixture: each operation's body encoding, a binary response and
+/// an operation's own origin, as `cargo xtask api-diff` and reviewers read them.
+#[test]
+fn encodings_listing() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encodings.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let spec = codegen::spec::Spec::from_yaml(&text).unwrap();
+    let ir = codegen::ir(&spec).unwrap();
+    insta::assert_snapshot!("encodings_listing", codegen::listing::listing(&ir));
+}

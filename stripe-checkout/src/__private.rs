@@ -10,14 +10,19 @@
 //! `#[inline(never)]` [`Encode`] impl per params type, so calling an endpoint compiles no
 //! decoder or encoder in the caller's crate.
 
-pub use crate::client::{call, call_paginated, encode_path_segment, Client};
+pub use crate::client::{
+    call, call_binary, call_json, call_multipart, call_paginated, encode_path_segment, on_server,
+    Client,
+};
 #[cfg(feature = "serde")]
 pub use crate::decode::deserialize_via_json;
 pub use crate::decode::{Decode, DecodeResult, FromJson, Mark, ParseError, Parser};
 pub use crate::error::{EncodeError, Error};
 pub use crate::expandable::{Expandable, Identified};
 pub use crate::extra::ExtraFields;
+pub use crate::files::{BinaryResponse, FileUpload};
 pub use crate::form::{encode_params, Encode, FormValue, FormWriter};
+pub use crate::json::{encode_json, JsonValue, JsonWriter};
 pub use crate::method::Method;
 pub use crate::pagination::{List, PageParams, Paginator};
 pub use crate::request::Request;

@@ -13,12 +13,14 @@ use serde::de::DeserializeOwned;
 use crate::decode::{decode_serde, Decode};
 use crate::error::Error;
 use crate::expandable::Identified;
+use crate::files::BinaryResponse;
 use crate::form::{self, Encode, FormValue};
 use crate::method::Method;
 use crate::pagination::{List, PageParams, Paginator, SerdeList};
 use crate::request::Request;
+use crate::response::Decoder;
 use crate::retry::RetryPolicy;
-use crate::transport::{describe_chain, RandomPool, Transport};
+use crate::transport::{describe_chain, Payload, RandomPool, Transport};
 
 const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
 const USER_AGENT: &str = concat!("stripe-checkout-rust/", env!("CARGO_PKG_VERSION"));
@@ -184,8 +186,8 @@ impl Client {
             self.inner.clone(),
             method,
             path.to_owned(),
-            form,
-            decode_serde::<R>,
+            form.map(Payload::Form),
+            Decoder::Json(decode_serde::<R>),
         )
     }
 
@@ -223,9 +225,79 @@ where
         client.inner.clone(),
         method,
         path,
-        params.encode(),
-        R::decode,
+        params.encode().map(Payload::Form),
+        Decoder::Json(R::decode),
     )
+}
+
+/// [`call`] for an endpoint whose params are an `application/json` body (the v2 API): the
+/// params' [`Encode`] writes JSON ([`crate::json`]). Generated code names it as
+/// `__private::call_json`.
+pub fn call_json<P, R>(client: &Client, method: Method, path: String, params: &P) -> Request<R>
+where
+    P: Encode + ?Sized,
+    R: Decode,
+{
+    Request::new(
+        client.inner.clone(),
+        method,
+        path,
+        params.encode().map(Payload::Json),
+        Decoder::Json(R::decode),
+    )
+}
+
+/// [`call`] for an endpoint whose params are a `multipart/form-data` body (a file upload): the
+/// params' form pairs and files become its parts ([`form::encode_multipart`]), under a fresh
+/// random boundary. Generated code names it as `__private::call_multipart`.
+pub fn call_multipart<P, R>(client: &Client, method: Method, path: String, params: &P) -> Request<R>
+where
+    P: FormValue + ?Sized,
+    R: Decode,
+{
+    let boundary = format!("stripe-checkout-{}", client.inner.uuid_v4());
+    let payload = form::encode_multipart(params, &boundary).and_then(|body| {
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let content_type = HeaderValue::from_str(&content_type)
+            .map_err(|_| Error::encode("invalid multipart boundary".to_owned()))?;
+        Ok(Payload::Multipart { content_type, body })
+    });
+    Request::new(
+        client.inner.clone(),
+        method,
+        path,
+        payload,
+        Decoder::Json(R::decode),
+    )
+}
+
+/// [`call`] for an endpoint that answers with a document (`application/pdf`) rather than JSON:
+/// the body is returned as it is, with its content type, never decoded. Generated code names it
+/// as `__private::call_binary`.
+pub fn call_binary<P>(
+    client: &Client,
+    method: Method,
+    path: String,
+    params: &P,
+) -> Request<BinaryResponse>
+where
+    P: Encode + ?Sized,
+{
+    Request::new(
+        client.inner.clone(),
+        method,
+        path,
+        params.encode().map(Payload::Form),
+        Decoder::Raw(BinaryResponse::new),
+    )
+}
+
+/// Sends `request` to `server`, the origin the spec gives its operation
+/// (`https://files.stripe.com`), while the client's base URL is Stripe's default; a client
+/// pointed elsewhere (a mock server, a proxy) sends it there like every call. Generated code
+/// names it as `__private::on_server`.
+pub fn on_server<T>(request: Request<T>, server: &'static str) -> Request<T> {
+    request.on_server(server)
 }
 
 /// The [`Paginator`] of a generated `*_auto_paging` method: it sets the cursor on its own copy
@@ -498,6 +570,7 @@ impl ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             base: default_base(),
             base_path: String::new(),
+            default_base: true,
             stripe_account: None,
             retry: RetryPolicy::default(),
             timeout: DEFAULT_TIMEOUT,
@@ -515,6 +588,7 @@ impl ClientBuilder {
             Err(e) => return unusable(format!("base URL is invalid: {e}")),
         };
         let base_url = parsed.as_str().trim_end_matches('/').to_owned();
+        let default_base = base_url == DEFAULT_BASE_URL;
         let base_path = parsed.path().trim_end_matches('/').to_owned();
         // A fragment would otherwise end up after each request's path.
         parsed.set_fragment(None);
@@ -554,6 +628,7 @@ impl ClientBuilder {
             base_url,
             base: parsed,
             base_path,
+            default_base,
             stripe_account: self.stripe_account,
             retry: self.retry,
             timeout: self.timeout,
@@ -617,6 +692,23 @@ mod tests {
         assert_eq!(
             inner.url("/v1/x", "expand[0]=a").unwrap().as_str(),
             "http://h/prefix/v1/x?expand[0]=a"
+        );
+        // An operation with its own origin goes there only from the default base URL.
+        assert_eq!(
+            inner
+                .url_on(Some("https://files.stripe.com/"), "/v1/files", "")
+                .unwrap()
+                .as_str(),
+            "http://h/prefix/v1/files"
+        );
+        let stripe = Client::new("sk");
+        assert_eq!(
+            stripe
+                .inner
+                .url_on(Some("https://files.stripe.com/"), "/v1/files", "")
+                .unwrap()
+                .as_str(),
+            "https://files.stripe.com/v1/files"
         );
         for bad in [
             "/v1/x/",

@@ -278,6 +278,8 @@ pub struct ApiErrorObject {
     pub decline_code: Option<String>,
     /// A human-readable message.
     pub message: Option<String>,
+    /// A message meant for the end user (the v2 API's errors carry one).
+    pub user_message: Option<String>,
     /// The request parameter the error relates to, e.g. `line_items[0][price]`.
     pub param: Option<String>,
     /// A link to Stripe's documentation for `code`.
@@ -304,6 +306,7 @@ impl FromJson for ApiErrorObject {
                 "code" => error.code = p.decode()?,
                 "decline_code" => error.decline_code = p.decode()?,
                 "message" => error.message = p.decode()?,
+                "user_message" => error.user_message = p.decode()?,
                 "param" => error.param = p.decode()?,
                 "doc_url" => error.doc_url = p.decode()?,
                 "charge" => error.charge = p.decode()?,
@@ -330,6 +333,7 @@ impl Serialize for ApiErrorObject {
             ("code", &self.code),
             ("decline_code", &self.decline_code),
             ("message", &self.message),
+            ("user_message", &self.user_message),
             ("param", &self.param),
             ("doc_url", &self.doc_url),
             ("charge", &self.charge),

@@ -27,6 +27,7 @@
 use std::fmt::Display;
 
 use crate::error::{EncodeError, Error};
+use crate::files::FileUpload;
 use crate::unsettable::Unsettable;
 
 /// Whether a byte is an RFC 3986 unreserved character (`A-Za-z0-9-._~`), the only bytes sent
@@ -117,6 +118,45 @@ pub fn encode_params<P: FormValue + ?Sized>(params: &P) -> Result<String, Error>
     Ok(w.finish())
 }
 
+/// Encodes `params` as a `multipart/form-data` body with `boundary` (`POST /v1/files`): each
+/// form pair a part named by its bracketed key, unencoded, and each [`FileUpload`] a part with
+/// its file name and content type. The `Content-Type` to send is
+/// `multipart/form-data; boundary=<boundary>`; the boundary must not occur in the contents (a
+/// random one will not).
+///
+/// ```
+/// use stripe_checkout::form::{encode_multipart, FormValue, FormWriter};
+/// use stripe_checkout::{EncodeError, FileUpload};
+///
+/// struct Upload { purpose: &'static str, file: FileUpload }
+/// impl FormValue for Upload {
+///     fn write_form(&self, w: &mut FormWriter) -> Result<(), EncodeError> {
+///         w.field("purpose", &self.purpose)?;
+///         w.field("file", &self.file)
+///     }
+/// }
+/// let upload = Upload { purpose: "dispute_evidence", file: FileUpload::new("a.txt", "text/plain", "hi") };
+/// let body = encode_multipart(&upload, "XyZ").unwrap();
+/// assert_eq!(
+///     String::from_utf8(body).unwrap(),
+///     "--XyZ\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\ndispute_evidence\r\n\
+///      --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\
+///      Content-Type: text/plain\r\n\r\nhi\r\n--XyZ--\r\n",
+/// );
+/// ```
+pub fn encode_multipart<P: FormValue + ?Sized>(
+    params: &P,
+    boundary: &str,
+) -> Result<Vec<u8>, Error> {
+    let mut w = FormWriter::new();
+    w.boundary = Some(boundary.to_owned());
+    params.write_form(&mut w).map_err(Error::Encode)?;
+    w.out.extend_from_slice(b"--");
+    w.out.extend_from_slice(boundary.as_bytes());
+    w.out.extend_from_slice(b"--\r\n");
+    Ok(w.out)
+}
+
 /// A params type encoded as a Stripe form by a non-generic function: the contract of generated
 /// endpoint methods (`__private::call`) with their params.
 ///
@@ -165,6 +205,9 @@ pub struct FormWriter {
     /// `a[b][0]`, segments encoded; empty at the top level.
     key: Vec<u8>,
     out: Vec<u8>,
+    /// `Some` when writing a `multipart/form-data` body ([`encode_multipart`]) with this
+    /// boundary: each pair is then a part, its key and value unencoded.
+    boundary: Option<String>,
 }
 
 impl Default for FormWriter {
@@ -179,6 +222,7 @@ impl FormWriter {
         FormWriter {
             key: Vec::with_capacity(64),
             out: Vec::with_capacity(512),
+            boundary: None,
         }
     }
 
@@ -192,11 +236,16 @@ impl FormWriter {
     /// type.
     pub fn field(&mut self, name: &str, value: &dyn FormValue) -> Result<(), EncodeError> {
         let restore = self.key.len();
-        if restore == 0 {
-            push_encoded(&mut self.key, name);
-        } else {
+        let multipart = self.boundary.is_some();
+        if restore != 0 {
             self.key.push(b'[');
+        }
+        if multipart {
+            push_part_name(&mut self.key, name);
+        } else {
             push_encoded(&mut self.key, name);
+        }
+        if restore != 0 {
             self.key.push(b']');
         }
         let result = value.write_form(self);
@@ -227,7 +276,12 @@ impl FormWriter {
     /// Writes `key=value` for a text value at the current key.
     pub fn scalar(&mut self, value: &str) -> Result<(), EncodeError> {
         self.start_pair()?;
-        push_encoded(&mut self.out, value);
+        if self.boundary.is_some() {
+            self.out.extend_from_slice(value.as_bytes());
+        } else {
+            push_encoded(&mut self.out, value);
+        }
+        self.end_pair();
         Ok(())
     }
 
@@ -235,13 +289,58 @@ impl FormWriter {
     pub fn integer(&mut self, negative: bool, magnitude: u128) -> Result<(), EncodeError> {
         self.start_pair()?;
         push_integer(&mut self.out, negative, magnitude);
+        self.end_pair();
         Ok(())
     }
 
-    /// `key=` (after a `&` unless this is the first pair).
+    /// Writes a file part at the current key; only a `multipart/form-data` body
+    /// ([`encode_multipart`]) can carry one.
+    pub fn file(&mut self, file: &FileUpload) -> Result<(), EncodeError> {
+        let Some(boundary) = &self.boundary else {
+            return Err(EncodeError {
+                message: "a file can only be sent in a multipart/form-data body".to_owned(),
+            });
+        };
+        if self.key.is_empty() {
+            return Err(not_a_map());
+        }
+        self.out.extend_from_slice(b"--");
+        self.out.extend_from_slice(boundary.as_bytes());
+        self.out
+            .extend_from_slice(b"\r\nContent-Disposition: form-data; name=\"");
+        self.out.extend_from_slice(&self.key);
+        self.out.extend_from_slice(b"\"; filename=\"");
+        push_part_name(&mut self.out, &file.filename);
+        self.out.extend_from_slice(b"\"\r\nContent-Type: ");
+        // A header value: line breaks would start another header.
+        let content_type = match file.content_type.as_str() {
+            "" => "application/octet-stream",
+            other => other,
+        };
+        for &b in content_type.as_bytes() {
+            if b != b'\r' && b != b'\n' {
+                self.out.push(b);
+            }
+        }
+        self.out.extend_from_slice(b"\r\n\r\n");
+        self.out.extend_from_slice(&file.data);
+        self.out.extend_from_slice(b"\r\n");
+        Ok(())
+    }
+
+    /// `key=` (after a `&` unless this is the first pair), or a multipart part's head.
     fn start_pair(&mut self) -> Result<(), EncodeError> {
         if self.key.is_empty() {
             return Err(not_a_map());
+        }
+        if let Some(boundary) = &self.boundary {
+            self.out.extend_from_slice(b"--");
+            self.out.extend_from_slice(boundary.as_bytes());
+            self.out
+                .extend_from_slice(b"\r\nContent-Disposition: form-data; name=\"");
+            self.out.extend_from_slice(&self.key);
+            self.out.extend_from_slice(b"\"\r\n\r\n");
+            return Ok(());
         }
         if !self.out.is_empty() {
             self.out.push(b'&');
@@ -251,8 +350,28 @@ impl FormWriter {
         Ok(())
     }
 
+    /// The end of a multipart part; nothing in a form.
+    fn end_pair(&mut self) {
+        if self.boundary.is_some() {
+            self.out.extend_from_slice(b"\r\n");
+        }
+    }
+
     fn display(&mut self, value: impl Display) -> Result<(), EncodeError> {
         with_text(value, |text| self.scalar(text))
+    }
+}
+
+/// Appends a multipart part's name or file name as it goes between quotes: `"`, CR and LF
+/// percent-encoded (as browsers send them), everything else as it is.
+fn push_part_name(out: &mut Vec<u8>, name: &str) {
+    for &b in name.as_bytes() {
+        match b {
+            b'"' => out.extend_from_slice(b"%22"),
+            b'\r' => out.extend_from_slice(b"%0D"),
+            b'\n' => out.extend_from_slice(b"%0A"),
+            _ => out.push(b),
+        }
     }
 }
 
@@ -310,6 +429,13 @@ impl FormValue for f64 {
                 message: format!("cannot form-encode the non-finite number {self}"),
             })
         }
+    }
+}
+
+/// A file part: only in a `multipart/form-data` body ([`encode_multipart`]).
+impl FormValue for FileUpload {
+    fn write_form(&self, w: &mut FormWriter) -> Result<(), EncodeError> {
+        w.file(self)
     }
 }
 

@@ -53,7 +53,8 @@
 //! The types and endpoint methods are emitted by `cargo xtask regen` from the committed OpenAPI
 //! subset in `spec/`; everything else in this crate is hand-written runtime:
 //! [`Client`] (HTTP, retries, idempotency keys), [`Request`] (one call), [`form`] (Stripe's form
-//! encoding), [`Error`], [`List`]/[`Paginator`] (pagination), [`Expandable`] (expansion) and
+//! encoding, and `multipart/form-data` for [`FileUpload`]s), [`json`] (the v2 API's JSON bodies),
+//! [`BinaryResponse`] (a document an endpoint answers with), [`Error`], [`List`]/[`Paginator`] (pagination), [`Expandable`] (expansion) and
 //! [`webhook`].
 //!
 //! # Layers
@@ -70,10 +71,10 @@
 //! | 6 | `client` | [`Client`], its builder, the calls it starts |
 //! | 5 | `request`, `pagination` | one call as a value ([`Request`]); pages and [`Paginator`] |
 //! | 4 | `transport` | a client's shared state, each attempt, the retry loop |
-//! | 3 | `form`, `response` | encoding params; reading a response and Stripe's error body |
+//! | 3 | `form`, `json`, `response` | encoding params (forms, multipart, JSON); reading a response and Stripe's error body |
 //! | 2 | `error`, `expandable` | every error type; [`Expandable`] |
 //! | 1 | `decode` | the JSON parser behind every response type, and its one failure |
-//! | 0 | `method`, `unknown`, `extra`, `unsettable`, `json_path`, `retry` | nothing from the crate |
+//! | 0 | `method`, `unknown`, `extra`, `unsettable`, `json_path`, `retry`, `files` | nothing from the crate |
 //!
 //! Outside the layers: `lib.rs` (re-exports, and [`Timestamp`], which counts as layer 0, as does
 //! the spec's `API_VERSION` constant) and `__private` (re-exports for generated code, which
@@ -101,10 +102,12 @@ mod error;
 mod event;
 mod expandable;
 mod extra;
+mod files;
 pub mod form;
 #[rustfmt::skip] // prettyplease formats generated code; `cargo xtask regen --check` guards it.
 #[deny(warnings)] // generated code must stay warning-free
 mod generated; // everything in it is re-exported at the root, the one documented path
+pub mod json;
 mod json_path;
 mod method;
 mod pagination;
@@ -132,6 +135,7 @@ pub use error::{
 pub use event::{Event, EventData, EventObject, EventRequest, EventType};
 pub use expandable::{Expandable, Identified};
 pub use extra::ExtraFields;
+pub use files::{BinaryResponse, FileUpload};
 // Every generated name, one by one (a clash with a name above is then a compile error).
 include!("generated/exports.rs");
 pub use method::Method;

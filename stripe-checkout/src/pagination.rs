@@ -18,7 +18,8 @@ use crate::error::{Error, PaginationError};
 use crate::expandable::Identified;
 use crate::form::FormValue;
 use crate::method::Method;
-use crate::transport::{Call, Options, SendFuture, Transport};
+use crate::response::Decoder;
+use crate::transport::{Call, Options, Payload, SendFuture, Transport};
 
 /// One page of a Stripe list endpoint (`"object": "list"`).
 #[derive(Debug, Clone, PartialEq)]
@@ -288,7 +289,7 @@ impl<T: Identified> Paginator<T> {
             if let Some(in_flight) = self.in_flight.as_mut() {
                 let response = ready!(in_flight.as_mut().poll(cx));
                 self.in_flight = None;
-                match response.and_then(|r| r.decode_with(self.decode)) {
+                match response.and_then(|r| r.decode_with(Decoder::Json(self.decode))) {
                     Ok(page) => self.take_page(page),
                     Err(e) => return Poll::Ready(Some(Err(e))),
                 }
@@ -302,7 +303,8 @@ impl<T: Identified> Paginator<T> {
                         transport: self.transport.clone(),
                         method: Method::Get,
                         path: self.path.clone(),
-                        form: crate::form::encode_params(&*self.params),
+                        payload: crate::form::encode_params(&*self.params).map(Payload::Form),
+                        server: None,
                         options: self.options.clone(),
                     };
                     self.in_flight = Some(call.start());

@@ -13,11 +13,10 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use crate::decode::ParseError;
 use crate::error::Error;
 use crate::method::Method;
-use crate::response::Response;
-use crate::transport::{Call, Options, SendFuture, Transport};
+use crate::response::{Decoder, Response};
+use crate::transport::{Call, Options, Payload, SendFuture, Transport};
 
 /// One API call, ready to send: `.await` it for the decoded value.
 ///
@@ -49,7 +48,7 @@ use crate::transport::{Call, Options, SendFuture, Transport};
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Request<T> {
     call: Call,
-    decode: fn(&[u8]) -> Result<T, ParseError>,
+    decode: Decoder<T>,
 }
 
 impl<T> fmt::Debug for Request<T> {
@@ -68,15 +67,16 @@ impl<T> Request<T> {
         transport: Arc<Transport>,
         method: Method,
         path: String,
-        form: Result<String, Error>,
-        decode: fn(&[u8]) -> Result<T, ParseError>,
+        payload: Result<Payload, Error>,
+        decode: Decoder<T>,
     ) -> Self {
         Request {
             call: Call {
                 transport,
                 method,
                 path,
-                form,
+                payload,
+                server: None,
                 options: Options::default(),
             },
             decode,
@@ -136,6 +136,13 @@ impl<T> Request<T> {
         self
     }
 
+    /// Sends the call to `server` (the origin the spec gives its operation, such as
+    /// `https://files.stripe.com`) while the client's base URL is Stripe's default.
+    pub(crate) fn on_server(mut self, server: &'static str) -> Self {
+        self.call.server = Some(server);
+        self
+    }
+
     /// The HTTP method.
     pub fn method(&self) -> Method {
         self.call.method
@@ -172,7 +179,7 @@ impl<T> IntoFuture for Request<T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct RequestFuture<T> {
     inner: SendFuture,
-    decode: fn(&[u8]) -> Result<T, ParseError>,
+    decode: Decoder<T>,
 }
 
 impl<T> fmt::Debug for RequestFuture<T> {
@@ -202,7 +209,7 @@ impl<T> Future for RequestFuture<T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct MetaFuture<T> {
     inner: SendFuture,
-    decode: fn(&[u8]) -> Result<T, ParseError>,
+    decode: Decoder<T>,
 }
 
 impl<T> fmt::Debug for MetaFuture<T> {

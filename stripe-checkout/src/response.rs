@@ -128,33 +128,50 @@ pub(crate) struct Success {
     pub(crate) bytes: Bytes,
 }
 
+/// How a call reads its 2xx body.
+pub(crate) enum Decoder<T> {
+    /// Decodes JSON.
+    Json(fn(&[u8]) -> Result<T, ParseError>),
+    /// Takes the body as it is, with its `Content-Type` (a document such as a PDF).
+    Raw(fn(Bytes, Option<String>) -> T),
+}
+
+impl<T> Clone for Decoder<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Decoder<T> {}
+
 impl Success {
     /// Decodes the body; a failure is [`Error::Decode`], with the JSON path and this response.
-    pub(crate) fn decode_with<R>(
-        self,
-        decode: fn(&[u8]) -> Result<R, ParseError>,
-    ) -> Result<R, Error> {
-        match decode(&self.bytes) {
-            Ok(value) => Ok(value),
-            Err(failure) => Err(self.decode_error(failure)),
+    pub(crate) fn decode_with<R>(self, decoder: Decoder<R>) -> Result<R, Error> {
+        match decoder {
+            Decoder::Json(decode) => match decode(&self.bytes) {
+                Ok(value) => Ok(value),
+                Err(failure) => Err(self.decode_error(failure)),
+            },
+            Decoder::Raw(take) => Ok(take(self.bytes, content_type_text(self.content_type))),
         }
     }
 
     /// [`Success::decode_with`], keeping the response's metadata.
-    pub(crate) fn decode_meta<R>(
-        self,
-        decode: fn(&[u8]) -> Result<R, ParseError>,
-    ) -> Result<Response<R>, Error> {
-        match decode(&self.bytes) {
-            Ok(value) => Ok(Response {
-                value,
-                request_id: self.request_id,
-                idempotency_key: self.idempotency_key,
-                status: self.status,
-                retries: self.retries,
-            }),
-            Err(failure) => Err(self.decode_error(failure)),
-        }
+    pub(crate) fn decode_meta<R>(self, decoder: Decoder<R>) -> Result<Response<R>, Error> {
+        let value = match decoder {
+            Decoder::Json(decode) => match decode(&self.bytes) {
+                Ok(value) => value,
+                Err(failure) => return Err(self.decode_error(failure)),
+            },
+            Decoder::Raw(take) => take(self.bytes, content_type_text(self.content_type)),
+        };
+        Ok(Response {
+            value,
+            request_id: self.request_id,
+            idempotency_key: self.idempotency_key,
+            status: self.status,
+            retries: self.retries,
+        })
     }
 
     // Not generic: built once whatever the response type.
@@ -162,9 +179,7 @@ impl Success {
     #[inline(never)]
     fn decode_error(self, failure: ParseError) -> Error {
         Error::Decode(Box::new(DecodeError {
-            content_type: self
-                .content_type
-                .and_then(|v| v.to_str().ok().map(str::to_owned)),
+            content_type: content_type_text(self.content_type),
             path: failure.path(&self.bytes),
             body: Body(self.bytes),
             message: failure.message,
@@ -174,6 +189,10 @@ impl Success {
             idempotency_key: self.idempotency_key,
         }))
     }
+}
+
+fn content_type_text(value: Option<reqwest::header::HeaderValue>) -> Option<String> {
+    value.and_then(|v| v.to_str().ok().map(str::to_owned))
 }
 
 /// The error of a non-2xx response; `retries` and `idempotency_key` are filled in by the caller.

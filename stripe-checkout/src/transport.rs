@@ -31,31 +31,53 @@ pub(crate) struct Options {
     pub(crate) total_timeout: Option<Duration>,
 }
 
+/// A call's params, encoded.
+pub(crate) enum Payload {
+    /// A Stripe form string: the query of a GET or DELETE, the body of a POST
+    /// (`application/x-www-form-urlencoded`).
+    Form(String),
+    /// An `application/json` body (the v2 API).
+    Json(String),
+    /// A `multipart/form-data` body, with its `Content-Type` (which names the boundary).
+    Multipart {
+        content_type: HeaderValue,
+        body: Vec<u8>,
+    },
+}
+
 /// What is sent, minus the decoding: kept non-generic so the sending code is compiled once.
 pub(crate) struct Call {
     pub(crate) transport: Arc<Transport>,
     pub(crate) method: Method,
     pub(crate) path: String,
-    /// The params already encoded as a form string; an encoding error is returned when the
-    /// call is awaited.
-    pub(crate) form: Result<String, Error>,
+    /// The params already encoded; an encoding error is returned when the call is awaited.
+    pub(crate) payload: Result<Payload, Error>,
+    /// The origin the spec gives this operation when it is not the API's
+    /// (`https://files.stripe.com`); used only while the client's base URL is the default.
+    pub(crate) server: Option<&'static str>,
     pub(crate) options: Options,
 }
 
 impl Call {
     pub(crate) fn start(self) -> SendFuture {
         Box::pin(async move {
-            let form = self.form?;
-            execute(
-                &self.transport,
-                self.method,
-                &self.path,
-                form,
-                &self.options,
-            )
-            .await
+            let payload = self.payload?;
+            let target = Target {
+                method: self.method,
+                path: &self.path,
+                server: self.server,
+            };
+            execute(&self.transport, target, payload, &self.options).await
         })
     }
+}
+
+/// Where a call goes.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    method: Method,
+    path: &'a str,
+    server: Option<&'static str>,
 }
 
 /// A client's settings and connection pool, shared by its clones.
@@ -79,6 +101,10 @@ pub(crate) struct Transport {
     pub(crate) base: reqwest::Url,
     /// The path part of `base_url` (`""` for an origin).
     pub(crate) base_path: String,
+    /// Whether `base_url` is Stripe's own default, so an operation the spec serves from
+    /// another origin (`files.stripe.com`) goes there; any other base URL (a mock server, a
+    /// proxy) receives every call.
+    pub(crate) default_base: bool,
     pub(crate) stripe_account: Option<String>,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
@@ -122,15 +148,16 @@ impl RandomPool {
     }
 }
 
-/// One request with retries; `encoded` is the form string (query or body). Not generic, so
-/// the retry loop is compiled once whatever the endpoint.
+/// One request with retries. Not generic, so the retry loop is compiled once whatever the
+/// endpoint.
 async fn execute(
     transport: &Transport,
-    method: Method,
-    path: &str,
-    encoded: String,
+    target: Target<'_>,
+    payload: Payload,
     options: &Options,
 ) -> Result<Success, Error> {
+    #[cfg(feature = "tracing")]
+    let Target { method, path, .. } = target;
     #[cfg(feature = "tracing")]
     {
         let span = tracing::info_span!(
@@ -142,7 +169,7 @@ async fn execute(
             attempt = tracing::field::Empty,
         );
         let result = tracing::Instrument::instrument(
-            execute_inner(transport, method, path, encoded, options, &span),
+            execute_inner(transport, target, payload, options, &span),
             span.clone(),
         )
         .await;
@@ -152,27 +179,47 @@ async fn execute(
         result
     }
     #[cfg(not(feature = "tracing"))]
-    execute_inner(transport, method, path, encoded, options, &()).await
+    execute_inner(transport, target, payload, options, &()).await
 }
 
 async fn execute_inner(
     transport: &Transport,
-    method: Method,
-    path: &str,
-    encoded: String,
+    target: Target<'_>,
+    payload: Payload,
     options: &Options,
     _span: &Span,
 ) -> Result<Success, Error> {
+    let Target {
+        method,
+        path,
+        server,
+    } = target;
     let inner = transport;
     let http = inner.http.as_ref().map_err(|m| Error::config(m.clone()))?;
     // The whole call, retries and backoff included, ends by this instant.
     let total_timeout = options.total_timeout.or(inner.total_timeout);
     let deadline = total_timeout.map(|total| Instant::now() + total);
 
-    let (query, body) = match method {
-        // Shared by every attempt, not copied for each.
-        Method::Post => (String::new(), Some(bytes::Bytes::from(encoded))),
-        Method::Get | Method::Delete => (encoded, None),
+    // The body is shared by every attempt, not copied for each.
+    let (query, body, content_type) = match (method, payload) {
+        (Method::Post, Payload::Form(form)) => (
+            String::new(),
+            Some(bytes::Bytes::from(form)),
+            Some(HeaderValue::from_static(
+                "application/x-www-form-urlencoded",
+            )),
+        ),
+        (Method::Get | Method::Delete, Payload::Form(form)) => (form, None, None),
+        (_, Payload::Json(json)) => (
+            String::new(),
+            Some(bytes::Bytes::from(json)),
+            Some(HeaderValue::from_static("application/json")),
+        ),
+        (_, Payload::Multipart { content_type, body }) => (
+            String::new(),
+            Some(bytes::Bytes::from(body)),
+            Some(content_type),
+        ),
     };
     // Every POST gets a key so a retry (ours or the caller's) cannot apply it twice; it is
     // chosen once, so every attempt sends the same key. Stripe ignores keys on GET, so none
@@ -209,10 +256,11 @@ async fn execute_inner(
         // Built for each attempt rather than built once and cloned: most calls make one
         // attempt, and reqwest takes the URL and headers by value. Building cannot fail on
         // a retry if it did not on the first attempt (same inputs).
-        let url = inner.url(path, &query)?;
+        let url = inner.url_on(server, path, &query)?;
         let sent_url = inner.custom_http.then(|| url.clone());
         let mut request = reqwest::Request::new(method.to_reqwest(), url);
-        *request.headers_mut() = inner.headers(method, options, idempotency_key.as_deref())?;
+        *request.headers_mut() =
+            inner.headers(content_type.as_ref(), options, idempotency_key.as_deref())?;
         *request.timeout_mut() = request_timeout;
         if let Some(body) = &body {
             *request.body_mut() = Some(body.clone().into());
@@ -308,43 +356,73 @@ fn record_response(span: &Span, status: u16, headers: &HeaderMap) {
 }
 
 impl Transport {
-    /// Joins base URL, path and query, refusing anything that would not reach exactly `path`.
-    pub(crate) fn url(&self, path: &str, query: &str) -> Result<reqwest::Url, Error> {
-        // Empty ids give `//` or a trailing `/`, which would address a different endpoint.
-        if !path.starts_with('/')
-            || path.ends_with('/')
-            || path.contains("//")
-            || path.contains(['?', '#'])
-        {
-            return Err(Error::encode(format!(
-                "invalid request path {path:?} (empty id or unencoded characters)"
-            )));
-        }
-        // Starting from the parsed base skips parsing (and IDNA-checking) the host again on
-        // every request; only the path and query are parsed.
-        let mut url = self.base.clone();
-        if self.base_path.is_empty() {
-            url.set_path(path);
-        } else {
-            url.set_path(&format!("{}{}", self.base_path, path));
-        }
-        if !query.is_empty() {
-            url.set_query(Some(query));
-        }
-        // URL parsing resolves `.`/`..` segments (including `%2E%2E`); an id that is only dots
-        // cannot be addressed, so refuse rather than hit another endpoint.
-        if url.path().strip_prefix(self.base_path.as_str()) != Some(path) {
-            return Err(Error::encode(format!(
-                "request path {path:?} would not be sent as given \
-                 (a `.`/`..` segment or unencoded characters)"
-            )));
-        }
-        Ok(url)
+    /// [`Transport::url`], on the operation's own origin (`server`) when it has one and the
+    /// client's base URL is Stripe's default.
+    pub(crate) fn url_on(
+        &self,
+        server: Option<&str>,
+        path: &str,
+        query: &str,
+    ) -> Result<reqwest::Url, Error> {
+        let Some(server) = server.filter(|_| self.default_base) else {
+            return self.url(path, query);
+        };
+        let base = reqwest::Url::parse(server)
+            .map_err(|e| Error::encode(format!("invalid server URL {server:?}: {e}")))?;
+        let base_path = base.path().trim_end_matches('/').to_owned();
+        join_url(&base, &base_path, path, query)
     }
 
+    /// Joins base URL, path and query, refusing anything that would not reach exactly `path`.
+    pub(crate) fn url(&self, path: &str, query: &str) -> Result<reqwest::Url, Error> {
+        join_url(&self.base, &self.base_path, path, query)
+    }
+}
+
+/// `base` (whose path is `base_path`) joined with `path` and `query`, refusing anything that
+/// would not reach exactly `path`.
+fn join_url(
+    base: &reqwest::Url,
+    base_path: &str,
+    path: &str,
+    query: &str,
+) -> Result<reqwest::Url, Error> {
+    // Empty ids give `//` or a trailing `/`, which would address a different endpoint.
+    if !path.starts_with('/')
+        || path.ends_with('/')
+        || path.contains("//")
+        || path.contains(['?', '#'])
+    {
+        return Err(Error::encode(format!(
+            "invalid request path {path:?} (empty id or unencoded characters)"
+        )));
+    }
+    // Starting from the parsed base skips parsing (and IDNA-checking) the host again on
+    // every request; only the path and query are parsed.
+    let mut url = base.clone();
+    if base_path.is_empty() {
+        url.set_path(path);
+    } else {
+        url.set_path(&format!("{base_path}{path}"));
+    }
+    if !query.is_empty() {
+        url.set_query(Some(query));
+    }
+    // URL parsing resolves `.`/`..` segments (including `%2E%2E`); an id that is only dots
+    // cannot be addressed, so refuse rather than hit another endpoint.
+    if url.path().strip_prefix(base_path) != Some(path) {
+        return Err(Error::encode(format!(
+            "request path {path:?} would not be sent as given \
+             (a `.`/`..` segment or unencoded characters)"
+        )));
+    }
+    Ok(url)
+}
+
+impl Transport {
     fn headers(
         &self,
-        method: Method,
+        content_type: Option<&HeaderValue>,
         options: &Options,
         idempotency_key: Option<&str>,
     ) -> Result<HeaderMap, Error> {
@@ -365,11 +443,8 @@ impl Transport {
                 header_value("Idempotency-Key", key)?,
             );
         }
-        if method == Method::Post {
-            headers.insert(
-                reqwest::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
-            );
+        if let Some(content_type) = content_type {
+            headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
         }
         Ok(headers)
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::codecs::{struct_codec_impl, union_def};
+use super::codecs::{json_impl, json_types, struct_codec_impl, union_def};
 use super::endpoints::{codec_impls, service_def, service_pointer};
 use super::syntax::{ident, render, GeneratedFile, Piece, HEADER};
 use super::types::{enum_def, struct_def, TypeCache};
@@ -40,6 +40,7 @@ fn emit_in_chunks(ir: &Ir, chunk: usize) -> Result<Vec<GeneratedFile>, Error> {
         modules.entry(def.module.as_str()).or_default().push(def);
     }
     let has_endpoints = !ir.services.is_empty();
+    let json = json_types(ir);
     let mut names: Vec<&str> = modules.keys().copied().collect();
     if has_endpoints && !modules.contains_key(ENDPOINTS_MODULE) {
         names.push(ENDPOINTS_MODULE);
@@ -81,6 +82,10 @@ fn emit_in_chunks(ir: &Ir, chunk: usize) -> Result<Vec<GeneratedFile>, Error> {
                         def.pointer.clone(),
                     )),
                 }
+            }
+            // JSON bodies (v2): their types' writers, after the types.
+            for def in defs.iter().filter(|def| json.contains(&def.name)) {
+                items.push(Piece::Tokens(json_impl(def)?, def.pointer.clone()));
             }
             if has_endpoints && module == ENDPOINTS_MODULE && last {
                 for service in &ir.services {

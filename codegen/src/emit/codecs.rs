@@ -8,7 +8,9 @@ use super::docs::{docs, type_doc};
 use super::syntax::ident;
 use super::types::{extra_field_name, ty_tokens};
 use crate::error::Error;
-use crate::ir::{Direction, Field, TypeDef, Variant};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{BodyEncoding, Direction, Field, Ir, Ty, TypeDef, TypeKind, Variant};
 
 /// Whether a response field decodes with `set_nullable` (absent or `null` is `None`).
 fn decodes_nullable(field: &Field) -> bool {
@@ -311,5 +313,96 @@ pub(super) fn untagged_response_union(
             }
         }
         #deserialize
+    })
+}
+
+/// The types a JSON-bodied operation's params reach (the params, and the structs, unions and
+/// enums inside them): the ones that get a `JsonValue` impl. Form-only params get none, so the
+/// Checkout subset's code is the same as before JSON bodies existed.
+pub(super) fn json_types(ir: &Ir) -> BTreeSet<String> {
+    let index: BTreeMap<&str, &TypeDef> = ir.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut reached = BTreeSet::new();
+    let mut stack: Vec<&str> = ir
+        .services
+        .iter()
+        .flat_map(|s| &s.operations)
+        .filter(|op| op.body == BodyEncoding::Json)
+        .map(|op| op.params.as_str())
+        .collect();
+    while let Some(name) = stack.pop() {
+        if !reached.insert(name.to_owned()) {
+            continue;
+        }
+        let Some(def) = index.get(name) else { continue };
+        let tys: Vec<&Ty> = match &def.kind {
+            TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union(variants) => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        };
+        for ty in tys {
+            named_in(ty, &mut |n| stack.push(n));
+        }
+    }
+    reached
+}
+
+/// Every named type `ty` mentions.
+fn named_in<'t>(ty: &'t Ty, f: &mut dyn FnMut(&'t str)) {
+    match ty {
+        Ty::Named(name) => f(name),
+        Ty::Array(inner)
+        | Ty::Map(inner)
+        | Ty::Expandable(inner)
+        | Ty::Unsettable(inner)
+        | Ty::List(inner) => named_in(inner, f),
+        _ => {}
+    }
+}
+
+/// `JsonValue` for a params type a JSON body reaches: a struct's fields in order under their
+/// wire names (a `None` left out), a union's member, an enum's wire value.
+pub(super) fn json_impl(def: &TypeDef) -> Result<TokenStream, Error> {
+    let name = ident(&def.name, &def.pointer)?;
+    let body = match &def.kind {
+        TypeKind::Struct(fields) => {
+            let mut writes = Vec::new();
+            for field in fields {
+                let field_ident = ident(&field.name, &def.pointer)?;
+                let wire = &field.wire_name;
+                writes.push(if form_skips_none(field) {
+                    quote! {
+                        if let Some(__value) = &self.#field_ident {
+                            __w.field(#wire, __value)?;
+                        }
+                    }
+                } else {
+                    quote!(__w.field(#wire, &self.#field_ident)?;)
+                });
+            }
+            quote! {
+                __w.begin_object();
+                #(#writes)*
+                __w.end_object();
+                Ok(())
+            }
+        }
+        TypeKind::Union(variants) => delegate_match(
+            def,
+            &name,
+            variants,
+            false,
+            quote!(crate::__private::JsonValue::write_json(value, __w)),
+        )?,
+        TypeKind::Enum(_) => quote! {
+            __w.string(self.as_str());
+            Ok(())
+        },
+    };
+    Ok(quote! {
+        impl crate::__private::JsonValue for #name {
+            fn write_json(&self, __w: &mut crate::__private::JsonWriter) -> Result<(), crate::__private::EncodeError> {
+                #body
+            }
+        }
     })
 }

@@ -184,7 +184,10 @@ pub(super) fn describe_ty(ty: &Ty) -> String {
             format!("{}, or `Unsettable::Unset` to clear it", describe_ty(inner))
         }
         Ty::List(inner) => format!("A page of a list: {}", lower_first(&describe_ty(inner))),
-        Ty::Bytes => "The bytes of a document".to_owned(),
+        Ty::Bytes => "The bytes of a document, with its content type".to_owned(),
+        Ty::File => {
+            "A file (bytes, file name and content type), sent as a multipart part".to_owned()
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use super::docs::docs;
 use super::syntax::ident;
 use super::types::ty_tokens;
 use crate::error::Error;
-use crate::ir::{HttpMethod, Ir, Operation, Service, Ty, TypeKind};
+use crate::ir::{BodyEncoding, HttpMethod, Ir, Operation, ResponseEncoding, Service, Ty, TypeKind};
 
 pub(super) fn service_pointer(service: &Service) -> String {
     format!(
@@ -21,11 +21,16 @@ pub(super) fn service_pointer(service: &Service) -> String {
 /// this crate, not again in every crate calling an endpoint.
 pub(super) fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> {
     let operations = ir.services.iter().flat_map(|s| &s.operations);
-    // Each impl is reported against the first operation that needs it.
-    let mut params: Vec<(&str, String)> = Vec::new();
+    // Each impl is reported against the first operation that needs it. A multipart body is
+    // written from the params' `FormValue` by `call_multipart`, with no `Encode`.
+    let mut params: Vec<(&str, String, &BodyEncoding)> = Vec::new();
     for operation in operations {
-        if !params.iter().any(|(name, _)| *name == operation.params) {
-            params.push((&operation.params, operation_pointer(operation)));
+        if !params.iter().any(|(name, _, _)| *name == operation.params) {
+            params.push((
+                &operation.params,
+                operation_pointer(operation),
+                &operation.body,
+            ));
         }
     }
     let mut impls = Vec::new();
@@ -36,7 +41,7 @@ pub(super) fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> 
         .filter(|op| matches!(op.response, Ty::List(_)))
         .map(|op| op.params.as_str())
         .collect();
-    for (name, pointer) in params {
+    for (name, pointer, body) in params {
         let ty = ident(name, &pointer)?;
         if let (true, Some((after, before))) = (listed.contains(&name), cursors(ir, name)) {
             let after = ident(after, &pointer)?;
@@ -55,11 +60,16 @@ pub(super) fn codec_impls(ir: &Ir) -> Result<Vec<(TokenStream, String)>, Error> 
                 pointer.clone(),
             ));
         }
+        let encoder = match body {
+            BodyEncoding::Multipart => continue,
+            BodyEncoding::Json => quote!(crate::__private::encode_json(self)),
+            _ => quote!(crate::__private::encode_params(self)),
+        };
         let tokens = quote! {
             impl crate::__private::Encode for #ty {
                 #[inline(never)]
                 fn encode(&self) -> Result<String, crate::__private::Error> {
-                    crate::__private::encode_params(self)
+                    #encoder
                 }
             }
         };
@@ -193,11 +203,23 @@ pub(super) fn operation_def(
     );
     let doc = docs(Some(doc.trim()));
 
+    // The runtime function for the body and response encodings (`support.rs` leaves out the
+    // pairs none fits).
+    let call = match (&operation.body, &operation.response_encoding) {
+        (_, ResponseEncoding::Binary(_)) => quote!(crate::__private::call_binary),
+        (BodyEncoding::Json, _) => quote!(crate::__private::call_json),
+        (BodyEncoding::Multipart, _) => quote!(crate::__private::call_multipart),
+        _ => quote!(crate::__private::call),
+    };
+    let mut call = quote!(#call(self.client, #http, path, params));
+    if let Some(server) = &operation.server {
+        call = quote!(crate::__private::on_server(#call, #server));
+    }
     let main = quote! {
         #doc
         pub fn #method(&self, #(#arg_decls)* params: &#params) -> crate::__private::Request<#response> {
             #path_expr
-            crate::__private::call(self.client, #http, path, params)
+            #call
         }
     };
     let (Ty::List(item), Some(_)) = (&operation.response, cursors(ir, &operation.params)) else {

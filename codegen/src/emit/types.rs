@@ -43,7 +43,8 @@ pub(super) fn ty_tokens(ty: &Ty, pointer: &str) -> Result<TokenStream, Error> {
             let inner = ty_tokens(inner, pointer)?;
             quote!(crate::__private::List<#inner>)
         }
-        Ty::Bytes => quote!(Vec<u8>),
+        Ty::Bytes => quote!(crate::__private::BinaryResponse),
+        Ty::File => quote!(crate::__private::FileUpload),
     })
 }
 

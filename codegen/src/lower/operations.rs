@@ -280,6 +280,13 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        // The v2 API takes every POST as JSON, a body-less one as `{}` (its params are empty).
+        if operation.request_body.is_none()
+            && method == HttpMethod::Post
+            && path.starts_with("/v2/")
+        {
+            body = BodyEncoding::Json;
+        }
         fields.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
         let operation_id = operation
             .operation_id
@@ -313,7 +320,19 @@ impl<'a> Lowerer<'a> {
             response: response_ty,
             body,
             response_encoding,
+            server: self.operation_server(operation),
         })
+    }
+
+    /// The operation's own origin, when the spec gives it one other than the API's.
+    fn operation_server(&self, operation: &SpecOperation) -> Option<String> {
+        let own = operation.servers.first()?.url.trim_end_matches('/');
+        let api = self
+            .spec
+            .servers
+            .first()
+            .map(|s| s.url.trim_end_matches('/'));
+        (api != Some(own)).then(|| own.to_owned())
     }
 
     fn response(

@@ -63,6 +63,13 @@ impl<'a> Lowerer<'a> {
             return self.union(schema, key, members, ctx);
         }
         match schema.kind.as_deref() {
+            // A file part of a multipart body; a binary response body never reaches here.
+            Some("string")
+                if schema.format.as_deref() == Some("binary")
+                    && ctx.direction == Direction::Request =>
+            {
+                Ok(Ty::File)
+            }
             Some("string") => match &schema.enumeration {
                 Some(values) => self.string_enum(schema, values, ctx),
                 None => Ok(Ty::String),

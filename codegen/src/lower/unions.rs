@@ -285,5 +285,6 @@ pub(super) fn variant_name(ty: &Ty) -> String {
         Ty::Unsettable(_) => "Unsettable".into(),
         Ty::List(_) => "List".into(),
         Ty::Bytes => "Bytes".into(),
+        Ty::File => "File".into(),
     }
 }
