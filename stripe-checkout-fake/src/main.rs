@@ -1,7 +1,7 @@
 //! `stripe-checkout-fake [--port N]`: serves the fake on 127.0.0.1 until the process is stopped
 //! (Ctrl-C). `--help` lists the control endpoints.
 //! Point any Stripe SDK at the printed URL with an `sk_test_…` key; the `/_fake/` control
-//! endpoints are documented in the crate docs and the README ("Testing your integration").
+//! endpoints are documented in the crate docs and the crate's README ("Control endpoints").
 
 use std::process::ExitCode;
 
@@ -38,9 +38,10 @@ JSON answers, Stripe-shaped 400s naming the bad `param`):
   POST /_fake/faults                                 kind=status|rate_limit|delay|drop_connection,
                                                      status, retry_after, should_retry, delay_ms,
                                                      times, method, path_prefix
+  POST /_fake/automatic_tax_rates                    country, percentage (0..100)
   GET  /_fake/events
   GET  /_fake/deliveries
-Parameters, types and answers: README.md, \"Testing your integration\".
+Parameters, types and answers: the crate's README.md, \"Control endpoints\".
 ",
         version = stripe_checkout::API_VERSION,
     )

@@ -151,9 +151,12 @@ pub use webhook::{Webhook, WebhookError};
 /// A Unix timestamp in seconds, as Stripe sends it (`format: unix-time` in the spec).
 pub type Timestamp = i64;
 
-// Compiles the README's Rust examples as doctests, so the documented usage cannot rot.
+// Compiles the crate README's Rust examples as doctests, so the documented usage cannot rot.
+// The README is in the package, so the doctests run from the published tarball too; the
+// repository's front page shows copies of some of them, held word for word by
+// `xtask/tests/docs.rs`.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
 #[cfg(test)]
