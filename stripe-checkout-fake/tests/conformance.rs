@@ -482,16 +482,26 @@ async fn lists_paginate_both_ways_filter_and_isolate_accounts() {
     )
     .await;
     assert_eq!(by_email["data"].as_array().unwrap().len(), 1);
-    let created = complete.data[0].created;
+    // The seven were created within a second or two: a range over their first and last
+    // `created` holds them all, one after the last holds none.
+    let first = all.iter().map(|s| s.created).min().unwrap();
+    let last_created = all.iter().map(|s| s.created).max().unwrap();
     let in_range = get_json(
         &fake,
-        &format!("/v1/checkout/sessions?created[gte]={created}&created[lte]={created}"),
+        &format!("/v1/checkout/sessions?created[gte]={first}&created[lte]={last_created}"),
     )
     .await;
     assert_eq!(in_range["data"].as_array().unwrap().len(), 7);
+    let newest_only = get_json(
+        &fake,
+        &format!("/v1/checkout/sessions?created[gte]={last_created}"),
+    )
+    .await;
+    let newest = all.iter().filter(|s| s.created == last_created).count();
+    assert_eq!(newest_only["data"].as_array().unwrap().len(), newest);
     let none = get_json(
         &fake,
-        &format!("/v1/checkout/sessions?created[gt]={created}"),
+        &format!("/v1/checkout/sessions?created[gt]={last_created}"),
     )
     .await;
     assert_eq!(none["data"].as_array().unwrap().len(), 0);
