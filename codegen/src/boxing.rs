@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::ir::*;
 
 /// Sets [`Field::boxed`] on every struct field: first to break by-value cycles
-/// ([`mark_boxed`]), then for large optional sub-objects ([`box_large_optionals`]).
+/// (`mark_boxed`), then for large optional sub-objects (`box_large_optionals`).
 pub fn box_fields(mut ir: Ir) -> Ir {
     mark_boxed(&mut ir.types);
     box_large_optionals(&mut ir.types);

@@ -1,6 +1,6 @@
 //! The client's generated files: one per IR module plus `mod.rs` and `exports.rs`. This file
 //! schedules the work (modules rendered in chunks on all cores) and lays out the files; the
-//! items come from [`super::endpoints`], [`super::codecs`] and [`super::types`].
+//! items come from `super::endpoints`, `super::codecs` and `super::types`.
 
 use std::collections::BTreeMap;
 
