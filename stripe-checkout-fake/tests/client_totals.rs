@@ -5,27 +5,15 @@
 //! <https://docs.stripe.com/api/checkout/sessions/object>), and a promotion code whose minimum
 //! is not met refused with its `param`.
 
-use serde_json::Value;
+mod common;
+
+use common::make;
 use stripe_checkout::{
     CheckoutSessionMode, CreateCheckoutSessionDiscounts, CreateCheckoutSessionLineItems,
     CreateCheckoutSessionParams, CreateCheckoutSessionShippingOptions, Expandable,
     RetrieveCheckoutSessionParams,
 };
-use stripe_checkout_fake::{FakeStripe, TEST_KEY};
-
-async fn make(fake: &FakeStripe, path: &str, body: &str) -> String {
-    let response = reqwest::Client::new()
-        .post(format!("{}{path}", fake.base_url()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .bearer_auth(TEST_KEY)
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "{path} {body}");
-    let json: Value = response.json().await.unwrap();
-    json["id"].as_str().unwrap().to_owned()
-}
+use stripe_checkout_fake::FakeStripe;
 
 fn shop_params(
     price: &str,

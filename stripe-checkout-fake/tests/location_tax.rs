@@ -6,39 +6,10 @@
 //! refused at creation, as Stripe refuses it before Stripe Tax is set up
 //! (<https://docs.stripe.com/tax/set-up>).
 
-use serde_json::Value;
-use stripe_checkout_fake::{Completion, FakeStripe, TEST_KEY};
+mod common;
 
-async fn call(fake: &FakeStripe, path: &str, body: &str) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}{path}", fake.base_url()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .bearer_auth(TEST_KEY)
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap())
-}
-
-async fn make(fake: &FakeStripe, path: &str, body: &str) -> String {
-    let (status, json) = call(fake, path, body).await;
-    assert_eq!(status, 200, "POST {path} {body}: {json}");
-    json["id"].as_str().unwrap().to_owned()
-}
-
-async fn get(fake: &FakeStripe, path: &str) -> Value {
-    reqwest::Client::new()
-        .get(format!("{}{path}", fake.base_url()))
-        .bearer_auth(TEST_KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
+use common::{call, get, make};
+use stripe_checkout_fake::{Completion, FakeStripe};
 
 #[tokio::test]
 async fn dynamic_tax_rates_follow_the_customers_country() {
@@ -64,7 +35,7 @@ async fn dynamic_tax_rates_follow_the_customers_country() {
     let body = format!(
         "mode=payment&success_url=https://shop.test/ok&line_items[0][price]={price}&line_items[0][quantity]=2&line_items[0][dynamic_tax_rates][0]={de}&line_items[0][dynamic_tax_rates][1]={fr}"
     );
-    let (status, created) = call(&fake, "/v1/checkout/sessions", &body).await;
+    let (status, created) = call(&fake, "POST", "/v1/checkout/sessions", &body).await;
     assert_eq!(status, 200, "{created}");
     // Before the address: no tax yet.
     assert_eq!(created["amount_total"], 2000);
@@ -91,7 +62,7 @@ async fn dynamic_tax_rates_follow_the_customers_country() {
     assert_eq!(session["customer_details"]["address"]["country"], "FR");
 
     // A country with no rate: untaxed.
-    let (_, other) = call(&fake, "/v1/checkout/sessions", &body).await;
+    let (_, other) = call(&fake, "POST", "/v1/checkout/sessions", &body).await;
     let other_id = other["id"].as_str().unwrap();
     let done = fake
         .complete_session(other_id, Completion::paid().country("US"))
@@ -111,7 +82,7 @@ async fn automatic_tax_needs_a_rate_table_and_taxes_by_country() {
     let body = format!(
         "mode=payment&success_url=https://shop.test/ok&line_items[0][price]={price}&line_items[0][quantity]=1&automatic_tax[enabled]=true"
     );
-    let (status, refused) = call(&fake, "/v1/checkout/sessions", &body).await;
+    let (status, refused) = call(&fake, "POST", "/v1/checkout/sessions", &body).await;
     assert_eq!(status, 400);
     assert_eq!(refused["error"]["param"], "automatic_tax[enabled]");
     assert!(refused["error"]["message"]
@@ -122,6 +93,7 @@ async fn automatic_tax_needs_a_rate_table_and_taxes_by_country() {
     // Through the control endpoint, as another language's test would set it.
     let (status, set) = call(
         &fake,
+        "POST",
         "/_fake/automatic_tax_rates",
         "country=us&percentage=8.5",
     )
@@ -130,6 +102,7 @@ async fn automatic_tax_needs_a_rate_table_and_taxes_by_country() {
     assert_eq!(set["country"], "US");
     let (status, bad) = call(
         &fake,
+        "POST",
         "/_fake/automatic_tax_rates",
         "country=USA&percentage=8.5",
     )
@@ -140,6 +113,7 @@ async fn automatic_tax_needs_a_rate_table_and_taxes_by_country() {
     );
     let (status, bad) = call(
         &fake,
+        "POST",
         "/_fake/automatic_tax_rates",
         "country=US&percentage=150",
     )
@@ -149,7 +123,7 @@ async fn automatic_tax_needs_a_rate_table_and_taxes_by_country() {
         (400, Some("percentage"))
     );
 
-    let (status, created) = call(&fake, "/v1/checkout/sessions", &body).await;
+    let (status, created) = call(&fake, "POST", "/v1/checkout/sessions", &body).await;
     assert_eq!(status, 200, "{created}");
     assert_eq!(
         created["automatic_tax"]["status"],
@@ -159,6 +133,7 @@ async fn automatic_tax_needs_a_rate_table_and_taxes_by_country() {
     // Completing over HTTP with an address, as the binary's users do.
     let (status, done) = call(
         &fake,
+        "POST",
         &format!("/_fake/sessions/{id}/complete"),
         "address[country]=US&address[state]=CA&address[postal_code]=94107",
     )
@@ -171,7 +146,7 @@ async fn automatic_tax_needs_a_rate_table_and_taxes_by_country() {
 
     // A country without a rate cannot complete.
     fake.set_automatic_tax_rate("de", 19.0);
-    let (_, created) = call(&fake, "/v1/checkout/sessions", &body).await;
+    let (_, created) = call(&fake, "POST", "/v1/checkout/sessions", &body).await;
     let id = created["id"].as_str().unwrap();
     let err = fake
         .complete_session(id, Completion::paid().country("JP"))
@@ -179,6 +154,7 @@ async fn automatic_tax_needs_a_rate_table_and_taxes_by_country() {
     assert_eq!(err.param.as_deref(), Some("address[country]"));
     let (status, bad) = call(
         &fake,
+        "POST",
         &format!("/_fake/sessions/{id}/complete"),
         "address[planet]=Mars",
     )

@@ -18,37 +18,13 @@
 //! <https://docs.stripe.com/payments/during-payment/charge-shipping>,
 //! <https://docs.stripe.com/currencies>.
 
+mod common;
+
+use common::{call, make};
 use serde_json::{json, Value};
-use stripe_checkout_fake::{FakeStripe, TEST_KEY};
+use stripe_checkout_fake::FakeStripe;
 
 const SESSION: &str = "mode=payment&success_url=https://shop.test/ok";
-
-/// One request with the test key (a POST's body form-encoded): status and JSON body.
-async fn call(fake: &FakeStripe, method: &str, path: &str, body: &str) -> (u16, Value) {
-    let http = reqwest::Client::new();
-    let url = format!("{}{path}", fake.base_url());
-    let req = match method {
-        "GET" => http.get(url),
-        "DELETE" => http.delete(url),
-        _ => http
-            .post(url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.to_owned()),
-    };
-    let response = req.bearer_auth(TEST_KEY).send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    let json = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {text}"));
-    (status, json)
-}
-
-/// A POST that must succeed; the id of what it made.
-async fn make(fake: &FakeStripe, path: &str, body: &str) -> String {
-    let (status, json) = call(fake, "POST", path, body).await;
-    assert_eq!(status, 200, "POST {path} {body}: {json}");
-    json["id"].as_str().unwrap().to_owned()
-}
 
 /// A one-time price of its own product.
 async fn price(fake: &FakeStripe, unit_amount: i64, currency: &str) -> String {
